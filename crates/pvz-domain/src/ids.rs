@@ -1,0 +1,118 @@
+//! Typed identifiers. Each is parsed once at the boundary; inside, the type says it is valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use ts_rs::TS;
+
+macro_rules! text_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Accepts 1..=64 characters of `[A-Za-z0-9_-]`.
+            pub fn parse(raw: &str) -> Result<Self, IdError> {
+                let ok = !raw.is_empty()
+                    && raw.len() <= 64
+                    && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                if ok {
+                    Ok(Self(raw.to_owned()))
+                } else {
+                    Err(IdError { kind: stringify!($name), value: raw.chars().take(80).collect() })
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+text_id!(
+    /// Заказ: one buyer's order at this pickup point.
+    OrderId
+);
+text_id!(
+    /// One item (товар) of an order.
+    ItemId
+);
+text_id!(
+    /// ПВЗ: a pickup point of the network.
+    PickupPointId
+);
+text_id!(
+    /// One enrolled kiosk (counter PC).
+    DeviceId
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} must be 1-64 characters of letters, digits, '-' or '_', got {value:?}")]
+pub struct IdError {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+/// Код получения: the six-digit code a buyer can dictate instead of showing the QR.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+pub struct ShortCode(String);
+
+impl ShortCode {
+    pub const LEN: usize = 6;
+
+    /// Accepts exactly six digits, optionally grouped by spaces or dashes (`482-137`).
+    pub fn parse(raw: &str) -> Option<ShortCode> {
+        let digits: String = raw.chars().filter(|c| *c != ' ' && *c != '-').collect();
+        let grouped_only = raw.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
+        (grouped_only && digits.len() == Self::LEN && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(ShortCode(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ShortCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_reject_empty_and_foreign_characters() {
+        assert!(OrderId::parse("ord-0001").is_ok(), "a plain id parses");
+        assert!(OrderId::parse("").is_err(), "an empty id is rejected");
+        assert!(OrderId::parse("ord 1").is_err(), "spaces are rejected");
+        assert!(OrderId::parse(&"x".repeat(65)).is_err(), "ids longer than 64 are rejected");
+    }
+
+    #[test]
+    fn short_codes_allow_grouping_but_need_six_digits() {
+        assert_eq!(
+            ShortCode::parse("482-137").map(|c| c.to_string()),
+            Some("482137".into()),
+            "dash grouping is dropped"
+        );
+        assert_eq!(
+            ShortCode::parse("482 137").map(|c| c.to_string()),
+            Some("482137".into()),
+            "space grouping is dropped"
+        );
+        assert!(ShortCode::parse("48213").is_none(), "five digits are not a short code");
+        assert!(ShortCode::parse("48213a").is_none(), "letters are not a short code");
+    }
+}

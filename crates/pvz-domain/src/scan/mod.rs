@@ -1,0 +1,394 @@
+//! Scan parsing: any string a keyboard-wedge scanner or a person typed is cleaned by `normalize`
+//! and classified by `classify` into exactly one `Scan`; neither ever panics, whatever the input.
+
+mod ean;
+mod gs1;
+mod layout;
+
+use crate::ids::ShortCode;
+use serde::Serialize;
+
+/// GS (group separator, 0x1D): ends variable-length GS1 fields, so it survives cleaning.
+const GS: char = '\u{1d}';
+const TOKEN_PREFIX: &str = "PVZ1.";
+const UNKNOWN_TEXT_MAX: usize = 200;
+const ITEM_CODE_LEN: std::ops::RangeInclusive<usize> = 4..=48;
+
+/// What a scanned or typed string is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Scan {
+    /// Buyer pickup token from the buyer's QR: "PVZ1." + base64url(no pad) + "." + base64url(no pad).
+    /// Only the shape is checked here; the signature is verified elsewhere.
+    PickupToken { token: String },
+    /// Код получения: the six-digit code a buyer dictates instead of showing the QR.
+    ShortCode { code: ShortCode },
+    /// EAN-13 with a valid check digit.
+    Ean13 { code: String },
+    /// GS1 DataMatrix (Честный ЗНАК marking): (01) GTIN-14, (21) serial, optional (91) key and
+    /// (92) or (93) crypto tail.
+    Gs1 { gtin: String, serial: String, verification_key: Option<String>, crypto: Option<String> },
+    /// Any other printable-ASCII item code of 4..=48 characters (Code 128 text), e.g. "WB-SKU-000123".
+    Code128 { code: String },
+    /// Anything else: `text` is the cleaned input cut to 200 characters, `why` a short English reason.
+    Unknown { text: String, why: String },
+}
+
+impl Scan {
+    /// The code an item is looked up by: the EAN-13 digits, GTIN + serial of a marking code, or
+    /// the Code 128 text; `None` for scans that are not item codes.
+    pub fn item_code(&self) -> Option<String> {
+        match self {
+            Scan::Ean13 { code } | Scan::Code128 { code } => Some(code.clone()),
+            Scan::Gs1 { gtin, serial, .. } => Some(format!("{gtin}{serial}")),
+            Scan::PickupToken { .. } | Scan::ShortCode { .. } | Scan::Unknown { .. } => None,
+        }
+    }
+}
+
+/// Cleans raw scanner or keyboard input: drops control characters except GS, turns the textual
+/// stand-ins `<GS>` and `␝` into GS, undoes the ЙЦУКЕН layout, trims whitespace and strips AIM
+/// symbology identifiers (`]d2`, `]C1`, `]Q3`, …) from the start. Idempotent.
+pub fn normalize(raw: &str) -> String {
+    let visible: String = raw.chars().filter(|&c| c == GS || !c.is_control()).collect();
+    // The layout goes first so that a prefix or stand-in typed under ЙЦУКЕН is recognised too.
+    let latin = layout::undo_russian(&visible);
+    let with_gs = latin.replace("<GS>", "\u{1d}").replace('\u{241d}', "\u{1d}");
+    strip_framing(&with_gs).to_owned()
+}
+
+/// Trims and strips AIM identifiers until neither applies, so cleaning twice changes nothing.
+fn strip_framing(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(rest) = strip_aim_prefix(text) {
+        text = rest.trim();
+    }
+    text
+}
+
+/// `]` + symbology letter + modifier character, as scanners with AIM IDs enabled send first.
+fn strip_aim_prefix(text: &str) -> Option<&str> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(']'), Some(symbology), Some(modifier))
+            if symbology.is_ascii_alphabetic() && modifier.is_ascii_alphanumeric() =>
+        {
+            Some(chars.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// Classifies `raw` after `normalize`: pickup token, short code, GS1 marking, EAN-13, Code 128
+/// text, in that order; anything that fits none is `Unknown` with the reason.
+pub fn classify(raw: &str) -> Scan {
+    let text = normalize(raw);
+    match classify_clean(&text) {
+        Ok(scan) => scan,
+        Err(why) => Scan::Unknown { text: text.chars().take(UNKNOWN_TEXT_MAX).collect(), why },
+    }
+}
+
+fn classify_clean(text: &str) -> Result<Scan, String> {
+    if text.is_empty() {
+        return Err("empty input".into());
+    }
+    if let Some(parts) = text.strip_prefix(TOKEN_PREFIX) {
+        // A damaged buyer QR must not be looked up as an item code, so it stops here.
+        return if is_token_body(parts) {
+            Ok(Scan::PickupToken { token: text.to_owned() })
+        } else {
+            Err("starts like a pickup token but is not PVZ1.<base64url>.<base64url>".into())
+        };
+    }
+    if let Some(code) = ShortCode::parse(text) {
+        return Ok(Scan::ShortCode { code });
+    }
+    if let Some(marking) = gs1::parse(text) {
+        return marking;
+    }
+    if ean::is_ean13_shape(text) {
+        return if ean::has_valid_check_digit(text) {
+            Ok(Scan::Ean13 { code: text.to_owned() })
+        } else {
+            Err("EAN-13 check digit does not match".into())
+        };
+    }
+    code128(text)
+}
+
+/// Two non-empty base64url parts without padding; a length of 4n+1 can never be base64.
+fn is_token_body(parts: &str) -> bool {
+    let is_base64url = |part: &str| {
+        !part.is_empty()
+            && part.len() % 4 != 1
+            && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    matches!(parts.split_once('.'), Some((claims, signature)) if is_base64url(claims) && is_base64url(signature))
+}
+
+fn code128(text: &str) -> Result<Scan, String> {
+    if !text.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        return Err("not an item code: holds a space, a control or a non-ASCII character".into());
+    }
+    if text.len() < *ITEM_CODE_LEN.start() {
+        return Err("too short for an item code (fewer than 4 characters)".into());
+    }
+    if text.len() > *ITEM_CODE_LEN.end() {
+        return Err("too long for an item code (more than 48 characters)".into());
+    }
+    Ok(Scan::Code128 { code: text.to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const CRYPTO_44: &str = "Zm9yLXRlc3Rpbmctb25seS1ub3QtYS1yZWFsLXRhaWw=";
+    const TOKEN: &str = "PVZ1.eyJvIjoiMSJ9.c2ln";
+
+    /// What each US-QWERTY key types under ЙЦУКЕН, written out pair by pair so the test does
+    /// not lean on the tables it checks.
+    #[rustfmt::skip]
+    const RU_KEYS: &[(char, char)] = &[
+        ('q', 'й'), ('w', 'ц'), ('e', 'у'), ('r', 'к'), ('t', 'е'), ('y', 'н'), ('u', 'г'), ('i', 'ш'),
+        ('o', 'щ'), ('p', 'з'), ('[', 'х'), (']', 'ъ'), ('a', 'ф'), ('s', 'ы'), ('d', 'в'), ('f', 'а'),
+        ('g', 'п'), ('h', 'р'), ('j', 'о'), ('k', 'л'), ('l', 'д'), (';', 'ж'), ('\'', 'э'), ('z', 'я'),
+        ('x', 'ч'), ('c', 'с'), ('v', 'м'), ('b', 'и'), ('n', 'т'), ('m', 'ь'), (',', 'б'), ('.', 'ю'),
+        ('`', 'ё'), ('{', 'Х'), ('}', 'Ъ'), (':', 'Ж'), ('"', 'Э'), ('<', 'Б'), ('>', 'Ю'), ('~', 'Ё'),
+        ('/', '.'), ('?', ','), ('@', '"'), ('#', '№'), ('$', ';'), ('^', ':'), ('&', '?'),
+    ];
+
+    /// `latin` as the same keystrokes come out when the kiosk's keyboard layout is Russian.
+    fn type_under_ru(latin: &str) -> String {
+        latin
+            .chars()
+            .map(|c| {
+                let lower = c.to_ascii_lowercase();
+                match RU_KEYS.iter().find(|(us, _)| *us == lower) {
+                    Some(&(_, ru)) if c.is_ascii_uppercase() => ru.to_uppercase().next().unwrap_or(ru),
+                    Some(&(_, ru)) => ru,
+                    None => c,
+                }
+            })
+            .collect()
+    }
+
+    fn has_cyrillic(text: &str) -> bool {
+        const CYRILLIC_BLOCKS: [(char, char); 4] =
+            [('\u{400}', '\u{52f}'), ('\u{1c80}', '\u{1c8f}'), ('\u{2de0}', '\u{2dff}'), ('\u{a640}', '\u{a69f}')];
+        text.chars().any(|c| CYRILLIC_BLOCKS.iter().any(|&(first, last)| (first..=last).contains(&c)))
+    }
+
+    fn unknown(text: &str, why: &str) -> Scan {
+        Scan::Unknown { text: text.into(), why: why.into() }
+    }
+
+    /// EAN-13 check digit written the way the standard states it: weights 1, 3, 1, … from the left.
+    fn ean13_check(first12: &str) -> char {
+        let sum: u32 =
+            first12.chars().filter_map(|c| c.to_digit(10)).zip([1, 3].into_iter().cycle()).map(|(d, w)| d * w).sum();
+        char::from_digit((10 - sum % 10) % 10, 10).unwrap_or('?')
+    }
+
+    #[test]
+    fn chestny_znak_marking_survives_scanner_framing() {
+        let bare = format!("0104601234567893215Abc123XYZ01\u{1d}91EE06\u{1d}92{CRYPTO_44}");
+        let expected = Scan::Gs1 {
+            gtin: "04601234567893".into(),
+            serial: "5Abc123XYZ01".into(),
+            verification_key: Some("EE06".into()),
+            crypto: Some(CRYPTO_44.into()),
+        };
+        let framings = [
+            bare.clone(),
+            format!("]d2{bare}"),
+            format!("{bare}\r\n"),
+            format!("]d2{bare}\r\n"),
+            bare.replace('\u{1d}', "<GS>"),
+            bare.replace('\u{1d}', "\u{241d}"),
+            type_under_ru(&format!("]d2{bare}")),
+        ];
+        for scanned in framings {
+            assert_eq!(classify(&scanned), expected, "{scanned:?} must parse as the same marking code");
+        }
+        assert_eq!(
+            expected.item_code().as_deref(),
+            Some("046012345678935Abc123XYZ01"),
+            "a marking code is looked up by GTIN + serial"
+        );
+    }
+
+    #[test]
+    fn broken_marking_codes_are_unknown() {
+        assert_eq!(
+            classify("0104601234567894215Abc123XYZ01"),
+            unknown("0104601234567894215Abc123XYZ01", "GTIN-14 check digit does not match"),
+            "a GTIN-14 with a wrong check digit is not a marking code"
+        );
+    }
+
+    #[test]
+    fn ean13_needs_a_matching_check_digit() {
+        for code in ["4600000000008", "4601234567893", "4607001770015", "4820123456784"] {
+            assert_eq!(classify(code), Scan::Ean13 { code: code.into() }, "{code} has a valid check digit");
+            assert_eq!(
+                classify(&format!("]E0{code}\r")).item_code().as_deref(),
+                Some(code),
+                "{code} is looked up by its digits"
+            );
+        }
+        assert_eq!(
+            classify("4601234567890"),
+            unknown("4601234567890", "EAN-13 check digit does not match"),
+            "a wrong check digit is reported, not taken as Code 128"
+        );
+    }
+
+    #[test]
+    fn pickup_token_is_recognised_in_either_layout() {
+        let expected = Scan::PickupToken { token: TOKEN.into() };
+        let typed_ru = type_under_ru(TOKEN);
+        assert_eq!(typed_ru, "ЗМЯ1юунОмШощшЬЫО9юс2дт", "the helper types the token as a Russian keyboard would");
+        assert_eq!(classify(TOKEN), expected, "a well-formed token is a pickup token");
+        assert_eq!(classify(&typed_ru), expected, "the same keystrokes under ЙЦУКЕН give the same token");
+        assert_eq!(classify(&format!("]Q1{TOKEN}\n")), expected, "a QR AIM prefix and newline are dropped");
+        assert_eq!(expected.item_code(), None, "a token is not an item code");
+    }
+
+    #[test]
+    fn malformed_tokens_are_unknown_not_item_codes() {
+        for text in ["PVZ1.", "PVZ1.abc", "PVZ1.abcd.", "PVZ1.ab=c.def", "PVZ1.abcde.fghi", "PVZ1.ab.cd.ef"] {
+            assert!(
+                matches!(classify(text), Scan::Unknown { ref why, .. } if why.contains("pickup token")),
+                "{text:?} must be rejected as a malformed pickup token"
+            );
+        }
+    }
+
+    #[test]
+    fn short_codes_with_and_without_grouping() {
+        let expected = ShortCode::parse("482137").map(|code| Scan::ShortCode { code });
+        assert!(expected.is_some(), "482137 is a short code");
+        for typed in ["482137", "482-137", "482 137", " 482137\r\n"] {
+            assert_eq!(Some(classify(typed)), expected, "{typed:?} is the short code 482137");
+        }
+        assert_eq!(classify("482137").item_code(), None, "a short code is not an item code");
+    }
+
+    #[test]
+    fn code128_item_codes() {
+        let expected = Scan::Code128 { code: "WB-SKU-000123".into() };
+        assert_eq!(classify("WB-SKU-000123"), expected, "a marketplace SKU label is Code 128 text");
+        assert_eq!(classify("]C1WB-SKU-000123\r\n"), expected, "the Code 128 AIM prefix is dropped");
+        assert_eq!(classify(&type_under_ru("WB-SKU-000123")), expected, "a SKU typed under ЙЦУКЕН comes back");
+        assert_eq!(expected.item_code().as_deref(), Some("WB-SKU-000123"), "Code 128 is looked up as is");
+        assert_eq!(classify("460000000008"), Scan::Code128 { code: "460000000008".into() }, "12 digits are not EAN-13");
+    }
+
+    #[test]
+    fn empty_and_junk_input_is_unknown() {
+        for blank in ["", "   ", "\r\n", "\t \u{0}\u{3}", "]d2", " ]d2 \r"] {
+            assert_eq!(classify(blank), unknown("", "empty input"), "{blank:?} carries nothing to classify");
+        }
+        assert!(
+            matches!(classify("abc"), Scan::Unknown { ref why, .. } if why.contains("too short")),
+            "3 characters are too short"
+        );
+        assert!(
+            matches!(classify(&"A".repeat(49)), Scan::Unknown { ref why, .. } if why.contains("too long")),
+            "49 characters are too long"
+        );
+        assert!(
+            matches!(classify("WB SKU 1"), Scan::Unknown { ref why, .. } if why.contains("space")),
+            "spaces are not Code 128 text"
+        );
+        assert!(
+            matches!(classify("商品コード"), Scan::Unknown { ref why, .. } if why.contains("non-ASCII")),
+            "non-ASCII is not Code 128 text"
+        );
+        let Scan::Unknown { text, .. } = classify(&"ä".repeat(500)) else { panic!("500 umlauts must be unknown") };
+        assert_eq!(text.chars().count(), 200, "the text of an unknown scan is cut to 200 characters");
+    }
+
+    #[test]
+    fn normalize_cleans_framing_but_keeps_gs() {
+        assert_eq!(normalize("\u{2}]d2010\u{1d}21\u{3}\r\n"), "010\u{1d}21", "STX/ETX/CR/LF go, GS stays");
+        assert_eq!(normalize("]d2]C1 abc"), "abc", "stacked AIM prefixes all go, so cleaning is idempotent");
+        assert_eq!(normalize("a<GS>b\u{241d}c"), "a\u{1d}b\u{1d}c", "textual GS stand-ins become GS");
+        assert_eq!(normalize("ab]d2"), "ab]d2", "an AIM-like sequence inside the code stays");
+        assert_eq!(normalize("ф.,"), "a/?", "under ЙЦУКЕН, '.' and ',' go back to their keys");
+        assert_eq!(normalize("a.,"), "a.,", "without Cyrillic, punctuation is left alone");
+    }
+
+    /// Strings a keyboard wedge plausibly produces: AIM prefixes, GS and its stand-ins, control
+    /// characters, both layouts' letters and punctuation.
+    fn scanner_like() -> impl Strategy<Value = String> {
+        concat!(
+            "(\\]d2|\\]C1|\\]Q3)?",
+            "[0-9a-zA-Z<>GS\\x00-\\x1f\\x7f\u{241d} .,;:?\"№/_=+\\-\\]\\[",
+            "йцукенгшщзхъфывапролджэячсмитьбюёЁХЪЖЭБЮ]{0,60}",
+        )
+    }
+
+    /// GS1-shaped strings, so the marking-code parser's error paths are exercised too.
+    fn gs1_like() -> impl Strategy<Value = String> {
+        "\\x1d?01[0-9]{14}21[!-~ЁЙ]{0,24}(\\x1d(91|92|93|17)[!-~]{0,46}){0,3}\\x1d?"
+    }
+
+    proptest! {
+        #[test]
+        fn classify_never_panics(raw in any::<String>(), scanned in scanner_like(), marking in gs1_like()) {
+            for text in [&raw, &scanned, &marking] {
+                let scan = classify(text);
+                if let Scan::Unknown { text, why } = &scan {
+                    prop_assert!(text.chars().count() <= 200, "unknown text is cut to 200 characters");
+                    prop_assert!(!why.is_empty(), "an unknown scan always says why");
+                }
+            }
+        }
+
+        #[test]
+        fn normalize_is_idempotent_when_output_has_no_cyrillic(raw in prop_oneof![any::<String>(), scanner_like()]) {
+            let once = normalize(&raw);
+            prop_assume!(!has_cyrillic(&once));
+            prop_assert_eq!(normalize(&once), once.clone(), "cleaning {:?} a second time must change nothing", raw);
+        }
+
+        #[test]
+        fn normalize_is_idempotent_on_any_input(raw in prop_oneof![any::<String>(), scanner_like()]) {
+            let once = normalize(&raw);
+            prop_assert_eq!(normalize(&once), once.clone(), "cleaning {:?} a second time must change nothing", raw);
+        }
+
+        #[test]
+        fn ean13_follows_its_check_digit(first12 in "[0-9]{12}", shift in 1u32..=9) {
+            let check = ean13_check(&first12);
+            let valid = format!("{first12}{check}");
+            prop_assert_eq!(classify(&valid), Scan::Ean13 { code: valid.clone() }, "{} has a check digit", valid);
+            let wrong_digit =
+                check.to_digit(10).and_then(|d| char::from_digit((d + shift) % 10, 10)).unwrap_or('?');
+            let wrong = format!("{first12}{wrong_digit}");
+            prop_assert!(!matches!(classify(&wrong), Scan::Ean13 { .. }), "{} has a wrong check digit", wrong);
+        }
+
+        #[test]
+        fn token_typed_under_ru_classifies_the_same(
+            claims in "[A-Za-z0-9_-]{1,60}",
+            signature in "[A-Za-z0-9_-]{1,90}",
+        ) {
+            let token = format!("PVZ1.{claims}.{signature}");
+            let latin = classify(&token);
+            prop_assert_eq!(classify(&type_under_ru(&token)), latin.clone(), "{} typed under ЙЦУКЕН", token);
+            if claims.len() % 4 != 1 && signature.len() % 4 != 1 {
+                prop_assert_eq!(latin, Scan::PickupToken { token: token.clone() }, "{} is a well-formed token", token);
+            }
+        }
+
+        #[test]
+        fn base64url_text_typed_under_ru_classifies_the_same(latin in "[A-Za-z0-9_.-]{0,60}") {
+            prop_assert_eq!(classify(&type_under_ru(&latin)), classify(&latin), "{} typed under ЙЦУКЕН", latin);
+        }
+    }
+}
