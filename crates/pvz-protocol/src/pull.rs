@@ -1,0 +1,69 @@
+//! The pull feed: server-owned data for one pickup point, as pages of changes behind a cursor.
+//! The kiosk applies a page's changes to its cache tables in one transaction.
+
+use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullPage {
+    /// Opaque position after this page; sent back to get the next one.
+    pub cursor: String,
+    pub has_more: bool,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// Create or replace an order with all its items.
+    UpsertOrder(OrderWire),
+    /// The pickup point's return-logistics fee policy.
+    SetFeePolicy(FeePolicy),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderWire {
+    pub order_id: OrderId,
+    pub pickup_point_id: PickupPointId,
+    pub short_code: ShortCode,
+    /// Already masked by the server ("Анна К."): the kiosk never sees a full name.
+    pub buyer: String,
+    pub status: OrderStatus,
+    /// RFC 3339, set when `status` is `issued`.
+    pub issued_at: Option<String>,
+    pub items: Vec<ItemWire>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ItemWire {
+    pub item_id: ItemId,
+    pub name: String,
+    /// Size and colour, e.g. "M, синий".
+    pub variant: String,
+    /// Ячейка: the storage cell label.
+    pub cell: String,
+    pub price: Kopecks,
+    pub prepaid: bool,
+    pub category: String,
+    /// EAN-13 or Code 128 text printed on the item.
+    pub barcode: Option<String>,
+    /// Честный ЗНАК identity: GTIN-14 followed by the serial.
+    pub mark: Option<String>,
+}
+
+/// What enrollment gives a kiosk: who it is, and the server key it pins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrollment {
+    pub pickup_point_id: PickupPointId,
+    pub pickup_point_name: String,
+    pub device_id: pvz_domain::DeviceId,
+    /// The server's ed25519 verifying key, base64url without padding.
+    pub server_public_key: String,
+}
+
+/// A demo data set on disk: an enrollment and one pull page, until a real server provides both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoSeed {
+    pub enrollment: Enrollment,
+    pub pull: PullPage,
+}

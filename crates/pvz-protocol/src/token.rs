@@ -1,0 +1,137 @@
+//! Buyer pickup tokens: `PVZ1.<claims>.<signature>`, both parts base64url without padding, the
+//! signature an ed25519 signature of the claims bytes by the server's key. A kiosk verifies them
+//! offline with the key it pinned at enrollment.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use pvz_domain::{OrderId, PickupPointId, ShortCode};
+use serde::{Deserialize, Serialize};
+
+const PREFIX: &str = "PVZ1.";
+
+/// What a pickup token says: this order may be issued at this pickup point until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupClaims {
+    #[serde(rename = "o")]
+    pub order_id: OrderId,
+    #[serde(rename = "p")]
+    pub pickup_point_id: PickupPointId,
+    #[serde(rename = "c")]
+    pub short_code: ShortCode,
+    /// Unix seconds.
+    #[serde(rename = "e")]
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("not a pickup token")]
+    Malformed,
+    #[error("the signature does not match the network's key")]
+    BadSignature,
+    #[error("the token expired at unix time {0}")]
+    Expired(i64),
+}
+
+/// The server's verifying key as pinned by a kiosk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl PublicKey {
+    pub fn parse(base64url: &str) -> Result<PublicKey, TokenError> {
+        let bytes = URL_SAFE_NO_PAD.decode(base64url).map_err(|_| TokenError::Malformed)?;
+        let array: [u8; 32] = bytes.try_into().map_err(|_| TokenError::Malformed)?;
+        VerifyingKey::from_bytes(&array).map(PublicKey).map_err(|_| TokenError::Malformed)
+    }
+
+    pub fn of(signing: &SigningKey) -> PublicKey {
+        PublicKey(signing.verifying_key())
+    }
+
+    pub fn to_base64url(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.0.as_bytes())
+    }
+}
+
+impl PickupClaims {
+    pub fn sign(&self, key: &SigningKey) -> String {
+        let claims = serde_json::to_vec(self).unwrap_or_default();
+        let signature = key.sign(&claims);
+        format!("{PREFIX}{}.{}", URL_SAFE_NO_PAD.encode(&claims), URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+
+    /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
+    pub fn verify(token: &str, key: &PublicKey, now: i64) -> Result<PickupClaims, TokenError> {
+        let body = token.strip_prefix(PREFIX).ok_or(TokenError::Malformed)?;
+        let (claims_b64, sig_b64) = body.split_once('.').ok_or(TokenError::Malformed)?;
+        let claims_bytes = URL_SAFE_NO_PAD.decode(claims_b64).map_err(|_| TokenError::Malformed)?;
+        let sig_bytes = URL_SAFE_NO_PAD.decode(sig_b64).map_err(|_| TokenError::Malformed)?;
+        let sig_array: [u8; 64] = sig_bytes.try_into().map_err(|_| TokenError::Malformed)?;
+        key.0.verify(&claims_bytes, &Signature::from_bytes(&sig_array)).map_err(|_| TokenError::BadSignature)?;
+        let claims: PickupClaims = serde_json::from_slice(&claims_bytes).map_err(|_| TokenError::Malformed)?;
+        if now >= claims.expires_at {
+            return Err(TokenError::Expired(claims.expires_at));
+        }
+        Ok(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(expires_at: i64) -> PickupClaims {
+        PickupClaims {
+            order_id: OrderId::parse("ord-1").expect("id"),
+            pickup_point_id: PickupPointId::parse("pp-1").expect("id"),
+            short_code: ShortCode::parse("123456").expect("code"),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn a_signed_token_verifies_with_the_pinned_key() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let token = claims(2_000).sign(&key);
+        assert_eq!(PickupClaims::verify(&token, &PublicKey::of(&key), 1_000), Ok(claims(2_000)), "round trip");
+    }
+
+    #[test]
+    fn another_key_or_a_changed_byte_is_a_bad_signature() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let other = SigningKey::from_bytes(&[8; 32]);
+        let token = claims(2_000).sign(&other);
+        assert_eq!(
+            PickupClaims::verify(&token, &PublicKey::of(&key), 1_000),
+            Err(TokenError::BadSignature),
+            "foreign key"
+        );
+        let forged = claims(9_000).sign(&other);
+        let (_, forged_claims) = forged.split_at(PREFIX.len());
+        let mixed = format!(
+            "{PREFIX}{}.{}",
+            forged_claims.split('.').next().unwrap_or(""),
+            token.rsplit('.').next().unwrap_or("")
+        );
+        assert_eq!(
+            PickupClaims::verify(&mixed, &PublicKey::of(&other), 1_000),
+            Err(TokenError::BadSignature),
+            "swapped claims"
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_refused_and_garbage_is_malformed() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let token = claims(2_000).sign(&key);
+        assert_eq!(
+            PickupClaims::verify(&token, &PublicKey::of(&key), 2_000),
+            Err(TokenError::Expired(2_000)),
+            "expiry"
+        );
+        for junk in ["", "PVZ1.", "PVZ1.abc", "PVZ1.!!.??", "XYZ1.a.b"] {
+            assert_eq!(PickupClaims::verify(junk, &PublicKey::of(&key), 0), Err(TokenError::Malformed), "{junk:?}");
+        }
+    }
+}
