@@ -1,0 +1,100 @@
+//! Bench: classify a scanned item code and look it up among 1,000,000 stored items, next to a raw
+//! indexed SQLite lookup on the same file. Prints p50/p99 per lookup. Target: p99 <= 55 us.
+//!
+//! Run: `cargo bench -p pvz-kiosk-core --bench scan_lookup` (ITEMS=200000 for a quicker run).
+
+use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_kiosk_core::Kiosk;
+use pvz_protocol::{Change, ItemWire, OrderWire, PullPage};
+use std::time::{Duration, Instant};
+
+const ITEMS_PER_ORDER: usize = 2;
+const LOOKUPS: usize = 20_000;
+
+fn ean13(n: u64) -> String {
+    let body = format!("46{n:010}");
+    let sum: u32 = body.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 1 { 3 } else { 1 }).sum();
+    format!("{body}{}", (10 - sum % 10) % 10)
+}
+
+fn order(n: usize) -> OrderWire {
+    let parse = |r: Result<OrderId, _>| r.expect("valid id");
+    OrderWire {
+        order_id: parse(OrderId::parse(&format!("o{n}"))),
+        pickup_point_id: PickupPointId::parse("pp-bench").expect("valid id"),
+        short_code: ShortCode::parse(&format!("{:06}", n % 1_000_000)).expect("six digits"),
+        buyer: "Покупатель Б.".into(),
+        status: OrderStatus::Ready,
+        issued_at: None,
+        items: (0..ITEMS_PER_ORDER)
+            .map(|k| {
+                let idx = (n * ITEMS_PER_ORDER + k) as u64;
+                ItemWire {
+                    item_id: ItemId::parse(&format!("i{idx}")).expect("valid id"),
+                    name: "Товар".into(),
+                    variant: "M".into(),
+                    cell: format!("A-{}", n % 500),
+                    price: Kopecks(100_000),
+                    prepaid: false,
+                    category: "clothes".into(),
+                    barcode: Some(ean13(idx)),
+                    mark: None,
+                }
+            })
+            .collect(),
+    }
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.50), at(0.99))
+}
+
+fn main() {
+    let items: usize = std::env::var("ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.sqlite3");
+    let kiosk = Kiosk::open(&path).expect("open store");
+
+    let started = Instant::now();
+    let orders = items / ITEMS_PER_ORDER;
+    for chunk in (0..orders).collect::<Vec<_>>().chunks(10_000) {
+        let page = PullPage {
+            cursor: "bench".into(),
+            has_more: true,
+            changes: chunk.iter().map(|&n| Change::UpsertOrder(order(n))).collect(),
+        };
+        kiosk.apply_pull(&page).expect("load page");
+    }
+    println!("loaded {items} items in {:.1} s", started.elapsed().as_secs_f64());
+
+    // Pseudo-random but repeatable picks of existing codes.
+    let codes: Vec<String> =
+        (0..LOOKUPS).map(|i| ean13((i as u64).wrapping_mul(2_654_435_761) % items as u64)).collect();
+
+    let mut core = Vec::with_capacity(LOOKUPS);
+    for code in &codes {
+        let t = Instant::now();
+        let found = kiosk.find_items_by_code(code).expect("lookup");
+        core.push(t.elapsed());
+        assert_eq!(found.len(), 1, "every stored code is found exactly once: {code}");
+    }
+
+    let raw_conn = rusqlite::Connection::open(&path).expect("open raw");
+    let mut raw = Vec::with_capacity(LOOKUPS);
+    for code in &codes {
+        let t = Instant::now();
+        let mut stmt =
+            raw_conn.prepare_cached("SELECT item_id, order_id FROM order_items WHERE barcode = ?1").expect("prepare");
+        let n = stmt.query_map([code], |r| r.get::<_, String>(0)).expect("query").count();
+        raw.push(t.elapsed());
+        assert_eq!(n, 1, "raw lookup finds the code");
+    }
+
+    let (c50, c99) = percentiles(core);
+    let (r50, r99) = percentiles(raw);
+    println!("classify + lookup via kiosk core ({items} items, {LOOKUPS} lookups): p50 {c50:?}  p99 {c99:?}");
+    println!("raw indexed SQLite lookup (same file):                            p50 {r50:?}  p99 {r99:?}");
+    println!("ratio p99 core/raw: {:.1}x (target p99 <= 55 us)", c99.as_secs_f64() / r99.as_secs_f64());
+}

@@ -1,0 +1,339 @@
+//! Counter operations (выдача). Each step is one SQLite transaction that writes its local effect
+//! and its outbox op together; bad input changes nothing and says why.
+
+use crate::error::{KioskError, Result};
+use crate::issue_view::{effective_status, load_order, load_order_by_id, receipt_view, recent_issues};
+use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
+use crate::view::{CounterView, KioskStatus, ScanNotice, ScanOutcome};
+use chrono::{DateTime, SecondsFormat, Utc};
+use pvz_domain::{classify, ItemId, OrderId, OrderStatus, Refusal, RefusalError, Scan, TransitionError};
+use pvz_protocol::{
+    Change, DemoSeed, Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, PullPage, RefusedItem, TokenError,
+};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Where "now" comes from; tests pin it.
+pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+const RECENT_LIMIT: usize = 20;
+
+pub struct Kiosk {
+    store: Store,
+    clock: Clock,
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_order_id(raw: &str) -> Result<OrderId> {
+    OrderId::parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+}
+
+fn parse_item_id(raw: &str) -> Result<ItemId> {
+    ItemId::parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+}
+
+fn transition_error(e: TransitionError, issued_at: Option<String>) -> KioskError {
+    match e {
+        TransitionError::AlreadyIssued => KioskError::AlreadyIssued { issued_at: issued_at.unwrap_or_default() },
+        TransitionError::NotInProgress => KioskError::NoActiveOrder,
+        TransitionError::Undecided(n) => KioskError::UndecidedItems(n),
+    }
+}
+
+fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
+    settings::get_enrollment(conn)?.ok_or(KioskError::NotEnrolled)
+}
+
+impl Kiosk {
+    /// Opens the store at `path` (created and migrated as needed).
+    pub fn open(path: &Path) -> Result<Kiosk> {
+        Ok(Kiosk { store: Store::open(path)?, clock: Box::new(Utc::now) })
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Kiosk {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn is_enrolled(&self) -> Result<bool> {
+        self.store.with_conn(|c| Ok(settings::get_enrollment(c)?.is_some()))
+    }
+
+    /// Enrolls from a demo seed and loads its data, unless already enrolled (a restart keeps
+    /// everything the counter did). Returns whether the seed was imported.
+    pub fn import_seed(&self, seed: &DemoSeed) -> Result<bool> {
+        PublicKey::parse(&seed.enrollment.server_public_key)
+            .map_err(|_| KioskError::InvalidInput("the seed's server key is not an ed25519 key".into()))?;
+        self.store.with_tx::<_, KioskError>(|tx| {
+            if settings::get_enrollment(tx)?.is_some() {
+                return Ok(false);
+            }
+            settings::save_enrollment(tx, &seed.enrollment)?;
+            apply_page(tx, &seed.pull)?;
+            Ok(true)
+        })
+    }
+
+    /// Reads a demo seed file (an enrollment and one pull page) and imports it; see `import_seed`.
+    pub fn import_seed_file(&self, path: &Path) -> Result<bool> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| KioskError::InvalidInput(format!("cannot read the seed file {}: {e}", path.display())))?;
+        let seed: DemoSeed = serde_json::from_str(&text)
+            .map_err(|e| KioskError::InvalidInput(format!("the seed file {} is not a demo seed: {e}", path.display())))?;
+        self.import_seed(&seed)
+    }
+
+    /// Applies one page of the server's pull feed to the cache tables, in one transaction.
+    pub fn apply_pull(&self, page: &PullPage) -> Result<()> {
+        self.store.with_tx(|tx| apply_page(tx, page))
+    }
+
+    pub fn view(&self) -> Result<CounterView> {
+        self.store.with_conn(build_view)
+    }
+
+    /// Handles anything scanned or typed: a buyer code opens the order, an item code finds the item
+    /// in the open order.
+    pub fn scan(&self, input: &str) -> Result<ScanOutcome> {
+        let now = self.now();
+        let notice = self.store.with_tx::<_, KioskError>(|tx| {
+            let enrollment = require_enrollment(tx)?;
+            match classify(input) {
+                Scan::PickupToken { token } => {
+                    let key = PublicKey::parse(&enrollment.server_public_key)
+                        .map_err(|_| KioskError::InvalidInput("the pinned server key is damaged".into()))?;
+                    let claims = PickupClaims::verify(&token, &key, now.timestamp()).map_err(|e| match e {
+                        TokenError::Malformed => KioskError::UnknownCode { why: "damaged pickup code".into() },
+                        TokenError::BadSignature => KioskError::BadSignature,
+                        TokenError::Expired(at) => KioskError::TokenExpired {
+                            expired_at: DateTime::from_timestamp(at, 0).map(timestamp).unwrap_or_default(),
+                        },
+                    })?;
+                    if claims.pickup_point_id != enrollment.pickup_point_id {
+                        return Err(KioskError::ForeignCode);
+                    }
+                    let order = orders::get_order(tx, &claims.order_id)?.ok_or(KioskError::OrderNotFound)?;
+                    open_order(tx, &enrollment, order, now)
+                }
+                Scan::ShortCode { code } => {
+                    let order =
+                        orders::find_order_by_short_code(tx, code.as_str())?.ok_or(KioskError::OrderNotFound)?;
+                    open_order(tx, &enrollment, order, now)
+                }
+                scan @ (Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. }) => match_item(tx, &scan),
+                Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
+            }
+        })?;
+        Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })
+    }
+
+    /// Records the manager's decision on one item of the open order.
+    pub fn decide_item(&self, order_id: &str, item_id: &str, decision: ItemDecision) -> Result<CounterView> {
+        let order_id = parse_order_id(order_id)?;
+        let item_id = parse_item_id(item_id)?;
+        let decision = match decision {
+            ItemDecision::HandOver => ItemDecision::HandOver,
+            ItemDecision::Refuse { reason, description } => {
+                let refusal = Refusal::new(reason, description.as_deref()).map_err(|e| match e {
+                    RefusalError::DefectNeedsDescription => KioskError::DefectNeedsDescription,
+                    other => KioskError::InvalidInput(other.to_string()),
+                })?;
+                ItemDecision::Refuse { reason, description: refusal.description().map(str::to_owned) }
+            }
+        };
+        let at = timestamp(self.now());
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let loaded = editable_order(tx, &order_id)?;
+            let current =
+                loaded.items.iter().find(|i| i.item_id == item_id.as_str()).ok_or(KioskError::ItemNotInOrder)?;
+            if current.decision.as_ref() == Some(&decision) {
+                return Ok(());
+            }
+            decisions::set_decision(tx, &order_id, &item_id, &decision, &at)?;
+            outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
+            Ok(())
+        })?;
+        self.view()
+    }
+
+    /// Takes a decision back while the order is still open.
+    pub fn clear_decision(&self, order_id: &str, item_id: &str) -> Result<CounterView> {
+        let order_id = parse_order_id(order_id)?;
+        let item_id = parse_item_id(item_id)?;
+        let at = timestamp(self.now());
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let loaded = editable_order(tx, &order_id)?;
+            if !loaded.items.iter().any(|i| i.item_id == item_id.as_str()) {
+                return Err(KioskError::ItemNotInOrder);
+            }
+            if decisions::clear_decision(tx, &item_id)? {
+                outbox::append_op(tx, &OpBody::ItemDecisionCleared { order_id: order_id.clone(), item_id }, &at)?;
+            }
+            Ok(())
+        })?;
+        self.view()
+    }
+
+    /// Completes the выдача: every item decided, payment confirmed when there is anything to take.
+    pub fn confirm_issue(&self, order_id: &str, payment_taken: bool) -> Result<CounterView> {
+        let order_id = parse_order_id(order_id)?;
+        let at = timestamp(self.now());
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let loaded = load_order_by_id(tx, &order_id)?.ok_or(KioskError::OrderNotFound)?;
+            loaded.status.complete(&loaded.states).map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
+            let s = &loaded.settlement;
+            if !s.to_collect.is_zero() && !payment_taken {
+                return Err(KioskError::PaymentNotConfirmed);
+            }
+            let mut handed_over = Vec::new();
+            let mut refused = Vec::new();
+            for item in &loaded.items {
+                let item_id = parse_item_id(&item.item_id)?;
+                match &item.decision {
+                    Some(ItemDecision::HandOver) => handed_over.push(item_id),
+                    Some(ItemDecision::Refuse { reason, description }) => refused.push(RefusedItem {
+                        item_id,
+                        reason: *reason,
+                        description: description.clone(),
+                        fee: item.fee.unwrap_or_default(),
+                    }),
+                    None => return Err(KioskError::UndecidedItems(1)),
+                }
+            }
+            let body = OpBody::IssueCompleted {
+                order_id: order_id.clone(),
+                handed_over,
+                refused,
+                collected: s.to_collect,
+                refunded: s.to_refund,
+                payment_taken,
+            };
+            let op = outbox::append_op(tx, &body, &at)?;
+            issues::insert_issue(
+                tx,
+                &IssueRow {
+                    order_id: order_id.to_string(),
+                    op_id: op.op_id.to_string(),
+                    issued_at: at.clone(),
+                    collected: s.to_collect,
+                    refunded: s.to_refund,
+                },
+            )?;
+            settings::set_counter_state(
+                tx,
+                &CounterState { active_order: None, receipt_order: Some(order_id.clone()) },
+            )?;
+            Ok(())
+        })?;
+        self.view()
+    }
+
+    /// Closes the order card without issuing; its decisions stay for when it is scanned again.
+    pub fn set_aside(&self) -> Result<CounterView> {
+        self.update_counter_state(|s| s.active_order = None)
+    }
+
+    pub fn dismiss_receipt(&self) -> Result<CounterView> {
+        self.update_counter_state(|s| s.receipt_order = None)
+    }
+
+    fn update_counter_state(&self, change: impl FnOnce(&mut CounterState)) -> Result<CounterView> {
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let mut state = settings::get_counter_state(tx)?;
+            change(&mut state);
+            settings::set_counter_state(tx, &state)?;
+            Ok::<_, KioskError>(())
+        })?;
+        self.view()
+    }
+
+    /// Classifies a scanned item code and finds the items carrying it (any order).
+    pub fn find_items_by_code(&self, input: &str) -> Result<Vec<crate::store::ItemRef>> {
+        let scan = classify(input);
+        let Some(code) = scan.item_code() else { return Ok(Vec::new()) };
+        let is_mark = matches!(scan, Scan::Gs1 { .. });
+        self.store.with_conn(|c| Ok(orders::find_items_by_code(c, &code, is_mark)?))
+    }
+
+    /// The outbox in `seq` order (what a sync push will send).
+    pub fn outbox(&self) -> Result<Vec<crate::store::OutboxEntry>> {
+        self.store.with_conn(|c| Ok(outbox::list_ops(c)?))
+    }
+}
+
+fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
+    for change in &page.changes {
+        match change {
+            Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,
+            Change::SetFeePolicy(policy) => settings::replace_fee_policy(conn, policy)?,
+        }
+    }
+    settings::set_pull_cursor(conn, &page.cursor)?;
+    Ok(())
+}
+
+fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: DateTime<Utc>) -> Result<ScanNotice> {
+    if order.pickup_point_id != enrollment.pickup_point_id.as_str() {
+        return Err(KioskError::ForeignCode);
+    }
+    let (status, issued_at) = effective_status(conn, &order)?;
+    status.open().map_err(|e| transition_error(e, issued_at))?;
+    if status == OrderStatus::Ready {
+        let at = timestamp(now);
+        decisions::mark_opened(conn, &order.order_id, &at)?;
+        outbox::append_op(conn, &OpBody::IssueOpened { order_id: order.order_id.clone() }, &at)?;
+    }
+    settings::set_counter_state(conn, &CounterState { active_order: Some(order.order_id), receipt_order: None })?;
+    Ok(ScanNotice::OrderOpened)
+}
+
+fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
+    let active = settings::get_counter_state(conn)?.active_order.ok_or(KioskError::NoActiveOrder)?;
+    let code = scan.item_code().ok_or(KioskError::ItemNotInOrder)?;
+    let is_mark = matches!(scan, Scan::Gs1 { .. });
+    let found = orders::find_items_by_code(conn, &code, is_mark)?;
+    let loaded = load_order_by_id(conn, &active)?.ok_or(KioskError::NoActiveOrder)?;
+    // Prefer an item still waiting for a decision when the order holds several of the same product.
+    let mut candidates: Vec<_> = loaded.items.iter().filter(|i| found.iter().any(|f| f.item_id == i.item_id)).collect();
+    candidates.sort_by_key(|i| i.decision.is_some());
+    let item = candidates.first().ok_or(KioskError::ItemNotInOrder)?;
+    Ok(ScanNotice::ItemMatched { item_id: item.item_id.clone() })
+}
+
+fn editable_order(conn: &Connection, order_id: &OrderId) -> Result<crate::issue_view::LoadedOrder> {
+    let order = orders::get_order(conn, order_id)?.ok_or(KioskError::OrderNotFound)?;
+    let loaded = load_order(conn, order)?;
+    loaded.status.ensure_editable().map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
+    Ok(loaded)
+}
+
+fn build_view(conn: &Connection) -> Result<CounterView> {
+    let enrollment = settings::get_enrollment(conn)?;
+    let state = settings::get_counter_state(conn)?;
+    let active = match &state.active_order {
+        Some(id) => load_order_by_id(conn, id)?.map(|o| o.to_view()),
+        None => None,
+    };
+    let receipt = match &state.receipt_order {
+        Some(id) => receipt_view(conn, id)?,
+        None => None,
+    };
+    Ok(CounterView {
+        status: KioskStatus {
+            enrolled: enrollment.is_some(),
+            pickup_point: enrollment.as_ref().map(|e| e.pickup_point_name.clone()).unwrap_or_default(),
+            device_id: enrollment.as_ref().map(|e| e.device_id.to_string()).unwrap_or_default(),
+            ops_waiting: outbox::count_pending(conn)?,
+        },
+        active,
+        receipt,
+        recent: recent_issues(conn, RECENT_LIMIT)?,
+    })
+}

@@ -1,0 +1,109 @@
+//! The one error type of the kiosk core. The UI gets `{kind, message, detail}` and translates by `kind`.
+
+use crate::store::StoreError;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KioskError {
+    #[error("this code is not a buyer code or an item code: {why}")]
+    UnknownCode { why: String },
+    #[error("this code belongs to another pickup point")]
+    ForeignCode,
+    #[error("this code is not signed by our network")]
+    BadSignature,
+    #[error("this code expired at {expired_at}")]
+    TokenExpired { expired_at: String },
+    #[error("no order with this code is waiting at this pickup point")]
+    OrderNotFound,
+    #[error("this order was already issued at {issued_at}")]
+    AlreadyIssued { issued_at: String },
+    #[error("this item is not part of the open order")]
+    ItemNotInOrder,
+    #[error("open an order first")]
+    NoActiveOrder,
+    #[error("describe the defect before refusing the item as defective")]
+    DefectNeedsDescription,
+    #[error("{0} item(s) still need a decision")]
+    UndecidedItems(usize),
+    #[error("confirm that the payment was taken")]
+    PaymentNotConfirmed,
+    #[error("this kiosk is not enrolled to a pickup point yet")]
+    NotEnrolled,
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What kind of failure it was; the window translates by this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorKind {
+    UnknownCode,
+    ForeignCode,
+    BadSignature,
+    TokenExpired,
+    OrderNotFound,
+    AlreadyIssued,
+    ItemNotInOrder,
+    NoActiveOrder,
+    DefectNeedsDescription,
+    UndecidedItems,
+    PaymentNotConfirmed,
+    NotEnrolled,
+    InvalidInput,
+    Internal,
+}
+
+/// What the window receives when a command fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export, rename = "KioskError")]
+pub struct ErrorView {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+impl KioskError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            KioskError::UnknownCode { .. } => ErrorKind::UnknownCode,
+            KioskError::ForeignCode => ErrorKind::ForeignCode,
+            KioskError::BadSignature => ErrorKind::BadSignature,
+            KioskError::TokenExpired { .. } => ErrorKind::TokenExpired,
+            KioskError::OrderNotFound => ErrorKind::OrderNotFound,
+            KioskError::AlreadyIssued { .. } => ErrorKind::AlreadyIssued,
+            KioskError::ItemNotInOrder => ErrorKind::ItemNotInOrder,
+            KioskError::NoActiveOrder => ErrorKind::NoActiveOrder,
+            KioskError::DefectNeedsDescription => ErrorKind::DefectNeedsDescription,
+            KioskError::UndecidedItems(_) => ErrorKind::UndecidedItems,
+            KioskError::PaymentNotConfirmed => ErrorKind::PaymentNotConfirmed,
+            KioskError::NotEnrolled => ErrorKind::NotEnrolled,
+            KioskError::InvalidInput(_) => ErrorKind::InvalidInput,
+            KioskError::Store(_) => ErrorKind::Internal,
+        }
+    }
+
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            KioskError::TokenExpired { expired_at } => Some(expired_at.clone()),
+            KioskError::AlreadyIssued { issued_at } => Some(issued_at.clone()),
+            KioskError::UndecidedItems(n) => Some(n.to_string()),
+            KioskError::UnknownCode { why } => Some(why.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn to_view(&self) -> ErrorView {
+        // Storage errors are logged by the caller; the counter sees no SQL.
+        let message = match self {
+            KioskError::Store(_) => "internal storage error; the action was not recorded".to_owned(),
+            other => other.to_string(),
+        };
+        ErrorView { kind: self.kind(), message, detail: self.detail() }
+    }
+}
+
+pub type Result<T, E = KioskError> = std::result::Result<T, E>;

@@ -1,0 +1,149 @@
+//! Builds the order card, receipt and recent list from the store, deriving each order's status
+//! from the kiosk's own records first and the server's cache second.
+
+use crate::error::Result;
+use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
+use crate::store::{decisions, issues, orders, settings, OrderRow, StoreError};
+use crate::view::{ItemView, OrderView, ReceiptView, RecentIssue, SettlementView};
+use pvz_domain::{settle, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
+use pvz_protocol::ItemDecision;
+use rusqlite::Connection;
+use std::collections::HashMap;
+
+/// An order as the counter sees it: rows, decisions, settlement.
+pub struct LoadedOrder {
+    pub order: OrderRow,
+    pub status: OrderStatus,
+    pub issued_at: Option<String>,
+    pub items: Vec<ItemView>,
+    pub states: Vec<ItemState>,
+    pub settlement: Settlement,
+}
+
+pub fn effective_status(conn: &Connection, order: &OrderRow) -> Result<(OrderStatus, Option<String>)> {
+    if let Some(issue) = issues::get_issue(conn, &order.order_id)? {
+        return Ok((OrderStatus::Issued, Some(issue.issued_at)));
+    }
+    if order.server_status == OrderStatus::Issued {
+        return Ok((OrderStatus::Issued, order.issued_at.clone()));
+    }
+    if decisions::is_opened(conn, &order.order_id)? {
+        return Ok((OrderStatus::InProgress, None));
+    }
+    Ok((OrderStatus::Ready, None))
+}
+
+fn state_of(decision: Option<&ItemDecision>) -> Result<ItemState> {
+    Ok(match decision {
+        None => ItemState::Awaiting,
+        Some(ItemDecision::HandOver) => ItemState::HandedOver,
+        Some(ItemDecision::Refuse { reason, description }) => ItemState::Refused(
+            Refusal::new(*reason, description.as_deref()).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ),
+    })
+}
+
+pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
+    let (status, issued_at) = effective_status(conn, &order)?;
+    let rows = orders::list_items(conn, &order.order_id)?;
+    let mut decided: HashMap<String, ItemDecision> =
+        decisions::list_decisions(conn, &order.order_id)?.into_iter().map(|d| (d.item_id, d.decision)).collect();
+    let policy = settings::get_fee_policy(conn)?;
+    let states = rows.iter().map(|r| state_of(decided.get(r.item_id.as_str()))).collect::<Result<Vec<_>>>()?;
+    let lines: Vec<ItemLine<'_>> = rows
+        .iter()
+        .zip(&states)
+        .map(|(r, state)| ItemLine { price: r.price, prepaid: r.prepaid, category: &r.category, state })
+        .collect();
+    let settlement = settle(&lines, &policy);
+    let items = rows
+        .into_iter()
+        .zip(&settlement.fee_decisions)
+        .map(|(r, fee)| ItemView {
+            decision: decided.remove(r.item_id.as_str()),
+            item_id: r.item_id.to_string(),
+            name: r.name,
+            variant: r.variant,
+            cell: r.cell,
+            price: r.price,
+            prepaid: r.prepaid,
+            category: r.category,
+            barcode: r.barcode,
+            fee: fee.map(|f| f.fee),
+            fee_rule: fee.map(|f| f.rule),
+        })
+        .collect();
+    Ok(LoadedOrder { order, status, issued_at, items, states, settlement })
+}
+
+pub fn load_order_by_id(conn: &Connection, order_id: &OrderId) -> Result<Option<LoadedOrder>> {
+    orders::get_order(conn, order_id)?.map(|o| load_order(conn, o)).transpose()
+}
+
+impl LoadedOrder {
+    pub fn to_view(&self) -> OrderView {
+        let s = &self.settlement;
+        OrderView {
+            order_id: self.order.order_id.to_string(),
+            short_code: self.order.short_code.clone(),
+            buyer: self.order.buyer.clone(),
+            status: self.status,
+            issued_at: self.issued_at.clone(),
+            items: self.items.clone(),
+            settlement: SettlementView {
+                to_collect: s.to_collect,
+                to_refund: s.to_refund,
+                goods_to_collect: s.goods_to_collect,
+                fees: s.fees,
+                undecided: u32::try_from(s.undecided).unwrap_or(u32::MAX),
+            },
+        }
+    }
+
+    fn split(&self) -> (Vec<ItemView>, Vec<ItemView>) {
+        self.items.iter().cloned().partition(|i| matches!(i.decision, Some(ItemDecision::HandOver)))
+    }
+}
+
+pub fn receipt_view(conn: &Connection, order_id: &OrderId) -> Result<Option<ReceiptView>> {
+    let Some(issue) = issues::get_issue(conn, order_id)? else { return Ok(None) };
+    let Some(loaded) = load_order_by_id(conn, order_id)? else { return Ok(None) };
+    let (handed_over, refused) = loaded.split();
+    Ok(Some(ReceiptView {
+        qr_data_uri: qr_svg_data_uri(&receipt_qr_text(&issue.op_id)),
+        op_id: issue.op_id,
+        order_id: issue.order_id,
+        short_code: loaded.order.short_code,
+        issued_at: issue.issued_at,
+        handed_over,
+        refused,
+        collected: issue.collected,
+        refunded: issue.refunded,
+    }))
+}
+
+pub fn recent_issues(conn: &Connection, limit: usize) -> Result<Vec<RecentIssue>> {
+    let mut out = Vec::new();
+    for issue in issues::list_recent_issues(conn, limit)? {
+        let order_id = OrderId::parse(&issue.order_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let Some(loaded) = load_order_by_id(conn, &order_id)? else { continue };
+        let (handed_over, refused) = loaded.split();
+        out.push(RecentIssue {
+            order_id: issue.order_id,
+            short_code: loaded.order.short_code,
+            buyer: loaded.order.buyer,
+            issued_at: issue.issued_at,
+            handed_over: u32::try_from(handed_over.len()).unwrap_or(u32::MAX),
+            refused: u32::try_from(refused.len()).unwrap_or(u32::MAX),
+            refusal_reasons: refused
+                .iter()
+                .filter_map(|i| match &i.decision {
+                    Some(ItemDecision::Refuse { reason, .. }) => Some(*reason),
+                    _ => None,
+                })
+                .collect(),
+            collected: issue.collected,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,17 @@
+//! The kiosk without a window: local SQLite store, counter operations with their outbox, and the
+//! views the window renders. The Tauri shell only adapts these calls.
+
+mod counter;
+mod error;
+mod issue_view;
+pub mod receipt;
+pub mod store;
+mod view;
+
+pub use counter::{Clock, Kiosk};
+pub use error::{ErrorKind, ErrorView, KioskError, Result};
+pub use view::{
+    CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, ScanNotice, ScanOutcome, SettlementView,
+};
+
+pub use pvz_protocol::{DemoSeed, ItemDecision};

@@ -1,0 +1,113 @@
+//! The kiosk's local SQLite store. Nobody outside this module sees a connection or a lock:
+//! callers get `with_conn` for reads and `with_tx` for writes, each write one transaction.
+
+pub(crate) mod decisions;
+pub(crate) mod issues;
+pub(crate) mod orders;
+pub(crate) mod outbox;
+pub(crate) mod settings;
+
+pub use decisions::DecisionRow;
+pub use issues::IssueRow;
+pub use orders::{ItemRef, ItemRow, OrderRow};
+pub use outbox::OutboxEntry;
+pub use settings::CounterState;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+/// Append-only migrations, applied in one transaction at start-up.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../../migrations/20261126_0001_initial.sql"))])
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A confirmed payment must survive a power cut: FULL syncs the WAL on every commit.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store { conn: Mutex::new(conn) })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction rolls back).
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn with_conn<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+        f(&self.lock())
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns Ok, rolled back otherwise.
+    pub fn with_tx<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_apply_to_an_empty_database() {
+        assert!(migrations().validate().is_ok(), "every migration must apply cleanly to an empty database");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("kiosk.sqlite3")).expect("a fresh store opens");
+        let tables: i64 = store
+            .with_conn(|c| {
+                c.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'outbox'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!(tables, 1, "the outbox table exists after migrating");
+    }
+
+    #[test]
+    fn reopening_a_migrated_store_keeps_its_data() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let store = Store::open(&path).expect("open");
+            store
+                .with_tx(|tx| {
+                    tx.execute("INSERT INTO fee_policy (category, fee_kopecks) VALUES ('', 100)", [])
+                        .map_err(StoreError::from)
+                })
+                .expect("write");
+        }
+        let store = Store::open(&path).expect("reopen runs migrations again without harm");
+        let fee: i64 = store
+            .with_conn(|c| {
+                c.query_row("SELECT fee_kopecks FROM fee_policy", [], |r| r.get(0)).map_err(StoreError::from)
+            })
+            .expect("read");
+        assert_eq!(fee, 100, "data written before the restart is still there");
+    }
+}

@@ -1,0 +1,141 @@
+//! Orders and their items as the server sent them (cache tables, rebuilt on a sync reset).
+
+use super::StoreError;
+use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus};
+use pvz_protocol::OrderWire;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRow {
+    pub order_id: OrderId,
+    pub pickup_point_id: String,
+    pub short_code: String,
+    pub buyer: String,
+    pub server_status: OrderStatus,
+    pub issued_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRow {
+    pub item_id: ItemId,
+    pub order_id: OrderId,
+    pub name: String,
+    pub variant: String,
+    pub cell: String,
+    pub price: Kopecks,
+    pub prepaid: bool,
+    pub category: String,
+    pub barcode: Option<String>,
+}
+
+/// An item found by one of its codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRef {
+    pub item_id: String,
+    pub order_id: String,
+}
+
+fn corrupt(e: impl ToString) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
+}
+
+fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
+    let status: String = r.get(4)?;
+    Ok(OrderRow {
+        order_id: OrderId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
+        pickup_point_id: r.get(1)?,
+        short_code: r.get(2)?,
+        buyer: r.get(3)?,
+        server_status: OrderStatus::parse(&status).ok_or_else(|| corrupt(format!("order status {status:?}")))?,
+        issued_at: r.get(5)?,
+    })
+}
+
+const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at";
+
+pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"))?;
+    Ok(stmt.query_row([order_id.as_str()], order_from_row).optional()?)
+}
+
+/// Short codes are unique among the orders waiting at one pickup point; the newest wins if not.
+pub fn find_order_by_short_code(conn: &Connection, short_code: &str) -> Result<Option<OrderRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE short_code = ?1 ORDER BY server_status = 'issued', rowid DESC LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([short_code], order_from_row).optional()?)
+}
+
+pub fn list_items(conn: &Connection, order_id: &OrderId) -> Result<Vec<ItemRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_id, order_id, name, variant, cell, price_kopecks, prepaid, category, barcode
+         FROM order_items WHERE order_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([order_id.as_str()], |r| {
+        Ok(ItemRow {
+            item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
+            order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(corrupt)?,
+            name: r.get(2)?,
+            variant: r.get(3)?,
+            cell: r.get(4)?,
+            price: Kopecks(r.get(5)?),
+            prepaid: r.get(6)?,
+            category: r.get(7)?,
+            barcode: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Items carrying this code: a barcode (EAN-13, Code 128) or a Честный ЗНАК mark (GTIN + serial).
+pub fn find_items_by_code(conn: &Connection, code: &str, is_mark: bool) -> Result<Vec<ItemRef>, StoreError> {
+    let sql = if is_mark {
+        "SELECT item_id, order_id FROM order_items WHERE mark = ?1 LIMIT 50"
+    } else {
+        "SELECT item_id, order_id FROM order_items WHERE barcode = ?1 LIMIT 50"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([code], |r| Ok(ItemRef { item_id: r.get(0)?, order_id: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Creates or replaces an order with all its items.
+pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status, issued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (order_id) DO UPDATE SET pickup_point_id = excluded.pickup_point_id,
+             short_code = excluded.short_code, buyer = excluded.buyer,
+             server_status = excluded.server_status, issued_at = excluded.issued_at",
+    )?
+    .execute(params![
+        order.order_id.as_str(),
+        order.pickup_point_id.as_str(),
+        order.short_code.as_str(),
+        order.buyer,
+        order.status.as_str(),
+        order.issued_at,
+    ])?;
+    conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?1")?.execute([order.order_id.as_str()])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO order_items (item_id, order_id, position, name, variant, cell, price_kopecks, prepaid,
+             category, barcode, mark)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for (position, item) in order.items.iter().enumerate() {
+        insert.execute(params![
+            item.item_id.as_str(),
+            order.order_id.as_str(),
+            position as i64,
+            item.name,
+            item.variant,
+            item.cell,
+            item.price.0,
+            item.prepaid,
+            item.category,
+            item.barcode,
+            item.mark,
+        ])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Single-row tables: the enrollment, the fee policy and what the counter screen shows.
+
+use super::StoreError;
+use pvz_domain::{DeviceId, FeePolicy, Kopecks, OrderId, PickupPointId};
+use pvz_protocol::Enrollment;
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub fn get_enrollment(conn: &Connection) -> Result<Option<Enrollment>, StoreError> {
+    let row = conn
+        .query_row("SELECT pickup_point_id, pickup_point_name, device_id, server_public_key FROM enrollment", [], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })
+        .optional()?;
+    row.map(|(pp, name, device, key)| {
+        Ok(Enrollment {
+            pickup_point_id: PickupPointId::parse(&pp).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            pickup_point_name: name,
+            device_id: DeviceId::parse(&device).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            server_public_key: key,
+        })
+    })
+    .transpose()
+}
+
+pub fn save_enrollment(conn: &Connection, e: &Enrollment) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO enrollment (singleton, pickup_point_id, pickup_point_name, device_id, server_public_key)
+         VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (singleton) DO UPDATE SET pickup_point_id = excluded.pickup_point_id,
+             pickup_point_name = excluded.pickup_point_name, device_id = excluded.device_id,
+             server_public_key = excluded.server_public_key",
+        params![e.pickup_point_id.as_str(), e.pickup_point_name, e.device_id.as_str(), e.server_public_key],
+    )?;
+    Ok(())
+}
+
+pub fn set_pull_cursor(conn: &Connection, cursor: &str) -> Result<(), StoreError> {
+    conn.execute("UPDATE enrollment SET pull_cursor = ?1", [cursor])?;
+    Ok(())
+}
+
+pub fn get_fee_policy(conn: &Connection) -> Result<FeePolicy, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT category, fee_kopecks FROM fee_policy")?;
+    let mut policy = FeePolicy::default();
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (category, fee) = row?;
+        if category.is_empty() {
+            policy.default_fee = Kopecks(fee);
+        } else {
+            policy.per_category.insert(category, Kopecks(fee));
+        }
+    }
+    Ok(policy)
+}
+
+pub fn replace_fee_policy(conn: &Connection, policy: &FeePolicy) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM fee_policy", [])?;
+    let mut insert = conn.prepare_cached("INSERT INTO fee_policy (category, fee_kopecks) VALUES (?1, ?2)")?;
+    insert.execute(params!["", policy.default_fee.0])?;
+    for (category, fee) in &policy.per_category {
+        insert.execute(params![category, fee.0])?;
+    }
+    Ok(())
+}
+
+/// Which order card or receipt is on screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CounterState {
+    pub active_order: Option<OrderId>,
+    pub receipt_order: Option<OrderId>,
+}
+
+pub fn get_counter_state(conn: &Connection) -> Result<CounterState, StoreError> {
+    let (active, receipt) =
+        conn.query_row("SELECT active_order_id, receipt_order_id FROM counter_state WHERE singleton = 1", [], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+    let parse = |raw: Option<String>| {
+        raw.map(|s| OrderId::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
+    };
+    Ok(CounterState { active_order: parse(active)?, receipt_order: parse(receipt)? })
+}
+
+pub fn set_counter_state(conn: &Connection, state: &CounterState) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE counter_state SET active_order_id = ?1, receipt_order_id = ?2 WHERE singleton = 1",
+        params![state.active_order.as_ref().map(OrderId::as_str), state.receipt_order.as_ref().map(OrderId::as_str)],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! What the counter window shows: transport DTOs built from the store, exported to TypeScript.
+
+use pvz_domain::{FeeRule, Kopecks, OrderStatus, RefusalReason};
+use pvz_protocol::ItemDecision;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ItemView {
+    pub item_id: String,
+    pub name: String,
+    pub variant: String,
+    pub cell: String,
+    pub price: Kopecks,
+    pub prepaid: bool,
+    pub category: String,
+    pub barcode: Option<String>,
+    pub decision: Option<ItemDecision>,
+    /// Set for refused items: the return-logistics fee and why it is what it is.
+    pub fee: Option<Kopecks>,
+    pub fee_rule: Option<FeeRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SettlementView {
+    pub to_collect: Kopecks,
+    pub to_refund: Kopecks,
+    pub goods_to_collect: Kopecks,
+    pub fees: Kopecks,
+    pub undecided: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OrderView {
+    pub order_id: String,
+    pub short_code: String,
+    pub buyer: String,
+    pub status: OrderStatus,
+    pub issued_at: Option<String>,
+    pub items: Vec<ItemView>,
+    pub settlement: SettlementView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ReceiptView {
+    pub op_id: String,
+    pub order_id: String,
+    pub short_code: String,
+    pub issued_at: String,
+    pub handed_over: Vec<ItemView>,
+    pub refused: Vec<ItemView>,
+    pub collected: Kopecks,
+    pub refunded: Kopecks,
+    /// The receipt's QR code (operation id) as an SVG data URI.
+    pub qr_data_uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RecentIssue {
+    pub order_id: String,
+    pub short_code: String,
+    pub buyer: String,
+    pub issued_at: String,
+    pub handed_over: u32,
+    pub refused: u32,
+    pub refusal_reasons: Vec<RefusalReason>,
+    pub collected: Kopecks,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KioskStatus {
+    pub enrolled: bool,
+    pub pickup_point: String,
+    pub device_id: String,
+    pub ops_waiting: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CounterView {
+    pub status: KioskStatus,
+    pub active: Option<OrderView>,
+    pub receipt: Option<ReceiptView>,
+    pub recent: Vec<RecentIssue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ScanNotice {
+    OrderOpened,
+    ItemMatched { item_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ScanOutcome {
+    pub view: CounterView,
+    pub notice: Option<ScanNotice>,
+}

@@ -1,0 +1,179 @@
+//! The issue flow (выдача) through the kiosk core on a real SQLite file with the demo seed.
+
+use chrono::{TimeZone, Utc};
+use pvz_domain::{FeeRule, Kopecks, OrderStatus, RefusalReason};
+use pvz_kiosk_core::{ItemDecision, Kiosk, KioskError, ScanNotice};
+use pvz_protocol::demo;
+use std::path::Path;
+
+fn open(path: &Path) -> Kiosk {
+    Kiosk::open(path)
+        .expect("store opens")
+        .with_clock(Box::new(|| Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).single().expect("valid time")))
+}
+
+fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Vec<demo::DemoCode>) {
+    let kiosk = open(&dir.path().join("kiosk.sqlite3"));
+    let (seed, codes) = demo::seed();
+    assert!(kiosk.import_seed(&seed).expect("seed imports"), "a fresh store takes the seed");
+    (kiosk, codes)
+}
+
+fn code(codes: &[demo::DemoCode], case: &str) -> String {
+    codes.iter().find(|c| c.case == case).unwrap_or_else(|| panic!("demo code {case:?} exists")).code.clone()
+}
+
+fn defect() -> ItemDecision {
+    ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("оторван каблук".into()) }
+}
+
+/// The Latin text as typed with the Russian ЙЦУКЕН layout switched on.
+fn typed_in_russian_layout(latin: &str) -> String {
+    let lower = "qwertyuiop[]asdfghjkl;'zxcvbnm,./";
+    let upper = "QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>?";
+    let ru_lower: Vec<char> = "йцукенгшщзхъфывапролджэячсмитьбю.".chars().collect();
+    let ru_upper: Vec<char> = "ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ,".chars().collect();
+    latin
+        .chars()
+        .map(|c| {
+            if let Some(i) = lower.find(c) {
+                ru_lower[lower[..i].chars().count()]
+            } else if let Some(i) = upper.find(c) {
+                ru_upper[upper[..i].chars().count()]
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, codes) = seeded(&dir);
+
+    let opened = kiosk.scan(&code(&codes, "pay at counter, 2 items (QR)")).expect("the demo QR opens its order");
+    assert_eq!(opened.notice, Some(ScanNotice::OrderOpened), "a buyer code opens the order card");
+    let order = opened.view.active.expect("an order card is shown");
+    assert_eq!(order.status, OrderStatus::InProgress, "the opened order is in progress");
+    let (dress, shoes) = (order.items[0].item_id.clone(), order.items[1].item_id.clone());
+
+    let err = kiosk
+        .decide_item(&order.order_id, &dress, ItemDecision::Refuse { reason: RefusalReason::Defect, description: None })
+        .expect_err("a defect without a description is refused");
+    assert!(matches!(err, KioskError::DefectNeedsDescription), "the error says a description is needed: {err:?}");
+    let ops_before = kiosk.outbox().expect("outbox").len();
+
+    kiosk.decide_item(&order.order_id, &dress, defect()).expect("a described defect is recorded");
+    let view = kiosk.decide_item(&order.order_id, &shoes, ItemDecision::HandOver).expect("hand over");
+    let active = view.active.expect("order still open");
+    assert_eq!(active.items[0].fee_rule, Some(FeeRule::DefectFree), "the defect line says the return is free");
+    assert_eq!(active.items[0].fee, Some(Kopecks::ZERO), "no return shipping for a defect");
+    assert_eq!(active.settlement.to_collect, Kopecks(599_000), "only the shoes are paid; the dress costs nothing");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before + 2, "each decision wrote exactly one op");
+
+    let err = kiosk.confirm_issue(&order.order_id, false).expect_err("payment must be confirmed");
+    assert!(matches!(err, KioskError::PaymentNotConfirmed), "unconfirmed payment is refused: {err:?}");
+    let done = kiosk.confirm_issue(&order.order_id, true).expect("the issue completes");
+    let receipt = done.receipt.expect("a receipt is shown");
+    assert!(done.active.is_none(), "the order card closes after the issue");
+    assert_eq!(receipt.collected, Kopecks(599_000), "the receipt shows the amount taken");
+    assert_eq!(receipt.refused.len(), 1, "the receipt lists the refused item");
+    assert!(receipt.qr_data_uri.starts_with("data:image/svg+xml;base64,"), "the receipt carries a QR image");
+    drop(kiosk);
+
+    let restarted = open(&dir.path().join("kiosk.sqlite3"));
+    let view = restarted.view().expect("view after restart");
+    assert_eq!(view.receipt.map(|r| r.op_id), Some(receipt.op_id.clone()), "the receipt is still on screen");
+    let recent = view.recent.first().expect("the issue is in the recent list");
+    assert_eq!((recent.handed_over, recent.refused), (1, 1), "one handed over, one refused");
+    assert_eq!(recent.refusal_reasons, vec![RefusalReason::Defect], "the refusal reason is recorded");
+    let err = restarted.scan("482137").expect_err("an issued order cannot be issued again");
+    assert!(matches!(err, KioskError::AlreadyIssued { .. }), "already issued: {err:?}");
+
+    let ops = restarted.outbox().expect("outbox");
+    let seqs: Vec<i64> = ops.iter().map(|o| o.seq).collect();
+    assert_eq!(seqs, (1..=ops.len() as i64).collect::<Vec<_>>(), "outbox seq is gap-free from 1");
+    assert!(ops.iter().all(|o| o.op_id.get_version_num() == 7), "every op id is a UUIDv7");
+    assert_eq!(ops.last().map(|o| o.body.kind()), Some("issue_completed"), "the last op completes the issue");
+    assert_eq!(view.status.ops_waiting as usize, ops.len(), "all ops wait for sync");
+}
+
+type ErrorCheck = fn(&KioskError) -> bool;
+
+#[test]
+fn bad_codes_get_a_clear_error_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, codes) = seeded(&dir);
+    let cases: [(&str, ErrorCheck); 5] = [
+        ("expired QR", |e| matches!(e, KioskError::TokenExpired { .. })),
+        ("QR of another pickup point", |e| matches!(e, KioskError::ForeignCode)),
+        ("QR signed by a foreign key", |e| matches!(e, KioskError::BadSignature)),
+        ("unknown code", |e| matches!(e, KioskError::UnknownCode { .. })),
+        ("already issued (short code)", |e| matches!(e, KioskError::AlreadyIssued { .. })),
+    ];
+    for (case, expected) in cases {
+        let err = kiosk.scan(&code(&codes, case)).expect_err(case);
+        assert!(expected(&err), "{case}: unexpected error {err:?}");
+        assert!(!err.to_view().message.is_empty(), "{case}: the error has a message");
+    }
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "no bad code wrote an op");
+    assert!(kiosk.view().expect("view").active.is_none(), "no bad code opened an order");
+}
+
+#[test]
+fn a_code_typed_under_the_russian_layout_opens_the_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, codes) = seeded(&dir);
+    let latin = code(&codes, "prepaid, 2 items (QR)");
+    let russian = typed_in_russian_layout(&latin);
+    assert_ne!(russian, latin, "the test really types Cyrillic");
+    let outcome = kiosk.scan(&russian).expect("the layout is undone");
+    assert_eq!(outcome.view.active.map(|o| o.order_id), Some("ord-1002".to_owned()), "the right order opens");
+}
+
+#[test]
+fn buyer_side_refusals_carry_the_policy_fee_and_prepaid_goods_are_refunded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _) = seeded(&dir);
+    let order = kiosk.scan("615204").expect("prepaid order opens").view.active.expect("card");
+    let changed_mind = ItemDecision::Refuse { reason: RefusalReason::ChangedMind, description: None };
+    kiosk.decide_item(&order.order_id, &order.items[0].item_id, changed_mind).expect("refuse");
+    let view = kiosk.decide_item(&order.order_id, &order.items[1].item_id, ItemDecision::HandOver).expect("hand over");
+    let s = view.active.expect("card").settlement;
+    assert_eq!(s.fees, Kopecks(9_900), "electronics fall back to the default fee of 99 ₽");
+    assert_eq!(s.to_collect, Kopecks(9_900), "a prepaid order costs only the fee");
+    assert_eq!(s.to_refund, Kopecks(349_000), "the refused prepaid headphones are refunded");
+}
+
+#[test]
+fn item_codes_are_matched_only_within_the_open_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _) = seeded(&dir);
+    let err = kiosk.scan("4601234567893").expect_err("an item scan needs an open order");
+    assert!(matches!(err, KioskError::NoActiveOrder), "no order open: {err:?}");
+    kiosk.scan("482137").expect("order opens");
+    let hit = kiosk.scan("]E04601234567893\r\n").expect("the dress barcode is in this order");
+    assert_eq!(hit.notice, Some(ScanNotice::ItemMatched { item_id: "itm-1001-1".into() }), "scanner framing stripped");
+    let err = kiosk.scan("4600000000008").expect_err("headphones belong to another order");
+    assert!(matches!(err, KioskError::ItemNotInOrder), "not in this order: {err:?}");
+}
+
+#[test]
+fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _) = seeded(&dir);
+    let order = kiosk.scan("730518").expect("open").view.active.expect("card");
+    let item = order.items[0].item_id.clone();
+    kiosk.decide_item(&order.order_id, &item, ItemDecision::HandOver).expect("decide");
+    assert!(kiosk.set_aside().expect("set aside").active.is_none(), "the card closes");
+    let resumed = kiosk.scan("730518").expect("reopen").view.active.expect("card");
+    assert_eq!(resumed.items[0].decision, Some(ItemDecision::HandOver), "the decision survived");
+    let opened_ops = kiosk.outbox().expect("outbox").iter().filter(|o| o.body.kind() == "issue_opened").count();
+    assert_eq!(opened_ops, 1, "resuming does not record a second opening");
+    kiosk.confirm_issue(&order.order_id, true).expect("issue");
+    let err = kiosk.decide_item(&order.order_id, &item, defect()).expect_err("no change after issue");
+    assert!(matches!(err, KioskError::AlreadyIssued { .. }), "issued orders are final: {err:?}");
+    let err = kiosk.confirm_issue(&order.order_id, true).expect_err("no second issue");
+    assert!(matches!(err, KioskError::AlreadyIssued { .. }), "a second confirm is refused: {err:?}");
+}
