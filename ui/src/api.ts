@@ -1,0 +1,73 @@
+//! Typed wrappers over the kiosk's Tauri commands. The UI never talks to the network itself:
+//! every read and every counter action goes through `invoke`, and a rejection carries a KioskError.
+import { invoke } from "@tauri-apps/api/core";
+import type { CounterView, ItemDecision, KioskError, ScanOutcome } from "./bindings";
+
+export const api = {
+  counterView: () => invoke<CounterView>("counter_view"),
+  /** `input` is the raw string as typed or scanned; the backend normalizes layout and prefixes. */
+  scan: (input: string) => invoke<ScanOutcome>("scan", { input }),
+  decideItem: (orderId: string, itemId: string, decision: ItemDecision) =>
+    invoke<CounterView>("decide_item", { orderId, itemId, decision }),
+  clearDecision: (orderId: string, itemId: string) =>
+    invoke<CounterView>("clear_decision", { orderId, itemId }),
+  /** The returned view has `receipt` set and `active` null. */
+  confirmIssue: (orderId: string, paymentTaken: boolean) =>
+    invoke<CounterView>("confirm_issue", { orderId, paymentTaken }),
+  /** Closes the open order card; its decisions stay stored. */
+  setAside: () => invoke<CounterView>("set_aside"),
+  dismissReceipt: () => invoke<CounterView>("dismiss_receipt"),
+  /** Called once after the first paint; the backend uses it to measure cold start. */
+  uiReady: () => invoke<void>("ui_ready"),
+};
+
+/**
+ * The error kinds this UI has a translated message for. Kept here rather than taken from the
+ * bindings: the generated KioskError may type `kind` as a plain string, and a kind added to the
+ * backend later must still reach the banner (it falls back to the backend's message).
+ */
+const KNOWN_ERROR_KINDS = [
+  "unknown_code",
+  "foreign_code",
+  "bad_signature",
+  "token_expired",
+  "order_not_found",
+  "already_issued",
+  "item_not_in_order",
+  "no_active_order",
+  "defect_needs_description",
+  "undecided_items",
+  "payment_not_confirmed",
+  "not_enrolled",
+  "invalid_input",
+  "internal",
+] as const;
+
+export type KnownErrorKind = (typeof KNOWN_ERROR_KINDS)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(KNOWN_ERROR_KINDS);
+
+/** True when `kind` is one the UI has a translated message for. */
+export function isKnownErrorKind(kind: string): kind is KnownErrorKind {
+  return KNOWN.has(kind);
+}
+
+/**
+ * Whatever a rejected invoke threw, as a KioskError. The backend rejects with `{kind, message, detail}`;
+ * anything else (a missing command, a plain string from the IPC layer) becomes `internal`, and an
+ * unknown `kind` is kept as is so the banner can fall back to `message`.
+ */
+export function toKioskError(thrown: unknown): KioskError {
+  if (typeof thrown === "object" && thrown !== null && "kind" in thrown && "message" in thrown) {
+    const { kind, message, detail } = thrown as Record<string, unknown>;
+    if (typeof kind === "string" && typeof message === "string") {
+      return {
+        kind: kind as KioskError["kind"],
+        message,
+        detail: typeof detail === "string" ? detail : null,
+      };
+    }
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return { kind: "internal", message, detail: null };
+}

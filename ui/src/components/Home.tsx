@@ -1,0 +1,46 @@
+//! The idle screen: what to do next (scan), and today's issues for a glance back.
+import { useTranslation } from "react-i18next";
+import type { RecentIssue } from "../bindings";
+import { useLang } from "../i18n";
+import { formatMoney, formatTime } from "../money";
+
+export function Home({ recent }: { recent: RecentIssue[] }) {
+  const { t } = useTranslation();
+  return (
+    <section className="home">
+      <div className="home__prompt">
+        <span className="home__prompt-icon" aria-hidden="true">
+          ⌗
+        </span>
+        <h1>{t("home.prompt")}</h1>
+      </div>
+      <h2 className="home__recent-title">{t("home.recentTitle")}</h2>
+      <ul className="recent" data-testid="recent-list">
+        {recent.length === 0 && <li className="recent__empty">{t("home.recentEmpty")}</li>}
+        {recent.map((issue) => (
+          <RecentRow key={issue.order_id} issue={issue} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function RecentRow({ issue }: { issue: RecentIssue }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const reasons = [...new Set(issue.refusal_reasons)].map((reason) => t(`reasonShort.${reason}`));
+  return (
+    <li className="recent__row" data-testid={`recent-${issue.order_id}`}>
+      <span className="recent__code">{issue.short_code}</span>
+      <span className="recent__buyer">{issue.buyer}</span>
+      <time className="recent__time" dateTime={issue.issued_at}>
+        {formatTime(issue.issued_at, lang)}
+      </time>
+      <span className="recent__counts">
+        {t("home.counts", { handedOver: issue.handed_over, refused: issue.refused })}
+        {reasons.length > 0 && <span className="recent__reasons"> · {reasons.join(", ")}</span>}
+      </span>
+      <span className="recent__amount">{formatMoney(issue.collected, lang)}</span>
+    </li>
+  );
+}

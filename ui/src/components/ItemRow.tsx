@@ -1,0 +1,115 @@
+//! One item of the open order: where it lies (cell), what it is, what it costs, and either the two
+//! decision buttons or the decision taken (colour and icon) with a way to change it.
+import { useTranslation } from "react-i18next";
+import type { ItemView } from "../bindings";
+import { useLang } from "../i18n";
+import { formatMoney } from "../money";
+
+type Props = {
+  item: ItemView;
+  /** The item a scan just matched: highlighted so the manager sees which one it was. */
+  matched: boolean;
+  onHandOver: () => void;
+  onRefuse: () => void;
+  onChange: () => void;
+};
+
+export function ItemRow({ item, matched, onHandOver, onRefuse, onChange }: Props) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const { decision } = item;
+  const state =
+    decision === null ? "undecided" : decision.kind === "hand_over" ? "handed" : "refused";
+
+  return (
+    <li
+      className={`item item--${state}${matched ? " item--matched" : ""}`}
+      data-testid={`item-${item.item_id}`}
+      data-decision={state}
+    >
+      <div className="item__cell">
+        <span className="item__cell-label">{t("order.cell")}</span>
+        <span className="item__cell-value">{item.cell}</span>
+      </div>
+
+      <div className="item__info">
+        <div className="item__name">{item.name}</div>
+        <div className="item__variant">{item.variant}</div>
+        <div className="item__price-line">
+          <span className="item__price">{formatMoney(item.price, lang)}</span>
+          {item.prepaid ? (
+            <span className="badge badge--prepaid">{t("order.prepaid")}</span>
+          ) : (
+            <span className="badge badge--pay">{t("order.payAtCounter")}</span>
+          )}
+        </div>
+        {decision?.kind === "refuse" && decision.description && (
+          <div className="item__description">«{decision.description}»</div>
+        )}
+        {decision?.kind === "refuse" && <FeeLine item={item} />}
+      </div>
+
+      <div className="item__actions">
+        {decision === null ? (
+          <>
+            <button
+              type="button"
+              className="button button--hand-over"
+              data-testid={`hand-over-${item.item_id}`}
+              onClick={onHandOver}
+            >
+              <span aria-hidden="true">✓ </span>
+              {t("order.handOver")}
+            </button>
+            <button
+              type="button"
+              className="button button--refuse"
+              data-testid={`refuse-${item.item_id}`}
+              onClick={onRefuse}
+            >
+              <span aria-hidden="true">✕ </span>
+              {t("order.refuse")}
+            </button>
+          </>
+        ) : (
+          <>
+            <span
+              className={`decision decision--${state}`}
+              data-testid={`decision-${item.item_id}`}
+            >
+              <span className="decision__icon" aria-hidden="true">
+                {decision.kind === "hand_over" ? "✓" : "✕"}
+              </span>
+              {decision.kind === "hand_over"
+                ? t("order.decidedHandOver")
+                : t("order.decidedRefuse", { reason: t(`reasonShort.${decision.reason}`) })}
+            </span>
+            <button
+              type="button"
+              className="button button--quiet"
+              data-testid={`change-${item.item_id}`}
+              onClick={onChange}
+            >
+              {t("order.change")}
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function FeeLine({ item }: { item: ItemView }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  if (item.fee_rule === null) return null;
+  const text =
+    item.fee_rule === "policy_fee"
+      ? t("fee.policy_fee", { amount: formatMoney(item.fee ?? 0, lang) })
+      : t(`fee.${item.fee_rule}`);
+  return (
+    <div className={`fee-line fee-line--${item.fee_rule}`} data-testid={`fee-line-${item.item_id}`}>
+      {text}
+    </div>
+  );
+}

@@ -1,0 +1,306 @@
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
+import { invoke } from "@tauri-apps/api/core";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "../App";
+import type { CounterView, ItemDecision } from "../bindings";
+import {
+  callsOf,
+  makeItem,
+  makeOrder,
+  makeView,
+  rejectWith,
+  routeInvoke,
+  settle,
+} from "../test/fixtures";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+const invokeMock = vi.mocked(invoke);
+
+const dress = makeItem({ item_id: "i1", name: "Платье летнее", cell: "A-12", price: 249_000 });
+const shoes = makeItem({
+  item_id: "i2",
+  name: "Кеды",
+  variant: "38",
+  cell: "B-3",
+  price: 399_000,
+  prepaid: true,
+});
+
+/** An order with two undecided items, the dress paid at the counter. */
+const openView = (): CounterView =>
+  makeView({
+    active: makeOrder([dress, shoes], { to_collect: 249_000, goods_to_collect: 249_000 }),
+  });
+
+async function renderOpenOrder(view: CounterView = openView()) {
+  routeInvoke(invokeMock, { counter_view: () => view });
+  render(<App />);
+  const card = await screen.findByTestId("order-card");
+  // Let the card's effects (hotkey listeners, focus) run before the test presses keys.
+  await settle(() => undefined);
+  return card;
+}
+
+async function openRefusal(itemId: string) {
+  fireEvent.click(screen.getByTestId(`refuse-${itemId}`));
+  return screen.findByRole("dialog");
+}
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe("order card", () => {
+  it("shows each item with its cell, price and payment badge", async () => {
+    await renderOpenOrder();
+    const row = screen.getByTestId("item-i1");
+    expect(row, "the dress row should show its cell").toHaveTextContent("A-12");
+    expect(row, "the dress row should show its price in roubles").toHaveTextContent(/2\s490,00\s₽/);
+    expect(row, "an unpaid item should say it is paid at the counter").toHaveTextContent(
+      "Оплата на месте",
+    );
+    expect(screen.getByTestId("item-i2"), "a prepaid item should say so").toHaveTextContent(
+      "Оплачен",
+    );
+    expect(
+      screen.getByTestId("to-collect"),
+      "the amount to collect should be formatted",
+    ).toHaveTextContent(/2\s490,00\s₽/);
+  });
+
+  it("keeps the confirm button disabled while items are undecided", async () => {
+    await renderOpenOrder();
+    const confirm = screen.getByTestId("confirm-issue");
+    expect(confirm, "confirm must be disabled while 2 items are undecided").toBeDisabled();
+    expect(confirm, "with money to collect the label should ask for payment").toHaveTextContent(
+      "Оплата получена — выдать",
+    );
+    fireEvent.keyDown(window, { key: "F9" });
+    expect(
+      callsOf(invokeMock, "confirm_issue"),
+      "F9 must not confirm while items are undecided",
+    ).toEqual([]);
+  });
+
+  it("enables confirm once everything is decided and sends paymentTaken", async () => {
+    const decided = makeView({
+      active: makeOrder(
+        [
+          { ...dress, decision: { kind: "hand_over" } },
+          { ...shoes, decision: { kind: "hand_over" } },
+        ],
+        { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
+      ),
+    });
+    await renderOpenOrder(decided);
+    const confirm = screen.getByTestId("confirm-issue");
+    expect(confirm, "confirm should be enabled when nothing is undecided").toBeEnabled();
+    await settle(() => fireEvent.click(confirm));
+    expect(
+      callsOf(invokeMock, "confirm_issue"),
+      "confirm should tell the backend payment was taken",
+    ).toEqual([{ orderId: "ord-1", paymentTaken: true }]);
+  });
+
+  it("labels confirm plainly and sends paymentTaken false when nothing is to collect", async () => {
+    const prepaidOnly = makeView({
+      active: makeOrder([{ ...shoes, decision: { kind: "hand_over" } }], { undecided: 0 }),
+    });
+    await renderOpenOrder(prepaidOnly);
+    const confirm = screen.getByTestId("confirm-issue");
+    expect(
+      confirm,
+      "with nothing to collect the label should not mention payment",
+    ).not.toHaveTextContent("Оплата");
+    await settle(() => fireEvent.keyDown(window, { key: "F9" }));
+    expect(callsOf(invokeMock, "confirm_issue"), "F9 should confirm without payment").toEqual([
+      { orderId: "ord-1", paymentTaken: false },
+    ]);
+  });
+
+  it("refuses to send a defect refusal without a description", async () => {
+    await renderOpenOrder();
+    const dialog = await openRefusal("i1");
+    fireEvent.click(within(dialog).getByTestId("reason-defect"));
+    expect(
+      within(dialog).getByTestId("fee-hint"),
+      "a defect should be explained as a free return",
+    ).toHaveTextContent("Брак — возврат бесплатно");
+    fireEvent.click(within(dialog).getByTestId("refuse-confirm"));
+
+    expect(
+      await within(dialog).findByRole("alert"),
+      "confirming a defect with an empty description should show why it cannot be sent",
+    ).toHaveTextContent("Опишите брак");
+    expect(
+      callsOf(invokeMock, "decide_item"),
+      "nothing should reach the backend without a description",
+    ).toEqual([]);
+    expect(
+      screen.getByRole("dialog"),
+      "the dialog should stay open for the description",
+    ).toBeInTheDocument();
+  });
+
+  it("sends a defect refusal with its description and closes the dialog", async () => {
+    const decision: ItemDecision = {
+      kind: "refuse",
+      reason: "defect",
+      description: "пятно на рукаве",
+    };
+    await renderOpenOrder();
+    routeInvoke(invokeMock, {
+      decide_item: () =>
+        makeView({
+          active: makeOrder([{ ...dress, decision, fee: 0, fee_rule: "defect_free" }, shoes]),
+        }),
+    });
+    const dialog = await openRefusal("i1");
+    fireEvent.click(within(dialog).getByTestId("reason-defect"));
+    fireEvent.change(within(dialog).getByTestId("defect-description"), {
+      target: { value: "  пятно на рукаве " },
+    });
+    await settle(() => fireEvent.click(within(dialog).getByTestId("refuse-confirm")));
+
+    expect(
+      callsOf(invokeMock, "decide_item"),
+      "decide_item should carry the trimmed description",
+    ).toEqual([{ orderId: "ord-1", itemId: "i1", decision }]);
+    expect(
+      screen.queryByRole("dialog"),
+      "the dialog should close once the backend accepted",
+    ).toBeNull();
+    expect(
+      screen.getByTestId("fee-line-i1"),
+      "the refused row should explain its fee",
+    ).toHaveTextContent("брак — возврат бесплатно");
+    expect(
+      screen.getByTestId("item-i1"),
+      "the refused row should show the refusal",
+    ).toHaveTextContent("Отказ: брак");
+  });
+
+  it("shows the banner when the backend rejects the refusal", async () => {
+    await renderOpenOrder();
+    routeInvoke(invokeMock, {
+      decide_item: () => {
+        return rejectWith("defect_needs_description");
+      },
+    });
+    const dialog = await openRefusal("i1");
+    fireEvent.click(within(dialog).getByTestId("reason-defect"));
+    fireEvent.change(within(dialog).getByTestId("defect-description"), { target: { value: "x" } });
+    await settle(() => fireEvent.click(within(dialog).getByTestId("refuse-confirm")));
+
+    expect(
+      screen.getByTestId("error-banner"),
+      "the backend's rejection should be shown, translated",
+    ).toHaveTextContent("Опишите брак");
+    expect(
+      screen.getByRole("dialog"),
+      "a rejected refusal should leave the dialog open",
+    ).toBeInTheDocument();
+  });
+
+  it("picks reasons with keys 1–5 and explains the fee before confirming", async () => {
+    await renderOpenOrder();
+    const dialog = await openRefusal("i2");
+    const hint = within(dialog).getByTestId("fee-hint");
+
+    fireEvent.keyDown(window, { key: "2" });
+    expect(
+      within(dialog).getByTestId("reason-did_not_fit"),
+      "key 2 should pick 'did not fit'",
+    ).toHaveAttribute("aria-pressed", "true");
+    expect(hint, "a non-defect refusal may carry the policy fee").toHaveTextContent(
+      "Может взиматься сбор за обратную логистику по политике ПВЗ",
+    );
+    // A person's next key comes later; two keys within 35 ms would be taken for scanner input.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 60)));
+    fireEvent.keyDown(window, { key: "4" });
+    expect(hint, "a wrong item is the seller's fault and free").toHaveTextContent(
+      "Ошибка продавца — бесплатно",
+    );
+    expect(
+      within(dialog).queryByTestId("defect-description"),
+      "only a defect asks for a description",
+    ).toBeNull();
+
+    fireEvent.keyDown(window, { key: "Escape" });
+    expect(screen.queryByRole("dialog"), "Esc should close the dialog").toBeNull();
+    expect(
+      callsOf(invokeMock, "set_aside"),
+      "Esc in the dialog must not also set the order aside",
+    ).toEqual([]);
+  });
+
+  it("explains each fee rule on refused rows", async () => {
+    const refuse = (reason: "did_not_fit" | "changed_mind" | "wrong_item"): ItemDecision => ({
+      kind: "refuse",
+      reason,
+      description: null,
+    });
+    await renderOpenOrder(
+      makeView({
+        active: makeOrder([
+          { ...dress, decision: refuse("did_not_fit"), fee: 15_000, fee_rule: "policy_fee" },
+          { ...shoes, decision: refuse("changed_mind"), fee: 0, fee_rule: "no_fee_in_policy" },
+          makeItem({
+            item_id: "i3",
+            decision: refuse("wrong_item"),
+            fee: 0,
+            fee_rule: "seller_fault_free",
+          }),
+        ]),
+      }),
+    );
+    expect(
+      screen.getByTestId("fee-line-i1"),
+      "a policy fee should show its amount",
+    ).toHaveTextContent(/сбор за обратную логистику: 150,00\s₽/);
+    expect(
+      screen.getByTestId("fee-line-i2"),
+      "no fee under the policy should say so",
+    ).toHaveTextContent("без сбора по политике ПВЗ");
+    expect(screen.getByTestId("fee-line-i3"), "a seller's fault should be free").toHaveTextContent(
+      "ошибка продавца — бесплатно",
+    );
+  });
+
+  it("hands over every undecided item on F2 and sets the order aside on Esc", async () => {
+    await renderOpenOrder();
+    routeInvoke(invokeMock, { decide_item: () => openView(), set_aside: () => makeView() });
+    await settle(() => fireEvent.keyDown(window, { key: "F2" }));
+    expect(callsOf(invokeMock, "decide_item"), "F2 should hand over both undecided items").toEqual([
+      { orderId: "ord-1", itemId: "i1", decision: { kind: "hand_over" } },
+      { orderId: "ord-1", itemId: "i2", decision: { kind: "hand_over" } },
+    ]);
+
+    await settle(() => fireEvent.keyDown(window, { key: "Escape" }));
+    expect(callsOf(invokeMock, "set_aside"), "Esc should set the order aside").toHaveLength(1);
+    expect(
+      screen.queryByTestId("order-card"),
+      "after setting aside the home screen should show",
+    ).toBeNull();
+  });
+
+  it("lets a decision be changed", async () => {
+    await renderOpenOrder(
+      makeView({
+        active: makeOrder([{ ...dress, decision: { kind: "hand_over" } }], { undecided: 0 }),
+      }),
+    );
+    expect(screen.getByTestId("item-i1"), "a handed-over row should say so").toHaveTextContent(
+      "✓Выдаётся",
+    );
+    routeInvoke(invokeMock, { clear_decision: () => openView() });
+    await settle(() => fireEvent.click(screen.getByTestId("change-i1")));
+    expect(callsOf(invokeMock, "clear_decision"), "Change should clear the decision").toEqual([
+      { orderId: "ord-1", itemId: "i1" },
+    ]);
+    expect(
+      screen.getByTestId("hand-over-i1"),
+      "the row should offer the decision again",
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,205 @@
+//! Refusing one item: pick the reason (buttons or keys 1–5), describe a defect, and see which fee
+//! rule applies before confirming. The exact fee then comes back from the backend on the item row.
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from "react";
+import { useTranslation } from "react-i18next";
+import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
+import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
+
+/** In key order: key 1 is a defect, key 5 an incomplete item. */
+export const REFUSAL_REASONS: readonly RefusalReason[] = [
+  "defect",
+  "did_not_fit",
+  "changed_mind",
+  "wrong_item",
+  "incomplete",
+];
+
+type FeeHint = "refuse.feeDefect" | "refuse.feeSellerFault" | "refuse.feePolicy";
+
+function feeHintOf(reason: RefusalReason): FeeHint {
+  switch (reason) {
+    case "defect":
+      return "refuse.feeDefect";
+    case "wrong_item":
+    case "incomplete":
+      return "refuse.feeSellerFault";
+    case "did_not_fit":
+    case "changed_mind":
+      return "refuse.feePolicy";
+  }
+}
+
+type Props = {
+  item: ItemView;
+  /** Resolves true when the backend accepted the refusal, which closes the dialog. */
+  onConfirm: (decision: ItemDecision) => Promise<boolean>;
+  onCancel: () => void;
+};
+
+export function RefuseDialog({ item, onConfirm, onCancel }: Props) {
+  const { t } = useTranslation();
+  const titleId = useId();
+  const descriptionId = useId();
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const descriptionRef = useRef<HTMLTextAreaElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const [reason, setReason] = useState<RefusalReason | null>(null);
+  const [description, setDescription] = useState("");
+  const [missingDescription, setMissingDescription] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+
+  useEffect(() => {
+    dialogRef.current?.querySelector<HTMLElement>("[data-reason]")?.focus();
+  }, []);
+
+  const choose = (next: RefusalReason) => {
+    setReason(next);
+    setMissingDescription(false);
+    // The next step takes the keyboard: a defect needs words, any other reason just Enter.
+    requestAnimationFrame(() => (next === "defect" ? descriptionRef : confirmRef).current?.focus());
+  };
+
+  const confirm = async () => {
+    if (reason === null || submitting) return;
+    const text = description.trim();
+    if (reason === "defect" && text === "") {
+      setMissingDescription(true);
+      descriptionRef.current?.focus();
+      return;
+    }
+    setSubmitting(true);
+    const accepted = await onConfirm({
+      kind: "refuse",
+      reason,
+      description: text === "" ? null : text,
+    });
+    setSubmitting(false);
+    if (accepted) onCancel();
+  };
+
+  useWindowKeydown((event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      onCancel();
+      return;
+    }
+    if (isTypingTarget(event.target)) return;
+    const index = Number.parseInt(event.key, 10) - 1;
+    const picked = REFUSAL_REASONS[index];
+    if (event.key.length === 1 && picked) {
+      event.preventDefault();
+      choose(picked);
+    }
+  });
+
+  // Keep Tab inside the dialog while it is open.
+  const trapFocus = (event: ReactKeyboardEvent) => {
+    if (event.key !== "Tab" || !dialogRef.current) return;
+    const focusable = [
+      ...dialogRef.current.querySelectorAll<HTMLElement>("button:not(:disabled), textarea"),
+    ];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  return (
+    <div className="dialog-backdrop">
+      <div
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        ref={dialogRef}
+        onKeyDown={trapFocus}
+        data-testid="refuse-dialog"
+      >
+        <h2 id={titleId} className="dialog__title">
+          <span className="icon icon--refuse" aria-hidden="true">
+            ✕
+          </span>
+          {t("refuse.title", { name: item.name })}
+        </h2>
+        <p className="dialog__variant">{item.variant}</p>
+
+        <fieldset className="reasons">
+          <legend>{t("refuse.reasonLegend")}</legend>
+          {REFUSAL_REASONS.map((r, i) => (
+            <button
+              key={r}
+              type="button"
+              className="button reason"
+              data-reason={r}
+              data-testid={`reason-${r}`}
+              aria-pressed={reason === r}
+              aria-keyshortcuts={String(i + 1)}
+              onClick={() => choose(r)}
+            >
+              <kbd aria-hidden="true">{i + 1}</kbd> {t(`reason.${r}`)}
+            </button>
+          ))}
+        </fieldset>
+
+        {reason === "defect" && (
+          <div className="dialog__field">
+            <label htmlFor={descriptionId}>{t("refuse.description")}</label>
+            <textarea
+              id={descriptionId}
+              ref={descriptionRef}
+              data-testid="defect-description"
+              required
+              aria-invalid={missingDescription}
+              rows={3}
+              value={description}
+              placeholder={t("refuse.descriptionPlaceholder")}
+              onChange={(event) => {
+                setDescription(event.target.value);
+                setMissingDescription(false);
+              }}
+            />
+          </div>
+        )}
+
+        {missingDescription && (
+          <p className="dialog__error" role="alert" data-testid="refuse-error">
+            {t("errors.defect_needs_description")}
+          </p>
+        )}
+
+        <p className="fee-hint" data-testid="fee-hint" aria-live="polite">
+          {reason === null ? t("refuse.pickReason") : t(feeHintOf(reason))}
+        </p>
+
+        <div className="dialog__actions">
+          <button type="button" className="button" onClick={onCancel}>
+            {t("refuse.cancel")} <kbd aria-hidden="true">Esc</kbd>
+          </button>
+          <button
+            type="button"
+            className="button button--refuse"
+            ref={confirmRef}
+            data-testid="refuse-confirm"
+            disabled={reason === null || submitting}
+            onClick={() => void confirm()}
+          >
+            <span aria-hidden="true">✕ </span>
+            {t("refuse.confirm")}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

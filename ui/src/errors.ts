@@ -1,0 +1,36 @@
+//! The error banner's text: a translated message per error kind, with the backend's `detail`
+//! (an ISO time for already_issued and token_expired) woven in; the backend's own message for
+//! a kind this UI does not know yet.
+import type { TFunction } from "i18next";
+import { isKnownErrorKind } from "./api";
+import type { KioskError } from "./bindings";
+import { formatDateTime, type Lang } from "./money";
+
+export function errorMessage(error: KioskError, t: TFunction, lang: Lang): string {
+  const { kind, detail, message } = error;
+  if (!isKnownErrorKind(kind)) return message;
+  switch (kind) {
+    case "already_issued":
+      return detail
+        ? t("errors.already_issued_at", { time: formatDateTime(detail, lang) })
+        : t("errors.already_issued");
+    case "token_expired":
+      return detail
+        ? t("errors.token_expired_at", { time: formatDateTime(detail, lang) })
+        : t("errors.token_expired");
+    case "invalid_input":
+    case "internal":
+      return t(`errors.${kind}`, { message });
+    case "unknown_code":
+    case "foreign_code":
+    case "bad_signature":
+    case "order_not_found":
+    case "item_not_in_order":
+    case "no_active_order":
+    case "defect_needs_description":
+    case "undecided_items":
+    case "payment_not_confirmed":
+    case "not_enrolled":
+      return t(`errors.${kind}`);
+  }
+}

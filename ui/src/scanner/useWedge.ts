@@ -1,0 +1,136 @@
+//! Installs the wedge detector on the whole window (one capture-phase keydown listener), so a scan
+//! works wherever focus is: outside text fields the scanner's characters are held back; inside one
+//! they flow normally, and a burst ended by Enter is taken back out of the field and delivered.
+import { useEffect, useRef } from "react";
+import { WedgeDetector, type WedgeVerdict } from "./wedge";
+
+/** `code` as scanned; `at` is performance.now() at the key that ended the scan. */
+export type ScanHandler = (code: string, at: number) => void;
+
+type TextField = HTMLInputElement | HTMLTextAreaElement;
+
+const TEXT_INPUT_TYPES = new Set(["text", "search", "tel", "url", "email", "password", "number"]);
+
+function textFieldOf(target: EventTarget | null): TextField | null {
+  if (target instanceof HTMLTextAreaElement) return target;
+  if (target instanceof HTMLInputElement && TEXT_INPUT_TYPES.has(target.type)) return target;
+  return null;
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  return (
+    textFieldOf(target) !== null || (target instanceof HTMLElement && target.isContentEditable)
+  );
+}
+
+/**
+ * The event's own timestamp is closest to when the scanner sent the key (a busy main thread
+ * delays handlers, not stamps); fall back to now when an engine stamps on another clock.
+ */
+function keyTime(event: KeyboardEvent): number {
+  const now = performance.now();
+  const stamp = event.timeStamp;
+  return stamp > 0 && stamp <= now + 1 ? stamp : now;
+}
+
+/** Sets a (possibly React-controlled) field's value so React sees the change as user input. */
+function replaceValue(field: TextField, value: string): void {
+  // React tracks the value through the instance property; going through the prototype's setter
+  // makes the following input event look like a real edit, so onChange fires.
+  const proto =
+    field instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : HTMLInputElement.prototype;
+  if (!Reflect.set(proto, "value", value, field)) field.value = value;
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+/** Removes the burst the scanner typed into `field`: the `count` characters before the caret. */
+export function stripBurst(field: TextField, code: string, count: number): void {
+  if (count <= 0) return;
+  const value = field.value;
+  let end: number;
+  try {
+    end = field.selectionEnd ?? value.length;
+  } catch {
+    end = value.length; // some input types have no selection
+  }
+  let start = end - count;
+  if (start < 0 || value.slice(start, end) !== code) {
+    // The caret moved or the field changed the text; fall back to the last copy of the code.
+    start = value.lastIndexOf(code);
+    if (start < 0) return;
+  }
+  replaceValue(field, value.slice(0, start) + value.slice(start + count));
+  try {
+    field.setSelectionRange(start, start);
+  } catch {
+    // Not every input type supports a selection; the value is what matters.
+  }
+}
+
+export function useWedge(onScan: ScanHandler): void {
+  const onScanRef = useRef(onScan);
+  useEffect(() => {
+    onScanRef.current = onScan;
+  }, [onScan]);
+
+  useEffect(() => {
+    const detector = new WedgeDetector();
+    let silenceTimer: ReturnType<typeof setTimeout> | undefined;
+    // The field a burst was typing into, to strip it when the burst ends on silence.
+    let burstField: TextField | null = null;
+
+    const deliver = (verdict: WedgeVerdict, field: TextField | null, at: number): boolean => {
+      if (verdict.kind !== "scan" && verdict.kind !== "drop") return false;
+      if (field) stripBurst(field, verdict.code, verdict.strip);
+      if (verdict.kind === "scan") onScanRef.current(verdict.code, at);
+      return true;
+    };
+
+    const onSilence = () => {
+      const now = performance.now();
+      const verdict = detector.idle(now);
+      if (verdict) deliver(verdict, burstField, now);
+    };
+
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.isComposing) return;
+      const at = performance.now();
+      // A chord (Ctrl+C, Alt+Tab) is a person at the keyboard and breaks any burst.
+      const chord = event.ctrlKey || event.metaKey || event.altKey;
+      const key = chord ? "Unidentified" : event.key;
+      const field = textFieldOf(event.target);
+      const verdict = detector.key({
+        key,
+        time: keyTime(event),
+        target: isEditable(event.target) ? "editable" : "other",
+      });
+
+      clearTimeout(silenceTimer);
+      if (verdict.kind === "pass" && key.length === 1) {
+        burstField = field;
+        silenceTimer = setTimeout(onSilence, 110);
+      }
+
+      if (verdict.kind === "hold") {
+        event.preventDefault();
+        // Hotkeys (e.g. 1–5 in the refusal dialog) must not fire on the scanner's characters.
+        if (verdict.continuesBurst) event.stopPropagation();
+        silenceTimer = setTimeout(onSilence, 110);
+        return;
+      }
+      if (deliver(verdict, field, at)) {
+        // The terminator belongs to the scan: no form submit, no focus move, no button press.
+        event.preventDefault();
+        event.stopPropagation();
+      }
+    };
+
+    window.addEventListener("keydown", onKeyDown, { capture: true });
+    return () => {
+      window.removeEventListener("keydown", onKeyDown, { capture: true });
+      clearTimeout(silenceTimer);
+    };
+  }, []);
+}

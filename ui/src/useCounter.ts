@@ -1,0 +1,129 @@
+//! The counter's state as the backend last reported it, and the actions that change it. Every
+//! action goes through one queue so a fast scanner or a double click can never interleave two
+//! commands; each action clears the error banner and either replaces the view or sets the error.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api, toKioskError } from "./api";
+import type { CounterView, ItemDecision, KioskError, OrderView, ScanNotice } from "./bindings";
+import type { PendingPaint } from "./perf";
+
+/** The last scan's notice, with a serial so the same item matched twice is seen twice. */
+export type SeenNotice = { notice: ScanNotice; serial: number };
+
+export type Counter = {
+  view: CounterView | null;
+  error: KioskError | null;
+  notice: SeenNotice | null;
+  pendingPaint: PendingPaint | null;
+  scan: (input: string, startedAt: number) => void;
+  decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
+  handOverUndecided: (order: OrderView) => void;
+  clearDecision: (order: OrderView, itemId: string) => void;
+  confirmIssue: (order: OrderView) => void;
+  setAside: () => void;
+  dismissReceipt: () => void;
+};
+
+export function useCounter(): Counter {
+  const [view, setView] = useState<CounterView | null>(null);
+  const [error, setError] = useState<KioskError | null>(null);
+  const [notice, setNotice] = useState<SeenNotice | null>(null);
+  const [pendingPaint, setPendingPaint] = useState<PendingPaint | null>(null);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const noticeSerial = useRef(0);
+
+  /** Runs `task` after every earlier one; resolves true when it succeeded. */
+  const run = useCallback(<T>(task: () => Promise<T>, onDone: (result: T) => void) => {
+    setError(null);
+    const done = queue.current.then(task).then(
+      (result) => {
+        onDone(result);
+        return true;
+      },
+      (thrown: unknown) => {
+        setError(toKioskError(thrown));
+        return false;
+      },
+    );
+    queue.current = done;
+    return done;
+  }, []);
+
+  useEffect(() => {
+    queue.current = api.counterView().then(setView, (thrown: unknown) => {
+      setError(toKioskError(thrown));
+    });
+  }, []);
+
+  const scan = useCallback(
+    (input: string, startedAt: number) => {
+      const code = input.trim();
+      if (!code) return;
+      void run(
+        () => api.scan(code),
+        (outcome) => {
+          setView(outcome.view);
+          if (outcome.notice) {
+            noticeSerial.current += 1;
+            setNotice({ notice: outcome.notice, serial: noticeSerial.current });
+          }
+          if (outcome.view.active) setPendingPaint({ startedAt });
+        },
+      );
+    },
+    [run],
+  );
+
+  const decide = useCallback(
+    (order: OrderView, itemId: string, decision: ItemDecision) =>
+      run(() => api.decideItem(order.order_id, itemId, decision), setView),
+    [run],
+  );
+
+  const handOverUndecided = useCallback(
+    (order: OrderView) => {
+      const undecided = order.items.filter((item) => item.decision === null);
+      if (undecided.length === 0) return;
+      // One command per item; each step's view is shown at once so a failure midway keeps the
+      // decisions already made on screen.
+      const handOverAll = async () => {
+        for (const item of undecided) {
+          setView(await api.decideItem(order.order_id, item.item_id, { kind: "hand_over" }));
+        }
+      };
+      void run(handOverAll, () => undefined);
+    },
+    [run],
+  );
+
+  const clearDecision = useCallback(
+    (order: OrderView, itemId: string) => {
+      void run(() => api.clearDecision(order.order_id, itemId), setView);
+    },
+    [run],
+  );
+
+  const confirmIssue = useCallback(
+    (order: OrderView) => {
+      const paymentTaken = order.settlement.to_collect > 0;
+      void run(() => api.confirmIssue(order.order_id, paymentTaken), setView);
+    },
+    [run],
+  );
+
+  const setAside = useCallback(() => void run(api.setAside, setView), [run]);
+  const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
+
+  return {
+    view,
+    error,
+    notice,
+    pendingPaint,
+    scan,
+    decide,
+    handOverUndecided,
+    clearDecision,
+    confirmIssue,
+    setAside,
+    dismissReceipt,
+  };
+}
