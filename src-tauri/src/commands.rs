@@ -1,0 +1,68 @@
+//! Tauri commands: unpack the arguments, call one core function, map the error to `{kind, message}`.
+
+use crate::AppState;
+use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, ScanOutcome};
+use tauri::State;
+
+type Reply<T> = Result<T, ErrorView>;
+
+fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
+    result.map_err(|error| {
+        if let KioskError::Store(inner) = &error {
+            tracing::error!(%inner, "storage failure");
+        }
+        error.to_view()
+    })
+}
+
+#[tauri::command(async)]
+pub fn counter_view(state: State<'_, AppState>) -> Reply<CounterView> {
+    reply(state.kiosk.view())
+}
+
+#[tauri::command(async)]
+pub fn scan(state: State<'_, AppState>, input: String) -> Reply<ScanOutcome> {
+    reply(state.kiosk.scan(&input))
+}
+
+#[tauri::command(async)]
+pub fn decide_item(
+    state: State<'_, AppState>,
+    order_id: String,
+    item_id: String,
+    decision: ItemDecision,
+) -> Reply<CounterView> {
+    reply(state.kiosk.decide_item(&order_id, &item_id, decision))
+}
+
+#[tauri::command(async)]
+pub fn clear_decision(state: State<'_, AppState>, order_id: String, item_id: String) -> Reply<CounterView> {
+    reply(state.kiosk.clear_decision(&order_id, &item_id))
+}
+
+#[tauri::command(async)]
+pub fn confirm_issue(state: State<'_, AppState>, order_id: String, payment_taken: bool) -> Reply<CounterView> {
+    reply(state.kiosk.confirm_issue(&order_id, payment_taken))
+}
+
+#[tauri::command(async)]
+pub fn set_aside(state: State<'_, AppState>) -> Reply<CounterView> {
+    reply(state.kiosk.set_aside())
+}
+
+#[tauri::command(async)]
+pub fn dismiss_receipt(state: State<'_, AppState>) -> Reply<CounterView> {
+    reply(state.kiosk.dismiss_receipt())
+}
+
+/// Called by the window after its first paint. Logs the cold-start time; with
+/// `PVZ_EXIT_WHEN_READY=1` the app then exits (used by the start-up benchmark).
+#[tauri::command]
+pub fn ui_ready(app: tauri::AppHandle, state: State<'_, AppState>) {
+    let elapsed = state.started.elapsed();
+    tracing::info!(elapsed_ms = elapsed.as_millis() as u64, "ui ready");
+    println!("PVZ_UI_READY_MS={}", elapsed.as_millis());
+    if std::env::var_os("PVZ_EXIT_WHEN_READY").is_some() {
+        app.exit(0);
+    }
+}

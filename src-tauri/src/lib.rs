@@ -1,0 +1,58 @@
+//! The Tauri shell: opens the local store, imports a demo seed when asked, and exposes the
+//! counter commands. No SQL and no business rules live here.
+
+mod commands;
+
+use pvz_kiosk_core::Kiosk;
+use std::path::PathBuf;
+use std::time::Instant;
+use tauri::Manager;
+
+/// Shared by every command; the core does its own locking.
+pub struct AppState {
+    pub kiosk: Kiosk,
+    pub started: Instant,
+}
+
+/// `PVZ_DATA_DIR` overrides where the store lives (tests, several kiosks on one machine).
+fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    match std::env::var_os("PVZ_DATA_DIR") {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(app.path().app_data_dir()?),
+    }
+}
+
+pub fn run() {
+    let started = Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let dir = data_dir(app)?;
+            std::fs::create_dir_all(&dir)?;
+            let kiosk = Kiosk::open(&dir.join("kiosk.sqlite3"))?;
+            if let Some(seed) = std::env::var_os("PVZ_DEMO_SEED") {
+                let imported = kiosk.import_seed_file(std::path::Path::new(&seed))?;
+                tracing::info!(imported, seed = ?seed, "demo seed");
+            }
+            tracing::info!(store = %dir.display(), "kiosk store open");
+            app.manage(AppState { kiosk, started });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::counter_view,
+            commands::scan,
+            commands::decide_item,
+            commands::clear_decision,
+            commands::confirm_issue,
+            commands::set_aside,
+            commands::dismiss_receipt,
+            commands::ui_ready,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "the kiosk window failed");
+        std::process::exit(1);
+    }
+}
