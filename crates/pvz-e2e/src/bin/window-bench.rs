@@ -1,0 +1,155 @@
+//! Window benchmark (run under xvfb-run, after `cargo build --release -p pvz-kiosk -p pvz-bare-window`):
+//! - cold start to interactive (first paint -> `ui_ready`) and idle memory (PSS summed over the app
+//!   and its WebKit processes), for the kiosk and for a bare Tauri 2 window, same machine, same run;
+//! - Enter of a scan -> order card painted, p50/p99, measured inside the page (performance.now).
+//!
+//! Usage: `xvfb-run -a cargo run --release -p pvz-e2e --bin window-bench`
+//! (env: RUNS=10 start-ups per app, SCANS=200, PVZ_APP / PVZ_BARE to override the binaries).
+
+use pvz_e2e::App;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn release_binary(name: &str, env_name: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(env_name) {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("release").join(name)
+}
+
+fn spawn(binary: &Path, data: &Path, exit_when_ready: bool) -> Child {
+    let mut cmd = Command::new(binary);
+    cmd.env("PVZ_DATA_DIR", data)
+        .env("PVZ_DEMO_SEED", pvz_e2e::demo_seed())
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if exit_when_ready {
+        cmd.env("PVZ_EXIT_WHEN_READY", "1");
+    }
+    cmd.spawn().unwrap_or_else(|e| panic!("{} starts: {e}", binary.display()))
+}
+
+/// Reads the child's stdout until it reports `PVZ_UI_READY_MS=`; returns that figure.
+fn wait_ready(child: &mut Child) -> u64 {
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if let Some(ms) = line.strip_prefix("PVZ_UI_READY_MS=") {
+            return ms.trim().parse().unwrap_or(0);
+        }
+    }
+    panic!("the app exited without reporting ready");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return out };
+    for entry in entries.flatten() {
+        let Some(child) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+        // Field 4 (after the parenthesised name) is the parent pid.
+        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            out.push(child);
+            out.extend(children_of(child));
+        }
+    }
+    out
+}
+
+fn kib(pid: u32, field: &str) -> u64 {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+struct Figures {
+    ready_ms: f64,
+    wall_ms: f64,
+    pss_mib: f64,
+    rss_mib: f64,
+    processes: usize,
+}
+
+fn measure(binary: &Path, runs: usize) -> Figures {
+    let data = tempfile::tempdir().expect("temp dir");
+    let (mut ready, mut wall) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let started = Instant::now();
+        let mut child = spawn(binary, data.path(), true);
+        ready.push(wait_ready(&mut child) as f64);
+        let _ = child.wait();
+        wall.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let mut child = spawn(binary, data.path(), false);
+    wait_ready(&mut child);
+    std::thread::sleep(Duration::from_secs(5));
+    let mut pids = vec![child.id()];
+    pids.extend(children_of(child.id()));
+    let pss: u64 = pids.iter().map(|&p| kib(p, "Pss:")).sum();
+    let rss: u64 = pids.iter().map(|&p| kib(p, "Rss:")).sum();
+    let _ = child.kill();
+    let _ = child.wait();
+    Figures {
+        ready_ms: median(ready),
+        wall_ms: median(wall),
+        pss_mib: pss as f64 / 1024.0,
+        rss_mib: rss as f64 / 1024.0,
+        processes: pids.len(),
+    }
+}
+
+async fn scan_to_paint(binary: PathBuf, scans: usize) -> (f64, f64) {
+    let app = App::start_with(binary).await;
+    for _ in 0..scans {
+        app.type_code("482137").await;
+        app.wait_for("[data-testid=order-card]").await;
+        app.click("[data-testid=set-aside]").await;
+        let deadline = Instant::now() + pvz_e2e::WAIT;
+        while app.is_present("[data-testid=order-card]").await {
+            assert!(Instant::now() < deadline, "the order card closes after set aside");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+    let timings = app.client().execute("return window.__pvzScanTimings || []", vec![]).await.expect("read timings");
+    app.stop().await;
+    let mut v: Vec<f64> = timings.as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default();
+    assert!(!v.is_empty(), "the page recorded scan timings");
+    v.sort_by(f64::total_cmp);
+    let at = |p: f64| v[((v.len() as f64 - 1.0) * p).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let runs = env_usize("RUNS", 10);
+    let kiosk = release_binary("pvz-kiosk", "PVZ_APP");
+    let bare = release_binary("pvz-bare-window", "PVZ_BARE");
+    for (name, binary) in [("bare Tauri 2 window", &bare), ("PVZ Kiosk", &kiosk)] {
+        let f = measure(binary, runs);
+        println!(
+            "{name:>20}: start->interactive median {:.0} ms (process wall {:.0} ms, {runs} runs); idle PSS {:.1} MiB, RSS {:.1} MiB over {} processes",
+            f.ready_ms, f.wall_ms, f.pss_mib, f.rss_mib, f.processes
+        );
+    }
+    let scans = env_usize("SCANS", 200);
+    let (p50, p99) = scan_to_paint(kiosk, scans).await;
+    println!("scan Enter -> order card painted ({scans} scans): p50 {p50:.1} ms, p99 {p99:.1} ms (target p99 <= 30 ms)");
+}

@@ -1,0 +1,213 @@
+//! Drives the real built kiosk binary through tauri-driver + WebKitWebDriver. Each `App` has its
+//! own data directory; `restart` ends the WebDriver session (closing the app) and starts a new
+//! one on the same data. Needs an X display (run under `xvfb-run`) and a built `pvz-kiosk`.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The debug build of the kiosk in this workspace's target directory (or `PVZ_APP`).
+pub fn app_binary() -> PathBuf {
+    if let Some(app) = std::env::var_os("PVZ_APP") {
+        return PathBuf::from(app);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let binary = target.join("debug/pvz-kiosk");
+    assert!(binary.exists(), "build the kiosk first (`cargo build -p pvz-kiosk`): {} is missing", binary.display());
+    binary.canonicalize().unwrap_or(binary)
+}
+
+pub fn demo_seed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/seed.json")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
+}
+
+pub struct App {
+    session: Option<Client>,
+    driver: Child,
+    port: u16,
+    binary: PathBuf,
+    pub data: tempfile::TempDir,
+}
+
+async fn connect(port: u16, binary: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": binary }));
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("no WebDriver session with the kiosk on port {port}: {e}"),
+        }
+    }
+}
+
+impl App {
+    /// Starts tauri-driver and the kiosk on a fresh data directory seeded with the demo data.
+    pub async fn start() -> App {
+        App::start_with(app_binary()).await
+    }
+
+    /// Like `start`, with a given kiosk binary (e.g. a release build for benchmarks).
+    pub async fn start_with(binary: PathBuf) -> App {
+        let data = tempfile::tempdir().expect("temp data dir");
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("PVZ_DATA_DIR", data.path())
+            .env("PVZ_DEMO_SEED", demo_seed())
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            // Its own process group, so that WebKitWebDriver and the app go down with it.
+            .process_group(0)
+            .spawn()
+            .expect("tauri-driver runs (cargo install tauri-driver --locked)");
+        let session = Some(connect(port, &binary).await);
+        let app = App { session, driver, port, binary, data };
+        app.wait_for("[data-testid=manual-input]").await;
+        app
+    }
+
+    /// Closes the window (ending the app process) and opens the app again on the same data.
+    pub async fn restart(&mut self) {
+        if let Some(old) = self.session.take() {
+            old.close().await.expect("the session closes");
+        }
+        self.session = Some(connect(self.port, &self.binary).await);
+        self.wait_for("[data-testid=manual-input]").await;
+    }
+
+    pub fn client(&self) -> &Client {
+        self.session.as_ref().expect("a WebDriver session is open")
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client()
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} should appear within {WAIT:?}: {e}"))
+    }
+
+    /// Clicks the element, retrying while a re-render or a closing dialog is in the way.
+    pub async fn click(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let error = match self.wait_for(css).await.click().await {
+                Ok(_) => return,
+                Err(e) => e,
+            };
+            if Instant::now() > deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("{css} should be clickable: {error:?} (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.unwrap_or_else(|e| panic!("{css} should have text: {e}"))
+    }
+
+    /// Waits until the element's text contains `needle`; returns the text.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let text = self.text(css).await;
+            if text.contains(needle) {
+                return text;
+            }
+            if Instant::now() > deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("{css} should contain {needle:?}, but shows {text:?} (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn is_present(&self, css: &str) -> bool {
+        self.client().find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// Types `text` into the manual-entry field and presses Enter, as a person would.
+    pub async fn type_code(&self, text: &str) {
+        let input = self.wait_for("[data-testid=manual-input]").await;
+        input.clear().await.expect("clear the field");
+        input.send_keys(text).await.expect("type into the manual field");
+        input.send_keys("\u{E007}").await.expect("press Enter");
+    }
+
+    /// Sends `text` + Enter as one burst of key events to whatever has focus, like a wedge scanner.
+    pub async fn scan_burst(&self, text: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        self.client().execute("document.activeElement && document.activeElement.blur()", vec![]).await.ok();
+        let mut keys = KeyActions::new("scanner".into());
+        for ch in text.chars().chain(std::iter::once('\u{E007}')) {
+            keys = keys.then(KeyAction::Down { value: ch }).then(KeyAction::Up { value: ch });
+        }
+        self.client().perform_actions(keys).await.expect("the key burst is delivered");
+    }
+
+    /// Saves what the window shows to the temp dir and returns the path, for failure messages.
+    pub async fn failure_screenshot(&self) -> String {
+        let path = std::env::temp_dir().join(format!("pvz-e2e-failure-{}.png", std::process::id()));
+        match self.try_screenshot().await {
+            Some(png) if std::fs::write(&path, &png).is_ok() => path.display().to_string(),
+            _ => "no screenshot".into(),
+        }
+    }
+
+    /// WebKitWebDriver answers a screenshot only after the page paints again; a focused text field's
+    /// blinking caret keeps it painting. Gives up after a while rather than hang the test.
+    async fn try_screenshot(&self) -> Option<Vec<u8>> {
+        let focus = "const f = document.querySelector('[data-testid=manual-input]'); if (f) f.focus();";
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.client().execute(focus, vec![])).await;
+        for _ in 0..3 {
+            if let Ok(Ok(png)) = tokio::time::timeout(Duration::from_secs(5), self.client().screenshot()).await {
+                return Some(png);
+            }
+        }
+        None
+    }
+
+    pub async fn screenshot(&self, path: &Path) {
+        let png = self.try_screenshot().await.expect("the window gives a screenshot");
+        std::fs::write(path, png).expect("write the screenshot");
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn stop(mut self) {
+        if let Some(client) = self.session.take() {
+            let _ = client.close().await;
+        }
+    }
+}
+
+impl Drop for App {
+    /// Ends tauri-driver and everything it started (WebKitWebDriver, the app, WebKit's helpers).
+    fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

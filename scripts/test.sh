@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs exactly what CI runs: rustfmt, clippy -D warnings, TypeScript typecheck + lint, UI and Rust
+# unit tests, integration tests, the TypeScript bindings drift check and the end-to-end tests in
+# the real built app (tauri-driver + WebKitWebDriver under xvfb-run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+# One target directory shared by every checkout on this machine keeps CI warm; a fresh
+# machine simply starts cold.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/pvz-kiosk-target}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n\033[1m==> %s\033[0m (%ss)\n' "$*" "$SECONDS"; }
+
+step "setup"
+scripts/setup.sh
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "UI: typecheck, lint, unit tests, build"
+npm --prefix ui run format:check
+npm --prefix ui run typecheck
+npm --prefix ui run lint
+npm --prefix ui test
+npm --prefix ui run build
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust unit and integration tests"
+cargo test --workspace --exclude pvz-e2e --locked
+
+step "TypeScript bindings match the Rust types"
+if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  drift=$(git -C "$root" status --porcelain -- ui/src/bindings)
+  if [ -n "$drift" ]; then
+    echo "ui/src/bindings changed when the Rust types were exported; commit the regenerated files:" >&2
+    echo "$drift" >&2
+    exit 1
+  fi
+fi
+
+step "build the kiosk app"
+cargo build -p pvz-kiosk --locked
+
+step "end-to-end tests in the real window"
+WEBKIT_DISABLE_COMPOSITING_MODE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test -p pvz-e2e --locked -- --test-threads=1
+
+step "all checks passed"
