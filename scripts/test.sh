@@ -11,7 +11,11 @@ root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/pvz-kiosk-target}"
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n\033[1m==> %s\033[0m (%ss)\n' "$*" "$SECONDS"; }
+step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS"; }
+
+# Test runners' output is also kept here, to add up the totals at the end.
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
 
 step "setup"
 scripts/setup.sh
@@ -23,14 +27,14 @@ step "UI: typecheck, lint, unit tests, build"
 npm --prefix ui run format:check
 npm --prefix ui run typecheck
 npm --prefix ui run lint
-npm --prefix ui test
+npm --prefix ui test | tee -a "$results"
 npm --prefix ui run build
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust unit and integration tests"
-cargo test --workspace --exclude pvz-e2e --locked
+cargo test --workspace --exclude pvz-e2e --locked | tee -a "$results"
 
 step "TypeScript bindings match the Rust types"
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
@@ -47,6 +51,12 @@ cargo build -p pvz-kiosk --locked
 
 step "end-to-end tests in the real window"
 WEBKIT_DISABLE_COMPOSITING_MODE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-  cargo test -p pvz-e2e --locked -- --test-threads=1
+  cargo test -p pvz-e2e --locked -- --test-threads=1 | tee -a "$results"
 
 step "all checks passed"
+# cargo: "test result: ok. N passed; M failed"; vitest: "Tests  N passed (N)".
+sed 's/\x1b\[[0-9;]*m//g' "$results" | awk '
+  /^test result:/ { passed += $4; failed += $6 }
+  /^ *Tests +[0-9]+ passed/ { passed += $2 }
+  END { printf "total: %d passed, %d failed\n", passed, failed }
+'

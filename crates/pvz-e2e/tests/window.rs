@@ -4,24 +4,7 @@ use pvz_e2e::App;
 use pvz_protocol::demo;
 
 fn demo_code(case: &str) -> String {
-    let (_, codes) = demo::seed();
-    codes.into_iter().find(|c| c.case == case).unwrap_or_else(|| panic!("demo code {case:?} exists")).code
-}
-
-/// The Latin text as typed with the Russian ЙЦУКЕН layout switched on.
-fn typed_in_russian_layout(latin: &str) -> String {
-    let lower = "qwertyuiop[]asdfghjkl;'zxcvbnm,./";
-    let upper = "QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>?";
-    let ru_lower: Vec<char> = "йцукенгшщзхъфывапролджэячсмитьбю.".chars().collect();
-    let ru_upper: Vec<char> = "ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ,".chars().collect();
-    latin
-        .chars()
-        .map(|c| match (lower.find(c), upper.find(c)) {
-            (Some(i), _) => ru_lower[i],
-            (_, Some(i)) => ru_upper[i],
-            _ => c,
-        })
-        .collect()
+    demo::code(case).unwrap_or_else(|| panic!("demo code {case:?} exists"))
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -73,7 +56,7 @@ async fn an_unknown_code_shows_an_error_and_opens_nothing() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_code_typed_under_the_russian_layout_opens_its_order() {
     let app = App::start().await;
-    let russian = typed_in_russian_layout(&demo_code("prepaid, 2 items (QR)"));
+    let russian = demo::typed_in_russian_layout(&demo_code("prepaid, 2 items (QR)"));
     assert!(russian.chars().any(|c| ('а'..='я').contains(&c)), "the test types Cyrillic letters");
     app.type_code(&russian).await;
     app.wait_text("[data-testid=order-card]", "Игорь С.").await;

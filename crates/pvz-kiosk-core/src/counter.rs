@@ -85,8 +85,9 @@ impl Kiosk {
     pub fn import_seed_file(&self, path: &Path) -> Result<bool> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| KioskError::InvalidInput(format!("cannot read the seed file {}: {e}", path.display())))?;
-        let seed: DemoSeed = serde_json::from_str(&text)
-            .map_err(|e| KioskError::InvalidInput(format!("the seed file {} is not a demo seed: {e}", path.display())))?;
+        let seed: DemoSeed = serde_json::from_str(&text).map_err(|e| {
+            KioskError::InvalidInput(format!("the seed file {} is not a demo seed: {e}", path.display()))
+        })?;
         self.import_seed(&seed)
     }
 

@@ -12,47 +12,27 @@ fn open(path: &Path) -> Kiosk {
         .with_clock(Box::new(|| Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).single().expect("valid time")))
 }
 
-fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Vec<demo::DemoCode>) {
+fn seeded(dir: &tempfile::TempDir) -> Kiosk {
     let kiosk = open(&dir.path().join("kiosk.sqlite3"));
-    let (seed, codes) = demo::seed();
+    let (seed, _) = demo::seed();
     assert!(kiosk.import_seed(&seed).expect("seed imports"), "a fresh store takes the seed");
-    (kiosk, codes)
+    kiosk
 }
 
-fn code(codes: &[demo::DemoCode], case: &str) -> String {
-    codes.iter().find(|c| c.case == case).unwrap_or_else(|| panic!("demo code {case:?} exists")).code.clone()
+fn code(case: &str) -> String {
+    demo::code(case).unwrap_or_else(|| panic!("demo code {case:?} exists"))
 }
 
 fn defect() -> ItemDecision {
     ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("оторван каблук".into()) }
 }
 
-/// The Latin text as typed with the Russian ЙЦУКЕН layout switched on.
-fn typed_in_russian_layout(latin: &str) -> String {
-    let lower = "qwertyuiop[]asdfghjkl;'zxcvbnm,./";
-    let upper = "QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>?";
-    let ru_lower: Vec<char> = "йцукенгшщзхъфывапролджэячсмитьбю.".chars().collect();
-    let ru_upper: Vec<char> = "ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ,".chars().collect();
-    latin
-        .chars()
-        .map(|c| {
-            if let Some(i) = lower.find(c) {
-                ru_lower[lower[..i].chars().count()]
-            } else if let Some(i) = upper.find(c) {
-                ru_upper[upper[..i].chars().count()]
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, codes) = seeded(&dir);
+    let kiosk = seeded(&dir);
 
-    let opened = kiosk.scan(&code(&codes, "pay at counter, 2 items (QR)")).expect("the demo QR opens its order");
+    let opened = kiosk.scan(&code("pay at counter, 2 items (QR)")).expect("the demo QR opens its order");
     assert_eq!(opened.notice, Some(ScanNotice::OrderOpened), "a buyer code opens the order card");
     let order = opened.view.active.expect("an order card is shown");
     assert_eq!(order.status, OrderStatus::InProgress, "the opened order is in progress");
@@ -104,7 +84,7 @@ type ErrorCheck = fn(&KioskError) -> bool;
 #[test]
 fn bad_codes_get_a_clear_error_and_change_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, codes) = seeded(&dir);
+    let kiosk = seeded(&dir);
     let cases: [(&str, ErrorCheck); 5] = [
         ("expired QR", |e| matches!(e, KioskError::TokenExpired { .. })),
         ("QR of another pickup point", |e| matches!(e, KioskError::ForeignCode)),
@@ -113,7 +93,7 @@ fn bad_codes_get_a_clear_error_and_change_nothing() {
         ("already issued (short code)", |e| matches!(e, KioskError::AlreadyIssued { .. })),
     ];
     for (case, expected) in cases {
-        let err = kiosk.scan(&code(&codes, case)).expect_err(case);
+        let err = kiosk.scan(&code(case)).expect_err(case);
         assert!(expected(&err), "{case}: unexpected error {err:?}");
         assert!(!err.to_view().message.is_empty(), "{case}: the error has a message");
     }
@@ -124,9 +104,9 @@ fn bad_codes_get_a_clear_error_and_change_nothing() {
 #[test]
 fn a_code_typed_under_the_russian_layout_opens_the_order() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, codes) = seeded(&dir);
-    let latin = code(&codes, "prepaid, 2 items (QR)");
-    let russian = typed_in_russian_layout(&latin);
+    let kiosk = seeded(&dir);
+    let latin = code("prepaid, 2 items (QR)");
+    let russian = demo::typed_in_russian_layout(&latin);
     assert_ne!(russian, latin, "the test really types Cyrillic");
     let outcome = kiosk.scan(&russian).expect("the layout is undone");
     assert_eq!(outcome.view.active.map(|o| o.order_id), Some("ord-1002".to_owned()), "the right order opens");
@@ -135,7 +115,7 @@ fn a_code_typed_under_the_russian_layout_opens_the_order() {
 #[test]
 fn buyer_side_refusals_carry_the_policy_fee_and_prepaid_goods_are_refunded() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, _) = seeded(&dir);
+    let kiosk = seeded(&dir);
     let order = kiosk.scan("615204").expect("prepaid order opens").view.active.expect("card");
     let changed_mind = ItemDecision::Refuse { reason: RefusalReason::ChangedMind, description: None };
     kiosk.decide_item(&order.order_id, &order.items[0].item_id, changed_mind).expect("refuse");
@@ -149,7 +129,7 @@ fn buyer_side_refusals_carry_the_policy_fee_and_prepaid_goods_are_refunded() {
 #[test]
 fn item_codes_are_matched_only_within_the_open_order() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, _) = seeded(&dir);
+    let kiosk = seeded(&dir);
     let err = kiosk.scan("4601234567893").expect_err("an item scan needs an open order");
     assert!(matches!(err, KioskError::NoActiveOrder), "no order open: {err:?}");
     kiosk.scan("482137").expect("order opens");
@@ -162,7 +142,7 @@ fn item_codes_are_matched_only_within_the_open_order() {
 #[test]
 fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (kiosk, _) = seeded(&dir);
+    let kiosk = seeded(&dir);
     let order = kiosk.scan("730518").expect("open").view.active.expect("card");
     let item = order.items[0].item_id.clone();
     kiosk.decide_item(&order.order_id, &item, ItemDecision::HandOver).expect("decide");

@@ -30,7 +30,7 @@ fn id<T>(parse: fn(&str) -> Result<T, pvz_domain::ids::IdError>, raw: &str) -> T
     parse(raw).unwrap_or_else(|e| panic!("demo id {raw:?} is invalid: {e}"))
 }
 
-fn code(raw: &str) -> ShortCode {
+fn short_code(raw: &str) -> ShortCode {
     ShortCode::parse(raw).unwrap_or_else(|| panic!("demo short code {raw:?} is invalid"))
 }
 
@@ -40,7 +40,7 @@ fn order(order_id: &str, short: &str, buyer: &str, prepaid: bool, items: &[DemoI
     OrderWire {
         order_id: id(OrderId::parse, order_id),
         pickup_point_id: id(PickupPointId::parse, PICKUP_POINT),
-        short_code: code(short),
+        short_code: short_code(short),
         buyer: buyer.to_owned(),
         status: OrderStatus::Ready,
         issued_at: None,
@@ -65,7 +65,7 @@ fn token(order_id: &str, pickup_point: &str, short: &str, expires_at: i64, key: 
     PickupClaims {
         order_id: id(OrderId::parse, order_id),
         pickup_point_id: id(PickupPointId::parse, pickup_point),
-        short_code: code(short),
+        short_code: short_code(short),
         expires_at,
     }
     .sign(key)
@@ -186,6 +186,22 @@ pub fn codes_markdown(codes: &[DemoCode]) -> String {
         out.push_str(&format!("| {} | `{}` |\n", c.case, c.code));
     }
     out
+}
+
+/// `latin` as it comes out of a keyboard with the Russian ЙЦУКЕН layout switched on: what a
+/// scanner or a person types when the layout was left on Russian. For demos and tests.
+pub fn typed_in_russian_layout(latin: &str) -> String {
+    const LATIN: &str = "qwertyuiop[]asdfghjkl;'zxcvbnm,./QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>?";
+    const RUSSIAN: &str = "йцукенгшщзхъфывапролджэячсмитьбю.ЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ,";
+    latin
+        .chars()
+        .map(|c| LATIN.chars().position(|l| l == c).and_then(|i| RUSSIAN.chars().nth(i)).unwrap_or(c))
+        .collect()
+}
+
+/// The demo code for a case of `seed()`'s list, e.g. `code("expired QR")`.
+pub fn code(case: &str) -> Option<String> {
+    seed().1.into_iter().find(|c| c.case == case).map(|c| c.code)
 }
 
 #[cfg(test)]

@@ -74,10 +74,7 @@ fn children_of(pid: u32) -> Vec<u32> {
 
 fn kib(pid: u32, field: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
-    text.lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
+    text.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
 }
 
 struct Figures {
@@ -151,5 +148,7 @@ async fn main() {
     }
     let scans = env_usize("SCANS", 200);
     let (p50, p99) = scan_to_paint(kiosk, scans).await;
-    println!("scan Enter -> order card painted ({scans} scans): p50 {p50:.1} ms, p99 {p99:.1} ms (target p99 <= 30 ms)");
+    println!(
+        "scan Enter -> order card painted ({scans} scans): p50 {p50:.1} ms, p99 {p99:.1} ms (target p99 <= 30 ms)"
+    );
 }
