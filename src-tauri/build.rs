@@ -5,6 +5,8 @@ const COMMANDS: &[&str] = &[
     "counter_view",
     "scan",
     "decide_item",
+    "hand_over_rest",
+    "attach_defect_photo",
     "clear_decision",
     "confirm_issue",
     "set_aside",

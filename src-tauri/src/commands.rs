@@ -1,6 +1,8 @@
 //! Tauri commands: unpack the arguments, call one core function, map the error to `{kind, message}`.
 
 use crate::AppState;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, ScanOutcome};
 use tauri::State;
 
@@ -33,6 +35,25 @@ pub fn decide_item(
     decision: ItemDecision,
 ) -> Reply<CounterView> {
     reply(state.kiosk.decide_item(&order_id, &item_id, decision))
+}
+
+#[tauri::command(async)]
+pub fn hand_over_rest(state: State<'_, AppState>, order_id: String) -> Reply<CounterView> {
+    reply(state.kiosk.hand_over_rest(&order_id))
+}
+
+/// `data_base64`: the image file's bytes, base64-encoded by the window.
+#[tauri::command(async)]
+pub fn attach_defect_photo(
+    state: State<'_, AppState>,
+    order_id: String,
+    item_id: String,
+    data_base64: String,
+) -> Reply<CounterView> {
+    let bytes = STANDARD
+        .decode(data_base64.as_bytes())
+        .map_err(|_| KioskError::InvalidInput("the photo did not arrive intact".into()).to_view())?;
+    reply(state.kiosk.attach_defect_photo(&order_id, &item_id, &bytes))
 }
 
 #[tauri::command(async)]

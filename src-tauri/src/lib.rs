@@ -44,6 +44,8 @@ pub fn run() {
             commands::counter_view,
             commands::scan,
             commands::decide_item,
+            commands::hand_over_rest,
+            commands::attach_defect_photo,
             commands::clear_decision,
             commands::confirm_issue,
             commands::set_aside,

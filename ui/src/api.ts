@@ -9,6 +9,11 @@ export const api = {
   scan: (input: string) => invoke<ScanOutcome>("scan", { input }),
   decideItem: (orderId: string, itemId: string, decision: ItemDecision) =>
     invoke<CounterView>("decide_item", { orderId, itemId, decision }),
+  /** Hands over every undecided item of the order in one step (F2). */
+  handOverRest: (orderId: string) => invoke<CounterView>("hand_over_rest", { orderId }),
+  /** Attaches a photo (base64 of the file's bytes) to an item refused as a defect. */
+  attachDefectPhoto: (orderId: string, itemId: string, dataBase64: string) =>
+    invoke<CounterView>("attach_defect_photo", { orderId, itemId, dataBase64 }),
   clearDecision: (orderId: string, itemId: string) =>
     invoke<CounterView>("clear_decision", { orderId, itemId }),
   /** The returned view has `receipt` set and `active` null. */

@@ -18,6 +18,7 @@ export type Counter = {
   decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
   handOverUndecided: (order: OrderView) => void;
   clearDecision: (order: OrderView, itemId: string) => void;
+  attachPhoto: (order: OrderView, itemId: string, file: File) => void;
   confirmIssue: (order: OrderView) => void;
   setAside: () => void;
   dismissReceipt: () => void;
@@ -81,16 +82,18 @@ export function useCounter(): Counter {
 
   const handOverUndecided = useCallback(
     (order: OrderView) => {
-      const undecided = order.items.filter((item) => item.decision === null);
-      if (undecided.length === 0) return;
-      // One command per item; each step's view is shown at once so a failure midway keeps the
-      // decisions already made on screen.
-      const handOverAll = async () => {
-        for (const item of undecided) {
-          setView(await api.decideItem(order.order_id, item.item_id, { kind: "hand_over" }));
-        }
-      };
-      void run(handOverAll, () => undefined);
+      if (order.items.every((item) => item.decision !== null)) return;
+      void run(() => api.handOverRest(order.order_id), setView);
+    },
+    [run],
+  );
+
+  const attachPhoto = useCallback(
+    (order: OrderView, itemId: string, file: File) => {
+      void run(
+        async () => api.attachDefectPhoto(order.order_id, itemId, await fileToBase64(file)),
+        setView,
+      );
     },
     [run],
   );
@@ -122,8 +125,20 @@ export function useCounter(): Counter {
     decide,
     handOverUndecided,
     clearDecision,
+    attachPhoto,
     confirmIssue,
     setAside,
     dismissReceipt,
   };
+}
+
+/** The file's bytes as base64 (what the attach_defect_photo command takes). */
+export async function fileToBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  }
+  return btoa(binary);
 }

@@ -19,6 +19,11 @@ async fn a_scanned_order_with_a_defect_refusal_is_issued_and_survives_a_restart(
     let description = app.wait_for("[data-testid=defect-description]").await;
     description.send_keys("Разошёлся шов на рукаве").await.expect("type the defect");
     app.click("[data-testid=refuse-confirm]").await;
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../icons/32x32.png");
+    let photo = photo.canonicalize().expect("a PNG to attach as the defect photo");
+    let input = app.wait_for("[data-testid='photo-input-itm-1001-1']").await;
+    input.send_keys(&photo.display().to_string()).await.expect("choose the photo file");
+    app.wait_text("[data-testid='photo-itm-1001-1']", "1").await;
     app.click("[data-testid='hand-over-itm-1001-2']").await;
 
     let free = app.wait_text("[data-testid='fee-line-itm-1001-1']", "бесплатно").await;

@@ -2,16 +2,19 @@
 //! and its outbox op together; bad input changes nothing and says why.
 
 use crate::error::{KioskError, Result};
+use crate::evidence;
 use crate::issue_view::{effective_status, load_order, load_order_by_id, receipt_view, recent_issues};
+use crate::store::photos::{self, PhotoRow};
 use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
 use crate::view::{CounterView, KioskStatus, ScanNotice, ScanOutcome};
 use chrono::{DateTime, SecondsFormat, Utc};
-use pvz_domain::{classify, ItemId, OrderId, OrderStatus, Refusal, RefusalError, Scan, TransitionError};
+use pvz_domain::{classify, ItemId, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan, TransitionError};
 use pvz_protocol::{
     Change, DemoSeed, Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, PullPage, RefusedItem, TokenError,
 };
 use rusqlite::Connection;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
 
 /// Where "now" comes from; tests pin it.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -20,6 +23,8 @@ const RECENT_LIMIT: usize = 20;
 
 pub struct Kiosk {
     store: Store,
+    /// Defect photos, beside the store file.
+    evidence_dir: PathBuf,
     clock: Clock,
 }
 
@@ -50,7 +55,8 @@ fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
 impl Kiosk {
     /// Opens the store at `path` (created and migrated as needed).
     pub fn open(path: &Path) -> Result<Kiosk> {
-        Ok(Kiosk { store: Store::open(path)?, clock: Box::new(Utc::now) })
+        let evidence_dir = path.parent().unwrap_or(Path::new(".")).join("evidence");
+        Ok(Kiosk { store: Store::open(path)?, evidence_dir, clock: Box::new(Utc::now) })
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Kiosk {
@@ -159,6 +165,60 @@ impl Kiosk {
             }
             decisions::set_decision(tx, &order_id, &item_id, &decision, &at)?;
             outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
+            Ok(())
+        })?;
+        self.view()
+    }
+
+    /// Hands over every item that has no decision yet, in one transaction (F2 at the counter).
+    pub fn hand_over_rest(&self, order_id: &str) -> Result<CounterView> {
+        let order_id = parse_order_id(order_id)?;
+        let at = timestamp(self.now());
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let loaded = editable_order(tx, &order_id)?;
+            for item in loaded.items.iter().filter(|i| i.decision.is_none()) {
+                let item_id = parse_item_id(&item.item_id)?;
+                let decision = ItemDecision::HandOver;
+                decisions::set_decision(tx, &order_id, &item_id, &decision, &at)?;
+                outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
+            }
+            Ok(())
+        })?;
+        self.view()
+    }
+
+    /// Attaches a photo to an item refused as defective (фото брака). The photo is kept beside the
+    /// store and its record and op are written in one transaction.
+    pub fn attach_defect_photo(&self, order_id: &str, item_id: &str, bytes: &[u8]) -> Result<CounterView> {
+        let order_id = parse_order_id(order_id)?;
+        let item_id = parse_item_id(item_id)?;
+        let at = timestamp(self.now());
+        self.store.with_tx::<_, KioskError>(|tx| {
+            let loaded = editable_order(tx, &order_id)?;
+            let item = loaded.items.iter().find(|i| i.item_id == item_id.as_str()).ok_or(KioskError::ItemNotInOrder)?;
+            if !matches!(item.decision, Some(ItemDecision::Refuse { reason: RefusalReason::Defect, .. })) {
+                return Err(KioskError::InvalidInput("photos are attached to an item refused as a defect".into()));
+            }
+            let stored = evidence::store_photo(&self.evidence_dir, bytes)?;
+            let photo = PhotoRow {
+                photo_id: Uuid::now_v7().to_string(),
+                order_id: order_id.to_string(),
+                item_id: item_id.to_string(),
+                sha256: stored.sha256,
+                media_type: stored.media_type,
+                size_bytes: bytes.len() as u64,
+                taken_at: at.clone(),
+            };
+            photos::insert_photo(tx, &photo)?;
+            let body = OpBody::DefectPhotoAttached {
+                order_id: order_id.clone(),
+                item_id,
+                photo_id: photo.photo_id,
+                sha256: photo.sha256,
+                media_type: photo.media_type.to_owned(),
+                size_bytes: photo.size_bytes,
+            };
+            outbox::append_op(tx, &body, &at)?;
             Ok(())
         })?;
         self.view()

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
-use crate::store::{decisions, issues, orders, settings, OrderRow, StoreError};
+use crate::store::{decisions, issues, orders, photos, settings, OrderRow, StoreError};
 use crate::view::{ItemView, OrderView, ReceiptView, RecentIssue, SettlementView};
 use pvz_domain::{settle, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
 use pvz_protocol::ItemDecision;
@@ -59,20 +59,23 @@ pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
     let items = rows
         .into_iter()
         .zip(&settlement.fee_decisions)
-        .map(|(r, fee)| ItemView {
-            decision: decided.remove(r.item_id.as_str()),
-            item_id: r.item_id.to_string(),
-            name: r.name,
-            variant: r.variant,
-            cell: r.cell,
-            price: r.price,
-            prepaid: r.prepaid,
-            category: r.category,
-            barcode: r.barcode,
-            fee: fee.map(|f| f.fee),
-            fee_rule: fee.map(|f| f.rule),
+        .map(|(r, fee)| -> Result<ItemView> {
+            Ok(ItemView {
+                photos: photos::count_photos(conn, r.item_id.as_str())?,
+                decision: decided.remove(r.item_id.as_str()),
+                item_id: r.item_id.to_string(),
+                name: r.name,
+                variant: r.variant,
+                cell: r.cell,
+                price: r.price,
+                prepaid: r.prepaid,
+                category: r.category,
+                barcode: r.barcode,
+                fee: fee.map(|f| f.fee),
+                fee_rule: fee.map(|f| f.rule),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(LoadedOrder { order, status, issued_at, items, states, settlement })
 }
 

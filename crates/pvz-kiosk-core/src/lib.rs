@@ -3,6 +3,7 @@
 
 mod counter;
 mod error;
+mod evidence;
 mod issue_view;
 pub mod receipt;
 pub mod store;

@@ -20,6 +20,8 @@ pub struct ItemView {
     /// Set for refused items: the return-logistics fee and why it is what it is.
     pub fee: Option<Kopecks>,
     pub fee_rule: Option<FeeRule>,
+    /// Defect photos attached to this item.
+    pub photos: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

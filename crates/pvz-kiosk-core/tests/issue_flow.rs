@@ -157,3 +157,41 @@ fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
     let err = kiosk.confirm_issue(&order.order_id, true).expect_err("no second issue");
     assert!(matches!(err, KioskError::AlreadyIssued { .. }), "a second confirm is refused: {err:?}");
 }
+
+#[test]
+fn handing_over_the_rest_decides_only_undecided_items_at_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = seeded(&dir);
+    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    kiosk.decide_item(&order.order_id, &order.items[0].item_id, defect()).expect("refuse the dress");
+    let ops_before = kiosk.outbox().expect("outbox").len();
+    let view = kiosk.hand_over_rest(&order.order_id).expect("hand over the rest");
+    let items = view.active.expect("card").items;
+    assert_eq!(items[0].decision, Some(defect()), "the refusal already made is kept");
+    assert_eq!(items[1].decision, Some(ItemDecision::HandOver), "the undecided shoes are handed over");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before + 1, "one op per newly decided item");
+}
+
+#[test]
+fn a_defect_photo_is_kept_with_its_op_and_only_for_a_defect() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = seeded(&dir);
+    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    let (dress, shoes) = (&order.items[0].item_id, &order.items[1].item_id);
+    let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0photo-bytes";
+
+    let err = kiosk.attach_defect_photo(&order.order_id, shoes, jpeg).expect_err("no defect on the shoes");
+    assert!(matches!(err, KioskError::InvalidInput(_)), "a photo needs a defect refusal first: {err:?}");
+    kiosk.decide_item(&order.order_id, dress, defect()).expect("refuse the dress as defective");
+    let err = kiosk.attach_defect_photo(&order.order_id, dress, b"not an image").expect_err("not an image");
+    assert!(matches!(err, KioskError::InvalidInput(_)), "a non-image is refused: {err:?}");
+    let ops_before = kiosk.outbox().expect("outbox").len();
+
+    let view = kiosk.attach_defect_photo(&order.order_id, dress, jpeg).expect("a JPEG is attached");
+    assert_eq!(view.active.expect("card").items[0].photos, 1, "the item shows one photo");
+    let ops = kiosk.outbox().expect("outbox");
+    assert_eq!(ops.len(), ops_before + 1, "one op for the photo, none for the refused attempts");
+    assert_eq!(ops.last().map(|o| o.body.kind()), Some("defect_photo_attached"), "the op says what happened");
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("evidence")).expect("evidence folder").flatten().collect();
+    assert_eq!(files.len(), 1, "the photo is a file beside the store");
+}

@@ -28,6 +28,15 @@ pub enum OpBody {
     IssueOpened { order_id: OrderId },
     /// A decision on one item was recorded (replaces an earlier one).
     ItemDecided { order_id: OrderId, item_id: ItemId, decision: ItemDecision },
+    /// A photo of the defect was attached to a refused item; the image travels separately.
+    DefectPhotoAttached {
+        order_id: OrderId,
+        item_id: ItemId,
+        photo_id: String,
+        sha256: String,
+        media_type: String,
+        size_bytes: u64,
+    },
     /// An earlier decision was taken back before the issue was completed.
     ItemDecisionCleared { order_id: OrderId, item_id: ItemId },
     /// Выдача completed: payment taken (if any), items handed over, refusals final.
@@ -47,6 +56,7 @@ impl OpBody {
             OpBody::IssueOpened { .. } => "issue_opened",
             OpBody::ItemDecided { .. } => "item_decided",
             OpBody::ItemDecisionCleared { .. } => "item_decision_cleared",
+            OpBody::DefectPhotoAttached { .. } => "defect_photo_attached",
             OpBody::IssueCompleted { .. } => "issue_completed",
         }
     }

@@ -7,4 +7,8 @@ export type ItemView = { item_id: string, name: string, variant: string, cell: s
 /**
  * Set for refused items: the return-logistics fee and why it is what it is.
  */
-fee: Kopecks | null, fee_rule: FeeRule | null, };
+fee: Kopecks | null, fee_rule: FeeRule | null, 
+/**
+ * Defect photos attached to this item.
+ */
+photos: number, };

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { ItemView } from "../bindings";
 import { useLang } from "../i18n";
 import { formatMoney } from "../money";
+import { PhotoButton } from "./PhotoButton";
 
 type Props = {
   item: ItemView;
@@ -12,9 +13,10 @@ type Props = {
   onHandOver: () => void;
   onRefuse: () => void;
   onChange: () => void;
+  onPhoto: (file: File) => void;
 };
 
-export function ItemRow({ item, matched, onHandOver, onRefuse, onChange }: Props) {
+export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const { decision } = item;
@@ -84,6 +86,9 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange }: Props
                 ? t("order.decidedHandOver")
                 : t("order.decidedRefuse", { reason: t(`reasonShort.${decision.reason}`) })}
             </span>
+            {decision.kind === "refuse" && decision.reason === "defect" && (
+              <PhotoButton itemId={item.item_id} photos={item.photos} onPhoto={onPhoto} />
+            )}
             <button
               type="button"
               className="button button--quiet"

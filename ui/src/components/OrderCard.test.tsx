@@ -269,12 +269,12 @@ describe("order card", () => {
 
   it("hands over every undecided item on F2 and sets the order aside on Esc", async () => {
     await renderOpenOrder();
-    routeInvoke(invokeMock, { decide_item: () => openView(), set_aside: () => makeView() });
+    routeInvoke(invokeMock, { hand_over_rest: () => openView(), set_aside: () => makeView() });
     await settle(() => fireEvent.keyDown(window, { key: "F2" }));
-    expect(callsOf(invokeMock, "decide_item"), "F2 should hand over both undecided items").toEqual([
-      { orderId: "ord-1", itemId: "i1", decision: { kind: "hand_over" } },
-      { orderId: "ord-1", itemId: "i2", decision: { kind: "hand_over" } },
-    ]);
+    expect(
+      callsOf(invokeMock, "hand_over_rest"),
+      "F2 should hand over the undecided items in one command",
+    ).toEqual([{ orderId: "ord-1" }]);
 
     await settle(() => fireEvent.keyDown(window, { key: "Escape" }));
     expect(callsOf(invokeMock, "set_aside"), "Esc should set the order aside").toHaveLength(1);
@@ -302,5 +302,33 @@ describe("order card", () => {
       screen.getByTestId("hand-over-i1"),
       "the row should offer the decision again",
     ).toBeInTheDocument();
+  });
+
+  it("attaches a defect photo to a defect refusal only", async () => {
+    const defect: ItemDecision = { kind: "refuse", reason: "defect", description: "пятно" };
+    const refusedDress = { ...dress, decision: defect, fee: 0, fee_rule: "defect_free" as const };
+    await renderOpenOrder(makeView({ active: makeOrder([refusedDress, shoes]) }));
+    expect(
+      screen.queryByTestId("photo-i2"),
+      "an undecided item should offer no photo button",
+    ).toBeNull();
+    routeInvoke(invokeMock, {
+      attach_defect_photo: () =>
+        makeView({ active: makeOrder([{ ...refusedDress, photos: 1 }, shoes]) }),
+    });
+    const photo = new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], "defect.jpg", {
+      type: "image/jpeg",
+    });
+    await settle(() =>
+      fireEvent.change(screen.getByTestId("photo-input-i1"), { target: { files: [photo] } }),
+    );
+    expect(
+      callsOf(invokeMock, "attach_defect_photo"),
+      "the photo's bytes should go to the backend as base64",
+    ).toEqual([{ orderId: "ord-1", itemId: "i1", dataBase64: "/9j/4A==" }]);
+    expect(
+      screen.getByTestId("photo-i1"),
+      "the button should count the attached photos",
+    ).toHaveTextContent("Фото: 1");
   });
 });

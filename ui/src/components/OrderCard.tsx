@@ -14,7 +14,7 @@ type Props = {
   notice: SeenNotice | null;
   counter: Pick<
     Counter,
-    "decide" | "handOverUndecided" | "clearDecision" | "confirmIssue" | "setAside"
+    "decide" | "handOverUndecided" | "clearDecision" | "confirmIssue" | "setAside" | "attachPhoto"
   >;
 };
 
@@ -103,6 +103,7 @@ export function OrderCard({ order, notice, counter }: Props) {
               onHandOver={() => void counter.decide(order, item.item_id, { kind: "hand_over" })}
               onRefuse={() => setRefusing(item)}
               onChange={() => counter.clearDecision(order, item.item_id)}
+              onPhoto={(file) => counter.attachPhoto(order, item.item_id, file)}
             />
           ))}
         </ul>

@@ -36,6 +36,8 @@ export const en: Messages = {
     handOver: "Hand over",
     refuse: "Refuse",
     change: "Change",
+    addPhoto: "Defect photo",
+    photos: "Photos: {{count}}",
     decidedHandOver: "Handing over",
     decidedRefuse: "Refused: {{reason}}",
     handOverAll: "Hand over the rest",

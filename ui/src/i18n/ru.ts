@@ -34,6 +34,8 @@ export const ru = {
     handOver: "Выдать",
     refuse: "Отказ",
     change: "Изменить",
+    addPhoto: "Фото брака",
+    photos: "Фото: {{count}}",
     decidedHandOver: "Выдаётся",
     decidedRefuse: "Отказ: {{reason}}",
     handOverAll: "Выдать остальные",

@@ -15,6 +15,7 @@ export function makeItem(overrides: Partial<ItemView> & Pick<ItemView, "item_id"
     decision: null,
     fee: null,
     fee_rule: null,
+    photos: 0,
     ...overrides,
   };
 }

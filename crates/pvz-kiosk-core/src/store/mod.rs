@@ -5,6 +5,7 @@ pub(crate) mod decisions;
 pub(crate) mod issues;
 pub(crate) mod orders;
 pub(crate) mod outbox;
+pub(crate) mod photos;
 pub(crate) mod settings;
 
 pub use decisions::DecisionRow;
@@ -20,7 +21,10 @@ use std::sync::{Mutex, MutexGuard};
 
 /// Append-only migrations, applied in one transaction at start-up.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/20261126_0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/20261126_0001_initial.sql")),
+        M::up(include_str!("../../migrations/20261126_0002_defect_photos.sql")),
+    ])
 }
 
 #[derive(Debug, thiserror::Error)]
