@@ -98,8 +98,8 @@ describe("order card", () => {
     await settle(() => fireEvent.click(confirm));
     expect(
       callsOf(invokeMock, "confirm_issue"),
-      "confirm should tell the backend payment was taken",
-    ).toEqual([{ orderId: "ord-1", paymentTaken: true }]);
+      "confirm should send the amount shown and that payment was taken",
+    ).toEqual([{ orderId: "ord-1", shownToCollect: 249_000, paymentTaken: true }]);
   });
 
   it("labels confirm plainly and sends paymentTaken false when nothing is to collect", async () => {
@@ -114,7 +114,7 @@ describe("order card", () => {
     ).not.toHaveTextContent("Оплата");
     await settle(() => fireEvent.keyDown(window, { key: "F9" }));
     expect(callsOf(invokeMock, "confirm_issue"), "F9 should confirm without payment").toEqual([
-      { orderId: "ord-1", paymentTaken: false },
+      { orderId: "ord-1", shownToCollect: 0, paymentTaken: false },
     ]);
   });
 
@@ -207,7 +207,12 @@ describe("order card", () => {
     const dialog = await openRefusal("i2");
     const hint = within(dialog).getByTestId("fee-hint");
 
-    fireEvent.keyDown(window, { key: "2" });
+    const pressAndSettle = async (key: string) => {
+      fireEvent.keyDown(window, { key });
+      // The hotkey waits to be sure the digit was not the first character of a scan.
+      await act(() => new Promise((resolve) => setTimeout(resolve, 90)));
+    };
+    await pressAndSettle("2");
     expect(
       within(dialog).getByTestId("reason-did_not_fit"),
       "key 2 should pick 'did not fit'",
@@ -215,9 +220,7 @@ describe("order card", () => {
     expect(hint, "a non-defect refusal may carry the policy fee").toHaveTextContent(
       "Может взиматься сбор за обратную логистику по политике ПВЗ",
     );
-    // A person's next key comes later; two keys within 35 ms would be taken for scanner input.
-    await act(() => new Promise((resolve) => setTimeout(resolve, 60)));
-    fireEvent.keyDown(window, { key: "4" });
+    await pressAndSettle("4");
     expect(hint, "a wrong item is the seller's fault and free").toHaveTextContent(
       "Ошибка продавца — бесплатно",
     );
@@ -232,6 +235,21 @@ describe("order card", () => {
       callsOf(invokeMock, "set_aside"),
       "Esc in the dialog must not also set the order aside",
     ).toEqual([]);
+  });
+
+  it("does not pick a reason when a scan starting with a digit arrives in the dialog", async () => {
+    await renderOpenOrder();
+    const dialog = await openRefusal("i1");
+    routeInvoke(invokeMock, { scan: () => ({ view: openView(), notice: null }) });
+    const start = performance.now();
+    for (const [i, key] of [..."4601234567893", "Enter"].entries()) {
+      fireEvent.keyDown(window, { key, timeStamp: start + i * 5 });
+    }
+    await act(() => new Promise((resolve) => setTimeout(resolve, 120)));
+    expect(
+      within(dialog).getByTestId("reason-wrong_item"),
+      "the scan's first digit (4) must not pick 'wrong item'",
+    ).toHaveAttribute("aria-pressed", "false");
   });
 
   it("explains each fee rule on refused rows", async () => {

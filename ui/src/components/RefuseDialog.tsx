@@ -9,7 +9,11 @@ import {
 } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
+import { burstContinuedSince } from "../scanner/useWedge";
 import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
+
+/** How long a reason hotkey waits to be sure it was not the first character of a scan. */
+const HOTKEY_SETTLE_MS = 60;
 
 /** In key order: key 1 is a defect, key 5 an incomplete item. */
 export const REFUSAL_REASONS: readonly RefusalReason[] = [
@@ -94,7 +98,11 @@ export function RefuseDialog({ item, onConfirm, onCancel }: Props) {
     const picked = REFUSAL_REASONS[index];
     if (event.key.length === 1 && picked) {
       event.preventDefault();
-      choose(picked);
+      // The digit may be the first character of a scan; act only if no burst follows it.
+      const pressedAt = performance.now();
+      setTimeout(() => {
+        if (!burstContinuedSince(pressedAt)) choose(picked);
+      }, HOTKEY_SETTLE_MS);
     }
   });
 

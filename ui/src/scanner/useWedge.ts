@@ -2,7 +2,27 @@
 //! works wherever focus is: outside text fields the scanner's characters are held back; inside one
 //! they flow normally, and a burst ended by Enter is taken back out of the field and delivered.
 import { useEffect, useRef } from "react";
-import { WedgeDetector, type WedgeVerdict } from "./wedge";
+import { GROUP_SEPARATOR, WedgeDetector, type WedgeVerdict } from "./wedge";
+
+/**
+ * Scanners in keyboard mode send the GS1 separator as Ctrl+] (by key position, so it also works
+ * under the Russian layout) or as the character itself.
+ */
+function isGroupSeparator(event: KeyboardEvent): boolean {
+  return event.key === GROUP_SEPARATOR || (event.ctrlKey && event.code === "BracketRight");
+}
+
+/** performance.now() of the last key that continued a scanner burst. */
+let lastBurstKeyAt = Number.NEGATIVE_INFINITY;
+
+/**
+ * True when a scanner burst went on after `since`. A burst's first key cannot be told from a
+ * person's key press until the second one comes, so a single-key hotkey (1–5 in the refusal
+ * dialog) waits a moment and asks this before acting.
+ */
+export function burstContinuedSince(since: number): boolean {
+  return lastBurstKeyAt > since;
+}
 
 /** `code` as scanned; `at` is performance.now() at the key that ended the scan. */
 export type ScanHandler = (code: string, at: number) => void;
@@ -99,7 +119,7 @@ export function useWedge(onScan: ScanHandler): void {
       const at = performance.now();
       // A chord (Ctrl+C, Alt+Tab) is a person at the keyboard and breaks any burst.
       const chord = event.ctrlKey || event.metaKey || event.altKey;
-      const key = chord ? "Unidentified" : event.key;
+      const key = isGroupSeparator(event) ? GROUP_SEPARATOR : chord ? "Unidentified" : event.key;
       const field = textFieldOf(event.target);
       const verdict = detector.key({
         key,
@@ -113,6 +133,9 @@ export function useWedge(onScan: ScanHandler): void {
         silenceTimer = setTimeout(onSilence, 110);
       }
 
+      if ((verdict.kind === "hold" && verdict.continuesBurst) || verdict.kind === "scan") {
+        lastBurstKeyAt = at;
+      }
       if (verdict.kind === "hold") {
         event.preventDefault();
         // Hotkeys (e.g. 1–5 in the refusal dialog) must not fire on the scanner's characters.

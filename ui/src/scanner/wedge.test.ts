@@ -178,6 +178,17 @@ describe("WedgeDetector", () => {
     expect(detector.idle(endTime + 300), "the burst should be delivered only once").toBeNull();
   });
 
+  it("keeps GS1 group separators inside a burst", () => {
+    const detector = new WedgeDetector();
+    const code = "0104601234567893215Abc123XYZ01\u001d91EE06\u001d92abcd";
+    const { end } = type(detector, code, { gapMs: 6 });
+    expect(end, "a Честный ЗНАК code keeps its GS separators").toEqual({
+      kind: "scan",
+      code,
+      strip: 0,
+    });
+  });
+
   it("leaves fast typing in a text field alone when it just stops", () => {
     const detector = new WedgeDetector();
     const { verdicts, endTime } = type(detector, "Разошёлся шов на рукаве", {

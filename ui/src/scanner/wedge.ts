@@ -68,8 +68,11 @@ const PASS: WedgeVerdict = { kind: "pass" };
 
 /** `KeyboardEvent.key` is a single code point exactly for keys that produce a character. */
 export function isPrintableKey(key: string): boolean {
-  return [...key].length === 1 && key >= " ";
+  return key === GROUP_SEPARATOR || ([...key].length === 1 && key >= " ");
 }
+
+/** GS (ASCII 29): separates the fields of a GS1 DataMatrix (Честный ЗНАК); part of the code. */
+export const GROUP_SEPARATOR = "\u001d";
 
 export class WedgeDetector {
   private readonly options: WedgeOptions;
