@@ -3,15 +3,15 @@
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, ScanOutcome};
+use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, Kopecks, ScanOutcome};
 use tauri::State;
 
 type Reply<T> = Result<T, ErrorView>;
 
 fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
     result.map_err(|error| {
-        if let KioskError::Store(inner) = &error {
-            tracing::error!(%inner, "storage failure");
+        if matches!(error, KioskError::Store(_) | KioskError::Io(_)) {
+            tracing::error!(%error, "storage failure");
         }
         error.to_view()
     })
@@ -61,9 +61,15 @@ pub fn clear_decision(state: State<'_, AppState>, order_id: String, item_id: Str
     reply(state.kiosk.clear_decision(&order_id, &item_id))
 }
 
+/// `shown_to_collect`: the amount (kopecks) the manager saw when confirming.
 #[tauri::command(async)]
-pub fn confirm_issue(state: State<'_, AppState>, order_id: String, payment_taken: bool) -> Reply<CounterView> {
-    reply(state.kiosk.confirm_issue(&order_id, payment_taken))
+pub fn confirm_issue(
+    state: State<'_, AppState>,
+    order_id: String,
+    shown_to_collect: i64,
+    payment_taken: bool,
+) -> Reply<CounterView> {
+    reply(state.kiosk.confirm_issue(&order_id, Kopecks(shown_to_collect), payment_taken))
 }
 
 #[tauri::command(async)]

@@ -17,8 +17,8 @@ export const api = {
   clearDecision: (orderId: string, itemId: string) =>
     invoke<CounterView>("clear_decision", { orderId, itemId }),
   /** The returned view has `receipt` set and `active` null. */
-  confirmIssue: (orderId: string, paymentTaken: boolean) =>
-    invoke<CounterView>("confirm_issue", { orderId, paymentTaken }),
+  confirmIssue: (orderId: string, shownToCollect: number, paymentTaken: boolean) =>
+    invoke<CounterView>("confirm_issue", { orderId, shownToCollect, paymentTaken }),
   /** Closes the open order card; its decisions stay stored. */
   setAside: () => invoke<CounterView>("set_aside"),
   dismissReceipt: () => invoke<CounterView>("dismiss_receipt"),
@@ -43,6 +43,7 @@ const KNOWN_ERROR_KINDS = [
   "defect_needs_description",
   "undecided_items",
   "payment_not_confirmed",
+  "amount_changed",
   "not_enrolled",
   "invalid_input",
   "internal",

@@ -4,7 +4,7 @@
 import type { TFunction } from "i18next";
 import { isKnownErrorKind } from "./api";
 import type { KioskError } from "./bindings";
-import { formatDateTime, type Lang } from "./money";
+import { formatDateTime, formatMoney, type Lang } from "./money";
 
 export function errorMessage(error: KioskError, t: TFunction, lang: Lang): string {
   const { kind, detail, message } = error;
@@ -18,6 +18,10 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       return detail
         ? t("errors.token_expired_at", { time: formatDateTime(detail, lang) })
         : t("errors.token_expired");
+    case "amount_changed":
+      return detail
+        ? t("errors.amount_changed_to", { amount: formatMoney(Number(detail), lang) })
+        : t("errors.amount_changed");
     case "invalid_input":
     case "internal":
       return t(`errors.${kind}`, { message });

@@ -107,8 +107,12 @@ export function useCounter(): Counter {
 
   const confirmIssue = useCallback(
     (order: OrderView) => {
-      const paymentTaken = order.settlement.to_collect > 0;
-      void run(() => api.confirmIssue(order.order_id, paymentTaken), setView);
+      // The manager confirms the amount on screen; the backend refuses if it is no longer due.
+      const shown = order.settlement.to_collect;
+      void run(() => api.confirmIssue(order.order_id, shown, shown > 0), setView).then((ok) => {
+        // Show what is due now, so the banner and the card agree.
+        if (!ok) void api.counterView().then(setView, () => undefined);
+      });
     },
     [run],
   );

@@ -32,6 +32,24 @@ pub enum FeeRule {
     NoFeeInPolicy,
 }
 
+impl FeeRule {
+    pub const ALL: [FeeRule; 4] =
+        [FeeRule::DefectFree, FeeRule::SellerFaultFree, FeeRule::PolicyFee, FeeRule::NoFeeInPolicy];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeRule::DefectFree => "defect_free",
+            FeeRule::SellerFaultFree => "seller_fault_free",
+            FeeRule::PolicyFee => "policy_fee",
+            FeeRule::NoFeeInPolicy => "no_fee_in_policy",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<FeeRule> {
+        FeeRule::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeeDecision {
     pub fee: Kopecks,

@@ -14,6 +14,8 @@ pub struct ItemLine<'a> {
     pub prepaid: bool,
     pub category: &'a str,
     pub state: &'a ItemState,
+    /// The fee fixed when the refusal was recorded; the policy decides only when there is none.
+    pub fixed_fee: Option<FeeDecision>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -50,7 +52,7 @@ pub fn settle(items: &[ItemLine<'_>], policy: &FeePolicy) -> Settlement {
                 if item.prepaid {
                     s.to_refund = s.to_refund + item.price;
                 }
-                let decision = policy.fee_for(item.category, refusal.reason());
+                let decision = item.fixed_fee.unwrap_or_else(|| policy.fee_for(item.category, refusal.reason()));
                 s.fees = s.fees + decision.fee;
                 Some(decision)
             }
@@ -81,8 +83,14 @@ mod tests {
     fn a_defect_refusal_costs_nothing_and_the_rest_is_paid() {
         let defect = refused(RefusalReason::Defect);
         let items = [
-            ItemLine { price: Kopecks(150_000), prepaid: false, category: "clothes", state: &ItemState::HandedOver },
-            ItemLine { price: Kopecks(250_000), prepaid: false, category: "clothes", state: &defect },
+            ItemLine {
+                price: Kopecks(150_000),
+                prepaid: false,
+                category: "clothes",
+                state: &ItemState::HandedOver,
+                fixed_fee: None,
+            },
+            ItemLine { price: Kopecks(250_000), prepaid: false, category: "clothes", state: &defect, fixed_fee: None },
         ];
         let s = settle(&items, &policy());
         assert_eq!(s.to_collect, Kopecks(150_000), "only the handed-over item is paid; the defect costs nothing");
@@ -94,8 +102,14 @@ mod tests {
     fn a_buyer_side_refusal_adds_the_fee_and_refunds_prepaid_goods() {
         let changed = refused(RefusalReason::ChangedMind);
         let items = [
-            ItemLine { price: Kopecks(100_000), prepaid: true, category: "shoes", state: &changed },
-            ItemLine { price: Kopecks(50_000), prepaid: true, category: "shoes", state: &ItemState::HandedOver },
+            ItemLine { price: Kopecks(100_000), prepaid: true, category: "shoes", state: &changed, fixed_fee: None },
+            ItemLine {
+                price: Kopecks(50_000),
+                prepaid: true,
+                category: "shoes",
+                state: &ItemState::HandedOver,
+                fixed_fee: None,
+            },
         ];
         let s = settle(&items, &policy());
         assert_eq!(s.to_collect, Kopecks(9_900), "a prepaid order costs only the fee");
@@ -103,8 +117,30 @@ mod tests {
     }
 
     #[test]
+    fn a_fee_fixed_at_refusal_wins_over_a_later_policy() {
+        let changed = refused(RefusalReason::DidNotFit);
+        let fixed = FeeDecision { fee: Kopecks(5_000), rule: FeeRule::PolicyFee };
+        let items = [ItemLine {
+            price: Kopecks(70_000),
+            prepaid: false,
+            category: "shoes",
+            state: &changed,
+            fixed_fee: Some(fixed),
+        }];
+        let s = settle(&items, &policy());
+        assert_eq!(s.fees, Kopecks(5_000), "the fee recorded with the refusal is kept, not the policy's 99 ₽");
+        assert_eq!(s.to_collect, Kopecks(5_000), "a pay-at-counter refusal costs only its fee");
+    }
+
+    #[test]
     fn undecided_items_are_counted() {
-        let items = [ItemLine { price: Kopecks(1), prepaid: false, category: "x", state: &ItemState::Awaiting }];
+        let items = [ItemLine {
+            price: Kopecks(1),
+            prepaid: false,
+            category: "x",
+            state: &ItemState::Awaiting,
+            fixed_fee: None,
+        }];
         assert_eq!(settle(&items, &policy()).undecided, 1, "an awaiting item is undecided");
     }
 }

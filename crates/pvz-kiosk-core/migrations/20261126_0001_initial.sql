@@ -40,8 +40,9 @@ CREATE TABLE order_items (
     mark TEXT
 );
 CREATE INDEX order_items_by_order ON order_items (order_id, position);
-CREATE INDEX order_items_by_barcode ON order_items (barcode);
-CREATE INDEX order_items_by_mark ON order_items (mark);
+-- (code, order) serves both a lookup anywhere and a lookup inside the open order.
+CREATE INDEX order_items_by_barcode ON order_items (barcode, order_id);
+CREATE INDEX order_items_by_mark ON order_items (mark, order_id);
 
 -- The kiosk's own records ------------------------------------------------------------------------
 CREATE TABLE issue_progress (
@@ -55,8 +56,12 @@ CREATE TABLE item_decisions (
     decision TEXT NOT NULL CHECK (decision IN ('hand_over', 'refuse')),
     refusal_reason TEXT CHECK (refusal_reason IN ('defect', 'did_not_fit', 'changed_mind', 'wrong_item', 'incomplete')),
     refusal_description TEXT,
+    -- The fee fixed when the refusal was recorded: a later policy change does not alter it.
+    fee_kopecks INTEGER CHECK (fee_kopecks >= 0),
+    fee_rule TEXT CHECK (fee_rule IN ('defect_free', 'seller_fault_free', 'policy_fee', 'no_fee_in_policy')),
     decided_at TEXT NOT NULL,
-    CHECK ((decision = 'refuse') = (refusal_reason IS NOT NULL))
+    CHECK ((decision = 'refuse') = (refusal_reason IS NOT NULL)),
+    CHECK ((decision = 'refuse') = (fee_rule IS NOT NULL AND fee_kopecks IS NOT NULL))
 );
 CREATE INDEX item_decisions_by_order ON item_decisions (order_id);
 

@@ -8,7 +8,9 @@ use crate::store::photos::{self, PhotoRow};
 use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
 use crate::view::{CounterView, KioskStatus, ScanNotice, ScanOutcome};
 use chrono::{DateTime, SecondsFormat, Utc};
-use pvz_domain::{classify, ItemId, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan, TransitionError};
+use pvz_domain::{
+    classify, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan, TransitionError,
+};
 use pvz_protocol::{
     Change, DemoSeed, Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, PullPage, RefusedItem, TokenError,
 };
@@ -163,7 +165,14 @@ impl Kiosk {
             if current.decision.as_ref() == Some(&decision) {
                 return Ok(());
             }
-            decisions::set_decision(tx, &order_id, &item_id, &decision, &at)?;
+            // A refusal's fee is fixed now, from the policy in force when the buyer was told.
+            let fee = match &decision {
+                ItemDecision::HandOver => None,
+                ItemDecision::Refuse { reason, .. } => {
+                    Some(settings::get_fee_policy(tx)?.fee_for(&current.category, *reason))
+                }
+            };
+            decisions::set_decision(tx, &order_id, &item_id, &decision, fee, &at)?;
             outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
             Ok(())
         })?;
@@ -179,7 +188,7 @@ impl Kiosk {
             for item in loaded.items.iter().filter(|i| i.decision.is_none()) {
                 let item_id = parse_item_id(&item.item_id)?;
                 let decision = ItemDecision::HandOver;
-                decisions::set_decision(tx, &order_id, &item_id, &decision, &at)?;
+                decisions::set_decision(tx, &order_id, &item_id, &decision, None, &at)?;
                 outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
             }
             Ok(())
@@ -242,14 +251,18 @@ impl Kiosk {
         self.view()
     }
 
-    /// Completes the выдача: every item decided, payment confirmed when there is anything to take.
-    pub fn confirm_issue(&self, order_id: &str, payment_taken: bool) -> Result<CounterView> {
+    /// Completes the выдача: every item decided, payment confirmed when there is anything to take,
+    /// and the amount the manager saw (`shown_to_collect`) still the amount due.
+    pub fn confirm_issue(&self, order_id: &str, shown_to_collect: Kopecks, payment_taken: bool) -> Result<CounterView> {
         let order_id = parse_order_id(order_id)?;
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             let loaded = load_order_by_id(tx, &order_id)?.ok_or(KioskError::OrderNotFound)?;
             loaded.status.complete(&loaded.states).map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
             let s = &loaded.settlement;
+            if s.to_collect != shown_to_collect {
+                return Err(KioskError::AmountChanged { shown: shown_to_collect, due: s.to_collect });
+            }
             if !s.to_collect.is_zero() && !payment_taken {
                 return Err(KioskError::PaymentNotConfirmed);
             }
@@ -359,10 +372,10 @@ fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
     let active = settings::get_counter_state(conn)?.active_order.ok_or(KioskError::NoActiveOrder)?;
     let code = scan.item_code().ok_or(KioskError::ItemNotInOrder)?;
     let is_mark = matches!(scan, Scan::Gs1 { .. });
-    let found = orders::find_items_by_code(conn, &code, is_mark)?;
+    let found = orders::find_items_in_order(conn, &active, &code, is_mark)?;
     let loaded = load_order_by_id(conn, &active)?.ok_or(KioskError::NoActiveOrder)?;
     // Prefer an item still waiting for a decision when the order holds several of the same product.
-    let mut candidates: Vec<_> = loaded.items.iter().filter(|i| found.iter().any(|f| f.item_id == i.item_id)).collect();
+    let mut candidates: Vec<_> = loaded.items.iter().filter(|i| found.contains(&i.item_id)).collect();
     candidates.sort_by_key(|i| i.decision.is_some());
     let item = candidates.first().ok_or(KioskError::ItemNotInOrder)?;
     Ok(ScanNotice::ItemMatched { item_id: item.item_id.clone() })

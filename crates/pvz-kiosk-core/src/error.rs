@@ -28,12 +28,16 @@ pub enum KioskError {
     UndecidedItems(usize),
     #[error("confirm that the payment was taken")]
     PaymentNotConfirmed,
+    #[error("the amount due changed from {shown} to {due}; check it with the buyer")]
+    AmountChanged { shown: pvz_domain::Kopecks, due: pvz_domain::Kopecks },
     #[error("this kiosk is not enrolled to a pickup point yet")]
     NotEnrolled,
     #[error("invalid input: {0}")]
     InvalidInput(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot save a file: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 /// What kind of failure it was; the window translates by this.
@@ -52,6 +56,7 @@ pub enum ErrorKind {
     DefectNeedsDescription,
     UndecidedItems,
     PaymentNotConfirmed,
+    AmountChanged,
     NotEnrolled,
     InvalidInput,
     Internal,
@@ -80,9 +85,10 @@ impl KioskError {
             KioskError::DefectNeedsDescription => ErrorKind::DefectNeedsDescription,
             KioskError::UndecidedItems(_) => ErrorKind::UndecidedItems,
             KioskError::PaymentNotConfirmed => ErrorKind::PaymentNotConfirmed,
+            KioskError::AmountChanged { .. } => ErrorKind::AmountChanged,
             KioskError::NotEnrolled => ErrorKind::NotEnrolled,
             KioskError::InvalidInput(_) => ErrorKind::InvalidInput,
-            KioskError::Store(_) => ErrorKind::Internal,
+            KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
 
@@ -91,6 +97,8 @@ impl KioskError {
             KioskError::TokenExpired { expired_at } => Some(expired_at.clone()),
             KioskError::AlreadyIssued { issued_at } => Some(issued_at.clone()),
             KioskError::UndecidedItems(n) => Some(n.to_string()),
+            // The amount now due, in kopecks, for the window to format.
+            KioskError::AmountChanged { due, .. } => Some(due.0.to_string()),
             KioskError::UnknownCode { why } => Some(why.clone()),
             _ => None,
         }
@@ -99,7 +107,9 @@ impl KioskError {
     pub fn to_view(&self) -> ErrorView {
         // Storage errors are logged by the caller; the counter sees no SQL.
         let message = match self {
-            KioskError::Store(_) => "internal storage error; the action was not recorded".to_owned(),
+            KioskError::Store(_) | KioskError::Io(_) => {
+                "internal storage error; the action was not recorded".to_owned()
+            }
             other => other.to_string(),
         };
         ErrorView { kind: self.kind(), message, detail: self.detail() }

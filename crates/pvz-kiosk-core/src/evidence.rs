@@ -39,15 +39,14 @@ pub fn store_photo(dir: &Path, bytes: &[u8]) -> Result<StoredPhoto> {
     let media_type = sniff_media_type(bytes)
         .ok_or_else(|| KioskError::InvalidInput("the photo is not a JPEG, PNG or WebP image".into()))?;
     let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    let io = |e: std::io::Error| KioskError::InvalidInput(format!("cannot save the photo: {e}"));
-    std::fs::create_dir_all(dir).map_err(io)?;
+    std::fs::create_dir_all(dir)?;
     let path = dir.join(&sha256);
     if !path.exists() {
         let tmp = dir.join(format!("{sha256}.partial"));
-        let mut file = std::fs::File::create(&tmp).map_err(io)?;
-        file.write_all(bytes).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&tmp, &path).map_err(io)?;
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
     }
     Ok(StoredPhoto { sha256, media_type })
 }

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
 use crate::store::{decisions, issues, orders, photos, settings, OrderRow, StoreError};
 use crate::view::{ItemView, OrderView, ReceiptView, RecentIssue, SettlementView};
-use pvz_domain::{settle, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
+use pvz_domain::{settle, FeeDecision, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
 use pvz_protocol::ItemDecision;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -46,14 +46,24 @@ fn state_of(decision: Option<&ItemDecision>) -> Result<ItemState> {
 pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
     let (status, issued_at) = effective_status(conn, &order)?;
     let rows = orders::list_items(conn, &order.order_id)?;
-    let mut decided: HashMap<String, ItemDecision> =
-        decisions::list_decisions(conn, &order.order_id)?.into_iter().map(|d| (d.item_id, d.decision)).collect();
+    let mut decided: HashMap<String, (ItemDecision, Option<FeeDecision>)> =
+        decisions::list_decisions(conn, &order.order_id)?
+            .into_iter()
+            .map(|d| (d.item_id, (d.decision, d.fee)))
+            .collect();
     let policy = settings::get_fee_policy(conn)?;
-    let states = rows.iter().map(|r| state_of(decided.get(r.item_id.as_str()))).collect::<Result<Vec<_>>>()?;
+    let states =
+        rows.iter().map(|r| state_of(decided.get(r.item_id.as_str()).map(|d| &d.0))).collect::<Result<Vec<_>>>()?;
     let lines: Vec<ItemLine<'_>> = rows
         .iter()
         .zip(&states)
-        .map(|(r, state)| ItemLine { price: r.price, prepaid: r.prepaid, category: &r.category, state })
+        .map(|(r, state)| ItemLine {
+            price: r.price,
+            prepaid: r.prepaid,
+            category: &r.category,
+            state,
+            fixed_fee: decided.get(r.item_id.as_str()).and_then(|d| d.1),
+        })
         .collect();
     let settlement = settle(&lines, &policy);
     let items = rows
@@ -62,7 +72,7 @@ pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
         .map(|(r, fee)| -> Result<ItemView> {
             Ok(ItemView {
                 photos: photos::count_photos(conn, r.item_id.as_str())?,
-                decision: decided.remove(r.item_id.as_str()),
+                decision: decided.remove(r.item_id.as_str()).map(|d| d.0),
                 item_id: r.item_id.to_string(),
                 name: r.name,
                 variant: r.variant,

@@ -15,4 +15,5 @@ pub use view::{
     CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, ScanNotice, ScanOutcome, SettlementView,
 };
 
+pub use pvz_domain::Kopecks;
 pub use pvz_protocol::{DemoSeed, ItemDecision};

@@ -38,11 +38,12 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
     assert_eq!(order.status, OrderStatus::InProgress, "the opened order is in progress");
     let (dress, shoes) = (order.items[0].item_id.clone(), order.items[1].item_id.clone());
 
+    let ops_before = kiosk.outbox().expect("outbox").len();
     let err = kiosk
         .decide_item(&order.order_id, &dress, ItemDecision::Refuse { reason: RefusalReason::Defect, description: None })
         .expect_err("a defect without a description is refused");
     assert!(matches!(err, KioskError::DefectNeedsDescription), "the error says a description is needed: {err:?}");
-    let ops_before = kiosk.outbox().expect("outbox").len();
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before, "the refused refusal wrote no op");
 
     kiosk.decide_item(&order.order_id, &dress, defect()).expect("a described defect is recorded");
     let view = kiosk.decide_item(&order.order_id, &shoes, ItemDecision::HandOver).expect("hand over");
@@ -52,9 +53,14 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
     assert_eq!(active.settlement.to_collect, Kopecks(599_000), "only the shoes are paid; the dress costs nothing");
     assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before + 2, "each decision wrote exactly one op");
 
-    let err = kiosk.confirm_issue(&order.order_id, false).expect_err("payment must be confirmed");
+    let err = kiosk.confirm_issue(&order.order_id, Kopecks(249_900), true).expect_err("the amount shown is stale");
+    assert!(
+        matches!(err, KioskError::AmountChanged { due: Kopecks(599_000), .. }),
+        "confirming an amount other than the one due is refused and says what is due: {err:?}"
+    );
+    let err = kiosk.confirm_issue(&order.order_id, Kopecks(599_000), false).expect_err("payment must be confirmed");
     assert!(matches!(err, KioskError::PaymentNotConfirmed), "unconfirmed payment is refused: {err:?}");
-    let done = kiosk.confirm_issue(&order.order_id, true).expect("the issue completes");
+    let done = kiosk.confirm_issue(&order.order_id, Kopecks(599_000), true).expect("the issue completes");
     let receipt = done.receipt.expect("a receipt is shown");
     assert!(done.active.is_none(), "the order card closes after the issue");
     assert_eq!(receipt.collected, Kopecks(599_000), "the receipt shows the amount taken");
@@ -151,10 +157,10 @@ fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
     assert_eq!(resumed.items[0].decision, Some(ItemDecision::HandOver), "the decision survived");
     let opened_ops = kiosk.outbox().expect("outbox").iter().filter(|o| o.body.kind() == "issue_opened").count();
     assert_eq!(opened_ops, 1, "resuming does not record a second opening");
-    kiosk.confirm_issue(&order.order_id, true).expect("issue");
+    kiosk.confirm_issue(&order.order_id, Kopecks(69_000), true).expect("issue");
     let err = kiosk.decide_item(&order.order_id, &item, defect()).expect_err("no change after issue");
     assert!(matches!(err, KioskError::AlreadyIssued { .. }), "issued orders are final: {err:?}");
-    let err = kiosk.confirm_issue(&order.order_id, true).expect_err("no second issue");
+    let err = kiosk.confirm_issue(&order.order_id, Kopecks::ZERO, false).expect_err("no second issue");
     assert!(matches!(err, KioskError::AlreadyIssued { .. }), "a second confirm is refused: {err:?}");
 }
 
@@ -194,4 +200,71 @@ fn a_defect_photo_is_kept_with_its_op_and_only_for_a_defect() {
     assert_eq!(ops.last().map(|o| o.body.kind()), Some("defect_photo_attached"), "the op says what happened");
     let files: Vec<_> = std::fs::read_dir(dir.path().join("evidence")).expect("evidence folder").flatten().collect();
     assert_eq!(files.len(), 1, "the photo is a file beside the store");
+}
+
+#[test]
+fn a_refusal_keeps_the_fee_the_buyer_was_told_when_the_policy_changes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = seeded(&dir);
+    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    let did_not_fit = ItemDecision::Refuse { reason: RefusalReason::DidNotFit, description: None };
+    kiosk.decide_item(&order.order_id, &order.items[0].item_id, did_not_fit).expect("refuse the dress");
+    let doubled = pvz_domain::FeePolicy { default_fee: Kopecks(50_000), per_category: Default::default() };
+    let page = pvz_protocol::PullPage {
+        cursor: "later".into(),
+        has_more: false,
+        changes: vec![pvz_protocol::Change::SetFeePolicy(doubled)],
+    };
+    kiosk.apply_pull(&page).expect("a new policy arrives");
+    let view = kiosk.view().expect("view");
+    let dress = &view.active.expect("card").items[0];
+    assert_eq!(dress.fee, Some(Kopecks(14_900)), "the 149 ₽ clothes fee told to the buyer stays, not the new 500 ₽");
+}
+
+#[test]
+fn a_popular_barcode_is_found_in_the_open_order_among_many() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = seeded(&dir);
+    let (seed, _) = demo::seed();
+    let template = seed
+        .pull
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            pvz_protocol::Change::UpsertOrder(o) if o.order_id.as_str() == "ord-1005" => Some(o.clone()),
+            _ => None,
+        })
+        .expect("the demo has ord-1005");
+    // 200 other orders hold the same dress barcode as ord-1001.
+    let changes = (0..200)
+        .map(|n| {
+            let mut order = template.clone();
+            order.order_id = pvz_domain::OrderId::parse(&format!("pop-{n}")).expect("id");
+            order.status = pvz_domain::OrderStatus::Ready;
+            order.items[0].item_id = pvz_domain::ItemId::parse(&format!("pop-item-{n}")).expect("id");
+            order.items[0].barcode = Some("4601234567893".into());
+            pvz_protocol::Change::UpsertOrder(order)
+        })
+        .collect();
+    kiosk.apply_pull(&pvz_protocol::PullPage { cursor: "pop".into(), has_more: false, changes }).expect("pull");
+    // ord-1001 arrives again (an update), so its items are now the newest rows of all.
+    let again = seed
+        .pull
+        .changes
+        .iter()
+        .filter(|c| matches!(c, pvz_protocol::Change::UpsertOrder(o) if o.order_id.as_str() == "ord-1001"));
+    kiosk
+        .apply_pull(&pvz_protocol::PullPage {
+            cursor: "again".into(),
+            has_more: false,
+            changes: again.cloned().collect(),
+        })
+        .expect("pull");
+    kiosk.scan("482137").expect("open ord-1001");
+    let hit = kiosk.scan("4601234567893").expect("the dress is in the open order");
+    assert_eq!(
+        hit.notice,
+        Some(ScanNotice::ItemMatched { item_id: "itm-1001-1".into() }),
+        "the open order's own item is found however many orders share its barcode"
+    );
 }

@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use pvz_domain::{OrderId, PickupPointId, ShortCode};
 use serde::{Deserialize, Serialize};
 
@@ -68,7 +68,7 @@ impl PickupClaims {
         let claims_bytes = URL_SAFE_NO_PAD.decode(claims_b64).map_err(|_| TokenError::Malformed)?;
         let sig_bytes = URL_SAFE_NO_PAD.decode(sig_b64).map_err(|_| TokenError::Malformed)?;
         let sig_array: [u8; 64] = sig_bytes.try_into().map_err(|_| TokenError::Malformed)?;
-        key.0.verify(&claims_bytes, &Signature::from_bytes(&sig_array)).map_err(|_| TokenError::BadSignature)?;
+        key.0.verify_strict(&claims_bytes, &Signature::from_bytes(&sig_array)).map_err(|_| TokenError::BadSignature)?;
         let claims: PickupClaims = serde_json::from_slice(&claims_bytes).map_err(|_| TokenError::Malformed)?;
         if now >= claims.expires_at {
             return Err(TokenError::Expired(claims.expires_at));

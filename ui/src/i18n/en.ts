@@ -119,6 +119,9 @@ export const en: Messages = {
     defect_needs_description: "Describe the defect — a refusal for defect needs a description.",
     undecided_items: "Some items have no decision yet: hand over or refuse.",
     payment_not_confirmed: "Payment not confirmed. Take the payment and confirm the issue.",
+    amount_changed_to:
+      "The amount due changed: it is now {{amount}}. Check with the buyer and confirm again.",
+    amount_changed: "The amount due changed. Check with the buyer and confirm again.",
     not_enrolled: "This kiosk is not enrolled in the pickup point network.",
     invalid_input: "Invalid input: {{message}}",
     internal: "Internal error: {{message}}",

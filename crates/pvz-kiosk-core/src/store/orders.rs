@@ -58,10 +58,14 @@ pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRo
     Ok(stmt.query_row([order_id.as_str()], order_from_row).optional()?)
 }
 
-/// Short codes are unique among the orders waiting at one pickup point; the newest wins if not.
+/// Short codes are unique among the orders waiting at one pickup point; if one is reused, an order
+/// still waiting wins over an issued one (issued here or elsewhere), then the newest.
 pub fn find_order_by_short_code(conn: &Connection, short_code: &str) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE short_code = ?1 ORDER BY server_status = 'issued', rowid DESC LIMIT 1"
+        "SELECT {ORDER_COLUMNS} FROM orders o WHERE short_code = ?1
+         ORDER BY server_status = 'issued' OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = o.order_id),
+                  rowid DESC
+         LIMIT 1"
     ))?;
     Ok(stmt.query_row([short_code], order_from_row).optional()?)
 }
@@ -96,6 +100,23 @@ pub fn find_items_by_code(conn: &Connection, code: &str, is_mark: bool) -> Resul
     };
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([code], |r| Ok(ItemRef { item_id: r.get(0)?, order_id: r.get(1)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Items of one order carrying this code (a popular product's barcode is in many orders).
+pub fn find_items_in_order(
+    conn: &Connection,
+    order_id: &OrderId,
+    code: &str,
+    is_mark: bool,
+) -> Result<Vec<String>, StoreError> {
+    let sql = if is_mark {
+        "SELECT item_id FROM order_items WHERE mark = ?1 AND order_id = ?2 ORDER BY position"
+    } else {
+        "SELECT item_id FROM order_items WHERE barcode = ?1 AND order_id = ?2 ORDER BY position"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map([code, order_id.as_str()], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
