@@ -94,6 +94,30 @@ mod tests {
     }
 
     #[test]
+    fn a_store_of_the_first_schema_upgrades_with_its_data() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 1).expect("the first schema applies");
+            conn.execute_batch(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at) VALUES (1, 'op-1', 'issue_opened', '{}', 'now');",
+            )
+            .expect("write with the first schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let (ops, photos): (i64, i64) = store
+            .with_conn(|c| {
+                c.query_row("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM defect_photos)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!((ops, photos), (1, 0), "the outbox row survives and the photo table is added");
+    }
+
+    #[test]
     fn reopening_a_migrated_store_keeps_its_data() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("kiosk.sqlite3");
