@@ -22,8 +22,8 @@ export const api = {
   /** Closes the open order card; its decisions stay stored. */
   setAside: () => invoke<CounterView>("set_aside"),
   dismissReceipt: () => invoke<CounterView>("dismiss_receipt"),
-  /** Called once after the first paint; the backend uses it to measure cold start. */
-  uiReady: () => invoke<void>("ui_ready"),
+  /** Called after the first frame and after the first frame with data (cold-start metrics). */
+  uiReady: (stage: "first_frame" | "data") => invoke<void>("ui_ready", { stage }),
 };
 
 /**

@@ -11,6 +11,11 @@ export function recordScanTiming(ms: number): void {
   (window.__pvzScanTimings ??= []).push(ms);
 }
 
+/** The `scan` command's round trip alone (IPC + core), to tell backend time from rendering. */
+export function recordScanIpcTiming(ms: number): void {
+  (window.__pvzScanIpcTimings ??= []).push(ms);
+}
+
 /**
  * Call in the component that renders the order card, with the pending scan set in the same update
  * as the new view: the layout effect runs once the card is in the DOM, the animation frame when the
@@ -30,21 +35,26 @@ export function useScanPaintTiming(pending: PendingPaint | null): void {
   }, [pending]);
 }
 
-let uiReadySent = false;
+const uiStagesSent = new Set<string>();
+
+function reportStageAfterPaint(stage: "first_frame" | "data"): void {
+  if (uiStagesSent.has(stage)) return;
+  uiStagesSent.add(stage);
+  requestAnimationFrame(() => {
+    setTimeout(() => {
+      api.uiReady(stage).catch((thrown: unknown) => console.warn("ui_ready failed", thrown));
+    }, 0);
+  });
+}
 
 /**
- * Tells the backend, once per page load, that the first frame showing the counter's data is on
- * screen (the cold-start metric: the window is interactive, not merely painted). `loaded` turns
- * true when the first `counter_view` has been rendered.
+ * Tells the backend, once per page load, when the first frame is on screen (the scan field and the
+ * scanner listener are live) and when the first frame showing the counter's data is (the cold-start
+ * metrics). `loaded` turns true when the first `counter_view` has been rendered.
  */
 export function useUiReadyAfterFirstPaint(loaded: boolean): void {
+  useEffect(() => reportStageAfterPaint("first_frame"), []);
   useEffect(() => {
-    if (!loaded || uiReadySent) return;
-    uiReadySent = true;
-    requestAnimationFrame(() => {
-      setTimeout(() => {
-        api.uiReady().catch((thrown: unknown) => console.warn("ui_ready failed", thrown));
-      }, 0);
-    });
+    if (loaded) reportStageAfterPaint("data");
   }, [loaded]);
 }

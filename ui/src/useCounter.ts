@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toKioskError } from "./api";
 import type { CounterView, ItemDecision, KioskError, OrderView, ScanNotice } from "./bindings";
-import type { PendingPaint } from "./perf";
+import { recordScanIpcTiming, type PendingPaint } from "./perf";
 
 /** The last scan's notice, with a serial so the same item matched twice is seen twice. */
 export type SeenNotice = { notice: ScanNotice; serial: number };
@@ -60,7 +60,12 @@ export function useCounter(): Counter {
       const code = input.trim();
       if (!code) return;
       void run(
-        () => api.scan(code),
+        async () => {
+          const sent = performance.now();
+          const outcome = await api.scan(code);
+          recordScanIpcTiming(performance.now() - sent);
+          return outcome;
+        },
         (outcome) => {
           setView(outcome.view);
           if (outcome.notice) {
