@@ -12,17 +12,24 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
-/// The debug build of the kiosk in this workspace's target directory (or `PVZ_APP`).
+/// A binary built in the same target directory and profile as the running test or bench (the
+/// test binary sits in `<target>/debug/deps`, a bench binary in `<target>/release`).
+pub fn sibling_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the running executable's path");
+    exe.ancestors()
+        .skip(1)
+        .take(2)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.exists())
+        .unwrap_or_else(|| panic!("build {name} first (`cargo build -p {name}`): not found beside {}", exe.display()))
+}
+
+/// The kiosk binary of this build (or `PVZ_APP`).
 pub fn app_binary() -> PathBuf {
-    if let Some(app) = std::env::var_os("PVZ_APP") {
-        return PathBuf::from(app);
+    match std::env::var_os("PVZ_APP") {
+        Some(app) => PathBuf::from(app),
+        None => sibling_binary("pvz-kiosk"),
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    let binary = target.join("debug/pvz-kiosk");
-    assert!(binary.exists(), "build the kiosk first (`cargo build -p pvz-kiosk`): {} is missing", binary.display());
-    binary.canonicalize().unwrap_or(binary)
 }
 
 pub fn demo_seed() -> PathBuf {

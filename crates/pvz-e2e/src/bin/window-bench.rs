@@ -17,13 +17,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 fn release_binary(name: &str, env_name: &str) -> PathBuf {
-    if let Some(p) = std::env::var_os(env_name) {
-        return PathBuf::from(p);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
-    target.join("release").join(name)
+    std::env::var_os(env_name).map(PathBuf::from).unwrap_or_else(|| pvz_e2e::sibling_binary(name))
 }
 
 fn spawn(binary: &Path, data: &Path, exit_when_ready: bool) -> Child {
