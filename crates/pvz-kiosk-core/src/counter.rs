@@ -3,17 +3,15 @@
 
 use crate::error::{KioskError, Result};
 use crate::evidence;
-use crate::issue_view::{effective_status, load_order, load_order_by_id, receipt_view, recent_issues};
+use crate::issue_view::{effective_status, load_order, load_order_by_id};
 use crate::store::photos::{self, PhotoRow};
 use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
-use crate::view::{CounterView, KioskStatus, ScanNotice, ScanOutcome};
+use crate::view::{CounterView, ScanNotice, ScanOutcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvz_domain::{
     classify, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan, TransitionError,
 };
-use pvz_protocol::{
-    Change, DemoSeed, Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, PullPage, RefusedItem, TokenError,
-};
+use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, RefusedItem, TokenError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -21,10 +19,8 @@ use uuid::Uuid;
 /// Where "now" comes from; tests pin it.
 pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-const RECENT_LIMIT: usize = 20;
-
 pub struct Kiosk {
-    store: Store,
+    pub(crate) store: Store,
     /// Defect photos, beside the store file.
     evidence_dir: PathBuf,
     clock: Clock,
@@ -70,42 +66,8 @@ impl Kiosk {
         (self.clock)()
     }
 
-    pub fn is_enrolled(&self) -> Result<bool> {
-        self.store.with_conn(|c| Ok(settings::get_enrollment(c)?.is_some()))
-    }
-
-    /// Enrolls from a demo seed and loads its data, unless already enrolled (a restart keeps
-    /// everything the counter did). Returns whether the seed was imported.
-    pub fn import_seed(&self, seed: &DemoSeed) -> Result<bool> {
-        PublicKey::parse(&seed.enrollment.server_public_key)
-            .map_err(|_| KioskError::InvalidInput("the seed's server key is not an ed25519 key".into()))?;
-        self.store.with_tx::<_, KioskError>(|tx| {
-            if settings::get_enrollment(tx)?.is_some() {
-                return Ok(false);
-            }
-            settings::save_enrollment(tx, &seed.enrollment)?;
-            apply_page(tx, &seed.pull)?;
-            Ok(true)
-        })
-    }
-
-    /// Reads a demo seed file (an enrollment and one pull page) and imports it; see `import_seed`.
-    pub fn import_seed_file(&self, path: &Path) -> Result<bool> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| KioskError::InvalidInput(format!("cannot read the seed file {}: {e}", path.display())))?;
-        let seed: DemoSeed = serde_json::from_str(&text).map_err(|e| {
-            KioskError::InvalidInput(format!("the seed file {} is not a demo seed: {e}", path.display()))
-        })?;
-        self.import_seed(&seed)
-    }
-
-    /// Applies one page of the server's pull feed to the cache tables, in one transaction.
-    pub fn apply_pull(&self, page: &PullPage) -> Result<()> {
-        self.store.with_tx(|tx| apply_page(tx, page))
-    }
-
     pub fn view(&self) -> Result<CounterView> {
-        self.store.with_conn(build_view)
+        self.store.with_conn(crate::issue_view::build_view)
     }
 
     /// Handles anything scanned or typed: a buyer code opens the order, an item code finds the item
@@ -342,17 +304,6 @@ impl Kiosk {
     }
 }
 
-fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
-    for change in &page.changes {
-        match change {
-            Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,
-            Change::SetFeePolicy(policy) => settings::replace_fee_policy(conn, policy)?,
-        }
-    }
-    settings::set_pull_cursor(conn, &page.cursor)?;
-    Ok(())
-}
-
 fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: DateTime<Utc>) -> Result<ScanNotice> {
     if order.pickup_point_id != enrollment.pickup_point_id.as_str() {
         return Err(KioskError::ForeignCode);
@@ -386,28 +337,4 @@ fn editable_order(conn: &Connection, order_id: &OrderId) -> Result<crate::issue_
     let loaded = load_order(conn, order)?;
     loaded.status.ensure_editable().map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
     Ok(loaded)
-}
-
-fn build_view(conn: &Connection) -> Result<CounterView> {
-    let enrollment = settings::get_enrollment(conn)?;
-    let state = settings::get_counter_state(conn)?;
-    let active = match &state.active_order {
-        Some(id) => load_order_by_id(conn, id)?.map(|o| o.to_view()),
-        None => None,
-    };
-    let receipt = match &state.receipt_order {
-        Some(id) => receipt_view(conn, id)?,
-        None => None,
-    };
-    Ok(CounterView {
-        status: KioskStatus {
-            enrolled: enrollment.is_some(),
-            pickup_point: enrollment.as_ref().map(|e| e.pickup_point_name.clone()).unwrap_or_default(),
-            device_id: enrollment.as_ref().map(|e| e.device_id.to_string()).unwrap_or_default(),
-            ops_waiting: outbox::count_pending(conn)?,
-        },
-        active,
-        receipt,
-        recent: recent_issues(conn, RECENT_LIMIT)?,
-    })
 }

@@ -1,14 +1,18 @@
-//! Builds the order card, receipt and recent list from the store, deriving each order's status
-//! from the kiosk's own records first and the server's cache second.
+//! Builds what the counter window shows (order card, receipt, recent list, the whole view) from
+//! the store, deriving each order's status from the kiosk's own records first and the server's
+//! cache second.
 
 use crate::error::Result;
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
-use crate::store::{decisions, issues, orders, photos, settings, OrderRow, StoreError};
-use crate::view::{ItemView, OrderView, ReceiptView, RecentIssue, SettlementView};
+use crate::store::{decisions, issues, orders, outbox, photos, settings, OrderRow, StoreError};
+use crate::view::{CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, SettlementView};
 use pvz_domain::{settle, FeeDecision, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
 use pvz_protocol::ItemDecision;
 use rusqlite::Connection;
 use std::collections::HashMap;
+
+/// How many completed issues the home screen lists.
+const RECENT_LIMIT: usize = 20;
 
 /// An order as the counter sees it: rows, decisions, settlement.
 pub struct LoadedOrder {
@@ -159,4 +163,29 @@ pub fn recent_issues(conn: &Connection, limit: usize) -> Result<Vec<RecentIssue>
         });
     }
     Ok(out)
+}
+
+/// Everything the counter window shows, read in one go.
+pub fn build_view(conn: &Connection) -> Result<CounterView> {
+    let enrollment = settings::get_enrollment(conn)?;
+    let state = settings::get_counter_state(conn)?;
+    let active = match &state.active_order {
+        Some(id) => load_order_by_id(conn, id)?.map(|o| o.to_view()),
+        None => None,
+    };
+    let receipt = match &state.receipt_order {
+        Some(id) => receipt_view(conn, id)?,
+        None => None,
+    };
+    Ok(CounterView {
+        status: KioskStatus {
+            enrolled: enrollment.is_some(),
+            pickup_point: enrollment.as_ref().map(|e| e.pickup_point_name.clone()).unwrap_or_default(),
+            device_id: enrollment.as_ref().map(|e| e.device_id.to_string()).unwrap_or_default(),
+            ops_waiting: outbox::count_pending(conn)?,
+        },
+        active,
+        receipt,
+        recent: recent_issues(conn, RECENT_LIMIT)?,
+    })
 }

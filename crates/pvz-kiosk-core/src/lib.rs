@@ -5,6 +5,7 @@ mod counter;
 mod error;
 mod evidence;
 mod issue_view;
+mod pull;
 pub mod receipt;
 pub mod store;
 mod view;

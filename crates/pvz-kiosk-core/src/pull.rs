@@ -1,0 +1,57 @@
+//! Server-owned data arriving at the kiosk: a page of the pull feed applied to the cache tables in
+//! one transaction, and the demo seed (an enrollment plus one pull page) used until the real
+//! enrollment and sync exist.
+
+use crate::error::{KioskError, Result};
+use crate::store::{orders, settings};
+use crate::Kiosk;
+use pvz_protocol::{Change, DemoSeed, PublicKey, PullPage};
+use rusqlite::Connection;
+use std::path::Path;
+
+impl Kiosk {
+    pub fn is_enrolled(&self) -> Result<bool> {
+        self.store.with_conn(|c| Ok(settings::get_enrollment(c)?.is_some()))
+    }
+
+    /// Enrolls from a demo seed and loads its data, unless already enrolled (a restart keeps
+    /// everything the counter did). Returns whether the seed was imported.
+    pub fn import_seed(&self, seed: &DemoSeed) -> Result<bool> {
+        PublicKey::parse(&seed.enrollment.server_public_key)
+            .map_err(|_| KioskError::InvalidInput("the seed's server key is not an ed25519 key".into()))?;
+        self.store.with_tx::<_, KioskError>(|tx| {
+            if settings::get_enrollment(tx)?.is_some() {
+                return Ok(false);
+            }
+            settings::save_enrollment(tx, &seed.enrollment)?;
+            apply_page(tx, &seed.pull)?;
+            Ok(true)
+        })
+    }
+
+    /// Reads a demo seed file (an enrollment and one pull page) and imports it; see `import_seed`.
+    pub fn import_seed_file(&self, path: &Path) -> Result<bool> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| KioskError::InvalidInput(format!("cannot read the seed file {}: {e}", path.display())))?;
+        let seed: DemoSeed = serde_json::from_str(&text).map_err(|e| {
+            KioskError::InvalidInput(format!("the seed file {} is not a demo seed: {e}", path.display()))
+        })?;
+        self.import_seed(&seed)
+    }
+
+    /// Applies one page of the server's pull feed to the cache tables, in one transaction.
+    pub fn apply_pull(&self, page: &PullPage) -> Result<()> {
+        self.store.with_tx(|tx| apply_page(tx, page))
+    }
+}
+
+fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
+    for change in &page.changes {
+        match change {
+            Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,
+            Change::SetFeePolicy(policy) => settings::replace_fee_policy(conn, policy)?,
+        }
+    }
+    settings::set_pull_cursor(conn, &page.cursor)?;
+    Ok(())
+}
