@@ -165,8 +165,13 @@ impl App {
 
     /// Sends `text` + Enter as one burst of key events to whatever has focus, like a wedge scanner.
     pub async fn scan_burst(&self, text: &str) {
-        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
         self.client().execute("document.activeElement && document.activeElement.blur()", vec![]).await.ok();
+        self.scan_burst_into_focus(text).await;
+    }
+
+    /// Like `scan_burst`, but into whatever has focus now (a text field, say).
+    pub async fn scan_burst_into_focus(&self, text: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
         let mut keys = KeyActions::new("scanner".into());
         for ch in text.chars().chain(std::iter::once('\u{E007}')) {
             keys = keys.then(KeyAction::Down { value: ch }).then(KeyAction::Up { value: ch });

@@ -65,5 +65,14 @@ async fn a_code_typed_under_the_russian_layout_opens_its_order() {
     assert!(russian.chars().any(|c| ('а'..='я').contains(&c)), "the test types Cyrillic letters");
     app.type_code(&russian).await;
     app.wait_text("[data-testid=order-card]", "Игорь С.").await;
+
+    // A scan while the manual field has focus: the item is found, the field keeps no scan text.
+    app.click("[data-testid=manual-input]").await;
+    app.scan_burst_into_focus("4600000000008").await;
+    let row = app.wait_for("[data-testid='item-itm-1002-1'].item--matched").await;
+    assert!(row.text().await.unwrap_or_default().contains("Наушники"), "the scanned headphones are highlighted");
+    let field = app.wait_for("[data-testid=manual-input]").await;
+    let left = field.prop("value").await.expect("read the field").unwrap_or_default();
+    assert_eq!(left, "", "the scanner's characters were taken back out of the focused field");
     app.stop().await;
 }
