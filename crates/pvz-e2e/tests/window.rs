@@ -51,10 +51,12 @@ async fn a_scanned_order_with_a_defect_refusal_is_issued_and_survives_a_restart(
 #[tokio::test(flavor = "current_thread")]
 async fn an_unknown_code_shows_an_error_and_opens_nothing() {
     let app = App::start().await;
+    let waiting = app.text("[data-testid=ops-waiting]").await;
     app.type_code(&demo_code("unknown code")).await;
-    let banner = app.text("[data-testid=error-banner]").await;
-    assert!(!banner.trim().is_empty(), "the manager sees why the code was refused");
+    let banner = app.wait_text("[data-testid=error-banner]", "не распознан").await;
+    assert!(banner.contains("Код"), "the manager is told, in Russian, that the code was not recognised: {banner:?}");
     assert!(!app.is_present("[data-testid=order-card]").await, "no order card opens for an unknown code");
+    assert_eq!(app.text("[data-testid=ops-waiting]").await, waiting, "an unknown code records nothing");
     app.stop().await;
 }
 
