@@ -29,6 +29,7 @@ pub fn run() {
         .init();
     let result = tauri::Builder::default()
         .setup(move |app| {
+            let setup_started_ms = started.elapsed().as_millis() as u64;
             let dir = data_dir(app)?;
             std::fs::create_dir_all(&dir)?;
             let kiosk = Kiosk::open(&dir.join("kiosk.sqlite3"))?;
@@ -36,7 +37,12 @@ pub fn run() {
                 let imported = kiosk.import_seed_file(std::path::Path::new(&seed))?;
                 tracing::info!(imported, seed = ?seed, "demo seed");
             }
-            tracing::info!(store = %dir.display(), "kiosk store open");
+            tracing::info!(
+                store = %dir.display(),
+                setup_started_ms,
+                store_ready_ms = started.elapsed().as_millis() as u64,
+                "kiosk store open"
+            );
             app.manage(AppState { kiosk, started });
             Ok(())
         })
