@@ -3,13 +3,14 @@
 
 use crate::error::{KioskError, Result};
 use crate::evidence;
-use crate::issue_view::{effective_status, load_order, load_order_by_id};
+use crate::issue_view::{effective_status, load_order_by_id};
 use crate::store::photos::{self, PhotoRow};
 use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
 use crate::view::{CounterView, ScanNotice, ScanOutcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvz_domain::{
-    classify, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan, TransitionError,
+    classify, FeeDecision, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan,
+    TransitionError,
 };
 use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, RefusedItem, TokenError};
 use rusqlite::Connection;
@@ -122,8 +123,7 @@ impl Kiosk {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             let loaded = editable_order(tx, &order_id)?;
-            let current =
-                loaded.items.iter().find(|i| i.item_id == item_id.as_str()).ok_or(KioskError::ItemNotInOrder)?;
+            let current = loaded.item(&item_id)?;
             if current.decision.as_ref() == Some(&decision) {
                 return Ok(());
             }
@@ -134,9 +134,7 @@ impl Kiosk {
                     Some(settings::get_fee_policy(tx)?.fee_for(&current.category, *reason))
                 }
             };
-            decisions::set_decision(tx, &order_id, &item_id, &decision, fee, &at)?;
-            outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
-            Ok(())
+            record_decision(tx, &order_id, item_id, decision, fee, &at)
         })?;
         self.view()
     }
@@ -148,10 +146,7 @@ impl Kiosk {
         self.store.with_tx::<_, KioskError>(|tx| {
             let loaded = editable_order(tx, &order_id)?;
             for item in loaded.items.iter().filter(|i| i.decision.is_none()) {
-                let item_id = parse_item_id(&item.item_id)?;
-                let decision = ItemDecision::HandOver;
-                decisions::set_decision(tx, &order_id, &item_id, &decision, None, &at)?;
-                outbox::append_op(tx, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, &at)?;
+                record_decision(tx, &order_id, parse_item_id(&item.item_id)?, ItemDecision::HandOver, None, &at)?;
             }
             Ok(())
         })?;
@@ -166,8 +161,10 @@ impl Kiosk {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             let loaded = editable_order(tx, &order_id)?;
-            let item = loaded.items.iter().find(|i| i.item_id == item_id.as_str()).ok_or(KioskError::ItemNotInOrder)?;
-            if !matches!(item.decision, Some(ItemDecision::Refuse { reason: RefusalReason::Defect, .. })) {
+            if !matches!(
+                loaded.item(&item_id)?.decision,
+                Some(ItemDecision::Refuse { reason: RefusalReason::Defect, .. })
+            ) {
                 return Err(KioskError::InvalidInput("photos are attached to an item refused as a defect".into()));
             }
             let stored = evidence::store_photo(&self.evidence_dir, bytes)?;
@@ -201,10 +198,7 @@ impl Kiosk {
         let item_id = parse_item_id(item_id)?;
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
-            let loaded = editable_order(tx, &order_id)?;
-            if !loaded.items.iter().any(|i| i.item_id == item_id.as_str()) {
-                return Err(KioskError::ItemNotInOrder);
-            }
+            editable_order(tx, &order_id)?.item(&item_id)?;
             if decisions::clear_decision(tx, &item_id)? {
                 outbox::append_op(tx, &OpBody::ItemDecisionCleared { order_id: order_id.clone(), item_id }, &at)?;
             }
@@ -292,9 +286,7 @@ impl Kiosk {
 
     /// Classifies a scanned item code and finds the items carrying it (any order).
     pub fn find_items_by_code(&self, input: &str) -> Result<Vec<crate::store::ItemRef>> {
-        let scan = classify(input);
-        let Some(code) = scan.item_code() else { return Ok(Vec::new()) };
-        let is_mark = matches!(scan, Scan::Gs1 { .. });
+        let Some((code, is_mark)) = item_lookup_key(&classify(input)) else { return Ok(Vec::new()) };
         self.store.with_conn(|c| Ok(orders::find_items_by_code(c, &code, is_mark)?))
     }
 
@@ -321,8 +313,7 @@ fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: 
 
 fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
     let active = settings::get_counter_state(conn)?.active_order.ok_or(KioskError::NoActiveOrder)?;
-    let code = scan.item_code().ok_or(KioskError::ItemNotInOrder)?;
-    let is_mark = matches!(scan, Scan::Gs1 { .. });
+    let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::ItemNotInOrder)?;
     let found = orders::find_items_in_order(conn, &active, &code, is_mark)?;
     let loaded = load_order_by_id(conn, &active)?.ok_or(KioskError::NoActiveOrder)?;
     // Prefer an item still waiting for a decision when the order holds several of the same product.
@@ -332,9 +323,27 @@ fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
     Ok(ScanNotice::ItemMatched { item_id: item.item_id.clone() })
 }
 
+/// The code to look an item up by, and whether it is a Честный ЗНАК mark (else a barcode).
+fn item_lookup_key(scan: &Scan) -> Option<(String, bool)> {
+    scan.item_code().map(|code| (code, matches!(scan, Scan::Gs1 { .. })))
+}
+
+/// Records one item decision and its op (the caller's transaction holds both).
+fn record_decision(
+    conn: &Connection,
+    order_id: &OrderId,
+    item_id: ItemId,
+    decision: ItemDecision,
+    fee: Option<FeeDecision>,
+    at: &str,
+) -> Result<()> {
+    decisions::set_decision(conn, order_id, &item_id, &decision, fee, at)?;
+    outbox::append_op(conn, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, at)?;
+    Ok(())
+}
+
 fn editable_order(conn: &Connection, order_id: &OrderId) -> Result<crate::issue_view::LoadedOrder> {
-    let order = orders::get_order(conn, order_id)?.ok_or(KioskError::OrderNotFound)?;
-    let loaded = load_order(conn, order)?;
+    let loaded = load_order_by_id(conn, order_id)?.ok_or(KioskError::OrderNotFound)?;
     loaded.status.ensure_editable().map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
     Ok(loaded)
 }

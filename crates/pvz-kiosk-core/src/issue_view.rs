@@ -2,11 +2,11 @@
 //! the store, deriving each order's status from the kiosk's own records first and the server's
 //! cache second.
 
-use crate::error::Result;
+use crate::error::{KioskError, Result};
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
 use crate::store::{decisions, issues, orders, outbox, photos, settings, OrderRow, StoreError};
 use crate::view::{CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, SettlementView};
-use pvz_domain::{settle, FeeDecision, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
+use pvz_domain::{settle, FeeDecision, ItemId, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
 use pvz_protocol::ItemDecision;
 use rusqlite::Connection;
 use std::collections::HashMap;
@@ -98,6 +98,11 @@ pub fn load_order_by_id(conn: &Connection, order_id: &OrderId) -> Result<Option<
 }
 
 impl LoadedOrder {
+    /// One of this order's items, or `ItemNotInOrder`.
+    pub fn item(&self, item_id: &ItemId) -> Result<&ItemView> {
+        self.items.iter().find(|i| i.item_id == item_id.as_str()).ok_or(KioskError::ItemNotInOrder)
+    }
+
     pub fn to_view(&self) -> OrderView {
         let s = &self.settlement;
         OrderView {
