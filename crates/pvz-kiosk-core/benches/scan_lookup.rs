@@ -63,6 +63,8 @@ fn main() {
         let page = PullPage {
             cursor: "bench".into(),
             has_more: true,
+            reset: false,
+            remaining: 0,
             changes: chunk.iter().map(|&n| Change::UpsertOrder(order(n))).collect(),
         };
         kiosk.apply_pull(&page).expect("load page");

@@ -213,6 +213,8 @@ fn a_refusal_keeps_the_fee_the_buyer_was_told_when_the_policy_changes() {
     let page = pvz_protocol::PullPage {
         cursor: "later".into(),
         has_more: false,
+        reset: false,
+        remaining: 0,
         changes: vec![pvz_protocol::Change::SetFeePolicy(doubled)],
     };
     kiosk.apply_pull(&page).expect("a new policy arrives");
@@ -246,7 +248,15 @@ fn a_popular_barcode_is_found_in_the_open_order_among_many() {
             pvz_protocol::Change::UpsertOrder(order)
         })
         .collect();
-    kiosk.apply_pull(&pvz_protocol::PullPage { cursor: "pop".into(), has_more: false, changes }).expect("pull");
+    kiosk
+        .apply_pull(&pvz_protocol::PullPage {
+            cursor: "pop".into(),
+            has_more: false,
+            reset: false,
+            remaining: 0,
+            changes,
+        })
+        .expect("pull");
     // ord-1001 arrives again (an update), so its items are now the newest rows of all.
     let again = seed
         .pull
@@ -257,6 +267,8 @@ fn a_popular_barcode_is_found_in_the_open_order_among_many() {
         .apply_pull(&pvz_protocol::PullPage {
             cursor: "again".into(),
             has_more: false,
+            reset: false,
+            remaining: 0,
             changes: again.cloned().collect(),
         })
         .expect("pull");

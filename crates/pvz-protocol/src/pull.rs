@@ -9,7 +9,18 @@ pub struct PullPage {
     /// Opaque position after this page; sent back to get the next one.
     pub cursor: String,
     pub has_more: bool,
+    /// The kiosk's cursor is from another epoch (the server's data was rebuilt): drop the cache
+    /// tables, then apply this page, which starts from the beginning. The outbox is never touched.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reset: bool,
+    /// Changes after this page, as far as the server knows; lets the window show catch-up progress.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub remaining: u64,
     pub changes: Vec<Change>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

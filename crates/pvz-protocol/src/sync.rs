@@ -1,0 +1,207 @@
+//! The sync API between a kiosk and the central server: enrollment, push of outbox ops in per-device
+//! `seq` order, and the error body every non-2xx answer carries. Paths live here so both sides agree.
+//!
+//! Exactly-once rests on two keys: the per-device `seq` (the server applies each seq once, in order,
+//! and answers an already-applied seq with the stored result) and the `op_id` (the ledger posts at most
+//! one transaction per op id).
+
+use crate::ops::OpBody;
+use crate::pull::Enrollment;
+use pvz_domain::DeviceId;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Sent by the kiosk on every call as `X-Pvz-Protocol`; a server answers an older one with 426.
+pub const PROTOCOL_HEADER: &str = "x-pvz-protocol";
+/// The protocol this build speaks. Bump when a change is not backward compatible.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+pub const PATH_HEALTH: &str = "/v1/health";
+pub const PATH_ENROLL: &str = "/v1/enroll";
+pub const PATH_PUSH: &str = "/v1/sync/push";
+/// `GET` with query `cursor` (absent on the first pull) and `limit`.
+pub const PATH_PULL: &str = "/v1/sync/pull";
+pub const PATH_OPENAPI: &str = "/v1/openapi.json";
+
+/// Most ops one push may carry; the kiosk sends at most this many per request.
+pub const MAX_PUSH_OPS: usize = 500;
+/// Largest pull page a server hands out, whatever `limit` asks for.
+pub const MAX_PULL_LIMIT: u32 = 2000;
+
+/// `POST /v1/enroll`: a one-time code, bound to one pickup point, exchanged for a device credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    /// Shown to admins, e.g. "Касса 1".
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub enrollment: Enrollment,
+    /// Sent back as `Authorization: Bearer <credential>` on every sync call. The server keeps only a
+    /// hash of its secret part.
+    pub credential: String,
+}
+
+/// A device credential as text: `pvzd1.<device id>.<secret, base64url>`. The device id lets the server
+/// find the row without scanning; only the secret's hash is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceCredential {
+    pub device_id: DeviceId,
+    pub secret: String,
+}
+
+impl DeviceCredential {
+    const PREFIX: &'static str = "pvzd1.";
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix(Self::PREFIX)?;
+        let (device, secret) = rest.split_once('.')?;
+        let secret_ok = (16..=128).contains(&secret.len())
+            && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !secret_ok {
+            return None;
+        }
+        Some(Self { device_id: DeviceId::parse(device).ok()?, secret: secret.to_owned() })
+    }
+
+    pub fn to_text(&self) -> String {
+        format!("{}{}.{}", Self::PREFIX, self.device_id, self.secret)
+    }
+}
+
+impl std::fmt::Debug for DeviceCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceCredential").field("device_id", &self.device_id).field("secret", &"…").finish()
+    }
+}
+
+/// One outbox op as pushed. `seq` is gap-free per device, starting at 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushOp {
+    pub seq: i64,
+    pub op_id: Uuid,
+    /// When the counter did it (RFC 3339, the kiosk's clock).
+    pub created_at: String,
+    pub body: OpBody,
+}
+
+/// `POST /v1/sync/push`: ops in ascending `seq`, at most [`MAX_PUSH_OPS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub ops: Vec<PushOp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One result per op handled, in order. Ops after a gap are not handled and get no result.
+    pub results: Vec<OpResult>,
+    /// Set when an op's seq was ahead of the next one the server expects: the batch stopped there and
+    /// the kiosk resends from `expected_seq` (its outbox keeps every op).
+    pub gap: Option<SeqGap>,
+    /// The highest seq the server has applied or rejected for this device after this push.
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeqGap {
+    pub expected_seq: i64,
+    pub got_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpResult {
+    pub seq: i64,
+    pub op_id: Uuid,
+    pub outcome: OpOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum OpOutcome {
+    /// Applied now, with its money effect (if any) posted to the ledger.
+    Applied,
+    /// This seq was handled before; `original` is what happened then. Nothing was applied again.
+    Duplicate { original: StoredOutcome },
+    /// Permanently refused; stored, the device's seq advanced, later ops are not blocked.
+    Rejected { code: String, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum StoredOutcome {
+    Applied,
+    Rejected { code: String, message: String },
+}
+
+impl From<StoredOutcome> for OpOutcome {
+    fn from(stored: StoredOutcome) -> Self {
+        match stored {
+            StoredOutcome::Applied => OpOutcome::Applied,
+            StoredOutcome::Rejected { code, message } => OpOutcome::Rejected { code, message },
+        }
+    }
+}
+
+/// Why an op was permanently rejected; `code` in [`OpOutcome::Rejected`].
+pub mod reject {
+    pub const ORDER_NOT_FOUND: &str = "order_not_found";
+    /// The op names an order of another pickup point.
+    pub const OTHER_PICKUP_POINT: &str = "other_pickup_point";
+    pub const ITEM_NOT_IN_ORDER: &str = "item_not_in_order";
+    /// The order was issued (or cancelled) by the time the op arrived.
+    pub const ORDER_CLOSED: &str = "order_closed";
+    /// The amounts in the op do not match the server's prices and the op's own fees.
+    pub const AMOUNT_MISMATCH: &str = "amount_mismatch";
+    /// Any other rule the op breaks; the message says which.
+    pub const INVALID_OP: &str = "invalid_op";
+}
+
+/// The body of every 4xx/5xx answer. `code` is stable and machine-readable; `message` is for people
+/// and never contains internals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+/// `code` values of [`ApiError`].
+pub mod error_code {
+    pub const BAD_REQUEST: &str = "bad_request";
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const UPGRADE_REQUIRED: &str = "upgrade_required";
+    /// `seq` reused with a different op id: the device's store was replaced or cloned.
+    pub const SEQ_CONFLICT: &str = "seq_conflict";
+    pub const ENROLLMENT_CODE_INVALID: &str = "enrollment_code_invalid";
+    pub const UNAVAILABLE: &str = "unavailable";
+    pub const INTERNAL: &str = "internal";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_round_trips_and_rejects_malformed_text() {
+        let cred = DeviceCredential {
+            device_id: DeviceId::parse("dev-1").expect("valid id"),
+            secret: "abcdefghijklmnopqrstuvwxyz012345".into(),
+        };
+        assert_eq!(DeviceCredential::parse(&cred.to_text()), Some(cred.clone()), "text form must round-trip");
+        for bad in ["", "pvzd1.", "pvzd1.dev-1", "pvzd1.dev-1.short", "pvzd2.dev-1.abcdefghijklmnopqrstuvwxyz", "x"] {
+            assert_eq!(DeviceCredential::parse(bad), None, "{bad:?} must not parse as a credential");
+        }
+        assert!(!format!("{cred:?}").contains("abcdef"), "Debug must not print the secret");
+    }
+
+    #[test]
+    fn outcomes_are_tagged_by_status() {
+        let dup = OpOutcome::Duplicate { original: StoredOutcome::Applied };
+        let json = serde_json::to_value(&dup).expect("serializes");
+        assert_eq!(json, serde_json::json!({"status": "duplicate", "original": {"status": "applied"}}));
+    }
+}
