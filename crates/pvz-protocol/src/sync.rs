@@ -19,7 +19,9 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const PATH_HEALTH: &str = "/v1/health";
 pub const PATH_ENROLL: &str = "/v1/enroll";
 pub const PATH_PUSH: &str = "/v1/sync/push";
-/// `GET` with query `cursor` (absent on the first pull) and `limit`.
+/// `GET` with query `cursor` (absent on the first pull), `limit`, and optionally `pickup_point`, which
+/// must be the device's own (another point's id is a 403). A push naming another point's order is a
+/// 403 for the whole batch, with nothing applied.
 pub const PATH_PULL: &str = "/v1/sync/pull";
 pub const PATH_OPENAPI: &str = "/v1/openapi.json";
 
@@ -147,8 +149,6 @@ impl From<StoredOutcome> for OpOutcome {
 /// Why an op was permanently rejected; `code` in [`OpOutcome::Rejected`].
 pub mod reject {
     pub const ORDER_NOT_FOUND: &str = "order_not_found";
-    /// The op names an order of another pickup point.
-    pub const OTHER_PICKUP_POINT: &str = "other_pickup_point";
     pub const ITEM_NOT_IN_ORDER: &str = "item_not_in_order";
     /// The order was issued (or cancelled) by the time the op arrived.
     pub const ORDER_CLOSED: &str = "order_closed";
