@@ -34,6 +34,21 @@ pub enum KioskError {
     NotEnrolled,
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    #[error("the central server cannot be reached: {0}")]
+    ServerUnreachable(String),
+    #[error("the server refused the enrollment code: {0}")]
+    EnrollmentRefused(String),
+    #[error("this kiosk is already enrolled to pickup point {current}; it cannot join {requested}")]
+    EnrolledElsewhere { current: String, requested: String },
+    #[error("this kiosk is not connected to a central server")]
+    NotConnected,
+    #[error("device credential not accepted by the server; enroll the kiosk again")]
+    CredentialRejected,
+    #[error("the server needs a newer kiosk: update the kiosk")]
+    UpgradeRequired,
+    /// Any other refusal of a sync call; `message` is the server's text for people.
+    #[error("the server refused the sync ({code}): {message}")]
+    SyncRefused { code: String, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot save a file: {0}")]
@@ -59,6 +74,13 @@ pub enum ErrorKind {
     AmountChanged,
     NotEnrolled,
     InvalidInput,
+    ServerUnreachable,
+    EnrollmentRefused,
+    EnrolledElsewhere,
+    NotConnected,
+    CredentialRejected,
+    UpgradeRequired,
+    SyncRefused,
     Internal,
 }
 
@@ -88,6 +110,13 @@ impl KioskError {
             KioskError::AmountChanged { .. } => ErrorKind::AmountChanged,
             KioskError::NotEnrolled => ErrorKind::NotEnrolled,
             KioskError::InvalidInput(_) => ErrorKind::InvalidInput,
+            KioskError::ServerUnreachable(_) => ErrorKind::ServerUnreachable,
+            KioskError::EnrollmentRefused(_) => ErrorKind::EnrollmentRefused,
+            KioskError::EnrolledElsewhere { .. } => ErrorKind::EnrolledElsewhere,
+            KioskError::NotConnected => ErrorKind::NotConnected,
+            KioskError::CredentialRejected => ErrorKind::CredentialRejected,
+            KioskError::UpgradeRequired => ErrorKind::UpgradeRequired,
+            KioskError::SyncRefused { .. } => ErrorKind::SyncRefused,
             KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -102,6 +131,12 @@ impl KioskError {
             KioskError::UnknownCode { why } => Some(why.clone()),
             _ => None,
         }
+    }
+
+    /// Whether trying again soon may help (the network or the server is down), as opposed to a refusal
+    /// that needs a person (a revoked credential, an old kiosk).
+    pub fn is_transient(&self) -> bool {
+        matches!(self, KioskError::ServerUnreachable(_) | KioskError::Store(_) | KioskError::Io(_))
     }
 
     pub fn to_view(&self) -> ErrorView {

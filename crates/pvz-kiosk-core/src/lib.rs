@@ -1,5 +1,5 @@
 //! The kiosk without a window: local SQLite store, counter operations with their outbox, and the
-//! views the window renders. The Tauri shell only adapts these calls.
+//! views the window renders, and sync with the central server. The Tauri shell only adapts these calls.
 
 mod counter;
 mod error;
@@ -8,10 +8,12 @@ mod issue_view;
 mod pull;
 pub mod receipt;
 pub mod store;
+pub mod sync;
 mod view;
 
 pub use counter::{Clock, Kiosk};
 pub use error::{ErrorKind, ErrorView, KioskError, Result};
+pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{
     CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, ScanNotice, ScanOutcome, SettlementView,
 };

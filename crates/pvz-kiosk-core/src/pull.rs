@@ -1,6 +1,6 @@
 //! Server-owned data arriving at the kiosk: a page of the pull feed applied to the cache tables in
-//! one transaction, and the demo seed (an enrollment plus one pull page) used until the real
-//! enrollment and sync exist.
+//! one transaction (a reset page rebuilds the cache first), and the demo seed (an enrollment plus
+//! one pull page) for a kiosk without a server.
 
 use crate::error::{KioskError, Result};
 use crate::store::{orders, settings};
@@ -45,7 +45,13 @@ impl Kiosk {
     }
 }
 
-fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
+/// Applies one page inside the caller's transaction. A reset page first drops the cache tables
+/// (orders, items, fee policy); the kiosk's own records (outbox, decisions, issues, the screen) stay.
+pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
+    if page.reset {
+        orders::delete_all_orders(conn)?;
+        settings::clear_fee_policy(conn)?;
+    }
     for change in &page.changes {
         match change {
             Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,

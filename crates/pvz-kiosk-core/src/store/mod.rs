@@ -7,12 +7,14 @@ pub(crate) mod orders;
 pub(crate) mod outbox;
 pub(crate) mod photos;
 pub(crate) mod settings;
+pub(crate) mod sync_settings;
 
 pub use decisions::DecisionRow;
 pub use issues::IssueRow;
 pub use orders::{ItemRef, ItemRow, OrderRow};
-pub use outbox::OutboxEntry;
+pub use outbox::{OutboxEntry, PendingOp, RejectedOp};
 pub use settings::CounterState;
+pub use sync_settings::SyncSettingsRow;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -24,6 +26,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/20261126_0001_initial.sql")),
         M::up(include_str!("../../migrations/20261126_0002_defect_photos.sql")),
+        M::up(include_str!("../../migrations/20261127_0003_sync.sql")),
     ])
 }
 
@@ -115,6 +118,34 @@ mod tests {
             })
             .expect("query");
         assert_eq!((ops, photos), (1, 0), "the outbox row survives and the photo table is added");
+    }
+
+    #[test]
+    fn a_store_of_the_previous_schema_upgrades_to_sync_with_its_ops_pending() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 2).expect("the photo schema applies");
+            conn.execute_batch(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at) VALUES (1, 'op-1', 'issue_opened', '{}', 'now');",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let (state, code, synced, url): (String, Option<String>, Option<String>, Option<String>) = store
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT state, reject_code, synced_at, (SELECT server_url FROM sync_settings) FROM outbox",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!(state, "pending", "an op written before the upgrade still waits to be pushed");
+        assert_eq!((code, synced), (None, None), "it has no sync result yet");
+        assert_eq!(url, None, "the upgraded kiosk has no server until it enrolls with one");
     }
 
     #[test]

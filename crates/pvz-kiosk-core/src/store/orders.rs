@@ -160,3 +160,9 @@ pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreErr
     }
     Ok(())
 }
+
+/// Drops every cached order and (by cascade) its items: a pull reset rebuilds them from the feed.
+pub fn delete_all_orders(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM orders", [])?;
+    Ok(())
+}

@@ -34,6 +34,16 @@ pub fn save_enrollment(conn: &Connection, e: &Enrollment) -> Result<(), StoreErr
     Ok(())
 }
 
+pub fn get_pull_cursor(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn.query_row("SELECT pull_cursor FROM enrollment", [], |r| r.get(0)).optional()?.flatten())
+}
+
+/// A new enrollment pulls from the start: the old cursor belongs to another device or server.
+pub fn clear_pull_cursor(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("UPDATE enrollment SET pull_cursor = NULL", [])?;
+    Ok(())
+}
+
 pub fn set_pull_cursor(conn: &Connection, cursor: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE enrollment SET pull_cursor = ?1", [cursor])?;
     Ok(())
@@ -51,6 +61,12 @@ pub fn get_fee_policy(conn: &Connection) -> Result<FeePolicy, StoreError> {
         }
     }
     Ok(policy)
+}
+
+/// Drops the cached fee policy (a pull reset); the feed sends the current one again.
+pub fn clear_fee_policy(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM fee_policy", [])?;
+    Ok(())
 }
 
 pub fn replace_fee_policy(conn: &Connection, policy: &FeePolicy) -> Result<(), StoreError> {

@@ -1,0 +1,187 @@
+//! The HTTP side of sync: one call per endpoint of the contract in `pvz_protocol::sync`, every answer
+//! mapped to what the kiosk can do about it (retry soon, ask a person, give up on this op).
+
+use crate::error::{KioskError, Result};
+use pvz_protocol::sync::{
+    ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, PATH_ENROLL, PATH_PULL, PATH_PUSH,
+    PROTOCOL_HEADER, PROTOCOL_VERSION,
+};
+use pvz_protocol::PullPage;
+use reqwest::{RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+/// How the kiosk talks to the server: timeouts and batch sizes. The server and the credential come
+/// from the kiosk's store (set at enrollment).
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// A whole request, answer included; a pull page of 2000 orders must fit.
+    pub request_timeout: Duration,
+    /// Short, so a dead network shows as offline quickly.
+    pub connect_timeout: Duration,
+    /// Ops per push, at most `MAX_PUSH_OPS`.
+    pub push_batch: usize,
+    /// Changes per pull page asked for; the server may send fewer.
+    pub pull_limit: u32,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            request_timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            push_batch: pvz_protocol::sync::MAX_PUSH_OPS,
+            pull_limit: 500,
+        }
+    }
+}
+
+/// Which call is made, so a refusal is reported in the right terms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Enroll,
+    Sync,
+}
+
+pub(crate) struct ServerClient {
+    http: reqwest::Client,
+    base: String,
+    config: ClientConfig,
+}
+
+impl ServerClient {
+    pub fn new(server_url: &str, config: &ClientConfig) -> Result<ServerClient> {
+        let base = normalize_url(server_url)?;
+        let http = reqwest::Client::builder()
+            .timeout(config.request_timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("pvz-kiosk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| KioskError::ServerUnreachable(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(ServerClient { http, base, config: config.clone() })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub async fn enroll(&self, request: &EnrollRequest) -> Result<EnrollResponse> {
+        let builder = self.http.post(format!("{}{PATH_ENROLL}", self.base)).json(request);
+        send(builder, Call::Enroll).await
+    }
+
+    pub async fn push(&self, credential: &str, request: &PushRequest) -> Result<PushResponse> {
+        let builder = self.http.post(format!("{}{PATH_PUSH}", self.base)).bearer_auth(credential).json(request);
+        send(builder, Call::Sync).await
+    }
+
+    pub async fn pull(&self, credential: &str, cursor: Option<&str>) -> Result<PullPage> {
+        let mut query: Vec<(&str, String)> = vec![("limit", self.config.pull_limit.to_string())];
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_owned()));
+        }
+        let builder = self.http.get(format!("{}{PATH_PULL}", self.base)).bearer_auth(credential).query(&query);
+        send(builder, Call::Sync).await
+    }
+}
+
+/// `https://host:port/` → `https://host:port`; anything that is not an http(s) URL is refused here,
+/// before it reaches the store.
+pub(crate) fn normalize_url(raw: &str) -> Result<String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let valid = reqwest::Url::parse(trimmed)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
+    match valid {
+        Some(_) => Ok(trimmed.to_owned()),
+        None => Err(KioskError::InvalidInput(format!("{raw:?} is not a server address (http:// or https://)"))),
+    }
+}
+
+async fn send<T: DeserializeOwned>(builder: RequestBuilder, call: Call) -> Result<T> {
+    let response = builder
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .send()
+        .await
+        .map_err(|e| KioskError::ServerUnreachable(describe_transport_error(&e)))?;
+    let status = response.status();
+    if status.is_success() {
+        return response.json::<T>().await.map_err(|e| {
+            if e.is_timeout() || e.is_body() {
+                KioskError::ServerUnreachable(describe_transport_error(&e))
+            } else {
+                KioskError::SyncRefused { code: "bad_response".into(), message: format!("unreadable answer: {e}") }
+            }
+        });
+    }
+    // A body that is not an ApiError (a proxy's error page) still yields a readable message.
+    let body = response.text().await.unwrap_or_default();
+    let api = serde_json::from_str::<ApiError>(&body).unwrap_or_else(|_| ApiError {
+        code: status.as_str().to_owned(),
+        message: status.canonical_reason().unwrap_or("unexpected answer").to_owned(),
+    });
+    Err(refusal(status, api, call))
+}
+
+fn refusal(status: StatusCode, api: ApiError, call: Call) -> KioskError {
+    match status {
+        StatusCode::UPGRADE_REQUIRED => KioskError::UpgradeRequired,
+        StatusCode::UNAUTHORIZED if call == Call::Sync => KioskError::CredentialRejected,
+        // A proxy or a server under load: nothing is wrong with what we sent; try again later.
+        s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS || s == StatusCode::REQUEST_TIMEOUT => {
+            KioskError::ServerUnreachable(format!("the server answered {}: {}", s.as_u16(), api.message))
+        }
+        _ if call == Call::Enroll => KioskError::EnrollmentRefused(api.message),
+        _ => KioskError::SyncRefused { code: api.code, message: api.message },
+    }
+}
+
+fn describe_transport_error(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer in time".to_owned()
+    } else if e.is_connect() {
+        "no connection".to_owned()
+    } else {
+        // reqwest's Display omits the cause ("error sending request"); the source says what happened.
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(cause) = source {
+            text = format!("{text}: {cause}");
+            source = cause.source();
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls_are_normalized_and_non_http_refused() {
+        assert_eq!(normalize_url(" http://127.0.0.1:8080/ ").ok(), Some("http://127.0.0.1:8080".into()), "trimmed");
+        assert_eq!(normalize_url("https://pvz.example/api").ok(), Some("https://pvz.example/api".into()), "path kept");
+        for bad in ["", "127.0.0.1:8080", "ftp://host", "http://"] {
+            assert!(normalize_url(bad).is_err(), "{bad:?} must be refused as a server address");
+        }
+    }
+
+    #[test]
+    fn answers_map_to_what_the_kiosk_can_do() {
+        let api = || ApiError { code: "x".into(), message: "nope".into() };
+        assert!(matches!(refusal(StatusCode::UNAUTHORIZED, api(), Call::Sync), KioskError::CredentialRejected));
+        assert!(matches!(refusal(StatusCode::UPGRADE_REQUIRED, api(), Call::Sync), KioskError::UpgradeRequired));
+        assert!(
+            refusal(StatusCode::SERVICE_UNAVAILABLE, api(), Call::Sync).is_transient(),
+            "a 503 is offline: retry with backoff"
+        );
+        assert!(
+            matches!(refusal(StatusCode::UNAUTHORIZED, api(), Call::Enroll), KioskError::EnrollmentRefused(m) if m == "nope"),
+            "a refused enrollment code carries the server's message"
+        );
+        assert!(
+            matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Sync), KioskError::SyncRefused { code, .. } if code == "x"),
+            "other refusals keep the server's code"
+        );
+    }
+}

@@ -1,0 +1,293 @@
+//! The background sync task: a pass at start, then one every poll interval while all is well; after
+//! a failure it waits with exponential backoff and jitter (a refusal that needs a person waits the
+//! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener.
+
+use super::client::{ClientConfig, ServerClient};
+use super::pass::{connection, run_pass, PullProgress};
+use super::status::{CatchUpView, SyncStatusView};
+use crate::error::{ErrorKind, KioskError};
+use crate::Kiosk;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+use tokio::time::Instant;
+
+/// How often and how patiently the engine syncs.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub client: ClientConfig,
+    /// Between passes while the server answers.
+    pub poll_interval: Duration,
+    /// The first wait after a failure; doubles with each failure in a row.
+    pub backoff_base: Duration,
+    /// The longest wait; also the wait after a refusal that needs a person (401, 426).
+    pub backoff_max: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            client: ClientConfig::default(),
+            poll_interval: Duration::from_secs(30),
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(300),
+        }
+    }
+}
+
+impl EngineConfig {
+    /// The defaults, overridden by `PVZ_SYNC_POLL_MS`, `PVZ_SYNC_BACKOFF_BASE_MS` and
+    /// `PVZ_SYNC_BACKOFF_MAX_MS` (tests and e2e use short ones).
+    pub fn from_env() -> EngineConfig {
+        let ms =
+            |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_millis);
+        let mut config = EngineConfig::default();
+        if let Some(poll) = ms("PVZ_SYNC_POLL_MS") {
+            config.poll_interval = poll;
+        }
+        if let Some(max) = ms("PVZ_SYNC_BACKOFF_MAX_MS") {
+            config.backoff_max = max;
+            config.backoff_base = config.backoff_base.min(max);
+        }
+        if let Some(base) = ms("PVZ_SYNC_BACKOFF_BASE_MS") {
+            config.backoff_base = base;
+        }
+        config
+    }
+
+    /// The wait after `failures` failures in a row: base·2^(n-1), capped, then "full jitter" between
+    /// half and all of it so kiosks that lost the network together do not come back in step.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        let exp = self.backoff_base.saturating_mul(1u32 << failures.saturating_sub(1).min(20));
+        let capped = exp.min(self.backoff_max);
+        let half = capped / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+/// Called with every new status; runs on the engine's task, so it should only hand the value on.
+pub type StatusListener = Box<dyn Fn(&SyncStatusView) + Send + Sync>;
+
+/// The engine's task, for the caller to run on its runtime (`tokio::spawn`, tauri's async runtime).
+pub type SyncTask = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+struct Shared {
+    wake: Notify,
+    /// Set by `sync_now`: sync even when waiting out a refusal that needs a person.
+    forced: AtomicBool,
+    stopped: AtomicBool,
+    status: watch::Sender<SyncStatusView>,
+}
+
+/// Talks to a running engine. Cheap to clone.
+#[derive(Clone)]
+pub struct SyncHandle {
+    shared: Arc<Shared>,
+}
+
+impl SyncHandle {
+    /// Sync now, whatever the engine is waiting for.
+    pub fn sync_now(&self) {
+        self.shared.forced.store(true, Ordering::SeqCst);
+        self.shared.wake.notify_one();
+    }
+
+    /// An op was written: refresh the status and push it, unless a refusal needs a person first.
+    pub fn nudge(&self) {
+        self.shared.wake.notify_one();
+    }
+
+    pub fn status(&self) -> SyncStatusView {
+        self.shared.status.borrow().clone()
+    }
+
+    /// Every status change, for those who prefer to await (tests).
+    pub fn subscribe(&self) -> watch::Receiver<SyncStatusView> {
+        self.shared.status.subscribe()
+    }
+
+    /// Ends the task after its current step.
+    pub fn stop(&self) {
+        self.shared.stopped.store(true, Ordering::SeqCst);
+        self.shared.wake.notify_one();
+    }
+}
+
+pub struct SyncEngine;
+
+impl SyncEngine {
+    /// Builds the engine; the caller runs the returned task on its runtime.
+    pub fn start(kiosk: Arc<Kiosk>, config: EngineConfig, listener: StatusListener) -> (SyncHandle, SyncTask) {
+        let initial = kiosk.sync_status().unwrap_or_else(|error| failed_status(&error));
+        let (status, _) = watch::channel(initial);
+        let shared = Arc::new(Shared {
+            wake: Notify::new(),
+            forced: AtomicBool::new(false),
+            stopped: AtomicBool::new(false),
+            status,
+        });
+        let handle = SyncHandle { shared: shared.clone() };
+        let task = Box::pin(run(kiosk, config, shared, Arc::new(listener)));
+        (handle, task)
+    }
+
+    /// [`SyncEngine::start`] on the current tokio runtime.
+    pub fn spawn(kiosk: Arc<Kiosk>, config: EngineConfig, listener: StatusListener) -> SyncHandle {
+        let (handle, task) = SyncEngine::start(kiosk, config, listener);
+        tokio::spawn(task);
+        handle
+    }
+}
+
+fn failed_status(error: &KioskError) -> SyncStatusView {
+    SyncStatusView {
+        configured: false,
+        server_url: None,
+        online: false,
+        syncing: false,
+        ops_waiting: 0,
+        last_sync_at: None,
+        last_error: Some(error.to_string()),
+        last_error_kind: Some(error.kind()),
+        attention: Vec::new(),
+        catch_up: None,
+    }
+}
+
+/// What the engine knows beyond the store: reachability, a pass running, pull progress.
+#[derive(Clone, Default)]
+struct Live {
+    online: bool,
+    syncing: bool,
+    /// The last failure as text and kind (the error itself is not Clone).
+    error: Option<(String, ErrorKind)>,
+    catch_up: Option<CatchUpView>,
+}
+
+fn publish(kiosk: &Kiosk, shared: &Shared, listener: &StatusListener, live: &Live) {
+    let mut status = kiosk.sync_status().unwrap_or_else(|error| failed_status(&error));
+    status.online = live.online;
+    status.syncing = live.syncing;
+    status.catch_up = live.catch_up;
+    if let Some((text, kind)) = &live.error {
+        status.last_error = Some(text.clone());
+        status.last_error_kind = Some(*kind);
+    }
+    let changed = shared.status.send_if_modified(|current| {
+        if *current == status {
+            return false;
+        }
+        *current = status.clone();
+        true
+    });
+    if changed {
+        listener(&status);
+    }
+}
+
+async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, listener: Arc<StatusListener>) {
+    let mut live = Live::default();
+    let mut failures: u32 = 0;
+    let mut client: Option<(String, ServerClient)> = None;
+    while !shared.stopped.load(Ordering::SeqCst) {
+        shared.forced.store(false, Ordering::SeqCst);
+        live.syncing = true;
+        publish(&kiosk, &shared, &listener, &live);
+        let outcome = pass_once(&kiosk, &config, &mut client, &shared, &listener, &mut live).await;
+        live.syncing = false;
+        live.catch_up = None;
+        let (wait, needs_person) = match outcome {
+            Ok(()) => {
+                failures = 0;
+                live.online = true;
+                live.error = None;
+                (config.poll_interval, false)
+            }
+            Err(error) => {
+                failures = failures.saturating_add(1);
+                tracing::warn!(%error, failures, "sync pass failed");
+                live.online = !matches!(error, KioskError::ServerUnreachable(_) | KioskError::NotConnected);
+                let needs_person = !error.is_transient();
+                live.error = Some((error.to_string(), error.kind()));
+                let wait = if needs_person { config.backoff_max } else { config.backoff(failures) };
+                (wait, needs_person)
+            }
+        };
+        publish(&kiosk, &shared, &listener, &live);
+        wait_for_next(&kiosk, &shared, &listener, &live, wait, needs_person).await;
+    }
+}
+
+async fn pass_once(
+    kiosk: &Arc<Kiosk>,
+    config: &EngineConfig,
+    client: &mut Option<(String, ServerClient)>,
+    shared: &Shared,
+    listener: &StatusListener,
+    live: &mut Live,
+) -> Result<(), KioskError> {
+    let conn = connection(kiosk)?;
+    // One HTTP client (and its connection pool) per server address.
+    if client.as_ref().map(|(url, _)| url != &conn.server_url).unwrap_or(true) {
+        *client = Some((conn.server_url.clone(), ServerClient::new(&conn.server_url, &config.client)?));
+    }
+    let Some((_, client)) = client.as_ref() else { return Err(KioskError::NotConnected) };
+    let progress_live = Mutex::new(live.clone());
+    let mut on_progress = |progress: PullProgress| {
+        let mut snapshot = progress_live.lock().unwrap_or_else(|p| p.into_inner());
+        snapshot.online = true;
+        snapshot.catch_up = progress.has_more.then(|| progress.into());
+        publish(kiosk, shared, listener, &snapshot);
+    };
+    run_pass(kiosk, client, &conn.credential, &mut on_progress).await.map(|_| ())
+}
+
+/// Sleeps until the wait is over or someone wakes the engine. While a refusal needs a person, a
+/// nudge only refreshes the status (ops waiting); `sync_now` still syncs.
+async fn wait_for_next(
+    kiosk: &Kiosk,
+    shared: &Shared,
+    listener: &StatusListener,
+    live: &Live,
+    wait: Duration,
+    needs_person: bool,
+) {
+    let deadline = Instant::now() + wait;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(deadline) => return,
+            _ = shared.wake.notified() => {
+                if shared.stopped.load(Ordering::SeqCst) || !needs_person || shared.forced.load(Ordering::SeqCst) {
+                    return;
+                }
+                publish(kiosk, shared, listener, live);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_the_cap_with_jitter() {
+        let config = EngineConfig {
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_millis(1000),
+            ..EngineConfig::default()
+        };
+        for failures in 1..40 {
+            let full = Duration::from_millis(100 * (1u64 << (failures - 1).min(20))).min(Duration::from_millis(1000));
+            let wait = config.backoff(failures);
+            assert!(
+                wait >= full / 2 && wait <= full,
+                "failure {failures}: {wait:?} must be within [{:?}, {full:?}]",
+                full / 2
+            );
+        }
+    }
+}

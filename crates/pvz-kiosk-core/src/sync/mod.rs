@@ -1,0 +1,15 @@
+//! Sync with the central server, by the contract in `pvz_protocol::sync`: enrollment, a pass that
+//! pushes the outbox and pulls the feed, and an engine that runs passes in the background. Usable
+//! without any window: `sync_until_idle` is one pass, `SyncEngine` the long-running form.
+
+mod client;
+mod engine;
+mod enroll;
+mod pass;
+mod status;
+
+pub use client::ClientConfig;
+pub use engine::{EngineConfig, StatusListener, SyncEngine, SyncHandle, SyncTask};
+pub use enroll::{enroll, enroll_when_reachable, enroll_with};
+pub use pass::{sync_until_idle, PullProgress, SyncReport};
+pub use status::{AttentionItem, CatchUpView, SyncStatusView};

@@ -1,0 +1,205 @@
+//! One sync pass: push every pending op (in `seq` order, in batches) until none is left, then pull
+//! until the feed has nothing more. Each push answer and each pull page is applied in one local
+//! transaction; no store lock is held while waiting for the network.
+
+use super::client::{ClientConfig, ServerClient};
+use crate::counter::timestamp;
+use crate::error::{KioskError, Result};
+use crate::pull::apply_page;
+use crate::store::outbox::{self, PendingOp};
+use crate::store::{settings, sync_settings};
+use crate::Kiosk;
+use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Ops whose result arrived in this pass (applied + rejected).
+    pub pushed: usize,
+    pub applied: usize,
+    pub rejected: usize,
+    /// Ops the server had already handled (a lost reply retried); counted in applied/rejected too.
+    pub duplicates: usize,
+    /// Set when the server asked to resend from an older seq than the kiosk's first pending op.
+    pub resent_from: Option<i64>,
+    pub pages: u32,
+    pub changes: u64,
+    /// The server rebuilt its feed and the cache tables were rebuilt from it.
+    pub reset: bool,
+}
+
+/// Catch-up progress of the pull in a pass, reported after every page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PullProgress {
+    pub pages_done: u32,
+    pub changes_done: u64,
+    /// Changes after the last page, as the server counts them.
+    pub remaining: u64,
+    pub has_more: bool,
+}
+
+/// The server and credential a pass needs, read from the store.
+pub(crate) struct Connection {
+    pub server_url: String,
+    pub credential: String,
+}
+
+pub(crate) fn connection(kiosk: &Kiosk) -> Result<Connection> {
+    let row = kiosk.store.with_conn(|c| Ok::<_, KioskError>(sync_settings::get_sync_settings(c)?))?;
+    match (row.server_url, row.device_credential) {
+        (Some(server_url), Some(credential)) => Ok(Connection { server_url, credential }),
+        _ => Err(KioskError::NotConnected),
+    }
+}
+
+/// Runs one pass to the end (or the first failure), recording its outcome in the store.
+pub async fn sync_until_idle(kiosk: &Kiosk, config: &ClientConfig) -> Result<SyncReport> {
+    let conn = connection(kiosk)?;
+    let client = ServerClient::new(&conn.server_url, config)?;
+    run_pass(kiosk, &client, &conn.credential, &mut |_| {}).await
+}
+
+pub(crate) async fn run_pass(
+    kiosk: &Kiosk,
+    client: &ServerClient,
+    credential: &str,
+    on_progress: &mut (dyn FnMut(PullProgress) + Send),
+) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let outcome = async {
+        push_pending(kiosk, client, credential, &mut report).await?;
+        pull_all(kiosk, client, credential, &mut report, on_progress).await
+    }
+    .await;
+    let at = timestamp(kiosk.now());
+    let recorded = kiosk.store.with_tx::<_, KioskError>(|tx| {
+        match &outcome {
+            Ok(()) => sync_settings::set_sync_succeeded(tx, &at)?,
+            Err(error) => sync_settings::set_sync_failed(tx, &error.to_string())?,
+        }
+        Ok(())
+    });
+    outcome?;
+    recorded?;
+    Ok(report)
+}
+
+async fn push_pending(kiosk: &Kiosk, client: &ServerClient, credential: &str, report: &mut SyncReport) -> Result<()> {
+    let batch_size = client.config().push_batch.clamp(1, MAX_PUSH_OPS);
+    // A server that keeps answering without handling anything must not spin the pass forever.
+    let mut stalled_at: Option<i64> = None;
+    loop {
+        let batch = kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, batch_size)?))?;
+        let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };
+        let request = PushRequest { ops: batch.iter().map(push_op).collect() };
+        let answer = client.push(credential, &request).await?;
+        let at = timestamp(kiosk.now());
+        let resent_from = kiosk.store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, &at, report))?;
+        if resent_from.is_some() {
+            report.resent_from = report.resent_from.min(resent_from).or(resent_from);
+        }
+        if answer.results.is_empty() && resent_from.is_none() {
+            if stalled_at == Some(first_seq) {
+                return Err(KioskError::SyncRefused {
+                    code: "push_stalled".into(),
+                    message: format!("the server handled none of the ops from seq {first_seq}"),
+                });
+            }
+            stalled_at = Some(first_seq);
+        } else {
+            stalled_at = None;
+        }
+    }
+}
+
+fn push_op(op: &PendingOp) -> PushOp {
+    PushOp { seq: op.entry.seq, op_id: op.entry.op_id, created_at: op.created_at.clone(), body: op.entry.body.clone() }
+}
+
+/// Stores each op's result; on a gap before the batch, puts the ops the server lost back to pending.
+/// Returns the seq to resend from, if any.
+fn apply_push_answer(
+    conn: &rusqlite::Connection,
+    batch: &[PendingOp],
+    answer: &PushResponse,
+    at: &str,
+    report: &mut SyncReport,
+) -> Result<Option<i64>> {
+    for result in &answer.results {
+        let sent = batch.iter().find(|op| op.entry.seq == result.seq);
+        if sent.map(|op| op.entry.op_id) != Some(result.op_id) {
+            return Err(KioskError::SyncRefused {
+                code: pvz_protocol::sync::error_code::SEQ_CONFLICT.into(),
+                message: format!("the server's result for seq {} is for another op", result.seq),
+            });
+        }
+        let final_outcome = match &result.outcome {
+            OpOutcome::Duplicate { original } => {
+                report.duplicates += 1;
+                original.clone()
+            }
+            OpOutcome::Applied => StoredOutcome::Applied,
+            OpOutcome::Rejected { code, message } => {
+                StoredOutcome::Rejected { code: code.clone(), message: message.clone() }
+            }
+        };
+        match final_outcome {
+            StoredOutcome::Applied => {
+                outbox::mark_op_applied(conn, result.seq, at)?;
+                report.applied += 1;
+            }
+            StoredOutcome::Rejected { code, message } => {
+                tracing::warn!(seq = result.seq, %code, %message, "op rejected by the server");
+                outbox::mark_op_rejected(conn, result.seq, &code, &message, at)?;
+                report.rejected += 1;
+            }
+        }
+        report.pushed += 1;
+    }
+    let first_sent = batch.first().map(|op| op.entry.seq);
+    match &answer.gap {
+        Some(gap) if first_sent.is_some_and(|first| gap.expected_seq < first) => {
+            let reopened = outbox::reset_ops_to_pending_from(conn, gap.expected_seq)?;
+            tracing::warn!(expected = gap.expected_seq, reopened, "server asked to resend older ops");
+            Ok(Some(gap.expected_seq))
+        }
+        // The server expects a seq we sent in this batch: its results above covered the ones before;
+        // the next batch starts at the first op still pending.
+        Some(_) | None => Ok(None),
+    }
+}
+
+async fn pull_all(
+    kiosk: &Kiosk,
+    client: &ServerClient,
+    credential: &str,
+    report: &mut SyncReport,
+    on_progress: &mut (dyn FnMut(PullProgress) + Send),
+) -> Result<()> {
+    let mut cursor = kiosk.store.with_conn(|c| Ok::<_, KioskError>(settings::get_pull_cursor(c)?))?;
+    let mut progress = PullProgress::default();
+    loop {
+        let page = client.pull(credential, cursor.as_deref()).await?;
+        if page.has_more && cursor.as_deref() == Some(page.cursor.as_str()) && page.changes.is_empty() {
+            return Err(KioskError::SyncRefused {
+                code: "pull_stalled".into(),
+                message: "the server's feed did not move past the kiosk's cursor".into(),
+            });
+        }
+        kiosk.store.with_tx(|tx| apply_page(tx, &page))?;
+        report.reset |= page.reset;
+        report.pages += 1;
+        report.changes += page.changes.len() as u64;
+        progress = PullProgress {
+            pages_done: progress.pages_done + 1,
+            changes_done: progress.changes_done + page.changes.len() as u64,
+            remaining: page.remaining,
+            has_more: page.has_more,
+        };
+        on_progress(progress);
+        cursor = Some(page.cursor);
+        if !page.has_more {
+            return Ok(());
+        }
+    }
+}
