@@ -1,0 +1,265 @@
+//! Admin actions on a data dir, for the CLI and for tests: pickup points, enrollment codes,
+//! employees, orders, revocation, feed resets and ledger checks. Synchronous on purpose: it opens its
+//! own connection to the same SQLite file (WAL lets it run beside a live server), and a test calls it
+//! directly without an async runtime. Do not call it from inside an async task without
+//! `spawn_blocking`.
+
+use crate::db::ledger::{self, LedgerReport};
+use crate::db::orders::{self, NewItem, NewOrder, OrderState};
+use crate::db::{self, devices, ops, points};
+use crate::error::{Result, ServerError};
+use crate::rules::Posting;
+use ed25519_dalek::SigningKey;
+use pvz_domain::{DeviceId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
+use rusqlite::{params, Connection};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use crate::demo::{DemoCode, DemoPoint, DemoReport};
+
+/// Employee roles (issue 5 gives them different rights).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Manager,
+    Courier,
+    Driver,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Courier => "courier",
+            Role::Driver => "driver",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        [Role::Manager, Role::Courier, Role::Driver].into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+/// How many ops a device has pushed and what became of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpCounts {
+    pub applied: u64,
+    pub rejected: u64,
+    pub last_seq: i64,
+}
+
+pub struct Admin {
+    conn: Connection,
+    data_dir: PathBuf,
+    key: SigningKey,
+}
+
+/// Enrollment codes are typed by people: case, spaces and dashes do not matter.
+pub fn normalize_enrollment_code(raw: &str) -> String {
+    raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdError>, raw: &str) -> Result<T> {
+    parse(raw).map_err(|e| ServerError::BadRequest(e.to_string()))
+}
+
+impl Admin {
+    /// Opens (creating if needed) the data dir, its signing key and database.
+    pub fn open(data_dir: impl AsRef<Path>) -> Result<Admin> {
+        let data_dir = data_dir.as_ref().to_owned();
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
+        let key = crate::keys::load_or_create(&data_dir)?;
+        let conn = db::open_and_migrate(&data_dir.join(db::DB_FILE))?;
+        Ok(Admin { conn, data_dir, key })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The key pickup tokens are signed with.
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
+    pub fn add_pickup_point(&self, id: &str, name: &str, policy: &FeePolicy) -> Result<()> {
+        let id = parse_id(PickupPointId::parse, id)?;
+        if name.trim().is_empty() {
+            return Err(ServerError::BadRequest("a pickup point needs a name".into()));
+        }
+        points::insert_point(&self.conn, &id, name.trim(), policy, &db::now_text())
+    }
+
+    pub fn pickup_point_exists(&self, id: &str) -> Result<bool> {
+        Ok(points::get_point(&self.conn, &parse_id(PickupPointId::parse, id)?)?.is_some())
+    }
+
+    pub fn set_fee_policy(&self, point: &str, policy: &FeePolicy) -> Result<()> {
+        let point = parse_id(PickupPointId::parse, point)?;
+        let tx = self.conn.unchecked_transaction()?;
+        points::require_point(&tx, &point)?;
+        points::set_fee_policy(&tx, &point, policy)?;
+        Ok(tx.commit()?)
+    }
+
+    /// A fresh one-time code for enrolling a kiosk at `point`, valid for `ttl`. Only its hash is kept,
+    /// so it is shown once. Format `XXXX-XXXX-XXXX` from an alphabet without look-alikes (60 bits).
+    pub fn issue_enrollment_code(&self, point: &str, ttl: Duration) -> Result<String> {
+        const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
+        let point = parse_id(PickupPointId::parse, point)?;
+        points::require_point(&self.conn, &point)?;
+        let random = crate::keys::random_bytes::<12>()?;
+        let chars: Vec<char> = random.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+        let code = chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-");
+        let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
+        let expires_at = db::now_unix().saturating_add(ttl);
+        let hash = db::sha256_hex(normalize_enrollment_code(&code).as_bytes());
+        devices::insert_enrollment_code(&self.conn, &point, &hash, expires_at, &db::now_text())?;
+        Ok(code)
+    }
+
+    /// Adds an employee with a PIN (stored as an argon2 hash; PINs are short, so a slow hash matters
+    /// here, unlike for device secrets). Returns the employee id.
+    pub fn add_employee(&self, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let point = parse_id(PickupPointId::parse, point)?;
+        points::require_point(&self.conn, &point)?;
+        if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ServerError::BadRequest("a PIN is 4-12 digits".into()));
+        }
+        let salt = SaltString::encode_b64(&crate::keys::random_bytes::<16>()?)
+            .map_err(|e| ServerError::Internal(format!("salt: {e}")))?;
+        let hash = argon2::Argon2::default()
+            .hash_password(pin.as_bytes(), &salt)
+            .map_err(|e| ServerError::Internal(format!("argon2: {e}")))?
+            .to_string();
+        let id = uuid::Uuid::now_v7().to_string();
+        self.conn.execute(
+            "INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, point.as_str(), name.trim(), role.as_str(), hash, db::now_text()],
+        )?;
+        Ok(id)
+    }
+
+    /// Checks an employee's PIN against its stored hash.
+    pub fn verify_employee_pin(&self, employee_id: &str, pin: &str) -> Result<bool> {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        let stored: String =
+            self.conn.query_row("SELECT pin_hash FROM employees WHERE id = ?1", [employee_id], |r| r.get(0))?;
+        let parsed = PasswordHash::new(&stored).map_err(|e| ServerError::Internal(format!("stored PIN hash: {e}")))?;
+        Ok(argon2::Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+    }
+
+    /// Adds one order (state ready) at `point`; kiosks see it on their next pull.
+    pub fn add_order(&self, point: &str, order: &NewOrder) -> Result<()> {
+        self.add_orders(point, std::slice::from_ref(order))
+    }
+
+    /// Adds orders in one transaction, each with its own feed version.
+    pub fn add_orders(&self, point: &str, new: &[NewOrder]) -> Result<()> {
+        let point = parse_id(PickupPointId::parse, point)?;
+        let tx = self.conn.unchecked_transaction()?;
+        points::require_point(&tx, &point)?;
+        let first = points::bump_version(&tx, &point, new.len() as i64)?;
+        let now = db::now_text();
+        for (i, order) in new.iter().enumerate() {
+            orders::insert_order(&tx, &point, order, first + i as i64, &now)?;
+        }
+        Ok(tx.commit()?)
+    }
+
+    /// `n` generated pay-at-counter orders of two items each (clothes 1 000 ₽ + shoes 2 500 ₽), for
+    /// load tests. Returns their ids.
+    pub fn add_demo_orders(&self, point: &str, n: usize) -> Result<Vec<OrderId>> {
+        let batch: Vec<NewOrder> = (0..n).map(generated_order).collect::<Result<_>>()?;
+        self.add_orders(point, &batch)?;
+        Ok(batch.into_iter().map(|o| o.id).collect())
+    }
+
+    /// Cancels an order; kiosks stop seeing it on a fresh pull, and a later issue of it is rejected.
+    pub fn cancel_order(&self, order: &str) -> Result<()> {
+        self.set_order_state(order, OrderState::Cancelled, None)
+    }
+
+    /// Marks an order issued as if another counter had done it (a later kiosk op on it is rejected).
+    pub fn mark_order_issued(&self, order: &str) -> Result<()> {
+        self.set_order_state(order, OrderState::Issued, Some(&db::now_text()))
+    }
+
+    fn set_order_state(&self, order: &str, state: OrderState, issued_at: Option<&str>) -> Result<()> {
+        let order = parse_id(OrderId::parse, order)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let point = orders::order_point(&tx, &order)?
+            .ok_or_else(|| ServerError::NotFound(format!("order {order} does not exist")))?;
+        let point = parse_id(PickupPointId::parse, &point)?;
+        orders::set_order_state(&tx, &point, &order, state, issued_at)?;
+        Ok(tx.commit()?)
+    }
+
+    /// Revokes a device: its next call is a 401.
+    pub fn revoke_device(&self, device: &str) -> Result<()> {
+        let device = parse_id(DeviceId::parse, device)?;
+        if !devices::revoke_device(&self.conn, &device, &db::now_text())? {
+            return Err(ServerError::NotFound(format!("device {device} does not exist")));
+        }
+        Ok(())
+    }
+
+    /// Starts a new feed epoch for the point: every kiosk's next pull is a reset. Returns the epoch.
+    pub fn reset_feed(&self, point: &str) -> Result<i64> {
+        points::bump_epoch(&self.conn, &parse_id(PickupPointId::parse, point)?)
+    }
+
+    pub fn ledger_check(&self) -> Result<LedgerReport> {
+        ledger::check_ledger(&self.conn)
+    }
+
+    /// The postings of an op's ledger transaction; empty when it moved no money.
+    pub fn ledger_for_op(&self, op_id: &str) -> Result<Vec<Posting>> {
+        ledger::list_postings_for_op(&self.conn, op_id)
+    }
+
+    pub fn account_balance(&self, account: &str) -> Result<Kopecks> {
+        ledger::account_balance(&self.conn, account)
+    }
+
+    pub fn op_counts(&self, device: &str) -> Result<OpCounts> {
+        let device = parse_id(DeviceId::parse, device)?;
+        let (applied, rejected) = ops::count_ops(&self.conn, &device)?;
+        Ok(OpCounts { applied, rejected, last_seq: devices::get_last_seq(&self.conn, &device)? })
+    }
+
+    /// Seeds the demo network (see [`crate::demo`]); a second run only prints fresh codes.
+    pub fn seed_demo(&self) -> Result<DemoReport> {
+        crate::demo::seed(self)
+    }
+}
+
+fn generated_order(_: usize) -> Result<NewOrder> {
+    let uid = uuid::Uuid::now_v7().simple().to_string();
+    let random = crate::keys::random_bytes::<4>()?;
+    let short = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
+    let bad = |e: pvz_domain::ids::IdError| ServerError::Internal(e.to_string());
+    let item = |n: u32, name: &str, category: &str, price: i64| -> Result<NewItem> {
+        Ok(NewItem {
+            id: ItemId::parse(&format!("itm-{uid}-{n}")).map_err(bad)?,
+            seller_id: format!("seller-load-{n}"),
+            seller_name: format!("Нагрузочный продавец {n}"),
+            name: name.to_owned(),
+            variant: "M".to_owned(),
+            cell: format!("L-{}", &uid[uid.len() - 3..]),
+            price: Kopecks(price),
+            prepaid: false,
+            category: category.to_owned(),
+            barcode: None,
+            mark: None,
+        })
+    };
+    Ok(NewOrder {
+        id: OrderId::parse(&format!("ord-{uid}")).map_err(bad)?,
+        short_code: ShortCode::parse(&short).ok_or_else(|| ServerError::Internal("short code".into()))?,
+        buyer_id: format!("buyer-load-{}", &uid[uid.len() - 6..]),
+        buyer_name: "Тест Нагрузкин".to_owned(),
+        items: vec![item(1, "Футболка", "clothes", 100_000)?, item(2, "Кеды", "shoes", 250_000)?],
+    })
+}

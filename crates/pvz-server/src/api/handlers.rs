@@ -1,0 +1,135 @@
+//! The sync API's handlers: each parses its input, calls one storage method and maps the result.
+
+use super::extract::{ApiJson, AuthDevice};
+use crate::db::feed::Cursor;
+use crate::db::push::Pusher;
+use crate::db::sha256_hex;
+use crate::error::{Result, ServerError};
+use crate::keys::random_bytes;
+use crate::startup::AppState;
+use crate::storage::{NewDevice, Storage};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use pvz_domain::DeviceId;
+use pvz_protocol::sync::{
+    DeviceCredential, EnrollRequest, EnrollResponse, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS,
+};
+use pvz_protocol::{Enrollment, PullPage};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// Liveness; no database access, no auth, no protocol header.
+#[utoipa::path(get, path = "/v1/health", responses((status = 200, body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// Exchanges a one-time enrollment code for a device credential. A used, expired or unknown code is a
+/// 400 `enrollment_code_invalid`.
+pub async fn enroll<S: Storage>(
+    State(state): State<AppState<S>>,
+    ApiJson(req): ApiJson<EnrollRequest>,
+) -> Result<Json<EnrollResponse>> {
+    let device_name = req.device_name.trim();
+    if device_name.is_empty() || device_name.chars().count() > 100 {
+        return Err(ServerError::Unprocessable("device_name must be 1-100 characters".into()));
+    }
+    let device_id = DeviceId::parse(&uuid::Uuid::now_v7().to_string())
+        .map_err(|e| ServerError::Internal(format!("device id: {e}")))?;
+    let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    let new = NewDevice {
+        code_sha256: sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes()),
+        device_id: device_id.clone(),
+        device_name: device_name.to_owned(),
+        secret_sha256: sha256_hex(secret.as_bytes()),
+    };
+    let point = state.storage.enroll_device(new).await?.ok_or(ServerError::EnrollmentCodeInvalid)?;
+    tracing::info!(device = %device_id, pickup_point = %point.pickup_point_id, "device enrolled");
+    Ok(Json(EnrollResponse {
+        enrollment: Enrollment {
+            pickup_point_id: point.pickup_point_id,
+            pickup_point_name: point.name,
+            device_id: device_id.clone(),
+            server_public_key: state.public_key.clone(),
+        },
+        credential: DeviceCredential { device_id, secret }.to_text(),
+    }))
+}
+
+/// Applies the device's ops in seq order; see `db::push` for the guarantees.
+pub async fn push<S: Storage>(
+    State(state): State<AppState<S>>,
+    device: AuthDevice,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>> {
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(ServerError::BadRequest(format!(
+            "a push carries at most {MAX_PUSH_OPS} ops, this one has {}",
+            req.ops.len()
+        )));
+    }
+    if let Some(op) = req.ops.iter().find(|op| op.seq < 1) {
+        return Err(ServerError::BadRequest(format!("seq starts at 1, got {}", op.seq)));
+    }
+    if let Some(pair) = req.ops.windows(2).find(|w| w[1].seq <= w[0].seq) {
+        return Err(ServerError::BadRequest(format!(
+            "ops must be in strictly ascending seq order; seq {} follows {}",
+            pair[1].seq, pair[0].seq
+        )));
+    }
+    let who = Pusher { device_id: device.device_id, pickup_point_id: device.pickup_point_id };
+    let response = state.storage.push(who, req.ops).await?;
+    tracing::debug!(handled = response.results.len(), last_seq = response.last_seq, gap = ?response.gap, "push");
+    Ok(Json(response))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PullQuery {
+    /// From the previous page; absent on the first pull.
+    pub cursor: Option<String>,
+    /// Changes per page; default 500, at most 2000.
+    pub limit: Option<u32>,
+    /// Must be the device's own pickup point if given.
+    pub pickup_point: Option<String>,
+}
+
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+
+pub async fn pull<S: Storage>(
+    State(state): State<AppState<S>>,
+    device: AuthDevice,
+    query: std::result::Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullPage>> {
+    let Query(query) = query.map_err(|e| ServerError::BadRequest(e.body_text()))?;
+    if let Some(point) = &query.pickup_point {
+        if point != device.pickup_point_id.as_str() {
+            return Err(ServerError::Forbidden("this device may pull only its own pickup point".into()));
+        }
+    }
+    let cursor = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(raw) => Some(Cursor::parse(raw).ok_or_else(|| {
+            ServerError::BadRequest("the cursor is malformed; send back the one a pull returned".into())
+        })?),
+        None => None,
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+    Ok(Json(state.storage.pull(device.pickup_point_id, cursor, limit).await?))
+}
+
+/// Any path the API does not have.
+pub async fn not_found() -> ServerError {
+    ServerError::NotFound("no such endpoint".into())
+}
+
+/// A known path with the wrong method.
+pub async fn method_not_allowed() -> ServerError {
+    ServerError::MethodNotAllowed
+}

@@ -1,0 +1,49 @@
+//! The HTTP API under `/v1`: the route table, and the layers every request passes (body limit,
+//! request id, tracing). Paths come from `pvz_protocol::sync` so kiosk and server agree.
+
+pub mod extract;
+pub mod handlers;
+pub mod openapi;
+
+use crate::startup::AppState;
+use crate::storage::Storage;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Request;
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use handlers::{enroll, health, not_found, pull, push};
+use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// The whole API, ready to serve or to call with `tower::ServiceExt::oneshot` in tests.
+pub fn router<S: Storage>(state: AppState<S>) -> Router {
+    let max_body = state.max_body_bytes;
+    // Kiosk calls: the protocol guard runs before auth and body parsing.
+    let sync = Router::new()
+        .route(PATH_ENROLL, post(enroll::<S>))
+        .route(PATH_PUSH, post(push::<S>))
+        .route(PATH_PULL, get(pull::<S>))
+        .route_layer(middleware::from_fn(extract::require_protocol));
+    Router::new()
+        .route(PATH_HEALTH, get(health))
+        .route(PATH_OPENAPI, get(openapi::serve))
+        .merge(sync)
+        .fallback(not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                path = %req.uri().path(),
+                request_id = %id,
+                device = tracing::field::Empty,
+                pickup_point = tracing::field::Empty,
+            )
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,171 @@
+//! The `pvz-server` command line: `serve` and the admin commands, each a thin call into the library.
+
+use crate::admin::{Admin, Role};
+use crate::config::Config;
+use crate::error::{Result, ServerError};
+use clap::{Parser, Subcommand};
+use pvz_domain::{FeePolicy, Kopecks};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(name = "pvz-server", version, about = "PVZ central server: enrollment, sync, ledger")]
+pub struct Cli {
+    /// Data dir (database and signing key); overrides the config file.
+    #[arg(long, global = true, env = "PVZ_SERVER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// TOML config file (data_dir, bind, max_body_bytes).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API until Ctrl-C.
+    Serve,
+    /// Add a pickup point with its refusal-fee policy.
+    AddPickupPoint {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Fee in kopecks for a buyer-side refusal in a category without its own fee.
+        #[arg(long, default_value_t = 0)]
+        default_fee: i64,
+        /// Per-category fee in kopecks, e.g. `--category-fee shoes=19900` (repeatable).
+        #[arg(long, value_parser = parse_category_fee)]
+        category_fee: Vec<(String, i64)>,
+    },
+    /// Print a fresh one-time enrollment code for a pickup point.
+    EnrollmentCode {
+        #[arg(long)]
+        pickup_point: String,
+        #[arg(long, default_value_t = 24)]
+        ttl_hours: u64,
+    },
+    /// Add an employee with a PIN.
+    AddEmployee {
+        #[arg(long)]
+        pickup_point: String,
+        #[arg(long)]
+        name: String,
+        /// manager, courier or driver.
+        #[arg(long, value_parser = |s: &str| Role::parse(s).ok_or("manager, courier or driver"))]
+        role: Role,
+        #[arg(long)]
+        pin: String,
+    },
+    /// Add generated orders (for load tests).
+    AddOrders {
+        #[arg(long)]
+        pickup_point: String,
+        #[arg(long)]
+        count: usize,
+    },
+    /// Seed the demo network and print enrollment codes and codes to try.
+    Demo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ledger commands.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Revoke a device: its next sync call is refused.
+    RevokeDevice {
+        #[arg(long)]
+        device: String,
+    },
+    /// Start a new feed epoch: the point's kiosks rebuild their caches on the next pull.
+    ResetFeed {
+        #[arg(long)]
+        pickup_point: String,
+    },
+    /// Print the OpenAPI document (regenerates crates/pvz-server/openapi.json).
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Verify the ledger's invariants; exits non-zero and lists problems when broken.
+    Check,
+}
+
+fn parse_category_fee(raw: &str) -> std::result::Result<(String, i64), String> {
+    let (category, fee) = raw.split_once('=').ok_or("expected category=kopecks")?;
+    Ok((category.to_owned(), fee.parse().map_err(|_| "the fee must be whole kopecks")?))
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = cli.data_dir {
+        config.data_dir = dir;
+    }
+    if let Command::Serve = cli.command {
+        crate::startup::serve(config).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Admin commands are short synchronous database work.
+    tokio::task::spawn_blocking(move || admin_command(&config, cli.command)).await?
+}
+
+fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
+    if let Command::Openapi = command {
+        print!("{}", crate::api::openapi::document_json());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let admin = Admin::open(&config.data_dir)?;
+    match command {
+        Command::Serve | Command::Openapi => {}
+        Command::AddPickupPoint { id, name, default_fee, category_fee } => {
+            let per_category = category_fee.into_iter().map(|(c, f)| (c, Kopecks(f))).collect();
+            admin.add_pickup_point(&id, &name, &FeePolicy { default_fee: Kopecks(default_fee), per_category })?;
+            println!("added pickup point {id}");
+        }
+        Command::EnrollmentCode { pickup_point, ttl_hours } => {
+            println!("{}", admin.issue_enrollment_code(&pickup_point, Duration::from_secs(ttl_hours * 3600))?);
+        }
+        Command::AddEmployee { pickup_point, name, role, pin } => {
+            println!("{}", admin.add_employee(&pickup_point, &name, role, &pin)?);
+        }
+        Command::AddOrders { pickup_point, count } => {
+            let ids = admin.add_demo_orders(&pickup_point, count)?;
+            println!("added {} orders to {pickup_point}", ids.len());
+        }
+        Command::Demo { json } => {
+            let report = admin.seed_demo()?;
+            if json {
+                let text = serde_json::to_string_pretty(&report).map_err(|e| ServerError::Internal(e.to_string()))?;
+                println!("{text}");
+            } else {
+                print!("{}", report.to_text());
+            }
+        }
+        Command::Ledger { command: LedgerCommand::Check } => {
+            let report = admin.ledger_check()?;
+            println!(
+                "{} transactions, {} entries, total {} kopecks, turnover {} kopecks",
+                report.transactions, report.entries, report.total, report.turnover
+            );
+            if !report.is_ok() {
+                for problem in &report.problems {
+                    eprintln!("problem: {problem}");
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("ledger ok");
+        }
+        Command::RevokeDevice { device } => {
+            admin.revoke_device(&device)?;
+            println!("revoked {device}");
+        }
+        Command::ResetFeed { pickup_point } => {
+            println!("{pickup_point} is now at feed epoch {}", admin.reset_feed(&pickup_point)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

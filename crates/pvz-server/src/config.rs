@@ -1,0 +1,89 @@
+//! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
+//! `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`; logging reads `RUST_LOG`). Parsed once at start-up.
+
+use crate::error::{Result, ServerError};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Holds `server.sqlite3` and the signing key.
+    pub data_dir: PathBuf,
+    pub bind: SocketAddr,
+    /// Larger request bodies are answered 413 without being read.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("pvz-server-data"),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8700)),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// For tests and benches: this data dir, a free port on loopback, default limits.
+    pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Config {
+        Config { data_dir: data_dir.into(), bind: SocketAddr::from(([127, 0, 0, 1], 0)), ..Config::default() }
+    }
+
+    /// Reads the TOML file if given, then applies the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| ServerError::Setup(format!("cannot read config {}: {e}", path.display())))?;
+                toml::from_str(&text)
+                    .map_err(|e| ServerError::Setup(format!("config {} is invalid: {e}", path.display())))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<()> {
+        let bad = |name: &str, value: &str| ServerError::Setup(format!("{name}={value:?} is invalid"));
+        if let Some(dir) = var("PVZ_SERVER_DATA_DIR").filter(|d| !d.is_empty()) {
+            self.data_dir = PathBuf::from(dir);
+        }
+        if let Some(bind) = var("PVZ_SERVER_BIND").filter(|b| !b.is_empty()) {
+            self.bind = bind.parse().map_err(|_| bad("PVZ_SERVER_BIND", &bind))?;
+        }
+        if let Some(max) = var("PVZ_SERVER_MAX_BODY_BYTES").filter(|m| !m.is_empty()) {
+            self.max_body_bytes = max.parse().map_err(|_| bad("PVZ_SERVER_MAX_BODY_BYTES", &max))?;
+        }
+        Ok(())
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join(crate::db::DB_FILE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_overrides_the_file() {
+        let mut config: Config = toml::from_str("data_dir = \"/srv/pvz\"\nmax_body_bytes = 10").expect("valid toml");
+        assert_eq!(config.data_dir, PathBuf::from("/srv/pvz"), "the file sets the data dir");
+        config
+            .apply_env(|name| match name {
+                "PVZ_SERVER_BIND" => Some("0.0.0.0:9000".into()),
+                "PVZ_SERVER_MAX_BODY_BYTES" => Some("2048".into()),
+                _ => None,
+            })
+            .expect("valid env");
+        assert_eq!(config.bind, SocketAddr::from(([0, 0, 0, 0], 9000)), "env overrides the bind address");
+        assert_eq!(config.max_body_bytes, 2048, "env overrides the body limit");
+        assert!(config.apply_env(|_| Some("nope".into())).is_err(), "an unparsable override is an error");
+        assert!(toml::from_str::<Config>("colour = 1").is_err(), "unknown keys are refused, not ignored");
+    }
+}

@@ -1,0 +1,103 @@
+//! `devices` and `enrollment_codes`: who may sync, and the one-time codes that let a kiosk enroll.
+//! Both secrets are stored only as sha256 (they are 256-bit random or short-lived; see `auth`).
+
+use crate::error::{Result, ServerError};
+use pvz_domain::{DeviceId, PickupPointId};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A device row as authentication needs it.
+#[derive(Debug, Clone)]
+pub struct DeviceRecord {
+    pub device_id: DeviceId,
+    pub pickup_point_id: PickupPointId,
+    pub secret_sha256: String,
+    pub revoked: bool,
+}
+
+pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecord>> {
+    let row = conn
+        .prepare_cached("SELECT pickup_point_id, secret_sha256, revoked_at FROM devices WHERE id = ?1")?
+        .query_row([id.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+        })
+        .optional()?;
+    let Some((point, secret_sha256, revoked_at)) = row else { return Ok(None) };
+    let pickup_point_id =
+        PickupPointId::parse(&point).map_err(|e| ServerError::Internal(format!("device {id}: {e}")))?;
+    Ok(Some(DeviceRecord { device_id: id.clone(), pickup_point_id, secret_sha256, revoked: revoked_at.is_some() }))
+}
+
+pub fn insert_enrollment_code(
+    conn: &Connection,
+    point: &PickupPointId,
+    code_sha256: &str,
+    expires_at: i64,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO enrollment_codes (code_sha256, pickup_point_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![code_sha256, point.as_str(), expires_at, now],
+    )?;
+    Ok(())
+}
+
+/// Marks the code used by `device` if it is unused and unexpired, in one statement so two kiosks
+/// racing with the same code cannot both win. Returns the code's pickup point.
+pub fn consume_enrollment_code(
+    conn: &Connection,
+    code_sha256: &str,
+    device: &DeviceId,
+    now_unix: i64,
+    now: &str,
+) -> Result<Option<PickupPointId>> {
+    let point: Option<String> = conn
+        .query_row(
+            "UPDATE enrollment_codes SET used_at = ?3, used_by_device = ?4
+             WHERE code_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2
+             RETURNING pickup_point_id",
+            params![code_sha256, now_unix, now, device.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    point.map(|p| PickupPointId::parse(&p).map_err(|e| ServerError::Internal(e.to_string()))).transpose()
+}
+
+pub fn insert_device(
+    conn: &Connection,
+    id: &DeviceId,
+    point: &PickupPointId,
+    name: &str,
+    secret_sha256: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO devices (id, pickup_point_id, name, secret_sha256, last_seq, created_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        params![id.as_str(), point.as_str(), name, secret_sha256, now],
+    )?;
+    Ok(())
+}
+
+/// Returns false when there is no such device.
+pub fn revoke_device(conn: &Connection, id: &DeviceId, now: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+        params![id.as_str(), now],
+    )?;
+    let exists = n > 0 || get_device(conn, id)?.is_some();
+    Ok(exists)
+}
+
+/// The highest seq handled for the device.
+pub fn get_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
+    let seq = conn
+        .prepare_cached("SELECT last_seq FROM devices WHERE id = ?1")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
+    seq.ok_or_else(|| ServerError::NotFound(format!("device {id} does not exist")))
+}
+
+pub fn set_last_seq(conn: &Connection, id: &DeviceId, seq: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE devices SET last_seq = ?2 WHERE id = ?1")?.execute(params![id.as_str(), seq])?;
+    Ok(())
+}

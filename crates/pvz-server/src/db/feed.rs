@@ -1,0 +1,101 @@
+//! The pull feed of one pickup point: its orders and fee policy that changed after a cursor, ordered by
+//! the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
+
+use crate::db::{orders, points};
+use crate::error::{Result, ServerError};
+use pvz_domain::PickupPointId;
+use pvz_protocol::{Change, PullPage};
+use rusqlite::{params, Connection};
+
+/// A position in a point's feed: `<epoch>.<version>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub epoch: i64,
+    pub version: i64,
+}
+
+impl Cursor {
+    pub fn parse(raw: &str) -> Option<Cursor> {
+        let (epoch, version) = raw.split_once('.')?;
+        let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i64>().ok()).flatten();
+        Some(Cursor { epoch: number(epoch)?, version: number(version)? })
+    }
+
+    pub fn to_text(self) -> String {
+        format!("{}.{}", self.epoch, self.version)
+    }
+}
+
+/// Excludes states the wire cannot carry; see `orders::get_order_wire`.
+const VISIBLE: &str = "status <> 'cancelled'";
+
+pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
+    let tx = conn.transaction()?;
+    let state = points::require_point(&tx, point)?;
+    // Another epoch, or a cursor ahead of the feed (the database was restored from a backup): the
+    // kiosk's cache cannot be trusted, so it rebuilds from the start.
+    let reset = cursor.is_some_and(|c| c.epoch != state.epoch || c.version > state.version);
+    let from = match cursor {
+        Some(c) if !reset => c.version,
+        _ => 0,
+    };
+    let head = Cursor { epoch: state.epoch, version: state.version };
+    if from >= state.version {
+        return Ok(PullPage { cursor: head.to_text(), has_more: false, reset, remaining: 0, changes: Vec::new() });
+    }
+
+    let total = count_after(&tx, point, from, state.policy_version)?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT 0, '', policy_version FROM pickup_points WHERE id = ?1 AND policy_version > ?2
+         UNION ALL
+         SELECT 1, id, version FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND {VISIBLE}
+         ORDER BY 3 LIMIT ?3"
+    ))?;
+    let rows = stmt
+        .query_map(params![point.as_str(), from, i64::from(limit)], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    drop(stmt);
+    let mut changes = Vec::with_capacity(rows.len());
+    for (kind, id, _) in &rows {
+        if *kind == 0 {
+            changes.push(Change::SetFeePolicy(points::get_fee_policy(&tx, point)?));
+        } else {
+            let order = orders::get_order_wire(&tx, id)?
+                .ok_or_else(|| ServerError::Internal(format!("order {id} vanished from the feed")))?;
+            changes.push(Change::UpsertOrder(order));
+        }
+    }
+    let remaining = total.saturating_sub(rows.len() as u64);
+    let has_more = remaining > 0;
+    let cursor = match rows.last() {
+        Some((_, _, version)) if has_more => Cursor { epoch: state.epoch, version: *version },
+        _ => head,
+    };
+    Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes })
+}
+
+fn count_after(conn: &Connection, point: &PickupPointId, from: i64, policy_version: i64) -> Result<u64> {
+    let orders: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND {VISIBLE}"
+        ))?
+        .query_row(params![point.as_str(), from], |r| r.get(0))?;
+    let policy = i64::from(policy_version > from);
+    Ok((orders + policy).max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_junk() {
+        let c = Cursor { epoch: 3, version: 42 };
+        assert_eq!(Cursor::parse(&c.to_text()), Some(c), "text form must round-trip");
+        for bad in ["", "3", "3.", ".4", "a.b", "3.-4", "3.4.5", "+3.4"] {
+            assert_eq!(Cursor::parse(bad), None, "{bad:?} is not a cursor");
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! `ledger_transactions` and `ledger_entries`: the double-entry ledger. One transaction per money
+//! effect of an op (op id UNIQUE, so a retry can never post twice), entries summing to zero.
+
+use crate::error::Result;
+use crate::rules::Posting;
+use pvz_domain::{Kopecks, PickupPointId};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+pub fn post_transaction(
+    conn: &Connection,
+    op_id: &str,
+    kind: &str,
+    point: &PickupPointId,
+    postings: &[Posting],
+    now: &str,
+) -> Result<()> {
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.prepare_cached(
+        "INSERT INTO ledger_transactions (id, op_id, kind, pickup_point_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, op_id, kind, point.as_str(), now])?;
+    let mut entry = conn
+        .prepare_cached("INSERT INTO ledger_entries (transaction_id, line, account, amount) VALUES (?1, ?2, ?3, ?4)")?;
+    for (line, p) in postings.iter().enumerate() {
+        entry.execute(params![id, line as i64 + 1, p.account, p.amount.0])?;
+    }
+    Ok(())
+}
+
+/// The entries posted for an op, in line order; empty when it moved no money.
+pub fn list_postings_for_op(conn: &Connection, op_id: &str) -> Result<Vec<Posting>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.account, e.amount FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         WHERE t.op_id = ?1 ORDER BY t.id, e.line",
+    )?;
+    let rows = stmt.query_map([op_id], |r| Ok(Posting { account: r.get(0)?, amount: Kopecks(r.get(1)?) }))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Balance of one account over the whole ledger.
+pub fn account_balance(conn: &Connection, account: &str) -> Result<Kopecks> {
+    let sum: i64 =
+        conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account = ?1", [account], |r| {
+            r.get(0)
+        })?;
+    Ok(Kopecks(sum))
+}
+
+/// The result of `ledger check`: empty `problems` means the ledger is sound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerReport {
+    pub transactions: u64,
+    pub entries: u64,
+    /// Sum of every entry; zero in a sound ledger.
+    pub total: i64,
+    /// Sum of the positive entries: how much money moved.
+    pub turnover: i64,
+    pub problems: Vec<String>,
+}
+
+impl LedgerReport {
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Verifies the ledger's invariants: each transaction sums to zero, the whole ledger sums to zero,
+/// no op id has two transactions, every entry belongs to a transaction.
+pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
+    let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let transactions = one("SELECT COUNT(*) FROM ledger_transactions")?;
+    let entries = one("SELECT COUNT(*) FROM ledger_entries")?;
+    let total = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries")?;
+    let turnover = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE amount > 0")?;
+    let mut problems = Vec::new();
+    if total != 0 {
+        problems.push(format!("the whole ledger sums to {total} kopecks, not 0"));
+    }
+    let mut unbalanced = conn.prepare(
+        "SELECT t.id, t.op_id, SUM(e.amount) FROM ledger_transactions t
+         JOIN ledger_entries e ON e.transaction_id = t.id
+         GROUP BY t.id, t.op_id HAVING SUM(e.amount) <> 0 ORDER BY t.id",
+    )?;
+    for row in
+        unbalanced.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?
+    {
+        let (id, op, sum) = row?;
+        problems.push(format!("transaction {id} (op {op}) sums to {sum} kopecks, not 0"));
+    }
+    let mut doubled = conn
+        .prepare("SELECT op_id, COUNT(*) FROM ledger_transactions GROUP BY op_id HAVING COUNT(*) > 1 ORDER BY op_id")?;
+    for row in doubled.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (op, n) = row?;
+        problems.push(format!("op {op} has {n} ledger transactions"));
+    }
+    let orphans = one("SELECT COUNT(*) FROM ledger_entries e
+         LEFT JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.id IS NULL")?;
+    if orphans > 0 {
+        problems.push(format!("{orphans} ledger entries belong to no transaction"));
+    }
+    Ok(LedgerReport {
+        transactions: transactions.max(0) as u64,
+        entries: entries.max(0) as u64,
+        total,
+        turnover,
+        problems,
+    })
+}

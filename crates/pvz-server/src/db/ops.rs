@@ -1,0 +1,83 @@
+//! `ops`: every op a device pushed, keyed (device, seq) with a unique op id, and the outcome it got.
+//! A retried seq is answered from here, never applied again.
+
+use crate::error::{Result, ServerError};
+use pvz_domain::{DeviceId, PickupPointId};
+use pvz_protocol::sync::{PushOp, StoredOutcome};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// The op id and outcome stored for a device's seq.
+pub fn get_stored_op(conn: &Connection, device: &DeviceId, seq: i64) -> Result<Option<(String, StoredOutcome)>> {
+    let row = conn
+        .prepare_cached("SELECT op_id, status, reject_code, reject_message FROM ops WHERE device_id = ?1 AND seq = ?2")?
+        .query_row(params![device.as_str(), seq], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((op_id, status, code, message)) = row else { return Ok(None) };
+    let outcome = match status.as_str() {
+        "applied" => StoredOutcome::Applied,
+        "rejected" => StoredOutcome::Rejected { code: code.unwrap_or_default(), message: message.unwrap_or_default() },
+        other => return Err(ServerError::Internal(format!("stored op status {other:?}"))),
+    };
+    Ok(Some((op_id, outcome)))
+}
+
+/// Where an op id was stored before, if anywhere: (device, seq).
+pub fn find_op_id(conn: &Connection, op_id: &str) -> Result<Option<(String, i64)>> {
+    let row = conn
+        .prepare_cached("SELECT device_id, seq FROM ops WHERE op_id = ?1")?
+        .query_row([op_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row)
+}
+
+pub fn insert_op(
+    conn: &Connection,
+    device: &DeviceId,
+    point: &PickupPointId,
+    op: &PushOp,
+    outcome: &StoredOutcome,
+    received_at: &str,
+) -> Result<()> {
+    let (status, code, message) = match outcome {
+        StoredOutcome::Applied => ("applied", None, None),
+        StoredOutcome::Rejected { code, message } => ("rejected", Some(code.as_str()), Some(message.as_str())),
+    };
+    conn.prepare_cached(
+        "INSERT INTO ops (device_id, seq, op_id, pickup_point_id, kind, body, created_at, received_at,
+                          status, reject_code, reject_message)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        device.as_str(),
+        op.seq,
+        op.op_id.to_string(),
+        point.as_str(),
+        op.body.kind(),
+        serde_json::to_string(&op.body)?,
+        op.created_at,
+        received_at,
+        status,
+        code,
+        message,
+    ])?;
+    Ok(())
+}
+
+/// Counts of a device's stored ops: (applied, rejected).
+pub fn count_ops(conn: &Connection, device: &DeviceId) -> Result<(u64, u64)> {
+    let (applied, rejected): (i64, i64) = conn.query_row(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'applied' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0)
+         FROM ops WHERE device_id = ?1",
+        [device.as_str()],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((applied.max(0) as u64, rejected.max(0) as u64))
+}

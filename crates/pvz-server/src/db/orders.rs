@@ -1,0 +1,253 @@
+//! `orders`, `order_items`, `buyers`, `sellers`: the server's view of what waits at each point.
+//! Buyers' full names and sellers stay here; kiosks get a masked name and no seller at all.
+
+use crate::error::{Result, ServerError};
+use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_protocol::{ItemWire, OrderWire};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// An order's state on the server. `Cancelled` exists only here: the wire has no such status yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderState {
+    Ready,
+    Issued,
+    Cancelled,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Ready => "ready",
+            OrderState::Issued => "issued",
+            OrderState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<OrderState> {
+        [OrderState::Ready, OrderState::Issued, OrderState::Cancelled].into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// An order to create, as an admin or the demo seed describes it.
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    pub id: OrderId,
+    pub short_code: ShortCode,
+    pub buyer_id: String,
+    pub buyer_name: String,
+    pub items: Vec<NewItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    pub id: ItemId,
+    pub seller_id: String,
+    pub seller_name: String,
+    pub name: String,
+    pub variant: String,
+    pub cell: String,
+    pub price: Kopecks,
+    pub prepaid: bool,
+    pub category: String,
+    pub barcode: Option<String>,
+    pub mark: Option<String>,
+}
+
+/// What the op rules need to know about an order.
+#[derive(Debug, Clone)]
+pub struct OrderFacts {
+    pub id: OrderId,
+    pub pickup_point_id: String,
+    pub buyer_id: String,
+    pub state: OrderState,
+    pub items: Vec<ItemFacts>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemFacts {
+    pub id: String,
+    pub seller_id: String,
+    pub price: Kopecks,
+    pub prepaid: bool,
+    pub category: String,
+}
+
+/// "Анна Кузнецова" -> "Анна К.": the kiosk never sees a full name.
+pub fn mask_name(full: &str) -> String {
+    let mut words = full.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some(first), Some(last)) => {
+            format!("{first} {}.", last.chars().next().map(String::from).unwrap_or_default())
+        }
+        (Some(first), None) => first.to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Inserts the order (state ready) stamped with feed `version`; buyers and sellers are upserted.
+pub fn insert_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, version: i64, now: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO buyers (id, full_name) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?
+        .execute(params![order.buyer_id, order.buyer_name])?;
+    conn.prepare_cached(
+        "INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at)
+         VALUES (?1, ?2, ?3, ?4, 'ready', NULL, ?5, ?6)",
+    )?
+    .execute(params![
+        order.id.as_str(),
+        point.as_str(),
+        order.short_code.as_str(),
+        order.buyer_id,
+        version,
+        now
+    ])?;
+    let mut seller =
+        conn.prepare_cached("INSERT INTO sellers (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?;
+    let mut item = conn.prepare_cached(
+        "INSERT INTO order_items
+           (id, order_id, position, seller_id, name, variant, cell, price, prepaid, category, barcode, mark)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (position, it) in order.items.iter().enumerate() {
+        seller.execute(params![it.seller_id, it.seller_name])?;
+        item.execute(params![
+            it.id.as_str(),
+            order.id.as_str(),
+            position as i64,
+            it.seller_id,
+            it.name,
+            it.variant,
+            it.cell,
+            it.price.0,
+            i64::from(it.prepaid),
+            it.category,
+            it.barcode,
+            it.mark,
+        ])?;
+    }
+    Ok(())
+}
+
+/// The pickup point an order belongs to, if the order exists at all.
+pub fn order_point(conn: &Connection, id: &OrderId) -> Result<Option<String>> {
+    let point = conn
+        .prepare_cached("SELECT pickup_point_id FROM orders WHERE id = ?1")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
+    Ok(point)
+}
+
+pub fn get_order_facts(conn: &Connection, id: &OrderId) -> Result<Option<OrderFacts>> {
+    let head = conn
+        .prepare_cached("SELECT pickup_point_id, buyer_id, status FROM orders WHERE id = ?1")?
+        .query_row([id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .optional()?;
+    let Some((pickup_point_id, buyer_id, status)) = head else { return Ok(None) };
+    let state = OrderState::parse(&status).ok_or_else(|| ServerError::Internal(format!("order status {status:?}")))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, seller_id, price, prepaid, category FROM order_items WHERE order_id = ?1 ORDER BY position",
+    )?;
+    let items = stmt
+        .query_map([id.as_str()], |r| {
+            Ok(ItemFacts {
+                id: r.get(0)?,
+                seller_id: r.get(1)?,
+                price: Kopecks(r.get(2)?),
+                prepaid: r.get::<_, i64>(3)? != 0,
+                category: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Some(OrderFacts { id: id.clone(), pickup_point_id, buyer_id, state, items }))
+}
+
+/// Moves the order to `state`, stamped with a fresh feed version so kiosks pull the change.
+pub fn set_order_state(
+    conn: &Connection,
+    point: &PickupPointId,
+    id: &OrderId,
+    state: OrderState,
+    issued_at: Option<&str>,
+) -> Result<()> {
+    let version = crate::db::points::bump_version(conn, point, 1)?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE orders SET status = ?2, issued_at = ?3, version = ?4 WHERE id = ?1 AND pickup_point_id = ?5",
+        )?
+        .execute(params![id.as_str(), state.as_str(), issued_at, version, point.as_str()])?;
+    if changed == 0 {
+        return Err(ServerError::NotFound(format!("order {id} does not exist at pickup point {point}")));
+    }
+    Ok(())
+}
+
+fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> rusqlite::Result<T> {
+    parse(raw)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("{what} {raw:?}"), rusqlite::types::Type::Text))
+}
+
+/// The order as a kiosk sees it; `None` for states the wire cannot carry (cancelled).
+pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> {
+    let head = conn
+        .prepare_cached(
+            "SELECT o.pickup_point_id, o.short_code, b.full_name, o.status, o.issued_at
+             FROM orders o JOIN buyers b ON b.id = o.buyer_id WHERE o.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((point, short_code, buyer, status, issued_at)) = head else { return Ok(None) };
+    let status = match OrderState::parse(&status) {
+        Some(OrderState::Ready) => OrderStatus::Ready,
+        Some(OrderState::Issued) => OrderStatus::Issued,
+        Some(OrderState::Cancelled) | None => return Ok(None),
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, variant, cell, price, prepaid, category, barcode, mark
+         FROM order_items WHERE order_id = ?1 ORDER BY position",
+    )?;
+    let items = stmt
+        .query_map([id], |r| {
+            Ok(ItemWire {
+                item_id: parse(&r.get::<_, String>(0)?, |s| ItemId::parse(s).ok(), "item id")?,
+                name: r.get(1)?,
+                variant: r.get(2)?,
+                cell: r.get(3)?,
+                price: Kopecks(r.get(4)?),
+                prepaid: r.get::<_, i64>(5)? != 0,
+                category: r.get(6)?,
+                barcode: r.get(7)?,
+                mark: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let bad = |what: &str| ServerError::Internal(format!("stored {what} of order {id} is invalid"));
+    Ok(Some(OrderWire {
+        order_id: OrderId::parse(id).map_err(|_| bad("id"))?,
+        pickup_point_id: PickupPointId::parse(&point).map_err(|_| bad("pickup point"))?,
+        short_code: ShortCode::parse(&short_code).ok_or_else(|| bad("short code"))?,
+        buyer: mask_name(&buyer),
+        status,
+        issued_at,
+        items,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_masked_to_first_name_and_initial() {
+        assert_eq!(mask_name("Анна Кузнецова"), "Анна К.", "surname reduced to its initial");
+        assert_eq!(mask_name("  Олег   Давыдов  Иванович"), "Олег Д.", "extra words and spaces dropped");
+        assert_eq!(mask_name("Cher"), "Cher", "a single name stays");
+        assert_eq!(mask_name(""), "", "empty stays empty");
+    }
+}

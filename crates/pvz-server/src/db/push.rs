@@ -1,0 +1,145 @@
+//! Applying a pushed batch: ops in seq order, each applied at most once, its result stored with it.
+//!
+//! Transactions: the whole batch is one IMMEDIATE transaction. Inside it each op writes its effect,
+//! its stored result, the device's last seq and its ledger transaction together, so no op is ever
+//! half-applied. Any error (busy, disk, a seq conflict) rolls the whole batch back and the answer is
+//! an error with no results: the kiosk retries, and ops that did commit earlier come back as
+//! duplicates. One transaction per batch means one fsync per batch with `synchronous=FULL`; that is
+//! what makes full durability affordable (a per-op commit with FULL costs one fsync per op).
+//!
+//! Serialization: SQLite has one writer, and the server funnels writes through one connection, so
+//! two pushes of the same batch run one after the other and the second sees duplicates. On
+//! PostgreSQL the device row's `UPDATE ... last_seq` takes the same role as a row lock.
+
+use crate::db::{devices, ledger, ops, orders};
+use crate::error::{Result, ServerError};
+use crate::rules::{self, IssueClaim, Rejection};
+use pvz_domain::{DeviceId, OrderId, PickupPointId};
+use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
+use pvz_protocol::OpBody;
+use rusqlite::{Connection, TransactionBehavior};
+use std::collections::BTreeSet;
+
+/// Who pushes: the authenticated device and its pickup point.
+#[derive(Debug, Clone)]
+pub struct Pusher {
+    pub device_id: DeviceId,
+    pub pickup_point_id: PickupPointId,
+}
+
+pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<PushResponse> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    refuse_other_points(&tx, who, ops)?;
+    let mut last_seq = devices::get_last_seq(&tx, &who.device_id)?;
+    let mut results = Vec::with_capacity(ops.len());
+    let mut gap = None;
+    for op in ops {
+        if op.seq <= last_seq {
+            results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: duplicate(&tx, who, op)? });
+            continue;
+        }
+        if op.seq > last_seq + 1 {
+            gap = Some(SeqGap { expected_seq: last_seq + 1, got_seq: op.seq });
+            break;
+        }
+        if let Some((device, seq)) = ops::find_op_id(&tx, &op.op_id.to_string())? {
+            return Err(ServerError::SeqConflict(format!(
+                "op {} was already pushed as seq {seq} of device {device}; seq {} cannot reuse it",
+                op.op_id, op.seq
+            )));
+        }
+        let outcome = match apply(&tx, who, op)? {
+            Ok(()) => StoredOutcome::Applied,
+            Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
+        };
+        ops::insert_op(&tx, &who.device_id, &who.pickup_point_id, op, &outcome, received_at)?;
+        devices::set_last_seq(&tx, &who.device_id, op.seq)?;
+        last_seq = op.seq;
+        results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: outcome.into() });
+    }
+    tx.commit()?;
+    Ok(PushResponse { results, gap, last_seq })
+}
+
+/// A push naming another point's order is refused whole, before anything is applied.
+fn refuse_other_points(conn: &Connection, who: &Pusher, ops: &[PushOp]) -> Result<()> {
+    let named: BTreeSet<&OrderId> = ops.iter().map(|op| order_of(&op.body)).collect();
+    for order in named {
+        if let Some(point) = orders::order_point(conn, order)? {
+            if point != who.pickup_point_id.as_str() {
+                return Err(ServerError::Forbidden(format!(
+                    "order {order} belongs to another pickup point; nothing in this push was applied"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn order_of(body: &OpBody) -> &OrderId {
+    match body {
+        OpBody::IssueOpened { order_id }
+        | OpBody::ItemDecided { order_id, .. }
+        | OpBody::ItemDecisionCleared { order_id, .. }
+        | OpBody::DefectPhotoAttached { order_id, .. }
+        | OpBody::IssueCompleted { order_id, .. } => order_id,
+    }
+}
+
+fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> {
+    match ops::get_stored_op(conn, &who.device_id, op.seq)? {
+        Some((op_id, original)) if op_id == op.op_id.to_string() => Ok(OpOutcome::Duplicate { original }),
+        Some((op_id, _)) => Err(ServerError::SeqConflict(format!(
+            "seq {} was already used by op {op_id}, not {}: this kiosk's store was replaced or cloned",
+            op.seq, op.op_id
+        ))),
+        None => Err(ServerError::Internal(format!("device {} has no stored op for seq {}", who.device_id, op.seq))),
+    }
+}
+
+/// The op's effect. `Ok(Err(_))` is a permanent rejection (nothing written); `Err(_)` a server error.
+fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
+    let order = orders::get_order_facts(conn, order_of(&op.body))?;
+    match &op.body {
+        OpBody::IssueOpened { .. } => Ok(rules::check_item(order.as_ref(), None)),
+        OpBody::ItemDecided { item_id, .. }
+        | OpBody::ItemDecisionCleared { item_id, .. }
+        | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
+        OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
+            if let Err(rejection) = rules::check_item(order.as_ref(), None) {
+                return Ok(Err(rejection));
+            }
+            let Some(order) = order else { return Ok(Ok(())) };
+            let claim = IssueClaim {
+                handed_over,
+                refused,
+                collected: *collected,
+                refunded: *refunded,
+                payment_taken: *payment_taken,
+            };
+            let postings = match rules::check_issue_completed(&order, &claim) {
+                Ok(postings) => postings,
+                Err(rejection) => return Ok(Err(rejection)),
+            };
+            orders::set_order_state(
+                conn,
+                &who.pickup_point_id,
+                order_id,
+                orders::OrderState::Issued,
+                Some(&op.created_at),
+            )?;
+            if !postings.is_empty() {
+                let now = crate::db::now_text();
+                ledger::post_transaction(
+                    conn,
+                    &op.op_id.to_string(),
+                    op.body.kind(),
+                    &who.pickup_point_id,
+                    &postings,
+                    &now,
+                )?;
+            }
+            Ok(Ok(()))
+        }
+    }
+}

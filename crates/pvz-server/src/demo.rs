@@ -1,0 +1,251 @@
+//! The demo network: two pickup points with orders in every state. The first point carries the same
+//! orders as `pvz_protocol::demo` (ids, short codes, buyers, items) so the README's short codes keep
+//! working; QR tokens are signed with this server's own key. Running it again only issues fresh
+//! enrollment codes.
+
+use crate::admin::Admin;
+use crate::db::orders::{NewItem, NewOrder};
+use crate::error::{Result, ServerError};
+use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_protocol::demo::{OTHER_PICKUP_POINT, PICKUP_POINT};
+use pvz_protocol::{Change, PickupClaims, PublicKey};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Demo QR tokens stay valid until 2100-01-01, like the protocol crate's.
+const FAR_FUTURE: i64 = 4_102_444_800;
+const OTHER_POINT_NAME: &str = "ПВЗ Санкт-Петербург, Невский 20";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoReport {
+    /// False when the network already existed and only fresh codes were issued.
+    pub created: bool,
+    pub server_public_key: String,
+    pub points: Vec<DemoPoint>,
+    pub codes: Vec<DemoCode>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoPoint {
+    pub id: String,
+    pub name: String,
+    /// One-time, valid 24 hours.
+    pub enrollment_code: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoCode {
+    pub case: String,
+    pub pickup_point_id: String,
+    pub order_id: String,
+    pub short_code: String,
+    pub qr_token: String,
+}
+
+/// Full names behind the protocol demo's masked ones (the server masks them again for kiosks).
+fn full_name(masked: &str) -> String {
+    match masked {
+        "Анна К." => "Анна Кузнецова",
+        "Игорь С." => "Игорь Смирнов",
+        "Мария П." => "Мария Петрова",
+        "Олег Д." => "Олег Давыдов",
+        other => other,
+    }
+    .to_owned()
+}
+
+fn seller_for(category: &str) -> (&'static str, &'static str) {
+    match category {
+        "clothes" | "shoes" => ("seller-modnitsa", "ООО «Модница»"),
+        "electronics" => ("seller-zvuk", "ИП Звуков"),
+        _ => ("seller-knigi", "АО «Книжный двор»"),
+    }
+}
+
+fn bad(e: impl std::fmt::Display) -> ServerError {
+    ServerError::Internal(format!("demo data: {e}"))
+}
+
+fn item(id: &str, name: &str, variant: &str, cell: &str, price: i64, prepaid: bool, category: &str) -> Result<NewItem> {
+    let (seller_id, seller_name) = seller_for(category);
+    Ok(NewItem {
+        id: ItemId::parse(id).map_err(bad)?,
+        seller_id: seller_id.to_owned(),
+        seller_name: seller_name.to_owned(),
+        name: name.to_owned(),
+        variant: variant.to_owned(),
+        cell: cell.to_owned(),
+        price: Kopecks(price),
+        prepaid,
+        category: category.to_owned(),
+        barcode: None,
+        mark: None,
+    })
+}
+
+fn order(id: &str, short: &str, buyer_id: &str, buyer: &str, items: Vec<NewItem>) -> Result<NewOrder> {
+    Ok(NewOrder {
+        id: OrderId::parse(id).map_err(bad)?,
+        short_code: ShortCode::parse(short).ok_or_else(|| bad(short))?,
+        buyer_id: buyer_id.to_owned(),
+        buyer_name: buyer.to_owned(),
+        items,
+    })
+}
+
+pub fn seed(admin: &Admin) -> Result<DemoReport> {
+    let (protocol_seed, _) = pvz_protocol::demo::seed();
+    let created = !admin.pickup_point_exists(PICKUP_POINT)?;
+    let mut issued = Vec::new();
+    if created {
+        let mut policy = None;
+        let mut first_point = Vec::new();
+        for change in &protocol_seed.pull.changes {
+            match change {
+                Change::SetFeePolicy(p) => policy = Some(p.clone()),
+                Change::UpsertOrder(o) => {
+                    let items = o
+                        .items
+                        .iter()
+                        .map(|i| {
+                            let (seller_id, seller_name) = seller_for(&i.category);
+                            NewItem {
+                                id: i.item_id.clone(),
+                                seller_id: seller_id.to_owned(),
+                                seller_name: seller_name.to_owned(),
+                                name: i.name.clone(),
+                                variant: i.variant.clone(),
+                                cell: i.cell.clone(),
+                                price: i.price,
+                                prepaid: i.prepaid,
+                                category: i.category.clone(),
+                                barcode: i.barcode.clone(),
+                                mark: i.mark.clone(),
+                            }
+                        })
+                        .collect();
+                    first_point.push(NewOrder {
+                        id: o.order_id.clone(),
+                        short_code: o.short_code.clone(),
+                        buyer_id: format!("buyer-{}", o.order_id),
+                        buyer_name: full_name(&o.buyer),
+                        items,
+                    });
+                    if o.status == OrderStatus::Issued {
+                        issued.push(o.order_id.to_string());
+                    }
+                }
+            }
+        }
+        let policy = policy.ok_or_else(|| bad("the protocol demo has no fee policy"))?;
+        first_point.push(order(
+            "ord-1004",
+            "274960",
+            "buyer-ord-1004",
+            "Светлана Орлова",
+            vec![item("itm-1004-1", "Шарф", "бежевый", "A-03", 129_000, true, "clothes")?],
+        )?);
+        admin.add_pickup_point(PICKUP_POINT, &protocol_seed.enrollment.pickup_point_name, &policy)?;
+        admin.add_orders(PICKUP_POINT, &first_point)?;
+        for order_id in &issued {
+            admin.mark_order_issued(order_id)?;
+        }
+        admin.cancel_order("ord-1004")?;
+
+        let other_policy = pvz_domain::FeePolicy {
+            default_fee: Kopecks(7_900),
+            per_category: BTreeMap::from([("books".to_owned(), Kopecks::ZERO)]),
+        };
+        admin.add_pickup_point(OTHER_PICKUP_POINT, OTHER_POINT_NAME, &other_policy)?;
+        admin.add_orders(
+            OTHER_PICKUP_POINT,
+            &[
+                order(
+                    "ord-2001",
+                    "111222",
+                    "buyer-ord-2001",
+                    "Пётр Васильев",
+                    vec![
+                        item("itm-2001-1", "Рюкзак", "синий", "S-01", 329_000, false, "bags"),
+                        item("itm-2001-2", "Термос", "0,5 л", "S-01", 149_000, false, "home"),
+                    ]
+                    .into_iter()
+                    .collect::<Result<_>>()?,
+                )?,
+                order(
+                    "ord-2002",
+                    "333444",
+                    "buyer-ord-2002",
+                    "Елена Соколова",
+                    vec![item("itm-2002-1", "Книга «Война и мир»", "2 тома", "S-04", 159_000, true, "books")?],
+                )?,
+            ],
+        )?;
+    }
+
+    let key = admin.signing_key();
+    let token = |point: &str, order: &str, short: &str| -> Result<String> {
+        Ok(PickupClaims {
+            order_id: OrderId::parse(order).map_err(bad)?,
+            pickup_point_id: PickupPointId::parse(point).map_err(bad)?,
+            short_code: ShortCode::parse(short).ok_or_else(|| bad(short))?,
+            expires_at: FAR_FUTURE,
+        }
+        .sign(key))
+    };
+    let cases = [
+        (PICKUP_POINT, "ord-1001", "482137", "pay at counter, 2 items (clothes + shoes fees on refusal)"),
+        (PICKUP_POINT, "ord-1002", "615204", "prepaid, 2 items (a refusal refunds the buyer)"),
+        (PICKUP_POINT, "ord-1003", "730518", "book, zero fee policy"),
+        (PICKUP_POINT, "ord-1005", "905311", "already issued"),
+        (PICKUP_POINT, "ord-1004", "274960", "cancelled on the server (kiosks do not get it)"),
+        (OTHER_PICKUP_POINT, "ord-2001", "111222", "another pickup point's order (refused at the first)"),
+        (OTHER_PICKUP_POINT, "ord-2002", "333444", "prepaid book at the second point"),
+    ];
+    let codes = cases
+        .iter()
+        .map(|(point, order, short, case)| {
+            Ok(DemoCode {
+                case: (*case).to_owned(),
+                pickup_point_id: (*point).to_owned(),
+                order_id: (*order).to_owned(),
+                short_code: (*short).to_owned(),
+                qr_token: token(point, order, short)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let day = Duration::from_secs(24 * 3600);
+    let points =
+        [(PICKUP_POINT, protocol_seed.enrollment.pickup_point_name.as_str()), (OTHER_PICKUP_POINT, OTHER_POINT_NAME)]
+            .iter()
+            .map(|(id, name)| {
+                Ok(DemoPoint {
+                    id: (*id).to_owned(),
+                    name: (*name).to_owned(),
+                    enrollment_code: admin.issue_enrollment_code(id, day)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes })
+}
+
+impl DemoReport {
+    /// For people: points with their enrollment codes, then the codes to try.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        out.push_str(if self.created { "Demo network created.\n\n" } else { "Demo network already there.\n\n" });
+        out.push_str("Pickup points (enrollment codes are one-time, valid 24 h):\n");
+        for p in &self.points {
+            out.push_str(&format!("  {}  {}\n    enrollment code: {}\n", p.id, p.name, p.enrollment_code));
+        }
+        out.push_str(&format!("\nServer public key: {}\n\nCodes to try:\n", self.server_public_key));
+        for c in &self.codes {
+            out.push_str(&format!(
+                "  {} / {}: {}\n    short code: {}\n    QR token:   {}\n",
+                c.pickup_point_id, c.order_id, c.case, c.short_code, c.qr_token
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,124 @@
+//! The crate's one error type, split by what a client needs to know. Over HTTP every variant becomes an
+//! [`ApiError`] body with a stable code; internal details go to the log, never to the client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use pvz_protocol::sync::{error_code, ApiError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The request is malformed (bad JSON, bad cursor, too many ops, seqs out of order).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Well-formed JSON with the wrong shape or an unknown op type.
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("the request body is larger than this server accepts")]
+    PayloadTooLarge,
+    #[error("missing, unknown or revoked device credential")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("this endpoint does not accept that method")]
+    MethodNotAllowed,
+    #[error("this kiosk is too old, update it (server speaks protocol {server}, the kiosk sent {sent})")]
+    UpgradeRequired { server: u32, sent: String },
+    /// A seq was reused with another op id: the device's store was replaced or cloned.
+    #[error("{0}")]
+    SeqConflict(String),
+    /// Used, expired or unknown enrollment code. Answered with 400: the kiosk sent a wrong input;
+    /// it is not a credential problem a retry with other headers could fix.
+    #[error("the enrollment code is unknown, used or expired; ask for a new one")]
+    EnrollmentCodeInvalid,
+    /// The database is busy or locked; the client should retry later.
+    #[error("the server is busy, try again shortly")]
+    Unavailable,
+    /// Anything else that went wrong inside; the text is logged, not sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// Start-up and admin problems (bad config, unreadable key file); never reach a kiosk.
+    #[error("{0}")]
+    Setup(String),
+}
+
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;
+
+impl ServerError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ServerError::BadRequest(_) | ServerError::EnrollmentCodeInvalid => StatusCode::BAD_REQUEST,
+            ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServerError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
+            ServerError::SeqConflict(_) => StatusCode::CONFLICT,
+            ServerError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn to_api_error(&self) -> ApiError {
+        let code = match self {
+            ServerError::BadRequest(_) | ServerError::Unprocessable(_) | ServerError::MethodNotAllowed => {
+                error_code::BAD_REQUEST
+            }
+            ServerError::PayloadTooLarge => error_code::PAYLOAD_TOO_LARGE,
+            ServerError::Unauthorized => error_code::UNAUTHORIZED,
+            ServerError::Forbidden(_) => error_code::FORBIDDEN,
+            ServerError::NotFound(_) => error_code::NOT_FOUND,
+            ServerError::UpgradeRequired { .. } => error_code::UPGRADE_REQUIRED,
+            ServerError::SeqConflict(_) => error_code::SEQ_CONFLICT,
+            ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
+            ServerError::Unavailable => error_code::UNAVAILABLE,
+            ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,
+        };
+        let message = match self {
+            ServerError::Internal(_) | ServerError::Setup(_) => "something went wrong on the server".to_owned(),
+            other => other.to_string(),
+        };
+        ApiError { code: code.to_owned(), message }
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        if matches!(self, ServerError::Internal(_) | ServerError::Setup(_) | ServerError::Unavailable) {
+            tracing::error!(error = %self, "request failed inside the server");
+        }
+        (self.status(), Json(self.to_api_error())).into_response()
+    }
+}
+
+impl From<rusqlite::Error> for ServerError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => ServerError::Unavailable,
+            _ => ServerError::Internal(format!("database: {e}")),
+        }
+    }
+}
+
+impl From<rusqlite_migration::Error> for ServerError {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        ServerError::Setup(format!("database migration failed: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for ServerError {
+    fn from(e: serde_json::Error) -> Self {
+        ServerError::Internal(format!("json: {e}"))
+    }
+}
+
+impl From<tokio::task::JoinError> for ServerError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        ServerError::Internal(format!("blocking task: {e}"))
+    }
+}

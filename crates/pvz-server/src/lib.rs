@@ -1,0 +1,19 @@
+//! PVZ central server: enrollment, sync push/pull of kiosk ops, and the double-entry ledger. The
+//! protocol lives in `pvz_protocol::sync`; this crate is its authority side.
+
+pub mod admin;
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod keys;
+pub mod rules;
+pub mod startup;
+pub mod storage;
+
+pub use api::router;
+pub use config::Config;
+pub use error::ServerError;
+pub use startup::{spawn, AppState, RunningServer};

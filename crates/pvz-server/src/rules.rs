@@ -1,0 +1,301 @@
+//! What an op means on the server, with no IO: which ops are permanently rejected and why, and the
+//! ledger postings of a completed issue computed from the server's own prices (the server is the
+//! authority for money; the kiosk's figures are only checked against these).
+
+use crate::db::orders::{OrderFacts, OrderState};
+use pvz_domain::{
+    settle, FeeDecision, FeePolicy, FeeRule, ItemId, ItemLine, ItemState, Kopecks, Refusal, RefusalReason,
+};
+use pvz_protocol::sync::reject;
+use pvz_protocol::RefusedItem;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A permanent rejection: stored with the op, shown on the kiosk's "needs attention" list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Rejection {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Rejection { code, message: message.into() }
+    }
+}
+
+/// One ledger entry: an account and a signed amount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posting {
+    pub account: String,
+    pub amount: Kopecks,
+}
+
+pub const NETWORK_FEES: &str = "network:fees";
+
+pub fn buyer_account(buyer_id: &str) -> String {
+    format!("buyer:{buyer_id}")
+}
+
+pub fn seller_account(seller_id: &str) -> String {
+    format!("seller:{seller_id}")
+}
+
+/// The order and item an op names must exist at this point (the caller already refused other points).
+pub fn check_item(order: Option<&OrderFacts>, item: Option<&ItemId>) -> Result<(), Rejection> {
+    let order = order.ok_or_else(|| Rejection::new(reject::ORDER_NOT_FOUND, "the order does not exist"))?;
+    if let Some(item) = item {
+        if !order.items.iter().any(|i| i.id == item.as_str()) {
+            return Err(Rejection::new(reject::ITEM_NOT_IN_ORDER, format!("item {item} is not in order {}", order.id)));
+        }
+    }
+    Ok(())
+}
+
+/// The op's figures of an `IssueCompleted`.
+#[derive(Debug, Clone)]
+pub struct IssueClaim<'a> {
+    pub handed_over: &'a [ItemId],
+    pub refused: &'a [RefusedItem],
+    pub collected: Kopecks,
+    pub refunded: Kopecks,
+    pub payment_taken: bool,
+}
+
+/// Checks a completed issue against the order and returns its ledger postings (empty when no money
+/// moves). Goods paid at the counter: buyer -X, seller +X; refusal fee: buyer -F, network +F; refund
+/// of a prepaid refused item: seller -R, buyer +R.
+pub fn check_issue_completed(order: &OrderFacts, claim: &IssueClaim<'_>) -> Result<Vec<Posting>, Rejection> {
+    match order.state {
+        OrderState::Ready => {}
+        OrderState::Issued => return Err(Rejection::new(reject::ORDER_CLOSED, "the order was already issued")),
+        OrderState::Cancelled => return Err(Rejection::new(reject::ORDER_CLOSED, "the order was cancelled")),
+    }
+    let known: BTreeSet<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    let named = claim.handed_over.iter().chain(claim.refused.iter().map(|r| &r.item_id));
+    for item in named {
+        if !known.contains(item.as_str()) {
+            return Err(Rejection::new(reject::ITEM_NOT_IN_ORDER, format!("item {item} is not in order {}", order.id)));
+        }
+        if !seen.insert(item.as_str()) {
+            return Err(Rejection::new(
+                reject::INVALID_OP,
+                format!("item {item} is both handed over and refused, or listed twice"),
+            ));
+        }
+    }
+    if seen.len() != known.len() {
+        let missing: Vec<&str> = known.difference(&seen).copied().collect();
+        return Err(Rejection::new(reject::INVALID_OP, format!("items without a decision: {}", missing.join(", "))));
+    }
+
+    let refusals: BTreeMap<&str, &RefusedItem> = claim.refused.iter().map(|r| (r.item_id.as_str(), r)).collect();
+    let mut states = Vec::with_capacity(order.items.len());
+    for item in &order.items {
+        let state = match refusals.get(item.id.as_str()) {
+            None => ItemState::HandedOver,
+            Some(r) => {
+                if r.fee.0 < 0 {
+                    return Err(Rejection::new(
+                        reject::INVALID_OP,
+                        format!("item {}: a fee cannot be negative", item.id),
+                    ));
+                }
+                if r.reason.is_seller_fault() && !r.fee.is_zero() {
+                    let why = if r.reason == RefusalReason::Defect { "a defect" } else { "the seller's fault" };
+                    return Err(Rejection::new(
+                        reject::INVALID_OP,
+                        format!("item {}: a refusal for {why} is free, but the op charges {}", item.id, r.fee),
+                    ));
+                }
+                let refusal = Refusal::new(r.reason, r.description.as_deref())
+                    .map_err(|e| Rejection::new(reject::INVALID_OP, format!("item {}: {e}", item.id)))?;
+                ItemState::Refused(refusal)
+            }
+        };
+        states.push(state);
+    }
+    let lines: Vec<ItemLine<'_>> = order
+        .items
+        .iter()
+        .zip(&states)
+        .map(|(item, state)| ItemLine {
+            price: item.price,
+            prepaid: item.prepaid,
+            category: &item.category,
+            state,
+            // The kiosk fixed each refusal's fee when it was recorded; the server checks the sum, not
+            // today's policy, which may have changed since.
+            fixed_fee: refusals.get(item.id.as_str()).map(|r| FeeDecision { fee: r.fee, rule: FeeRule::PolicyFee }),
+        })
+        .collect();
+    let due = settle(&lines, &FeePolicy::default());
+    if due.to_collect != claim.collected || due.to_refund != claim.refunded {
+        return Err(Rejection::new(
+            reject::AMOUNT_MISMATCH,
+            format!(
+                "the op says collected {} and refunded {}, the server's prices give collected {} and refunded {}",
+                claim.collected, claim.refunded, due.to_collect, due.to_refund
+            ),
+        ));
+    }
+    if due.to_collect.0 > 0 && !claim.payment_taken {
+        return Err(Rejection::new(reject::INVALID_OP, format!("{} is due but payment was not taken", due.to_collect)));
+    }
+    Ok(postings(order, &refusals))
+}
+
+fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Vec<Posting> {
+    let buyer = buyer_account(&order.buyer_id);
+    let mut goods_by_seller: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut refunds_by_seller: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut fees = 0i64;
+    for item in &order.items {
+        match refusals.get(item.id.as_str()) {
+            None if !item.prepaid => *goods_by_seller.entry(&item.seller_id).or_default() += item.price.0,
+            None => {}
+            Some(r) => {
+                fees += r.fee.0;
+                if item.prepaid {
+                    *refunds_by_seller.entry(&item.seller_id).or_default() += item.price.0;
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut pair = |from: String, to: String, amount: i64| {
+        if amount != 0 {
+            out.push(Posting { account: from, amount: Kopecks(-amount) });
+            out.push(Posting { account: to, amount: Kopecks(amount) });
+        }
+    };
+    for (seller, amount) in goods_by_seller {
+        pair(buyer.clone(), seller_account(seller), amount);
+    }
+    pair(buyer.clone(), NETWORK_FEES.to_owned(), fees);
+    for (seller, amount) in refunds_by_seller {
+        pair(seller_account(seller), buyer.clone(), amount);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::orders::ItemFacts;
+    use pvz_domain::OrderId;
+
+    fn order(prepaid: bool) -> OrderFacts {
+        let item = |id: &str, seller: &str, price: i64, category: &str| ItemFacts {
+            id: id.into(),
+            seller_id: seller.into(),
+            price: Kopecks(price),
+            prepaid,
+            category: category.into(),
+        };
+        OrderFacts {
+            id: OrderId::parse("ord-1").expect("id"),
+            pickup_point_id: "pp-1".into(),
+            buyer_id: "b-1".into(),
+            state: OrderState::Ready,
+            items: vec![item("i-1", "s-1", 100_000, "clothes"), item("i-2", "s-2", 50_000, "shoes")],
+        }
+    }
+
+    fn id(raw: &str) -> ItemId {
+        ItemId::parse(raw).expect("id")
+    }
+
+    fn refused(item: &str, reason: RefusalReason, fee: i64) -> RefusedItem {
+        let description = (reason == RefusalReason::Defect).then(|| "дырка".to_owned());
+        RefusedItem { item_id: id(item), reason, description, fee: Kopecks(fee) }
+    }
+
+    #[test]
+    fn a_fee_refusal_posts_goods_to_the_seller_and_the_fee_to_the_network() {
+        let refused = [refused("i-2", RefusalReason::DidNotFit, 19_900)];
+        let handed = [id("i-1")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &refused,
+            collected: Kopecks(119_900),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let postings = check_issue_completed(&order(false), &claim).expect("the figures match");
+        let total: i64 = postings.iter().map(|p| p.amount.0).sum();
+        assert_eq!(total, 0, "postings must balance");
+        assert!(postings.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) }), "seller paid");
+        assert!(
+            postings.contains(&Posting { account: NETWORK_FEES.into(), amount: Kopecks(19_900) }),
+            "fee to network"
+        );
+    }
+
+    #[test]
+    fn a_charged_defect_or_wrong_sum_is_rejected() {
+        let handed = [id("i-1")];
+        let charged = [refused("i-2", RefusalReason::Defect, 100)];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &charged,
+            collected: Kopecks(100_100),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let err = check_issue_completed(&order(false), &claim).expect_err("a defect is free");
+        assert_eq!(err.code, reject::INVALID_OP, "charging a defect is an invalid op");
+        let free = [refused("i-2", RefusalReason::Defect, 0)];
+        let claim = IssueClaim { refused: &free, collected: Kopecks(1), ..claim };
+        let err = check_issue_completed(&order(false), &claim).expect_err("wrong total");
+        assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a wrong total is an amount mismatch");
+        assert!(err.message.contains("1\u{a0}000,00"), "the message gives the server's figure: {}", err.message);
+    }
+
+    #[test]
+    fn a_prepaid_refusal_refunds_from_the_seller() {
+        let handed = [id("i-1")];
+        let refused = [refused("i-2", RefusalReason::Defect, 0)];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &refused,
+            collected: Kopecks::ZERO,
+            refunded: Kopecks(50_000),
+            payment_taken: false,
+        };
+        let postings = check_issue_completed(&order(true), &claim).expect("the figures match");
+        assert_eq!(
+            postings,
+            vec![
+                Posting { account: "seller:s-2".into(), amount: Kopecks(-50_000) },
+                Posting { account: "buyer:b-1".into(), amount: Kopecks(50_000) },
+            ],
+            "only the refund moves money on a prepaid order"
+        );
+    }
+
+    #[test]
+    fn every_item_needs_exactly_one_decision() {
+        let handed = [id("i-1")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &[],
+            collected: Kopecks(100_000),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        assert_eq!(
+            check_issue_completed(&order(false), &claim).map_err(|e| e.code),
+            Err(reject::INVALID_OP),
+            "a missing item is invalid"
+        );
+        let both = [id("i-1"), id("i-2"), id("i-2")];
+        let claim = IssueClaim { handed_over: &both, ..claim };
+        assert_eq!(
+            check_issue_completed(&order(false), &claim).map_err(|e| e.code),
+            Err(reject::INVALID_OP),
+            "a twice-listed item is invalid"
+        );
+    }
+}

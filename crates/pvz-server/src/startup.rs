@@ -1,0 +1,113 @@
+//! Building the app from a config and running it: the shared state, `spawn` for tests and benches (a
+//! real server on its own port, stoppable), and `serve` for the binary (until Ctrl-C / SIGTERM).
+
+use crate::config::Config;
+use crate::error::{Result, ServerError};
+use crate::storage::{SqliteStorage, Storage};
+use pvz_protocol::PublicKey;
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState<S = SqliteStorage> {
+    pub storage: S,
+    /// The signing key's public half, base64url without padding, handed out at enrollment.
+    pub public_key: String,
+    pub max_body_bytes: usize,
+}
+
+impl<S: Storage> AppState<S> {
+    pub fn new(storage: S, public_key: String, max_body_bytes: usize) -> Self {
+        AppState { storage, public_key, max_body_bytes }
+    }
+}
+
+/// Creates the data dir, the signing key and the database (migrated) for `config`.
+pub async fn build_state(config: &Config) -> Result<AppState<SqliteStorage>> {
+    let config = config.clone();
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
+        let key = crate::keys::load_or_create(&config.data_dir)?;
+        let storage = SqliteStorage::open(&config.db_path())?;
+        Ok(AppState::new(storage, PublicKey::of(&key).to_base64url(), config.max_body_bytes))
+    })
+    .await?
+}
+
+/// A server running in a tokio task.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections and waits for requests in flight to finish.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "server stopped with an error"),
+            Err(e) => tracing::warn!(error = %e, "server task failed"),
+        }
+    }
+}
+
+/// Binds `config.bind`, serves in a background task, and returns once listening.
+pub async fn spawn(config: Config) -> Result<RunningServer> {
+    let state = build_state(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| ServerError::Setup(format!("cannot listen on {}: {e}", config.bind)))?;
+    let addr = listener.local_addr().map_err(|e| ServerError::Setup(format!("listener address: {e}")))?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = crate::api::router(state);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%addr, data_dir = %config.data_dir.display(), "pvz-server listening");
+    Ok(RunningServer { addr, stop, task })
+}
+
+/// Runs until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config) -> Result<()> {
+    let server = spawn(config).await?;
+    println!("pvz-server listening on {}", server.url());
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,52 @@
+//! The storage the HTTP layer talks to, as a trait so a PostgreSQL backend can sit beside SQLite
+//! without touching the handlers. Methods return `Send` futures; implementations must not hold a
+//! lock across `.await` and must keep blocking IO off the async workers.
+
+mod sqlite;
+
+pub use sqlite::SqliteStorage;
+
+use crate::db::devices::DeviceRecord;
+use crate::db::feed::Cursor;
+use crate::db::push::Pusher;
+use crate::error::Result;
+use pvz_domain::{DeviceId, PickupPointId};
+use pvz_protocol::sync::{PushOp, PushResponse};
+use pvz_protocol::PullPage;
+use std::future::Future;
+
+/// A device to create when its enrollment code is valid.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub code_sha256: String,
+    pub device_id: DeviceId,
+    pub device_name: String,
+    pub secret_sha256: String,
+}
+
+/// The pickup point a device enrolled into.
+#[derive(Debug, Clone)]
+pub struct EnrolledPoint {
+    pub pickup_point_id: PickupPointId,
+    pub name: String,
+}
+
+pub trait Storage: Clone + Send + Sync + 'static {
+    /// The device row for authentication; the caller compares the secret's hash.
+    fn find_device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
+
+    /// Consumes the enrollment code and creates the device, atomically. `None`: the code is unknown,
+    /// used or expired.
+    fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Option<EnrolledPoint>>> + Send;
+
+    /// Applies a batch (already checked for size and seq order) for the device.
+    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<PushResponse>> + Send;
+
+    /// One page of the point's feed after `cursor`.
+    fn pull(
+        &self,
+        point: PickupPointId,
+        cursor: Option<Cursor>,
+        limit: u32,
+    ) -> impl Future<Output = Result<PullPage>> + Send;
+}
