@@ -54,9 +54,18 @@ pub(crate) fn connection(kiosk: &Kiosk) -> Result<Connection> {
 
 /// Runs one pass to the end (or the first failure), recording its outcome in the store.
 pub async fn sync_until_idle(kiosk: &Kiosk, config: &ClientConfig) -> Result<SyncReport> {
+    sync_until_idle_with(kiosk, config, &mut |_| {}).await
+}
+
+/// [`sync_until_idle`], telling `on_progress` after every pull page how far the catch-up is.
+pub async fn sync_until_idle_with(
+    kiosk: &Kiosk,
+    config: &ClientConfig,
+    on_progress: &mut (dyn FnMut(PullProgress) + Send),
+) -> Result<SyncReport> {
     let conn = connection(kiosk)?;
     let client = ServerClient::new(&conn.server_url, config)?;
-    run_pass(kiosk, &client, &conn.credential, &mut |_| {}).await
+    run_pass(kiosk, &client, &conn.credential, on_progress).await
 }
 
 pub(crate) async fn run_pass(

@@ -1,0 +1,303 @@
+//! Sync end to end: a kiosk core on a real SQLite file against the real central server on port 0,
+//! with the server's data in a temp dir. Admin changes on the server side play the other counters.
+
+use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, ShortCode};
+use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, PullProgress, SyncEngine, SyncHandle};
+use pvz_kiosk_core::{Kiosk, KioskError, SyncStatusView};
+use pvz_server::admin::Admin;
+use pvz_server::db::orders::{NewItem, NewOrder};
+use pvz_server::{Config, RunningServer};
+use std::sync::Arc;
+use std::time::Duration;
+
+const POINT: &str = "pp-sync-1";
+
+struct Network {
+    _dir: tempfile::TempDir,
+    server_dir: std::path::PathBuf,
+    kiosk_path: std::path::PathBuf,
+    server: Option<RunningServer>,
+}
+
+impl Network {
+    async fn start() -> Network {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server_dir = dir.path().join("server");
+        let admin = Admin::open(&server_dir).expect("the server's data dir opens");
+        admin.add_pickup_point(POINT, "ПВЗ Синхронная, 1", &FeePolicy::default()).expect("pickup point added");
+        let server = pvz_server::spawn(Config::for_data_dir(&server_dir)).await.expect("server starts on port 0");
+        let kiosk_path = dir.path().join("kiosk").join("kiosk.sqlite3");
+        std::fs::create_dir_all(kiosk_path.parent().expect("parent")).expect("kiosk dir");
+        Network { _dir: dir, server_dir, kiosk_path, server: Some(server) }
+    }
+
+    fn admin(&self) -> Admin {
+        Admin::open(&self.server_dir).expect("admin opens the server's data dir")
+    }
+
+    fn url(&self) -> String {
+        self.server.as_ref().expect("server running").url()
+    }
+
+    fn kiosk(&self) -> Kiosk {
+        Kiosk::open(&self.kiosk_path).expect("kiosk store opens")
+    }
+
+    /// A kiosk enrolled at POINT with a fresh code.
+    async fn enrolled_kiosk(&self) -> Kiosk {
+        let kiosk = self.kiosk();
+        let code = self.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code issued");
+        let enrollment = sync::enroll(&kiosk, &self.url(), &code, "Касса 1").await.expect("enrollment succeeds");
+        assert_eq!(enrollment.pickup_point_id.as_str(), POINT, "the kiosk is enrolled at the code's pickup point");
+        kiosk
+    }
+
+    async fn stop_server(&mut self) -> std::net::SocketAddr {
+        let server = self.server.take().expect("server running");
+        let addr = server.addr;
+        server.shutdown().await;
+        addr
+    }
+
+    async fn restart_server(&mut self, addr: std::net::SocketAddr) {
+        let mut config = Config::for_data_dir(&self.server_dir);
+        config.bind = addr;
+        self.server = Some(pvz_server::spawn(config).await.expect("server restarts on the same port and data"));
+    }
+}
+
+fn order(n: u32, price: i64) -> NewOrder {
+    NewOrder {
+        id: OrderId::parse(&format!("ord-sync-{n}")).expect("order id"),
+        short_code: ShortCode::parse(&format!("{}", 700_000 + n)).expect("short code"),
+        buyer_id: format!("buyer-{n}"),
+        buyer_name: "Анна К.".into(),
+        items: vec![NewItem {
+            id: ItemId::parse(&format!("itm-sync-{n}-1")).expect("item id"),
+            seller_id: "seller-1".into(),
+            seller_name: "ООО Платья".into(),
+            name: "Платье летнее".into(),
+            variant: "44".into(),
+            cell: "A-1".into(),
+            price: Kopecks(price),
+            prepaid: false,
+            category: "clothes".into(),
+            barcode: None,
+            mark: None,
+        }],
+    }
+}
+
+fn fast() -> ClientConfig {
+    ClientConfig {
+        request_timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(2),
+        ..Default::default()
+    }
+}
+
+/// Opens the order by its short code, hands everything over and confirms the payment.
+fn issue(kiosk: &Kiosk, n: u32, price: i64) -> String {
+    let opened = kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens at the counter");
+    let order = opened.view.active.expect("an order card is shown");
+    kiosk.hand_over_rest(&order.order_id).expect("hand over the items");
+    let done = kiosk.confirm_issue(&order.order_id, Kopecks(price), true).expect("the issue completes");
+    done.receipt.expect("a receipt").op_id
+}
+
+fn device_of(kiosk: &Kiosk) -> String {
+    kiosk.view().expect("view").status.device_id
+}
+
+async fn wait_for(handle: &SyncHandle, what: &str, ok: impl Fn(&SyncStatusView) -> bool) -> SyncStatusView {
+    let mut changes = handle.subscribe();
+    let waited = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let status = changes.borrow_and_update().clone();
+            if ok(&status) {
+                return status;
+            }
+            changes.changed().await.expect("the engine is running");
+        }
+    })
+    .await;
+    waited.unwrap_or_else(|_| panic!("timed out waiting until {what}; last status: {:?}", handle.status()))
+}
+
+fn short_engine() -> EngineConfig {
+    EngineConfig {
+        client: fast(),
+        poll_interval: Duration::from_millis(100),
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+    }
+}
+
+#[tokio::test]
+async fn an_issue_at_the_counter_reaches_the_server_ledger_once() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 150_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    assert!(kiosk.sync_status().expect("status").configured, "an enrolled kiosk is configured for sync");
+
+    let first = sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pass pulls the orders");
+    assert!(first.changes >= 1, "the first pull brings the order: {first:?}");
+    let op_id = issue(&kiosk, 1, 150_000);
+    assert!(kiosk.sync_status().expect("status").ops_waiting >= 3, "open, decide and complete wait for sync");
+
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the pass pushes the ops");
+    assert_eq!(report.rejected, 0, "nothing is rejected: {report:?}");
+    let status = kiosk.sync_status().expect("status");
+    assert_eq!(status.ops_waiting, 0, "nothing waits after a successful pass");
+    assert!(status.last_sync_at.is_some() && status.last_error.is_none(), "the pass is recorded as good: {status:?}");
+
+    let admin = net.admin();
+    let counts = admin.op_counts(&device_of(&kiosk)).expect("op counts");
+    assert_eq!((counts.applied, counts.rejected), (report.applied as u64, 0), "the server applied every op pushed");
+    assert!(!admin.ledger_for_op(&op_id).expect("postings").is_empty(), "the payment is in the server's ledger");
+    assert_eq!(admin.ledger_check().expect("ledger").total, 0, "the ledger sums to zero");
+
+    let again = sync::sync_until_idle(&kiosk, &fast()).await.expect("a pass with nothing to do");
+    assert_eq!(again.pushed, 0, "an idle pass pushes nothing");
+    assert_eq!(
+        admin.op_counts(&device_of(&kiosk)).expect("op counts").applied,
+        counts.applied,
+        "a second pass posts nothing again"
+    );
+}
+
+#[tokio::test]
+async fn ops_queue_while_the_server_is_down_and_drain_when_it_returns() {
+    let mut net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let handle = SyncEngine::spawn(kiosk.clone(), short_engine(), Box::new(|_| {}));
+    wait_for(&handle, "the first pass succeeds", |s| s.online && s.last_sync_at.is_some()).await;
+
+    let addr = net.stop_server().await;
+    issue(&kiosk, 1, 100_000);
+    issue(&kiosk, 2, 200_000);
+    handle.nudge();
+    let offline = wait_for(&handle, "the engine sees the server gone", |s| !s.online && s.ops_waiting >= 6).await;
+    assert!(offline.last_error.is_some(), "offline shows why: {offline:?}");
+    assert_eq!(kiosk.outbox().expect("outbox").len() as u32, offline.ops_waiting, "every op waits, none is lost");
+
+    net.restart_server(addr).await;
+    let drained = wait_for(&handle, "the queue drains", |s| s.online && s.ops_waiting == 0 && !s.syncing).await;
+    assert!(drained.last_error.is_none(), "the error clears once synced: {drained:?}");
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
+    assert_eq!(counts.applied, kiosk.outbox().expect("outbox").len() as u64, "the server applied every op once");
+    assert_eq!(net.admin().ledger_check().expect("ledger").total, 0, "the ledger still sums to zero");
+    handle.stop();
+}
+
+#[tokio::test]
+async fn a_poison_op_goes_to_the_attention_list_and_later_ops_still_sync() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the orders");
+
+    issue(&kiosk, 1, 100_000);
+    // Another counter issued the same order while this kiosk had not synced yet.
+    net.admin().mark_order_issued("ord-sync-1").expect("issued elsewhere");
+    issue(&kiosk, 2, 200_000);
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("a rejection does not fail the pass");
+    assert!(report.rejected >= 1, "the op on the closed order is rejected: {report:?}");
+
+    let status = kiosk.sync_status().expect("status");
+    assert_eq!(status.ops_waiting, 0, "rejected ops do not block: nothing waits");
+    let completed = status
+        .attention
+        .iter()
+        .find(|item| item.kind == "issue_completed")
+        .unwrap_or_else(|| panic!("the completed issue needs attention: {:?}", status.attention));
+    assert_eq!(completed.code, "order_closed", "the server's reason code is kept");
+    assert!(completed.message.contains("issued"), "the server's message says why: {:?}", completed.message);
+    assert_eq!(completed.order_short_code.as_deref(), Some("700001"), "the list names the order");
+    assert!(completed.rejected_at.is_some(), "the list says when the rejection arrived");
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
+    assert!(counts.applied >= 3, "the second order's ops were applied after the rejection: {counts:?}");
+}
+
+#[tokio::test]
+async fn a_long_pull_reports_progress_and_a_reset_rebuilds_the_cache_only() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 100_000)).expect("order added");
+    net.admin().add_demo_orders(POINT, 240).expect("many orders");
+    let kiosk = net.enrolled_kiosk().await;
+    let config = ClientConfig { pull_limit: 50, ..fast() };
+    let mut seen: Vec<PullProgress> = Vec::new();
+    let report = sync::sync_until_idle_with(&kiosk, &config, &mut |p| seen.push(p)).await.expect("catch-up");
+    assert!(report.pages >= 5, "241 orders at 50 a page take at least 5 pages: {report:?}");
+    assert!(seen.iter().any(|p| p.has_more && p.remaining > 0), "progress tells what remains: {seen:?}");
+    let last = seen.last().expect("progress reported");
+    assert_eq!((last.has_more, last.remaining), (false, 0), "the last page ends the catch-up");
+    assert_eq!(last.changes_done, report.changes, "progress counts every change applied");
+
+    // A decision made at the counter but not yet synced must survive the reset.
+    let opened = kiosk.scan("700001").expect("the order opens");
+    let order_id = opened.view.active.expect("card").order_id;
+    kiosk.hand_over_rest(&order_id).expect("decided");
+    let ops_before = kiosk.outbox().expect("outbox");
+    net.admin().reset_feed(POINT).expect("new feed epoch");
+
+    let after = sync::sync_until_idle_with(&kiosk, &config, &mut |_| {}).await.expect("pass after the reset");
+    assert!(after.reset, "the server's new epoch makes the pull a reset: {after:?}");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before.len(), "the outbox is never rebuilt");
+    let view = kiosk.view().expect("view");
+    let card = view.active.expect("the open order card survives the reset");
+    assert!(card.items.iter().all(|i| i.decision.is_some()), "the counter's decisions survive the reset");
+    let err = kiosk.scan("700001");
+    assert!(err.is_ok(), "the rebuilt cache still finds the order: {err:?}");
+}
+
+#[tokio::test]
+async fn a_revoked_device_is_told_its_credential_is_not_accepted() {
+    let net = Network::start().await;
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("a first good pass");
+    net.admin().revoke_device(&device_of(&kiosk)).expect("device revoked");
+
+    let err = sync::sync_until_idle(&kiosk, &fast()).await.expect_err("a revoked device cannot sync");
+    assert!(matches!(err, KioskError::CredentialRejected), "a 401 is a rejected credential: {err:?}");
+    let stored = kiosk.sync_status().expect("status");
+    assert!(
+        stored.last_error.as_deref().is_some_and(|e| e.contains("device credential not accepted")),
+        "the status says the credential is not accepted: {stored:?}"
+    );
+
+    let handle = SyncEngine::spawn(kiosk.clone(), short_engine(), Box::new(|_| {}));
+    let status = wait_for(&handle, "the engine reports the refusal", |s| s.last_error_kind.is_some()).await;
+    assert_eq!(
+        status.last_error_kind,
+        Some(pvz_kiosk_core::ErrorKind::CredentialRejected),
+        "the window can translate the refusal by kind"
+    );
+    handle.stop();
+}
+
+#[tokio::test]
+async fn enrollment_errors_are_clear_and_store_nothing() {
+    let mut net = Network::start().await;
+    let kiosk = net.kiosk();
+    let err = sync::enroll(&kiosk, &net.url(), "AAAA-BBBB-CCCC", "Касса 1").await.expect_err("an unknown code");
+    assert!(
+        matches!(err, KioskError::EnrollmentRefused(_)),
+        "a bad code is refused with the server's message: {err:?}"
+    );
+    assert!(!kiosk.sync_status().expect("status").configured, "a refused enrollment stores nothing");
+
+    let admin = net.admin();
+    admin.add_pickup_point("pp-sync-2", "ПВЗ Другая, 2", &FeePolicy::default()).expect("second point");
+    let other = admin.issue_enrollment_code("pp-sync-2", Duration::from_secs(600)).expect("code");
+    drop(kiosk);
+    let enrolled = net.enrolled_kiosk().await;
+    let err = sync::enroll(&enrolled, &net.url(), &other, "Касса 1").await.expect_err("another point");
+    assert!(matches!(err, KioskError::EnrolledElsewhere { .. }), "one kiosk, one pickup point: {err:?}");
+
+    let addr = net.stop_server().await;
+    let code = "AAAA-BBBB-CCCC";
+    let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
+    assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
+}
