@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "set_aside",
     "dismiss_receipt",
     "ui_ready",
+    "sync_status",
+    "sync_now",
 ];
 
 fn main() {

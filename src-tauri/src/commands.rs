@@ -3,7 +3,7 @@
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, Kopecks, ScanOutcome};
+use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, Kopecks, ScanOutcome, SyncStatusView};
 use tauri::State;
 
 type Reply<T> = Result<T, ErrorView>;
@@ -17,6 +17,14 @@ fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
     })
 }
 
+/// A write command's reply; a success means an op may be waiting, so the sync engine is nudged.
+fn written<T>(state: &AppState, result: Result<T, KioskError>) -> Reply<T> {
+    if result.is_ok() {
+        state.op_written();
+    }
+    reply(result)
+}
+
 #[tauri::command(async)]
 pub fn counter_view(state: State<'_, AppState>) -> Reply<CounterView> {
     reply(state.kiosk.view())
@@ -24,7 +32,7 @@ pub fn counter_view(state: State<'_, AppState>) -> Reply<CounterView> {
 
 #[tauri::command(async)]
 pub fn scan(state: State<'_, AppState>, input: String) -> Reply<ScanOutcome> {
-    reply(state.kiosk.scan(&input))
+    written(&state, state.kiosk.scan(&input))
 }
 
 #[tauri::command(async)]
@@ -34,12 +42,12 @@ pub fn decide_item(
     item_id: String,
     decision: ItemDecision,
 ) -> Reply<CounterView> {
-    reply(state.kiosk.decide_item(&order_id, &item_id, decision))
+    written(&state, state.kiosk.decide_item(&order_id, &item_id, decision))
 }
 
 #[tauri::command(async)]
 pub fn hand_over_rest(state: State<'_, AppState>, order_id: String) -> Reply<CounterView> {
-    reply(state.kiosk.hand_over_rest(&order_id))
+    written(&state, state.kiosk.hand_over_rest(&order_id))
 }
 
 /// `data_base64`: the image file's bytes, base64-encoded by the window.
@@ -53,12 +61,12 @@ pub fn attach_defect_photo(
     let bytes = STANDARD
         .decode(data_base64.as_bytes())
         .map_err(|_| KioskError::InvalidInput("the photo did not arrive intact".into()).to_view())?;
-    reply(state.kiosk.attach_defect_photo(&order_id, &item_id, &bytes))
+    written(&state, state.kiosk.attach_defect_photo(&order_id, &item_id, &bytes))
 }
 
 #[tauri::command(async)]
 pub fn clear_decision(state: State<'_, AppState>, order_id: String, item_id: String) -> Reply<CounterView> {
-    reply(state.kiosk.clear_decision(&order_id, &item_id))
+    written(&state, state.kiosk.clear_decision(&order_id, &item_id))
 }
 
 /// `shown_to_collect`: the amount (kopecks) the manager saw when confirming.
@@ -69,7 +77,7 @@ pub fn confirm_issue(
     shown_to_collect: i64,
     payment_taken: bool,
 ) -> Reply<CounterView> {
-    reply(state.kiosk.confirm_issue(&order_id, Kopecks(shown_to_collect), payment_taken))
+    written(&state, state.kiosk.confirm_issue(&order_id, Kopecks(shown_to_collect), payment_taken))
 }
 
 #[tauri::command(async)]
@@ -96,5 +104,26 @@ pub fn ui_ready(app: tauri::AppHandle, state: State<'_, AppState>, stage: String
     println!("PVZ_UI_READY_MS={elapsed_ms}");
     if std::env::var_os("PVZ_EXIT_WHEN_READY").is_some() {
         app.exit(0);
+    }
+}
+
+/// What the status strip shows: the running engine's view, or the store's when sync is off.
+#[tauri::command(async)]
+pub fn sync_status(state: State<'_, AppState>) -> Reply<SyncStatusView> {
+    match state.sync.get() {
+        Some(sync) => Ok(sync.status()),
+        None => reply(state.kiosk.sync_status()),
+    }
+}
+
+/// "Синхронизировать": wakes the engine; the outcome arrives as `sync-status` events.
+#[tauri::command(async)]
+pub fn sync_now(state: State<'_, AppState>) -> Reply<SyncStatusView> {
+    match state.sync.get() {
+        Some(sync) => {
+            sync.sync_now();
+            Ok(sync.status())
+        }
+        None => Err(KioskError::NotConnected.to_view()),
     }
 }

@@ -1,17 +1,32 @@
-//! The Tauri shell: opens the local store, imports a demo seed when asked, and exposes the
-//! counter commands. No SQL and no business rules live here.
+//! The Tauri shell: opens the local store, imports a demo seed when asked, starts sync with the
+//! central server when enrolled with one, and exposes the counter commands. No SQL and no business
+//! rules live here.
 
 mod commands;
+mod sync;
 
+use pvz_kiosk_core::sync::SyncHandle;
 use pvz_kiosk_core::Kiosk;
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tauri::Manager;
 
 /// Shared by every command; the core does its own locking.
 pub struct AppState {
-    pub kiosk: Kiosk,
+    pub kiosk: Arc<Kiosk>,
+    /// Set once the sync engine runs (after enrollment, if the kiosk had to enroll first).
+    pub sync: Arc<OnceLock<SyncHandle>>,
     pub started: Instant,
+}
+
+impl AppState {
+    /// A command wrote an op: let the sync engine push it now.
+    pub fn op_written(&self) {
+        if let Some(sync) = self.sync.get() {
+            sync.nudge();
+        }
+    }
 }
 
 /// `PVZ_DATA_DIR` overrides where the store lives (tests, several kiosks on one machine).
@@ -43,7 +58,10 @@ pub fn run() {
                 store_ready_ms = started.elapsed().as_millis() as u64,
                 "kiosk store open"
             );
-            app.manage(AppState { kiosk, started });
+            let kiosk = Arc::new(kiosk);
+            let sync = Arc::new(OnceLock::new());
+            tauri::async_runtime::spawn(sync::start(app.handle().clone(), kiosk.clone(), sync.clone()));
+            app.manage(AppState { kiosk, sync, started });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -57,6 +75,8 @@ pub fn run() {
             commands::set_aside,
             commands::dismiss_receipt,
             commands::ui_ready,
+            commands::sync_status,
+            commands::sync_now,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
