@@ -1,0 +1,175 @@
+//! Shared test setup: each test gets its own data dir, a real server on port 0, an admin handle on
+//! the same data dir, and helpers to enroll a kiosk and push/pull as it would.
+#![allow(dead_code)]
+
+use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, RefusalReason};
+use pvz_protocol::sync::{EnrollResponse, PushOp, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use pvz_protocol::{OpBody, RefusedItem};
+use pvz_server::admin::Admin;
+use pvz_server::{Config, RunningServer};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub const POINT: &str = "pp-a";
+pub const OTHER_POINT: &str = "pp-b";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub admin: Admin,
+    pub client: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+pub fn policy() -> FeePolicy {
+    FeePolicy {
+        default_fee: Kopecks(9_900),
+        per_category: BTreeMap::from([("clothes".to_owned(), Kopecks(14_900)), ("books".to_owned(), Kopecks::ZERO)]),
+    }
+}
+
+/// A server with two pickup points (`pp-a`, `pp-b`) and no orders.
+pub async fn start() -> TestServer {
+    start_with(|c| c).await
+}
+
+pub async fn start_with(tweak: impl FnOnce(Config) -> Config) -> TestServer {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let server = pvz_server::spawn(tweak(Config::for_data_dir(dir.path()))).await.expect("server starts");
+    let admin = Admin::open(dir.path()).expect("admin opens the data dir");
+    admin.add_pickup_point(POINT, "ПВЗ А", &policy()).expect("add point a");
+    admin.add_pickup_point(OTHER_POINT, "ПВЗ Б", &policy()).expect("add point b");
+    TestServer { server, admin, client: reqwest::Client::new(), dir }
+}
+
+pub struct Kiosk {
+    pub credential: String,
+    pub device_id: String,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url())
+    }
+
+    pub async fn enroll(&self, point: &str) -> Kiosk {
+        let code = self.admin.issue_enrollment_code(point, Duration::from_secs(3600)).expect("issue code");
+        let reply = self.post_json("/v1/enroll", None, &json!({"code": code, "device_name": "Касса 1"})).await;
+        assert_eq!(reply.status, 200, "enrollment with a fresh code must succeed: {}", reply.body);
+        let response: EnrollResponse = serde_json::from_value(reply.body).expect("an EnrollResponse");
+        Kiosk { credential: response.credential, device_id: response.enrollment.device_id.to_string() }
+    }
+
+    pub async fn post_json(&self, path: &str, credential: Option<&str>, body: &Value) -> Reply {
+        self.post_raw(path, credential, serde_json::to_vec(body).expect("json")).await
+    }
+
+    pub async fn post_raw(&self, path: &str, credential: Option<&str>, body: Vec<u8>) -> Reply {
+        let mut req = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .body(body);
+        if let Some(c) = credential {
+            req = req.bearer_auth(c);
+        }
+        reply(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn push(&self, kiosk: &Kiosk, ops: &[PushOp]) -> Reply {
+        self.post_json("/v1/sync/push", Some(&kiosk.credential), &json!({ "ops": ops })).await
+    }
+
+    pub async fn pull(&self, kiosk: &Kiosk, query: &[(&str, &str)]) -> Reply {
+        let req = self
+            .client
+            .get(self.url("/v1/sync/pull"))
+            .query(query)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .bearer_auth(&kiosk.credential);
+        reply(req.send().await.expect("request sent")).await
+    }
+}
+
+pub async fn reply(response: reqwest::Response) -> Reply {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("body read");
+    let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    Reply { status, body }
+}
+
+/// Asserts an ApiError body with this status and code.
+pub fn assert_api_error(reply: &Reply, status: u16, code: &str, what: &str) {
+    assert_eq!(reply.status, status, "{what}: status; body {}", reply.body);
+    assert_eq!(reply.body["code"], code, "{what}: ApiError code; body {}", reply.body);
+    assert!(reply.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: ApiError carries a message");
+}
+
+pub fn op(seq: i64, body: OpBody) -> PushOp {
+    PushOp { seq, op_id: uuid::Uuid::now_v7(), created_at: "2026-12-01T10:00:00.000Z".into(), body }
+}
+
+pub fn order_id(raw: &str) -> OrderId {
+    OrderId::parse(raw).expect("order id")
+}
+
+pub fn item_id(raw: &str) -> ItemId {
+    ItemId::parse(raw).expect("item id")
+}
+
+pub fn opened(order: &str) -> OpBody {
+    OpBody::IssueOpened { order_id: order_id(order) }
+}
+
+pub fn refused(item: &str, reason: RefusalReason, fee: i64) -> RefusedItem {
+    let description = (reason == RefusalReason::Defect).then(|| "шов разошёлся".to_owned());
+    RefusedItem { item_id: item_id(item), reason, description, fee: Kopecks(fee) }
+}
+
+pub fn completed(order: &str, handed: &[&str], refused: Vec<RefusedItem>, collected: i64, refunded: i64) -> OpBody {
+    OpBody::IssueCompleted {
+        order_id: order_id(order),
+        handed_over: handed.iter().map(|i| item_id(i)).collect(),
+        refused,
+        collected: Kopecks(collected),
+        refunded: Kopecks(refunded),
+        payment_taken: collected > 0,
+    }
+}
+
+/// Adds a two-item order (`<id>-1` clothes 1 000 ₽ from seller s-1, `<id>-2` shoes 2 500 ₽ from s-2).
+pub fn add_order(admin: &Admin, point: &str, id: &str, prepaid: bool) {
+    use pvz_server::db::orders::{NewItem, NewOrder};
+    let item = |n: u32, seller: &str, category: &str, price: i64| NewItem {
+        id: item_id(&format!("{id}-{n}")),
+        seller_id: seller.into(),
+        seller_name: format!("Продавец {seller}"),
+        name: format!("Товар {n}"),
+        variant: "M".into(),
+        cell: "A-1".into(),
+        price: Kopecks(price),
+        prepaid,
+        category: category.into(),
+        barcode: None,
+        mark: None,
+    };
+    let order = NewOrder {
+        id: order_id(id),
+        short_code: pvz_domain::ShortCode::parse("123456").expect("code"),
+        buyer_id: format!("buyer-{id}"),
+        buyer_name: "Анна Кузнецова".into(),
+        items: vec![item(1, "s-1", "clothes", 100_000), item(2, "s-2", "shoes", 250_000)],
+    };
+    admin.add_order(point, &order).expect("add order");
+}
+
+/// The outcome status of result `i` ("applied", "duplicate", "rejected").
+pub fn outcome(reply: &Reply, i: usize) -> String {
+    reply.body["results"][i]["outcome"]["status"].as_str().unwrap_or("none").to_owned()
+}

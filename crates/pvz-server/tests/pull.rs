@@ -1,0 +1,92 @@
+//! Pull: the point's feed in version order, pages with `has_more`/`remaining`, cursors, resets after an
+//! epoch bump, and changes committed after a page never skipped.
+
+mod common;
+
+use common::*;
+
+fn order_ids(page: &Reply) -> Vec<String> {
+    page.body["changes"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["order_id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn pages_follow_the_cursor_and_count_what_remains() {
+    let t = start().await;
+    for i in 0..5 {
+        add_order(&t.admin, POINT, &format!("o{i}"), false);
+    }
+    add_order(&t.admin, OTHER_POINT, "elsewhere", false);
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[("limit", "2")]).await;
+    assert_eq!(first.status, 200, "pull succeeds: {}", first.body);
+    assert_eq!(first.body["changes"][0]["type"], "set_fee_policy", "the fee policy comes first");
+    assert_eq!(first.body["changes"][0]["default_fee"], 9_900, "with the point's fee");
+    assert_eq!(first.body["has_more"], true, "more pages follow");
+    assert_eq!(first.body["remaining"], 4, "4 changes after this page");
+    let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    let second = t.pull(&kiosk, &[("limit", "10"), ("cursor", &cursor)]).await;
+    assert_eq!(order_ids(&second), ["o1", "o2", "o3", "o4"], "the rest, in order, only this point's");
+    assert_eq!(second.body["has_more"], false, "the last page");
+    assert!(second.body.get("remaining").is_none(), "nothing remains");
+    assert_eq!(second.body["changes"][0]["buyer"], "Анна К.", "the buyer name is masked");
+    let cursor = second.body["cursor"].as_str().unwrap_or("").to_owned();
+    let empty = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(empty.body["changes"], serde_json::json!([]), "an empty poll");
+    assert_eq!(empty.body["cursor"], cursor.as_str(), "keeps the cursor");
+
+    t.admin.mark_order_issued("o0").expect("issue o0");
+    let later = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(order_ids(&later), ["o0"], "a change after the cursor is delivered, whatever the order's age");
+    assert_eq!(later.body["changes"][0]["status"], "issued", "with its new status");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_epoch_bump_resets_the_kiosk_and_bad_cursors_are_400() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[]).await;
+    let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    t.admin.reset_feed(POINT).expect("reset feed");
+    let after = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(after.body["reset"], true, "a cursor of the old epoch gets a reset");
+    assert_eq!(order_ids(&after), ["o1"], "and the feed from the start");
+    assert!(after.body["cursor"].as_str().is_some_and(|c| c.starts_with("2.")), "in the new epoch: {}", after.body);
+    for bad in ["x", "1", "1.x", "-1.2"] {
+        assert_api_error(&t.pull(&kiosk, &[("cursor", bad)]).await, 400, "bad_request", &format!("cursor {bad:?}"));
+    }
+    assert_api_error(&t.pull(&kiosk, &[("limit", "many")]).await, 400, "bad_request", "a non-numeric limit");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_change_committed_while_paging_is_not_skipped() {
+    let t = start().await;
+    for i in 0..4 {
+        add_order(&t.admin, POINT, &format!("o{i}"), false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[("limit", "2")]).await;
+    let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    // An order already delivered changes, and a new one arrives, between two pages.
+    t.admin.cancel_order("o3").expect("cancel");
+    t.admin.mark_order_issued("o0").expect("issue");
+    add_order(&t.admin, POINT, "o9", false);
+    let mut seen = order_ids(&first);
+    let mut cursor = cursor;
+    loop {
+        let page = t.pull(&kiosk, &[("limit", "1"), ("cursor", &cursor)]).await;
+        assert_eq!(page.status, 200, "pull: {}", page.body);
+        seen.extend(order_ids(&page));
+        cursor = page.body["cursor"].as_str().unwrap_or("").to_owned();
+        if page.body["has_more"] != true {
+            break;
+        }
+    }
+    assert_eq!(seen, ["o0", "o1", "o2", "o0", "o9"], "every change arrives once, in version order; cancelled left out");
+    t.server.shutdown().await;
+}

@@ -1,0 +1,207 @@
+//! Push: exactly-once by seq, stored results, gaps, permanent rejections, seq conflicts, concurrent
+//! retries, and the ledger postings of completed issues.
+
+mod common;
+
+use common::*;
+use pvz_domain::{Kopecks, RefusalReason};
+use pvz_server::rules::Posting;
+
+#[tokio::test]
+async fn ops_apply_once_and_a_retry_gets_the_stored_results() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let kiosk = t.enroll(POINT).await;
+    let ops = vec![op(1, opened("o1")), op(2, completed("o1", &["o1-1", "o1-2"], vec![], 350_000, 0))];
+    let first = t.push(&kiosk, &ops).await;
+    assert_eq!(first.status, 200, "push succeeds: {}", first.body);
+    assert_eq!((outcome(&first, 0), outcome(&first, 1)), ("applied".into(), "applied".into()), "both ops applied");
+    assert_eq!(first.body["last_seq"], 2, "last_seq is the highest handled seq");
+
+    let again = t.push(&kiosk, &ops).await;
+    assert_eq!(again.status, 200, "a retried push succeeds: {}", again.body);
+    assert_eq!(outcome(&again, 1), "duplicate", "a retried seq is a duplicate");
+    assert_eq!(again.body["results"][1]["outcome"]["original"]["status"], "applied", "with the stored original");
+    let counts = t.admin.op_counts(&kiosk.device_id).expect("counts");
+    assert_eq!((counts.applied, counts.last_seq), (2, 2), "nothing was applied twice");
+    let report = t.admin.ledger_check().expect("ledger check");
+    assert!(report.is_ok() && report.transactions == 1, "one ledger transaction, balanced: {report:?}");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_gap_stops_the_batch_and_names_the_expected_seq() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let kiosk = t.enroll(POINT).await;
+    let reply = t.push(&kiosk, &[op(1, opened("o1")), op(3, opened("o1")), op(4, opened("o1"))]).await;
+    assert_eq!(reply.status, 200, "a gap is not an error: {}", reply.body);
+    assert_eq!(reply.body["results"].as_array().map(Vec::len), Some(1), "only the op before the gap has a result");
+    assert_eq!(reply.body["gap"], serde_json::json!({"expected_seq": 2, "got_seq": 3}), "the gap says where to resume");
+    assert_eq!(t.admin.op_counts(&kiosk.device_id).expect("counts").last_seq, 1, "nothing after the gap is stored");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rejected_op_is_stored_and_later_ops_still_apply() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let kiosk = t.enroll(POINT).await;
+    let reply = t
+        .push(
+            &kiosk,
+            &[
+                op(1, opened("no-such-order")),
+                op(2, pvz_protocol::OpBody::ItemDecisionCleared { order_id: order_id("o1"), item_id: item_id("zzz") }),
+                op(3, opened("o1")),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "push succeeds: {}", reply.body);
+    assert_eq!(reply.body["results"][0]["outcome"]["code"], "order_not_found", "unknown order is rejected");
+    assert_eq!(reply.body["results"][1]["outcome"]["code"], "item_not_in_order", "foreign item is rejected");
+    assert_eq!(outcome(&reply, 2), "applied", "a rejection does not block later ops");
+    let again = t.push(&kiosk, &[]).await;
+    assert_eq!(again.body["last_seq"], 3, "rejections advance the seq");
+    let counts = t.admin.op_counts(&kiosk.device_id).expect("counts");
+    assert_eq!((counts.applied, counts.rejected), (1, 2), "rejections are stored");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_seq_reused_with_another_op_id_is_a_conflict() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let kiosk = t.enroll(POINT).await;
+    assert_eq!(t.push(&kiosk, &[op(1, opened("o1"))]).await.status, 200, "first push");
+    let reply = t.push(&kiosk, &[op(1, opened("o1")), op(2, opened("o1"))]).await;
+    assert_api_error(&reply, 409, "seq_conflict", "same seq, new op id");
+    assert_eq!(t.admin.op_counts(&kiosk.device_id).expect("counts").last_seq, 1, "nothing of the batch was kept");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_same_batch_pushed_twice_at_once_applies_each_op_once() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let orders: Vec<String> = (0..40).map(|i| format!("c{i}")).collect();
+    for id in &orders {
+        add_order(&t.admin, POINT, id, false);
+    }
+    let ops: Vec<_> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let handed = [format!("{id}-1"), format!("{id}-2")];
+            op(i as i64 + 1, completed(id, &[&handed[0], &handed[1]], vec![], 350_000, 0))
+        })
+        .collect();
+    let (a, b) = tokio::join!(t.push(&kiosk, &ops), t.push(&kiosk, &ops));
+    assert_eq!((a.status, b.status), (200, 200), "both pushes succeed: {} / {}", a.body, b.body);
+    let applied = |r: &Reply| (0..ops.len()).filter(|i| outcome(r, *i) == "applied").count();
+    assert_eq!(applied(&a) + applied(&b), ops.len(), "each op is applied by exactly one of the two pushes");
+    let report = t.admin.ledger_check().expect("ledger check");
+    assert_eq!(report.transactions, ops.len() as u64, "one ledger transaction per op: {report:?}");
+    assert!(report.is_ok(), "the ledger balances: {report:?}");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn completed_issues_post_the_servers_figures_to_the_ledger() {
+    let t = start().await;
+    for (id, prepaid) in [("pay", false), ("pre", true), ("fee", false), ("def", false)] {
+        add_order(&t.admin, POINT, id, prepaid);
+    }
+    let kiosk = t.enroll(POINT).await;
+    let ops = vec![
+        // Pay on pickup, everything handed over: buyer pays both sellers.
+        op(1, completed("pay", &["pay-1", "pay-2"], vec![], 350_000, 0)),
+        // Prepaid, shoes refused (did not fit, 99 ₽ fee): the fee is collected, the shoes refunded.
+        op(2, completed("pre", &["pre-1"], vec![refused("pre-2", RefusalReason::DidNotFit, 9_900)], 9_900, 250_000)),
+        // Pay on pickup, clothes refused for a non-defect reason with the clothes fee.
+        op(3, completed("fee", &["fee-2"], vec![refused("fee-1", RefusalReason::ChangedMind, 14_900)], 264_900, 0)),
+        // Defect refusal: free.
+        op(4, completed("def", &["def-2"], vec![refused("def-1", RefusalReason::Defect, 0)], 250_000, 0)),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    assert_eq!(reply.status, 200, "push succeeds: {}", reply.body);
+    for i in 0..4 {
+        assert_eq!(outcome(&reply, i), "applied", "op {i} applies: {}", reply.body);
+    }
+    let p = |account: &str, amount: i64| Posting { account: account.into(), amount: Kopecks(amount) };
+    let ledger = |i: usize| t.admin.ledger_for_op(&ops[i].op_id.to_string()).expect("postings");
+    assert_eq!(
+        ledger(0),
+        vec![
+            p("buyer:buyer-pay", -100_000),
+            p("seller:s-1", 100_000),
+            p("buyer:buyer-pay", -250_000),
+            p("seller:s-2", 250_000)
+        ],
+        "goods paid at the counter go from the buyer to each seller"
+    );
+    assert_eq!(
+        ledger(1),
+        vec![
+            p("buyer:buyer-pre", -9_900),
+            p("network:fees", 9_900),
+            p("seller:s-2", -250_000),
+            p("buyer:buyer-pre", 250_000)
+        ],
+        "a prepaid refusal: fee to the network, refund from the seller"
+    );
+    assert_eq!(
+        ledger(2),
+        vec![
+            p("buyer:buyer-fee", -250_000),
+            p("seller:s-2", 250_000),
+            p("buyer:buyer-fee", -14_900),
+            p("network:fees", 14_900)
+        ],
+        "a non-defect refusal carries its fee"
+    );
+    assert_eq!(
+        ledger(3),
+        vec![p("buyer:buyer-def", -250_000), p("seller:s-2", 250_000)],
+        "a defect refusal costs nothing"
+    );
+    assert_eq!(t.admin.account_balance("network:fees").expect("balance"), Kopecks(24_800), "fees add up");
+    let report = t.admin.ledger_check().expect("check");
+    assert!(report.is_ok() && report.total == 0, "the ledger sums to zero: {report:?}");
+
+    // The issued order reaches the kiosk as issued, with the op's time.
+    let page = t.pull(&kiosk, &[]).await;
+    let pay = page.body["changes"].as_array().and_then(|c| c.iter().find(|c| c["order_id"] == "pay")).cloned();
+    let pay = pay.expect("the issued order is in the feed");
+    assert_eq!(pay["status"], "issued", "pull carries the new status");
+    assert_eq!(pay["issued_at"], "2026-12-01T10:00:00.000Z", "issued_at is the op's created_at");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_amounts_and_closed_orders_are_rejected_without_postings() {
+    let t = start().await;
+    for id in ["mis", "done", "gone"] {
+        add_order(&t.admin, POINT, id, false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    t.admin.mark_order_issued("done").expect("issue elsewhere");
+    t.admin.cancel_order("gone").expect("cancel");
+    let ops = vec![
+        op(1, completed("mis", &["mis-1", "mis-2"], vec![], 349_999, 0)),
+        op(2, completed("done", &["done-1", "done-2"], vec![], 350_000, 0)),
+        op(3, completed("gone", &["gone-1", "gone-2"], vec![], 350_000, 0)),
+        op(4, completed("mis", &["mis-1"], vec![refused("mis-2", RefusalReason::Defect, 500)], 100_500, 0)),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    assert_eq!(reply.status, 200, "push succeeds: {}", reply.body);
+    let code = |i: usize| reply.body["results"][i]["outcome"]["code"].as_str().unwrap_or("none").to_owned();
+    assert_eq!(code(0), "amount_mismatch", "a wrong total is an amount mismatch");
+    let message = reply.body["results"][0]["outcome"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("3\u{a0}499,99") && message.contains("3\u{a0}500,00"), "both figures: {message}");
+    assert_eq!(code(1), "order_closed", "an order issued elsewhere is closed");
+    assert_eq!(code(2), "order_closed", "a cancelled order is closed");
+    assert_eq!(code(3), "invalid_op", "a charged defect is invalid");
+    assert_eq!(t.admin.ledger_check().expect("check").transactions, 0, "rejections post nothing");
+    t.server.shutdown().await;
+}
