@@ -16,6 +16,7 @@ import {
 } from "./test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(() => Promise.resolve(() => undefined)) }));
 const invokeMock = vi.mocked(invoke);
 
 const recentView = makeView({

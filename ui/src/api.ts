@@ -1,7 +1,13 @@
 //! Typed wrappers over the kiosk's Tauri commands. The UI never talks to the network itself:
 //! every read and every counter action goes through `invoke`, and a rejection carries a KioskError.
 import { invoke } from "@tauri-apps/api/core";
-import type { CounterView, ItemDecision, KioskError, ScanOutcome } from "./bindings";
+import type {
+  CounterView,
+  ItemDecision,
+  KioskError,
+  ScanOutcome,
+  SyncStatusView,
+} from "./bindings";
 
 export const api = {
   counterView: () => invoke<CounterView>("counter_view"),
@@ -24,7 +30,14 @@ export const api = {
   dismissReceipt: () => invoke<CounterView>("dismiss_receipt"),
   /** Called after the first frame and after the first frame with data (cold-start metrics). */
   uiReady: (stage: "first_frame" | "data") => invoke<void>("ui_ready", { stage }),
+  /** The sync status strip's data; later changes arrive as `sync-status` events. */
+  syncStatus: () => invoke<SyncStatusView>("sync_status"),
+  /** Wakes the sync engine now; rejects with not_connected when the kiosk has no server. */
+  syncNow: () => invoke<SyncStatusView>("sync_now"),
 };
+
+/** The event the backend emits with a SyncStatusView on every change. */
+export const SYNC_STATUS_EVENT = "sync-status";
 
 /**
  * The error kinds this UI has a translated message for. Kept here rather than taken from the
@@ -46,6 +59,13 @@ const KNOWN_ERROR_KINDS = [
   "amount_changed",
   "not_enrolled",
   "invalid_input",
+  "server_unreachable",
+  "enrollment_refused",
+  "enrolled_elsewhere",
+  "not_connected",
+  "credential_rejected",
+  "upgrade_required",
+  "sync_refused",
   "internal",
 ] as const;
 

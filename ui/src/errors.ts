@@ -24,6 +24,9 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
         : t("errors.amount_changed");
     case "invalid_input":
     case "internal":
+    case "server_unreachable":
+    case "enrollment_refused":
+    case "sync_refused":
       return t(`errors.${kind}`, { message });
     case "unknown_code":
     case "foreign_code":
@@ -35,6 +38,10 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "undecided_items":
     case "payment_not_confirmed":
     case "not_enrolled":
+    case "enrolled_elsewhere":
+    case "not_connected":
+    case "credential_rejected":
+    case "upgrade_required":
       return t(`errors.${kind}`);
   }
 }

@@ -8,6 +8,7 @@ import "./styles/layout.css";
 import "./styles/order.css";
 import "./styles/dialog.css";
 import "./styles/receipt.css";
+import "./styles/sync.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

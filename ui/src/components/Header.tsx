@@ -1,12 +1,20 @@
-//! The strip across the top: where we are, how the kiosk is connected, what is waiting to sync,
-//! and the language switch.
+//! The strip across the top: where we are, whether it runs on demo data, what is waiting to sync,
+//! and the language switch. Sync details live in the sync strip below it.
 import { useTranslation } from "react-i18next";
-import type { KioskStatus } from "../bindings";
+import type { KioskStatus, SyncStatusView } from "../bindings";
 import { setLang, useLang } from "../i18n";
 
-export function Header({ status }: { status: KioskStatus | null }) {
+export function Header({
+  status,
+  sync,
+}: {
+  status: KioskStatus | null;
+  sync: SyncStatusView | null;
+}) {
   const { t } = useTranslation();
   const lang = useLang();
+  // With a server, the engine's count is the live one (it drops as ops are sent).
+  const opsWaiting = sync?.configured ? sync.ops_waiting : (status?.ops_waiting ?? 0);
 
   return (
     <header className="header">
@@ -17,13 +25,14 @@ export function Header({ status }: { status: KioskStatus | null }) {
         <span className="header__name">{status?.pickup_point ?? "PVZ Kiosk"}</span>
       </div>
       <div className="header__right">
-        <span className="chip chip--offline" role="status">
-          <span className="chip__dot" aria-hidden="true" />
-          {t("header.status.demoOffline")}
-        </span>
+        {!sync?.configured && (
+          <span className="chip chip--offline" role="status">
+            <span className="chip__dot" aria-hidden="true" />
+            {t("header.status.demoOffline")}
+          </span>
+        )}
         <span className="chip" title={t("header.opsWaitingHint")}>
-          {t("header.opsWaiting")}:{" "}
-          <strong data-testid="ops-waiting">{status?.ops_waiting ?? 0}</strong>
+          {t("header.opsWaiting")}: <strong data-testid="ops-waiting">{opsWaiting}</strong>
         </span>
         <button
           type="button"

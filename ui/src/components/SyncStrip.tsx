@@ -1,0 +1,162 @@
+//! The sync strip under the header, always visible: connected or not, ops waiting, the last good
+//! sync, a "sync now" button, the ops the server rejected (a list with its reasons) and a progress
+//! bar while a large pull catches up. Test ids let the end-to-end tests read each part.
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { AttentionItem, SyncStatusView } from "../bindings";
+import { errorMessage } from "../errors";
+import { useLang } from "../i18n";
+import { formatDateTime } from "../money";
+import type { SyncState } from "../useSyncStatus";
+
+type Connection = "online" | "offline" | "off";
+
+function connectionOf(status: SyncStatusView | null): Connection {
+  if (!status?.configured) return "off";
+  return status.online ? "online" : "offline";
+}
+
+const ICONS: Record<Connection, string> = { online: "●", offline: "✕", off: "○" };
+
+export function SyncStrip({ sync }: { sync: SyncState }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const [showAttention, setShowAttention] = useState(false);
+  const { status } = sync;
+  const connection = connectionOf(status);
+  const attention = status?.attention ?? [];
+  const label = {
+    online: t("sync.online"),
+    offline: t("sync.offline"),
+    off: t("sync.notConnected"),
+  }[connection];
+  const failure = status?.last_error
+    ? errorMessage(
+        {
+          kind: status.last_error_kind ?? "internal",
+          message: status.last_error,
+          detail: null,
+        },
+        t,
+        lang,
+      )
+    : null;
+  const shownError = sync.error ? errorMessage(sync.error, t, lang) : failure;
+  const catchUp = status?.catch_up ?? null;
+  const total = catchUp ? catchUp.changes_done + catchUp.changes_remaining : 0;
+
+  return (
+    <section
+      className={`sync-strip sync-strip--${connection}`}
+      data-testid="sync-strip"
+      data-online={connection === "online"}
+      data-configured={status?.configured ?? false}
+      aria-label={t("sync.label")}
+    >
+      <span
+        className={`sync-chip sync-chip--${connection}`}
+        data-testid="sync-online"
+        data-state={connection}
+        role="status"
+      >
+        <span className="sync-chip__icon" aria-hidden="true">
+          {ICONS[connection]}
+        </span>
+        {status?.syncing ? t("sync.syncing") : label}
+      </span>
+      <span className="sync-strip__item">
+        {t("sync.waiting")}: <strong data-testid="sync-waiting">{status?.ops_waiting ?? 0}</strong>
+      </span>
+      <span className="sync-strip__item">
+        {t("sync.last")}:{" "}
+        <strong data-testid="sync-last" data-time={status?.last_sync_at ?? ""}>
+          {status?.last_sync_at ? formatDateTime(status.last_sync_at, lang) : t("sync.never")}
+        </strong>
+      </span>
+      {catchUp && (
+        <span className="sync-strip__progress">
+          <label htmlFor="sync-progress">
+            {t("sync.catchUp", { done: catchUp.changes_done, total })}
+          </label>
+          <progress
+            id="sync-progress"
+            data-testid="sync-progress"
+            value={catchUp.changes_done}
+            max={Math.max(total, 1)}
+          />
+        </span>
+      )}
+      {shownError && (
+        <span className="sync-strip__error" data-testid="sync-error" role="alert">
+          {shownError}
+        </span>
+      )}
+      <span className="sync-strip__actions">
+        <button
+          type="button"
+          className={`button sync-strip__attention${attention.length ? " sync-strip__attention--some" : ""}`}
+          data-testid="attention-count"
+          data-count={attention.length}
+          aria-expanded={showAttention}
+          disabled={attention.length === 0}
+          onClick={() => setShowAttention((shown) => !shown)}
+        >
+          {t("sync.attention")}: <strong>{attention.length}</strong>
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="sync-now"
+          disabled={!status?.configured || status.syncing}
+          onClick={sync.syncNow}
+        >
+          {t("sync.syncNow")}
+        </button>
+      </span>
+      {showAttention && attention.length > 0 && (
+        <AttentionList items={attention} onClose={() => setShowAttention(false)} />
+      )}
+    </section>
+  );
+}
+
+function AttentionList({ items, onClose }: { items: AttentionItem[]; onClose: () => void }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const kindLabel = (kind: string) => {
+    const key = `sync.kind.${kind}`;
+    const text = t(key as "sync.kind.issue_opened");
+    return text === key ? kind : text;
+  };
+  return (
+    <div className="attention" data-testid="attention-panel">
+      <div className="attention__head">
+        <strong>{t("sync.attentionTitle")}</strong>
+        <button type="button" className="button button--quiet" onClick={onClose}>
+          {t("sync.close")}
+        </button>
+      </div>
+      <ul className="attention__list" data-testid="attention-list">
+        {items.map((item) => (
+          <li
+            key={item.seq}
+            className="attention__item"
+            data-testid={`attention-item-${item.seq}`}
+            data-code={item.code}
+          >
+            <span className="attention__what">
+              {kindLabel(item.kind)}
+              {item.order_short_code && <> · {t("sync.order", { code: item.order_short_code })}</>}
+            </span>
+            <span className="attention__reason">
+              {t("sync.reason")}: {item.message} <code>{item.code}</code>
+            </span>
+            <span className="attention__when">
+              {formatDateTime(item.rejected_at ?? item.created_at, lang)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
