@@ -212,3 +212,83 @@ async fn pull_all(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use pvz_domain::OrderId;
+    use pvz_protocol::sync::{OpResult, SeqGap};
+    use pvz_protocol::OpBody;
+
+    fn store_with_ops(n: usize) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("kiosk.sqlite3")).expect("store");
+        let body = OpBody::IssueOpened { order_id: OrderId::parse("ord-1").expect("id") };
+        store
+            .with_tx::<_, KioskError>(|tx| {
+                for _ in 0..n {
+                    outbox::append_op(tx, &body, "2026-11-27T10:00:00.000Z")?;
+                }
+                Ok(())
+            })
+            .expect("ops written");
+        (dir, store)
+    }
+
+    fn pending(store: &Store) -> Vec<PendingOp> {
+        store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, 100)?)).expect("pending")
+    }
+
+    #[test]
+    fn a_gap_before_the_batch_reopens_the_ops_the_server_lost() {
+        let (_dir, store) = store_with_ops(4);
+        store
+            .with_tx::<_, KioskError>(|tx| {
+                outbox::mark_op_applied(tx, 1, "t")?;
+                Ok(outbox::mark_op_applied(tx, 2, "t")?)
+            })
+            .expect("two ops synced earlier");
+        let batch = pending(&store);
+        assert_eq!(batch.first().map(|op| op.entry.seq), Some(3), "the batch starts at the first pending op");
+        let answer = PushResponse { results: vec![], gap: Some(SeqGap { expected_seq: 1, got_seq: 3 }), last_seq: 0 };
+        let mut report = SyncReport::default();
+        let resend = store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, "t", &mut report)).expect("applied");
+        assert_eq!(resend, Some(1), "the server's expected seq is where the resend starts");
+        assert_eq!(pending(&store).len(), 4, "the ops the server lost are pending again, none deleted");
+    }
+
+    #[test]
+    fn results_are_stored_per_op_and_a_foreign_result_changes_nothing() {
+        let (_dir, store) = store_with_ops(2);
+        let batch = pending(&store);
+        let rejected = StoredOutcome::Rejected { code: "order_closed".into(), message: "issued".into() };
+        let answer = PushResponse {
+            results: vec![
+                OpResult { seq: 1, op_id: batch[0].entry.op_id, outcome: OpOutcome::Applied },
+                OpResult { seq: 2, op_id: batch[1].entry.op_id, outcome: OpOutcome::Duplicate { original: rejected } },
+            ],
+            gap: None,
+            last_seq: 2,
+        };
+        let mut report = SyncReport::default();
+        store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, "t", &mut report)).expect("applied");
+        assert_eq!((report.applied, report.rejected, report.duplicates), (1, 1, 1), "{report:?}");
+        let listed = store.with_conn(|c| Ok::<_, KioskError>(outbox::list_rejected_ops(c)?)).expect("rejected");
+        assert_eq!(listed.len(), 1, "a duplicate of a rejection is stored as rejected");
+        assert_eq!(listed[0].code, "order_closed", "with the original reason");
+
+        let (_dir2, other) = store_with_ops(1);
+        let batch = pending(&other);
+        let foreign = PushResponse {
+            results: vec![OpResult { seq: 1, op_id: uuid::Uuid::now_v7(), outcome: OpOutcome::Applied }],
+            gap: None,
+            last_seq: 1,
+        };
+        let err = other
+            .with_tx(|tx| apply_push_answer(tx, &batch, &foreign, "t", &mut SyncReport::default()))
+            .expect_err("a result for another op id");
+        assert!(matches!(err, KioskError::SyncRefused { .. }), "a seq conflict is refused: {err:?}");
+        assert_eq!(pending(&other).len(), 1, "nothing was marked");
+    }
+}
