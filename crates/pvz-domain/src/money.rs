@@ -7,6 +7,7 @@ use std::ops::Add;
 use ts_rs::TS;
 
 /// An amount of roubles in kopecks (1 ₽ = 100 коп.). May be negative only as a difference.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, TS)]
 #[serde(transparent)]
 #[ts(type = "number")]

@@ -4,6 +4,7 @@
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullPage {
     /// Opaque position after this page; sent back to get the next one.
@@ -23,6 +24,7 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
@@ -32,6 +34,7 @@ pub enum Change {
     SetFeePolicy(FeePolicy),
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderWire {
     pub order_id: OrderId,
@@ -45,6 +48,7 @@ pub struct OrderWire {
     pub items: Vec<ItemWire>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemWire {
     pub item_id: ItemId,
@@ -63,6 +67,7 @@ pub struct ItemWire {
 }
 
 /// What enrollment gives a kiosk: who it is, and the server key it pins.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrollment {
     pub pickup_point_id: PickupPointId,

@@ -31,6 +31,7 @@ pub const MAX_PUSH_OPS: usize = 500;
 pub const MAX_PULL_LIMIT: u32 = 2000;
 
 /// `POST /v1/enroll`: a one-time code, bound to one pickup point, exchanged for a device credential.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollRequest {
     pub code: String,
@@ -38,6 +39,7 @@ pub struct EnrollRequest {
     pub device_name: String,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollResponse {
     pub enrollment: Enrollment,
@@ -80,6 +82,7 @@ impl std::fmt::Debug for DeviceCredential {
 }
 
 /// One outbox op as pushed. `seq` is gap-free per device, starting at 1.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushOp {
     pub seq: i64,
@@ -90,11 +93,13 @@ pub struct PushOp {
 }
 
 /// `POST /v1/sync/push`: ops in ascending `seq`, at most [`MAX_PUSH_OPS`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub ops: Vec<PushOp>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     /// One result per op handled, in order. Ops after a gap are not handled and get no result.
@@ -106,12 +111,14 @@ pub struct PushResponse {
     pub last_seq: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeqGap {
     pub expected_seq: i64,
     pub got_seq: i64,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpResult {
     pub seq: i64,
@@ -119,6 +126,7 @@ pub struct OpResult {
     pub outcome: OpOutcome,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum OpOutcome {
@@ -130,6 +138,7 @@ pub enum OpOutcome {
     Rejected { code: String, message: String },
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum StoredOutcome {
@@ -160,6 +169,7 @@ pub mod reject {
 
 /// The body of every 4xx/5xx answer. `code` is stable and machine-readable; `message` is for people
 /// and never contains internals.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: String,

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use pvz_domain::DeviceId;
 use pvz_protocol::sync::{
-    DeviceCredential, EnrollRequest, EnrollResponse, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS,
+    ApiError, DeviceCredential, EnrollRequest, EnrollResponse, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS,
 };
 use pvz_protocol::{Enrollment, PullPage};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,16 @@ pub async fn health() -> Json<Health> {
 
 /// Exchanges a one-time enrollment code for a device credential. A used, expired or unknown code is a
 /// 400 `enrollment_code_invalid`.
+#[utoipa::path(
+    post, path = "/v1/enroll", request_body = EnrollRequest,
+    params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    responses(
+        (status = 200, body = EnrollResponse),
+        (status = 400, description = "Malformed JSON, or `enrollment_code_invalid`: unknown, used or expired code", body = ApiError),
+        (status = 422, description = "Wrong field types", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+    )
+)]
 pub async fn enroll<S: Storage>(
     State(state): State<AppState<S>>,
     ApiJson(req): ApiJson<EnrollRequest>,
@@ -64,6 +74,21 @@ pub async fn enroll<S: Storage>(
 }
 
 /// Applies the device's ops in seq order; see `db::push` for the guarantees.
+#[utoipa::path(
+    post, path = "/v1/sync/push", request_body = PushRequest, security(("device_credential" = [])),
+    params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    responses(
+        (status = 200, description = "Results of the ops handled, and a gap if one stopped the batch", body = PushResponse),
+        (status = 400, description = "Malformed JSON, too many ops, or seqs not strictly ascending", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
+        (status = 403, description = "An op names another pickup point's order; nothing applied", body = ApiError),
+        (status = 409, description = "`seq_conflict`: a seq reused with another op id", body = ApiError),
+        (status = 413, description = "Body over the limit", body = ApiError),
+        (status = 422, description = "Wrong field types or an unknown op type", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+        (status = 503, description = "Busy; retry later, nothing of the batch was kept", body = ApiError),
+    )
+)]
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
     device: AuthDevice,
@@ -103,6 +128,19 @@ pub struct PullQuery {
 
 pub const DEFAULT_PULL_LIMIT: u32 = 500;
 
+/// One page of the device's pickup point feed after `cursor` (`<epoch>.<version>`).
+#[utoipa::path(
+    get, path = "/v1/sync/pull", params(PullQuery,
+        ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    security(("device_credential" = [])),
+    responses(
+        (status = 200, body = PullPage),
+        (status = 400, description = "Malformed cursor or query", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
+        (status = 403, description = "`pickup_point` is not the device's own", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+    )
+)]
 pub async fn pull<S: Storage>(
     State(state): State<AppState<S>>,
     device: AuthDevice,
