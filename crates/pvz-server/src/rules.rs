@@ -41,6 +41,11 @@ pub fn seller_account(seller_id: &str) -> String {
     format!("seller:{seller_id}")
 }
 
+/// The order an op names must exist (the caller already refused other points' orders).
+pub fn require_order(order: Option<OrderFacts>) -> Result<OrderFacts, Rejection> {
+    order.ok_or_else(|| Rejection::new(reject::ORDER_NOT_FOUND, "the order does not exist"))
+}
+
 /// The order and item an op names must exist at this point (the caller already refused other points).
 pub fn check_item(order: Option<&OrderFacts>, item: Option<&ItemId>) -> Result<(), Rejection> {
     let order = order.ok_or_else(|| Rejection::new(reject::ORDER_NOT_FOUND, "the order does not exist"))?;

@@ -1,6 +1,7 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
 //! the protocol-version guard, and device authentication from the bearer credential.
 
+use crate::db::feed::Cursor;
 use crate::db::sha256_hex;
 use crate::error::ServerError;
 use crate::startup::AppState;
@@ -60,6 +61,8 @@ pub async fn require_protocol(req: Request, next: Next) -> Result<Response, Serv
 pub struct AuthDevice {
     pub device_id: DeviceId,
     pub pickup_point_id: PickupPointId,
+    /// The point's feed position, read with the device row.
+    pub feed_head: Cursor,
 }
 
 impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
@@ -83,6 +86,10 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
         let span = tracing::Span::current();
         span.record("device", record.device_id.as_str());
         span.record("pickup_point", record.pickup_point_id.as_str());
-        Ok(AuthDevice { device_id: record.device_id, pickup_point_id: record.pickup_point_id })
+        Ok(AuthDevice {
+            device_id: record.device_id,
+            pickup_point_id: record.pickup_point_id,
+            feed_head: record.feed_head,
+        })
     }
 }

@@ -158,6 +158,18 @@ pub async fn pull<S: Storage>(
         })?),
         None => None,
     };
+    // The idle kiosk's poll: already at the head read with the device row, so answer without a
+    // second trip to the database. A change committed after that read shows on the next poll.
+    if cursor == Some(device.feed_head) {
+        let page = PullPage {
+            cursor: device.feed_head.to_text(),
+            has_more: false,
+            reset: false,
+            remaining: 0,
+            changes: vec![],
+        };
+        return Ok(Json(page));
+    }
     let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
     Ok(Json(state.storage.pull(device.pickup_point_id, cursor, limit).await?))
 }

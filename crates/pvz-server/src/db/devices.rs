@@ -1,6 +1,7 @@
 //! `devices` and `enrollment_codes`: who may sync, and the one-time codes that let a kiosk enroll.
 //! Both secrets are stored only as sha256 (they are 256-bit random or short-lived; see `auth`).
 
+use crate::db::feed::Cursor;
 use crate::error::{Result, ServerError};
 use pvz_domain::{DeviceId, PickupPointId};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -12,19 +13,36 @@ pub struct DeviceRecord {
     pub pickup_point_id: PickupPointId,
     pub secret_sha256: String,
     pub revoked: bool,
+    /// The point's feed position when the row was read: lets an empty poll answer without a second
+    /// query (the hot path of every idle kiosk).
+    pub feed_head: Cursor,
 }
 
 pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecord>> {
     let row = conn
-        .prepare_cached("SELECT pickup_point_id, secret_sha256, revoked_at FROM devices WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT d.pickup_point_id, d.secret_sha256, d.revoked_at, p.epoch, p.version
+             FROM devices d JOIN pickup_points p ON p.id = d.pickup_point_id WHERE d.id = ?1",
+        )?
         .query_row([id.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                Cursor { epoch: r.get(3)?, version: r.get(4)? },
+            ))
         })
         .optional()?;
-    let Some((point, secret_sha256, revoked_at)) = row else { return Ok(None) };
+    let Some((point, secret_sha256, revoked_at, feed_head)) = row else { return Ok(None) };
     let pickup_point_id =
         PickupPointId::parse(&point).map_err(|e| ServerError::Internal(format!("device {id}: {e}")))?;
-    Ok(Some(DeviceRecord { device_id: id.clone(), pickup_point_id, secret_sha256, revoked: revoked_at.is_some() }))
+    Ok(Some(DeviceRecord {
+        device_id: id.clone(),
+        pickup_point_id,
+        secret_sha256,
+        revoked: revoked_at.is_some(),
+        feed_head,
+    }))
 }
 
 pub fn insert_enrollment_code(

@@ -106,10 +106,10 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
         | OpBody::ItemDecisionCleared { item_id, .. }
         | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
         OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
-            if let Err(rejection) = rules::check_item(order.as_ref(), None) {
-                return Ok(Err(rejection));
-            }
-            let Some(order) = order else { return Ok(Ok(())) };
+            let order = match rules::require_order(order) {
+                Ok(order) => order,
+                Err(rejection) => return Ok(Err(rejection)),
+            };
             let claim = IssueClaim {
                 handed_over,
                 refused,

@@ -1,0 +1,68 @@
+//! The demo network: the protocol demo's orders at the first point, tokens signed by this server's
+//! key, fresh enrollment codes each run; and the router usable without a socket.
+
+mod common;
+
+use pvz_protocol::{PickupClaims, PublicKey};
+use pvz_server::admin::Admin;
+use tower::ServiceExt;
+
+#[tokio::test]
+async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = Admin::open(dir.path()).expect("admin");
+    let first = admin.seed_demo().expect("seed");
+    assert!(first.created, "the first run creates the network");
+    let second = admin.seed_demo().expect("second run");
+    assert!(!second.created, "a second run only issues codes");
+    assert_ne!(first.points[0].enrollment_code, second.points[0].enrollment_code, "with fresh enrollment codes");
+    let key = PublicKey::parse(&first.server_public_key).expect("public key");
+    for code in &first.codes {
+        let claims = PickupClaims::verify(&code.qr_token, &key, 0).expect("the token verifies with the server's key");
+        assert_eq!(claims.short_code.as_str(), code.short_code, "{}: token and short code agree", code.case);
+    }
+    assert!(first.codes.iter().any(|c| c.short_code == "482137"), "the README's short code 482137 is there");
+
+    let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
+    let client = reqwest::Client::new();
+    let body = serde_json::json!({"code": second.points[0].enrollment_code, "device_name": "Демо"});
+    let enrolled = client
+        .post(format!("{}/v1/enroll", server.url()))
+        .header("x-pvz-protocol", "1")
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let enrolled = common::reply(enrolled).await;
+    assert_eq!(enrolled.status, 200, "the printed code enrolls: {}", enrolled.body);
+    assert_eq!(enrolled.body["enrollment"]["pickup_point_id"], "pp-msk-0042", "into the first demo point");
+    let credential = enrolled.body["credential"].as_str().unwrap_or("").to_owned();
+    let page = client
+        .get(format!("{}/v1/sync/pull", server.url()))
+        .header("x-pvz-protocol", "1")
+        .bearer_auth(&credential)
+        .send()
+        .await
+        .expect("sent");
+    let page = common::reply(page).await;
+    let ids: Vec<&str> = page.body["changes"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["order_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids, ["ord-1001", "ord-1002", "ord-1003", "ord-1005"], "the protocol demo's orders, cancelled left out");
+    let (seed, _) = pvz_protocol::demo::seed();
+    let expected: Vec<_> = seed.pull.changes.iter().map(|c| serde_json::to_value(c).expect("json")).collect();
+    let got = page.body["changes"].as_array().cloned().unwrap_or_default();
+    assert_eq!(got[0], expected[0], "the same fee policy as the protocol demo");
+    assert_eq!(got[1], expected[1], "ord-1001 exactly as in the protocol demo");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_router_answers_without_a_socket() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = pvz_server::startup::build_state(&pvz_server::Config::for_data_dir(dir.path())).await.expect("state");
+    let request = axum::http::Request::get("/v1/openapi.json").body(axum::body::Body::empty()).expect("request");
+    let response = pvz_server::router(state).oneshot(request).await.expect("response");
+    assert_eq!(response.status(), 200, "the OpenAPI document is served");
+}
