@@ -56,6 +56,11 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
         match change {
             Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,
             Change::SetFeePolicy(policy) => settings::replace_fee_policy(conn, policy)?,
+            // Decisions, issues and outbox ops on the order stay: they are the kiosk's own records,
+            // and an issue that crossed the cancellation must still reach the server to be rejected.
+            Change::CancelOrder { order_id } => {
+                orders::mark_order_cancelled(conn, order_id)?;
+            }
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;

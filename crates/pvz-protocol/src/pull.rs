@@ -1,5 +1,6 @@
 //! The pull feed: server-owned data for one pickup point, as pages of changes behind a cursor.
-//! The kiosk applies a page's changes to its cache tables in one transaction.
+//! The kiosk applies a page's changes to its cache tables in one transaction. Each order appears
+//! at most once per position in the feed, in its latest state: upserted, or cancelled.
 
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,11 @@ pub enum Change {
     UpsertOrder(OrderWire),
     /// The pickup point's return-logistics fee policy.
     SetFeePolicy(FeePolicy),
+    /// The network cancelled the order: it must not be handed over. Carries only the id (the kiosk may
+    /// never have cached the order); a later `UpsertOrder` of the same id supersedes it.
+    // A tombstone rather than a `cancelled` OrderStatus: that enum is the counter's own state machine
+    // (ready, in progress, issued), and an old page or demo seed never names this variant.
+    CancelOrder { order_id: OrderId },
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -82,4 +88,26 @@ pub struct Enrollment {
 pub struct DemoSeed {
     pub enrollment: Enrollment,
     pub pull: PullPage,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cancellation_is_a_tagged_change_carrying_only_the_order_id() {
+        let order_id = OrderId::parse("ord-1").expect("valid id");
+        let change = Change::CancelOrder { order_id: order_id.clone() };
+        let json = serde_json::to_value(&change).expect("serializes");
+        assert_eq!(json, serde_json::json!({"type": "cancel_order", "order_id": "ord-1"}), "the wire shape is fixed");
+        let back: Change = serde_json::from_value(json).expect("parses back");
+        assert_eq!(back, change, "a cancellation must round-trip");
+    }
+
+    #[test]
+    fn a_page_written_before_cancellations_existed_still_parses() {
+        let old = r#"{"cursor":"1.2","has_more":false,"changes":[{"type":"set_fee_policy","default_fee":0,"per_category":{}}]}"#;
+        let page: PullPage = serde_json::from_str(old).expect("an old page stays readable");
+        assert_eq!(page.changes.len(), 1, "its one change is read");
+    }
 }

@@ -176,7 +176,8 @@ impl Admin {
         Ok(batch.into_iter().map(|o| o.id).collect())
     }
 
-    /// Cancels an order; kiosks stop seeing it on a fresh pull, and a later issue of it is rejected.
+    /// Cancels an order: kiosks get a `CancelOrder` change on their next pull (the state change bumps
+    /// the point's feed version), and a later issue of it is rejected.
     pub fn cancel_order(&self, order: &str) -> Result<()> {
         self.set_order_state(order, OrderState::Cancelled, None)
     }

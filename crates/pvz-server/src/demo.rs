@@ -98,12 +98,15 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
     let (protocol_seed, _) = pvz_protocol::demo::seed();
     let created = !admin.pickup_point_exists(PICKUP_POINT)?;
     let mut issued = Vec::new();
+    let mut cancelled = Vec::new();
     if created {
         let mut policy = None;
         let mut first_point = Vec::new();
         for change in &protocol_seed.pull.changes {
             match change {
                 Change::SetFeePolicy(p) => policy = Some(p.clone()),
+                // Played back after the orders exist, as on a real server.
+                Change::CancelOrder { order_id } => cancelled.push(order_id.to_string()),
                 Change::UpsertOrder(o) => {
                     let items = o
                         .items
@@ -152,6 +155,9 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
             admin.mark_order_issued(order_id)?;
         }
         admin.cancel_order("ord-1004")?;
+        for order_id in &cancelled {
+            admin.cancel_order(order_id)?;
+        }
 
         let other_policy = pvz_domain::FeePolicy {
             default_fee: Kopecks(7_900),
@@ -199,7 +205,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
         (PICKUP_POINT, "ord-1002", "615204", "prepaid, 2 items (a refusal refunds the buyer)"),
         (PICKUP_POINT, "ord-1003", "730518", "book, zero fee policy"),
         (PICKUP_POINT, "ord-1005", "905311", "already issued"),
-        (PICKUP_POINT, "ord-1004", "274960", "cancelled on the server (kiosks do not get it)"),
+        (PICKUP_POINT, "ord-1004", "274960", "cancelled on the server (a synced kiosk refuses it)"),
         (OTHER_PICKUP_POINT, "ord-2001", "111222", "another pickup point's order (refused at the first)"),
         (OTHER_PICKUP_POINT, "ord-2002", "333444", "prepaid book at the second point"),
     ];

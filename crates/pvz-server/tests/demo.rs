@@ -49,7 +49,17 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         .as_array()
         .map(|c| c.iter().filter_map(|c| c["order_id"].as_str()).collect())
         .unwrap_or_default();
-    assert_eq!(ids, ["ord-1001", "ord-1002", "ord-1003", "ord-1005"], "the protocol demo's orders, cancelled left out");
+    assert_eq!(
+        ids,
+        ["ord-1001", "ord-1002", "ord-1003", "ord-1005", "ord-1004"],
+        "the protocol demo's orders, then the cancelled one"
+    );
+    let last = page.body["changes"].as_array().and_then(|c| c.last()).cloned().unwrap_or_default();
+    assert_eq!(
+        last,
+        serde_json::json!({"type": "cancel_order", "order_id": "ord-1004"}),
+        "the cancelled demo order reaches kiosks as a cancellation"
+    );
     let (seed, _) = pvz_protocol::demo::seed();
     let expected: Vec<_> = seed.pull.changes.iter().map(|c| serde_json::to_value(c).expect("json")).collect();
     let got = page.body["changes"].as_array().cloned().unwrap_or_default();

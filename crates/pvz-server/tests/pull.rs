@@ -1,5 +1,5 @@
 //! Pull: the point's feed in version order, pages with `has_more`/`remaining`, cursors, resets after an
-//! epoch bump, and changes committed after a page never skipped.
+//! epoch bump, changes committed after a page never skipped, and cancellations as tombstones.
 
 mod common;
 
@@ -87,6 +87,99 @@ async fn a_change_committed_while_paging_is_not_skipped() {
             break;
         }
     }
-    assert_eq!(seen, ["o0", "o1", "o2", "o0", "o9"], "every change arrives once, in version order; cancelled left out");
+    assert_eq!(seen, ["o0", "o1", "o2", "o3", "o0", "o9"], "every change arrives once, in version order");
+    t.server.shutdown().await;
+}
+
+/// Each change of a page as `(type, order id)`; the fee policy has no order id.
+fn kinds(page: &Reply) -> Vec<(String, String)> {
+    page.body["changes"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .map(|c| (c["type"].as_str().unwrap_or("").to_owned(), c["order_id"].as_str().unwrap_or("").to_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn pair(kind: &str, order: &str) -> (String, String) {
+    (kind.to_owned(), order.to_owned())
+}
+
+#[tokio::test]
+async fn a_cancel_after_the_cursor_arrives_on_the_next_pull_as_a_tombstone() {
+    let t = start().await;
+    for i in 0..3 {
+        add_order(&t.admin, POINT, &format!("o{i}"), false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[]).await;
+    assert_eq!(first.body["has_more"], false, "the first pull takes everything: {}", first.body);
+    let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+
+    t.admin.cancel_order("o1").expect("cancel o1");
+    let next = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(next.status, 200, "pull succeeds: {}", next.body);
+    assert_eq!(
+        next.body["changes"],
+        serde_json::json!([{"type": "cancel_order", "order_id": "o1"}]),
+        "the cancellation arrives as a tombstone with only the order id, nothing of the buyer or items"
+    );
+    assert_eq!(next.body["has_more"], false, "and nothing else is pending");
+    let cursor = next.body["cursor"].as_str().unwrap_or("").to_owned();
+    let idle = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(idle.body["changes"], serde_json::json!([]), "a cancellation is delivered once, not on every poll");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_cancel_committed_while_paging_is_not_skipped() {
+    let t = start().await;
+    for i in 0..4 {
+        add_order(&t.admin, POINT, &format!("o{i}"), false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[("limit", "2")]).await;
+    assert_eq!(kinds(&first), [pair("set_fee_policy", ""), pair("upsert_order", "o0")], "policy, then the oldest");
+    // Between two pages: an order already delivered is cancelled, one not yet delivered is cancelled,
+    // and new work arrives after both.
+    t.admin.cancel_order("o0").expect("cancel a delivered order");
+    t.admin.cancel_order("o2").expect("cancel an order the kiosk has not seen");
+    add_order(&t.admin, POINT, "o9", false);
+    let mut seen = Vec::new();
+    let mut cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    for page_no in 0..20 {
+        let page = t.pull(&kiosk, &[("limit", "1"), ("cursor", &cursor)]).await;
+        assert_eq!(page.status, 200, "pull: {}", page.body);
+        if page_no == 0 {
+            assert_eq!(page.body["remaining"], 4, "the progress count includes the tombstones: {}", page.body);
+        }
+        seen.extend(kinds(&page));
+        cursor = page.body["cursor"].as_str().unwrap_or("").to_owned();
+        if page.body["has_more"] != true {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            pair("upsert_order", "o1"),
+            pair("upsert_order", "o3"),
+            pair("cancel_order", "o0"),
+            pair("cancel_order", "o2"),
+            pair("upsert_order", "o9"),
+        ],
+        "every cancellation after the cursor arrives once, in version order, among the other changes"
+    );
+
+    let fresh = t.enroll(POINT).await;
+    let whole = t.pull(&fresh, &[]).await;
+    let cancels: Vec<_> = kinds(&whole).into_iter().filter(|(kind, _)| kind == "cancel_order").collect();
+    assert_eq!(
+        cancels,
+        [pair("cancel_order", "o0"), pair("cancel_order", "o2")],
+        "a first pull carries the tombstones too, for a kiosk whose cache outlived its cursor"
+    );
     t.server.shutdown().await;
 }

@@ -27,6 +27,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261126_0001_initial.sql")),
         M::up(include_str!("../../migrations/20261126_0002_defect_photos.sql")),
         M::up(include_str!("../../migrations/20261127_0003_sync.sql")),
+        M::up(include_str!("../../migrations/20261128_0004_order_cancellations.sql")),
     ])
 }
 
@@ -146,6 +147,29 @@ mod tests {
         assert_eq!(state, "pending", "an op written before the upgrade still waits to be pushed");
         assert_eq!((code, synced), (None, None), "it has no sync result yet");
         assert_eq!(url, None, "the upgraded kiosk has no server until it enrolls with one");
+    }
+
+    #[test]
+    fn a_store_of_the_sync_schema_upgrades_with_its_orders_not_cancelled() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 3).expect("the sync schema applies");
+            conn.execute_batch(
+                "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status)
+                 VALUES ('ord-1', 'pp-1', '123456', 'Анна К.', 'ready');",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let cancelled: i64 = store
+            .with_conn(|c| {
+                c.query_row("SELECT cancelled FROM orders WHERE order_id = 'ord-1'", [], |r| r.get(0))
+                    .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!(cancelled, 0, "an order cached before the upgrade is still waiting, not cancelled");
     }
 
     #[test]

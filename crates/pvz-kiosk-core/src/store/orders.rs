@@ -13,6 +13,8 @@ pub struct OrderRow {
     pub buyer: String,
     pub server_status: OrderStatus,
     pub issued_at: Option<String>,
+    /// The network cancelled the order (a `cancel_order` change): it must not be handed over.
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,10 +50,11 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         buyer: r.get(3)?,
         server_status: OrderStatus::parse(&status).ok_or_else(|| corrupt(format!("order status {status:?}")))?,
         issued_at: r.get(5)?,
+        cancelled: r.get(6)?,
     })
 }
 
-const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at";
+const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled";
 
 pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"))?;
@@ -59,11 +62,12 @@ pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRo
 }
 
 /// Short codes are unique among the orders waiting at one pickup point; if one is reused, an order
-/// still waiting wins over an issued one (issued here or elsewhere), then the newest.
+/// still waiting wins over an issued (here or elsewhere) or cancelled one, then the newest.
 pub fn find_order_by_short_code(conn: &Connection, short_code: &str) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders o WHERE short_code = ?1
-         ORDER BY server_status = 'issued' OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = o.order_id),
+         ORDER BY server_status = 'issued' OR cancelled = 1
+                  OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = o.order_id),
                   rowid DESC
          LIMIT 1"
     ))?;
@@ -120,14 +124,15 @@ pub fn find_items_in_order(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Creates or replaces an order with all its items.
+/// Creates or replaces an order with all its items. The feed sends an order's latest state only, so
+/// an upsert after a cancellation means the server reopened it: the flag is cleared.
 pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status, issued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
          ON CONFLICT (order_id) DO UPDATE SET pickup_point_id = excluded.pickup_point_id,
              short_code = excluded.short_code, buyer = excluded.buyer,
-             server_status = excluded.server_status, issued_at = excluded.issued_at",
+             server_status = excluded.server_status, issued_at = excluded.issued_at, cancelled = 0",
     )?
     .execute(params![
         order.order_id.as_str(),
@@ -159,6 +164,14 @@ pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreErr
         ])?;
     }
     Ok(())
+}
+
+/// Marks a cached order cancelled, keeping its items so the card can still be shown and set aside.
+/// A cancellation of an order this kiosk never cached has nothing to mark; returns whether one was.
+pub fn mark_order_cancelled(conn: &Connection, order_id: &OrderId) -> Result<bool, StoreError> {
+    let changed =
+        conn.prepare_cached("UPDATE orders SET cancelled = 1 WHERE order_id = ?1")?.execute([order_id.as_str()])?;
+    Ok(changed > 0)
 }
 
 /// Drops every cached order and (by cascade) its items: a pull reset rebuilds them from the feed.

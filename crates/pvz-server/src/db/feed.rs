@@ -1,9 +1,11 @@
 //! The pull feed of one pickup point: its orders and fee policy that changed after a cursor, ordered by
 //! the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
+//! A cancelled order is sent as a `CancelOrder` tombstone at the version its cancellation got, so a
+//! kiosk that cached it learns it must not be handed over.
 
 use crate::db::{orders, points};
 use crate::error::{Result, ServerError};
-use pvz_domain::PickupPointId;
+use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
 use rusqlite::{params, Connection};
 
@@ -26,8 +28,10 @@ impl Cursor {
     }
 }
 
-/// Excludes states the wire cannot carry; see `orders::get_order_wire`.
-const VISIBLE: &str = "status <> 'cancelled'";
+/// What a feed row is; the SQL computes it so one ordered query yields every kind of change.
+const KIND_POLICY: i64 = 0;
+const KIND_ORDER: i64 = 1;
+const KIND_CANCELLED: i64 = 2;
 
 pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
     let tx = conn.transaction()?;
@@ -45,10 +49,13 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
     }
 
     let total = count_after(&tx, point, from, state.policy_version)?;
+    // Cancelled orders stay in the feed (as tombstones) even on a first pull: a kiosk whose cache
+    // outlived its cursor (a demo seed, a restored store) must still learn of them.
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT 0, '', policy_version FROM pickup_points WHERE id = ?1 AND policy_version > ?2
+        "SELECT {KIND_POLICY}, '', policy_version FROM pickup_points WHERE id = ?1 AND policy_version > ?2
          UNION ALL
-         SELECT 1, id, version FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND {VISIBLE}
+         SELECT CASE WHEN status = 'cancelled' THEN {KIND_CANCELLED} ELSE {KIND_ORDER} END, id, version
+         FROM orders WHERE pickup_point_id = ?1 AND version > ?2
          ORDER BY 3 LIMIT ?3"
     ))?;
     let rows = stmt
@@ -59,13 +66,18 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
     drop(stmt);
     let mut changes = Vec::with_capacity(rows.len());
     for (kind, id, _) in &rows {
-        if *kind == 0 {
-            changes.push(Change::SetFeePolicy(points::get_fee_policy(&tx, point)?));
-        } else {
-            let order = orders::get_order_wire(&tx, id)?
-                .ok_or_else(|| ServerError::Internal(format!("order {id} vanished from the feed")))?;
-            changes.push(Change::UpsertOrder(order));
-        }
+        let change = match *kind {
+            KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
+            KIND_CANCELLED => Change::CancelOrder {
+                order_id: OrderId::parse(id)
+                    .map_err(|_| ServerError::Internal(format!("stored id of cancelled order {id} is invalid")))?,
+            },
+            _ => Change::UpsertOrder(
+                orders::get_order_wire(&tx, id)?
+                    .ok_or_else(|| ServerError::Internal(format!("order {id} vanished from the feed")))?,
+            ),
+        };
+        changes.push(change);
     }
     let remaining = total.saturating_sub(rows.len() as u64);
     let has_more = remaining > 0;
@@ -78,9 +90,7 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
 
 fn count_after(conn: &Connection, point: &PickupPointId, from: i64, policy_version: i64) -> Result<u64> {
     let orders: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND {VISIBLE}"
-        ))?
+        .prepare_cached("SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2")?
         .query_row(params![point.as_str(), from], |r| r.get(0))?;
     let policy = i64::from(policy_version > from);
     Ok((orders + policy).max(0) as u64)

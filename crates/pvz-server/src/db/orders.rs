@@ -6,7 +6,8 @@ use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode
 use pvz_protocol::{ItemWire, OrderWire};
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// An order's state on the server. `Cancelled` exists only here: the wire has no such status yet.
+/// An order's state on the server. `Cancelled` is not an `OrderStatus` on the wire: the feed carries
+/// it as a `CancelOrder` change instead (see `db::feed`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OrderState {
     Ready,
@@ -185,7 +186,7 @@ fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> rusqlit
         .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("{what} {raw:?}"), rusqlite::types::Type::Text))
 }
 
-/// The order as a kiosk sees it; `None` for states the wire cannot carry (cancelled).
+/// The order as a kiosk sees it; `None` for a cancelled order, which the feed sends as a tombstone.
 pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> {
     let head = conn
         .prepare_cached(
