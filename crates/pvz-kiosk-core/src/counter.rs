@@ -47,6 +47,16 @@ fn transition_error(e: TransitionError, issued_at: Option<String>) -> KioskError
     }
 }
 
+/// The counter may not act on an order the network cancelled. An order already issued (here or
+/// elsewhere) is left to the transition rules: "already issued" is the truer answer for it, and an
+/// issue that crossed the cancellation is settled by the server's rejection, not here.
+fn ensure_not_cancelled(order: &OrderRow, status: OrderStatus) -> Result<()> {
+    if order.cancelled && status != OrderStatus::Issued {
+        return Err(KioskError::OrderCancelled);
+    }
+    Ok(())
+}
+
 fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
     settings::get_enrollment(conn)?.ok_or(KioskError::NotEnrolled)
 }
@@ -214,6 +224,7 @@ impl Kiosk {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             let loaded = load_order_by_id(tx, &order_id)?.ok_or(KioskError::OrderNotFound)?;
+            ensure_not_cancelled(&loaded.order, loaded.status)?;
             loaded.status.complete(&loaded.states).map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
             let s = &loaded.settlement;
             if s.to_collect != shown_to_collect {
@@ -301,6 +312,7 @@ fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: 
         return Err(KioskError::ForeignCode);
     }
     let (status, issued_at) = effective_status(conn, &order)?;
+    ensure_not_cancelled(&order, status)?;
     status.open().map_err(|e| transition_error(e, issued_at))?;
     if status == OrderStatus::Ready {
         let at = timestamp(now);
@@ -316,6 +328,8 @@ fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
     let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::ItemNotInOrder)?;
     let found = orders::find_items_in_order(conn, &active, &code, is_mark)?;
     let loaded = load_order_by_id(conn, &active)?.ok_or(KioskError::NoActiveOrder)?;
+    // The card of a cancelled order stays until set aside; its items are not to be handed over.
+    ensure_not_cancelled(&loaded.order, loaded.status)?;
     // Prefer an item still waiting for a decision when the order holds several of the same product.
     let mut candidates: Vec<_> = loaded.items.iter().filter(|i| found.contains(&i.item_id)).collect();
     candidates.sort_by_key(|i| i.decision.is_some());
@@ -344,6 +358,7 @@ fn record_decision(
 
 fn editable_order(conn: &Connection, order_id: &OrderId) -> Result<crate::issue_view::LoadedOrder> {
     let loaded = load_order_by_id(conn, order_id)?.ok_or(KioskError::OrderNotFound)?;
+    ensure_not_cancelled(&loaded.order, loaded.status)?;
     loaded.status.ensure_editable().map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
     Ok(loaded)
 }

@@ -18,6 +18,9 @@ pub enum KioskError {
     OrderNotFound,
     #[error("this order was already issued at {issued_at}")]
     AlreadyIssued { issued_at: String },
+    /// The network cancelled the order (learnt from the pull feed): nothing may be handed over.
+    #[error("this order was cancelled by the network; do not hand it over")]
+    OrderCancelled,
     #[error("this item is not part of the open order")]
     ItemNotInOrder,
     #[error("open an order first")]
@@ -66,6 +69,7 @@ pub enum ErrorKind {
     TokenExpired,
     OrderNotFound,
     AlreadyIssued,
+    OrderCancelled,
     ItemNotInOrder,
     NoActiveOrder,
     DefectNeedsDescription,
@@ -102,6 +106,7 @@ impl KioskError {
             KioskError::TokenExpired { .. } => ErrorKind::TokenExpired,
             KioskError::OrderNotFound => ErrorKind::OrderNotFound,
             KioskError::AlreadyIssued { .. } => ErrorKind::AlreadyIssued,
+            KioskError::OrderCancelled => ErrorKind::OrderCancelled,
             KioskError::ItemNotInOrder => ErrorKind::ItemNotInOrder,
             KioskError::NoActiveOrder => ErrorKind::NoActiveOrder,
             KioskError::DefectNeedsDescription => ErrorKind::DefectNeedsDescription,

@@ -1,9 +1,10 @@
 //! Sync end to end: a kiosk core on a real SQLite file against the real central server on port 0,
 //! with the server's data in a temp dir. Admin changes on the server side play the other counters.
 
-use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, ShortCode};
+use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
 use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, PullProgress, SyncEngine, SyncHandle};
-use pvz_kiosk_core::{Kiosk, KioskError, SyncStatusView};
+use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, KioskError, SyncStatusView};
+use pvz_protocol::PickupClaims;
 use pvz_server::admin::Admin;
 use pvz_server::db::orders::{NewItem, NewOrder};
 use pvz_server::{Config, RunningServer};
@@ -300,4 +301,108 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     let code = "AAAA-BBBB-CCCC";
     let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
     assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
+}
+
+/// The buyer's pickup QR for order `n`, signed by the server the kiosk pinned.
+fn pickup_qr(admin: &Admin, n: u32) -> String {
+    PickupClaims {
+        order_id: OrderId::parse(&format!("ord-sync-{n}")).expect("order id"),
+        pickup_point_id: PickupPointId::parse(POINT).expect("point id"),
+        short_code: ShortCode::parse(&format!("{}", 700_000 + n)).expect("short code"),
+        expires_at: 4_102_444_800,
+    }
+    .sign(admin.signing_key())
+}
+
+fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, KioskError>, what: &str) {
+    match result {
+        Err(e) => assert_eq!(e.kind(), ErrorKind::OrderCancelled, "{what} must say the order is cancelled: {e}"),
+        Ok(v) => panic!("{what} must be refused as cancelled, got {v:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_cancel_on_the_server_reaches_the_counter_and_its_scan_writes_nothing() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the orders");
+
+    net.admin().cancel_order("ord-sync-1").expect("the network cancels the order");
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the pass pulls the cancellation");
+    assert_eq!(report.changes, 1, "exactly the cancellation arrives: {report:?}");
+
+    let outbox_before = kiosk.outbox().expect("outbox");
+    assert_cancelled(kiosk.scan("700001"), "the short code of the cancelled order");
+    assert_cancelled(kiosk.scan(&pickup_qr(&net.admin(), 1)), "the pickup QR of the cancelled order");
+    let error = kiosk.scan("700001").expect_err("still refused");
+    assert_eq!(error.to_view().kind, ErrorKind::OrderCancelled, "the window gets the order_cancelled kind");
+    assert_eq!(kiosk.outbox().expect("outbox"), outbox_before, "a refused scan writes no op");
+    let view = kiosk.view().expect("view");
+    assert!(view.active.is_none(), "no order card opens for a cancelled order: {:?}", view.active);
+
+    let other = kiosk.scan("700002").expect("an order that was not cancelled still opens");
+    assert_eq!(other.view.active.map(|o| o.order_id), Some("ord-sync-2".to_owned()), "the other order's card");
+}
+
+#[tokio::test]
+async fn an_order_open_on_the_card_when_its_cancel_arrives_cannot_be_confirmed() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 100_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the order");
+    let card = kiosk.scan("700001").expect("the order opens").view.active.expect("a card");
+    kiosk.hand_over_rest(&card.order_id).expect("every item to hand over");
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the counter's ops are pushed");
+
+    net.admin().cancel_order("ord-sync-1").expect("the network cancels it while the card is open");
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the cancellation is pulled");
+    let outbox_before = kiosk.outbox().expect("outbox");
+    let status_before = kiosk.sync_status().expect("status");
+    let view = kiosk.view().expect("view");
+    assert_eq!(
+        view.active.as_ref().map(|o| o.order_id.as_str()),
+        Some("ord-sync-1"),
+        "the card stays on screen so the manager sees what happened"
+    );
+
+    assert_cancelled(kiosk.confirm_issue(&card.order_id, Kopecks(100_000), true), "confirming the cancelled order");
+    let item = &card.items[0].item_id;
+    assert_cancelled(kiosk.decide_item(&card.order_id, item, ItemDecision::HandOver), "a decision on it");
+    assert_cancelled(kiosk.clear_decision(&card.order_id, item), "taking a decision back");
+    assert_eq!(kiosk.outbox().expect("outbox"), outbox_before, "nothing is written: no op, no issue");
+    let view = kiosk.view().expect("view");
+    assert!(view.receipt.is_none() && view.recent.is_empty(), "no receipt and no issue recorded: {view:?}");
+    assert_eq!(kiosk.sync_status().expect("status").ops_waiting, status_before.ops_waiting, "no op waits to sync");
+
+    let aside = kiosk.set_aside().expect("the manager can set the card aside");
+    assert!(aside.active.is_none(), "the card is closed after setting it aside");
+    assert_cancelled(kiosk.scan("700001"), "scanning it again");
+    assert_eq!(kiosk.outbox().expect("outbox"), outbox_before, "setting aside and rescanning write nothing either");
+}
+
+#[tokio::test]
+async fn an_issue_that_crossed_the_cancel_stays_issued_and_is_rejected_by_the_server() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 100_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the order");
+    // Issued at the counter before this kiosk heard of the cancellation.
+    issue(&kiosk, 1, 100_000);
+    let outbox_before = kiosk.outbox().expect("outbox");
+    net.admin().cancel_order("ord-sync-1").expect("cancelled on the server meanwhile");
+
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the pass pushes and pulls");
+    assert!(report.rejected >= 1, "the issue of a cancelled order is rejected: {report:?}");
+    let ops: Vec<_> = kiosk.outbox().expect("outbox").into_iter().map(|o| o.op_id).collect();
+    let before: Vec<_> = outbox_before.into_iter().map(|o| o.op_id).collect();
+    assert_eq!(ops, before, "the cancellation neither drops nor adds ops");
+    let status = kiosk.sync_status().expect("status");
+    assert!(
+        status.attention.iter().any(|a| a.kind == "issue_completed" && a.code == "order_closed"),
+        "the manager is told the issue was rejected: {:?}",
+        status.attention
+    );
+    let error = kiosk.scan("700001").expect_err("the order cannot be opened again");
+    assert_eq!(error.kind(), ErrorKind::AlreadyIssued, "the kiosk's own issue is the truer answer: {error}");
 }
