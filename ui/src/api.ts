@@ -51,6 +51,7 @@ const KNOWN_ERROR_KINDS = [
   "token_expired",
   "order_not_found",
   "already_issued",
+  "order_cancelled",
   "item_not_in_order",
   "no_active_order",
   "defect_needs_description",

@@ -32,6 +32,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "foreign_code":
     case "bad_signature":
     case "order_not_found":
+    case "order_cancelled":
     case "item_not_in_order":
     case "no_active_order":
     case "defect_needs_description":

@@ -285,6 +285,44 @@ describe("order card", () => {
     );
   });
 
+  it("says a cancelled order must not be handed over and still lets it be set aside", async () => {
+    const decided = makeView({
+      active: makeOrder(
+        [
+          { ...dress, decision: { kind: "hand_over" } },
+          { ...shoes, decision: { kind: "hand_over" } },
+        ],
+        { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
+      ),
+    });
+    await renderOpenOrder(decided);
+    // The backend keeps the card (cancelled orders are refused, not removed) until it is set aside.
+    routeInvoke(invokeMock, {
+      counter_view: () => decided,
+      confirm_issue: () => rejectWith("order_cancelled"),
+      set_aside: () => makeView(),
+    });
+    await settle(() => fireEvent.keyDown(window, { key: "F9" }));
+    expect(
+      screen.getByTestId("error-banner"),
+      "confirming a cancelled order should say, in Russian, not to hand it over",
+    ).toHaveTextContent("Заказ отменён — не выдавайте.");
+    expect(
+      screen.getByTestId("order-card"),
+      "the card should stay so the manager sees which order it was",
+    ).toBeVisible();
+
+    await settle(() => fireEvent.keyDown(window, { key: "Escape" }));
+    expect(
+      callsOf(invokeMock, "set_aside"),
+      "Esc should set the cancelled order aside",
+    ).toHaveLength(1);
+    expect(
+      screen.queryByTestId("order-card"),
+      "after setting aside the home screen should show",
+    ).toBeNull();
+  });
+
   it("hands over every undecided item on F2 and sets the order aside on Esc", async () => {
     await renderOpenOrder();
     routeInvoke(invokeMock, { hand_over_rest: () => openView(), set_aside: () => makeView() });

@@ -138,6 +138,7 @@ export const en: Messages = {
     order_not_found: "Order not found at this pickup point.",
     already_issued: "This order has already been issued.",
     already_issued_at: "This order was already issued on {{time}}.",
+    order_cancelled: "Order cancelled — do not hand it over.",
     item_not_in_order: "This item is not in the open order.",
     no_active_order: "Open an order first: scan the buyer's QR code.",
     defect_needs_description: "Describe the defect — a refusal for defect needs a description.",

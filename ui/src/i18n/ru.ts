@@ -135,6 +135,7 @@ export const ru = {
     order_not_found: "Заказ не найден в этом пункте выдачи.",
     already_issued: "Этот заказ уже выдан.",
     already_issued_at: "Этот заказ уже выдан {{time}}.",
+    order_cancelled: "Заказ отменён — не выдавайте.",
     item_not_in_order: "Этого товара нет в открытом заказе.",
     no_active_order: "Сначала откройте заказ: отсканируйте QR-код покупателя.",
     defect_needs_description: "Опишите брак — без описания отказ не оформить.",
