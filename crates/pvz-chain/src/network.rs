@@ -5,6 +5,7 @@
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, ShortCode};
 use pvz_kiosk_core::sync::{self, ClientConfig};
 use pvz_kiosk_core::{Kiosk, KioskError};
+use pvz_protocol::Enrollment;
 use pvz_server::admin::Admin;
 use pvz_server::db::orders::{NewItem, NewOrder};
 use pvz_server::{Config, RunningServer};
@@ -56,11 +57,18 @@ impl Network {
     /// Opens a kiosk store at `path`, enrolls it through `server_url` (the server or a proxy in front
     /// of it) and pulls the orders.
     pub async fn enrolled_kiosk(&self, path: &Path, server_url: &str) -> Kiosk {
-        let kiosk = Kiosk::open(path).expect("kiosk store opens");
-        let code = self.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("enrollment code");
-        sync::enroll(&kiosk, server_url, &code, "Касса цепочки").await.expect("enrollment succeeds");
+        let (kiosk, _) = self.enroll_kiosk(path, server_url).await;
         sync::sync_until_idle(&kiosk, &client_config()).await.expect("the first pass pulls the orders");
         kiosk
+    }
+
+    /// Opens a kiosk store at `path` and enrolls it through `server_url` without pulling anything, so
+    /// its first pass is a full catch-up. Returns the enrollment too (its device id for `op_counts`).
+    pub async fn enroll_kiosk(&self, path: &Path, server_url: &str) -> (Kiosk, Enrollment) {
+        let kiosk = Kiosk::open(path).expect("kiosk store opens");
+        let code = self.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("enrollment code");
+        let enrollment = sync::enroll(&kiosk, server_url, &code, "Касса цепочки").await.expect("enrollment succeeds");
+        (kiosk, enrollment)
     }
 
     pub async fn stop_server(&mut self) {
