@@ -73,13 +73,31 @@ impl App {
 
     /// Like `start`, with a given kiosk binary (e.g. a release build for benchmarks).
     pub async fn start_with(binary: PathBuf) -> App {
+        App::launch(binary, &[("PVZ_DEMO_SEED", demo_seed().into_os_string())]).await
+    }
+
+    /// Starts the kiosk enrolled to a real server with a one-time code, syncing with short
+    /// intervals so a test sees the queue drain within seconds.
+    pub async fn start_connected(server_url: &str, enrollment_code: &str) -> App {
+        let env = [
+            ("PVZ_SERVER_URL", server_url.into()),
+            ("PVZ_ENROLL_CODE", enrollment_code.into()),
+            ("PVZ_DEVICE_NAME", "e2e counter".into()),
+            ("PVZ_SYNC_POLL_MS", "300".into()),
+            ("PVZ_SYNC_BACKOFF_MAX_MS", "800".into()),
+        ];
+        App::launch(app_binary(), &env).await
+    }
+
+    /// tauri-driver passes its environment on to the app it starts.
+    async fn launch(binary: PathBuf, env: &[(&str, std::ffi::OsString)]) -> App {
         let data = tempfile::tempdir().expect("temp data dir");
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("PVZ_DATA_DIR", data.path())
-            .env("PVZ_DEMO_SEED", demo_seed())
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -107,12 +125,17 @@ impl App {
     }
 
     pub async fn wait_for(&self, css: &str) -> Element {
-        self.client()
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} should appear within {WAIT:?}: {e}"))
+        match self.client().wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(element) => element,
+            Err(e) => {
+                let banner = match self.client().find(Locator::Css("[data-testid=error-banner]")).await {
+                    Ok(banner) => banner.text().await.unwrap_or_default(),
+                    Err(_) => "none".into(),
+                };
+                let shot = self.failure_screenshot().await;
+                panic!("{css} should appear within {WAIT:?}: {e} (error banner: {banner}; screen: {shot})")
+            }
+        }
     }
 
     /// Clicks the element, retrying while a re-render or a closing dialog is in the way.
@@ -146,6 +169,35 @@ impl App {
             if Instant::now() > deadline {
                 let shot = self.failure_screenshot().await;
                 panic!("{css} should contain {needle:?}, but shows {text:?} (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the element's text, trimmed, is exactly `expected`.
+    pub async fn wait_exact_text(&self, css: &str, expected: &str) -> String {
+        self.wait_until(css, expected, |el| async move { el.text().await.ok() }).await
+    }
+
+    /// Waits until the element's attribute `name` is exactly `expected`.
+    pub async fn wait_attr(&self, css: &str, name: &str, expected: &str) -> String {
+        self.wait_until(css, expected, |el| async move { el.attr(name).await.ok().flatten() }).await
+    }
+
+    async fn wait_until<F, Fut>(&self, css: &str, expected: &str, read: F) -> String
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Option<String>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let seen = read(self.wait_for(css).await).await.unwrap_or_default();
+            if seen.trim() == expected {
+                return seen;
+            }
+            if Instant::now() > deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("{css} should read {expected:?}, but reads {seen:?} (screen: {shot})");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -31,9 +31,12 @@ export function Header({
             {t("header.status.demoOffline")}
           </span>
         )}
-        <span className="chip" title={t("header.opsWaitingHint")}>
-          {t("header.opsWaiting")}: <strong data-testid="ops-waiting">{opsWaiting}</strong>
-        </span>
+        {/* With a server, the sync strip below shows what waits; once is enough. */}
+        {!sync?.configured && (
+          <span className="chip" title={t("header.opsWaitingHint")}>
+            {t("header.opsWaiting")}: <strong data-testid="ops-waiting">{opsWaiting}</strong>
+          </span>
+        )}
         <button
           type="button"
           className="button button--quiet header__lang"

@@ -89,8 +89,16 @@ describe("sync strip", () => {
       "Нет связи",
     );
     expect(screen.getByTestId("sync-waiting"), "the queue should grow").toHaveTextContent("5");
-    expect(screen.getByTestId("sync-error"), "the reason should be translated").toHaveTextContent(
-      "Нет связи с сервером",
+    const reason = screen.getByTestId("sync-error");
+    expect(reason, "the manager is told, in Russian, that nothing is lost").toHaveTextContent(
+      "Всё сохранено, отправим",
+    );
+    expect(reason, "the technical reason stays out of the text").not.toHaveTextContent(
+      "no connection",
+    );
+    expect(reason, "the technical reason is in the tooltip").toHaveAttribute(
+      "title",
+      "the central server cannot be reached: no connection",
     );
     await act(async () => {
       emit(makeSync());

@@ -6,10 +6,16 @@ import { useTranslation } from "react-i18next";
 import type { AttentionItem, SyncStatusView } from "../bindings";
 import { errorMessage } from "../errors";
 import { useLang } from "../i18n";
-import { formatDateTime } from "../money";
+import { formatDateTime, formatTime, type Lang } from "../money";
 import type { SyncState } from "../useSyncStatus";
 
 type Connection = "online" | "offline" | "off";
+
+/** Today's syncs need only the time; an older one needs the date to be noticed. */
+function formatSyncTime(iso: string, lang: Lang): string {
+  const today = new Date().toDateString() === new Date(iso).toDateString();
+  return today ? formatTime(iso, lang) : formatDateTime(iso, lang);
+}
 
 function connectionOf(status: SyncStatusView | null): Connection {
   if (!status?.configured) return "off";
@@ -30,16 +36,21 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
     offline: t("sync.offline"),
     off: t("sync.notConnected"),
   }[connection];
+  // The strip says what it means for the counter; the technical reason is in the tooltip.
   const failure = status?.last_error
-    ? errorMessage(
-        {
-          kind: status.last_error_kind ?? "internal",
-          message: status.last_error,
-          detail: null,
-        },
-        t,
-        lang,
-      )
+    ? status.last_error_kind === "server_unreachable"
+      ? t("sync.unreachable")
+      : status.last_error_kind === "sync_refused"
+        ? t("sync.refused")
+        : errorMessage(
+            {
+              kind: status.last_error_kind ?? "internal",
+              message: status.last_error,
+              detail: null,
+            },
+            t,
+            lang,
+          )
     : null;
   const shownError = sync.error ? errorMessage(sync.error, t, lang) : failure;
   const catchUp = status?.catch_up ?? null;
@@ -70,7 +81,7 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
       <span className="sync-strip__item">
         {t("sync.last")}:{" "}
         <strong data-testid="sync-last" data-time={status?.last_sync_at ?? ""}>
-          {status?.last_sync_at ? formatDateTime(status.last_sync_at, lang) : t("sync.never")}
+          {status?.last_sync_at ? formatSyncTime(status.last_sync_at, lang) : t("sync.never")}
         </strong>
       </span>
       {catchUp && (
@@ -87,22 +98,29 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
         </span>
       )}
       {shownError && (
-        <span className="sync-strip__error" data-testid="sync-error" role="alert">
+        <span
+          className="sync-strip__error"
+          data-testid="sync-error"
+          role="alert"
+          title={status?.last_error ?? undefined}
+        >
           {shownError}
         </span>
       )}
       <span className="sync-strip__actions">
-        <button
-          type="button"
-          className={`button sync-strip__attention${attention.length ? " sync-strip__attention--some" : ""}`}
-          data-testid="attention-count"
-          data-count={attention.length}
-          aria-expanded={showAttention}
-          disabled={attention.length === 0}
-          onClick={() => setShowAttention((shown) => !shown)}
-        >
-          {t("sync.attention")}: <strong>{attention.length}</strong>
-        </button>
+        {/* Shown only when something needs the manager; an idle "0" would just take room. */}
+        {attention.length > 0 && (
+          <button
+            type="button"
+            className="button sync-strip__attention sync-strip__attention--some"
+            data-testid="attention-count"
+            data-count={attention.length}
+            aria-expanded={showAttention}
+            onClick={() => setShowAttention((shown) => !shown)}
+          >
+            {t("sync.attention")}: <strong>{attention.length}</strong>
+          </button>
+        )}
         <button
           type="button"
           className="button"

@@ -12,6 +12,8 @@ export const en: Messages = {
     switchToLabel: "Переключить на русский",
   },
   sync: {
+    unreachable: "All saved; sent when back online",
+    refused: "The server did not accept the sync; retrying automatically.",
     label: "Sync",
     online: "Online",
     offline: "Offline",
