@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the kiosk and opens it on the demo data set (demo/seed.json).
-# The store lives in $PVZ_DATA_DIR (default ~/.local/share/pvz-kiosk-demo); delete it to start over.
+# The whole chain on this machine: installs what is missing, builds, starts the central server with a
+# demo network on loopback (one SQLite file), enrolls the kiosk to it with a one-time code, and opens
+# the window. Stop the server (`scripts/server.sh stop`) and the kiosk keeps working offline; start it
+# again (`scripts/server.sh start`) and the queued operations go through.
+# Data: ~/.local/share/pvz-demo/{server,kiosk}; delete that folder to start over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/pvz-kiosk-target}"
+export PVZ_SERVER_DATA_DIR="${PVZ_SERVER_DATA_DIR:-$HOME/.local/share/pvz-demo/server}"
+export PVZ_SERVER_BIND="${PVZ_SERVER_BIND:-127.0.0.1:8787}"
+export PVZ_DATA_DIR="${PVZ_DATA_DIR:-$HOME/.local/share/pvz-demo/kiosk}"
+# The demo network's first pickup point; its orders are the ones in demo/CODES.md.
+pickup_point="${PVZ_PICKUP_POINT:-pp-msk-0042}"
 
 scripts/setup.sh
 npm --prefix ui run build
+cargo build --release --locked -p pvz-server
 cargo build --release --locked -p pvz-kiosk --features custom-protocol
 
-export PVZ_DATA_DIR="${PVZ_DATA_DIR:-$HOME/.local/share/pvz-kiosk-demo}"
-export PVZ_DEMO_SEED="$PWD/demo/seed.json"
-echo "Demo codes to try: demo/CODES.md"
+scripts/server.sh start
+export PVZ_SERVER_URL="http://$PVZ_SERVER_BIND"
+if [ ! -f "$PVZ_DATA_DIR/kiosk.sqlite3" ]; then
+  PVZ_ENROLL_CODE=$("$CARGO_TARGET_DIR/release/pvz-server" enrollment-code --pickup-point "$pickup_point")
+  export PVZ_ENROLL_CODE
+fi
+echo "Codes to try: $PVZ_SERVER_DATA_DIR/demo-codes.txt (short codes also in demo/CODES.md)"
+echo "The server keeps running after the window closes: scripts/server.sh stop"
 exec "$CARGO_TARGET_DIR/release/pvz-kiosk"

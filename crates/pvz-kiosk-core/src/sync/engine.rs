@@ -33,7 +33,8 @@ impl Default for EngineConfig {
             client: ClientConfig::default(),
             poll_interval: Duration::from_secs(30),
             backoff_base: Duration::from_secs(1),
-            backoff_max: Duration::from_secs(300),
+            // A minute at most: when the server is back, the queue should not wait long to drain.
+            backoff_max: Duration::from_secs(60),
         }
     }
 }
