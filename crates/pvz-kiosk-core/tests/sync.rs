@@ -254,6 +254,37 @@ async fn a_long_pull_reports_progress_and_a_reset_rebuilds_the_cache_only() {
 }
 
 #[tokio::test]
+async fn the_engine_publishes_catch_up_progress_page_by_page_and_clears_it_when_done() {
+    let net = Network::start().await;
+    net.admin().add_demo_orders(POINT, 1_500).expect("many orders");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let config = EngineConfig { client: ClientConfig { pull_limit: 100, ..fast() }, ..short_engine() };
+    let handle = SyncEngine::spawn(
+        kiosk.clone(),
+        config,
+        Box::new(move |status: &SyncStatusView| {
+            if let Some(progress) = status.catch_up {
+                record.lock().expect("progress log").push(progress);
+            }
+        }),
+    );
+    let done = wait_for(&handle, "the catch-up finishes", |s| s.last_sync_at.is_some() && !s.syncing).await;
+    handle.stop();
+
+    assert_eq!(done.catch_up, None, "once the pull is complete the window shows no progress bar");
+    let seen = seen.lock().expect("progress log").clone();
+    assert!(seen.len() >= 10, "1,500 orders at 100 a page publish progress after most pages: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[1].changes_done >= w[0].changes_done), "progress only moves forward: {seen:?}");
+    let first = seen.first().expect("some progress");
+    assert!(
+        first.changes_remaining >= 1_300 && first.changes_done + first.changes_remaining >= 1_500,
+        "the first page already tells how much is left, so the bar has a total: {first:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_revoked_device_is_told_its_credential_is_not_accepted() {
     let net = Network::start().await;
     let kiosk = Arc::new(net.enrolled_kiosk().await);
