@@ -108,19 +108,19 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
         </span>
       )}
       <span className="sync-strip__actions">
-        {/* Shown only when something needs the manager; an idle "0" would just take room. */}
-        {attention.length > 0 && (
-          <button
-            type="button"
-            className="button sync-strip__attention sync-strip__attention--some"
-            data-testid="attention-count"
-            data-count={attention.length}
-            aria-expanded={showAttention}
-            onClick={() => setShowAttention((shown) => !shown)}
-          >
-            {t("sync.attention")}: <strong>{attention.length}</strong>
-          </button>
-        )}
+        {/* Always there, as the brief asks; quiet at zero, loud when something needs the manager. */}
+        <button
+          type="button"
+          className={`button sync-strip__attention${attention.length ? " sync-strip__attention--some" : ""}`}
+          data-testid="attention-count"
+          data-count={attention.length}
+          title={t("sync.attentionTitle")}
+          aria-expanded={showAttention}
+          disabled={attention.length === 0}
+          onClick={() => setShowAttention((shown) => !shown)}
+        >
+          {t("sync.attention")}: <strong>{attention.length}</strong>
+        </button>
         <button
           type="button"
           className="button"

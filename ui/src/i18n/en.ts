@@ -23,7 +23,7 @@ export const en: Messages = {
     last: "Last sync",
     never: "not yet",
     syncNow: "Sync now",
-    attention: "Need attention",
+    attention: "Attention",
     attentionTitle: "Operations the server rejected",
     close: "Close",
     order: "Order {{code}}",

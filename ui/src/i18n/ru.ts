@@ -21,7 +21,7 @@ export const ru = {
     last: "Синхронизировано",
     never: "ещё не было",
     syncNow: "Синхронизировать",
-    attention: "Требуют внимания",
+    attention: "Внимание",
     attentionTitle: "Операции, отклонённые сервером",
     close: "Закрыть",
     order: "Заказ {{code}}",
