@@ -37,6 +37,12 @@ pub struct EnrollRequest {
     pub code: String,
     /// Shown to admins, e.g. "Касса 1".
     pub device_name: String,
+    /// Set when a kiosk that was enrolled before enrolls again (say, after its credential was
+    /// revoked): the server continues that device, at the same pickup point, with a new credential
+    /// and its per-device `seq` intact, so the kiosk's outbox keeps its numbering. Another point's
+    /// device is refused without using up the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<DeviceId>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -32,7 +32,9 @@ pub async fn enroll_with(
         name => name,
     };
     let client = ServerClient::new(&server_url, config)?;
-    let answer = client.enroll(&EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned() }).await?;
+    let answer = client
+        .enroll(&EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned(), device_id: None })
+        .await?;
     let enrollment = answer.enrollment;
     PublicKey::parse(&enrollment.server_public_key)
         .map_err(|_| KioskError::EnrollmentRefused("the server's public key is not an ed25519 key".into()))?;
