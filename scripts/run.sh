@@ -20,10 +20,10 @@ cargo build --release --locked -p pvz-kiosk --features custom-protocol
 
 scripts/server.sh start
 export PVZ_SERVER_URL="http://$PVZ_SERVER_BIND"
-if [ ! -f "$PVZ_DATA_DIR/kiosk.sqlite3" ]; then
-  PVZ_ENROLL_CODE=$("$CARGO_TARGET_DIR/release/pvz-server" enrollment-code --pickup-point "$pickup_point")
-  export PVZ_ENROLL_CODE
-fi
+# A fresh one-time code on every start: the kiosk uses it only while it is not enrolled (say, the
+# first start was closed before enrolling), and an unused code simply expires in 24 h.
+PVZ_ENROLL_CODE=$("$CARGO_TARGET_DIR/release/pvz-server" enrollment-code --pickup-point "$pickup_point")
+export PVZ_ENROLL_CODE
 echo "Codes to try: $PVZ_SERVER_DATA_DIR/demo-codes.txt (short codes also in demo/CODES.md)"
 echo "The server keeps running after the window closes: scripts/server.sh stop"
 exec "$CARGO_TARGET_DIR/release/pvz-kiosk"
