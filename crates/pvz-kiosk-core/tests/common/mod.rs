@@ -1,0 +1,154 @@
+//! What the sync tests share: the real central server on port 0 with its data in a temp dir, a
+//! kiosk store beside it, and the counter steps and waits the stories are told with.
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
+use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
+use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, SyncHandle};
+use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError, SyncStatusView};
+use pvz_protocol::PickupClaims;
+use pvz_server::admin::Admin;
+use pvz_server::db::orders::{NewItem, NewOrder};
+use pvz_server::{Config, RunningServer};
+use std::time::Duration;
+
+pub const POINT: &str = "pp-sync-1";
+
+pub struct Network {
+    _dir: tempfile::TempDir,
+    server_dir: std::path::PathBuf,
+    kiosk_path: std::path::PathBuf,
+    server: Option<RunningServer>,
+}
+
+impl Network {
+    pub async fn start() -> Network {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let server_dir = dir.path().join("server");
+        let admin = Admin::open(&server_dir).expect("the server's data dir opens");
+        admin.add_pickup_point(POINT, "ПВЗ Синхронная, 1", &FeePolicy::default()).expect("pickup point added");
+        let server = pvz_server::spawn(Config::for_data_dir(&server_dir)).await.expect("server starts on port 0");
+        let kiosk_path = dir.path().join("kiosk").join("kiosk.sqlite3");
+        std::fs::create_dir_all(kiosk_path.parent().expect("parent")).expect("kiosk dir");
+        Network { _dir: dir, server_dir, kiosk_path, server: Some(server) }
+    }
+
+    pub fn admin(&self) -> Admin {
+        Admin::open(&self.server_dir).expect("admin opens the server's data dir")
+    }
+
+    pub fn url(&self) -> String {
+        self.server.as_ref().expect("server running").url()
+    }
+
+    pub fn kiosk(&self) -> Kiosk {
+        Kiosk::open(&self.kiosk_path).expect("kiosk store opens")
+    }
+
+    /// A kiosk enrolled at POINT with a fresh code.
+    pub async fn enrolled_kiosk(&self) -> Kiosk {
+        let kiosk = self.kiosk();
+        let code = self.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code issued");
+        let enrollment = sync::enroll(&kiosk, &self.url(), &code, "Касса 1").await.expect("enrollment succeeds");
+        assert_eq!(enrollment.pickup_point_id.as_str(), POINT, "the kiosk is enrolled at the code's pickup point");
+        kiosk
+    }
+
+    pub async fn stop_server(&mut self) -> std::net::SocketAddr {
+        let server = self.server.take().expect("server running");
+        let addr = server.addr;
+        server.shutdown().await;
+        addr
+    }
+
+    pub async fn restart_server(&mut self, addr: std::net::SocketAddr) {
+        let mut config = Config::for_data_dir(&self.server_dir);
+        config.bind = addr;
+        self.server = Some(pvz_server::spawn(config).await.expect("server restarts on the same port and data"));
+    }
+}
+
+pub fn order(n: u32, price: i64) -> NewOrder {
+    NewOrder {
+        id: OrderId::parse(&format!("ord-sync-{n}")).expect("order id"),
+        short_code: ShortCode::parse(&format!("{}", 700_000 + n)).expect("short code"),
+        buyer_id: format!("buyer-{n}"),
+        buyer_name: "Анна К.".into(),
+        items: vec![NewItem {
+            id: ItemId::parse(&format!("itm-sync-{n}-1")).expect("item id"),
+            seller_id: "seller-1".into(),
+            seller_name: "ООО Платья".into(),
+            name: "Платье летнее".into(),
+            variant: "44".into(),
+            cell: "A-1".into(),
+            price: Kopecks(price),
+            prepaid: false,
+            category: "clothes".into(),
+            barcode: None,
+            mark: None,
+        }],
+    }
+}
+
+pub fn fast() -> ClientConfig {
+    ClientConfig {
+        request_timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(2),
+        ..Default::default()
+    }
+}
+
+/// Opens the order by its short code, hands everything over and confirms the payment.
+pub fn issue(kiosk: &Kiosk, n: u32, price: i64) -> String {
+    let opened = kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens at the counter");
+    let order = opened.view.active.expect("an order card is shown");
+    kiosk.hand_over_rest(&order.order_id).expect("hand over the items");
+    let done = kiosk.confirm_issue(&order.order_id, Kopecks(price), true).expect("the issue completes");
+    done.receipt.expect("a receipt").op_id
+}
+
+pub fn device_of(kiosk: &Kiosk) -> String {
+    kiosk.view().expect("view").status.device_id
+}
+
+pub async fn wait_for(handle: &SyncHandle, what: &str, ok: impl Fn(&SyncStatusView) -> bool) -> SyncStatusView {
+    let mut changes = handle.subscribe();
+    let waited = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let status = changes.borrow_and_update().clone();
+            if ok(&status) {
+                return status;
+            }
+            changes.changed().await.expect("the engine is running");
+        }
+    })
+    .await;
+    waited.unwrap_or_else(|_| panic!("timed out waiting until {what}; last status: {:?}", handle.status()))
+}
+
+pub fn short_engine() -> EngineConfig {
+    EngineConfig {
+        client: fast(),
+        poll_interval: Duration::from_millis(100),
+        backoff_base: Duration::from_millis(20),
+        backoff_max: Duration::from_millis(200),
+    }
+}
+
+/// The buyer's pickup QR for order `n`, signed by the server the kiosk pinned.
+pub fn pickup_qr(admin: &Admin, n: u32) -> String {
+    PickupClaims {
+        order_id: OrderId::parse(&format!("ord-sync-{n}")).expect("order id"),
+        pickup_point_id: PickupPointId::parse(POINT).expect("point id"),
+        short_code: ShortCode::parse(&format!("{}", 700_000 + n)).expect("short code"),
+        expires_at: 4_102_444_800,
+    }
+    .sign(admin.signing_key())
+}
+
+pub fn assert_cancelled<T: std::fmt::Debug>(result: Result<T, KioskError>, what: &str) {
+    match result {
+        Err(e) => assert_eq!(e.kind(), ErrorKind::OrderCancelled, "{what} must say the order is cancelled: {e}"),
+        Ok(v) => panic!("{what} must be refused as cancelled, got {v:?}"),
+    }
+}

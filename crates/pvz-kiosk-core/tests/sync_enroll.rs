@@ -1,0 +1,62 @@
+//! Enrollment and the device credential: clear refusals that store nothing, and a revoked device
+//! told its credential is not accepted.
+//! A kiosk core on a real SQLite file against the real central server (see `common`).
+
+mod common;
+
+use common::*;
+use pvz_domain::FeePolicy;
+use pvz_kiosk_core::sync::{self, SyncEngine};
+use pvz_kiosk_core::KioskError;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_revoked_device_is_told_its_credential_is_not_accepted() {
+    let net = Network::start().await;
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("a first good pass");
+    net.admin().revoke_device(&device_of(&kiosk)).expect("device revoked");
+
+    let err = sync::sync_until_idle(&kiosk, &fast()).await.expect_err("a revoked device cannot sync");
+    assert!(matches!(err, KioskError::CredentialRejected), "a 401 is a rejected credential: {err:?}");
+    let stored = kiosk.sync_status().expect("status");
+    assert!(
+        stored.last_error.as_deref().is_some_and(|e| e.contains("device credential not accepted")),
+        "the status says the credential is not accepted: {stored:?}"
+    );
+
+    let handle = SyncEngine::spawn(kiosk.clone(), short_engine(), Box::new(|_| {}));
+    let status = wait_for(&handle, "the engine reports the refusal", |s| s.last_error_kind.is_some()).await;
+    assert_eq!(
+        status.last_error_kind,
+        Some(pvz_kiosk_core::ErrorKind::CredentialRejected),
+        "the window can translate the refusal by kind"
+    );
+    handle.stop();
+}
+
+#[tokio::test]
+async fn enrollment_errors_are_clear_and_store_nothing() {
+    let mut net = Network::start().await;
+    let kiosk = net.kiosk();
+    let err = sync::enroll(&kiosk, &net.url(), "AAAA-BBBB-CCCC", "Касса 1").await.expect_err("an unknown code");
+    assert!(
+        matches!(err, KioskError::EnrollmentRefused(_)),
+        "a bad code is refused with the server's message: {err:?}"
+    );
+    assert!(!kiosk.sync_status().expect("status").configured, "a refused enrollment stores nothing");
+
+    let admin = net.admin();
+    admin.add_pickup_point("pp-sync-2", "ПВЗ Другая, 2", &FeePolicy::default()).expect("second point");
+    let other = admin.issue_enrollment_code("pp-sync-2", Duration::from_secs(600)).expect("code");
+    drop(kiosk);
+    let enrolled = net.enrolled_kiosk().await;
+    let err = sync::enroll(&enrolled, &net.url(), &other, "Касса 1").await.expect_err("another point");
+    assert!(matches!(err, KioskError::EnrolledElsewhere { .. }), "one kiosk, one pickup point: {err:?}");
+
+    let addr = net.stop_server().await;
+    let code = "AAAA-BBBB-CCCC";
+    let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
+    assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
+}

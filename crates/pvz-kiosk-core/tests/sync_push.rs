@@ -1,0 +1,96 @@
+//! Pushing the outbox: every counter op reaches the server ledger exactly once, a queue built while
+//! offline drains, a poison op waits on the attention list without blocking the rest.
+//! A kiosk core on a real SQLite file against the real central server (see `common`).
+
+mod common;
+
+use common::*;
+use pvz_kiosk_core::sync::{self, SyncEngine};
+use std::sync::Arc;
+
+#[tokio::test]
+async fn an_issue_at_the_counter_reaches_the_server_ledger_once() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 150_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    assert!(kiosk.sync_status().expect("status").configured, "an enrolled kiosk is configured for sync");
+
+    let first = sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pass pulls the orders");
+    assert!(first.changes >= 1, "the first pull brings the order: {first:?}");
+    let op_id = issue(&kiosk, 1, 150_000);
+    assert!(kiosk.sync_status().expect("status").ops_waiting >= 3, "open, decide and complete wait for sync");
+
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the pass pushes the ops");
+    assert_eq!(report.rejected, 0, "nothing is rejected: {report:?}");
+    let status = kiosk.sync_status().expect("status");
+    assert_eq!(status.ops_waiting, 0, "nothing waits after a successful pass");
+    assert!(status.last_sync_at.is_some() && status.last_error.is_none(), "the pass is recorded as good: {status:?}");
+
+    let admin = net.admin();
+    let counts = admin.op_counts(&device_of(&kiosk)).expect("op counts");
+    assert_eq!((counts.applied, counts.rejected), (report.applied as u64, 0), "the server applied every op pushed");
+    assert!(!admin.ledger_for_op(&op_id).expect("postings").is_empty(), "the payment is in the server's ledger");
+    assert_eq!(admin.ledger_check().expect("ledger").total, 0, "the ledger sums to zero");
+
+    let again = sync::sync_until_idle(&kiosk, &fast()).await.expect("a pass with nothing to do");
+    assert_eq!(again.pushed, 0, "an idle pass pushes nothing");
+    assert_eq!(
+        admin.op_counts(&device_of(&kiosk)).expect("op counts").applied,
+        counts.applied,
+        "a second pass posts nothing again"
+    );
+}
+
+#[tokio::test]
+async fn ops_queue_while_the_server_is_down_and_drain_when_it_returns() {
+    let mut net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let handle = SyncEngine::spawn(kiosk.clone(), short_engine(), Box::new(|_| {}));
+    wait_for(&handle, "the first pass succeeds", |s| s.online && s.last_sync_at.is_some()).await;
+
+    let addr = net.stop_server().await;
+    issue(&kiosk, 1, 100_000);
+    issue(&kiosk, 2, 200_000);
+    handle.nudge();
+    let offline = wait_for(&handle, "the engine sees the server gone", |s| !s.online && s.ops_waiting >= 6).await;
+    assert!(offline.last_error.is_some(), "offline shows why: {offline:?}");
+    assert_eq!(kiosk.outbox().expect("outbox").len() as u32, offline.ops_waiting, "every op waits, none is lost");
+
+    net.restart_server(addr).await;
+    let drained = wait_for(&handle, "the queue drains", |s| s.online && s.ops_waiting == 0 && !s.syncing).await;
+    assert!(drained.last_error.is_none(), "the error clears once synced: {drained:?}");
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
+    assert_eq!(counts.applied, kiosk.outbox().expect("outbox").len() as u64, "the server applied every op once");
+    assert_eq!(net.admin().ledger_check().expect("ledger").total, 0, "the ledger still sums to zero");
+    handle.stop();
+}
+
+#[tokio::test]
+async fn a_poison_op_goes_to_the_attention_list_and_later_ops_still_sync() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the orders");
+
+    issue(&kiosk, 1, 100_000);
+    // Another counter issued the same order while this kiosk had not synced yet.
+    net.admin().mark_order_issued("ord-sync-1").expect("issued elsewhere");
+    issue(&kiosk, 2, 200_000);
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("a rejection does not fail the pass");
+    assert!(report.rejected >= 1, "the op on the closed order is rejected: {report:?}");
+
+    let status = kiosk.sync_status().expect("status");
+    assert_eq!(status.ops_waiting, 0, "rejected ops do not block: nothing waits");
+    let completed = status
+        .attention
+        .iter()
+        .find(|item| item.kind == "issue_completed")
+        .unwrap_or_else(|| panic!("the completed issue needs attention: {:?}", status.attention));
+    assert_eq!(completed.code, "order_closed", "the server's reason code is kept");
+    assert!(completed.message.contains("issued"), "the server's message says why: {:?}", completed.message);
+    assert_eq!(completed.order_short_code.as_deref(), Some("700001"), "the list names the order");
+    assert!(completed.rejected_at.is_some(), "the list says when the rejection arrived");
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
+    assert!(counts.applied >= 3, "the second order's ops were applied after the rejection: {counts:?}");
+}
