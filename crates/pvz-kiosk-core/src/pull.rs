@@ -49,8 +49,7 @@ impl Kiosk {
 /// (orders, items, fee policy); the kiosk's own records (outbox, decisions, issues, the screen) stay.
 pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
     if page.reset {
-        orders::delete_all_orders(conn)?;
-        settings::clear_fee_policy(conn)?;
+        clear_cache(conn)?;
     }
     for change in &page.changes {
         match change {
@@ -64,5 +63,15 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;
+    Ok(())
+}
+
+/// Drops what the server owns (orders, their items, the fee policy) so the next pull rebuilds it:
+/// on a reset page, and at enrollment (whatever was cached came from a demo seed or another
+/// enrollment, and a pull from no cursor is not a reset). The kiosk's own records stay: outbox,
+/// decisions, issues, the screen.
+pub(crate) fn clear_cache(conn: &Connection) -> Result<()> {
+    orders::delete_all_orders(conn)?;
+    settings::clear_fee_policy(conn)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use pvz_domain::FeePolicy;
 use pvz_kiosk_core::sync::{self, SyncEngine};
-use pvz_kiosk_core::KioskError;
+use pvz_kiosk_core::{ErrorKind, KioskError};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,4 +59,27 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     let code = "AAAA-BBBB-CCCC";
     let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
     assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
+}
+
+#[tokio::test]
+async fn enrolling_a_demo_seeded_kiosk_drops_the_cached_orders_the_server_does_not_have() {
+    let net = Network::start().await;
+    let (seed, _) = pvz_protocol::demo::seed();
+    let point = seed.enrollment.pickup_point_id.to_string();
+    net.admin().add_pickup_point(&point, "ПВЗ Демо", &FeePolicy::default()).expect("the seed's point on the server");
+    let kiosk = net.kiosk();
+    assert!(kiosk.import_seed(&seed).expect("the seed imports"), "a fresh kiosk takes the demo seed");
+    let opened = kiosk.scan("482137").expect("the demo order opens before enrolling");
+    assert!(opened.view.active.is_some(), "the demo order's card is shown");
+    kiosk.set_aside().expect("the card is set aside");
+    let ops_before = kiosk.outbox().expect("outbox");
+
+    net.enroll_at(&kiosk, &point).await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pass after enrolling");
+
+    let err = kiosk.scan("482137").expect_err("an order the server never had must not open");
+    assert_eq!(err.kind(), ErrorKind::OrderNotFound, "the demo order is gone from the cache: {err}");
+    let outbox: Vec<_> = kiosk.outbox().expect("outbox").into_iter().map(|o| o.op_id).collect();
+    let before: Vec<_> = ops_before.into_iter().map(|o| o.op_id).collect();
+    assert_eq!(outbox, before, "enrolling never drops or adds outbox ops");
 }

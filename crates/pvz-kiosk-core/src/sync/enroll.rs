@@ -3,6 +3,7 @@
 
 use super::client::{normalize_url, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
+use crate::pull::clear_cache;
 use crate::store::{settings, sync_settings};
 use crate::Kiosk;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
@@ -51,7 +52,9 @@ pub async fn enroll_with(
             }
         }
         settings::save_enrollment(tx, &enrollment)?;
-        // The cursor (if any) came from a demo seed or another device: pull from the start.
+        // The cache and the cursor (if any) came from a demo seed or an older enrollment: the first
+        // pull starts from nothing, so an order the server does not have cannot be issued.
+        clear_cache(tx)?;
         settings::clear_pull_cursor(tx)?;
         sync_settings::set_server(tx, &server_url, &credential.to_text())?;
         Ok(())

@@ -48,10 +48,15 @@ impl Network {
     /// A kiosk enrolled at POINT with a fresh code.
     pub async fn enrolled_kiosk(&self) -> Kiosk {
         let kiosk = self.kiosk();
-        let code = self.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code issued");
-        let enrollment = sync::enroll(&kiosk, &self.url(), &code, "Касса 1").await.expect("enrollment succeeds");
-        assert_eq!(enrollment.pickup_point_id.as_str(), POINT, "the kiosk is enrolled at the code's pickup point");
+        self.enroll_at(&kiosk, POINT).await;
         kiosk
+    }
+
+    /// Enrolls `kiosk` at `point` with a fresh code, expecting it to succeed.
+    pub async fn enroll_at(&self, kiosk: &Kiosk, point: &str) {
+        let code = self.admin().issue_enrollment_code(point, Duration::from_secs(600)).expect("code issued");
+        let enrollment = sync::enroll(kiosk, &self.url(), &code, "Касса 1").await.expect("enrollment succeeds");
+        assert_eq!(enrollment.pickup_point_id.as_str(), point, "the kiosk is enrolled at the code's pickup point");
     }
 
     pub async fn stop_server(&mut self) -> std::net::SocketAddr {
