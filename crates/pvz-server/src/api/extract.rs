@@ -2,7 +2,7 @@
 //! the protocol-version guard, and device authentication from the bearer credential.
 
 use crate::db::feed::Cursor;
-use crate::db::sha256_hex;
+use crate::db::sha256_hex_matches;
 use crate::error::ServerError;
 use crate::startup::AppState;
 use crate::storage::Storage;
@@ -15,7 +15,6 @@ use axum::response::Response;
 use pvz_domain::{DeviceId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
 
 /// A JSON body. Bad syntax is 400, the wrong shape (including an unknown op type) 422, a body over
 /// the limit 413 — each with an `ApiError` body rather than axum's plain text.
@@ -47,12 +46,10 @@ fn json_error(rejection: JsonRejection) -> ServerError {
 /// Route guard: enroll, push and pull need `X-Pvz-Protocol` at least [`PROTOCOL_VERSION`]; an older
 /// or missing one is 426, so an outdated kiosk is told to update instead of failing obscurely.
 pub async fn require_protocol(req: Request, next: Next) -> Result<Response, ServerError> {
-    let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").trim().to_owned());
-    match sent.as_deref().map(str::parse::<u32>) {
+    let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").trim());
+    match sent.map(str::parse::<u32>) {
         Some(Ok(v)) if v >= PROTOCOL_VERSION => Ok(next.run(req).await),
-        _ => {
-            Err(ServerError::UpgradeRequired { server: PROTOCOL_VERSION, sent: sent.unwrap_or_else(|| "none".into()) })
-        }
+        _ => Err(ServerError::UpgradeRequired { server: PROTOCOL_VERSION, sent: sent.unwrap_or("none").to_owned() }),
     }
 }
 
@@ -78,8 +75,7 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
         // sha256, not argon2: the secret is 256 random bits, so it cannot be guessed or brute-forced
         // from its hash; a slow hash would only make every sync call expensive. The comparison is
         // constant-time so response timing says nothing about the stored hash.
-        let presented = sha256_hex(credential.secret.as_bytes());
-        let matches: bool = presented.as_bytes().ct_eq(record.secret_sha256.as_bytes()).into();
+        let matches = sha256_hex_matches(credential.secret.as_bytes(), &record.secret_sha256);
         if !matches || record.revoked {
             return Err(ServerError::Unauthorized);
         }

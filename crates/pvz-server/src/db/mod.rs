@@ -59,8 +59,25 @@ pub fn now_unix() -> i64 {
 
 /// Lower-case hex of sha256, the form hashes are stored in.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&sha256_hex_bytes(bytes)).into_owned()
+}
+
+/// Whether `stored_hex` is the sha256 of `bytes`, compared in constant time so response timing says
+/// nothing about the stored hash. Checked on every sync call, so it allocates nothing.
+pub fn sha256_hex_matches(bytes: &[u8], stored_hex: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    sha256_hex_bytes(bytes).as_slice().ct_eq(stored_hex.as_bytes()).into()
+}
+
+fn sha256_hex_bytes(bytes: &[u8]) -> [u8; 64] {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(Sha256::digest(bytes)) {
+        pair[0] = HEX[usize::from(byte >> 4)];
+        pair[1] = HEX[usize::from(byte & 0x0f)];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -80,5 +97,16 @@ mod tests {
         assert_eq!(tables, 1, "the ledger tables must exist after migrating");
         drop(conn);
         open_and_migrate(&dir.path().join(DB_FILE)).expect("re-opening an up-to-date database is a no-op");
+    }
+
+    #[test]
+    fn sha256_hex_is_the_stored_form_and_matches_only_itself() {
+        let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        assert_eq!(sha256_hex(b""), empty, "hex of sha256 must be the standard lower-case form");
+        let stored = sha256_hex(b"secret");
+        assert!(sha256_hex_matches(b"secret", &stored), "the right secret must match its stored hash");
+        assert!(!sha256_hex_matches(b"secreT", &stored), "another secret must not match");
+        assert!(!sha256_hex_matches(b"secret", &stored.to_uppercase()), "the stored form is lower-case only");
+        assert!(!sha256_hex_matches(b"secret", &stored[..63]), "a truncated hash must not match");
     }
 }

@@ -1,6 +1,12 @@
 //! The storage the HTTP layer talks to, as a trait so a PostgreSQL backend can sit beside SQLite
 //! without touching the handlers. Methods return `Send` futures; implementations must not hold a
-//! lock across `.await` and must keep blocking IO off the async workers.
+//! lock across `.await` and must keep anything that can wait (locks, disk, network) off the async
+//! workers. `find_device` runs on every sync call, so it should be one cheap indexed read.
+//!
+//! Every answer reflects what was committed before the call, by any process sharing the database:
+//! several servers may sit behind a load balancer and admin commands write directly, so a backend
+//! must not answer from a process-local cache that another process's commit could make stale (a
+//! revoked device must be refused, and a new change delivered, on the very next call).
 
 mod sqlite;
 
@@ -32,7 +38,8 @@ pub struct EnrolledPoint {
 }
 
 pub trait Storage: Clone + Send + Sync + 'static {
-    /// The device row for authentication; the caller compares the secret's hash.
+    /// The device row for authentication, with its point's feed head read in the same snapshot (an
+    /// up-to-date poll is answered from it alone); the caller compares the secret's hash.
     fn find_device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
 
     /// Consumes the enrollment code and creates the device, atomically. `None`: the code is unknown,

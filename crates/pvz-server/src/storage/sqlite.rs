@@ -1,6 +1,7 @@
 //! The SQLite backend: one file in WAL mode, one writer connection (SQLite has one writer anyway, and
 //! funnelling writes through it makes per-device serialization trivial) and a small pool of reader
-//! connections, so polls never wait behind a push. All rusqlite calls run on tokio's blocking pool.
+//! connections, so polls never wait behind a push. rusqlite calls run on tokio's blocking pool, except
+//! the device lookup every sync call starts with (see [`SqliteStorage::read_quick`]).
 
 use super::{EnrolledPoint, NewDevice, Storage};
 use crate::db::devices::{self, DeviceRecord};
@@ -25,10 +26,18 @@ struct Inner {
     writer: Mutex<Connection>,
     /// Idle reader connections; a reader is opened on demand when none is idle.
     readers: Mutex<Vec<Connection>>,
+    /// Idle readers for [`SqliteStorage::read_quick`], with no busy wait: they run on an async worker,
+    /// which must never sleep in SQLite's busy handler. One is in use per worker at most, so the pool
+    /// settles at the worker count.
+    quick_readers: Mutex<Vec<Connection>>,
 }
 
 /// Readers kept idle at most; more are opened under load and dropped after.
 const MAX_IDLE_READERS: usize = 8;
+
+/// Quick readers kept idle at most. One is held only for a synchronous call on one thread, so the
+/// pool stays near the number of async workers; the cap only bounds a burst of fallbacks.
+const MAX_IDLE_QUICK_READERS: usize = 64;
 
 impl SqliteStorage {
     /// Opens the database file, applying migrations.
@@ -39,6 +48,7 @@ impl SqliteStorage {
                 path: path.to_owned(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                quick_readers: Mutex::new(Vec::new()),
             }),
         })
     }
@@ -78,11 +88,57 @@ impl SqliteStorage {
         })
         .await?
     }
+
+    /// Runs a short read — one indexed lookup of hot rows — right on the calling async worker.
+    ///
+    /// Why: an idle kiosk's poll is answered from the device row alone, and handing that one lookup
+    /// (a few µs) to the blocking pool cost two thread switches, more than the rest of the request.
+    /// Why it is safe on a worker: in WAL mode a reader takes no lock a writer holds, so it does not
+    /// wait behind a push, and the rows it reads are hot (every poll reads them), so they come from
+    /// the page cache. The connection has no busy timeout: in the rare case SQLite answers busy (a
+    /// connection in exclusive locking mode, WAL recovery) the read is redone on the blocking pool
+    /// with the usual wait. A fresh connection is also opened there (opening touches the file and may
+    /// wait for locks), then kept for the fast path. Each call is its own read transaction, so it sees
+    /// every commit made before it by any process.
+    async fn read_quick<T: Send + 'static>(
+        &self,
+        f: impl Fn(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let idle =
+            self.inner.quick_readers.lock().map_err(|_| ServerError::Internal("reader pool poisoned".into()))?.pop();
+        if let Some(mut conn) = idle {
+            let out = f(&mut conn);
+            self.inner.keep_quick_reader(conn);
+            if !matches!(out, Err(ServerError::Unavailable)) {
+                return out;
+            }
+            return self.read(f).await;
+        }
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db::open(&inner.path)?;
+            let out = f(&mut conn);
+            conn.busy_timeout(std::time::Duration::ZERO)?;
+            inner.keep_quick_reader(conn);
+            out
+        })
+        .await?
+    }
+}
+
+impl Inner {
+    fn keep_quick_reader(&self, conn: Connection) {
+        if let Ok(mut idle) = self.quick_readers.lock() {
+            if idle.len() < MAX_IDLE_QUICK_READERS {
+                idle.push(conn);
+            }
+        }
+    }
 }
 
 impl Storage for SqliteStorage {
     async fn find_device(&self, id: DeviceId) -> Result<Option<DeviceRecord>> {
-        self.read(move |conn| devices::get_device(conn, &id)).await
+        self.read_quick(move |conn| devices::get_device(conn, &id)).await
     }
 
     async fn enroll_device(&self, device: NewDevice) -> Result<Option<EnrolledPoint>> {
@@ -108,5 +164,74 @@ impl Storage for SqliteStorage {
 
     async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
         self.read(move |conn| feed::pull_page(conn, &point, cursor, limit)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DB_FILE;
+    use pvz_domain::FeePolicy;
+
+    fn storage_with_device() -> (tempfile::TempDir, SqliteStorage, DeviceId) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let storage = SqliteStorage::open(&dir.path().join(DB_FILE)).expect("storage opens");
+        let point = PickupPointId::parse("pp-a").expect("point id");
+        let device = DeviceId::parse("dev-1").expect("device id");
+        let conn = db::open(&dir.path().join(DB_FILE)).expect("second connection");
+        points::insert_point(&conn, &point, "A", &FeePolicy::default(), &db::now_text()).expect("point");
+        devices::insert_device(&conn, &device, &point, "Касса", "hash", &db::now_text()).expect("device");
+        (dir, storage, device)
+    }
+
+    /// The quick path reuses pooled connections; each lookup must still see what any other
+    /// connection (another server process, an admin command) committed before it.
+    #[tokio::test]
+    async fn the_device_lookup_sees_every_commit_made_before_it() {
+        let (dir, storage, device) = storage_with_device();
+        let first = storage.find_device(device.clone()).await.expect("lookup").expect("the device exists");
+        assert!(!first.revoked, "a new device is not revoked");
+        let again = storage.find_device(device.clone()).await.expect("lookup").expect("the device exists");
+        assert_eq!(again.feed_head, first.feed_head, "nothing committed, same head");
+
+        let other = db::open(&dir.path().join(DB_FILE)).expect("another connection");
+        points::bump_version(&other, &first.pickup_point_id, 1).expect("a committed feed change");
+        let after_change = storage.find_device(device.clone()).await.expect("lookup").expect("the device exists");
+        assert_eq!(
+            after_change.feed_head.version,
+            first.feed_head.version + 1,
+            "a feed change committed elsewhere shows on the very next lookup, so an empty poll is never wrong"
+        );
+        devices::revoke_device(&other, &device, &db::now_text()).expect("revoke");
+        let after_revoke = storage.find_device(device).await.expect("lookup").expect("the device exists");
+        assert!(after_revoke.revoked, "a revocation committed elsewhere shows on the very next lookup");
+    }
+
+    /// When SQLite answers busy to the quick path (which may not wait on an async worker), the read is
+    /// redone on the blocking pool, where the connection waits for the lock, instead of failing the
+    /// request with 503.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_busy_answer_on_the_quick_path_is_retried_on_the_blocking_pool() {
+        let (_dir, storage, device) = storage_with_device();
+        storage.find_device(device).await.expect("a first lookup fills the quick pool");
+        let worker = std::thread::current().id();
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let seen = calls.clone();
+        let answer = storage
+            .read_quick(move |_conn| {
+                let mut seen = seen.lock().expect("calls");
+                seen.push(std::thread::current().id());
+                if seen.len() == 1 {
+                    Err(ServerError::Unavailable)
+                } else {
+                    Ok("read")
+                }
+            })
+            .await;
+        assert_eq!(answer.ok(), Some("read"), "the retried read answers");
+        let calls = calls.lock().expect("calls").clone();
+        assert_eq!(calls.len(), 2, "one quick try, one retry");
+        assert_eq!(calls[0], worker, "the quick try runs on the async worker, without a thread hop");
+        assert_ne!(calls[1], worker, "the retry runs on the blocking pool, where waiting is allowed");
     }
 }
