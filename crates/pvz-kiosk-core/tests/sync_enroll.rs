@@ -83,3 +83,30 @@ async fn enrolling_a_demo_seeded_kiosk_drops_the_cached_orders_the_server_does_n
     let before: Vec<_> = ops_before.into_iter().map(|o| o.op_id).collect();
     assert_eq!(outbox, before, "enrolling never drops or adds outbox ops");
 }
+
+#[tokio::test]
+#[ignore = "needs the server half"]
+async fn a_revoked_kiosk_enrolled_again_continues_its_device_and_its_outbox_drains() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the orders");
+    issue(&kiosk, 1, 100_000);
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the first issue is pushed");
+    let device = device_of(&kiosk);
+    net.admin().revoke_device(&device).expect("device revoked");
+
+    net.enroll_at(&kiosk, POINT).await;
+    assert_eq!(device_of(&kiosk), device, "enrolling again continues the same device");
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the new credential pulls");
+    issue(&kiosk, 2, 200_000);
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the ops after re-enrolling are pushed");
+    assert_eq!(report.rejected, 0, "nothing is rejected: {report:?}");
+    assert_eq!(kiosk.sync_status().expect("status").ops_waiting, 0, "nothing waits: the seq numbering continued");
+    let counts = net.admin().op_counts(&device).expect("op counts");
+    assert_eq!(
+        counts.applied,
+        kiosk.outbox().expect("outbox").len() as u64,
+        "the server holds every op of the outbox once, under the one device"
+    );
+}

@@ -131,6 +131,12 @@ fn refusal(status: StatusCode, api: ApiError, call: Call) -> KioskError {
         s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS || s == StatusCode::REQUEST_TIMEOUT => {
             KioskError::ServerUnreachable(format!("the server answered {}: {}", s.as_u16(), api.message))
         }
+        // Only a request naming a device to continue can be forbidden: that device is another
+        // point's. The caller fills in the kiosk's own point.
+        StatusCode::FORBIDDEN if call == Call::Enroll => KioskError::EnrolledElsewhere {
+            current: String::new(),
+            requested: format!("the code's point ({})", api.message),
+        },
         _ if call == Call::Enroll => KioskError::EnrollmentRefused(api.message),
         _ => KioskError::SyncRefused { code: api.code, message: api.message },
     }
@@ -178,6 +184,10 @@ mod tests {
         assert!(
             matches!(refusal(StatusCode::UNAUTHORIZED, api(), Call::Enroll), KioskError::EnrollmentRefused(m) if m == "nope"),
             "a refused enrollment code carries the server's message"
+        );
+        assert!(
+            matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Enroll), KioskError::EnrolledElsewhere { .. }),
+            "an enrollment forbidden to continue another point's device is the enrolled-elsewhere refusal"
         );
         assert!(
             matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Sync), KioskError::SyncRefused { code, .. } if code == "x"),

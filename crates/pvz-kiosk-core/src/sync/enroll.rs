@@ -6,8 +6,10 @@ use crate::error::{KioskError, Result};
 use crate::pull::clear_cache;
 use crate::store::{settings, sync_settings};
 use crate::Kiosk;
+use pvz_domain::DeviceId;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
 use pvz_protocol::{Enrollment, PublicKey};
+use rusqlite::Connection;
 
 /// Enrolls the kiosk with the server at `server_url` using a one-time `code` bound to a pickup point.
 /// A kiosk already enrolled to another pickup point is refused (its outbox belongs there).
@@ -32,16 +34,29 @@ pub async fn enroll_with(
         "" => "PVZ Kiosk",
         name => name,
     };
+    let request = kiosk.store.with_conn(|c| enroll_request(c, code, device_name))?;
     let client = ServerClient::new(&server_url, config)?;
-    let answer = client
-        .enroll(&EnrollRequest { code: code.to_owned(), device_name: device_name.to_owned(), device_id: None })
-        .await?;
+    let answer = client.enroll(&request).await.map_err(|error| match error {
+        // The server refused to move the device named in the request to the code's pickup point
+        // (the code stays unused): the same refusal as the check below, told by the server.
+        KioskError::EnrolledElsewhere { requested, .. } => {
+            let current = kiosk.store.with_conn(|c| Ok::<_, KioskError>(settings::get_enrollment(c)?));
+            let current = current.ok().flatten().map(|e| e.pickup_point_id.to_string()).unwrap_or_default();
+            KioskError::EnrolledElsewhere { current, requested }
+        }
+        other => other,
+    })?;
     let enrollment = answer.enrollment;
     PublicKey::parse(&enrollment.server_public_key)
         .map_err(|_| KioskError::EnrollmentRefused("the server's public key is not an ed25519 key".into()))?;
     let credential = DeviceCredential::parse(&answer.credential)
         .filter(|c| c.device_id == enrollment.device_id)
         .ok_or_else(|| KioskError::EnrollmentRefused("the server sent a malformed device credential".into()))?;
+    if let Some(asked) = request.device_id.as_ref().filter(|asked| **asked != enrollment.device_id) {
+        // A server that predates continuing devices; the code is used up either way, so take the
+        // new device and say why the outbox may need a person.
+        tracing::warn!(%asked, given = %enrollment.device_id, "the server did not continue this kiosk's device");
+    }
     kiosk.store.with_tx::<_, KioskError>(|tx| {
         if let Some(current) = settings::get_enrollment(tx)? {
             if current.pickup_point_id != enrollment.pickup_point_id {
@@ -61,6 +76,24 @@ pub async fn enroll_with(
     })?;
     tracing::info!(server = %server_url, pickup_point = %enrollment.pickup_point_id, device = %enrollment.device_id, "enrolled");
     Ok(enrollment)
+}
+
+/// The enrollment request; see [`device_to_continue`].
+fn enroll_request(conn: &Connection, code: &str, device_name: &str) -> Result<EnrollRequest> {
+    Ok(EnrollRequest {
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+        device_id: device_to_continue(conn)?,
+    })
+}
+
+/// The device a kiosk enrolled with a server before (say, before its credential was revoked) asks
+/// to continue: the server keeps that device's `seq`, so the outbox, which is never renumbered, still
+/// lines up. A demo seed also names a device, but no server knows it: without a stored credential
+/// the kiosk asks for a new device.
+fn device_to_continue(conn: &Connection) -> Result<Option<DeviceId>> {
+    let had_server = sync_settings::get_sync_settings(conn)?.device_credential.is_some();
+    Ok(settings::get_enrollment(conn)?.filter(|_| had_server).map(|e| e.device_id))
 }
 
 /// [`enroll`] for a kiosk that may start before its network: while the server cannot be reached it
@@ -84,5 +117,43 @@ pub async fn enroll_when_reachable(
             }
             other => return other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kiosk() -> (tempfile::TempDir, Kiosk) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Kiosk::open(&dir.path().join("kiosk.sqlite3")).expect("kiosk opens");
+        (dir, kiosk)
+    }
+
+    fn request(kiosk: &Kiosk) -> EnrollRequest {
+        kiosk.store.with_conn(|c| enroll_request(c, "CODE", "Касса 1")).expect("request built")
+    }
+
+    #[test]
+    fn a_kiosk_enrolled_with_a_server_before_names_its_device_when_it_enrolls_again() {
+        let (_dir, fresh) = kiosk();
+        assert_eq!(request(&fresh).device_id, None, "a kiosk never enrolled asks for a new device");
+
+        let (_dir, seeded) = kiosk();
+        let (seed, _) = pvz_protocol::demo::seed();
+        seeded.import_seed(&seed).expect("the demo seed imports");
+        assert_eq!(request(&seeded).device_id, None, "a demo seed's device is no server's: a new device is asked for");
+
+        let (_dir, enrolled) = kiosk();
+        enrolled.import_seed(&seed).expect("an enrollment to continue");
+        enrolled
+            .store
+            .with_tx::<_, KioskError>(|tx| Ok(sync_settings::set_server(tx, "http://127.0.0.1:1", "pvzd1.x.y")?))
+            .expect("a server credential stored");
+        assert_eq!(
+            request(&enrolled).device_id,
+            Some(seed.enrollment.device_id.clone()),
+            "a kiosk enrolled with a server before continues its device, so its outbox keeps its seq numbering"
+        );
     }
 }
