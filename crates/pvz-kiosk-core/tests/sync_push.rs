@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use pvz_kiosk_core::sync::{self, SyncEngine};
+use pvz_kiosk_core::KioskError;
 use std::sync::Arc;
 
 #[tokio::test]
@@ -93,4 +94,43 @@ async fn a_poison_op_goes_to_the_attention_list_and_later_ops_still_sync() {
     assert!(completed.rejected_at.is_some(), "the list says when the rejection arrived");
     let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
     assert!(counts.applied >= 3, "the second order's ops were applied after the rejection: {counts:?}");
+}
+
+#[tokio::test]
+async fn ops_over_the_server_body_limit_go_in_smaller_batches() {
+    let net = Network::start_with_body_limit(Some(24 * 1024)).await;
+    let orders: Vec<_> = (1..=6).map(|n| order(n, 100_000)).collect();
+    net.admin().add_orders(POINT, &orders).expect("orders added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the orders");
+    for n in 1..=6 {
+        refuse_with_long_defect(&kiosk, n);
+    }
+
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("a 413 halves the batch instead of failing");
+    assert_eq!(report.rejected, 0, "nothing is rejected: {report:?}");
+    assert_eq!(kiosk.sync_status().expect("status").ops_waiting, 0, "every op got through in smaller batches");
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("op counts");
+    assert_eq!(counts.applied, kiosk.outbox().expect("outbox").len() as u64, "the server applied every op once");
+}
+
+#[tokio::test]
+async fn a_single_op_over_the_body_limit_is_reported_and_the_ops_before_it_sync() {
+    let net = Network::start_with_body_limit(Some(2 * 1024)).await;
+    net.admin().add_order(POINT, &order(1, 100_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the order");
+    refuse_with_long_defect(&kiosk, 1);
+
+    let err = sync::sync_until_idle(&kiosk, &fast()).await.expect_err("an op larger than the limit cannot go");
+    match &err {
+        KioskError::SyncRefused { code, message } => {
+            assert_eq!(code, "payload_too_large", "the refusal names the body limit: {err}");
+            assert!(message.contains("seq 2"), "the message names the op that does not fit: {message}");
+        }
+        other => panic!("a single op over the limit must be a sync refusal, got {other:?}"),
+    }
+    let counts = net.admin().op_counts(&device_of(&kiosk)).expect("op counts");
+    assert_eq!(counts.applied, 1, "the small op before it (opening the issue) was pushed on its own");
+    assert_eq!(kiosk.sync_status().expect("status").ops_waiting, 2, "the large op and the one after it wait");
 }

@@ -2,6 +2,7 @@
 //! mapped to what the kiosk can do about it (retry soon, ask a person, give up on this op).
 
 use crate::error::{KioskError, Result};
+use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{
     ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, PATH_ENROLL, PATH_PULL, PATH_PUSH,
     PROTOCOL_HEADER, PROTOCOL_VERSION,
@@ -21,6 +22,10 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Ops per push, at most `MAX_PUSH_OPS`.
     pub push_batch: usize,
+    /// Serialized ops per push, in bytes: half the server's default 1 MiB body limit, so 500 ops with
+    /// long defect descriptions still fit. A server with a smaller limit answers 413 and the batch is
+    /// halved.
+    pub push_max_bytes: usize,
     /// Changes per pull page asked for; the server may send fewer.
     pub pull_limit: u32,
 }
@@ -31,6 +36,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             push_batch: pvz_protocol::sync::MAX_PUSH_OPS,
+            push_max_bytes: 512 * 1024,
             pull_limit: 500,
         }
     }
@@ -138,8 +144,17 @@ fn refusal(status: StatusCode, api: ApiError, call: Call) -> KioskError {
             requested: format!("the code's point ({})", api.message),
         },
         _ if call == Call::Enroll => KioskError::EnrollmentRefused(api.message),
+        // Whatever the body says (a proxy's page), the caller must know it was the size.
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            KioskError::SyncRefused { code: PAYLOAD_TOO_LARGE.into(), message: api.message }
+        }
         _ => KioskError::SyncRefused { code: api.code, message: api.message },
     }
+}
+
+/// The server would not read a body this large (413): a smaller batch may go through.
+pub(crate) fn is_too_large(error: &KioskError) -> bool {
+    matches!(error, KioskError::SyncRefused { code, .. } if code == PAYLOAD_TOO_LARGE)
 }
 
 fn describe_transport_error(e: &reqwest::Error) -> String {
@@ -188,6 +203,10 @@ mod tests {
         assert!(
             matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Enroll), KioskError::EnrolledElsewhere { .. }),
             "an enrollment forbidden to continue another point's device is the enrolled-elsewhere refusal"
+        );
+        assert!(
+            is_too_large(&refusal(StatusCode::PAYLOAD_TOO_LARGE, api(), Call::Sync)),
+            "a 413 is recognised as too large whatever code its body carries"
         );
         assert!(
             matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Sync), KioskError::SyncRefused { code, .. } if code == "x"),

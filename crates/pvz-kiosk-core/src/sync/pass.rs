@@ -2,13 +2,14 @@
 //! until the feed has nothing more. Each push answer and each pull page is applied in one local
 //! transaction; no store lock is held while waiting for the network.
 
-use super::client::{ClientConfig, ServerClient};
+use super::client::{is_too_large, ClientConfig, ServerClient};
 use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
 use crate::pull::apply_page;
 use crate::store::outbox::{self, PendingOp};
 use crate::store::{settings, sync_settings};
 use crate::Kiosk;
+use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
 
 /// What one pass did.
@@ -94,14 +95,31 @@ pub(crate) async fn run_pass(
 }
 
 async fn push_pending(kiosk: &Kiosk, client: &ServerClient, credential: &str, report: &mut SyncReport) -> Result<()> {
-    let batch_size = client.config().push_batch.clamp(1, MAX_PUSH_OPS);
+    let mut batch_size = client.config().push_batch.clamp(1, MAX_PUSH_OPS);
+    let max_bytes = client.config().push_max_bytes;
     // A server that keeps answering without handling anything must not spin the pass forever.
     let mut stalled_at: Option<i64> = None;
     loop {
-        let batch = kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, batch_size)?))?;
+        let mut batch = kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, batch_size)?))?;
         let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };
-        let request = PushRequest { ops: batch.iter().map(push_op).collect() };
-        let answer = client.push(credential, &request).await?;
+        let request = PushRequest { ops: fit_to_size(&mut batch, max_bytes) };
+        let answer = match client.push(credential, &request).await {
+            Ok(answer) => answer,
+            // A server with a smaller body limit than ours: halve and try again; a single op that
+            // does not fit is a real refusal, with the op named so a person can find it.
+            Err(error) if is_too_large(&error) => {
+                if request.ops.len() == 1 {
+                    return Err(KioskError::SyncRefused {
+                        code: PAYLOAD_TOO_LARGE.into(),
+                        message: format!("op seq {first_seq} alone is larger than the server accepts"),
+                    });
+                }
+                batch_size = request.ops.len() / 2;
+                tracing::warn!(batch_size, "push body too large for the server; sending smaller batches");
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
         let at = timestamp(kiosk.now());
         let resent_from = kiosk.store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, &at, report))?;
         if resent_from.is_some() {
@@ -119,6 +137,25 @@ async fn push_pending(kiosk: &Kiosk, client: &ServerClient, credential: &str, re
             stalled_at = None;
         }
     }
+}
+
+/// The ops of `batch` to push, cut after the last that keeps their JSON within `max_bytes` (always at
+/// least one; the server says if even that is too large). `batch` is cut to match.
+fn fit_to_size(batch: &mut Vec<PendingOp>, max_bytes: usize) -> Vec<PushOp> {
+    let mut ops = Vec::with_capacity(batch.len());
+    let mut bytes = 0;
+    for op in batch.iter() {
+        let op = push_op(op);
+        // An op that does not serialize is sent anyway, so the server's answer says what is wrong.
+        let size = serde_json::to_vec(&op).map(|json| json.len() + 1).unwrap_or(0);
+        if !ops.is_empty() && bytes + size > max_bytes {
+            break;
+        }
+        bytes += size;
+        ops.push(op);
+    }
+    batch.truncate(ops.len());
+    ops
 }
 
 fn push_op(op: &PendingOp) -> PushOp {
@@ -238,6 +275,18 @@ mod tests {
 
     fn pending(store: &Store) -> Vec<PendingOp> {
         store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, 100)?)).expect("pending")
+    }
+
+    #[test]
+    fn a_batch_is_cut_to_the_byte_cap_but_never_to_nothing() {
+        let (_dir, store) = store_with_ops(10);
+        let mut batch = pending(&store);
+        let one = serde_json::to_vec(&push_op(&batch[0])).expect("serializes").len() + 1;
+        let ops = fit_to_size(&mut batch, one * 3 + one / 2);
+        assert_eq!(ops.len(), 3, "three ops of {one} bytes fit in three and a half");
+        assert_eq!(batch.len(), 3, "the batch is cut to the ops sent, so only their results are matched");
+        let mut batch = pending(&store);
+        assert_eq!(fit_to_size(&mut batch, 1).len(), 1, "an op over the cap still goes alone");
     }
 
     #[test]

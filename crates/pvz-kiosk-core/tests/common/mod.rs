@@ -3,9 +3,10 @@
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
+use pvz_domain::RefusalReason;
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
 use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, SyncHandle};
-use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError, SyncStatusView};
+use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, KioskError, SyncStatusView};
 use pvz_protocol::PickupClaims;
 use pvz_server::admin::Admin;
 use pvz_server::db::orders::{NewItem, NewOrder};
@@ -19,18 +20,29 @@ pub struct Network {
     server_dir: std::path::PathBuf,
     kiosk_path: std::path::PathBuf,
     server: Option<RunningServer>,
+    /// The server's request body limit, when a test needs a small one.
+    max_body_bytes: Option<usize>,
 }
 
 impl Network {
     pub async fn start() -> Network {
+        Network::start_with_body_limit(None).await
+    }
+
+    /// A server answering 413 to request bodies over `max_body_bytes` (the default limit if None).
+    pub async fn start_with_body_limit(max_body_bytes: Option<usize>) -> Network {
         let dir = tempfile::tempdir().expect("temp dir");
         let server_dir = dir.path().join("server");
         let admin = Admin::open(&server_dir).expect("the server's data dir opens");
         admin.add_pickup_point(POINT, "ПВЗ Синхронная, 1", &FeePolicy::default()).expect("pickup point added");
-        let server = pvz_server::spawn(Config::for_data_dir(&server_dir)).await.expect("server starts on port 0");
+        let mut config = Config::for_data_dir(&server_dir);
+        if let Some(limit) = max_body_bytes {
+            config.max_body_bytes = limit;
+        }
+        let server = pvz_server::spawn(config).await.expect("server starts on port 0");
         let kiosk_path = dir.path().join("kiosk").join("kiosk.sqlite3");
         std::fs::create_dir_all(kiosk_path.parent().expect("parent")).expect("kiosk dir");
-        Network { _dir: dir, server_dir, kiosk_path, server: Some(server) }
+        Network { _dir: dir, server_dir, kiosk_path, server: Some(server), max_body_bytes }
     }
 
     pub fn admin(&self) -> Admin {
@@ -69,6 +81,9 @@ impl Network {
     pub async fn restart_server(&mut self, addr: std::net::SocketAddr) {
         let mut config = Config::for_data_dir(&self.server_dir);
         config.bind = addr;
+        if let Some(limit) = self.max_body_bytes {
+            config.max_body_bytes = limit;
+        }
         self.server = Some(pvz_server::spawn(config).await.expect("server restarts on the same port and data"));
     }
 }
@@ -110,6 +125,16 @@ pub fn issue(kiosk: &Kiosk, n: u32, price: i64) -> String {
     kiosk.hand_over_rest(&order.order_id).expect("hand over the items");
     let done = kiosk.confirm_issue(&order.order_id, Kopecks(price), true).expect("the issue completes");
     done.receipt.expect("a receipt").op_id
+}
+
+/// Opens order `n` and refuses its item as defective with the longest description allowed (about
+/// 4 KB of Cyrillic in each of the decision and the completion op), then completes the issue.
+pub fn refuse_with_long_defect(kiosk: &Kiosk, n: u32) {
+    let card = kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens").view.active.expect("a card");
+    let description = "Ж".repeat(pvz_domain::Refusal::MAX_DESCRIPTION);
+    let refuse = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some(description) };
+    kiosk.decide_item(&card.order_id, &card.items[0].item_id, refuse).expect("refused as defective");
+    kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("nothing to collect: the issue completes");
 }
 
 pub fn device_of(kiosk: &Kiosk) -> String {
