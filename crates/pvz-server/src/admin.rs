@@ -98,7 +98,7 @@ impl Admin {
         let point = parse_id(PickupPointId::parse, point)?;
         let tx = self.conn.unchecked_transaction()?;
         points::require_point(&tx, &point)?;
-        points::set_fee_policy(&tx, &point, policy)?;
+        points::set_fee_policy(&tx, &point, policy, &db::now_text())?;
         Ok(tx.commit()?)
     }
 

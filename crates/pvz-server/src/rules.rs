@@ -2,7 +2,7 @@
 //! ledger postings of a completed issue computed from the server's own prices (the server is the
 //! authority for money; the kiosk's figures are only checked against these).
 
-use crate::db::orders::{OrderFacts, OrderState};
+use crate::db::orders::{ItemFacts, OrderFacts, OrderState};
 use pvz_domain::{
     settle, FeeDecision, FeePolicy, FeeRule, ItemId, ItemLine, ItemState, Kopecks, Refusal, RefusalReason,
 };
@@ -70,7 +70,16 @@ pub struct IssueClaim<'a> {
 /// Checks a completed issue against the order and returns its ledger postings (empty when no money
 /// moves). Goods paid at the counter: buyer -X, seller +X; refusal fee: buyer -F, network +F; refund
 /// of a prepaid refused item: seller -R, buyer +R.
-pub fn check_issue_completed(order: &OrderFacts, claim: &IssueClaim<'_>) -> Result<Vec<Posting>, Rejection> {
+///
+/// `policies` are the point's fee policies, the current one first, then earlier ones: a buyer-side
+/// refusal's fee must be the item category's fee in one of them. The kiosk fixes the fee when the
+/// refusal is recorded (maybe offline, before a policy change reached it), so an earlier policy's
+/// fee is honest; a fee no policy of the point ever had is not.
+pub fn check_issue_completed(
+    order: &OrderFacts,
+    policies: &[FeePolicy],
+    claim: &IssueClaim<'_>,
+) -> Result<Vec<Posting>, Rejection> {
     match order.state {
         OrderState::Ready => {}
         OrderState::Issued => return Err(Rejection::new(reject::ORDER_CLOSED, "the order was already issued")),
@@ -114,6 +123,9 @@ pub fn check_issue_completed(order: &OrderFacts, claim: &IssueClaim<'_>) -> Resu
                         format!("item {}: a refusal for {why} is free, but the op charges {}", item.id, r.fee),
                     ));
                 }
+                if !r.reason.is_seller_fault() {
+                    check_policy_fee(item, r, policies)?;
+                }
                 let refusal = Refusal::new(r.reason, r.description.as_deref())
                     .map_err(|e| Rejection::new(reject::INVALID_OP, format!("item {}: {e}", item.id)))?;
                 ItemState::Refused(refusal)
@@ -130,8 +142,8 @@ pub fn check_issue_completed(order: &OrderFacts, claim: &IssueClaim<'_>) -> Resu
             prepaid: item.prepaid,
             category: &item.category,
             state,
-            // The kiosk fixed each refusal's fee when it was recorded; the server checks the sum, not
-            // today's policy, which may have changed since.
+            // The kiosk fixed each refusal's fee when it was recorded; each fee was checked above
+            // against the point's policies (today's may have changed since).
             fixed_fee: refusals.get(item.id.as_str()).map(|r| FeeDecision { fee: r.fee, rule: FeeRule::PolicyFee }),
         })
         .collect();
@@ -149,6 +161,24 @@ pub fn check_issue_completed(order: &OrderFacts, claim: &IssueClaim<'_>) -> Resu
         return Err(Rejection::new(reject::INVALID_OP, format!("{} is due but payment was not taken", due.to_collect)));
     }
     Ok(postings(order, &refusals))
+}
+
+/// A buyer-side refusal's fee must be what the current or an earlier policy of the point charges for
+/// the item's category.
+fn check_policy_fee(item: &ItemFacts, refused: &RefusedItem, policies: &[FeePolicy]) -> Result<(), Rejection> {
+    let fee_in = |policy: &FeePolicy| policy.fee_for(&item.category, refused.reason).fee;
+    if policies.iter().any(|policy| fee_in(policy) == refused.fee) {
+        return Ok(());
+    }
+    let current = policies.first().map(fee_in).unwrap_or(Kopecks::ZERO);
+    Err(Rejection::new(
+        reject::AMOUNT_MISMATCH,
+        format!(
+            "item {}: the op charges a refusal fee of {}, but the pickup point's fee policy for category \"{}\" \
+             is {} (and no earlier policy of the point charged {})",
+            item.id, refused.fee, item.category, current, refused.fee
+        ),
+    ))
 }
 
 fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Vec<Posting> {
@@ -188,8 +218,16 @@ fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::orders::ItemFacts;
     use pvz_domain::OrderId;
+
+    /// The point's policies, current first: clothes 149 ₽ (was 99 ₽), anything else 199 ₽.
+    fn policies() -> Vec<FeePolicy> {
+        let policy = |clothes: i64| FeePolicy {
+            default_fee: Kopecks(19_900),
+            per_category: BTreeMap::from([("clothes".to_owned(), Kopecks(clothes))]),
+        };
+        vec![policy(14_900), policy(9_900)]
+    }
 
     fn order(prepaid: bool) -> OrderFacts {
         let item = |id: &str, seller: &str, price: i64, category: &str| ItemFacts {
@@ -228,7 +266,7 @@ mod tests {
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let postings = check_issue_completed(&order(false), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(false), &policies(), &claim).expect("the figures match");
         let total: i64 = postings.iter().map(|p| p.amount.0).sum();
         assert_eq!(total, 0, "postings must balance");
         assert!(postings.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) }), "seller paid");
@@ -249,11 +287,11 @@ mod tests {
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err = check_issue_completed(&order(false), &claim).expect_err("a defect is free");
+        let err = check_issue_completed(&order(false), &policies(), &claim).expect_err("a defect is free");
         assert_eq!(err.code, reject::INVALID_OP, "charging a defect is an invalid op");
         let free = [refused("i-2", RefusalReason::Defect, 0)];
         let claim = IssueClaim { refused: &free, collected: Kopecks(1), ..claim };
-        let err = check_issue_completed(&order(false), &claim).expect_err("wrong total");
+        let err = check_issue_completed(&order(false), &policies(), &claim).expect_err("wrong total");
         assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a wrong total is an amount mismatch");
         assert!(err.message.contains("1\u{a0}000,00"), "the message gives the server's figure: {}", err.message);
     }
@@ -269,7 +307,7 @@ mod tests {
             refunded: Kopecks(50_000),
             payment_taken: false,
         };
-        let postings = check_issue_completed(&order(true), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(true), &policies(), &claim).expect("the figures match");
         assert_eq!(
             postings,
             vec![
@@ -291,16 +329,42 @@ mod tests {
             payment_taken: true,
         };
         assert_eq!(
-            check_issue_completed(&order(false), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a missing item is invalid"
         );
         let both = [id("i-1"), id("i-2"), id("i-2")];
         let claim = IssueClaim { handed_over: &both, ..claim };
         assert_eq!(
-            check_issue_completed(&order(false), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a twice-listed item is invalid"
+        );
+    }
+
+    #[test]
+    fn a_buyer_side_fee_must_be_the_categorys_fee_in_the_current_or_an_earlier_policy() {
+        let handed = [id("i-2")];
+        let claim_with = |fee: i64| {
+            let refused = [refused("i-1", RefusalReason::DidNotFit, fee)];
+            let claim = IssueClaim {
+                handed_over: &handed,
+                refused: &refused,
+                collected: Kopecks(50_000 + fee),
+                refunded: Kopecks::ZERO,
+                payment_taken: true,
+            };
+            check_issue_completed(&order(false), &policies(), &claim)
+        };
+        assert!(claim_with(14_900).is_ok(), "the current policy's clothes fee is accepted");
+        assert!(claim_with(9_900).is_ok(), "an earlier policy's clothes fee is accepted");
+        let err = claim_with(19_900).expect_err("the default fee is not the clothes fee in any policy");
+        assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a fee no policy charged is an amount mismatch");
+        let err = claim_with(0).expect_err("a buyer-side refusal of clothes is not free under any policy");
+        assert!(
+            err.message.contains("i-1") && err.message.contains("0,00") && err.message.contains("149,00"),
+            "the message names the item, the fee sent and the policy's fee: {}",
+            err.message
         );
     }
 }

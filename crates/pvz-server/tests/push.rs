@@ -205,3 +205,53 @@ async fn wrong_amounts_and_closed_orders_are_rejected_without_postings() {
     assert_eq!(t.admin.ledger_check().expect("check").transactions, 0, "rejections post nothing");
     t.server.shutdown().await;
 }
+
+/// The server is the authority for refusal fees: a buyer-side refusal must charge what the point's
+/// fee policy says for the item's category, now or at an earlier policy the kiosk may have fixed the
+/// fee under while offline.
+#[tokio::test]
+async fn refusal_fees_must_match_the_points_current_or_an_earlier_policy() {
+    let t = start().await;
+    for id in ["honest", "older", "inflated"] {
+        add_order(&t.admin, POINT, id, false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    // The clothes fee is 149 ₽ when the kiosk records the first two refusals offline; then it changes.
+    let honest = op(
+        1,
+        completed("honest", &["honest-2"], vec![refused("honest-1", RefusalReason::DidNotFit, 14_900)], 264_900, 0),
+    );
+    let older =
+        op(2, completed("older", &["older-2"], vec![refused("older-1", RefusalReason::DidNotFit, 14_900)], 264_900, 0));
+    let mut cheaper = policy();
+    cheaper.per_category.insert("clothes".into(), Kopecks(12_900));
+    t.admin.set_fee_policy(POINT, &cheaper).expect("the point's fee policy changes");
+    let inflated = op(
+        3,
+        completed(
+            "inflated",
+            &["inflated-2"],
+            vec![refused("inflated-1", RefusalReason::DidNotFit, 99_900)],
+            349_900,
+            0,
+        ),
+    );
+    let reply = t.push(&kiosk, &[honest.clone(), older.clone(), inflated.clone()]).await;
+    assert_eq!(reply.status, 200, "push succeeds: {}", reply.body);
+    assert_eq!(outcome(&reply, 0), "applied", "the fee of the policy in force applies: {}", reply.body);
+    assert_eq!(outcome(&reply, 1), "applied", "a fee fixed under an earlier policy still applies: {}", reply.body);
+    assert_eq!(outcome(&reply, 2), "rejected", "a fee no policy of the point ever had is refused: {}", reply.body);
+    let rejection = &reply.body["results"][2]["outcome"];
+    assert_eq!(rejection["code"], "amount_mismatch", "an inflated fee is an amount mismatch: {rejection}");
+    let message = rejection["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("inflated-1") && message.contains("999,00") && message.contains("129,00"),
+        "the message names the item, the fee sent and the policy's fee: {message}"
+    );
+    assert!(
+        t.admin.ledger_for_op(&inflated.op_id.to_string()).expect("postings").is_empty(),
+        "nothing is posted for the refused fee"
+    );
+    assert_eq!(t.admin.account_balance("network:fees").expect("balance"), Kopecks(29_800), "only honest fees posted");
+    t.server.shutdown().await;
+}

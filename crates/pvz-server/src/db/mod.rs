@@ -20,7 +20,10 @@ pub const DB_FILE: &str = "server.sqlite3";
 
 /// Append-only, timestamped; applied in one transaction at start-up.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/20261201_0001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/20261201_0001_initial.sql")),
+        M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
+    ])
 }
 
 /// Opens (creating if needed) the database and brings its schema up to date.
@@ -97,6 +100,28 @@ mod tests {
         assert_eq!(tables, 1, "the ledger tables must exist after migrating");
         drop(conn);
         open_and_migrate(&dir.path().join(DB_FILE)).expect("re-opening an up-to-date database is a no-op");
+    }
+
+    /// A database of the release before the policy history: its points' current policies become the
+    /// first entries of their history, so their refusal fees keep being accepted.
+    #[test]
+    fn a_database_from_the_previous_release_gets_its_policies_into_the_history() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
+        Migrations::new(vec![M::up(include_str!("../../migrations/20261201_0001_initial.sql"))])
+            .to_latest(&mut conn)
+            .expect("the first release's schema");
+        conn.execute(
+            "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
+             VALUES ('pp-old', 'Old', 1, 7, '{\"default_fee\":9900,\"per_category\":{}}', 7, 'then')",
+            [],
+        )
+        .expect("a point of the old release");
+        migrations().to_latest(&mut conn).expect("the new migrations apply on top");
+        let point = pvz_domain::PickupPointId::parse("pp-old").expect("id");
+        let history = points::list_fee_policies(&conn, &point).expect("history");
+        assert_eq!(history.len(), 1, "the old point's current policy is its history: {history:?}");
+        assert_eq!(history[0].default_fee, pvz_domain::Kopecks(9_900), "with its fee");
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! `pickup_points`: name, fee policy, and the feed's epoch and version counter.
+//! `pickup_points`: name, fee policy, and the feed's epoch and version counter; and
+//! `fee_policy_history`, every policy a point has had (append-only), which refusal fees are checked
+//! against.
 //!
 //! Every transaction that changes what a point's kiosks pull bumps `version` with
 //! `UPDATE ... RETURNING` while holding the row lock, and stamps the changed rows with the result. Two
@@ -18,13 +20,31 @@ pub struct PointRow {
 }
 
 pub fn insert_point(conn: &Connection, id: &PickupPointId, name: &str, policy: &FeePolicy, now: &str) -> Result<()> {
-    let policy = serde_json::to_string(policy)?;
+    let text = serde_json::to_string(policy)?;
     conn.execute(
         "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
          VALUES (?1, ?2, 1, 1, ?3, 1, ?4)",
-        params![id.as_str(), name, policy, now],
+        params![id.as_str(), name, text, now],
     )?;
+    insert_policy_history(conn, id, 1, &text, now)
+}
+
+fn insert_policy_history(conn: &Connection, id: &PickupPointId, version: i64, policy: &str, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO fee_policy_history (pickup_point_id, policy_version, fee_policy, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id.as_str(), version, policy, now])?;
     Ok(())
+}
+
+/// Every fee policy the point has had, the current one first, then older ones newest first.
+pub fn list_fee_policies(conn: &Connection, id: &PickupPointId) -> Result<Vec<FeePolicy>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT fee_policy FROM fee_policy_history WHERE pickup_point_id = ?1 ORDER BY policy_version DESC",
+    )?;
+    let texts = stmt.query_map([id.as_str()], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    texts.iter().map(|t| Ok(serde_json::from_str(t)?)).collect()
 }
 
 pub fn get_point(conn: &Connection, id: &PickupPointId) -> Result<Option<PointRow>> {
@@ -75,13 +95,15 @@ pub fn bump_version(conn: &Connection, id: &PickupPointId, count: i64) -> Result
     Ok(last - count + 1)
 }
 
-pub fn set_fee_policy(conn: &Connection, id: &PickupPointId, policy: &FeePolicy) -> Result<()> {
+/// Replaces the point's policy and appends it to the history; `now` stamps the history entry.
+pub fn set_fee_policy(conn: &Connection, id: &PickupPointId, policy: &FeePolicy, now: &str) -> Result<()> {
     let version = bump_version(conn, id, 1)?;
+    let text = serde_json::to_string(policy)?;
     conn.execute(
         "UPDATE pickup_points SET fee_policy = ?2, policy_version = ?3 WHERE id = ?1",
-        params![id.as_str(), serde_json::to_string(policy)?, version],
+        params![id.as_str(), text, version],
     )?;
-    Ok(())
+    insert_policy_history(conn, id, version, &text, now)
 }
 
 /// Starts a new feed epoch: every kiosk's next pull answers `reset` and replays from the start.

@@ -11,7 +11,7 @@
 //! two pushes of the same batch run one after the other and the second sees duplicates. On
 //! PostgreSQL the device row's `UPDATE ... last_seq` takes the same role as a row lock.
 
-use crate::db::{devices, ledger, ops, orders};
+use crate::db::{devices, ledger, ops, orders, points};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_domain::{DeviceId, OrderId, PickupPointId};
@@ -117,7 +117,8 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 refunded: *refunded,
                 payment_taken: *payment_taken,
             };
-            let postings = match rules::check_issue_completed(&order, &claim) {
+            let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
+            let postings = match rules::check_issue_completed(&order, &policies, &claim) {
                 Ok(postings) => postings,
                 Err(rejection) => return Ok(Err(rejection)),
             };
