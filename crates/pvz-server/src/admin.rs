@@ -58,6 +58,21 @@ pub fn normalize_enrollment_code(raw: &str) -> String {
     raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
+/// A fee policy's fees must be amounts the server accepts (see [`crate::rules::MAX_AMOUNT`]).
+fn check_policy(policy: &FeePolicy) -> Result<()> {
+    let fees = std::iter::once(("default", &policy.default_fee))
+        .chain(policy.per_category.iter().map(|(c, f)| (c.as_str(), f)));
+    for (category, fee) in fees {
+        if !crate::rules::amount_in_range(*fee) {
+            return Err(ServerError::BadRequest(format!(
+                "the {category} fee {fee} is negative or above {}",
+                crate::rules::MAX_AMOUNT
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdError>, raw: &str) -> Result<T> {
     parse(raw).map_err(|e| ServerError::BadRequest(e.to_string()))
 }
@@ -87,6 +102,7 @@ impl Admin {
         if name.trim().is_empty() {
             return Err(ServerError::BadRequest("a pickup point needs a name".into()));
         }
+        check_policy(policy)?;
         points::insert_point(&self.conn, &id, name.trim(), policy, &db::now_text())
     }
 
@@ -96,6 +112,7 @@ impl Admin {
 
     pub fn set_fee_policy(&self, point: &str, policy: &FeePolicy) -> Result<()> {
         let point = parse_id(PickupPointId::parse, point)?;
+        check_policy(policy)?;
         let tx = self.conn.unchecked_transaction()?;
         points::require_point(&tx, &point)?;
         points::set_fee_policy(&tx, &point, policy, &db::now_text())?;
@@ -158,6 +175,15 @@ impl Admin {
     /// Adds orders in one transaction, each with its own feed version.
     pub fn add_orders(&self, point: &str, new: &[NewOrder]) -> Result<()> {
         let point = parse_id(PickupPointId::parse, point)?;
+        let items = new.iter().flat_map(|o| &o.items);
+        if let Some(item) = items.into_iter().find(|i| !crate::rules::amount_in_range(i.price)) {
+            return Err(ServerError::BadRequest(format!(
+                "item {} has a price of {}, negative or above {}",
+                item.id,
+                item.price,
+                crate::rules::MAX_AMOUNT
+            )));
+        }
         let tx = self.conn.unchecked_transaction()?;
         points::require_point(&tx, &point)?;
         let first = points::bump_version(&tx, &point, new.len() as i64)?;

@@ -33,6 +33,19 @@ pub struct Posting {
 
 pub const NETWORK_FEES: &str = "network:fees";
 
+/// The largest single amount (price, fee, collected or refunded sum) the server accepts: 10 000 000 000 ₽.
+/// Far above any real parcel, far below where sums of a few hundred of them could overflow i64.
+pub const MAX_AMOUNT: Kopecks = Kopecks(1_000_000_000_000);
+
+/// Whether an amount is one the server handles: not negative, not above [`MAX_AMOUNT`].
+pub fn amount_in_range(amount: Kopecks) -> bool {
+    (0..=MAX_AMOUNT.0).contains(&amount.0)
+}
+
+fn overflow() -> Rejection {
+    Rejection::new(reject::INVALID_OP, "the op's amounts add up past what the server can count")
+}
+
 pub fn buyer_account(buyer_id: &str) -> String {
     format!("buyer:{buyer_id}")
 }
@@ -104,16 +117,30 @@ pub fn check_issue_completed(
         return Err(Rejection::new(reject::INVALID_OP, format!("items without a decision: {}", missing.join(", "))));
     }
 
+    for (what, amount) in [("collected", claim.collected), ("refunded", claim.refunded)] {
+        if !amount_in_range(amount) {
+            return Err(Rejection::new(
+                reject::INVALID_OP,
+                format!("{what} {amount} is outside 0..{MAX_AMOUNT}, the range the server accepts"),
+            ));
+        }
+    }
+    if let Some(item) = order.items.iter().find(|i| !amount_in_range(i.price)) {
+        return Err(Rejection::new(
+            reject::INVALID_OP,
+            format!("item {} has a price of {}, above what the server accepts", item.id, item.price),
+        ));
+    }
     let refusals: BTreeMap<&str, &RefusedItem> = claim.refused.iter().map(|r| (r.item_id.as_str(), r)).collect();
     let mut states = Vec::with_capacity(order.items.len());
     for item in &order.items {
         let state = match refusals.get(item.id.as_str()) {
             None => ItemState::HandedOver,
             Some(r) => {
-                if r.fee.0 < 0 {
+                if !amount_in_range(r.fee) {
                     return Err(Rejection::new(
                         reject::INVALID_OP,
-                        format!("item {}: a fee cannot be negative", item.id),
+                        format!("item {}: a fee of {} is negative or above {MAX_AMOUNT}", item.id, r.fee),
                     ));
                 }
                 if r.reason.is_seller_fault() && !r.fee.is_zero() {
@@ -147,6 +174,9 @@ pub fn check_issue_completed(
             fixed_fee: refusals.get(item.id.as_str()).map(|r| FeeDecision { fee: r.fee, rule: FeeRule::PolicyFee }),
         })
         .collect();
+    // Postings first: they sum with checked arithmetic, so a total `settle` would saturate is refused
+    // here as an invalid op rather than compared.
+    let postings = postings(order, &refusals)?;
     let due = settle(&lines, &FeePolicy::default());
     if due.to_collect != claim.collected || due.to_refund != claim.refunded {
         return Err(Rejection::new(
@@ -160,7 +190,7 @@ pub fn check_issue_completed(
     if due.to_collect.0 > 0 && !claim.payment_taken {
         return Err(Rejection::new(reject::INVALID_OP, format!("{} is due but payment was not taken", due.to_collect)));
     }
-    Ok(postings(order, &refusals))
+    Ok(postings)
 }
 
 /// A buyer-side refusal's fee must be what the current or an earlier policy of the point charges for
@@ -181,38 +211,49 @@ fn check_policy_fee(item: &ItemFacts, refused: &RefusedItem, policies: &[FeePoli
     ))
 }
 
-fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Vec<Posting> {
+fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Result<Vec<Posting>, Rejection> {
+    let add = |sum: &mut i64, amount: Kopecks| -> Result<(), Rejection> {
+        *sum = sum.checked_add(amount.0).ok_or_else(overflow)?;
+        Ok(())
+    };
     let buyer = buyer_account(&order.buyer_id);
     let mut goods_by_seller: BTreeMap<&str, i64> = BTreeMap::new();
     let mut refunds_by_seller: BTreeMap<&str, i64> = BTreeMap::new();
-    let mut fees = 0i64;
+    let (mut fees, mut to_collect, mut to_refund) = (0i64, 0i64, 0i64);
     for item in &order.items {
         match refusals.get(item.id.as_str()) {
-            None if !item.prepaid => *goods_by_seller.entry(&item.seller_id).or_default() += item.price.0,
+            None if !item.prepaid => {
+                add(goods_by_seller.entry(&item.seller_id).or_default(), item.price)?;
+                add(&mut to_collect, item.price)?;
+            }
             None => {}
             Some(r) => {
-                fees += r.fee.0;
+                add(&mut fees, r.fee)?;
+                add(&mut to_collect, r.fee)?;
                 if item.prepaid {
-                    *refunds_by_seller.entry(&item.seller_id).or_default() += item.price.0;
+                    add(refunds_by_seller.entry(&item.seller_id).or_default(), item.price)?;
+                    add(&mut to_refund, item.price)?;
                 }
             }
         }
     }
+    // Every sum is non-negative, so negating it cannot overflow; checked all the same.
     let mut out = Vec::new();
-    let mut pair = |from: String, to: String, amount: i64| {
+    let mut pair = |from: String, to: String, amount: i64| -> Result<(), Rejection> {
         if amount != 0 {
-            out.push(Posting { account: from, amount: Kopecks(-amount) });
+            out.push(Posting { account: from, amount: Kopecks(amount.checked_neg().ok_or_else(overflow)?) });
             out.push(Posting { account: to, amount: Kopecks(amount) });
         }
+        Ok(())
     };
     for (seller, amount) in goods_by_seller {
-        pair(buyer.clone(), seller_account(seller), amount);
+        pair(buyer.clone(), seller_account(seller), amount)?;
     }
-    pair(buyer.clone(), NETWORK_FEES.to_owned(), fees);
+    pair(buyer.clone(), NETWORK_FEES.to_owned(), fees)?;
     for (seller, amount) in refunds_by_seller {
-        pair(seller_account(seller), buyer.clone(), amount);
+        pair(seller_account(seller), buyer.clone(), amount)?;
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -366,5 +407,33 @@ mod tests {
             "the message names the item, the fee sent and the policy's fee: {}",
             err.message
         );
+    }
+
+    #[test]
+    fn amounts_that_would_overflow_or_exceed_the_cap_are_rejected_not_a_panic() {
+        let mut huge = order(false);
+        for item in &mut huge.items {
+            item.seller_id = "s-1".into();
+            item.price = Kopecks(i64::MAX / 2 + 1);
+        }
+        let handed = [id("i-1"), id("i-2")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &[],
+            collected: Kopecks(i64::MAX),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let err = check_issue_completed(&huge, &policies(), &claim).expect_err("prices that overflow are refused");
+        assert_eq!(err.code, reject::INVALID_OP, "an overflowing sum is an invalid op: {}", err.message);
+
+        let refused = [refused("i-2", RefusalReason::DidNotFit, 1_000_000_000_001)];
+        let handed = [id("i-1")];
+        let mut policy = policies()[0].clone();
+        policy.default_fee = Kopecks(1_000_000_000_001);
+        let claim =
+            IssueClaim { handed_over: &handed, refused: &refused, collected: Kopecks(1_000_100_000_001), ..claim };
+        let err = check_issue_completed(&order(false), &[policy], &claim).expect_err("a fee over the cap is refused");
+        assert_eq!(err.code, reject::INVALID_OP, "an amount over the cap is an invalid op: {}", err.message);
     }
 }

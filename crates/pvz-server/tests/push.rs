@@ -255,3 +255,35 @@ async fn refusal_fees_must_match_the_points_current_or_an_earlier_policy() {
     assert_eq!(t.admin.account_balance("network:fees").expect("balance"), Kopecks(29_800), "only honest fees posted");
     t.server.shutdown().await;
 }
+
+/// Amounts past the server's cap are refused as invalid ops, nothing is posted, and the server keeps
+/// serving (an overflow used to panic while holding the writer, answering 500 until a restart).
+#[tokio::test]
+async fn huge_amounts_are_rejected_and_the_server_keeps_serving() {
+    let t = start().await;
+    for id in ["huge", "fine"] {
+        add_order(&t.admin, POINT, id, false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    let fee = i64::MAX / 2 + 1;
+    let huge = op(
+        1,
+        completed(
+            "huge",
+            &[],
+            vec![refused("huge-1", RefusalReason::DidNotFit, fee), refused("huge-2", RefusalReason::ChangedMind, fee)],
+            i64::MAX,
+            0,
+        ),
+    );
+    let reply = t.push(&kiosk, &[huge]).await;
+    assert_eq!(reply.status, 200, "push succeeds: {}", reply.body);
+    assert_eq!(reply.body["results"][0]["outcome"]["code"], "invalid_op", "a huge fee is invalid: {}", reply.body);
+    let fine = t.push(&kiosk, &[op(2, completed("fine", &["fine-1", "fine-2"], vec![], 350_000, 0))]).await;
+    assert_eq!(outcome(&fine, 0), "applied", "later pushes still apply: {}", fine.body);
+    assert!(t.admin.ledger_check().expect("check").is_ok(), "the ledger stays sound");
+    let mut greedy = policy();
+    greedy.default_fee = Kopecks(1_000_000_000_001);
+    assert!(t.admin.set_fee_policy(POINT, &greedy).is_err(), "a fee above the cap cannot enter a policy");
+    t.server.shutdown().await;
+}

@@ -60,8 +60,22 @@ impl SqliteStorage {
     ) -> Result<T> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = inner.writer.lock().map_err(|_| ServerError::Internal("writer lock poisoned".into()))?;
-            f(&mut conn)
+            // A panic inside `f` is caught before the guard drops, so the mutex is not poisoned; the
+            // poison is also cleared in case one ever gets through (a panic while unwinding). The
+            // connection stays usable either way: an open transaction is rolled back below.
+            let mut conn = inner.writer.lock().unwrap_or_else(|poisoned| {
+                inner.writer.clear_poison();
+                poisoned.into_inner()
+            });
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)));
+            if !conn.is_autocommit() {
+                // Only a panic can leave a transaction open (a `Transaction` rolls back on drop,
+                // but a closure may have begun one by hand); drop its writes before the next call.
+                conn.execute_batch("ROLLBACK")?;
+            }
+            out.unwrap_or_else(|_| {
+                Err(ServerError::Internal("a write panicked; its transaction was rolled back".into()))
+            })
         })
         .await?
     }
@@ -233,5 +247,26 @@ mod tests {
         assert_eq!(calls.len(), 2, "one quick try, one retry");
         assert_eq!(calls[0], worker, "the quick try runs on the async worker, without a thread hop");
         assert_ne!(calls[1], worker, "the retry runs on the blocking pool, where waiting is allowed");
+    }
+
+    /// A panic inside a write (a bug) fails that call only: the writer is not poisoned for good, and
+    /// what the panicking closure wrote is rolled back.
+    #[tokio::test]
+    async fn a_panicking_write_does_not_break_later_writes() {
+        let (_dir, storage, device) = storage_with_device();
+        let failed = storage
+            .write(|conn| -> Result<()> {
+                conn.execute_batch("BEGIN IMMEDIATE; UPDATE devices SET last_seq = 99;")?;
+                panic!("a bug inside a write");
+            })
+            .await;
+        assert!(matches!(failed, Err(ServerError::Internal(_))), "the panicking call fails with a 500: {failed:?}");
+        let who = Pusher { device_id: device.clone(), pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
+        let after = storage.push(who, vec![]).await;
+        assert_eq!(
+            after.map(|r| r.last_seq).ok(),
+            Some(0),
+            "a later push works, and the panicking write's change was rolled back"
+        );
     }
 }
