@@ -39,6 +39,10 @@ pub enum KioskError {
     InvalidInput(String),
     #[error("the central server cannot be reached: {0}")]
     ServerUnreachable(String),
+    /// The server was reached but failed (a 500): the network is fine, the server is not. Retried
+    /// with backoff like an unreachable server, but not shown as offline.
+    #[error("the central server failed: {0}")]
+    ServerError(String),
     #[error("the server refused the enrollment code: {0}")]
     EnrollmentRefused(String),
     #[error("this kiosk is already enrolled to pickup point {current}; it cannot join {requested}")]
@@ -79,6 +83,7 @@ pub enum ErrorKind {
     NotEnrolled,
     InvalidInput,
     ServerUnreachable,
+    ServerError,
     EnrollmentRefused,
     EnrolledElsewhere,
     NotConnected,
@@ -116,6 +121,7 @@ impl KioskError {
             KioskError::NotEnrolled => ErrorKind::NotEnrolled,
             KioskError::InvalidInput(_) => ErrorKind::InvalidInput,
             KioskError::ServerUnreachable(_) => ErrorKind::ServerUnreachable,
+            KioskError::ServerError(_) => ErrorKind::ServerError,
             KioskError::EnrollmentRefused(_) => ErrorKind::EnrollmentRefused,
             KioskError::EnrolledElsewhere { .. } => ErrorKind::EnrolledElsewhere,
             KioskError::NotConnected => ErrorKind::NotConnected,
@@ -141,7 +147,10 @@ impl KioskError {
     /// Whether trying again soon may help (the network or the server is down), as opposed to a refusal
     /// that needs a person (a revoked credential, an old kiosk).
     pub fn is_transient(&self) -> bool {
-        matches!(self, KioskError::ServerUnreachable(_) | KioskError::Store(_) | KioskError::Io(_))
+        matches!(
+            self,
+            KioskError::ServerUnreachable(_) | KioskError::ServerError(_) | KioskError::Store(_) | KioskError::Io(_)
+        )
     }
 
     pub fn to_view(&self) -> ErrorView {

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use pvz_kiosk_core::sync::{self, SyncEngine};
-use pvz_kiosk_core::KioskError;
+use pvz_kiosk_core::{ErrorKind, KioskError};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -133,4 +133,42 @@ async fn a_single_op_over_the_body_limit_is_reported_and_the_ops_before_it_sync(
     let counts = net.admin().op_counts(&device_of(&kiosk)).expect("op counts");
     assert_eq!(counts.applied, 1, "the small op before it (opening the issue) was pushed on its own");
     assert_eq!(kiosk.sync_status().expect("status").ops_waiting, 2, "the large op and the one after it wait");
+}
+
+/// Answers every request on `addr` with a 500 and the server's error body: a server that is up and
+/// failing, as opposed to one that cannot be reached.
+async fn serve_500s(addr: std::net::SocketAddr) -> tokio::task::JoinHandle<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("the stub takes the server's port");
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let mut request = [0u8; 16 * 1024];
+            let _ = stream.read(&mut request).await;
+            let body = r#"{"code":"internal","message":"internal error"}"#;
+            let answer = format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_server_failing_with_500_is_online_with_a_server_error_and_not_offline() {
+    let mut net = Network::start().await;
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let addr = net.stop_server().await;
+    let stub = serve_500s(addr).await;
+
+    let handle = SyncEngine::spawn(kiosk.clone(), short_engine(), Box::new(|_| {}));
+    let status = wait_for(&handle, "the engine reports the failure", |s| s.last_error.is_some() && !s.syncing).await;
+    handle.stop();
+    stub.abort();
+    assert_eq!(status.last_error_kind, Some(ErrorKind::ServerError), "a 500 is a server error: {status:?}");
+    assert!(status.online, "the server answered, so the counter is not shown offline: {status:?}");
+    assert!(
+        status.last_error.as_deref().is_some_and(|e| e.contains("server failed")),
+        "the message says the server failed, not the network: {status:?}"
+    );
 }

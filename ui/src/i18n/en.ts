@@ -153,6 +153,7 @@ export const en: Messages = {
     invalid_input: "Invalid input: {{message}}",
     internal: "Internal error: {{message}}",
     server_unreachable: "The server cannot be reached: {{message}}",
+    server_error: "The server failed (the network is fine): {{message}}",
     enrollment_refused: "The server refused the enrollment code: {{message}}",
     enrolled_elsewhere: "This kiosk is already enrolled to another pickup point.",
     not_connected: "This kiosk is not connected to a server: nothing to sync with.",

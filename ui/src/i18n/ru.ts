@@ -150,6 +150,7 @@ export const ru = {
     invalid_input: "Неверные данные: {{message}}",
     internal: "Внутренняя ошибка: {{message}}",
     server_unreachable: "Нет связи с сервером: {{message}}",
+    server_error: "Сбой на сервере (связь есть): {{message}}",
     enrollment_refused: "Сервер не принял код подключения: {{message}}",
     enrolled_elsewhere: "Киоск уже подключён к другому пункту выдачи.",
     not_connected: "Киоск не подключён к серверу — синхронизировать не с чем.",

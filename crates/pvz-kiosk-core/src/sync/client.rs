@@ -133,9 +133,19 @@ fn refusal(status: StatusCode, api: ApiError, call: Call) -> KioskError {
     match status {
         StatusCode::UPGRADE_REQUIRED => KioskError::UpgradeRequired,
         StatusCode::UNAUTHORIZED if call == Call::Sync => KioskError::CredentialRejected,
-        // A proxy or a server under load: nothing is wrong with what we sent; try again later.
-        s if s.is_server_error() || s == StatusCode::TOO_MANY_REQUESTS || s == StatusCode::REQUEST_TIMEOUT => {
-            KioskError::ServerUnreachable(format!("the server answered {}: {}", s.as_u16(), api.message))
+        // A proxy that cannot reach the server, or a server under load: the way to it is down for
+        // now, as when the network is; try again later.
+        StatusCode::BAD_GATEWAY
+        | StatusCode::SERVICE_UNAVAILABLE
+        | StatusCode::GATEWAY_TIMEOUT
+        | StatusCode::TOO_MANY_REQUESTS
+        | StatusCode::REQUEST_TIMEOUT => {
+            KioskError::ServerUnreachable(format!("the server answered {}: {}", status.as_u16(), api.message))
+        }
+        // The server answered and failed: the network is fine. Also retried, but told apart so the
+        // counter is not told it is offline.
+        s if s.is_server_error() => {
+            KioskError::ServerError(format!("the server answered {}: {}", s.as_u16(), api.message))
         }
         // Only a request naming a device to continue can be forbidden: that device is another
         // point's. The caller fills in the kiosk's own point.
@@ -192,10 +202,18 @@ mod tests {
         let api = || ApiError { code: "x".into(), message: "nope".into() };
         assert!(matches!(refusal(StatusCode::UNAUTHORIZED, api(), Call::Sync), KioskError::CredentialRejected));
         assert!(matches!(refusal(StatusCode::UPGRADE_REQUIRED, api(), Call::Sync), KioskError::UpgradeRequired));
+        for offline in [StatusCode::BAD_GATEWAY, StatusCode::SERVICE_UNAVAILABLE, StatusCode::GATEWAY_TIMEOUT] {
+            assert!(
+                matches!(refusal(offline, api(), Call::Sync), KioskError::ServerUnreachable(_)),
+                "a {offline} is the way to the server down: offline, retried with backoff"
+            );
+        }
+        let failed = refusal(StatusCode::INTERNAL_SERVER_ERROR, api(), Call::Sync);
         assert!(
-            refusal(StatusCode::SERVICE_UNAVAILABLE, api(), Call::Sync).is_transient(),
-            "a 503 is offline: retry with backoff"
+            matches!(failed, KioskError::ServerError(_)),
+            "a 500 is the server failing, not the network: {failed:?}"
         );
+        assert!(failed.is_transient(), "a server failure is still retried with backoff");
         assert!(
             matches!(refusal(StatusCode::UNAUTHORIZED, api(), Call::Enroll), KioskError::EnrollmentRefused(m) if m == "nope"),
             "a refused enrollment code carries the server's message"
