@@ -96,7 +96,8 @@ impl SyncHandle {
         self.shared.wake.notify_one();
     }
 
-    /// An op was written: refresh the status and push it, unless a refusal needs a person first.
+    /// An op was written: refresh the status and push it, unless the engine is backing off after a
+    /// failure (then it is pushed with the next pass).
     pub fn nudge(&self) {
         self.shared.wake.notify_one();
     }
@@ -200,7 +201,7 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
         let outcome = pass_once(&kiosk, &config, &mut client, &shared, &listener, &mut live).await;
         live.syncing = false;
         live.catch_up = None;
-        let (wait, needs_person) = match outcome {
+        let (wait, backing_off) = match outcome {
             Ok(()) => {
                 failures = 0;
                 live.online = true;
@@ -214,11 +215,11 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
                 let needs_person = !error.is_transient();
                 live.error = Some((error.to_string(), error.kind()));
                 let wait = if needs_person { config.backoff_max } else { config.backoff(failures) };
-                (wait, needs_person)
+                (wait, true)
             }
         };
         publish(&kiosk, &shared, &listener, &live);
-        wait_for_next(&kiosk, &shared, &listener, &live, wait, needs_person).await;
+        wait_for_next(&kiosk, &shared, &listener, &live, wait, backing_off).await;
     }
 }
 
@@ -246,22 +247,24 @@ async fn pass_once(
     run_pass(kiosk, client, &conn.credential, &mut on_progress).await.map(|_| ())
 }
 
-/// Sleeps until the wait is over or someone wakes the engine. While a refusal needs a person, a
-/// nudge only refreshes the status (ops waiting); `sync_now` still syncs.
+/// Sleeps until the wait is over or someone wakes the engine. While backing off after a failure
+/// (offline, or a refusal that needs a person), a nudge only refreshes the status (ops waiting):
+/// every counter action nudges, and a pass per action would hammer a server that is down.
+/// `sync_now` still syncs.
 async fn wait_for_next(
     kiosk: &Kiosk,
     shared: &Shared,
     listener: &StatusListener,
     live: &Live,
     wait: Duration,
-    needs_person: bool,
+    backing_off: bool,
 ) {
     let deadline = Instant::now() + wait;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(deadline) => return,
             _ = shared.wake.notified() => {
-                if shared.stopped.load(Ordering::SeqCst) || !needs_person || shared.forced.load(Ordering::SeqCst) {
+                if shared.stopped.load(Ordering::SeqCst) || !backing_off || shared.forced.load(Ordering::SeqCst) {
                     return;
                 }
                 publish(kiosk, shared, listener, live);
@@ -273,6 +276,43 @@ async fn wait_for_next(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::outbox;
+    use pvz_domain::OrderId;
+    use pvz_protocol::OpBody;
+
+    fn write_op(kiosk: &Kiosk) {
+        let body = OpBody::IssueOpened { order_id: OrderId::parse("ord-1").expect("id") };
+        kiosk.store.with_tx::<_, KioskError>(|tx| Ok(outbox::append_op(tx, &body, "t")?)).expect("op written");
+    }
+
+    #[tokio::test]
+    async fn a_nudge_while_backing_off_only_refreshes_the_status_and_sync_now_still_syncs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Arc::new(Kiosk::open(&dir.path().join("kiosk.sqlite3")).expect("kiosk opens"));
+        let (handle, _task) = SyncEngine::start(kiosk.clone(), EngineConfig::default(), Box::new(|_| {}));
+        let shared = handle.shared.clone();
+        let listener: StatusListener = Box::new(|_| {});
+        let live = Live::default();
+        let long = Duration::from_secs(30);
+
+        let wait = wait_for_next(&kiosk, &shared, &listener, &live, long, true);
+        tokio::pin!(wait);
+        write_op(&kiosk);
+        handle.nudge();
+        let woke = tokio::time::timeout(Duration::from_millis(200), &mut wait).await;
+        assert!(woke.is_err(), "a nudge while backing off must not start a pass");
+        assert_eq!(handle.status().ops_waiting, 1, "the nudge refreshed the ops waiting");
+        handle.sync_now();
+        let woke = tokio::time::timeout(Duration::from_secs(5), &mut wait).await;
+        assert!(woke.is_ok(), "sync_now starts a pass even while backing off");
+
+        shared.forced.store(false, Ordering::SeqCst);
+        handle.nudge();
+        let woke =
+            tokio::time::timeout(Duration::from_secs(5), wait_for_next(&kiosk, &shared, &listener, &live, long, false))
+                .await;
+        assert!(woke.is_ok(), "after a good pass a nudge pushes the new op at once");
+    }
 
     #[test]
     fn backoff_grows_to_the_cap_with_jitter() {
