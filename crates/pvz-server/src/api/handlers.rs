@@ -7,7 +7,7 @@ use crate::db::sha256_hex;
 use crate::error::{Result, ServerError};
 use crate::keys::random_bytes;
 use crate::startup::AppState;
-use crate::storage::{NewDevice, Storage};
+use crate::storage::{Enrolled, NewDevice, Storage};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -32,13 +32,16 @@ pub async fn health() -> Json<Health> {
 }
 
 /// Exchanges a one-time enrollment code for a device credential. A used, expired or unknown code is a
-/// 400 `enrollment_code_invalid`.
+/// 400 `enrollment_code_invalid`. With `device_id` of a device this server has at the code's point,
+/// that device is continued (new credential, revocation cleared, seq kept); another point's device is
+/// a 403 and the code stays unused; a device id the server does not know enrolls a new device.
 #[utoipa::path(
     post, path = "/v1/enroll", request_body = EnrollRequest,
     params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
     responses(
         (status = 200, body = EnrollResponse),
         (status = 400, description = "Malformed JSON, or `enrollment_code_invalid`: unknown, used or expired code", body = ApiError),
+        (status = 403, description = "`device_id` names another pickup point's device; the code was not used", body = ApiError),
         (status = 422, description = "Wrong field types", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
     )
@@ -56,16 +59,29 @@ pub async fn enroll<S: Storage>(
     let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     let new = NewDevice {
         code_sha256: sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes()),
-        device_id: device_id.clone(),
+        device_id,
+        continue_device: req.device_id,
         device_name: device_name.to_owned(),
         secret_sha256: sha256_hex(secret.as_bytes()),
     };
-    let point = state.storage.enroll_device(new).await?.ok_or(ServerError::EnrollmentCodeInvalid)?;
-    tracing::info!(device = %device_id, pickup_point = %point.pickup_point_id, "device enrolled");
+    let (device_id, pickup_point_id, name) = match state.storage.enroll_device(new).await? {
+        Enrolled::Device { device_id, pickup_point_id, name, continued } => {
+            tracing::info!(device = %device_id, pickup_point = %pickup_point_id, continued, "device enrolled");
+            (device_id, pickup_point_id, name)
+        }
+        Enrolled::CodeInvalid => return Err(ServerError::EnrollmentCodeInvalid),
+        Enrolled::OtherPointsDevice => {
+            return Err(ServerError::Forbidden(
+                "this kiosk's device is enrolled at another pickup point than this code's; the code was not \
+                 used. Use a code of the kiosk's own pickup point"
+                    .into(),
+            ))
+        }
+    };
     Ok(Json(EnrollResponse {
         enrollment: Enrollment {
-            pickup_point_id: point.pickup_point_id,
-            pickup_point_name: point.name,
+            pickup_point_id,
+            pickup_point_name: name,
             device_id: device_id.clone(),
             server_public_key: state.public_key.clone(),
         },

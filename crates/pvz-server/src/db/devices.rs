@@ -59,6 +59,18 @@ pub fn insert_enrollment_code(
     Ok(())
 }
 
+/// The pickup point of a code that is unused and unexpired; `None` for an unknown, used or expired one.
+pub fn get_usable_code_point(conn: &Connection, code_sha256: &str, now_unix: i64) -> Result<Option<PickupPointId>> {
+    let point: Option<String> = conn
+        .prepare_cached(
+            "SELECT pickup_point_id FROM enrollment_codes
+             WHERE code_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2",
+        )?
+        .query_row(params![code_sha256, now_unix], |r| r.get(0))
+        .optional()?;
+    point.map(|p| PickupPointId::parse(&p).map_err(|e| ServerError::Internal(e.to_string()))).transpose()
+}
+
 /// Marks the code used by `device` if it is unused and unexpired, in one statement so two kiosks
 /// racing with the same code cannot both win. Returns the code's pickup point.
 pub fn consume_enrollment_code(
@@ -92,6 +104,16 @@ pub fn insert_device(
         "INSERT INTO devices (id, pickup_point_id, name, secret_sha256, last_seq, created_at)
          VALUES (?1, ?2, ?3, ?4, 0, ?5)",
         params![id.as_str(), point.as_str(), name, secret_sha256, now],
+    )?;
+    Ok(())
+}
+
+/// Continues a device enrolled again: a new credential (the old one stops working), no longer revoked,
+/// a possibly new name; its seq and ops stay.
+pub fn reenroll_device(conn: &Connection, id: &DeviceId, name: &str, secret_sha256: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL WHERE id = ?1",
+        params![id.as_str(), secret_sha256, name],
     )?;
     Ok(())
 }

@@ -21,20 +21,28 @@ use pvz_protocol::sync::{PushOp, PushResponse};
 use pvz_protocol::PullPage;
 use std::future::Future;
 
-/// A device to create when its enrollment code is valid.
+/// A device to create, or to continue, when its enrollment code is valid.
 #[derive(Debug, Clone)]
 pub struct NewDevice {
     pub code_sha256: String,
+    /// The id a new device gets.
     pub device_id: DeviceId,
+    /// The device the kiosk asks to continue (it enrolled before). If the server has it at the code's
+    /// point, that device gets the new credential instead of a new device being created.
+    pub continue_device: Option<DeviceId>,
     pub device_name: String,
     pub secret_sha256: String,
 }
 
-/// The pickup point a device enrolled into.
+/// What an enrollment attempt came to.
 #[derive(Debug, Clone)]
-pub struct EnrolledPoint {
-    pub pickup_point_id: PickupPointId,
-    pub name: String,
+pub enum Enrolled {
+    /// The device (new or continued) now holds the new credential.
+    Device { device_id: DeviceId, pickup_point_id: PickupPointId, name: String, continued: bool },
+    /// The code is unknown, used or expired.
+    CodeInvalid,
+    /// The device to continue belongs to another pickup point; the code was not used.
+    OtherPointsDevice,
 }
 
 pub trait Storage: Clone + Send + Sync + 'static {
@@ -42,9 +50,11 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// up-to-date poll is answered from it alone); the caller compares the secret's hash.
     fn find_device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
 
-    /// Consumes the enrollment code and creates the device, atomically. `None`: the code is unknown,
-    /// used or expired.
-    fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Option<EnrolledPoint>>> + Send;
+    /// Consumes the enrollment code and creates the device, or continues `continue_device` (rotates
+    /// its credential, clears its revocation, keeps its seq and ops), atomically. A device to continue
+    /// that the server does not have is created anew under `device_id`; one of another point is
+    /// refused and the code left unused.
+    fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Enrolled>> + Send;
 
     /// Applies a batch (already checked for size and seq order) for the device.
     fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<PushResponse>> + Send;

@@ -3,7 +3,7 @@
 //! connections, so polls never wait behind a push. rusqlite calls run on tokio's blocking pool, except
 //! the device lookup every sync call starts with (see [`SqliteStorage::read_quick`]).
 
-use super::{EnrolledPoint, NewDevice, Storage};
+use super::{Enrolled, NewDevice, Storage};
 use crate::db::devices::{self, DeviceRecord};
 use crate::db::feed::{self, Cursor};
 use crate::db::push::{self, Pusher};
@@ -155,19 +155,34 @@ impl Storage for SqliteStorage {
         self.read_quick(move |conn| devices::get_device(conn, &id)).await
     }
 
-    async fn enroll_device(&self, device: NewDevice) -> Result<Option<EnrolledPoint>> {
+    async fn enroll_device(&self, device: NewDevice) -> Result<Enrolled> {
         self.write(move |conn| {
-            let tx = conn.transaction()?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let now = db::now_text();
-            let Some(point) =
-                devices::consume_enrollment_code(&tx, &device.code_sha256, &device.device_id, db::now_unix(), &now)?
-            else {
-                return Ok(None);
+            let now_unix = db::now_unix();
+            let Some(code_point) = devices::get_usable_code_point(&tx, &device.code_sha256, now_unix)? else {
+                return Ok(Enrolled::CodeInvalid);
             };
-            let name = points::require_point(&tx, &point)?.name;
-            devices::insert_device(&tx, &device.device_id, &point, &device.device_name, &device.secret_sha256, &now)?;
+            let existing = match &device.continue_device {
+                Some(id) => devices::get_device(&tx, id)?,
+                None => None,
+            };
+            if existing.as_ref().is_some_and(|d| d.pickup_point_id != code_point) {
+                // Nothing written: the transaction rolls back on drop, the code stays usable.
+                return Ok(Enrolled::OtherPointsDevice);
+            }
+            let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();
+            if devices::consume_enrollment_code(&tx, &device.code_sha256, &device_id, now_unix, &now)?.is_none() {
+                return Ok(Enrolled::CodeInvalid);
+            }
+            let name = points::require_point(&tx, &code_point)?.name;
+            if existing.is_some() {
+                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256)?;
+            } else {
+                devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
+            }
             tx.commit()?;
-            Ok(Some(EnrolledPoint { pickup_point_id: point, name }))
+            Ok(Enrolled::Device { device_id, pickup_point_id: code_point, name, continued: existing.is_some() })
         })
         .await
     }

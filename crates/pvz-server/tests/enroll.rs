@@ -1,0 +1,80 @@
+//! Enrollment again with `device_id`: the server continues the kiosk's device (new credential, same
+//! seq numbering) at the code's point, refuses another point's device without using the code, and
+//! treats a device it never issued as a fresh enrollment.
+
+mod common;
+
+use common::*;
+use pvz_protocol::sync::EnrollResponse;
+use serde_json::json;
+use std::time::Duration;
+
+async fn enroll_again(t: &TestServer, point: &str, device_id: &str) -> Reply {
+    let code = t.admin.issue_enrollment_code(point, Duration::from_secs(3600)).expect("issue code");
+    enroll_with(t, &code, Some(device_id)).await
+}
+
+async fn enroll_with(t: &TestServer, code: &str, device_id: Option<&str>) -> Reply {
+    let mut body = json!({"code": code, "device_name": "Касса 1 (снова)"});
+    if let Some(id) = device_id {
+        body["device_id"] = json!(id);
+    }
+    t.post_json("/v1/enroll", None, &body).await
+}
+
+fn kiosk_of(reply: &Reply) -> Kiosk {
+    let response: EnrollResponse = serde_json::from_value(reply.body.clone()).expect("an EnrollResponse");
+    Kiosk { credential: response.credential, device_id: response.enrollment.device_id.to_string() }
+}
+
+#[tokio::test]
+async fn a_revoked_device_enrolled_again_continues_its_seq_and_the_old_credential_stops_working() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let old = t.enroll(POINT).await;
+    let first = t.push(&old, &[op(1, opened("o1")), op(2, opened("o1")), op(3, opened("o1"))]).await;
+    assert_eq!(first.body["last_seq"], 3, "seqs 1..3 are applied: {}", first.body);
+    t.admin.revoke_device(&old.device_id).expect("revoke");
+
+    let reply = enroll_again(&t, POINT, &old.device_id).await;
+    assert_eq!(reply.status, 200, "enrolling again with the device id succeeds: {}", reply.body);
+    let new = kiosk_of(&reply);
+    assert_eq!(new.device_id, old.device_id, "the same device is continued");
+    assert_ne!(new.credential, old.credential, "with a new credential");
+
+    let next = t.push(&new, &[op(4, opened("o1"))]).await;
+    assert_eq!(next.status, 200, "the new credential pushes: {}", next.body);
+    assert_eq!(outcome(&next, 0), "applied", "seq 4 follows seq 3 with no gap: {}", next.body);
+    assert_eq!(next.body["gap"], serde_json::Value::Null, "no gap");
+    let counts = t.admin.op_counts(&new.device_id).expect("counts");
+    assert_eq!((counts.applied, counts.last_seq), (4, 4), "the device keeps its ops and seq");
+    assert_api_error(&t.push(&old, &[op(5, opened("o1"))]).await, 401, "unauthorized", "the old credential");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn another_points_device_is_refused_and_the_code_stays_usable() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let code = t.admin.issue_enrollment_code(OTHER_POINT, Duration::from_secs(3600)).expect("code");
+    let refused = enroll_with(&t, &code, Some(&kiosk.device_id)).await;
+    assert_api_error(&refused, 403, "forbidden", "continuing another point's device");
+    let message = refused.body["message"].as_str().unwrap_or("");
+    assert!(message.contains("another pickup point") && message.contains("not used"), "says why: {message}");
+    assert_eq!(t.pull(&kiosk, &[]).await.status, 200, "the device's credential was not rotated");
+    let fresh = enroll_with(&t, &code, None).await;
+    assert_eq!(fresh.status, 200, "the code was not used up by the refusal: {}", fresh.body);
+    assert_ne!(kiosk_of(&fresh).device_id, kiosk.device_id, "a new device for the other point");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_device_the_server_never_issued_enrolls_as_a_new_device() {
+    let t = start().await;
+    let reply = enroll_again(&t, POINT, "demo-device-1").await;
+    assert_eq!(reply.status, 200, "an unknown device id is a fresh enrollment: {}", reply.body);
+    let kiosk = kiosk_of(&reply);
+    assert_ne!(kiosk.device_id, "demo-device-1", "the server names the new device itself");
+    assert_eq!(t.admin.op_counts(&kiosk.device_id).expect("counts").last_seq, 0, "starting from seq 1");
+    t.server.shutdown().await;
+}
