@@ -151,6 +151,12 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
                 "{} transactions, {} entries, total {} kopecks, turnover {} kopecks",
                 report.transactions, report.entries, report.total, report.turnover
             );
+            if report.unreconciled_cash != 0 {
+                println!(
+                    "{} held at pickup points for rejected ops, awaiting reconciliation",
+                    Kopecks(report.unreconciled_cash)
+                );
+            }
             if !report.is_ok() {
                 for problem in &report.problems {
                     eprintln!("problem: {problem}");

@@ -46,6 +46,30 @@ fn overflow() -> Rejection {
     Rejection::new(reject::INVALID_OP, "the op's amounts add up past what the server can count")
 }
 
+/// Where cash is held that the counter took for an op the server rejected, awaiting reconciliation.
+pub const NETWORK_UNRECONCILED: &str = "network:unreconciled";
+/// Ledger kind of a rejected op's cash held at the point.
+pub const KIND_UNRECONCILED_CASH: &str = "unreconciled_cash";
+
+/// The cash drawer of a pickup point: money the counter holds for the network.
+pub fn point_cash_account(point: &str) -> String {
+    format!("point_cash:{point}")
+}
+
+/// A rejected `IssueCompleted` whose payment was taken: the manager holds `collected` in cash though
+/// nothing was sold, so the point's cash account gets it against the network's unreconciled account
+/// (both network-side; buyers and sellers are untouched until a person reconciles). Empty when no
+/// cash was taken, or the figure is outside what the server accepts.
+pub fn unreconciled_cash(point: &str, collected: Kopecks, payment_taken: bool) -> Vec<Posting> {
+    if !payment_taken || collected.0 <= 0 || !amount_in_range(collected) {
+        return Vec::new();
+    }
+    vec![
+        Posting { account: point_cash_account(point), amount: collected },
+        Posting { account: NETWORK_UNRECONCILED.to_owned(), amount: Kopecks(-collected.0) },
+    ]
+}
+
 pub fn buyer_account(buyer_id: &str) -> String {
     format!("buyer:{buyer_id}")
 }

@@ -202,7 +202,58 @@ async fn wrong_amounts_and_closed_orders_are_rejected_without_postings() {
     assert_eq!(code(1), "order_closed", "an order issued elsewhere is closed");
     assert_eq!(code(2), "order_closed", "a cancelled order is closed");
     assert_eq!(code(3), "invalid_op", "a charged defect is invalid");
-    assert_eq!(t.admin.ledger_check().expect("check").transactions, 0, "rejections post nothing");
+    for (i, op) in ops.iter().enumerate() {
+        let postings = t.admin.ledger_for_op(&op.op_id.to_string()).expect("postings");
+        assert!(
+            postings.iter().all(|p| p.account.starts_with("point_cash:") || p.account == "network:unreconciled"),
+            "rejected op {i} moves no buyer, seller or fee money, only the cash held at the counter: {postings:?}"
+        );
+    }
+    t.server.shutdown().await;
+}
+
+/// A rejected issue whose cash was taken at the counter still shows in the ledger: the point holds the
+/// money, awaiting reconciliation, exactly once per op.
+#[tokio::test]
+async fn cash_taken_for_a_rejected_issue_is_held_at_the_point_awaiting_reconciliation() {
+    let t = start().await;
+    for id in ["gone", "mis", "free"] {
+        add_order(&t.admin, POINT, id, false);
+    }
+    let kiosk = t.enroll(POINT).await;
+    t.admin.cancel_order("gone").expect("cancelled while the kiosk was offline");
+    t.admin.cancel_order("free").expect("cancelled");
+    let mut unpaid = completed("free", &["free-1", "free-2"], vec![], 350_000, 0);
+    if let pvz_protocol::OpBody::IssueCompleted { payment_taken, .. } = &mut unpaid {
+        *payment_taken = false;
+    }
+    let ops = vec![
+        op(1, completed("gone", &["gone-1", "gone-2"], vec![], 350_000, 0)),
+        op(2, completed("mis", &["mis-1", "mis-2"], vec![], 349_999, 0)),
+        op(3, unpaid),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    let code = |i: usize| reply.body["results"][i]["outcome"]["code"].as_str().unwrap_or("none").to_owned();
+    assert_eq!((code(0), code(1)), ("order_closed".into(), "amount_mismatch".into()), "both are rejected");
+    let p = |account: &str, amount: i64| Posting { account: account.into(), amount: Kopecks(amount) };
+    let ledger = |i: usize| t.admin.ledger_for_op(&ops[i].op_id.to_string()).expect("postings");
+    assert_eq!(
+        ledger(0),
+        vec![p("point_cash:pp-a", 350_000), p("network:unreconciled", -350_000)],
+        "the cash taken for a cancelled order is held at the point"
+    );
+    assert_eq!(
+        ledger(1),
+        vec![p("point_cash:pp-a", 349_999), p("network:unreconciled", -349_999)],
+        "the cash taken for a mismatched issue is held at the point"
+    );
+    assert!(ledger(2).is_empty(), "no cash taken, nothing held");
+    let again = t.push(&kiosk, &ops).await;
+    assert_eq!(outcome(&again, 0), "duplicate", "a retry is a duplicate: {}", again.body);
+    let report = t.admin.ledger_check().expect("check");
+    assert_eq!(report.transactions, 2, "one held-cash transaction per rejected paid op, not again on retry");
+    assert!(report.is_ok() && report.total == 0, "the ledger balances: {report:?}");
+    assert_eq!(report.unreconciled_cash, 699_999, "ledger check reports the cash awaiting reconciliation");
     t.server.shutdown().await;
 }
 
@@ -248,9 +299,10 @@ async fn refusal_fees_must_match_the_points_current_or_an_earlier_policy() {
         message.contains("inflated-1") && message.contains("999,00") && message.contains("129,00"),
         "the message names the item, the fee sent and the policy's fee: {message}"
     );
+    let postings = t.admin.ledger_for_op(&inflated.op_id.to_string()).expect("postings");
     assert!(
-        t.admin.ledger_for_op(&inflated.op_id.to_string()).expect("postings").is_empty(),
-        "nothing is posted for the refused fee"
+        postings.iter().all(|p| p.account.starts_with("point_cash:") || p.account == "network:unreconciled"),
+        "no fee or goods are posted for the refused op, only the cash the counter holds: {postings:?}"
     );
     assert_eq!(t.admin.account_balance("network:fees").expect("balance"), Kopecks(29_800), "only honest fees posted");
     t.server.shutdown().await;

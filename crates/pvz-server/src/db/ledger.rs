@@ -2,7 +2,7 @@
 //! effect of an op (op id UNIQUE, so a retry can never post twice), entries summing to zero.
 
 use crate::error::Result;
-use crate::rules::Posting;
+use crate::rules::{Posting, KIND_UNRECONCILED_CASH, NETWORK_UNRECONCILED};
 use pvz_domain::{Kopecks, PickupPointId};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -57,6 +57,9 @@ pub struct LedgerReport {
     pub total: i64,
     /// Sum of the positive entries: how much money moved.
     pub turnover: i64,
+    /// Cash the counters took for ops the server rejected, held at the points awaiting
+    /// reconciliation (minus the balance of `network:unreconciled`).
+    pub unreconciled_cash: i64,
     pub problems: Vec<String>,
 }
 
@@ -67,13 +70,19 @@ impl LedgerReport {
 }
 
 /// Verifies the ledger's invariants: each transaction sums to zero, the whole ledger sums to zero,
-/// no op id has two transactions, every entry belongs to a transaction.
+/// no op id has two transactions, every entry belongs to a transaction, and cash held for
+/// reconciliation belongs to an op the server rejected. Reports the cash awaiting reconciliation.
 pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
     let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     let transactions = one("SELECT COUNT(*) FROM ledger_transactions")?;
     let entries = one("SELECT COUNT(*) FROM ledger_entries")?;
     let total = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries")?;
     let turnover = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE amount > 0")?;
+    let unreconciled = conn.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account = ?1",
+        [NETWORK_UNRECONCILED],
+        |r| r.get::<_, i64>(0),
+    )?;
     let mut problems = Vec::new();
     if total != 0 {
         problems.push(format!("the whole ledger sums to {total} kopecks, not 0"));
@@ -95,6 +104,13 @@ pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
         let (op, n) = row?;
         problems.push(format!("op {op} has {n} ledger transactions"));
     }
+    let mut held = conn.prepare(
+        "SELECT t.op_id FROM ledger_transactions t LEFT JOIN ops o ON o.op_id = t.op_id
+         WHERE t.kind = ?1 AND (o.status IS NULL OR o.status <> 'rejected') ORDER BY t.op_id",
+    )?;
+    for row in held.query_map([KIND_UNRECONCILED_CASH], |r| r.get::<_, String>(0))? {
+        problems.push(format!("cash is held for reconciliation for op {}, which was not rejected", row?));
+    }
     let orphans = one("SELECT COUNT(*) FROM ledger_entries e
          LEFT JOIN ledger_transactions t ON t.id = e.transaction_id WHERE t.id IS NULL")?;
     if orphans > 0 {
@@ -105,6 +121,7 @@ pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
         entries: entries.max(0) as u64,
         total,
         turnover,
+        unreconciled_cash: unreconciled.checked_neg().unwrap_or(i64::MAX),
         problems,
     })
 }

@@ -97,7 +97,8 @@ fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> 
     }
 }
 
-/// The op's effect. `Ok(Err(_))` is a permanent rejection (nothing written); `Err(_)` a server error.
+/// The op's effect. `Ok(Err(_))` is a permanent rejection (nothing written but the cash a rejected
+/// issue took at the counter, see [`rules::unreconciled_cash`]); `Err(_)` a server error.
 fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
     let order = orders::get_order_facts(conn, order_of(&op.body))?;
     match &op.body {
@@ -106,10 +107,6 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
         | OpBody::ItemDecisionCleared { item_id, .. }
         | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
         OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
-            let order = match rules::require_order(order) {
-                Ok(order) => order,
-                Err(rejection) => return Ok(Err(rejection)),
-            };
             let claim = IssueClaim {
                 handed_over,
                 refused,
@@ -117,10 +114,23 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 refunded: *refunded,
                 payment_taken: *payment_taken,
             };
-            let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
-            let postings = match rules::check_issue_completed(&order, &policies, &claim) {
+            let checked = match rules::require_order(order) {
+                Ok(order) => {
+                    let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
+                    rules::check_issue_completed(&order, &policies, &claim)
+                }
+                Err(rejection) => Err(rejection),
+            };
+            let postings = match checked {
                 Ok(postings) => postings,
-                Err(rejection) => return Ok(Err(rejection)),
+                Err(rejection) => {
+                    // The counter may already hold the buyer's cash (say, the order was cancelled
+                    // while the kiosk was offline): record it as held at the point, keyed by the op id
+                    // like any money effect, so it is posted once and shows until reconciled.
+                    let held = rules::unreconciled_cash(who.pickup_point_id.as_str(), *collected, *payment_taken);
+                    post(conn, who, op, rules::KIND_UNRECONCILED_CASH, &held)?;
+                    return Ok(Err(rejection));
+                }
             };
             orders::set_order_state(
                 conn,
@@ -129,18 +139,17 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 orders::OrderState::Issued,
                 Some(&op.created_at),
             )?;
-            if !postings.is_empty() {
-                let now = crate::db::now_text();
-                ledger::post_transaction(
-                    conn,
-                    &op.op_id.to_string(),
-                    op.body.kind(),
-                    &who.pickup_point_id,
-                    &postings,
-                    &now,
-                )?;
-            }
+            post(conn, who, op, op.body.kind(), &postings)?;
             Ok(Ok(()))
         }
     }
+}
+
+/// Posts an op's ledger transaction, if it moves money.
+fn post(conn: &Connection, who: &Pusher, op: &PushOp, kind: &str, postings: &[rules::Posting]) -> Result<()> {
+    if postings.is_empty() {
+        return Ok(());
+    }
+    let now = crate::db::now_text();
+    ledger::post_transaction(conn, &op.op_id.to_string(), kind, &who.pickup_point_id, postings, &now)
 }
