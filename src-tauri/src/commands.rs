@@ -4,7 +4,7 @@ use crate::AppState;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, Kopecks, ScanOutcome, SyncStatusView};
-use tauri::State;
+use tauri::{AppHandle, State};
 
 type Reply<T> = Result<T, ErrorView>;
 
@@ -126,4 +126,25 @@ pub fn sync_now(state: State<'_, AppState>) -> Reply<SyncStatusView> {
         }
         None => Err(KioskError::NotConnected.to_view()),
     }
+}
+
+/// "Подключение кассы": exchanges the one-time code for a device credential at `server_url`, then
+/// starts sync exactly as start-up does. Returns the counter view, now with the pickup point's name;
+/// its orders arrive with the engine's first pass (watch `sync-status`). `device_name` defaults to
+/// the host name.
+#[tauri::command]
+pub async fn enroll(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    server_url: String,
+    code: String,
+    device_name: Option<String>,
+) -> Reply<CounterView> {
+    let name = device_name.filter(|name| !name.trim().is_empty()).unwrap_or_else(crate::sync::hostname);
+    if let Err(error) = pvz_kiosk_core::sync::enroll(&state.kiosk, &server_url, &code, &name).await {
+        tracing::warn!(%error, server = %server_url, "enrollment from the window failed");
+        return reply(Err(error));
+    }
+    crate::sync::run_engine(&app, &state.kiosk, &state.sync);
+    reply(state.kiosk.view())
 }

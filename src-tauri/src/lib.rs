@@ -1,6 +1,6 @@
 //! The Tauri shell: opens the local store, imports a demo seed when asked, starts sync with the
-//! central server when enrolled with one, and exposes the counter commands. No SQL and no business
-//! rules live here.
+//! central server when enrolled with one (at start-up or from the window's connect form), and
+//! exposes the counter commands. No SQL and no business rules live here.
 
 mod commands;
 mod sync;
@@ -15,7 +15,7 @@ use tauri::Manager;
 /// Shared by every command; the core does its own locking.
 pub struct AppState {
     pub kiosk: Arc<Kiosk>,
-    /// Set once the sync engine runs (after enrollment, if the kiosk had to enroll first).
+    /// Set once the sync engine runs (after enrollment, at start-up or from the window); never twice.
     pub sync: Arc<OnceLock<SyncHandle>>,
     pub started: Instant,
 }
@@ -77,6 +77,7 @@ pub fn run() {
             commands::ui_ready,
             commands::sync_status,
             commands::sync_now,
+            commands::enroll,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

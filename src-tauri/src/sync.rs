@@ -1,36 +1,50 @@
-//! Start-up of sync in the window: enroll from `PVZ_SERVER_URL` + `PVZ_ENROLL_CODE` when the kiosk
-//! has no server yet, then run the core's sync engine on tauri's runtime and forward every status
-//! to the window as a `sync-status` event. The window never waits for the network to open.
+//! Sync in the window: enroll from `PVZ_SERVER_URL` + `PVZ_ENROLL_CODE` at start-up when the kiosk
+//! has no server yet (or later from the window's connect form), then run the core's sync engine on
+//! tauri's runtime — once per app, whichever path gets there first — and forward every status to the
+//! window as a `sync-status` event. The window never waits for the network to open.
 
 use pvz_kiosk_core::sync::{self, EngineConfig, SyncEngine, SyncHandle};
-use pvz_kiosk_core::{Kiosk, KioskError};
+use pvz_kiosk_core::{Kiosk, KioskError, SyncStatusView};
 use std::sync::{Arc, OnceLock};
 use tauri::{AppHandle, Emitter};
 
 /// The event the window listens to; its payload is a `SyncStatusView`.
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
 
-/// Enrolls if asked to and possible, then runs the engine until the app exits.
+/// Start-up: enrolls if asked to and possible, then runs the engine if the kiosk has a server.
 pub async fn start(app: AppHandle, kiosk: Arc<Kiosk>, handle_slot: Arc<OnceLock<SyncHandle>>) {
     if let Err(error) = enroll_from_env(&kiosk).await {
         tracing::error!(%error, "enrollment from PVZ_SERVER_URL/PVZ_ENROLL_CODE failed; the kiosk stays offline");
     }
     match kiosk.sync_status() {
-        Ok(status) if status.configured => {}
-        Ok(_) => return tracing::info!("no central server configured; sync is off"),
-        Err(error) => return tracing::error!(%error, "cannot read the sync settings; sync is off"),
+        Ok(status) if status.configured => run_engine(&app, &kiosk, &handle_slot),
+        Ok(_) => tracing::info!("no central server configured; sync is off"),
+        Err(error) => tracing::error!(%error, "cannot read the sync settings; sync is off"),
     }
-    let emitter = app.clone();
-    let listener = Box::new(move |status: &pvz_kiosk_core::SyncStatusView| {
-        if let Err(error) = emitter.emit(SYNC_STATUS_EVENT, status) {
-            tracing::warn!(%error, "cannot send the sync status to the window");
-        }
+}
+
+/// Runs the sync engine of an enrolled kiosk in the background, or, when it already runs (a kiosk
+/// enrolled again), asks it to sync now with the new credential. The slot's `get_or_init` makes the
+/// start-up path and the window's enrollment race safely: only one engine is ever built and spawned.
+pub fn run_engine(app: &AppHandle, kiosk: &Arc<Kiosk>, handle_slot: &OnceLock<SyncHandle>) {
+    let mut started = false;
+    let handle = handle_slot.get_or_init(|| {
+        let emitter = app.clone();
+        let listener = Box::new(move |status: &SyncStatusView| {
+            if let Err(error) = emitter.emit(SYNC_STATUS_EVENT, status) {
+                tracing::warn!(%error, "cannot send the sync status to the window");
+            }
+        });
+        let (handle, task) = SyncEngine::start(kiosk.clone(), EngineConfig::from_env(), listener);
+        tauri::async_runtime::spawn(task);
+        started = true;
+        handle
     });
-    let (handle, task) = SyncEngine::start(kiosk, EngineConfig::from_env(), listener);
-    // Only this task sets the slot, once.
-    let _ = handle_slot.set(handle);
-    tracing::info!("sync engine started");
-    task.await;
+    if started {
+        tracing::info!("sync engine started");
+    } else {
+        handle.sync_now();
+    }
 }
 
 async fn enroll_from_env(kiosk: &Kiosk) -> Result<(), KioskError> {
@@ -46,7 +60,8 @@ async fn enroll_from_env(kiosk: &Kiosk) -> Result<(), KioskError> {
     Ok(())
 }
 
-fn hostname() -> String {
+/// The device name the server lists when none is given: the machine's host name.
+pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|name| name.trim().to_owned())

@@ -1,6 +1,8 @@
 //! One window, three screens: home (scan prompt and today's issues), the open order card, and the
 //! receipt. The header, the sync strip, the manual-entry field and the error banner are always
-//! there, and the scanner works wherever focus is.
+//! there, and the scanner works wherever focus is. A kiosk not enrolled yet (no server, no demo
+//! seed) has nothing to scan: home is the connect form instead, without the field or the scanner.
+import { EnrollForm } from "./components/EnrollForm";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Header } from "./components/Header";
 import { Home } from "./components/Home";
@@ -17,12 +19,15 @@ export function App() {
   const counter = useCounter();
   const sync = useSyncStatus();
   const { view, error, notice, pendingPaint } = counter;
+  const needsEnrollment = view?.status.enrolled === false;
   useUiReadyAfterFirstPaint(view !== null);
-  useWedge(counter.scan);
+  useWedge(counter.scan, !needsEnrollment);
   useScanPaintTiming(pendingPaint);
 
   let screen;
-  if (view?.active) {
+  if (needsEnrollment) {
+    screen = <EnrollForm onSubmit={counter.enroll} />;
+  } else if (view?.active) {
     screen = (
       <OrderCard key={view.active.order_id} order={view.active} notice={notice} counter={counter} />
     );
@@ -38,7 +43,7 @@ export function App() {
     <div className="app">
       <Header status={view?.status ?? null} sync={sync.status} />
       <SyncStrip sync={sync} />
-      <ManualEntry onSubmit={counter.scan} />
+      {!needsEnrollment && <ManualEntry onSubmit={counter.scan} />}
       {error && <ErrorBanner error={error} />}
       <main className="app__main">{view ? screen : null}</main>
     </div>

@@ -34,6 +34,13 @@ export const api = {
   syncStatus: () => invoke<SyncStatusView>("sync_status"),
   /** Wakes the sync engine now; rejects with not_connected when the kiosk has no server. */
   syncNow: () => invoke<SyncStatusView>("sync_now"),
+  /**
+   * Connects a kiosk that is not enrolled yet: exchanges the one-time `code` (any case, dashes
+   * optional) at `serverUrl` and starts sync. The view names the pickup point; its orders follow
+   * with the first sync. `deviceName` null: the host name.
+   */
+  enroll: (serverUrl: string, code: string, deviceName: string | null) =>
+    invoke<CounterView>("enroll", { serverUrl, code, deviceName }),
 };
 
 /** The event the backend emits with a SyncStatusView on every change. */

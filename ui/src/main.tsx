@@ -9,6 +9,7 @@ import "./styles/order.css";
 import "./styles/dialog.css";
 import "./styles/receipt.css";
 import "./styles/sync.css";
+import "./styles/enroll.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -22,6 +22,12 @@ export type Counter = {
   confirmIssue: (order: OrderView) => void;
   setAside: () => void;
   dismissReceipt: () => void;
+  /** "Подключение кассы": resolves null once enrolled (the view is replaced), else the error. */
+  enroll: (
+    serverUrl: string,
+    code: string,
+    deviceName: string | null,
+  ) => Promise<KioskError | null>;
 };
 
 export function useCounter(): Counter {
@@ -125,6 +131,22 @@ export function useCounter(): Counter {
   const setAside = useCallback(() => void run(api.setAside, setView), [run]);
   const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
 
+  // Not through `run`: the connect form shows its own error and keeps what was typed.
+  const enroll = useCallback((serverUrl: string, code: string, deviceName: string | null) => {
+    const done = queue.current
+      .then(() => api.enroll(serverUrl, code, deviceName))
+      .then(
+        (enrolled) => {
+          setError(null);
+          setView(enrolled);
+          return null;
+        },
+        (thrown: unknown) => toKioskError(thrown),
+      );
+    queue.current = done;
+    return done;
+  }, []);
+
   return {
     view,
     error,
@@ -138,6 +160,7 @@ export function useCounter(): Counter {
     confirmIssue,
     setAside,
     dismissReceipt,
+    enroll,
   };
 }
 

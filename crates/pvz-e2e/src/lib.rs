@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// What the window shows once it is up: the manual-entry field, or, on a kiosk not enrolled yet,
+/// the connect form that takes its place.
+const WINDOW_READY: &str = "[data-testid=manual-input], [data-testid=enroll-form]";
+
 /// A binary built in the same target directory and profile as the running test or bench (the
 /// test binary sits in `<target>/debug/deps`, a bench binary in `<target>/release`).
 pub fn sibling_binary(name: &str) -> PathBuf {
@@ -89,6 +93,26 @@ impl App {
         App::launch(app_binary(), &env).await
     }
 
+    /// Starts the kiosk with neither a demo seed nor a server: it shows the connect form. Once it is
+    /// connected from there, it syncs with the same short intervals as `start_connected`.
+    pub async fn start_blank() -> App {
+        let env = [("PVZ_SYNC_POLL_MS", "300".into()), ("PVZ_SYNC_BACKOFF_MAX_MS", "800".into())];
+        App::launch(app_binary(), &env).await
+    }
+
+    /// Types `text` into the field, replacing what it held.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.wait_for(css).await;
+        field.clear().await.unwrap_or_else(|e| panic!("{css} should clear: {e}"));
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("{css} should take {text:?}: {e}"));
+    }
+
+    /// The field's current value (what a person sees typed in it).
+    pub async fn value(&self, css: &str) -> String {
+        let field = self.wait_for(css).await;
+        field.prop("value").await.ok().flatten().unwrap_or_default()
+    }
+
     /// tauri-driver passes its environment on to the app it starts.
     async fn launch(binary: PathBuf, env: &[(&str, std::ffi::OsString)]) -> App {
         let data = tempfile::tempdir().expect("temp data dir");
@@ -107,7 +131,7 @@ impl App {
             .expect("tauri-driver runs (cargo install tauri-driver --locked)");
         let session = Some(connect(port, &binary).await);
         let app = App { session, driver, port, binary, data };
-        app.wait_for("[data-testid=manual-input]").await;
+        app.wait_for(WINDOW_READY).await;
         app
     }
 
@@ -117,7 +141,7 @@ impl App {
             old.close().await.expect("the session closes");
         }
         self.session = Some(connect(self.port, &self.binary).await);
-        self.wait_for("[data-testid=manual-input]").await;
+        self.wait_for(WINDOW_READY).await;
     }
 
     pub fn client(&self) -> &Client {
@@ -177,6 +201,12 @@ impl App {
     /// Waits until the element's text, trimmed, is exactly `expected`.
     pub async fn wait_exact_text(&self, css: &str, expected: &str) -> String {
         self.wait_until(css, expected, |el| async move { el.text().await.ok() }).await
+    }
+
+    /// Like `wait_exact_text`, but reads the DOM's `textContent`: WebKitWebDriver's element text is
+    /// empty for some visible elements (the header's pickup point name, clipped with an ellipsis).
+    pub async fn wait_text_content(&self, css: &str, expected: &str) -> String {
+        self.wait_until(css, expected, |el| async move { el.prop("textContent").await.ok().flatten() }).await
     }
 
     /// Waits until the element's attribute `name` is exactly `expected`.
@@ -243,7 +273,7 @@ impl App {
     /// WebKitWebDriver answers a screenshot only after the page paints again; a focused text field's
     /// blinking caret keeps it painting. Gives up after a while rather than hang the test.
     async fn try_screenshot(&self) -> Option<Vec<u8>> {
-        let focus = "const f = document.querySelector('[data-testid=manual-input]'); if (f) f.focus();";
+        let focus = "const f = document.querySelector('[data-testid=manual-input], [data-testid=enroll-url]'); if (f) f.focus();";
         let _ = tokio::time::timeout(Duration::from_secs(5), self.client().execute(focus, vec![])).await;
         for _ in 0..3 {
             if let Ok(Ok(png)) = tokio::time::timeout(Duration::from_secs(5), self.client().screenshot()).await {

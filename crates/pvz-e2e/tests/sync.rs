@@ -79,3 +79,45 @@ async fn an_issue_reaches_the_ledger_and_one_made_offline_catches_up() {
     app.stop().await;
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blank_kiosk_is_connected_from_the_window() {
+    let dir = tempfile::tempdir().expect("server data dir");
+    let admin = Admin::open(dir.path()).expect("the server's data dir opens");
+    admin.seed_demo().expect("the demo network is seeded");
+    let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
+    let server = pvz_server::spawn(Config::for_data_dir(dir.path())).await.expect("the server starts");
+
+    let app = App::start_blank().await;
+    app.wait_for("[data-testid=enroll-form]").await;
+    assert!(!app.is_present("[data-testid=manual-input]").await, "a kiosk that is not enrolled has nothing to scan");
+    app.wait_attr("[data-testid=sync-online]", "data-state", "off").await;
+
+    app.fill("[data-testid=enroll-url]", &server.url()).await;
+    app.fill("[data-testid=enroll-code]", "WRNG-CODE-0000").await;
+    app.fill("[data-testid=enroll-name]", "e2e counter").await;
+    app.click("[data-testid=enroll-submit]").await;
+    app.wait_text("[data-testid=enroll-error]", "Сервер не принял код").await;
+    assert_eq!(app.value("[data-testid=enroll-url]").await, server.url(), "the address stays after a refusal");
+    assert_eq!(app.value("[data-testid=enroll-code]").await, "WRNG-CODE-0000", "the code stays after a refusal");
+    assert_eq!(app.value("[data-testid=enroll-name]").await, "e2e counter", "the name stays after a refusal");
+    if let Some(dir) = std::env::var_os("PVZ_SCREENSHOT_DIR") {
+        app.screenshot(&std::path::Path::new(&dir).join("connect-refused.png")).await;
+    }
+
+    // As a manager might type it: lower case, no dashes; the server normalises the code.
+    let typed = code.replace('-', "").to_lowercase();
+    app.fill("[data-testid=enroll-code]", &typed).await;
+    app.click("[data-testid=enroll-submit]").await;
+    app.wait_text_content("[data-testid=pickup-point]", "ПВЗ Москва, Тверская 7").await;
+    assert!(!app.is_present("[data-testid=enroll-form]").await, "the form is gone once connected");
+    app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
+
+    app.type_code("482137").await;
+    app.wait_text("[data-testid=order-card]", "Анна К.").await;
+    if let Some(dir) = std::env::var_os("PVZ_SCREENSHOT_DIR") {
+        app.screenshot(&std::path::Path::new(&dir).join("connected-from-window.png")).await;
+    }
+    app.stop().await;
+    server.shutdown().await;
+}

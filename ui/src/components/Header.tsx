@@ -1,5 +1,5 @@
-//! The strip across the top: where we are, whether it runs on demo data, what is waiting to sync,
-//! and the language switch. Sync details live in the sync strip below it.
+//! The strip across the top: where we are, whether it runs on demo data (or is not connected at
+//! all), what is waiting to sync, and the language switch. Sync details live in the sync strip below it.
 import { useTranslation } from "react-i18next";
 import type { KioskStatus, SyncStatusView } from "../bindings";
 import { setLang, useLang } from "../i18n";
@@ -22,13 +22,18 @@ export function Header({
         <span className="header__logo" aria-hidden="true">
           ▣
         </span>
-        <span className="header__name">{status?.pickup_point ?? "PVZ Kiosk"}</span>
+        <span className="header__name" data-testid="pickup-point">
+          {/* Empty until enrolled. */}
+          {status?.pickup_point || "PVZ Kiosk"}
+        </span>
       </div>
       <div className="header__right">
         {!sync?.configured && (
           <span className="chip chip--offline" role="status">
             <span className="chip__dot" aria-hidden="true" />
-            {t("header.status.demoOffline")}
+            {status && !status.enrolled
+              ? t("header.status.notEnrolled")
+              : t("header.status.demoOffline")}
           </span>
         )}
         {/* With a server, the sync strip below shows what waits; once is enough. */}

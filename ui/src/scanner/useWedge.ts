@@ -89,13 +89,15 @@ export function stripBurst(field: TextField, code: string, count: number): void 
   }
 }
 
-export function useWedge(onScan: ScanHandler): void {
+/** `enabled` false: no listener at all (a kiosk with nothing to scan, whose form takes long text). */
+export function useWedge(onScan: ScanHandler, enabled = true): void {
   const onScanRef = useRef(onScan);
   useEffect(() => {
     onScanRef.current = onScan;
   }, [onScan]);
 
   useEffect(() => {
+    if (!enabled) return;
     const detector = new WedgeDetector();
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
     // The field a burst was typing into, to strip it when the burst ends on silence.
@@ -155,5 +157,5 @@ export function useWedge(onScan: ScanHandler): void {
       window.removeEventListener("keydown", onKeyDown, { capture: true });
       clearTimeout(silenceTimer);
     };
-  }, []);
+  }, [enabled]);
 }
