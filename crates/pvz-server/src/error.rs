@@ -26,6 +26,10 @@ pub enum ServerError {
     MethodNotAllowed,
     #[error("this kiosk is too old, update it (server speaks protocol {server}, the kiosk sent {sent})")]
     UpgradeRequired { server: u32, sent: String },
+    /// The kiosk speaks a newer protocol than this server knows: it may send ops this server cannot
+    /// read, so nothing is accepted until the server is updated.
+    #[error("this server is older than the kiosk; update the server (server speaks protocol {server}, the kiosk sent {sent})")]
+    ServerTooOld { server: u32, sent: u32 },
     /// A seq was reused with another op id: the device's store was replaced or cloned.
     #[error("{0}")]
     SeqConflict(String),
@@ -44,12 +48,17 @@ pub enum ServerError {
     Setup(String),
 }
 
+/// `ApiError` code of [`ServerError::ServerTooOld`] (not yet in `pvz_protocol::sync::error_code`).
+pub const SERVER_TOO_OLD: &str = "server_too_old";
+
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 
 impl ServerError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ServerError::BadRequest(_) | ServerError::EnrollmentCodeInvalid => StatusCode::BAD_REQUEST,
+            ServerError::BadRequest(_) | ServerError::EnrollmentCodeInvalid | ServerError::ServerTooOld { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -73,6 +82,7 @@ impl ServerError {
             ServerError::Forbidden(_) => error_code::FORBIDDEN,
             ServerError::NotFound(_) => error_code::NOT_FOUND,
             ServerError::UpgradeRequired { .. } => error_code::UPGRADE_REQUIRED,
+            ServerError::ServerTooOld { .. } => SERVER_TOO_OLD,
             ServerError::SeqConflict(_) => error_code::SEQ_CONFLICT,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
             ServerError::Unavailable => error_code::UNAVAILABLE,

@@ -147,3 +147,18 @@ async fn unknown_paths_and_methods_answer_with_api_errors() {
     assert!(r.body["code"].is_string(), "with an ApiError body: {}", r.body);
     t.server.shutdown().await;
 }
+
+/// A kiosk newer than this server may send op types the server cannot read: it is told to wait for
+/// a server update instead of having its batch refused as malformed.
+#[tokio::test]
+async fn a_newer_protocol_than_the_server_knows_is_refused_as_server_too_old() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let newer = (PROTOCOL_VERSION + 1).to_string();
+    let req = t.client.get(t.url("/v1/sync/pull")).bearer_auth(&kiosk.credential).header(PROTOCOL_HEADER, &newer);
+    let reply = reply(req.send().await.expect("sent")).await;
+    assert_api_error(&reply, 400, "server_too_old", "a kiosk speaking a newer protocol");
+    let message = reply.body["message"].as_str().unwrap_or("");
+    assert!(message.contains("older than the kiosk; update the server"), "the message says what to do: {message}");
+    t.server.shutdown().await;
+}

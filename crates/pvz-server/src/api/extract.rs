@@ -43,12 +43,20 @@ fn json_error(rejection: JsonRejection) -> ServerError {
     }
 }
 
-/// Route guard: enroll, push and pull need `X-Pvz-Protocol` at least [`PROTOCOL_VERSION`]; an older
-/// or missing one is 426, so an outdated kiosk is told to update instead of failing obscurely.
+/// The protocol versions this server reads. A newer one may carry op types it cannot parse.
+pub const SUPPORTED_PROTOCOLS: std::ops::RangeInclusive<u32> = PROTOCOL_VERSION..=PROTOCOL_VERSION;
+
+/// Route guard: enroll, push and pull need an `X-Pvz-Protocol` this server knows
+/// ([`SUPPORTED_PROTOCOLS`]). An older or missing one is 426, so an outdated kiosk is told to update;
+/// a newer one is 400 `server_too_old`, so a kiosk ahead of its server is told the server needs the
+/// update, rather than getting its batch refused as 422 for op types this server cannot read.
 pub async fn require_protocol(req: Request, next: Next) -> Result<Response, ServerError> {
     let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").trim());
     match sent.map(str::parse::<u32>) {
-        Some(Ok(v)) if v >= PROTOCOL_VERSION => Ok(next.run(req).await),
+        Some(Ok(v)) if SUPPORTED_PROTOCOLS.contains(&v) => Ok(next.run(req).await),
+        Some(Ok(v)) if v > *SUPPORTED_PROTOCOLS.end() => {
+            Err(ServerError::ServerTooOld { server: *SUPPORTED_PROTOCOLS.end(), sent: v })
+        }
         _ => Err(ServerError::UpgradeRequired { server: PROTOCOL_VERSION, sent: sent.unwrap_or("none").to_owned() }),
     }
 }

@@ -40,7 +40,7 @@ pub async fn health() -> Json<Health> {
     params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
     responses(
         (status = 200, body = EnrollResponse),
-        (status = 400, description = "Malformed JSON, or `enrollment_code_invalid`: unknown, used or expired code", body = ApiError),
+        (status = 400, description = "Malformed JSON, `enrollment_code_invalid` (unknown, used or expired code), or `server_too_old` (the kiosk's protocol is newer than this server's)", body = ApiError),
         (status = 403, description = "`device_id` names another pickup point's device; the code was not used", body = ApiError),
         (status = 422, description = "Wrong field types", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
@@ -95,7 +95,7 @@ pub async fn enroll<S: Storage>(
     params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
     responses(
         (status = 200, description = "Results of the ops handled, and a gap if one stopped the batch", body = PushResponse),
-        (status = 400, description = "Malformed JSON, too many ops, or seqs not strictly ascending", body = ApiError),
+        (status = 400, description = "Malformed JSON, too many ops, seqs not strictly ascending, or `server_too_old`", body = ApiError),
         (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
         (status = 403, description = "An op names another pickup point's order; nothing applied", body = ApiError),
         (status = 409, description = "`seq_conflict`: a seq reused with another op id", body = ApiError),
@@ -151,7 +151,7 @@ pub const DEFAULT_PULL_LIMIT: u32 = 500;
     security(("device_credential" = [])),
     responses(
         (status = 200, body = PullPage),
-        (status = 400, description = "Malformed cursor or query", body = ApiError),
+        (status = 400, description = "Malformed cursor or query, or `server_too_old`", body = ApiError),
         (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
         (status = 403, description = "`pickup_point` is not the device's own", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
