@@ -3,7 +3,7 @@
 //! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener.
 
 use super::client::{ClientConfig, ServerClient};
-use super::pass::{connection, run_pass, PullProgress};
+use super::pass::{connection, run_pass, PullProgress, StoreWork};
 use super::status::{CatchUpView, SyncStatusView};
 use crate::error::{ErrorKind, KioskError};
 use crate::Kiosk;
@@ -244,7 +244,8 @@ async fn pass_once(
         snapshot.catch_up = progress.has_more.then(|| progress.into());
         publish(kiosk, shared, listener, &snapshot);
     };
-    run_pass(kiosk, client, &conn.credential, &mut on_progress).await.map(|_| ())
+    // The engine owns the kiosk, so a pass's heavier store work goes to the blocking pool.
+    run_pass(StoreWork::Blocking(kiosk), client, &conn.credential, &mut on_progress).await.map(|_| ())
 }
 
 /// Sleeps until the wait is over or someone wakes the engine. While backing off after a failure

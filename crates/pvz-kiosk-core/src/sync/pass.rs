@@ -11,6 +11,7 @@ use crate::store::{settings, sync_settings};
 use crate::Kiosk;
 use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
+use std::sync::Arc;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,21 +67,61 @@ pub async fn sync_until_idle_with(
 ) -> Result<SyncReport> {
     let conn = connection(kiosk)?;
     let client = ServerClient::new(&conn.server_url, config)?;
-    run_pass(kiosk, &client, &conn.credential, on_progress).await
+    run_pass(StoreWork::Inline(kiosk), &client, &conn.credential, on_progress).await
+}
+
+/// Where a pass does its heavier store work: applying a pull page (up to 2000 changes) and recording
+/// a push answer (up to 500 results), each a write transaction behind the store's mutex.
+///
+/// The engine runs for the kiosk's lifetime on the app's async runtime and owns the kiosk in an
+/// `Arc`, so it moves that work to tokio's blocking pool: an async worker never waits on SQLite or on
+/// a counter action holding the store. [`sync_until_idle`] borrows the kiosk and is the one-shot
+/// form (the headless tool, tests, chain runs), so it works inline; `block_in_place` was not used
+/// since it panics on the current-thread runtime those callers use.
+#[derive(Clone, Copy)]
+pub(crate) enum StoreWork<'a> {
+    Inline(&'a Kiosk),
+    Blocking(&'a Arc<Kiosk>),
+}
+
+impl StoreWork<'_> {
+    fn kiosk(&self) -> &Kiosk {
+        match self {
+            StoreWork::Inline(kiosk) => kiosk,
+            StoreWork::Blocking(kiosk) => kiosk,
+        }
+    }
+
+    /// Runs `work` on the kiosk, on the blocking pool when the engine asked for it.
+    async fn run<T: Send + 'static>(self, work: impl FnOnce(&Kiosk) -> Result<T> + Send + 'static) -> Result<T> {
+        match self {
+            StoreWork::Inline(kiosk) => work(kiosk),
+            StoreWork::Blocking(kiosk) => {
+                let kiosk = Arc::clone(kiosk);
+                match tokio::task::spawn_blocking(move || work(&kiosk)).await {
+                    Ok(result) => result,
+                    Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+                    // Only when the runtime shuts down; the transaction did not commit.
+                    Err(join) => Err(KioskError::Io(std::io::Error::other(format!("store work cancelled: {join}")))),
+                }
+            }
+        }
+    }
 }
 
 pub(crate) async fn run_pass(
-    kiosk: &Kiosk,
+    store: StoreWork<'_>,
     client: &ServerClient,
     credential: &str,
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let outcome = async {
-        push_pending(kiosk, client, credential, &mut report).await?;
-        pull_all(kiosk, client, credential, &mut report, on_progress).await
+        push_pending(store, client, credential, &mut report).await?;
+        pull_all(store, client, credential, &mut report, on_progress).await
     }
     .await;
+    let kiosk = store.kiosk();
     let at = timestamp(kiosk.now());
     let recorded = kiosk.store.with_tx::<_, KioskError>(|tx| {
         match &outcome {
@@ -94,15 +135,25 @@ pub(crate) async fn run_pass(
     Ok(report)
 }
 
-async fn push_pending(kiosk: &Kiosk, client: &ServerClient, credential: &str, report: &mut SyncReport) -> Result<()> {
+async fn push_pending(
+    store: StoreWork<'_>,
+    client: &ServerClient,
+    credential: &str,
+    report: &mut SyncReport,
+) -> Result<()> {
     let mut batch_size = client.config().push_batch.clamp(1, MAX_PUSH_OPS);
     let max_bytes = client.config().push_max_bytes;
     // A server that keeps answering without handling anything must not spin the pass forever.
     let mut stalled_at: Option<i64> = None;
     loop {
-        let mut batch = kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, batch_size)?))?;
+        let (batch, request) = store
+            .run(move |kiosk| {
+                let mut batch = kiosk.store.with_conn(|c| outbox::list_pending_ops(c, batch_size))?;
+                let ops = fit_to_size(&mut batch, max_bytes);
+                Ok((batch, PushRequest { ops }))
+            })
+            .await?;
         let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };
-        let request = PushRequest { ops: fit_to_size(&mut batch, max_bytes) };
         let answer = match client.push(credential, &request).await {
             Ok(answer) => answer,
             // A server with a smaller body limit than ours: halve and try again; a single op that
@@ -120,12 +171,24 @@ async fn push_pending(kiosk: &Kiosk, client: &ServerClient, credential: &str, re
             }
             Err(error) => return Err(error),
         };
-        let at = timestamp(kiosk.now());
-        let resent_from = kiosk.store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, &at, report))?;
+        let handled_none = answer.results.is_empty();
+        let (resent_from, recorded) = store
+            .run(move |kiosk| {
+                let at = timestamp(kiosk.now());
+                let mut recorded = SyncReport::default();
+                let resent_from =
+                    kiosk.store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, &at, &mut recorded))?;
+                Ok((resent_from, recorded))
+            })
+            .await?;
+        report.pushed += recorded.pushed;
+        report.applied += recorded.applied;
+        report.rejected += recorded.rejected;
+        report.duplicates += recorded.duplicates;
         if resent_from.is_some() {
             report.resent_from = report.resent_from.min(resent_from).or(resent_from);
         }
-        if answer.results.is_empty() && resent_from.is_none() {
+        if handled_none && resent_from.is_none() {
             if stalled_at == Some(first_seq) {
                 return Err(KioskError::SyncRefused {
                     code: "push_stalled".into(),
@@ -216,13 +279,13 @@ fn apply_push_answer(
 }
 
 async fn pull_all(
-    kiosk: &Kiosk,
+    store: StoreWork<'_>,
     client: &ServerClient,
     credential: &str,
     report: &mut SyncReport,
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<()> {
-    let mut cursor = kiosk.store.with_conn(|c| Ok::<_, KioskError>(settings::get_pull_cursor(c)?))?;
+    let mut cursor = store.kiosk().store.with_conn(|c| Ok::<_, KioskError>(settings::get_pull_cursor(c)?))?;
     let mut progress = PullProgress::default();
     loop {
         let page = client.pull(credential, cursor.as_deref()).await?;
@@ -232,7 +295,12 @@ async fn pull_all(
                 message: "the server's feed did not move past the kiosk's cursor".into(),
             });
         }
-        kiosk.store.with_tx(|tx| apply_page(tx, &page))?;
+        let page = store
+            .run(move |kiosk| {
+                kiosk.store.with_tx(|tx| apply_page(tx, &page))?;
+                Ok(page)
+            })
+            .await?;
         report.reset |= page.reset;
         report.pages += 1;
         report.changes += page.changes.len() as u64;
@@ -275,6 +343,30 @@ mod tests {
 
     fn pending(store: &Store) -> Vec<PendingOp> {
         store.with_conn(|c| Ok::<_, KioskError>(outbox::list_pending_ops(c, 100)?)).expect("pending")
+    }
+
+    #[tokio::test]
+    async fn the_engines_store_work_leaves_the_async_thread_free() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Arc::new(Kiosk::open(&dir.path().join("kiosk.sqlite3")).expect("kiosk opens"));
+        let async_thread = std::thread::current().id();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        // The work waits for a task on the (single-threaded) runtime: it can only be released if it
+        // does not occupy the runtime's thread.
+        let work = StoreWork::Blocking(&kiosk).run(move |kiosk| {
+            let was_released = released.recv_timeout(std::time::Duration::from_secs(2)).is_ok();
+            kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::count_pending(c)?))?;
+            Ok((std::thread::current().id(), was_released))
+        });
+        let releaser = async {
+            tokio::task::yield_now().await;
+            // Fails only if the work already gave up waiting; the assertions below say so.
+            let _ = release.send(());
+        };
+        let (ran, ()) = tokio::join!(work, releaser);
+        let (thread, was_released) = ran.expect("the store work ran");
+        assert_ne!(thread, async_thread, "the engine's store work runs off the async worker");
+        assert!(was_released, "other tasks keep running on the async worker while the store works");
     }
 
     #[test]
