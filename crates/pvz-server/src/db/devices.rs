@@ -128,6 +128,17 @@ pub fn revoke_device(conn: &Connection, id: &DeviceId, now: &str) -> Result<bool
     Ok(exists)
 }
 
+/// The highest seq handled for the device, read by an `UPDATE ... RETURNING` that changes nothing
+/// but takes the device row's write lock first (portable: SQLite and PostgreSQL both accept it), so a
+/// concurrent push of the same device waits for this transaction instead of reading the same seq.
+pub fn lock_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
+    let seq = conn
+        .prepare_cached("UPDATE devices SET last_seq = last_seq WHERE id = ?1 RETURNING last_seq")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
+    seq.ok_or_else(|| ServerError::NotFound(format!("device {id} does not exist")))
+}
+
 /// The highest seq handled for the device.
 pub fn get_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
     let seq = conn
@@ -140,4 +151,26 @@ pub fn get_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
 pub fn set_last_seq(conn: &Connection, id: &DeviceId, seq: i64) -> Result<()> {
     conn.prepare_cached("UPDATE devices SET last_seq = ?2 WHERE id = ?1")?.execute(params![id.as_str(), seq])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{self, points};
+    use pvz_domain::FeePolicy;
+
+    #[test]
+    fn locking_the_seq_reads_it_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = db::open_and_migrate(&dir.path().join(db::DB_FILE)).expect("db");
+        let point = PickupPointId::parse("pp-a").expect("id");
+        let device = DeviceId::parse("dev-1").expect("id");
+        points::insert_point(&conn, &point, "A", &FeePolicy::default(), "now").expect("point");
+        insert_device(&conn, &device, &point, "Касса", "hash", "now").expect("device");
+        set_last_seq(&conn, &device, 7).expect("seq");
+        assert_eq!(lock_last_seq(&conn, &device).expect("locked read"), 7, "the lock returns the stored seq");
+        assert_eq!(get_last_seq(&conn, &device).expect("read"), 7, "and leaves it as it was");
+        let unknown = DeviceId::parse("dev-x").expect("id");
+        assert!(matches!(lock_last_seq(&conn, &unknown), Err(ServerError::NotFound(_))), "an unknown device");
+    }
 }

@@ -7,9 +7,14 @@
 //! duplicates. One transaction per batch means one fsync per batch with `synchronous=FULL`; that is
 //! what makes full durability affordable (a per-op commit with FULL costs one fsync per op).
 //!
-//! Serialization: SQLite has one writer, and the server funnels writes through one connection, so
-//! two pushes of the same batch run one after the other and the second sees duplicates. On
-//! PostgreSQL the device row's `UPDATE ... last_seq` takes the same role as a row lock.
+//! Serialization: two pushes of one device must not both read the same `last_seq` and both apply
+//! the next op. The batch's first statement is therefore [`devices::lock_last_seq`], an
+//! `UPDATE devices ... RETURNING last_seq` of the device row: SQLite (one writer, and an IMMEDIATE
+//! transaction) runs the batches one after the other anyway; PostgreSQL, under its default READ
+//! COMMITTED, would let a plain `SELECT last_seq` followed by a later `UPDATE` interleave, but the
+//! first-statement `UPDATE` takes the row lock before the read, so a second push of the same device
+//! waits until the first commits and then reads its `last_seq` (and sees its ops as duplicates).
+//! A PostgreSQL backend must keep that order (or use `SELECT ... FOR UPDATE`, which SQLite lacks).
 
 use crate::db::{devices, ledger, ops, orders, points};
 use crate::error::{Result, ServerError};
@@ -29,8 +34,9 @@ pub struct Pusher {
 
 pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<PushResponse> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // First: lock the device row and read its seq (see the module doc).
+    let mut last_seq = devices::lock_last_seq(&tx, &who.device_id)?;
     refuse_other_points(&tx, who, ops)?;
-    let mut last_seq = devices::get_last_seq(&tx, &who.device_id)?;
     let mut results = Vec::with_capacity(ops.len());
     let mut gap = None;
     for op in ops {
