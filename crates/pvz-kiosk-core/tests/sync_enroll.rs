@@ -85,7 +85,6 @@ async fn enrolling_a_demo_seeded_kiosk_drops_the_cached_orders_the_server_does_n
 }
 
 #[tokio::test]
-#[ignore = "needs the server half"]
 async fn a_revoked_kiosk_enrolled_again_continues_its_device_and_its_outbox_drains() {
     let net = Network::start().await;
     net.admin().add_orders(POINT, &[order(1, 100_000), order(2, 200_000)]).expect("orders added");
