@@ -54,11 +54,17 @@ pub async fn enroll<S: Storage>(
     if device_name.is_empty() || device_name.chars().count() > 100 {
         return Err(ServerError::Unprocessable("device_name must be 1-100 characters".into()));
     }
+    let code_sha256 = sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes());
+    // Anyone may call this: a wrong code is refused from a reader, and only a usable one takes the
+    // writer (which checks it again, atomically with using it up).
+    if state.storage.find_enrollment_code(code_sha256.clone()).await?.is_none() {
+        return Err(ServerError::EnrollmentCodeInvalid);
+    }
     let device_id = DeviceId::parse(&uuid::Uuid::now_v7().to_string())
         .map_err(|e| ServerError::Internal(format!("device id: {e}")))?;
     let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     let new = NewDevice {
-        code_sha256: sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes()),
+        code_sha256,
         device_id,
         continue_device: req.device_id,
         device_name: device_name.to_owned(),

@@ -50,6 +50,11 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// up-to-date poll is answered from it alone); the caller compares the secret's hash.
     fn find_device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
 
+    /// The pickup point of an unused, unexpired enrollment code, read without the writer: enrollment
+    /// is unauthenticated, so a wrong code must cost one indexed read and never wait for (or hold up)
+    /// a push. `None`: unknown, used or expired.
+    fn find_enrollment_code(&self, code_sha256: String) -> impl Future<Output = Result<Option<PickupPointId>>> + Send;
+
     /// Consumes the enrollment code and creates the device, or continues `continue_device` (rotates
     /// its credential, clears its revocation, keeps its seq and ops), atomically. A device to continue
     /// that the server does not have is created anew under `device_id`; one of another point is

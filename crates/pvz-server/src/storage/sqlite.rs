@@ -155,6 +155,10 @@ impl Storage for SqliteStorage {
         self.read_quick(move |conn| devices::get_device(conn, &id)).await
     }
 
+    async fn find_enrollment_code(&self, code_sha256: String) -> Result<Option<PickupPointId>> {
+        self.read(move |conn| devices::get_usable_code_point(conn, &code_sha256, db::now_unix())).await
+    }
+
     async fn enroll_device(&self, device: NewDevice) -> Result<Enrolled> {
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -283,5 +287,32 @@ mod tests {
             Some(0),
             "a later push works, and the panicking write's change was rolled back"
         );
+    }
+
+    /// Enrollment is open to anyone: a wrong code is answered from a reader, so a flood of guesses
+    /// never queues behind (or in front of) pushes on the writer.
+    #[tokio::test]
+    async fn a_wrong_enrollment_code_is_refused_without_the_writer() {
+        use tower::ServiceExt;
+        let (_dir, storage, _device) = storage_with_device();
+        let (held, release) = (std::sync::mpsc::channel::<()>(), std::sync::mpsc::channel::<()>());
+        let inner = storage.inner.clone();
+        let holder = std::thread::spawn(move || {
+            let _writer = inner.writer.lock().expect("writer");
+            held.0.send(()).expect("signal");
+            let _ = release.1.recv_timeout(std::time::Duration::from_secs(10));
+        });
+        held.1.recv().expect("the writer is held");
+        let app = crate::api::router(crate::AppState::new(storage, "key".into(), 1 << 20));
+        let request = axum::http::Request::post(pvz_protocol::sync::PATH_ENROLL)
+            .header("content-type", "application/json")
+            .header(pvz_protocol::sync::PROTOCOL_HEADER, pvz_protocol::sync::PROTOCOL_VERSION.to_string())
+            .body(axum::body::Body::from(r#"{"code": "NOPE-NOPE-NOPE", "device_name": "x"}"#))
+            .expect("request");
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(3), app.oneshot(request)).await;
+        release.0.send(()).expect("release the writer");
+        holder.join().expect("holder thread");
+        let response = answer.expect("a wrong code is answered while the writer is busy").expect("response");
+        assert_eq!(response.status(), axum::http::StatusCode::BAD_REQUEST, "a wrong code is a 400");
     }
 }
