@@ -4,6 +4,7 @@
 //! directly without an async runtime. Do not call it from inside an async task without
 //! `spawn_blocking`.
 
+use crate::db::employees::{self, NewEmployee};
 use crate::db::ledger::{self, LedgerReport};
 use crate::db::orders::{self, NewItem, NewOrder, OrderState};
 use crate::db::{self, devices, ops, points};
@@ -11,7 +12,7 @@ use crate::error::{Result, ServerError};
 use crate::rules::Posting;
 use ed25519_dalek::SigningKey;
 use pvz_domain::{DeviceId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -151,18 +152,17 @@ impl Admin {
             .map_err(|e| ServerError::Internal(format!("argon2: {e}")))?
             .to_string();
         let id = uuid::Uuid::now_v7().to_string();
-        self.conn.execute(
-            "INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, point.as_str(), name.trim(), role.as_str(), hash, db::now_text()],
-        )?;
+        let employee =
+            NewEmployee { id: &id, pickup_point_id: &point, name: name.trim(), role: role.as_str(), pin_hash: &hash };
+        employees::insert_employee(&self.conn, &employee, &db::now_text())?;
         Ok(id)
     }
 
     /// Checks an employee's PIN against its stored hash.
     pub fn verify_employee_pin(&self, employee_id: &str, pin: &str) -> Result<bool> {
         use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        let stored: String =
-            self.conn.query_row("SELECT pin_hash FROM employees WHERE id = ?1", [employee_id], |r| r.get(0))?;
+        let stored = employees::get_pin_hash(&self.conn, employee_id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {employee_id} does not exist")))?;
         let parsed = PasswordHash::new(&stored).map_err(|e| ServerError::Internal(format!("stored PIN hash: {e}")))?;
         Ok(argon2::Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
     }

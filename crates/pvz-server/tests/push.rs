@@ -339,3 +339,24 @@ async fn huge_amounts_are_rejected_and_the_server_keeps_serving() {
     assert!(t.admin.set_fee_policy(POINT, &greedy).is_err(), "a fee above the cap cannot enter a policy");
     t.server.shutdown().await;
 }
+
+/// An op id already pushed by another device is a conflict, and the answer does not tell this device
+/// which other device holds it.
+#[tokio::test]
+async fn an_op_id_of_another_device_is_a_conflict_that_names_no_other_device() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let first = t.enroll(POINT).await;
+    let second = t.enroll(POINT).await;
+    let shared = op(1, opened("o1"));
+    assert_eq!(
+        outcome(&t.push(&first, std::slice::from_ref(&shared)).await, 0),
+        "applied",
+        "the first device applies it"
+    );
+    let reply = t.push(&second, &[shared]).await;
+    assert_api_error(&reply, 409, "seq_conflict", "the same op id from another device");
+    let message = reply.body["message"].as_str().unwrap_or("");
+    assert!(!message.contains(&first.device_id), "the message must not name another device's id: {message}");
+    t.server.shutdown().await;
+}

@@ -3,6 +3,7 @@
 //! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
 
 pub mod devices;
+pub mod employees;
 pub mod feed;
 pub mod ledger;
 pub mod ops;

@@ -49,8 +49,15 @@ pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_
             break;
         }
         if let Some((device, seq)) = ops::find_op_id(&tx, &op.op_id.to_string())? {
+            // Another device's id is that device's business: say only whose it was.
+            let whose = if device == who.device_id.as_str() {
+                format!("as seq {seq} of this device")
+            } else {
+                "by another device".to_owned()
+            };
+            tracing::warn!(op_id = %op.op_id, holder = %device, holder_seq = seq, "op id reused");
             return Err(ServerError::SeqConflict(format!(
-                "op {} was already pushed as seq {seq} of device {device}; seq {} cannot reuse it",
+                "op {} was already pushed {whose}; seq {} cannot reuse it: this kiosk's store was replaced or cloned",
                 op.op_id, op.seq
             )));
         }
