@@ -74,6 +74,7 @@ const KNOWN_ERROR_KINDS = [
   "credential_rejected",
   "upgrade_required",
   "sync_refused",
+  "server_error",
   "internal",
 ] as const;
 

@@ -8,8 +8,6 @@ import { formatDateTime, formatMoney, type Lang } from "./money";
 
 export function errorMessage(error: KioskError, t: TFunction, lang: Lang): string {
   const { kind, detail, message } = error;
-  // The server answered but failed: not the network, so not "no connection".
-  if (kind === "server_error") return t("errors.server_error", { message });
   if (!isKnownErrorKind(kind)) return message;
   switch (kind) {
     case "already_issued":
@@ -29,6 +27,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "server_unreachable":
     case "enrollment_refused":
     case "sync_refused":
+    case "server_error":
       return t(`errors.${kind}`, { message });
     case "unknown_code":
     case "foreign_code":

