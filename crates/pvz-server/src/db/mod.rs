@@ -24,6 +24,7 @@ pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/20261201_0001_initial.sql")),
         M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
+        M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
     ])
 }
 
