@@ -183,3 +183,51 @@ async fn a_cancel_committed_while_paging_is_not_skipped() {
     );
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_pull_from_scratch_opens_with_a_policy_changed_after_the_orders() {
+    let t = start().await;
+    for i in 0..6 {
+        add_order(&t.admin, POINT, &format!("o{i}"), false);
+    }
+    let mut changed = policy();
+    changed.default_fee = pvz_domain::Kopecks(12_300);
+    t.admin.set_fee_policy(POINT, &changed).expect("change the policy after the orders");
+    let kiosk = t.enroll(POINT).await;
+
+    let first = t.pull(&kiosk, &[("limit", "2")]).await;
+    assert_eq!(first.status, 200, "pull succeeds: {}", first.body);
+    assert_eq!(
+        kinds(&first),
+        [pair("set_fee_policy", ""), pair("upsert_order", "o0"), pair("upsert_order", "o1")],
+        "a pull from no cursor opens with the policy, before any order it prices, then a full page of orders"
+    );
+    assert_eq!(first.body["changes"][0]["default_fee"], 12_300, "the point's current policy, not an old one");
+
+    // Paging on: the orders in order, and the policy once more at its own version (the same policy).
+    let mut seen = Vec::new();
+    let mut cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    for _ in 0..20 {
+        let page = t.pull(&kiosk, &[("limit", "2"), ("cursor", &cursor)]).await;
+        assert_eq!(page.status, 200, "pull: {}", page.body);
+        seen.extend(kinds(&page));
+        cursor = page.body["cursor"].as_str().unwrap_or("").to_owned();
+        if page.body["has_more"] != true {
+            break;
+        }
+    }
+    let orders: Vec<_> = seen.iter().filter(|(kind, _)| kind == "upsert_order").map(|(_, id)| id.as_str()).collect();
+    assert_eq!(orders, ["o2", "o3", "o4", "o5"], "the later pages carry the rest of the orders, each once");
+
+    // A reset (new epoch) is a pull from scratch too.
+    t.admin.reset_feed(POINT).expect("reset feed");
+    let after = t.pull(&kiosk, &[("limit", "1"), ("cursor", &cursor)]).await;
+    assert_eq!(after.body["reset"], true, "the old epoch's cursor gets a reset: {}", after.body);
+    assert_eq!(
+        kinds(&after).first(),
+        Some(&pair("set_fee_policy", "")),
+        "a reset page opens with the policy too: {}",
+        after.body
+    );
+    t.server.shutdown().await;
+}

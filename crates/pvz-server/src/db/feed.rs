@@ -1,7 +1,8 @@
 //! The pull feed of one pickup point: its orders and fee policy that changed after a cursor, ordered by
 //! the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
 //! A cancelled order is sent as a `CancelOrder` tombstone at the version its cancellation got, so a
-//! kiosk that cached it learns it must not be handed over.
+//! kiosk that cached it learns it must not be handed over. A pull from scratch opens with the point's
+//! current fee policy, so no kiosk holds orders without the policy their refusal fees depend on.
 
 use crate::db::{orders, points};
 use crate::error::{Result, ServerError};
@@ -64,9 +65,19 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     drop(stmt);
-    let mut changes = Vec::with_capacity(rows.len());
+    let mut changes = Vec::with_capacity(rows.len() + 1);
+    // A pull from scratch (no cursor, or a reset) opens with the point's current policy, whatever its
+    // version: otherwise a policy changed after thousands of orders would come on the last page, and
+    // the counter would fix refusal fees from no policy meanwhile. It is sent outside the limit, so
+    // the cursor still moves on however small the page; the policy's own row is skipped below when it
+    // falls on this page, and on a later page it comes once more (harmless: the same policy).
+    let fresh = from == 0;
+    if fresh {
+        changes.push(Change::SetFeePolicy(points::get_fee_policy(&tx, point)?));
+    }
     for (kind, id, _) in &rows {
         let change = match *kind {
+            KIND_POLICY if fresh => continue,
             KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
             KIND_CANCELLED => Change::CancelOrder {
                 order_id: OrderId::parse(id)
