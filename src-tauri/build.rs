@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "ui_ready",
     "sync_status",
     "sync_now",
+    "acknowledge_attention",
     "enroll",
 ];
 

@@ -128,6 +128,17 @@ pub fn sync_now(state: State<'_, AppState>) -> Reply<SyncStatusView> {
     }
 }
 
+/// "Разобрано" on an op the server rejected: it leaves the attention list. Returns the status with
+/// the acknowledgement in it (the running engine's, refreshed, or the store's when sync is off).
+#[tauri::command(async)]
+pub fn acknowledge_attention(state: State<'_, AppState>, seq: i64) -> Reply<SyncStatusView> {
+    reply(state.kiosk.acknowledge_attention(seq))?;
+    match state.sync.get() {
+        Some(sync) => Ok(sync.refresh_status()),
+        None => reply(state.kiosk.sync_status()),
+    }
+}
+
 /// "Подключение кассы": exchanges the one-time code for a device credential at `server_url`, then
 /// starts sync exactly as start-up does. Returns the counter view, now with the pickup point's name;
 /// its orders arrive with the engine's first pass (watch `sync-status`). `device_name` defaults to

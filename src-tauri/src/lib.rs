@@ -77,6 +77,7 @@ pub fn run() {
             commands::ui_ready,
             commands::sync_status,
             commands::sync_now,
+            commands::acknowledge_attention,
             commands::enroll,
         ])
         .run(tauri::generate_context!());

@@ -35,6 +35,11 @@ export const api = {
   /** Wakes the sync engine now; rejects with not_connected when the kiosk has no server. */
   syncNow: () => invoke<SyncStatusView>("sync_now"),
   /**
+   * "Разобрано": the manager has dealt with the rejected op `seq`; it leaves the attention list.
+   * Resolves with the status without it; rejects with invalid_input for an op that is not rejected.
+   */
+  acknowledgeAttention: (seq: number) => invoke<SyncStatusView>("acknowledge_attention", { seq }),
+  /**
    * Connects a kiosk that is not enrolled yet: exchanges the one-time `code` (any case, dashes
    * optional) at `serverUrl` and starts sync. The view names the pickup point; its orders follow
    * with the first sync. `deviceName` null: the host name.

@@ -7,9 +7,11 @@ import type { KioskError, SyncStatusView } from "./bindings";
 
 export type SyncState = {
   status: SyncStatusView | null;
-  /** Why the last "sync now" could not start (e.g. no server). */
+  /** Why the last action from the strip failed ("sync now" without a server, an acknowledgement). */
   error: KioskError | null;
   syncNow: () => void;
+  /** Marks the rejected op `seq` as dealt with; settles once the new status is in. */
+  acknowledge: (seq: number) => Promise<void>;
 };
 
 export function useSyncStatus(): SyncState {
@@ -47,5 +49,14 @@ export function useSyncStatus(): SyncState {
     api.syncNow().then(setStatus, (thrown: unknown) => setError(toKioskError(thrown)));
   }, []);
 
-  return { status, error, syncNow };
+  const acknowledge = useCallback(async (seq: number) => {
+    setError(null);
+    try {
+      setStatus(await api.acknowledgeAttention(seq));
+    } catch (thrown: unknown) {
+      setError(toKioskError(thrown));
+    }
+  }, []);
+
+  return { status, error, syncNow, acknowledge };
 }

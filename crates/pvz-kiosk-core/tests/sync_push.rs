@@ -1,5 +1,6 @@
 //! Pushing the outbox: every counter op reaches the server ledger exactly once, a queue built while
-//! offline drains, a poison op waits on the attention list without blocking the rest.
+//! offline drains, a poison op waits on the attention list without blocking the rest until the
+//! manager marks it resolved.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
 mod common;
@@ -94,6 +95,25 @@ async fn a_poison_op_goes_to_the_attention_list_and_later_ops_still_sync() {
     assert!(completed.rejected_at.is_some(), "the list says when the rejection arrived");
     let counts = net.admin().op_counts(&device_of(&kiosk)).expect("counts");
     assert!(counts.applied >= 3, "the second order's ops were applied after the rejection: {counts:?}");
+
+    // The manager has dealt with it ("Разобрано"): it leaves the list, the outbox keeps the op.
+    kiosk.acknowledge_attention(completed.seq).expect("a rejected op can be acknowledged");
+    let after = kiosk.sync_status().expect("status");
+    assert!(
+        after.attention.iter().all(|item| item.seq != completed.seq),
+        "the acknowledged op is off the list: {:?}",
+        after.attention
+    );
+    assert_eq!(after.attention_total, status.attention_total - 1, "the count drops by one");
+    assert!(
+        kiosk.outbox().expect("outbox").iter().any(|op| op.seq == completed.seq),
+        "the outbox still holds the acknowledged op"
+    );
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("a later pass");
+    assert!(
+        kiosk.sync_status().expect("status").attention.iter().all(|item| item.seq != completed.seq),
+        "a later pass does not bring it back"
+    );
 }
 
 #[tokio::test]

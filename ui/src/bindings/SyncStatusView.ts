@@ -29,9 +29,14 @@ last_error: string | null,
  */
 last_error_kind: ErrorKind | null, 
 /**
- * Ops the server refused for good, newest first.
+ * Ops the server refused for good and not yet marked resolved, newest first; at most 50
+ * (`ATTENTION_SHOWN`) of them.
  */
 attention: Array<AttentionItem>, 
+/**
+ * How many such ops there are in all: more than `attention` holds when the list is capped.
+ */
+attention_total: number, 
 /**
  * Set while a pull with more pages to come runs.
  */

@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type EventCallback } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { SyncStatusView } from "../bindings";
+import type { AttentionItem, SyncStatusView } from "../bindings";
 import i18n from "../i18n";
 import { callsOf, rejectWith, routeInvoke, settle } from "../test/fixtures";
 import { useSyncStatus } from "../useSyncStatus";
@@ -24,9 +24,28 @@ function makeSync(overrides: Partial<SyncStatusView> = {}): SyncStatusView {
     last_error: null,
     last_error_kind: null,
     attention: [],
+    attention_total: 0,
     catch_up: null,
     ...overrides,
   };
+}
+
+function rejectedOp(seq: number, code = "482137"): AttentionItem {
+  return {
+    seq,
+    op_id: `op-${seq}`,
+    kind: "issue_completed",
+    order_short_code: code,
+    code: "order_closed",
+    message: "the order was already issued",
+    created_at: new Date(2026, 10, 26, 9, 0).toISOString(),
+    rejected_at: new Date(2026, 10, 26, 9, 5).toISOString(),
+  };
+}
+
+/** Several rejected ops, newest (highest seq) first, as the backend lists them. */
+function needingAttention(seqs: number[], total = seqs.length): Partial<SyncStatusView> {
+  return { attention: seqs.map((seq) => rejectedOp(seq)), attention_total: total };
 }
 
 /** The handler the strip registered for `sync-status`, to play the backend's events. */
@@ -110,21 +129,7 @@ describe("sync strip", () => {
 
   it("lists the rejected ops with the server's reason", async () => {
     routeInvoke(invokeMock, {
-      sync_status: () =>
-        makeSync({
-          attention: [
-            {
-              seq: 7,
-              op_id: "op-7",
-              kind: "issue_completed",
-              order_short_code: "482137",
-              code: "order_closed",
-              message: "the order was already issued",
-              created_at: new Date(2026, 10, 26, 9, 0).toISOString(),
-              rejected_at: new Date(2026, 10, 26, 9, 5).toISOString(),
-            },
-          ],
-        }),
+      sync_status: () => makeSync(needingAttention([7])),
     });
     render(<Harness />);
     const count = await screen.findByTestId("attention-count");
@@ -143,6 +148,73 @@ describe("sync strip", () => {
     expect(item, "the item should keep the reason code").toHaveAttribute(
       "data-code",
       "order_closed",
+    );
+    expect(
+      screen.getByTestId("attention-ack-7"),
+      "each item has a button to mark it resolved",
+    ).toHaveTextContent("Разобрано");
+    expect(screen.queryByTestId("attention-more"), "a short list has no remainder").toBeNull();
+  });
+
+  it("marks a rejected op resolved: it leaves the list and the count drops", async () => {
+    routeInvoke(invokeMock, {
+      sync_status: () => makeSync(needingAttention([8, 7])),
+      acknowledge_attention: (args) => makeSync(needingAttention(args?.seq === 7 ? [8] : [])),
+    });
+    render(<Harness />);
+    const count = await screen.findByTestId("attention-count");
+    await settle(() => fireEvent.click(count));
+    await settle(() => fireEvent.click(screen.getByTestId("attention-ack-7")));
+    expect(
+      callsOf(invokeMock, "acknowledge_attention"),
+      "the button should acknowledge that op once",
+    ).toEqual([{ seq: 7 }]);
+    expect(screen.queryByTestId("attention-item-7"), "the resolved op leaves the list").toBeNull();
+    expect(screen.getByTestId("attention-item-8"), "the other op stays").toBeVisible();
+    expect(count, "the count drops to one").toHaveAttribute("data-count", "1");
+
+    await settle(() => fireEvent.click(screen.getByTestId("attention-ack-8")));
+    expect(count, "nothing needs attention any more").toHaveAttribute("data-count", "0");
+    expect(count, "the empty list cannot be opened").toBeDisabled();
+    expect(screen.queryByTestId("attention-panel"), "the empty panel closes").toBeNull();
+  });
+
+  it("keeps the op on the list and says why when the acknowledgement is refused", async () => {
+    routeInvoke(invokeMock, {
+      sync_status: () => makeSync(needingAttention([7])),
+      acknowledge_attention: () => rejectWith("invalid_input"),
+    });
+    render(<Harness />);
+    const count = await screen.findByTestId("attention-count");
+    await settle(() => fireEvent.click(count));
+    await settle(() => fireEvent.click(screen.getByTestId("attention-ack-7")));
+    expect(
+      screen.getByTestId("attention-item-7"),
+      "a refused acknowledgement keeps the op",
+    ).toBeVisible();
+    expect(screen.getByTestId("attention-ack-7"), "the button can be pressed again").toBeEnabled();
+    expect(screen.getByTestId("sync-error"), "the refusal is said").toHaveTextContent(
+      "Неверные данные",
+    );
+  });
+
+  it("says how many more ops the capped list leaves out, in Russian and English", async () => {
+    routeInvoke(invokeMock, { sync_status: () => makeSync(needingAttention([60, 59], 55)) });
+    render(<Harness />);
+    const count = await screen.findByTestId("attention-count");
+    expect(count, "the count covers every op, not just those listed").toHaveAttribute(
+      "data-count",
+      "55",
+    );
+    await settle(() => fireEvent.click(count));
+    const more = screen.getByTestId("attention-more");
+    expect(more, "the remainder is said in Russian").toHaveTextContent(/^и ещё 53$/);
+    await act(async () => {
+      await i18n.changeLanguage("en");
+    });
+    expect(more, "and in English").toHaveTextContent(/^and 53 more$/);
+    expect(screen.getByTestId("attention-ack-60"), "the button is translated").toHaveTextContent(
+      "Resolved",
     );
   });
 

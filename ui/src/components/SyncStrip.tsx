@@ -1,6 +1,7 @@
 //! The sync strip under the header, always visible: connected or not, ops waiting, the last good
-//! sync, a "sync now" button, the ops the server rejected (a list with its reasons) and a progress
-//! bar while a large pull catches up. Test ids let the end-to-end tests read each part.
+//! sync, a "sync now" button, the ops the server rejected (a list with its reasons, each with a
+//! "Разобрано" button that takes it off the list; "и ещё N" when the backend capped the list) and a
+//! progress bar while a large pull catches up. Test ids let the end-to-end tests read each part.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AttentionItem, SyncStatusView } from "../bindings";
@@ -31,6 +32,8 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
   const { status } = sync;
   const connection = connectionOf(status);
   const attention = status?.attention ?? [];
+  // The backend sends the newest few; the count covers them all.
+  const attentionTotal = Math.max(status?.attention_total ?? 0, attention.length);
   const label = {
     online: t("sync.online"),
     offline: t("sync.offline"),
@@ -111,15 +114,15 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
         {/* Always there, as the brief asks; quiet at zero, loud when something needs the manager. */}
         <button
           type="button"
-          className={`button sync-strip__attention${attention.length ? " sync-strip__attention--some" : ""}`}
+          className={`button sync-strip__attention${attentionTotal ? " sync-strip__attention--some" : ""}`}
           data-testid="attention-count"
-          data-count={attention.length}
+          data-count={attentionTotal}
           title={t("sync.attentionTitle")}
           aria-expanded={showAttention}
-          disabled={attention.length === 0}
+          disabled={attentionTotal === 0}
           onClick={() => setShowAttention((shown) => !shown)}
         >
-          {t("sync.attention")}: <strong>{attention.length}</strong>
+          {t("sync.attention")}: <strong>{attentionTotal}</strong>
         </button>
         <button
           type="button"
@@ -132,15 +135,34 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
         </button>
       </span>
       {showAttention && attention.length > 0 && (
-        <AttentionList items={attention} onClose={() => setShowAttention(false)} />
+        <AttentionList
+          items={attention}
+          more={attentionTotal - attention.length}
+          onAcknowledge={sync.acknowledge}
+          onClose={() => setShowAttention(false)}
+        />
       )}
     </section>
   );
 }
 
-function AttentionList({ items, onClose }: { items: AttentionItem[]; onClose: () => void }) {
+type AttentionListProps = {
+  items: AttentionItem[];
+  /** Ops needing attention that the backend left out of `items`. */
+  more: number;
+  onAcknowledge: (seq: number) => Promise<void>;
+  onClose: () => void;
+};
+
+function AttentionList({ items, more, onAcknowledge, onClose }: AttentionListProps) {
   const { t } = useTranslation();
   const lang = useLang();
+  // The op being acknowledged: its button waits, so a double click sends one request.
+  const [acknowledging, setAcknowledging] = useState<number | null>(null);
+  const acknowledge = (seq: number) => {
+    setAcknowledging(seq);
+    void onAcknowledge(seq).finally(() => setAcknowledging(null));
+  };
   const kindLabel = (kind: string) => {
     const key = `sync.kind.${kind}`;
     const text = t(key as "sync.kind.issue_opened");
@@ -172,9 +194,24 @@ function AttentionList({ items, onClose }: { items: AttentionItem[]; onClose: ()
             <span className="attention__when">
               {formatDateTime(item.rejected_at ?? item.created_at, lang)}
             </span>
+            <button
+              type="button"
+              className="button button--quiet attention__ack"
+              data-testid={`attention-ack-${item.seq}`}
+              title={t("sync.resolvedTitle")}
+              disabled={acknowledging === item.seq}
+              onClick={() => acknowledge(item.seq)}
+            >
+              {t("sync.resolved")}
+            </button>
           </li>
         ))}
       </ul>
+      {more > 0 && (
+        <p className="attention__more" data-testid="attention-more" data-count={more}>
+          {t("sync.more", { n: more })}
+        </p>
+      )}
     </div>
   );
 }

@@ -29,6 +29,9 @@ export const en: Messages = {
     close: "Close",
     order: "Order {{code}}",
     reason: "Reason",
+    resolved: "Resolved",
+    resolvedTitle: "Mark the operation as dealt with: it leaves the list",
+    more: "and {{n}} more",
     catchUp: "Loading data from the server: {{done}} of {{total}}",
     kind: {
       issue_opened: "Order opened",

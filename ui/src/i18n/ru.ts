@@ -27,6 +27,9 @@ export const ru = {
     close: "Закрыть",
     order: "Заказ {{code}}",
     reason: "Причина",
+    resolved: "Разобрано",
+    resolvedTitle: "Отметить, что с операцией разобрались: она уйдёт из списка",
+    more: "и ещё {{n}}",
     catchUp: "Загрузка данных с сервера: {{done}} из {{total}}",
     kind: {
       issue_opened: "Открытие заказа",

@@ -12,7 +12,7 @@ pub(crate) mod sync_settings;
 pub use decisions::DecisionRow;
 pub use issues::IssueRow;
 pub use orders::{ItemRef, ItemRow, OrderRow};
-pub use outbox::{OutboxEntry, PendingOp, RejectedOp};
+pub use outbox::{Acknowledgement, Attention, OutboxEntry, PendingOp, RejectedOp};
 pub use settings::CounterState;
 pub use sync_settings::SyncSettingsRow;
 
@@ -28,6 +28,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261126_0002_defect_photos.sql")),
         M::up(include_str!("../../migrations/20261127_0003_sync.sql")),
         M::up(include_str!("../../migrations/20261128_0004_order_cancellations.sql")),
+        M::up(include_str!("../../migrations/20261129_0005_attention_acknowledged.sql")),
     ])
 }
 
@@ -170,6 +171,26 @@ mod tests {
             })
             .expect("query");
         assert_eq!(cancelled, 0, "an order cached before the upgrade is still waiting, not cancelled");
+    }
+
+    #[test]
+    fn a_store_of_the_cancellation_schema_upgrades_with_its_rejections_still_needing_attention() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 4).expect("the cancellation schema applies");
+            conn.execute_batch(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at, state, reject_code, reject_message)
+                 VALUES (1, 'op-1', 'issue_opened', '{\"type\":\"issue_opened\",\"order_id\":\"ord-1\"}', 'now',
+                         'rejected', 'order_closed', 'issued elsewhere');",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let attention = store.with_conn(|c| outbox::list_attention(c, 50)).expect("attention");
+        assert_eq!(attention.total, 1, "a rejection from before the upgrade is not acknowledged");
+        assert_eq!(attention.newest[0].code, "order_closed", "and keeps the server's reason");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The outbox: every counter action as an op with a UUIDv7 id and a gap-free per-device `seq`,
 //! written in the same transaction as its local effect. Rows are never deleted: a sync result only
-//! moves an op between `pending`, `applied` and `rejected` (with the server's reason).
+//! moves an op between `pending`, `applied` and `rejected` (with the server's reason), and the
+//! manager may acknowledge a rejection ("Разобрано") to take it off the attention list.
 
 use super::StoreError;
 use pvz_protocol::OpBody;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,40 +77,95 @@ pub fn mark_op_rejected(conn: &Connection, seq: i64, code: &str, message: &str, 
 
 /// Puts every op from `seq` on back to pending: the server has lost them (its data was restored) and
 /// they must be sent again. The server's per-seq and per-op-id keys keep the resend from doubling.
+/// An acknowledgement goes too: if the op is rejected again, the manager sees the new verdict.
 pub fn reset_ops_to_pending_from(conn: &Connection, seq: i64) -> Result<usize, StoreError> {
     Ok(conn
         .prepare_cached(
-            "UPDATE outbox SET state = 'pending', reject_code = NULL, reject_message = NULL, synced_at = NULL
+            "UPDATE outbox SET state = 'pending', reject_code = NULL, reject_message = NULL, synced_at = NULL,
+                 acknowledged_at = NULL
              WHERE seq >= ?1 AND state <> 'pending'",
         )?
         .execute([seq])?)
 }
 
-/// An op the server refused for good: the manager's "needs attention" list.
-#[derive(Debug, Clone, PartialEq)]
+/// An op the server refused for good that the manager has not marked resolved: one line of the
+/// "needs attention" list. Read from its columns; the payload is not parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedOp {
-    pub entry: OutboxEntry,
+    pub seq: i64,
+    pub op_id: String,
+    pub kind: String,
+    /// The short code of the order the op is about, while that order is in the cache.
+    pub order_short_code: Option<String>,
     pub code: String,
     pub message: String,
     pub created_at: String,
+    /// When the rejection arrived.
     pub synced_at: Option<String>,
 }
 
-/// Rejected ops, newest first.
-pub fn list_rejected_ops(conn: &Connection) -> Result<Vec<RejectedOp>, StoreError> {
+/// The "needs attention" list: the newest unacknowledged rejections and how many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attention {
+    pub newest: Vec<RejectedOp>,
+    pub total: u32,
+}
+
+/// The newest `limit` (at least 1) rejected ops not yet acknowledged, newest first, with their total
+/// count and each order's short code: one statement, however long the list.
+pub fn list_attention(conn: &Connection, limit: usize) -> Result<Attention, StoreError> {
+    // The count rides on every row; with no row there is nothing to count, as `limit` is at least 1.
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, op_id, payload, COALESCE(reject_code, ''), COALESCE(reject_message, ''), created_at, synced_at
-         FROM outbox WHERE state = 'rejected' ORDER BY seq DESC",
+        "SELECT o.seq, o.op_id, o.kind, ord.short_code, COALESCE(o.reject_code, ''),
+                COALESCE(o.reject_message, ''), o.created_at, o.synced_at,
+                (SELECT count(*) FROM outbox WHERE state = 'rejected' AND acknowledged_at IS NULL)
+         FROM (SELECT seq, op_id, kind, payload, reject_code, reject_message, created_at, synced_at
+               FROM outbox WHERE state = 'rejected' AND acknowledged_at IS NULL
+               ORDER BY seq DESC LIMIT ?1) AS o
+         LEFT JOIN orders AS ord ON ord.order_id = json_extract(o.payload, '$.order_id')
+         ORDER BY o.seq DESC",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((entry_columns(r)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?, r.get(6)?))
+    let mut total = 0;
+    let rows = stmt.query_map([limit.max(1) as i64], |r| {
+        total = r.get(8)?;
+        Ok(RejectedOp {
+            seq: r.get(0)?,
+            op_id: r.get(1)?,
+            kind: r.get(2)?,
+            order_short_code: r.get(3)?,
+            code: r.get(4)?,
+            message: r.get(5)?,
+            created_at: r.get(6)?,
+            synced_at: r.get(7)?,
+        })
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (raw, code, message, created_at, synced_at) = row?;
-        out.push(RejectedOp { entry: parse_entry(raw)?, code, message, created_at, synced_at });
+    let newest = rows.collect::<Result<Vec<_>, _>>()?;
+    Ok(Attention { newest, total })
+}
+
+/// What acknowledging an op did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledgement {
+    /// The op is a rejection and is now (or was already) acknowledged.
+    Recorded,
+    /// The op is pending or applied: there is nothing to acknowledge.
+    NotRejected,
+    NoSuchOp,
+}
+
+/// "Разобрано" on a rejected op. Acknowledging again keeps the first time.
+pub fn acknowledge_rejected_op(conn: &Connection, seq: i64, at: &str) -> Result<Acknowledgement, StoreError> {
+    let state: Option<String> =
+        conn.prepare_cached("SELECT state FROM outbox WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
+    match state.as_deref() {
+        None => Ok(Acknowledgement::NoSuchOp),
+        Some("rejected") => {
+            conn.prepare_cached("UPDATE outbox SET acknowledged_at = COALESCE(acknowledged_at, ?2) WHERE seq = ?1")?
+                .execute(params![seq, at])?;
+            Ok(Acknowledgement::Recorded)
+        }
+        Some(_) => Ok(Acknowledgement::NotRejected),
     }
-    Ok(out)
 }
 
 type RawEntry = (i64, String, String);

@@ -1,6 +1,7 @@
 //! The background sync task: a pass at start, then one every poll interval while all is well; after
 //! a failure it waits with exponential backoff and jitter (a refusal that needs a person waits the
-//! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener.
+//! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener, including one
+//! the store made outside a pass (`refresh_status`, e.g. after an attention item was acknowledged).
 
 use super::client::{ClientConfig, ServerClient};
 use super::pass::{connection, run_pass, PullProgress, StoreWork};
@@ -81,6 +82,11 @@ struct Shared {
     forced: AtomicBool,
     stopped: AtomicBool,
     status: watch::Sender<SyncStatusView>,
+    kiosk: Arc<Kiosk>,
+    listener: Arc<StatusListener>,
+    /// Held while a status is built and sent, so a refresh from a command and the task's own
+    /// publish cannot overwrite a newer store reading with an older one.
+    publishing: Mutex<()>,
 }
 
 /// Talks to a running engine. Cheap to clone.
@@ -106,6 +112,16 @@ impl SyncHandle {
         self.shared.status.borrow().clone()
     }
 
+    /// Reads the store again now and publishes the result (to the listener too, when it changed),
+    /// keeping what only the engine knows (online, a pass running, its error, catch-up) as last
+    /// published. For changes made outside a pass, e.g. an attention item acknowledged; starts no pass.
+    pub fn refresh_status(&self) -> SyncStatusView {
+        let shared = &self.shared;
+        let _one_at_a_time = shared.publishing.lock().unwrap_or_else(|p| p.into_inner());
+        let live = Live::published_in(&shared.status.borrow());
+        publish_locked(&shared.kiosk, shared, &shared.listener, &live)
+    }
+
     /// Every status change, for those who prefer to await (tests).
     pub fn subscribe(&self) -> watch::Receiver<SyncStatusView> {
         self.shared.status.subscribe()
@@ -125,14 +141,18 @@ impl SyncEngine {
     pub fn start(kiosk: Arc<Kiosk>, config: EngineConfig, listener: StatusListener) -> (SyncHandle, SyncTask) {
         let initial = kiosk.sync_status().unwrap_or_else(|error| failed_status(&error));
         let (status, _) = watch::channel(initial);
+        let listener = Arc::new(listener);
         let shared = Arc::new(Shared {
             wake: Notify::new(),
             forced: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             status,
+            kiosk: kiosk.clone(),
+            listener: listener.clone(),
+            publishing: Mutex::new(()),
         });
         let handle = SyncHandle { shared: shared.clone() };
-        let task = Box::pin(run(kiosk, config, shared, Arc::new(listener)));
+        let task = Box::pin(run(kiosk, config, shared, listener));
         (handle, task)
     }
 
@@ -155,6 +175,7 @@ fn failed_status(error: &KioskError) -> SyncStatusView {
         last_error: Some(error.to_string()),
         last_error_kind: Some(error.kind()),
         attention: Vec::new(),
+        attention_total: 0,
         catch_up: None,
     }
 }
@@ -169,7 +190,26 @@ struct Live {
     catch_up: Option<CatchUpView>,
 }
 
+impl Live {
+    /// The engine's part of a published status (the inverse of the overlay in `publish_locked`).
+    fn published_in(status: &SyncStatusView) -> Live {
+        Live {
+            online: status.online,
+            syncing: status.syncing,
+            error: status.last_error_kind.map(|kind| (status.last_error.clone().unwrap_or_default(), kind)),
+            catch_up: status.catch_up,
+        }
+    }
+}
+
 fn publish(kiosk: &Kiosk, shared: &Shared, listener: &StatusListener, live: &Live) {
+    let _one_at_a_time = shared.publishing.lock().unwrap_or_else(|p| p.into_inner());
+    publish_locked(kiosk, shared, listener, live);
+}
+
+/// The store's status with the engine's knowledge over it; sent on when it changed. The caller holds
+/// `shared.publishing`.
+fn publish_locked(kiosk: &Kiosk, shared: &Shared, listener: &StatusListener, live: &Live) -> SyncStatusView {
     let mut status = kiosk.sync_status().unwrap_or_else(|error| failed_status(&error));
     status.online = live.online;
     status.syncing = live.syncing;
@@ -188,6 +228,7 @@ fn publish(kiosk: &Kiosk, shared: &Shared, listener: &StatusListener, live: &Liv
     if changed {
         listener(&status);
     }
+    status
 }
 
 async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, listener: Arc<StatusListener>) {
@@ -313,6 +354,41 @@ mod tests {
             tokio::time::timeout(Duration::from_secs(5), wait_for_next(&kiosk, &shared, &listener, &live, long, false))
                 .await;
         assert!(woke.is_ok(), "after a good pass a nudge pushes the new op at once");
+    }
+
+    #[tokio::test]
+    async fn a_refresh_shows_an_acknowledgement_at_once_and_keeps_what_the_engine_knows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Arc::new(Kiosk::open(&dir.path().join("kiosk.sqlite3")).expect("kiosk opens"));
+        write_op(&kiosk);
+        kiosk
+            .store
+            .with_tx::<_, KioskError>(|tx| Ok(outbox::mark_op_rejected(tx, 1, "order_closed", "issued", "t")?))
+            .expect("op rejected");
+        let heard = Arc::new(Mutex::new(Vec::<SyncStatusView>::new()));
+        let sink = heard.clone();
+        let listener: StatusListener = Box::new(move |status| sink.lock().expect("sink").push(status.clone()));
+        let (handle, _task) = SyncEngine::start(kiosk.clone(), EngineConfig::default(), listener);
+        let offline = Live {
+            online: false,
+            syncing: false,
+            error: Some(("no route".into(), ErrorKind::ServerUnreachable)),
+            catch_up: None,
+        };
+        publish(&kiosk, &handle.shared, &handle.shared.listener, &offline);
+        assert_eq!(handle.status().attention_total, 1, "the rejection needs attention");
+
+        kiosk.acknowledge_attention(1).expect("acknowledged");
+        assert_eq!(handle.status().attention_total, 1, "the engine has not looked at the store yet");
+        let refreshed = handle.refresh_status();
+        assert_eq!(refreshed.attention_total, 0, "the refresh reads the acknowledgement");
+        assert!(refreshed.attention.is_empty(), "the list is empty");
+        assert_eq!(handle.status(), refreshed, "the handle's status is the refreshed one");
+        assert_eq!(refreshed.last_error_kind, Some(ErrorKind::ServerUnreachable), "the engine's error stays");
+        assert_eq!(refreshed.last_error.as_deref(), Some("no route"), "with its text");
+        assert!(!refreshed.online, "and it is still offline");
+        let heard = heard.lock().expect("heard");
+        assert_eq!(heard.last(), Some(&refreshed), "the listener (the window) got the refreshed status");
     }
 
     #[test]

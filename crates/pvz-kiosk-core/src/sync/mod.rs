@@ -12,4 +12,4 @@ pub use client::ClientConfig;
 pub use engine::{EngineConfig, StatusListener, SyncEngine, SyncHandle, SyncTask};
 pub use enroll::{enroll, enroll_when_reachable, enroll_with};
 pub use pass::{sync_until_idle, sync_until_idle_with, PullProgress, SyncReport};
-pub use status::{AttentionItem, CatchUpView, SyncStatusView};
+pub use status::{AttentionItem, CatchUpView, SyncStatusView, ATTENTION_SHOWN};

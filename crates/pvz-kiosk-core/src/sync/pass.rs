@@ -415,9 +415,9 @@ mod tests {
         let mut report = SyncReport::default();
         store.with_tx(|tx| apply_push_answer(tx, &batch, &answer, "t", &mut report)).expect("applied");
         assert_eq!((report.applied, report.rejected, report.duplicates), (1, 1, 1), "{report:?}");
-        let listed = store.with_conn(|c| Ok::<_, KioskError>(outbox::list_rejected_ops(c)?)).expect("rejected");
-        assert_eq!(listed.len(), 1, "a duplicate of a rejection is stored as rejected");
-        assert_eq!(listed[0].code, "order_closed", "with the original reason");
+        let listed = store.with_conn(|c| Ok::<_, KioskError>(outbox::list_attention(c, 50)?)).expect("rejected");
+        assert_eq!(listed.newest.len(), 1, "a duplicate of a rejection is stored as rejected");
+        assert_eq!(listed.newest[0].code, "order_closed", "with the original reason");
 
         let (_dir2, other) = store_with_ops(1);
         let batch = pending(&other);
