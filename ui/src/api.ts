@@ -67,6 +67,7 @@ const KNOWN_ERROR_KINDS = [
   "item_not_in_order",
   "no_active_order",
   "defect_needs_description",
+  "fee_policy_missing",
   "undecided_items",
   "payment_not_confirmed",
   "amount_changed",

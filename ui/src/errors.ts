@@ -37,6 +37,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "item_not_in_order":
     case "no_active_order":
     case "defect_needs_description":
+    case "fee_policy_missing":
     case "undecided_items":
     case "payment_not_confirmed":
     case "not_enrolled":

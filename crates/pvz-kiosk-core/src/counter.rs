@@ -9,8 +9,8 @@ use crate::store::{decisions, issues, orders, outbox, settings, CounterState, Is
 use crate::view::{CounterView, ScanNotice, ScanOutcome};
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvz_domain::{
-    classify, FeeDecision, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason, Scan,
-    TransitionError,
+    classify, FeeDecision, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason,
+    Scan, TransitionError,
 };
 use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, RefusedItem, TokenError};
 use rusqlite::Connection;
@@ -137,12 +137,16 @@ impl Kiosk {
             if current.decision.as_ref() == Some(&decision) {
                 return Ok(());
             }
-            // A refusal's fee is fixed now, from the policy in force when the buyer was told.
+            // A refusal's fee is fixed now, from the policy in force when the buyer was told. A
+            // seller-fault refusal is free under any policy; a buyer-side one waits for the policy
+            // rather than fixing a fee of 0 the server would reject after the goods were handed over.
             let fee = match &decision {
                 ItemDecision::HandOver => None,
-                ItemDecision::Refuse { reason, .. } => {
-                    Some(settings::get_fee_policy(tx)?.fee_for(&current.category, *reason))
-                }
+                ItemDecision::Refuse { reason, .. } => Some(match settings::get_fee_policy(tx)? {
+                    Some(policy) => policy.fee_for(&current.category, *reason),
+                    None if reason.is_seller_fault() => FeePolicy::default().fee_for(&current.category, *reason),
+                    None => return Err(KioskError::FeePolicyMissing),
+                }),
             };
             record_decision(tx, &order_id, item_id, decision, fee, &at)
         })?;

@@ -27,6 +27,10 @@ pub enum KioskError {
     NoActiveOrder,
     #[error("describe the defect before refusing the item as defective")]
     DefectNeedsDescription,
+    /// A buyer-side refusal needs the point's fee policy, and none has been pulled yet (a fresh
+    /// enrollment or a reset): the refusal is not recorded rather than fixed with a made-up fee.
+    #[error("the fee policy is not loaded yet; wait for sync")]
+    FeePolicyMissing,
     #[error("{0} item(s) still need a decision")]
     UndecidedItems(usize),
     #[error("confirm that the payment was taken")]
@@ -77,6 +81,7 @@ pub enum ErrorKind {
     ItemNotInOrder,
     NoActiveOrder,
     DefectNeedsDescription,
+    FeePolicyMissing,
     UndecidedItems,
     PaymentNotConfirmed,
     AmountChanged,
@@ -115,6 +120,7 @@ impl KioskError {
             KioskError::ItemNotInOrder => ErrorKind::ItemNotInOrder,
             KioskError::NoActiveOrder => ErrorKind::NoActiveOrder,
             KioskError::DefectNeedsDescription => ErrorKind::DefectNeedsDescription,
+            KioskError::FeePolicyMissing => ErrorKind::FeePolicyMissing,
             KioskError::UndecidedItems(_) => ErrorKind::UndecidedItems,
             KioskError::PaymentNotConfirmed => ErrorKind::PaymentNotConfirmed,
             KioskError::AmountChanged { .. } => ErrorKind::AmountChanged,

@@ -55,7 +55,9 @@ pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
             .into_iter()
             .map(|d| (d.item_id, (d.decision, d.fee)))
             .collect();
-    let policy = settings::get_fee_policy(conn)?;
+    // Only a refusal without a fixed fee falls back to the policy; buyer-side refusals are not
+    // recorded without one, so no policy yet means nothing here depends on it.
+    let policy = settings::get_fee_policy(conn)?.unwrap_or_default();
     let states =
         rows.iter().map(|r| state_of(decided.get(r.item_id.as_str()).map(|d| &d.0))).collect::<Result<Vec<_>>>()?;
     let lines: Vec<ItemLine<'_>> = rows

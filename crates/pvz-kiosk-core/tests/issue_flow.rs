@@ -280,3 +280,56 @@ fn a_popular_barcode_is_found_in_the_open_order_among_many() {
         "the open order's own item is found however many orders share its barcode"
     );
 }
+
+#[test]
+fn a_buyer_side_refusal_waits_for_the_fee_policy_and_seller_fault_refusals_do_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = open(&dir.path().join("kiosk.sqlite3"));
+    // The orders have arrived but the policy has not (a first pull still paging, or a reset).
+    let (mut seed, _) = demo::seed();
+    let policy = seed
+        .pull
+        .changes
+        .iter()
+        .find_map(|c| match c {
+            pvz_protocol::Change::SetFeePolicy(p) => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the demo seed carries a fee policy");
+    seed.pull.changes.retain(|c| !matches!(c, pvz_protocol::Change::SetFeePolicy(_)));
+    assert!(kiosk.import_seed(&seed).expect("seed imports"), "a fresh store takes the seed");
+
+    let order = kiosk.scan("482137").expect("an order opens without a policy").view.active.expect("card");
+    let (dress, shoes) = (order.items[0].item_id.clone(), order.items[1].item_id.clone());
+    let ops_before = kiosk.outbox().expect("outbox").len();
+    let did_not_fit = ItemDecision::Refuse { reason: RefusalReason::DidNotFit, description: None };
+    let err = kiosk
+        .decide_item(&order.order_id, &dress, did_not_fit.clone())
+        .expect_err("a buyer-side refusal without a policy is refused");
+    assert!(matches!(err, KioskError::FeePolicyMissing), "the error says the policy is not loaded: {err:?}");
+    assert_eq!(err.to_view().kind, pvz_kiosk_core::ErrorKind::FeePolicyMissing, "the window gets its own kind");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before, "the refused refusal wrote no op");
+    let view = kiosk.view().expect("view");
+    assert_eq!(view.active.expect("card").items[0].decision, None, "and recorded no decision");
+
+    let wrong = ItemDecision::Refuse { reason: RefusalReason::WrongItem, description: None };
+    let view = kiosk.decide_item(&order.order_id, &shoes, wrong).expect("a seller-fault refusal needs no policy");
+    let card = view.active.expect("card");
+    assert_eq!(card.items[1].fee, Some(Kopecks::ZERO), "a seller-fault refusal is free under any policy");
+    assert_eq!(card.items[1].fee_rule, Some(FeeRule::SellerFaultFree), "and says why");
+    kiosk.decide_item(&order.order_id, &shoes, ItemDecision::HandOver).expect("a hand-over needs no policy");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before + 2, "those two decisions wrote their ops");
+
+    let page = pvz_protocol::PullPage {
+        cursor: "policy".into(),
+        has_more: false,
+        reset: false,
+        remaining: 0,
+        changes: vec![pvz_protocol::Change::SetFeePolicy(policy)],
+    };
+    kiosk.apply_pull(&page).expect("the policy arrives");
+    let view = kiosk.decide_item(&order.order_id, &dress, did_not_fit).expect("now the refusal is recorded");
+    let card = view.active.expect("card");
+    assert_eq!(card.items[0].fee, Some(Kopecks(14_900)), "with the policy's 149 ₽ clothes fee");
+    assert_eq!(card.items[0].fee_rule, Some(FeeRule::PolicyFee), "from the policy");
+}

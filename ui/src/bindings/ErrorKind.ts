@@ -3,4 +3,4 @@
 /**
  * What kind of failure it was; the window translates by this.
  */
-export type ErrorKind = "unknown_code" | "foreign_code" | "bad_signature" | "token_expired" | "order_not_found" | "already_issued" | "order_cancelled" | "item_not_in_order" | "no_active_order" | "defect_needs_description" | "undecided_items" | "payment_not_confirmed" | "amount_changed" | "not_enrolled" | "invalid_input" | "server_unreachable" | "server_error" | "enrollment_refused" | "enrolled_elsewhere" | "not_connected" | "credential_rejected" | "upgrade_required" | "sync_refused" | "internal";
+export type ErrorKind = "unknown_code" | "foreign_code" | "bad_signature" | "token_expired" | "order_not_found" | "already_issued" | "order_cancelled" | "item_not_in_order" | "no_active_order" | "defect_needs_description" | "fee_policy_missing" | "undecided_items" | "payment_not_confirmed" | "amount_changed" | "not_enrolled" | "invalid_input" | "server_unreachable" | "server_error" | "enrollment_refused" | "enrolled_elsewhere" | "not_connected" | "credential_rejected" | "upgrade_required" | "sync_refused" | "internal";

@@ -167,6 +167,7 @@ export const en: Messages = {
     item_not_in_order: "This item is not in the open order.",
     no_active_order: "Open an order first: scan the buyer's QR code.",
     defect_needs_description: "Describe the defect — a refusal for defect needs a description.",
+    fee_policy_missing: "Fee policy not loaded yet — wait for sync",
     undecided_items: "Some items have no decision yet: hand over or refuse.",
     payment_not_confirmed: "Payment not confirmed. Take the payment and confirm the issue.",
     amount_changed_to:

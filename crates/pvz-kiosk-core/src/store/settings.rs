@@ -49,18 +49,22 @@ pub fn set_pull_cursor(conn: &Connection, cursor: &str) -> Result<(), StoreError
     Ok(())
 }
 
-pub fn get_fee_policy(conn: &Connection) -> Result<FeePolicy, StoreError> {
+/// The cached fee policy, or `None` when none has been pulled yet (a fresh enrollment or a reset
+/// cleared it). A stored policy always has its default row (category `''`), so without that row there
+/// is no policy, which must not be mistaken for a policy of zero fees.
+pub fn get_fee_policy(conn: &Connection) -> Result<Option<FeePolicy>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT category, fee_kopecks FROM fee_policy")?;
+    let mut default_fee = None;
     let mut policy = FeePolicy::default();
     for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (category, fee) = row?;
         if category.is_empty() {
-            policy.default_fee = Kopecks(fee);
+            default_fee = Some(Kopecks(fee));
         } else {
             policy.per_category.insert(category, Kopecks(fee));
         }
     }
-    Ok(policy)
+    Ok(default_fee.map(|default_fee| FeePolicy { default_fee, ..policy }))
 }
 
 /// Drops the cached fee policy (a pull reset); the feed sends the current one again.
