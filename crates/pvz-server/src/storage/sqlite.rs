@@ -60,19 +60,19 @@ impl SqliteStorage {
     ) -> Result<T> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            // A panic inside `f` is caught before the guard drops, so the mutex is not poisoned; the
-            // poison is also cleared in case one ever gets through (a panic while unwinding). The
-            // connection stays usable either way: an open transaction is rolled back below.
+            // A panic inside `f` is caught before the guard drops, so the mutex is not poisoned. A
+            // panic outside it (in the clean-up below: rusqlite panics if closing a connection fails)
+            // would poison it; the poison is cleared then, as the connection is checked before use.
             let mut conn = inner.writer.lock().unwrap_or_else(|poisoned| {
                 inner.writer.clear_poison();
                 poisoned.into_inner()
             });
+            // A transaction still open here means the last clean-up could not end it (reopening failed).
+            end_open_transaction(&mut conn, &inner.path, roll_back)?;
             let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)));
-            if !conn.is_autocommit() {
-                // Only a panic can leave a transaction open (a `Transaction` rolls back on drop,
-                // but a closure may have begun one by hand); drop its writes before the next call.
-                conn.execute_batch("ROLLBACK")?;
-            }
+            // Only a panic can leave a transaction open (a `Transaction` rolls back on drop, but a
+            // closure may have begun one by hand); drop its writes before the next call.
+            end_open_transaction(&mut conn, &inner.path, roll_back)?;
             out.unwrap_or_else(|_| {
                 Err(ServerError::Internal("a write panicked; its transaction was rolled back".into()))
             })
@@ -200,6 +200,28 @@ impl Storage for SqliteStorage {
     }
 }
 
+fn roll_back(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("ROLLBACK")
+}
+
+/// Ends a transaction left open on the writer by rolling it back with `rollback`; if even that fails,
+/// replaces the connection with a fresh one (closing the old one rolls its transaction back). Without
+/// this, a connection stuck inside a transaction would fail every later write until a restart.
+fn end_open_transaction(
+    conn: &mut Connection,
+    path: &Path,
+    rollback: fn(&Connection) -> rusqlite::Result<()>,
+) -> Result<()> {
+    if conn.is_autocommit() {
+        return Ok(());
+    }
+    if let Err(error) = rollback(conn) {
+        tracing::error!(%error, "rolling back a write left open failed; reopening the writer connection");
+        *conn = db::open(path)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +309,27 @@ mod tests {
             Some(0),
             "a later push works, and the panicking write's change was rolled back"
         );
+    }
+
+    /// If the ROLLBACK after a panicked write fails, the writer is not left inside that transaction
+    /// (which would fail every later write until a restart): a fresh connection replaces it, and the
+    /// old one's uncommitted change is gone.
+    #[tokio::test]
+    async fn a_failed_rollback_replaces_the_writer_connection() {
+        let (dir, storage, device) = storage_with_device();
+        let path = dir.path().join(DB_FILE);
+        let mut conn = db::open(&path).expect("a writer connection");
+        conn.execute_batch("BEGIN IMMEDIATE; UPDATE devices SET last_seq = 99;").expect("an open write");
+        let failing: fn(&Connection) -> rusqlite::Result<()> = |_| Err(rusqlite::Error::InvalidQuery);
+        end_open_transaction(&mut conn, &path, failing).expect("the connection is replaced");
+        assert!(conn.is_autocommit(), "the writer is no longer inside a transaction");
+        let seq: i64 = conn.query_row("SELECT last_seq FROM devices", [], |r| r.get(0)).expect("read back");
+        assert_eq!(seq, 0, "the stuck transaction's change was rolled back with the old connection");
+        conn.execute_batch("UPDATE devices SET last_seq = 1").expect("the fresh connection writes");
+
+        let who = Pusher { device_id: device, pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
+        let pushed = storage.push(who, vec![]).await;
+        assert_eq!(pushed.map(|r| r.last_seq).ok(), Some(1), "and other writers are not locked out by the old one");
     }
 
     /// Enrollment is open to anyone: a wrong code is answered from a reader, so a flood of guesses
