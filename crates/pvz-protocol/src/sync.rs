@@ -37,12 +37,14 @@ pub struct EnrollRequest {
     pub code: String,
     /// Shown to admins, e.g. "Касса 1".
     pub device_name: String,
-    /// Set when a kiosk that was enrolled before enrolls again (say, after its credential was
-    /// revoked): the server continues that device, at the same pickup point, with a new credential
-    /// and its per-device `seq` intact, so the kiosk's outbox keeps its numbering. Another point's
-    /// device is refused without using up the code.
+    /// The credential (`pvzd1.<device>.<secret>`) of a kiosk that was enrolled before and enrolls
+    /// again, say after it was revoked. It proves the kiosk is that device: device ids are not
+    /// secret, so naming one is not enough. When its secret matches, the server continues the
+    /// device at the same pickup point with a new credential and its per-device `seq` intact, so the
+    /// kiosk's outbox keeps its numbering. A secret that does not match, or another point's device,
+    /// is refused (403) without using up the code; a device the server does not know enrolls anew.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_id: Option<DeviceId>,
+    pub previous_credential: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -193,6 +195,9 @@ pub mod error_code {
     /// `seq` reused with a different op id: the device's store was replaced or cloned.
     pub const SEQ_CONFLICT: &str = "seq_conflict";
     pub const ENROLLMENT_CODE_INVALID: &str = "enrollment_code_invalid";
+    /// 403 on enrollment: `previous_credential` names a device this server has, but its secret is
+    /// not that device's. The code was not used.
+    pub const PREVIOUS_CREDENTIAL_REJECTED: &str = "previous_credential_rejected";
     pub const UNAVAILABLE: &str = "unavailable";
     pub const INTERNAL: &str = "internal";
 }

@@ -232,6 +232,12 @@ impl Admin {
         Ok(())
     }
 
+    /// The device's enrollments, oldest first: each new credential it was given, and whether a kiosk
+    /// continued it (with the revocation that cleared, if any).
+    pub fn device_enrollments(&self, device: &str) -> Result<Vec<devices::DeviceEnrollment>> {
+        devices::list_device_enrollments(&self.conn, &parse_id(DeviceId::parse, device)?)
+    }
+
     /// Starts a new feed epoch for the point: every kiosk's next pull is a reset. Returns the epoch.
     pub fn reset_feed(&self, point: &str) -> Result<i64> {
         points::bump_epoch(&self.conn, &parse_id(PickupPointId::parse, point)?)

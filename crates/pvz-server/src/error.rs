@@ -20,6 +20,12 @@ pub enum ServerError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// Enrollment named a device to continue with a credential whose secret is not that device's.
+    #[error(
+        "the previous credential sent does not match that device's; the code was not used. Enroll \
+             with the kiosk's own store, or with a fresh store as a new device"
+    )]
+    PreviousCredentialRejected,
     #[error("{0}")]
     NotFound(String),
     #[error("this endpoint does not accept that method")]
@@ -62,7 +68,7 @@ impl ServerError {
             ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ServerError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ServerError::Forbidden(_) | ServerError::PreviousCredentialRejected => StatusCode::FORBIDDEN,
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
@@ -80,6 +86,7 @@ impl ServerError {
             ServerError::PayloadTooLarge => error_code::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => error_code::UNAUTHORIZED,
             ServerError::Forbidden(_) => error_code::FORBIDDEN,
+            ServerError::PreviousCredentialRejected => error_code::PREVIOUS_CREDENTIAL_REJECTED,
             ServerError::NotFound(_) => error_code::NOT_FOUND,
             ServerError::UpgradeRequired { .. } => error_code::UPGRADE_REQUIRED,
             ServerError::ServerTooOld { .. } => SERVER_TOO_OLD,

@@ -1,6 +1,7 @@
-//! Enrollment again with `device_id`: the server continues the kiosk's device (new credential, same
-//! seq numbering) at the code's point, refuses another point's device without using the code, and
-//! treats a device it never issued as a fresh enrollment.
+//! Enrollment again with `previous_credential`: the server continues the kiosk's device (new
+//! credential, same seq numbering) at the code's point only for a caller that proves it held the
+//! device's credential, refuses a wrong secret or another point's device without using the code,
+//! treats a device it never issued as a fresh enrollment, and keeps each enrollment in the history.
 
 mod common;
 
@@ -9,15 +10,15 @@ use pvz_protocol::sync::EnrollResponse;
 use serde_json::json;
 use std::time::Duration;
 
-async fn enroll_again(t: &TestServer, point: &str, device_id: &str) -> Reply {
+async fn enroll_again(t: &TestServer, point: &str, previous_credential: &str) -> Reply {
     let code = t.admin.issue_enrollment_code(point, Duration::from_secs(3600)).expect("issue code");
-    enroll_with(t, &code, Some(device_id)).await
+    enroll_with(t, &code, Some(previous_credential)).await
 }
 
-async fn enroll_with(t: &TestServer, code: &str, device_id: Option<&str>) -> Reply {
+async fn enroll_with(t: &TestServer, code: &str, previous_credential: Option<&str>) -> Reply {
     let mut body = json!({"code": code, "device_name": "Касса 1 (снова)"});
-    if let Some(id) = device_id {
-        body["device_id"] = json!(id);
+    if let Some(credential) = previous_credential {
+        body["previous_credential"] = json!(credential);
     }
     t.post_json("/v1/enroll", None, &body).await
 }
@@ -25,6 +26,11 @@ async fn enroll_with(t: &TestServer, code: &str, device_id: Option<&str>) -> Rep
 fn kiosk_of(reply: &Reply) -> Kiosk {
     let response: EnrollResponse = serde_json::from_value(reply.body.clone()).expect("an EnrollResponse");
     Kiosk { credential: response.credential, device_id: response.enrollment.device_id.to_string() }
+}
+
+/// A credential of the same device with a secret that is not its own.
+fn forged(device_id: &str) -> String {
+    format!("pvzd1.{device_id}.{}", "A".repeat(43))
 }
 
 #[tokio::test]
@@ -36,8 +42,8 @@ async fn a_revoked_device_enrolled_again_continues_its_seq_and_the_old_credentia
     assert_eq!(first.body["last_seq"], 3, "seqs 1..3 are applied: {}", first.body);
     t.admin.revoke_device(&old.device_id).expect("revoke");
 
-    let reply = enroll_again(&t, POINT, &old.device_id).await;
-    assert_eq!(reply.status, 200, "enrolling again with the device id succeeds: {}", reply.body);
+    let reply = enroll_again(&t, POINT, &old.credential).await;
+    assert_eq!(reply.status, 200, "enrolling again with the revoked credential succeeds: {}", reply.body);
     let new = kiosk_of(&reply);
     assert_eq!(new.device_id, old.device_id, "the same device is continued");
     assert_ne!(new.credential, old.credential, "with a new credential");
@@ -49,6 +55,57 @@ async fn a_revoked_device_enrolled_again_continues_its_seq_and_the_old_credentia
     let counts = t.admin.op_counts(&new.device_id).expect("counts");
     assert_eq!((counts.applied, counts.last_seq), (4, 4), "the device keeps its ops and seq");
     assert_api_error(&t.push(&old, &[op(5, opened("o1"))]).await, 401, "unauthorized", "the old credential");
+
+    let history = t.admin.device_enrollments(&new.device_id).expect("history");
+    assert_eq!(history.len(), 2, "two enrollments recorded: {history:?}");
+    assert!(!history[0].continued && history[0].cleared_revoked_at.is_none(), "the first made the device: {history:?}");
+    assert!(history[1].continued, "the second continued it: {history:?}");
+    assert!(history[1].cleared_revoked_at.is_some(), "and records the revocation it cleared: {history:?}");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_code_holder_naming_a_device_without_its_secret_is_refused_and_the_device_keeps_working() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let victim = t.enroll(POINT).await;
+    let code = t.admin.issue_enrollment_code(POINT, Duration::from_secs(3600)).expect("code");
+
+    let refused = enroll_with(&t, &code, Some(&forged(&victim.device_id))).await;
+    assert_api_error(&refused, 403, "previous_credential_rejected", "a wrong secret for a known device");
+    let message = refused.body["message"].as_str().unwrap_or("");
+    assert!(message.contains("does not match") && message.contains("not used"), "says why: {message}");
+
+    // The device is revoked now: the check is the same, a revoked device is no easier to take.
+    t.admin.revoke_device(&victim.device_id).expect("revoke");
+    let refused = enroll_with(&t, &code, Some(&forged(&victim.device_id))).await;
+    assert_api_error(&refused, 403, "previous_credential_rejected", "a wrong secret for a revoked device");
+    let malformed = enroll_with(&t, &code, Some(&victim.device_id)).await;
+    assert_api_error(&malformed, 400, "bad_request", "a bare device id is no credential");
+
+    let back = enroll_with(&t, &code, Some(&victim.credential)).await;
+    assert_eq!(back.status, 200, "the refusals left the code usable for the real kiosk: {}", back.body);
+    let back = kiosk_of(&back);
+    assert_eq!(back.device_id, victim.device_id, "the real kiosk continues its device");
+    let pushed = t.push(&back, &[op(1, opened("o1"))]).await;
+    assert_eq!(outcome(&pushed, 0), "applied", "its seq 1 was never taken: {}", pushed.body);
+    let history = t.admin.device_enrollments(&victim.device_id).expect("history");
+    assert_eq!(history.len(), 2, "refusals leave no history rows: {history:?}");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_secret_does_not_rotate_a_working_device() {
+    let t = start().await;
+    let victim = t.enroll(POINT).await;
+    let code = t.admin.issue_enrollment_code(POINT, Duration::from_secs(3600)).expect("code");
+    let refused = enroll_with(&t, &code, Some(&forged(&victim.device_id))).await;
+    assert_api_error(&refused, 403, "previous_credential_rejected", "a takeover attempt");
+    assert_eq!(t.pull(&victim, &[]).await.status, 200, "the device's credential still works");
+    let fresh = enroll_with(&t, &code, None).await;
+    assert_eq!(fresh.status, 200, "the code was not used up by the refusal: {}", fresh.body);
+    assert_ne!(kiosk_of(&fresh).device_id, victim.device_id, "without a credential the caller gets a new device");
+    assert_eq!(t.pull(&victim, &[]).await.status, 200, "and the device's credential still works");
     t.server.shutdown().await;
 }
 
@@ -57,7 +114,7 @@ async fn another_points_device_is_refused_and_the_code_stays_usable() {
     let t = start().await;
     let kiosk = t.enroll(POINT).await;
     let code = t.admin.issue_enrollment_code(OTHER_POINT, Duration::from_secs(3600)).expect("code");
-    let refused = enroll_with(&t, &code, Some(&kiosk.device_id)).await;
+    let refused = enroll_with(&t, &code, Some(&kiosk.credential)).await;
     assert_api_error(&refused, 403, "forbidden", "continuing another point's device");
     let message = refused.body["message"].as_str().unwrap_or("");
     assert!(message.contains("another pickup point") && message.contains("not used"), "says why: {message}");
@@ -71,10 +128,13 @@ async fn another_points_device_is_refused_and_the_code_stays_usable() {
 #[tokio::test]
 async fn a_device_the_server_never_issued_enrolls_as_a_new_device() {
     let t = start().await;
-    let reply = enroll_again(&t, POINT, "demo-device-1").await;
-    assert_eq!(reply.status, 200, "an unknown device id is a fresh enrollment: {}", reply.body);
+    let reply = enroll_again(&t, POINT, &forged("demo-device-1")).await;
+    assert_eq!(reply.status, 200, "an unknown device is a fresh enrollment: {}", reply.body);
     let kiosk = kiosk_of(&reply);
     assert_ne!(kiosk.device_id, "demo-device-1", "the server names the new device itself");
     assert_eq!(t.admin.op_counts(&kiosk.device_id).expect("counts").last_seq, 0, "starting from seq 1");
+    let history = t.admin.device_enrollments(&kiosk.device_id).expect("history");
+    assert_eq!(history.len(), 1, "a new device's enrollment is recorded: {history:?}");
+    assert!(!history[0].continued, "as a new device: {history:?}");
     t.server.shutdown().await;
 }

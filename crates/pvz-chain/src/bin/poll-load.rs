@@ -260,8 +260,9 @@ fn protocol_version() -> String {
 }
 
 async fn enroll_and_catch_up(addr: SocketAddr, code: String, i: usize) -> Poller {
-    let request =
-        EnrollRequest { code, device_name: format!("Нагрузочная касса {i}"), device_id: None };
+    let request = EnrollRequest {
+        code, device_name: format!("Нагрузочная касса {i}"), previous_credential: None
+    };
     let body = serde_json::to_vec(&request).expect("an enroll request serializes");
     let (status, answer) = call(addr, Method::POST, PATH_ENROLL, &[("content-type", "application/json")], body).await;
     assert_eq!(status, StatusCode::OK, "kiosk {i} enrolls: {}", String::from_utf8_lossy(&answer));

@@ -2,7 +2,7 @@
 //! mapped to what the kiosk can do about it (retry soon, ask a person, give up on this op).
 
 use crate::error::{KioskError, Result};
-use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
+use pvz_protocol::sync::error_code::{PAYLOAD_TOO_LARGE, PREVIOUS_CREDENTIAL_REJECTED};
 use pvz_protocol::sync::{
     ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, PATH_ENROLL, PATH_PULL, PATH_PUSH,
     PROTOCOL_HEADER, PROTOCOL_VERSION,
@@ -149,12 +149,15 @@ fn refusal(status: StatusCode, api: ApiError, call: Call) -> KioskError {
         s if s.is_server_error() => {
             KioskError::ServerError(format!("the server answered {}: {}", s.as_u16(), api.message))
         }
-        // Only a request naming a device to continue can be forbidden: that device is another
-        // point's. The caller fills in the kiosk's own point.
-        StatusCode::FORBIDDEN if call == Call::Enroll => KioskError::EnrolledElsewhere {
-            current: String::new(),
-            requested: format!("the code's point ({})", api.message),
-        },
+        // Only a request naming a device to continue can be forbidden: its credential is not that
+        // device's (an enrollment refusal like any other), or that device is another point's. The
+        // caller fills in the kiosk's own point.
+        StatusCode::FORBIDDEN if call == Call::Enroll && api.code != PREVIOUS_CREDENTIAL_REJECTED => {
+            KioskError::EnrolledElsewhere {
+                current: String::new(),
+                requested: format!("the code's point ({})", api.message),
+            }
+        }
         _ if call == Call::Enroll => KioskError::EnrollmentRefused(api.message),
         // Whatever the body says (a proxy's page), the caller must know it was the size.
         StatusCode::PAYLOAD_TOO_LARGE => {
@@ -223,6 +226,11 @@ mod tests {
         assert!(
             matches!(refusal(StatusCode::FORBIDDEN, api(), Call::Enroll), KioskError::EnrolledElsewhere { .. }),
             "an enrollment forbidden to continue another point's device is the enrolled-elsewhere refusal"
+        );
+        let wrong_secret = ApiError { code: PREVIOUS_CREDENTIAL_REJECTED.into(), message: "nope".into() };
+        assert!(
+            matches!(refusal(StatusCode::FORBIDDEN, wrong_secret, Call::Enroll), KioskError::EnrollmentRefused(m) if m == "nope"),
+            "a previous credential the server does not accept is an enrollment refusal with the server's message"
         );
         assert!(
             is_too_large(&refusal(StatusCode::PAYLOAD_TOO_LARGE, api(), Call::Sync)),

@@ -6,7 +6,6 @@ use crate::error::{KioskError, Result};
 use crate::pull::clear_cache;
 use crate::store::{settings, sync_settings};
 use crate::Kiosk;
-use pvz_domain::DeviceId;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
 use pvz_protocol::{Enrollment, PublicKey};
 use rusqlite::Connection;
@@ -52,7 +51,8 @@ pub async fn enroll_with(
     let credential = DeviceCredential::parse(&answer.credential)
         .filter(|c| c.device_id == enrollment.device_id)
         .ok_or_else(|| KioskError::EnrollmentRefused("the server sent a malformed device credential".into()))?;
-    if let Some(asked) = request.device_id.as_ref().filter(|asked| **asked != enrollment.device_id) {
+    let asked = request.previous_credential.as_deref().and_then(DeviceCredential::parse).map(|c| c.device_id);
+    if let Some(asked) = asked.filter(|asked| *asked != enrollment.device_id) {
         // A server that predates continuing devices; the code is used up either way, so take the
         // new device and say why the outbox may need a person.
         tracing::warn!(%asked, given = %enrollment.device_id, "the server did not continue this kiosk's device");
@@ -78,22 +78,21 @@ pub async fn enroll_with(
     Ok(enrollment)
 }
 
-/// The enrollment request; see [`device_to_continue`].
+/// The enrollment request; see [`previous_credential`].
 fn enroll_request(conn: &Connection, code: &str, device_name: &str) -> Result<EnrollRequest> {
     Ok(EnrollRequest {
         code: code.to_owned(),
         device_name: device_name.to_owned(),
-        device_id: device_to_continue(conn)?,
+        previous_credential: previous_credential(conn)?,
     })
 }
 
-/// The device a kiosk enrolled with a server before (say, before its credential was revoked) asks
-/// to continue: the server keeps that device's `seq`, so the outbox, which is never renumbered, still
-/// lines up. A demo seed also names a device, but no server knows it: without a stored credential
-/// the kiosk asks for a new device.
-fn device_to_continue(conn: &Connection) -> Result<Option<DeviceId>> {
-    let had_server = sync_settings::get_sync_settings(conn)?.device_credential.is_some();
-    Ok(settings::get_enrollment(conn)?.filter(|_| had_server).map(|e| e.device_id))
+/// The credential of a kiosk enrolled with a server before (kept after a 401, so a revoked kiosk
+/// still has it): it names the device to continue and proves the kiosk held it. The server keeps
+/// that device's `seq`, so the outbox, which is never renumbered, still lines up. A demo seed has no
+/// credential: the kiosk asks for a new device.
+fn previous_credential(conn: &Connection) -> Result<Option<String>> {
+    Ok(sync_settings::get_sync_settings(conn)?.device_credential)
 }
 
 /// [`enroll`] for a kiosk that may start before its network: while the server cannot be reached it
@@ -135,14 +134,18 @@ mod tests {
     }
 
     #[test]
-    fn a_kiosk_enrolled_with_a_server_before_names_its_device_when_it_enrolls_again() {
+    fn a_kiosk_enrolled_with_a_server_before_sends_its_credential_when_it_enrolls_again() {
         let (_dir, fresh) = kiosk();
-        assert_eq!(request(&fresh).device_id, None, "a kiosk never enrolled asks for a new device");
+        assert_eq!(request(&fresh).previous_credential, None, "a kiosk never enrolled asks for a new device");
 
         let (_dir, seeded) = kiosk();
         let (seed, _) = pvz_protocol::demo::seed();
         seeded.import_seed(&seed).expect("the demo seed imports");
-        assert_eq!(request(&seeded).device_id, None, "a demo seed's device is no server's: a new device is asked for");
+        assert_eq!(
+            request(&seeded).previous_credential,
+            None,
+            "a demo seed's device is no server's: a new device is asked for"
+        );
 
         let (_dir, enrolled) = kiosk();
         enrolled.import_seed(&seed).expect("an enrollment to continue");
@@ -151,9 +154,10 @@ mod tests {
             .with_tx::<_, KioskError>(|tx| Ok(sync_settings::set_server(tx, "http://127.0.0.1:1", "pvzd1.x.y")?))
             .expect("a server credential stored");
         assert_eq!(
-            request(&enrolled).device_id,
-            Some(seed.enrollment.device_id.clone()),
-            "a kiosk enrolled with a server before continues its device, so its outbox keeps its seq numbering"
+            request(&enrolled).previous_credential.as_deref(),
+            Some("pvzd1.x.y"),
+            "a kiosk enrolled with a server before proves its device with its credential, so its outbox keeps its seq \
+             numbering"
         );
     }
 }

@@ -32,16 +32,18 @@ pub async fn health() -> Json<Health> {
 }
 
 /// Exchanges a one-time enrollment code for a device credential. A used, expired or unknown code is a
-/// 400 `enrollment_code_invalid`. With `device_id` of a device this server has at the code's point,
-/// that device is continued (new credential, revocation cleared, seq kept); another point's device is
-/// a 403 and the code stays unused; a device id the server does not know enrolls a new device.
+/// 400 `enrollment_code_invalid`. With `previous_credential` of a device this server has at the
+/// code's point, that device is continued (new credential, revocation cleared, seq kept): the secret
+/// proves the caller held it, since device ids are shown and logged. A secret that does not match is
+/// a 403 `previous_credential_rejected`, another point's device a 403 `forbidden`; either way the code
+/// stays unused. A device the server does not know enrolls a new device.
 #[utoipa::path(
     post, path = "/v1/enroll", request_body = EnrollRequest,
     params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
     responses(
         (status = 200, body = EnrollResponse),
-        (status = 400, description = "Malformed JSON, `enrollment_code_invalid` (unknown, used or expired code), or `server_too_old` (the kiosk's protocol is newer than this server's)", body = ApiError),
-        (status = 403, description = "`device_id` names another pickup point's device; the code was not used", body = ApiError),
+        (status = 400, description = "Malformed JSON, a `previous_credential` that is not a device credential, `enrollment_code_invalid` (unknown, used or expired code), or `server_too_old` (the kiosk's protocol is newer than this server's)", body = ApiError),
+        (status = 403, description = "`previous_credential_rejected`: its secret is not its device's; or `forbidden`: its device is another pickup point's. The code was not used", body = ApiError),
         (status = 422, description = "Wrong field types", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
     )
@@ -54,6 +56,12 @@ pub async fn enroll<S: Storage>(
     if device_name.is_empty() || device_name.chars().count() > 100 {
         return Err(ServerError::Unprocessable("device_name must be 1-100 characters".into()));
     }
+    let previous_credential = match req.previous_credential.as_deref() {
+        Some(raw) => Some(DeviceCredential::parse(raw).ok_or_else(|| {
+            ServerError::BadRequest("previous_credential is not a device credential (pvzd1.<device>.<secret>)".into())
+        })?),
+        None => None,
+    };
     let code_sha256 = sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes());
     // Anyone may call this: a wrong code is refused from a reader, and only a usable one takes the
     // writer (which checks it again, atomically with using it up).
@@ -66,7 +74,7 @@ pub async fn enroll<S: Storage>(
     let new = NewDevice {
         code_sha256,
         device_id,
-        continue_device: req.device_id,
+        previous_credential,
         device_name: device_name.to_owned(),
         secret_sha256: sha256_hex(secret.as_bytes()),
     };
@@ -76,6 +84,7 @@ pub async fn enroll<S: Storage>(
             (device_id, pickup_point_id, name)
         }
         Enrolled::CodeInvalid => return Err(ServerError::EnrollmentCodeInvalid),
+        Enrolled::PreviousCredentialRejected => return Err(ServerError::PreviousCredentialRejected),
         Enrolled::OtherPointsDevice => {
             return Err(ServerError::Forbidden(
                 "this kiosk's device is enrolled at another pickup point than this code's; the code was not \

@@ -105,12 +105,56 @@ pub fn insert_device(
          VALUES (?1, ?2, ?3, ?4, 0, ?5)",
         params![id.as_str(), point.as_str(), name, secret_sha256, now],
     )?;
+    insert_device_enrollment(conn, id, name, false, now)
+}
+
+/// Appends an enrollment, under the name it was made with, to the device's history
+/// (`device_enrollments`), copying its point and any revocation from its row as it is now: call it
+/// before the revocation is cleared.
+fn insert_device_enrollment(conn: &Connection, id: &DeviceId, name: &str, continued: bool, now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO device_enrollments
+             (device_id, enrollment_no, pickup_point_id, device_name, continued, cleared_revoked_at, enrolled_at)
+         SELECT d.id,
+                (SELECT COALESCE(MAX(e.enrollment_no), 0) + 1 FROM device_enrollments e WHERE e.device_id = d.id),
+                d.pickup_point_id, ?2, ?3, d.revoked_at, ?4
+         FROM devices d WHERE d.id = ?1",
+        params![id.as_str(), name, i64::from(continued), now],
+    )?;
     Ok(())
 }
 
+/// One row of a device's enrollment history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceEnrollment {
+    pub enrolled_at: String,
+    /// An existing device continued by a kiosk that proved it held the previous credential.
+    pub continued: bool,
+    /// The revocation this enrollment cleared, if the device was revoked.
+    pub cleared_revoked_at: Option<String>,
+}
+
+/// The device's enrollments, oldest first.
+pub fn list_device_enrollments(conn: &Connection, id: &DeviceId) -> Result<Vec<DeviceEnrollment>> {
+    let mut stmt = conn.prepare(
+        "SELECT enrolled_at, continued, cleared_revoked_at FROM device_enrollments
+         WHERE device_id = ?1 ORDER BY enrollment_no",
+    )?;
+    let rows = stmt.query_map([id.as_str()], |r| {
+        Ok(DeviceEnrollment {
+            enrolled_at: r.get(0)?,
+            continued: r.get::<_, i64>(1)? != 0,
+            cleared_revoked_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Continues a device enrolled again: a new credential (the old one stops working), no longer revoked,
-/// a possibly new name; its seq and ops stay.
-pub fn reenroll_device(conn: &Connection, id: &DeviceId, name: &str, secret_sha256: &str) -> Result<()> {
+/// a possibly new name; its seq and ops stay. The enrollment, and the revocation it clears, go to
+/// the device's history first.
+pub fn reenroll_device(conn: &Connection, id: &DeviceId, name: &str, secret_sha256: &str, now: &str) -> Result<()> {
+    insert_device_enrollment(conn, id, name, true, now)?;
     conn.execute(
         "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL WHERE id = ?1",
         params![id.as_str(), secret_sha256, name],

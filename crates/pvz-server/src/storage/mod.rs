@@ -17,7 +17,7 @@ use crate::db::feed::Cursor;
 use crate::db::push::Pusher;
 use crate::error::Result;
 use pvz_domain::{DeviceId, PickupPointId};
-use pvz_protocol::sync::{PushOp, PushResponse};
+use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
 use pvz_protocol::PullPage;
 use std::future::Future;
 
@@ -27,9 +27,10 @@ pub struct NewDevice {
     pub code_sha256: String,
     /// The id a new device gets.
     pub device_id: DeviceId,
-    /// The device the kiosk asks to continue (it enrolled before). If the server has it at the code's
-    /// point, that device gets the new credential instead of a new device being created.
-    pub continue_device: Option<DeviceId>,
+    /// The credential the kiosk held before (it enrolled before). If the server has its device, the
+    /// secret matches and the device is at the code's point, that device gets the new credential
+    /// instead of a new device being created.
+    pub previous_credential: Option<DeviceCredential>,
     pub device_name: String,
     pub secret_sha256: String,
 }
@@ -43,6 +44,9 @@ pub enum Enrolled {
     CodeInvalid,
     /// The device to continue belongs to another pickup point; the code was not used.
     OtherPointsDevice,
+    /// The device to continue exists but the previous credential's secret is not its own (someone
+    /// naming a device they do not hold); the code was not used.
+    PreviousCredentialRejected,
 }
 
 pub trait Storage: Clone + Send + Sync + 'static {
@@ -55,10 +59,11 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// a push. `None`: unknown, used or expired.
     fn find_enrollment_code(&self, code_sha256: String) -> impl Future<Output = Result<Option<PickupPointId>>> + Send;
 
-    /// Consumes the enrollment code and creates the device, or continues `continue_device` (rotates
-    /// its credential, clears its revocation, keeps its seq and ops), atomically. A device to continue
-    /// that the server does not have is created anew under `device_id`; one of another point is
-    /// refused and the code left unused.
+    /// Consumes the enrollment code and creates the device, or continues the device of
+    /// `previous_credential` (rotates its credential, clears its revocation, keeps its seq and ops),
+    /// atomically, and appends the enrollment to the device's history. The previous secret is
+    /// checked in constant time, revoked or not; a mismatch, or another point's device, is refused
+    /// and the code left unused. A device the server does not have is created anew under `device_id`.
     fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Enrolled>> + Send;
 
     /// Applies a batch (already checked for size and seq order) for the device.

@@ -167,21 +167,28 @@ impl Storage for SqliteStorage {
             let Some(code_point) = devices::get_usable_code_point(&tx, &device.code_sha256, now_unix)? else {
                 return Ok(Enrolled::CodeInvalid);
             };
-            let existing = match &device.continue_device {
-                Some(id) => devices::get_device(&tx, id)?,
+            let existing = match &device.previous_credential {
+                Some(previous) => devices::get_device(&tx, &previous.device_id)?.map(|d| (previous, d)),
                 None => None,
             };
-            if existing.as_ref().is_some_and(|d| d.pickup_point_id != code_point) {
-                // Nothing written: the transaction rolls back on drop, the code stays usable.
-                return Ok(Enrolled::OtherPointsDevice);
+            // Nothing is written on a refusal: the transaction rolls back on drop, the code stays
+            // usable. The secret is checked first, so a caller without it learns nothing of the point.
+            if let Some((previous, d)) = &existing {
+                if !db::sha256_hex_matches(previous.secret.as_bytes(), &d.secret_sha256) {
+                    return Ok(Enrolled::PreviousCredentialRejected);
+                }
+                if d.pickup_point_id != code_point {
+                    return Ok(Enrolled::OtherPointsDevice);
+                }
             }
+            let existing = existing.map(|(_, d)| d);
             let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();
             if devices::consume_enrollment_code(&tx, &device.code_sha256, &device_id, now_unix, &now)?.is_none() {
                 return Ok(Enrolled::CodeInvalid);
             }
             let name = points::require_point(&tx, &code_point)?.name;
             if existing.is_some() {
-                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256)?;
+                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256, &now)?;
             } else {
                 devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
             }
