@@ -60,6 +60,9 @@ pub enum KioskError {
     /// Any other refusal of a sync call; `message` is the server's text for people.
     #[error("the server refused the sync ({code}): {message}")]
     SyncRefused { code: String, message: String },
+    /// A bug caught before it took more down with it (a panic in the sync engine's store work).
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot save a file: {0}")]
@@ -134,7 +137,7 @@ impl KioskError {
             KioskError::CredentialRejected => ErrorKind::CredentialRejected,
             KioskError::UpgradeRequired => ErrorKind::UpgradeRequired,
             KioskError::SyncRefused { .. } => ErrorKind::SyncRefused,
-            KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
+            KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
 
@@ -155,14 +158,18 @@ impl KioskError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            KioskError::ServerUnreachable(_) | KioskError::ServerError(_) | KioskError::Store(_) | KioskError::Io(_)
+            KioskError::ServerUnreachable(_)
+                | KioskError::ServerError(_)
+                | KioskError::Internal(_)
+                | KioskError::Store(_)
+                | KioskError::Io(_)
         )
     }
 
     pub fn to_view(&self) -> ErrorView {
         // Storage errors are logged by the caller; the counter sees no SQL.
         let message = match self {
-            KioskError::Store(_) | KioskError::Io(_) => {
+            KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => {
                 "internal storage error; the action was not recorded".to_owned()
             }
             other => other.to_string(),

@@ -62,26 +62,47 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
 }
 
 #[tokio::test]
-async fn enrolling_a_demo_seeded_kiosk_drops_the_cached_orders_the_server_does_not_have() {
+async fn a_demo_seeded_kiosk_with_no_ops_enrolls_and_drops_the_cached_orders_the_server_does_not_have() {
     let net = Network::start().await;
     let (seed, _) = pvz_protocol::demo::seed();
     let point = seed.enrollment.pickup_point_id.to_string();
     net.admin().add_pickup_point(&point, "ПВЗ Демо", &FeePolicy::default()).expect("the seed's point on the server");
     let kiosk = net.kiosk();
     assert!(kiosk.import_seed(&seed).expect("the seed imports"), "a fresh kiosk takes the demo seed");
-    let opened = kiosk.scan("482137").expect("the demo order opens before enrolling");
-    assert!(opened.view.active.is_some(), "the demo order's card is shown");
-    kiosk.set_aside().expect("the card is set aside");
-    let ops_before = kiosk.outbox().expect("outbox");
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "the seed itself holds no ops");
 
     net.enroll_at(&kiosk, &point).await;
     sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pass after enrolling");
 
     let err = kiosk.scan("482137").expect_err("an order the server never had must not open");
     assert_eq!(err.kind(), ErrorKind::OrderNotFound, "the demo order is gone from the cache: {err}");
-    let outbox: Vec<_> = kiosk.outbox().expect("outbox").into_iter().map(|o| o.op_id).collect();
-    let before: Vec<_> = ops_before.into_iter().map(|o| o.op_id).collect();
-    assert_eq!(outbox, before, "enrolling never drops or adds outbox ops");
+}
+
+#[tokio::test]
+async fn a_demo_seeded_kiosk_holding_practice_ops_is_refused_before_the_server_is_asked() {
+    let net = Network::start().await;
+    let (seed, _) = pvz_protocol::demo::seed();
+    let point = seed.enrollment.pickup_point_id.to_string();
+    net.admin().add_pickup_point(&point, "ПВЗ Демо", &FeePolicy::default()).expect("the seed's point on the server");
+    let kiosk = net.kiosk();
+    assert!(kiosk.import_seed(&seed).expect("the seed imports"), "a fresh kiosk takes the demo seed");
+    kiosk.scan("482137").expect("a practice scan of the demo order");
+    let practice = kiosk.outbox().expect("outbox");
+    assert!(!practice.is_empty(), "the practice scan is an op in the outbox");
+
+    let code = net.admin().issue_enrollment_code(&point, Duration::from_secs(600)).expect("code");
+    let err = sync::enroll(&kiosk, &net.url(), &code, "Касса 1").await.expect_err("practice ops must not be pushed");
+    assert!(
+        matches!(&err, KioskError::InvalidInput(m) if m.contains("practice operations") && m.contains("fresh store")),
+        "the refusal says why and what to do: {err:?}"
+    );
+    assert!(!kiosk.sync_status().expect("status").configured, "a refused enrollment stores nothing");
+    assert_eq!(kiosk.outbox().expect("outbox").len(), practice.len(), "the practice ops are left as they were");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fresh = pvz_kiosk_core::Kiosk::open(&dir.path().join("fresh.sqlite3")).expect("a fresh store");
+    let enrollment = sync::enroll(&fresh, &net.url(), &code, "Касса 1").await.expect("the code was never sent");
+    assert_eq!(enrollment.pickup_point_id.as_str(), point, "a fresh store enrolls with the same code");
 }
 
 #[tokio::test]

@@ -4,14 +4,15 @@
 use super::client::{normalize_url, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
 use crate::pull::clear_cache;
-use crate::store::{settings, sync_settings};
+use crate::store::{outbox, settings, sync_settings};
 use crate::Kiosk;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
 use pvz_protocol::{Enrollment, PublicKey};
 use rusqlite::Connection;
 
 /// Enrolls the kiosk with the server at `server_url` using a one-time `code` bound to a pickup point.
-/// A kiosk already enrolled to another pickup point is refused (its outbox belongs there).
+/// A kiosk already enrolled to another pickup point is refused (its outbox belongs there), and so is
+/// a kiosk seeded from the demo that holds practice operations (they are no real counter's).
 pub async fn enroll(kiosk: &Kiosk, server_url: &str, code: &str, device_name: &str) -> Result<Enrollment> {
     enroll_with(kiosk, server_url, code, device_name, &ClientConfig::default()).await
 }
@@ -33,7 +34,10 @@ pub async fn enroll_with(
         "" => "PVZ Kiosk",
         name => name,
     };
-    let request = kiosk.store.with_conn(|c| enroll_request(c, code, device_name))?;
+    let request = kiosk.store.with_conn(|c| {
+        refuse_demo_practice_ops(c)?;
+        enroll_request(c, code, device_name)
+    })?;
     let client = ServerClient::new(&server_url, config)?;
     let answer = client.enroll(&request).await.map_err(|error| match error {
         // The server refused to move the device named in the request to the code's pickup point
@@ -93,6 +97,19 @@ fn enroll_request(conn: &Connection, code: &str, device_name: &str) -> Result<En
 /// credential: the kiosk asks for a new device.
 fn previous_credential(conn: &Connection) -> Result<Option<String>> {
     Ok(sync_settings::get_sync_settings(conn)?.device_credential)
+}
+
+/// A kiosk seeded from the demo has an enrollment no server issued (no credential) and its outbox
+/// holds practice: enrolled for real, it would push those ops as a real counter's. Checked before
+/// the server is called, so the code stays usable. A demo kiosk with no ops may enroll.
+fn refuse_demo_practice_ops(conn: &Connection) -> Result<()> {
+    let demo = settings::get_enrollment(conn)?.is_some() && previous_credential(conn)?.is_none();
+    if demo && !outbox::list_ops(conn)?.is_empty() {
+        return Err(KioskError::InvalidInput(
+            "this counter holds practice operations from the demo data; connect it with a fresh store".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// [`enroll`] for a kiosk that may start before its network: while the server cannot be reached it

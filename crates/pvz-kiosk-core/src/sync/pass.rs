@@ -100,7 +100,20 @@ impl StoreWork<'_> {
                 let kiosk = Arc::clone(kiosk);
                 match tokio::task::spawn_blocking(move || work(&kiosk)).await {
                     Ok(result) => result,
-                    Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+                    // A bug in the store work fails this pass, not the engine: re-raising the panic
+                    // would end the engine's task silently and sync would stop until a restart. Its
+                    // transaction rolled back as it unwound, and the store's lock ignores the poison,
+                    // so the engine backs off and tries again, with the error on the status strip.
+                    Err(join) if join.is_panic() => {
+                        let payload = join.into_panic();
+                        let why = payload
+                            .downcast_ref::<&str>()
+                            .map(|s| (*s).to_owned())
+                            .or_else(|| payload.downcast_ref::<String>().cloned())
+                            .unwrap_or_else(|| "no message".to_owned());
+                        tracing::error!(%why, "sync store work panicked; the pass fails and will be retried");
+                        Err(KioskError::Internal(format!("sync store work panicked: {why}")))
+                    }
                     // Only when the runtime shuts down; the transaction did not commit.
                     Err(join) => Err(KioskError::Io(std::io::Error::other(format!("store work cancelled: {join}")))),
                 }
@@ -367,6 +380,34 @@ mod tests {
         let (thread, was_released) = ran.expect("the store work ran");
         assert_ne!(thread, async_thread, "the engine's store work runs off the async worker");
         assert!(was_released, "other tasks keep running on the async worker while the store works");
+    }
+
+    /// A panic in the engine's store work (a bug) fails the pass with an error the engine backs off
+    /// on, instead of ending the engine's task; the store keeps working after it.
+    #[tokio::test]
+    async fn a_panic_in_the_engines_store_work_is_a_failed_pass() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let kiosk = Arc::new(Kiosk::open(&dir.path().join("kiosk.sqlite3")).expect("kiosk opens"));
+        let failed = StoreWork::Blocking(&kiosk)
+            .run(|kiosk| -> Result<()> {
+                kiosk.store.with_tx::<_, KioskError>(|tx| {
+                    outbox::append_op(
+                        tx,
+                        &OpBody::IssueOpened { order_id: OrderId::parse("ord-1").expect("id") },
+                        "2026-11-27T10:00:00.000Z",
+                    )?;
+                    panic!("a bug in the store work");
+                })
+            })
+            .await;
+        let err = failed.expect_err("the panic comes back as an error, not as a panic of the engine");
+        assert!(matches!(&err, KioskError::Internal(why) if why.contains("a bug in the store work")), "{err:?}");
+        assert!(err.is_transient(), "the engine backs off and retries rather than waiting for a person");
+        assert_eq!(err.kind(), crate::ErrorKind::Internal, "the status strip shows an internal error");
+        let after = StoreWork::Blocking(&kiosk)
+            .run(|kiosk| kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::count_pending(c)?)))
+            .await;
+        assert_eq!(after.ok(), Some(0), "the store still works, and the panicked transaction left nothing");
     }
 
     #[test]
