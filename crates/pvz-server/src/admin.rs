@@ -59,8 +59,12 @@ pub fn normalize_enrollment_code(raw: &str) -> String {
     raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
-/// A fee policy's fees must be amounts the server accepts (see [`crate::rules::MAX_AMOUNT`]).
+/// A fee policy's fees must be amounts the server accepts (see [`crate::rules::MAX_AMOUNT`]), and its
+/// categories must have names: a blank one would reach every kiosk of the point and stop its pull.
 fn check_policy(policy: &FeePolicy) -> Result<()> {
+    if policy.per_category.keys().any(|c| c.trim().is_empty()) {
+        return Err(ServerError::BadRequest("a category fee needs a category name, e.g. shoes=19900".into()));
+    }
     let fees = std::iter::once(("default", &policy.default_fee))
         .chain(policy.per_category.iter().map(|(c, f)| (c.as_str(), f)));
     for (category, fee) in fees {
@@ -295,4 +299,31 @@ fn generated_order(_: usize) -> Result<NewOrder> {
         buyer_name: "Тест Нагрузкин".to_owned(),
         items: vec![item(1, "Футболка", "clothes", 100_000)?, item(2, "Кеды", "shoes", 250_000)?],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_category_fee_without_a_category_name_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let admin = Admin::open(dir.path()).expect("admin");
+        for blank in ["", "  "] {
+            let policy = FeePolicy {
+                default_fee: Kopecks(9_900),
+                per_category: BTreeMap::from([(blank.to_owned(), Kopecks(100))]),
+            };
+            let err = admin.add_pickup_point("pp-a", "А", &policy).expect_err("a blank category on a new point");
+            assert!(
+                matches!(&err, ServerError::BadRequest(m) if m.contains("category name")),
+                "{blank:?} is refused with a clear message: {err:?}"
+            );
+            admin.add_pickup_point("pp-a", "А", &FeePolicy::default()).ok();
+            let err = admin.set_fee_policy("pp-a", &policy).expect_err("a blank category in a new policy");
+            assert!(matches!(err, ServerError::BadRequest(_)), "{blank:?} is refused on a policy change: {err:?}");
+        }
+        assert!(!admin.pickup_point_exists("pp-b").expect("lookup"), "nothing else was added");
+    }
 }

@@ -97,6 +97,9 @@ pub enum LedgerCommand {
 
 fn parse_category_fee(raw: &str) -> std::result::Result<(String, i64), String> {
     let (category, fee) = raw.split_once('=').ok_or("expected category=kopecks")?;
+    if category.trim().is_empty() {
+        return Err("the category name is empty; expected category=kopecks".into());
+    }
     Ok((category.to_owned(), fee.parse().map_err(|_| "the fee must be whole kopecks")?))
 }
 
@@ -174,4 +177,18 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_category_fee_needs_a_category_name() {
+        assert_eq!(parse_category_fee("shoes=19900"), Ok(("shoes".to_owned(), 19_900)), "the usual form parses");
+        for blank in ["=100", " =100"] {
+            let err = parse_category_fee(blank).expect_err("no category name");
+            assert!(err.contains("category name is empty"), "{blank:?} is refused clearly: {err}");
+        }
+    }
 }
