@@ -1,7 +1,7 @@
 //! Installs the wedge detector on the whole window (one capture-phase keydown listener), so a scan
 //! works wherever focus is: outside text fields the scanner's characters are held back; inside one
 //! they flow normally, and a burst ended by Enter is taken back out of the field and delivered.
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import { GROUP_SEPARATOR, WedgeDetector, type WedgeVerdict } from "./wedge";
 
 /**
@@ -96,7 +96,10 @@ export function useWedge(onScan: ScanHandler, enabled = true): void {
     onScanRef.current = onScan;
   }, [onScan]);
 
-  useEffect(() => {
+  // A layout effect, so the listener comes and goes in the same commit as the screen that needs it:
+  // with a passive effect the connect form could be on screen, and typed into, before the listener
+  // left (seen as a flaky test under load: a typed server address taken for a scan).
+  useLayoutEffect(() => {
     if (!enabled) return;
     const detector = new WedgeDetector();
     let silenceTimer: ReturnType<typeof setTimeout> | undefined;
