@@ -44,6 +44,13 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
 }
 
+/// What a wait expects of what it reads: text containing a needle, or exactly a value (trimmed).
+#[derive(Clone, Copy)]
+enum Expect<'a> {
+    Contains(&'a str),
+    Is(&'a str),
+}
+
 pub struct App {
     session: Option<Client>,
     driver: Child,
@@ -184,37 +191,30 @@ impl App {
 
     /// Waits until the element's text contains `needle`; returns the text.
     pub async fn wait_text(&self, css: &str, needle: &str) -> String {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let text = self.text(css).await;
-            if text.contains(needle) {
-                return text;
-            }
-            if Instant::now() > deadline {
-                let shot = self.failure_screenshot().await;
-                panic!("{css} should contain {needle:?}, but shows {text:?} (screen: {shot})");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let read = |el: Element| async move {
+            Some(el.text().await.unwrap_or_else(|e| panic!("{css} should have text: {e}")))
+        };
+        self.wait_until(css, Expect::Contains(needle), read).await
     }
 
     /// Waits until the element's text, trimmed, is exactly `expected`.
     pub async fn wait_exact_text(&self, css: &str, expected: &str) -> String {
-        self.wait_until(css, expected, |el| async move { el.text().await.ok() }).await
+        self.wait_until(css, Expect::Is(expected), |el| async move { el.text().await.ok() }).await
     }
 
     /// Like `wait_exact_text`, but reads the DOM's `textContent`: WebKitWebDriver's element text is
     /// empty for some visible elements (the header's pickup point name, clipped with an ellipsis).
     pub async fn wait_text_content(&self, css: &str, expected: &str) -> String {
-        self.wait_until(css, expected, |el| async move { el.prop("textContent").await.ok().flatten() }).await
+        self.wait_until(css, Expect::Is(expected), |el| async move { el.prop("textContent").await.ok().flatten() })
+            .await
     }
 
     /// Waits until the element's attribute `name` is exactly `expected`.
     pub async fn wait_attr(&self, css: &str, name: &str, expected: &str) -> String {
-        self.wait_until(css, expected, |el| async move { el.attr(name).await.ok().flatten() }).await
+        self.wait_until(css, Expect::Is(expected), |el| async move { el.attr(name).await.ok().flatten() }).await
     }
 
-    async fn wait_until<F, Fut>(&self, css: &str, expected: &str, read: F) -> String
+    async fn wait_until<F, Fut>(&self, css: &str, expect: Expect<'_>, read: F) -> String
     where
         F: Fn(Element) -> Fut,
         Fut: std::future::Future<Output = Option<String>>,
@@ -222,12 +222,23 @@ impl App {
         let deadline = Instant::now() + WAIT;
         loop {
             let seen = read(self.wait_for(css).await).await.unwrap_or_default();
-            if seen.trim() == expected {
+            let met = match expect {
+                Expect::Contains(needle) => seen.contains(needle),
+                Expect::Is(expected) => seen.trim() == expected,
+            };
+            if met {
                 return seen;
             }
             if Instant::now() > deadline {
                 let shot = self.failure_screenshot().await;
-                panic!("{css} should read {expected:?}, but reads {seen:?} (screen: {shot})");
+                match expect {
+                    Expect::Contains(needle) => {
+                        panic!("{css} should contain {needle:?}, but shows {seen:?} (screen: {shot})")
+                    }
+                    Expect::Is(expected) => {
+                        panic!("{css} should read {expected:?}, but reads {seen:?} (screen: {shot})")
+                    }
+                }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
