@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type EventCallback } from "@tauri-apps/api/event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -50,6 +50,18 @@ function needingAttention(seqs: number[], total = seqs.length): Partial<SyncStat
 
 /** The handler the strip registered for `sync-status`, to play the backend's events. */
 let emit: (status: SyncStatusView) => void = () => undefined;
+
+/**
+ * A strip button once the first status has arrived: the buttons are on screen, disabled, before
+ * that, and a click then does nothing.
+ */
+async function enabledButton(testId: string): Promise<HTMLElement> {
+  const button = await screen.findByTestId(testId);
+  await waitFor(() =>
+    expect(button, `${testId} should be enabled once the status arrives`).toBeEnabled(),
+  );
+  return button;
+}
 
 function Harness() {
   return <SyncStrip sync={useSyncStatus()} />;
@@ -132,7 +144,7 @@ describe("sync strip", () => {
       sync_status: () => makeSync(needingAttention([7])),
     });
     render(<Harness />);
-    const count = await screen.findByTestId("attention-count");
+    const count = await enabledButton("attention-count");
     expect(count, "the count of ops needing attention should show").toHaveAttribute(
       "data-count",
       "1",
@@ -162,7 +174,7 @@ describe("sync strip", () => {
       acknowledge_attention: (args) => makeSync(needingAttention(args?.seq === 7 ? [8] : [])),
     });
     render(<Harness />);
-    const count = await screen.findByTestId("attention-count");
+    const count = await enabledButton("attention-count");
     await settle(() => fireEvent.click(count));
     await settle(() => fireEvent.click(screen.getByTestId("attention-ack-7")));
     expect(
@@ -185,7 +197,7 @@ describe("sync strip", () => {
       acknowledge_attention: () => rejectWith("invalid_input"),
     });
     render(<Harness />);
-    const count = await screen.findByTestId("attention-count");
+    const count = await enabledButton("attention-count");
     await settle(() => fireEvent.click(count));
     await settle(() => fireEvent.click(screen.getByTestId("attention-ack-7")));
     expect(
@@ -201,7 +213,7 @@ describe("sync strip", () => {
   it("says how many more ops the capped list leaves out, in Russian and English", async () => {
     routeInvoke(invokeMock, { sync_status: () => makeSync(needingAttention([60, 59], 55)) });
     render(<Harness />);
-    const count = await screen.findByTestId("attention-count");
+    const count = await enabledButton("attention-count");
     expect(count, "the count covers every op, not just those listed").toHaveAttribute(
       "data-count",
       "55",
@@ -228,7 +240,7 @@ describe("sync strip", () => {
         }),
     });
     render(<Harness />);
-    const button = await screen.findByTestId("sync-now");
+    const button = await enabledButton("sync-now");
     await settle(() => fireEvent.click(button));
     expect(callsOf(invokeMock, "sync_now"), "the button should call sync_now once").toHaveLength(1);
     const bar = screen.getByTestId("sync-progress");
