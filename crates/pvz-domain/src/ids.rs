@@ -54,6 +54,23 @@ text_id!(
     /// One enrolled kiosk (counter PC).
     DeviceId
 );
+text_id!(
+    /// Претензия: a buyer's post-payment claim about one paid item, decided by the seller.
+    ClaimId
+);
+text_id!(
+    /// A person the network knows: a counter manager, a courier or a logistics driver.
+    EmployeeId
+);
+text_id!(
+    /// Коробка возвратов: a box of returned items on its way back to the sellers.
+    ReturnBoxId
+);
+text_id!(
+    /// One returned unit held at the point (refused at the counter, taken back from a courier, or
+    /// accepted on a claim) until it leaves in a box; its return label carries this id.
+    ReturnId
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{kind} must be 1-64 characters of letters, digits, '-' or '_', got {value:?}")]

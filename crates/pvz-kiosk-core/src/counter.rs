@@ -111,6 +111,12 @@ impl Kiosk {
                 }
                 scan @ (Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. }) => match_item(tx, &scan),
                 Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
+                Scan::ClaimToken { .. }
+                | Scan::StaffBadge { .. }
+                | Scan::BoxLabel { .. }
+                | Scan::ReturnLabel { .. } => {
+                    Err(KioskError::UnknownCode { why: "not handled at the counter yet".into() })
+                }
             }
         })?;
         Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })

@@ -60,6 +60,8 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
             Change::CancelOrder { order_id } => {
                 orders::mark_order_cancelled(conn, order_id)?;
             }
+            // Employees are cached by the returns work (issue 4); a change from a newer server is skipped.
+            Change::UpsertEmployee(_) | Change::Unknown => {}
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;

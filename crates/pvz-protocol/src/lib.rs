@@ -1,12 +1,14 @@
 //! Wire types shared by the kiosk and the central server: the sync API (enrollment, push, pull), and the
 //! ed25519-signed tokens (buyer pickup code) that a kiosk verifies offline with the pinned key.
 
+pub mod claims;
 pub mod demo;
 pub mod ops;
 pub mod pull;
 pub mod sync;
 pub mod token;
 
-pub use ops::{ItemDecision, OpBody, RefusedItem};
-pub use pull::{Change, DemoSeed, Enrollment, ItemWire, OrderWire, PullPage};
-pub use token::{PickupClaims, PublicKey, TokenError};
+pub use claims::{ClaimStatus, CourierManifest, ManifestLine, SellerDecision};
+pub use ops::{BoxedItem, HandBackItem, ItemDecision, OpBody, PhotoRef, RefusedItem, ReturnSource};
+pub use pull::{Change, DemoSeed, EmployeeRole, EmployeeWire, Enrollment, ItemWire, OrderWire, PullPage};
+pub use token::{ClaimReturnClaims, PickupClaims, PublicKey, TokenError};

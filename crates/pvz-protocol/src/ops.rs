@@ -1,7 +1,9 @@
 //! Counter operations as they travel in the outbox and in a sync push. `op_id` (UUIDv7) is the
 //! business key: the server applies each op once, whatever the retries.
 
-use pvz_domain::{ItemId, Kopecks, OrderId, RefusalReason};
+use pvz_domain::{
+    ClaimId, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -21,6 +23,59 @@ pub struct RefusedItem {
     pub reason: RefusalReason,
     pub description: Option<String>,
     pub fee: Kopecks,
+}
+
+/// A photo taken at the counter; the image itself travels separately.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoRef {
+    pub photo_id: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub size_bytes: u64,
+}
+
+/// One item a courier handed back, as the manager scanned it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandBackItem {
+    /// The returned unit as the point now holds it (its return label).
+    pub return_id: ReturnId,
+    /// The code scanned from the item (barcode, marking or Code 128 text).
+    pub code: String,
+    /// The manifest line it matched; `None` when the item was not on the manifest (an extra item,
+    /// or a hand-back recorded offline: the server matches it by code then).
+    pub item_id: Option<ItemId>,
+    pub order_id: Option<OrderId>,
+    pub reason: RefusalReason,
+    pub description: Option<String>,
+    /// The return-logistics fee the counter fixed for a buyer-side reason (0 for a defect).
+    pub fee: Kopecks,
+}
+
+/// Where a returned unit came from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnSource {
+    /// Refused at the counter during an issue.
+    CounterRefusal,
+    /// Accepted back on an approved claim.
+    Claim,
+    /// Handed back by a courier.
+    Courier,
+    /// Not collected within the storage period.
+    Unredeemed,
+}
+
+/// One returned unit packed into a box.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoxedItem {
+    pub return_id: ReturnId,
+    /// `None` for an extra item a courier brought that matched nothing.
+    pub item_id: Option<ItemId>,
+    pub source: ReturnSource,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -51,6 +106,35 @@ pub enum OpBody {
         refunded: Kopecks,
         payment_taken: bool,
     },
+    /// Приём возврата по претензии: the item of an approved claim was checked and taken back. The
+    /// server pays the refund (seller → buyer) or creates the replacement order, once per op id; a
+    /// claim revoked meanwhile is rejected and nothing is paid.
+    ClaimReturnAccepted {
+        claim_id: ClaimId,
+        order_id: OrderId,
+        item_id: ItemId,
+        return_id: ReturnId,
+        compensation: CompensationKind,
+        /// The refund as the claim return code stated it; the server pays its own figure.
+        amount: Kopecks,
+        /// The item's condition as the manager noted it.
+        condition: String,
+        photos: Vec<PhotoRef>,
+    },
+    /// Приём отказов от курьера: the items a courier handed back, compared with the manifest.
+    CourierHandBackCompleted {
+        hand_back_id: String,
+        courier_id: EmployeeId,
+        /// Who accepted them at the counter, as printed on the act.
+        accepted_by: String,
+        items: Vec<HandBackItem>,
+        /// Manifest lines the courier did not bring.
+        missing: Vec<ItemId>,
+    },
+    /// A return box was closed with exactly these units in it; its label is printed.
+    ReturnBoxClosed { box_id: ReturnBoxId, items: Vec<BoxedItem> },
+    /// Closed boxes were handed to a logistics driver (акт передачи).
+    BoxesHandedOver { handover_id: String, driver_id: EmployeeId, box_ids: Vec<ReturnBoxId> },
 }
 
 impl OpBody {
@@ -61,6 +145,28 @@ impl OpBody {
             OpBody::ItemDecisionCleared { .. } => "item_decision_cleared",
             OpBody::DefectPhotoAttached { .. } => "defect_photo_attached",
             OpBody::IssueCompleted { .. } => "issue_completed",
+            OpBody::ClaimReturnAccepted { .. } => "claim_return_accepted",
+            OpBody::CourierHandBackCompleted { .. } => "courier_hand_back_completed",
+            OpBody::ReturnBoxClosed { .. } => "return_box_closed",
+            OpBody::BoxesHandedOver { .. } => "boxes_handed_over",
+        }
+    }
+}
+
+impl OpBody {
+    /// The order of this point the op acts on, if any: claim returns name an order of any point
+    /// (a buyer may bring the item anywhere), and hand-backs and boxes name none.
+    pub fn point_order(&self) -> Option<&OrderId> {
+        match self {
+            OpBody::IssueOpened { order_id }
+            | OpBody::ItemDecided { order_id, .. }
+            | OpBody::ItemDecisionCleared { order_id, .. }
+            | OpBody::DefectPhotoAttached { order_id, .. }
+            | OpBody::IssueCompleted { order_id, .. } => Some(order_id),
+            OpBody::ClaimReturnAccepted { .. }
+            | OpBody::CourierHandBackCompleted { .. }
+            | OpBody::ReturnBoxClosed { .. }
+            | OpBody::BoxesHandedOver { .. } => None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! The kiosk applies a page's changes to its cache tables in one transaction. Each order appears
 //! at most once per position in the feed, in its latest state: upserted, or cancelled.
 
-use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_domain::{EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -38,6 +38,48 @@ pub enum Change {
     // A tombstone rather than a `cancelled` OrderStatus: that enum is the counter's own state machine
     // (ready, in progress, issued), and an old page or demo seed never names this variant.
     CancelOrder { order_id: OrderId },
+    /// A person who works with this point: a courier or driver shows a badge at the counter, and
+    /// the kiosk names them on acts even offline.
+    UpsertEmployee(EmployeeWire),
+    /// A change type this kiosk does not know yet (sent by a newer server): skipped, so adding a
+    /// change type never breaks an older kiosk's pull.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Who an employee is to the counter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmployeeRole {
+    Manager,
+    Courier,
+    Driver,
+}
+
+impl EmployeeRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmployeeRole::Manager => "manager",
+            EmployeeRole::Courier => "courier",
+            EmployeeRole::Driver => "driver",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<EmployeeRole> {
+        [EmployeeRole::Manager, EmployeeRole::Courier, EmployeeRole::Driver].into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeWire {
+    pub employee_id: EmployeeId,
+    pub name: String,
+    pub role: EmployeeRole,
+    /// Left the network: a badge of theirs is refused.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -102,6 +144,13 @@ mod tests {
         assert_eq!(json, serde_json::json!({"type": "cancel_order", "order_id": "ord-1"}), "the wire shape is fixed");
         let back: Change = serde_json::from_value(json).expect("parses back");
         assert_eq!(back, change, "a cancellation must round-trip");
+    }
+
+    #[test]
+    fn a_change_type_this_kiosk_does_not_know_is_skipped_not_an_error() {
+        let newer = r#"{"cursor":"1.2","has_more":false,"changes":[{"type":"upsert_planet","name":"Mars"}]}"#;
+        let page: PullPage = serde_json::from_str(newer).expect("a page from a newer server parses");
+        assert_eq!(page.changes, vec![Change::Unknown], "the unknown change is kept as Unknown");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use uuid::Uuid;
 /// Sent by the kiosk on every call as `X-Pvz-Protocol`; a server answers an older one with 426.
 pub const PROTOCOL_HEADER: &str = "x-pvz-protocol";
 /// The protocol this build speaks. Bump when a change is not backward compatible.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 pub const PATH_HEALTH: &str = "/v1/health";
 pub const PATH_ENROLL: &str = "/v1/enroll";
@@ -173,6 +173,21 @@ pub mod reject {
     pub const AMOUNT_MISMATCH: &str = "amount_mismatch";
     /// Any other rule the op breaks; the message says which.
     pub const INVALID_OP: &str = "invalid_op";
+    /// A claim return names a claim the server does not have.
+    pub const CLAIM_NOT_FOUND: &str = "claim_not_found";
+    /// A claim return for a claim that is open or rejected (never approved).
+    pub const CLAIM_NOT_APPROVED: &str = "claim_not_approved";
+    /// The claim was revoked (perhaps while the kiosk was offline): nothing is paid; the item is
+    /// at the point and a person settles it.
+    pub const CLAIM_REVOKED: &str = "claim_revoked";
+    /// The item of this claim was already taken back (by another op or another point).
+    pub const CLAIM_ALREADY_USED: &str = "claim_already_used";
+    /// The op's order, item or compensation is not the claim's.
+    pub const CLAIM_MISMATCH: &str = "claim_mismatch";
+    /// A badge (courier, driver) the server does not know for this point.
+    pub const UNKNOWN_EMPLOYEE: &str = "unknown_employee";
+    /// A box op names a box or a returned unit the server cannot place.
+    pub const UNKNOWN_BOX: &str = "unknown_box";
 }
 
 /// The body of every 4xx/5xx answer. `code` is stable and machine-readable; `message` is for people
@@ -200,6 +215,8 @@ pub mod error_code {
     pub const PREVIOUS_CREDENTIAL_REJECTED: &str = "previous_credential_rejected";
     pub const UNAVAILABLE: &str = "unavailable";
     pub const INTERNAL: &str = "internal";
+    /// The seller already decided this claim.
+    pub const CLAIM_ALREADY_DECIDED: &str = "claim_already_decided";
 }
 
 #[cfg(test)]

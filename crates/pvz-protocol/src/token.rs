@@ -1,14 +1,19 @@
-//! Buyer pickup tokens: `PVZ1.<claims>.<signature>`, both parts base64url without padding, the
-//! signature an ed25519 signature of the claims bytes by the server's key. A kiosk verifies them
-//! offline with the key it pinned at enrollment.
+//! Signed tokens a kiosk verifies offline with the server key it pinned at enrollment:
+//! `<prefix><claims>.<signature>`, both parts base64url without padding, the signature an ed25519
+//! signature of the claims bytes (JSON) by the server's key. The prefix says what a token is for
+//! and is part of what a kiosk checks, so a pickup code can never pass for a claim return code:
+//! - `PVZ1.`: a buyer's pickup code ([`PickupClaims`]);
+//! - `PVZC1.`: a claim return code ([`ClaimReturnClaims`]).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
-use pvz_domain::{OrderId, PickupPointId, ShortCode};
+use pvz_domain::{ClaimId, CompensationKind, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const PREFIX: &str = "PVZ1.";
+const CLAIM_PREFIX: &str = "PVZC1.";
 
 /// What a pickup token says: this order may be issued at this pickup point until `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +31,7 @@ pub struct PickupClaims {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
-    #[error("not a pickup token")]
+    #[error("not a token of this kind")]
     Malformed,
     #[error("the signature does not match the network's key")]
     BadSignature,
@@ -56,25 +61,77 @@ impl PublicKey {
 
 impl PickupClaims {
     pub fn sign(&self, key: &SigningKey) -> String {
-        let claims = serde_json::to_vec(self).unwrap_or_default();
-        let signature = key.sign(&claims);
-        format!("{PREFIX}{}.{}", URL_SAFE_NO_PAD.encode(&claims), URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+        sign(PREFIX, self, key)
     }
 
     /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
     pub fn verify(token: &str, key: &PublicKey, now: i64) -> Result<PickupClaims, TokenError> {
-        let body = token.strip_prefix(PREFIX).ok_or(TokenError::Malformed)?;
-        let (claims_b64, sig_b64) = body.split_once('.').ok_or(TokenError::Malformed)?;
-        let claims_bytes = URL_SAFE_NO_PAD.decode(claims_b64).map_err(|_| TokenError::Malformed)?;
-        let sig_bytes = URL_SAFE_NO_PAD.decode(sig_b64).map_err(|_| TokenError::Malformed)?;
-        let sig_array: [u8; 64] = sig_bytes.try_into().map_err(|_| TokenError::Malformed)?;
-        key.0.verify_strict(&claims_bytes, &Signature::from_bytes(&sig_array)).map_err(|_| TokenError::BadSignature)?;
-        let claims: PickupClaims = serde_json::from_slice(&claims_bytes).map_err(|_| TokenError::Malformed)?;
-        if now >= claims.expires_at {
-            return Err(TokenError::Expired(claims.expires_at));
-        }
+        let claims: PickupClaims = verify(PREFIX, token, key)?;
+        check_expiry(claims.expires_at, now)?;
         Ok(claims)
     }
+}
+
+/// What a claim return code says: the seller approved claim `claim_id` about this item with this
+/// compensation, and any pickup point may take the item back until `expires_at`. It names the item
+/// (and its barcode) because the buyer may bring it to a point that never cached the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimReturnClaims {
+    #[serde(rename = "cl")]
+    pub claim_id: ClaimId,
+    #[serde(rename = "o")]
+    pub order_id: OrderId,
+    #[serde(rename = "i")]
+    pub item_id: ItemId,
+    #[serde(rename = "n")]
+    pub item_name: String,
+    #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+    /// Refund or replacement: a missing part needs no item back and has no return code.
+    #[serde(rename = "k")]
+    pub compensation: CompensationKind,
+    /// The refund the buyer gets; zero for a replacement.
+    #[serde(rename = "a")]
+    pub amount: Kopecks,
+    /// Unix seconds.
+    #[serde(rename = "e")]
+    pub expires_at: i64,
+}
+
+impl ClaimReturnClaims {
+    pub fn sign(&self, key: &SigningKey) -> String {
+        sign(CLAIM_PREFIX, self, key)
+    }
+
+    /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
+    pub fn verify(token: &str, key: &PublicKey, now: i64) -> Result<ClaimReturnClaims, TokenError> {
+        let claims: ClaimReturnClaims = verify(CLAIM_PREFIX, token, key)?;
+        check_expiry(claims.expires_at, now)?;
+        Ok(claims)
+    }
+}
+
+fn sign<T: Serialize>(prefix: &str, claims: &T, key: &SigningKey) -> String {
+    let claims = serde_json::to_vec(claims).unwrap_or_default();
+    let signature = key.sign(&claims);
+    format!("{prefix}{}.{}", URL_SAFE_NO_PAD.encode(&claims), URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+fn verify<T: DeserializeOwned>(prefix: &str, token: &str, key: &PublicKey) -> Result<T, TokenError> {
+    let body = token.strip_prefix(prefix).ok_or(TokenError::Malformed)?;
+    let (claims_b64, sig_b64) = body.split_once('.').ok_or(TokenError::Malformed)?;
+    let claims_bytes = URL_SAFE_NO_PAD.decode(claims_b64).map_err(|_| TokenError::Malformed)?;
+    let sig_bytes = URL_SAFE_NO_PAD.decode(sig_b64).map_err(|_| TokenError::Malformed)?;
+    let sig_array: [u8; 64] = sig_bytes.try_into().map_err(|_| TokenError::Malformed)?;
+    key.0.verify_strict(&claims_bytes, &Signature::from_bytes(&sig_array)).map_err(|_| TokenError::BadSignature)?;
+    serde_json::from_slice(&claims_bytes).map_err(|_| TokenError::Malformed)
+}
+
+fn check_expiry(expires_at: i64, now: i64) -> Result<(), TokenError> {
+    if now >= expires_at {
+        return Err(TokenError::Expired(expires_at));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -133,5 +190,45 @@ mod tests {
         for junk in ["", "PVZ1.", "PVZ1.abc", "PVZ1.!!.??", "XYZ1.a.b"] {
             assert_eq!(PickupClaims::verify(junk, &PublicKey::of(&key), 0), Err(TokenError::Malformed), "{junk:?}");
         }
+    }
+
+    fn claim_return(expires_at: i64) -> ClaimReturnClaims {
+        ClaimReturnClaims {
+            claim_id: ClaimId::parse("cl-1").expect("id"),
+            order_id: OrderId::parse("ord-1").expect("id"),
+            item_id: ItemId::parse("it-1").expect("id"),
+            item_name: "Куртка зимняя".into(),
+            barcode: Some("4601234567893".into()),
+            compensation: CompensationKind::Refund,
+            amount: Kopecks(459_000),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn a_claim_return_code_verifies_and_is_never_taken_for_a_pickup_code() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let public = PublicKey::of(&key);
+        let token = claim_return(2_000).sign(&key);
+        assert!(token.starts_with("PVZC1."), "claim codes carry their own prefix: {token:.10}");
+        assert_eq!(ClaimReturnClaims::verify(&token, &public, 1_000), Ok(claim_return(2_000)), "round trip");
+        assert_eq!(
+            ClaimReturnClaims::verify(&token, &public, 2_000),
+            Err(TokenError::Expired(2_000)),
+            "an expired claim code is refused"
+        );
+        assert_eq!(PickupClaims::verify(&token, &public, 1_000), Err(TokenError::Malformed), "not a pickup code");
+        let pickup = claims(2_000).sign(&key);
+        assert_eq!(
+            ClaimReturnClaims::verify(&pickup, &public, 1_000),
+            Err(TokenError::Malformed),
+            "a pickup code is not a claim return code"
+        );
+        let relabelled = format!("PVZC1.{}", &pickup["PVZ1.".len()..]);
+        assert_eq!(
+            ClaimReturnClaims::verify(&relabelled, &public, 1_000),
+            Err(TokenError::Malformed),
+            "a pickup code's signed claims do not make a claim return code"
+        );
     }
 }

@@ -5,12 +5,19 @@ mod ean;
 mod gs1;
 mod layout;
 
-use crate::ids::ShortCode;
+use crate::ids::{EmployeeId, ReturnBoxId, ReturnId, ShortCode};
 use serde::Serialize;
 
 /// GS (group separator, 0x1D): ends variable-length GS1 fields, so it survives cleaning.
 const GS: char = '\u{1d}';
 const TOKEN_PREFIX: &str = "PVZ1.";
+const CLAIM_TOKEN_PREFIX: &str = "PVZC1.";
+/// Printed on the badges of couriers and drivers: `PVZE1:<employee id>`.
+pub const STAFF_BADGE_PREFIX: &str = "PVZE1:";
+/// Printed on a return box's label: `PVZB1:<box id>:<item count>`.
+pub const BOX_LABEL_PREFIX: &str = "PVZB1:";
+/// Printed on a returned item's label: `PVZR1:<return id>`.
+pub const RETURN_LABEL_PREFIX: &str = "PVZR1:";
 const UNKNOWN_TEXT_MAX: usize = 200;
 const ITEM_CODE_LEN: std::ops::RangeInclusive<usize> = 4..=48;
 
@@ -21,6 +28,14 @@ pub enum Scan {
     /// Buyer pickup token from the buyer's QR: "PVZ1." + base64url(no pad) + "." + base64url(no pad).
     /// Only the shape is checked here; the signature is verified elsewhere.
     PickupToken { token: String },
+    /// Код возврата по претензии: "PVZC1." + the same two base64url parts; signature checked elsewhere.
+    ClaimToken { token: String },
+    /// A courier's or driver's badge.
+    StaffBadge { employee_id: EmployeeId },
+    /// A return box's label: the box and how many items it holds.
+    BoxLabel { box_id: ReturnBoxId, items: u32 },
+    /// A returned item's label.
+    ReturnLabel { return_id: ReturnId },
     /// Код получения: the six-digit code a buyer dictates instead of showing the QR.
     ShortCode { code: ShortCode },
     /// EAN-13 with a valid check digit.
@@ -41,7 +56,13 @@ impl Scan {
         match self {
             Scan::Ean13 { code } | Scan::Code128 { code } => Some(code.clone()),
             Scan::Gs1 { gtin, serial, .. } => Some(format!("{gtin}{serial}")),
-            Scan::PickupToken { .. } | Scan::ShortCode { .. } | Scan::Unknown { .. } => None,
+            Scan::PickupToken { .. }
+            | Scan::ClaimToken { .. }
+            | Scan::StaffBadge { .. }
+            | Scan::BoxLabel { .. }
+            | Scan::ReturnLabel { .. }
+            | Scan::ShortCode { .. }
+            | Scan::Unknown { .. } => None,
         }
     }
 }
@@ -79,8 +100,8 @@ fn strip_aim_prefix(text: &str) -> Option<&str> {
     }
 }
 
-/// Classifies `raw` after `normalize`: pickup token, short code, GS1 marking, EAN-13, Code 128
-/// text, in that order; anything that fits none is `Unknown` with the reason.
+/// Classifies `raw` after `normalize`: pickup or claim token, staff badge, box or return label,
+/// short code, GS1 marking, EAN-13, Code 128 text, in that order; anything that fits none is `Unknown` with the reason.
 pub fn classify(raw: &str) -> Scan {
     let text = normalize(raw);
     match classify_clean(&text) {
@@ -100,6 +121,27 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
         } else {
             Err("starts like a pickup token but is not PVZ1.<base64url>.<base64url>".into())
         };
+    }
+    if let Some(parts) = text.strip_prefix(CLAIM_TOKEN_PREFIX) {
+        return if is_token_body(parts) {
+            Ok(Scan::ClaimToken { token: text.to_owned() })
+        } else {
+            Err("starts like a claim return code but is not PVZC1.<base64url>.<base64url>".into())
+        };
+    }
+    if let Some(id) = text.strip_prefix(STAFF_BADGE_PREFIX) {
+        let employee_id = EmployeeId::parse(id).map_err(|_| "a staff badge with a damaged id".to_owned())?;
+        return Ok(Scan::StaffBadge { employee_id });
+    }
+    if let Some(rest) = text.strip_prefix(BOX_LABEL_PREFIX) {
+        let parsed =
+            rest.rsplit_once(':').and_then(|(id, count)| Some((ReturnBoxId::parse(id).ok()?, count.parse().ok()?)));
+        let (box_id, items) = parsed.ok_or_else(|| "a box label that is not PVZB1:<box>:<count>".to_owned())?;
+        return Ok(Scan::BoxLabel { box_id, items });
+    }
+    if let Some(id) = text.strip_prefix(RETURN_LABEL_PREFIX) {
+        let return_id = ReturnId::parse(id).map_err(|_| "a return label with a damaged id".to_owned())?;
+        return Ok(Scan::ReturnLabel { return_id });
     }
     if let Some(code) = ShortCode::parse(text) {
         return Ok(Scan::ShortCode { code });
@@ -190,6 +232,44 @@ mod tests {
         let sum: u32 =
             first12.chars().filter_map(|c| c.to_digit(10)).zip([1, 3].into_iter().cycle()).map(|(d, w)| d * w).sum();
         char::from_digit((10 - sum % 10) % 10, 10).unwrap_or('?')
+    }
+
+    #[test]
+    fn claim_codes_badges_and_labels_are_told_apart_from_item_codes() {
+        assert_eq!(
+            classify("PVZC1.eyJvIjoiMSJ9.c2ln"),
+            Scan::ClaimToken { token: "PVZC1.eyJvIjoiMSJ9.c2ln".into() },
+            "a claim return code"
+        );
+        assert_eq!(
+            classify("PVZE1:courier-7"),
+            Scan::StaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
+            "a courier badge"
+        );
+        assert_eq!(
+            classify(&type_under_ru("PVZE1:courier-7")),
+            Scan::StaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
+            "a badge typed under the Russian layout"
+        );
+        assert_eq!(
+            classify("PVZB1:0192d4c8-0000-7000-8000-00000000000a:12"),
+            Scan::BoxLabel {
+                box_id: ReturnBoxId::parse("0192d4c8-0000-7000-8000-00000000000a").expect("id"),
+                items: 12
+            },
+            "a box label"
+        );
+        assert_eq!(
+            classify("PVZR1:ret-1"),
+            Scan::ReturnLabel { return_id: ReturnId::parse("ret-1").expect("id") },
+            "a return label"
+        );
+        for damaged in ["PVZC1.abc", "PVZE1:", "PVZE1:a b", "PVZB1:box", "PVZB1:box:x", "PVZR1:"] {
+            assert!(
+                matches!(classify(damaged), Scan::Unknown { .. }),
+                "{damaged:?} must be refused, not looked up as an item code"
+            );
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::db::{devices, ledger, ops, orders, points};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_domain::{DeviceId, OrderId, PickupPointId};
-use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
+use pvz_protocol::sync::{reject, OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
 use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
@@ -76,7 +76,7 @@ pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_
 
 /// A push naming another point's order is refused whole, before anything is applied.
 fn refuse_other_points(conn: &Connection, who: &Pusher, ops: &[PushOp]) -> Result<()> {
-    let named: BTreeSet<&OrderId> = ops.iter().map(|op| order_of(&op.body)).collect();
+    let named: BTreeSet<&OrderId> = ops.iter().filter_map(|op| op.body.point_order()).collect();
     for order in named {
         if let Some(point) = orders::order_point(conn, order)? {
             if point != who.pickup_point_id.as_str() {
@@ -87,16 +87,6 @@ fn refuse_other_points(conn: &Connection, who: &Pusher, ops: &[PushOp]) -> Resul
         }
     }
     Ok(())
-}
-
-fn order_of(body: &OpBody) -> &OrderId {
-    match body {
-        OpBody::IssueOpened { order_id }
-        | OpBody::ItemDecided { order_id, .. }
-        | OpBody::ItemDecisionCleared { order_id, .. }
-        | OpBody::DefectPhotoAttached { order_id, .. }
-        | OpBody::IssueCompleted { order_id, .. } => order_id,
-    }
 }
 
 fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> {
@@ -113,7 +103,13 @@ fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> 
 /// The op's effect. `Ok(Err(_))` is a permanent rejection (nothing written but the cash a rejected
 /// issue took at the counter, see [`rules::unreconciled_cash`]); `Err(_)` a server error.
 fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
-    let order = orders::get_order_facts(conn, order_of(&op.body))?;
+    let Some(order_id) = op.body.point_order() else {
+        return Ok(Err(Rejection::new(
+            reject::INVALID_OP,
+            format!("{} is not handled by this server yet", op.body.kind()),
+        )));
+    };
+    let order = orders::get_order_facts(conn, order_id)?;
     match &op.body {
         OpBody::IssueOpened { .. } => Ok(rules::check_item(order.as_ref(), None)),
         OpBody::ItemDecided { item_id, .. }
@@ -155,6 +151,10 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
             post(conn, who, op, op.body.kind(), &postings)?;
             Ok(Ok(()))
         }
+        OpBody::ClaimReturnAccepted { .. }
+        | OpBody::CourierHandBackCompleted { .. }
+        | OpBody::ReturnBoxClosed { .. }
+        | OpBody::BoxesHandedOver { .. } => Ok(Err(Rejection::new(reject::INVALID_OP, "not handled yet"))),
     }
 }
 

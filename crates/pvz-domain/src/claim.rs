@@ -1,0 +1,180 @@
+//! Претензии: a buyer's claim about a defect found after payment. The seller approves it with a
+//! compensation (refund, replacement or a missing part) or rejects it; an approved refund or
+//! replacement is fulfilled when a pickup point accepts the item back. States move only along the
+//! transitions below; anything else is a typed error.
+
+use crate::money::Kopecks;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What the seller agreed to give the buyer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Compensation {
+    /// Money back from the seller's balance: the item's full price or a part of it.
+    Refund { amount: Kopecks },
+    /// The same item again, as a new order to the buyer's pickup point.
+    Replacement,
+    /// Only a missing part is delivered (e.g. a torn-off button); the item stays with the buyer.
+    MissingPart { part: String },
+}
+
+/// The compensation's kind without its details: what a claim return code names.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CompensationKind {
+    Refund,
+    Replacement,
+    MissingPart,
+}
+
+impl Compensation {
+    pub fn kind(&self) -> CompensationKind {
+        match self {
+            Compensation::Refund { .. } => CompensationKind::Refund,
+            Compensation::Replacement => CompensationKind::Replacement,
+            Compensation::MissingPart { .. } => CompensationKind::MissingPart,
+        }
+    }
+
+    /// The money the buyer gets back (zero unless a refund).
+    pub fn refund_amount(&self) -> Kopecks {
+        match self {
+            Compensation::Refund { amount } => *amount,
+            Compensation::Replacement | Compensation::MissingPart { .. } => Kopecks(0),
+        }
+    }
+}
+
+impl CompensationKind {
+    /// A refund or a replacement needs the item back at a pickup point; a missing part does not.
+    pub fn needs_item_back(self) -> bool {
+        matches!(self, CompensationKind::Refund | CompensationKind::Replacement)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompensationKind::Refund => "refund",
+            CompensationKind::Replacement => "replacement",
+            CompensationKind::MissingPart => "missing_part",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<CompensationKind> {
+        [CompensationKind::Refund, CompensationKind::Replacement, CompensationKind::MissingPart]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+}
+
+/// Where a claim is. `Open` waits for the seller; `Approved` waits for the item (or, for a missing
+/// part, for nothing: the part travels as its own order); `Rejected`, `Revoked` and `Fulfilled` are final.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimState {
+    Open,
+    Approved,
+    Rejected,
+    Revoked,
+    Fulfilled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimTransitionError {
+    #[error("the claim was already decided ({0:?})")]
+    AlreadyDecided(ClaimState),
+    #[error("the claim is not approved ({0:?})")]
+    NotApproved(ClaimState),
+    #[error("the claim is closed ({0:?})")]
+    Closed(ClaimState),
+}
+
+impl ClaimState {
+    /// The seller's decision: only an open claim can be decided, and only once.
+    pub fn decide(self, approve: bool) -> Result<ClaimState, ClaimTransitionError> {
+        match self {
+            ClaimState::Open if approve => Ok(ClaimState::Approved),
+            ClaimState::Open => Ok(ClaimState::Rejected),
+            other => Err(ClaimTransitionError::AlreadyDecided(other)),
+        }
+    }
+
+    /// Withdrawn by the buyer or the network before the item came back.
+    pub fn revoke(self) -> Result<ClaimState, ClaimTransitionError> {
+        match self {
+            ClaimState::Open | ClaimState::Approved => Ok(ClaimState::Revoked),
+            other => Err(ClaimTransitionError::Closed(other)),
+        }
+    }
+
+    /// A pickup point accepted the item back for an approved claim.
+    pub fn fulfil(self) -> Result<ClaimState, ClaimTransitionError> {
+        match self {
+            ClaimState::Approved => Ok(ClaimState::Fulfilled),
+            other => Err(ClaimTransitionError::NotApproved(other)),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimState::Open => "open",
+            ClaimState::Approved => "approved",
+            ClaimState::Rejected => "rejected",
+            ClaimState::Revoked => "revoked",
+            ClaimState::Fulfilled => "fulfilled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ClaimState> {
+        [ClaimState::Open, ClaimState::Approved, ClaimState::Rejected, ClaimState::Revoked, ClaimState::Fulfilled]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [ClaimState; 5] =
+        [ClaimState::Open, ClaimState::Approved, ClaimState::Rejected, ClaimState::Revoked, ClaimState::Fulfilled];
+
+    #[test]
+    fn only_an_open_claim_is_decided_and_only_once() {
+        assert_eq!(ClaimState::Open.decide(true), Ok(ClaimState::Approved), "approval");
+        assert_eq!(ClaimState::Open.decide(false), Ok(ClaimState::Rejected), "rejection");
+        for state in ALL.into_iter().filter(|s| *s != ClaimState::Open) {
+            assert_eq!(
+                state.decide(true),
+                Err(ClaimTransitionError::AlreadyDecided(state)),
+                "a {state:?} claim cannot be decided again"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_approved_claim_is_fulfilled_and_a_closed_one_is_not_revoked() {
+        for state in ALL {
+            let fulfilled = state.fulfil();
+            assert_eq!(fulfilled.is_ok(), state == ClaimState::Approved, "fulfil from {state:?}: {fulfilled:?}");
+            let revoked = state.revoke();
+            let revocable = matches!(state, ClaimState::Open | ClaimState::Approved);
+            assert_eq!(revoked.is_ok(), revocable, "revoke from {state:?}: {revoked:?}");
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_only_refund_and_replacement_need_the_item() {
+        for state in ALL {
+            assert_eq!(ClaimState::parse(state.as_str()), Some(state), "{state:?}");
+        }
+        assert!(CompensationKind::Refund.needs_item_back(), "a refund takes the item back");
+        assert!(CompensationKind::Replacement.needs_item_back(), "a replacement takes the item back");
+        assert!(!CompensationKind::MissingPart.needs_item_back(), "a missing part leaves the item with the buyer");
+        assert_eq!(Compensation::Refund { amount: Kopecks(500) }.refund_amount(), Kopecks(500), "refund amount");
+        assert_eq!(Compensation::Replacement.refund_amount(), Kopecks(0), "a replacement moves no money");
+    }
+}
