@@ -194,5 +194,11 @@ pub fn build_view(conn: &Connection) -> Result<CounterView> {
         active,
         receipt,
         recent: recent_issues(conn, RECENT_LIMIT)?,
+        claim_return: None,
+        return_label: None,
+        hand_back: None,
+        hand_back_act: None,
+        returns: None,
+        handover_act: None,
     })
 }

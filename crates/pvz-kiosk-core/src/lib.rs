@@ -7,12 +7,17 @@ mod evidence;
 mod issue_view;
 mod pull;
 pub mod receipt;
+mod returns_view;
 pub mod store;
 pub mod sync;
 mod view;
 
 pub use counter::{Clock, Kiosk};
 pub use error::{ErrorKind, ErrorView, KioskError, Result};
+pub use returns_view::{
+    BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
+    HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView,
+};
 pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{
     CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, ScanNotice, ScanOutcome, SettlementView,

@@ -1,5 +1,8 @@
 //! What the counter window shows: transport DTOs built from the store, exported to TypeScript.
 
+use crate::returns_view::{
+    ClaimReturnView, HandBackActView, HandBackView, HandoverActView, ReturnLabelView, ReturnsView,
+};
 use pvz_domain::{FeeRule, Kopecks, OrderStatus, RefusalReason};
 use pvz_protocol::ItemDecision;
 use serde::Serialize;
@@ -90,6 +93,18 @@ pub struct CounterView {
     pub active: Option<OrderView>,
     pub receipt: Option<ReceiptView>,
     pub recent: Vec<RecentIssue>,
+    /// A claim return code was scanned: the claim on the counter.
+    pub claim_return: Option<ClaimReturnView>,
+    /// The label of the unit just taken in (after a claim return).
+    pub return_label: Option<ReturnLabelView>,
+    /// A courier's hand-back in progress.
+    pub hand_back: Option<HandBackView>,
+    /// The act of the hand-back just completed.
+    pub hand_back_act: Option<HandBackActView>,
+    /// The returns desk is open (boxes).
+    pub returns: Option<ReturnsView>,
+    /// The act of the handover just done.
+    pub handover_act: Option<HandoverActView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -97,7 +112,24 @@ pub struct CounterView {
 #[ts(export)]
 pub enum ScanNotice {
     OrderOpened,
-    ItemMatched { item_id: String },
+    ItemMatched {
+        item_id: String,
+    },
+    ClaimOpened,
+    ClaimItemChecked,
+    HandBackStarted,
+    /// An item scanned into the hand-back; it needs a reason next.
+    HandBackItemScanned {
+        return_id: String,
+    },
+    BoxItemAdded {
+        return_id: String,
+    },
+    /// A driver's badge: the closed boxes are ready to hand over.
+    DriverIdentified {
+        driver_id: String,
+        driver_name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

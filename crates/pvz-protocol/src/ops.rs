@@ -55,7 +55,7 @@ pub struct HandBackItem {
 
 /// Where a returned unit came from.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReturnSource {
     /// Refused at the counter during an issue.
