@@ -5,9 +5,15 @@ import type {
   CounterView,
   ItemDecision,
   KioskError,
+  RefusalReason,
   ScanOutcome,
   SyncStatusView,
 } from "./bindings";
+import type { DocumentFormat } from "./bindings/DocumentFormat";
+import type { DocumentRef } from "./bindings/DocumentRef";
+
+/** A print queue of the system's scheduler (CUPS). */
+export type Printer = { name: string; is_default: boolean };
 
 export const api = {
   counterView: () => invoke<CounterView>("counter_view"),
@@ -46,6 +52,52 @@ export const api = {
    */
   enroll: (serverUrl: string, code: string, deviceName: string | null) =>
     invoke<CounterView>("enroll", { serverUrl, code, deviceName }),
+
+  // Приём возврата по претензии: the claim a scanned claim return code opened (`claim_return`).
+  /** Asks the server for the claim's current state (online); offline the signature stands. */
+  refreshClaimStatus: () => invoke<CounterView>("refresh_claim_status"),
+  /** The item's condition as the manager noted it. */
+  setClaimCondition: (text: string) => invoke<CounterView>("set_claim_condition", { text }),
+  attachClaimPhoto: (dataBase64: string) =>
+    invoke<CounterView>("attach_claim_photo", { dataBase64 }),
+  /** Takes the item in; the view then has `return_label` set and `claim_return` null. */
+  acceptClaimReturn: () => invoke<CounterView>("accept_claim_return"),
+  /** Closes the claim without taking anything in. */
+  cancelClaimReturn: () => invoke<CounterView>("cancel_claim_return"),
+  dismissReturnLabel: () => invoke<CounterView>("dismiss_return_label"),
+
+  // Приём отказов от курьера: started by scanning the courier's badge (`hand_back`).
+  /** Fetches the courier's manifest of refused items from the server (online). */
+  loadCourierManifest: () => invoke<CounterView>("load_courier_manifest"),
+  setHandBackReason: (returnId: string, reason: RefusalReason, description: string | null) =>
+    invoke<CounterView>("set_hand_back_reason", { returnId, reason, description }),
+  removeHandBackItem: (returnId: string) =>
+    invoke<CounterView>("remove_hand_back_item", { returnId }),
+  /** The view then has `hand_back_act` set and `hand_back` null. */
+  completeHandBack: (acceptedBy: string) =>
+    invoke<CounterView>("complete_hand_back", { acceptedBy }),
+  cancelHandBack: () => invoke<CounterView>("cancel_hand_back"),
+  dismissHandBackAct: () => invoke<CounterView>("dismiss_hand_back_act"),
+
+  // Отправка возвратов: the returns desk (`returns`); scans of returned units go into the open box.
+  openReturns: () => invoke<CounterView>("open_returns"),
+  closeReturns: () => invoke<CounterView>("close_returns"),
+  createBox: () => invoke<CounterView>("create_box"),
+  removeFromBox: (returnId: string) => invoke<CounterView>("remove_from_box", { returnId }),
+  /** The closed box then has its label (QR text and image). */
+  closeBox: () => invoke<CounterView>("close_box"),
+  /** Hands every closed box to the driver whose badge was scanned; sets `handover_act`. */
+  handOverBoxes: (driverId: string) => invoke<CounterView>("hand_over_boxes", { driverId }),
+  dismissHandoverAct: () => invoke<CounterView>("dismiss_handover_act"),
+
+  // Documents: receipts, labels and acts, printed through the system or saved as a file.
+  listPrinters: () => invoke<Printer[]>("list_printers"),
+  /** Sends the document to `printer` (a name from listPrinters). */
+  printDocument: (document: DocumentRef, printer: string) =>
+    invoke<void>("print_document", { document, printer }),
+  /** Saves the document as a file; resolves with the saved file's path. */
+  exportDocument: (document: DocumentRef, format: DocumentFormat) =>
+    invoke<string>("export_document", { document, format }),
 };
 
 /** The event the backend emits with a SyncStatusView on every change. */

@@ -10,6 +10,7 @@ import "./styles/dialog.css";
 import "./styles/receipt.css";
 import "./styles/sync.css";
 import "./styles/enroll.css";
+import "./styles/returns.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

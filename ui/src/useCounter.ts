@@ -9,10 +9,15 @@ import { recordScanIpcTiming, type PendingPaint } from "./perf";
 /** The last scan's notice, with a serial so the same item matched twice is seen twice. */
 export type SeenNotice = { notice: ScanNotice; serial: number };
 
+/** A logistics driver identified by a badge scan at the returns desk, until the handover. */
+export type Driver = { driver_id: string; driver_name: string };
+
 export type Counter = {
   view: CounterView | null;
   error: KioskError | null;
   notice: SeenNotice | null;
+  /** The driver whose badge was scanned at the returns desk; null once the desk closes. */
+  driver: Driver | null;
   pendingPaint: PendingPaint | null;
   scan: (input: string, startedAt: number) => void;
   decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
@@ -22,6 +27,11 @@ export type Counter = {
   confirmIssue: (order: OrderView) => void;
   setAside: () => void;
   dismissReceipt: () => void;
+  /**
+   * Runs a backend action that answers with the counter view, in the queue like every other
+   * action (the returns screens call the api through this); resolves true when it succeeded.
+   */
+  perform: (task: () => Promise<CounterView>) => Promise<boolean>;
   /** "Подключение кассы": resolves null once enrolled (the view is replaced), else the error. */
   enroll: (
     serverUrl: string,
@@ -34,6 +44,7 @@ export function useCounter(): Counter {
   const [view, setView] = useState<CounterView | null>(null);
   const [error, setError] = useState<KioskError | null>(null);
   const [notice, setNotice] = useState<SeenNotice | null>(null);
+  const [driver, setDriver] = useState<Driver | null>(null);
   const [pendingPaint, setPendingPaint] = useState<PendingPaint | null>(null);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const noticeSerial = useRef(0);
@@ -77,6 +88,10 @@ export function useCounter(): Counter {
           if (outcome.notice) {
             noticeSerial.current += 1;
             setNotice({ notice: outcome.notice, serial: noticeSerial.current });
+            if (outcome.notice.kind === "driver_identified") {
+              const { driver_id, driver_name } = outcome.notice;
+              setDriver({ driver_id, driver_name });
+            }
           }
           if (outcome.view.active) setPendingPaint({ startedAt });
         },
@@ -128,6 +143,16 @@ export function useCounter(): Counter {
     [run],
   );
 
+  const perform = useCallback(
+    (task: () => Promise<CounterView>) =>
+      run(task, (next: CounterView) => {
+        setView(next);
+        // A driver identified for a handover does not outlive the desk or the handover.
+        if (next.returns === null || next.handover_act !== null) setDriver(null);
+      }),
+    [run],
+  );
+
   const setAside = useCallback(() => void run(api.setAside, setView), [run]);
   const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
 
@@ -151,6 +176,7 @@ export function useCounter(): Counter {
     view,
     error,
     notice,
+    driver,
     pendingPaint,
     scan,
     decide,
@@ -160,6 +186,7 @@ export function useCounter(): Counter {
     confirmIssue,
     setAside,
     dismissReceipt,
+    perform,
     enroll,
   };
 }

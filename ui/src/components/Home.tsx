@@ -1,18 +1,46 @@
-//! The idle screen: what to do next (scan), and today's issues for a glance back.
+//! The idle screen: what to do next (scan: a buyer's code, a claim return code, a courier's badge),
+//! the way to the returns desk (F4), and today's issues for a glance back.
 import { useTranslation } from "react-i18next";
 import type { RecentIssue } from "../bindings";
 import { useLang } from "../i18n";
 import { formatMoney, formatTime } from "../money";
+import { useWindowKeydown } from "../useWindowKeydown";
 
-export function Home({ recent }: { recent: RecentIssue[] }) {
+type Props = { recent: RecentIssue[]; onOpenReturns: () => void };
+
+export function Home({ recent, onOpenReturns }: Props) {
   const { t } = useTranslation();
+
+  useWindowKeydown((event) => {
+    if (event.key === "F4") {
+      event.preventDefault();
+      onOpenReturns();
+    }
+  });
+
   return (
     <section className="home">
       <div className="home__prompt">
         <span className="home__prompt-icon" aria-hidden="true">
           ⌗
         </span>
-        <h1>{t("home.prompt")}</h1>
+        <div>
+          <h1>{t("home.prompt")}</h1>
+          <p className="home__also">{t("home.also")}</p>
+        </div>
+      </div>
+      <div className="home__actions">
+        <button
+          type="button"
+          className="button button--big"
+          data-testid="open-returns"
+          aria-keyshortcuts="F4"
+          onClick={onOpenReturns}
+        >
+          <span aria-hidden="true">📦 </span>
+          {t("home.returnsDesk")}
+          <kbd aria-hidden="true">F4</kbd>
+        </button>
       </div>
       <h2 className="home__recent-title">{t("home.recentTitle")}</h2>
       <ul className="recent" data-testid="recent-list">

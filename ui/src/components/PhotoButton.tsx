@@ -1,15 +1,18 @@
-//! "Add a photo" for an item refused as a defect (фото брака): a real button (keyboard and touch)
-//! that opens the system's file or camera picker; the chosen image goes to the backend.
+//! "Add a photo" for an item refused as a defect (фото брака), or of a returned item's condition: a
+//! real button (keyboard and touch) that opens the system's file or camera picker; the chosen image
+//! goes to the backend.
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
 
 type Props = {
   itemId: string;
   photos: number;
+  /** What the button says before the first photo; "Фото брака" by default. */
+  label?: string;
   onPhoto: (file: File) => void;
 };
 
-export function PhotoButton({ itemId, photos, onPhoto }: Props) {
+export function PhotoButton({ itemId, photos, label, onPhoto }: Props) {
   const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -21,7 +24,7 @@ export function PhotoButton({ itemId, photos, onPhoto }: Props) {
         onClick={() => input.current?.click()}
       >
         <span aria-hidden="true">📷 </span>
-        {photos > 0 ? t("order.photos", { count: photos }) : t("order.addPhoto")}
+        {photos > 0 ? t("order.photos", { count: photos }) : (label ?? t("order.addPhoto"))}
       </button>
       <input
         ref={input}

@@ -1,5 +1,5 @@
 //! After the issue: what was handed over, what was refused and why, the money, and the operation's
-//! QR code. Enter (or the big button) brings the next buyer.
+//! QR code, to print or save. Enter (or the big button) brings the next buyer.
 import { useEffect, useRef } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
@@ -7,6 +7,7 @@ import type { ItemView, ReceiptView } from "../bindings";
 import { useLang } from "../i18n";
 import { formatDateTime, formatMoney, type Lang } from "../money";
 import { isInteractiveTarget, useWindowKeydown } from "../useWindowKeydown";
+import { PrintBar } from "./PrintBar";
 
 export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismiss: () => void }) {
   const { t } = useTranslation();
@@ -64,6 +65,7 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
           src={receipt.qr_data_uri}
           alt={t("receipt.qrAlt")}
         />
+        <PrintBar document={{ kind: "receipt", order_id: receipt.order_id }} />
         <button
           type="button"
           ref={nextRef}

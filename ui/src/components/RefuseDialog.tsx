@@ -1,5 +1,6 @@
 //! Refusing one item: pick the reason (buttons or keys 1–5), describe a defect, and see which fee
 //! rule applies before confirming. The exact fee then comes back from the backend on the item row.
+//! The courier's hand-back asks for the same reasons with this dialog.
 import {
   useEffect,
   useId,
@@ -40,13 +41,15 @@ function feeHintOf(reason: RefusalReason): FeeHint {
 }
 
 type Props = {
-  item: ItemView;
+  item: Pick<ItemView, "name" | "variant">;
+  /** What a defect costs, when the flow words it differently from the counter's refusal. */
+  defectHint?: string;
   /** Resolves true when the backend accepted the refusal, which closes the dialog. */
   onConfirm: (decision: ItemDecision) => Promise<boolean>;
   onCancel: () => void;
 };
 
-export function RefuseDialog({ item, onConfirm, onCancel }: Props) {
+export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
   const { t } = useTranslation();
   const titleId = useId();
   const descriptionId = useId();
@@ -188,7 +191,11 @@ export function RefuseDialog({ item, onConfirm, onCancel }: Props) {
         )}
 
         <p className="fee-hint" data-testid="fee-hint" aria-live="polite">
-          {reason === null ? t("refuse.pickReason") : t(feeHintOf(reason))}
+          {reason === null
+            ? t("refuse.pickReason")
+            : reason === "defect" && defectHint
+              ? defectHint
+              : t(feeHintOf(reason))}
         </p>
 
         <div className="dialog__actions">

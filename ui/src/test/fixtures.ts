@@ -2,6 +2,16 @@
 import { act } from "@testing-library/react";
 import type { Mock } from "vitest";
 import type { CounterView, ItemView, KioskError, OrderView, SettlementView } from "../bindings";
+import type { BoxView } from "../bindings/BoxView";
+import type { ClaimReturnView } from "../bindings/ClaimReturnView";
+import type { HandBackActView } from "../bindings/HandBackActView";
+import type { HandBackLineView } from "../bindings/HandBackLineView";
+import type { HandBackScanView } from "../bindings/HandBackScanView";
+import type { HandBackView } from "../bindings/HandBackView";
+import type { HandoverActView } from "../bindings/HandoverActView";
+import type { ReturnItemView } from "../bindings/ReturnItemView";
+import type { ReturnLabelView } from "../bindings/ReturnLabelView";
+import type { ReturnsView } from "../bindings/ReturnsView";
 
 export function makeItem(overrides: Partial<ItemView> & Pick<ItemView, "item_id">): ItemView {
   return {
@@ -45,6 +55,146 @@ export function makeView(overrides: Partial<CounterView> = {}): CounterView {
     active: null,
     receipt: null,
     recent: [],
+    claim_return: null,
+    return_label: null,
+    hand_back: null,
+    hand_back_act: null,
+    returns: null,
+    handover_act: null,
+    ...overrides,
+  };
+}
+
+/** An approved refund claim, opened by its code and confirmed by the server, item not checked yet. */
+export function makeClaim(overrides: Partial<ClaimReturnView> = {}): ClaimReturnView {
+  return {
+    claim_id: "clm-1",
+    order_id: "ord-7",
+    item_id: "itm-7",
+    item_name: "Куртка зимняя",
+    barcode: "4601234567800",
+    compensation: "refund",
+    amount: 599_000,
+    expires_at: new Date(2026, 11, 20, 18, 0).toISOString(),
+    server_state: "approved",
+    refusal: null,
+    item_checked: false,
+    condition: "",
+    photos: 0,
+    ...overrides,
+  };
+}
+
+export function makeReturnLabel(overrides: Partial<ReturnLabelView> = {}): ReturnLabelView {
+  return {
+    return_id: "ret-1",
+    item_name: "Куртка зимняя",
+    source: "claim",
+    compensation: "refund",
+    amount: 599_000,
+    accepted_at: new Date(2026, 11, 10, 12, 5).toISOString(),
+    qr_text: "PVZR1:ret-1",
+    qr_data_uri: "data:image/svg+xml;base64,PHN2Zy8+",
+    ...overrides,
+  };
+}
+
+export function makeScan(overrides: Partial<HandBackScanView> = {}): HandBackScanView {
+  return {
+    return_id: "ret-h1",
+    code: "4601234567811",
+    reason: null,
+    description: null,
+    fee: 0,
+    ...overrides,
+  };
+}
+
+export function makeLine(overrides: Partial<HandBackLineView> = {}): HandBackLineView {
+  return {
+    item_id: "itm-h1",
+    name: "Кроссовки",
+    variant: "42",
+    code: "4601234567811",
+    scanned: null,
+    ...overrides,
+  };
+}
+
+export function makeHandBack(
+  lines: HandBackLineView[],
+  overrides: Partial<HandBackView> = {},
+): HandBackView {
+  return {
+    hand_back_id: "hb-1",
+    courier_id: "courier-ivan",
+    courier_name: "Иван Курьеров",
+    manifest_loaded: true,
+    lines,
+    missing: lines.filter((line) => line.item_id !== null && line.scanned === null).length,
+    extra: lines.filter((line) => line.item_id === null).length,
+    ...overrides,
+  };
+}
+
+export function makeHandBackAct(overrides: Partial<HandBackActView> = {}): HandBackActView {
+  return {
+    hand_back_id: "hb-1",
+    courier_name: "Иван Курьеров",
+    accepted_by: "Ольга Смирнова",
+    completed_at: new Date(2026, 11, 10, 14, 30).toISOString(),
+    accepted: [],
+    missing: [],
+    extra: 0,
+    fees: 0,
+    ...overrides,
+  };
+}
+
+export function makeReturnItem(overrides: Partial<ReturnItemView> = {}): ReturnItemView {
+  return {
+    return_id: "ret-w1",
+    item_name: "Платье летнее",
+    code: "PVZR1:ret-w1",
+    source: "counter_refusal",
+    reason: "defect",
+    received_at: new Date(2026, 11, 10, 11, 0).toISOString(),
+    ...overrides,
+  };
+}
+
+export function makeBox(items: ReturnItemView[], overrides: Partial<BoxView> = {}): BoxView {
+  return {
+    box_id: "box-1",
+    items,
+    closed_at: null,
+    label_qr_text: null,
+    label_qr_data_uri: null,
+    ...overrides,
+  };
+}
+
+/** A closed box with its label, as the backend sends it after close_box. */
+export function makeClosedBox(items: ReturnItemView[], boxId = "box-1"): BoxView {
+  return makeBox(items, {
+    box_id: boxId,
+    closed_at: new Date(2026, 11, 10, 15, 0).toISOString(),
+    label_qr_text: `PVZB1:${boxId}:${items.length}`,
+    label_qr_data_uri: "data:image/svg+xml;base64,PHN2Zy8+",
+  });
+}
+
+export function makeReturns(overrides: Partial<ReturnsView> = {}): ReturnsView {
+  return { waiting: [], open_box: null, closed_boxes: [], ...overrides };
+}
+
+export function makeHandoverAct(overrides: Partial<HandoverActView> = {}): HandoverActView {
+  return {
+    handover_id: "ho-1",
+    driver_name: "Олег Водителев",
+    handed_at: new Date(2026, 11, 10, 16, 0).toISOString(),
+    boxes: [],
+    items: 0,
     ...overrides,
   };
 }
@@ -63,13 +213,16 @@ export const rejectWith = (kind: string, detail: string | null = null) =>
 
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
 
+/** What the backend answers when a test does not say: no printers (every document has a print bar). */
+const DEFAULT_HANDLERS: Record<string, Handler> = { list_printers: () => [] };
+
 /**
  * Routes the mocked `invoke` by command name; a handler's return value resolves the call, a
- * Rejection rejects it. Unlisted commands resolve to undefined.
+ * Rejection rejects it. Unlisted commands resolve to their default above, else to undefined.
  */
 export function routeInvoke(invoke: Mock, handlers: Record<string, Handler>): void {
   invoke.mockImplementation((command: string, args?: Record<string, unknown>) => {
-    const result = handlers[command]?.(args);
+    const result = (handlers[command] ?? DEFAULT_HANDLERS[command])?.(args);
     // The real IPC rejects with the plain KioskError object, not an Error; so does the fake.
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     return result instanceof Rejection ? Promise.reject(result.error) : Promise.resolve(result);

@@ -1,0 +1,51 @@
+//! The frame of a screen that shows one printable document (a return label, an act): its title with
+//! a tick, the content, and beside it whatever the document shows large (a QR code), the print bar
+//! and the big "Готово" (Enter) that closes it.
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import type { DocumentRef } from "../bindings/DocumentRef";
+import { DoneButton } from "./DoneButton";
+import { PrintBar } from "./PrintBar";
+
+type Props = {
+  testId: string;
+  title: string;
+  document: DocumentRef;
+  /** The done button's test id; pressing it (or Enter) closes the screen. */
+  doneTestId: string;
+  onDone: () => void;
+  /** Shown above the print bar, e.g. the QR code. */
+  aside?: ReactNode;
+  children: ReactNode;
+};
+
+export function DocumentScreen({
+  testId,
+  title,
+  document,
+  doneTestId,
+  onDone,
+  aside,
+  children,
+}: Props) {
+  const { t } = useTranslation();
+  const titleId = `${testId}-title`;
+  return (
+    <section className="receipt" data-testid={testId} aria-labelledby={titleId}>
+      <div className="receipt__main">
+        <h1 id={titleId} className="receipt__title">
+          <span className="icon icon--hand-over" aria-hidden="true">
+            ✓
+          </span>
+          {title}
+        </h1>
+        {children}
+      </div>
+      <div className="receipt__side">
+        {aside}
+        <PrintBar document={document} />
+        <DoneButton testId={doneTestId} label={t("common.done")} onDone={onDone} />
+      </div>
+    </section>
+  );
+}

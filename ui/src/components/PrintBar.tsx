@@ -1,0 +1,162 @@
+//! The print bar under every document (receipt, return label, box label, the acts): choose a printer
+//! from the system's (CUPS) list, print, or save the document as PDF or PNG and see where it went.
+//! Its outcome and its errors stay in the bar: printing never blocks the counter.
+import { useEffect, useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { api, toKioskError, type Printer } from "../api";
+import type { KioskError } from "../bindings";
+import type { DocumentFormat } from "../bindings/DocumentFormat";
+import type { DocumentRef } from "../bindings/DocumentRef";
+import { errorMessage } from "../errors";
+import { useLang } from "../i18n";
+
+type Outcome =
+  | { kind: "printed"; printer: string }
+  | { kind: "saved"; path: string }
+  | { kind: "failed"; error: KioskError };
+
+/** The files a document can be saved as, in the bar's order. */
+const EXPORTS = [
+  { format: "pdf", label: "print.savePdf" },
+  { format: "png", label: "print.savePng" },
+] as const satisfies readonly { format: DocumentFormat; label: string }[];
+
+/** `null` while the list is being read. */
+type Printers = { list: Printer[]; error: KioskError | null } | null;
+
+export function PrintBar({ document }: { document: DocumentRef }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  const selectId = useId();
+  const [printers, setPrinters] = useState<Printers>(null);
+  const [chosen, setChosen] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    api.listPrinters().then(
+      (list) => {
+        if (!live) return;
+        setPrinters({ list, error: null });
+        const preferred = list.find((printer) => printer.is_default) ?? list[0];
+        setChosen(preferred?.name ?? "");
+      },
+      (thrown: unknown) => {
+        if (live) setPrinters({ list: [], error: toKioskError(thrown) });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const perform = async (action: () => Promise<Outcome>) => {
+    if (busy) return;
+    setBusy(true);
+    setOutcome(null);
+    try {
+      setOutcome(await action());
+    } catch (thrown) {
+      setOutcome({ kind: "failed", error: toKioskError(thrown) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const print = () =>
+    void perform(async () => {
+      await api.printDocument(document, chosen);
+      return { kind: "printed", printer: chosen };
+    });
+
+  const save = (format: DocumentFormat) =>
+    void perform(async () => ({
+      kind: "saved",
+      path: await api.exportDocument(document, format),
+    }));
+
+  const noPrinters = printers !== null && printers.list.length === 0;
+
+  return (
+    <div className="print-bar" data-testid="print-bar" data-document={document.kind}>
+      <div className="print-bar__row">
+        <label className="print-bar__label" htmlFor={selectId}>
+          {t("print.printer")}
+        </label>
+        <select
+          id={selectId}
+          className="print-bar__select"
+          data-testid="print-printer"
+          value={chosen}
+          disabled={printers === null || noPrinters}
+          onChange={(event) => setChosen(event.target.value)}
+        >
+          {printers === null && <option value="">{t("print.loading")}</option>}
+          {noPrinters && <option value="">{t("print.none")}</option>}
+          {printers?.list.map((printer) => (
+            <option key={printer.name} value={printer.name}>
+              {printer.name}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          className="button button--primary"
+          data-testid="print-submit"
+          disabled={busy || chosen === ""}
+          onClick={print}
+        >
+          <span aria-hidden="true">🖨 </span>
+          {t("print.print")}
+        </button>
+      </div>
+      <div className="print-bar__row">
+        {EXPORTS.map(({ format, label }) => (
+          <button
+            key={format}
+            type="button"
+            className="button"
+            data-testid={`export-${format}`}
+            disabled={busy}
+            onClick={() => save(format)}
+          >
+            {t(label)}
+          </button>
+        ))}
+      </div>
+      {noPrinters && (
+        <p className="print-bar__note" data-testid="print-no-printers">
+          {printers.error
+            ? `${t("print.noPrinters")} ${errorMessage(printers.error, t, lang)}`
+            : t("print.noPrinters")}
+        </p>
+      )}
+      {outcome?.kind === "printed" && (
+        <p className="print-bar__done" role="status" data-testid="print-result">
+          {t("print.printed", { printer: outcome.printer })}
+        </p>
+      )}
+      {outcome?.kind === "saved" && (
+        <p
+          className="print-bar__done"
+          role="status"
+          data-testid="print-result"
+          data-path={outcome.path}
+        >
+          {t("print.saved")} <span className="print-bar__path">{outcome.path}</span>
+        </p>
+      )}
+      {outcome?.kind === "failed" && (
+        <p
+          className="print-bar__error"
+          role="alert"
+          data-testid="print-error"
+          data-kind={outcome.error.kind}
+        >
+          {errorMessage(outcome.error, t, lang)}
+        </p>
+      )}
+    </div>
+  );
+}
