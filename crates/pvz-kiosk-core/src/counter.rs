@@ -1,16 +1,19 @@
-//! Counter operations (выдача). Each step is one SQLite transaction that writes its local effect
-//! and its outbox op together; bad input changes nothing and says why.
+//! Counter operations (выдача) and what every counter flow shares (the kiosk, its clock, signed
+//! codes, refusal fees). Each step is one SQLite transaction that writes its local effect and its
+//! outbox op together; bad input changes nothing and says why.
 
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::issue_view::{effective_status, load_order_by_id};
 use crate::store::photos::{self, PhotoRow};
-use crate::store::{decisions, issues, orders, outbox, settings, CounterState, IssueRow, OrderRow, Store};
-use crate::view::{CounterView, ScanNotice, ScanOutcome};
+use crate::store::{
+    decisions, issues, orders, outbox, return_items, settings, CounterState, IssueRow, OrderRow, Store,
+};
+use crate::view::{CounterView, ScanNotice};
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvz_domain::{
     classify, FeeDecision, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason,
-    Scan, TransitionError,
+    ReturnId, Scan, TransitionError,
 };
 use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, RefusedItem, TokenError};
 use rusqlite::Connection;
@@ -25,6 +28,13 @@ pub struct Kiosk {
     /// Defect photos, beside the store file.
     evidence_dir: PathBuf,
     clock: Clock,
+}
+
+impl Kiosk {
+    /// Where photos (defect, claim return condition) are kept.
+    pub(crate) fn evidence_dir(&self) -> &Path {
+        &self.evidence_dir
+    }
 }
 
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
@@ -57,7 +67,7 @@ fn ensure_not_cancelled(order: &OrderRow, status: OrderStatus) -> Result<()> {
     Ok(())
 }
 
-fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
+pub(crate) fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
     settings::get_enrollment(conn)?.ok_or(KioskError::NotEnrolled)
 }
 
@@ -78,48 +88,8 @@ impl Kiosk {
     }
 
     pub fn view(&self) -> Result<CounterView> {
-        self.store.with_conn(crate::issue_view::build_view)
-    }
-
-    /// Handles anything scanned or typed: a buyer code opens the order, an item code finds the item
-    /// in the open order.
-    pub fn scan(&self, input: &str) -> Result<ScanOutcome> {
         let now = self.now();
-        let notice = self.store.with_tx::<_, KioskError>(|tx| {
-            let enrollment = require_enrollment(tx)?;
-            match classify(input) {
-                Scan::PickupToken { token } => {
-                    let key = PublicKey::parse(&enrollment.server_public_key)
-                        .map_err(|_| KioskError::InvalidInput("the pinned server key is damaged".into()))?;
-                    let claims = PickupClaims::verify(&token, &key, now.timestamp()).map_err(|e| match e {
-                        TokenError::Malformed => KioskError::UnknownCode { why: "damaged pickup code".into() },
-                        TokenError::BadSignature => KioskError::BadSignature,
-                        TokenError::Expired(at) => KioskError::TokenExpired {
-                            expired_at: DateTime::from_timestamp(at, 0).map(timestamp).unwrap_or_default(),
-                        },
-                    })?;
-                    if claims.pickup_point_id != enrollment.pickup_point_id {
-                        return Err(KioskError::ForeignCode);
-                    }
-                    let order = orders::get_order(tx, &claims.order_id)?.ok_or(KioskError::OrderNotFound)?;
-                    open_order(tx, &enrollment, order, now)
-                }
-                Scan::ShortCode { code } => {
-                    let order =
-                        orders::find_order_by_short_code(tx, code.as_str())?.ok_or(KioskError::OrderNotFound)?;
-                    open_order(tx, &enrollment, order, now)
-                }
-                scan @ (Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. }) => match_item(tx, &scan),
-                Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
-                Scan::ClaimToken { .. }
-                | Scan::StaffBadge { .. }
-                | Scan::BoxLabel { .. }
-                | Scan::ReturnLabel { .. } => {
-                    Err(KioskError::UnknownCode { why: "not handled at the counter yet".into() })
-                }
-            }
-        })?;
-        Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })
+        self.store.with_conn(|c| crate::issue_view::build_view(c, now))
     }
 
     /// Records the manager's decision on one item of the open order.
@@ -143,16 +113,10 @@ impl Kiosk {
             if current.decision.as_ref() == Some(&decision) {
                 return Ok(());
             }
-            // A refusal's fee is fixed now, from the policy in force when the buyer was told. A
-            // seller-fault refusal is free under any policy; a buyer-side one waits for the policy
-            // rather than fixing a fee of 0 the server would reject after the goods were handed over.
+            // A refusal's fee is fixed now, from the policy in force when the buyer was told.
             let fee = match &decision {
                 ItemDecision::HandOver => None,
-                ItemDecision::Refuse { reason, .. } => Some(match settings::get_fee_policy(tx)? {
-                    Some(policy) => policy.fee_for(&current.category, *reason),
-                    None if reason.is_seller_fault() => FeePolicy::default().fee_for(&current.category, *reason),
-                    None => return Err(KioskError::FeePolicyMissing),
-                }),
+                ItemDecision::Refuse { reason, .. } => Some(refusal_fee(tx, &current.category, *reason)?),
             };
             record_decision(tx, &order_id, item_id, decision, fee, &at)
         })?;
@@ -249,6 +213,7 @@ impl Kiosk {
                 let item_id = parse_item_id(&item.item_id)?;
                 match &item.decision {
                     Some(ItemDecision::HandOver) => handed_over.push(item_id),
+                    // The refused item stays at the point as a returned unit, to be boxed for the seller.
                     Some(ItemDecision::Refuse { reason, description }) => refused.push(RefusedItem {
                         item_id,
                         reason: *reason,
@@ -267,6 +232,11 @@ impl Kiosk {
                 payment_taken,
             };
             let op = outbox::append_op(tx, &body, &at)?;
+            if let OpBody::IssueCompleted { refused, .. } = &body {
+                for item in refused {
+                    return_items::insert_counter_refusal(tx, &new_return_id(), &item.item_id, item.reason, &at)?;
+                }
+            }
             issues::insert_issue(
                 tx,
                 &IssueRow {
@@ -277,10 +247,10 @@ impl Kiosk {
                     refunded: s.to_refund,
                 },
             )?;
-            settings::set_counter_state(
-                tx,
-                &CounterState { active_order: None, receipt_order: Some(order_id.clone()) },
-            )?;
+            settings::change_counter_state(tx, |s| {
+                s.active_order = None;
+                s.receipt_order = Some(order_id.clone());
+            })?;
             Ok(())
         })?;
         self.view()
@@ -295,13 +265,8 @@ impl Kiosk {
         self.update_counter_state(|s| s.receipt_order = None)
     }
 
-    fn update_counter_state(&self, change: impl FnOnce(&mut CounterState)) -> Result<CounterView> {
-        self.store.with_tx::<_, KioskError>(|tx| {
-            let mut state = settings::get_counter_state(tx)?;
-            change(&mut state);
-            settings::set_counter_state(tx, &state)?;
-            Ok::<_, KioskError>(())
-        })?;
+    pub(crate) fn update_counter_state(&self, change: impl FnOnce(&mut CounterState)) -> Result<CounterView> {
+        self.store.with_tx::<_, KioskError>(|tx| Ok(settings::change_counter_state(tx, change)?))?;
         self.view()
     }
 
@@ -317,7 +282,62 @@ impl Kiosk {
     }
 }
 
-fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: DateTime<Utc>) -> Result<ScanNotice> {
+/// The server key pinned at enrollment, which signs buyer codes and claim return codes.
+pub(crate) fn pinned_key(enrollment: &Enrollment) -> Result<PublicKey> {
+    PublicKey::parse(&enrollment.server_public_key)
+        .map_err(|_| KioskError::InvalidInput("the pinned server key is damaged".into()))
+}
+
+/// Why a signed code was refused; `what` names the code for a damaged one.
+pub(crate) fn token_error(e: TokenError, what: &str) -> KioskError {
+    match e {
+        TokenError::Malformed => KioskError::UnknownCode { why: format!("damaged {what}") },
+        TokenError::BadSignature => KioskError::BadSignature,
+        TokenError::Expired(at) => {
+            KioskError::TokenExpired { expired_at: DateTime::from_timestamp(at, 0).map(timestamp).unwrap_or_default() }
+        }
+    }
+}
+
+/// A buyer's pickup QR opens its order, once its signature, expiry and pickup point are checked.
+pub(crate) fn open_order_by_token(
+    conn: &Connection,
+    enrollment: &Enrollment,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<ScanNotice> {
+    let claims = PickupClaims::verify(token, &pinned_key(enrollment)?, now.timestamp())
+        .map_err(|e| token_error(e, "pickup code"))?;
+    if claims.pickup_point_id != enrollment.pickup_point_id {
+        return Err(KioskError::ForeignCode);
+    }
+    let order = orders::get_order(conn, &claims.order_id)?.ok_or(KioskError::OrderNotFound)?;
+    open_order(conn, enrollment, order, now)
+}
+
+/// The return-logistics fee of a refusal, at the counter or in a courier's hand-back, fixed from the
+/// policy in force now. A seller-fault refusal (a defect first of all) is free under any policy; a
+/// buyer-side one waits for the policy rather than fixing a fee of 0 the server would reject after
+/// the goods left.
+pub(crate) fn refusal_fee(conn: &Connection, category: &str, reason: RefusalReason) -> Result<FeeDecision> {
+    match settings::get_fee_policy(conn)? {
+        Some(policy) => Ok(policy.fee_for(category, reason)),
+        None if reason.is_seller_fault() => Ok(FeePolicy::default().fee_for(category, reason)),
+        None => Err(KioskError::FeePolicyMissing),
+    }
+}
+
+/// A new returned unit's id (its return label's QR carries it).
+pub(crate) fn new_return_id() -> ReturnId {
+    ReturnId::parse(&Uuid::now_v7().to_string()).unwrap_or_else(|_| unreachable!("a UUID is a valid id"))
+}
+
+pub(crate) fn open_order(
+    conn: &Connection,
+    enrollment: &Enrollment,
+    order: OrderRow,
+    now: DateTime<Utc>,
+) -> Result<ScanNotice> {
     if order.pickup_point_id != enrollment.pickup_point_id.as_str() {
         return Err(KioskError::ForeignCode);
     }
@@ -329,15 +349,14 @@ fn open_order(conn: &Connection, enrollment: &Enrollment, order: OrderRow, now: 
         decisions::mark_opened(conn, &order.order_id, &at)?;
         outbox::append_op(conn, &OpBody::IssueOpened { order_id: order.order_id.clone() }, &at)?;
     }
-    settings::set_counter_state(conn, &CounterState { active_order: Some(order.order_id), receipt_order: None })?;
+    settings::set_counter_state(conn, &CounterState { active_order: Some(order.order_id), ..CounterState::default() })?;
     Ok(ScanNotice::OrderOpened)
 }
 
-fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
-    let active = settings::get_counter_state(conn)?.active_order.ok_or(KioskError::NoActiveOrder)?;
+pub(crate) fn match_item(conn: &Connection, active: &OrderId, scan: &Scan) -> Result<ScanNotice> {
     let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::ItemNotInOrder)?;
-    let found = orders::find_items_in_order(conn, &active, &code, is_mark)?;
-    let loaded = load_order_by_id(conn, &active)?.ok_or(KioskError::NoActiveOrder)?;
+    let found = orders::find_items_in_order(conn, active, &code, is_mark)?;
+    let loaded = load_order_by_id(conn, active)?.ok_or(KioskError::NoActiveOrder)?;
     // The card of a cancelled order stays until set aside; its items are not to be handed over.
     ensure_not_cancelled(&loaded.order, loaded.status)?;
     // Prefer an item still waiting for a decision when the order holds several of the same product.
@@ -348,8 +367,21 @@ fn match_item(conn: &Connection, scan: &Scan) -> Result<ScanNotice> {
 }
 
 /// The code to look an item up by, and whether it is a Честный ЗНАК mark (else a barcode).
-fn item_lookup_key(scan: &Scan) -> Option<(String, bool)> {
+pub(crate) fn item_lookup_key(scan: &Scan) -> Option<(String, bool)> {
     scan.item_code().map(|code| (code, matches!(scan, Scan::Gs1 { .. })))
+}
+
+/// Whether a scanned item code (`code`, a mark when `is_mark`) is the item with this barcode and
+/// mark: the same barcode, the same mark, or a mark whose GTIN is the item's EAN-13 (a GTIN-14 is an
+/// EAN-13 with a leading zero).
+pub(crate) fn code_matches(code: &str, is_mark: bool, barcode: Option<&str>, mark: Option<&str>) -> bool {
+    if !is_mark {
+        return barcode == Some(code);
+    }
+    let same_gtin = |barcode: &str| {
+        code.get(..14).is_some_and(|gtin| gtin.trim_start_matches('0') == barcode.trim_start_matches('0'))
+    };
+    mark == Some(code) || barcode.is_some_and(same_gtin)
 }
 
 /// Records one item decision and its op (the caller's transaction holds both).

@@ -60,6 +60,55 @@ pub enum KioskError {
     /// Any other refusal of a sync call; `message` is the server's text for people.
     #[error("the server refused the sync ({code}): {message}")]
     SyncRefused { code: String, message: String },
+    /// The server says the claim waits for the seller's decision (or does not know it): nothing to take back yet.
+    #[error("this claim is not approved by the seller; the item cannot be taken back")]
+    ClaimNotApproved,
+    #[error("the seller rejected this claim: {reason}")]
+    ClaimRejected { reason: String },
+    #[error("this claim was revoked: {reason}")]
+    ClaimRevoked { reason: String },
+    #[error("the item of this claim was already taken back")]
+    ClaimAlreadyUsed,
+    #[error("this is another item, not the one the claim is about")]
+    ClaimOtherItem,
+    /// A missing-part claim: the part travels to the buyer as its own order, the item stays with them.
+    #[error("this claim needs no item back (a missing part is delivered to the buyer); nothing to accept")]
+    ClaimNothingToReturn,
+    #[error("scan the claim's item first, to check it is the right one")]
+    ClaimItemNotChecked,
+    #[error("note the item's condition before accepting it")]
+    ClaimConditionMissing,
+    #[error("scan a claim return code first")]
+    NoActiveClaim,
+    #[error("this badge is not known at this pickup point")]
+    UnknownBadge,
+    #[error("this badge belongs to someone who no longer works with the network")]
+    RetiredBadge,
+    /// A badge of the wrong kind for what was asked: `expected` is the role needed.
+    #[error("this badge is not a {expected}'s")]
+    WrongRole { expected: String },
+    #[error("a courier's hand-back is in progress: complete it or cancel it first")]
+    HandBackInProgress,
+    #[error("scan a courier's badge to start a hand-back first")]
+    NoActiveHandBack,
+    #[error("no item was scanned into the hand-back")]
+    HandBackEmpty,
+    #[error("{0} handed-back item(s) still need a reason")]
+    ReasonsMissing(usize),
+    #[error("open a box first")]
+    NoOpenBox,
+    #[error("a box is already being filled: close it first")]
+    BoxAlreadyOpen,
+    #[error("the box is empty; put items in before closing it")]
+    EmptyBox,
+    #[error("this item is not among the returns waiting at this point: {why}")]
+    NotAmongWaitingReturns { why: String },
+    #[error("no closed box is waiting for a driver")]
+    NoBoxesToHandOver,
+    #[error("no such document: {0}")]
+    DocumentNotFound(String),
+    #[error("printing failed: {0}")]
+    PrintingFailed(String),
     /// A bug caught before it took more down with it (a panic in the sync engine's store work).
     #[error("internal error: {0}")]
     Internal(String),
@@ -98,6 +147,29 @@ pub enum ErrorKind {
     CredentialRejected,
     UpgradeRequired,
     SyncRefused,
+    ClaimNotApproved,
+    ClaimRejected,
+    ClaimRevoked,
+    ClaimAlreadyUsed,
+    ClaimOtherItem,
+    ClaimNothingToReturn,
+    ClaimItemNotChecked,
+    ClaimConditionMissing,
+    NoActiveClaim,
+    UnknownBadge,
+    RetiredBadge,
+    WrongRole,
+    HandBackInProgress,
+    NoActiveHandBack,
+    HandBackEmpty,
+    ReasonsMissing,
+    NoOpenBox,
+    BoxAlreadyOpen,
+    EmptyBox,
+    NotAmongWaitingReturns,
+    NoBoxesToHandOver,
+    DocumentNotFound,
+    PrintingFailed,
     Internal,
 }
 
@@ -137,6 +209,29 @@ impl KioskError {
             KioskError::CredentialRejected => ErrorKind::CredentialRejected,
             KioskError::UpgradeRequired => ErrorKind::UpgradeRequired,
             KioskError::SyncRefused { .. } => ErrorKind::SyncRefused,
+            KioskError::ClaimNotApproved => ErrorKind::ClaimNotApproved,
+            KioskError::ClaimRejected { .. } => ErrorKind::ClaimRejected,
+            KioskError::ClaimRevoked { .. } => ErrorKind::ClaimRevoked,
+            KioskError::ClaimAlreadyUsed => ErrorKind::ClaimAlreadyUsed,
+            KioskError::ClaimOtherItem => ErrorKind::ClaimOtherItem,
+            KioskError::ClaimNothingToReturn => ErrorKind::ClaimNothingToReturn,
+            KioskError::ClaimItemNotChecked => ErrorKind::ClaimItemNotChecked,
+            KioskError::ClaimConditionMissing => ErrorKind::ClaimConditionMissing,
+            KioskError::NoActiveClaim => ErrorKind::NoActiveClaim,
+            KioskError::UnknownBadge => ErrorKind::UnknownBadge,
+            KioskError::RetiredBadge => ErrorKind::RetiredBadge,
+            KioskError::WrongRole { .. } => ErrorKind::WrongRole,
+            KioskError::HandBackInProgress => ErrorKind::HandBackInProgress,
+            KioskError::NoActiveHandBack => ErrorKind::NoActiveHandBack,
+            KioskError::HandBackEmpty => ErrorKind::HandBackEmpty,
+            KioskError::ReasonsMissing(_) => ErrorKind::ReasonsMissing,
+            KioskError::NoOpenBox => ErrorKind::NoOpenBox,
+            KioskError::BoxAlreadyOpen => ErrorKind::BoxAlreadyOpen,
+            KioskError::EmptyBox => ErrorKind::EmptyBox,
+            KioskError::NotAmongWaitingReturns { .. } => ErrorKind::NotAmongWaitingReturns,
+            KioskError::NoBoxesToHandOver => ErrorKind::NoBoxesToHandOver,
+            KioskError::DocumentNotFound(_) => ErrorKind::DocumentNotFound,
+            KioskError::PrintingFailed(_) => ErrorKind::PrintingFailed,
             KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -149,6 +244,11 @@ impl KioskError {
             // The amount now due, in kopecks, for the window to format.
             KioskError::AmountChanged { due, .. } => Some(due.0.to_string()),
             KioskError::UnknownCode { why } => Some(why.clone()),
+            KioskError::ClaimRejected { reason } | KioskError::ClaimRevoked { reason } => Some(reason.clone()),
+            KioskError::ReasonsMissing(n) => Some(n.to_string()),
+            // The role the badge should have had: courier or driver.
+            KioskError::WrongRole { expected } => Some(expected.clone()),
+            KioskError::NotAmongWaitingReturns { why } => Some(why.clone()),
             _ => None,
         }
     }

@@ -1,11 +1,15 @@
-//! Builds what the counter window shows (order card, receipt, recent list, the whole view) from
-//! the store, deriving each order's status from the kiosk's own records first and the server's
+//! Builds what the counter window shows (order card, receipt, recent list, and the whole view with
+//! the returns work each flow's module renders) from the store, deriving each order's status from the kiosk's own records first and the server's
 //! cache second.
 
+use crate::boxes::{handover_act_view, returns_view};
+use crate::claim_return::{claim_return_view, return_label_view};
 use crate::error::{KioskError, Result};
+use crate::hand_back::{hand_back_act_view, hand_back_view};
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
 use crate::store::{decisions, issues, orders, outbox, photos, settings, OrderRow, StoreError};
 use crate::view::{CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, SettlementView};
+use chrono::{DateTime, Utc};
 use pvz_domain::{settle, FeeDecision, ItemId, ItemLine, ItemState, OrderId, OrderStatus, Refusal, Settlement};
 use pvz_protocol::ItemDecision;
 use rusqlite::Connection;
@@ -172,8 +176,9 @@ pub fn recent_issues(conn: &Connection, limit: usize) -> Result<Vec<RecentIssue>
     Ok(out)
 }
 
-/// Everything the counter window shows, read in one go.
-pub fn build_view(conn: &Connection) -> Result<CounterView> {
+/// Everything the counter window shows, read in one go; `now` decides whether a claim on the counter
+/// has expired.
+pub fn build_view(conn: &Connection, now: DateTime<Utc>) -> Result<CounterView> {
     let enrollment = settings::get_enrollment(conn)?;
     let state = settings::get_counter_state(conn)?;
     let active = match &state.active_order {
@@ -194,11 +199,26 @@ pub fn build_view(conn: &Connection) -> Result<CounterView> {
         active,
         receipt,
         recent: recent_issues(conn, RECENT_LIMIT)?,
-        claim_return: None,
-        return_label: None,
-        hand_back: None,
-        hand_back_act: None,
-        returns: None,
-        handover_act: None,
+        claim_return: match &state.claim {
+            Some(id) => claim_return_view(conn, id, now)?,
+            None => None,
+        },
+        return_label: match &state.return_label {
+            Some(id) => return_label_view(conn, id)?,
+            None => None,
+        },
+        hand_back: match &state.hand_back {
+            Some(id) => hand_back_view(conn, id)?,
+            None => None,
+        },
+        hand_back_act: match &state.hand_back_act {
+            Some(id) => hand_back_act_view(conn, id)?,
+            None => None,
+        },
+        returns: if state.returns_open { Some(returns_view(conn, &state)?) } else { None },
+        handover_act: match &state.handover_act {
+            Some(id) => handover_act_view(conn, id)?,
+            None => None,
+        },
     })
 }

@@ -1,9 +1,14 @@
-//! The kiosk without a window: local SQLite store, counter operations with their outbox, and the
-//! views the window renders, and sync with the central server. The Tauri shell only adapts these calls.
+//! The kiosk without a window: local SQLite store, counter operations with their outbox (выдача,
+//! claim returns, courier hand-backs, return boxes), the views the window renders, and sync with
+//! the central server. The Tauri shell only adapts these calls.
 
+mod boxes;
+mod claim_return;
 mod counter;
+mod dispatch;
 mod error;
 mod evidence;
+mod hand_back;
 mod issue_view;
 mod pull;
 pub mod receipt;
@@ -12,11 +17,13 @@ pub mod store;
 pub mod sync;
 mod view;
 
+pub use boxes::box_label_qr_text;
+pub use claim_return::return_label_qr_text;
 pub use counter::{Clock, Kiosk};
 pub use error::{ErrorKind, ErrorView, KioskError, Result};
 pub use returns_view::{
     BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
-    HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView,
+    HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView, StaffView,
 };
 pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{

@@ -3,7 +3,7 @@
 //! one pull page) for a kiosk without a server.
 
 use crate::error::{KioskError, Result};
-use crate::store::{orders, settings};
+use crate::store::{employees, orders, settings};
 use crate::Kiosk;
 use pvz_protocol::{Change, DemoSeed, PublicKey, PullPage};
 use rusqlite::Connection;
@@ -46,7 +46,7 @@ impl Kiosk {
 }
 
 /// Applies one page inside the caller's transaction. A reset page first drops the cache tables
-/// (orders, items, fee policy); the kiosk's own records (outbox, decisions, issues, the screen) stay.
+/// (orders, items, fee policy, employees); the kiosk's own records (outbox, decisions, issues, the screen) stay.
 pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
     if page.reset {
         clear_cache(conn)?;
@@ -60,20 +60,23 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
             Change::CancelOrder { order_id } => {
                 orders::mark_order_cancelled(conn, order_id)?;
             }
-            // Employees are cached by the returns work (issue 4); a change from a newer server is skipped.
-            Change::UpsertEmployee(_) | Change::Unknown => {}
+            Change::UpsertEmployee(employee) => employees::upsert_employee(conn, employee)?,
+            // A change type from a newer server is skipped.
+            Change::Unknown => {}
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;
     Ok(())
 }
 
-/// Drops what the server owns (orders, their items, the fee policy) so the next pull rebuilds it:
+/// Drops what the server owns (orders, their items, the fee policy, employees) so the next pull
+/// rebuilds it:
 /// on a reset page, and at enrollment (whatever was cached came from a demo seed or another
 /// enrollment, and a pull from no cursor is not a reset). The kiosk's own records stay: outbox,
 /// decisions, issues, the screen.
 pub(crate) fn clear_cache(conn: &Connection) -> Result<()> {
     orders::delete_all_orders(conn)?;
     settings::clear_fee_policy(conn)?;
+    employees::delete_all_employees(conn)?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! counter, a courier's hand-back, the returns desk with its boxes, and the documents each prints.
 //! Transport DTOs exported to TypeScript, like `view.rs`.
 
-use pvz_domain::{ClaimState, CompensationKind, Kopecks, RefusalReason};
+use pvz_domain::{ClaimState, CompensationKind, FeeRule, Kopecks, RefusalReason};
 use pvz_protocol::ReturnSource;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -24,11 +24,17 @@ pub struct ClaimReturnView {
     /// The claim's state as the server said when the kiosk last asked; `None` when not asked
     /// (offline), and the code's signature is all the counter has.
     pub server_state: Option<ClaimState>,
+    /// Why the claim was rejected or revoked, in the seller's or network's words.
+    pub server_reason: Option<String>,
+    /// RFC 3339: when the server was last asked; `None` when it could not be.
+    pub status_checked_at: Option<String>,
     /// Set when the server's state forbids the return (rejected, revoked, already used): the
     /// counter shows it and accepting is refused.
     pub refusal: Option<ClaimRefusal>,
     /// The manager scanned the item and it is the claim's item.
     pub item_checked: bool,
+    /// The code carries no barcode: the manager checks the item by eye (`check_claim_item`).
+    pub check_by_eye: bool,
     /// The item's condition as the manager noted it.
     pub condition: String,
     pub photos: u32,
@@ -85,6 +91,8 @@ pub struct HandBackScanView {
     pub description: Option<String>,
     /// The fee for a buyer-side reason (0 for a defect: no charge, no return shipping).
     pub fee: Kopecks,
+    /// Why the fee is what it is; `None` until a reason is chosen.
+    pub fee_rule: Option<FeeRule>,
 }
 
 /// Приём отказов от курьера in progress.
@@ -109,6 +117,7 @@ pub struct HandBackView {
 #[ts(export)]
 pub struct HandBackActView {
     pub hand_back_id: String,
+    pub courier_id: String,
     pub courier_name: String,
     pub accepted_by: String,
     pub completed_at: String,
@@ -153,6 +162,16 @@ pub struct ReturnsView {
     pub open_box: Option<BoxView>,
     /// Closed boxes not handed to a driver yet.
     pub closed_boxes: Vec<BoxView>,
+    /// The driver whose badge was scanned at the desk: the closed boxes can be handed to them.
+    pub driver: Option<StaffView>,
+}
+
+/// A courier or driver as the counter names them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StaffView {
+    pub employee_id: String,
+    pub name: String,
 }
 
 /// The act of a handover of boxes to a logistics driver (акт передачи).
@@ -160,6 +179,7 @@ pub struct ReturnsView {
 #[ts(export)]
 pub struct HandoverActView {
     pub handover_id: String,
+    pub driver_id: String,
     pub driver_name: String,
     pub handed_at: String,
     pub boxes: Vec<BoxView>,

@@ -22,6 +22,14 @@ expires_at: string,
  */
 server_state: ClaimState | null, 
 /**
+ * Why the claim was rejected or revoked, in the seller's or network's words.
+ */
+server_reason: string | null, 
+/**
+ * RFC 3339: when the server was last asked; `None` when it could not be.
+ */
+status_checked_at: string | null, 
+/**
  * Set when the server's state forbids the return (rejected, revoked, already used): the
  * counter shows it and accepting is refused.
  */
@@ -30,6 +38,10 @@ refusal: ClaimRefusal | null,
  * The manager scanned the item and it is the claim's item.
  */
 item_checked: boolean, 
+/**
+ * The code carries no barcode: the manager checks the item by eye (`check_claim_item`).
+ */
+check_by_eye: boolean, 
 /**
  * The item's condition as the manager noted it.
  */

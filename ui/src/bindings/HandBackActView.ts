@@ -5,7 +5,7 @@ import type { Kopecks } from "./Kopecks";
 /**
  * The acceptance act of a completed hand-back (акт приёма).
  */
-export type HandBackActView = { hand_back_id: string, courier_name: string, accepted_by: string, completed_at: string, accepted: Array<HandBackLineView>, 
+export type HandBackActView = { hand_back_id: string, courier_id: string, courier_name: string, accepted_by: string, completed_at: string, accepted: Array<HandBackLineView>, 
 /**
  * Names of the manifest lines the courier did not bring.
  */

@@ -4,4 +4,4 @@ import type { BoxView } from "./BoxView";
 /**
  * The act of a handover of boxes to a logistics driver (акт передачи).
  */
-export type HandoverActView = { handover_id: string, driver_name: string, handed_at: string, boxes: Array<BoxView>, items: number, };
+export type HandoverActView = { handover_id: string, driver_id: string, driver_name: string, handed_at: string, boxes: Array<BoxView>, items: number, };

@@ -1,10 +1,22 @@
 // The UI's contract with the kiosk core. Every other file here is generated from the Rust types by
 // ts-rs during `cargo test` (CI fails when they drift); this index only re-exports them.
 export type { AttentionItem } from "./AttentionItem";
+export type { BoxView } from "./BoxView";
 export type { CatchUpView } from "./CatchUpView";
+export type { ClaimRefusal } from "./ClaimRefusal";
+export type { ClaimReturnView } from "./ClaimReturnView";
+export type { ClaimState } from "./ClaimState";
+export type { CompensationKind } from "./CompensationKind";
 export type { CounterView } from "./CounterView";
+export type { DocumentFormat } from "./DocumentFormat";
+export type { DocumentRef } from "./DocumentRef";
 export type { ErrorKind } from "./ErrorKind";
 export type { FeeRule } from "./FeeRule";
+export type { HandBackActView } from "./HandBackActView";
+export type { HandBackLineView } from "./HandBackLineView";
+export type { HandBackScanView } from "./HandBackScanView";
+export type { HandBackView } from "./HandBackView";
+export type { HandoverActView } from "./HandoverActView";
 export type { ItemDecision } from "./ItemDecision";
 export type { ItemView } from "./ItemView";
 export type { KioskError } from "./KioskError";
@@ -15,7 +27,12 @@ export type { OrderView } from "./OrderView";
 export type { ReceiptView } from "./ReceiptView";
 export type { RecentIssue } from "./RecentIssue";
 export type { RefusalReason } from "./RefusalReason";
+export type { ReturnItemView } from "./ReturnItemView";
+export type { ReturnLabelView } from "./ReturnLabelView";
+export type { ReturnSource } from "./ReturnSource";
+export type { ReturnsView } from "./ReturnsView";
 export type { ScanNotice } from "./ScanNotice";
 export type { ScanOutcome } from "./ScanOutcome";
 export type { SettlementView } from "./SettlementView";
+export type { StaffView } from "./StaffView";
 export type { SyncStatusView } from "./SyncStatusView";

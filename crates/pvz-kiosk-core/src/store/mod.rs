@@ -1,11 +1,20 @@
 //! The kiosk's local SQLite store. Nobody outside this module sees a connection or a lock:
 //! callers get `with_conn` for reads and `with_tx` for writes, each write one transaction.
 
+pub(crate) mod box_handovers;
+pub(crate) mod claim_photos;
+pub(crate) mod claim_returns;
 pub(crate) mod decisions;
+pub(crate) mod employees;
+pub(crate) mod hand_back_items;
+pub(crate) mod hand_back_lines;
+pub(crate) mod hand_backs;
 pub(crate) mod issues;
 pub(crate) mod orders;
 pub(crate) mod outbox;
 pub(crate) mod photos;
+pub(crate) mod return_boxes;
+pub(crate) mod return_items;
 pub(crate) mod settings;
 pub(crate) mod sync_settings;
 
@@ -29,6 +38,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261127_0003_sync.sql")),
         M::up(include_str!("../../migrations/20261128_0004_order_cancellations.sql")),
         M::up(include_str!("../../migrations/20261129_0005_attention_acknowledged.sql")),
+        M::up(include_str!("../../migrations/20261130_0006_returns.sql")),
     ])
 }
 
@@ -191,6 +201,52 @@ mod tests {
         let attention = store.with_conn(|c| outbox::list_attention(c, 50)).expect("attention");
         assert_eq!(attention.total, 1, "a rejection from before the upgrade is not acknowledged");
         assert_eq!(attention.newest[0].code, "order_closed", "and keeps the server's reason");
+    }
+
+    #[test]
+    fn a_store_of_the_attention_schema_upgrades_with_its_screen_and_ops_and_nothing_to_return() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 5).expect("the attention schema applies");
+            conn.execute_batch(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at) VALUES (1, 'op-1', 'issue_opened', '{}', 'now');
+                 UPDATE counter_state SET active_order_id = 'ord-1';",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let state = store.with_conn(settings::get_counter_state).expect("counter state");
+        assert_eq!(state.active_order.as_ref().map(|o| o.as_str()), Some("ord-1"), "the order card stays on screen");
+        assert!(
+            state.claim.is_none() && state.hand_back.is_none() && !state.returns_open,
+            "no returns work is on the counter after the upgrade: {state:?}"
+        );
+        let (ops, units, employees): (i64, i64, i64) = store
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM return_items),
+                            (SELECT count(*) FROM employees)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!((ops, units, employees), (1, 0, 0), "the op survives; the returns tables start empty");
+    }
+
+    #[test]
+    fn only_one_return_box_is_open_at_a_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("kiosk.sqlite3")).expect("open");
+        let second = store.with_tx(|tx| {
+            tx.execute("INSERT INTO return_boxes (box_id, created_at) VALUES ('b-1', 't')", [])?;
+            tx.execute("INSERT INTO return_boxes (box_id, created_at) VALUES ('b-2', 't')", [])
+                .map_err(StoreError::from)
+        });
+        assert!(second.is_err(), "the schema refuses a second open box: {second:?}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Single-row tables: the enrollment, the fee policy and what the counter screen shows.
 
 use super::StoreError;
-use pvz_domain::{DeviceId, FeePolicy, Kopecks, OrderId, PickupPointId};
+use pvz_domain::ids::IdError;
+use pvz_domain::{ClaimId, DeviceId, EmployeeId, FeePolicy, Kopecks, OrderId, PickupPointId, ReturnId};
 use pvz_protocol::Enrollment;
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -83,28 +84,83 @@ pub fn replace_fee_policy(conn: &Connection, policy: &FeePolicy) -> Result<(), S
     Ok(())
 }
 
-/// Which order card or receipt is on screen.
+/// What the counter screen shows: the work on the counter (an order card, a claim, a courier's
+/// hand-back, the returns desk) and the result of the last one (receipt, label, act).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CounterState {
     pub active_order: Option<OrderId>,
     pub receipt_order: Option<OrderId>,
+    /// The claim return on the counter (a draft in `claim_returns`).
+    pub claim: Option<ClaimId>,
+    /// The returned unit whose label is on screen.
+    pub return_label: Option<ReturnId>,
+    /// The courier's hand-back in progress.
+    pub hand_back: Option<String>,
+    pub hand_back_act: Option<String>,
+    pub returns_open: bool,
+    /// The driver whose badge was scanned at the returns desk.
+    pub driver: Option<EmployeeId>,
+    pub handover_act: Option<String>,
+}
+
+fn parse_id<T>(raw: Option<String>, parse: fn(&str) -> Result<T, IdError>) -> Result<Option<T>, StoreError> {
+    raw.map(|s| parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
 }
 
 pub fn get_counter_state(conn: &Connection) -> Result<CounterState, StoreError> {
-    let (active, receipt) =
-        conn.query_row("SELECT active_order_id, receipt_order_id FROM counter_state WHERE singleton = 1", [], |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
-    let parse = |raw: Option<String>| {
-        raw.map(|s| OrderId::parse(&s).map_err(|e| StoreError::Corrupt(e.to_string()))).transpose()
-    };
-    Ok(CounterState { active_order: parse(active)?, receipt_order: parse(receipt)? })
+    type Raw = (Option<String>, Option<String>, Option<String>, Option<String>);
+    let (order, receipt, claim, label): Raw = conn.query_row(
+        "SELECT active_order_id, receipt_order_id, claim_id, return_label_id FROM counter_state WHERE singleton = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )?;
+    let (hand_back, hand_back_act, returns_open, driver, handover_act) = conn.query_row(
+        "SELECT hand_back_id, hand_back_act_id, returns_open, driver_id, handover_act_id
+         FROM counter_state WHERE singleton = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, Option<String>>(3)?, r.get(4)?)),
+    )?;
+    Ok(CounterState {
+        active_order: parse_id(order, OrderId::parse)?,
+        receipt_order: parse_id(receipt, OrderId::parse)?,
+        claim: parse_id(claim, ClaimId::parse)?,
+        return_label: parse_id(label, ReturnId::parse)?,
+        hand_back,
+        hand_back_act,
+        returns_open,
+        driver: parse_id(driver, EmployeeId::parse)?,
+        handover_act,
+    })
+}
+
+/// Reads the screen, lets `change` edit it, writes it back (in the caller's transaction) and returns
+/// what `change` returned.
+pub fn change_counter_state<T>(
+    conn: &Connection,
+    change: impl FnOnce(&mut CounterState) -> T,
+) -> Result<T, StoreError> {
+    let mut state = get_counter_state(conn)?;
+    let value = change(&mut state);
+    set_counter_state(conn, &state)?;
+    Ok(value)
 }
 
 pub fn set_counter_state(conn: &Connection, state: &CounterState) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE counter_state SET active_order_id = ?1, receipt_order_id = ?2 WHERE singleton = 1",
-        params![state.active_order.as_ref().map(OrderId::as_str), state.receipt_order.as_ref().map(OrderId::as_str)],
+        "UPDATE counter_state SET active_order_id = ?1, receipt_order_id = ?2, claim_id = ?3, return_label_id = ?4,
+             hand_back_id = ?5, hand_back_act_id = ?6, returns_open = ?7, driver_id = ?8, handover_act_id = ?9
+         WHERE singleton = 1",
+        params![
+            state.active_order.as_ref().map(OrderId::as_str),
+            state.receipt_order.as_ref().map(OrderId::as_str),
+            state.claim.as_ref().map(ClaimId::as_str),
+            state.return_label.as_ref().map(ReturnId::as_str),
+            state.hand_back,
+            state.hand_back_act,
+            state.returns_open,
+            state.driver.as_ref().map(EmployeeId::as_str),
+            state.handover_act,
+        ],
     )?;
     Ok(())
 }

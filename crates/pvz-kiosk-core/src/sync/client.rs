@@ -2,12 +2,14 @@
 //! mapped to what the kiosk can do about it (retry soon, ask a person, give up on this op).
 
 use crate::error::{KioskError, Result};
+use pvz_domain::{ClaimId, EmployeeId};
+use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST};
 use pvz_protocol::sync::error_code::{PAYLOAD_TOO_LARGE, PREVIOUS_CREDENTIAL_REJECTED};
 use pvz_protocol::sync::{
     ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, PATH_ENROLL, PATH_PULL, PATH_PUSH,
     PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
-use pvz_protocol::PullPage;
+use pvz_protocol::{ClaimStatus, CourierManifest, PullPage};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -90,6 +92,18 @@ impl ServerClient {
         }
         let builder = self.http.get(format!("{}{PATH_PULL}", self.base)).bearer_auth(credential).query(&query);
         send(builder, Call::Sync).await
+    }
+
+    /// A claim's current state. 404 (`not_found`) comes back as a `SyncRefused` with that code.
+    pub async fn claim_status(&self, credential: &str, claim_id: &ClaimId) -> Result<ClaimStatus> {
+        let path = PATH_CLAIM_STATUS.replace("{claim_id}", claim_id.as_str());
+        send(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential), Call::Sync).await
+    }
+
+    /// The refused items a courier is bringing to this point.
+    pub async fn courier_manifest(&self, credential: &str, courier_id: &EmployeeId) -> Result<CourierManifest> {
+        let path = PATH_COURIER_MANIFEST.replace("{courier_id}", courier_id.as_str());
+        send(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential), Call::Sync).await
     }
 }
 

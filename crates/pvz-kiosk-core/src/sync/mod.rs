@@ -2,10 +2,10 @@
 //! pushes the outbox and pulls the feed, and an engine that runs passes in the background. Usable
 //! without any window: `sync_until_idle` is one pass, `SyncEngine` the long-running form.
 
-mod client;
+pub(crate) mod client;
 mod engine;
 mod enroll;
-mod pass;
+pub(crate) mod pass;
 mod status;
 
 pub use client::ClientConfig;

@@ -1,0 +1,104 @@
+//! What a scan does depends on what is on the counter. Signed codes and badges start work: a buyer
+//! code opens the order, a claim return code the claim, a courier's badge a hand-back, a driver's
+//! badge the handover of closed boxes. Item codes go to the work on the counter: the hand-back, the
+//! open box at the returns desk, the claim's item check, or the order card, in that order.
+//!
+//! The counter holds one piece of work at a time. A hand-back holds scans not recorded anywhere else
+//! yet, so nothing else starts until it is completed or cancelled; an order card, a claim draft and
+//! the returns desk keep their data and only leave the screen.
+
+use crate::counter::{match_item, open_order, open_order_by_token, require_enrollment};
+use crate::error::{KioskError, Result};
+use crate::store::{employees, orders, settings, CounterState};
+use crate::view::{ScanNotice, ScanOutcome};
+use crate::{boxes, claim_return, hand_back, Kiosk};
+use chrono::{DateTime, Utc};
+use pvz_domain::{classify, EmployeeId, Scan};
+use pvz_protocol::{EmployeeRole, EmployeeWire};
+use rusqlite::Connection;
+
+impl Kiosk {
+    /// Handles anything scanned or typed (see the module doc for what goes where).
+    pub fn scan(&self, input: &str) -> Result<ScanOutcome> {
+        let now = self.now();
+        let notice = self.store.with_tx::<_, KioskError>(|tx| {
+            let enrollment = require_enrollment(tx)?;
+            let state = settings::get_counter_state(tx)?;
+            match classify(input) {
+                Scan::PickupToken { token } => {
+                    ensure_no_hand_back(&state)?;
+                    open_order_by_token(tx, &enrollment, &token, now)
+                }
+                Scan::ShortCode { code } => {
+                    ensure_no_hand_back(&state)?;
+                    let order =
+                        orders::find_order_by_short_code(tx, code.as_str())?.ok_or(KioskError::OrderNotFound)?;
+                    open_order(tx, &enrollment, order, now)
+                }
+                Scan::ClaimToken { token } => {
+                    ensure_no_hand_back(&state)?;
+                    claim_return::open_claim(tx, &enrollment, &token, now)
+                }
+                Scan::StaffBadge { employee_id } => staff_badge(tx, &state, &employee_id, now),
+                Scan::ReturnLabel { return_id } => {
+                    ensure_no_hand_back(&state)?;
+                    if !state.returns_open {
+                        return Err(KioskError::NoOpenBox);
+                    }
+                    boxes::add_label_to_box(tx, &return_id, now)
+                }
+                Scan::BoxLabel { .. } => Err(KioskError::UnknownCode {
+                    why: "a box label is read by logistics; boxes are handed over with the driver's badge".into(),
+                }),
+                scan @ (Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. }) => {
+                    if let Some(hand_back_id) = &state.hand_back {
+                        hand_back::scan_item(tx, hand_back_id, &scan, now)
+                    } else if state.returns_open {
+                        boxes::scan_into_box(tx, &scan, now)
+                    } else if let Some(claim_id) = &state.claim {
+                        claim_return::check_item(tx, claim_id, &scan)
+                    } else {
+                        match_item(tx, state.active_order.as_ref().ok_or(KioskError::NoActiveOrder)?, &scan)
+                    }
+                }
+                Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
+            }
+        })?;
+        Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })
+    }
+}
+
+/// Nothing else starts while a courier's hand-back is open.
+pub(crate) fn ensure_no_hand_back(state: &CounterState) -> Result<()> {
+    match state.hand_back {
+        Some(_) => Err(KioskError::HandBackInProgress),
+        None => Ok(()),
+    }
+}
+
+/// The employee a badge names, if they may act at the counter now.
+pub(crate) fn badge_holder(conn: &Connection, employee_id: &EmployeeId) -> Result<EmployeeWire> {
+    let employee = employees::get_employee(conn, employee_id)?.ok_or(KioskError::UnknownBadge)?;
+    if employee.retired {
+        return Err(KioskError::RetiredBadge);
+    }
+    Ok(employee)
+}
+
+/// A courier's badge starts (or resumes) a hand-back; a driver's badge names who takes the boxes.
+fn staff_badge(
+    conn: &Connection,
+    state: &CounterState,
+    employee_id: &EmployeeId,
+    now: DateTime<Utc>,
+) -> Result<ScanNotice> {
+    let employee = badge_holder(conn, employee_id)?;
+    match employee.role {
+        EmployeeRole::Courier => hand_back::start(conn, state, &employee, now),
+        EmployeeRole::Driver => {
+            ensure_no_hand_back(state)?;
+            boxes::identify_driver(conn, state, &employee)
+        }
+        EmployeeRole::Manager => Err(KioskError::WrongRole { expected: "courier or driver".into() }),
+    }
+}

@@ -1,0 +1,35 @@
+//! Employees of the point as the server sent them (a cache table, rebuilt on a sync reset): a badge
+//! scanned at the counter is looked up here, so couriers and drivers are named even offline.
+
+use super::StoreError;
+use pvz_domain::EmployeeId;
+use pvz_protocol::{EmployeeRole, EmployeeWire};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub fn get_employee(conn: &Connection, employee_id: &EmployeeId) -> Result<Option<EmployeeWire>, StoreError> {
+    let row = conn
+        .prepare_cached("SELECT name, role, retired FROM employees WHERE employee_id = ?1")?
+        .query_row([employee_id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))
+        .optional()?;
+    row.map(|(name, role, retired)| {
+        let role = EmployeeRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("employee role {role:?}")))?;
+        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired })
+    })
+    .transpose()
+}
+
+pub fn upsert_employee(conn: &Connection, employee: &EmployeeWire) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO employees (employee_id, name, role, retired) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (employee_id) DO UPDATE SET name = excluded.name, role = excluded.role,
+             retired = excluded.retired",
+    )?
+    .execute(params![employee.employee_id.as_str(), employee.name, employee.role.as_str(), employee.retired])?;
+    Ok(())
+}
+
+/// A pull reset or a new enrollment rebuilds the list from the feed.
+pub fn delete_all_employees(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM employees", [])?;
+    Ok(())
+}
