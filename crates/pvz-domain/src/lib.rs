@@ -1,6 +1,8 @@
-//! Pure counter rules of a pickup point (ПВЗ): money, ids, item and order states, refusal fees
-//! and scan-code classification. Nothing here does IO; every other crate builds on these types.
+//! Pure counter rules of a pickup point (ПВЗ): money, ids, item and order states, refusal fees,
+//! scan-code classification, cells, storage periods, staff login and shifts. Nothing here does IO
+//! or reads a clock (times come in as arguments); every other crate builds on these types.
 
+pub mod cells;
 pub mod claim;
 pub mod ids;
 pub mod money;
@@ -9,7 +11,12 @@ pub mod policy;
 pub mod refusal;
 pub mod scan;
 pub mod settlement;
+pub mod shift;
+pub mod staff;
+pub mod storage;
+pub mod timestamp;
 
+pub use cells::{check_move, propose_cell, Cell, CellError, CellLabel, CellLabelError, CellProposal, Placement};
 pub use claim::{ClaimState, ClaimTransitionError, Compensation, CompensationKind};
 pub use ids::{ClaimId, DeviceId, EmployeeId, ItemId, OrderId, PickupPointId, ReturnBoxId, ReturnId, ShortCode};
 pub use money::Kopecks;
@@ -18,3 +25,12 @@ pub use policy::{FeeDecision, FeePolicy, FeeRule};
 pub use refusal::{Refusal, RefusalError, RefusalReason};
 pub use scan::{classify, Scan};
 pub use settlement::{settle, ItemLine, Settlement};
+pub use shift::{
+    shift_report, ClosedShift, OpenShift, RefusalCount, RefusedItem, ShiftError, ShiftEvent, ShiftReport, ShiftState,
+};
+pub use staff::{
+    AttemptOutcome, CounterAct, EmployeeRole, Identification, LoginPolicy, OnDuty, Pin, PinAttempts, PinError, Session,
+    SessionError, StaffError, StaffMember,
+};
+pub use storage::{overdue_items, Overdue, ShelfState, StorageDays, StorageDaysError, StoragePolicy, StoredItem};
+pub use timestamp::{UnixSeconds, UtcOffset, UtcOffsetError};
