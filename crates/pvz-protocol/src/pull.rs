@@ -2,6 +2,7 @@
 //! The kiosk applies a page's changes to its cache tables in one transaction. Each order appears
 //! at most once per position in the feed, in its latest state: upserted, or cancelled.
 
+pub use pvz_domain::EmployeeRole;
 use pvz_domain::{EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use serde::{Deserialize, Serialize};
 
@@ -45,30 +46,6 @@ pub enum Change {
     /// change type never breaks an older kiosk's pull.
     #[serde(other)]
     Unknown,
-}
-
-/// Who an employee is to the counter.
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EmployeeRole {
-    Manager,
-    Courier,
-    Driver,
-}
-
-impl EmployeeRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmployeeRole::Manager => "manager",
-            EmployeeRole::Courier => "courier",
-            EmployeeRole::Driver => "driver",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<EmployeeRole> {
-        [EmployeeRole::Manager, EmployeeRole::Courier, EmployeeRole::Driver].into_iter().find(|r| r.as_str() == raw)
-    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
