@@ -68,6 +68,25 @@ pub enum ReturnSource {
     Unredeemed,
 }
 
+impl ReturnSource {
+    pub const ALL: [ReturnSource; 4] =
+        [ReturnSource::CounterRefusal, ReturnSource::Claim, ReturnSource::Courier, ReturnSource::Unredeemed];
+
+    /// The wire name, also the form stores keep it in.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnSource::CounterRefusal => "counter_refusal",
+            ReturnSource::Claim => "claim",
+            ReturnSource::Courier => "courier",
+            ReturnSource::Unredeemed => "unredeemed",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ReturnSource> {
+        ReturnSource::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
 /// One returned unit packed into a box.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -168,5 +187,20 @@ impl OpBody {
             | OpBody::ReturnBoxClosed { .. }
             | OpBody::BoxesHandedOver { .. } => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_return_source_is_stored_under_its_wire_name() {
+        for source in ReturnSource::ALL {
+            let wire = serde_json::to_value(source).expect("serializes");
+            assert_eq!(wire, source.as_str(), "{source:?}: the stored name is the wire name");
+            assert_eq!(ReturnSource::parse(source.as_str()), Some(source), "{source:?} parses back");
+        }
+        assert_eq!(ReturnSource::parse("lost"), None, "an unknown name is not a source");
     }
 }
