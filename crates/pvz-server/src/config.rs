@@ -1,5 +1,6 @@
 //! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
-//! `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`; logging reads `RUST_LOG`). Parsed once at start-up.
+//! `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`; logging reads
+//! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
 use serde::Deserialize;
@@ -14,6 +15,8 @@ pub struct Config {
     pub bind: SocketAddr,
     /// Larger request bodies are answered 413 without being read.
     pub max_body_bytes: usize,
+    /// How long a claim return code stays valid after the seller's approval.
+    pub claim_code_ttl_days: u64,
 }
 
 impl Default for Config {
@@ -22,6 +25,7 @@ impl Default for Config {
             data_dir: PathBuf::from("pvz-server-data"),
             bind: SocketAddr::from(([127, 0, 0, 1], 8700)),
             max_body_bytes: 1024 * 1024,
+            claim_code_ttl_days: 14,
         }
     }
 }
@@ -58,11 +62,22 @@ impl Config {
         if let Some(max) = var("PVZ_SERVER_MAX_BODY_BYTES").filter(|m| !m.is_empty()) {
             self.max_body_bytes = max.parse().map_err(|_| bad("PVZ_SERVER_MAX_BODY_BYTES", &max))?;
         }
+        if let Some(days) = var("PVZ_SERVER_CLAIM_CODE_TTL_DAYS").filter(|d| !d.is_empty()) {
+            self.claim_code_ttl_days = days
+                .parse()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| bad("PVZ_SERVER_CLAIM_CODE_TTL_DAYS", &days))?;
+        }
         Ok(())
     }
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join(crate::db::DB_FILE)
+    }
+
+    pub fn claim_code_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.claim_code_ttl_days.saturating_mul(24 * 3600))
     }
 }
 
@@ -78,11 +93,13 @@ mod tests {
             .apply_env(|name| match name {
                 "PVZ_SERVER_BIND" => Some("0.0.0.0:9000".into()),
                 "PVZ_SERVER_MAX_BODY_BYTES" => Some("2048".into()),
+                "PVZ_SERVER_CLAIM_CODE_TTL_DAYS" => Some("30".into()),
                 _ => None,
             })
             .expect("valid env");
         assert_eq!(config.bind, SocketAddr::from(([0, 0, 0, 0], 9000)), "env overrides the bind address");
         assert_eq!(config.max_body_bytes, 2048, "env overrides the body limit");
+        assert_eq!(config.claim_code_ttl().as_secs(), 30 * 24 * 3600, "env sets how long claim return codes last");
         assert!(config.apply_env(|_| Some("nope".into())).is_err(), "an unparsable override is an error");
         assert!(toml::from_str::<Config>("colour = 1").is_err(), "unknown keys are refused, not ignored");
     }

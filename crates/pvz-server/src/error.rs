@@ -16,7 +16,7 @@ pub enum ServerError {
     Unprocessable(String),
     #[error("the request body is larger than this server accepts")]
     PayloadTooLarge,
-    #[error("missing, unknown or revoked device credential")]
+    #[error("missing, unknown or revoked credential")]
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
@@ -39,6 +39,9 @@ pub enum ServerError {
     /// A seq was reused with another op id: the device's store was replaced or cloned.
     #[error("{0}")]
     SeqConflict(String),
+    /// The seller (or the network) already decided this claim; a decision is made once.
+    #[error("{0}")]
+    ClaimAlreadyDecided(String),
     /// Used, expired or unknown enrollment code. Answered with 400: the kiosk sent a wrong input;
     /// it is not a credential problem a retry with other headers could fix.
     #[error("the enrollment code is unknown, used or expired; ask for a new one")]
@@ -72,7 +75,7 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
-            ServerError::SeqConflict(_) => StatusCode::CONFLICT,
+            ServerError::SeqConflict(_) | ServerError::ClaimAlreadyDecided(_) => StatusCode::CONFLICT,
             ServerError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -91,6 +94,7 @@ impl ServerError {
             ServerError::UpgradeRequired { .. } => error_code::UPGRADE_REQUIRED,
             ServerError::ServerTooOld { .. } => SERVER_TOO_OLD,
             ServerError::SeqConflict(_) => error_code::SEQ_CONFLICT,
+            ServerError::ClaimAlreadyDecided(_) => error_code::CLAIM_ALREADY_DECIDED,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
             ServerError::Unavailable => error_code::UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,

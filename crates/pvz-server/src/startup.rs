@@ -1,11 +1,14 @@
 //! Building the app from a config and running it: the shared state, `spawn` for tests and benches (a
 //! real server on its own port, stoppable), and `serve` for the binary (until Ctrl-C / SIGTERM).
 
+use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::config::Config;
 use crate::error::{Result, ServerError};
 use crate::storage::{SqliteStorage, Storage};
+use ed25519_dalek::SigningKey;
 use pvz_protocol::PublicKey;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -15,12 +18,21 @@ pub struct AppState<S = SqliteStorage> {
     pub storage: S,
     /// The signing key's public half, base64url without padding, handed out at enrollment.
     pub public_key: String,
+    /// Signs the claim return codes of the seller's approvals.
+    pub claim_codes: ClaimCodeIssuer,
     pub max_body_bytes: usize,
 }
 
 impl<S: Storage> AppState<S> {
-    pub fn new(storage: S, public_key: String, max_body_bytes: usize) -> Self {
-        AppState { storage, public_key, max_body_bytes }
+    /// Claim return codes last [`DEFAULT_CLAIM_CODE_TTL`] unless `claim_codes.ttl` is set.
+    pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
+        let public_key = PublicKey::of(&key).to_base64url();
+        AppState {
+            storage,
+            public_key,
+            claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL },
+            max_body_bytes,
+        }
     }
 }
 
@@ -30,9 +42,11 @@ pub async fn build_state(config: &Config) -> Result<AppState<SqliteStorage>> {
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
-        let key = crate::keys::load_or_create(&config.data_dir)?;
+        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
         let storage = SqliteStorage::open(&config.db_path())?;
-        Ok(AppState::new(storage, PublicKey::of(&key).to_base64url(), config.max_body_bytes))
+        let mut state = AppState::new(storage, key, config.max_body_bytes);
+        state.claim_codes.ttl = config.claim_code_ttl();
+        Ok(state)
     })
     .await?
 }

@@ -1,9 +1,11 @@
-//! The demo network: the protocol demo's orders at the first point, tokens signed by this server's
-//! key, fresh enrollment codes each run; and the router usable without a socket.
+//! The demo network: the protocol demo's orders at the first point, tokens and claim return codes
+//! signed by this server's key, claims in every state, fresh enrollment codes each run; and the
+//! router usable without a socket.
 
 mod common;
 
-use pvz_protocol::{PickupClaims, PublicKey};
+use pvz_protocol::sync::PROTOCOL_VERSION;
+use pvz_protocol::{ClaimReturnClaims, PickupClaims, PublicKey};
 use pvz_server::admin::Admin;
 use tower::ServiceExt;
 
@@ -23,12 +25,45 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     }
     assert!(first.codes.iter().any(|c| c.short_code == "482137"), "the README's short code 482137 is there");
 
+    let claim = |id: &str| first.claims.iter().find(|c| c.claim_id == id).expect("the demo claim is reported");
+    let now = chrono::Utc::now().timestamp();
+    for (id, state, kind, amount) in [
+        ("clm-demo-refund", "approved", "refund", 459_000),
+        ("clm-demo-replacement", "approved", "replacement", 0),
+        ("clm-demo-revoked", "revoked", "refund", 100_000),
+    ] {
+        let c = claim(id);
+        assert_eq!((c.state.as_str(), c.compensation.as_deref(), c.amount), (state, Some(kind), amount), "{id}");
+        let code = c.return_code.as_deref().expect("a refund or a replacement has a return code");
+        let signed =
+            ClaimReturnClaims::verify(code, &key, now).expect("the return code verifies with the server's key");
+        assert_eq!(signed.claim_id.as_str(), id, "{id}: the code names its claim");
+        assert_eq!(signed.amount.0, amount, "{id}: and its refund");
+    }
+    assert_eq!(
+        (claim("clm-demo-rejected").state.as_str(), claim("clm-demo-rejected").return_code.as_deref()),
+        ("rejected", None),
+        "a rejected claim has no code"
+    );
+    let part = claim("clm-demo-part");
+    assert_eq!(
+        (part.state.as_str(), part.return_code.as_deref()),
+        ("approved", None),
+        "a missing part needs no item back"
+    );
+    let part_order = part.part_order_id.clone().expect("the missing part is an order");
+    assert_eq!(
+        second.claims.iter().map(|c| (&c.claim_id, &c.state, &c.return_code)).collect::<Vec<_>>(),
+        first.claims.iter().map(|c| (&c.claim_id, &c.state, &c.return_code)).collect::<Vec<_>>(),
+        "a second run reports the same claims and codes"
+    );
+
     let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
     let client = reqwest::Client::new();
     let body = serde_json::json!({"code": second.points[0].enrollment_code, "device_name": "Демо"});
     let enrolled = client
         .post(format!("{}/v1/enroll", server.url()))
-        .header("x-pvz-protocol", "1")
+        .header("x-pvz-protocol", PROTOCOL_VERSION.to_string())
         .json(&body)
         .send()
         .await
@@ -39,7 +74,7 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     let credential = enrolled.body["credential"].as_str().unwrap_or("").to_owned();
     let page = client
         .get(format!("{}/v1/sync/pull", server.url()))
-        .header("x-pvz-protocol", "1")
+        .header("x-pvz-protocol", PROTOCOL_VERSION.to_string())
         .bearer_auth(&credential)
         .send()
         .await
@@ -51,12 +86,13 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         .unwrap_or_default();
     assert_eq!(
         ids,
-        ["ord-1001", "ord-1002", "ord-1003", "ord-1005", "ord-1004"],
-        "the protocol demo's orders, then the cancelled one"
+        ["ord-1001", "ord-1002", "ord-1003", "ord-1005", "ord-1006", "ord-1007", "ord-1004", part_order.as_str()],
+        "the protocol demo's orders, the issued ones claims are about, the cancelled one, then the missing part"
     );
-    let last = page.body["changes"].as_array().and_then(|c| c.last()).cloned().unwrap_or_default();
+    let cancelled =
+        page.body["changes"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "cancel_order")).cloned();
     assert_eq!(
-        last,
+        cancelled.unwrap_or_default(),
         serde_json::json!({"type": "cancel_order", "order_id": "ord-1004"}),
         "the cancelled demo order reaches kiosks as a cancellation"
     );

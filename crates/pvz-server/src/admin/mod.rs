@@ -1,9 +1,17 @@
 //! Admin actions on a data dir, for the CLI and for tests: pickup points, enrollment codes,
-//! employees, orders, revocation, feed resets and ledger checks. Synchronous on purpose: it opens its
+//! employees, orders, revocation, feed resets and ledger checks; claims and seller credentials in
+//! [`claims`], couriers' manifests and custody of returned units in [`returns`]. Synchronous on purpose: it opens its
 //! own connection to the same SQLite file (WAL lets it run beside a live server), and a test calls it
 //! directly without an async runtime. Do not call it from inside an async task without
 //! `spawn_blocking`.
 
+mod claims;
+mod returns;
+
+pub use claims::SellerCredential;
+pub use returns::CustodyUnit;
+
+use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::db::employees::{self, NewEmployee};
 use crate::db::ledger::{self, LedgerReport};
 use crate::db::orders::{self, NewItem, NewOrder, OrderState};
@@ -11,34 +19,16 @@ use crate::db::{self, devices, ops, points};
 use crate::error::{Result, ServerError};
 use crate::rules::Posting;
 use ed25519_dalek::SigningKey;
-use pvz_domain::{DeviceId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
+use pvz_domain::{DeviceId, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::demo::{DemoCode, DemoPoint, DemoReport};
 
-/// Employee roles (issue 5 gives them different rights).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Manager,
-    Courier,
-    Driver,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Courier => "courier",
-            Role::Driver => "driver",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Role> {
-        [Role::Manager, Role::Courier, Role::Driver].into_iter().find(|r| r.as_str() == raw)
-    }
-}
+/// Employee roles (issue 5 gives them different rights): the protocol's, as kiosks see them.
+pub use pvz_protocol::EmployeeRole as Role;
 
 /// How many ops a device has pushed and what became of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +41,8 @@ pub struct OpCounts {
 pub struct Admin {
     conn: Connection,
     data_dir: PathBuf,
-    key: SigningKey,
+    /// Holds the server's signing key, which signs pickup tokens and claim return codes.
+    claim_codes: ClaimCodeIssuer,
 }
 
 /// Enrollment codes are typed by people: case, spaces and dashes do not matter.
@@ -88,18 +79,24 @@ impl Admin {
         let data_dir = data_dir.as_ref().to_owned();
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
-        let key = crate::keys::load_or_create(&data_dir)?;
+        let key = Arc::new(crate::keys::load_or_create(&data_dir)?);
         let conn = db::open_and_migrate(&data_dir.join(db::DB_FILE))?;
-        Ok(Admin { conn, data_dir, key })
+        Ok(Admin { conn, data_dir, claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL } })
+    }
+
+    /// How long the claim return codes this admin issues stay valid (default 14 days).
+    pub fn with_claim_code_ttl(mut self, ttl: Duration) -> Admin {
+        self.claim_codes.ttl = ttl;
+        self
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
 
-    /// The key pickup tokens are signed with.
+    /// The key pickup tokens and claim return codes are signed with.
     pub fn signing_key(&self) -> &SigningKey {
-        &self.key
+        &self.claim_codes.key
     }
 
     pub fn add_pickup_point(&self, id: &str, name: &str, policy: &FeePolicy) -> Result<()> {
@@ -141,9 +138,18 @@ impl Admin {
     }
 
     /// Adds an employee with a PIN (stored as an argon2 hash; PINs are short, so a slow hash matters
-    /// here, unlike for device secrets). Returns the employee id.
+    /// here, unlike for device secrets). Returns the employee id, a fresh one.
     pub fn add_employee(&self, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
+        self.add_employee_as(&uuid::Uuid::now_v7().to_string(), point, name, role, pin)
+    }
+
+    /// [`Admin::add_employee`] under a chosen id (printed on the badge as `PVZE1:<id>`).
+    pub fn add_employee_as(&self, id: &str, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
         use argon2::password_hash::{PasswordHasher, SaltString};
+        let id = parse_id(EmployeeId::parse, id)?;
+        if name.trim().is_empty() {
+            return Err(ServerError::BadRequest("an employee needs a name".into()));
+        }
         let point = parse_id(PickupPointId::parse, point)?;
         points::require_point(&self.conn, &point)?;
         if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
@@ -155,11 +161,22 @@ impl Admin {
             .hash_password(pin.as_bytes(), &salt)
             .map_err(|e| ServerError::Internal(format!("argon2: {e}")))?
             .to_string();
-        let id = uuid::Uuid::now_v7().to_string();
         let employee =
-            NewEmployee { id: &id, pickup_point_id: &point, name: name.trim(), role: role.as_str(), pin_hash: &hash };
-        employees::insert_employee(&self.conn, &employee, &db::now_text())?;
-        Ok(id)
+            NewEmployee { id: id.as_str(), pickup_point_id: &point, name: name.trim(), role, pin_hash: &hash };
+        let tx = self.conn.unchecked_transaction()?;
+        employees::insert_employee(&tx, &employee, &db::now_text())?;
+        tx.commit()?;
+        Ok(id.to_string())
+    }
+
+    /// Retires an employee: the point's kiosks learn it on their next pull and refuse the badge.
+    pub fn retire_employee(&self, id: &str) -> Result<()> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        if !employees::retire_employee(&tx, &id, &db::now_text())? {
+            return Err(ServerError::NotFound(format!("employee {id} does not exist")));
+        }
+        Ok(tx.commit()?)
     }
 
     /// Checks an employee's PIN against its stored hash.
@@ -273,9 +290,7 @@ impl Admin {
 }
 
 fn generated_order(_: usize) -> Result<NewOrder> {
-    let uid = uuid::Uuid::now_v7().simple().to_string();
-    let random = crate::keys::random_bytes::<4>()?;
-    let short = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
+    let (id, short_code, uid) = orders::new_order_ids()?;
     let bad = |e: pvz_domain::ids::IdError| ServerError::Internal(e.to_string());
     let item = |n: u32, name: &str, category: &str, price: i64| -> Result<NewItem> {
         Ok(NewItem {
@@ -293,8 +308,8 @@ fn generated_order(_: usize) -> Result<NewOrder> {
         })
     };
     Ok(NewOrder {
-        id: OrderId::parse(&format!("ord-{uid}")).map_err(bad)?,
-        short_code: ShortCode::parse(&short).ok_or_else(|| ServerError::Internal("short code".into()))?,
+        id,
+        short_code,
         buyer_id: format!("buyer-load-{}", &uid[uid.len() - 6..]),
         buyer_name: "Тест Нагрузкин".to_owned(),
         items: vec![item(1, "Футболка", "clothes", 100_000)?, item(2, "Кеды", "shoes", 250_000)?],

@@ -1,6 +1,7 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
-//! the protocol-version guard, and device authentication from the bearer credential.
+//! the protocol-version guard, and device and seller authentication from the bearer credential.
 
+use crate::admin::SellerCredential;
 use crate::db::feed::Cursor;
 use crate::db::sha256_hex_matches;
 use crate::error::ServerError;
@@ -61,6 +62,12 @@ pub async fn require_protocol(req: Request, next: Next) -> Result<Response, Serv
     }
 }
 
+/// The credential text of `Authorization: Bearer <credential>`.
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    Some(value.strip_prefix("Bearer ")?.trim())
+}
+
 /// An authenticated, unrevoked device.
 #[derive(Debug, Clone)]
 pub struct AuthDevice {
@@ -74,11 +81,7 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let raw = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let credential = raw
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .and_then(|text| DeviceCredential::parse(text.trim()))
-            .ok_or(ServerError::Unauthorized)?;
+        let credential = bearer(parts).and_then(DeviceCredential::parse).ok_or(ServerError::Unauthorized)?;
         let record = state.storage.find_device(credential.device_id).await?.ok_or(ServerError::Unauthorized)?;
         // sha256, not argon2: the secret is 256 random bits, so it cannot be guessed or brute-forced
         // from its hash; a slow hash would only make every sync call expensive. The comparison is
@@ -95,5 +98,26 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
             pickup_point_id: record.pickup_point_id,
             feed_head: record.feed_head,
         })
+    }
+}
+
+/// A seller authenticated by its API credential (`Bearer pvzs1.<seller id>.<secret>`).
+#[derive(Debug, Clone)]
+pub struct AuthSeller {
+    pub seller_id: String,
+}
+
+impl<S: Storage> FromRequestParts<AppState<S>> for AuthSeller {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+        let credential = bearer(parts).and_then(SellerCredential::parse).ok_or(ServerError::Unauthorized)?;
+        let stored = state.storage.find_seller_secret(credential.seller_id.clone()).await?;
+        // sha256 in constant time, for the reasons given at `AuthDevice`.
+        if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
+            return Err(ServerError::Unauthorized);
+        }
+        tracing::Span::current().record("seller", credential.seller_id.as_str());
+        Ok(AuthSeller { seller_id: credential.seller_id })
     }
 }

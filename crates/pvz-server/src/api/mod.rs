@@ -1,6 +1,7 @@
 //! The HTTP API under `/v1`: the route table, and the layers every request passes (body limit,
-//! request id, tracing). Paths come from `pvz_protocol::sync` so kiosk and server agree.
+//! request id, tracing). Paths come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
+pub mod claims;
 pub mod extract;
 pub mod handlers;
 pub mod openapi;
@@ -12,6 +13,7 @@ use axum::http::Request;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use handlers::{enroll, health, not_found, pull, push};
+use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -24,11 +26,17 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_ENROLL, post(enroll::<S>))
         .route(PATH_PUSH, post(push::<S>))
         .route(PATH_PULL, get(pull::<S>))
+        .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
+    // Sellers' calls: no kiosk protocol, a seller credential.
+    let seller = Router::new()
+        .route(PATH_SELLER_CLAIMS, get(claims::seller_claims::<S>))
+        .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_OPENAPI, get(openapi::serve))
         .merge(sync)
+        .merge(seller)
         .fallback(not_found)
         .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -42,6 +50,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
                 request_id = %id,
                 device = tracing::field::Empty,
                 pickup_point = tracing::field::Empty,
+                seller = tracing::field::Empty,
             )
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -10,33 +10,44 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "PVZ central server",
-        description = "Enrollment and sync for pickup-point kiosks. Every error answer carries an ApiError body."
+        description = "Enrollment, sync and claim status for pickup-point kiosks; claim decisions for sellers. \
+                       Every error answer carries an ApiError body."
     ),
     paths(
         super::handlers::health,
         super::handlers::enroll,
         super::handlers::push,
-        super::handlers::pull
+        super::handlers::pull,
+        super::claims::claim_status,
+        super::claims::seller_claims,
+        super::claims::decide_claim
     ),
-    modifiers(&DeviceCredentialAuth)
+    modifiers(&CredentialAuth)
 )]
 pub struct ApiDoc;
 
-/// `Authorization: Bearer pvzd1.<device id>.<secret>`.
-struct DeviceCredentialAuth;
+/// `Authorization: Bearer pvzd1.<device id>.<secret>` (kiosks) or `pvzs1.<seller id>.<secret>` (sellers).
+struct CredentialAuth;
 
-impl Modify for DeviceCredentialAuth {
+impl Modify for CredentialAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "device_credential",
+        let bearer = |format: &str, description: &str| {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("pvzd1.<device id>.<secret>")
-                    .description(Some("The credential enrollment returned."))
+                    .bearer_format(format)
+                    .description(Some(description))
                     .build(),
-            ),
+            )
+        };
+        components.add_security_scheme(
+            "device_credential",
+            bearer("pvzd1.<device id>.<secret>", "The credential enrollment returned."),
+        );
+        components.add_security_scheme(
+            "seller_credential",
+            bearer("pvzs1.<seller id>.<secret>", "The credential `pvz-server seller-credential <seller>` printed."),
         );
     }
 }

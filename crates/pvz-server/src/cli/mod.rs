@@ -1,5 +1,7 @@
 //! The `pvz-server` command line: `serve` and the admin commands, each a thin call into the library.
 
+mod claims;
+
 use crate::admin::{Admin, Role};
 use crate::config::Config;
 use crate::error::{Result, ServerError};
@@ -46,8 +48,12 @@ pub enum Command {
         #[arg(long, default_value_t = 24)]
         ttl_hours: u64,
     },
-    /// Add an employee with a PIN.
+    /// Add an employee with a PIN; prints the employee id (a courier's or driver's badge is
+    /// `PVZE1:<id>`).
     AddEmployee {
+        /// A chosen id (letters, digits, '-', '_'); a fresh one when omitted.
+        #[arg(long)]
+        id: Option<String>,
         #[arg(long)]
         pickup_point: String,
         #[arg(long)]
@@ -58,6 +64,18 @@ pub enum Command {
         #[arg(long)]
         pin: String,
     },
+    /// Retire an employee: the point's kiosks refuse their badge after the next pull.
+    RetireEmployee {
+        #[arg(long)]
+        employee: String,
+    },
+    /// Claims (претензии): open, approve, reject, revoke, show.
+    Claim {
+        #[command(subcommand)]
+        command: claims::ClaimCommand,
+    },
+    /// Print a new API credential for a seller (the previous one stops working).
+    SellerCredential { seller: String },
     /// Add generated orders (for load tests).
     AddOrders {
         #[arg(long)]
@@ -121,7 +139,7 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         print!("{}", crate::api::openapi::document_json());
         return Ok(ExitCode::SUCCESS);
     }
-    let admin = Admin::open(&config.data_dir)?;
+    let admin = Admin::open(&config.data_dir)?.with_claim_code_ttl(config.claim_code_ttl());
     match command {
         Command::Serve | Command::Openapi => {}
         Command::AddPickupPoint { id, name, default_fee, category_fee } => {
@@ -132,9 +150,18 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::EnrollmentCode { pickup_point, ttl_hours } => {
             println!("{}", admin.issue_enrollment_code(&pickup_point, Duration::from_secs(ttl_hours * 3600))?);
         }
-        Command::AddEmployee { pickup_point, name, role, pin } => {
+        Command::AddEmployee { id: Some(id), pickup_point, name, role, pin } => {
+            println!("{}", admin.add_employee_as(&id, &pickup_point, &name, role, &pin)?);
+        }
+        Command::AddEmployee { id: None, pickup_point, name, role, pin } => {
             println!("{}", admin.add_employee(&pickup_point, &name, role, &pin)?);
         }
+        Command::RetireEmployee { employee } => {
+            admin.retire_employee(&employee)?;
+            println!("retired {employee}");
+        }
+        Command::Claim { command } => claims::run(&admin, command)?,
+        Command::SellerCredential { seller } => println!("{}", admin.issue_seller_credential(&seller)?),
         Command::AddOrders { pickup_point, count } => {
             let ids = admin.add_demo_orders(&pickup_point, count)?;
             println!("added {} orders to {pickup_point}", ids.len());

@@ -1,7 +1,11 @@
-//! `employees`: the people who work a pickup point's counter, with an argon2 hash of their PIN.
+//! `employees`: the people who work with a pickup point (counter managers, couriers, logistics
+//! drivers), with an argon2 hash of their PIN. Adding or retiring one stamps it with a fresh feed
+//! version of its point, so the point's kiosks pull it (never the PIN hash).
 
-use crate::error::Result;
-use pvz_domain::PickupPointId;
+use crate::db::points;
+use crate::error::{Result, ServerError};
+use pvz_domain::{EmployeeId, PickupPointId};
+use pvz_protocol::{EmployeeRole, EmployeeWire};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// An employee to add; `pin_hash` is already an argon2 PHC string.
@@ -10,21 +14,97 @@ pub struct NewEmployee<'a> {
     pub id: &'a str,
     pub pickup_point_id: &'a PickupPointId,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: EmployeeRole,
     pub pin_hash: &'a str,
 }
 
+/// An employee as the rules need it: who, where, and whether they still work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeRow {
+    pub wire: EmployeeWire,
+    pub pickup_point_id: String,
+}
+
+impl EmployeeRow {
+    /// Works at `point` in `role` and has not retired.
+    pub fn is_active(&self, point: &PickupPointId, role: EmployeeRole) -> bool {
+        self.pickup_point_id == point.as_str() && self.wire.role == role && !self.wire.retired
+    }
+}
+
+/// Inserts the employee at a fresh feed version of their point.
 pub fn insert_employee(conn: &Connection, employee: &NewEmployee<'_>, now: &str) -> Result<()> {
+    let version = points::bump_version(conn, employee.pickup_point_id, 1)?;
     conn.execute(
-        "INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![employee.id, employee.pickup_point_id.as_str(), employee.name, employee.role, employee.pin_hash, now],
+        "INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            employee.id,
+            employee.pickup_point_id.as_str(),
+            employee.name,
+            employee.role.as_str(),
+            employee.pin_hash,
+            now,
+            version
+        ],
     )?;
     Ok(())
+}
+
+/// Marks the employee retired (their badge is refused from then on) at a fresh feed version.
+/// Returns false when there is no such employee; retiring twice changes nothing.
+pub fn retire_employee(conn: &Connection, id: &EmployeeId, now: &str) -> Result<bool> {
+    let Some(row) = get_employee(conn, id)? else { return Ok(false) };
+    if row.wire.retired {
+        return Ok(true);
+    }
+    let point = PickupPointId::parse(&row.pickup_point_id).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let version = points::bump_version(conn, &point, 1)?;
+    conn.execute(
+        "UPDATE employees SET retired_at = ?2, version = ?3 WHERE id = ?1",
+        params![id.as_str(), now, version],
+    )?;
+    Ok(true)
 }
 
 /// The stored PIN hash of an employee; `None` when there is no such employee.
 pub fn get_pin_hash(conn: &Connection, employee_id: &str) -> Result<Option<String>> {
     Ok(conn.query_row("SELECT pin_hash FROM employees WHERE id = ?1", [employee_id], |r| r.get(0)).optional()?)
+}
+
+const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id";
+
+fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
+    let bad =
+        |i: usize, what: &str| rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text);
+    let id: String = r.get(0)?;
+    let role: String = r.get(2)?;
+    Ok(EmployeeRow {
+        wire: EmployeeWire {
+            employee_id: EmployeeId::parse(&id).map_err(|_| bad(0, "employee id"))?,
+            name: r.get(1)?,
+            role: EmployeeRole::parse(&role).ok_or_else(|| bad(2, "employee role"))?,
+            retired: r.get::<_, Option<String>>(3)?.is_some(),
+        },
+        pickup_point_id: r.get(4)?,
+    })
+}
+
+pub fn get_employee(conn: &Connection, id: &EmployeeId) -> Result<Option<EmployeeRow>> {
+    let row = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM employees WHERE id = ?1"))?
+        .query_row([id.as_str()], employee_row)
+        .optional()?;
+    Ok(row)
+}
+
+/// The employee as the feed sends it, by the id stored in a feed row.
+pub fn get_employee_wire(conn: &Connection, id: &str) -> Result<Option<EmployeeWire>> {
+    let row = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM employees WHERE id = ?1"))?
+        .query_row([id], employee_row)
+        .optional()?;
+    Ok(row.map(|r| r.wire))
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
-//! The pull feed of one pickup point: its orders and fee policy that changed after a cursor, ordered by
-//! the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
+//! The pull feed of one pickup point: its orders, employees and fee policy that changed after a
+//! cursor, ordered by the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
 //! A cancelled order is sent as a `CancelOrder` tombstone at the version its cancellation got, so a
 //! kiosk that cached it learns it must not be handed over. A pull from scratch opens with the point's
 //! current fee policy, so no kiosk holds orders without the policy their refusal fees depend on.
+//! Doorstep deliveries (a courier's orders) are not the counter's to issue and never appear.
 
-use crate::db::{orders, points};
+use crate::db::{employees, orders, points};
 use crate::error::{Result, ServerError};
 use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
@@ -33,6 +34,7 @@ impl Cursor {
 const KIND_POLICY: i64 = 0;
 const KIND_ORDER: i64 = 1;
 const KIND_CANCELLED: i64 = 2;
+const KIND_EMPLOYEE: i64 = 3;
 
 pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
     let tx = conn.transaction()?;
@@ -56,7 +58,9 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         "SELECT {KIND_POLICY}, '', policy_version FROM pickup_points WHERE id = ?1 AND policy_version > ?2
          UNION ALL
          SELECT CASE WHEN status = 'cancelled' THEN {KIND_CANCELLED} ELSE {KIND_ORDER} END, id, version
-         FROM orders WHERE pickup_point_id = ?1 AND version > ?2
+         FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup'
+         UNION ALL
+         SELECT {KIND_EMPLOYEE}, id, version FROM employees WHERE pickup_point_id = ?1 AND version > ?2
          ORDER BY 3 LIMIT ?3"
     ))?;
     let rows = stmt
@@ -79,6 +83,10 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         let change = match *kind {
             KIND_POLICY if fresh => continue,
             KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
+            KIND_EMPLOYEE => Change::UpsertEmployee(
+                employees::get_employee_wire(&tx, id)?
+                    .ok_or_else(|| ServerError::Internal(format!("employee {id} vanished from the feed")))?,
+            ),
             KIND_CANCELLED => Change::CancelOrder {
                 order_id: OrderId::parse(id)
                     .map_err(|_| ServerError::Internal(format!("stored id of cancelled order {id} is invalid")))?,
@@ -100,11 +108,14 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
 }
 
 fn count_after(conn: &Connection, point: &PickupPointId, from: i64, policy_version: i64) -> Result<u64> {
-    let orders: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2")?
+    let rows: i64 = conn
+        .prepare_cached(
+            "SELECT (SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup')
+                  + (SELECT COUNT(*) FROM employees WHERE pickup_point_id = ?1 AND version > ?2)",
+        )?
         .query_row(params![point.as_str(), from], |r| r.get(0))?;
     let policy = i64::from(policy_version > from);
-    Ok((orders + policy).max(0) as u64)
+    Ok((rows + policy).max(0) as u64)
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! and one query module per table. Everything here is synchronous; async callers go through
 //! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
 
+pub mod claims;
+pub mod custody;
 pub mod devices;
 pub mod employees;
 pub mod feed;
@@ -10,6 +12,7 @@ pub mod ops;
 pub mod orders;
 pub mod points;
 pub mod push;
+pub mod sellers;
 
 use crate::error::Result;
 use rusqlite::Connection;
@@ -21,11 +24,39 @@ pub const DB_FILE: &str = "server.sqlite3";
 
 /// Append-only, timestamped; applied in one transaction at start-up.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
+    Migrations::new(every_migration())
+}
+
+/// The schema of an earlier release: its first `count` migrations (for upgrade tests).
+pub fn released_migrations(count: usize) -> Migrations<'static> {
+    Migrations::new(every_migration().into_iter().take(count).collect())
+}
+
+fn every_migration() -> Vec<M<'static>> {
+    vec![
         M::up(include_str!("../../migrations/20261201_0001_initial.sql")),
         M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
         M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
-    ])
+        M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
+    ]
+}
+
+/// Migration 0004's hook: orders issued before items recorded their refusals get them from their
+/// applied `IssueCompleted` op, so a refused item of an old order cannot be claimed as paid for.
+fn backfill_refusals(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult {
+    let mut ops = tx.prepare("SELECT body FROM ops WHERE kind = 'issue_completed' AND status = 'applied'")?;
+    let bodies = ops.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut refuse = tx.prepare("UPDATE order_items SET refusal_reason = ?2 WHERE id = ?1")?;
+    for body in bodies {
+        let body: pvz_protocol::OpBody = serde_json::from_str(&body)
+            .map_err(|e| rusqlite_migration::HookError::Hook(format!("a stored issue op does not parse: {e}")))?;
+        if let pvz_protocol::OpBody::IssueCompleted { refused, .. } = body {
+            for r in refused {
+                refuse.execute(rusqlite::params![r.item_id.as_str(), r.reason.as_str()])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens (creating if needed) the database and brings its schema up to date.
@@ -110,9 +141,7 @@ mod tests {
     fn a_database_from_the_previous_release_gets_its_policies_into_the_history() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
-        Migrations::new(vec![M::up(include_str!("../../migrations/20261201_0001_initial.sql"))])
-            .to_latest(&mut conn)
-            .expect("the first release's schema");
+        released_migrations(1).to_latest(&mut conn).expect("the first release's schema");
         conn.execute(
             "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
              VALUES ('pp-old', 'Old', 1, 7, '{\"default_fee\":9900,\"per_category\":{}}', 7, 'then')",
@@ -124,6 +153,74 @@ mod tests {
         let history = points::list_fee_policies(&conn, &point).expect("history");
         assert_eq!(history.len(), 1, "the old point's current policy is its history: {history:?}");
         assert_eq!(history[0].default_fee, pvz_domain::Kopecks(9_900), "with its fee");
+    }
+
+    /// A database of the release before claims: its employees reach the feed after the point's head,
+    /// and its issued orders' refusals are read back from their stored issue ops, so a refused item
+    /// of an old order cannot be claimed as paid for.
+    #[test]
+    fn a_database_from_before_claims_gets_its_employees_into_the_feed_and_its_refusals_recorded() {
+        use pvz_domain::{ItemId, Kopecks, OrderId, PickupPointId, RefusalReason};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
+        released_migrations(3).to_latest(&mut conn).expect("the release before claims");
+        let body = pvz_protocol::OpBody::IssueCompleted {
+            order_id: OrderId::parse("o1").expect("id"),
+            handed_over: vec![ItemId::parse("o1-1").expect("id")],
+            refused: vec![pvz_protocol::RefusedItem {
+                item_id: ItemId::parse("o1-2").expect("id"),
+                reason: RefusalReason::ChangedMind,
+                description: None,
+                fee: Kopecks(9_900),
+            }],
+            collected: Kopecks(109_900),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        conn.execute_batch(
+            "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
+                 VALUES ('pp-old', 'Old', 1, 7, '{\"default_fee\":9900,\"per_category\":{}}', 1, 'then');
+             INSERT INTO devices (id, pickup_point_id, name, secret_sha256, last_seq, created_at)
+                 VALUES ('dev-1', 'pp-old', 'Касса', 'hash', 1, 'then');
+             INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at)
+                 VALUES ('courier-1', 'pp-old', 'Иван Петров', 'courier', 'argon2-hash', 'then');
+             INSERT INTO buyers (id, full_name) VALUES ('b-1', 'Анна Кузнецова');
+             INSERT INTO sellers (id, name) VALUES ('s-1', 'Продавец');
+             INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at)
+                 VALUES ('o1', 'pp-old', '123456', 'b-1', 'issued', 'then', 7, 'then');
+             INSERT INTO order_items (id, order_id, position, seller_id, name, variant, cell, price, prepaid, category)
+                 VALUES ('o1-1', 'o1', 0, 's-1', 'Платье', 'M', 'A-1', 100000, 0, 'clothes'),
+                        ('o1-2', 'o1', 1, 's-1', 'Шарф', '-', 'A-1', 50000, 0, 'clothes');",
+        )
+        .expect("data of the release before claims");
+        conn.execute(
+            "INSERT INTO ops (device_id, seq, op_id, pickup_point_id, kind, body, created_at, received_at, status)
+             VALUES ('dev-1', 1, 'op-1', 'pp-old', 'issue_completed', ?1, 'then', 'then', 'applied')",
+            [serde_json::to_string(&body).expect("json")],
+        )
+        .expect("its stored issue op");
+        migrations().to_latest(&mut conn).expect("the claims migration applies on top");
+
+        let refusal = |item: &str| -> Option<String> {
+            conn.query_row("SELECT refusal_reason FROM order_items WHERE id = ?1", [item], |r| r.get(0)).expect("item")
+        };
+        assert_eq!(refusal("o1-1"), None, "the handed-over item stays claimable");
+        assert_eq!(refusal("o1-2").as_deref(), Some("changed_mind"), "the refused item is recorded as refused");
+        let point = PickupPointId::parse("pp-old").expect("id");
+        let page = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 7 }), 100).expect("pull");
+        let employees: Vec<_> = page
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                pvz_protocol::Change::UpsertEmployee(e) => Some((e.employee_id.to_string(), e.role, e.retired)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            employees,
+            [("courier-1".to_owned(), pvz_protocol::EmployeeRole::Courier, false)],
+            "a kiosk at the old head pulls the existing employee"
+        );
     }
 
     #[test]

@@ -73,6 +73,29 @@ pub struct ItemFacts {
     pub category: String,
 }
 
+/// One item with its order's context: what claims, manifests and hand-backs need to know.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub item: NewItem,
+    pub order_id: OrderId,
+    pub pickup_point_id: PickupPointId,
+    pub buyer_id: String,
+    pub order_state: OrderState,
+    /// Set when the buyer refused the item (at the counter, or at the door for a courier delivery).
+    pub refusal_reason: Option<String>,
+}
+
+/// Fresh ids for an order the server creates itself (a replacement, a missing part, a generated
+/// load-test order): `ord-<uuid>`, a random six-digit short code, and a stem for item ids.
+pub fn new_order_ids() -> Result<(OrderId, ShortCode, String)> {
+    let uid = uuid::Uuid::now_v7().simple().to_string();
+    let random = crate::keys::random_bytes::<4>()?;
+    let short = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
+    let bad = |what: &str| ServerError::Internal(format!("generated {what} is invalid"));
+    let id = OrderId::parse(&format!("ord-{uid}")).map_err(|_| bad("order id"))?;
+    Ok((id, ShortCode::parse(&short).ok_or_else(|| bad("short code"))?, uid))
+}
+
 /// "Анна Кузнецова" -> "Анна К.": the kiosk never sees a full name.
 pub fn mask_name(full: &str) -> String {
     let mut words = full.split_whitespace();
@@ -126,6 +149,67 @@ pub fn insert_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, 
         ])?;
     }
     Ok(())
+}
+
+/// Inserts a ready order at a fresh feed version of `point`, so its kiosks pull it.
+pub fn add_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, now: &str) -> Result<()> {
+    let version = crate::db::points::bump_version(conn, point, 1)?;
+    insert_order(conn, point, order, version, now)
+}
+
+/// Inserts a doorstep delivery a courier of `point` took out: issued to the courier, never in the
+/// point's feed (the counter does not issue it), every item refused at the door until a hand-back
+/// records the real reason.
+pub fn insert_courier_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, now: &str) -> Result<()> {
+    insert_order(conn, point, order, 0, now)?;
+    conn.execute(
+        "UPDATE orders SET delivery = 'courier', status = 'issued', issued_at = ?2 WHERE id = ?1",
+        params![order.id.as_str(), now],
+    )?;
+    conn.execute("UPDATE order_items SET refusal_reason = 'at_door' WHERE order_id = ?1", [order.id.as_str()])?;
+    Ok(())
+}
+
+/// Records why the buyer refused an item (an issue at the counter, a courier's hand-back).
+pub fn set_item_refused(conn: &Connection, item: &ItemId, reason: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE order_items SET refusal_reason = ?2 WHERE id = ?1")?
+        .execute(params![item.as_str(), reason])?;
+    Ok(())
+}
+
+/// The item with its order's context; `None` when the server has no such item.
+pub fn get_item(conn: &Connection, id: &ItemId) -> Result<Option<ItemRow>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT i.seller_id, s.name, i.name, i.variant, i.cell, i.price, i.prepaid, i.category, i.barcode,
+                    i.mark, i.order_id, o.pickup_point_id, o.buyer_id, o.status, i.refusal_reason
+             FROM order_items i JOIN orders o ON o.id = i.order_id JOIN sellers s ON s.id = i.seller_id
+             WHERE i.id = ?1",
+        )?
+        .query_row([id.as_str()], |r| {
+            Ok(ItemRow {
+                item: NewItem {
+                    id: id.clone(),
+                    seller_id: r.get(0)?,
+                    seller_name: r.get(1)?,
+                    name: r.get(2)?,
+                    variant: r.get(3)?,
+                    cell: r.get(4)?,
+                    price: Kopecks(r.get(5)?),
+                    prepaid: r.get::<_, i64>(6)? != 0,
+                    category: r.get(7)?,
+                    barcode: r.get(8)?,
+                    mark: r.get(9)?,
+                },
+                order_id: parse(&r.get::<_, String>(10)?, |s| OrderId::parse(s).ok(), "order id")?,
+                pickup_point_id: parse(&r.get::<_, String>(11)?, |s| PickupPointId::parse(s).ok(), "pickup point")?,
+                buyer_id: r.get(12)?,
+                order_state: parse(&r.get::<_, String>(13)?, OrderState::parse, "order status")?,
+                refusal_reason: r.get(14)?,
+            })
+        })
+        .optional()?;
+    Ok(row)
 }
 
 /// The pickup point an order belongs to, if the order exists at all.

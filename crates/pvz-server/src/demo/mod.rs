@@ -1,7 +1,12 @@
 //! The demo network: two pickup points with orders in every state. The first point carries the same
 //! orders as `pvz_protocol::demo` (ids, short codes, buyers, items) so the README's short codes keep
-//! working; QR tokens are signed with this server's own key. Running it again only issues fresh
-//! enrollment codes.
+//! working, and claims in every state ([`claims`]); QR tokens and claim return codes are signed with
+//! this server's own key. Running it again only issues fresh enrollment codes (and reports the
+//! claims as they stand).
+
+mod claims;
+
+pub use claims::DemoClaim;
 
 use crate::admin::Admin;
 use crate::db::orders::{NewItem, NewOrder};
@@ -24,6 +29,8 @@ pub struct DemoReport {
     pub server_public_key: String,
     pub points: Vec<DemoPoint>,
     pub codes: Vec<DemoCode>,
+    /// Claims at the first point, with the claim return codes to scan.
+    pub claims: Vec<DemoClaim>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -150,6 +157,9 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
             "Светлана Орлова",
             vec![item("itm-1004-1", "Шарф", "бежевый", "A-03", 129_000, true, "clothes")?],
         )?);
+        let claimed = claims::claimed_orders()?;
+        issued.extend(claimed.iter().map(|o| o.id.to_string()));
+        first_point.extend(claimed);
         admin.add_pickup_point(PICKUP_POINT, &protocol_seed.enrollment.pickup_point_name, &policy)?;
         admin.add_orders(PICKUP_POINT, &first_point)?;
         for order_id in &issued {
@@ -159,6 +169,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
         for order_id in &cancelled {
             admin.cancel_order(order_id)?;
         }
+        claims::seed(admin)?;
 
         let other_policy = pvz_domain::FeePolicy {
             default_fee: Kopecks(7_900),
@@ -234,7 +245,8 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes })
+    let claims = claims::report(admin)?;
+    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes, claims })
 }
 
 impl DemoReport {
@@ -252,6 +264,16 @@ impl DemoReport {
                 "  {} / {}: {}\n    short code: {}\n    QR token:   {}\n",
                 c.pickup_point_id, c.order_id, c.case, c.short_code, c.qr_token
             ));
+        }
+        out.push_str("\nClaims (scan a claim return code at the counter):\n");
+        for c in &self.claims {
+            out.push_str(&format!("  {}: {} — {} ({})\n", c.claim_id, c.case, c.item_name, c.state));
+            if let Some(code) = &c.return_code {
+                out.push_str(&format!("    return code: {code}\n"));
+            }
+            if let Some(order) = &c.part_order_id {
+                out.push_str(&format!("    part order:  {order}\n"));
+            }
         }
         out
     }

@@ -1,98 +1,15 @@
-//! What an op means on the server, with no IO: which ops are permanently rejected and why, and the
-//! ledger postings of a completed issue computed from the server's own prices (the server is the
-//! authority for money; the kiosk's figures are only checked against these).
+//! `IssueCompleted` on the server: every item decided once, refusal fees per the point's policies,
+//! the collected and refunded sums checked against the server's prices, and the postings.
 
-use crate::db::orders::{ItemFacts, OrderFacts, OrderState};
-use pvz_domain::{
-    settle, FeeDecision, FeePolicy, FeeRule, ItemId, ItemLine, ItemState, Kopecks, Refusal, RefusalReason,
+use super::{
+    amount_in_range, buyer_account, check_refusal_fee, overflow, seller_account, transfer, Posting, Rejection,
+    MAX_AMOUNT, NETWORK_FEES,
 };
+use crate::db::orders::{OrderFacts, OrderState};
+use pvz_domain::{settle, FeeDecision, FeePolicy, FeeRule, ItemId, ItemLine, ItemState, Kopecks, Refusal};
 use pvz_protocol::sync::reject;
 use pvz_protocol::RefusedItem;
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A permanent rejection: stored with the op, shown on the kiosk's "needs attention" list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Rejection {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Rejection { code, message: message.into() }
-    }
-}
-
-/// One ledger entry: an account and a signed amount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Posting {
-    pub account: String,
-    pub amount: Kopecks,
-}
-
-pub const NETWORK_FEES: &str = "network:fees";
-
-/// The largest single amount (price, fee, collected or refunded sum) the server accepts: 10 000 000 000 ₽.
-/// Far above any real parcel, far below where sums of a few hundred of them could overflow i64.
-pub const MAX_AMOUNT: Kopecks = Kopecks(1_000_000_000_000);
-
-/// Whether an amount is one the server handles: not negative, not above [`MAX_AMOUNT`].
-pub fn amount_in_range(amount: Kopecks) -> bool {
-    (0..=MAX_AMOUNT.0).contains(&amount.0)
-}
-
-fn overflow() -> Rejection {
-    Rejection::new(reject::INVALID_OP, "the op's amounts add up past what the server can count")
-}
-
-/// Where cash is held that the counter took for an op the server rejected, awaiting reconciliation.
-pub const NETWORK_UNRECONCILED: &str = "network:unreconciled";
-/// Ledger kind of a rejected op's cash held at the point.
-pub const KIND_UNRECONCILED_CASH: &str = "unreconciled_cash";
-
-/// The cash drawer of a pickup point: money the counter holds for the network.
-pub fn point_cash_account(point: &str) -> String {
-    format!("point_cash:{point}")
-}
-
-/// A rejected `IssueCompleted` whose payment was taken: the manager holds `collected` in cash though
-/// nothing was sold, so the point's cash account gets it against the network's unreconciled account
-/// (both network-side; buyers and sellers are untouched until a person reconciles). Empty when no
-/// cash was taken, or the figure is outside what the server accepts.
-pub fn unreconciled_cash(point: &str, collected: Kopecks, payment_taken: bool) -> Vec<Posting> {
-    if !payment_taken || collected.0 <= 0 || !amount_in_range(collected) {
-        return Vec::new();
-    }
-    vec![
-        Posting { account: point_cash_account(point), amount: collected },
-        Posting { account: NETWORK_UNRECONCILED.to_owned(), amount: Kopecks(-collected.0) },
-    ]
-}
-
-pub fn buyer_account(buyer_id: &str) -> String {
-    format!("buyer:{buyer_id}")
-}
-
-pub fn seller_account(seller_id: &str) -> String {
-    format!("seller:{seller_id}")
-}
-
-/// The order an op names must exist (the caller already refused other points' orders).
-pub fn require_order(order: Option<OrderFacts>) -> Result<OrderFacts, Rejection> {
-    order.ok_or_else(|| Rejection::new(reject::ORDER_NOT_FOUND, "the order does not exist"))
-}
-
-/// The order and item an op names must exist at this point (the caller already refused other points).
-pub fn check_item(order: Option<&OrderFacts>, item: Option<&ItemId>) -> Result<(), Rejection> {
-    let order = order.ok_or_else(|| Rejection::new(reject::ORDER_NOT_FOUND, "the order does not exist"))?;
-    if let Some(item) = item {
-        if !order.items.iter().any(|i| i.id == item.as_str()) {
-            return Err(Rejection::new(reject::ITEM_NOT_IN_ORDER, format!("item {item} is not in order {}", order.id)));
-        }
-    }
-    Ok(())
-}
 
 /// The op's figures of an `IssueCompleted`.
 #[derive(Debug, Clone)]
@@ -161,22 +78,7 @@ pub fn check_issue_completed(
         let state = match refusals.get(item.id.as_str()) {
             None => ItemState::HandedOver,
             Some(r) => {
-                if !amount_in_range(r.fee) {
-                    return Err(Rejection::new(
-                        reject::INVALID_OP,
-                        format!("item {}: a fee of {} is negative or above {MAX_AMOUNT}", item.id, r.fee),
-                    ));
-                }
-                if r.reason.is_seller_fault() && !r.fee.is_zero() {
-                    let why = if r.reason == RefusalReason::Defect { "a defect" } else { "the seller's fault" };
-                    return Err(Rejection::new(
-                        reject::INVALID_OP,
-                        format!("item {}: a refusal for {why} is free, but the op charges {}", item.id, r.fee),
-                    ));
-                }
-                if !r.reason.is_seller_fault() {
-                    check_policy_fee(item, r, policies)?;
-                }
+                check_refusal_fee(&item.id, &item.category, r.reason, r.fee, policies)?;
                 let refusal = Refusal::new(r.reason, r.description.as_deref())
                     .map_err(|e| Rejection::new(reject::INVALID_OP, format!("item {}: {e}", item.id)))?;
                 ItemState::Refused(refusal)
@@ -217,24 +119,6 @@ pub fn check_issue_completed(
     Ok(postings)
 }
 
-/// A buyer-side refusal's fee must be what the current or an earlier policy of the point charges for
-/// the item's category.
-fn check_policy_fee(item: &ItemFacts, refused: &RefusedItem, policies: &[FeePolicy]) -> Result<(), Rejection> {
-    let fee_in = |policy: &FeePolicy| policy.fee_for(&item.category, refused.reason).fee;
-    if policies.iter().any(|policy| fee_in(policy) == refused.fee) {
-        return Ok(());
-    }
-    let current = policies.first().map(fee_in).unwrap_or(Kopecks::ZERO);
-    Err(Rejection::new(
-        reject::AMOUNT_MISMATCH,
-        format!(
-            "item {}: the op charges a refusal fee of {}, but the pickup point's fee policy for category \"{}\" \
-             is {} (and no earlier policy of the point charged {})",
-            item.id, refused.fee, item.category, current, refused.fee
-        ),
-    ))
-}
-
 fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Result<Vec<Posting>, Rejection> {
     let add = |sum: &mut i64, amount: Kopecks| -> Result<(), Rejection> {
         *sum = sum.checked_add(amount.0).ok_or_else(overflow)?;
@@ -264,10 +148,7 @@ fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Resu
     // Every sum is non-negative, so negating it cannot overflow; checked all the same.
     let mut out = Vec::new();
     let mut pair = |from: String, to: String, amount: i64| -> Result<(), Rejection> {
-        if amount != 0 {
-            out.push(Posting { account: from, amount: Kopecks(amount.checked_neg().ok_or_else(overflow)?) });
-            out.push(Posting { account: to, amount: Kopecks(amount) });
-        }
+        out.extend(transfer(from, to, Kopecks(amount))?);
         Ok(())
     };
     for (seller, amount) in goods_by_seller {
@@ -283,7 +164,8 @@ fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pvz_domain::OrderId;
+    use crate::db::orders::ItemFacts;
+    use pvz_domain::{OrderId, RefusalReason};
 
     /// The point's policies, current first: clothes 149 ₽ (was 99 ₽), anything else 199 ₽.
     fn policies() -> Vec<FeePolicy> {

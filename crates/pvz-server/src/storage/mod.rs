@@ -12,13 +12,14 @@ mod sqlite;
 
 pub use sqlite::SqliteStorage;
 
+use crate::claims::ClaimCodeIssuer;
 use crate::db::devices::DeviceRecord;
 use crate::db::feed::Cursor;
 use crate::db::push::Pusher;
 use crate::error::Result;
-use pvz_domain::{DeviceId, PickupPointId};
+use pvz_domain::{ClaimId, DeviceId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
-use pvz_protocol::PullPage;
+use pvz_protocol::{ClaimStatus, PullPage, SellerDecision};
 use std::future::Future;
 
 /// A device to create, or to continue, when its enrollment code is valid.
@@ -76,4 +77,22 @@ pub trait Storage: Clone + Send + Sync + 'static {
         cursor: Option<Cursor>,
         limit: u32,
     ) -> impl Future<Output = Result<PullPage>> + Send;
+
+    /// The sha256 of the seller's API secret, for the caller to compare; `None`: no credential.
+    fn find_seller_secret(&self, seller_id: String) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    /// A claim as it is now, for any point's kiosk (a buyer may return an item anywhere).
+    fn claim_status(&self, id: ClaimId) -> impl Future<Output = Result<Option<ClaimStatus>>> + Send;
+
+    /// The seller's claims, newest first.
+    fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
+
+    /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]).
+    fn decide_claim(
+        &self,
+        seller_id: String,
+        id: ClaimId,
+        decision: SellerDecision,
+        issuer: ClaimCodeIssuer,
+    ) -> impl Future<Output = Result<ClaimStatus>> + Send;
 }

@@ -2,7 +2,7 @@
 //! the same data dir, and helpers to enroll a kiosk and push/pull as it would.
 #![allow(dead_code)]
 
-use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, RefusalReason};
+use pvz_domain::{ClaimId, CompensationKind, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
 use pvz_protocol::sync::{EnrollResponse, PushOp, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use pvz_protocol::{OpBody, RefusedItem};
 use pvz_server::admin::Admin;
@@ -86,6 +86,15 @@ impl TestServer {
         self.post_json("/v1/sync/push", Some(&kiosk.credential), &json!({ "ops": ops })).await
     }
 
+    /// A GET with a bearer credential (a kiosk's or a seller's) and the protocol header.
+    pub async fn get(&self, path: &str, credential: Option<&str>) -> Reply {
+        let mut req = self.client.get(self.url(path)).header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        if let Some(c) = credential {
+            req = req.bearer_auth(c);
+        }
+        reply(req.send().await.expect("request sent")).await
+    }
+
     pub async fn pull(&self, kiosk: &Kiosk, query: &[(&str, &str)]) -> Reply {
         let req = self
             .client
@@ -167,6 +176,30 @@ pub fn add_order(admin: &Admin, point: &str, id: &str, prepaid: bool) {
         items: vec![item(1, "s-1", "clothes", 100_000), item(2, "s-2", "shoes", 250_000)],
     };
     admin.add_order(point, &order).expect("add order");
+}
+
+/// A claim return op for `unit` (a fresh return label) with what the claim return code said.
+pub fn claim_return(claim: &str, order: &str, item: &str, unit: &str, kind: CompensationKind, amount: i64) -> OpBody {
+    OpBody::ClaimReturnAccepted {
+        claim_id: ClaimId::parse(claim).expect("claim id"),
+        order_id: order_id(order),
+        item_id: item_id(item),
+        return_id: ReturnId::parse(unit).expect("return id"),
+        compensation: kind,
+        amount: Kopecks(amount),
+        condition: "без следов носки".into(),
+        photos: vec![],
+    }
+}
+
+/// The reject code of result `i`, or "none".
+pub fn reject_code(reply: &Reply, i: usize) -> String {
+    reply.body["results"][i]["outcome"]["code"].as_str().unwrap_or("none").to_owned()
+}
+
+/// The changes of a pull page that are orders, by id.
+pub fn pulled_order<'a>(page: &'a Reply, id: &str) -> Option<&'a Value> {
+    page.body["changes"].as_array()?.iter().find(|c| c["type"] == "upsert_order" && c["order_id"] == id)
 }
 
 /// The outcome status of result `i` ("applied", "duplicate", "rejected").

@@ -16,9 +16,13 @@
 //! waits until the first commits and then reads its `last_seq` (and sees its ops as duplicates).
 //! A PostgreSQL backend must keep that order (or use `SELECT ... FOR UPDATE`, which SQLite lacks).
 
-use crate::db::{devices, ledger, ops, orders, points};
+mod claim_return;
+mod issue;
+
+use crate::db::custody::OpRef;
+use crate::db::{devices, ledger, ops, orders};
 use crate::error::{Result, ServerError};
-use crate::rules::{self, IssueClaim, Rejection};
+use crate::rules::{self, Rejection};
 use pvz_domain::{DeviceId, OrderId, PickupPointId};
 use pvz_protocol::sync::{reject, OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
@@ -100,61 +104,30 @@ fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> 
     }
 }
 
-/// The op's effect. `Ok(Err(_))` is a permanent rejection (nothing written but the cash a rejected
-/// issue took at the counter, see [`rules::unreconciled_cash`]); `Err(_)` a server error.
+/// The op's effect, by its own module's rules. `Ok(Err(_))` is a permanent rejection (stored with
+/// the op; what it wrote stays: the cash a rejected issue took, the custody of a returned unit that is
+/// physically at the point); `Err(_)` a server error that rolls the batch back.
 fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
-    let Some(order_id) = op.body.point_order() else {
-        return Ok(Err(Rejection::new(
-            reject::INVALID_OP,
-            format!("{} is not handled by this server yet", op.body.kind()),
-        )));
-    };
-    let order = orders::get_order_facts(conn, order_id)?;
     match &op.body {
-        OpBody::IssueOpened { .. } => Ok(rules::check_item(order.as_ref(), None)),
-        OpBody::ItemDecided { item_id, .. }
-        | OpBody::ItemDecisionCleared { item_id, .. }
-        | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
-        OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
-            let claim = IssueClaim {
-                handed_over,
-                refused,
-                collected: *collected,
-                refunded: *refunded,
-                payment_taken: *payment_taken,
-            };
-            let checked = match rules::require_order(order) {
-                Ok(order) => {
-                    let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
-                    rules::check_issue_completed(&order, &policies, &claim)
-                }
-                Err(rejection) => Err(rejection),
-            };
-            let postings = match checked {
-                Ok(postings) => postings,
-                Err(rejection) => {
-                    // The counter may already hold the buyer's cash (say, the order was cancelled
-                    // while the kiosk was offline): record it as held at the point, keyed by the op id
-                    // like any money effect, so it is posted once and shows until reconciled.
-                    let held = rules::unreconciled_cash(who.pickup_point_id.as_str(), *collected, *payment_taken);
-                    post(conn, who, op, rules::KIND_UNRECONCILED_CASH, &held)?;
-                    return Ok(Err(rejection));
-                }
-            };
-            orders::set_order_state(
-                conn,
-                &who.pickup_point_id,
+        OpBody::IssueOpened { .. }
+        | OpBody::ItemDecided { .. }
+        | OpBody::ItemDecisionCleared { .. }
+        | OpBody::DefectPhotoAttached { .. }
+        | OpBody::IssueCompleted { .. } => issue::apply(conn, who, op),
+        OpBody::ClaimReturnAccepted { claim_id, order_id, item_id, return_id, compensation, amount, .. } => {
+            let accepted = claim_return::Accepted {
+                claim_id,
                 order_id,
-                orders::OrderState::Issued,
-                Some(&op.created_at),
-            )?;
-            post(conn, who, op, op.body.kind(), &postings)?;
-            Ok(Ok(()))
+                item_id,
+                return_id,
+                compensation: *compensation,
+                amount: *amount,
+            };
+            claim_return::apply(conn, who, op, &accepted)
         }
-        OpBody::ClaimReturnAccepted { .. }
-        | OpBody::CourierHandBackCompleted { .. }
-        | OpBody::ReturnBoxClosed { .. }
-        | OpBody::BoxesHandedOver { .. } => Ok(Err(Rejection::new(reject::INVALID_OP, "not handled yet"))),
+        OpBody::CourierHandBackCompleted { .. } | OpBody::ReturnBoxClosed { .. } | OpBody::BoxesHandedOver { .. } => {
+            Ok(Err(Rejection::new(reject::INVALID_OP, format!("{} is not handled by this server yet", op.body.kind()))))
+        }
     }
 }
 
@@ -165,4 +138,9 @@ fn post(conn: &Connection, who: &Pusher, op: &PushOp, kind: &str, postings: &[ru
     }
     let now = crate::db::now_text();
     ledger::post_transaction(conn, &op.op_id.to_string(), kind, &who.pickup_point_id, postings, &now)
+}
+
+/// Where an op's effects are logged: its id and kind, at the time the counter did it.
+fn op_ref<'a>(op: &'a PushOp, op_id: &'a str) -> OpRef<'a> {
+    OpRef { op_id, kind: op.body.kind(), at: &op.created_at }
 }

@@ -1,0 +1,104 @@
+//! Admin side of claims (претензии): open one on a paid item, decide it for the network, revoke
+//! it, show it; and the credential a seller uses to decide its own claims through the API.
+
+use super::{parse_id, Admin};
+use crate::claims::{self, Decider};
+use crate::db::{self, orders, sellers};
+use crate::error::{Result, ServerError};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
+use pvz_protocol::{ClaimStatus, SellerDecision};
+
+/// `Authorization: Bearer pvzs1.<seller id>.<secret>`: a seller's API credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SellerCredential {
+    pub seller_id: String,
+    pub secret: String,
+}
+
+impl SellerCredential {
+    const PREFIX: &'static str = "pvzs1.";
+
+    pub fn parse(raw: &str) -> Option<SellerCredential> {
+        let (seller_id, secret) = raw.strip_prefix(Self::PREFIX)?.rsplit_once('.')?;
+        (!seller_id.is_empty() && !secret.is_empty())
+            .then(|| SellerCredential { seller_id: seller_id.to_owned(), secret: secret.to_owned() })
+    }
+
+    pub fn to_text(&self) -> String {
+        format!("{}{}.{}", Self::PREFIX, self.seller_id, self.secret)
+    }
+}
+
+impl Admin {
+    /// Opens a claim on an item of an issued order that was handed over. Returns its status.
+    pub fn open_claim(&self, order: &str, item: &str, description: &str) -> Result<ClaimStatus> {
+        self.open_claim_as(claims::new_claim_id()?.as_str(), order, item, description)
+    }
+
+    /// [`Admin::open_claim`] under a chosen claim id (the demo's are fixed).
+    pub fn open_claim_as(&self, id: &str, order: &str, item: &str, description: &str) -> Result<ClaimStatus> {
+        let id = parse_id(ClaimId::parse, id)?;
+        let (order, item) = (parse_id(OrderId::parse, order)?, parse_id(ItemId::parse, item)?);
+        let tx = self.conn.unchecked_transaction()?;
+        let claim = claims::open_claim(&tx, &id, &order, &item, description, &db::now_text())?;
+        tx.commit()?;
+        Ok(claim.to_status())
+    }
+
+    /// Decides an open claim for the network, as its seller could through the API.
+    pub fn decide_claim(&self, id: &str, decision: &SellerDecision) -> Result<ClaimStatus> {
+        let id = parse_id(ClaimId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let claim = claims::decide_claim(&tx, &self.claim_codes, &id, Decider::Network, decision, &db::now_text())?;
+        tx.commit()?;
+        Ok(claim.to_status())
+    }
+
+    /// Withdraws an open or approved claim.
+    pub fn revoke_claim(&self, id: &str, reason: &str) -> Result<ClaimStatus> {
+        let id = parse_id(ClaimId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let claim = claims::revoke_claim(&tx, &id, reason, &db::now_text())?;
+        tx.commit()?;
+        Ok(claim.to_status())
+    }
+
+    /// A refund of the whole price the buyer paid for the claim's item.
+    pub fn full_refund(&self, id: &str) -> Result<Compensation> {
+        let claim = claims::require_claim(&self.conn, &parse_id(ClaimId::parse, id)?)?;
+        let item = orders::get_item(&self.conn, &claim.item_id)?
+            .ok_or_else(|| ServerError::Internal(format!("claim {id} names a missing item")))?;
+        Ok(Compensation::Refund { amount: item.item.price })
+    }
+
+    pub fn claim_status(&self, id: &str) -> Result<ClaimStatus> {
+        Ok(claims::require_claim(&self.conn, &parse_id(ClaimId::parse, id)?)?.to_status())
+    }
+
+    /// A new API credential for the seller; the previous one stops working. Shown once: only its
+    /// hash is kept.
+    pub fn issue_seller_credential(&self, seller_id: &str) -> Result<String> {
+        if !sellers::seller_exists(&self.conn, seller_id)? {
+            return Err(ServerError::NotFound(format!("seller {seller_id} does not exist")));
+        }
+        let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
+        sellers::upsert_seller_credential(&self.conn, seller_id, &db::sha256_hex(secret.as_bytes()), &db::now_text())?;
+        Ok(SellerCredential { seller_id: seller_id.to_owned(), secret }.to_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seller_credential_round_trips_and_junk_is_refused() {
+        let credential = SellerCredential { seller_id: "seller-a.b".into(), secret: "s3cr3t".into() };
+        assert_eq!(SellerCredential::parse(&credential.to_text()), Some(credential), "the text form round-trips");
+        for junk in ["", "pvzs1.", "pvzs1.seller", "pvzs1..secret", "pvzs1.seller.", "pvzd1.dev.secret"] {
+            assert_eq!(SellerCredential::parse(junk), None, "{junk:?} is not a seller credential");
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The claim lifecycle the admin CLI and the seller API share: open a claim on a paid item, the
+//! seller's decision (with the claim return code or the missing part's delivery it brings), and
+//! revocation. Each function runs inside the caller's transaction; states move only through
+//! `ClaimState`, checked by `rules::claims`.
+
+use crate::db::claims::{self, ClaimRow, Decided, NewClaim};
+use crate::db::orders::{self, ItemRow, NewItem, NewOrder};
+use crate::error::{Result, ServerError};
+use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
+use ed25519_dalek::SigningKey;
+use pvz_domain::{ClaimId, Compensation, ItemId, Kopecks, OrderId};
+use pvz_protocol::{ClaimReturnClaims, SellerDecision};
+use rusqlite::Connection;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a claim return code stays valid unless configured otherwise.
+pub const DEFAULT_CLAIM_CODE_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Signs claim return codes with the server's key (the one kiosks pinned at enrollment).
+#[derive(Clone)]
+pub struct ClaimCodeIssuer {
+    pub key: Arc<SigningKey>,
+    pub ttl: Duration,
+}
+
+impl ClaimCodeIssuer {
+    fn issue(&self, claim: &ClaimRow, item: &ItemRow, compensation: &Compensation, now_unix: i64) -> String {
+        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+        ClaimReturnClaims {
+            claim_id: claim.id.clone(),
+            order_id: claim.order_id.clone(),
+            item_id: claim.item_id.clone(),
+            item_name: item.item.name.clone(),
+            barcode: item.item.barcode.clone(),
+            compensation: compensation.kind(),
+            amount: compensation.refund_amount(),
+            expires_at: now_unix.saturating_add(ttl),
+        }
+        .sign(&self.key)
+    }
+}
+
+/// A fresh claim id: `clm-<uuid>`.
+pub fn new_claim_id() -> Result<ClaimId> {
+    ClaimId::parse(&format!("clm-{}", uuid::Uuid::now_v7().simple()))
+        .map_err(|e| ServerError::Internal(format!("claim id: {e}")))
+}
+
+fn bad(message: String) -> ServerError {
+    ServerError::BadRequest(message)
+}
+
+fn require_item(conn: &Connection, id: &ItemId) -> Result<ItemRow> {
+    orders::get_item(conn, id)?.ok_or_else(|| ServerError::NotFound(format!("item {id} does not exist")))
+}
+
+/// Opens a claim on an item of an issued order that was handed over (not refused), at most one
+/// standing claim per item.
+pub fn open_claim(
+    conn: &Connection,
+    id: &ClaimId,
+    order: &OrderId,
+    item: &ItemId,
+    description: &str,
+    now: &str,
+) -> Result<ClaimRow> {
+    let row = require_item(conn, item)?;
+    if &row.order_id != order {
+        return Err(bad(format!("item {item} is not in order {order}")));
+    }
+    check_claimable(&row, claims::find_standing_claim(conn, item)?.as_deref()).map_err(bad)?;
+    let description = check_text("description", description).map_err(bad)?;
+    let new = NewClaim {
+        id,
+        order_id: order,
+        item_id: item,
+        pickup_point_id: &row.pickup_point_id,
+        seller_id: &row.item.seller_id,
+        buyer_id: &row.buyer_id,
+        description: &description,
+    };
+    claims::insert_claim(conn, &new, now)?;
+    require_claim(conn, id)
+}
+
+pub fn require_claim(conn: &Connection, id: &ClaimId) -> Result<ClaimRow> {
+    claims::get_claim(conn, id)?.ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))
+}
+
+/// Who decides: a seller may decide only claims about its own items; the network (admin) any.
+#[derive(Debug, Clone, Copy)]
+pub enum Decider<'a> {
+    Seller(&'a str),
+    Network,
+}
+
+/// The seller's decision on an open claim. A refund or a replacement gets a claim return code; a
+/// missing part becomes a new prepaid order (the part, price 0) to the buyer's pickup point. A
+/// decided claim answers [`ServerError::ClaimAlreadyDecided`]; another seller's claim is not found.
+pub fn decide_claim(
+    conn: &Connection,
+    issuer: &ClaimCodeIssuer,
+    id: &ClaimId,
+    decider: Decider<'_>,
+    decision: &SellerDecision,
+    now: &str,
+) -> Result<ClaimRow> {
+    let claim = claims::get_claim(conn, id)?
+        .filter(|c| match decider {
+            Decider::Seller(seller) => c.seller_id == seller,
+            Decider::Network => true,
+        })
+        .ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?;
+    let item = require_item(conn, &claim.item_id)?;
+    let (state, decision) = check_decision(claim.state, decision, item.item.price).map_err(|e| match e {
+        DecisionError::AlreadyDecided(state) => {
+            ServerError::ClaimAlreadyDecided(format!("claim {id} was already decided: it is {}", state.as_str()))
+        }
+        DecisionError::Invalid(message) => bad(message),
+    })?;
+    let (compensation, reason) = match &decision {
+        SellerDecision::Approve { compensation } => (Some(compensation), None),
+        SellerDecision::Reject { reason } => (None, Some(reason.as_str())),
+    };
+    let return_code = compensation
+        .filter(|c| c.kind().needs_item_back())
+        .map(|c| issuer.issue(&claim, &item, c, crate::db::now_unix()));
+    let part_order_id = match compensation {
+        Some(Compensation::MissingPart { part }) => {
+            let part = NewItem {
+                name: part.clone(),
+                variant: format!("деталь к «{}»", item.item.name),
+                price: Kopecks::ZERO,
+                barcode: None,
+                ..item.item.clone()
+            };
+            Some(deliver_to_buyer(conn, &claim, part, now)?)
+        }
+        _ => None,
+    };
+    let decided = Decided {
+        state,
+        compensation,
+        reason,
+        return_code: return_code.as_deref(),
+        part_order_id: part_order_id.as_ref(),
+    };
+    claims::set_claim_decided(conn, id, &decided, now)?;
+    require_claim(conn, id)
+}
+
+/// Withdraws an open or approved claim: its return code is refused from then on.
+pub fn revoke_claim(conn: &Connection, id: &ClaimId, reason: &str, now: &str) -> Result<ClaimRow> {
+    let claim = require_claim(conn, id)?;
+    claim.state.revoke().map_err(|e| bad(format!("claim {id} cannot be revoked: {e}")))?;
+    let reason = check_text("reason", reason).map_err(bad)?;
+    claims::set_claim_revoked(conn, id, claim.state, &reason, now)?;
+    require_claim(conn, id)
+}
+
+/// A new prepaid order of one item (`item`, under a fresh id) to the claim's buyer at the original
+/// order's pickup point (a replacement, or a missing part): that point's kiosks pull it next.
+pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now: &str) -> Result<OrderId> {
+    let (order_id, short_code, uid) = orders::new_order_ids()?;
+    let id = ItemId::parse(&format!("itm-{uid}-1")).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let order = NewOrder {
+        id: order_id.clone(),
+        short_code,
+        buyer_id: claim.buyer_id.clone(),
+        // The buyer exists already; their stored name is kept.
+        buyer_name: String::new(),
+        // The cell is assigned when the delivery is received at the point.
+        items: vec![NewItem { id, cell: "—".to_owned(), prepaid: true, mark: None, ..item }],
+    };
+    orders::add_order(conn, &claim.pickup_point_id, &order, now)?;
+    Ok(order_id)
+}

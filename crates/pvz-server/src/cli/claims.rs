@@ -1,0 +1,113 @@
+//! `pvz-server claim ...` and `seller-credential`: claims decided for the network from the command
+//! line, each a thin call into [`Admin`], printing the claim as it stands after.
+
+use crate::admin::Admin;
+use crate::error::Result;
+use clap::{Args, Subcommand};
+use pvz_domain::{Compensation, Kopecks};
+use pvz_protocol::{ClaimStatus, SellerDecision};
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimCommand {
+    /// Open a claim on a paid item of an issued order; prints the claim id.
+    Open {
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        item: String,
+        /// The buyer's description of the defect.
+        #[arg(long)]
+        description: String,
+    },
+    /// Approve an open claim with one compensation.
+    Approve {
+        id: String,
+        #[command(flatten)]
+        compensation: CompensationArgs,
+    },
+    /// Reject an open claim.
+    Reject {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Revoke an open or approved claim: its return code is refused from then on.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Print a claim's state, compensation and return code.
+    Show { id: String },
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct CompensationArgs {
+    /// Refund this many kopecks (more than 0, at most the item's price).
+    #[arg(long)]
+    refund: Option<i64>,
+    /// Refund the item's whole price.
+    #[arg(long)]
+    full_refund: bool,
+    /// Send the same item again.
+    #[arg(long)]
+    replacement: bool,
+    /// Deliver this missing part to the buyer's pickup point.
+    #[arg(long)]
+    missing_part: Option<String>,
+}
+
+pub fn run(admin: &Admin, command: ClaimCommand) -> Result<()> {
+    let status = match command {
+        ClaimCommand::Open { order, item, description } => {
+            println!("{}", admin.open_claim(&order, &item, &description)?.claim_id);
+            return Ok(());
+        }
+        ClaimCommand::Approve { id, compensation } => {
+            let compensation = match compensation {
+                CompensationArgs { refund: Some(amount), .. } => Compensation::Refund { amount: Kopecks(amount) },
+                CompensationArgs { full_refund: true, .. } => admin.full_refund(&id)?,
+                CompensationArgs { missing_part: Some(part), .. } => Compensation::MissingPart { part },
+                CompensationArgs { .. } => Compensation::Replacement,
+            };
+            admin.decide_claim(&id, &SellerDecision::Approve { compensation })?
+        }
+        ClaimCommand::Reject { id, reason } => admin.decide_claim(&id, &SellerDecision::Reject { reason })?,
+        ClaimCommand::Revoke { id, reason } => admin.revoke_claim(&id, &reason)?,
+        ClaimCommand::Show { id } => admin.claim_status(&id)?,
+    };
+    print!("{}", claim_text(&status));
+    Ok(())
+}
+
+/// A claim for people: state first, then what was agreed and the codes to use.
+pub fn claim_text(claim: &ClaimStatus) -> String {
+    let mut out = format!(
+        "claim {}: {}\n  order {}, item {} ({})\n  description: {}\n",
+        claim.claim_id,
+        claim.state.as_str(),
+        claim.order_id,
+        claim.item_id,
+        claim.item_name,
+        claim.description
+    );
+    match &claim.compensation {
+        Some(Compensation::Refund { amount }) => out.push_str(&format!("  compensation: refund {amount}\n")),
+        Some(Compensation::Replacement) => out.push_str("  compensation: replacement\n"),
+        Some(Compensation::MissingPart { part }) => out.push_str(&format!("  compensation: missing part: {part}\n")),
+        None => {}
+    }
+    let lines = [
+        ("reason", claim.reason.as_deref()),
+        ("return code", claim.return_code.as_deref()),
+        ("part order", claim.part_order_id.as_ref().map(|o| o.as_str())),
+        ("fulfilled at", claim.fulfilled_at.as_deref()),
+    ];
+    for (what, value) in lines {
+        if let Some(value) = value {
+            out.push_str(&format!("  {what}: {value}\n"));
+        }
+    }
+    out
+}

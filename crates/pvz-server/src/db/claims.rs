@@ -1,0 +1,204 @@
+//! `claims`: buyers' claims about paid items, their state and the seller's decision. Each update
+//! names the state it expects the claim to be in, so a transition the caller checked with
+//! `ClaimState` cannot land on a claim that moved meanwhile.
+
+use crate::error::{Result, ServerError};
+use pvz_domain::{ClaimId, ClaimState, Compensation, ItemId, OrderId, PickupPointId};
+use pvz_protocol::ClaimStatus;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A claim with its item's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRow {
+    pub id: ClaimId,
+    pub order_id: OrderId,
+    pub item_id: ItemId,
+    pub item_name: String,
+    /// The original order's point: where a replacement or a missing part goes.
+    pub pickup_point_id: PickupPointId,
+    pub seller_id: String,
+    pub buyer_id: String,
+    pub state: ClaimState,
+    pub description: String,
+    pub compensation: Option<Compensation>,
+    pub reason: Option<String>,
+    pub return_code: Option<String>,
+    pub part_order_id: Option<OrderId>,
+    pub replacement_order_id: Option<OrderId>,
+    pub fulfilled_at: Option<String>,
+}
+
+impl ClaimRow {
+    pub fn to_status(&self) -> ClaimStatus {
+        ClaimStatus {
+            claim_id: self.id.clone(),
+            order_id: self.order_id.clone(),
+            item_id: self.item_id.clone(),
+            item_name: self.item_name.clone(),
+            state: self.state,
+            compensation: self.compensation.clone(),
+            reason: self.reason.clone(),
+            description: self.description.clone(),
+            return_code: self.return_code.clone(),
+            part_order_id: self.part_order_id.clone(),
+            fulfilled_at: self.fulfilled_at.clone(),
+        }
+    }
+}
+
+/// A claim to open on an item of an issued order.
+#[derive(Debug, Clone)]
+pub struct NewClaim<'a> {
+    pub id: &'a ClaimId,
+    pub order_id: &'a OrderId,
+    pub item_id: &'a ItemId,
+    pub pickup_point_id: &'a PickupPointId,
+    pub seller_id: &'a str,
+    pub buyer_id: &'a str,
+    pub description: &'a str,
+}
+
+pub fn insert_claim(conn: &Connection, claim: &NewClaim<'_>, now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO claims (id, order_id, item_id, pickup_point_id, seller_id, buyer_id, state, description, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8)",
+        params![
+            claim.id.as_str(),
+            claim.order_id.as_str(),
+            claim.item_id.as_str(),
+            claim.pickup_point_id.as_str(),
+            claim.seller_id,
+            claim.buyer_id,
+            claim.description,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+const SELECT: &str = "SELECT c.id, c.order_id, c.item_id, i.name, c.pickup_point_id, c.seller_id, c.buyer_id, c.state,
+        c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at
+    FROM claims c JOIN order_items i ON i.id = c.item_id";
+
+fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
+    fn bad(i: usize, what: &str) -> rusqlite::Error {
+        rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text)
+    }
+    fn id<T>(
+        r: &rusqlite::Row<'_>,
+        i: usize,
+        parse: fn(&str) -> Result<T, pvz_domain::ids::IdError>,
+    ) -> rusqlite::Result<T> {
+        parse(&r.get::<_, String>(i)?).map_err(|_| bad(i, "id"))
+    }
+    fn opt_id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<OrderId>> {
+        r.get::<_, Option<String>>(i)?.map(|s| OrderId::parse(&s).map_err(|_| bad(i, "order id"))).transpose()
+    }
+    let state: String = r.get(7)?;
+    let compensation: Option<String> = r.get(9)?;
+    Ok(ClaimRow {
+        id: id(r, 0, ClaimId::parse)?,
+        order_id: id(r, 1, OrderId::parse)?,
+        item_id: id(r, 2, ItemId::parse)?,
+        item_name: r.get(3)?,
+        pickup_point_id: id(r, 4, PickupPointId::parse)?,
+        seller_id: r.get(5)?,
+        buyer_id: r.get(6)?,
+        state: ClaimState::parse(&state).ok_or_else(|| bad(7, "claim state"))?,
+        description: r.get(8)?,
+        compensation: compensation.map(|c| serde_json::from_str(&c).map_err(|_| bad(9, "compensation"))).transpose()?,
+        reason: r.get(10)?,
+        return_code: r.get(11)?,
+        part_order_id: opt_id(r, 12)?,
+        replacement_order_id: opt_id(r, 13)?,
+        fulfilled_at: r.get(14)?,
+    })
+}
+
+pub fn get_claim(conn: &Connection, id: &ClaimId) -> Result<Option<ClaimRow>> {
+    let row =
+        conn.prepare_cached(&format!("{SELECT} WHERE c.id = ?1"))?.query_row([id.as_str()], claim_row).optional()?;
+    Ok(row)
+}
+
+/// A seller's claims, newest first.
+pub fn list_claims_by_seller(conn: &Connection, seller_id: &str) -> Result<Vec<ClaimRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE c.seller_id = ?1 ORDER BY c.created_at DESC, c.id DESC"))?;
+    let rows = stmt.query_map([seller_id], claim_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The claim on this item that still stands (open, approved or fulfilled), if any: an item is
+/// claimed once; a rejected or revoked claim leaves room for a new one.
+pub fn find_standing_claim(conn: &Connection, item: &ItemId) -> Result<Option<String>> {
+    let id = conn
+        .prepare_cached(
+            "SELECT id FROM claims WHERE item_id = ?1 AND state IN ('open', 'approved', 'fulfilled') ORDER BY id LIMIT 1",
+        )?
+        .query_row([item.as_str()], |r| r.get(0))
+        .optional()?;
+    Ok(id)
+}
+
+/// The seller's decision on an open claim.
+#[derive(Debug, Clone)]
+pub struct Decided<'a> {
+    pub state: ClaimState,
+    pub compensation: Option<&'a Compensation>,
+    pub reason: Option<&'a str>,
+    pub return_code: Option<&'a str>,
+    pub part_order_id: Option<&'a OrderId>,
+}
+
+pub fn set_claim_decided(conn: &Connection, id: &ClaimId, decided: &Decided<'_>, now: &str) -> Result<()> {
+    let compensation = decided.compensation.map(serde_json::to_string).transpose()?;
+    let changed = conn.execute(
+        "UPDATE claims SET state = ?2, compensation = ?3, reason = ?4, return_code = ?5, part_order_id = ?6,
+                decided_at = ?7
+         WHERE id = ?1 AND state = 'open'",
+        params![
+            id.as_str(),
+            decided.state.as_str(),
+            compensation,
+            decided.reason,
+            decided.return_code,
+            decided.part_order_id.map(OrderId::as_str),
+            now
+        ],
+    )?;
+    expect_one(changed, id)
+}
+
+pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reason: &str, now: &str) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE claims SET state = 'revoked', reason = ?3, revoked_at = ?4 WHERE id = ?1 AND state = ?2",
+        params![id.as_str(), from.as_str(), reason, now],
+    )?;
+    expect_one(changed, id)
+}
+
+/// The approved claim's item was taken back by `op_id` at `point`.
+pub fn set_claim_fulfilled(
+    conn: &Connection,
+    id: &ClaimId,
+    op_id: &str,
+    point: &PickupPointId,
+    replacement_order: Option<&OrderId>,
+    at: &str,
+) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE claims SET state = 'fulfilled', fulfilled_op_id = ?2, fulfilled_point_id = ?3,
+                replacement_order_id = ?4, fulfilled_at = ?5
+         WHERE id = ?1 AND state = 'approved'",
+        params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at],
+    )?;
+    expect_one(changed, id)
+}
+
+fn expect_one(changed: usize, id: &ClaimId) -> Result<()> {
+    if changed != 1 {
+        return Err(ServerError::Internal(format!("claim {id} was not in the state its update expected")));
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! `ClaimReturnAccepted` (приём возврата по претензии): the item of an approved claim came back to
+//! this point. The unit's custody is recorded whatever the claim says (it is physically here and
+//! must not get lost); then the claim is checked and fulfilled: a refund moves the server's approved
+//! amount from the seller to the buyer in the op's ledger transaction, a replacement becomes a new
+//! order to the buyer's original point. The claim's state (fulfilled once) and the op-keyed ledger
+//! make a retried or second op for the same claim never pay twice.
+
+use super::{op_ref, post, Pusher};
+use crate::claims::deliver_to_buyer;
+use crate::db::custody::{self, Holder, NewUnit};
+use crate::db::{claims, orders};
+use crate::error::{Result, ServerError};
+use crate::rules::claims::{
+    check_claim_return, claim_not_found, refund_postings, ClaimFacts, ClaimReturn, ReturnEffect,
+};
+use crate::rules::Rejection;
+use pvz_domain::{ClaimId, CompensationKind, ItemId, Kopecks, OrderId, ReturnId};
+use pvz_protocol::sync::PushOp;
+use pvz_protocol::ReturnSource;
+use rusqlite::Connection;
+
+/// What the op says.
+#[derive(Debug, Clone)]
+pub(super) struct Accepted<'a> {
+    pub claim_id: &'a ClaimId,
+    pub order_id: &'a OrderId,
+    pub item_id: &'a ItemId,
+    pub return_id: &'a ReturnId,
+    pub compensation: CompensationKind,
+    pub amount: Kopecks,
+}
+
+pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, a: &Accepted<'_>) -> Result<Result<(), Rejection>> {
+    let op_id = op.op_id.to_string();
+    let unit = NewUnit {
+        id: a.return_id,
+        pickup_point_id: &who.pickup_point_id,
+        item_id: Some(a.item_id.as_str()),
+        source: ReturnSource::Claim,
+    };
+    custody::insert_unit(conn, &unit, &Holder::Point, op_ref(op, &op_id))?;
+
+    let Some(claim) = claims::get_claim(conn, a.claim_id)? else { return Ok(Err(claim_not_found())) };
+    let facts = ClaimFacts {
+        order_id: claim.order_id.as_str(),
+        item_id: claim.item_id.as_str(),
+        state: claim.state,
+        compensation: claim.compensation.as_ref(),
+    };
+    let said = ClaimReturn { order_id: a.order_id, item_id: a.item_id, compensation: a.compensation, amount: a.amount };
+    let effect = match check_claim_return(&facts, &said) {
+        Ok(effect) => effect,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
+    let replacement = match effect {
+        ReturnEffect::Refund(amount) => {
+            match refund_postings(&claim.seller_id, &claim.buyer_id, amount) {
+                Ok(postings) => post(conn, who, op, op.body.kind(), &postings)?,
+                Err(rejection) => return Ok(Err(rejection)),
+            }
+            None
+        }
+        ReturnEffect::Replacement => {
+            let item = orders::get_item(conn, &claim.item_id)?
+                .ok_or_else(|| ServerError::Internal(format!("claim {} names a missing item", claim.id)))?;
+            Some(deliver_to_buyer(conn, &claim, item.item, &op.created_at)?)
+        }
+    };
+    claims::set_claim_fulfilled(conn, &claim.id, &op_id, &who.pickup_point_id, replacement.as_ref(), &op.created_at)?;
+    Ok(Ok(()))
+}

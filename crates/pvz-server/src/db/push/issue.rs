@@ -1,0 +1,65 @@
+//! Issue ops (выдача): an opened card and item decisions only need their order and item to exist
+//! at this point; a completed issue is checked against the server's prices and the point's fee
+//! policies, moves the order to issued, records which items were refused, and posts its money.
+
+use super::{post, Pusher};
+use crate::db::{orders, points};
+use crate::error::Result;
+use crate::rules::{self, IssueClaim, Rejection};
+use pvz_protocol::sync::PushOp;
+use pvz_protocol::OpBody;
+use rusqlite::Connection;
+
+pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
+    let Some(order_id) = op.body.point_order() else {
+        return Ok(Err(Rejection::new(pvz_protocol::sync::reject::INVALID_OP, "an issue op names no order")));
+    };
+    let order = orders::get_order_facts(conn, order_id)?;
+    match &op.body {
+        OpBody::IssueOpened { .. } => Ok(rules::check_item(order.as_ref(), None)),
+        OpBody::ItemDecided { item_id, .. }
+        | OpBody::ItemDecisionCleared { item_id, .. }
+        | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
+        OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
+            let claim = IssueClaim {
+                handed_over,
+                refused,
+                collected: *collected,
+                refunded: *refunded,
+                payment_taken: *payment_taken,
+            };
+            let checked = match rules::require_order(order) {
+                Ok(order) => {
+                    let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
+                    rules::check_issue_completed(&order, &policies, &claim)
+                }
+                Err(rejection) => Err(rejection),
+            };
+            let postings = match checked {
+                Ok(postings) => postings,
+                Err(rejection) => {
+                    // The counter may already hold the buyer's cash (say, the order was cancelled
+                    // while the kiosk was offline): record it as held at the point, keyed by the op id
+                    // like any money effect, so it is posted once and shows until reconciled.
+                    let held = rules::unreconciled_cash(who.pickup_point_id.as_str(), *collected, *payment_taken);
+                    post(conn, who, op, rules::KIND_UNRECONCILED_CASH, &held)?;
+                    return Ok(Err(rejection));
+                }
+            };
+            orders::set_order_state(
+                conn,
+                &who.pickup_point_id,
+                order_id,
+                orders::OrderState::Issued,
+                Some(&op.created_at),
+            )?;
+            for refusal in refused.iter() {
+                orders::set_item_refused(conn, &refusal.item_id, refusal.reason.as_str())?;
+            }
+            post(conn, who, op, op.body.kind(), &postings)?;
+            Ok(Ok(()))
+        }
+        // Dispatched elsewhere by `super::apply`.
+        _ => Ok(Err(Rejection::new(pvz_protocol::sync::reject::INVALID_OP, "not an issue op"))),
+    }
+}

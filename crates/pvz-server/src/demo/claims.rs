@@ -1,0 +1,121 @@
+//! The demo's claims (претензии) at the first point: two more orders already issued, and a claim in
+//! every state a counter meets: approved with a refund and with a replacement (each with a claim
+//! return code to scan), rejected, revoked after approval (its code shows the refusal), and a
+//! missing part (a new order of the part, in the point's feed).
+
+use super::{bad, item, order};
+use crate::admin::Admin;
+use crate::db::orders::NewOrder;
+use crate::error::Result;
+use pvz_domain::{Compensation, Kopecks};
+use pvz_protocol::SellerDecision;
+use serde::Serialize;
+
+/// One demo claim as it stands.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoClaim {
+    pub case: String,
+    pub claim_id: String,
+    pub order_id: String,
+    pub item_id: String,
+    pub item_name: String,
+    pub state: String,
+    /// `refund`, `replacement` or `missing_part`; `None` when not approved.
+    pub compensation: Option<String>,
+    /// The refund in kopecks (0 unless a refund).
+    pub amount: i64,
+    /// The claim return code (`PVZC1.`) to scan at a counter, for a refund or a replacement.
+    pub return_code: Option<String>,
+    /// The missing part's delivery, for a missing part.
+    pub part_order_id: Option<String>,
+}
+
+/// Issued orders whose items the demo claims are about (beside ord-1005 of the protocol demo).
+pub fn claimed_orders() -> Result<Vec<NewOrder>> {
+    Ok(vec![
+        order(
+            "ord-1006",
+            "318406",
+            "buyer-ord-1006",
+            "Ксения Белова",
+            vec![
+                item_with_barcode("itm-1006-1", "Куртка зимняя", "L, чёрная", 459_000, "4607000000014")?,
+                item_with_barcode("itm-1006-2", "Шапка вязаная", "серая", 129_000, "4607000000021")?,
+            ],
+        )?,
+        order(
+            "ord-1007",
+            "527719",
+            "buyer-ord-1007",
+            "Дмитрий Волков",
+            vec![
+                item_with_barcode("itm-1007-1", "Пальто шерстяное", "48, бежевое", 1_290_000, "4607000000038")?,
+                item_with_barcode("itm-1007-2", "Платок шёлковый", "синий", 249_000, "4607000000106")?,
+            ],
+        )?,
+    ])
+}
+
+fn item_with_barcode(
+    id: &str,
+    name: &str,
+    variant: &str,
+    price: i64,
+    barcode: &str,
+) -> Result<crate::db::orders::NewItem> {
+    let mut item = item(id, name, variant, "A-14", price, true, "clothes")?;
+    item.barcode = Some(barcode.to_owned());
+    Ok(item)
+}
+
+/// (claim id, case, order, item, buyer's description)
+const CLAIMS: [(&str, &str, &str, &str, &str); 5] = [
+    ("clm-demo-refund", "approved: full refund", "ord-1006", "itm-1006-1", "Сломалась молния через месяц"),
+    ("clm-demo-replacement", "approved: replacement", "ord-1006", "itm-1006-2", "Распустилась вязка на макушке"),
+    ("clm-demo-rejected", "rejected by the seller", "ord-1005", "itm-1005-1", "Полинял после стирки"),
+    ("clm-demo-revoked", "approved, then revoked (its code is refused)", "ord-1007", "itm-1007-2", "Затяжки на ткани"),
+    ("clm-demo-part", "approved: missing part (no item back)", "ord-1007", "itm-1007-1", "Оторвалась пуговица"),
+];
+
+/// Opens and decides the demo claims; the orders must be issued already.
+pub fn seed(admin: &Admin) -> Result<()> {
+    for (id, _, order, item, description) in CLAIMS {
+        admin.open_claim_as(id, order, item, description)?;
+    }
+    let approve = |compensation| SellerDecision::Approve { compensation };
+    admin.decide_claim("clm-demo-refund", &approve(Compensation::Refund { amount: Kopecks(459_000) }))?;
+    admin.decide_claim("clm-demo-replacement", &approve(Compensation::Replacement))?;
+    admin.decide_claim(
+        "clm-demo-rejected",
+        &SellerDecision::Reject { reason: "Следы носки, не заводской брак".into() },
+    )?;
+    admin.decide_claim("clm-demo-revoked", &approve(Compensation::Refund { amount: Kopecks(100_000) }))?;
+    admin.revoke_claim("clm-demo-revoked", "Покупатель отозвал претензию")?;
+    admin.decide_claim(
+        "clm-demo-part",
+        &approve(Compensation::MissingPart { part: "Пуговица 25 мм, бежевая".into() }),
+    )?;
+    Ok(())
+}
+
+/// The demo claims as they stand now (a later run reports their current state).
+pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
+    CLAIMS
+        .iter()
+        .map(|(id, case, ..)| {
+            let claim = admin.claim_status(id).map_err(bad)?;
+            Ok(DemoClaim {
+                case: (*case).to_owned(),
+                claim_id: claim.claim_id.to_string(),
+                order_id: claim.order_id.to_string(),
+                item_id: claim.item_id.to_string(),
+                item_name: claim.item_name,
+                state: claim.state.as_str().to_owned(),
+                compensation: claim.compensation.as_ref().map(|c| c.kind().as_str().to_owned()),
+                amount: claim.compensation.as_ref().map_or(0, |c| c.refund_amount().0),
+                return_code: claim.return_code,
+                part_order_id: claim.part_order_id.map(|o| o.to_string()),
+            })
+        })
+        .collect()
+}

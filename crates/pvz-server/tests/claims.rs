@@ -1,0 +1,169 @@
+//! Claims (претензии) through the seller API and the admin: who may open and decide them, each
+//! state transition once, refunds within the price, the signed claim return code, and the status a
+//! kiosk of any point reads.
+
+mod common;
+
+use common::*;
+use pvz_domain::{ClaimState, CompensationKind, Kopecks, RefusalReason};
+use pvz_protocol::{ClaimReturnClaims, PublicKey};
+use pvz_server::ServerError;
+use serde_json::json;
+
+fn decision_path(claim: &str) -> String {
+    format!("/v1/seller/claims/{claim}/decision")
+}
+
+fn refund(amount: i64) -> serde_json::Value {
+    json!({"decision": "approve", "compensation": {"kind": "refund", "amount": amount}})
+}
+
+#[tokio::test]
+async fn only_a_paid_item_handed_over_can_be_claimed_once() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let err = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect_err("the order is not issued yet");
+    assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("not issued")), "a ready order: {err:?}");
+
+    let kiosk = t.enroll(POINT).await;
+    let issue = op(1, completed("o1", &["o1-2"], vec![refused("o1-1", RefusalReason::DidNotFit, 14_900)], 264_900, 0));
+    assert_eq!(outcome(&t.push(&kiosk, &[issue]).await, 0), "applied", "the issue applies");
+    let err = t.admin.open_claim("o1", "o1-1", "не подошло").expect_err("a refused item was never paid for");
+    assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("refused")), "a refused item: {err:?}");
+    let err = t.admin.open_claim("o1", "nope", "брак").expect_err("an unknown item");
+    assert!(matches!(err, ServerError::NotFound(_)), "an unknown item is not found: {err:?}");
+    let err = t.admin.open_claim("o2", "o1-2", "брак").expect_err("the item is not in that order");
+    assert!(matches!(err, ServerError::BadRequest(_)), "another order's item: {err:?}");
+
+    let claim = t.admin.open_claim("o1", "o1-2", "подошва отклеилась").expect("the shoes handed over can be claimed");
+    assert_eq!(claim.state, ClaimState::Open, "a new claim is open");
+    let err = t.admin.open_claim("o1", "o1-2", "ещё раз").expect_err("one standing claim per item");
+    assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("already has claim")), "a second claim: {err:?}");
+    t.admin
+        .decide_claim(claim.claim_id.as_str(), &pvz_protocol::SellerDecision::Reject { reason: "износ".into() })
+        .expect("the network rejects it");
+    t.admin.open_claim("o1", "o1-2", "всё-таки брак").expect("after a rejection a new claim may be opened");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_seller_decides_only_its_own_open_claims_once_within_the_price() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    t.admin.mark_order_issued("o1").expect("issued");
+    let claim = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect("open").claim_id.to_string();
+    let s1 = t.admin.issue_seller_credential("s-1").expect("credential of the item's seller");
+    let s2 = t.admin.issue_seller_credential("s-2").expect("credential of another seller");
+    assert!(t.admin.issue_seller_credential("nobody").is_err(), "no credential for an unknown seller");
+
+    let listed = t.get("/v1/seller/claims", Some(&s1)).await;
+    assert_eq!(listed.status, 200, "the seller lists its claims: {}", listed.body);
+    assert_eq!(listed.body[0]["claim_id"], claim.as_str(), "with this claim");
+    assert_eq!(listed.body[0]["state"], "open", "open");
+    assert_eq!(t.get("/v1/seller/claims", Some(&s2)).await.body, json!([]), "another seller sees none of it");
+    assert_api_error(&t.get("/v1/seller/claims", None).await, 401, "unauthorized", "no credential");
+    let forged = format!("{}x", &s1[..s1.len() - 1]);
+    assert_api_error(&t.get("/v1/seller/claims", Some(&forged)).await, 401, "unauthorized", "a wrong secret");
+
+    let path = decision_path(&claim);
+    assert_api_error(&t.post_json(&path, Some(&s2), &refund(1_000)).await, 404, "not_found", "another seller's claim");
+    assert_api_error(
+        &t.post_json(&path, Some(&s1), &refund(100_001)).await,
+        400,
+        "bad_request",
+        "a refund above the price",
+    );
+    assert_api_error(&t.post_json(&path, Some(&s1), &refund(0)).await, 400, "bad_request", "a refund of nothing");
+    let unknown = decision_path("clm-nope");
+    assert_api_error(&t.post_json(&unknown, Some(&s1), &refund(1)).await, 404, "not_found", "an unknown claim");
+    let not_json = t.post_json(&path, Some(&s1), &json!({"decision": "maybe"})).await;
+    assert_eq!(not_json.status, 422, "not a decision: {}", not_json.body);
+
+    let approved = t.post_json(&path, Some(&s1), &refund(60_000)).await;
+    assert_eq!(approved.status, 200, "the seller approves a partial refund: {}", approved.body);
+    assert_eq!(approved.body["state"], "approved", "the claim is approved");
+    assert_eq!(approved.body["compensation"], json!({"kind": "refund", "amount": 60_000}), "with the refund");
+    let again = t.post_json(&path, Some(&s1), &json!({"decision": "reject", "reason": "передумал"})).await;
+    assert_api_error(&again, 409, "claim_already_decided", "a second decision");
+    let err = t
+        .admin
+        .decide_claim(&claim, &pvz_protocol::SellerDecision::Reject { reason: "нет".into() })
+        .expect_err("the admin cannot decide it again either");
+    assert!(matches!(err, ServerError::ClaimAlreadyDecided(_)), "decided once: {err:?}");
+
+    // The claim return code: signed by the server's key, naming this claim, item and refund.
+    let code = approved.body["return_code"].as_str().expect("a refund carries a claim return code").to_owned();
+    let key = PublicKey::of(t.admin.signing_key());
+    let now = chrono::Utc::now().timestamp();
+    let claims = ClaimReturnClaims::verify(&code, &key, now).expect("the code verifies with the server's public key");
+    assert_eq!(claims.claim_id.as_str(), claim, "the code names the claim");
+    assert_eq!((claims.order_id.as_str(), claims.item_id.as_str()), ("o1", "o1-1"), "and its item");
+    assert_eq!((claims.compensation, claims.amount), (CompensationKind::Refund, Kopecks(60_000)), "and the refund");
+    let days = (claims.expires_at - now) as f64 / 86_400.0;
+    assert!((13.9..=14.0).contains(&days), "the code lasts 14 days by default, got {days:.2}");
+
+    // Any point's kiosk reads the status; the seller's changes show there.
+    let elsewhere = t.enroll(OTHER_POINT).await;
+    let status = t.get(&format!("/v1/claims/{claim}"), Some(&elsewhere.credential)).await;
+    assert_eq!(status.status, 200, "a kiosk of another point reads the claim: {}", status.body);
+    assert_eq!(status.body["return_code"], code.as_str(), "with its return code");
+    assert_api_error(&t.get("/v1/claims/clm-nope", Some(&elsewhere.credential)).await, 404, "not_found", "unknown");
+    assert_api_error(
+        &t.get(&format!("/v1/claims/{claim}"), None).await,
+        401,
+        "unauthorized",
+        "a kiosk credential is needed",
+    );
+
+    let revoked = t.admin.revoke_claim(&claim, "покупатель передумал").expect("an approved claim can be revoked");
+    assert_eq!(
+        (revoked.state, revoked.reason.as_deref()),
+        (ClaimState::Revoked, Some("покупатель передумал")),
+        "revoked"
+    );
+    assert!(t.admin.revoke_claim(&claim, "ещё раз").is_err(), "a revoked claim is closed");
+    let status = t.get(&format!("/v1/claims/{claim}"), Some(&elsewhere.credential)).await;
+    assert_eq!(status.body["state"], "revoked", "the kiosk sees the revocation");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_admin_approves_each_compensation_and_revokes_an_open_claim() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", true);
+    add_order(&t.admin, POINT, "o2", true);
+    for order in ["o1", "o2"] {
+        t.admin.mark_order_issued(order).expect("issued");
+    }
+    let open = |item: &str| t.admin.open_claim(&item[..2], item, "брак").expect("open").claim_id.to_string();
+    let full = open("o1-1");
+    let refund = t.admin.full_refund(&full).expect("the full price");
+    let approved = t
+        .admin
+        .decide_claim(&full, &pvz_protocol::SellerDecision::Approve { compensation: refund })
+        .expect("a full refund");
+    assert_eq!(approved.compensation, Some(pvz_domain::Compensation::Refund { amount: Kopecks(100_000) }), "the price");
+    let replacement = open("o1-2");
+    let approved = t
+        .admin
+        .decide_claim(
+            &replacement,
+            &pvz_protocol::SellerDecision::Approve { compensation: pvz_domain::Compensation::Replacement },
+        )
+        .expect("a replacement");
+    assert!(approved.return_code.is_some(), "a replacement needs the item back: it has a return code");
+    let part = open("o2-1");
+    let part_compensation = pvz_domain::Compensation::MissingPart { part: "пуговица".into() };
+    let approved = t
+        .admin
+        .decide_claim(&part, &pvz_protocol::SellerDecision::Approve { compensation: part_compensation })
+        .expect("a missing part");
+    assert!(approved.return_code.is_none(), "a missing part needs no item back: no return code");
+    assert!(approved.part_order_id.is_some(), "the part is delivered as an order");
+    let waiting = open("o2-2");
+    let revoked = t.admin.revoke_claim(&waiting, "дубль").expect("an open claim can be revoked");
+    assert_eq!(revoked.state, ClaimState::Revoked, "revoked before any decision");
+    let err = t.admin.decide_claim(&waiting, &pvz_protocol::SellerDecision::Reject { reason: "x".into() });
+    assert!(matches!(err, Err(ServerError::ClaimAlreadyDecided(_))), "a revoked claim is not decided: {err:?}");
+    t.server.shutdown().await;
+}
