@@ -3,7 +3,8 @@
 //! `PVZB1:<box>:<n>`), and the closed boxes are handed to a logistics driver identified by badge
 //! (`BoxesHandedOver`, with the act on screen).
 
-use crate::counter::{item_lookup_key, timestamp};
+use crate::codes::item_lookup_key;
+use crate::counter::timestamp;
 use crate::dispatch::{badge_holder, ensure_no_hand_back};
 use crate::error::{KioskError, Result};
 use crate::receipt::qr_svg_data_uri;

@@ -4,7 +4,8 @@
 //! unit and its label in one transaction. The signature is the offline authority: a claim revoked
 //! meanwhile is rejected at sync and lands on the attention list, and nothing is paid.
 
-use crate::counter::{code_matches, item_lookup_key, new_return_id, pinned_key, timestamp, token_error};
+use crate::codes::{code_matches, item_lookup_key, pinned_key, token_error};
+use crate::counter::{new_return_id, timestamp};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::receipt::qr_svg_data_uri;
@@ -20,7 +21,7 @@ use chrono::{DateTime, Utc};
 use pvz_domain::scan::RETURN_LABEL_PREFIX;
 use pvz_domain::{ClaimId, ClaimState, Refusal, ReturnId, Scan};
 use pvz_protocol::sync::error_code::NOT_FOUND;
-use pvz_protocol::{ClaimReturnClaims, Enrollment, OpBody, PhotoRef, ReturnSource};
+use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, PhotoRef, ReturnSource};
 use return_items::ReturnItemRow;
 use rusqlite::Connection;
 use uuid::Uuid;
@@ -135,37 +136,37 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         let client = ServerClient::new(&server.server_url, config)?;
-        let status = match client.claim_status(&server.credential, &claim_id).await {
-            Ok(status) if status.claim_id == claim_id => Some(status),
-            Ok(other) => {
-                return Err(KioskError::SyncRefused {
-                    code: "bad_response".into(),
-                    message: format!("asked for claim {claim_id}, the server answered about {}", other.claim_id),
-                })
+        match client.claim_status(&server.credential, &claim_id).await {
+            Ok(status) => self.apply_claim_status(&status),
+            // A claim the server does not know was never approved there: the op would be rejected.
+            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => {
+                self.record_claim_state(&claim_id, ClaimState::Open, Some("the server does not know this claim"))
             }
-            // A claim the server does not know was never approved there; the op would be rejected.
-            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => None,
             Err(e) if e.is_transient() => {
                 tracing::info!(%claim_id, error = %e, "claim status unavailable; the signed code stands");
-                return self.view();
+                self.view()
             }
-            Err(e) => return Err(e),
-        };
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Records the server's answer about the claim on the counter (what `refresh_claim_status`
+    /// fetched): a state other than approved sets the view's `refusal` and accepting is refused.
+    pub fn apply_claim_status(&self, status: &ClaimStatus) -> Result<CounterView> {
+        self.record_claim_state(&status.claim_id, status.state, status.reason.as_deref())
+    }
+
+    fn record_claim_state(&self, claim_id: &ClaimId, state: ClaimState, reason: Option<&str>) -> Result<CounterView> {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
-            match &status {
-                Some(s) => {
-                    claim_returns::set_claim_server_state(tx, &claim_id, Some(s.state), s.reason.as_deref(), &at)?
-                }
-                None => claim_returns::set_claim_server_state(
-                    tx,
-                    &claim_id,
-                    Some(ClaimState::Open),
-                    Some("the server does not know this claim"),
-                    &at,
-                )?,
+            let claim = active_draft(tx)?;
+            if claim.claim_id != *claim_id {
+                return Err(KioskError::InvalidInput(format!(
+                    "the status is of claim {claim_id}, the counter holds claim {}",
+                    claim.claim_id
+                )));
             }
-            Ok(())
+            Ok(claim_returns::set_claim_server_state(tx, claim_id, Some(state), reason, &at)?)
         })?;
         self.view()
     }

@@ -2,6 +2,7 @@
 //! codes, refusal fees). Each step is one SQLite transaction that writes its local effect and its
 //! outbox op together; bad input changes nothing and says why.
 
+use crate::codes::{item_lookup_key, pinned_key, token_error};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::issue_view::{effective_status, load_order_by_id};
@@ -15,7 +16,7 @@ use pvz_domain::{
     classify, FeeDecision, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, Refusal, RefusalError, RefusalReason,
     ReturnId, Scan, TransitionError,
 };
-use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, PublicKey, RefusedItem, TokenError};
+use pvz_protocol::{Enrollment, ItemDecision, OpBody, PickupClaims, RefusedItem};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -282,23 +283,6 @@ impl Kiosk {
     }
 }
 
-/// The server key pinned at enrollment, which signs buyer codes and claim return codes.
-pub(crate) fn pinned_key(enrollment: &Enrollment) -> Result<PublicKey> {
-    PublicKey::parse(&enrollment.server_public_key)
-        .map_err(|_| KioskError::InvalidInput("the pinned server key is damaged".into()))
-}
-
-/// Why a signed code was refused; `what` names the code for a damaged one.
-pub(crate) fn token_error(e: TokenError, what: &str) -> KioskError {
-    match e {
-        TokenError::Malformed => KioskError::UnknownCode { why: format!("damaged {what}") },
-        TokenError::BadSignature => KioskError::BadSignature,
-        TokenError::Expired(at) => {
-            KioskError::TokenExpired { expired_at: DateTime::from_timestamp(at, 0).map(timestamp).unwrap_or_default() }
-        }
-    }
-}
-
 /// A buyer's pickup QR opens its order, once its signature, expiry and pickup point are checked.
 pub(crate) fn open_order_by_token(
     conn: &Connection,
@@ -364,24 +348,6 @@ pub(crate) fn match_item(conn: &Connection, active: &OrderId, scan: &Scan) -> Re
     candidates.sort_by_key(|i| i.decision.is_some());
     let item = candidates.first().ok_or(KioskError::ItemNotInOrder)?;
     Ok(ScanNotice::ItemMatched { item_id: item.item_id.clone() })
-}
-
-/// The code to look an item up by, and whether it is a Честный ЗНАК mark (else a barcode).
-pub(crate) fn item_lookup_key(scan: &Scan) -> Option<(String, bool)> {
-    scan.item_code().map(|code| (code, matches!(scan, Scan::Gs1 { .. })))
-}
-
-/// Whether a scanned item code (`code`, a mark when `is_mark`) is the item with this barcode and
-/// mark: the same barcode, the same mark, or a mark whose GTIN is the item's EAN-13 (a GTIN-14 is an
-/// EAN-13 with a leading zero).
-pub(crate) fn code_matches(code: &str, is_mark: bool, barcode: Option<&str>, mark: Option<&str>) -> bool {
-    if !is_mark {
-        return barcode == Some(code);
-    }
-    let same_gtin = |barcode: &str| {
-        code.get(..14).is_some_and(|gtin| gtin.trim_start_matches('0') == barcode.trim_start_matches('0'))
-    };
-    mark == Some(code) || barcode.is_some_and(same_gtin)
 }
 
 /// Records one item decision and its op (the caller's transaction holds both).

@@ -4,9 +4,9 @@
 //! shipping; other reasons the policy fee, as refusals at the counter), and completing writes the
 //! `CourierHandBackCompleted` op with the missing and extra items, and a returned unit per item.
 
-use crate::counter::{code_matches, item_lookup_key, new_return_id, refusal_fee, timestamp};
+use crate::codes::{code_matches, item_lookup_key};
+use crate::counter::{new_return_id, refusal_fee, timestamp};
 use crate::error::{KioskError, Result};
-use crate::returns_view::{HandBackActView, HandBackLineView, HandBackScanView, HandBackView};
 use crate::store::hand_back_items::{self, HandBackItemRow};
 use crate::store::hand_backs::{self, HandBackRow};
 use crate::store::return_items::{self, ReturnItemRow};
@@ -17,8 +17,8 @@ use crate::sync::ClientConfig;
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
-use pvz_domain::{Kopecks, Refusal, RefusalError, RefusalReason, ReturnId, Scan};
-use pvz_protocol::{EmployeeWire, HandBackItem, ManifestLine, OpBody, ReturnSource};
+use pvz_domain::{Refusal, RefusalError, RefusalReason, ReturnId, Scan};
+use pvz_protocol::{CourierManifest, EmployeeWire, HandBackItem, ManifestLine, OpBody, ReturnSource};
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -145,15 +145,32 @@ impl Kiosk {
             }
             Err(e) => return Err(e),
         };
+        self.apply_courier_manifest_to(&hand_back.hand_back_id, &manifest)
+    }
+
+    /// Loads a courier's manifest (what `load_courier_manifest` fetched) into the open hand-back of
+    /// that courier and matches the items scanned so far to its lines.
+    pub fn apply_courier_manifest(&self, manifest: &CourierManifest) -> Result<CounterView> {
+        let hand_back = self.store.with_conn(open_hand_back)?;
+        if hand_back.courier_id != manifest.courier.employee_id {
+            return Err(KioskError::InvalidInput(format!(
+                "the manifest is courier {}'s, the hand-back courier {}'s",
+                manifest.courier.employee_id, hand_back.courier_id
+            )));
+        }
+        self.apply_courier_manifest_to(&hand_back.hand_back_id, manifest)
+    }
+
+    fn apply_courier_manifest_to(&self, hand_back_id: &str, manifest: &CourierManifest) -> Result<CounterView> {
         self.store.with_tx::<_, KioskError>(|tx| {
             // The hand-back may have been completed or cancelled while the manifest was on its way.
             let Ok(current) = open_hand_back(tx) else { return Ok(()) };
-            if current.hand_back_id != hand_back.hand_back_id {
+            if current.hand_back_id != hand_back_id {
                 return Ok(());
             }
-            hand_back_lines::replace_hand_back_lines(tx, &hand_back.hand_back_id, &manifest.lines)?;
-            hand_backs::set_hand_back_manifest_loaded(tx, &hand_back.hand_back_id, &manifest.courier.name)?;
-            let mut items = hand_back_items::list_hand_back_items(tx, &hand_back.hand_back_id)?;
+            hand_back_lines::replace_hand_back_lines(tx, hand_back_id, &manifest.lines)?;
+            hand_backs::set_hand_back_manifest_loaded(tx, hand_back_id, &manifest.courier.name)?;
+            let mut items = hand_back_items::list_hand_back_items(tx, hand_back_id)?;
             for index in 0..items.len() {
                 if items[index].item_id.is_some() {
                     continue;
@@ -300,78 +317,4 @@ impl Kiosk {
     pub fn dismiss_hand_back_act(&self) -> Result<CounterView> {
         self.update_counter_state(|s| s.hand_back_act = None)
     }
-}
-
-/// Manifest lines first (in manifest order), each with its scan if any, then the extras in scan order.
-fn lines_view(lines: &[ManifestLine], items: &[HandBackItemRow]) -> Vec<HandBackLineView> {
-    let scan_view = |i: &HandBackItemRow| HandBackScanView {
-        return_id: i.return_id.to_string(),
-        code: i.code.clone(),
-        reason: i.reason,
-        description: i.description.clone(),
-        fee: i.fee.map(|f| f.fee).unwrap_or_default(),
-        fee_rule: i.fee.map(|f| f.rule),
-    };
-    let manifest = lines.iter().map(|line| HandBackLineView {
-        item_id: Some(line.item_id.to_string()),
-        name: line.name.clone(),
-        variant: line.variant.clone(),
-        code: line.barcode.clone().or_else(|| line.mark.clone()),
-        scanned: items.iter().find(|i| i.item_id.as_ref() == Some(&line.item_id)).map(scan_view),
-    });
-    let matched = |i: &&HandBackItemRow| i.item_id.as_ref().is_some_and(|id| lines.iter().any(|l| &l.item_id == id));
-    let extras = items.iter().filter(|i| !matched(i)).map(|i| HandBackLineView {
-        item_id: None,
-        name: i.name.clone(),
-        variant: String::new(),
-        code: Some(i.code.clone()),
-        scanned: Some(scan_view(i)),
-    });
-    manifest.chain(extras).collect()
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// The hand-back in progress, as the window shows it.
-pub(crate) fn hand_back_view(conn: &Connection, hand_back_id: &str) -> Result<Option<HandBackView>> {
-    let Some(hand_back) = hand_backs::get_hand_back(conn, hand_back_id)?.filter(|h| h.completed_at.is_none()) else {
-        return Ok(None);
-    };
-    let lines = hand_back_lines::list_hand_back_lines(conn, hand_back_id)?;
-    let items = hand_back_items::list_hand_back_items(conn, hand_back_id)?;
-    let lines = lines_view(&lines, &items);
-    Ok(Some(HandBackView {
-        hand_back_id: hand_back.hand_back_id,
-        courier_id: hand_back.courier_id.to_string(),
-        courier_name: hand_back.courier_name,
-        manifest_loaded: hand_back.manifest_loaded,
-        missing: count(lines.iter().filter(|l| l.scanned.is_none()).count()),
-        extra: count(lines.iter().filter(|l| l.item_id.is_none()).count()),
-        lines,
-    }))
-}
-
-/// The acceptance act of a completed hand-back (акт приёма).
-pub(crate) fn hand_back_act_view(conn: &Connection, hand_back_id: &str) -> Result<Option<HandBackActView>> {
-    let Some(hand_back) = hand_backs::get_hand_back(conn, hand_back_id)? else { return Ok(None) };
-    let (Some(completed_at), Some(accepted_by)) = (hand_back.completed_at, hand_back.accepted_by) else {
-        return Ok(None);
-    };
-    let lines = hand_back_lines::list_hand_back_lines(conn, hand_back_id)?;
-    let items = hand_back_items::list_hand_back_items(conn, hand_back_id)?;
-    let (accepted, missing): (Vec<_>, Vec<_>) =
-        lines_view(&lines, &items).into_iter().partition(|l| l.scanned.is_some());
-    Ok(Some(HandBackActView {
-        hand_back_id: hand_back.hand_back_id,
-        courier_id: hand_back.courier_id.to_string(),
-        courier_name: hand_back.courier_name,
-        accepted_by,
-        completed_at,
-        extra: count(accepted.iter().filter(|l| l.item_id.is_none()).count()),
-        fees: accepted.iter().filter_map(|l| l.scanned.as_ref()).fold(Kopecks::ZERO, |sum, s| sum + s.fee),
-        missing: missing.into_iter().map(|l| l.name).collect(),
-        accepted,
-    }))
 }

@@ -5,7 +5,7 @@
 use crate::boxes::{handover_act_view, returns_view};
 use crate::claim_return::{claim_return_view, return_label_view};
 use crate::error::{KioskError, Result};
-use crate::hand_back::{hand_back_act_view, hand_back_view};
+use crate::hand_back_view::{hand_back_act_view, hand_back_view};
 use crate::receipt::{qr_svg_data_uri, receipt_qr_text};
 use crate::store::{decisions, issues, orders, outbox, photos, settings, OrderRow, StoreError};
 use crate::view::{CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, SettlementView};

@@ -4,11 +4,13 @@
 
 mod boxes;
 mod claim_return;
+mod codes;
 mod counter;
 mod dispatch;
 mod error;
 mod evidence;
 mod hand_back;
+mod hand_back_view;
 mod issue_view;
 mod pull;
 pub mod receipt;

@@ -1,0 +1,156 @@
+//! Отправка возвратов through the kiosk core on a real SQLite file: items refused at the counter
+//! wait among the returns, are packed into a box by barcode or return label, the box closes with
+//! its label, and a driver identified by badge takes the closed boxes with an act. A restart comes
+//! back to every screen.
+
+mod counter;
+
+use counter::*;
+use pvz_domain::{Kopecks, RefusalReason};
+use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, ScanNotice};
+use pvz_protocol::{OpBody, ReturnSource};
+
+/// The dress of demo order 482137.
+const DRESS: &str = "4601234567893";
+
+/// Issues demo order 482137 with the dress refused as defective and the shoes handed over.
+fn refuse_the_dress(kiosk: &Kiosk) {
+    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
+    kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("dress refused");
+    kiosk.decide_item(&card.order_id, &card.items[1].item_id, ItemDecision::HandOver).expect("shoes handed over");
+    kiosk.confirm_issue(&card.order_id, Kopecks(599_000), true).expect("issue completes");
+}
+
+fn accept_a_claim(kiosk: &Kiosk, clock: &Clock) -> String {
+    kiosk.scan(&refund_code("cl-box", clock)).expect("claim opens");
+    kiosk.scan(JACKET_BARCODE).expect("checked");
+    kiosk.set_claim_condition("шов").expect("noted");
+    kiosk.accept_claim_return().expect("accepted").return_label.expect("label").return_id
+}
+
+#[test]
+fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_with_an_act() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    refuse_the_dress(&kiosk);
+    let jacket = accept_a_claim(&kiosk, &clock);
+
+    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let dress =
+        desk.waiting.iter().find(|u| u.source == ReturnSource::CounterRefusal).expect("the refused dress waits");
+    assert_eq!(dress.reason, Some(RefusalReason::Defect), "with the reason it was refused for");
+    assert_eq!(dress.code.as_deref(), Some(DRESS), "and its barcode");
+    assert_eq!(desk.waiting.len(), 2, "the dress and the claim's jacket wait; the shoes left with the buyer");
+
+    refused(kiosk.scan(DRESS), ErrorKind::NoOpenBox, "an item scanned before a box is open");
+    refused(kiosk.close_box(), ErrorKind::NoOpenBox, "closing with no box open");
+    kiosk.create_box().expect("a box is opened");
+    refused(kiosk.create_box(), ErrorKind::BoxAlreadyOpen, "a second box while one is open");
+    refused(kiosk.close_box(), ErrorKind::EmptyBox, "closing an empty box");
+
+    let added = kiosk.scan(DRESS).expect("the dress goes into the box by barcode");
+    assert!(matches!(added.notice, Some(ScanNotice::BoxItemAdded { .. })), "the notice says it was added");
+    refused(kiosk.scan(DRESS), ErrorKind::NotAmongWaitingReturns, "the same dress again: none left waiting");
+    refused(kiosk.scan("4607654321008"), ErrorKind::NotAmongWaitingReturns, "the shoes were handed over");
+    kiosk.scan(&format!("PVZR1:{jacket}")).expect("the jacket goes in by its return label");
+    refused(kiosk.scan(&format!("PVZR1:{jacket}")), ErrorKind::NotAmongWaitingReturns, "a label already packed");
+    let desk = kiosk.remove_from_box(&jacket).expect("taken out again").returns.expect("desk");
+    assert_eq!(desk.open_box.as_ref().map(|b| b.items.len()), Some(1), "only the dress is in the box");
+    assert_eq!(desk.waiting.len(), 1, "the jacket waits again");
+    refused(kiosk.remove_from_box(&jacket), ErrorKind::InvalidInput, "removing what is not in the box");
+
+    let before = ops(&kiosk).len();
+    let desk = kiosk.close_box().expect("the box closes").returns.expect("desk");
+    assert!(desk.open_box.is_none(), "no box is open after closing");
+    let closed = desk.closed_boxes.first().expect("the closed box waits for a driver");
+    assert_eq!(closed.label_qr_text, Some(format!("PVZB1:{}:1", closed.box_id)), "the label encodes the box and count");
+    assert!(closed.label_qr_data_uri.is_some(), "with its QR image");
+    match ops(&kiosk).last() {
+        Some(OpBody::ReturnBoxClosed { box_id, items }) => {
+            assert_eq!(box_id.as_str(), closed.box_id, "the op names the box");
+            assert_eq!(items.len(), 1, "with exactly the unit packed");
+            assert_eq!(items[0].source, ReturnSource::CounterRefusal, "and where it came from");
+            assert_eq!(items[0].item_id.as_ref().map(|i| i.as_str()), Some("itm-1001-1"), "the refused item");
+        }
+        other => panic!("the last op must close the box, got {other:?}"),
+    }
+
+    let identified = kiosk.scan(&badge(DRIVER)).expect("the driver's badge at the desk");
+    assert_eq!(
+        identified.notice,
+        Some(ScanNotice::DriverIdentified { driver_id: DRIVER.into(), driver_name: DRIVER_NAME.into() }),
+        "the desk names the driver"
+    );
+    assert_eq!(identified.view.returns.and_then(|r| r.driver).map(|d| d.name), Some(DRIVER_NAME.into()), "shown");
+    refused(kiosk.hand_over_boxes(COURIER), ErrorKind::WrongRole, "boxes handed to a courier");
+    refused(kiosk.hand_over_boxes(RETIRED_COURIER), ErrorKind::RetiredBadge, "boxes handed to someone who left");
+    let done = kiosk.hand_over_boxes(DRIVER).expect("the boxes go to the driver");
+    let act = done.handover_act.expect("the handover act is shown");
+    assert_eq!((act.driver_name.as_str(), act.boxes.len(), act.items), (DRIVER_NAME, 1, 1), "one box, one item");
+    assert!(done.returns.expect("desk").closed_boxes.is_empty(), "no closed box waits any more");
+    assert_eq!(ops(&kiosk).len(), before + 2, "closing and handing over wrote one op each");
+    match ops(&kiosk).last() {
+        Some(OpBody::BoxesHandedOver { driver_id, box_ids, handover_id }) => {
+            assert_eq!(driver_id.as_str(), DRIVER, "the op names the driver");
+            assert_eq!(box_ids.iter().map(|b| b.as_str()).collect::<Vec<_>>(), vec![closed.box_id.as_str()], "the box");
+            assert_eq!(handover_id, &act.handover_id, "the act is the op's");
+        }
+        other => panic!("the last op must be the handover, got {other:?}"),
+    }
+    refused(kiosk.hand_over_boxes(DRIVER), ErrorKind::NoBoxesToHandOver, "handing over again");
+    assert!(kiosk.dismiss_handover_act().expect("dismissed").handover_act.is_none(), "the act leaves the screen");
+}
+
+#[test]
+fn a_restart_comes_back_to_every_screen() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("kiosk.sqlite3");
+    let (kiosk, clock) = seeded(&dir);
+    kiosk.scan(&refund_code("cl-restart", &clock)).expect("claim opens");
+    kiosk.scan(JACKET_BARCODE).expect("checked");
+    kiosk.set_claim_condition("как новая").expect("noted");
+    drop(kiosk);
+    let (kiosk, _clock) = open(&path);
+    let claim = kiosk.view().expect("view").claim_return.expect("the claim is still on the counter");
+    assert!(claim.item_checked && claim.condition == "как новая", "with its check and note: {claim:?}");
+    let label = kiosk.accept_claim_return().expect("accepted after the restart").return_label.expect("label");
+    drop(kiosk);
+
+    let (kiosk, _clock) = open(&path);
+    assert_eq!(
+        kiosk.view().expect("view").return_label.map(|l| l.return_id),
+        Some(label.return_id.clone()),
+        "label stays"
+    );
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    let item = match kiosk.scan("WB-SKU-555555").expect("scanned").notice {
+        Some(ScanNotice::HandBackItemScanned { return_id }) => return_id,
+        other => panic!("a scan during a hand-back goes into it, got {other:?}"),
+    };
+    drop(kiosk);
+
+    let (kiosk, _clock) = open(&path);
+    let hand_back = kiosk.view().expect("view").hand_back.expect("the hand-back is still open");
+    assert_eq!(hand_back.courier_name, COURIER_NAME, "with its courier");
+    assert_eq!(hand_back.lines.len(), 1, "and its scan");
+    kiosk.set_hand_back_reason(&item, RefusalReason::ChangedMind, None).expect("reason");
+    kiosk.complete_hand_back("Мария").expect("completed");
+    drop(kiosk);
+
+    let (kiosk, _clock) = open(&path);
+    assert!(kiosk.view().expect("view").hand_back_act.is_some(), "the act stays on screen");
+    kiosk.create_box().expect("a box opens the desk");
+    kiosk.scan(&format!("PVZR1:{}", label.return_id)).expect("the jacket packed");
+    drop(kiosk);
+
+    let (kiosk, _clock) = open(&path);
+    let desk = kiosk.view().expect("view").returns.expect("the returns desk is still open");
+    assert_eq!(desk.open_box.map(|b| b.items.len()), Some(1), "with its open box and what is in it");
+    assert_eq!(desk.waiting.len(), 1, "and the courier's item waiting");
+    kiosk.close_returns().expect("desk closed");
+    assert!(kiosk.view().expect("view").returns.is_none(), "the desk leaves the screen");
+    kiosk.open_returns().expect("reopened");
+    let desk = kiosk.view().expect("view").returns.expect("desk");
+    assert!(desk.open_box.is_some(), "an open box stays open while the desk is closed");
+}

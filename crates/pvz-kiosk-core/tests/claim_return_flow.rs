@@ -1,0 +1,160 @@
+//! Приём возврата по претензии through the kiosk core on a real SQLite file: a claim return code is
+//! verified offline, the item checked, its condition noted, and accepting writes one op, one
+//! returned unit and a label; every refusal says why and writes nothing.
+
+mod counter;
+
+use counter::*;
+use pvz_domain::{ClaimState, CompensationKind, Kopecks};
+use pvz_kiosk_core::{ClaimRefusal, ErrorKind, ScanNotice};
+use pvz_protocol::{demo, OpBody, ReturnSource};
+
+#[test]
+fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let code = refund_code("cl-1", &clock);
+
+    let opened = kiosk.scan(&code).expect("a signed claim code opens the claim");
+    assert_eq!(opened.notice, Some(ScanNotice::ClaimOpened), "the notice says a claim is on the counter");
+    let claim = opened.view.claim_return.expect("the claim is shown");
+    assert_eq!(claim.compensation, CompensationKind::Refund, "the compensation comes from the code");
+    assert_eq!(claim.amount, JACKET_PRICE, "so does the amount");
+    assert_eq!(claim.server_state, None, "no server was asked: the signature is the offline authority");
+    assert_eq!(claim.refusal, None, "an approved, unexpired code is not refused");
+    assert!(!claim.item_checked && !claim.check_by_eye, "the item has a barcode and is not checked yet");
+
+    let before = ops(&kiosk).len();
+    refused(kiosk.accept_claim_return(), ErrorKind::ClaimItemNotChecked, "accept before the item is checked");
+    refused(kiosk.scan("4601234567893"), ErrorKind::ClaimOtherItem, "a dress is not the claim's jacket");
+    let checked = kiosk.scan(JACKET_BARCODE).expect("the jacket's barcode checks the item");
+    assert_eq!(checked.notice, Some(ScanNotice::ClaimItemChecked), "the notice says the item is the claim's");
+    refused(kiosk.accept_claim_return(), ErrorKind::ClaimConditionMissing, "accept before the condition is noted");
+    kiosk.set_claim_condition("  шов разошёлся на рукаве, следов носки нет ").expect("condition noted");
+    let view = kiosk.attach_claim_photo(PNG).expect("a photo of the seam");
+    let claim = view.claim_return.expect("claim still on the counter");
+    assert_eq!(claim.condition, "шов разошёлся на рукаве, следов носки нет", "the note is kept, trimmed");
+    assert_eq!(claim.photos, 1, "the photo is counted");
+    assert_eq!(ops(&kiosk).len(), before, "checking, noting and photographing write no op; only accepting does");
+
+    let accepted = kiosk.accept_claim_return().expect("the claim return is accepted");
+    assert!(accepted.claim_return.is_none(), "the claim leaves the counter");
+    let label = accepted.return_label.expect("the return label is shown");
+    assert_eq!(label.qr_text, format!("PVZR1:{}", label.return_id), "the label's QR carries the return id");
+    assert_eq!(label.source, ReturnSource::Claim, "the unit came on a claim");
+    assert_eq!((label.compensation, label.amount), (Some(CompensationKind::Refund), JACKET_PRICE), "as printed");
+    assert!(label.qr_data_uri.starts_with("data:image/svg+xml;base64,"), "the label carries a QR image");
+
+    let all = ops(&kiosk);
+    assert_eq!(all.len(), before + 1, "accepting wrote exactly one op");
+    match all.last() {
+        Some(OpBody::ClaimReturnAccepted { claim_id, return_id, amount, condition, photos, .. }) => {
+            assert_eq!(claim_id.as_str(), "cl-1", "the op names the claim");
+            assert_eq!(return_id.as_str(), label.return_id, "and the unit on the label");
+            assert_eq!(*amount, JACKET_PRICE, "the refund as the code stated it");
+            assert!(condition.contains("шов"), "the condition travels with the op");
+            assert_eq!(photos.len(), 1, "so does the photo's reference");
+        }
+        other => panic!("the last op must be the claim return, got {other:?}"),
+    }
+    let returns = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let units: Vec<_> = returns.waiting.iter().filter(|u| u.source == ReturnSource::Claim).collect();
+    assert_eq!(units.len(), 1, "exactly one returned unit waits to be boxed: {:?}", returns.waiting);
+    assert_eq!(units[0].return_id, label.return_id, "it is the labelled unit");
+
+    kiosk.close_returns().expect("back to the counter");
+    refused(kiosk.scan(&code), ErrorKind::ClaimAlreadyUsed, "the same code again");
+    assert_eq!(ops(&kiosk).len(), before + 1, "the refused second scan wrote nothing");
+    let view = kiosk.dismiss_return_label().expect("label dismissed");
+    assert!(view.return_label.is_none(), "the label leaves the screen");
+}
+
+#[test]
+fn codes_that_cannot_be_honoured_are_refused_at_the_scan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let key = demo::signing_key();
+    refused(kiosk.scan(&forged_code("cl-2", &clock)), ErrorKind::BadSignature, "a code whose signature is not its own");
+    let expired = claims("cl-3", CompensationKind::Refund, clock.now() - chrono::Duration::days(1)).sign(&key);
+    refused(kiosk.scan(&expired), ErrorKind::TokenExpired, "a code past its expiry");
+    let part = claims("cl-4", CompensationKind::MissingPart, clock.now() + chrono::Duration::days(14)).sign(&key);
+    let e = refused(kiosk.scan(&part), ErrorKind::ClaimNothingToReturn, "a missing-part claim");
+    assert!(e.to_string().contains("nothing to accept"), "the counter says there is nothing to take: {e}");
+    refused(kiosk.scan("PVZC1.AAAA.BBBB"), ErrorKind::UnknownCode, "a damaged claim code");
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "no refused code wrote an op");
+    assert!(kiosk.view().expect("view").claim_return.is_none(), "no refused code put a claim on the counter");
+}
+
+#[test]
+fn the_servers_word_on_the_claim_refuses_it_with_the_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let cases = [
+        (ClaimState::Open, None, ClaimRefusal::NotApproved, ErrorKind::ClaimNotApproved),
+        (ClaimState::Rejected, Some("следы носки"), ClaimRefusal::Rejected, ErrorKind::ClaimRejected),
+        (ClaimState::Revoked, Some("покупатель отозвал"), ClaimRefusal::Revoked, ErrorKind::ClaimRevoked),
+        (ClaimState::Fulfilled, None, ClaimRefusal::AlreadyUsed, ErrorKind::ClaimAlreadyUsed),
+    ];
+    for (n, (state, reason, refusal, kind)) in cases.into_iter().enumerate() {
+        let claim = format!("cl-state-{n}");
+        kiosk.scan(&refund_code(&claim, &clock)).expect("the code itself is fine");
+        kiosk.scan(JACKET_BARCODE).expect("item checked");
+        kiosk.set_claim_condition("как новая").expect("condition noted");
+        let view = kiosk.apply_claim_status(&status(&claim, state, reason)).expect("the server's answer recorded");
+        let shown = view.claim_return.expect("the claim stays on the counter to show why");
+        assert_eq!(shown.server_state, Some(state), "{state:?}: the server's state is shown");
+        assert_eq!(shown.refusal, Some(refusal), "{state:?}: the banner says why");
+        assert_eq!(shown.server_reason.as_deref(), reason, "{state:?}: with the server's reason");
+        let e = refused(kiosk.accept_claim_return(), kind, &format!("accepting a {state:?} claim"));
+        if let Some(reason) = reason {
+            assert_eq!(e.to_view().detail.as_deref(), Some(reason), "{state:?}: the reason reaches the window");
+        }
+        kiosk.cancel_claim_return().expect("taken off the counter");
+    }
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "no refused claim wrote an op");
+    let approved = "cl-ok";
+    kiosk.scan(&refund_code(approved, &clock)).expect("opens");
+    let view = kiosk.apply_claim_status(&status(approved, ClaimState::Approved, None)).expect("approved");
+    assert_eq!(view.claim_return.and_then(|c| c.refusal), None, "an approved claim is not refused");
+    let other = kiosk.apply_claim_status(&status("cl-someone-else", ClaimState::Revoked, None));
+    refused(other, ErrorKind::InvalidInput, "a status of another claim than the one on the counter");
+}
+
+#[test]
+fn a_code_expiring_while_on_the_counter_is_refused_at_accept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    kiosk.scan(&refund_code("cl-late", &clock)).expect("opens");
+    kiosk.scan(JACKET_BARCODE).expect("checked");
+    kiosk.set_claim_condition("без дефектов упаковки").expect("noted");
+    clock.advance_days(15);
+    let view = kiosk.view().expect("view");
+    assert_eq!(view.claim_return.and_then(|c| c.refusal), Some(ClaimRefusal::Expired), "the banner says expired");
+    refused(kiosk.accept_claim_return(), ErrorKind::TokenExpired, "accepting after the code expired");
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "nothing was written");
+}
+
+#[test]
+fn a_cancelled_claim_starts_afresh_and_a_replacement_takes_nothing_from_the_seller() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let code = refund_code("cl-again", &clock);
+    kiosk.scan(&code).expect("opens");
+    kiosk.scan(JACKET_BARCODE).expect("checked");
+    kiosk.cancel_claim_return().expect("cancelled");
+    let reopened = kiosk.scan(&code).expect("the code opens again").view.claim_return.expect("claim");
+    assert!(!reopened.item_checked, "a cancelled claim return starts over");
+    refused(
+        kiosk.cancel_claim_return().and_then(|_| kiosk.accept_claim_return()),
+        ErrorKind::NoActiveClaim,
+        "accept with no claim",
+    );
+
+    let replacement = claims("cl-repl", CompensationKind::Replacement, clock.now() + chrono::Duration::days(3))
+        .sign(&demo::signing_key());
+    kiosk.scan(&replacement).expect("opens");
+    kiosk.scan(JACKET_BARCODE).expect("checked");
+    kiosk.set_claim_condition("целая").expect("noted");
+    let label = kiosk.accept_claim_return().expect("accepted").return_label.expect("label");
+    assert_eq!((label.compensation, label.amount), (Some(CompensationKind::Replacement), Kopecks::ZERO), "no money");
+}

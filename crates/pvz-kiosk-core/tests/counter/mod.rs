@@ -1,0 +1,148 @@
+//! What the returns flow tests share: a kiosk on a temp SQLite file, seeded from the demo (its key
+//! signs the codes), with the point's couriers and drivers pulled, a clock the test can move, and
+//! claim return codes signed with the pinned key or another.
+// Each test file compiles this module on its own and uses only some of it.
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use pvz_domain::{ClaimId, ClaimState, Compensation, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId};
+use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError};
+use pvz_protocol::{demo, Change, ClaimReturnClaims, ClaimStatus, EmployeeRole, EmployeeWire, OpBody, PullPage};
+use std::path::Path;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+pub const COURIER: &str = "emp-courier-1";
+pub const COURIER_NAME: &str = "Пётр Курьеров";
+pub const OTHER_COURIER: &str = "emp-courier-2";
+pub const RETIRED_COURIER: &str = "emp-courier-9";
+pub const DRIVER: &str = "emp-driver-1";
+pub const DRIVER_NAME: &str = "Олег Водитель";
+pub const MANAGER: &str = "emp-manager-1";
+/// The claim's item: a jacket bought at another point, its barcode on the code.
+pub const JACKET_BARCODE: &str = "4607000000014";
+pub const JACKET_PRICE: Kopecks = Kopecks(459_000);
+
+/// 2026-11-26 10:00 UTC, movable.
+pub struct Clock(Arc<AtomicI64>);
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.0.load(Ordering::SeqCst), 0).expect("valid time")
+    }
+
+    pub fn advance_days(&self, days: i64) {
+        self.0.fetch_add(days * 86_400, Ordering::SeqCst);
+    }
+}
+
+pub fn open(path: &Path) -> (Kiosk, Clock) {
+    let start = Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).single().expect("valid time").timestamp();
+    let seconds = Arc::new(AtomicI64::new(start));
+    let shared = seconds.clone();
+    let kiosk = Kiosk::open(path)
+        .expect("store opens")
+        .with_clock(Box::new(move || DateTime::from_timestamp(shared.load(Ordering::SeqCst), 0).expect("valid")));
+    (kiosk, Clock(seconds))
+}
+
+fn employee(id: &str, name: &str, role: EmployeeRole, retired: bool) -> Change {
+    Change::UpsertEmployee(EmployeeWire {
+        employee_id: EmployeeId::parse(id).expect("employee id"),
+        name: name.into(),
+        role,
+        retired,
+    })
+}
+
+/// A demo kiosk whose pull also brought the point's staff.
+pub fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Clock) {
+    let (kiosk, clock) = open(&dir.path().join("kiosk.sqlite3"));
+    let (seed, _) = demo::seed();
+    assert!(kiosk.import_seed(&seed).expect("seed imports"), "a fresh store takes the seed");
+    let staff = PullPage {
+        cursor: "demo-2".into(),
+        has_more: false,
+        reset: false,
+        remaining: 0,
+        changes: vec![
+            employee(COURIER, COURIER_NAME, EmployeeRole::Courier, false),
+            employee(OTHER_COURIER, "Анна Курьерова", EmployeeRole::Courier, false),
+            employee(RETIRED_COURIER, "Уволенный Курьер", EmployeeRole::Courier, true),
+            employee(DRIVER, DRIVER_NAME, EmployeeRole::Driver, false),
+            employee(MANAGER, "Мария Менеджер", EmployeeRole::Manager, false),
+        ],
+    };
+    kiosk.apply_pull(&staff).expect("the staff arrive with the pull feed");
+    (kiosk, clock)
+}
+
+pub fn badge(employee: &str) -> String {
+    format!("PVZE1:{employee}")
+}
+
+pub fn claims(claim: &str, compensation: CompensationKind, expires_at: DateTime<Utc>) -> ClaimReturnClaims {
+    ClaimReturnClaims {
+        claim_id: ClaimId::parse(claim).expect("claim id"),
+        order_id: OrderId::parse("ord-elsewhere-1").expect("order id"),
+        item_id: ItemId::parse("itm-elsewhere-1").expect("item id"),
+        item_name: "Куртка зимняя".into(),
+        barcode: Some(JACKET_BARCODE.into()),
+        compensation,
+        amount: if compensation == CompensationKind::Refund { JACKET_PRICE } else { Kopecks::ZERO },
+        expires_at: expires_at.timestamp(),
+    }
+}
+
+/// A refund claim's code, valid for 14 days from `clock`, signed with the key the kiosk pinned.
+pub fn refund_code(claim: &str, clock: &Clock) -> String {
+    claims(claim, CompensationKind::Refund, clock.now() + chrono::Duration::days(14)).sign(&demo::signing_key())
+}
+
+/// A code whose signature is not over its claims: another code's signature on this one's claims,
+/// as a forged or damaged code would carry.
+pub fn forged_code(claim: &str, clock: &Clock) -> String {
+    let genuine = refund_code(claim, clock);
+    let mut richer = claims(claim, CompensationKind::Refund, clock.now() + chrono::Duration::days(14));
+    richer.amount = Kopecks(JACKET_PRICE.0 * 10);
+    let other = richer.sign(&demo::signing_key());
+    let (claims_part, _) = other.rsplit_once('.').expect("claims.signature");
+    let (_, signature) = genuine.rsplit_once('.').expect("claims.signature");
+    format!("{claims_part}.{signature}")
+}
+
+/// The server's answer about a claim, in `state`.
+pub fn status(claim: &str, state: ClaimState, reason: Option<&str>) -> ClaimStatus {
+    ClaimStatus {
+        claim_id: ClaimId::parse(claim).expect("claim id"),
+        order_id: OrderId::parse("ord-elsewhere-1").expect("order id"),
+        item_id: ItemId::parse("itm-elsewhere-1").expect("item id"),
+        item_name: "Куртка зимняя".into(),
+        state,
+        compensation: Some(Compensation::Refund { amount: JACKET_PRICE }),
+        reason: reason.map(str::to_owned),
+        description: "шов разошёлся".into(),
+        return_code: None,
+        part_order_id: None,
+        fulfilled_at: None,
+    }
+}
+
+pub fn ops(kiosk: &Kiosk) -> Vec<OpBody> {
+    kiosk.outbox().expect("outbox").into_iter().map(|e| e.body).collect()
+}
+
+/// Asserts `result` failed with `kind`, and returns the error.
+pub fn refused<T: std::fmt::Debug>(result: Result<T, KioskError>, kind: ErrorKind, what: &str) -> KioskError {
+    match result {
+        Err(e) => {
+            assert_eq!(e.kind(), kind, "{what}: refused for the wrong reason: {e}");
+            assert!(!e.to_view().message.is_empty(), "{what}: the refusal says why");
+            e
+        }
+        Ok(v) => panic!("{what}: must be refused with {kind:?}, got {v:?}"),
+    }
+}
+
+/// The smallest PNG header: enough for the evidence store to take it as a photo.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";

@@ -1,0 +1,193 @@
+//! Приём отказов от курьера through the kiosk core on a real SQLite file: the courier's badge starts
+//! a hand-back, scans are matched to the manifest (or recorded ad hoc offline), each item's reason
+//! fixes its fee (a defect is free, a buyer-side reason costs the policy fee), and completing writes
+//! one op with the missing and extra items, a returned unit per item and the act.
+
+mod counter;
+
+use counter::*;
+use pvz_domain::{EmployeeId, FeeRule, ItemId, Kopecks, OrderId, RefusalReason};
+use pvz_kiosk_core::{ErrorKind, ScanNotice};
+use pvz_protocol::{CourierManifest, EmployeeRole, EmployeeWire, ManifestLine, OpBody, ReturnSource};
+
+const JEANS: &str = "WB-SKU-100001";
+const MUG: &str = "WB-SKU-100002";
+const STRANGER: &str = "WB-SKU-999999";
+/// The demo policy's fee for clothes.
+const CLOTHES_FEE: Kopecks = Kopecks(14_900);
+
+fn line(n: u32, name: &str, barcode: &str, category: &str) -> ManifestLine {
+    ManifestLine {
+        item_id: ItemId::parse(&format!("itm-c-{n}")).expect("item id"),
+        order_id: OrderId::parse(&format!("ord-c-{n}")).expect("order id"),
+        name: name.into(),
+        variant: "—".into(),
+        barcode: Some(barcode.into()),
+        mark: None,
+        category: category.into(),
+        price: Kopecks(300_000),
+        prepaid: false,
+    }
+}
+
+fn manifest() -> CourierManifest {
+    CourierManifest {
+        courier: EmployeeWire {
+            employee_id: EmployeeId::parse(COURIER).expect("id"),
+            name: COURIER_NAME.into(),
+            role: EmployeeRole::Courier,
+            retired: false,
+        },
+        lines: vec![line(1, "Джинсы", JEANS, "clothes"), line(2, "Кружка", MUG, "home")],
+    }
+}
+
+fn scanned_return_id(kiosk: &pvz_kiosk_core::Kiosk, code: &str) -> String {
+    match kiosk.scan(code).expect("the item is scanned into the hand-back").notice {
+        Some(ScanNotice::HandBackItemScanned { return_id }) => return_id,
+        other => panic!("scanning {code} during a hand-back must say it was scanned, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_hand_back_against_the_manifest_shows_the_missing_and_the_extra_and_fixes_each_fee() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    let started = kiosk.scan(&badge(COURIER)).expect("the courier's badge starts a hand-back");
+    assert_eq!(started.notice, Some(ScanNotice::HandBackStarted), "the notice says a hand-back started");
+    let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest is loaded");
+    let hand_back = view.hand_back.expect("the hand-back is shown");
+    assert!(hand_back.manifest_loaded, "the manifest came from the server");
+    assert_eq!((hand_back.lines.len(), hand_back.missing, hand_back.extra), (2, 2, 0), "two lines, none brought yet");
+
+    let jeans = scanned_return_id(&kiosk, JEANS);
+    let extra = scanned_return_id(&kiosk, STRANGER);
+    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    assert_eq!((hand_back.missing, hand_back.extra), (1, 1), "the mug is missing, one item is not on the manifest");
+    assert_eq!(hand_back.lines[0].scanned.as_ref().map(|s| s.return_id.clone()), Some(jeans.clone()), "jeans matched");
+    assert_eq!(hand_back.lines[2].item_id, None, "the extra comes after the manifest lines, with no item");
+
+    let before = ops(&kiosk).len();
+    refused(kiosk.complete_hand_back("Мария Менеджер"), ErrorKind::ReasonsMissing, "completing before the reasons");
+    refused(
+        kiosk.set_hand_back_reason(&extra, RefusalReason::Defect, None),
+        ErrorKind::DefectNeedsDescription,
+        "a defect without a description",
+    );
+    kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
+    let view = kiosk.set_hand_back_reason(&extra, RefusalReason::Defect, Some("разбит экран")).expect("defect");
+    let lines = view.hand_back.expect("hand-back").lines;
+    let jeans_scan = lines[0].scanned.clone().expect("jeans scanned");
+    assert_eq!((jeans_scan.fee, jeans_scan.fee_rule), (CLOTHES_FEE, Some(FeeRule::PolicyFee)), "policy fee");
+    let extra_scan = lines[2].scanned.clone().expect("extra scanned");
+    assert_eq!((extra_scan.fee, extra_scan.fee_rule), (Kopecks::ZERO, Some(FeeRule::DefectFree)), "a defect is free");
+    refused(kiosk.complete_hand_back("  "), ErrorKind::InvalidInput, "completing without who accepted");
+    assert_eq!(ops(&kiosk).len(), before, "nothing was written before the hand-back completed");
+
+    let done = kiosk.complete_hand_back("Мария Менеджер").expect("the hand-back completes");
+    assert!(done.hand_back.is_none(), "the hand-back leaves the counter");
+    let act = done.hand_back_act.expect("the act is shown");
+    assert_eq!((act.courier_name.as_str(), act.accepted_by.as_str()), (COURIER_NAME, "Мария Менеджер"), "both parties");
+    assert_eq!(act.missing, vec!["Кружка".to_owned()], "the act lists the missing mug");
+    assert_eq!((act.accepted.len(), act.extra, act.fees), (2, 1, CLOTHES_FEE), "two accepted, one extra, one fee");
+
+    let all = ops(&kiosk);
+    assert_eq!(all.len(), before + 1, "completing wrote exactly one op");
+    match all.last() {
+        Some(OpBody::CourierHandBackCompleted { courier_id, accepted_by, items, missing, .. }) => {
+            assert_eq!(courier_id.as_str(), COURIER, "the op names the courier");
+            assert_eq!(accepted_by, "Мария Менеджер", "and who accepted");
+            assert_eq!(missing.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["itm-c-2"], "the mug is missing");
+            assert_eq!(items.len(), 2, "two items handed back");
+            assert_eq!(items[0].item_id.as_ref().map(|i| i.as_str()), Some("itm-c-1"), "the jeans matched their line");
+            assert_eq!((items[0].reason, items[0].fee), (RefusalReason::DidNotFit, CLOTHES_FEE), "with the fee fixed");
+            assert_eq!(items[1].item_id, None, "the extra matched nothing");
+            assert_eq!((items[1].code.as_str(), items[1].fee), (STRANGER, Kopecks::ZERO), "free, with its code");
+        }
+        other => panic!("the last op must be the hand-back, got {other:?}"),
+    }
+    let waiting = kiosk.open_returns().expect("desk").returns.expect("desk shown").waiting;
+    let from_courier: Vec<_> = waiting.iter().filter(|u| u.source == ReturnSource::Courier).collect();
+    assert_eq!(from_courier.len(), 2, "each handed-back item waits to be boxed: {waiting:?}");
+    assert!(from_courier.iter().any(|u| u.return_id == jeans), "under the id scanned");
+    let view = kiosk.dismiss_hand_back_act().expect("act dismissed");
+    assert!(view.hand_back_act.is_none(), "the act leaves the screen");
+}
+
+#[tokio::test]
+async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_scans() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    let view = kiosk.load_courier_manifest().await.expect("without a server the counter goes on");
+    let hand_back = view.hand_back.expect("hand-back shown");
+    assert!(!hand_back.manifest_loaded, "no manifest: the hand-back is recorded ad hoc");
+    let mug = scanned_return_id(&kiosk, MUG);
+    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    assert_eq!((hand_back.lines.len(), hand_back.extra, hand_back.missing), (1, 1, 0), "an ad hoc item is an extra");
+
+    let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest arrives late");
+    let hand_back = view.hand_back.expect("hand-back");
+    assert_eq!((hand_back.extra, hand_back.missing), (0, 1), "the mug now matches its line; the jeans are missing");
+    kiosk.remove_hand_back_item(&mug).expect("scanned by mistake");
+    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    assert_eq!(hand_back.missing, 2, "removed: both lines missing again");
+    refused(kiosk.complete_hand_back("Мария"), ErrorKind::HandBackEmpty, "completing with nothing scanned");
+
+    let offline = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&offline);
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    let item = scanned_return_id(&kiosk, JEANS);
+    kiosk.set_hand_back_reason(&item, RefusalReason::WrongItem, None).expect("seller's fault");
+    kiosk.complete_hand_back("Мария").expect("an ad hoc hand-back completes");
+    match ops(&kiosk).last() {
+        Some(OpBody::CourierHandBackCompleted { items, missing, .. }) => {
+            assert!(missing.is_empty(), "without a manifest nothing is missing");
+            assert_eq!((items.len(), items[0].item_id.as_ref()), (1, None), "the server matches the item by code");
+            assert_eq!(items[0].fee, Kopecks::ZERO, "a wrong item is the seller's fault: free");
+        }
+        other => panic!("the last op must be the hand-back, got {other:?}"),
+    }
+}
+
+#[test]
+fn badges_are_checked_and_a_hand_back_holds_the_counter_until_done() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    refused(kiosk.scan("PVZE1:emp-nobody"), ErrorKind::UnknownBadge, "a badge the point does not know");
+    refused(kiosk.scan(&badge(RETIRED_COURIER)), ErrorKind::RetiredBadge, "a retired courier's badge");
+    refused(kiosk.scan(&badge(MANAGER)), ErrorKind::WrongRole, "a manager's badge");
+    refused(kiosk.scan(&badge(DRIVER)), ErrorKind::NoBoxesToHandOver, "a driver with no closed box to take");
+
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    let again = kiosk.scan(&badge(COURIER)).expect("the same courier's badge resumes it");
+    assert_eq!(again.notice, Some(ScanNotice::HandBackStarted), "resumed, not doubled");
+    refused(kiosk.scan(&badge(OTHER_COURIER)), ErrorKind::HandBackInProgress, "another courier meanwhile");
+    refused(kiosk.scan("482137"), ErrorKind::HandBackInProgress, "a buyer code meanwhile");
+    refused(kiosk.open_returns(), ErrorKind::HandBackInProgress, "the returns desk meanwhile");
+    refused(
+        kiosk.set_hand_back_reason("nope", RefusalReason::Defect, Some("x")),
+        ErrorKind::InvalidInput,
+        "a foreign id",
+    );
+
+    let view = kiosk.cancel_hand_back().expect("cancelled");
+    assert!(view.hand_back.is_none(), "the cancelled hand-back leaves the counter");
+    kiosk.scan("482137").expect("the counter is free again");
+    refused(kiosk.complete_hand_back("Мария"), ErrorKind::NoActiveHandBack, "completing with no hand-back");
+    assert_eq!(
+        ops(&kiosk).iter().filter(|o| matches!(o, OpBody::CourierHandBackCompleted { .. })).count(),
+        0,
+        "a cancelled hand-back wrote no op"
+    );
+
+    let reset =
+        pvz_protocol::PullPage { cursor: "r-1".into(), has_more: false, reset: true, remaining: 0, changes: vec![] };
+    kiosk.apply_pull(&reset).expect("the server rebuilt its feed");
+    kiosk.set_aside().expect("order card closed");
+    refused(
+        kiosk.scan(&badge(COURIER)),
+        ErrorKind::UnknownBadge,
+        "a reset drops the cached staff until they are sent again",
+    );
+}
