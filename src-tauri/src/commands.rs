@@ -1,4 +1,8 @@
 //! Tauri commands: unpack the arguments, call one core function, map the error to `{kind, message}`.
+//! The counter's issue flow and sync live here; what flows back (claim returns, courier hand-backs,
+//! the returns desk) in `returns`, printing and exporting documents in `documents`.
+
+pub mod returns;
 
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;
@@ -6,9 +10,9 @@ use base64::Engine;
 use pvz_kiosk_core::{CounterView, ErrorView, ItemDecision, KioskError, Kopecks, ScanOutcome, SyncStatusView};
 use tauri::{AppHandle, State};
 
-type Reply<T> = Result<T, ErrorView>;
+pub(crate) type Reply<T> = Result<T, ErrorView>;
 
-fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
+pub(crate) fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
     result.map_err(|error| {
         if matches!(error, KioskError::Store(_) | KioskError::Io(_)) {
             tracing::error!(%error, "storage failure");
@@ -18,7 +22,7 @@ fn reply<T>(result: Result<T, KioskError>) -> Reply<T> {
 }
 
 /// A write command's reply; a success means an op may be waiting, so the sync engine is nudged.
-fn written<T>(state: &AppState, result: Result<T, KioskError>) -> Reply<T> {
+pub(crate) fn written<T>(state: &AppState, result: Result<T, KioskError>) -> Reply<T> {
     if result.is_ok() {
         state.op_written();
     }
@@ -58,10 +62,15 @@ pub fn attach_defect_photo(
     item_id: String,
     data_base64: String,
 ) -> Reply<CounterView> {
-    let bytes = STANDARD
-        .decode(data_base64.as_bytes())
-        .map_err(|_| KioskError::InvalidInput("the photo did not arrive intact".into()).to_view())?;
+    let bytes = decode_photo(&data_base64)?;
     written(&state, state.kiosk.attach_defect_photo(&order_id, &item_id, &bytes))
+}
+
+/// A photo's bytes from the base64 the window sends.
+pub(crate) fn decode_photo(data_base64: &str) -> Reply<Vec<u8>> {
+    STANDARD
+        .decode(data_base64.as_bytes())
+        .map_err(|_| KioskError::InvalidInput("the photo did not arrive intact".into()).to_view())
 }
 
 #[tauri::command(async)]

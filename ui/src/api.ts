@@ -3,14 +3,13 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   CounterView,
+  DocumentFormat,
+  DocumentRef,
   ItemDecision,
   KioskError,
-  RefusalReason,
   ScanOutcome,
   SyncStatusView,
 } from "./bindings";
-import type { DocumentFormat } from "./bindings/DocumentFormat";
-import type { DocumentRef } from "./bindings/DocumentRef";
 
 /** A print queue of the system's scheduler (CUPS). */
 export type Printer = { name: string; is_default: boolean };
@@ -56,7 +55,9 @@ export const api = {
   // Приём возврата по претензии: the claim a scanned claim return code opened (`claim_return`).
   /** Asks the server for the claim's current state (online); offline the signature stands. */
   refreshClaimStatus: () => invoke<CounterView>("refresh_claim_status"),
-  /** The item's condition as the manager noted it. */
+  /** The claim's item has no barcode (`check_by_eye`): the manager confirms it is the right one. */
+  checkClaimItem: () => invoke<CounterView>("check_claim_item"),
+  /** The item's condition as the manager noted it (accepting needs one). */
   setClaimCondition: (text: string) => invoke<CounterView>("set_claim_condition", { text }),
   attachClaimPhoto: (dataBase64: string) =>
     invoke<CounterView>("attach_claim_photo", { dataBase64 }),
@@ -69,8 +70,9 @@ export const api = {
   // Приём отказов от курьера: started by scanning the courier's badge (`hand_back`).
   /** Fetches the courier's manifest of refused items from the server (online). */
   loadCourierManifest: () => invoke<CounterView>("load_courier_manifest"),
-  setHandBackReason: (returnId: string, reason: RefusalReason, description: string | null) =>
-    invoke<CounterView>("set_hand_back_reason", { returnId, reason, description }),
+  /** Why the courier brought the item back: the refusal dialog's decision (reason, description). */
+  setHandBackReason: (returnId: string, decision: ItemDecision) =>
+    invoke<CounterView>("set_hand_back_reason", { returnId, decision }),
   removeHandBackItem: (returnId: string) =>
     invoke<CounterView>("remove_hand_back_item", { returnId }),
   /** The view then has `hand_back_act` set and `hand_back` null. */
@@ -133,6 +135,29 @@ const KNOWN_ERROR_KINDS = [
   "upgrade_required",
   "sync_refused",
   "server_error",
+  "claim_not_approved",
+  "claim_rejected",
+  "claim_revoked",
+  "claim_already_used",
+  "claim_other_item",
+  "claim_nothing_to_return",
+  "claim_item_not_checked",
+  "claim_condition_missing",
+  "no_active_claim",
+  "unknown_badge",
+  "retired_badge",
+  "wrong_role",
+  "hand_back_in_progress",
+  "no_active_hand_back",
+  "hand_back_empty",
+  "reasons_missing",
+  "no_open_box",
+  "box_already_open",
+  "empty_box",
+  "not_among_waiting_returns",
+  "no_boxes_to_hand_over",
+  "document_not_found",
+  "printing_failed",
   "internal",
 ] as const;
 

@@ -1,5 +1,6 @@
 //! The error banner's text: a translated message per error kind, with the backend's `detail`
-//! (an ISO time for already_issued and token_expired) woven in; the backend's own message for
+//! (an ISO time for already_issued and token_expired, the seller's reason for a rejected or revoked
+//! claim, a count, the role a badge should have had) woven in; the backend's own message for
 //! a kind this UI does not know yet.
 import type { TFunction } from "i18next";
 import { isKnownErrorKind } from "./api";
@@ -22,7 +23,25 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       return detail
         ? t("errors.amount_changed_to", { amount: formatMoney(Number(detail), lang) })
         : t("errors.amount_changed");
+    case "claim_rejected":
+      return detail
+        ? t("errors.claim_rejected_because", { reason: detail })
+        : t("errors.claim_rejected");
+    case "claim_revoked":
+      return detail
+        ? t("errors.claim_revoked_because", { reason: detail })
+        : t("errors.claim_revoked");
+    case "reasons_missing":
+      return detail
+        ? t("errors.reasons_missing_count", { count: Number(detail) })
+        : t("errors.reasons_missing");
+    case "wrong_role":
+      // The role the badge should have had.
+      if (detail === "courier") return t("errors.wrong_role_courier");
+      if (detail === "driver") return t("errors.wrong_role_driver");
+      return t("errors.wrong_role");
     case "invalid_input":
+    case "printing_failed":
     case "internal":
     case "server_unreachable":
     case "enrollment_refused":
@@ -45,6 +64,24 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "not_connected":
     case "credential_rejected":
     case "upgrade_required":
+    case "claim_not_approved":
+    case "claim_already_used":
+    case "claim_other_item":
+    case "claim_nothing_to_return":
+    case "claim_item_not_checked":
+    case "claim_condition_missing":
+    case "no_active_claim":
+    case "unknown_badge":
+    case "retired_badge":
+    case "hand_back_in_progress":
+    case "no_active_hand_back":
+    case "hand_back_empty":
+    case "no_open_box":
+    case "box_already_open":
+    case "empty_box":
+    case "not_among_waiting_returns":
+    case "no_boxes_to_hand_over":
+    case "document_not_found":
       return t(`errors.${kind}`);
   }
 }

@@ -9,15 +9,10 @@ import { recordScanIpcTiming, type PendingPaint } from "./perf";
 /** The last scan's notice, with a serial so the same item matched twice is seen twice. */
 export type SeenNotice = { notice: ScanNotice; serial: number };
 
-/** A logistics driver identified by a badge scan at the returns desk, until the handover. */
-export type Driver = { driver_id: string; driver_name: string };
-
 export type Counter = {
   view: CounterView | null;
   error: KioskError | null;
   notice: SeenNotice | null;
-  /** The driver whose badge was scanned at the returns desk; null once the desk closes. */
-  driver: Driver | null;
   pendingPaint: PendingPaint | null;
   scan: (input: string, startedAt: number) => void;
   decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
@@ -44,7 +39,6 @@ export function useCounter(): Counter {
   const [view, setView] = useState<CounterView | null>(null);
   const [error, setError] = useState<KioskError | null>(null);
   const [notice, setNotice] = useState<SeenNotice | null>(null);
-  const [driver, setDriver] = useState<Driver | null>(null);
   const [pendingPaint, setPendingPaint] = useState<PendingPaint | null>(null);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const noticeSerial = useRef(0);
@@ -88,10 +82,11 @@ export function useCounter(): Counter {
           if (outcome.notice) {
             noticeSerial.current += 1;
             setNotice({ notice: outcome.notice, serial: noticeSerial.current });
-            if (outcome.notice.kind === "driver_identified") {
-              const { driver_id, driver_name } = outcome.notice;
-              setDriver({ driver_id, driver_name });
-            }
+            // What the signed code or badge alone cannot tell, the server may: the claim's current
+            // state, the courier's manifest. Offline the backend answers with the view unchanged.
+            if (outcome.notice.kind === "claim_opened") void run(api.refreshClaimStatus, setView);
+            if (outcome.notice.kind === "hand_back_started")
+              void run(api.loadCourierManifest, setView);
           }
           if (outcome.view.active) setPendingPaint({ startedAt });
         },
@@ -143,15 +138,7 @@ export function useCounter(): Counter {
     [run],
   );
 
-  const perform = useCallback(
-    (task: () => Promise<CounterView>) =>
-      run(task, (next: CounterView) => {
-        setView(next);
-        // A driver identified for a handover does not outlive the desk or the handover.
-        if (next.returns === null || next.handover_act !== null) setDriver(null);
-      }),
-    [run],
-  );
+  const perform = useCallback((task: () => Promise<CounterView>) => run(task, setView), [run]);
 
   const setAside = useCallback(() => void run(api.setAside, setView), [run]);
   const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
@@ -176,7 +163,6 @@ export function useCounter(): Counter {
     view,
     error,
     notice,
-    driver,
     pendingPaint,
     scan,
     decide,

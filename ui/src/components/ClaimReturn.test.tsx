@@ -2,17 +2,18 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { invoke } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
-import type { CounterView } from "../bindings";
-import type { ClaimRefusal } from "../bindings/ClaimRefusal";
-import type { ClaimReturnView } from "../bindings/ClaimReturnView";
+import type { ClaimRefusal, ClaimReturnView, CounterView } from "../bindings";
 import {
   callsOf,
   makeClaim,
   makeReturnLabel,
   makeView,
+  rejectWith,
   routeInvoke,
   settle,
+  enabledButton,
 } from "../test/fixtures";
+import { renderScreen } from "../test/screens";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(() => Promise.resolve(() => undefined)) }));
@@ -22,19 +23,7 @@ const claimView = (overrides: Partial<ClaimReturnView> = {}): CounterView =>
   makeView({ claim_return: makeClaim(overrides) });
 
 async function renderClaim(view: CounterView = claimView()) {
-  routeInvoke(invokeMock, { counter_view: () => view });
-  render(<App />);
-  const screenEl = await screen.findByTestId("claim-return");
-  // Let the screen's effects (hotkeys, focus) run before the test presses keys.
-  await settle(() => undefined);
-  return screenEl;
-}
-
-/** A button once React has enabled it: under load a click could otherwise land on a stale one. */
-async function enabledButton(testId: string): Promise<HTMLElement> {
-  const button = await screen.findByTestId(testId);
-  await waitFor(() => expect(button, `${testId} should be enabled`).toBeEnabled());
-  return button;
+  return renderScreen(invokeMock, view, "claim-return");
 }
 
 beforeEach(() => {
@@ -45,7 +34,8 @@ describe("claim return", () => {
   it("opens from a scanned claim code and shows the compensation, amount, expiry and state", async () => {
     routeInvoke(invokeMock, {
       counter_view: () => makeView(),
-      scan: () => ({ view: claimView(), notice: { kind: "claim_opened" } }),
+      scan: () => ({ view: claimView({ server_state: null }), notice: { kind: "claim_opened" } }),
+      refresh_claim_status: () => claimView(),
     });
     render(<App />);
     const input = await screen.findByTestId("manual-input");
@@ -53,6 +43,12 @@ describe("claim return", () => {
     await settle(() => fireEvent.submit(input));
 
     const claim = await screen.findByTestId("claim-return");
+    await waitFor(() =>
+      expect(
+        callsOf(invokeMock, "refresh_claim_status"),
+        "an opened claim should be checked with the server at once",
+      ).toHaveLength(1),
+    );
     expect(claim, "the claimed item should be named").toHaveTextContent("Куртка зимняя");
     expect(
       screen.getByTestId("claim-compensation"),
@@ -271,5 +267,67 @@ describe("claim return", () => {
       "a replacement should be named as such",
     ).toHaveTextContent("Замена товара");
     expect(screen.queryByTestId("claim-amount"), "a replacement has no refund").toBeNull();
+  });
+
+  it("waits for the item's condition before accepting", async () => {
+    await renderClaim(claimView({ item_checked: true }));
+    const accept = screen.getByTestId("claim-accept");
+    expect(accept, "accepting needs the condition noted").toBeDisabled();
+    expect(screen.getByTestId("claim-hint"), "the hint says what is missing").toHaveTextContent(
+      "Опишите состояние товара",
+    );
+    fireEvent.keyDown(window, { key: "F9" });
+    expect(callsOf(invokeMock, "accept_claim_return"), "F9 must wait too").toEqual([]);
+    fireEvent.change(screen.getByTestId("claim-condition"), { target: { value: "без следов" } });
+    expect(accept, "with a condition the return can be accepted").toBeEnabled();
+  });
+
+  it("lets an item without a barcode be checked by eye", async () => {
+    await renderClaim(claimView({ barcode: null, check_by_eye: true }));
+    expect(
+      screen.getByTestId("claim-item-check"),
+      "without a barcode the manager compares by eye",
+    ).toHaveTextContent("нет штрихкода");
+    routeInvoke(invokeMock, {
+      check_claim_item: () => claimView({ barcode: null, check_by_eye: true, item_checked: true }),
+    });
+    await settle(() => fireEvent.click(screen.getByTestId("claim-check-by-eye")));
+    expect(callsOf(invokeMock, "check_claim_item"), "the check is sent").toHaveLength(1);
+    expect(screen.getByTestId("claim-item-check"), "the item is checked").toHaveAttribute(
+      "data-checked",
+      "true",
+    );
+    expect(screen.queryByTestId("claim-check-by-eye"), "the button goes once checked").toBeNull();
+  });
+
+  it("shows the seller's words with a rejection", async () => {
+    await renderClaim(
+      claimView({
+        refusal: "rejected",
+        server_state: "rejected",
+        server_reason: "следы эксплуатации",
+      }),
+    );
+    expect(
+      screen.getByTestId("claim-refusal-reason"),
+      "the seller's reason should be quoted",
+    ).toHaveTextContent("Причина: следы эксплуатации");
+  });
+
+  it("refuses another item with a clear banner and keeps the claim open", async () => {
+    await renderClaim();
+    routeInvoke(invokeMock, { scan: () => rejectWith("claim_other_item") });
+    const input = screen.getByTestId("manual-input");
+    fireEvent.change(input, { target: { value: "4600000000000" } });
+    await settle(() => fireEvent.submit(input));
+    expect(
+      screen.getByTestId("error-banner"),
+      "scanning another item should say it is not the claim's",
+    ).toHaveTextContent("Это другой товар, не тот, что в претензии");
+    expect(screen.getByTestId("claim-return"), "the claim stays on screen").toBeVisible();
+    expect(screen.getByTestId("claim-item-check"), "the item is still not checked").toHaveAttribute(
+      "data-checked",
+      "false",
+    );
   });
 });

@@ -6,12 +6,12 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { ClaimReturnView } from "../bindings/ClaimReturnView";
 import { useLang } from "../i18n";
-import { formatDateTime, formatMoney } from "../money";
+import { formatDateTime, formatMoney, formatTime } from "../money";
 import { fileToBase64, type Counter, type SeenNotice } from "../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 import { PhotoButton } from "./PhotoButton";
+import type { ClaimReturnView } from "../bindings";
 
 type Props = {
   claim: ClaimReturnView;
@@ -27,7 +27,8 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
   const cancelRef = useRef<HTMLButtonElement>(null);
   const [condition, setCondition] = useState(claim.condition);
   const missingPart = claim.compensation === "missing_part";
-  const canAccept = claim.refusal === null && claim.item_checked && !missingPart;
+  const conditionNoted = condition.trim() !== "";
+  const canAccept = claim.refusal === null && claim.item_checked && conditionNoted && !missingPart;
 
   // A refused claim has one thing left to do: close it.
   useEffect(() => {
@@ -84,6 +85,11 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
         >
           {t("claim.serverState")}: {state}
         </span>
+        {claim.status_checked_at && (
+          <span className="muted" data-testid="claim-checked-at">
+            {t("claim.checkedAt", { time: formatTime(claim.status_checked_at, lang) })}
+          </span>
+        )}
         {claim.server_state === null && (
           <button
             type="button"
@@ -134,6 +140,11 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
             >
               <strong>{t("claim.refusalTitle")}</strong>
               <span>{t(`claim.refusal.${claim.refusal}`)}</span>
+              {claim.server_reason && (
+                <span data-testid="claim-refusal-reason">
+                  {t("claim.reason", { reason: claim.server_reason })}
+                </span>
+              )}
             </div>
           )}
 
@@ -151,8 +162,22 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                 data-checked={claim.item_checked}
               >
                 <span aria-hidden="true">{claim.item_checked ? "✓ " : "⌗ "}</span>
-                {claim.item_checked ? t("claim.checked") : t("claim.checkPrompt")}
+                {claim.item_checked
+                  ? t("claim.checked")
+                  : claim.check_by_eye
+                    ? t("claim.checkByEyePrompt")
+                    : t("claim.checkPrompt")}
               </p>
+              {!claim.item_checked && claim.check_by_eye && (
+                <button
+                  type="button"
+                  className="button button--hand-over"
+                  data-testid="claim-check-by-eye"
+                  onClick={() => void counter.perform(api.checkClaimItem)}
+                >
+                  {t("claim.checkByEye")}
+                </button>
+              )}
               <div className="field">
                 <label htmlFor={conditionId}>{t("claim.condition")}</label>
                 <textarea
@@ -178,6 +203,11 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
         </div>
 
         <aside className="claim__side">
+          {claim.refusal === null && !missingPart && !canAccept && (
+            <p className="hand-back__hint" data-testid="claim-hint">
+              {claim.item_checked ? t("claim.needCondition") : t("claim.needCheck")}
+            </p>
+          )}
           {claim.refusal === null && !missingPart && (
             <button
               type="button"

@@ -3,9 +3,9 @@
 //! and the big "Готово" (Enter) that closes it.
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { DocumentRef } from "../bindings/DocumentRef";
 import { DoneButton } from "./DoneButton";
 import { PrintBar } from "./PrintBar";
+import type { DocumentRef } from "../bindings";
 
 type Props = {
   testId: string;

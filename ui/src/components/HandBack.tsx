@@ -6,13 +6,11 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { HandBackLineView } from "../bindings/HandBackLineView";
-import type { HandBackScanView } from "../bindings/HandBackScanView";
-import type { HandBackView } from "../bindings/HandBackView";
 import type { Counter, SeenNotice } from "../useCounter";
 import { useWindowKeydown } from "../useWindowKeydown";
-import { HandBackFee } from "./HandBackFee";
+import { HandBackReason } from "./HandBackReason";
 import { RefuseDialog } from "./RefuseDialog";
+import type { HandBackLineView, HandBackScanView, HandBackView } from "../bindings";
 
 type Props = {
   handBack: HandBackView;
@@ -180,15 +178,7 @@ export function HandBack({ handBack, notice, counter }: Props) {
           item={refusing.line}
           defectHint={t("handBack.defectHint")}
           onConfirm={(decision) =>
-            decision.kind === "refuse"
-              ? counter.perform(() =>
-                  api.setHandBackReason(
-                    refusing.scan.return_id,
-                    decision.reason,
-                    decision.description,
-                  ),
-                )
-              : Promise.resolve(false)
+            counter.perform(() => api.setHandBackReason(refusing.scan.return_id, decision))
           }
           onCancel={() => setRefusing(null)}
         />
@@ -231,8 +221,7 @@ function Line({ line, highlighted, onReason, onRemove }: LineProps) {
         </div>
         {scanned?.reason && (
           <div className="line__reason" data-testid={`hand-back-fee-${scanned.return_id}`}>
-            {t(`reasonShort.${scanned.reason}`)}
-            {scanned.description && <> «{scanned.description}»</>} · <HandBackFee scan={scanned} />
+            <HandBackReason scan={scanned} />
           </div>
         )}
       </div>

@@ -3,12 +3,12 @@
 //! it the courier did not bring, items brought that were not on it). Print or save it, then Enter.
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { HandBackActView } from "../bindings/HandBackActView";
 import { useLang } from "../i18n";
 import { formatDateTime, formatMoney } from "../money";
 import type { Counter } from "../useCounter";
 import { DocumentScreen } from "./DocumentScreen";
-import { HandBackFee } from "./HandBackFee";
+import { HandBackReason } from "./HandBackReason";
+import type { HandBackActView } from "../bindings";
 
 type Props = { act: HandBackActView; counter: Pick<Counter, "perform"> };
 
@@ -54,7 +54,7 @@ export function HandBackAct({ act, counter }: Props) {
               {line.name} <span className="receipt__item-variant">{line.variant}</span>
               {line.scanned?.reason && (
                 <span className="act__reason">
-                  {t(`reasonShort.${line.scanned.reason}`)} · <HandBackFee scan={line.scanned} />
+                  <HandBackReason scan={line.scanned} />
                 </span>
               )}
             </span>

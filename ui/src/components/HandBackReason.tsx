@@ -1,21 +1,47 @@
-//! What a courier's refused item costs the buyer, by its reason: a defect nothing at all (no goods,
-//! no return shipping); another reason the policy's return-logistics fee, or no fee when the policy
-//! has none. Shared by the hand-back screen and its act.
+//! Why a courier's item came back and what that costs the buyer, by the fee rule the backend fixed
+//! with the reason: a defect nothing at all (no goods, no return shipping), a seller's fault nothing,
+//! a buyer-side reason the policy's return-logistics fee (or no fee where the policy has none).
+//! Shared by the hand-back screen and its act.
 import { useTranslation } from "react-i18next";
-import type { HandBackScanView } from "../bindings/HandBackScanView";
+import type { HandBackScanView } from "../bindings";
 import { useLang } from "../i18n";
 import { formatMoney } from "../money";
 
-export function HandBackFee({ scan }: { scan: Pick<HandBackScanView, "reason" | "fee"> }) {
+/** "брак «порвана подошва» · брак — без оплаты и без обратной доставки"; nothing before a reason. */
+export function HandBackReason({ scan }: { scan: HandBackScanView }) {
+  const { t } = useTranslation();
+  if (scan.reason === null) return null;
+  return (
+    <>
+      {t(`reasonShort.${scan.reason}`)}
+      {scan.description && <> «{scan.description}»</>}
+      {scan.fee_rule && (
+        <>
+          {" · "}
+          <HandBackFee scan={scan} />
+        </>
+      )}
+    </>
+  );
+}
+
+function HandBackFee({ scan }: { scan: Pick<HandBackScanView, "fee" | "fee_rule"> }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const rule = scan.fee_rule;
+  if (rule === null) return null;
   let text: string;
-  if (scan.reason === "defect") text = t("handBack.defectFree");
-  else if (scan.fee > 0) text = t("fee.policy_fee", { amount: formatMoney(scan.fee, lang) });
-  else text = t("handBack.noFee");
-  return (
-    <span className={`hand-back-fee hand-back-fee--${scan.reason === "defect" ? "free" : "fee"}`}>
-      {text}
-    </span>
-  );
+  switch (rule) {
+    case "defect_free":
+      text = t("handBack.defectFree");
+      break;
+    case "policy_fee":
+      text = t("fee.policy_fee", { amount: formatMoney(scan.fee, lang) });
+      break;
+    case "seller_fault_free":
+    case "no_fee_in_policy":
+      text = t(`fee.${rule}`);
+      break;
+  }
+  return <span className={`hand-back-fee hand-back-fee--${rule}`}>{text}</span>;
 }

@@ -2,12 +2,12 @@
 //! its label code and item count, and the total. Print or save it, then Enter.
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { HandoverActView } from "../bindings/HandoverActView";
 import { useLang } from "../i18n";
 import { formatDateTime } from "../money";
 import type { Counter } from "../useCounter";
 import { DocumentScreen } from "./DocumentScreen";
 import { shortBoxId } from "./ReturnsDesk";
+import type { HandoverActView } from "../bindings";
 
 type Props = { act: HandoverActView; counter: Pick<Counter, "perform"> };
 

@@ -4,9 +4,7 @@
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, toKioskError, type Printer } from "../api";
-import type { KioskError } from "../bindings";
-import type { DocumentFormat } from "../bindings/DocumentFormat";
-import type { DocumentRef } from "../bindings/DocumentRef";
+import type { DocumentFormat, DocumentRef, KioskError } from "../bindings";
 import { errorMessage } from "../errors";
 import { useLang } from "../i18n";
 

@@ -3,11 +3,11 @@
 //! it, then Enter for the next customer.
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { ReturnLabelView } from "../bindings/ReturnLabelView";
 import { useLang } from "../i18n";
 import { formatDateTime, formatMoney } from "../money";
 import type { Counter } from "../useCounter";
 import { DocumentScreen } from "./DocumentScreen";
+import type { ReturnLabelView } from "../bindings";
 
 type Props = { label: ReturnLabelView; counter: Pick<Counter, "perform"> };
 

@@ -5,19 +5,17 @@
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
-import type { BoxView } from "../bindings/BoxView";
-import type { ReturnItemView } from "../bindings/ReturnItemView";
-import type { ReturnsView } from "../bindings/ReturnsView";
 import { useLang } from "../i18n";
 import { formatDateTime, formatTime } from "../money";
 import type { Counter, SeenNotice } from "../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 import { PrintBar } from "./PrintBar";
+import type { BoxView, ReturnItemView, ReturnsView, StaffView } from "../bindings";
 
 type Props = {
   returns: ReturnsView;
   notice: SeenNotice | null;
-  counter: Pick<Counter, "perform" | "driver">;
+  counter: Pick<Counter, "perform">;
 };
 
 /** A short, readable form of a box id for the screen (the label's QR carries the whole one). */
@@ -27,8 +25,7 @@ export function shortBoxId(boxId: string): string {
 
 export function ReturnsDesk({ returns, notice, counter }: Props) {
   const { t } = useTranslation();
-  const { open_box: openBox, closed_boxes: closed, waiting } = returns;
-  const { driver } = counter;
+  const { open_box: openBox, closed_boxes: closed, waiting, driver } = returns;
   const [shownBoxId, setShownBoxId] = useState<string | null>(null);
   // The label on show: the one picked, else the box closed last.
   const shownBox = closed.find((box) => box.box_id === shownBoxId) ?? closed[closed.length - 1];
@@ -42,7 +39,7 @@ export function ReturnsDesk({ returns, notice, counter }: Props) {
   };
   const handOver = () => {
     if (driver !== null && closed.length > 0)
-      void counter.perform(() => api.handOverBoxes(driver.driver_id));
+      void counter.perform(() => api.handOverBoxes(driver.employee_id));
   };
 
   useWindowKeydown((event) => {
@@ -180,7 +177,7 @@ export function ReturnsDesk({ returns, notice, counter }: Props) {
             ))}
           </ul>
           {shownBox && <BoxLabel box={shownBox} />}
-          <Handover counter={counter} boxes={closed.length} onHandOver={handOver} />
+          <Handover driver={driver} boxes={closed.length} onHandOver={handOver} />
         </section>
       </div>
     </section>
@@ -272,16 +269,15 @@ function BoxLabel({ box }: { box: BoxView }) {
 }
 
 function Handover({
-  counter,
+  driver,
   boxes,
   onHandOver,
 }: {
-  counter: Pick<Counter, "driver">;
+  driver: StaffView | null;
   boxes: number;
   onHandOver: () => void;
 }) {
   const { t } = useTranslation();
-  const { driver } = counter;
   return (
     <div className="handover" data-testid="handover">
       {driver === null ? (
@@ -290,8 +286,8 @@ function Handover({
           {t("returns.driverPrompt")}
         </p>
       ) : (
-        <p className="handover__driver" data-testid="driver-name" data-driver={driver.driver_id}>
-          {t("returns.driver")}: <strong>{driver.driver_name}</strong>
+        <p className="handover__driver" data-testid="driver-name" data-driver={driver.employee_id}>
+          {t("returns.driver")}: <strong>{driver.name}</strong>
         </p>
       )}
       <button

@@ -1,17 +1,24 @@
 // Builders for backend views used by the component tests, and a fake `invoke` routed by command.
-import { act } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
+import { expect } from "vitest";
 import type { Mock } from "vitest";
-import type { CounterView, ItemView, KioskError, OrderView, SettlementView } from "../bindings";
-import type { BoxView } from "../bindings/BoxView";
-import type { ClaimReturnView } from "../bindings/ClaimReturnView";
-import type { HandBackActView } from "../bindings/HandBackActView";
-import type { HandBackLineView } from "../bindings/HandBackLineView";
-import type { HandBackScanView } from "../bindings/HandBackScanView";
-import type { HandBackView } from "../bindings/HandBackView";
-import type { HandoverActView } from "../bindings/HandoverActView";
-import type { ReturnItemView } from "../bindings/ReturnItemView";
-import type { ReturnLabelView } from "../bindings/ReturnLabelView";
-import type { ReturnsView } from "../bindings/ReturnsView";
+import type {
+  BoxView,
+  ClaimReturnView,
+  CounterView,
+  HandBackActView,
+  HandBackLineView,
+  HandBackScanView,
+  HandBackView,
+  HandoverActView,
+  ItemView,
+  KioskError,
+  OrderView,
+  ReturnItemView,
+  ReturnLabelView,
+  ReturnsView,
+  SettlementView,
+} from "../bindings";
 
 export function makeItem(overrides: Partial<ItemView> & Pick<ItemView, "item_id">): ItemView {
   return {
@@ -77,8 +84,11 @@ export function makeClaim(overrides: Partial<ClaimReturnView> = {}): ClaimReturn
     amount: 599_000,
     expires_at: new Date(2026, 11, 20, 18, 0).toISOString(),
     server_state: "approved",
+    server_reason: null,
+    status_checked_at: new Date(2026, 11, 10, 12, 0).toISOString(),
     refusal: null,
     item_checked: false,
+    check_by_eye: false,
     condition: "",
     photos: 0,
     ...overrides,
@@ -106,6 +116,7 @@ export function makeScan(overrides: Partial<HandBackScanView> = {}): HandBackSca
     reason: null,
     description: null,
     fee: 0,
+    fee_rule: null,
     ...overrides,
   };
 }
@@ -140,6 +151,7 @@ export function makeHandBack(
 export function makeHandBackAct(overrides: Partial<HandBackActView> = {}): HandBackActView {
   return {
     hand_back_id: "hb-1",
+    courier_id: "courier-ivan",
     courier_name: "Иван Курьеров",
     accepted_by: "Ольга Смирнова",
     completed_at: new Date(2026, 11, 10, 14, 30).toISOString(),
@@ -185,12 +197,13 @@ export function makeClosedBox(items: ReturnItemView[], boxId = "box-1"): BoxView
 }
 
 export function makeReturns(overrides: Partial<ReturnsView> = {}): ReturnsView {
-  return { waiting: [], open_box: null, closed_boxes: [], ...overrides };
+  return { waiting: [], open_box: null, closed_boxes: [], driver: null, ...overrides };
 }
 
 export function makeHandoverAct(overrides: Partial<HandoverActView> = {}): HandoverActView {
   return {
     handover_id: "ho-1",
+    driver_id: "driver-oleg",
     driver_name: "Олег Водителев",
     handed_at: new Date(2026, 11, 10, 16, 0).toISOString(),
     boxes: [],
@@ -240,4 +253,14 @@ export async function settle(action: () => void): Promise<void> {
     action();
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
+}
+
+/**
+ * A button once React has enabled it: under load a click on a button still disabled from the
+ * previous view would land on nothing.
+ */
+export async function enabledButton(testId: string): Promise<HTMLElement> {
+  const button = await screen.findByTestId(testId);
+  await waitFor(() => expect(button, `${testId} should be enabled`).toBeEnabled());
+  return button;
 }
