@@ -13,6 +13,11 @@ kind: string,
  */
 order_short_code: string | null, 
 /**
+ * For a claim return: the item taken back (it is at the point; a person settles it). Left out
+ * for other ops.
+ */
+claim_item_name?: string, 
+/**
  * The server's stable reason code, e.g. `order_closed`.
  */
 code: string, 

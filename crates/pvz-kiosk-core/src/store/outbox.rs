@@ -97,6 +97,8 @@ pub struct RejectedOp {
     pub kind: String,
     /// The short code of the order the op is about, while that order is in the cache.
     pub order_short_code: Option<String>,
+    /// The item a claim return op took back (its order may be another point's).
+    pub claim_item_name: Option<String>,
     pub code: String,
     pub message: String,
     pub created_at: String,
@@ -118,11 +120,13 @@ pub fn list_attention(conn: &Connection, limit: usize) -> Result<Attention, Stor
     let mut stmt = conn.prepare_cached(
         "SELECT o.seq, o.op_id, o.kind, ord.short_code, COALESCE(o.reject_code, ''),
                 COALESCE(o.reject_message, ''), o.created_at, o.synced_at,
-                (SELECT count(*) FROM outbox WHERE state = 'rejected' AND acknowledged_at IS NULL)
+                (SELECT count(*) FROM outbox WHERE state = 'rejected' AND acknowledged_at IS NULL),
+                cr.item_name
          FROM (SELECT seq, op_id, kind, payload, reject_code, reject_message, created_at, synced_at
                FROM outbox WHERE state = 'rejected' AND acknowledged_at IS NULL
                ORDER BY seq DESC LIMIT ?1) AS o
          LEFT JOIN orders AS ord ON ord.order_id = json_extract(o.payload, '$.order_id')
+         LEFT JOIN claim_returns AS cr ON cr.op_id = o.op_id
          ORDER BY o.seq DESC",
     )?;
     let mut total = 0;
@@ -133,6 +137,7 @@ pub fn list_attention(conn: &Connection, limit: usize) -> Result<Attention, Stor
             op_id: r.get(1)?,
             kind: r.get(2)?,
             order_short_code: r.get(3)?,
+            claim_item_name: r.get(9)?,
             code: r.get(4)?,
             message: r.get(5)?,
             created_at: r.get(6)?,

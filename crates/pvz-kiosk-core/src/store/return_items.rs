@@ -22,21 +22,6 @@ pub struct ReturnItemRow {
     pub box_id: Option<ReturnBoxId>,
 }
 
-pub fn source_str(source: ReturnSource) -> &'static str {
-    match source {
-        ReturnSource::CounterRefusal => "counter_refusal",
-        ReturnSource::Claim => "claim",
-        ReturnSource::Courier => "courier",
-        ReturnSource::Unredeemed => "unredeemed",
-    }
-}
-
-fn parse_source(raw: &str) -> Option<ReturnSource> {
-    [ReturnSource::CounterRefusal, ReturnSource::Claim, ReturnSource::Courier, ReturnSource::Unredeemed]
-        .into_iter()
-        .find(|s| source_str(*s) == raw)
-}
-
 fn corrupt(e: impl ToString) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
@@ -52,7 +37,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ReturnItemRow> {
     let source: String = r.get(1)?;
     Ok(ReturnItemRow {
         return_id: ReturnId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
-        source: parse_source(&source).ok_or_else(|| corrupt(format!("return source {source:?}")))?,
+        source: ReturnSource::parse(&source).ok_or_else(|| corrupt(format!("return source {source:?}")))?,
         item_id: opt(r.get(2)?, ItemId::parse)?,
         order_id: opt(r.get(3)?, OrderId::parse)?,
         item_name: r.get(4)?,
@@ -74,7 +59,7 @@ pub fn insert_return_item(conn: &Connection, row: &ReturnItemRow) -> Result<(), 
     )?
     .execute(params![
         row.return_id.as_str(),
-        source_str(row.source),
+        row.source.as_str(),
         row.item_id.as_ref().map(ItemId::as_str),
         row.order_id.as_ref().map(OrderId::as_str),
         row.item_name,

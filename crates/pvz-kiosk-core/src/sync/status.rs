@@ -51,6 +51,11 @@ pub struct AttentionItem {
     pub kind: String,
     /// The order's short code, when the op is about an order still in the cache.
     pub order_short_code: Option<String>,
+    /// For a claim return: the item taken back (it is at the point; a person settles it). Left out
+    /// for other ops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub claim_item_name: Option<String>,
     /// The server's stable reason code, e.g. `order_closed`.
     pub code: String,
     /// The server's reason, for people.
@@ -125,6 +130,7 @@ impl From<RejectedOp> for AttentionItem {
             op_id: op.op_id,
             kind: op.kind,
             order_short_code: op.order_short_code,
+            claim_item_name: op.claim_item_name,
             code: op.code,
             message: op.message,
             created_at: op.created_at,
