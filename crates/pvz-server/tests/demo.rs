@@ -52,6 +52,23 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         "a missing part needs no item back"
     );
     let part_order = part.part_order_id.clone().expect("the missing part is an order");
+
+    let courier = first.staff.iter().find(|s| s.role == "courier").expect("a demo courier");
+    assert_eq!(
+        (courier.employee_id.as_str(), courier.badge.as_str()),
+        ("courier-ivan", "PVZE1:courier-ivan"),
+        "Иван's badge"
+    );
+    assert_eq!(courier.manifest.len(), 3, "carrying three refused items");
+    for line in &courier.manifest {
+        let barcode = line.barcode.as_deref().unwrap_or("");
+        assert!(
+            matches!(pvz_domain::classify(barcode), pvz_domain::Scan::Ean13 { .. }),
+            "{}: {barcode} is an EAN-13 with a valid check digit",
+            line.name
+        );
+    }
+    assert!(first.staff.iter().any(|s| s.role == "driver" && s.employee_id == "driver-oleg"), "and driver Олег");
     assert_eq!(
         second.claims.iter().map(|c| (&c.claim_id, &c.state, &c.return_code)).collect::<Vec<_>>(),
         first.claims.iter().map(|c| (&c.claim_id, &c.state, &c.return_code)).collect::<Vec<_>>(),
@@ -80,6 +97,11 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         .await
         .expect("sent");
     let page = common::reply(page).await;
+    let staff: Vec<&str> = page.body["changes"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["employee_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(staff, ["courier-ivan", "driver-oleg"], "the demo's courier and driver reach the point's kiosks");
     let ids: Vec<&str> = page.body["changes"]
         .as_array()
         .map(|c| c.iter().filter_map(|c| c["order_id"].as_str()).collect())
@@ -87,7 +109,8 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     assert_eq!(
         ids,
         ["ord-1001", "ord-1002", "ord-1003", "ord-1005", "ord-1006", "ord-1007", "ord-1004", part_order.as_str()],
-        "the protocol demo's orders, the issued ones claims are about, the cancelled one, then the missing part"
+        "the protocol demo's orders, the issued ones claims are about, the cancelled one, the missing part; never the \
+         courier's doorstep delivery"
     );
     let cancelled =
         page.body["changes"].as_array().and_then(|c| c.iter().find(|c| c["type"] == "cancel_order")).cloned();

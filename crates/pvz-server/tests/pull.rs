@@ -231,3 +231,48 @@ async fn a_pull_from_scratch_opens_with_a_policy_changed_after_the_orders() {
     );
     t.server.shutdown().await;
 }
+
+fn employees(page: &Reply) -> Vec<serde_json::Value> {
+    page.body["changes"]
+        .as_array()
+        .map(|c| c.iter().filter(|c| c["type"] == "upsert_employee").cloned().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn employees_reach_their_points_kiosks_without_their_pin_and_retiring_one_is_a_change() {
+    let t = start().await;
+    use pvz_server::admin::Role;
+    t.admin.add_employee_as("courier-1", POINT, "Иван Петров", Role::Courier, "1111").expect("courier");
+    t.admin.add_employee_as("driver-1", POINT, "Олег Смирнов", Role::Driver, "2222").expect("driver");
+    t.admin.add_employee_as("courier-b", OTHER_POINT, "Чужой", Role::Courier, "3333").expect("elsewhere");
+    let kiosk = t.enroll(POINT).await;
+    let first = t.pull(&kiosk, &[]).await;
+    assert_eq!(
+        employees(&first),
+        [
+            serde_json::json!({"type": "upsert_employee", "employee_id": "courier-1", "name": "Иван Петров", "role": "courier", "retired": false}),
+            serde_json::json!({"type": "upsert_employee", "employee_id": "driver-1", "name": "Олег Смирнов", "role": "driver", "retired": false}),
+        ],
+        "the point's employees, name and role only (no PIN hash), not another point's"
+    );
+    let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
+    t.admin.retire_employee("courier-1").expect("retire");
+    let later = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    let changed = employees(&later);
+    assert_eq!(changed.len(), 1, "retiring is one change after the cursor: {}", later.body);
+    assert_eq!(
+        (changed[0]["employee_id"].clone(), changed[0]["retired"].clone()),
+        ("courier-1".into(), true.into()),
+        "retired"
+    );
+
+    t.admin.reset_feed(POINT).expect("reset");
+    let cursor = later.body["cursor"].as_str().unwrap_or("").to_owned();
+    let replay = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    assert_eq!(replay.body["reset"], true, "a reset");
+    assert_eq!(employees(&replay).len(), 2, "replays every employee of the point");
+    let small = t.pull(&kiosk, &[("limit", "1")]).await;
+    assert_eq!(small.body["remaining"], 2, "both employees count in what remains after a one-row page: {}", small.body);
+    t.server.shutdown().await;
+}

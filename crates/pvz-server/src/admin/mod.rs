@@ -69,6 +69,20 @@ fn check_policy(policy: &FeePolicy) -> Result<()> {
     Ok(())
 }
 
+/// Every item's price must be an amount the server accepts (see [`crate::rules::MAX_AMOUNT`]).
+fn check_prices(orders: &[NewOrder]) -> Result<()> {
+    let items = orders.iter().flat_map(|o| &o.items);
+    if let Some(item) = items.into_iter().find(|i| !crate::rules::amount_in_range(i.price)) {
+        return Err(ServerError::BadRequest(format!(
+            "item {} has a price of {}, negative or above {}",
+            item.id,
+            item.price,
+            crate::rules::MAX_AMOUNT
+        )));
+    }
+    Ok(())
+}
+
 fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdError>, raw: &str) -> Result<T> {
     parse(raw).map_err(|e| ServerError::BadRequest(e.to_string()))
 }
@@ -196,15 +210,7 @@ impl Admin {
     /// Adds orders in one transaction, each with its own feed version.
     pub fn add_orders(&self, point: &str, new: &[NewOrder]) -> Result<()> {
         let point = parse_id(PickupPointId::parse, point)?;
-        let items = new.iter().flat_map(|o| &o.items);
-        if let Some(item) = items.into_iter().find(|i| !crate::rules::amount_in_range(i.price)) {
-            return Err(ServerError::BadRequest(format!(
-                "item {} has a price of {}, negative or above {}",
-                item.id,
-                item.price,
-                crate::rules::MAX_AMOUNT
-            )));
-        }
+        check_prices(new)?;
         let tx = self.conn.unchecked_transaction()?;
         points::require_point(&tx, &point)?;
         let first = points::bump_version(&tx, &point, new.len() as i64)?;

@@ -2,6 +2,7 @@
 //! request id, tracing). Paths come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod claims;
+pub mod couriers;
 pub mod extract;
 pub mod handlers;
 pub mod openapi;
@@ -13,7 +14,7 @@ use axum::http::Request;
 use axum::routing::{get, post};
 use axum::{middleware, Router};
 use handlers::{enroll, health, not_found, pull, push};
-use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
+use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -27,6 +28,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_PUSH, post(push::<S>))
         .route(PATH_PULL, get(pull::<S>))
         .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
+        .route(PATH_COURIER_MANIFEST, get(couriers::courier_manifest::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
     // Sellers' calls: no kiosk protocol, a seller credential.
     let seller = Router::new()

@@ -10,7 +10,8 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "PVZ central server",
-        description = "Enrollment, sync and claim status for pickup-point kiosks; claim decisions for sellers. \
+        description = "Enrollment, sync, claim status and couriers' manifests for pickup-point kiosks; claim \
+                       decisions for sellers. \
                        Every error answer carries an ApiError body."
     ),
     paths(
@@ -19,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::handlers::push,
         super::handlers::pull,
         super::claims::claim_status,
+        super::couriers::courier_manifest,
         super::claims::seller_claims,
         super::claims::decide_claim
     ),

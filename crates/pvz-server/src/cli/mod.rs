@@ -1,6 +1,7 @@
 //! The `pvz-server` command line: `serve` and the admin commands, each a thin call into the library.
 
 mod claims;
+mod returns;
 
 use crate::admin::{Admin, Role};
 use crate::config::Config;
@@ -76,6 +77,10 @@ pub enum Command {
     },
     /// Print a new API credential for a seller (the previous one stops working).
     SellerCredential { seller: String },
+    /// Put a doorstep delivery refused at the door on a courier's manifest; prints its order id.
+    AddCourierRefusals(returns::AddCourierRefusals),
+    /// Print the custody chain of a returned unit (by return id) or of an item (by item id).
+    Custody { id: String },
     /// Add generated orders (for load tests).
     AddOrders {
         #[arg(long)]
@@ -162,6 +167,14 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         }
         Command::Claim { command } => claims::run(&admin, command)?,
         Command::SellerCredential { seller } => println!("{}", admin.issue_seller_credential(&seller)?),
+        Command::AddCourierRefusals(args) => returns::add_courier_refusals(&admin, args)?,
+        Command::Custody { id } => {
+            let units = admin.custody(&id)?;
+            if units.is_empty() {
+                return Err(ServerError::NotFound(format!("no returned unit or item {id} is in custody")));
+            }
+            print!("{}", returns::custody_text(&units));
+        }
         Command::AddOrders { pickup_point, count } => {
             let ids = admin.add_demo_orders(&pickup_point, count)?;
             println!("added {} orders to {pickup_point}", ids.len());

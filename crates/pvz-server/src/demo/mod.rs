@@ -1,12 +1,14 @@
 //! The demo network: two pickup points with orders in every state. The first point carries the same
 //! orders as `pvz_protocol::demo` (ids, short codes, buyers, items) so the README's short codes keep
-//! working, and claims in every state ([`claims`]); QR tokens and claim return codes are signed with
-//! this server's own key. Running it again only issues fresh enrollment codes (and reports the
-//! claims as they stand).
+//! working, claims in every state ([`claims`]) and a courier and a driver ([`staff`]); QR tokens and
+//! claim return codes are signed with this server's own key. Running it again only issues fresh
+//! enrollment codes (and reports the claims and manifests as they stand).
 
 mod claims;
+mod staff;
 
 pub use claims::DemoClaim;
+pub use staff::{DemoManifestItem, DemoStaff};
 
 use crate::admin::Admin;
 use crate::db::orders::{NewItem, NewOrder};
@@ -31,6 +33,8 @@ pub struct DemoReport {
     pub codes: Vec<DemoCode>,
     /// Claims at the first point, with the claim return codes to scan.
     pub claims: Vec<DemoClaim>,
+    /// Couriers (with their manifests) and drivers at the first point, with their badges.
+    pub staff: Vec<DemoStaff>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +174,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
             admin.cancel_order(order_id)?;
         }
         claims::seed(admin)?;
+        staff::seed(admin)?;
 
         let other_policy = pvz_domain::FeePolicy {
             default_fee: Kopecks(7_900),
@@ -245,8 +250,8 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-    let claims = claims::report(admin)?;
-    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes, claims })
+    let (claims, staff) = (claims::report(admin)?, staff::report(admin)?);
+    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes, claims, staff })
 }
 
 impl DemoReport {
@@ -273,6 +278,17 @@ impl DemoReport {
             }
             if let Some(order) = &c.part_order_id {
                 out.push_str(&format!("    part order:  {order}\n"));
+            }
+        }
+        out.push_str("\nCouriers and drivers (scan the badge):\n");
+        for s in &self.staff {
+            out.push_str(&format!(
+                "  {} ({}, {}): badge {}, PIN {}\n",
+                s.name, s.role, s.pickup_point_id, s.badge, s.pin
+            ));
+            for line in &s.manifest {
+                let barcode = line.barcode.as_deref().unwrap_or("no barcode");
+                out.push_str(&format!("    refused at the door: {} — {barcode}\n", line.name));
             }
         }
         out

@@ -3,23 +3,11 @@
 //! the discrepancies (extras, missing lines), each accepted item's refusal fee, and the postings.
 
 use super::{buyer_account, check_refusal_fee, seller_account, transfer, Posting, Rejection, NETWORK_FEES};
-use pvz_domain::{FeePolicy, Kopecks, Refusal};
+use crate::db::manifests::ManifestRow;
+use pvz_domain::{FeePolicy, Refusal};
 use pvz_protocol::sync::reject;
 use pvz_protocol::HandBackItem;
 use std::collections::BTreeSet;
-
-/// An open manifest line with what its money effects need.
-#[derive(Debug, Clone)]
-pub struct LineFacts {
-    pub item_id: String,
-    pub barcode: Option<String>,
-    pub mark: Option<String>,
-    pub category: String,
-    pub price: Kopecks,
-    pub prepaid: bool,
-    pub seller_id: String,
-    pub buyer_id: String,
-}
 
 /// How the handed-back items fell on the manifest; indexes into the items and the lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,15 +23,15 @@ pub struct Matching {
 /// Each item takes the open line it names, or, without an item id (recorded offline, or an extra
 /// at the counter), the first untaken line whose barcode or marking is the scanned code. A line is
 /// taken once; an item naming a taken or unknown line is an extra.
-pub fn match_items(lines: &[LineFacts], items: &[HandBackItem]) -> Matching {
+pub fn match_items(lines: &[ManifestRow], items: &[HandBackItem]) -> Matching {
     let mut taken = vec![false; lines.len()];
     let mut matching = Matching::default();
     for (i, item) in items.iter().enumerate() {
         let found = lines.iter().enumerate().position(|(l, line)| {
             !taken[l]
                 && match &item.item_id {
-                    Some(id) => line.item_id == id.as_str(),
-                    None => [&line.barcode, &line.mark].into_iter().flatten().any(|c| c == &item.code),
+                    Some(id) => &line.line.item_id == id,
+                    None => [&line.line.barcode, &line.line.mark].into_iter().flatten().any(|c| c == &item.code),
                 }
         });
         match found {
@@ -63,7 +51,7 @@ pub fn match_items(lines: &[LineFacts], items: &[HandBackItem]) -> Matching {
 /// to the network, and a prepaid item's price back from the seller to the buyer. Extras move no
 /// money: the server cannot tell whose they are.
 pub fn check_hand_back(
-    lines: &[LineFacts],
+    lines: &[ManifestRow],
     items: &[HandBackItem],
     matching: &Matching,
     policies: &[FeePolicy],
@@ -81,12 +69,12 @@ pub fn check_hand_back(
     }
     let mut postings = Vec::new();
     for &(i, l) in &matching.accepted {
-        let (item, line) = (&items[i], &lines[l]);
-        check_refusal_fee(&line.item_id, &line.category, item.reason, item.fee, policies)?;
-        let buyer = buyer_account(&line.buyer_id);
+        let (item, row) = (&items[i], &lines[l]);
+        check_refusal_fee(row.line.item_id.as_str(), &row.line.category, item.reason, item.fee, policies)?;
+        let buyer = buyer_account(&row.buyer_id);
         postings.extend(transfer(buyer.clone(), NETWORK_FEES.to_owned(), item.fee)?);
-        if line.prepaid {
-            postings.extend(transfer(seller_account(&line.seller_id), buyer, line.price)?);
+        if row.line.prepaid {
+            postings.extend(transfer(seller_account(&row.seller_id), buyer, row.line.price)?);
         }
     }
     Ok(postings)
@@ -95,16 +83,22 @@ pub fn check_hand_back(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pvz_domain::{ItemId, RefusalReason, ReturnId};
+    use pvz_domain::{ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
+    use pvz_protocol::ManifestLine;
 
-    fn line(id: &str, barcode: &str, prepaid: bool) -> LineFacts {
-        LineFacts {
-            item_id: id.into(),
-            barcode: Some(barcode.into()),
-            mark: None,
-            category: "clothes".into(),
-            price: Kopecks(100_000),
-            prepaid,
+    fn line(id: &str, barcode: &str, prepaid: bool) -> ManifestRow {
+        ManifestRow {
+            line: ManifestLine {
+                item_id: ItemId::parse(id).expect("id"),
+                order_id: OrderId::parse("o-1").expect("id"),
+                name: "Джинсы".into(),
+                variant: "32".into(),
+                barcode: Some(barcode.into()),
+                mark: None,
+                category: "clothes".into(),
+                price: Kopecks(100_000),
+                prepaid,
+            },
             seller_id: "s-1".into(),
             buyer_id: "b-1".into(),
         }

@@ -17,9 +17,9 @@ use crate::db::devices::DeviceRecord;
 use crate::db::feed::Cursor;
 use crate::db::push::Pusher;
 use crate::error::Result;
-use pvz_domain::{ClaimId, DeviceId, PickupPointId};
+use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
-use pvz_protocol::{ClaimStatus, PullPage, SellerDecision};
+use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
 use std::future::Future;
 
 /// A device to create, or to continue, when its enrollment code is valid.
@@ -95,4 +95,12 @@ pub trait Storage: Clone + Send + Sync + 'static {
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
     ) -> impl Future<Output = Result<ClaimStatus>> + Send;
+
+    /// A courier's open manifest lines for a kiosk of `point`: not found for an unknown courier,
+    /// forbidden for another point's.
+    fn courier_manifest(
+        &self,
+        point: PickupPointId,
+        courier: EmployeeId,
+    ) -> impl Future<Output = Result<CourierManifest>> + Send;
 }

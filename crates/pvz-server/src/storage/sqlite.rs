@@ -8,11 +8,11 @@ use crate::claims::{self, ClaimCodeIssuer, Decider};
 use crate::db::devices::{self, DeviceRecord};
 use crate::db::feed::{self, Cursor};
 use crate::db::push::{self, Pusher};
-use crate::db::{self, points, sellers};
+use crate::db::{self, manifests, points, sellers};
 use crate::error::{Result, ServerError};
-use pvz_domain::{ClaimId, DeviceId, PickupPointId};
+use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{PushOp, PushResponse};
-use pvz_protocol::{ClaimStatus, PullPage, SellerDecision};
+use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -237,6 +237,10 @@ impl Storage for SqliteStorage {
             Ok(claim.to_status())
         })
         .await
+    }
+
+    async fn courier_manifest(&self, point: PickupPointId, courier: EmployeeId) -> Result<CourierManifest> {
+        self.read(move |conn| manifests::get_courier_manifest(conn, &point, &courier)).await
     }
 }
 

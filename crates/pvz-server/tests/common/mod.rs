@@ -2,10 +2,10 @@
 //! the same data dir, and helpers to enroll a kiosk and push/pull as it would.
 #![allow(dead_code)]
 
-use pvz_domain::{ClaimId, CompensationKind, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
+use pvz_domain::{ClaimId, CompensationKind, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
 use pvz_protocol::sync::{EnrollResponse, PushOp, PROTOCOL_HEADER, PROTOCOL_VERSION};
-use pvz_protocol::{OpBody, RefusedItem};
-use pvz_server::admin::Admin;
+use pvz_protocol::{HandBackItem, OpBody, RefusedItem};
+use pvz_server::admin::{Admin, Role};
 use pvz_server::{Config, RunningServer};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -200,6 +200,62 @@ pub fn reject_code(reply: &Reply, i: usize) -> String {
 /// The changes of a pull page that are orders, by id.
 pub fn pulled_order<'a>(page: &'a Reply, id: &str) -> Option<&'a Value> {
     page.body["changes"].as_array()?.iter().find(|c| c["type"] == "upsert_order" && c["order_id"] == id)
+}
+
+/// A courier `courier-1` of POINT carrying back a prepaid doorstep delivery `door` the buyer refused:
+/// `door-1` clothes 1 000 ₽ (barcode 4607000000113, seller s-1), `door-2` shoes 2 500 ₽
+/// (4607000000120, s-2), `door-3` books 500 ₽ (4607000000137, s-1).
+pub fn add_courier_with_refusals(admin: &Admin) {
+    use pvz_server::db::orders::{NewItem, NewOrder};
+    admin.add_employee_as("courier-1", POINT, "Иван Петров", Role::Courier, "1111").expect("courier");
+    let item = |n: u32, seller: &str, category: &str, price: i64, barcode: &str| NewItem {
+        id: item_id(&format!("door-{n}")),
+        seller_id: seller.into(),
+        seller_name: format!("Продавец {seller}"),
+        name: format!("Отказ {n}"),
+        variant: "-".into(),
+        cell: "-".into(),
+        price: Kopecks(price),
+        prepaid: true,
+        category: category.into(),
+        barcode: Some(barcode.into()),
+        mark: None,
+    };
+    let order = NewOrder {
+        id: order_id("door"),
+        short_code: pvz_domain::ShortCode::parse("654321").expect("code"),
+        buyer_id: "buyer-door".into(),
+        buyer_name: "Павел Егоров".into(),
+        items: vec![
+            item(1, "s-1", "clothes", 100_000, "4607000000113"),
+            item(2, "s-2", "shoes", 250_000, "4607000000120"),
+            item(3, "s-1", "books", 50_000, "4607000000137"),
+        ],
+    };
+    admin.add_courier_refusals("courier-1", POINT, &order).expect("the courier's manifest");
+}
+
+/// One handed-back item: `item` is the manifest line the counter matched (`None` offline or extra).
+pub fn handed_back(unit: &str, item: Option<&str>, code: &str, reason: RefusalReason, fee: i64) -> HandBackItem {
+    HandBackItem {
+        return_id: ReturnId::parse(unit).expect("return id"),
+        code: code.into(),
+        item_id: item.map(item_id),
+        order_id: None,
+        reason,
+        description: (reason == RefusalReason::Defect).then(|| "не включается".to_owned()),
+        fee: Kopecks(fee),
+    }
+}
+
+pub fn hand_back(id: &str, courier: &str, items: Vec<HandBackItem>) -> OpBody {
+    OpBody::CourierHandBackCompleted {
+        hand_back_id: id.into(),
+        courier_id: EmployeeId::parse(courier).expect("employee id"),
+        accepted_by: "Анна Кузнецова".into(),
+        items,
+        missing: vec![],
+    }
 }
 
 /// The outcome status of result `i` ("applied", "duplicate", "rejected").

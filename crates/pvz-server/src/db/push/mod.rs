@@ -17,6 +17,7 @@
 //! A PostgreSQL backend must keep that order (or use `SELECT ... FOR UPDATE`, which SQLite lacks).
 
 mod claim_return;
+mod hand_back;
 mod issue;
 
 use crate::db::custody::OpRef;
@@ -125,7 +126,11 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
             };
             claim_return::apply(conn, who, op, &accepted)
         }
-        OpBody::CourierHandBackCompleted { .. } | OpBody::ReturnBoxClosed { .. } | OpBody::BoxesHandedOver { .. } => {
+        OpBody::CourierHandBackCompleted { hand_back_id, courier_id, accepted_by, items, .. } => {
+            let hand_back = hand_back::HandBack { hand_back_id, courier_id, accepted_by, items };
+            hand_back::apply(conn, who, op, &hand_back)
+        }
+        OpBody::ReturnBoxClosed { .. } | OpBody::BoxesHandedOver { .. } => {
             Ok(Err(Rejection::new(reject::INVALID_OP, format!("{} is not handled by this server yet", op.body.kind()))))
         }
     }

@@ -1,0 +1,85 @@
+//! `courier_manifest_lines`: the items a courier of a point carries back after buyers refused them
+//! at the door, one line per item, open until a hand-back at the point accepts it.
+
+use crate::db::employees;
+use crate::error::{Result, ServerError};
+use pvz_domain::{EmployeeId, ItemId, Kopecks, OrderId, PickupPointId};
+use pvz_protocol::{CourierManifest, EmployeeRole, ManifestLine};
+use rusqlite::{params, Connection};
+
+/// An open line with whose money it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    pub line: ManifestLine,
+    pub seller_id: String,
+    pub buyer_id: String,
+}
+
+pub fn insert_manifest_line(
+    conn: &Connection,
+    item: &ItemId,
+    courier: &EmployeeId,
+    point: &PickupPointId,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO courier_manifest_lines (item_id, courier_id, pickup_point_id, added_at) VALUES (?1, ?2, ?3, ?4)",
+        params![item.as_str(), courier.as_str(), point.as_str(), now],
+    )?;
+    Ok(())
+}
+
+/// The courier's open lines at the point, in the order they were added.
+pub fn list_open_lines(conn: &Connection, point: &PickupPointId, courier: &EmployeeId) -> Result<Vec<ManifestRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.order_id, i.name, i.variant, i.barcode, i.mark, i.category, i.price, i.prepaid, i.seller_id,
+                o.buyer_id
+         FROM courier_manifest_lines m
+         JOIN order_items i ON i.id = m.item_id JOIN orders o ON o.id = i.order_id
+         WHERE m.courier_id = ?1 AND m.pickup_point_id = ?2 AND m.closed_at IS NULL
+         ORDER BY m.added_at, i.order_id, i.position",
+    )?;
+    let bad = |i: usize| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text);
+    let rows = stmt
+        .query_map(params![courier.as_str(), point.as_str()], |r| {
+            Ok(ManifestRow {
+                line: ManifestLine {
+                    item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(|_| bad(0))?,
+                    order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(|_| bad(1))?,
+                    name: r.get(2)?,
+                    variant: r.get(3)?,
+                    barcode: r.get(4)?,
+                    mark: r.get(5)?,
+                    category: r.get(6)?,
+                    price: Kopecks(r.get(7)?),
+                    prepaid: r.get::<_, i64>(8)? != 0,
+                },
+                seller_id: r.get(9)?,
+                buyer_id: r.get(10)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The hand-back that accepted the line's item closes it.
+pub fn close_line(conn: &Connection, item: &ItemId, hand_back_id: &str, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE courier_manifest_lines SET hand_back_id = ?2, closed_at = ?3 WHERE item_id = ?1 AND closed_at IS NULL",
+    )?
+    .execute(params![item.as_str(), hand_back_id, now])?;
+    Ok(())
+}
+
+/// What a kiosk of `point` gets when a courier shows a badge: the courier and their open lines. An
+/// unknown id (or not a courier) is not found; another point's courier is forbidden.
+pub fn get_courier_manifest(conn: &Connection, point: &PickupPointId, courier: &EmployeeId) -> Result<CourierManifest> {
+    let row = employees::get_employee(conn, courier)?
+        .filter(|e| e.wire.role == EmployeeRole::Courier)
+        .ok_or_else(|| ServerError::NotFound(format!("courier {courier} does not exist")))?;
+    if row.pickup_point_id != point.as_str() {
+        return Err(ServerError::Forbidden(format!("courier {courier} works with another pickup point")));
+    }
+    let lines = list_open_lines(conn, point, courier)?.into_iter().map(|r| r.line).collect();
+    Ok(CourierManifest { courier: row.wire, lines })
+}
