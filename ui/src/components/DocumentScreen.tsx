@@ -1,6 +1,6 @@
 //! The frame of a screen that shows one printable document (a return label, an act): its title with
-//! a tick, the content, and beside it whatever the document shows large (a QR code), the print bar
-//! and the big "Готово" (Enter) that closes it.
+//! a tick, the content and the print bar under it, and beside it whatever the document shows large
+//! (a QR code) and the big "Готово" (Enter) that closes it.
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { DoneButton } from "./DoneButton";
@@ -40,10 +40,10 @@ export function DocumentScreen({
           {title}
         </h1>
         {children}
+        <PrintBar document={document} />
       </div>
       <div className="receipt__side">
         {aside}
-        <PrintBar document={document} />
         <DoneButton testId={doneTestId} label={t("common.done")} onDone={onDone} />
       </div>
     </section>

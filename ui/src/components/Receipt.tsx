@@ -56,6 +56,7 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
             </div>
           )}
         </dl>
+        <PrintBar document={{ kind: "receipt", order_id: receipt.order_id }} />
       </div>
 
       <div className="receipt__side">
@@ -65,7 +66,6 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
           src={receipt.qr_data_uri}
           alt={t("receipt.qrAlt")}
         />
-        <PrintBar document={{ kind: "receipt", order_id: receipt.order_id }} />
         <button
           type="button"
           ref={nextRef}

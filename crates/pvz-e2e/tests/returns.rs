@@ -1,0 +1,142 @@
+//! End-to-end for everything that flows back through the point, in the real window with a real
+//! `pvz-server` on loopback seeded with the demo network: a claim return accepted (the refund lands
+//! in the server's ledger once), a claim refused for a clear reason, a courier's hand-back with one
+//! discrepancy, and a box of returns closed and handed to a driver.
+
+use pvz_e2e::App;
+use pvz_server::admin::Admin;
+use pvz_server::demo::DemoReport;
+use pvz_server::{Config, RunningServer};
+use std::time::Duration;
+
+const POINT: &str = "pp-msk-0042";
+
+/// A server with the demo network and a kiosk enrolled to it, online.
+struct Counter {
+    app: App,
+    admin: Admin,
+    demo: DemoReport,
+    server: RunningServer,
+    _data: tempfile::TempDir,
+}
+
+impl Counter {
+    async fn start() -> Counter {
+        let data = tempfile::tempdir().expect("server data dir");
+        let admin = Admin::open(data.path()).expect("the server's data dir opens");
+        let demo = admin.seed_demo().expect("the demo network is seeded");
+        let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
+        let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
+        let app = App::start_connected(&server.url(), &code).await;
+        app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
+        Counter { app, admin, demo, server, _data: data }
+    }
+
+    /// The claim return code the demo printed for `claim_id`.
+    fn return_code(&self, claim_id: &str) -> String {
+        let claim = self.demo.claims.iter().find(|c| c.claim_id == claim_id);
+        claim.and_then(|c| c.return_code.clone()).unwrap_or_else(|| panic!("the demo has a return code for {claim_id}"))
+    }
+
+    /// Ops of `kind` in the kiosk's outbox, with their ids and states.
+    fn outbox_ops(&self, kind: &str) -> Vec<(String, String)> {
+        let conn =
+            rusqlite::Connection::open(self.app.data.path().join("kiosk.sqlite3")).expect("the kiosk store opens");
+        let mut stmt = conn.prepare("SELECT op_id, state FROM outbox WHERE kind = ?1 ORDER BY seq").expect("query");
+        let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).expect("outbox rows");
+        rows.collect::<Result<_, _>>().expect("read the outbox")
+    }
+
+    async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("PVZ_SCREENSHOT_DIR") {
+            self.app.screenshot(&std::path::Path::new(&dir).join(name)).await;
+        }
+    }
+
+    async fn stop(self) {
+        self.app.stop().await;
+        self.server.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_refund_claim_is_accepted_and_refunded_once() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+
+    // The buyer shows the claim return code; the scanner types it as one burst.
+    app.scan_burst(&counter.return_code("clm-demo-refund")).await;
+    app.wait_text("[data-testid=claim-item]", "Куртка зимняя").await;
+    app.wait_text("[data-testid=claim-compensation]", "Возврат денег").await;
+    app.wait_text("[data-testid=claim-amount]", "4 590,00").await;
+    // Online, the counter asks the server at once; the state replaces "signature only".
+    app.wait_attr("[data-testid=claim-state]", "data-state", "approved").await;
+    app.wait_attr("[data-testid=claim-item-check]", "data-checked", "false").await;
+
+    app.scan_burst("4607000000014").await;
+    app.wait_attr("[data-testid=claim-item-check]", "data-checked", "true").await;
+    app.fill("[data-testid=claim-condition]", "Молния сломана, следов носки нет").await;
+    counter.screenshot("claim-return.png").await;
+    app.click("[data-testid=claim-accept]").await;
+
+    app.wait_text("[data-testid=return-label-item]", "Куртка зимняя").await;
+    let qr = app.wait_text("[data-testid=return-label-qr-text]", "PVZR1:").await;
+    app.wait_for("[data-testid=return-label-qr]").await;
+    app.wait_for("[data-testid=return-label] [data-testid=print-bar]").await;
+    counter.screenshot("return-label.png").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    let accepted = counter.outbox_ops("claim_return_accepted");
+    assert_eq!(accepted.len(), 1, "one accept op was written: {accepted:?}");
+    let (op_id, state) = &accepted[0];
+    assert_eq!(state, "applied", "the server applied the accept");
+    let postings = counter.admin.ledger_for_op(op_id).expect("the op's postings");
+    let moved: Vec<(String, i64)> = postings.iter().map(|p| (p.account.clone(), p.amount.0)).collect();
+    assert_eq!(
+        moved.iter().filter(|(_, amount)| *amount > 0).map(|(_, amount)| amount).sum::<i64>(),
+        459_000,
+        "the refund of 4 590,00 ₽ moves once, from the seller to the buyer: {moved:?}"
+    );
+    assert!(
+        moved.iter().any(|(account, amount)| account.starts_with("seller:") && *amount == -459_000),
+        "the refund is taken from the seller's balance: {moved:?}"
+    );
+    let ledger = counter.admin.ledger_check().expect("ledger check");
+    assert_eq!((ledger.transactions, ledger.total), (1, 0), "one transaction, and the ledger balances: {ledger:?}");
+    let claim = counter.admin.claim_status("clm-demo-refund").expect("the claim");
+    assert_eq!(claim.state.as_str(), "fulfilled", "the claim is fulfilled on the server");
+    assert!(qr.trim().len() > "PVZR1:".len(), "the label's QR carries the return id: {qr}");
+
+    app.click("[data-testid=dismiss-return-label]").await;
+    app.wait_for("[data-testid=open-returns]").await;
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_claim_is_refused_with_its_reason() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+
+    // The code's signature is valid; only the server knows the claim was revoked since.
+    app.scan_burst(&counter.return_code("clm-demo-revoked")).await;
+    app.wait_text("[data-testid=claim-item]", "Платок шёлковый").await;
+    app.wait_attr("[data-testid=claim-refusal]", "data-reason", "revoked").await;
+    app.wait_text("[data-testid=claim-refusal]", "Претензия отозвана").await;
+    app.wait_text("[data-testid=claim-refusal-reason]", "Покупатель отозвал претензию").await;
+    assert!(!app.is_present("[data-testid=claim-accept]").await, "a revoked claim offers nothing to accept");
+    counter.screenshot("claim-refused.png").await;
+
+    // Scanning the item anyway changes nothing.
+    app.scan_burst("4607000000106").await;
+    app.wait_for("[data-testid=claim-refusal]").await;
+    app.click("[data-testid=claim-cancel]").await;
+    app.wait_for("[data-testid=open-returns]").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    assert!(counter.outbox_ops("claim_return_accepted").is_empty(), "nothing was accepted at the counter");
+    let ledger = counter.admin.ledger_check().expect("ledger check");
+    assert_eq!(ledger.transactions, 0, "no money moved: {ledger:?}");
+    let claim = counter.admin.claim_status("clm-demo-revoked").expect("the claim");
+    assert_eq!(claim.state.as_str(), "revoked", "the claim stays revoked");
+    counter.stop().await;
+}
