@@ -28,6 +28,8 @@ pub struct Kiosk {
     pub(crate) store: Store,
     /// Defect photos, beside the store file.
     evidence_dir: PathBuf,
+    /// Exported documents (PDF, PNG, HTML), beside the store file.
+    documents_dir: PathBuf,
     clock: Clock,
 }
 
@@ -35,6 +37,11 @@ impl Kiosk {
     /// Where photos (defect, claim return condition) are kept.
     pub(crate) fn evidence_dir(&self) -> &Path {
         &self.evidence_dir
+    }
+
+    /// Where exported documents are written.
+    pub fn documents_dir(&self) -> &Path {
+        &self.documents_dir
     }
 }
 
@@ -75,8 +82,13 @@ pub(crate) fn require_enrollment(conn: &Connection) -> Result<Enrollment> {
 impl Kiosk {
     /// Opens the store at `path` (created and migrated as needed).
     pub fn open(path: &Path) -> Result<Kiosk> {
-        let evidence_dir = path.parent().unwrap_or(Path::new(".")).join("evidence");
-        Ok(Kiosk { store: Store::open(path)?, evidence_dir, clock: Box::new(Utc::now) })
+        let dir = path.parent().unwrap_or(Path::new("."));
+        Ok(Kiosk {
+            store: Store::open(path)?,
+            evidence_dir: dir.join("evidence"),
+            documents_dir: dir.join("documents"),
+            clock: Box::new(Utc::now),
+        })
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Kiosk {

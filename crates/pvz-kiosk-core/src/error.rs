@@ -107,8 +107,9 @@ pub enum KioskError {
     NoBoxesToHandOver,
     #[error("no such document: {0}")]
     DocumentNotFound(String),
-    #[error("printing failed: {0}")]
-    PrintingFailed(String),
+    /// `kind` is the printing crate's name of the failure (e.g. `cups_not_running`), for the window.
+    #[error("printing failed: {message}")]
+    PrintingFailed { kind: String, message: String },
     /// A bug caught before it took more down with it (a panic in the sync engine's store work).
     #[error("internal error: {0}")]
     Internal(String),
@@ -182,6 +183,12 @@ pub struct ErrorView {
     pub detail: Option<String>,
 }
 
+impl From<pvz_print::PrintError> for KioskError {
+    fn from(e: pvz_print::PrintError) -> Self {
+        KioskError::PrintingFailed { kind: e.kind().to_owned(), message: e.to_string() }
+    }
+}
+
 impl KioskError {
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -231,7 +238,7 @@ impl KioskError {
             KioskError::NotAmongWaitingReturns { .. } => ErrorKind::NotAmongWaitingReturns,
             KioskError::NoBoxesToHandOver => ErrorKind::NoBoxesToHandOver,
             KioskError::DocumentNotFound(_) => ErrorKind::DocumentNotFound,
-            KioskError::PrintingFailed(_) => ErrorKind::PrintingFailed,
+            KioskError::PrintingFailed { .. } => ErrorKind::PrintingFailed,
             KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -249,6 +256,8 @@ impl KioskError {
             // The role the badge should have had: courier or driver.
             KioskError::WrongRole { expected } => Some(expected.clone()),
             KioskError::NotAmongWaitingReturns { why } => Some(why.clone()),
+            // Which printing failure: no printer chosen, CUPS not running, a printer that is gone…
+            KioskError::PrintingFailed { kind, .. } => Some(kind.clone()),
             _ => None,
         }
     }

@@ -7,11 +7,13 @@ mod claim_return;
 mod codes;
 mod counter;
 mod dispatch;
+mod documents;
 mod error;
 mod evidence;
 mod hand_back;
 mod hand_back_view;
 mod issue_view;
+mod paper;
 mod pull;
 pub mod receipt;
 mod returns_view;
@@ -22,6 +24,7 @@ mod view;
 pub use boxes::box_label_qr_text;
 pub use claim_return::return_label_qr_text;
 pub use counter::{Clock, Kiosk};
+pub use documents::PrinterView;
 pub use error::{ErrorKind, ErrorView, KioskError, Result};
 pub use returns_view::{
     BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
@@ -33,4 +36,5 @@ pub use view::{
 };
 
 pub use pvz_domain::Kopecks;
+pub use pvz_print::Document;
 pub use pvz_protocol::{DemoSeed, ItemDecision};

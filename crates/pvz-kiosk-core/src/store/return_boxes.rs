@@ -29,6 +29,11 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ReturnBoxRow> {
     })
 }
 
+pub fn get_return_box(conn: &Connection, box_id: &ReturnBoxId) -> Result<Option<ReturnBoxRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM return_boxes WHERE box_id = ?1"))?;
+    Ok(stmt.query_row([box_id.as_str()], from_row).optional()?)
+}
+
 pub fn get_open_return_box(conn: &Connection) -> Result<Option<ReturnBoxRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM return_boxes WHERE closed_at IS NULL"))?;
     Ok(stmt.query_row([], from_row).optional()?)
