@@ -24,6 +24,7 @@ export type { KioskStatus } from "./KioskStatus";
 export type { Kopecks } from "./Kopecks";
 export type { OrderStatus } from "./OrderStatus";
 export type { OrderView } from "./OrderView";
+export type { PrinterView } from "./PrinterView";
 export type { ReceiptView } from "./ReceiptView";
 export type { RecentIssue } from "./RecentIssue";
 export type { RefusalReason } from "./RefusalReason";
