@@ -127,6 +127,95 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     server.shutdown().await;
 }
 
+/// The demo's returns as a counter would work them: both approved claims taken back, the revoked one
+/// refused, the courier's hand-back with one line missing, everything boxed and handed to the
+/// driver; the ledger balances and each unit's chain ends with the driver.
+#[tokio::test]
+async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
+    use common::*;
+    use pvz_domain::{CompensationKind, RefusalReason};
+    use pvz_protocol::ReturnSource;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin = Admin::open(dir.path()).expect("admin");
+    let report = admin.seed_demo().expect("seed");
+    let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
+    let t = TestServer { server, admin, client: reqwest::Client::new(), dir };
+    let code = t.admin.issue_enrollment_code("pp-msk-0042", std::time::Duration::from_secs(60)).expect("code");
+    let reply = t.post_json("/v1/enroll", None, &serde_json::json!({"code": code, "device_name": "Демо"})).await;
+    let kiosk = Kiosk {
+        credential: reply.body["credential"].as_str().expect("enrolled").to_owned(),
+        device_id: reply.body["enrollment"]["device_id"].as_str().unwrap_or("").to_owned(),
+    };
+    let courier = report.staff.iter().find(|s| s.role == "courier").expect("courier");
+    let line =
+        |n: usize| (courier.manifest[n].item_id.clone(), courier.manifest[n].barcode.clone().unwrap_or_default());
+    let ((jeans, jeans_code), (shoes, shoes_code)) = (line(0), line(1));
+    let ops = [
+        op(1, claim_return("clm-demo-refund", "ord-1006", "itm-1006-1", "ret-1", CompensationKind::Refund, 459_000)),
+        op(
+            2,
+            claim_return("clm-demo-replacement", "ord-1006", "itm-1006-2", "ret-2", CompensationKind::Replacement, 0),
+        ),
+        op(3, claim_return("clm-demo-revoked", "ord-1007", "itm-1007-2", "ret-3", CompensationKind::Refund, 100_000)),
+        op(
+            4,
+            hand_back(
+                "hb-demo",
+                "courier-ivan",
+                vec![
+                    handed_back("ret-4", Some(&jeans), &jeans_code, RefusalReason::DidNotFit, 14_900),
+                    handed_back("ret-5", None, &shoes_code, RefusalReason::Defect, 0),
+                ],
+            ),
+        ),
+        op(
+            5,
+            box_closed(
+                "box-demo",
+                vec![
+                    boxed("ret-1", Some("itm-1006-1"), ReturnSource::Claim),
+                    boxed("ret-2", Some("itm-1006-2"), ReturnSource::Claim),
+                    boxed("ret-3", Some("itm-1007-2"), ReturnSource::Claim),
+                    boxed("ret-4", Some(&jeans), ReturnSource::Courier),
+                    boxed("ret-5", Some(&shoes), ReturnSource::Courier),
+                ],
+            ),
+        ),
+        op(6, boxes_handed_over("act-demo", "driver-oleg", &["box-demo"])),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    let outcomes: Vec<_> = (0..ops.len()).map(|i| (outcome(&reply, i), reject_code(&reply, i))).collect();
+    let applied = ("applied".to_owned(), "none".to_owned());
+    assert_eq!(
+        outcomes,
+        [
+            applied.clone(),
+            applied.clone(),
+            ("rejected".to_owned(), "claim_revoked".to_owned()),
+            applied.clone(),
+            applied.clone(),
+            applied
+        ],
+        "the demo's returns go through as a counter works them: {}",
+        reply.body
+    );
+    assert_eq!(
+        t.admin.account_balance("buyer:buyer-ord-1006").expect("balance").0,
+        459_000,
+        "the refund reached the buyer"
+    );
+    let ledger = t.admin.ledger_check().expect("ledger check");
+    assert!(ledger.is_ok() && ledger.total == 0, "the ledger balances after all of it: {ledger:?}");
+    for unit in ["ret-1", "ret-3", "ret-5"] {
+        let chain = t.admin.custody(unit).expect("custody").remove(0);
+        assert_eq!(chain.log.len(), 3, "{unit}: point, box, driver: {chain:?}");
+        assert_eq!(chain.log[2].op_kind, "boxes_handed_over", "{unit} left with the driver");
+    }
+    let manifest = t.admin.courier_manifest("pp-msk-0042", "courier-ivan").expect("manifest");
+    assert_eq!(manifest.lines.len(), 1, "the headphones nobody brought stay on Иван's manifest");
+    t.server.shutdown().await;
+}
+
 #[tokio::test]
 async fn the_router_answers_without_a_socket() {
     let dir = tempfile::tempdir().expect("temp dir");

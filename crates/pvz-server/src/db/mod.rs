@@ -2,6 +2,7 @@
 //! and one query module per table. Everything here is synchronous; async callers go through
 //! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
 
+pub mod boxes;
 pub mod claims;
 pub mod custody;
 pub mod devices;

@@ -2,9 +2,11 @@
 //! the same data dir, and helpers to enroll a kiosk and push/pull as it would.
 #![allow(dead_code)]
 
-use pvz_domain::{ClaimId, CompensationKind, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
+use pvz_domain::{
+    ClaimId, CompensationKind, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId,
+};
 use pvz_protocol::sync::{EnrollResponse, PushOp, PROTOCOL_HEADER, PROTOCOL_VERSION};
-use pvz_protocol::{HandBackItem, OpBody, RefusedItem};
+use pvz_protocol::{BoxedItem, HandBackItem, OpBody, RefusedItem, ReturnSource};
 use pvz_server::admin::{Admin, Role};
 use pvz_server::{Config, RunningServer};
 use serde_json::{json, Value};
@@ -255,6 +257,22 @@ pub fn hand_back(id: &str, courier: &str, items: Vec<HandBackItem>) -> OpBody {
         accepted_by: "Анна Кузнецова".into(),
         items,
         missing: vec![],
+    }
+}
+
+pub fn boxed(unit: &str, item: Option<&str>, source: ReturnSource) -> BoxedItem {
+    BoxedItem { return_id: ReturnId::parse(unit).expect("return id"), item_id: item.map(item_id), source }
+}
+
+pub fn box_closed(id: &str, items: Vec<BoxedItem>) -> OpBody {
+    OpBody::ReturnBoxClosed { box_id: ReturnBoxId::parse(id).expect("box id"), items }
+}
+
+pub fn boxes_handed_over(handover: &str, driver: &str, boxes: &[&str]) -> OpBody {
+    OpBody::BoxesHandedOver {
+        handover_id: handover.into(),
+        driver_id: EmployeeId::parse(driver).expect("employee id"),
+        box_ids: boxes.iter().map(|b| ReturnBoxId::parse(b).expect("box id")).collect(),
     }
 }
 

@@ -16,6 +16,7 @@
 //! waits until the first commits and then reads its `last_seq` (and sees its ops as duplicates).
 //! A PostgreSQL backend must keep that order (or use `SELECT ... FOR UPDATE`, which SQLite lacks).
 
+mod boxes;
 mod claim_return;
 mod hand_back;
 mod issue;
@@ -25,7 +26,7 @@ use crate::db::{devices, ledger, ops, orders};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, Rejection};
 use pvz_domain::{DeviceId, OrderId, PickupPointId};
-use pvz_protocol::sync::{reject, OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
+use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
 use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
@@ -130,8 +131,9 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
             let hand_back = hand_back::HandBack { hand_back_id, courier_id, accepted_by, items };
             hand_back::apply(conn, who, op, &hand_back)
         }
-        OpBody::ReturnBoxClosed { .. } | OpBody::BoxesHandedOver { .. } => {
-            Ok(Err(Rejection::new(reject::INVALID_OP, format!("{} is not handled by this server yet", op.body.kind()))))
+        OpBody::ReturnBoxClosed { box_id, items } => boxes::apply_closed(conn, who, op, box_id, items),
+        OpBody::BoxesHandedOver { handover_id, driver_id, box_ids } => {
+            boxes::apply_handed_over(conn, who, op, handover_id, driver_id, box_ids)
         }
     }
 }
