@@ -136,39 +136,51 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         let client = ServerClient::new(&server.server_url, config)?;
-        match client.claim_status(&server.credential, &claim_id).await {
-            Ok(status) => self.apply_claim_status(&status),
+        let answer = match client.claim_status(&server.credential, &claim_id).await {
+            Ok(status) if status.claim_id == claim_id => (status.state, status.reason),
+            Ok(other) => {
+                return Err(KioskError::SyncRefused {
+                    code: "bad_response".into(),
+                    message: format!("asked about claim {claim_id}, the server answered about {}", other.claim_id),
+                })
+            }
             // A claim the server does not know was never approved there: the op would be rejected.
             Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => {
-                self.record_claim_state(&claim_id, ClaimState::Open, Some("the server does not know this claim"))
+                (ClaimState::Open, Some("the server does not know this claim".to_owned()))
             }
             Err(e) if e.is_transient() => {
                 tracing::info!(%claim_id, error = %e, "claim status unavailable; the signed code stands");
-                self.view()
+                return self.view();
             }
-            Err(e) => Err(e),
-        }
+            Err(e) => return Err(e),
+        };
+        // The manager may have cancelled or accepted the claim while the answer was on its way.
+        self.record_claim_state(&claim_id, answer.0, answer.1.as_deref())?;
+        self.view()
     }
 
     /// Records the server's answer about the claim on the counter (what `refresh_claim_status`
     /// fetched): a state other than approved sets the view's `refusal` and accepting is refused.
     pub fn apply_claim_status(&self, status: &ClaimStatus) -> Result<CounterView> {
-        self.record_claim_state(&status.claim_id, status.state, status.reason.as_deref())
+        if !self.record_claim_state(&status.claim_id, status.state, status.reason.as_deref())? {
+            return Err(KioskError::InvalidInput(format!(
+                "the status is of claim {}, which is not on the counter",
+                status.claim_id
+            )));
+        }
+        self.view()
     }
 
-    fn record_claim_state(&self, claim_id: &ClaimId, state: ClaimState, reason: Option<&str>) -> Result<CounterView> {
+    /// Stores the server's word on `claim_id` if that claim is still on the counter; returns whether.
+    fn record_claim_state(&self, claim_id: &ClaimId, state: ClaimState, reason: Option<&str>) -> Result<bool> {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
-            let claim = active_draft(tx)?;
-            if claim.claim_id != *claim_id {
-                return Err(KioskError::InvalidInput(format!(
-                    "the status is of claim {claim_id}, the counter holds claim {}",
-                    claim.claim_id
-                )));
+            if settings::get_counter_state(tx)?.claim.as_ref() != Some(claim_id) || draft(tx, claim_id).is_err() {
+                return Ok(false);
             }
-            Ok(claim_returns::set_claim_server_state(tx, claim_id, Some(state), reason, &at)?)
-        })?;
-        self.view()
+            claim_returns::set_claim_server_state(tx, claim_id, Some(state), reason, &at)?;
+            Ok(true)
+        })
     }
 
     /// The claim's code carries no barcode: the manager confirms by eye that this is the claim's item.
