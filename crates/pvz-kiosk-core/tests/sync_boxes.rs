@@ -67,7 +67,7 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
         assert_eq!(unit.unit.holder, with_driver, "{return_id} is with the driver");
         let chain: Vec<_> = unit.log.iter().map(|e| e.holder.clone()).collect();
         assert_eq!(chain.last(), Some(&with_driver), "{return_id}: the chain ends with the driver: {chain:?}");
-        assert!(chain.iter().any(|h| *h == in_box), "{return_id}: it went through the box: {chain:?}");
+        assert!(chain.contains(&in_box), "{return_id}: it went through the box: {chain:?}");
     }
     assert_eq!(admin.ledger_check().expect("ledger").total, 0, "the ledger balances");
 }
