@@ -4,7 +4,7 @@
 
 use super::{buyer_account, check_refusal_fee, seller_account, transfer, Posting, Rejection, NETWORK_FEES};
 use crate::db::manifests::ManifestRow;
-use pvz_domain::{FeePolicy, Refusal};
+use pvz_domain::{FeePolicy, Kopecks, Refusal};
 use pvz_protocol::sync::reject;
 use pvz_protocol::HandBackItem;
 use std::collections::BTreeSet;
@@ -49,7 +49,8 @@ pub fn match_items(lines: &[ManifestRow], items: &[HandBackItem]) -> Matching {
 /// Checks every item (one return unit each, a valid refusal) and each accepted item's fee against
 /// the point's policies (current first), and returns the postings: a buyer-side fee from the buyer
 /// to the network, and a prepaid item's price back from the seller to the buyer. Extras move no
-/// money: the server cannot tell whose they are.
+/// money: the server cannot tell whose they are. An item matched by its code (a hand-back recorded
+/// offline) is charged the current policy's fee for its category, whatever the counter guessed.
 pub fn check_hand_back(
     lines: &[ManifestRow],
     items: &[HandBackItem],
@@ -70,9 +71,18 @@ pub fn check_hand_back(
     let mut postings = Vec::new();
     for &(i, l) in &matching.accepted {
         let (item, row) = (&items[i], &lines[l]);
-        check_refusal_fee(row.line.item_id.as_str(), &row.line.category, item.reason, item.fee, policies)?;
+        let fee = match &item.item_id {
+            Some(_) => {
+                check_refusal_fee(row.line.item_id.as_str(), &row.line.category, item.reason, item.fee, policies)?;
+                item.fee
+            }
+            // Matched by code: recorded offline without the manifest, the counter could not know the
+            // item's category and its fee is a guess. The buyer is not at the counter and nothing was
+            // collected there, so the server charges its own current fee for the category.
+            None => policies.first().map(|p| p.fee_for(&row.line.category, item.reason).fee).unwrap_or(Kopecks::ZERO),
+        };
         let buyer = buyer_account(&row.buyer_id);
-        postings.extend(transfer(buyer.clone(), NETWORK_FEES.to_owned(), item.fee)?);
+        postings.extend(transfer(buyer.clone(), NETWORK_FEES.to_owned(), fee)?);
         if row.line.prepaid {
             postings.extend(transfer(seller_account(&row.seller_id), buyer, row.line.price)?);
         }
@@ -161,5 +171,23 @@ mod tests {
         let m = match_items(&lines, &charged);
         let err = check_hand_back(&lines, &charged, &m, &policies()).expect_err("a defect is free");
         assert_eq!(err.code, reject::INVALID_OP, "a charged defect is refused: {}", err.message);
+    }
+
+    #[test]
+    fn an_item_recorded_offline_is_charged_the_servers_fee_for_its_category() {
+        let lines = [line("a", "111", false), line("b", "222", false)];
+        // Offline the counter knew no category and fixed the default fee (99 ₽), not the clothes fee.
+        let items = [
+            item("r1", None, "111", RefusalReason::DidNotFit, 9_900),
+            item("r2", None, "222", RefusalReason::Defect, 0),
+        ];
+        let m = match_items(&lines, &items);
+        let postings = check_hand_back(&lines, &items, &m, &policies()).expect("an offline guess is not refused");
+        let p = |account: &str, amount: i64| Posting { account: account.into(), amount: Kopecks(amount) };
+        assert_eq!(
+            postings,
+            vec![p("buyer:b-1", -14_900), p(NETWORK_FEES, 14_900)],
+            "the buyer pays the category's current fee, and the defect stays free"
+        );
     }
 }
