@@ -36,6 +36,9 @@ const COMMANDS: &[&str] = &[
     "close_box",
     "hand_over_boxes",
     "dismiss_handover_act",
+    "list_printers",
+    "print_document",
+    "export_document",
 ];
 
 fn main() {

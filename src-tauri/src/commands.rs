@@ -2,6 +2,7 @@
 //! The counter's issue flow and sync live here; what flows back (claim returns, courier hand-backs,
 //! the returns desk) in `returns`, printing and exporting documents in `documents`.
 
+pub mod documents;
 pub mod returns;
 
 use crate::AppState;

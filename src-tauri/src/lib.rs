@@ -99,6 +99,9 @@ pub fn run() {
             commands::returns::close_box,
             commands::returns::hand_over_boxes,
             commands::returns::dismiss_handover_act,
+            commands::documents::list_printers,
+            commands::documents::print_document,
+            commands::documents::export_document,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

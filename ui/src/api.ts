@@ -7,12 +7,10 @@ import type {
   DocumentRef,
   ItemDecision,
   KioskError,
+  PrinterView,
   ScanOutcome,
   SyncStatusView,
 } from "./bindings";
-
-/** A print queue of the system's scheduler (CUPS). */
-export type Printer = { name: string; is_default: boolean };
 
 export const api = {
   counterView: () => invoke<CounterView>("counter_view"),
@@ -93,10 +91,11 @@ export const api = {
   dismissHandoverAct: () => invoke<CounterView>("dismiss_handover_act"),
 
   // Documents: receipts, labels and acts, printed through the system or saved as a file.
-  listPrinters: () => invoke<Printer[]>("list_printers"),
-  /** Sends the document to `printer` (a name from listPrinters). */
+  /** The print queues of the system's scheduler (CUPS), the default marked. */
+  listPrinters: () => invoke<PrinterView[]>("list_printers"),
+  /** Sends the document to `printer` (a name from listPrinters); resolves with the job's id. */
   printDocument: (document: DocumentRef, printer: string) =>
-    invoke<void>("print_document", { document, printer }),
+    invoke<string>("print_document", { document, printer }),
   /** Saves the document as a file; resolves with the saved file's path. */
   exportDocument: (document: DocumentRef, format: DocumentFormat) =>
     invoke<string>("export_document", { document, format }),

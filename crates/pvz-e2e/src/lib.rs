@@ -44,11 +44,13 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
 }
 
-/// What a wait expects of what it reads: text containing a needle, or exactly a value (trimmed).
+/// What a wait expects of what it reads: text containing a needle, exactly a value (trimmed), or a
+/// value ending with a suffix (a saved file's extension).
 #[derive(Clone, Copy)]
 enum Expect<'a> {
     Contains(&'a str),
     Is(&'a str),
+    EndsWith(&'a str),
 }
 
 pub struct App {
@@ -214,6 +216,11 @@ impl App {
         self.wait_until(css, Expect::Is(expected), |el| async move { el.attr(name).await.ok().flatten() }).await
     }
 
+    /// Waits until the element's attribute `name` ends with `suffix`; returns the attribute.
+    pub async fn wait_attr_ending(&self, css: &str, name: &str, suffix: &str) -> String {
+        self.wait_until(css, Expect::EndsWith(suffix), |el| async move { el.attr(name).await.ok().flatten() }).await
+    }
+
     async fn wait_until<F, Fut>(&self, css: &str, expect: Expect<'_>, read: F) -> String
     where
         F: Fn(Element) -> Fut,
@@ -225,6 +232,7 @@ impl App {
             let met = match expect {
                 Expect::Contains(needle) => seen.contains(needle),
                 Expect::Is(expected) => seen.trim() == expected,
+                Expect::EndsWith(suffix) => seen.trim().ends_with(suffix),
             };
             if met {
                 return seen;
@@ -237,6 +245,9 @@ impl App {
                     }
                     Expect::Is(expected) => {
                         panic!("{css} should read {expected:?}, but reads {seen:?} (screen: {shot})")
+                    }
+                    Expect::EndsWith(suffix) => {
+                        panic!("{css} should end with {suffix:?}, but reads {seen:?} (screen: {shot})")
                     }
                 }
             }

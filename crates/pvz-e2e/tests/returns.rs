@@ -11,6 +11,15 @@ use std::time::Duration;
 
 const POINT: &str = "pp-msk-0042";
 
+/// Every QR code `zbarimg` (Debian's zbar-tools, independent of the encoder) finds in the image.
+fn decode_qr(image: &str) -> Vec<String> {
+    let output = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", image])
+        .output()
+        .expect("zbarimg runs (apt install zbar-tools)");
+    String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
+}
+
 /// A server with the demo network and a kiosk enrolled to it, online.
 struct Counter {
     app: App,
@@ -45,6 +54,33 @@ impl Counter {
         let mut stmt = conn.prepare("SELECT op_id, state FROM outbox WHERE kind = ?1 ORDER BY seq").expect("query");
         let rows = stmt.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?))).expect("outbox rows");
         rows.collect::<Result<_, _>>().expect("read the outbox")
+    }
+
+    /// Takes the demo's approved refund claim in at the counter and returns its label's QR text.
+    async fn accept_refund_claim(&self) -> String {
+        let app = &self.app;
+        app.scan_burst(&self.return_code("clm-demo-refund")).await;
+        app.wait_attr("[data-testid=claim-state]", "data-state", "approved").await;
+        app.scan_burst("4607000000014").await;
+        app.wait_attr("[data-testid=claim-item-check]", "data-checked", "true").await;
+        app.fill("[data-testid=claim-condition]", "Молния сломана, следов носки нет").await;
+        app.click("[data-testid=claim-accept]").await;
+        app.wait_text("[data-testid=return-label-qr-text]", "PVZR1:").await.trim().to_owned()
+    }
+
+    /// Scans a courier's item and records its reason through the refusal dialog.
+    async fn hand_back_item(&self, barcode: &str, item_id: &str, reason: &str, description: Option<&str>) {
+        let app = &self.app;
+        let line = format!("[data-item={item_id}]");
+        app.scan_burst(barcode).await;
+        app.wait_attr(&line, "data-state", "scanned").await;
+        app.click(&format!("{line} [data-testid^=hand-back-reason-]")).await;
+        app.click(&format!("[data-testid=reason-{reason}]")).await;
+        if let Some(text) = description {
+            app.fill("[data-testid=defect-description]", text).await;
+        }
+        app.click("[data-testid=refuse-confirm]").await;
+        app.wait_for(&format!("{line} [data-testid^=hand-back-fee-]")).await;
     }
 
     async fn screenshot(&self, name: &str) {
@@ -138,5 +174,101 @@ async fn a_revoked_claim_is_refused_with_its_reason() {
     assert_eq!(ledger.transactions, 0, "no money moved: {ledger:?}");
     let claim = counter.admin.claim_status("clm-demo-revoked").expect("the claim");
     assert_eq!(claim.state.as_str(), "revoked", "the claim stays revoked");
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_courier_hand_back_shows_the_missing_item_on_the_act() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+
+    app.scan_burst("PVZE1:courier-ivan").await;
+    app.wait_text("[data-testid=hand-back-courier]", "Иван Петров").await;
+    // Online, the courier's manifest arrives right after the badge.
+    for item in ["itm-1101-1", "itm-1101-2", "itm-1101-3"] {
+        app.wait_attr(&format!("[data-item={item}]"), "data-state", "missing").await;
+    }
+    app.wait_attr("[data-testid=hand-back-missing]", "data-count", "3").await;
+
+    counter.hand_back_item("4607000000113", "itm-1101-1", "defect", Some("Порвана штанина")).await;
+    app.wait_text("[data-item=itm-1101-1]", "брак — без оплаты и без обратной доставки").await;
+    counter.hand_back_item("4607000000120", "itm-1101-2", "did_not_fit", None).await;
+    app.wait_attr("[data-testid=hand-back-missing]", "data-count", "1").await;
+    app.fill("[data-testid=hand-back-accepted-by]", "Ольга Смирнова").await;
+    counter.screenshot("hand-back.png").await;
+    app.click("[data-testid=hand-back-complete]").await;
+
+    app.wait_text("[data-testid=act-courier]", "Иван Петров").await;
+    app.wait_text("[data-testid=act-accepted-by]", "Ольга Смирнова").await;
+    app.wait_text("[data-testid=act-accepted]", "Джинсы прямые").await;
+    app.wait_text("[data-testid=act-accepted]", "Кроссовки беговые").await;
+    app.wait_attr("[data-testid=act-discrepancies]", "data-count", "1").await;
+    let missing = app.wait_text("[data-testid=act-missing]", "Наушники проводные").await;
+    assert!(!missing.contains("Джинсы"), "only the item the courier did not bring is missing: {missing}");
+    app.wait_for("[data-testid=hand-back-act] [data-testid=print-bar]").await;
+    counter.screenshot("hand-back-act.png").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    let completed = counter.outbox_ops("courier_hand_back_completed");
+    assert_eq!(completed.len(), 1, "one hand-back op was written: {completed:?}");
+    assert_eq!(completed[0].1, "applied", "the server applied the hand-back");
+    app.click("[data-testid=dismiss-hand-back-act]").await;
+    app.wait_for("[data-testid=open-returns]").await;
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_box_is_closed_and_handed_to_the_driver() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+    let label = counter.accept_refund_claim().await;
+    let return_id = label.trim_start_matches("PVZR1:").to_owned();
+    app.click("[data-testid=dismiss-return-label]").await;
+
+    app.click("[data-testid=open-returns]").await;
+    app.wait_text("[data-testid=returns-waiting]", "Куртка зимняя").await;
+    app.click("[data-testid=box-new]").await;
+    app.wait_for("[data-testid=box-open]").await;
+    // The unit's label, scanned, goes into the open box.
+    app.scan_burst(&label).await;
+    app.wait_attr("[data-testid=box-items]", "data-count", "1").await;
+    app.wait_exact_text("[data-testid=waiting-count]", "0").await;
+    app.click("[data-testid=box-close]").await;
+
+    let box_qr = app.wait_text("[data-testid=box-label-qr-text]", "PVZB1:").await;
+    assert!(box_qr.trim().ends_with(":1"), "the box label's QR names its one item: {box_qr}");
+    app.wait_for("[data-testid=box-label-qr]").await;
+    app.wait_exact_text("[data-testid=closed-count]", "1").await;
+    // Saved as a file, the label's QR reads back, with an independent reader, as what the screen shows.
+    app.click("[data-testid=box-label] [data-testid=export-png]").await;
+    let png = app.wait_attr_ending("[data-testid=box-label] [data-testid=print-result]", "data-path", ".png").await;
+    assert_eq!(decode_qr(&png), [box_qr.trim()], "the exported label's QR decodes to the box's code");
+    app.click("[data-testid=box-label] [data-testid=export-pdf]").await;
+    let pdf = app.wait_attr_ending("[data-testid=box-label] [data-testid=print-result]", "data-path", ".pdf").await;
+    let head = std::fs::read(&pdf).map(|bytes| bytes[..4].to_vec()).unwrap_or_default();
+    assert_eq!(head, b"%PDF", "the label was saved as a PDF at {pdf}");
+
+    app.scan_burst("PVZE1:driver-oleg").await;
+    app.wait_text("[data-testid=driver-name]", "Олег Смирнов").await;
+    counter.screenshot("returns-desk.png").await;
+    app.click("[data-testid=hand-over-boxes]").await;
+    app.wait_text("[data-testid=handover-driver]", "Олег Смирнов").await;
+    app.wait_exact_text("[data-testid=handover-items]", "1").await;
+    app.wait_text("[data-testid=handover-boxes]", box_qr.trim()).await;
+    counter.screenshot("handover-act.png").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    let custody = counter.admin.custody(&return_id).expect("the unit's custody");
+    let unit = custody.first().unwrap_or_else(|| panic!("the server knows unit {return_id}"));
+    let holder = format!("{:?}", unit.unit.holder);
+    assert!(holder.contains("Driver") && holder.contains("driver-oleg"), "the driver holds the unit now: {holder}");
+    let kinds: Vec<&str> = unit.log.iter().map(|e| e.op_kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["claim_return_accepted", "return_box_closed", "boxes_handed_over"],
+        "its custody went from the counter into the box, then to the driver"
+    );
+    app.click("[data-testid=dismiss-handover-act]").await;
+    app.wait_for("[data-testid=returns-desk]").await;
     counter.stop().await;
 }

@@ -323,7 +323,7 @@ describe("hand-back act", () => {
     routeInvoke(invokeMock, {
       counter_view: () => makeView({ hand_back_act: act }),
       list_printers: () => [{ name: "Zebra", is_default: true }],
-      print_document: () => undefined,
+      print_document: () => "Zebra-7",
       dismiss_hand_back_act: () => makeView(),
     });
     render(<App />);

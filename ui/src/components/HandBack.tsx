@@ -204,6 +204,7 @@ function Line({ line, highlighted, onReason, onRemove }: LineProps) {
       className={`line line--${state}${highlighted ? " line--matched" : ""}`}
       data-testid={testId}
       data-state={state}
+      data-item={line.item_id ?? undefined}
     >
       <span className={`line__state line__state--${state}`}>
         <span aria-hidden="true">

@@ -30,7 +30,7 @@ describe("print bar", () => {
         { name: "Office", is_default: false },
         { name: "Zebra", is_default: true },
       ],
-      print_document: () => undefined,
+      print_document: () => "Office-42",
     });
     render(<PrintBar document={label} />);
     const print = await enabledButton("print-submit");
@@ -43,7 +43,7 @@ describe("print bar", () => {
       { document: label, printer: "Office" },
     ]);
     expect(screen.getByTestId("print-result"), "the bar says where it went").toHaveTextContent(
-      "Отправлено на печать: Office",
+      "Отправлено на печать: Office (задание Office-42)",
     );
   });
 
@@ -104,9 +104,13 @@ describe("print bar", () => {
     await waitFor(() =>
       expect(
         screen.getByTestId("print-no-printers"),
-        "a failed listing is no printers, with the reason",
-      ).toHaveTextContent("Не удалось напечатать"),
+        "a failed listing says printing is unavailable, and what to do",
+      ).toHaveTextContent("Служба печати недоступна: сохраните PDF"),
     );
+    expect(
+      screen.getByTestId("print-no-printers"),
+      "the technical reason is kept for whoever fixes it",
+    ).toHaveAttribute("title", expect.stringContaining("Не удалось напечатать") as string);
   });
 
   it("is under the receipt too", async () => {

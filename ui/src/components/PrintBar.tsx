@@ -3,13 +3,13 @@
 //! Its outcome and its errors stay in the bar: printing never blocks the counter.
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, toKioskError, type Printer } from "../api";
-import type { DocumentFormat, DocumentRef, KioskError } from "../bindings";
+import { api, toKioskError } from "../api";
+import type { DocumentFormat, DocumentRef, KioskError, PrinterView } from "../bindings";
 import { errorMessage } from "../errors";
 import { useLang } from "../i18n";
 
 type Outcome =
-  | { kind: "printed"; printer: string }
+  | { kind: "printed"; printer: string; job: string }
   | { kind: "saved"; path: string }
   | { kind: "failed"; error: KioskError };
 
@@ -20,7 +20,7 @@ const EXPORTS = [
 ] as const satisfies readonly { format: DocumentFormat; label: string }[];
 
 /** `null` while the list is being read. */
-type Printers = { list: Printer[]; error: KioskError | null } | null;
+type Printers = { list: PrinterView[]; error: KioskError | null } | null;
 
 export function PrintBar({ document }: { document: DocumentRef }) {
   const { t } = useTranslation();
@@ -64,8 +64,8 @@ export function PrintBar({ document }: { document: DocumentRef }) {
 
   const print = () =>
     void perform(async () => {
-      await api.printDocument(document, chosen);
-      return { kind: "printed", printer: chosen };
+      const job = await api.printDocument(document, chosen);
+      return { kind: "printed", printer: chosen, job };
     });
 
   const save = (format: DocumentFormat) =>
@@ -124,15 +124,23 @@ export function PrintBar({ document }: { document: DocumentRef }) {
         ))}
       </div>
       {noPrinters && (
-        <p className="print-bar__note" data-testid="print-no-printers">
-          {printers.error
-            ? `${t("print.noPrinters")} ${errorMessage(printers.error, t, lang)}`
-            : t("print.noPrinters")}
+        <p
+          className="print-bar__note"
+          data-testid="print-no-printers"
+          // The technical reason (CUPS down, not installed) is for whoever fixes the machine.
+          title={printers.error ? errorMessage(printers.error, t, lang) : undefined}
+        >
+          {printers.error ? t("print.unavailable") : t("print.noPrinters")}
         </p>
       )}
       {outcome?.kind === "printed" && (
-        <p className="print-bar__done" role="status" data-testid="print-result">
-          {t("print.printed", { printer: outcome.printer })}
+        <p
+          className="print-bar__done"
+          role="status"
+          data-testid="print-result"
+          data-job={outcome.job}
+        >
+          {t("print.printed", { printer: outcome.printer, job: outcome.job })}
         </p>
       )}
       {outcome?.kind === "saved" && (

@@ -289,10 +289,12 @@ export const en: Messages = {
     loading: "Looking for printers…",
     none: "no printers",
     noPrinters: "No printers found: save a PDF and print it from another computer.",
+    unavailable:
+      "The printing service is unavailable: save a PDF and print it from another computer.",
     print: "Print",
     savePdf: "Save PDF",
     savePng: "Save PNG",
-    printed: "Sent to the printer: {{printer}}",
+    printed: "Sent to the printer: {{printer}} (job {{job}})",
     saved: "Saved:",
   },
   keys: {
