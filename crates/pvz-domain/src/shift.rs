@@ -106,6 +106,7 @@ pub enum ShiftEvent {
 }
 
 /// How often one reason came up in the shift, at the counter and in courier hand-backs.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct RefusalCount {
     pub reason: RefusalReason,
@@ -114,6 +115,7 @@ pub struct RefusalCount {
 }
 
 /// Отчёт за смену: the figures of one shift, shown at closing and exported as PDF and CSV.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ShiftReport {
     pub orders_issued: u32,

@@ -26,6 +26,7 @@ fn order(n: usize) -> OrderWire {
         buyer: "Покупатель Б.".into(),
         status: OrderStatus::Ready,
         issued_at: None,
+        arrived_at: None,
         items: (0..ITEMS_PER_ORDER)
             .map(|k| {
                 let idx = (n * ITEMS_PER_ORDER + k) as u64;

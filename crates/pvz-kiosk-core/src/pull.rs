@@ -61,8 +61,10 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
                 orders::mark_order_cancelled(conn, order_id)?;
             }
             Change::UpsertEmployee(employee) => employees::upsert_employee(conn, employee)?,
-            // A change type from a newer server is skipped.
-            Change::Unknown => {}
+            // Storage, cells and shipments are cached with receiving (issue 5); a change type from a
+            // newer server is skipped.
+            Change::SetStoragePolicy { .. } | Change::SetCells { .. } | Change::UpsertShipment(_) | Change::Unknown => {
+            }
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;

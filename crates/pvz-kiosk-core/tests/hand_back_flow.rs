@@ -37,6 +37,7 @@ fn manifest() -> CourierManifest {
             name: COURIER_NAME.into(),
             role: EmployeeRole::Courier,
             retired: false,
+            pin_hash: None,
         },
         lines: vec![line(1, "Джинсы", JEANS, "clothes"), line(2, "Кружка", MUG, "home")],
     }

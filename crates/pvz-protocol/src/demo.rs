@@ -44,6 +44,7 @@ fn order(order_id: &str, short: &str, buyer: &str, prepaid: bool, items: &[DemoI
         buyer: buyer.to_owned(),
         status: OrderStatus::Ready,
         issued_at: None,
+        arrived_at: None,
         items: items
             .iter()
             .map(|DemoItem(item_id, name, variant, cell, price, category, barcode)| ItemWire {

@@ -9,6 +9,12 @@ pub mod sync;
 pub mod token;
 
 pub use claims::{ClaimStatus, CourierManifest, ManifestLine, SellerDecision};
-pub use ops::{BoxedItem, HandBackItem, ItemDecision, OpBody, PhotoRef, RefusedItem, ReturnSource};
-pub use pull::{Change, DemoSeed, EmployeeRole, EmployeeWire, Enrollment, ItemWire, OrderWire, PullPage};
+pub use ops::{
+    BoxedItem, DamagedItem, ExpiredItem, HandBackItem, ItemDecision, OpBody, PhotoRef, PlacedItem, RefusedItem,
+    ReturnSource,
+};
+pub use pull::{
+    CellWire, Change, DemoSeed, EmployeeRole, EmployeeWire, Enrollment, ItemWire, OrderWire, PullPage,
+    ShipmentItemWire, ShipmentWire,
+};
 pub use token::{ClaimReturnClaims, PickupClaims, PublicKey, TokenError};

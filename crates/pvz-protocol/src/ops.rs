@@ -2,7 +2,7 @@
 //! business key: the server applies each op once, whatever the retries.
 
 use pvz_domain::{
-    ClaimId, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId,
+    ClaimId, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId, ShiftReport,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -97,6 +97,35 @@ pub struct BoxedItem {
     pub source: ReturnSource,
 }
 
+/// An item placed into a cell at receiving.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacedItem {
+    pub order_id: OrderId,
+    pub item_id: ItemId,
+    /// The cell label as scanned (canonical form, e.g. `A-07`).
+    pub cell: String,
+}
+
+/// An expected item that arrived damaged: recorded, with photos, and not placed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DamagedItem {
+    pub order_id: OrderId,
+    pub item_id: ItemId,
+    pub description: String,
+    pub photos: Vec<PhotoRef>,
+}
+
+/// An item past its storage period, moved off the shelf to returns as unredeemed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpiredItem {
+    pub order_id: OrderId,
+    pub item_id: ItemId,
+    pub return_id: ReturnId,
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -154,6 +183,24 @@ pub enum OpBody {
     ReturnBoxClosed { box_id: ReturnBoxId, items: Vec<BoxedItem> },
     /// Closed boxes were handed to a logistics driver (акт передачи).
     BoxesHandedOver { handover_id: String, driver_id: EmployeeId, box_ids: Vec<ReturnBoxId> },
+    /// Приёмка closed: what arrived went into cells; expected items that did not arrive are missing,
+    /// codes nobody expected are unexpected, and damaged items are recorded. Discrepancies sync.
+    ShipmentReceived {
+        shipment_id: String,
+        placed: Vec<PlacedItem>,
+        missing: Vec<ItemId>,
+        /// Codes scanned that matched no expected item.
+        unexpected: Vec<String>,
+        damaged: Vec<DamagedItem>,
+    },
+    /// An item moved between cells.
+    ItemMoved { order_id: OrderId, item_id: ItemId, from: String, to: String },
+    /// Items past the storage period moved to returns as unredeemed (they then go into boxes).
+    ShelfExpired { items: Vec<ExpiredItem> },
+    /// A manager opened a shift on this device (the op's operator).
+    ShiftOpened { shift_id: String },
+    /// The shift was closed with this report (the op's operator closed it).
+    ShiftClosed { shift_id: String, report: ShiftReport },
 }
 
 impl OpBody {
@@ -168,24 +215,36 @@ impl OpBody {
             OpBody::CourierHandBackCompleted { .. } => "courier_hand_back_completed",
             OpBody::ReturnBoxClosed { .. } => "return_box_closed",
             OpBody::BoxesHandedOver { .. } => "boxes_handed_over",
+            OpBody::ShipmentReceived { .. } => "shipment_received",
+            OpBody::ItemMoved { .. } => "item_moved",
+            OpBody::ShelfExpired { .. } => "shelf_expired",
+            OpBody::ShiftOpened { .. } => "shift_opened",
+            OpBody::ShiftClosed { .. } => "shift_closed",
         }
     }
 }
 
 impl OpBody {
-    /// The order of this point the op acts on, if any: claim returns name an order of any point
-    /// (a buyer may bring the item anywhere), and hand-backs and boxes name none.
+    /// The one order of this point the op acts on, if any: claim returns name an order of any point
+    /// (a buyer may bring the item anywhere), hand-backs, boxes and shifts name none, and receiving
+    /// and expiry name several.
     pub fn point_order(&self) -> Option<&OrderId> {
         match self {
             OpBody::IssueOpened { order_id }
             | OpBody::ItemDecided { order_id, .. }
             | OpBody::ItemDecisionCleared { order_id, .. }
             | OpBody::DefectPhotoAttached { order_id, .. }
-            | OpBody::IssueCompleted { order_id, .. } => Some(order_id),
+            | OpBody::IssueCompleted { order_id, .. }
+            | OpBody::ItemMoved { order_id, .. } => Some(order_id),
+            // Receiving and expiry name several orders: the server checks each is this point's.
             OpBody::ClaimReturnAccepted { .. }
             | OpBody::CourierHandBackCompleted { .. }
             | OpBody::ReturnBoxClosed { .. }
-            | OpBody::BoxesHandedOver { .. } => None,
+            | OpBody::BoxesHandedOver { .. }
+            | OpBody::ShipmentReceived { .. }
+            | OpBody::ShelfExpired { .. }
+            | OpBody::ShiftOpened { .. }
+            | OpBody::ShiftClosed { .. } => None,
         }
     }
 }

@@ -3,7 +3,9 @@
 //! at most once per position in the feed, in its latest state: upserted, or cancelled.
 
 pub use pvz_domain::EmployeeRole;
-use pvz_domain::{EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_domain::{
+    EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode, StoragePolicy,
+};
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,6 +44,13 @@ pub enum Change {
     /// A person who works with this point: a courier or driver shows a badge at the counter, and
     /// the kiosk names them on acts even offline.
     UpsertEmployee(EmployeeWire),
+    /// The point's storage period (срок хранения) and its UTC offset, which days are counted in.
+    SetStoragePolicy { policy: StoragePolicy, utc_offset_seconds: i32 },
+    /// The point's cells (ячейки), replacing the earlier list.
+    SetCells { cells: Vec<CellWire> },
+    /// An inbound shipment the point should expect (приёмка); a received one is sent again with
+    /// `received` set.
+    UpsertShipment(ShipmentWire),
     /// A change type this kiosk does not know yet (sent by a newer server): skipped, so adding a
     /// change type never breaks an older kiosk's pull.
     #[serde(other)]
@@ -57,6 +66,42 @@ pub struct EmployeeWire {
     /// Left the network: a badge of theirs is refused.
     #[serde(default)]
     pub retired: bool,
+    /// A manager's PIN as an argon2 PHC string, so the counter can check a login offline; never
+    /// set for couriers and drivers, who identify by badge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pin_hash: Option<String>,
+}
+
+/// One storage cell of the point.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellWire {
+    /// `<zone>-<rack>[-<shelf>]`, e.g. `A-07` (see `pvz_domain::CellLabel`).
+    pub label: String,
+    /// Items it holds; 0: out of use.
+    pub capacity: u32,
+}
+
+/// An inbound shipment: which items of which orders it brings.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentWire {
+    pub shipment_id: String,
+    /// The code on the shipment's box or pallet label that starts receiving when scanned.
+    pub code: String,
+    /// RFC 3339.
+    pub expected_at: Option<String>,
+    pub items: Vec<ShipmentItemWire>,
+    /// Already received (by this or another device of the point).
+    #[serde(default)]
+    pub received: bool,
+}
+
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentItemWire {
+    pub order_id: OrderId,
+    pub item_id: ItemId,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -70,6 +115,10 @@ pub struct OrderWire {
     pub status: OrderStatus,
     /// RFC 3339, set when `status` is `issued`.
     pub issued_at: Option<String>,
+    /// RFC 3339: when the order arrived at the point (received into cells); its storage period
+    /// counts from here. `None`: not arrived yet, or unknown to an older server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_at: Option<String>,
     pub items: Vec<ItemWire>,
 }
 

@@ -7,7 +7,7 @@
 
 use crate::ops::OpBody;
 use crate::pull::Enrollment;
-use pvz_domain::DeviceId;
+use pvz_domain::{DeviceId, EmployeeId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -97,6 +97,9 @@ pub struct PushOp {
     pub op_id: Uuid,
     /// When the counter did it (RFC 3339, the kiosk's clock).
     pub created_at: String,
+    /// The manager logged in when it was done; `None` for ops from before staff login existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<EmployeeId>,
     pub body: OpBody,
 }
 

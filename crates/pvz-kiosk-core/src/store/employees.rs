@@ -13,7 +13,7 @@ pub fn get_employee(conn: &Connection, employee_id: &EmployeeId) -> Result<Optio
         .optional()?;
     row.map(|(name, role, retired)| {
         let role = EmployeeRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("employee role {role:?}")))?;
-        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired })
+        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired, pin_hash: None })
     })
     .transpose()
 }

@@ -235,7 +235,13 @@ fn fit_to_size(batch: &mut Vec<PendingOp>, max_bytes: usize) -> Vec<PushOp> {
 }
 
 fn push_op(op: &PendingOp) -> PushOp {
-    PushOp { seq: op.entry.seq, op_id: op.entry.op_id, created_at: op.created_at.clone(), body: op.entry.body.clone() }
+    PushOp {
+        seq: op.entry.seq,
+        op_id: op.entry.op_id,
+        created_at: op.created_at.clone(),
+        operator: None,
+        body: op.entry.body.clone(),
+    }
 }
 
 /// Stores each op's result; on a gap before the batch, puts the ops the server lost back to pending.

@@ -52,6 +52,7 @@ fn employee(id: &str, name: &str, role: EmployeeRole, retired: bool) -> Change {
         name: name.into(),
         role,
         retired,
+        pin_hash: None,
     })
 }
 

@@ -85,6 +85,8 @@ fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
             name: r.get(1)?,
             role: EmployeeRole::parse(&role).ok_or_else(|| bad(2, "employee role"))?,
             retired: r.get::<_, Option<String>>(3)?.is_some(),
+            // Managers' PIN hashes reach kiosks with staff login (issue 5).
+            pin_hash: None,
         },
         pickup_point_id: r.get(4)?,
     })

@@ -320,6 +320,7 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
         buyer: mask_name(&buyer),
         status,
         issued_at,
+        arrived_at: None,
         items,
     }))
 }

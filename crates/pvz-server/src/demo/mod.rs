@@ -118,7 +118,11 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 Change::SetFeePolicy(p) => policy = Some(p.clone()),
                 // Played back after the orders exist, as on a real server.
                 Change::CancelOrder { order_id } => cancelled.push(order_id.to_string()),
-                Change::UpsertEmployee(_) | Change::Unknown => {}
+                Change::UpsertEmployee(_)
+                | Change::SetStoragePolicy { .. }
+                | Change::SetCells { .. }
+                | Change::UpsertShipment(_)
+                | Change::Unknown => {}
                 Change::UpsertOrder(o) => {
                     let items = o
                         .items

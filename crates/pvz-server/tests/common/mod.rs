@@ -123,7 +123,7 @@ pub fn assert_api_error(reply: &Reply, status: u16, code: &str, what: &str) {
 }
 
 pub fn op(seq: i64, body: OpBody) -> PushOp {
-    PushOp { seq, op_id: uuid::Uuid::now_v7(), created_at: "2026-12-01T10:00:00.000Z".into(), body }
+    PushOp { seq, op_id: uuid::Uuid::now_v7(), created_at: "2026-12-01T10:00:00.000Z".into(), operator: None, body }
 }
 
 pub fn order_id(raw: &str) -> OrderId {

@@ -135,6 +135,15 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
         OpBody::BoxesHandedOver { handover_id, driver_id, box_ids } => {
             boxes::apply_handed_over(conn, who, op, handover_id, driver_id, box_ids)
         }
+        // Receiving, cells, expiry and shifts (issue 5) are applied once the server knows them.
+        OpBody::ShipmentReceived { .. }
+        | OpBody::ItemMoved { .. }
+        | OpBody::ShelfExpired { .. }
+        | OpBody::ShiftOpened { .. }
+        | OpBody::ShiftClosed { .. } => Ok(Err(Rejection::new(
+            pvz_protocol::sync::reject::INVALID_OP,
+            format!("{} is not handled by this server yet", op.body.kind()),
+        ))),
     }
 }
 
