@@ -191,6 +191,18 @@ pub mod reject {
     pub const UNKNOWN_EMPLOYEE: &str = "unknown_employee";
     /// A box op names a box or a returned unit the server cannot place.
     pub const UNKNOWN_BOX: &str = "unknown_box";
+    /// A receiving names a shipment this point does not expect (unknown, or another point's).
+    pub const UNKNOWN_SHIPMENT: &str = "unknown_shipment";
+    /// The shipment was received before (by this or another device of the point).
+    pub const SHIPMENT_ALREADY_RECEIVED: &str = "shipment_already_received";
+    /// A receiving places, misses or damages an item the shipment does not bring.
+    pub const ITEM_NOT_IN_SHIPMENT: &str = "item_not_in_shipment";
+    /// A move names a cell the item is not in (it was moved meanwhile, or never placed there).
+    pub const ITEM_NOT_IN_CELL: &str = "item_not_in_cell";
+    /// A shift close names a shift not opened on this device.
+    pub const UNKNOWN_SHIFT: &str = "unknown_shift";
+    /// The shift was closed before.
+    pub const SHIFT_ALREADY_CLOSED: &str = "shift_already_closed";
 }
 
 /// The body of every 4xx/5xx answer. `code` is stable and machine-readable; `message` is for people
