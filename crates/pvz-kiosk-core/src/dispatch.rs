@@ -47,6 +47,7 @@ impl Kiosk {
                     }
                     boxes::add_label_to_box(tx, &return_id, now)
                 }
+                Scan::CellLabel { label } => crate::cells::scan_cell_label(tx, &label, now),
                 Scan::BoxLabel { .. } => Err(KioskError::UnknownCode {
                     why: "a box label is read by logistics; boxes are handed over with the driver's badge".into(),
                 }),

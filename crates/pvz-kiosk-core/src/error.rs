@@ -110,6 +110,43 @@ pub enum KioskError {
     /// `kind` is the printing crate's name of the failure (e.g. `cups_not_running`), for the window.
     #[error("printing failed: {message}")]
     PrintingFailed { kind: String, message: String },
+    #[error("scan a shipment's code to start receiving first")]
+    NoReceivingSession,
+    /// Only one receiving session is open at a time; `shipment_code` names the open one.
+    #[error("shipment {shipment_code} is being received: close or cancel it first")]
+    ReceivingInProgress { shipment_code: String },
+    #[error("this shipment was already received")]
+    ShipmentAlreadyReceived,
+    #[error("{0} item(s) are already in cells: close the receiving instead of cancelling it")]
+    ReceivingHasPlacements(usize),
+    #[error("this item is not expected in the shipment being received")]
+    NotInShipment,
+    #[error("this item was already placed in cell {cell} in this receiving")]
+    AlreadyPlaced { cell: String },
+    #[error("scan the cell label for the item just scanned (proposed: {proposed})")]
+    CellExpected { proposed: String },
+    #[error("a cell label: scan an item first")]
+    ItemExpected,
+    #[error("cell {cell} is full ({capacity} items)")]
+    CellFull { cell: String, capacity: u32 },
+    #[error("the item is already in cell {cell}")]
+    SameCell { cell: String },
+    #[error("cell {cell} is not a cell of this point")]
+    UnknownCell { cell: String },
+    #[error("no cell has room for another item")]
+    NoFreeCell,
+    #[error("no item carries this code at this point")]
+    ItemNotFound,
+    /// Only an item waiting in a cell may move or expire; `why` says where it is instead.
+    #[error("this item is not on a shelf: {why}")]
+    NotOnShelf { why: String },
+    #[error("the storage period is not loaded yet; wait for sync")]
+    StoragePolicyMissing,
+    #[error("this item is not past its storage period yet")]
+    NotExpired,
+    /// The order's items went back to returns as not collected in time (невостребованный).
+    #[error("this order was not collected in time and went to returns; do not hand it over")]
+    OrderUnredeemed,
     /// A bug caught before it took more down with it (a panic in the sync engine's store work).
     #[error("internal error: {0}")]
     Internal(String),
@@ -171,6 +208,23 @@ pub enum ErrorKind {
     NoBoxesToHandOver,
     DocumentNotFound,
     PrintingFailed,
+    NoReceivingSession,
+    ReceivingInProgress,
+    ShipmentAlreadyReceived,
+    ReceivingHasPlacements,
+    NotInShipment,
+    AlreadyPlaced,
+    CellExpected,
+    ItemExpected,
+    CellFull,
+    SameCell,
+    UnknownCell,
+    NoFreeCell,
+    ItemNotFound,
+    NotOnShelf,
+    StoragePolicyMissing,
+    NotExpired,
+    OrderUnredeemed,
     Internal,
 }
 
@@ -239,6 +293,23 @@ impl KioskError {
             KioskError::NoBoxesToHandOver => ErrorKind::NoBoxesToHandOver,
             KioskError::DocumentNotFound(_) => ErrorKind::DocumentNotFound,
             KioskError::PrintingFailed { .. } => ErrorKind::PrintingFailed,
+            KioskError::NoReceivingSession => ErrorKind::NoReceivingSession,
+            KioskError::ReceivingInProgress { .. } => ErrorKind::ReceivingInProgress,
+            KioskError::ShipmentAlreadyReceived => ErrorKind::ShipmentAlreadyReceived,
+            KioskError::ReceivingHasPlacements(_) => ErrorKind::ReceivingHasPlacements,
+            KioskError::NotInShipment => ErrorKind::NotInShipment,
+            KioskError::AlreadyPlaced { .. } => ErrorKind::AlreadyPlaced,
+            KioskError::CellExpected { .. } => ErrorKind::CellExpected,
+            KioskError::ItemExpected => ErrorKind::ItemExpected,
+            KioskError::CellFull { .. } => ErrorKind::CellFull,
+            KioskError::SameCell { .. } => ErrorKind::SameCell,
+            KioskError::UnknownCell { .. } => ErrorKind::UnknownCell,
+            KioskError::NoFreeCell => ErrorKind::NoFreeCell,
+            KioskError::ItemNotFound => ErrorKind::ItemNotFound,
+            KioskError::NotOnShelf { .. } => ErrorKind::NotOnShelf,
+            KioskError::StoragePolicyMissing => ErrorKind::StoragePolicyMissing,
+            KioskError::NotExpired => ErrorKind::NotExpired,
+            KioskError::OrderUnredeemed => ErrorKind::OrderUnredeemed,
             KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -258,6 +329,15 @@ impl KioskError {
             KioskError::NotAmongWaitingReturns { why } => Some(why.clone()),
             // Which printing failure: no printer chosen, CUPS not running, a printer that is gone…
             KioskError::PrintingFailed { kind, .. } => Some(kind.clone()),
+            // The cell the message is about (or the shipment being received), for the window to show.
+            KioskError::ReceivingInProgress { shipment_code } => Some(shipment_code.clone()),
+            KioskError::ReceivingHasPlacements(n) => Some(n.to_string()),
+            KioskError::AlreadyPlaced { cell }
+            | KioskError::CellExpected { proposed: cell }
+            | KioskError::CellFull { cell, .. }
+            | KioskError::SameCell { cell }
+            | KioskError::UnknownCell { cell } => Some(cell.clone()),
+            KioskError::NotOnShelf { why } => Some(why.clone()),
             _ => None,
         }
     }

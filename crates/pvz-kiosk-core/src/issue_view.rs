@@ -189,6 +189,7 @@ pub fn build_view(conn: &Connection, now: DateTime<Utc>) -> Result<CounterView> 
         Some(id) => receipt_view(conn, id)?,
         None => None,
     };
+    let shelf = crate::cells::shelf_views(conn, now)?;
     Ok(CounterView {
         status: KioskStatus {
             enrolled: enrollment.is_some(),
@@ -220,5 +221,9 @@ pub fn build_view(conn: &Connection, now: DateTime<Utc>) -> Result<CounterView> 
             Some(id) => handover_act_view(conn, id)?,
             None => None,
         },
+        receiving: shelf.receiving,
+        found_item: shelf.found_item,
+        expiry: shelf.expiry,
+        overdue_items: shelf.overdue_items,
     })
 }

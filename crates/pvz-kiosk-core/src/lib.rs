@@ -1,8 +1,9 @@
 //! The kiosk without a window: local SQLite store, counter operations with their outbox (выдача,
-//! claim returns, courier hand-backs, return boxes), the views the window renders, and sync with
+//! claim returns, courier hand-backs, return boxes, receiving into cells, storage expiry), the views the window renders, and sync with
 //! the central server. The Tauri shell only adapts these calls.
 
 mod boxes;
+mod cells;
 mod claim_return;
 mod codes;
 mod counter;
@@ -10,13 +11,16 @@ mod dispatch;
 mod documents;
 mod error;
 mod evidence;
+mod expiry;
 mod hand_back;
 mod hand_back_view;
 mod issue_view;
 mod paper;
 mod pull;
 pub mod receipt;
+mod receiving;
 mod returns_view;
+mod shelf_view;
 pub mod store;
 pub mod sync;
 mod view;
@@ -29,6 +33,10 @@ pub use error::{ErrorKind, ErrorView, KioskError, Result};
 pub use returns_view::{
     BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
     HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView, StaffView,
+};
+pub use shelf_view::{
+    CellProposalView, CellView, ExpiredItemView, ExpiryView, FoundItemStatus, FoundItemView, ReceivingCounts,
+    ReceivingItemState, ReceivingItemView, ReceivingView,
 };
 pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{

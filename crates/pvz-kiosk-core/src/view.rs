@@ -3,6 +3,7 @@
 use crate::returns_view::{
     ClaimReturnView, HandBackActView, HandBackView, HandoverActView, ReturnLabelView, ReturnsView,
 };
+use crate::shelf_view::{ExpiryView, FoundItemView, ReceivingView};
 use pvz_domain::{FeeRule, Kopecks, OrderStatus, RefusalReason};
 use pvz_protocol::ItemDecision;
 use serde::Serialize;
@@ -105,6 +106,15 @@ pub struct CounterView {
     pub returns: Option<ReturnsView>,
     /// The act of the handover just done.
     pub handover_act: Option<HandoverActView>,
+    /// The open receiving session (приёмка), if any. It takes item scans when no other work is on
+    /// the counter, and stays open (kept in the store) while an order is issued meanwhile.
+    pub receiving: Option<ReceivingView>,
+    /// The item `find_item` found; a cell label scanned now moves it there.
+    pub found_item: Option<FoundItemView>,
+    /// The list of items past their storage period, while it is open (`open_expiry`).
+    pub expiry: Option<ExpiryView>,
+    /// How many items are past their storage period now: the morning reminder, always counted.
+    pub overdue_items: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -129,6 +139,35 @@ pub enum ScanNotice {
     DriverIdentified {
         driver_id: String,
         driver_name: String,
+    },
+    /// A shipment's code opened receiving (or brought the open session back to the counter).
+    ShipmentOpened {
+        shipment_id: String,
+    },
+    /// An item of the shipment was scanned: the kiosk proposes a cell and waits for its label.
+    ReceivingItemMatched {
+        item_id: String,
+        proposed_cell: String,
+    },
+    /// A cell label confirmed where the item went.
+    ItemPlaced {
+        item_id: String,
+        cell: String,
+    },
+    /// A code matching no expected item was recorded as a discrepancy (`new`: not recorded before).
+    UnexpectedRecorded {
+        code: String,
+        new: bool,
+    },
+    /// An item code scanned while a found item is shown: this one is shown now.
+    ItemFound {
+        item_id: Option<String>,
+    },
+    /// The found item moved to another cell.
+    ItemMoved {
+        item_id: String,
+        from: String,
+        to: String,
     },
 }
 

@@ -68,6 +68,10 @@ export function makeView(overrides: Partial<CounterView> = {}): CounterView {
     hand_back_act: null,
     returns: null,
     handover_act: null,
+    receiving: null,
+    found_item: null,
+    expiry: null,
+    overdue_items: 0,
     ...overrides,
   };
 }

@@ -5,6 +5,7 @@ mod ean;
 mod gs1;
 mod layout;
 
+use crate::cells::CellLabel;
 use crate::ids::{EmployeeId, ReturnBoxId, ReturnId, ShortCode};
 use serde::Serialize;
 
@@ -18,6 +19,9 @@ pub const STAFF_BADGE_PREFIX: &str = "PVZE1:";
 pub const BOX_LABEL_PREFIX: &str = "PVZB1:";
 /// Printed on a returned item's label: `PVZR1:<return id>`.
 pub const RETURN_LABEL_PREFIX: &str = "PVZR1:";
+/// Printed on a cell's shelf label: `PVZL1:<cell>` (`PVZL1:A-07`). A bare `A-07` would read as a
+/// Code 128 item code, so the prefix tells a cell from an item.
+pub const CELL_LABEL_PREFIX: &str = "PVZL1:";
 const UNKNOWN_TEXT_MAX: usize = 200;
 const ITEM_CODE_LEN: std::ops::RangeInclusive<usize> = 4..=48;
 
@@ -36,6 +40,8 @@ pub enum Scan {
     BoxLabel { box_id: ReturnBoxId, items: u32 },
     /// A returned item's label.
     ReturnLabel { return_id: ReturnId },
+    /// A cell's shelf label (ячейка), its address parsed.
+    CellLabel { label: CellLabel },
     /// Код получения: the six-digit code a buyer dictates instead of showing the QR.
     ShortCode { code: ShortCode },
     /// EAN-13 with a valid check digit.
@@ -61,6 +67,7 @@ impl Scan {
             | Scan::StaffBadge { .. }
             | Scan::BoxLabel { .. }
             | Scan::ReturnLabel { .. }
+            | Scan::CellLabel { .. }
             | Scan::ShortCode { .. }
             | Scan::Unknown { .. } => None,
         }
@@ -100,7 +107,7 @@ fn strip_aim_prefix(text: &str) -> Option<&str> {
     }
 }
 
-/// Classifies `raw` after `normalize`: pickup or claim token, staff badge, box or return label,
+/// Classifies `raw` after `normalize`: pickup or claim token, staff badge, box, return or cell label,
 /// short code, GS1 marking, EAN-13, Code 128 text, in that order; anything that fits none is `Unknown` with the reason.
 pub fn classify(raw: &str) -> Scan {
     let text = normalize(raw);
@@ -142,6 +149,10 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
     if let Some(id) = text.strip_prefix(RETURN_LABEL_PREFIX) {
         let return_id = ReturnId::parse(id).map_err(|_| "a return label with a damaged id".to_owned())?;
         return Ok(Scan::ReturnLabel { return_id });
+    }
+    if let Some(address) = text.strip_prefix(CELL_LABEL_PREFIX) {
+        let label = CellLabel::parse(address).map_err(|e| format!("a cell label with a damaged address: {e}"))?;
+        return Ok(Scan::CellLabel { label });
     }
     if let Some(code) = ShortCode::parse(text) {
         return Ok(Scan::ShortCode { code });
@@ -268,6 +279,22 @@ mod tests {
             assert!(
                 matches!(classify(damaged), Scan::Unknown { .. }),
                 "{damaged:?} must be refused, not looked up as an item code"
+            );
+        }
+    }
+
+    #[test]
+    fn cell_labels_carry_their_prefix_and_a_bare_address_stays_an_item_code() {
+        let a07 = Scan::CellLabel { label: CellLabel::parse("A-07").expect("label") };
+        assert_eq!(classify("PVZL1:A-07"), a07, "a printed shelf label");
+        assert_eq!(classify("PVZL1:a-7\r\n"), a07, "read in its canonical form, framing dropped");
+        assert_eq!(classify(&type_under_ru("PVZL1:A-07")), a07, "a label scanned under the Russian layout");
+        assert_eq!(a07.item_code(), None, "a cell label is not an item code");
+        assert_eq!(classify("A-07"), Scan::Code128 { code: "A-07".into() }, "a bare address is Code 128 text");
+        for damaged in ["PVZL1:", "PVZL1:A07", "PVZL1:AB-07", "PVZL1:A-1000"] {
+            assert!(
+                matches!(classify(damaged), Scan::Unknown { ref why, .. } if why.contains("cell label")),
+                "{damaged:?} must be refused as a damaged cell label, not looked up as an item code"
             );
         }
     }
