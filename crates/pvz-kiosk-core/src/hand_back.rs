@@ -178,14 +178,10 @@ impl Kiosk {
                 let (code, is_mark) = (items[index].code.clone(), items[index].is_mark);
                 if let Some(line) = unmatched_line(&manifest.lines, &items, &code, is_mark) {
                     let item = &mut items[index];
-                    hand_back_items::set_hand_back_item_line(
-                        tx,
-                        &item.return_id,
-                        &line.item_id,
-                        &line.order_id,
-                        &line.name,
-                        &line.category,
-                    )?;
+                    // A reason chosen before the match fixed the fee for the category the counter
+                    // guessed; the op now names the line, and the server checks the line's category.
+                    let fee = item.reason.map(|reason| refusal_fee(tx, &line.category, reason)).transpose()?;
+                    hand_back_items::set_hand_back_item_line(tx, &item.return_id, line, fee)?;
                     item.item_id = Some(line.item_id.clone());
                 }
             }
@@ -207,7 +203,7 @@ impl Kiosk {
             RefusalError::DefectNeedsDescription => KioskError::DefectNeedsDescription,
             other => KioskError::InvalidInput(other.to_string()),
         })?;
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let hand_back = open_hand_back(tx)?;
             let item = hand_back_items::list_hand_back_items(tx, &hand_back.hand_back_id)?
                 .into_iter()
@@ -222,7 +218,7 @@ impl Kiosk {
     /// Takes a scanned item out of the hand-back (scanned by mistake).
     pub fn remove_hand_back_item(&self, return_id: &str) -> Result<CounterView> {
         let return_id = parse_return_id(return_id)?;
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let hand_back = open_hand_back(tx)?;
             if !hand_back_items::delete_hand_back_item(tx, &hand_back.hand_back_id, &return_id)? {
                 return Err(KioskError::InvalidInput(format!("item {return_id} is not in this hand-back")));
@@ -240,7 +236,7 @@ impl Kiosk {
             return Err(KioskError::InvalidInput("name who accepts the items: it goes on the act".into()));
         }
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let hand_back = open_hand_back(tx)?;
             let lines = hand_back_lines::list_hand_back_lines(tx, &hand_back.hand_back_id)?;
             let scanned = hand_back_items::list_hand_back_items(tx, &hand_back.hand_back_id)?;
@@ -305,7 +301,7 @@ impl Kiosk {
 
     /// Drops the open hand-back and everything scanned into it; nothing was recorded.
     pub fn cancel_hand_back(&self) -> Result<CounterView> {
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             if let Some(hand_back_id) = settings::change_counter_state(tx, |s| s.hand_back.take())? {
                 hand_backs::delete_open_hand_back(tx, &hand_back_id)?;
             }

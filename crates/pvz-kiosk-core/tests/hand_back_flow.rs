@@ -151,6 +151,47 @@ async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_s
     }
 }
 
+/// The demo policy's fee for a category it does not name: what an item scanned before its manifest costs.
+const DEFAULT_FEE: Kopecks = Kopecks(9_900);
+
+#[test]
+fn a_manifest_arriving_after_the_reason_refixes_the_fee_from_the_lines_category() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    let jeans = scanned_return_id(&kiosk, JEANS);
+    let mug = scanned_return_id(&kiosk, MUG);
+    let view = kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
+    kiosk.set_hand_back_reason(&mug, RefusalReason::Defect, Some("скол")).expect("defect");
+    let before = view.hand_back.expect("hand-back").lines[0].scanned.clone().expect("jeans scanned");
+    assert_eq!(before.fee, DEFAULT_FEE, "before the manifest the jeans' category is unknown: the default fee");
+
+    let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest arrives after the reasons");
+    let lines = view.hand_back.expect("hand-back").lines;
+    let jeans_scan = lines[0].scanned.clone().expect("the jeans match their line");
+    assert_eq!(
+        (jeans_scan.fee, jeans_scan.fee_rule),
+        (CLOTHES_FEE, Some(FeeRule::PolicyFee)),
+        "matched to a clothes line, the jeans cost the clothes fee, not the default"
+    );
+    let mug_scan = lines[1].scanned.clone().expect("the mug matches its line");
+    assert_eq!(
+        (mug_scan.fee, mug_scan.reason, mug_scan.description.as_deref()),
+        (Kopecks::ZERO, Some(RefusalReason::Defect), Some("скол")),
+        "a defect stays free and keeps its reason and description"
+    );
+
+    kiosk.complete_hand_back("Мария Менеджер").expect("the hand-back completes");
+    match ops(&kiosk).last() {
+        Some(OpBody::CourierHandBackCompleted { items, missing, .. }) => {
+            assert!(missing.is_empty(), "both lines were brought");
+            assert_eq!(items[0].item_id.as_ref().map(|i| i.as_str()), Some("itm-c-1"), "the op names the jeans' line");
+            assert_eq!(items[0].fee, CLOTHES_FEE, "with the fee the server expects for the line's category");
+        }
+        other => panic!("the last op must be the hand-back, got {other:?}"),
+    }
+}
+
 #[test]
 fn badges_are_checked_and_a_hand_back_holds_the_counter_until_done() {
     let dir = tempfile::tempdir().expect("temp dir");

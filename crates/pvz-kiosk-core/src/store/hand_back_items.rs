@@ -3,6 +3,7 @@
 
 use super::StoreError;
 use pvz_domain::{FeeDecision, FeeRule, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
+use pvz_protocol::ManifestLine;
 use rusqlite::{params, Connection, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,19 +87,27 @@ pub fn insert_hand_back_item(conn: &Connection, row: &HandBackItemRow) -> Result
 }
 
 /// Matches a scan to a manifest line (after the manifest arrived late): its name and category now
-/// come from the line.
+/// come from the line, and so does its fee (`fee`) when a reason was chosen before the match.
 pub fn set_hand_back_item_line(
     conn: &Connection,
     return_id: &ReturnId,
-    item_id: &ItemId,
-    order_id: &OrderId,
-    name: &str,
-    category: &str,
+    line: &ManifestLine,
+    fee: Option<FeeDecision>,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "UPDATE hand_back_items SET item_id = ?2, order_id = ?3, name = ?4, category = ?5 WHERE return_id = ?1",
+        "UPDATE hand_back_items SET item_id = ?2, order_id = ?3, name = ?4, category = ?5,
+             fee_kopecks = COALESCE(?6, fee_kopecks), fee_rule = COALESCE(?7, fee_rule)
+         WHERE return_id = ?1",
     )?
-    .execute(params![return_id.as_str(), item_id.as_str(), order_id.as_str(), name, category])?;
+    .execute(params![
+        return_id.as_str(),
+        line.item_id.as_str(),
+        line.order_id.as_str(),
+        line.name,
+        line.category,
+        fee.map(|f| f.fee.0),
+        fee.map(|f| f.rule.as_str()),
+    ])?;
     Ok(())
 }
 
