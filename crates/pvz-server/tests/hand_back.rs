@@ -25,7 +25,7 @@ fn manifest_items(reply: &Reply) -> Vec<String> {
 async fn the_manifest_goes_only_to_the_couriers_point() {
     let t = start().await;
     add_courier_with_refusals(&t.admin);
-    let manager = t.admin.add_employee(POINT, "Анна", Role::Manager, "1234").expect("a manager");
+    let manager = t.admin.add_employee(POINT, "Анна", Role::Manager, "4826").expect("a manager");
     let here = t.enroll(POINT).await;
     let reply = t.get(MANIFEST, Some(&here.credential)).await;
     assert_eq!(reply.status, 200, "the courier's point gets the manifest: {}", reply.body);
@@ -121,6 +121,41 @@ async fn an_offline_hand_back_is_matched_by_the_scanned_code() {
         t.admin.account_balance("buyer:buyer-door").expect("balance"),
         Kopecks(150_000),
         "both prepaid items refunded (books carry no fee; a wrong item is the seller's fault)"
+    );
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn each_recorded_line_carries_the_fee_the_ledger_charged() {
+    let t = start().await;
+    add_courier_with_refusals(&t.admin);
+    let kiosk = t.enroll(POINT).await;
+    // Offline the counter guessed the default fee for the clothes; it also put a fee on an extra.
+    let items = vec![
+        handed_back("ret-1", None, "4607000000113", RefusalReason::DidNotFit, 9_900),
+        handed_back("ret-2", Some("door-2"), "4607000000120", RefusalReason::DidNotFit, 9_900),
+        handed_back("ret-x", None, "4600000000008", RefusalReason::DidNotFit, 9_900),
+    ];
+    let reply = t.push(&kiosk, &[op(1, hand_back("hb-fees", "courier-1", items))]).await;
+    assert_eq!(outcome(&reply, 0), "applied", "the hand-back applies: {}", reply.body);
+    let lines = t.admin.hand_back_lines("hb-fees").expect("lines");
+    let fees: Vec<_> = lines.iter().map(|l| (l.outcome, l.return_id.as_deref(), l.fee)).collect();
+    assert_eq!(
+        fees,
+        [
+            (LineOutcome::Accepted, Some("ret-1"), Kopecks(14_900)),
+            (LineOutcome::Accepted, Some("ret-2"), Kopecks(9_900)),
+            (LineOutcome::Extra, Some("ret-x"), Kopecks::ZERO),
+            (LineOutcome::Missing, None, Kopecks::ZERO),
+        ],
+        "the clothes matched by code carry the category's fee the server charged, not the counter's guess; \
+         an extra carries none"
+    );
+    let recorded: i64 = lines.iter().map(|l| l.fee.0).sum();
+    assert_eq!(
+        t.admin.account_balance("network:fees").expect("balance"),
+        Kopecks(recorded),
+        "the hand-back's recorded fees add up to what the network was paid"
     );
     t.server.shutdown().await;
 }

@@ -46,17 +46,27 @@ pub fn match_items(lines: &[ManifestRow], items: &[HandBackItem]) -> Matching {
     matching
 }
 
+/// The money of an accepted hand-back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HandBackMoney {
+    pub postings: Vec<Posting>,
+    /// The fee charged for each item, by the item's index: what the postings move, so the recorded
+    /// hand-back matches the ledger. 0 for an extra.
+    pub fees: Vec<Kopecks>,
+}
+
 /// Checks every item (one return unit each, a valid refusal) and each accepted item's fee against
-/// the point's policies (current first), and returns the postings: a buyer-side fee from the buyer
-/// to the network, and a prepaid item's price back from the seller to the buyer. Extras move no
-/// money: the server cannot tell whose they are. An item matched by its code (a hand-back recorded
-/// offline) is charged the current policy's fee for its category, whatever the counter guessed.
+/// the point's policies (current first), and returns the postings with the fee each item is charged:
+/// a buyer-side fee from the buyer to the network, and a prepaid item's price back from the seller to
+/// the buyer. Extras move no money: the server cannot tell whose they are. An item matched by its code
+/// (a hand-back recorded offline) is charged the current policy's fee for its category, whatever the
+/// counter guessed.
 pub fn check_hand_back(
     lines: &[ManifestRow],
     items: &[HandBackItem],
     matching: &Matching,
     policies: &[FeePolicy],
-) -> Result<Vec<Posting>, Rejection> {
+) -> Result<HandBackMoney, Rejection> {
     let mut units = BTreeSet::new();
     for item in items {
         if !units.insert(item.return_id.as_str()) {
@@ -68,7 +78,7 @@ pub fn check_hand_back(
         Refusal::new(item.reason, item.description.as_deref())
             .map_err(|e| Rejection::new(reject::INVALID_OP, format!("item {}: {e}", item.code)))?;
     }
-    let mut postings = Vec::new();
+    let mut money = HandBackMoney { postings: Vec::new(), fees: vec![Kopecks::ZERO; items.len()] };
     for &(i, l) in &matching.accepted {
         let (item, row) = (&items[i], &lines[l]);
         let fee = match &item.item_id {
@@ -81,13 +91,14 @@ pub fn check_hand_back(
             // collected there, so the server charges its own current fee for the category.
             None => policies.first().map(|p| p.fee_for(&row.line.category, item.reason).fee).unwrap_or(Kopecks::ZERO),
         };
+        money.fees[i] = fee;
         let buyer = buyer_account(&row.buyer_id);
-        postings.extend(transfer(buyer.clone(), NETWORK_FEES.to_owned(), fee)?);
+        money.postings.extend(transfer(buyer.clone(), NETWORK_FEES.to_owned(), fee)?);
         if row.line.prepaid {
-            postings.extend(transfer(seller_account(&row.seller_id), buyer, row.line.price)?);
+            money.postings.extend(transfer(seller_account(&row.seller_id), buyer, row.line.price)?);
         }
     }
-    Ok(postings)
+    Ok(money)
 }
 
 #[cfg(test)]
@@ -156,10 +167,11 @@ mod tests {
             item("r2", Some("b"), "222", RefusalReason::Defect, 0),
         ];
         let m = match_items(&lines, &items);
-        let postings = check_hand_back(&lines, &items, &m, &policies()).expect("the fees are the policy's");
+        let money = check_hand_back(&lines, &items, &m, &policies()).expect("the fees are the policy's");
         let p = |account: &str, amount: i64| Posting { account: account.into(), amount: Kopecks(amount) };
+        assert_eq!(money.fees, [Kopecks(14_900), Kopecks::ZERO], "each item is charged the fee it carried");
         assert_eq!(
-            postings,
+            money.postings,
             vec![p("buyer:b-1", -14_900), p(NETWORK_FEES, 14_900), p("seller:s-1", -100_000), p("buyer:b-1", 100_000)],
             "the fee goes to the network and the prepaid price back to the buyer; a defect costs nothing"
         );
@@ -176,18 +188,25 @@ mod tests {
     #[test]
     fn an_item_recorded_offline_is_charged_the_servers_fee_for_its_category() {
         let lines = [line("a", "111", false), line("b", "222", false)];
-        // Offline the counter knew no category and fixed the default fee (99 ₽), not the clothes fee.
+        // Offline the counter knew no category and fixed the default fee (99 ₽), not the clothes fee;
+        // the third item is on no line, and its guessed fee is not charged either.
         let items = [
             item("r1", None, "111", RefusalReason::DidNotFit, 9_900),
             item("r2", None, "222", RefusalReason::Defect, 0),
+            item("r3", None, "999", RefusalReason::DidNotFit, 9_900),
         ];
         let m = match_items(&lines, &items);
-        let postings = check_hand_back(&lines, &items, &m, &policies()).expect("an offline guess is not refused");
+        let money = check_hand_back(&lines, &items, &m, &policies()).expect("an offline guess is not refused");
         let p = |account: &str, amount: i64| Posting { account: account.into(), amount: Kopecks(amount) };
         assert_eq!(
-            postings,
+            money.postings,
             vec![p("buyer:b-1", -14_900), p(NETWORK_FEES, 14_900)],
             "the buyer pays the category's current fee, and the defect stays free"
+        );
+        assert_eq!(
+            money.fees,
+            [Kopecks(14_900), Kopecks::ZERO, Kopecks::ZERO],
+            "the fees charged are the server's, not the counter's guesses, and an extra is charged nothing"
         );
     }
 }

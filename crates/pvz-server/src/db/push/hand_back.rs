@@ -63,8 +63,8 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, hb: &HandBack<
         )));
     }
     let policies = points::list_fee_policies(conn, point)?;
-    let postings = match check_hand_back(&lines, hb.items, &matching, &policies) {
-        Ok(postings) => postings,
+    let money = match check_hand_back(&lines, hb.items, &matching, &policies) {
+        Ok(money) => money,
         Err(rejection) => return Ok(Err(rejection)),
     };
 
@@ -77,7 +77,8 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, hb: &HandBack<
             code: Some(item.code.clone()),
             reason: Some(item.reason.as_str().to_owned()),
             description: item.description.clone(),
-            fee: item.fee,
+            // What the ledger charged, not the counter's figure (a guess offline; anything on an extra).
+            fee: money.fees[i],
         }
     };
     let mut record: Vec<HandBackLine> =
@@ -105,6 +106,6 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, hb: &HandBack<
         manifests::close_line(conn, item_id, hb.hand_back_id, &op.created_at)?;
         orders::set_item_refused(conn, item_id, hb.items[i].reason.as_str())?;
     }
-    post(conn, who, op, op.body.kind(), &postings)?;
+    post(conn, who, op, op.body.kind(), &money.postings)?;
     Ok(Ok(()))
 }
