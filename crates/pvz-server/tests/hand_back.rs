@@ -10,7 +10,9 @@ use pvz_domain::{Kopecks, RefusalReason};
 use pvz_server::admin::Role;
 use pvz_server::db::custody::Holder;
 use pvz_server::db::hand_backs::LineOutcome;
+use pvz_server::db::manifests;
 use pvz_server::rules::Posting;
+use pvz_server::ServerError;
 
 const MANIFEST: &str = "/v1/couriers/courier-1/manifest";
 
@@ -157,6 +159,26 @@ async fn each_recorded_line_carries_the_fee_the_ledger_charged() {
         Kopecks(recorded),
         "the hand-back's recorded fees add up to what the network was paid"
     );
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_manifest_line_is_closed_by_one_hand_back_only() {
+    let t = start().await;
+    add_courier_with_refusals(&t.admin);
+    // Two hand-backs that both read the line open (two devices under PostgreSQL's READ COMMITTED).
+    let conn = pvz_server::db::open(&t.dir.path().join(pvz_server::db::DB_FILE)).expect("a connection");
+    let (item, now) = (item_id("door-1"), pvz_server::db::now_text());
+    manifests::close_line(&conn, &item, "hb-1", &now).expect("the first hand-back closes the open line");
+    let err = manifests::close_line(&conn, &item, "hb-2", &now).expect_err("the second finds the line taken");
+    assert!(
+        matches!(err, ServerError::Unavailable),
+        "a line taken meanwhile rolls the second push back, to be retried with the item as an extra: {err:?}"
+    );
+    let closed_by: String = conn
+        .query_row("SELECT hand_back_id FROM courier_manifest_lines WHERE item_id = 'door-1'", [], |r| r.get(0))
+        .expect("the line");
+    assert_eq!(closed_by, "hb-1", "the line stays closed by the hand-back that took it first");
     t.server.shutdown().await;
 }
 

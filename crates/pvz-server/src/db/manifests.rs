@@ -62,12 +62,25 @@ pub fn list_open_lines(conn: &Connection, point: &PickupPointId, courier: &Emplo
     Ok(rows)
 }
 
-/// The hand-back that accepted the line's item closes it.
+/// The hand-back that accepted the line's item closes it, only if the line is still open.
+///
+/// A line another hand-back closed first (possible under PostgreSQL's READ COMMITTED, where two
+/// devices' pushes may both read the line open; never under SQLite's single writer) is a server
+/// error that rolls the whole push back, not an extra made up here: this hand-back's postings were
+/// computed with the line accepted, so taking the item as an extra now would still charge its fee
+/// and refund its price a second time. The kiosk retries the push; the retry reads the line closed,
+/// the item becomes an extra that moves no money, and the line's money is posted exactly once.
 pub fn close_line(conn: &Connection, item: &ItemId, hand_back_id: &str, now: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE courier_manifest_lines SET hand_back_id = ?2, closed_at = ?3 WHERE item_id = ?1 AND closed_at IS NULL",
-    )?
-    .execute(params![item.as_str(), hand_back_id, now])?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE courier_manifest_lines SET hand_back_id = ?2, closed_at = ?3
+             WHERE item_id = ?1 AND closed_at IS NULL",
+        )?
+        .execute(params![item.as_str(), hand_back_id, now])?;
+    if changed != 1 {
+        tracing::warn!(%item, hand_back_id, "manifest line was closed by another hand-back meanwhile; push rolled back");
+        return Err(ServerError::Unavailable);
+    }
     Ok(())
 }
 
