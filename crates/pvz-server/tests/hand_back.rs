@@ -44,6 +44,11 @@ async fn the_manifest_goes_only_to_the_couriers_point() {
     let not_courier = format!("/v1/couriers/{manager}/manifest");
     assert_api_error(&t.get(&not_courier, Some(&here.credential)).await, 404, "not_found", "a manager is no courier");
     assert_api_error(&t.get(MANIFEST, None).await, 401, "unauthorized", "a device credential is needed");
+
+    // Retired with lines still open: the push would refuse their hand-back, so there is no manifest.
+    t.admin.retire_employee("courier-1").expect("retired");
+    let retired = t.get(MANIFEST, Some(&here.credential)).await;
+    assert_api_error(&retired, 404, "not_found", "a retired courier is answered like an unknown one");
     t.server.shutdown().await;
 }
 

@@ -22,7 +22,7 @@ use pvz_protocol::CourierManifest;
         (status = 200, body = CourierManifest),
         (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
         (status = 403, description = "The courier works with another pickup point", body = ApiError),
-        (status = 404, description = "No such courier", body = ApiError),
+        (status = 404, description = "No such courier, or the courier retired", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
     )
 )]

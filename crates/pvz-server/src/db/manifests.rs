@@ -85,11 +85,12 @@ pub fn close_line(conn: &Connection, item: &ItemId, hand_back_id: &str, now: &st
 }
 
 /// What a kiosk of `point` gets when a courier shows a badge: the courier and their open lines. An
-/// unknown id (or not a courier) is not found; another point's courier is forbidden.
+/// unknown or retired id (or not a courier) is not found, as the push would refuse their hand-back
+/// as an unknown employee; another point's courier is forbidden.
 pub fn get_courier_manifest(conn: &Connection, point: &PickupPointId, courier: &EmployeeId) -> Result<CourierManifest> {
     let row = employees::get_employee(conn, courier)?
-        .filter(|e| e.wire.role == EmployeeRole::Courier)
-        .ok_or_else(|| ServerError::NotFound(format!("courier {courier} does not exist")))?;
+        .filter(|e| e.wire.role == EmployeeRole::Courier && !e.wire.retired)
+        .ok_or_else(|| ServerError::NotFound(format!("courier {courier} does not exist or has retired")))?;
     if row.pickup_point_id != point.as_str() {
         return Err(ServerError::Forbidden(format!("courier {courier} works with another pickup point")));
     }
