@@ -167,3 +167,28 @@ async fn the_admin_approves_each_compensation_and_revokes_an_open_claim() {
     assert!(matches!(err, Err(ServerError::ClaimAlreadyDecided(_))), "a revoked claim is not decided: {err:?}");
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_decision_waits_for_a_push_holding_the_database_instead_of_failing() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    t.admin.mark_order_issued("o1").expect("issued");
+    let claim = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect("open").claim_id.to_string();
+
+    // Another writer (a push, say) holds the database while an admin decides.
+    let admin = pvz_server::admin::Admin::open(t.dir.path()).expect("a second admin");
+    let push = pvz_server::db::open(&t.dir.path().join(pvz_server::db::DB_FILE)).expect("a second connection");
+    push.execute_batch("BEGIN IMMEDIATE").expect("the push takes the write lock");
+    let deciding = std::thread::spawn(move || {
+        let decision = pvz_protocol::SellerDecision::Approve {
+            compensation: pvz_domain::Compensation::MissingPart { part: "бегунок".into() },
+        };
+        admin.decide_claim(&claim, &decision)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    push.execute_batch("COMMIT").expect("the push commits");
+    let decided = deciding.join().expect("the deciding thread").expect("the decision waits for the push, then applies");
+    assert_eq!(decided.state, ClaimState::Approved, "the claim is approved once the push is done");
+    assert!(decided.part_order_id.is_some(), "with its part order");
+    t.server.shutdown().await;
+}

@@ -9,6 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
 use pvz_protocol::{ClaimStatus, SellerDecision};
+use rusqlite::{Transaction, TransactionBehavior};
 
 /// `Authorization: Bearer pvzs1.<seller id>.<secret>`: a seller's API credential.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,14 @@ impl SellerCredential {
 }
 
 impl Admin {
+    /// A claim is read, checked and written in an IMMEDIATE transaction, as a push is: the write lock
+    /// is taken first, so a decision and a push touching the same claim or order run one after the
+    /// other (waiting out the busy timeout), instead of a deferred read failing to upgrade with
+    /// "database is locked".
+    fn claim_transaction(&self) -> Result<Transaction<'_>> {
+        Ok(Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?)
+    }
+
     /// Opens a claim on an item of an issued order that was handed over. Returns its status.
     pub fn open_claim(&self, order: &str, item: &str, description: &str) -> Result<ClaimStatus> {
         self.open_claim_as(claims::new_claim_id()?.as_str(), order, item, description)
@@ -41,7 +50,7 @@ impl Admin {
     pub fn open_claim_as(&self, id: &str, order: &str, item: &str, description: &str) -> Result<ClaimStatus> {
         let id = parse_id(ClaimId::parse, id)?;
         let (order, item) = (parse_id(OrderId::parse, order)?, parse_id(ItemId::parse, item)?);
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.claim_transaction()?;
         let claim = claims::open_claim(&tx, &id, &order, &item, description, &db::now_text())?;
         tx.commit()?;
         Ok(claim.to_status())
@@ -50,7 +59,7 @@ impl Admin {
     /// Decides an open claim for the network, as its seller could through the API.
     pub fn decide_claim(&self, id: &str, decision: &SellerDecision) -> Result<ClaimStatus> {
         let id = parse_id(ClaimId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.claim_transaction()?;
         let claim = claims::decide_claim(&tx, &self.claim_codes, &id, Decider::Network, decision, &db::now_text())?;
         tx.commit()?;
         Ok(claim.to_status())
@@ -59,7 +68,7 @@ impl Admin {
     /// Withdraws an open or approved claim.
     pub fn revoke_claim(&self, id: &str, reason: &str) -> Result<ClaimStatus> {
         let id = parse_id(ClaimId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.claim_transaction()?;
         let claim = claims::revoke_claim(&tx, &id, reason, &db::now_text())?;
         tx.commit()?;
         Ok(claim.to_status())
