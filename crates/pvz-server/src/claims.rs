@@ -2,9 +2,19 @@
 //! seller's decision (with the claim return code or the missing part's delivery it brings), and
 //! revocation. Each function runs inside the caller's transaction; states move only through
 //! `ClaimState`, checked by `rules::claims`.
+//!
+//! A refund or a replacement is fulfilled when a point takes the item back (`ClaimReturnAccepted`);
+//! the item is gone, so it cannot be claimed again. A missing part has no item to take back: its
+//! claim is fulfilled when its part order is issued at the counter (handed over or refused there,
+//! the compensation reached the buyer), by the op that completes that issue. The buyer keeps the
+//! item, so a fulfilled missing-part claim leaves room for a later claim on it. Revoking an approved
+//! missing-part claim cancels its part order in the same transaction if the order still waits at the
+//! point (its kiosks get a `CancelOrder`); once the part is issued the claim is fulfilled and can no
+//! longer be revoked. A part order cancelled otherwise (by the network, or unredeemed on the shelf)
+//! leaves its claim approved until the network revokes it, which then leaves room for a new claim.
 
 use crate::db::claims::{self, ClaimRow, Decided, NewClaim};
-use crate::db::orders::{self, ItemRow, NewItem, NewOrder};
+use crate::db::orders::{self, ItemRow, NewItem, NewOrder, OrderState};
 use crate::error::{Result, ServerError};
 use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
 use ed25519_dalek::SigningKey;
@@ -150,13 +160,32 @@ pub fn decide_claim(
     require_claim(conn, id)
 }
 
-/// Withdraws an open or approved claim: its return code is refused from then on.
+/// Withdraws an open or approved claim: its return code is refused from then on, and a missing part
+/// still waiting at the point is cancelled with it.
 pub fn revoke_claim(conn: &Connection, id: &ClaimId, reason: &str, now: &str) -> Result<ClaimRow> {
     let claim = require_claim(conn, id)?;
     claim.state.revoke().map_err(|e| bad(format!("claim {id} cannot be revoked: {e}")))?;
     let reason = check_text("reason", reason).map_err(bad)?;
+    if let Some(part) = &claim.part_order_id {
+        cancel_part_order(conn, &claim, part)?;
+    }
     claims::set_claim_revoked(conn, id, claim.state, &reason, now)?;
     require_claim(conn, id)
+}
+
+/// The part order of a claim being revoked leaves the point's feed (a `CancelOrder` for its kiosks)
+/// unless it is gone already; a part that was issued cannot be taken back by a revocation.
+fn cancel_part_order(conn: &Connection, claim: &ClaimRow, part: &OrderId) -> Result<()> {
+    let order = orders::get_order_facts(conn, part)?
+        .ok_or_else(|| ServerError::Internal(format!("claim {} names a missing part order {part}", claim.id)))?;
+    match order.state {
+        OrderState::Ready => orders::set_order_state(conn, &claim.pickup_point_id, part, OrderState::Cancelled, None),
+        OrderState::Cancelled => Ok(()),
+        OrderState::Issued => Err(bad(format!(
+            "claim {} cannot be revoked: its part was issued to the buyer with order {part}",
+            claim.id
+        ))),
+    }
 }
 
 /// A new prepaid order of one item (`item`, under a fresh id) to the claim's buyer at the original

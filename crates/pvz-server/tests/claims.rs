@@ -192,3 +192,69 @@ async fn a_decision_waits_for_a_push_holding_the_database_instead_of_failing() {
     assert!(decided.part_order_id.is_some(), "with its part order");
     t.server.shutdown().await;
 }
+
+/// An issued prepaid order `o1` at POINT with an approved missing-part claim on `o1-1`; returns the
+/// claim id and the part order's id and item id as a kiosk of POINT pulled them.
+async fn approved_missing_part(t: &TestServer, kiosk: &Kiosk) -> (String, String, String) {
+    add_order(&t.admin, POINT, "o1", true);
+    t.admin.mark_order_issued("o1").expect("issued");
+    let claim = t.admin.open_claim("o1", "o1-1", "нет пуговицы").expect("open").claim_id.to_string();
+    let part = pvz_domain::Compensation::MissingPart { part: "пуговица".into() };
+    let approved = t
+        .admin
+        .decide_claim(&claim, &pvz_protocol::SellerDecision::Approve { compensation: part })
+        .expect("a missing part");
+    let part_order = approved.part_order_id.expect("the part is delivered as an order").to_string();
+    let page = t.pull(kiosk, &[]).await;
+    let pulled = pulled_order(&page, &part_order).expect("the part order waits at the buyer's point");
+    let part_item = pulled["items"][0]["item_id"].as_str().expect("the part's item id").to_owned();
+    (claim, part_order, part_item)
+}
+
+#[tokio::test]
+async fn revoking_a_missing_part_claim_cancels_its_waiting_part_order() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let (claim, part_order, part_item) = approved_missing_part(&t, &kiosk).await;
+    let cursor = t.pull(&kiosk, &[]).await.body["cursor"].as_str().unwrap_or("").to_owned();
+
+    let revoked = t.admin.revoke_claim(&claim, "покупатель отказался").expect("an approved claim can be revoked");
+    assert_eq!(revoked.state, ClaimState::Revoked, "revoked");
+    let page = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    let changes = page.body["changes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        changes.contains(&json!({"type": "cancel_order", "order_id": part_order})),
+        "the part order is cancelled with the claim and the point's kiosks are told: {changes:?}"
+    );
+    let issue = op(1, completed(&part_order, &[&part_item], vec![], 0, 0));
+    let reply = t.push(&kiosk, &[issue]).await;
+    assert_eq!(reject_code(&reply, 0), "order_closed", "the revoked part is no longer issued: {}", reply.body);
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_missing_part_claim_is_fulfilled_when_its_part_is_issued() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let (claim, part_order, part_item) = approved_missing_part(&t, &kiosk).await;
+
+    let issue = op(1, completed(&part_order, &[&part_item], vec![], 0, 0));
+    let reply = t.push(&kiosk, std::slice::from_ref(&issue)).await;
+    assert_eq!(outcome(&reply, 0), "applied", "the part is handed over: {}", reply.body);
+    let status = t.admin.claim_status(&claim).expect("status");
+    assert_eq!(status.state, ClaimState::Fulfilled, "handing the part over fulfils the claim");
+    assert_eq!(status.fulfilled_at.as_deref(), Some(issue.created_at.as_str()), "when the counter issued the part");
+    let err = t.admin.revoke_claim(&claim, "поздно").expect_err("a part handed over is not taken back");
+    assert!(matches!(err, ServerError::BadRequest(_)), "a fulfilled claim cannot be revoked: {err:?}");
+    t.admin.open_claim("o1", "o1-1", "сломалась молния").expect("the buyer kept the item: a later claim may be opened");
+
+    // A claim fulfilled by taking the item back still stands: the item is gone.
+    let refund = t.admin.open_claim("o1", "o1-2", "брак").expect("open").claim_id.to_string();
+    let compensation = pvz_domain::Compensation::Refund { amount: Kopecks(250_000) };
+    t.admin.decide_claim(&refund, &pvz_protocol::SellerDecision::Approve { compensation }).expect("approve");
+    let taken_back = op(2, claim_return(&refund, "o1", "o1-2", "ret-1", CompensationKind::Refund, 250_000));
+    assert_eq!(outcome(&t.push(&kiosk, &[taken_back]).await, 0), "applied", "the item comes back");
+    let err = t.admin.open_claim("o1", "o1-2", "ещё").expect_err("the item went back with its claim");
+    assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("already has claim")), "claimed once: {err:?}");
+    t.server.shutdown().await;
+}

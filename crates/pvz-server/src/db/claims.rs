@@ -129,12 +129,16 @@ pub fn list_claims_by_seller(conn: &Connection, seller_id: &str) -> Result<Vec<C
     Ok(rows)
 }
 
-/// The claim on this item that still stands (open, approved or fulfilled), if any: an item is
-/// claimed once; a rejected or revoked claim leaves room for a new one.
+/// The claim on this item that still stands (open, approved, or fulfilled by taking the item back),
+/// if any: an item is claimed once. A rejected or revoked claim leaves room for a new one, and so
+/// does a fulfilled missing-part claim (one with a part order): the buyer still has the item.
 pub fn find_standing_claim(conn: &Connection, item: &ItemId) -> Result<Option<String>> {
     let id = conn
         .prepare_cached(
-            "SELECT id FROM claims WHERE item_id = ?1 AND state IN ('open', 'approved', 'fulfilled') ORDER BY id LIMIT 1",
+            "SELECT id FROM claims
+             WHERE item_id = ?1
+               AND (state IN ('open', 'approved') OR (state = 'fulfilled' AND part_order_id IS NULL))
+             ORDER BY id LIMIT 1",
         )?
         .query_row([item.as_str()], |r| r.get(0))
         .optional()?;
@@ -194,6 +198,23 @@ pub fn set_claim_fulfilled(
         params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at],
     )?;
     expect_one(changed, id)
+}
+
+/// Issuing `part_order` (by `op_id` at `point`) fulfils the approved claim whose missing part it
+/// carries; an order that is no claim's part changes nothing.
+pub fn set_part_claim_fulfilled(
+    conn: &Connection,
+    part_order: &OrderId,
+    op_id: &str,
+    point: &PickupPointId,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE claims SET state = 'fulfilled', fulfilled_op_id = ?2, fulfilled_point_id = ?3, fulfilled_at = ?4
+         WHERE part_order_id = ?1 AND state = 'approved'",
+    )?
+    .execute(params![part_order.as_str(), op_id, point.as_str(), at])?;
+    Ok(())
 }
 
 fn expect_one(changed: usize, id: &ClaimId) -> Result<()> {

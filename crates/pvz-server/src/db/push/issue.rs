@@ -1,9 +1,10 @@
 //! Issue ops (выдача): an opened card and item decisions only need their order and item to exist
 //! at this point; a completed issue is checked against the server's prices and the point's fee
-//! policies, moves the order to issued, records which items were refused, and posts its money.
+//! policies, moves the order to issued, records which items were refused, fulfils the claim whose
+//! missing part the order carried, and posts its money.
 
 use super::{post, Pusher};
-use crate::db::{orders, points};
+use crate::db::{claims, orders, points};
 use crate::error::Result;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
@@ -56,6 +57,9 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
             for refusal in refused.iter() {
                 orders::set_item_refused(conn, &refusal.item_id, refusal.reason.as_str())?;
             }
+            // A missing part reached the buyer: its claim is fulfilled (see `crate::claims`).
+            let op_id = op.op_id.to_string();
+            claims::set_part_claim_fulfilled(conn, order_id, &op_id, &who.pickup_point_id, &op.created_at)?;
             post(conn, who, op, op.body.kind(), &postings)?;
             Ok(Ok(()))
         }
