@@ -1,25 +1,30 @@
-//! Admin actions on a data dir, for the CLI and for tests: pickup points, enrollment codes,
-//! employees, orders, revocation, feed resets and ledger checks; claims and seller credentials in
-//! [`claims`], couriers' manifests and custody of returned units in [`returns`]. Synchronous on purpose: it opens its
+//! Admin actions on a data dir, for the CLI and for tests: pickup points, enrollment codes, orders,
+//! revocation, feed resets and ledger checks; employees and their PINs in [`staff`]; claims and
+//! seller credentials in [`claims`]; couriers' manifests and custody of returned units in
+//! [`returns`]; storage policy, cells and inbound shipments in [`shelf`]; the ops and shifts a point's
+//! kiosks recorded in [`audit`]. Synchronous on purpose: it opens its
 //! own connection to the same SQLite file (WAL lets it run beside a live server), and a test calls it
 //! directly without an async runtime. Do not call it from inside an async task without
 //! `spawn_blocking`.
 
+mod audit;
 mod claims;
 mod returns;
+mod shelf;
+mod staff;
 
 pub use claims::SellerCredential;
 pub use returns::CustodyUnit;
+pub use shelf::{parse_cells, ShipmentAdded};
 
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
-use crate::db::employees::{self, NewEmployee};
 use crate::db::ledger::{self, LedgerReport};
 use crate::db::orders::{self, NewItem, NewOrder, OrderState};
 use crate::db::{self, devices, ops, points};
 use crate::error::{Result, ServerError};
 use crate::rules::Posting;
 use ed25519_dalek::SigningKey;
-use pvz_domain::{DeviceId, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId};
+use pvz_domain::{DeviceId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -149,57 +154,6 @@ impl Admin {
         let hash = db::sha256_hex(normalize_enrollment_code(&code).as_bytes());
         devices::insert_enrollment_code(&self.conn, &point, &hash, expires_at, &db::now_text())?;
         Ok(code)
-    }
-
-    /// Adds an employee with a PIN (stored as an argon2 hash; PINs are short, so a slow hash matters
-    /// here, unlike for device secrets). Returns the employee id, a fresh one.
-    pub fn add_employee(&self, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
-        self.add_employee_as(&uuid::Uuid::now_v7().to_string(), point, name, role, pin)
-    }
-
-    /// [`Admin::add_employee`] under a chosen id (printed on the badge as `PVZE1:<id>`).
-    pub fn add_employee_as(&self, id: &str, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
-        use argon2::password_hash::{PasswordHasher, SaltString};
-        let id = parse_id(EmployeeId::parse, id)?;
-        if name.trim().is_empty() {
-            return Err(ServerError::BadRequest("an employee needs a name".into()));
-        }
-        let point = parse_id(PickupPointId::parse, point)?;
-        points::require_point(&self.conn, &point)?;
-        if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ServerError::BadRequest("a PIN is 4-12 digits".into()));
-        }
-        let salt = SaltString::encode_b64(&crate::keys::random_bytes::<16>()?)
-            .map_err(|e| ServerError::Internal(format!("salt: {e}")))?;
-        let hash = argon2::Argon2::default()
-            .hash_password(pin.as_bytes(), &salt)
-            .map_err(|e| ServerError::Internal(format!("argon2: {e}")))?
-            .to_string();
-        let employee =
-            NewEmployee { id: id.as_str(), pickup_point_id: &point, name: name.trim(), role, pin_hash: &hash };
-        let tx = self.conn.unchecked_transaction()?;
-        employees::insert_employee(&tx, &employee, &db::now_text())?;
-        tx.commit()?;
-        Ok(id.to_string())
-    }
-
-    /// Retires an employee: the point's kiosks learn it on their next pull and refuse the badge.
-    pub fn retire_employee(&self, id: &str) -> Result<()> {
-        let id = parse_id(EmployeeId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
-        if !employees::retire_employee(&tx, &id, &db::now_text())? {
-            return Err(ServerError::NotFound(format!("employee {id} does not exist")));
-        }
-        Ok(tx.commit()?)
-    }
-
-    /// Checks an employee's PIN against its stored hash.
-    pub fn verify_employee_pin(&self, employee_id: &str, pin: &str) -> Result<bool> {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        let stored = employees::get_pin_hash(&self.conn, employee_id)?
-            .ok_or_else(|| ServerError::NotFound(format!("employee {employee_id} does not exist")))?;
-        let parsed = PasswordHash::new(&stored).map_err(|e| ServerError::Internal(format!("stored PIN hash: {e}")))?;
-        Ok(argon2::Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
     }
 
     /// Adds one order (state ready) at `point`; kiosks see it on their next pull.

@@ -1,7 +1,9 @@
 //! The `pvz-server` command line: `serve` and the admin commands, each a thin call into the library.
 
+mod audit;
 mod claims;
 mod returns;
+mod shelf;
 
 use crate::admin::{Admin, Role};
 use crate::config::Config;
@@ -50,7 +52,7 @@ pub enum Command {
         ttl_hours: u64,
     },
     /// Add an employee with a PIN; prints the employee id (a courier's or driver's badge is
-    /// `PVZE1:<id>`).
+    /// `PVZE1:<id>`). A manager's PIN is 4-8 digits and not trivial (no 0000, 1234, 4321).
     AddEmployee {
         /// A chosen id (letters, digits, '-', '_'); a fresh one when omitted.
         #[arg(long)]
@@ -69,6 +71,37 @@ pub enum Command {
     RetireEmployee {
         #[arg(long)]
         employee: String,
+    },
+    /// Set an employee's PIN (a manager's: 4-8 digits, not trivial); the point's kiosks get a
+    /// manager's new PIN hash on their next pull.
+    SetPin {
+        #[arg(long)]
+        employee: String,
+        #[arg(long)]
+        pin: String,
+    },
+    /// Set a point's storage period and UTC offset (sent to its kiosks).
+    SetStoragePolicy(shelf::SetStoragePolicy),
+    /// Replace a point's cells (sent to its kiosks).
+    SetCells(shelf::SetCells),
+    /// Add a shipment the point should expect, with its orders; prints the shipment id and orders.
+    AddShipment(shelf::AddShipment),
+    /// Print a point's shipments: each item's outcome and cell, and the discrepancies.
+    Shipments {
+        #[arg(long)]
+        pickup_point: String,
+    },
+    /// Print a point's shifts with their report figures.
+    Shifts {
+        #[arg(long)]
+        pickup_point: String,
+    },
+    /// Print a point's latest ops: device, operator, kind and outcome (the audit trail).
+    Ops {
+        #[arg(long)]
+        pickup_point: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
     },
     /// Claims (претензии): open, approve, reject, revoke, show.
     Claim {
@@ -165,6 +198,16 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
             admin.retire_employee(&employee)?;
             println!("retired {employee}");
         }
+        Command::SetPin { employee, pin } => {
+            admin.set_employee_pin(&employee, &pin)?;
+            println!("set the PIN of {employee}");
+        }
+        Command::SetStoragePolicy(args) => shelf::set_storage_policy(&admin, args)?,
+        Command::SetCells(args) => shelf::set_cells(&admin, args)?,
+        Command::AddShipment(args) => shelf::add_shipment(&admin, args)?,
+        Command::Shipments { pickup_point } => print!("{}", shelf::shipments_text(&admin, &pickup_point)?),
+        Command::Shifts { pickup_point } => print!("{}", audit::shifts_text(&admin, &pickup_point)?),
+        Command::Ops { pickup_point, limit } => print!("{}", audit::ops_text(&admin, &pickup_point, limit)?),
         Command::Claim { command } => claims::run(&admin, command)?,
         Command::SellerCredential { seller } => println!("{}", admin.issue_seller_credential(&seller)?),
         Command::AddCourierRefusals(args) => returns::add_courier_refusals(&admin, args)?,

@@ -1,6 +1,8 @@
 //! `employees`: the people who work with a pickup point (counter managers, couriers, logistics
-//! drivers), with an argon2 hash of their PIN. Adding or retiring one stamps it with a fresh feed
-//! version of its point, so the point's kiosks pull it (never the PIN hash).
+//! drivers), with an argon2 hash of their PIN. Adding or retiring one, or setting a PIN, stamps it
+//! with a fresh feed version of its point, so the point's kiosks pull it. A manager's PIN hash goes
+//! with it (the counter checks a PIN login offline); a courier's or driver's never leaves the server:
+//! they identify by badge and open nothing with a PIN.
 
 use crate::db::points;
 use crate::error::{Result, ServerError};
@@ -54,15 +56,29 @@ pub fn insert_employee(conn: &Connection, employee: &NewEmployee<'_>, now: &str)
 /// Marks the employee retired (their badge is refused from then on) at a fresh feed version.
 /// Returns false when there is no such employee; retiring twice changes nothing.
 pub fn retire_employee(conn: &Connection, id: &EmployeeId, now: &str) -> Result<bool> {
-    let Some(row) = get_employee(conn, id)? else { return Ok(false) };
-    if row.wire.retired {
-        return Ok(true);
+    match get_employee(conn, id)? {
+        None => Ok(false),
+        Some(row) if row.wire.retired => Ok(true),
+        Some(row) => update_in_feed(conn, &row, "retired_at", now),
     }
+}
+
+/// Replaces the employee's PIN hash at a fresh feed version of their point (a manager's new hash
+/// reaches the point's kiosks). Returns false when there is no such employee.
+pub fn set_pin_hash(conn: &Connection, id: &EmployeeId, pin_hash: &str) -> Result<bool> {
+    match get_employee(conn, id)? {
+        None => Ok(false),
+        Some(row) => update_in_feed(conn, &row, "pin_hash", pin_hash),
+    }
+}
+
+/// Sets one column of the employee and stamps the row with a fresh feed version of their point.
+fn update_in_feed(conn: &Connection, row: &EmployeeRow, column: &'static str, value: &str) -> Result<bool> {
     let point = PickupPointId::parse(&row.pickup_point_id).map_err(|e| ServerError::Internal(e.to_string()))?;
     let version = points::bump_version(conn, &point, 1)?;
     conn.execute(
-        "UPDATE employees SET retired_at = ?2, version = ?3 WHERE id = ?1",
-        params![id.as_str(), now, version],
+        &format!("UPDATE employees SET {column} = ?2, version = ?3 WHERE id = ?1"),
+        params![row.wire.employee_id.as_str(), value, version],
     )?;
     Ok(true)
 }
@@ -72,21 +88,26 @@ pub fn get_pin_hash(conn: &Connection, employee_id: &str) -> Result<Option<Strin
     Ok(conn.query_row("SELECT pin_hash FROM employees WHERE id = ?1", [employee_id], |r| r.get(0)).optional()?)
 }
 
-const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id";
+const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id, pin_hash";
 
 fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
     let bad =
         |i: usize, what: &str| rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text);
     let id: String = r.get(0)?;
     let role: String = r.get(2)?;
+    let role = EmployeeRole::parse(&role).ok_or_else(|| bad(2, "employee role"))?;
+    let retired = r.get::<_, Option<String>>(3)?.is_some();
     Ok(EmployeeRow {
         wire: EmployeeWire {
             employee_id: EmployeeId::parse(&id).map_err(|_| bad(0, "employee id"))?,
             name: r.get(1)?,
-            role: EmployeeRole::parse(&role).ok_or_else(|| bad(2, "employee role"))?,
-            retired: r.get::<_, Option<String>>(3)?.is_some(),
-            // Managers' PIN hashes reach kiosks with staff login (issue 5).
-            pin_hash: None,
+            role,
+            retired,
+            // Only a working manager logs in by PIN; nobody else's hash leaves the server.
+            pin_hash: match role {
+                EmployeeRole::Manager if !retired => Some(r.get(5)?),
+                EmployeeRole::Manager | EmployeeRole::Courier | EmployeeRole::Driver => None,
+            },
         },
         pickup_point_id: r.get(4)?,
     })
@@ -119,9 +140,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let admin = Admin::open(dir.path()).expect("admin");
         admin.add_pickup_point("pp-a", "A", &FeePolicy::default()).expect("point");
-        let id = admin.add_employee("pp-a", "Анна", Role::Manager, "1234").expect("employee");
-        assert!(admin.verify_employee_pin(&id, "1234").expect("check"), "the right PIN matches");
-        assert!(!admin.verify_employee_pin(&id, "4321").expect("check"), "another PIN does not");
-        assert!(admin.verify_employee_pin("nobody", "1234").is_err(), "an unknown employee is an error, not a match");
+        let id = admin.add_employee("pp-a", "Анна", Role::Manager, "4826").expect("employee");
+        assert!(admin.verify_employee_pin(&id, "4826").expect("check"), "the right PIN matches");
+        assert!(!admin.verify_employee_pin(&id, "6284").expect("check"), "another PIN does not");
+        assert!(admin.verify_employee_pin("nobody", "4826").is_err(), "an unknown employee is an error, not a match");
     }
 }

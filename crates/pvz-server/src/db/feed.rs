@@ -1,11 +1,13 @@
-//! The pull feed of one pickup point: its orders, employees and fee policy that changed after a
-//! cursor, ordered by the feed version they changed at. Read in one transaction, so a page is a consistent snapshot.
+//! The pull feed of one pickup point: its orders, employees, shipments, fee and storage policies and
+//! cells that changed after a cursor, ordered by the feed version they changed at. Read in one
+//! transaction, so a page is a consistent snapshot.
 //! A cancelled order is sent as a `CancelOrder` tombstone at the version its cancellation got, so a
 //! kiosk that cached it learns it must not be handed over. A pull from scratch opens with the point's
-//! current fee policy, so no kiosk holds orders without the policy their refusal fees depend on.
+//! current fee policy, storage policy and cells (the last two once set), so no kiosk holds orders
+//! without the policies their fees and storage periods depend on, or receives without its cells.
 //! Doorstep deliveries (a courier's orders) are not the counter's to issue and never appear.
 
-use crate::db::{employees, orders, points};
+use crate::db::{cells, employees, orders, points, shipments};
 use crate::error::{Result, ServerError};
 use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
@@ -35,6 +37,9 @@ const KIND_POLICY: i64 = 0;
 const KIND_ORDER: i64 = 1;
 const KIND_CANCELLED: i64 = 2;
 const KIND_EMPLOYEE: i64 = 3;
+const KIND_STORAGE: i64 = 4;
+const KIND_CELLS: i64 = 5;
+const KIND_SHIPMENT: i64 = 6;
 
 pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
     let tx = conn.transaction()?;
@@ -51,16 +56,22 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         return Ok(PullPage { cursor: head.to_text(), has_more: false, reset, remaining: 0, changes: Vec::new() });
     }
 
-    let total = count_after(&tx, point, from, state.policy_version)?;
+    let total = count_after(&tx, point, from, &state)?;
     // Cancelled orders stay in the feed (as tombstones) even on a first pull: a kiosk whose cache
     // outlived its cursor (a demo seed, a restored store) must still learn of them.
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT {KIND_POLICY}, '', policy_version FROM pickup_points WHERE id = ?1 AND policy_version > ?2
          UNION ALL
+         SELECT {KIND_STORAGE}, '', storage_version FROM pickup_points WHERE id = ?1 AND storage_version > ?2
+         UNION ALL
+         SELECT {KIND_CELLS}, '', cells_version FROM pickup_points WHERE id = ?1 AND cells_version > ?2
+         UNION ALL
          SELECT CASE WHEN status = 'cancelled' THEN {KIND_CANCELLED} ELSE {KIND_ORDER} END, id, version
          FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup'
          UNION ALL
          SELECT {KIND_EMPLOYEE}, id, version FROM employees WHERE pickup_point_id = ?1 AND version > ?2
+         UNION ALL
+         SELECT {KIND_SHIPMENT}, id, version FROM shipments WHERE pickup_point_id = ?1 AND version > ?2
          ORDER BY 3 LIMIT ?3"
     ))?;
     let rows = stmt
@@ -70,19 +81,32 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         .collect::<rusqlite::Result<Vec<_>>>()?;
     drop(stmt);
     let mut changes = Vec::with_capacity(rows.len() + 1);
-    // A pull from scratch (no cursor, or a reset) opens with the point's current policy, whatever its
-    // version: otherwise a policy changed after thousands of orders would come on the last page, and
-    // the counter would fix refusal fees from no policy meanwhile. It is sent outside the limit, so
-    // the cursor still moves on however small the page; the policy's own row is skipped below when it
-    // falls on this page, and on a later page it comes once more (harmless: the same policy).
+    // A pull from scratch (no cursor, or a reset) opens with the point's current policies and cells,
+    // whatever their versions: otherwise a policy changed after thousands of orders would come on the
+    // last page, and the counter would fix refusal fees (or storage periods) from no policy meanwhile.
+    // They are sent outside the limit, so the cursor still moves on however small the page; their own
+    // rows are skipped below when they fall on this page, and on a later page they come once more
+    // (harmless: the same policy).
     let fresh = from == 0;
     if fresh {
         changes.push(Change::SetFeePolicy(points::get_fee_policy(&tx, point)?));
+        if state.storage_version > 0 {
+            changes.push(storage_change(&tx, point)?);
+        }
+        if state.cells_version > 0 {
+            changes.push(Change::SetCells { cells: cells::list_cells_wire(&tx, point)? });
+        }
     }
     for (kind, id, _) in &rows {
         let change = match *kind {
-            KIND_POLICY if fresh => continue,
+            KIND_POLICY | KIND_STORAGE | KIND_CELLS if fresh => continue,
             KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
+            KIND_STORAGE => storage_change(&tx, point)?,
+            KIND_CELLS => Change::SetCells { cells: cells::list_cells_wire(&tx, point)? },
+            KIND_SHIPMENT => Change::UpsertShipment(
+                shipments::get_shipment_wire(&tx, id)?
+                    .ok_or_else(|| ServerError::Internal(format!("shipment {id} vanished from the feed")))?,
+            ),
             KIND_EMPLOYEE => Change::UpsertEmployee(
                 employees::get_employee_wire(&tx, id)?
                     .ok_or_else(|| ServerError::Internal(format!("employee {id} vanished from the feed")))?,
@@ -107,15 +131,23 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
     Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes })
 }
 
-fn count_after(conn: &Connection, point: &PickupPointId, from: i64, policy_version: i64) -> Result<u64> {
+fn storage_change(conn: &Connection, point: &PickupPointId) -> Result<Change> {
+    let (policy, offset) = points::get_storage_policy(conn, point)?
+        .ok_or_else(|| ServerError::Internal(format!("the storage policy of {point} vanished from the feed")))?;
+    Ok(Change::SetStoragePolicy { policy, utc_offset_seconds: offset.seconds() })
+}
+
+fn count_after(conn: &Connection, point: &PickupPointId, from: i64, state: &points::PointRow) -> Result<u64> {
     let rows: i64 = conn
         .prepare_cached(
             "SELECT (SELECT COUNT(*) FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup')
-                  + (SELECT COUNT(*) FROM employees WHERE pickup_point_id = ?1 AND version > ?2)",
+                  + (SELECT COUNT(*) FROM employees WHERE pickup_point_id = ?1 AND version > ?2)
+                  + (SELECT COUNT(*) FROM shipments WHERE pickup_point_id = ?1 AND version > ?2)",
         )?
         .query_row(params![point.as_str(), from], |r| r.get(0))?;
-    let policy = i64::from(policy_version > from);
-    Ok((rows + policy).max(0) as u64)
+    let point_rows = [state.policy_version, state.storage_version, state.cells_version];
+    let point_rows = point_rows.iter().filter(|v| **v > from).count() as i64;
+    Ok((rows + point_rows).max(0) as u64)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
 
 pub mod boxes;
+pub mod cells;
 pub mod claims;
 pub mod custody;
 pub mod devices;
@@ -16,6 +17,9 @@ pub mod orders;
 pub mod points;
 pub mod push;
 pub mod sellers;
+pub mod shelf;
+pub mod shifts;
+pub mod shipments;
 
 use crate::error::Result;
 use rusqlite::Connection;
@@ -41,6 +45,7 @@ fn every_migration() -> Vec<M<'static>> {
         M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
         M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
         M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
+        M::up(include_str!("../../migrations/20261214_0005_receiving_staff_shifts.sql")),
     ]
 }
 
@@ -118,6 +123,10 @@ fn sha256_hex_bytes(bytes: &[u8]) -> [u8; 64] {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "upgrade_tests.rs"]
+mod upgrade_tests;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
-//! `ops`: every op a device pushed, keyed (device, seq) with a unique op id, and the outcome it got.
-//! A retried seq is answered from here, never applied again.
+//! `ops`: every op a device pushed, keyed (device, seq) with a unique op id, the operator the kiosk
+//! named, and the outcome it got. A retried seq is answered from here, never applied again; the
+//! audit ([`list_ops`]) reads who did what, where and when.
 
 use crate::error::{Result, ServerError};
 use pvz_domain::{DeviceId, PickupPointId};
@@ -51,8 +52,8 @@ pub fn insert_op(
     };
     conn.prepare_cached(
         "INSERT INTO ops (device_id, seq, op_id, pickup_point_id, kind, body, created_at, received_at,
-                          status, reject_code, reject_message)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                          status, reject_code, reject_message, operator_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         device.as_str(),
@@ -66,8 +67,51 @@ pub fn insert_op(
         status,
         code,
         message,
+        op.operator.as_ref().map(|o| o.as_str()),
     ])?;
     Ok(())
+}
+
+/// One stored op as the audit lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpRow {
+    pub device_id: String,
+    pub seq: i64,
+    pub op_id: String,
+    pub kind: String,
+    /// The manager logged in at the kiosk, as the op named them.
+    pub operator: Option<String>,
+    /// The counter's clock.
+    pub created_at: String,
+    pub received_at: String,
+    pub status: String,
+    pub reject_code: Option<String>,
+    pub reject_message: Option<String>,
+}
+
+/// The point's ops, the latest received first, at most `limit`.
+pub fn list_ops(conn: &Connection, point: &PickupPointId, limit: u32) -> Result<Vec<OpRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT device_id, seq, op_id, kind, operator_id, created_at, received_at, status, reject_code, reject_message
+         FROM ops WHERE pickup_point_id = ?1 ORDER BY received_at DESC, device_id, seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![point.as_str(), i64::from(limit)], |r| {
+            Ok(OpRow {
+                device_id: r.get(0)?,
+                seq: r.get(1)?,
+                op_id: r.get(2)?,
+                kind: r.get(3)?,
+                operator: r.get(4)?,
+                created_at: r.get(5)?,
+                received_at: r.get(6)?,
+                status: r.get(7)?,
+                reject_code: r.get(8)?,
+                reject_message: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 /// Counts of a device's stored ops: (applied, rejected).

@@ -108,13 +108,38 @@ pub fn mask_name(full: &str) -> String {
     }
 }
 
-/// Inserts the order (state ready) stamped with feed `version`; buyers and sellers are upserted.
+/// Inserts the order (state ready, on the shelf since `now`) stamped with feed `version`; buyers and
+/// sellers are upserted.
 pub fn insert_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, version: i64, now: &str) -> Result<()> {
+    insert_order_arrived(conn, point, order, version, now, Some(now))
+}
+
+/// Inserts an order that has not reached the point yet (it comes in a shipment): no arrival time
+/// until receiving places it, and no cell (`""`) for its items.
+pub fn insert_expected_order(
+    conn: &Connection,
+    point: &PickupPointId,
+    order: &NewOrder,
+    version: i64,
+    now: &str,
+) -> Result<()> {
+    insert_order_arrived(conn, point, order, version, now, None)
+}
+
+fn insert_order_arrived(
+    conn: &Connection,
+    point: &PickupPointId,
+    order: &NewOrder,
+    version: i64,
+    now: &str,
+    arrived_at: Option<&str>,
+) -> Result<()> {
     conn.prepare_cached("INSERT INTO buyers (id, full_name) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?
         .execute(params![order.buyer_id, order.buyer_name])?;
     conn.prepare_cached(
-        "INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at)
-         VALUES (?1, ?2, ?3, ?4, 'ready', NULL, ?5, ?6)",
+        "INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at,
+                             arrived_at)
+         VALUES (?1, ?2, ?3, ?4, 'ready', NULL, ?5, ?6, ?7)",
     )?
     .execute(params![
         order.id.as_str(),
@@ -122,7 +147,8 @@ pub fn insert_order(conn: &Connection, point: &PickupPointId, order: &NewOrder, 
         order.short_code.as_str(),
         order.buyer_id,
         version,
-        now
+        now,
+        arrived_at
     ])?;
     let mut seller =
         conn.prepare_cached("INSERT INTO sellers (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?;
@@ -274,7 +300,7 @@ fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> rusqlit
 pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> {
     let head = conn
         .prepare_cached(
-            "SELECT o.pickup_point_id, o.short_code, b.full_name, o.status, o.issued_at
+            "SELECT o.pickup_point_id, o.short_code, b.full_name, o.status, o.issued_at, o.arrived_at
              FROM orders o JOIN buyers b ON b.id = o.buyer_id WHERE o.id = ?1",
         )?
         .query_row([id], |r| {
@@ -284,10 +310,11 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })
         .optional()?;
-    let Some((point, short_code, buyer, status, issued_at)) = head else { return Ok(None) };
+    let Some((point, short_code, buyer, status, issued_at, arrived_at)) = head else { return Ok(None) };
     let status = match OrderState::parse(&status) {
         Some(OrderState::Ready) => OrderStatus::Ready,
         Some(OrderState::Issued) => OrderStatus::Issued,
@@ -320,7 +347,7 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
         buyer: mask_name(&buyer),
         status,
         issued_at,
-        arrived_at: None,
+        arrived_at,
         items,
     }))
 }

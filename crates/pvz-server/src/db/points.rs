@@ -1,13 +1,13 @@
-//! `pickup_points`: name, fee policy, and the feed's epoch and version counter; and
-//! `fee_policy_history`, every policy a point has had (append-only), which refusal fees are checked
-//! against.
+//! `pickup_points`: name, fee policy, storage policy (срок хранения) with the point's UTC offset, and
+//! the feed's epoch and version counter; and `fee_policy_history`, every fee policy a point has had
+//! (append-only), which refusal fees are checked against.
 //!
 //! Every transaction that changes what a point's kiosks pull bumps `version` with
 //! `UPDATE ... RETURNING` while holding the row lock, and stamps the changed rows with the result. Two
 //! writers to one point therefore get versions in commit order, so a pull never skips a change.
 
 use crate::error::{Result, ServerError};
-use pvz_domain::{FeePolicy, PickupPointId};
+use pvz_domain::{FeePolicy, PickupPointId, StoragePolicy, UtcOffset};
 use rusqlite::{params, Connection, OptionalExtension};
 
 #[derive(Debug, Clone)]
@@ -17,6 +17,27 @@ pub struct PointRow {
     pub epoch: i64,
     pub version: i64,
     pub policy_version: i64,
+    /// When the storage policy last changed; 0: never set.
+    pub storage_version: i64,
+    /// When the cells last changed; 0: never set.
+    pub cells_version: i64,
+}
+
+const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version";
+
+fn point_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PointRow> {
+    let id: String = r.get(0)?;
+    Ok(PointRow {
+        id: PickupPointId::parse(&id).map_err(|_| {
+            rusqlite::Error::InvalidColumnType(0, "pickup point id".into(), rusqlite::types::Type::Text)
+        })?,
+        name: r.get(1)?,
+        epoch: r.get(2)?,
+        version: r.get(3)?,
+        policy_version: r.get(4)?,
+        storage_version: r.get(5)?,
+        cells_version: r.get(6)?,
+    })
 }
 
 pub fn insert_point(conn: &Connection, id: &PickupPointId, name: &str, policy: &FeePolicy, now: &str) -> Result<()> {
@@ -49,16 +70,8 @@ pub fn list_fee_policies(conn: &Connection, id: &PickupPointId) -> Result<Vec<Fe
 
 pub fn get_point(conn: &Connection, id: &PickupPointId) -> Result<Option<PointRow>> {
     let row = conn
-        .prepare_cached("SELECT name, epoch, version, policy_version FROM pickup_points WHERE id = ?1")?
-        .query_row([id.as_str()], |r| {
-            Ok(PointRow {
-                id: id.clone(),
-                name: r.get(0)?,
-                epoch: r.get(1)?,
-                version: r.get(2)?,
-                policy_version: r.get(3)?,
-            })
-        })
+        .prepare_cached(&format!("SELECT {POINT_COLUMNS} FROM pickup_points WHERE id = ?1"))?
+        .query_row([id.as_str()], point_row)
         .optional()?;
     Ok(row)
 }
@@ -68,15 +81,9 @@ pub fn require_point(conn: &Connection, id: &PickupPointId) -> Result<PointRow> 
 }
 
 pub fn list_points(conn: &Connection) -> Result<Vec<PointRow>> {
-    let mut stmt = conn.prepare("SELECT id, name, epoch, version, policy_version FROM pickup_points ORDER BY id")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, epoch, version, policy_version) = row?;
-        let id = PickupPointId::parse(&id).map_err(|e| ServerError::Internal(e.to_string()))?;
-        out.push(PointRow { id, name, epoch, version, policy_version });
-    }
-    Ok(out)
+    let mut stmt = conn.prepare(&format!("SELECT {POINT_COLUMNS} FROM pickup_points ORDER BY id"))?;
+    let rows = stmt.query_map([], point_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 pub fn get_fee_policy(conn: &Connection, id: &PickupPointId) -> Result<FeePolicy> {
@@ -104,6 +111,35 @@ pub fn set_fee_policy(conn: &Connection, id: &PickupPointId, policy: &FeePolicy,
         params![id.as_str(), text, version],
     )?;
     insert_policy_history(conn, id, version, &text, now)
+}
+
+/// The point's storage policy and UTC offset; `None` until one is set.
+pub fn get_storage_policy(conn: &Connection, id: &PickupPointId) -> Result<Option<(StoragePolicy, UtcOffset)>> {
+    let row: Option<(Option<String>, Option<i64>)> = conn
+        .prepare_cached("SELECT storage_policy, utc_offset_seconds FROM pickup_points WHERE id = ?1")?
+        .query_row([id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((Some(text), Some(offset))) = row else { return Ok(None) };
+    let offset = i32::try_from(offset)
+        .ok()
+        .and_then(|s| UtcOffset::from_seconds(s).ok())
+        .ok_or_else(|| ServerError::Internal(format!("stored UTC offset {offset} of {id} is invalid")))?;
+    Ok(Some((serde_json::from_str(&text)?, offset)))
+}
+
+/// Replaces the point's storage policy and offset at a fresh feed version.
+pub fn set_storage_policy(
+    conn: &Connection,
+    id: &PickupPointId,
+    policy: &StoragePolicy,
+    offset: UtcOffset,
+) -> Result<()> {
+    let version = bump_version(conn, id, 1)?;
+    conn.execute(
+        "UPDATE pickup_points SET storage_policy = ?2, utc_offset_seconds = ?3, storage_version = ?4 WHERE id = ?1",
+        params![id.as_str(), serde_json::to_string(policy)?, i64::from(offset.seconds()), version],
+    )?;
+    Ok(())
 }
 
 /// Starts a new feed epoch: every kiosk's next pull answers `reset` and replays from the start.

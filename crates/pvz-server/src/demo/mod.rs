@@ -1,13 +1,17 @@
 //! The demo network: two pickup points with orders in every state. The first point carries the same
 //! orders as `pvz_protocol::demo` (ids, short codes, buyers, items) so the README's short codes keep
-//! working, claims in every state ([`claims`]) and a courier and a driver ([`staff`]); QR tokens and
-//! claim return codes are signed with this server's own key. Running it again only issues fresh
-//! enrollment codes (and reports the claims and manifests as they stand).
+//! working, claims in every state ([`claims`]), a manager at each point, a courier and a driver
+//! ([`staff`]), and storage policies, cells, an expected shipment and an order past its storage
+//! period ([`receiving`]); QR tokens and claim return codes are signed with this server's own key.
+//! Running it again only issues fresh enrollment codes (and reports the claims, manifests and
+//! shipments as they stand).
 
 mod claims;
+mod receiving;
 mod staff;
 
 pub use claims::DemoClaim;
+pub use receiving::{DemoShipment, DemoShipmentItem};
 pub use staff::{DemoManifestItem, DemoStaff};
 
 use crate::admin::Admin;
@@ -33,8 +37,11 @@ pub struct DemoReport {
     pub codes: Vec<DemoCode>,
     /// Claims at the first point, with the claim return codes to scan.
     pub claims: Vec<DemoClaim>,
-    /// Couriers (with their manifests) and drivers at the first point, with their badges.
+    /// Managers (with their PINs) at both points; couriers (with their manifests) and drivers at the
+    /// first point, with their badges.
     pub staff: Vec<DemoStaff>,
+    /// Shipments expected at the first point, with the codes to scan at receiving.
+    pub shipments: Vec<DemoShipment>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -185,6 +192,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
             per_category: BTreeMap::from([("books".to_owned(), Kopecks::ZERO)]),
         };
         admin.add_pickup_point(OTHER_PICKUP_POINT, OTHER_POINT_NAME, &other_policy)?;
+        staff::seed_managers(admin)?;
         admin.add_orders(
             OTHER_PICKUP_POINT,
             &[
@@ -209,6 +217,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 )?,
             ],
         )?;
+        receiving::seed(admin)?;
     }
 
     let key = admin.signing_key();
@@ -227,6 +236,9 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
         (PICKUP_POINT, "ord-1003", "730518", "book, zero fee policy"),
         (PICKUP_POINT, "ord-1005", "905311", "already issued"),
         (PICKUP_POINT, "ord-1004", "274960", "cancelled on the server (a synced kiosk refuses it)"),
+        (PICKUP_POINT, "ord-1201", "358102", "expected in shipment SHP-0042-001, 2 items (issue after receiving)"),
+        (PICKUP_POINT, "ord-1202", "419263", "expected in shipment SHP-0042-001, prepaid lamp"),
+        (PICKUP_POINT, "ord-1301", "806142", "arrived 10 days ago: past the 7-day storage period (expiry list)"),
         (OTHER_PICKUP_POINT, "ord-2001", "111222", "another pickup point's order (refused at the first)"),
         (OTHER_PICKUP_POINT, "ord-2002", "333444", "prepaid book at the second point"),
     ];
@@ -254,8 +266,9 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-    let (claims, staff) = (claims::report(admin)?, staff::report(admin)?);
-    Ok(DemoReport { created, server_public_key: PublicKey::of(key).to_base64url(), points, codes, claims, staff })
+    let (claims, staff, shipments) = (claims::report(admin)?, staff::report(admin)?, receiving::report(admin)?);
+    let server_public_key = PublicKey::of(key).to_base64url();
+    Ok(DemoReport { created, server_public_key, points, codes, claims, staff, shipments })
 }
 
 impl DemoReport {
@@ -284,15 +297,22 @@ impl DemoReport {
                 out.push_str(&format!("    part order:  {order}\n"));
             }
         }
-        out.push_str("\nCouriers and drivers (scan the badge):\n");
+        out.push_str("\nStaff (a manager logs in by PIN; couriers and drivers scan the badge):\n");
         for s in &self.staff {
-            out.push_str(&format!(
-                "  {} ({}, {}): badge {}, PIN {}\n",
-                s.name, s.role, s.pickup_point_id, s.badge, s.pin
-            ));
+            let login = if s.role == "manager" { format!("PIN {}", s.pin) } else { format!("badge {}", s.badge) };
+            out.push_str(&format!("  {} ({}, {}, {}): {login}\n", s.name, s.role, s.pickup_point_id, s.employee_id));
             for line in &s.manifest {
                 let barcode = line.barcode.as_deref().unwrap_or("no barcode");
                 out.push_str(&format!("    refused at the door: {} — {barcode}\n", line.name));
+            }
+        }
+        out.push_str("\nShipments (scan the label's code to start receiving; storage 7 days, cells A-01..A-12):\n");
+        for s in &self.shipments {
+            let state = if s.received { "received" } else { "expected" };
+            out.push_str(&format!("  {} at {}: label code {} ({state})\n", s.shipment_id, s.pickup_point_id, s.code));
+            for item in &s.items {
+                let barcode = item.barcode.as_deref().unwrap_or("no barcode");
+                out.push_str(&format!("    {} / {}: {} — {barcode}\n", item.order_id, item.item_id, item.name));
             }
         }
         out

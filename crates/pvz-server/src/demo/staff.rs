@@ -1,21 +1,23 @@
-//! The demo's couriers and drivers at the first point: courier Иван Петров, carrying back three
-//! items a buyer refused at the door (EAN-13 barcodes to scan at the counter), and logistics driver
-//! Олег Смирнов, who takes the boxes.
+//! The demo's staff: a manager at each point, who logs in at the counter by PIN (Анна Смирнова at
+//! the first, Павел Никитин at the second); at the first point courier Иван Петров, carrying back
+//! three items a buyer refused at the door (EAN-13 barcodes to scan at the counter), and logistics
+//! driver Олег Смирнов, who takes the boxes. Every PIN passes the rule for a new one (not trivial).
 
 use super::{bad, item, order};
 use crate::admin::{Admin, Role};
 use crate::error::Result;
 use pvz_domain::scan::STAFF_BADGE_PREFIX;
-use pvz_protocol::demo::PICKUP_POINT;
+use pvz_protocol::demo::{OTHER_PICKUP_POINT, PICKUP_POINT};
 use serde::Serialize;
 
-/// A courier or driver of the demo, with the badge to scan.
+/// An employee of the demo: a manager with the PIN to log in with, a courier or driver with the
+/// badge to scan.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoStaff {
     pub pickup_point_id: String,
     pub employee_id: String,
     pub name: String,
-    /// `courier` or `driver`.
+    /// `manager`, `courier` or `driver`.
     pub role: String,
     /// The badge's text (`PVZE1:<employee id>`), as its QR carries it.
     pub badge: String,
@@ -32,8 +34,28 @@ pub struct DemoManifestItem {
     pub price: i64,
 }
 
-const COURIER: (&str, &str, &str) = ("courier-ivan", "Иван Петров", "1111");
-const DRIVER: (&str, &str, &str) = ("driver-oleg", "Олег Смирнов", "2222");
+/// (point, id, name, PIN, role)
+type Member = (&'static str, &'static str, &'static str, &'static str, Role);
+
+const MANAGER: Member = (PICKUP_POINT, "mgr-anna", "Анна Смирнова", "4826", Role::Manager);
+const OTHER_MANAGER: Member = (OTHER_PICKUP_POINT, "mgr-pavel", "Павел Никитин", "7391", Role::Manager);
+const COURIER: (&str, &str, &str) = ("courier-ivan", "Иван Петров", "5173");
+const DRIVER: (&str, &str, &str) = ("driver-oleg", "Олег Смирнов", "6049");
+
+const STAFF: [Member; 4] = [
+    MANAGER,
+    (PICKUP_POINT, COURIER.0, COURIER.1, COURIER.2, Role::Courier),
+    (PICKUP_POINT, DRIVER.0, DRIVER.1, DRIVER.2, Role::Driver),
+    OTHER_MANAGER,
+];
+
+/// Adds the manager of each point (after both points exist).
+pub fn seed_managers(admin: &Admin) -> Result<()> {
+    for (point, id, name, pin, role) in [MANAGER, OTHER_MANAGER] {
+        admin.add_employee_as(id, point, name, role, pin)?;
+    }
+    Ok(())
+}
 
 /// Adds the courier with their refused doorstep delivery, and the driver.
 pub fn seed(admin: &Admin) -> Result<()> {
@@ -55,15 +77,15 @@ pub fn seed(admin: &Admin) -> Result<()> {
 
 /// The staff as they stand now (a later run reports the courier's lines still open).
 pub fn report(admin: &Admin) -> Result<Vec<DemoStaff>> {
-    [(COURIER, Role::Courier), (DRIVER, Role::Driver)]
+    STAFF
         .into_iter()
-        .map(|((id, name, pin), role)| {
+        .map(|(point, id, name, pin, role)| {
             let manifest = match role {
-                Role::Courier => admin.courier_manifest(PICKUP_POINT, id).map_err(bad)?.lines,
-                _ => Vec::new(),
+                Role::Courier => admin.courier_manifest(point, id).map_err(bad)?.lines,
+                Role::Manager | Role::Driver => Vec::new(),
             };
             Ok(DemoStaff {
-                pickup_point_id: PICKUP_POINT.to_owned(),
+                pickup_point_id: point.to_owned(),
                 employee_id: id.to_owned(),
                 name: name.to_owned(),
                 role: role.as_str().to_owned(),

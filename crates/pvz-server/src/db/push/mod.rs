@@ -20,6 +20,9 @@ mod boxes;
 mod claim_return;
 mod hand_back;
 mod issue;
+mod receiving;
+mod shelf;
+mod shifts;
 
 use crate::db::custody::OpRef;
 use crate::db::{devices, ledger, ops, orders};
@@ -80,9 +83,14 @@ pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_
     Ok(PushResponse { results, gap, last_seq })
 }
 
-/// A push naming another point's order is refused whole, before anything is applied.
+/// A push naming another point's order is refused whole, before anything is applied: the order an op
+/// acts on, and every order a shelf expiry moves to returns.
 fn refuse_other_points(conn: &Connection, who: &Pusher, ops: &[PushOp]) -> Result<()> {
-    let named: BTreeSet<&OrderId> = ops.iter().filter_map(|op| op.body.point_order()).collect();
+    let expired = ops.iter().flat_map(|op| match &op.body {
+        OpBody::ShelfExpired { items } => items.iter().map(|i| &i.order_id).collect(),
+        _ => Vec::new(),
+    });
+    let named: BTreeSet<&OrderId> = ops.iter().filter_map(|op| op.body.point_order()).chain(expired).collect();
     for order in named {
         if let Some(point) = orders::order_point(conn, order)? {
             if point != who.pickup_point_id.as_str() {
@@ -135,16 +143,26 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
         OpBody::BoxesHandedOver { handover_id, driver_id, box_ids } => {
             boxes::apply_handed_over(conn, who, op, handover_id, driver_id, box_ids)
         }
-        // Receiving, cells, expiry and shifts (issue 5) are applied once the server knows them.
-        OpBody::ShipmentReceived { .. }
-        | OpBody::ItemMoved { .. }
-        | OpBody::ShelfExpired { .. }
-        | OpBody::ShiftOpened { .. }
-        | OpBody::ShiftClosed { .. } => Ok(Err(Rejection::new(
-            pvz_protocol::sync::reject::INVALID_OP,
-            format!("{} is not handled by this server yet", op.body.kind()),
-        ))),
+        OpBody::ShipmentReceived { shipment_id, placed, missing, unexpected, damaged } => {
+            let receiving = receiving::Receiving { shipment_id, placed, missing, unexpected, damaged };
+            receiving::apply(conn, who, op, &receiving)
+        }
+        OpBody::ItemMoved { order_id, item_id, from, to } => {
+            shelf::apply_moved(conn, who, &shelf::Move { order_id, item_id, from, to })
+        }
+        OpBody::ShelfExpired { items } => shelf::apply_expired(conn, who, op, items),
+        OpBody::ShiftOpened { shift_id } => shifts::apply_opened(conn, who, op, shift_id),
+        OpBody::ShiftClosed { shift_id, report } => shifts::apply_closed(conn, who, op, shift_id, report),
     }
+}
+
+/// The op's time as stored for what it records (an arrival, a shift): RFC 3339 UTC with
+/// milliseconds. A kiosk always sends RFC 3339; should it not, the server's clock stands in rather
+/// than losing what the counter did.
+fn op_time(op: &PushOp) -> String {
+    chrono::DateTime::parse_from_rfc3339(&op.created_at)
+        .map(|t| t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|_| crate::db::now_text())
 }
 
 /// Posts an op's ledger transaction, if it moves money.

@@ -1,0 +1,128 @@
+//! Admin side of staff: adding and retiring employees and setting their PINs (argon2 hashes; PINs
+//! are short, so a slow hash matters here, unlike for device secrets).
+//!
+//! PIN rules: a manager logs in at the counter by PIN, and their hash reaches the point's kiosks for
+//! an offline login, so a manager's new PIN must pass `Pin::parse_new` (4–8 digits, not trivial such
+//! as 0000 or 1234). Couriers and drivers identify by badge and open nothing with a PIN, which never
+//! leaves the server: theirs is only checked for its format (`Pin::parse_entry`).
+
+use super::{parse_id, Admin, Role};
+use crate::db::employees::{self, NewEmployee};
+use crate::db::{self, points};
+use crate::error::{Result, ServerError};
+use pvz_domain::{EmployeeId, PickupPointId, Pin};
+
+/// The PIN as the role's rule allows it.
+fn check_pin(role: Role, raw: &str) -> Result<Pin> {
+    let parsed = match role {
+        Role::Manager => Pin::parse_new(raw),
+        Role::Courier | Role::Driver => Pin::parse_entry(raw),
+    };
+    parsed.map_err(|e| ServerError::BadRequest(format!("{e} (a {} PIN)", role.as_str())))
+}
+
+fn hash_pin(pin: &Pin) -> Result<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(&crate::keys::random_bytes::<16>()?)
+        .map_err(|e| ServerError::Internal(format!("salt: {e}")))?;
+    Ok(argon2::Argon2::default()
+        .hash_password(pin.expose().as_bytes(), &salt)
+        .map_err(|e| ServerError::Internal(format!("argon2: {e}")))?
+        .to_string())
+}
+
+impl Admin {
+    /// Adds an employee with a PIN (see the module doc for the rules). Returns the employee id, a
+    /// fresh one.
+    pub fn add_employee(&self, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
+        self.add_employee_as(&uuid::Uuid::now_v7().to_string(), point, name, role, pin)
+    }
+
+    /// [`Admin::add_employee`] under a chosen id (printed on the badge as `PVZE1:<id>`).
+    pub fn add_employee_as(&self, id: &str, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        if name.trim().is_empty() {
+            return Err(ServerError::BadRequest("an employee needs a name".into()));
+        }
+        let point = parse_id(PickupPointId::parse, point)?;
+        points::require_point(&self.conn, &point)?;
+        let hash = hash_pin(&check_pin(role, pin)?)?;
+        let employee =
+            NewEmployee { id: id.as_str(), pickup_point_id: &point, name: name.trim(), role, pin_hash: &hash };
+        let tx = self.conn.unchecked_transaction()?;
+        employees::insert_employee(&tx, &employee, &db::now_text())?;
+        tx.commit()?;
+        Ok(id.to_string())
+    }
+
+    /// Sets a new PIN for an employee (same rules as adding one); a manager's new hash reaches the
+    /// point's kiosks on their next pull, and the old PIN stops working there.
+    pub fn set_employee_pin(&self, id: &str, pin: &str) -> Result<()> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let employee = employees::get_employee(&tx, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
+        if employee.wire.retired {
+            return Err(ServerError::BadRequest(format!("employee {id} has retired; a retired employee gets no PIN")));
+        }
+        let hash = hash_pin(&check_pin(employee.wire.role, pin)?)?;
+        employees::set_pin_hash(&tx, &id, &hash)?;
+        Ok(tx.commit()?)
+    }
+
+    /// Retires an employee: the point's kiosks learn it on their next pull and refuse the badge.
+    pub fn retire_employee(&self, id: &str) -> Result<()> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        if !employees::retire_employee(&tx, &id, &db::now_text())? {
+            return Err(ServerError::NotFound(format!("employee {id} does not exist")));
+        }
+        Ok(tx.commit()?)
+    }
+
+    /// Checks an employee's PIN against its stored hash.
+    pub fn verify_employee_pin(&self, employee_id: &str, pin: &str) -> Result<bool> {
+        use argon2::password_hash::{PasswordHash, PasswordVerifier};
+        let stored = employees::get_pin_hash(&self.conn, employee_id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {employee_id} does not exist")))?;
+        let parsed = PasswordHash::new(&stored).map_err(|e| ServerError::Internal(format!("stored PIN hash: {e}")))?;
+        Ok(argon2::Argon2::default().verify_password(pin.as_bytes(), &parsed).is_ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pvz_domain::FeePolicy;
+
+    #[test]
+    fn a_managers_pin_must_not_be_trivial_and_a_badge_holders_only_well_formed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let admin = Admin::open(dir.path()).expect("admin");
+        admin.add_pickup_point("pp-a", "A", &FeePolicy::default()).expect("point");
+        for trivial in ["1234", "0000", "9876"] {
+            let err = admin.add_employee("pp-a", "Анна", Role::Manager, trivial).expect_err("a trivial manager PIN");
+            assert!(
+                matches!(&err, ServerError::BadRequest(m) if m.contains("too easy")),
+                "{trivial} is refused for a manager, saying why: {err:?}"
+            );
+        }
+        for malformed in ["123", "123456789", "12a4", ""] {
+            let err = admin.add_employee("pp-a", "Анна", Role::Manager, malformed).expect_err("a malformed PIN");
+            assert!(matches!(err, ServerError::BadRequest(_)), "{malformed:?} is refused: {err:?}");
+            let err = admin.add_employee("pp-a", "Иван", Role::Courier, malformed).expect_err("a malformed PIN");
+            assert!(matches!(err, ServerError::BadRequest(_)), "{malformed:?} is refused for a courier too: {err:?}");
+        }
+        admin.add_employee_as("courier-1", "pp-a", "Иван", Role::Courier, "1111").expect("a badge holder's PIN");
+        let anna = admin.add_employee("pp-a", "Анна", Role::Manager, "4826").expect("a good manager PIN");
+        assert!(admin.verify_employee_pin(&anna, "4826").expect("check"), "the PIN is stored as its hash");
+
+        let err = admin.set_employee_pin(&anna, "1111").expect_err("a trivial new PIN");
+        assert!(matches!(err, ServerError::BadRequest(_)), "set-pin follows the same rule: {err:?}");
+        admin.set_employee_pin(&anna, "5917").expect("a new PIN");
+        assert!(admin.verify_employee_pin(&anna, "5917").expect("check"), "the new PIN works");
+        assert!(!admin.verify_employee_pin(&anna, "4826").expect("check"), "the old one no longer does");
+        let err = admin.set_employee_pin("nobody", "5917").expect_err("an unknown employee");
+        assert!(matches!(err, ServerError::NotFound(_)), "an unknown employee is not found: {err:?}");
+    }
+}

@@ -1,0 +1,77 @@
+//! Where an order's items are on the point's shelves (`orders`, `order_items`): the cell each item
+//! sits in, when the order arrived, and an order leaving the shelf unredeemed. Every change stamps
+//! the order with a fresh feed version of its point, so the point's kiosks pull it.
+
+use crate::db::points;
+use crate::error::{Result, ServerError};
+use pvz_domain::{CellLabel, ItemId, OrderId, PickupPointId};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// Why an order was cancelled, as `orders.cancel_reason` keeps it.
+pub const CANCEL_UNREDEEMED: &str = "unredeemed";
+
+/// Puts the item into `cell` (canonical label).
+pub fn set_item_cell(conn: &Connection, item: &ItemId, cell: &CellLabel) -> Result<()> {
+    let changed = conn
+        .prepare_cached("UPDATE order_items SET cell = ?2 WHERE id = ?1")?
+        .execute(params![item.as_str(), cell.to_string()])?;
+    if changed != 1 {
+        return Err(ServerError::Internal(format!("item {item} vanished while placing it")));
+    }
+    Ok(())
+}
+
+/// Records the order's arrival at `at` unless it arrived before (a later item of it keeps the first
+/// arrival: the storage period counts from when the buyer could first collect).
+pub fn set_arrived(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE orders SET arrived_at = ?2 WHERE id = ?1 AND arrived_at IS NULL")?
+        .execute(params![order.as_str(), at])?;
+    Ok(())
+}
+
+/// Sets the arrival time whatever it was (the demo's order that waited too long, an admin fix).
+pub fn reset_arrived(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE orders SET arrived_at = ?2 WHERE id = ?1")?.execute(params![order.as_str(), at])?;
+    Ok(())
+}
+
+/// The order's arrival time; `None` when it has not arrived (or does not exist).
+pub fn get_arrived(conn: &Connection, order: &OrderId) -> Result<Option<String>> {
+    let at = conn
+        .prepare_cached("SELECT arrived_at FROM orders WHERE id = ?1")?
+        .query_row([order.as_str()], |r| r.get::<_, Option<String>>(0))
+        .optional()?;
+    Ok(at.flatten())
+}
+
+/// Stamps the order with a fresh feed version of `point`, so its kiosks pull its new cells or arrival.
+pub fn touch_order(conn: &Connection, point: &PickupPointId, order: &OrderId) -> Result<()> {
+    let version = points::bump_version(conn, point, 1)?;
+    conn.prepare_cached("UPDATE orders SET version = ?2 WHERE id = ?1")?.execute(params![order.as_str(), version])?;
+    Ok(())
+}
+
+/// Cancels the order as unredeemed (not collected within the storage period) by `op_id`, at a fresh
+/// feed version: its kiosks get a `CancelOrder` change.
+pub fn cancel_unredeemed(conn: &Connection, point: &PickupPointId, order: &OrderId, op_id: &str) -> Result<()> {
+    let version = points::bump_version(conn, point, 1)?;
+    let changed = conn
+        .prepare_cached(
+            "UPDATE orders SET status = 'cancelled', cancel_reason = ?2, closed_op_id = ?3, version = ?4
+             WHERE id = ?1 AND pickup_point_id = ?5",
+        )?
+        .execute(params![order.as_str(), CANCEL_UNREDEEMED, op_id, version, point.as_str()])?;
+    if changed != 1 {
+        return Err(ServerError::NotFound(format!("order {order} does not exist at pickup point {point}")));
+    }
+    Ok(())
+}
+
+/// Why the order was cancelled and by which op, when it was cancelled with a reason.
+pub fn get_cancel_reason(conn: &Connection, order: &OrderId) -> Result<Option<(String, Option<String>)>> {
+    let row = conn
+        .prepare_cached("SELECT cancel_reason, closed_op_id FROM orders WHERE id = ?1 AND cancel_reason IS NOT NULL")?
+        .query_row([order.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row)
+}

@@ -1,0 +1,64 @@
+//! Upgrading a database of the release before receiving, staff login and shifts (migration 0005):
+//! its ops keep their outcomes with no operator, its orders arrived when they were added, and those
+//! still waiting come once more after the point's old head, so a kiosk learns their arrival and can
+//! list them when they expire.
+
+use super::*;
+use pvz_domain::PickupPointId;
+
+#[test]
+fn a_database_from_before_receiving_gets_arrivals_for_its_waiting_orders_and_keeps_its_ops() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
+    released_migrations(4).to_latest(&mut conn).expect("the release before receiving");
+    conn.execute_batch(
+        "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
+             VALUES ('pp-old', 'Old', 1, 5, '{\"default_fee\":9900,\"per_category\":{}}', 1, '2026-11-01T00:00:00.000Z');
+         INSERT INTO devices (id, pickup_point_id, name, secret_sha256, last_seq, created_at)
+             VALUES ('dev-1', 'pp-old', 'Касса', 'hash', 1, 'then');
+         INSERT INTO buyers (id, full_name) VALUES ('b-1', 'Анна Кузнецова');
+         INSERT INTO sellers (id, name) VALUES ('s-1', 'Продавец');
+         INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at)
+             VALUES ('waiting', 'pp-old', '123456', 'b-1', 'ready', NULL, 3, '2026-11-20T08:00:00.000Z'),
+                    ('issued', 'pp-old', '654321', 'b-1', 'issued', 'then', 4, '2026-11-19T08:00:00.000Z');
+         INSERT INTO order_items (id, order_id, position, seller_id, name, variant, cell, price, prepaid, category)
+             VALUES ('waiting-1', 'waiting', 0, 's-1', 'Платье', 'M', 'A-1', 100000, 0, 'clothes'),
+                    ('issued-1', 'issued', 0, 's-1', 'Шарф', '-', 'A-2', 50000, 0, 'clothes');
+         INSERT INTO ops (device_id, seq, op_id, pickup_point_id, kind, body, created_at, received_at, status)
+             VALUES ('dev-1', 1, 'op-1', 'pp-old', 'issue_opened', '{\"type\":\"issue_opened\",\"order_id\":\"waiting\"}',
+                     'then', 'then', 'applied');",
+    )
+    .expect("data of the release before receiving");
+    migrations().to_latest(&mut conn).expect("migration 0005 applies on top");
+
+    let point = PickupPointId::parse("pp-old").expect("id");
+    let listed = ops::list_ops(&conn, &point, 10).expect("the audit reads old ops");
+    assert_eq!(
+        listed.iter().map(|o| (o.op_id.as_str(), o.operator.as_deref(), o.status.as_str())).collect::<Vec<_>>(),
+        [("op-1", None, "applied")],
+        "an old op keeps its outcome and has no operator"
+    );
+    let page = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 5 }), 100).expect("pull");
+    let orders: Vec<(String, Option<String>)> = page
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            pvz_protocol::Change::UpsertOrder(o) => Some((o.order_id.to_string(), o.arrived_at.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        orders,
+        [("waiting".to_owned(), Some("2026-11-20T08:00:00.000Z".to_owned()))],
+        "a kiosk at the old head pulls the waiting order again, arrived when it was added; the issued one stays put"
+    );
+    assert_eq!(page.changes.len(), 1, "and nothing else (no storage policy or cells were set): {:?}", page.changes);
+    assert_eq!(points::get_storage_policy(&conn, &point).expect("read"), None, "no storage policy until one is set");
+    let issued: Option<String> =
+        conn.query_row("SELECT arrived_at FROM orders WHERE id = 'issued'", [], |r| r.get(0)).expect("issued order");
+    assert_eq!(issued.as_deref(), Some("2026-11-19T08:00:00.000Z"), "an issued order's arrival is kept for history");
+    let leftover: i64 = conn
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'orders_restamp'", [], |r| r.get(0))
+        .expect("schema");
+    assert_eq!(leftover, 0, "the migration's working table is gone");
+}
