@@ -155,6 +155,7 @@ const KNOWN_ERROR_KINDS = [
   "empty_box",
   "not_among_waiting_returns",
   "no_boxes_to_hand_over",
+  "driver_not_identified",
   "document_not_found",
   "printing_failed",
   "internal",

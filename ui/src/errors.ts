@@ -81,6 +81,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "empty_box":
     case "not_among_waiting_returns":
     case "no_boxes_to_hand_over":
+    case "driver_not_identified":
     case "document_not_found":
       return t(`errors.${kind}`);
   }

@@ -156,13 +156,17 @@ impl Kiosk {
         self.view()
     }
 
-    /// Hands every closed box not handed yet to the driver `driver_id` (whose badge was scanned).
+    /// Hands every closed box not handed yet to the driver `driver_id`, who must be the driver whose
+    /// badge was scanned at the desk: the act and the custody log name who physically took them.
     pub fn hand_over_boxes(&self, driver_id: &str) -> Result<CounterView> {
         let driver_id = EmployeeId::parse(driver_id).map_err(|e| KioskError::InvalidInput(e.to_string()))?;
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             let state = settings::get_counter_state(tx)?;
             ensure_no_hand_back(&state)?;
+            if state.driver.as_ref() != Some(&driver_id) {
+                return Err(KioskError::DriverNotIdentified);
+            }
             let driver = badge_holder(tx, &driver_id)?;
             if driver.role != EmployeeRole::Driver {
                 return Err(KioskError::WrongRole { expected: "driver".into() });

@@ -105,6 +105,9 @@ pub enum KioskError {
     NotAmongWaitingReturns { why: String },
     #[error("no closed box is waiting for a driver")]
     NoBoxesToHandOver,
+    /// Boxes go only to the driver whose badge was scanned at the desk (the one the act names).
+    #[error("scan the badge of the driver taking the boxes: they go only to the driver identified at the desk")]
+    DriverNotIdentified,
     #[error("no such document: {0}")]
     DocumentNotFound(String),
     /// `kind` is the printing crate's name of the failure (e.g. `cups_not_running`), for the window.
@@ -206,6 +209,7 @@ pub enum ErrorKind {
     EmptyBox,
     NotAmongWaitingReturns,
     NoBoxesToHandOver,
+    DriverNotIdentified,
     DocumentNotFound,
     PrintingFailed,
     NoReceivingSession,
@@ -291,6 +295,7 @@ impl KioskError {
             KioskError::EmptyBox => ErrorKind::EmptyBox,
             KioskError::NotAmongWaitingReturns { .. } => ErrorKind::NotAmongWaitingReturns,
             KioskError::NoBoxesToHandOver => ErrorKind::NoBoxesToHandOver,
+            KioskError::DriverNotIdentified => ErrorKind::DriverNotIdentified,
             KioskError::DocumentNotFound(_) => ErrorKind::DocumentNotFound,
             KioskError::PrintingFailed { .. } => ErrorKind::PrintingFailed,
             KioskError::NoReceivingSession => ErrorKind::NoReceivingSession,

@@ -83,8 +83,7 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
         "the desk names the driver"
     );
     assert_eq!(identified.view.returns.and_then(|r| r.driver).map(|d| d.name), Some(DRIVER_NAME.into()), "shown");
-    refused(kiosk.hand_over_boxes(COURIER), ErrorKind::WrongRole, "boxes handed to a courier");
-    refused(kiosk.hand_over_boxes(RETIRED_COURIER), ErrorKind::RetiredBadge, "boxes handed to someone who left");
+    refused(kiosk.hand_over_boxes(COURIER), ErrorKind::DriverNotIdentified, "boxes handed to a courier");
     let done = kiosk.hand_over_boxes(DRIVER).expect("the boxes go to the driver");
     let act = done.handover_act.expect("the handover act is shown");
     assert_eq!((act.driver_name.as_str(), act.boxes.len(), act.items), (DRIVER_NAME, 1, 1), "one box, one item");
@@ -98,8 +97,36 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
         }
         other => panic!("the last op must be the handover, got {other:?}"),
     }
-    refused(kiosk.hand_over_boxes(DRIVER), ErrorKind::NoBoxesToHandOver, "handing over again");
+    refused(kiosk.hand_over_boxes(DRIVER), ErrorKind::DriverNotIdentified, "handing over again: the driver left");
     assert!(kiosk.dismiss_handover_act().expect("dismissed").handover_act.is_none(), "the act leaves the screen");
+}
+
+#[test]
+fn boxes_go_only_to_the_driver_whose_badge_was_scanned_at_the_desk() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    refuse_the_dress(&kiosk);
+    kiosk.create_box().expect("a box is opened");
+    kiosk.scan(DRESS).expect("the dress goes into the box");
+    kiosk.close_box().expect("the box closes");
+    let handed_over = |kiosk: &Kiosk| ops(kiosk).iter().filter(|o| matches!(o, OpBody::BoxesHandedOver { .. })).count();
+
+    refused(kiosk.hand_over_boxes(DRIVER), ErrorKind::DriverNotIdentified, "no driver's badge was scanned yet");
+    kiosk.scan(&badge(OTHER_DRIVER)).expect("another driver's badge at the desk");
+    refused(
+        kiosk.hand_over_boxes(DRIVER),
+        ErrorKind::DriverNotIdentified,
+        "a working driver of the point, but not the one whose badge was scanned",
+    );
+    kiosk.close_returns().expect("the desk is left");
+    kiosk.open_returns().expect("and opened again");
+    refused(kiosk.hand_over_boxes(OTHER_DRIVER), ErrorKind::DriverNotIdentified, "leaving the desk forgets the driver");
+    assert_eq!(handed_over(&kiosk), 0, "no box went to anyone whose badge was not scanned");
+
+    kiosk.scan(&badge(OTHER_DRIVER)).expect("the driver's badge again");
+    let act = kiosk.hand_over_boxes(OTHER_DRIVER).expect("the identified driver takes the box").handover_act;
+    assert_eq!(act.map(|a| a.driver_name), Some(OTHER_DRIVER_NAME.to_owned()), "the act names the badge's driver");
+    assert_eq!(handed_over(&kiosk), 1, "one handover op");
 }
 
 #[test]

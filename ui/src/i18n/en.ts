@@ -362,6 +362,8 @@ export const en: Messages = {
     empty_box: "The box is empty: scan returns into it.",
     not_among_waiting_returns: "This item is not among the returns waiting to be packed.",
     no_boxes_to_hand_over: "No closed boxes to hand over.",
+    driver_not_identified:
+      "Boxes go only to the driver whose badge was scanned: scan the driver's badge.",
     document_not_found: "Document not found.",
     printing_failed: "Printing failed: {{message}}",
   },

@@ -18,6 +18,8 @@ pub const OTHER_COURIER: &str = "emp-courier-2";
 pub const RETIRED_COURIER: &str = "emp-courier-9";
 pub const DRIVER: &str = "emp-driver-1";
 pub const DRIVER_NAME: &str = "Олег Водитель";
+pub const OTHER_DRIVER: &str = "emp-driver-2";
+pub const OTHER_DRIVER_NAME: &str = "Ирина Водитель";
 pub const MANAGER: &str = "emp-manager-1";
 /// The claim's item: a jacket bought at another point, its barcode on the code.
 pub const JACKET_BARCODE: &str = "4607000000014";
@@ -71,6 +73,7 @@ pub fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Clock) {
             employee(OTHER_COURIER, "Анна Курьерова", EmployeeRole::Courier, false),
             employee(RETIRED_COURIER, "Уволенный Курьер", EmployeeRole::Courier, true),
             employee(DRIVER, DRIVER_NAME, EmployeeRole::Driver, false),
+            employee(OTHER_DRIVER, OTHER_DRIVER_NAME, EmployeeRole::Driver, false),
             employee(MANAGER, "Мария Менеджер", EmployeeRole::Manager, false),
         ],
     };
