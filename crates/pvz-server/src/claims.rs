@@ -191,7 +191,7 @@ fn cancel_part_order(conn: &Connection, claim: &ClaimRow, part: &OrderId) -> Res
 /// A new prepaid order of one item (`item`, under a fresh id) to the claim's buyer at the original
 /// order's pickup point (a replacement, or a missing part): that point's kiosks pull it next.
 pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now: &str) -> Result<OrderId> {
-    let (order_id, short_code, uid) = orders::new_order_ids()?;
+    let (order_id, short_code, uid) = orders::new_order_ids_at(conn, &claim.pickup_point_id)?;
     let id = ItemId::parse(&format!("itm-{uid}-1")).map_err(|e| ServerError::Internal(e.to_string()))?;
     let order = NewOrder {
         id: order_id.clone(),

@@ -86,14 +86,52 @@ pub struct ItemRow {
 }
 
 /// Fresh ids for an order the server creates itself (a replacement, a missing part, a generated
-/// load-test order): `ord-<uuid>`, a random six-digit short code, and a stem for item ids.
+/// load-test order): `ord-<uuid>`, a random six-digit short code, and a stem for item ids. An order
+/// that goes to a point's shelf takes its short code from [`new_order_ids_at`] instead.
 pub fn new_order_ids() -> Result<(OrderId, ShortCode, String)> {
     let uid = uuid::Uuid::now_v7().simple().to_string();
+    let id = OrderId::parse(&format!("ord-{uid}"))
+        .map_err(|_| ServerError::Internal("generated order id is invalid".to_owned()))?;
+    Ok((id, random_short_code()?, uid))
+}
+
+/// How many short codes are drawn before giving up on a free one at a point: with a million codes,
+/// even a point holding half of them waiting fails 32 draws once in four billion.
+const SHORT_CODE_DRAWS: usize = 32;
+
+/// [`new_order_ids`] for an order to wait at `point`, with a short code no waiting order there holds
+/// (a kiosk finds an order by its short code, so one code names one order at a point). Issued and
+/// cancelled orders free their codes.
+pub fn new_order_ids_at(conn: &Connection, point: &PickupPointId) -> Result<(OrderId, ShortCode, String)> {
+    let (id, _, uid) = new_order_ids()?;
+    Ok((id, free_short_code(conn, point, random_short_code)?, uid))
+}
+
+fn random_short_code() -> Result<ShortCode> {
     let random = crate::keys::random_bytes::<4>()?;
-    let short = format!("{:06}", u32::from_le_bytes(random) % 1_000_000);
-    let bad = |what: &str| ServerError::Internal(format!("generated {what} is invalid"));
-    let id = OrderId::parse(&format!("ord-{uid}")).map_err(|_| bad("order id"))?;
-    Ok((id, ShortCode::parse(&short).ok_or_else(|| bad("short code"))?, uid))
+    ShortCode::parse(&format!("{:06}", u32::from_le_bytes(random) % 1_000_000))
+        .ok_or_else(|| ServerError::Internal("generated short code is invalid".to_owned()))
+}
+
+/// Draws codes until one is not held by a ready order of `point`, at most [`SHORT_CODE_DRAWS`] times.
+fn free_short_code(
+    conn: &Connection,
+    point: &PickupPointId,
+    mut draw: impl FnMut() -> Result<ShortCode>,
+) -> Result<ShortCode> {
+    let mut taken = conn.prepare_cached(
+        "SELECT 1 FROM orders WHERE pickup_point_id = ?1 AND short_code = ?2 AND status = 'ready' LIMIT 1",
+    )?;
+    for _ in 0..SHORT_CODE_DRAWS {
+        let code = draw()?;
+        if !taken.exists(params![point.as_str(), code.as_str()])? {
+            return Ok(code);
+        }
+    }
+    Err(ServerError::Internal(format!(
+        "no free short code at pickup point {point} in {SHORT_CODE_DRAWS} draws: its waiting orders hold nearly all \
+         of them"
+    )))
 }
 
 /// "Анна Кузнецова" -> "Анна К.": the kiosk never sees a full name.
@@ -355,6 +393,73 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::admin::Admin;
+    use pvz_domain::FeePolicy;
+
+    fn code(raw: &str) -> ShortCode {
+        ShortCode::parse(raw).expect("short code")
+    }
+
+    /// An order `id` at `point` holding short code `short`.
+    fn add(admin: &Admin, point: &str, id: &str, short: &str) {
+        let item = NewItem {
+            id: ItemId::parse(&format!("{id}-1")).expect("item id"),
+            seller_id: "s-1".into(),
+            seller_name: "Продавец".into(),
+            name: "Товар".into(),
+            variant: "M".into(),
+            cell: "A-1".into(),
+            price: Kopecks(100_000),
+            prepaid: true,
+            category: "clothes".into(),
+            barcode: None,
+            mark: None,
+        };
+        let order = NewOrder {
+            id: OrderId::parse(id).expect("order id"),
+            short_code: code(short),
+            buyer_id: "b-1".into(),
+            buyer_name: "Анна Кузнецова".into(),
+            items: vec![item],
+        };
+        admin.add_order(point, &order).expect("add order");
+    }
+
+    #[test]
+    fn a_generated_short_code_is_free_among_the_points_waiting_orders() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let admin = Admin::open(dir.path()).expect("admin");
+        for point in ["pp-a", "pp-b"] {
+            admin.add_pickup_point(point, point, &FeePolicy::default()).expect("point");
+        }
+        add(&admin, "pp-a", "waiting", "111111");
+        add(&admin, "pp-a", "issued", "222222");
+        admin.mark_order_issued("issued").expect("issued");
+        add(&admin, "pp-a", "cancelled", "333333");
+        admin.cancel_order("cancelled").expect("cancelled");
+        add(&admin, "pp-b", "elsewhere", "444444");
+        let conn = crate::db::open(&dir.path().join(crate::db::DB_FILE)).expect("connection");
+        let point = PickupPointId::parse("pp-a").expect("point");
+        let draws = |codes: &[&str]| {
+            let mut codes: Vec<ShortCode> = codes.iter().rev().map(|c| code(c)).collect();
+            move || codes.pop().ok_or_else(|| ServerError::Internal("out of codes".into()))
+        };
+
+        let got = free_short_code(&conn, &point, draws(&["111111", "555555"])).expect("a free code");
+        assert_eq!(got, code("555555"), "a code a waiting order of the point holds is drawn again");
+        for free in ["222222", "333333", "444444"] {
+            let got = free_short_code(&conn, &point, draws(&[free])).expect("a free code");
+            assert_eq!(got, code(free), "{free}: an issued or cancelled order, or another point's, frees its code");
+        }
+        let mut drawn = 0;
+        let always_taken = || {
+            drawn += 1;
+            Ok(code("111111"))
+        };
+        let err = free_short_code(&conn, &point, always_taken).expect_err("no free code is found");
+        assert!(matches!(&err, ServerError::Internal(m) if m.contains("no free short code")), "a clear error: {err:?}");
+        assert_eq!(drawn, SHORT_CODE_DRAWS, "the draws are bounded");
+    }
 
     #[test]
     fn names_are_masked_to_first_name_and_initial() {
