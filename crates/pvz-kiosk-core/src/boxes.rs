@@ -109,7 +109,7 @@ impl Kiosk {
     /// Starts a new box at the desk (one box is filled at a time).
     pub fn create_box(&self) -> Result<CounterView> {
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let state = settings::get_counter_state(tx)?;
             ensure_no_hand_back(&state)?;
             if return_boxes::get_open_return_box(tx)?.is_some() {
@@ -126,7 +126,7 @@ impl Kiosk {
     /// Takes a unit out of the open box, back to the waiting returns.
     pub fn remove_from_box(&self, return_id: &str) -> Result<CounterView> {
         let return_id = parse_return_id(return_id)?;
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let open = open_box(tx)?;
             if !return_items::take_return_item_out_of_box(tx, &return_id, &open.box_id)? {
                 return Err(KioskError::InvalidInput(format!("item {return_id} is not in the open box")));
@@ -139,7 +139,7 @@ impl Kiosk {
     /// Closes the open box with exactly the units in it; its label can be printed.
     pub fn close_box(&self) -> Result<CounterView> {
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let open = open_box(tx)?;
             let units = return_items::list_box_items(tx, &open.box_id)?;
             if units.is_empty() {
@@ -161,7 +161,7 @@ impl Kiosk {
     pub fn hand_over_boxes(&self, driver_id: &str) -> Result<CounterView> {
         let driver_id = EmployeeId::parse(driver_id).map_err(|e| KioskError::InvalidInput(e.to_string()))?;
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let state = settings::get_counter_state(tx)?;
             ensure_no_hand_back(&state)?;
             if state.driver.as_ref() != Some(&driver_id) {

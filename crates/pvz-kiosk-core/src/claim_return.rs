@@ -185,7 +185,7 @@ impl Kiosk {
 
     /// The claim's code carries no barcode: the manager confirms by eye that this is the claim's item.
     pub fn check_claim_item(&self) -> Result<CounterView> {
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let claim = active_draft(tx)?;
             if claim.barcode.is_some() {
                 return Err(KioskError::InvalidInput("this claim's item has a barcode: scan it to check it".into()));
@@ -204,7 +204,7 @@ impl Kiosk {
                 Refusal::MAX_DESCRIPTION
             )));
         }
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let claim = active_draft(tx)?;
             Ok(claim_returns::set_claim_condition(tx, &claim.claim_id, text)?)
         })?;
@@ -214,7 +214,7 @@ impl Kiosk {
     /// Attaches a photo of the item's condition; it travels with the accept op.
     pub fn attach_claim_photo(&self, bytes: &[u8]) -> Result<CounterView> {
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let claim = active_draft(tx)?;
             let stored = evidence::store_photo(self.evidence_dir(), bytes)?;
             let photo = PhotoRef {
@@ -233,7 +233,7 @@ impl Kiosk {
     pub fn accept_claim_return(&self) -> Result<CounterView> {
         let now = self.now();
         let at = timestamp(now);
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let claim = active_draft(tx)?;
             if let Some(refusal) = refusal_of(&claim, now) {
                 return Err(refusal_error(refusal, &claim));
@@ -284,7 +284,7 @@ impl Kiosk {
 
     /// Takes the claim off the counter without accepting; its draft, note and photos are dropped.
     pub fn cancel_claim_return(&self) -> Result<CounterView> {
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             if let Some(claim_id) = settings::change_counter_state(tx, |s| s.claim.take())? {
                 claim_returns::delete_claim_draft(tx, &claim_id)?;
             }

@@ -120,7 +120,7 @@ impl Kiosk {
             }
         };
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let loaded = editable_order(tx, &order_id)?;
             let current = loaded.item(&item_id)?;
             if current.decision.as_ref() == Some(&decision) {
@@ -140,7 +140,7 @@ impl Kiosk {
     pub fn hand_over_rest(&self, order_id: &str) -> Result<CounterView> {
         let order_id = parse_order_id(order_id)?;
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let loaded = editable_order(tx, &order_id)?;
             for item in loaded.items.iter().filter(|i| i.decision.is_none()) {
                 record_decision(tx, &order_id, parse_item_id(&item.item_id)?, ItemDecision::HandOver, None, &at)?;
@@ -156,7 +156,7 @@ impl Kiosk {
         let order_id = parse_order_id(order_id)?;
         let item_id = parse_item_id(item_id)?;
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let loaded = editable_order(tx, &order_id)?;
             if !matches!(
                 loaded.item(&item_id)?.decision,
@@ -194,7 +194,7 @@ impl Kiosk {
         let order_id = parse_order_id(order_id)?;
         let item_id = parse_item_id(item_id)?;
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             editable_order(tx, &order_id)?.item(&item_id)?;
             if decisions::clear_decision(tx, &item_id)? {
                 outbox::append_op(tx, &OpBody::ItemDecisionCleared { order_id: order_id.clone(), item_id }, &at)?;
@@ -209,7 +209,7 @@ impl Kiosk {
     pub fn confirm_issue(&self, order_id: &str, shown_to_collect: Kopecks, payment_taken: bool) -> Result<CounterView> {
         let order_id = parse_order_id(order_id)?;
         let at = timestamp(self.now());
-        self.store.with_tx::<_, KioskError>(|tx| {
+        self.counter_tx(|tx| {
             let loaded = load_order_by_id(tx, &order_id)?.ok_or(KioskError::OrderNotFound)?;
             ensure_not_cancelled(&loaded.order, loaded.status)?;
             loaded.status.complete(&loaded.states).map_err(|e| transition_error(e, loaded.issued_at.clone()))?;

@@ -18,10 +18,11 @@ use pvz_protocol::{EmployeeRole, EmployeeWire};
 use rusqlite::Connection;
 
 impl Kiosk {
-    /// Handles anything scanned or typed (see the module doc for what goes where).
+    /// Handles anything scanned or typed (see the module doc for what goes where). A scan is counter
+    /// work (the staff guard applies) and goes into the scan log, refused or not.
     pub fn scan(&self, input: &str) -> Result<ScanOutcome> {
         let now = self.now();
-        let notice = self.store.with_tx::<_, KioskError>(|tx| {
+        let notice = self.counter_tx(|tx| {
             let enrollment = require_enrollment(tx)?;
             let state = settings::get_counter_state(tx)?;
             match classify(input) {
@@ -64,7 +65,8 @@ impl Kiosk {
                 }
                 Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
             }
-        })?;
+        });
+        let notice = self.log_scan(input, now, notice)?;
         Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })
     }
 }

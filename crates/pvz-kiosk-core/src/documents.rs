@@ -69,6 +69,10 @@ fn build(conn: &Connection, doc: &DocumentRef) -> Result<Document> {
             let act = handover_act_view(conn, handover_id)?.ok_or_else(|| not_found("no handover", handover_id))?;
             Ok(paper::handover_act(&point, &act))
         }
+        DocumentRef::ShiftReport { shift_id } => {
+            let row = crate::store::shifts::get_shift(conn, shift_id)?.ok_or_else(|| not_found("no shift", shift_id))?;
+            Ok(crate::shift_export::shift_report_document(&crate::shift::shift_report_view(conn, row)?))
+        }
     }
 }
 
@@ -80,6 +84,7 @@ fn file_stem(doc: &DocumentRef) -> String {
         DocumentRef::HandBackAct { hand_back_id } => ("hand-back-act", hand_back_id),
         DocumentRef::BoxLabel { box_id } => ("box-label", box_id),
         DocumentRef::HandoverAct { handover_id } => ("handover-act", handover_id),
+        DocumentRef::ShiftReport { shift_id } => ("shift-report", shift_id),
     };
     // Ids are checked when the document is built; this keeps a name safe whatever came in.
     let id: String = id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();

@@ -150,6 +150,26 @@ pub enum KioskError {
     /// The order's items went back to returns as not collected in time (невостребованный).
     #[error("this order was not collected in time and went to returns; do not hand it over")]
     OrderUnredeemed,
+    /// A network that set up staff: a manager logs in by PIN before any counter work.
+    #[error("log in with your PIN first")]
+    LoginRequired,
+    #[error("wrong PIN; {tries_left} tries left before a lockout")]
+    WrongPin { tries_left: u32 },
+    /// Too many wrong PINs: this manager is locked out until `until` (RFC 3339).
+    #[error("too many wrong PINs; try again after {until}")]
+    PinLocked { until: String },
+    #[error("the counter locked after idle time; enter your PIN to continue")]
+    IdleLocked,
+    #[error("open a shift first")]
+    ShiftNotOpen,
+    /// `opened_at` (RFC 3339) of the shift already open on this device.
+    #[error("a shift is already open on this counter since {opened_at}")]
+    ShiftAlreadyOpen { opened_at: String },
+    /// Only an active manager of the point logs in at the counter.
+    #[error("only an active manager of this pickup point logs in at the counter")]
+    NotAManager,
+    #[error("this manager has no PIN yet; the network sets it")]
+    PinNotSet,
     /// A bug caught before it took more down with it (a panic in the sync engine's store work).
     #[error("internal error: {0}")]
     Internal(String),
@@ -229,6 +249,14 @@ pub enum ErrorKind {
     StoragePolicyMissing,
     NotExpired,
     OrderUnredeemed,
+    LoginRequired,
+    WrongPin,
+    PinLocked,
+    IdleLocked,
+    ShiftNotOpen,
+    ShiftAlreadyOpen,
+    NotAManager,
+    PinNotSet,
     Internal,
 }
 
@@ -315,6 +343,14 @@ impl KioskError {
             KioskError::StoragePolicyMissing => ErrorKind::StoragePolicyMissing,
             KioskError::NotExpired => ErrorKind::NotExpired,
             KioskError::OrderUnredeemed => ErrorKind::OrderUnredeemed,
+            KioskError::LoginRequired => ErrorKind::LoginRequired,
+            KioskError::WrongPin { .. } => ErrorKind::WrongPin,
+            KioskError::PinLocked { .. } => ErrorKind::PinLocked,
+            KioskError::IdleLocked => ErrorKind::IdleLocked,
+            KioskError::ShiftNotOpen => ErrorKind::ShiftNotOpen,
+            KioskError::ShiftAlreadyOpen { .. } => ErrorKind::ShiftAlreadyOpen,
+            KioskError::NotAManager => ErrorKind::NotAManager,
+            KioskError::PinNotSet => ErrorKind::PinNotSet,
             KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -334,6 +370,10 @@ impl KioskError {
             KioskError::NotAmongWaitingReturns { why } => Some(why.clone()),
             // Which printing failure: no printer chosen, CUPS not running, a printer that is gone…
             KioskError::PrintingFailed { kind, .. } => Some(kind.clone()),
+            KioskError::WrongPin { tries_left } => Some(tries_left.to_string()),
+            // RFC 3339 times, for the window to count down or format.
+            KioskError::PinLocked { until } => Some(until.clone()),
+            KioskError::ShiftAlreadyOpen { opened_at } => Some(opened_at.clone()),
             // The cell the message is about (or the shipment being received), for the window to show.
             KioskError::ReceivingInProgress { shipment_code } => Some(shipment_code.clone()),
             KioskError::ReceivingHasPlacements(n) => Some(n.to_string()),

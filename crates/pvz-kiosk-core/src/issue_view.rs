@@ -225,5 +225,7 @@ pub fn build_view(conn: &Connection, now: DateTime<Utc>) -> Result<CounterView> 
         found_item: shelf.found_item,
         expiry: shelf.expiry,
         overdue_items: shelf.overdue_items,
+        session: crate::staff::session_view(conn, now)?,
+        shift_report: crate::shift::counter_shift_report(conn)?,
     })
 }

@@ -2,6 +2,7 @@
 //! claim returns, courier hand-backs, return boxes, receiving into cells, storage expiry), the views the window renders, and sync with
 //! the central server. The Tauri shell only adapts these calls.
 
+mod audit;
 mod boxes;
 mod cells;
 mod claim_return;
@@ -12,6 +13,7 @@ mod documents;
 mod error;
 mod evidence;
 mod expiry;
+mod evidence_bundle;
 mod hand_back;
 mod hand_back_view;
 mod issue_view;
@@ -20,7 +22,12 @@ mod pull;
 pub mod receipt;
 mod receiving;
 mod returns_view;
+mod scan_record;
 mod shelf_view;
+mod shift;
+mod shift_export;
+mod staff;
+mod staff_view;
 pub mod store;
 pub mod sync;
 mod view;
@@ -37,6 +44,10 @@ pub use returns_view::{
 pub use shelf_view::{
     CellProposalView, CellView, ExpiredItemView, ExpiryView, FoundItemStatus, FoundItemView, ReceivingCounts,
     ReceivingItemState, ReceivingItemView, ReceivingView,
+};
+pub use staff_view::{
+    ItemEventKind, ItemEventView, ItemHistoryView, ManagerChoice, OpenShiftView, PhotoRefView, ScanRecordView,
+    SessionLock, SessionView, ShiftReportView,
 };
 pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{

@@ -196,6 +196,8 @@ pub enum DocumentRef {
     HandBackAct { hand_back_id: String },
     BoxLabel { box_id: String },
     HandoverAct { handover_id: String },
+    /// Отчёт за смену (A4).
+    ShiftReport { shift_id: String },
 }
 
 /// The format of an exported document.

@@ -4,6 +4,7 @@ use crate::returns_view::{
     ClaimReturnView, HandBackActView, HandBackView, HandoverActView, ReturnLabelView, ReturnsView,
 };
 use crate::shelf_view::{ExpiryView, FoundItemView, ReceivingView};
+use crate::staff_view::{SessionView, ShiftReportView};
 use pvz_domain::{FeeRule, Kopecks, OrderStatus, RefusalReason};
 use pvz_protocol::ItemDecision;
 use serde::Serialize;
@@ -115,6 +116,10 @@ pub struct CounterView {
     pub expiry: Option<ExpiryView>,
     /// How many items are past their storage period now: the morning reminder, always counted.
     pub overdue_items: u32,
+    /// Who works the counter (PIN login), whether it is locked, and the open shift.
+    pub session: SessionView,
+    /// The open shift's running report, or the closed shift's report until it is dismissed.
+    pub shift_report: Option<ShiftReportView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

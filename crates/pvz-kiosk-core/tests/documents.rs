@@ -80,6 +80,7 @@ fn every_paper_names_its_subject_and_its_qr_reads_back_exactly() {
             DocumentRef::HandoverAct { .. } => {
                 assert!(doc.signatures.join("\n").contains(DRIVER_NAME), "the driver signs the handover act");
             }
+            DocumentRef::ShiftReport { .. } => assert!(text.contains("Отчёт за смену"), "the shift report's title"),
         }
         let qr = doc.qr.as_ref().map(|q| q.payload.clone());
         let png = kiosk.export_document(doc_ref, DocumentFormat::Png).expect("PNG exported");

@@ -12,6 +12,8 @@ import type { ReceivingView } from "./ReceivingView";
 import type { RecentIssue } from "./RecentIssue";
 import type { ReturnLabelView } from "./ReturnLabelView";
 import type { ReturnsView } from "./ReturnsView";
+import type { SessionView } from "./SessionView";
+import type { ShiftReportView } from "./ShiftReportView";
 
 export type CounterView = { status: KioskStatus, active: OrderView | null, receipt: ReceiptView | null, recent: Array<RecentIssue>, 
 /**
@@ -54,4 +56,12 @@ expiry: ExpiryView | null,
 /**
  * How many items are past their storage period now: the morning reminder, always counted.
  */
-overdue_items: number, };
+overdue_items: number, 
+/**
+ * Who works the counter (PIN login), whether it is locked, and the open shift.
+ */
+session: SessionView, 
+/**
+ * The open shift's running report, or the closed shift's report until it is dismissed.
+ */
+shift_report: ShiftReportView | null, };

@@ -3,4 +3,4 @@
 /**
  * A document the counter can print or export.
  */
-export type DocumentRef = { "kind": "receipt", order_id: string, } | { "kind": "return_label", return_id: string, } | { "kind": "hand_back_act", hand_back_id: string, } | { "kind": "box_label", box_id: string, } | { "kind": "handover_act", handover_id: string, };
+export type DocumentRef = { "kind": "receipt", order_id: string, } | { "kind": "return_label", return_id: string, } | { "kind": "hand_back_act", hand_back_id: string, } | { "kind": "box_label", box_id: string, } | { "kind": "handover_act", handover_id: string, } | { "kind": "shift_report", shift_id: string, };

@@ -10,12 +10,17 @@ pub(crate) mod hand_back_items;
 pub(crate) mod hand_back_lines;
 pub(crate) mod hand_backs;
 pub(crate) mod issues;
+pub(crate) mod item_audit;
+pub(crate) mod op_records;
 pub(crate) mod orders;
 pub(crate) mod outbox;
 pub(crate) mod photos;
 pub(crate) mod return_boxes;
 pub(crate) mod return_items;
+pub(crate) mod scan_log;
 pub(crate) mod settings;
+pub(crate) mod shifts;
+pub(crate) mod staff_session;
 pub(crate) mod sync_settings;
 
 pub use decisions::DecisionRow;
@@ -39,6 +44,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261128_0004_order_cancellations.sql")),
         M::up(include_str!("../../migrations/20261129_0005_attention_acknowledged.sql")),
         M::up(include_str!("../../migrations/20261130_0006_returns.sql")),
+        M::up(include_str!("../../migrations/20261201_0007_staff_and_audit.sql")),
     ])
 }
 

@@ -16,13 +16,18 @@ pub struct OutboxEntry {
 }
 
 /// Appends an op. Must run inside the write transaction of its effect: `seq` is the next after the
-/// highest ever written, and rows are never deleted, so the sequence has no gaps.
+/// highest ever written, and rows are never deleted, so the sequence has no gaps. The op's operator
+/// is the manager of the session row, which the counter's staff guard checked in this same
+/// transaction (none where login is not required).
 pub fn append_op(conn: &Connection, body: &OpBody, at: &str) -> Result<OutboxEntry, StoreError> {
     let op_id = Uuid::now_v7();
     let payload = serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let seq: i64 = conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")?.query_row([], |r| r.get(0))?;
-    conn.prepare_cached("INSERT INTO outbox (seq, op_id, kind, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![seq, op_id.to_string(), body.kind(), payload, at])?;
+    conn.prepare_cached(
+        "INSERT INTO outbox (seq, op_id, kind, payload, created_at, operator)
+         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT manager_id FROM staff_session WHERE id = 1))",
+    )?
+    .execute(params![seq, op_id.to_string(), body.kind(), payload, at])?;
     Ok(OutboxEntry { seq, op_id, body: body.clone() })
 }
 
@@ -37,23 +42,24 @@ pub fn list_ops(conn: &Connection) -> Result<Vec<OutboxEntry>, StoreError> {
     Ok(entries)
 }
 
-/// An op waiting to be pushed, with the time the counter did it.
+/// An op waiting to be pushed, with the time the counter did it and who did it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingOp {
     pub entry: OutboxEntry,
     pub created_at: String,
+    pub operator: Option<String>,
 }
 
 /// The oldest `limit` pending ops, in `seq` order: the next push batch.
 pub fn list_pending_ops(conn: &Connection, limit: usize) -> Result<Vec<PendingOp>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, op_id, payload, created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
+        "SELECT seq, op_id, payload, created_at, operator FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit as i64], |r| Ok((entry_columns(r)?, r.get::<_, String>(3)?)))?;
+    let rows = stmt.query_map([limit as i64], |r| Ok((entry_columns(r)?, r.get::<_, String>(3)?, r.get(4)?)))?;
     let mut out = Vec::new();
     for row in rows {
-        let (raw, created_at) = row?;
-        out.push(PendingOp { entry: parse_entry(raw)?, created_at });
+        let (raw, created_at, operator) = row?;
+        out.push(PendingOp { entry: parse_entry(raw)?, created_at, operator });
     }
     Ok(out)
 }

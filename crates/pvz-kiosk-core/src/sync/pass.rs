@@ -239,7 +239,9 @@ fn push_op(op: &PendingOp) -> PushOp {
         seq: op.entry.seq,
         op_id: op.entry.op_id,
         created_at: op.created_at.clone(),
-        operator: None,
+        // An id the store holds was an EmployeeId when written; a corrupt one is sent as no operator
+        // rather than holding the push up.
+        operator: op.operator.as_deref().and_then(|id| pvz_domain::EmployeeId::parse(id).ok()),
         body: op.entry.body.clone(),
     }
 }

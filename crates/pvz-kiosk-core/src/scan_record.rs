@@ -1,0 +1,73 @@
+//! Every scan or typed code the counter receives goes into the scan log, refused ones too, in a
+//! small transaction of its own after the scan's own (so a refused scan is still on record): the
+//! normalized text, its classified kind, who was on duty, and what it matched or why it was refused.
+
+use crate::counter::timestamp;
+use crate::error::{KioskError, Result};
+use crate::store::scan_log::{self, ScanRow};
+use crate::store::{settings, staff_session};
+use crate::view::ScanNotice;
+use crate::Kiosk;
+use chrono::{DateTime, Utc};
+use pvz_domain::scan::normalize;
+use pvz_domain::{classify, Scan};
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// Texts longer than this are cut in the log (a damaged code can be long).
+const MAX_TEXT: usize = 200;
+
+/// What a scan was classified as, by the domain's own name for it (`ean13`, `pickup_token`…).
+pub(crate) fn scan_kind(scan: &Scan) -> String {
+    serde_json::to_value(scan).ok().and_then(|v| field(&v, "kind")).unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn field(notice: &Value, name: &str) -> Option<String> {
+    notice.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn scan_row(conn: &Connection, input: &str, at: DateTime<Utc>, result: &Result<ScanNotice>) -> Result<ScanRow> {
+    let scan = classify(input);
+    let text: String = normalize(input).chars().take(MAX_TEXT).collect();
+    let operator = staff_session::get_session(conn)?.map(|s| s.manager_id.to_string());
+    let mut row = ScanRow {
+        scanned_at: timestamp(at),
+        text,
+        kind: scan_kind(&scan),
+        operator,
+        outcome: String::new(),
+        item_id: None,
+        return_id: None,
+        order_id: None,
+    };
+    match result {
+        // Generic over notices: whatever ids a notice carries are what the scan matched.
+        Ok(notice) => {
+            let notice = serde_json::to_value(notice).unwrap_or(Value::Null);
+            row.outcome = field(&notice, "kind").unwrap_or_default();
+            row.item_id = field(&notice, "item_id");
+            row.return_id = field(&notice, "return_id");
+            row.order_id = field(&notice, "order_id");
+            if matches!(notice.get("kind").and_then(Value::as_str), Some("order_opened")) {
+                row.order_id = settings::get_counter_state(conn)?.active_order.map(|o| o.to_string());
+            }
+        }
+        Err(e) => row.outcome = serde_json::to_value(e.kind()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+    }
+    Ok(row)
+}
+
+impl Kiosk {
+    /// Records a scan and hands its result on. A failure to log is itself logged, never the scan's
+    /// failure: the counter goes on.
+    pub(crate) fn log_scan(&self, input: &str, at: DateTime<Utc>, result: Result<ScanNotice>) -> Result<ScanNotice> {
+        let logged = self.store.with_tx(|tx| {
+            let row = scan_row(tx, input, at, &result)?;
+            Ok::<_, KioskError>(scan_log::insert_scan(tx, &row)?)
+        });
+        if let Err(e) = logged {
+            tracing::error!(error = %e, "the scan could not be written to the scan log");
+        }
+        result
+    }
+}
