@@ -133,6 +133,16 @@ async fn a_shipment_received_with_one_item_missing_records_it_and_the_placed_cel
 async fn a_shipment_is_received_once_only_at_its_point_and_only_with_its_items() {
     let t = start().await;
     add_shipment(&t);
+    for (id, code, orders, why) in [
+        ("shp-2", "SHP1", vec![expected_order("in3", "333333", 1)], "a code the point already expects"),
+        ("shp-1", "SHP2", vec![expected_order("in3", "333333", 1)], "an id used before"),
+        ("shp-2", "SHP2", vec![expected_order("in1", "333333", 1)], "an order that exists"),
+        ("shp-2", "SHP2", vec![expected_order("in3", "111111", 1)], "a short code a waiting order holds"),
+        ("shp-2", "SHP2", vec![], "no orders"),
+    ] {
+        let err = t.admin.add_shipment(POINT, Some(id), code, None, &orders).expect_err(why);
+        assert!(matches!(err, pvz_server::ServerError::BadRequest(_)), "{why} is refused: {err:?}");
+    }
     let kiosk = t.enroll(POINT).await;
     let elsewhere = t.enroll(OTHER_POINT).await;
     let all = || vec![placed("in1", "in1-1", "A-01"), placed("in1", "in1-2", "A-01"), placed("in2", "in2-1", "A-02")];

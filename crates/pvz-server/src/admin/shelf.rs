@@ -132,9 +132,16 @@ impl Admin {
         }
         let now = db::now_text();
         let mut items = Vec::new();
-        for order in new {
+        for (i, order) in new.iter().enumerate() {
             if orders::order_point(&tx, &order.id)?.is_some() {
                 return Err(ServerError::BadRequest(format!("order {} exists already", order.id)));
+            }
+            let twice = new[..i].iter().any(|o| o.short_code == order.short_code);
+            if twice || shelf::short_code_waiting(&tx, &point, &order.short_code)? {
+                return Err(ServerError::BadRequest(format!(
+                    "short code {} of order {} is held by another order waiting at {point}",
+                    order.short_code, order.id
+                )));
             }
             let mut order = order.clone();
             for item in &mut order.items {
@@ -149,6 +156,11 @@ impl Admin {
         tx.commit()?;
         let orders = new.iter().map(|o| (o.id.clone(), o.short_code.clone())).collect();
         Ok(ShipmentAdded { shipment_id: id, orders })
+    }
+
+    /// Fresh ids for an order to wait at `point`: its short code is held by no order waiting there.
+    pub fn fresh_order_ids(&self, point: &str) -> Result<(OrderId, ShortCode, String)> {
+        orders::new_order_ids_at(&self.conn, &parse_id(PickupPointId::parse, point)?)
     }
 
     /// Sets when an order arrived (RFC 3339), e.g. one that has waited on the shelf since before it

@@ -42,6 +42,9 @@ pub fn shifts_text(admin: &Admin, point: &str) -> Result<String> {
             _ => out.push_str(", still open\n"),
         }
     }
+    if out.is_empty() {
+        out.push_str(&format!("no shifts at {point}\n"));
+    }
     Ok(out)
 }
 
@@ -63,6 +66,9 @@ pub fn ops_text(admin: &Admin, point: &str, limit: u32) -> Result<String> {
             outcome,
             op.op_id
         ));
+    }
+    if out.is_empty() {
+        out.push_str(&format!("no ops from {point}'s kiosks\n"));
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! period, its cells and the shipments it should expect, each a thin call into [`Admin`].
 
 use crate::admin::{parse_cells, Admin};
-use crate::db::orders::{self, NewItem, NewOrder};
+use crate::db::orders::{NewItem, NewOrder};
 use crate::error::{Result, ServerError};
 use clap::Args;
 use pvz_domain::{ItemId, Kopecks, OrderId, ShortCode, StorageDays, StoragePolicy, UtcOffset};
@@ -155,9 +155,9 @@ fn parse_order_spec(raw: &str) -> std::result::Result<OrderSpec, String> {
     Ok(OrderSpec { order_id: None, short_code: None, buyer_id: None, buyer_name: buyer_name.to_owned(), items })
 }
 
-fn new_order(spec: OrderSpec, prepaid: bool, seller: &str) -> Result<NewOrder> {
+fn new_order(admin: &Admin, point: &str, spec: OrderSpec, prepaid: bool, seller: &str) -> Result<NewOrder> {
     let bad = |e: String| ServerError::BadRequest(e);
-    let (generated, generated_code, uid) = orders::new_order_ids()?;
+    let (generated, generated_code, uid) = admin.fresh_order_ids(point)?;
     let id = match &spec.order_id {
         Some(raw) => OrderId::parse(raw).map_err(|e| bad(e.to_string()))?,
         None => generated,
@@ -205,8 +205,10 @@ pub fn add_shipment(admin: &Admin, args: AddShipment) -> Result<()> {
     if specs.is_empty() {
         return Err(ServerError::BadRequest("name the orders with --order or --orders-json".into()));
     }
-    let orders =
-        specs.into_iter().map(|spec| new_order(spec, args.prepaid, &args.seller)).collect::<Result<Vec<_>>>()?;
+    let orders = specs
+        .into_iter()
+        .map(|spec| new_order(admin, &args.pickup_point, spec, args.prepaid, &args.seller))
+        .collect::<Result<Vec<_>>>()?;
     let added =
         admin.add_shipment(&args.pickup_point, args.id.as_deref(), &args.code, args.expected_at.as_deref(), &orders)?;
     println!("{}", added.shipment_id);
@@ -235,6 +237,9 @@ pub fn shipments_text(admin: &Admin, point: &str) -> Result<String> {
             let note = d.description.map(|n| format!(" — {n}")).unwrap_or_default();
             out.push_str(&format!("  discrepancy: {} {what}{note}\n", d.kind));
         }
+    }
+    if out.is_empty() {
+        out.push_str(&format!("no shipments at {point}\n"));
     }
     Ok(out)
 }

@@ -4,7 +4,7 @@
 
 use crate::db::points;
 use crate::error::{Result, ServerError};
-use pvz_domain::{CellLabel, ItemId, OrderId, PickupPointId};
+use pvz_domain::{CellLabel, ItemId, OrderId, PickupPointId, ShortCode};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// Why an order was cancelled, as `orders.cancel_reason` keeps it.
@@ -42,6 +42,16 @@ pub fn get_arrived(conn: &Connection, order: &OrderId) -> Result<Option<String>>
         .query_row([order.as_str()], |r| r.get::<_, Option<String>>(0))
         .optional()?;
     Ok(at.flatten())
+}
+
+/// Whether an order still waiting at `point` holds this short code (a kiosk finds an order by it,
+/// so one code names one waiting order at a point).
+pub fn short_code_waiting(conn: &Connection, point: &PickupPointId, code: &ShortCode) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM orders WHERE pickup_point_id = ?1 AND short_code = ?2 AND status = 'ready' LIMIT 1",
+        )?
+        .exists(params![point.as_str(), code.as_str()])?)
 }
 
 /// Stamps the order with a fresh feed version of `point`, so its kiosks pull its new cells or arrival.
