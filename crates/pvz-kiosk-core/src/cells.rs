@@ -1,13 +1,62 @@
-//! Ячейки: what each cell holds now, finding an item by any of its codes, and moving an item to
-//! another cell (перемещение) under the domain's rules, each move one `ItemMoved` op.
+//! Ячейки: what each cell holds now, and moving an item to another cell (перемещение) under the
+//! domain's rules, each move one `ItemMoved` op. A cell label scanned goes to the receiving's
+//! proposal first, then to the item `find_item` shows.
 
+use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
+use crate::found::found_item_view;
 use crate::shelf_view::{CellView, ExpiryView, FoundItemView, ReceivingView};
+use crate::store::cell_placements::{self, NewPlacement, PlacementSource};
+use crate::store::{cells, outbox, receiving_items, receivings, shelf, shelf_screen};
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
-use pvz_domain::CellLabel;
+use pvz_domain::scan::CELL_LABEL_PREFIX;
+use pvz_domain::{check_move, Cell, CellError, CellLabel, ItemId, OrderId, Placement};
+use pvz_protocol::OpBody;
 use rusqlite::Connection;
+use std::collections::BTreeMap;
+
+/// The point's cells and every item in one now. The buyer key is the order id: the feed carries
+/// only a masked name ("Анна К."), which two buyers may share, so items are kept together per order.
+pub(crate) struct Shelves {
+    pub cells: Vec<Cell>,
+    pub placed: Vec<Placement<OrderId>>,
+}
+
+/// Items on the shelves, and those placed in the open receiving (in their cells, not yet closed).
+pub(crate) fn shelves(conn: &Connection) -> Result<Shelves> {
+    let mut placed: Vec<Placement<OrderId>> = shelf::list_placed_items(conn)?
+        .into_iter()
+        .filter_map(|item| CellLabel::parse(&item.cell).ok().map(|cell| Placement { cell, buyer: item.order_id }))
+        .collect();
+    if let Some(open) = receivings::get_open_receiving(conn)? {
+        for item in receiving_items::list_receiving_items(conn, &open.receiving_id)? {
+            if let receiving_items::ReceivedState::Placed { cell, .. } = item.state {
+                if let Ok(cell) = CellLabel::parse(&cell) {
+                    placed.push(Placement { cell, buyer: item.order_id });
+                }
+            }
+        }
+    }
+    Ok(Shelves { cells: cells::list_cells(conn)?, placed })
+}
+
+pub(crate) fn cell_error(e: CellError) -> KioskError {
+    match e {
+        CellError::NoFreeCell => KioskError::NoFreeCell,
+        CellError::SameCell(cell) => KioskError::SameCell { cell: cell.to_string() },
+        CellError::UnknownCell(cell) => KioskError::UnknownCell { cell: cell.to_string() },
+        CellError::TargetFull { cell, capacity } => KioskError::CellFull { cell: cell.to_string(), capacity },
+    }
+}
+
+/// A cell typed (`A-07`) or scanned (`PVZL1:A-07`) into a call.
+pub(crate) fn parse_cell(raw: &str) -> Result<CellLabel> {
+    let text = pvz_domain::scan::normalize(raw);
+    let address = text.strip_prefix(CELL_LABEL_PREFIX).unwrap_or(&text);
+    CellLabel::parse(address).map_err(|e| KioskError::InvalidInput(e.to_string()))
+}
 
 /// What the counter view shows of the shelves.
 pub(crate) struct ShelfViews {
@@ -17,39 +66,111 @@ pub(crate) struct ShelfViews {
     pub overdue_items: u32,
 }
 
-pub(crate) fn shelf_views(_conn: &Connection, _now: DateTime<Utc>) -> Result<ShelfViews> {
-    Ok(ShelfViews { receiving: None, found_item: None, expiry: None, overdue_items: 0 })
+pub(crate) fn shelf_views(conn: &Connection, now: DateTime<Utc>) -> Result<ShelfViews> {
+    let screen = shelf_screen::get_shelf_screen(conn)?;
+    let expiry = crate::expiry::expiry_view(conn, now)?;
+    Ok(ShelfViews {
+        receiving: crate::receiving::receiving_view(conn)?,
+        found_item: found_item_view(conn, &screen)?,
+        overdue_items: u32::try_from(expiry.items.len()).unwrap_or(u32::MAX),
+        expiry: screen.expiry_open.then_some(expiry),
+    })
 }
 
-/// A cell label: confirms the receiving's proposal, or moves the found item there.
-pub(crate) fn scan_cell_label(_conn: &Connection, _label: &CellLabel, _now: DateTime<Utc>) -> Result<ScanNotice> {
-    Err(KioskError::ItemExpected)
+/// A cell label: confirms the open receiving's proposal, or moves the found item there.
+pub(crate) fn scan_cell_label(conn: &Connection, label: &CellLabel, now: DateTime<Utc>) -> Result<ScanNotice> {
+    if let Some(open) = receivings::get_open_receiving(conn)? {
+        if open.pending.is_some() {
+            return crate::receiving_scan::place_pending(conn, &open, label, now);
+        }
+    }
+    let screen = shelf_screen::get_shelf_screen(conn)?;
+    let item_id = screen.found_item.ok_or(KioskError::ItemExpected)?;
+    let moved = move_to(conn, &item_id, label, now)?;
+    Ok(ScanNotice::ItemMoved { item_id, from: moved.from.to_string(), to: moved.to.to_string() })
 }
 
-fn not_built() -> KioskError {
-    KioskError::Internal("cells are being built".into())
+struct Moved {
+    from: CellLabel,
+    to: CellLabel,
+}
+
+/// Moves an item on the shelf to `to`: the domain's rules, then the op and the kiosk's placement.
+fn move_to(conn: &Connection, item_id: &str, to: &CellLabel, now: DateTime<Utc>) -> Result<Moved> {
+    let item = shelf::get_item_place(conn, item_id)?.ok_or(KioskError::ItemNotFound)?;
+    if item.gone {
+        return Err(KioskError::NotOnShelf { why: "it was issued or went to returns".into() });
+    }
+    if !item.arrived {
+        return Err(KioskError::NotOnShelf { why: "it has not arrived at the point".into() });
+    }
+    // The server moves only items of orders still waiting for their buyer.
+    if item.cancelled {
+        return Err(KioskError::OrderCancelled);
+    }
+    let from = CellLabel::parse(&item.cell).map_err(|_| KioskError::NotOnShelf {
+        why: format!("its recorded cell {:?} is not a cell label", item.cell),
+    })?;
+    let Shelves { cells, placed } = shelves(conn)?;
+    check_move(&cells, &placed, &from, to).map_err(cell_error)?;
+    let at = timestamp(now);
+    let body = OpBody::ItemMoved {
+        order_id: item.order_id.clone(),
+        item_id: item.item_id.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+    };
+    let op = outbox::append_op(conn, &body, &at)?;
+    cell_placements::insert_placement(
+        conn,
+        &NewPlacement {
+            item_id: &item.item_id,
+            order_id: &item.order_id,
+            cell: &to.to_string(),
+            placed_at: &at,
+            source: PlacementSource::Moved,
+            op_id: &op.op_id.to_string(),
+        },
+    )?;
+    Ok(Moved { from, to: to.clone() })
 }
 
 impl Kiosk {
-    /// The point's cells with how many items each holds now.
+    /// The point's cells in the server's order, with how many items each holds now.
     pub fn list_cells(&self) -> Result<Vec<CellView>> {
-        Err(not_built())
+        self.store.with_conn(|c| {
+            let Shelves { cells, placed } = shelves(c)?;
+            let mut counts: BTreeMap<&CellLabel, u32> = BTreeMap::new();
+            for p in &placed {
+                *counts.entry(&p.cell).or_default() += 1;
+            }
+            Ok(cells
+                .iter()
+                .map(|cell| CellView {
+                    label: cell.label.to_string(),
+                    capacity: cell.capacity,
+                    items: counts.get(&cell.label).copied().unwrap_or_default(),
+                })
+                .collect())
+        })
     }
 
-    /// Finds an item by any code (barcode, mark, return label, item id) and shows it
-    /// (`found_item`); a cell label scanned next moves it there.
-    pub fn find_item(&self, code: &str) -> Result<CounterView> {
-        let _ = code;
-        Err(not_built())
-    }
-
-    pub fn dismiss_found_item(&self) -> Result<CounterView> {
-        Err(not_built())
-    }
-
-    /// Moves an item on the shelf to `to_cell` (`A-07` or a scanned `PVZL1:A-07`).
+    /// Moves an item on the shelf to `to_cell` (`A-07`, or a scanned `PVZL1:A-07`): refused for
+    /// the same cell, a cell the point does not have, or a full one. The item is shown after.
     pub fn move_item(&self, item_id: &str, to_cell: &str) -> Result<CounterView> {
-        let _ = (item_id, to_cell);
-        Err(not_built())
+        let item_id = ItemId::parse(item_id).map_err(|e| KioskError::InvalidInput(e.to_string()))?;
+        let to = parse_cell(to_cell)?;
+        let now = self.now();
+        self.counter_tx(|tx| {
+            move_to(tx, item_id.as_str(), &to, now)?;
+            Ok(shelf_screen::change_shelf_screen(tx, |s| {
+                if s.found_item.as_deref() != Some(item_id.as_str()) {
+                    s.found_matches = 0;
+                }
+                s.found_item = Some(item_id.to_string());
+                s.found_return = None;
+            })?)
+        })?;
+        self.view()
     }
 }

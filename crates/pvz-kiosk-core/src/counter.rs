@@ -65,10 +65,15 @@ fn transition_error(e: TransitionError, issued_at: Option<String>) -> KioskError
     }
 }
 
-/// The counter may not act on an order the network cancelled. An order already issued (here or
-/// elsewhere) is left to the transition rules: "already issued" is the truer answer for it, and an
-/// issue that crossed the cancellation is settled by the server's rejection, not here.
+/// The counter may not act on an order the network cancelled, nor on one whose items went to
+/// returns as not collected in time. An order already issued (here or elsewhere) is left to the
+/// transition rules: "already issued" is the truer answer for it, and an issue that crossed the
+/// cancellation is settled by the server's rejection, not here.
 fn ensure_not_cancelled(order: &OrderRow, status: OrderStatus) -> Result<()> {
+    // The server cancels an unredeemed order too; the counter says why.
+    if order.unredeemed && status != OrderStatus::Issued {
+        return Err(KioskError::OrderUnredeemed);
+    }
     if order.cancelled && status != OrderStatus::Issued {
         return Err(KioskError::OrderCancelled);
     }

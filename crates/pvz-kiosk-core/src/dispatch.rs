@@ -1,7 +1,10 @@
 //! What a scan does depends on what is on the counter. Signed codes and badges start work: a buyer
 //! code opens the order, a claim return code the claim, a courier's badge a hand-back, a driver's
-//! badge the handover of closed boxes. Item codes go to the work on the counter: the hand-back, the
-//! open box at the returns desk, the claim's item check, or the order card, in that order.
+//! badge the handover of closed boxes, a shipment's code (Code 128 text equal to an expected
+//! shipment's) its receiving. Item codes go to the work on the counter: the hand-back, the open box
+//! at the returns desk, the claim's item check, the order card, the open receiving, or the item
+//! `find_item` shows, in that order. A cell label goes to the receiving's proposal, else moves the
+//! found item.
 //!
 //! The counter holds one piece of work at a time. A hand-back holds scans not recorded anywhere else
 //! yet, so nothing else starts until it is completed or cancelled; an order card, a claim draft and
@@ -53,14 +56,18 @@ impl Kiosk {
                     why: "a box label is read by logistics; boxes are handed over with the driver's badge".into(),
                 }),
                 scan @ (Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. }) => {
-                    if let Some(hand_back_id) = &state.hand_back {
+                    if let Some(shipment) = crate::receiving::shipment_of_scan(tx, &scan)? {
+                        crate::receiving::open_shipment(tx, &state, shipment, now)
+                    } else if let Some(hand_back_id) = &state.hand_back {
                         hand_back::scan_item(tx, hand_back_id, &scan, now)
                     } else if state.returns_open {
                         boxes::scan_into_box(tx, &scan, now)
                     } else if let Some(claim_id) = &state.claim {
                         claim_return::check_item(tx, claim_id, &scan)
+                    } else if let Some(active) = &state.active_order {
+                        match_item(tx, active, &scan)
                     } else {
-                        match_item(tx, state.active_order.as_ref().ok_or(KioskError::NoActiveOrder)?, &scan)
+                        crate::receiving_scan::scan_on_shelves(tx, &scan, now)
                     }
                 }
                 Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),

@@ -3,8 +3,9 @@
 //! one pull page) for a kiosk without a server.
 
 use crate::error::{KioskError, Result};
-use crate::store::{employees, orders, settings};
+use crate::store::{cell_placements, cells, employees, orders, settings, shipments, storage_policy};
 use crate::Kiosk;
+use pvz_domain::UtcOffset;
 use pvz_protocol::{Change, DemoSeed, PublicKey, PullPage};
 use rusqlite::Connection;
 use std::path::Path;
@@ -45,15 +46,19 @@ impl Kiosk {
     }
 }
 
-/// Applies one page inside the caller's transaction. A reset page first drops the cache tables
-/// (orders, items, fee policy, employees); the kiosk's own records (outbox, decisions, issues, the screen) stay.
+/// Applies one page inside the caller's transaction. A reset page first drops the cache tables (see
+/// `clear_cache`); the kiosk's own records stay.
 pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
     if page.reset {
         clear_cache(conn)?;
     }
     for change in &page.changes {
         match change {
-            Change::UpsertOrder(order) => orders::upsert_order(conn, order)?,
+            Change::UpsertOrder(order) => {
+                orders::upsert_order(conn, order)?;
+                // The server has answered this kiosk's placements of the order: the feed now says where it is.
+                cell_placements::settle_answered(conn, &order.order_id)?;
+            }
             Change::SetFeePolicy(policy) => settings::replace_fee_policy(conn, policy)?,
             // Decisions, issues and outbox ops on the order stay: they are the kiosk's own records,
             // and an issue that crossed the cancellation must still reach the server to be rejected.
@@ -61,24 +66,33 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
                 orders::mark_order_cancelled(conn, order_id)?;
             }
             Change::UpsertEmployee(employee) => employees::upsert_employee(conn, employee)?,
-            // Storage, cells and shipments are cached with receiving (issue 5); a change type from a
-            // newer server is skipped.
-            Change::SetStoragePolicy { .. } | Change::SetCells { .. } | Change::UpsertShipment(_) | Change::Unknown => {
+            // An offset beyond any real zone is a server bug: the old policy stays rather than the feed stopping.
+            Change::SetStoragePolicy { policy, utc_offset_seconds } => {
+                match UtcOffset::from_seconds(*utc_offset_seconds) {
+                    Ok(offset) => storage_policy::set_storage_policy(conn, policy, offset)?,
+                    Err(e) => tracing::warn!(error = %e, "skipping a storage policy the server sent"),
+                }
             }
+            Change::SetCells { cells: list } => cells::replace_cells(conn, list)?,
+            Change::UpsertShipment(shipment) => shipments::upsert_shipment(conn, shipment)?,
+            // A change type from a newer server is skipped.
+            Change::Unknown => {}
         }
     }
     settings::set_pull_cursor(conn, &page.cursor)?;
     Ok(())
 }
 
-/// Drops what the server owns (orders, their items, the fee policy, employees) so the next pull
-/// rebuilds it:
-/// on a reset page, and at enrollment (whatever was cached came from a demo seed or another
-/// enrollment, and a pull from no cursor is not a reset). The kiosk's own records stay: outbox,
-/// decisions, issues, the screen.
+/// Drops what the server owns (orders, their items, the fee policy, employees, the storage policy,
+/// cells, shipments) so the next pull rebuilds it: on a reset page, and at enrollment (whatever was
+/// cached came from a demo seed or another enrollment, and a pull from no cursor is not a reset).
+/// The kiosk's own records stay: outbox, decisions, issues, receivings and placements, the screen.
 pub(crate) fn clear_cache(conn: &Connection) -> Result<()> {
     orders::delete_all_orders(conn)?;
     settings::clear_fee_policy(conn)?;
     employees::delete_all_employees(conn)?;
+    storage_policy::clear_storage_policy(conn)?;
+    cells::delete_all_cells(conn)?;
+    shipments::delete_all_shipments(conn)?;
     Ok(())
 }

@@ -116,7 +116,8 @@ pub enum FoundItemStatus {
     InReturns { return_id: String, source: ReturnSource, box_id: Option<String> },
 }
 
-/// Невостребованные: items still on the shelf past their storage period.
+/// Невостребованные: items still on the shelf past their storage period. Moving any item of an order
+/// to returns moves the whole order (it is issued whole, and taken back whole).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ExpiryView {

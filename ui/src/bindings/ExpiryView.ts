@@ -2,7 +2,8 @@
 import type { ExpiredItemView } from "./ExpiredItemView";
 
 /**
- * Невостребованные: items still on the shelf past their storage period.
+ * Невостребованные: items still on the shelf past their storage period. Moving any item of an order
+ * to returns moves the whole order (it is issued whole, and taken back whole).
  */
 export type ExpiryView = { 
 /**

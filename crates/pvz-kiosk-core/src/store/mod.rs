@@ -2,6 +2,8 @@
 //! callers get `with_conn` for reads and `with_tx` for writes, each write one transaction.
 
 pub(crate) mod box_handovers;
+pub(crate) mod cell_placements;
+pub(crate) mod cells;
 pub(crate) mod claim_photos;
 pub(crate) mod claim_returns;
 pub(crate) mod decisions;
@@ -15,12 +17,20 @@ pub(crate) mod op_records;
 pub(crate) mod orders;
 pub(crate) mod outbox;
 pub(crate) mod photos;
+pub(crate) mod receiving_items;
+pub(crate) mod receiving_photos;
+pub(crate) mod receiving_unexpected;
+pub(crate) mod receivings;
 pub(crate) mod return_boxes;
 pub(crate) mod return_items;
 pub(crate) mod scan_log;
 pub(crate) mod settings;
+pub(crate) mod shelf;
+pub(crate) mod shelf_screen;
 pub(crate) mod shifts;
+pub(crate) mod shipments;
 pub(crate) mod staff_session;
+pub(crate) mod storage_policy;
 pub(crate) mod sync_settings;
 
 pub use decisions::DecisionRow;
@@ -45,6 +55,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261129_0005_attention_acknowledged.sql")),
         M::up(include_str!("../../migrations/20261130_0006_returns.sql")),
         M::up(include_str!("../../migrations/20261201_0007_staff_and_audit.sql")),
+        M::up(include_str!("../../migrations/20261202_0008_receiving.sql")),
     ])
 }
 
@@ -253,6 +264,42 @@ mod tests {
                 .map_err(StoreError::from)
         });
         assert!(second.is_err(), "the schema refuses a second open box: {second:?}");
+    }
+
+    #[test]
+    fn a_store_of_the_staff_schema_upgrades_with_its_orders_on_the_shelves_and_nothing_received() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 7).expect("the staff schema applies");
+            conn.execute_batch(
+                "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status)
+                 VALUES ('ord-1', 'pp-1', '123456', 'Анна К.', 'ready');
+                 INSERT INTO order_items (item_id, order_id, position, name, variant, cell, price_kopecks, prepaid,
+                     category, barcode)
+                 VALUES ('itm-1', 'ord-1', 0, 'Платье', 'M', 'A-07', 100, 0, 'clothes', '4601234567893');",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let (arrived, screens, receivings): (Option<String>, i64, i64) = store
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT (SELECT arrived_at FROM orders), (SELECT count(*) FROM shelf_screen),
+                            (SELECT count(*) FROM receivings)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!((arrived, screens, receivings), (None, 1, 0), "no arrival known, the shelf screen is empty");
+        let placed = store.with_conn(shelf::list_placed_items).expect("shelf");
+        assert_eq!(placed.len(), 1, "an order cached before the upgrade is on the shelf (no shipment to wait for)");
+        assert_eq!(placed[0].cell, "A-07", "in its cached cell");
+        let policy = store.with_conn(storage_policy::get_storage_policy).expect("policy");
+        assert!(policy.is_none(), "no storage policy until the feed sends one");
     }
 
     #[test]

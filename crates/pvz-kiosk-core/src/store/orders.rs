@@ -15,6 +15,8 @@ pub struct OrderRow {
     pub issued_at: Option<String>,
     /// The network cancelled the order (a `cancel_order` change): it must not be handed over.
     pub cancelled: bool,
+    /// Some of its items went to returns as not collected in time: it must not be handed over.
+    pub unredeemed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +53,12 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         server_status: OrderStatus::parse(&status).ok_or_else(|| corrupt(format!("order status {status:?}")))?,
         issued_at: r.get(5)?,
         cancelled: r.get(6)?,
+        unredeemed: r.get(7)?,
     })
 }
 
-const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled";
+const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled,
+    EXISTS (SELECT 1 FROM return_items r WHERE r.order_id = orders.order_id AND r.source = 'unredeemed')";
 
 pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"))?;
@@ -65,20 +69,22 @@ pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRo
 /// still waiting wins over an issued (here or elsewhere) or cancelled one, then the newest.
 pub fn find_order_by_short_code(conn: &Connection, short_code: &str) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders o WHERE short_code = ?1
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE short_code = ?1
          ORDER BY server_status = 'issued' OR cancelled = 1
-                  OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = o.order_id),
+                  OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = orders.order_id),
                   rowid DESC
          LIMIT 1"
     ))?;
     Ok(stmt.query_row([short_code], order_from_row).optional()?)
 }
 
+/// An order's items; an item's cell is where this kiosk last put it (see `cell_placements`), else the cached one.
 pub fn list_items(conn: &Connection, order_id: &OrderId) -> Result<Vec<ItemRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT item_id, order_id, name, variant, cell, price_kopecks, prepaid, category, barcode
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT item_id, order_id, name, variant, {}, price_kopecks, prepaid, category, barcode
          FROM order_items WHERE order_id = ?1 ORDER BY position",
-    )?;
+        super::cell_placements::effective_cell_sql("order_items")
+    ))?;
     let rows = stmt.query_map([order_id.as_str()], |r| {
         Ok(ItemRow {
             item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
@@ -128,11 +134,13 @@ pub fn find_items_in_order(
 /// an upsert after a cancellation means the server reopened it: the flag is cleared.
 pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
+        "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled,
+             arrived_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7)
          ON CONFLICT (order_id) DO UPDATE SET pickup_point_id = excluded.pickup_point_id,
              short_code = excluded.short_code, buyer = excluded.buyer,
-             server_status = excluded.server_status, issued_at = excluded.issued_at, cancelled = 0",
+             server_status = excluded.server_status, issued_at = excluded.issued_at, cancelled = 0,
+             arrived_at = excluded.arrived_at",
     )?
     .execute(params![
         order.order_id.as_str(),
@@ -141,6 +149,7 @@ pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreErr
         order.buyer,
         order.status.as_str(),
         order.issued_at,
+        order.arrived_at,
     ])?;
     conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?1")?.execute([order.order_id.as_str()])?;
     let mut insert = conn.prepare_cached(
