@@ -24,10 +24,11 @@ CREATE TABLE staff_session (
 );
 
 -- Смены of this device. The ops of a shift are those with `seq` from `opened_seq` (its ShiftOpened)
--- up to `closed_seq` (its ShiftClosed); the report is fixed at closing.
+-- up to `closed_seq` (its ShiftClosed); the report is fixed at closing. Who opened and closed it is
+-- NULL on a counter that works without login.
 CREATE TABLE shifts (
     shift_id TEXT PRIMARY KEY,
-    opened_by TEXT NOT NULL,
+    opened_by TEXT,
     opened_at TEXT NOT NULL,
     opened_seq INTEGER NOT NULL,
     closed_by TEXT,
@@ -36,8 +37,8 @@ CREATE TABLE shifts (
     report TEXT,
     -- The closed shift's report stays on the counter until the manager dismisses it.
     report_dismissed INTEGER NOT NULL DEFAULT 0 CHECK (report_dismissed IN (0, 1)),
-    CHECK ((closed_at IS NULL) = (closed_by IS NULL) AND (closed_at IS NULL) = (closed_seq IS NULL)
-           AND (closed_at IS NULL) = (report IS NULL))
+    CHECK ((closed_at IS NULL) = (closed_seq IS NULL) AND (closed_at IS NULL) = (report IS NULL)),
+    CHECK (closed_at IS NOT NULL OR closed_by IS NULL)
 );
 -- One open shift per device.
 CREATE UNIQUE INDEX shifts_one_open ON shifts ((closed_at IS NULL)) WHERE closed_at IS NULL;

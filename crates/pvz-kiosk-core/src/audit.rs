@@ -141,7 +141,12 @@ fn collect_related(body: &OpBody, item_id: &str, ids: &mut BTreeSet<String>) {
             ids.insert(return_id.to_string());
         }
         OpBody::CourierHandBackCompleted { items, .. } => {
-            ids.extend(items.iter().filter(|i| i.item_id.as_ref().is_some_and(|id| id.as_str() == item_id)).map(|i| i.return_id.to_string()));
+            ids.extend(
+                items
+                    .iter()
+                    .filter(|i| i.item_id.as_ref().is_some_and(|id| id.as_str() == item_id))
+                    .map(|i| i.return_id.to_string()),
+            );
         }
         OpBody::ReturnBoxClosed { box_id, .. } => {
             ids.insert(box_id.to_string());
@@ -155,7 +160,11 @@ fn collect_related(body: &OpBody, item_id: &str, ids: &mut BTreeSet<String>) {
 
 fn photos(refs: &[PhotoRef]) -> Vec<PhotoRefView> {
     refs.iter()
-        .map(|p| PhotoRefView { photo_id: p.photo_id.clone(), sha256: p.sha256.clone(), media_type: p.media_type.clone() })
+        .map(|p| PhotoRefView {
+            photo_id: p.photo_id.clone(),
+            sha256: p.sha256.clone(),
+            media_type: p.media_type.clone(),
+        })
         .collect()
 }
 
@@ -173,7 +182,8 @@ fn describe(body: &OpBody, item_id: &str, ids: &BTreeSet<String>) -> Described {
         }
         OpBody::ItemDecisionCleared { .. } => (K::DecisionCleared, None, None, None, vec![]),
         OpBody::DefectPhotoAttached { photo_id, sha256, media_type, .. } => {
-            let photo = PhotoRefView { photo_id: photo_id.clone(), sha256: sha256.clone(), media_type: media_type.clone() };
+            let photo =
+                PhotoRefView { photo_id: photo_id.clone(), sha256: sha256.clone(), media_type: media_type.clone() };
             (K::PhotoAttached, None, None, None, vec![photo])
         }
         OpBody::IssueCompleted { refused, .. } => match refused.iter().find(|r| is_item(r.item_id.as_str())) {
@@ -184,14 +194,20 @@ fn describe(body: &OpBody, item_id: &str, ids: &BTreeSet<String>) -> Described {
             (K::ClaimReturn, None, Some(condition.clone()), None, photos(taken))
         }
         OpBody::CourierHandBackCompleted { items, missing, .. } => {
-            match items.iter().find(|i| ids.contains(i.return_id.as_str()) || i.item_id.as_ref().is_some_and(|id| is_item(id.as_str()))) {
+            match items.iter().find(|i| {
+                ids.contains(i.return_id.as_str()) || i.item_id.as_ref().is_some_and(|id| is_item(id.as_str()))
+            }) {
                 Some(i) => (K::HandedBackByCourier, Some(i.reason), i.description.clone(), None, vec![]),
-                None if missing.iter().any(|m| is_item(m.as_str())) => (K::MissingFromHandBack, None, None, None, vec![]),
+                None if missing.iter().any(|m| is_item(m.as_str())) => {
+                    (K::MissingFromHandBack, None, None, None, vec![])
+                }
                 None => (K::Other, None, None, None, vec![]),
             }
         }
         OpBody::ReturnBoxClosed { box_id, .. } => (K::Boxed, None, Some(box_id.to_string()), None, vec![]),
-        OpBody::BoxesHandedOver { driver_id, .. } => (K::HandedToDriver, None, Some(driver_id.to_string()), None, vec![]),
+        OpBody::BoxesHandedOver { driver_id, .. } => {
+            (K::HandedToDriver, None, Some(driver_id.to_string()), None, vec![])
+        }
         OpBody::ShipmentReceived { placed, missing, damaged, .. } => {
             if let Some(p) = placed.iter().find(|p| is_item(p.item_id.as_str())) {
                 (K::ReceivedIntoCell, None, None, Some(p.cell.clone()), vec![])
@@ -203,13 +219,21 @@ fn describe(body: &OpBody, item_id: &str, ids: &BTreeSet<String>) -> Described {
                 (K::Other, None, None, None, vec![])
             }
         }
-        OpBody::ItemMoved { from, to, .. } => (K::Moved, None, Some(format!("{from} → {to}")), Some(to.clone()), vec![]),
+        OpBody::ItemMoved { from, to, .. } => {
+            (K::Moved, None, Some(format!("{from} → {to}")), Some(to.clone()), vec![])
+        }
         OpBody::ShelfExpired { .. } => (K::Expired, None, None, None, vec![]),
         _ => (K::Other, None, None, None, vec![]),
     }
 }
 
-fn event_view(conn: &Connection, op: &OpRecord, item_id: &str, ids: &BTreeSet<String>, device_id: &str) -> Result<ItemEventView> {
+fn event_view(
+    conn: &Connection,
+    op: &OpRecord,
+    item_id: &str,
+    ids: &BTreeSet<String>,
+    device_id: &str,
+) -> Result<ItemEventView> {
     let (event, reason, note, cell, photos) = describe(&op.body, item_id, ids);
     Ok(ItemEventView {
         event_id: op.op_id.clone(),

@@ -70,7 +70,8 @@ fn build(conn: &Connection, doc: &DocumentRef) -> Result<Document> {
             Ok(paper::handover_act(&point, &act))
         }
         DocumentRef::ShiftReport { shift_id } => {
-            let row = crate::store::shifts::get_shift(conn, shift_id)?.ok_or_else(|| not_found("no shift", shift_id))?;
+            let row =
+                crate::store::shifts::get_shift(conn, shift_id)?.ok_or_else(|| not_found("no shift", shift_id))?;
             Ok(crate::shift_export::shift_report_document(&crate::shift::shift_report_view(conn, row)?))
         }
     }
@@ -109,12 +110,17 @@ impl Kiosk {
             }
             DocumentFormat::Html => (render_html(&document)?.into_bytes(), "html"),
         };
+        self.write_document(&format!("{}.{extension}", file_stem(doc)), &bytes)
+    }
+
+    /// Writes `bytes` as `file_name` into the documents folder (replacing an earlier file of that
+    /// name) and returns its path. Written aside and renamed, so a file under its name is always whole.
+    pub(crate) fn write_document(&self, file_name: &str, bytes: &[u8]) -> Result<PathBuf> {
         std::fs::create_dir_all(self.documents_dir())?;
-        let path = self.documents_dir().join(format!("{}.{extension}", file_stem(doc)));
-        // Written aside and renamed, so a file under its name is always whole.
-        let partial = path.with_extension(format!("{extension}.partial"));
+        let path = self.documents_dir().join(file_name);
+        let partial = self.documents_dir().join(format!("{file_name}.partial"));
         let mut file = std::fs::File::create(&partial)?;
-        file.write_all(&bytes)?;
+        file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&partial, &path)?;
         Ok(path)

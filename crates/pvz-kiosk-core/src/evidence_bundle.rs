@@ -7,7 +7,6 @@
 use crate::audit::item_history;
 use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
-use crate::shift_export::write_document;
 use crate::staff_view::ItemHistoryView;
 use crate::store::settings;
 use crate::Kiosk;
@@ -57,7 +56,8 @@ fn json(value: &impl Serialize) -> Result<Vec<u8>> {
 
 /// The bundle's files (except the manifest), in the order they are written.
 fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = vec![("events.json".to_owned(), json(&history.events)?), ("scans.json".to_owned(), json(&history.scans)?)];
+    let mut files =
+        vec![("events.json".to_owned(), json(&history.events)?), ("scans.json".to_owned(), json(&history.scans)?)];
     let mut seen = std::collections::BTreeSet::new();
     for photo in history.events.iter().flat_map(|e| &e.photos) {
         if !seen.insert(photo.photo_id.clone()) {
@@ -96,7 +96,11 @@ impl Kiosk {
             generated_at: timestamp(self.now()),
             files: files
                 .iter()
-                .map(|(path, bytes)| ManifestFile { path: path.clone(), sha256: hex_sha256(bytes), bytes: bytes.len() as u64 })
+                .map(|(path, bytes)| ManifestFile {
+                    path: path.clone(),
+                    sha256: hex_sha256(bytes),
+                    bytes: bytes.len() as u64,
+                })
                 .collect(),
         };
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -108,7 +112,9 @@ impl Kiosk {
         }
         let bytes = zip.finish().map_err(fail)?.into_inner();
         let item: String = history.item_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-        let suffix = event_id.map(|e| format!("-{}", e.chars().filter(char::is_ascii_alphanumeric).collect::<String>())).unwrap_or_default();
-        write_document(self, &format!("evidence-{item}{suffix}.zip"), &bytes)
+        let suffix = event_id
+            .map(|e| format!("-{}", e.chars().filter(char::is_ascii_alphanumeric).collect::<String>()))
+            .unwrap_or_default();
+        self.write_document(&format!("evidence-{item}{suffix}.zip"), &bytes)
     }
 }

@@ -196,7 +196,6 @@ pub enum DocumentRef {
     HandBackAct { hand_back_id: String },
     BoxLabel { box_id: String },
     HandoverAct { handover_id: String },
-    /// Отчёт за смену (A4).
     ShiftReport { shift_id: String },
 }
 

@@ -52,7 +52,10 @@ fn scan_row(conn: &Connection, input: &str, at: DateTime<Utc>, result: &Result<S
                 row.order_id = settings::get_counter_state(conn)?.active_order.map(|o| o.to_string());
             }
         }
-        Err(e) => row.outcome = serde_json::to_value(e.kind()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        Err(e) => {
+            row.outcome =
+                serde_json::to_value(e.kind()).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        }
     }
     Ok(row)
 }

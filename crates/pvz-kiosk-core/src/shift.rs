@@ -105,7 +105,8 @@ impl Kiosk {
             let at = timestamp(now);
             let body = OpBody::ShiftClosed { shift_id: open.shift_id.clone(), report: report.clone() };
             let op = outbox::append_op(tx, &body, &at)?;
-            let closed = ClosedRow { closed_by: operator.map(|o| o.to_string()), closed_at: at, closed_seq: op.seq, report };
+            let closed =
+                ClosedRow { closed_by: operator.map(|o| o.to_string()), closed_at: at, closed_seq: op.seq, report };
             Ok::<_, KioskError>(shifts::close_shift(tx, &open.shift_id, &closed)?)
         })?;
         self.view()
@@ -134,7 +135,8 @@ pub(crate) fn shift_report_view(conn: &Connection, row: ShiftRow) -> Result<Shif
         None => report_of_ops(conn, row.opened_seq, op_records::last_seq(conn)?)?,
     };
     let opened_by = row.opened_by.as_deref().map(|id| staff_view(conn, id)).transpose()?;
-    let closed_by = row.closed.as_ref().and_then(|c| c.closed_by.as_deref()).map(|id| staff_view(conn, id)).transpose()?;
+    let closed_by =
+        row.closed.as_ref().and_then(|c| c.closed_by.as_deref()).map(|id| staff_view(conn, id)).transpose()?;
     Ok(ShiftReportView {
         shift_id: row.shift_id,
         pickup_point: enrollment.as_ref().map(|e| e.pickup_point_name.clone()).unwrap_or_default(),

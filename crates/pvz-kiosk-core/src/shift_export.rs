@@ -17,7 +17,6 @@ use crate::paper::{local_time, reason_ru};
 use crate::staff_view::ShiftReportView;
 use crate::Kiosk;
 use pvz_print::{Document, Paper, Table};
-use std::io::Write;
 use std::path::PathBuf;
 
 fn name(who: Option<&crate::StaffView>) -> String {
@@ -58,7 +57,9 @@ pub(crate) fn csv_rows(v: &ShiftReportView) -> Vec<[String; 3]> {
     ];
     rows.extend(totals.iter().map(|(key, value)| row("totals", key, value.to_string())));
     rows.extend(r.refusals.iter().map(|c| row("refusals_at_counter", &reason_key(c.reason), c.at_counter.to_string())));
-    rows.extend(r.refusals.iter().map(|c| row("refusals_from_couriers", &reason_key(c.reason), c.from_couriers.to_string())));
+    rows.extend(
+        r.refusals.iter().map(|c| row("refusals_from_couriers", &reason_key(c.reason), c.from_couriers.to_string())),
+    );
     rows
 }
 
@@ -115,19 +116,6 @@ impl Kiosk {
         let view = self.shift_report(shift_id)?;
         let bytes = shift_report_csv(&view)?;
         let id: String = view.shift_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-        write_document(self, &format!("shift-report-{id}.csv"), &bytes)
+        self.write_document(&format!("shift-report-{id}.csv"), &bytes)
     }
-}
-
-/// Writes `bytes` as `file_name` into the documents folder, aside and renamed so a file under its
-/// name is always whole.
-pub(crate) fn write_document(kiosk: &Kiosk, file_name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    std::fs::create_dir_all(kiosk.documents_dir())?;
-    let path = kiosk.documents_dir().join(file_name);
-    let partial = kiosk.documents_dir().join(format!("{file_name}.partial"));
-    let mut file = std::fs::File::create(&partial)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&partial, &path)?;
-    Ok(path)
 }

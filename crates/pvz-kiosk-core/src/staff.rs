@@ -16,7 +16,9 @@ use crate::view::CounterView;
 use crate::Kiosk;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use chrono::{DateTime, Utc};
-use pvz_domain::{AttemptOutcome, EmployeeId, EmployeeRole, LoginPolicy, Pin, Session, SessionError, StaffMember, UnixSeconds};
+use pvz_domain::{
+    AttemptOutcome, EmployeeId, EmployeeRole, LoginPolicy, Pin, Session, SessionError, StaffMember, UnixSeconds,
+};
 use rusqlite::{Connection, Transaction};
 
 pub(crate) fn unix(at: DateTime<Utc>) -> UnixSeconds {
@@ -110,11 +112,16 @@ impl Kiosk {
         // The slow hash runs outside the store's lock; a locked-out manager's PIN is not checked.
         let correct = attempts.locked_until(&policy, unix(now)).is_none() && pin_matches(&hash, &pin)?;
         let outcome = self.store.with_tx(|tx| {
-            let (next, outcome) = staff_session::get_pin_attempts(tx, &employee_id)?.attempt(correct, &policy, unix(now));
+            let (next, outcome) =
+                staff_session::get_pin_attempts(tx, &employee_id)?.attempt(correct, &policy, unix(now));
             staff_session::set_pin_attempts(tx, &employee_id, &next)?;
             if outcome == AttemptOutcome::LoggedIn {
                 Session::log_in(&member, unix(now)).map_err(|_| KioskError::NotAManager)?;
-                let row = SessionRow { manager_id: employee_id.clone(), logged_in_at: timestamp(now), last_activity: unix(now) };
+                let row = SessionRow {
+                    manager_id: employee_id.clone(),
+                    logged_in_at: timestamp(now),
+                    last_activity: unix(now),
+                };
                 staff_session::start_session(tx, &row)?;
             }
             Ok::<_, KioskError>(outcome)
@@ -168,7 +175,9 @@ pub(crate) fn session_view(conn: &Connection, now: DateTime<Utc>) -> Result<Sess
                 logged_in = Some(staff_view(conn, manager.as_str())?);
                 idle_lock_at = Some(rfc3339(last_activity.plus_seconds(policy.idle_lock_seconds)));
             }
-            Session::IdleLocked { manager } => lock = Some(SessionLock::Idle { manager: staff_view(conn, manager.as_str())? }),
+            Session::IdleLocked { manager } => {
+                lock = Some(SessionLock::Idle { manager: staff_view(conn, manager.as_str())? })
+            }
             Session::LoggedOut => {}
         }
     }

@@ -9,12 +9,14 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn get_employee(conn: &Connection, employee_id: &EmployeeId) -> Result<Option<EmployeeWire>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT name, role, retired FROM employees WHERE employee_id = ?1")?
-        .query_row([employee_id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))
+        .prepare_cached("SELECT name, role, retired, pin_hash FROM employees WHERE employee_id = ?1")?
+        .query_row([employee_id.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+        })
         .optional()?;
-    row.map(|(name, role, retired)| {
+    row.map(|(name, role, retired, pin_hash)| {
         let role = EmployeeRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("employee role {role:?}")))?;
-        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired, pin_hash: None })
+        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired, pin_hash })
     })
     .transpose()
 }

@@ -267,6 +267,37 @@ mod tests {
     }
 
     #[test]
+    fn a_store_of_the_returns_schema_upgrades_with_nobody_logged_in_and_its_ops_without_operator() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 6).expect("the returns schema applies");
+            conn.execute_batch(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at) VALUES (1, 'op-1', 'issue_opened', '{}', 'now');
+                 INSERT INTO employees (employee_id, name, role) VALUES ('emp-m', 'Мария', 'manager');",
+            )
+            .expect("write with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let (operator, pin_hash, sessions, shifts, scans): (Option<String>, Option<String>, i64, i64, i64) = store
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT (SELECT operator FROM outbox), (SELECT pin_hash FROM employees),
+                            (SELECT count(*) FROM staff_session), (SELECT count(*) FROM shifts),
+                            (SELECT count(*) FROM scan_log)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .map_err(StoreError::from)
+            })
+            .expect("query");
+        assert_eq!(operator, None, "an op from before staff login names no operator");
+        assert_eq!(pin_hash, None, "a cached manager has no PIN until the feed sends one (login not required)");
+        assert_eq!((sessions, shifts, scans), (0, 0, 0), "nobody logged in, no shift, no scans on record");
+    }
+
+    #[test]
     fn a_store_of_the_staff_schema_upgrades_with_its_orders_on_the_shelves_and_nothing_received() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("kiosk.sqlite3");

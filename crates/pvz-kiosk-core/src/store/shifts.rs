@@ -68,10 +68,8 @@ pub fn get_undismissed_closed_shift(conn: &Connection) -> Result<Option<ShiftRow
 }
 
 pub fn insert_shift(conn: &Connection, row: &ShiftRow) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO shifts (shift_id, opened_by, opened_at, opened_seq) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![row.shift_id, row.opened_by, row.opened_at, row.opened_seq])?;
+    conn.prepare_cached("INSERT INTO shifts (shift_id, opened_by, opened_at, opened_seq) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![row.shift_id, row.opened_by, row.opened_at, row.opened_seq])?;
     Ok(())
 }
 

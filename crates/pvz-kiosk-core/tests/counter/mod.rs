@@ -34,7 +34,11 @@ impl Clock {
     }
 
     pub fn advance_days(&self, days: i64) {
-        self.0.fetch_add(days * 86_400, Ordering::SeqCst);
+        self.advance_seconds(days * 86_400);
+    }
+
+    pub fn advance_seconds(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
     }
 }
 
