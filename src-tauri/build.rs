@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "open_returns",
     "close_returns",
     "create_box",
+    "add_to_box",
     "remove_from_box",
     "close_box",
     "hand_over_boxes",

@@ -95,6 +95,7 @@ pub fn run() {
             commands::returns::open_returns,
             commands::returns::close_returns,
             commands::returns::create_box,
+            commands::returns::add_to_box,
             commands::returns::remove_from_box,
             commands::returns::close_box,
             commands::returns::hand_over_boxes,

@@ -83,6 +83,8 @@ export const api = {
   openReturns: () => invoke<CounterView>("open_returns"),
   closeReturns: () => invoke<CounterView>("close_returns"),
   createBox: () => invoke<CounterView>("create_box"),
+  /** Puts a waiting unit into the open box, as scanning its return label would. */
+  addToBox: (returnId: string) => invoke<CounterView>("add_to_box", { returnId }),
   removeFromBox: (returnId: string) => invoke<CounterView>("remove_from_box", { returnId }),
   /** The closed box then has its label (QR text and image). */
   closeBox: () => invoke<CounterView>("close_box"),

@@ -123,6 +123,18 @@ impl Kiosk {
         self.view()
     }
 
+    /// Puts a waiting unit into the open box by its id, as scanning its return label does: the desk's
+    /// button for a unit with nothing to scan (its item has no barcode, its label is not printed).
+    pub fn add_to_box(&self, return_id: &str) -> Result<CounterView> {
+        let return_id = parse_return_id(return_id)?;
+        let now = self.now();
+        self.counter_tx(|tx| {
+            ensure_no_hand_back(&settings::get_counter_state(tx)?)?;
+            add_label_to_box(tx, &return_id, now)
+        })?;
+        self.view()
+    }
+
     /// Takes a unit out of the open box, back to the waiting returns.
     pub fn remove_from_box(&self, return_id: &str) -> Result<CounterView> {
         let return_id = parse_return_id(return_id)?;

@@ -7,8 +7,8 @@ mod counter;
 
 use counter::*;
 use pvz_domain::{Kopecks, RefusalReason};
-use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, ScanNotice};
-use pvz_protocol::{OpBody, ReturnSource};
+use pvz_kiosk_core::{DocumentRef, ErrorKind, ItemDecision, Kiosk, ScanNotice};
+use pvz_protocol::{demo, Change, OpBody, PullPage, ReturnSource};
 
 /// The dress of demo order 482137.
 const DRESS: &str = "4601234567893";
@@ -127,6 +127,66 @@ fn boxes_go_only_to_the_driver_whose_badge_was_scanned_at_the_desk() {
     let act = kiosk.hand_over_boxes(OTHER_DRIVER).expect("the identified driver takes the box").handover_act;
     assert_eq!(act.map(|a| a.driver_name), Some(OTHER_DRIVER_NAME.to_owned()), "the act names the badge's driver");
     assert_eq!(handed_over(&kiosk), 1, "one handover op");
+}
+
+/// Demo order 482137 again, its dress without a barcode (as the server's demo items come).
+fn forget_the_dress_barcode(kiosk: &Kiosk) {
+    let (seed, _) = demo::seed();
+    let mut order = seed
+        .pull
+        .changes
+        .into_iter()
+        .find_map(|c| match c {
+            Change::UpsertOrder(o) if o.order_id.as_str() == "ord-1001" => Some(o),
+            _ => None,
+        })
+        .expect("demo order 482137");
+    order.items[0].barcode = None;
+    let page = PullPage {
+        cursor: "no-barcode".into(),
+        has_more: false,
+        reset: false,
+        remaining: 0,
+        changes: vec![Change::UpsertOrder(order)],
+    };
+    kiosk.apply_pull(&page).expect("the order comes again without the dress's barcode");
+}
+
+#[test]
+fn a_unit_with_nothing_to_scan_goes_into_the_box_by_its_button_and_its_label_prints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    forget_the_dress_barcode(&kiosk);
+    refuse_the_dress(&kiosk);
+    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let dress = desk.waiting.first().expect("the refused dress waits").clone();
+    assert_eq!((dress.source, dress.code.as_deref()), (ReturnSource::CounterRefusal, None), "with no code to scan");
+    let label = kiosk.document(&DocumentRef::ReturnLabel { return_id: dress.return_id.clone() }).expect("its label");
+    assert_eq!(
+        label.qr.map(|q| q.payload),
+        Some(format!("PVZR1:{}", dress.return_id)),
+        "its return label can be printed at the desk, before it is packed"
+    );
+
+    refused(kiosk.add_to_box(&dress.return_id), ErrorKind::NoOpenBox, "packing before a box is open");
+    kiosk.create_box().expect("a box is opened");
+    refused(kiosk.scan(DRESS), ErrorKind::NotAmongWaitingReturns, "the barcode it no longer carries finds nothing");
+    refused(kiosk.add_to_box("ret-nobody"), ErrorKind::NotAmongWaitingReturns, "a unit never received here");
+    refused(kiosk.add_to_box("not an id"), ErrorKind::InvalidInput, "a malformed id");
+    let desk = kiosk.add_to_box(&dress.return_id).expect("the dress goes in by its button").returns.expect("desk");
+    let packed: Vec<_> = desk.open_box.iter().flat_map(|b| &b.items).map(|u| u.return_id.as_str()).collect();
+    assert_eq!(packed, vec![dress.return_id.as_str()], "the dress is in the open box");
+    assert!(desk.waiting.is_empty(), "and no longer waits");
+    refused(kiosk.add_to_box(&dress.return_id), ErrorKind::NotAmongWaitingReturns, "packing it twice");
+
+    kiosk.close_box().expect("the box closes");
+    match ops(&kiosk).last() {
+        Some(OpBody::ReturnBoxClosed { items, .. }) => {
+            assert_eq!(items.len(), 1, "the box holds one unit");
+            assert_eq!(items[0].return_id.as_str(), dress.return_id, "the dress packed by its button");
+        }
+        other => panic!("the last op must close the box, got {other:?}"),
+    }
 }
 
 #[test]

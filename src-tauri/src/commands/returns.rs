@@ -106,6 +106,12 @@ pub fn create_box(state: State<'_, AppState>) -> Reply<CounterView> {
     reply(state.kiosk.create_box())
 }
 
+/// Puts a waiting unit into the open box, as scanning its return label would.
+#[tauri::command(async)]
+pub fn add_to_box(state: State<'_, AppState>, return_id: String) -> Reply<CounterView> {
+    reply(state.kiosk.add_to_box(&return_id))
+}
+
 #[tauri::command(async)]
 pub fn remove_from_box(state: State<'_, AppState>, return_id: String) -> Reply<CounterView> {
     reply(state.kiosk.remove_from_box(&return_id))

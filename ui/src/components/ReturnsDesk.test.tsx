@@ -130,6 +130,59 @@ describe("returns desk", () => {
     expect(screen.getByTestId("box-new"), "a next box can be started").toBeVisible();
   });
 
+  it("packs a waiting unit with nothing to scan by its button, once a box is open", async () => {
+    const tee = makeReturnItem({ return_id: "ret-3", item_name: "Футболка", code: null });
+    await renderDesk(desk({ waiting: [tee] }));
+    expect(
+      screen.getByTestId("waiting-add-ret-3"),
+      "with no box open there is nothing to put it in",
+    ).toBeDisabled();
+
+    routeInvoke(invokeMock, {
+      create_box: () => desk({ waiting: [tee], open_box: makeBox([]) }),
+    });
+    await settle(() => fireEvent.click(screen.getByTestId("box-new")));
+    routeInvoke(invokeMock, {
+      add_to_box: () => desk({ waiting: [], open_box: makeBox([tee]) }),
+    });
+    const add = await enabledButton("waiting-add-ret-3");
+    expect(add, "the button says where the unit goes").toHaveTextContent("В коробку");
+    await settle(() => fireEvent.click(add));
+    expect(callsOf(invokeMock, "add_to_box"), "the unit goes to the backend by its id").toEqual([
+      { returnId: "ret-3" },
+    ]);
+    expect(screen.getByTestId("box-item-ret-3"), "it is in the open box").toBeVisible();
+    expect(screen.queryByTestId("waiting-ret-3"), "and no longer waits").toBeNull();
+  });
+
+  it("prints a waiting unit's return label from the desk", async () => {
+    await renderDesk(desk({ waiting: [dress, jacket] }));
+    routeInvoke(invokeMock, {
+      list_printers: () => [{ name: "Zebra", is_default: true }],
+      print_document: () => "Zebra-7",
+    });
+    const unit = screen.getByTestId("waiting-ret-1");
+    expect(within(unit).queryByTestId("print-bar"), "no print bar until asked").toBeNull();
+    const labelButton = within(unit).getByTestId("waiting-label-ret-1");
+    expect(labelButton, "the action names the label").toHaveTextContent("Этикетка");
+    await settle(() => fireEvent.click(labelButton));
+    const bar = within(unit).getByTestId("print-bar");
+    expect(bar, "the bar prints this unit's return label").toHaveAttribute(
+      "data-document",
+      "return_label",
+    );
+    await settle(() => fireEvent.click(within(bar).getByTestId("print-submit")));
+    expect(callsOf(invokeMock, "print_document"), "the label of this unit is printed").toEqual([
+      { document: { kind: "return_label", return_id: "ret-1" }, printer: "Zebra" },
+    ]);
+    expect(
+      within(screen.getByTestId("waiting-ret-2")).queryByTestId("print-bar"),
+      "the other unit's label stays folded",
+    ).toBeNull();
+    await settle(() => fireEvent.click(labelButton));
+    expect(within(unit).queryByTestId("print-bar"), "a second press folds the bar").toBeNull();
+  });
+
   it("shows the backend's refusal of a scan that is not a waiting return", async () => {
     await renderDesk(desk({ open_box: makeBox([]) }));
     routeInvoke(invokeMock, { scan: () => rejectWith("not_among_waiting_returns") });

@@ -1,7 +1,8 @@
-//! Отправка возвратов: the returns desk. Returned units waiting at the point; the open box, which
-//! every scanned return label goes into (F2 opens a new one, F3 closes it and its QR label appears);
-//! the closed boxes, each with its label to print; and the handover: scan the driver's badge, then
-//! hand every closed box over (F9) for the act. Esc leaves the desk.
+//! Отправка возвратов: the returns desk. Returned units waiting at the point, each with its return
+//! label to print and a button that puts it into the open box (for a unit with nothing to scan);
+//! the open box, which every scanned return label goes into (F2 opens a new one, F3 closes it and
+//! its QR label appears); the closed boxes, each with its label to print; and the handover: scan
+//! the driver's badge, then hand every closed box over (F9) for the act. Esc leaves the desk.
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
@@ -27,6 +28,8 @@ export function ReturnsDesk({ returns, notice, counter }: Props) {
   const { t } = useTranslation();
   const { open_box: openBox, closed_boxes: closed, waiting, driver } = returns;
   const [shownBoxId, setShownBoxId] = useState<string | null>(null);
+  // The waiting unit whose return label is unfolded for printing, if any.
+  const [labelOf, setLabelOf] = useState<string | null>(null);
   // The label on show: the one picked, else the box closed last.
   const shownBox = closed.find((box) => box.box_id === shownBoxId) ?? closed[closed.length - 1];
   const addedId = notice?.notice.kind === "box_item_added" ? notice.notice.return_id : null;
@@ -90,7 +93,16 @@ export function ReturnsDesk({ returns, notice, counter }: Props) {
           <ul className="units" data-testid="returns-waiting">
             {waiting.length === 0 && <li className="units__empty">{t("returns.waitingEmpty")}</li>}
             {waiting.map((unit) => (
-              <Unit key={unit.return_id} unit={unit} testId={`waiting-${unit.return_id}`} />
+              <WaitingUnit
+                key={unit.return_id}
+                unit={unit}
+                canPack={openBox !== null}
+                labelShown={labelOf === unit.return_id}
+                onToggleLabel={() =>
+                  setLabelOf((shown) => (shown === unit.return_id ? null : unit.return_id))
+                }
+                onPack={() => void counter.perform(() => api.addToBox(unit.return_id))}
+              />
             ))}
           </ul>
         </section>
@@ -205,16 +217,67 @@ function PanelTitle({
   );
 }
 
+/** A unit waiting to be packed: its return label folds out to print, and it goes into the open box
+ * by its button as by scanning that label. */
+function WaitingUnit({
+  unit,
+  canPack,
+  labelShown,
+  onToggleLabel,
+  onPack,
+}: {
+  unit: ReturnItemView;
+  canPack: boolean;
+  labelShown: boolean;
+  onToggleLabel: () => void;
+  onPack: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = unit.return_id;
+  return (
+    <Unit
+      unit={unit}
+      testId={`waiting-${id}`}
+      below={labelShown && <PrintBar key={id} document={{ kind: "return_label", return_id: id }} />}
+    >
+      <div className="unit__actions">
+        <button
+          type="button"
+          className="button button--quiet"
+          data-testid={`waiting-label-${id}`}
+          aria-expanded={labelShown}
+          onClick={onToggleLabel}
+        >
+          {t("returns.unitLabel")}
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid={`waiting-add-${id}`}
+          disabled={!canPack}
+          title={canPack ? undefined : t("returns.addNeedsBox")}
+          onClick={onPack}
+        >
+          {t("returns.addToBox")}
+        </button>
+      </div>
+    </Unit>
+  );
+}
+
 function Unit({
   unit,
   testId,
   highlighted = false,
   children,
+  below,
 }: {
   unit: ReturnItemView;
   testId: string;
   highlighted?: boolean;
   children?: ReactNode;
+  /** Under the row, the whole width (the unit's print bar). */
+  below?: ReactNode;
 }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -229,6 +292,7 @@ function Unit({
         </div>
       </div>
       {children}
+      {below && <div className="unit__below">{below}</div>}
     </li>
   );
 }
