@@ -1,9 +1,14 @@
 //! Tauri commands: unpack the arguments, call one core function, map the error to `{kind, message}`.
 //! The counter's issue flow and sync live here; what flows back (claim returns, courier hand-backs,
-//! the returns desk) in `returns`, printing and exporting documents in `documents`.
+//! the returns desk) in `returns`, printing and exporting documents in `documents`; staff login and
+//! shifts in `staff`, receiving, cells and storage expiry in `shelves`, item history and evidence
+//! bundles in `audit`.
 
+pub mod audit;
 pub mod documents;
 pub mod returns;
+pub mod shelves;
+pub mod staff;
 
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;

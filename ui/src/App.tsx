@@ -1,51 +1,138 @@
-//! One window, one screen at a time: home (scan prompt and today's issues), the open order card and
-//! its receipt; a claim return and its label; a courier's hand-back and its act; the returns desk
-//! and the handover act. Which one shows follows the backend's view. The header, the sync strip,
+//! One window, one screen at a time: home (scan prompt, the shift, today's issues), the open order
+//! card and its receipt; a claim return and its label; a courier's hand-back and its act; the
+//! returns desk and the handover act; a found item with its history, the storage-expiry list and a
+//! shipment being received. Which one shows follows the backend's view. The header, the sync strip,
 //! the manual-entry field and the error banner are always there, and the scanner works wherever
-//! focus is. A kiosk not enrolled yet (no server, no demo
-//! seed) has nothing to scan: home is the connect form instead, without the field or the scanner.
+//! focus is. Two things come before any counter work: a kiosk not enrolled yet (no server, no demo
+//! seed) shows the connect form, and a counter whose network set up staff shows the PIN screen
+//! while nobody is on duty (then, with nobody's shift open, the shift to open) — on the connect form
+//! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
+import { useCallback, useEffect, useState } from "react";
 import { api } from "./api";
+import type { CounterView } from "./bindings";
 import { ClaimReturn } from "./components/ClaimReturn";
 import { EnrollForm } from "./components/EnrollForm";
 import { ErrorBanner } from "./components/ErrorBanner";
+import { Expiry } from "./components/Expiry";
+import { FindDialog } from "./components/FindDialog";
+import { FoundItem } from "./components/FoundItem";
 import { HandBack } from "./components/HandBack";
 import { HandBackAct } from "./components/HandBackAct";
 import { HandoverAct } from "./components/HandoverAct";
 import { Header } from "./components/Header";
 import { Home } from "./components/Home";
+import { LoginScreen } from "./components/LoginScreen";
 import { ManualEntry } from "./components/ManualEntry";
 import { OrderCard } from "./components/OrderCard";
 import { Receipt } from "./components/Receipt";
+import { Receiving } from "./components/Receiving";
 import { ReturnLabel } from "./components/ReturnLabel";
 import { ReturnsDesk } from "./components/ReturnsDesk";
+import { ShiftPanel } from "./components/ShiftPanel";
+import { ShiftReport } from "./components/ShiftReport";
+import { ShiftStart } from "./components/ShiftStart";
 import { SyncStrip } from "./components/SyncStrip";
 import { useScanPaintTiming, useUiReadyAfterFirstPaint } from "./perf";
 import { useWedge } from "./scanner/useWedge";
-import { useCounter } from "./useCounter";
+import { useCounter, type Counter } from "./useCounter";
+import { useSessionKeeper } from "./useSession";
 import { useSyncStatus } from "./useSyncStatus";
 
 export function App() {
   const counter = useCounter();
   const sync = useSyncStatus();
-  const { view, error, notice, pendingPaint } = counter;
+  const { view, error, pendingPaint } = counter;
+  const [finding, setFinding] = useState(false);
+  const session = view?.session ?? null;
   const needsEnrollment = view?.status.enrolled === false;
+  const needsLogin =
+    !needsEnrollment && session !== null && session.login_required && session.logged_in === null;
+  const scanning = !needsEnrollment && !needsLogin;
+  const { perform } = counter;
+  const find = useCallback((code: string) => perform(() => api.findItem(code)), [perform]);
+  // While the find dialog is open, a scan is what to look for.
+  const findScanned = useCallback(
+    (code: string) => void find(code).then((found) => found && setFinding(false)),
+    [find],
+  );
   useUiReadyAfterFirstPaint(view !== null);
-  useWedge(counter.scan, !needsEnrollment);
+  useWedge(finding ? findScanned : counter.scan, scanning);
   useScanPaintTiming(pendingPaint);
+  useSessionKeeper(session, counter);
+  // A completed sync may have brought what the screen depends on (the managers who log in here, a
+  // PIN changed, items now past their storage period): read the view again after each one.
+  const lastSync = sync.status?.last_sync_at ?? null;
+  const { refresh } = counter;
+  useEffect(() => {
+    if (lastSync !== null) refresh();
+  }, [lastSync, refresh]);
 
-  let screen;
-  if (needsEnrollment) {
-    screen = <EnrollForm onSubmit={counter.enroll} />;
-  } else if (view?.active) {
-    screen = (
+  return (
+    <div className="app">
+      <Header
+        status={view?.status ?? null}
+        sync={sync.status}
+        session={session}
+        onLogOut={() => void counter.perform(api.logOut)}
+      />
+      <SyncStrip sync={sync} />
+      {scanning && <ManualEntry onSubmit={counter.scan} />}
+      {error && <ErrorBanner error={error} />}
+      <main className="app__main">
+        {view ? (
+          <Screen
+            view={view}
+            counter={counter}
+            needsEnrollment={needsEnrollment}
+            needsLogin={needsLogin}
+            onFind={() => setFinding(true)}
+          />
+        ) : null}
+      </main>
+      {finding && scanning && <FindDialog onFind={find} onCancel={() => setFinding(false)} />}
+    </div>
+  );
+}
+
+type ScreenProps = {
+  view: CounterView;
+  counter: Counter;
+  needsEnrollment: boolean;
+  needsLogin: boolean;
+  onFind: () => void;
+};
+
+function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenProps) {
+  const { notice } = counter;
+  const { session } = view;
+  if (needsEnrollment) return <EnrollForm onSubmit={counter.enroll} />;
+  if (needsLogin) return <LoginScreen session={session} onLogIn={counter.logIn} />;
+  if (view.shift_report?.closed_at) {
+    return (
+      <ShiftReport
+        key={view.shift_report.shift_id}
+        report={view.shift_report}
+        onDone={() => void counter.perform(api.dismissShiftReport)}
+      />
+    );
+  }
+  if (session.login_required && session.shift === null) {
+    return (
+      <ShiftStart manager={session.logged_in} onOpen={() => void counter.perform(api.openShift)} />
+    );
+  }
+  if (view.active) {
+    return (
       <OrderCard key={view.active.order_id} order={view.active} notice={notice} counter={counter} />
     );
-  } else if (view?.receipt) {
-    screen = (
+  }
+  if (view.receipt) {
+    return (
       <Receipt key={view.receipt.op_id} receipt={view.receipt} onDismiss={counter.dismissReceipt} />
     );
-  } else if (view?.claim_return) {
-    screen = (
+  }
+  if (view.claim_return) {
+    return (
       <ClaimReturn
         key={view.claim_return.claim_id}
         claim={view.claim_return}
@@ -53,12 +140,14 @@ export function App() {
         counter={counter}
       />
     );
-  } else if (view?.return_label) {
-    screen = (
+  }
+  if (view.return_label) {
+    return (
       <ReturnLabel key={view.return_label.return_id} label={view.return_label} counter={counter} />
     );
-  } else if (view?.hand_back) {
-    screen = (
+  }
+  if (view.hand_back) {
+    return (
       <HandBack
         key={view.hand_back.hand_back_id}
         handBack={view.hand_back}
@@ -66,36 +155,58 @@ export function App() {
         counter={counter}
       />
     );
-  } else if (view?.hand_back_act) {
-    screen = (
+  }
+  if (view.hand_back_act) {
+    return (
       <HandBackAct
         key={view.hand_back_act.hand_back_id}
         act={view.hand_back_act}
         counter={counter}
       />
     );
-  } else if (view?.handover_act) {
-    screen = (
+  }
+  if (view.handover_act) {
+    return (
       <HandoverAct key={view.handover_act.handover_id} act={view.handover_act} counter={counter} />
     );
-  } else if (view?.returns) {
-    screen = <ReturnsDesk returns={view.returns} notice={notice} counter={counter} />;
-  } else {
-    screen = (
-      <Home
-        recent={view?.recent ?? []}
-        onOpenReturns={() => void counter.perform(api.openReturns)}
+  }
+  if (view.returns) return <ReturnsDesk returns={view.returns} notice={notice} counter={counter} />;
+  if (view.found_item) {
+    return (
+      <FoundItem
+        key={view.found_item.item_id ?? view.found_item.name}
+        item={view.found_item}
+        notice={notice}
+        counter={counter}
       />
     );
   }
-
+  if (view.expiry) return <Expiry expiry={view.expiry} counter={counter} />;
+  if (view.receiving) {
+    return (
+      <Receiving
+        key={view.receiving.receiving_id}
+        receiving={view.receiving}
+        notice={notice}
+        counter={counter}
+      />
+    );
+  }
   return (
-    <div className="app">
-      <Header status={view?.status ?? null} sync={sync.status} />
-      <SyncStrip sync={sync} />
-      {!needsEnrollment && <ManualEntry onSubmit={counter.scan} />}
-      {error && <ErrorBanner error={error} />}
-      <main className="app__main">{view ? screen : null}</main>
-    </div>
+    <Home
+      recent={view.recent}
+      onOpenReturns={() => void counter.perform(api.openReturns)}
+      onFind={onFind}
+      overdue={view.overdue_items}
+      onOpenExpiry={() => void counter.perform(api.openExpiry)}
+      shift={
+        <ShiftPanel
+          session={session}
+          report={view.shift_report}
+          onOpen={() => void counter.perform(api.openShift)}
+          onClose={() => counter.perform(api.closeShift)}
+        />
+      }
+    />
   );
 }

@@ -2,13 +2,16 @@
 //! every read and every counter action goes through `invoke`, and a rejection carries a KioskError.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  CellView,
   CounterView,
   DocumentFormat,
   DocumentRef,
   ItemDecision,
+  ItemHistoryView,
   KioskError,
   PrinterView,
   ScanOutcome,
+  SessionView,
   SyncStatusView,
 } from "./bindings";
 
@@ -101,6 +104,55 @@ export const api = {
   /** Saves the document as a file; resolves with the saved file's path. */
   exportDocument: (document: DocumentRef, format: DocumentFormat) =>
     invoke<string>("export_document", { document, format }),
+
+  // Вход по PIN и смена: who works the counter (`session`) and the shift's report (`shift_report`).
+  /**
+   * Logs the manager in; rejects with wrong_pin (tries left in `detail`) or pin_locked (until when,
+   * RFC 3339, in `detail`).
+   */
+  logIn: (employeeId: string, pin: string) => invoke<CounterView>("log_in", { employeeId, pin }),
+  /** The PIN screen shows; an open shift stays open. */
+  logOut: () => invoke<CounterView>("log_out"),
+  /** Activity the backend does not see (keys, clicks): the session does not idle-lock meanwhile. */
+  keepAlive: () => invoke<SessionView>("keep_alive"),
+  openShift: () => invoke<CounterView>("open_shift"),
+  /** The view then has the closed shift's `shift_report` (with `closed_at`) until dismissed. */
+  closeShift: () => invoke<CounterView>("close_shift"),
+  dismissShiftReport: () => invoke<CounterView>("dismiss_shift_report"),
+  /** Saves the shift's report as CSV; resolves with the file's path (PDF: exportDocument). */
+  exportShiftReportCsv: (shiftId: string) => invoke<string>("export_shift_report_csv", { shiftId }),
+
+  // Приёмка: opened by scanning the shipment's code; items and cell labels arrive through `scan`.
+  resumeReceiving: () => invoke<CounterView>("resume_receiving"),
+  markDamaged: (itemId: string, description: string) =>
+    invoke<CounterView>("mark_damaged", { itemId, description }),
+  attachDamagePhoto: (itemId: string, dataBase64: string) =>
+    invoke<CounterView>("attach_damage_photo", { itemId, dataBase64 }),
+  /** Завершить приёмку: what was not scanned is recorded as missing. */
+  closeReceiving: () => invoke<CounterView>("close_receiving"),
+  /** Drops the session; only while nothing is placed yet. */
+  cancelReceiving: () => invoke<CounterView>("cancel_receiving"),
+
+  // Ячейки: find an item by any code, move it (a cell label scanned next moves it too).
+  listCells: () => invoke<CellView[]>("list_cells"),
+  findItem: (code: string) => invoke<CounterView>("find_item", { code }),
+  dismissFoundItem: () => invoke<CounterView>("dismiss_found_item"),
+  /** `toCell`: `A-07` or a scanned `PVZL1:A-07`. */
+  moveItem: (itemId: string, toCell: string) =>
+    invoke<CounterView>("move_item", { itemId, toCell }),
+
+  // Срок хранения: the items past their storage period (`expiry`) and moving them to returns.
+  openExpiry: () => invoke<CounterView>("open_expiry"),
+  closeExpiry: () => invoke<CounterView>("close_expiry"),
+  moveExpiredToReturns: (itemIds: string[]) =>
+    invoke<CounterView>("move_expired_to_returns", { itemIds }),
+
+  // История товара и доказательства.
+  /** `code`: an item id, a return label or an item code. */
+  itemHistory: (code: string) => invoke<ItemHistoryView>("item_history", { code }),
+  /** Saves the evidence bundle (zip) of the item, for one event when given; resolves with its path. */
+  exportEvidenceBundle: (code: string, eventId: string | null) =>
+    invoke<string>("export_evidence_bundle", { code, eventId }),
 };
 
 /** The event the backend emits with a SyncStatusView on every change. */
@@ -160,6 +212,31 @@ const KNOWN_ERROR_KINDS = [
   "driver_not_identified",
   "document_not_found",
   "printing_failed",
+  "no_receiving_session",
+  "receiving_in_progress",
+  "shipment_already_received",
+  "receiving_has_placements",
+  "not_in_shipment",
+  "already_placed",
+  "cell_expected",
+  "item_expected",
+  "cell_full",
+  "same_cell",
+  "unknown_cell",
+  "no_free_cell",
+  "item_not_found",
+  "not_on_shelf",
+  "storage_policy_missing",
+  "not_expired",
+  "order_unredeemed",
+  "login_required",
+  "wrong_pin",
+  "pin_locked",
+  "idle_locked",
+  "shift_not_open",
+  "shift_already_open",
+  "not_a_manager",
+  "pin_not_set",
   "internal",
 ] as const;
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { isKnownErrorKind } from "./api";
 import i18n from "./i18n";
+import errorKindSource from "./bindings/ErrorKind.ts?raw";
 import { errorMessage } from "./errors";
+
+/** Every error kind the backend can send, read from the generated binding. */
+function backendErrorKinds(): string[] {
+  return [...errorKindSource.matchAll(/"([a-z_]+)"/g)].map((match) => match[1] ?? "");
+}
 
 describe("errorMessage", () => {
   it("tells a failing server apart from an unreachable one", () => {
@@ -29,5 +36,44 @@ describe("errorMessage", () => {
     expect(failed, "the Russian banner says the server failed").toBe(
       "Сбой на сервере (связь есть): 500",
     );
+  });
+});
+
+describe("every error kind of the backend", () => {
+  const kinds = backendErrorKinds();
+
+  it("is read from the bindings", () => {
+    expect(kinds, "the staff, shift, receiving and cell kinds are there").toEqual(
+      expect.arrayContaining(["wrong_pin", "pin_locked", "shift_not_open", "cell_full"]),
+    );
+  });
+
+  it("has a translated message in both languages, with or without its detail", () => {
+    const untranslated: string[] = [];
+    for (const lang of ["ru", "en"] as const) {
+      const t = i18n.getFixedT(lang);
+      for (const kind of kinds) {
+        if (!isKnownErrorKind(kind)) {
+          untranslated.push(`${kind} (not in KNOWN_ERROR_KINDS)`);
+          continue;
+        }
+        for (const detail of [null, "3"]) {
+          const text = errorMessage({ kind, message: "m", detail }, t, lang);
+          if (text.includes("errors.") || text === "m") untranslated.push(`${lang}:${kind}`);
+        }
+      }
+    }
+    expect(untranslated, "kinds the banner could not say in words").toEqual([]);
+  });
+
+  it("weaves in tries left, the lockout's end and the cell", () => {
+    const t = i18n.getFixedT("ru");
+    const say = (kind: string, detail: string) =>
+      errorMessage({ kind, message: "m", detail } as never, t, "ru");
+    expect(say("wrong_pin", "2"), "tries left").toBe("Неверный PIN-код. Осталось попыток: 2.");
+    expect(say("pin_locked", new Date(2026, 11, 10, 14, 35).toISOString()), "until when").toContain(
+      "14:35",
+    );
+    expect(say("cell_full", "A-07"), "which cell").toBe("Ячейка A-07 заполнена — выберите другую.");
   });
 });

@@ -1,7 +1,7 @@
 //! The error banner's text: a translated message per error kind, with the backend's `detail`
-//! (an ISO time for already_issued and token_expired, the seller's reason for a rejected or revoked
-//! claim, a count, the role a badge should have had) woven in; the backend's own message for
-//! a kind this UI does not know yet.
+//! (an ISO time for already_issued, token_expired, pin_locked and shift_already_open, the seller's
+//! reason for a rejected or revoked claim, a count, the role a badge should have had, a cell, a
+//! shipment) woven in; the backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
 import { isKnownErrorKind } from "./api";
 import type { KioskError } from "./bindings";
@@ -40,6 +40,31 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       if (detail === "courier") return t("errors.wrong_role_courier");
       if (detail === "driver") return t("errors.wrong_role_driver");
       return t("errors.wrong_role");
+    case "wrong_pin":
+      return detail ? t("errors.wrong_pin_left", { count: Number(detail) }) : t("errors.wrong_pin");
+    case "pin_locked":
+      return detail
+        ? t("errors.pin_locked_until", { time: formatDateTime(detail, lang) })
+        : t("errors.pin_locked");
+    case "shift_already_open":
+      return detail
+        ? t("errors.shift_already_open_since", { time: formatDateTime(detail, lang) })
+        : t("errors.shift_already_open");
+    case "receiving_in_progress":
+      return detail
+        ? t("errors.receiving_in_progress_of", { code: detail })
+        : t("errors.receiving_in_progress");
+    case "receiving_has_placements":
+      return detail
+        ? t("errors.receiving_has_placements_count", { count: Number(detail) })
+        : t("errors.receiving_has_placements");
+    case "already_placed":
+    case "cell_expected":
+    case "cell_full":
+    case "same_cell":
+    case "unknown_cell":
+      // The cell the message is about.
+      return detail ? t(`errors.${kind}_cell`, { cell: detail }) : t(`errors.${kind}`);
     case "invalid_input":
     case "printing_failed":
     case "internal":
@@ -83,6 +108,21 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "no_boxes_to_hand_over":
     case "driver_not_identified":
     case "document_not_found":
+    case "no_receiving_session":
+    case "shipment_already_received":
+    case "not_in_shipment":
+    case "item_expected":
+    case "no_free_cell":
+    case "item_not_found":
+    case "not_on_shelf":
+    case "storage_policy_missing":
+    case "not_expired":
+    case "order_unredeemed":
+    case "login_required":
+    case "idle_locked":
+    case "shift_not_open":
+    case "not_a_manager":
+    case "pin_not_set":
       return t(`errors.${kind}`);
   }
 }

@@ -11,6 +11,8 @@ import "./styles/receipt.css";
 import "./styles/sync.css";
 import "./styles/enroll.css";
 import "./styles/returns.css";
+import "./styles/staff.css";
+import "./styles/shelves.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -3,8 +3,25 @@
 //! commands; each action clears the error banner and either replaces the view or sets the error.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, toKioskError } from "./api";
-import type { CounterView, ItemDecision, KioskError, OrderView, ScanNotice } from "./bindings";
+import type {
+  CounterView,
+  ItemDecision,
+  KioskError,
+  OrderView,
+  ScanNotice,
+  SessionView,
+} from "./bindings";
 import { recordScanIpcTiming, type PendingPaint } from "./perf";
+
+/**
+ * Errors that mean the counter needs a person first (a PIN, a shift): the view is read again so the
+ * PIN or shift screen replaces whatever was on show.
+ */
+const NEEDS_STAFF: ReadonlySet<string> = new Set([
+  "login_required",
+  "idle_locked",
+  "shift_not_open",
+]);
 
 /** The last scan's notice, with a serial so the same item matched twice is seen twice. */
 export type SeenNotice = { notice: ScanNotice; serial: number };
@@ -27,6 +44,12 @@ export type Counter = {
    * action (the returns screens call the api through this); resolves true when it succeeded.
    */
   perform: (task: () => Promise<CounterView>) => Promise<boolean>;
+  /** Вход по PIN: resolves null once logged in (the view is replaced), else the error. */
+  logIn: (employeeId: string, pin: string) => Promise<KioskError | null>;
+  /** Reads the view again (e.g. when the session may have idle-locked). */
+  refresh: () => void;
+  /** The session as keep_alive answered it, put into the view. */
+  setSession: (session: SessionView) => void;
   /** "Подключение кассы": resolves null once enrolled (the view is replaced), else the error. */
   enroll: (
     serverUrl: string,
@@ -52,7 +75,9 @@ export function useCounter(): Counter {
         return true;
       },
       (thrown: unknown) => {
-        setError(toKioskError(thrown));
+        const error = toKioskError(thrown);
+        setError(error);
+        if (NEEDS_STAFF.has(error.kind)) void api.counterView().then(setView, () => undefined);
         return false;
       },
     );
@@ -143,6 +168,35 @@ export function useCounter(): Counter {
   const setAside = useCallback(() => void run(api.setAside, setView), [run]);
   const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
 
+  // Not through `run`: the PIN screen shows its own error (tries left, locked until).
+  const logIn = useCallback((employeeId: string, pin: string) => {
+    const done = queue.current
+      .then(() => api.logIn(employeeId, pin))
+      .then(
+        (loggedIn) => {
+          setError(null);
+          setView(loggedIn);
+          return null;
+        },
+        (thrown: unknown) => {
+          const error = toKioskError(thrown);
+          // A lockout changes the manager list (their "locked until"); show it.
+          void api.counterView().then(setView, () => undefined);
+          return error;
+        },
+      );
+    queue.current = done;
+    return done;
+  }, []);
+
+  const refresh = useCallback(() => {
+    queue.current = queue.current.then(() => api.counterView()).then(setView, () => undefined);
+  }, []);
+
+  const setSession = useCallback((session: SessionView) => {
+    setView((current) => (current ? { ...current, session } : current));
+  }, []);
+
   // Not through `run`: the connect form shows its own error and keeps what was typed.
   const enroll = useCallback((serverUrl: string, code: string, deviceName: string | null) => {
     const done = queue.current
@@ -173,6 +227,9 @@ export function useCounter(): Counter {
     setAside,
     dismissReceipt,
     perform,
+    logIn,
+    refresh,
+    setSession,
     enroll,
   };
 }

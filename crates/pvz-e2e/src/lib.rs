@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(15);
 
-/// What the window shows once it is up: the manual-entry field, or, on a kiosk not enrolled yet,
-/// the connect form that takes its place.
-const WINDOW_READY: &str = "[data-testid=manual-input], [data-testid=enroll-form]";
+/// What the window shows once it is up: the manual-entry field, or what takes its place on a kiosk
+/// not enrolled yet (the connect form) or with nobody on duty (the PIN screen).
+const WINDOW_READY: &str = "[data-testid=manual-input], [data-testid=enroll-form], [data-testid=login-screen]";
 
 /// A binary built in the same target directory and profile as the running test or bench (the
 /// test binary sits in `<target>/debug/deps`, a bench binary in `<target>/release`).
@@ -257,6 +257,23 @@ impl App {
 
     pub async fn is_present(&self, css: &str) -> bool {
         self.client().find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// Logs `manager_id` in on the PIN screen (picked by name, the PIN on the on-screen keypad) and
+    /// opens the shift when none is open; returns once the home screen shows. A kiosk connected to
+    /// a network with managers shows the PIN screen after its first pull.
+    pub async fn log_in_and_open_shift(&self, manager_id: &str, pin: &str) {
+        self.wait_for("[data-testid=login-screen]").await;
+        self.click(&format!("[data-testid=login-manager-{manager_id}]")).await;
+        for digit in pin.chars() {
+            self.click(&format!("[data-testid=pin-key-{digit}]")).await;
+        }
+        self.click("[data-testid=pin-submit]").await;
+        self.wait_for("[data-testid=shift-start], [data-testid=shift-panel]").await;
+        if self.is_present("[data-testid=shift-start]").await {
+            self.click("[data-testid=open-shift]").await;
+        }
+        self.wait_attr("[data-testid=shift-panel]", "data-state", "open").await;
     }
 
     /// Types `text` into the manual-entry field and presses Enter, as a person would.

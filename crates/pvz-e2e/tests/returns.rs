@@ -3,13 +3,9 @@
 //! in the server's ledger once), a claim refused for a clear reason, a courier's hand-back with one
 //! discrepancy, and a box of returns closed and handed to a driver.
 
-use pvz_e2e::App;
-use pvz_server::admin::Admin;
-use pvz_server::demo::DemoReport;
-use pvz_server::{Config, RunningServer};
-use std::time::Duration;
+mod common;
 
-const POINT: &str = "pp-msk-0042";
+use common::Counter;
 
 /// Every QR code `zbarimg` (Debian's zbar-tools, independent of the encoder) finds in the image.
 fn decode_qr(image: &str) -> Vec<String> {
@@ -20,27 +16,8 @@ fn decode_qr(image: &str) -> Vec<String> {
     String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
 }
 
-/// A server with the demo network and a kiosk enrolled to it, online.
-struct Counter {
-    app: App,
-    admin: Admin,
-    demo: DemoReport,
-    server: RunningServer,
-    _data: tempfile::TempDir,
-}
-
+/// What these tests do at the counter, on top of the shared set-up.
 impl Counter {
-    async fn start() -> Counter {
-        let data = tempfile::tempdir().expect("server data dir");
-        let admin = Admin::open(data.path()).expect("the server's data dir opens");
-        let demo = admin.seed_demo().expect("the demo network is seeded");
-        let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
-        let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
-        let app = App::start_connected(&server.url(), &code).await;
-        app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
-        Counter { app, admin, demo, server, _data: data }
-    }
-
     /// The claim return code the demo printed for `claim_id`.
     fn return_code(&self, claim_id: &str) -> String {
         let claim = self.demo.claims.iter().find(|c| c.claim_id == claim_id);
@@ -81,17 +58,6 @@ impl Counter {
         }
         app.click("[data-testid=refuse-confirm]").await;
         app.wait_for(&format!("{line} [data-testid^=hand-back-fee-]")).await;
-    }
-
-    async fn screenshot(&self, name: &str) {
-        if let Some(dir) = std::env::var_os("PVZ_SCREENSHOT_DIR") {
-            self.app.screenshot(&std::path::Path::new(&dir).join(name)).await;
-        }
-    }
-
-    async fn stop(self) {
-        self.app.stop().await;
-        self.server.shutdown().await;
     }
 }
 

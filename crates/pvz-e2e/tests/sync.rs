@@ -8,6 +8,9 @@ use pvz_server::Config;
 use std::time::Duration;
 
 const POINT: &str = "pp-msk-0042";
+/// The demo point's manager and her PIN: a kiosk of a network with managers needs one logged in.
+const MANAGER: &str = "mgr-anna";
+const MANAGER_PIN: &str = "4826";
 
 /// Ops the kiosk has not synced yet, read from its own store: what the window must show.
 fn pending_in_store(app: &App) -> u32 {
@@ -38,6 +41,7 @@ async fn an_issue_reaches_the_ledger_and_one_made_offline_catches_up() {
 
     let app = App::start_connected(&server.url(), &code).await;
     app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
+    app.log_in_and_open_shift(MANAGER, MANAGER_PIN).await;
 
     app.type_code("482137").await;
     app.wait_text("[data-testid=order-card]", "Анна К.").await;
@@ -112,6 +116,7 @@ async fn a_blank_kiosk_is_connected_from_the_window() {
     app.wait_text_content("[data-testid=pickup-point]", "ПВЗ Москва, Тверская 7").await;
     assert!(!app.is_present("[data-testid=enroll-form]").await, "the form is gone once connected");
     app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
+    app.log_in_and_open_shift(MANAGER, MANAGER_PIN).await;
 
     app.type_code("482137").await;
     app.wait_text("[data-testid=order-card]", "Анна К.").await;

@@ -4,13 +4,16 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { DoneButton } from "./DoneButton";
-import { PrintBar } from "./PrintBar";
-import type { DocumentRef } from "../bindings";
+import { PrintBar, type ExtraExport } from "./PrintBar";
+import type { DocumentFormat, DocumentRef } from "../bindings";
 
 type Props = {
   testId: string;
   title: string;
   document: DocumentRef;
+  /** What the print bar offers to save it as (PDF and PNG unless said). */
+  formats?: readonly DocumentFormat[];
+  extraExports?: readonly ExtraExport[];
   /** The done button's test id; pressing it (or Enter) closes the screen. */
   doneTestId: string;
   onDone: () => void;
@@ -23,6 +26,8 @@ export function DocumentScreen({
   testId,
   title,
   document,
+  formats,
+  extraExports,
   doneTestId,
   onDone,
   aside,
@@ -40,7 +45,7 @@ export function DocumentScreen({
           {title}
         </h1>
         {children}
-        <PrintBar document={document} />
+        <PrintBar document={document} formats={formats} extraExports={extraExports} />
       </div>
       <div className="receipt__side">
         {aside}

@@ -1,18 +1,25 @@
 //! The strip across the top: where we are, whether it runs on demo data (or is not connected at
-//! all), what is waiting to sync, and the language switch. Sync details live in the sync strip below it.
+//! all), what is waiting to sync, who works the counter (with the logout that brings the PIN screen)
+//! and the language switch. Sync details live in the sync strip below it.
 import { useTranslation } from "react-i18next";
-import type { KioskStatus, SyncStatusView } from "../bindings";
+import type { KioskStatus, SessionView, SyncStatusView } from "../bindings";
 import { setLang, useLang } from "../i18n";
+import { formatTime } from "../money";
 
 export function Header({
   status,
   sync,
+  session = null,
+  onLogOut,
 }: {
   status: KioskStatus | null;
   sync: SyncStatusView | null;
+  session?: SessionView | null;
+  onLogOut?: () => void;
 }) {
   const { t } = useTranslation();
   const lang = useLang();
+  const manager = session?.logged_in ?? null;
   // With a server, the engine's count is the live one (it drops as ops are sent).
   const opsWaiting = sync?.configured ? sync.ops_waiting : (status?.ops_waiting ?? 0);
 
@@ -40,6 +47,32 @@ export function Header({
         {!sync?.configured && (
           <span className="chip" title={t("header.opsWaitingHint")}>
             {t("header.opsWaiting")}: <strong data-testid="ops-waiting">{opsWaiting}</strong>
+          </span>
+        )}
+        {session?.shift && (
+          <span
+            className="chip"
+            data-testid="header-shift"
+            data-shift={session.shift.shift_id}
+            title={t("header.shiftHint")}
+          >
+            {t("header.shift", { time: formatTime(session.shift.opened_at, lang) })}
+          </span>
+        )}
+        {manager && (
+          <span className="header__manager">
+            <strong data-testid="header-manager" data-employee={manager.employee_id}>
+              {manager.name}
+            </strong>
+            <button
+              type="button"
+              className="button button--quiet"
+              data-testid="log-out"
+              title={t("header.logOutHint")}
+              onClick={onLogOut}
+            >
+              {t("header.logOut")}
+            </button>
           </span>
         )}
         <button

@@ -1,6 +1,7 @@
 //! The print bar under every document (receipt, return label, box label, the acts): choose a printer
-//! from the system's (CUPS) list, print, or save the document as PDF or PNG and see where it went.
-//! Its outcome and its errors stay in the bar: printing never blocks the counter.
+//! from the system's (CUPS) list, print, or save the document as PDF or PNG (or another file the
+//! screen offers, such as the shift report's CSV) and see where it went. Its outcome and its errors
+//! stay in the bar: printing never blocks the counter.
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, toKioskError } from "../api";
@@ -22,7 +23,17 @@ const EXPORTS = [
 /** `null` while the list is being read. */
 type Printers = { list: PrinterView[]; error: KioskError | null } | null;
 
-export function PrintBar({ document }: { document: DocumentRef }) {
+/** Another file the screen can save the document as; `save` resolves with the saved file's path. */
+export type ExtraExport = { testId: string; label: string; save: () => Promise<string> };
+
+type Props = {
+  document: DocumentRef;
+  /** The document formats offered, PDF and PNG unless the screen says otherwise. */
+  formats?: readonly DocumentFormat[] | undefined;
+  extraExports?: readonly ExtraExport[] | undefined;
+};
+
+export function PrintBar({ document, formats = ["pdf", "png"], extraExports = [] }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const selectId = useId();
@@ -110,7 +121,7 @@ export function PrintBar({ document }: { document: DocumentRef }) {
         </button>
       </div>
       <div className="print-bar__row">
-        {EXPORTS.map(({ format, label }) => (
+        {EXPORTS.filter(({ format }) => formats.includes(format)).map(({ format, label }) => (
           <button
             key={format}
             type="button"
@@ -120,6 +131,18 @@ export function PrintBar({ document }: { document: DocumentRef }) {
             onClick={() => save(format)}
           >
             {t(label)}
+          </button>
+        ))}
+        {extraExports.map((extra) => (
+          <button
+            key={extra.testId}
+            type="button"
+            className="button"
+            data-testid={extra.testId}
+            disabled={busy}
+            onClick={() => void perform(async () => ({ kind: "saved", path: await extra.save() }))}
+          >
+            {extra.label}
           </button>
         ))}
       </div>

@@ -1,23 +1,33 @@
 // Builders for backend views used by the component tests, and a fake `invoke` routed by command.
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { expect } from "vitest";
 import type { Mock } from "vitest";
 import type {
   BoxView,
   ClaimReturnView,
   CounterView,
+  ExpiredItemView,
+  ExpiryView,
+  FoundItemView,
   HandBackActView,
   HandBackLineView,
   HandBackScanView,
   HandBackView,
   HandoverActView,
+  ItemEventView,
+  ItemHistoryView,
   ItemView,
   KioskError,
   OrderView,
+  ReceivingItemView,
+  ReceivingView,
   ReturnItemView,
   ReturnLabelView,
   ReturnsView,
+  SessionView,
   SettlementView,
+  ShiftReport,
+  ShiftReportView,
 } from "../bindings";
 
 export function makeItem(overrides: Partial<ItemView> & Pick<ItemView, "item_id">): ItemView {
@@ -72,8 +82,201 @@ export function makeView(overrides: Partial<CounterView> = {}): CounterView {
     found_item: null,
     expiry: null,
     overdue_items: 0,
+    session: makeSession(),
+    shift_report: null,
     ...overrides,
   };
+}
+
+/** A counter that needs no login (no manager with a PIN known), as the demo seed makes it. */
+export function makeSession(overrides: Partial<SessionView> = {}): SessionView {
+  return {
+    login_required: false,
+    managers: [],
+    logged_in: null,
+    lock: null,
+    idle_lock_at: null,
+    shift: null,
+    ...overrides,
+  };
+}
+
+export const anna = { employee_id: "mgr-anna", name: "Анна Смирнова" };
+export const boris = { employee_id: "mgr-boris", name: "Борис Ким" };
+
+/** Login required: Anna and Boris can log in; nobody is logged in. */
+export function loggedOut(overrides: Partial<SessionView> = {}): SessionView {
+  return makeSession({
+    login_required: true,
+    managers: [
+      { ...anna, locked_until: null },
+      { ...boris, locked_until: null },
+    ],
+    ...overrides,
+  });
+}
+
+export const openShift = {
+  shift_id: "shift-1",
+  opened_at: new Date(2026, 11, 10, 9, 0).toISOString(),
+  opened_by: anna,
+};
+
+/** Anna logged in with the shift open; the idle lock far away. */
+export function onDuty(overrides: Partial<SessionView> = {}): SessionView {
+  return loggedOut({
+    logged_in: anna,
+    idle_lock_at: new Date(Date.now() + 600_000).toISOString(),
+    shift: openShift,
+    ...overrides,
+  });
+}
+
+export function makeFigures(overrides: Partial<ShiftReport> = {}): ShiftReport {
+  return {
+    orders_issued: 0,
+    items_handed_over: 0,
+    items_refused: 0,
+    refusals: (["defect", "did_not_fit", "changed_mind", "wrong_item", "incomplete"] as const).map(
+      (reason) => ({ reason, at_counter: 0, from_couriers: 0 }),
+    ),
+    fees: 0,
+    money_taken: 0,
+    refunds: 0,
+    claim_returns: 0,
+    claim_refunds: 0,
+    courier_hand_backs: 0,
+    courier_items: 0,
+    boxes_handed_over: 0,
+    box_items: 0,
+    unredeemed_to_returns: 0,
+    ...overrides,
+  };
+}
+
+export function makeShiftReport(overrides: Partial<ShiftReportView> = {}): ShiftReportView {
+  return {
+    shift_id: "shift-1",
+    pickup_point: "ПВЗ Лесная, 5",
+    device_id: "dev-1",
+    opened_at: openShift.opened_at,
+    opened_by: anna,
+    closed_at: null,
+    closed_by: null,
+    report: makeFigures(),
+    ...overrides,
+  };
+}
+
+export function makeReceivingItem(
+  overrides: Partial<ReceivingItemView> & Pick<ReceivingItemView, "item_id">,
+): ReceivingItemView {
+  return {
+    order_id: "ord-5001",
+    short_code: "550101",
+    buyer: "Олег Н.",
+    name: "Куртка демисезонная",
+    variant: "L",
+    barcode: "4607000000500",
+    state: { state: "waiting" },
+    ...overrides,
+  };
+}
+
+export function makeReceiving(
+  items: ReceivingItemView[],
+  overrides: Partial<ReceivingView> = {},
+): ReceivingView {
+  const count = (state: string) => items.filter((item) => item.state.state === state).length;
+  return {
+    receiving_id: "rcv-1",
+    shipment_id: "shp-1",
+    shipment_code: "SHP-0042-001",
+    expected_at: null,
+    opened_at: new Date(2026, 11, 10, 8, 0).toISOString(),
+    items,
+    pending: null,
+    unexpected: [],
+    counts: {
+      expected: items.length,
+      placed: count("placed"),
+      damaged: count("damaged"),
+      waiting: count("waiting"),
+      unexpected: overrides.unexpected?.length ?? 0,
+    },
+    ...overrides,
+  };
+}
+
+export function makeFoundItem(overrides: Partial<FoundItemView> = {}): FoundItemView {
+  return {
+    item_id: "itm-1001-1",
+    order_id: "ord-1001",
+    short_code: "482137",
+    buyer: "Анна К.",
+    name: "Платье летнее",
+    variant: "44, синее",
+    cell: "A-12",
+    status: { status: "on_shelf" },
+    arrived_at: new Date(2026, 11, 8, 10, 0).toISOString(),
+    other_matches: 0,
+    ...overrides,
+  };
+}
+
+export function makeEvent(overrides: Partial<ItemEventView> = {}): ItemEventView {
+  return {
+    event_id: "op-1",
+    seq: 1n,
+    at: new Date(2026, 11, 10, 12, 0).toISOString(),
+    event: "refused",
+    op_kind: "item_decided",
+    operator: anna,
+    device_id: "dev-1",
+    reason: "defect",
+    note: "Разошёлся шов",
+    cell: null,
+    photos: [],
+    sync_state: "applied",
+    ...overrides,
+  };
+}
+
+export function makeHistory(
+  events: ItemEventView[],
+  overrides: Partial<ItemHistoryView> = {},
+): ItemHistoryView {
+  return {
+    item_id: "itm-1001-1",
+    order_id: "ord-1001",
+    name: "Платье летнее",
+    barcode: "4601234567893",
+    cell: "A-12",
+    events,
+    scans: [],
+    also_matches: [],
+    ...overrides,
+  };
+}
+
+export function makeExpiredItem(
+  overrides: Partial<ExpiredItemView> & Pick<ExpiredItemView, "item_id">,
+): ExpiredItemView {
+  return {
+    order_id: "ord-9001",
+    short_code: "918273",
+    buyer: "Пётр В.",
+    name: "Рюкзак городской",
+    cell: "B-03",
+    arrived_at: new Date(2026, 10, 30, 10, 0).toISOString(),
+    expires_at: new Date(2026, 11, 8, 0, 0).toISOString(),
+    days_over: 3,
+    ...overrides,
+  };
+}
+
+export function makeExpiry(items: ExpiredItemView[]): ExpiryView {
+  return { policy_loaded: true, items };
 }
 
 /** An approved refund claim, opened by its code and confirmed by the server, item not checked yet. */
@@ -121,6 +324,7 @@ export function makeScan(overrides: Partial<HandBackScanView> = {}): HandBackSca
     description: null,
     fee: 0,
     fee_rule: null,
+    fee_set_by_server: false,
     ...overrides,
   };
 }
@@ -267,4 +471,17 @@ export async function enabledButton(testId: string): Promise<HTMLElement> {
   const button = await screen.findByTestId(testId);
   await waitFor(() => expect(button, `${testId} should be enabled`).toBeEnabled());
   return button;
+}
+
+/** Types `code` into the manual-entry field and submits it, as the counter's scan. */
+export function typeCode(code: string): Promise<void> {
+  const input = screen.getByTestId("manual-input");
+  fireEvent.change(input, { target: { value: code } });
+  return settle(() => fireEvent.submit(input));
+}
+
+/** Clicks the button once React has enabled it, and lets the backend answer. */
+export async function clickEnabled(testId: string): Promise<void> {
+  const button = await enabledButton(testId);
+  await settle(() => fireEvent.click(button));
 }

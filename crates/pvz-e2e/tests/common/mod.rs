@@ -1,0 +1,55 @@
+//! What the end-to-end tests against a real server share: a `pvz-server` on loopback seeded with the
+//! demo network, and the real kiosk window enrolled to it, online; the demo point's manager and PIN.
+
+use pvz_e2e::App;
+use pvz_server::admin::Admin;
+use pvz_server::demo::DemoReport;
+use pvz_server::{Config, RunningServer};
+use std::time::Duration;
+
+pub const POINT: &str = "pp-msk-0042";
+/// The demo point's manager and her PIN: a kiosk of a network with managers needs one logged in.
+pub const MANAGER: &str = "mgr-anna";
+pub const MANAGER_PIN: &str = "4826";
+
+/// A server with the demo network and a kiosk enrolled to it.
+pub struct Counter {
+    pub app: App,
+    pub admin: Admin,
+    pub demo: DemoReport,
+    pub server: RunningServer,
+    _data: tempfile::TempDir,
+}
+
+impl Counter {
+    /// Online, with the manager logged in and the shift open: ready for counter work.
+    pub async fn start() -> Counter {
+        let counter = Counter::start_online().await;
+        counter.app.log_in_and_open_shift(MANAGER, MANAGER_PIN).await;
+        counter
+    }
+
+    /// Online, nobody logged in yet (the PIN screen shows once the managers are pulled).
+    pub async fn start_online() -> Counter {
+        let data = tempfile::tempdir().expect("server data dir");
+        let admin = Admin::open(data.path()).expect("the server's data dir opens");
+        let demo = admin.seed_demo().expect("the demo network is seeded");
+        let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
+        let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
+        let app = App::start_connected(&server.url(), &code).await;
+        app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
+        Counter { app, admin, demo, server, _data: data }
+    }
+
+    /// Saves what the window shows as `name` in `PVZ_SCREENSHOT_DIR`, when it is set.
+    pub async fn screenshot(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("PVZ_SCREENSHOT_DIR") {
+            self.app.screenshot(&std::path::Path::new(&dir).join(name)).await;
+        }
+    }
+
+    pub async fn stop(self) {
+        self.app.stop().await;
+        self.server.shutdown().await;
+    }
+}
