@@ -5,26 +5,29 @@ use crate::error::Result;
 use crate::returns_view::{HandBackActView, HandBackLineView, HandBackScanView, HandBackView};
 use crate::store::hand_back_items::{self, HandBackItemRow};
 use crate::store::{hand_back_lines, hand_backs};
-use pvz_domain::Kopecks;
+use pvz_domain::{Kopecks, RefusalReason};
 use pvz_protocol::ManifestLine;
 use rusqlite::Connection;
 
 /// Manifest lines first (in manifest order), each with its scan if any, then the extras in scan order.
 fn lines_view(lines: &[ManifestLine], items: &[HandBackItemRow]) -> Vec<HandBackLineView> {
-    let scan_view = |i: &HandBackItemRow| HandBackScanView {
+    let scan_view = |i: &HandBackItemRow, on_manifest: bool| HandBackScanView {
         return_id: i.return_id.to_string(),
         code: i.code.clone(),
         reason: i.reason,
         description: i.description.clone(),
         fee: i.fee.map(|f| f.fee).unwrap_or_default(),
         fee_rule: i.fee.map(|f| f.rule),
+        // A defect or the seller's fault is free by the server's rule too; a buyer-side fee needs
+        // the line's category, which only the server knows for an item off the manifest.
+        fee_set_by_server: !on_manifest && i.reason.is_some_and(|r| r != RefusalReason::Defect && !r.is_seller_fault()),
     };
     let manifest = lines.iter().map(|line| HandBackLineView {
         item_id: Some(line.item_id.to_string()),
         name: line.name.clone(),
         variant: line.variant.clone(),
         code: line.barcode.clone().or_else(|| line.mark.clone()),
-        scanned: items.iter().find(|i| i.item_id.as_ref() == Some(&line.item_id)).map(scan_view),
+        scanned: items.iter().find(|i| i.item_id.as_ref() == Some(&line.item_id)).map(|i| scan_view(i, true)),
     });
     let matched = |i: &&HandBackItemRow| i.item_id.as_ref().is_some_and(|id| lines.iter().any(|l| &l.item_id == id));
     let extras = items.iter().filter(|i| !matched(i)).map(|i| HandBackLineView {
@@ -32,7 +35,7 @@ fn lines_view(lines: &[ManifestLine], items: &[HandBackItemRow]) -> Vec<HandBack
         name: i.name.clone(),
         variant: String::new(),
         code: Some(i.code.clone()),
-        scanned: Some(scan_view(i)),
+        scanned: Some(scan_view(i, false)),
     });
     manifest.chain(extras).collect()
 }
@@ -77,7 +80,13 @@ pub(crate) fn hand_back_act_view(conn: &Connection, hand_back_id: &str) -> Resul
         accepted_by,
         completed_at,
         extra: count(accepted.iter().filter(|l| l.item_id.is_none()).count()),
-        fees: accepted.iter().filter_map(|l| l.scanned.as_ref()).fold(Kopecks::ZERO, |sum, s| sum + s.fee),
+        // What the ledger will charge: the fees of manifest lines. An extra costs nothing and an
+        // item off the manifest gets the server's fee, so neither counts here.
+        fees: accepted
+            .iter()
+            .filter(|l| l.item_id.is_some())
+            .filter_map(|l| l.scanned.as_ref())
+            .fold(Kopecks::ZERO, |sum, s| sum + s.fee),
         missing: missing.into_iter().map(|l| l.name).collect(),
         accepted,
     }))

@@ -96,6 +96,9 @@ pub(crate) fn return_label(point: &str, l: &ReturnLabelView) -> Document {
     doc
 }
 
+/// A fee the counter could not know (an item off the manifest): the server charges its own.
+const FEE_SET_BY_SERVER: &str = "устанавливает сервер";
+
 /// Акт приёма отказов от курьера, signed by both parties.
 pub(crate) fn hand_back_act(point: &str, a: &HandBackActView) -> Document {
     let mut doc = Document::new(Paper::A4, "Акт приёма отказов от курьера");
@@ -125,7 +128,12 @@ pub(crate) fn hand_back_act(point: &str, a: &HandBackActView) -> Document {
                 (None, true) => "товар не из манифеста".to_owned(),
                 (None, false) => format!("{} (нет в манифесте)", line.name),
             };
-            vec![(n + 1).to_string(), name, code, reason, scan.map(|s| s.fee).unwrap_or_default().to_string()]
+            let fee = match scan {
+                Some(s) if s.fee_set_by_server => FEE_SET_BY_SERVER.to_owned(),
+                Some(s) => s.fee.to_string(),
+                None => String::new(),
+            };
+            vec![(n + 1).to_string(), name, code, reason, fee]
         })
         .collect();
     doc.table = Some(Table {
@@ -136,6 +144,12 @@ pub(crate) fn hand_back_act(point: &str, a: &HandBackActView) -> Document {
     }
     if a.extra > 0 {
         doc.notes.push(format!("Передано сверх манифеста: {} шт.", a.extra));
+    }
+    if a.accepted.iter().any(|l| l.scanned.as_ref().is_some_and(|s| s.fee_set_by_server)) {
+        doc.notes.push(format!(
+            "Сбор за товар не из манифеста {FEE_SET_BY_SERVER} при синхронизации (за лишний товар сбора нет); \
+             в итог акта он не входит."
+        ));
     }
     doc.signatures = vec![
         format!("Сдал (курьер): {} ________", a.courier_name),

@@ -93,6 +93,11 @@ pub struct HandBackScanView {
     pub fee: Kopecks,
     /// Why the fee is what it is; `None` until a reason is chosen.
     pub fee_rule: Option<FeeRule>,
+    /// The item matched no manifest line (an extra, or recorded without the manifest) and its reason
+    /// is the buyer's: the server sets the fee when the hand-back syncs (the category's fee if it
+    /// finds the item's line by its code, none for an extra), so `fee` is only the counter's guess
+    /// and no total counts it.
+    pub fee_set_by_server: bool,
 }
 
 /// Приём отказов от курьера in progress.
@@ -125,6 +130,8 @@ pub struct HandBackActView {
     /// Names of the manifest lines the courier did not bring.
     pub missing: Vec<String>,
     pub extra: u32,
+    /// The fees of the manifest lines: what the ledger charges the buyers. An extra costs nothing
+    /// and an item off the manifest gets the server's fee (`fee_set_by_server`), so neither counts.
     pub fees: Kopecks,
 }
 

@@ -7,7 +7,7 @@ mod counter;
 
 use counter::*;
 use pvz_domain::{EmployeeId, FeeRule, ItemId, Kopecks, OrderId, RefusalReason};
-use pvz_kiosk_core::{ErrorKind, ScanNotice};
+use pvz_kiosk_core::{DocumentRef, ErrorKind, ScanNotice};
 use pvz_protocol::{CourierManifest, EmployeeRole, EmployeeWire, ManifestLine, OpBody, ReturnSource};
 
 const JEANS: &str = "WB-SKU-100001";
@@ -139,16 +139,57 @@ async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_s
     let (kiosk, _clock) = seeded(&offline);
     kiosk.scan(&badge(COURIER)).expect("hand-back starts");
     let item = scanned_return_id(&kiosk, JEANS);
+    let mug = scanned_return_id(&kiosk, MUG);
     kiosk.set_hand_back_reason(&item, RefusalReason::WrongItem, None).expect("seller's fault");
-    kiosk.complete_hand_back("Мария").expect("an ad hoc hand-back completes");
+    let view = kiosk.set_hand_back_reason(&mug, RefusalReason::ChangedMind, None).expect("buyer-side reason");
+    let by_server: Vec<_> = view
+        .hand_back
+        .expect("hand-back")
+        .lines
+        .iter()
+        .filter_map(|l| l.scanned.as_ref())
+        .map(|s| s.fee_set_by_server)
+        .collect();
+    assert_eq!(by_server, vec![false, true], "without the manifest only the server knows the mug's category fee");
+    let act = kiosk.complete_hand_back("Мария").expect("an ad hoc hand-back completes").hand_back_act.expect("act");
+    assert_eq!(act.fees, Kopecks::ZERO, "the counter's guess for the mug is not totalled: the server charges its own");
     match ops(&kiosk).last() {
         Some(OpBody::CourierHandBackCompleted { items, missing, .. }) => {
             assert!(missing.is_empty(), "without a manifest nothing is missing");
-            assert_eq!((items.len(), items[0].item_id.as_ref()), (1, None), "the server matches the item by code");
+            assert_eq!((items.len(), items[0].item_id.as_ref()), (2, None), "the server matches the items by code");
             assert_eq!(items[0].fee, Kopecks::ZERO, "a wrong item is the seller's fault: free");
         }
         other => panic!("the last op must be the hand-back, got {other:?}"),
     }
+}
+
+#[test]
+fn the_act_totals_the_fees_of_manifest_lines_and_leaves_the_others_to_the_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    kiosk.scan(&badge(COURIER)).expect("hand-back starts");
+    kiosk.apply_courier_manifest(&manifest()).expect("the manifest is loaded");
+    let jeans = scanned_return_id(&kiosk, JEANS);
+    let extra = scanned_return_id(&kiosk, STRANGER);
+    let mug = scanned_return_id(&kiosk, MUG);
+    kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
+    kiosk.set_hand_back_reason(&extra, RefusalReason::ChangedMind, None).expect("buyer-side reason for the extra");
+    let view = kiosk.set_hand_back_reason(&mug, RefusalReason::Defect, Some("скол")).expect("defect");
+    let lines = view.hand_back.expect("hand-back").lines;
+    let by_server = |n: usize| lines[n].scanned.as_ref().map(|s| s.fee_set_by_server);
+    assert_eq!(by_server(0), Some(false), "the jeans' line names the category: the counter's fee is the ledger's");
+    assert_eq!(by_server(1), Some(false), "a defect is free whoever counts");
+    assert_eq!(by_server(2), Some(true), "the extra's fee is the server's to set (it charges none for an extra)");
+
+    let act = kiosk.complete_hand_back("Мария Менеджер").expect("completed").hand_back_act.expect("act");
+    assert_eq!(act.fees, CLOTHES_FEE, "the act totals only the jeans' fee: the extra costs the buyer nothing");
+    let extra_line = act.accepted.iter().find(|l| l.item_id.is_none()).expect("the extra is on the act");
+    assert!(extra_line.scanned.as_ref().is_some_and(|s| s.fee_set_by_server), "marked as set by the server");
+    let paper = kiosk.document(&DocumentRef::HandBackAct { hand_back_id: act.hand_back_id }).expect("the act prints");
+    let rows = paper.table.expect("the act's table").rows;
+    assert_eq!(rows[2].last().map(String::as_str), Some("устанавливает сервер"), "the printed fee says who sets it");
+    assert_eq!(rows[0].last().map(String::as_str), Some(CLOTHES_FEE.to_string().as_str()), "the jeans' fee printed");
+    assert!(paper.notes.iter().any(|n| n.contains("устанавливает сервер")), "a note explains: {:?}", paper.notes);
 }
 
 /// The demo policy's fee for a category it does not name: what an item scanned before its manifest costs.

@@ -9,4 +9,9 @@ export type HandBackActView = { hand_back_id: string, courier_id: string, courie
 /**
  * Names of the manifest lines the courier did not bring.
  */
-missing: Array<string>, extra: number, fees: Kopecks, };
+missing: Array<string>, extra: number, 
+/**
+ * The fees of the manifest lines: what the ledger charges the buyers. An extra costs nothing
+ * and an item off the manifest gets the server's fee (`fee_set_by_server`), so neither counts.
+ */
+fees: Kopecks, };

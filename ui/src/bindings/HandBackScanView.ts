@@ -15,4 +15,11 @@ fee: Kopecks,
 /**
  * Why the fee is what it is; `None` until a reason is chosen.
  */
-fee_rule: FeeRule | null, };
+fee_rule: FeeRule | null, 
+/**
+ * The item matched no manifest line (an extra, or recorded without the manifest) and its reason
+ * is the buyer's: the server sets the fee when the hand-back syncs (the category's fee if it
+ * finds the item's line by its code, none for an extra), so `fee` is only the counter's guess
+ * and no total counts it.
+ */
+fee_set_by_server: boolean, };

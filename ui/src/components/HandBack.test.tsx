@@ -193,6 +193,25 @@ describe("courier hand-back", () => {
     );
   });
 
+  it("says the server sets the fee of an item off the manifest", async () => {
+    const offManifest = makeLine({ item_id: null, name: "4601234567899", code: "4601234567899" });
+    await renderHandBack(
+      handBackView([
+        scanned(offManifest, "ret-3", {
+          reason: "did_not_fit",
+          fee: 9_900,
+          fee_rule: "policy_fee",
+          fee_set_by_server: true,
+        }),
+      ]),
+    );
+    const fee = screen.getByTestId("hand-back-fee-ret-3");
+    expect(fee, "the server's fee is said so").toHaveTextContent(
+      "не подошёл · сбор установит сервер",
+    );
+    expect(fee, "the counter's guess is not shown as a fee").not.toHaveTextContent("99,00");
+  });
+
   it("completes only with every reason set and a name, sending the name", async () => {
     await renderHandBack(
       handBackView([
@@ -306,6 +325,39 @@ describe("courier hand-back", () => {
 });
 
 describe("hand-back act", () => {
+  it("marks the fee of an item off the manifest as the server's and leaves it out of the total", async () => {
+    const extra = makeLine({ item_id: null, name: "Кружка", code: "4601234567899" });
+    const act = makeHandBackAct({
+      accepted: [
+        scanned(jacket, "ret-2", { reason: "did_not_fit", fee: 15_000, fee_rule: "policy_fee" }),
+        scanned(extra, "ret-3", {
+          reason: "changed_mind",
+          fee: 9_900,
+          fee_rule: "policy_fee",
+          fee_set_by_server: true,
+        }),
+      ],
+      extra: 1,
+      fees: 15_000,
+    });
+    routeInvoke(invokeMock, {
+      counter_view: () => makeView({ hand_back_act: act }),
+      list_printers: () => [],
+    });
+    render(<App />);
+    await screen.findByTestId("hand-back-act");
+    expect(screen.getByTestId("act-accepted"), "the extra's fee is the server's").toHaveTextContent(
+      "передумал · сбор установит сервер",
+    );
+    expect(screen.getByTestId("act-fees"), "the total is the manifest lines'").toHaveTextContent(
+      /150,00\s₽/,
+    );
+    expect(
+      screen.getByTestId("act-fees-by-server"),
+      "a note says what the total leaves out",
+    ).toHaveTextContent("не входит в итог");
+  });
+
   it("names both parties, lists the accepted items and the discrepancies, and prints", async () => {
     const act = makeHandBackAct({
       accepted: [

@@ -16,6 +16,7 @@ export function HandBackAct({ act, counter }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const discrepancies = act.missing.length + act.extra;
+  const feesByServer = act.accepted.some((line) => line.scanned?.fee_set_by_server === true);
   return (
     <DocumentScreen
       testId="hand-back-act"
@@ -95,6 +96,11 @@ export function HandBackAct({ act, counter }: Props) {
           <dd data-testid="act-fees">{formatMoney(act.fees, lang)}</dd>
         </div>
       </dl>
+      {feesByServer && (
+        <p className="receipt__none" data-testid="act-fees-by-server">
+          {t("handBackAct.feesSetByServer")}
+        </p>
+      )}
     </DocumentScreen>
   );
 }
