@@ -3,11 +3,12 @@
 //! proposal first, then to the item `find_item` shows.
 
 use crate::counter::timestamp;
+use crate::dispatch::ensure_no_hand_back;
 use crate::error::{KioskError, Result};
 use crate::found::found_item_view;
 use crate::shelf_view::{CellView, ExpiryView, FoundItemView, ReceivingView};
 use crate::store::cell_placements::{self, NewPlacement, PlacementSource};
-use crate::store::{cells, outbox, receiving_items, receivings, shelf, shelf_screen};
+use crate::store::{cells, outbox, receiving_items, receivings, settings, shelf, shelf_screen};
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
@@ -79,6 +80,7 @@ pub(crate) fn shelf_views(conn: &Connection, now: DateTime<Utc>) -> Result<Shelf
 
 /// A cell label: confirms the open receiving's proposal, or moves the found item there.
 pub(crate) fn scan_cell_label(conn: &Connection, label: &CellLabel, now: DateTime<Utc>) -> Result<ScanNotice> {
+    ensure_no_hand_back(&settings::get_counter_state(conn)?)?;
     if let Some(open) = receivings::get_open_receiving(conn)? {
         if open.pending.is_some() {
             return crate::receiving_scan::place_pending(conn, &open, label, now);

@@ -56,6 +56,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261130_0006_returns.sql")),
         M::up(include_str!("../../migrations/20261201_0007_staff_and_audit.sql")),
         M::up(include_str!("../../migrations/20261202_0008_receiving.sql")),
+        M::up(include_str!("../../migrations/20261203_0009_shelf_indexes.sql")),
     ])
 }
 

@@ -53,7 +53,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<PlacedItemRow> {
     })
 }
 
-fn select(filter: &str) -> String {
+/// `from_where` names `order_items oi` and `orders o`, joined, and filters them.
+fn select(from_where: &str) -> String {
     let cell = effective_cell_sql("oi");
     format!(
         "SELECT oi.item_id, oi.order_id, o.short_code, o.buyer, oi.name, oi.variant, oi.category, oi.barcode, oi.mark,
@@ -68,14 +69,21 @@ fn select(filter: &str) -> String {
              o.server_status = 'issued'
                  OR EXISTS (SELECT 1 FROM issues i WHERE i.order_id = o.order_id)
                  OR EXISTS (SELECT 1 FROM return_items r WHERE r.item_id = oi.item_id) AS gone
-         FROM order_items oi JOIN orders o ON o.order_id = oi.order_id
-         {filter}"
+         {from_where}"
     )
 }
 
-/// Every item in a cell now (cancelled orders' items too: they are still on the shelf).
+/// Every item in a cell now (cancelled orders' items too: they are still on the shelf). Orders the
+/// server says are issued are skipped first (by a partial index): they are most of the cache.
 pub fn list_placed_items(conn: &Connection) -> Result<Vec<PlacedItemRow>, StoreError> {
-    let sql = format!("SELECT * FROM ({}) WHERE arrived AND NOT gone ORDER BY order_id, item_id", select(""));
+    let sql = format!(
+        "SELECT * FROM ({}) WHERE arrived AND NOT gone ORDER BY order_id, item_id",
+        // CROSS JOIN keeps orders the outer loop, so the partial index skips the issued ones.
+        select(
+            "FROM orders o CROSS JOIN order_items oi ON oi.order_id = o.order_id
+             WHERE o.server_status <> 'issued'"
+        )
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -83,7 +91,9 @@ pub fn list_placed_items(conn: &Connection) -> Result<Vec<PlacedItemRow>, StoreE
 
 /// One cached order item and where it is, whatever its state.
 pub fn get_item_place(conn: &Connection, item_id: &str) -> Result<Option<PlacedItemRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(&select("WHERE oi.item_id = ?1"))?;
+    let mut stmt = conn.prepare_cached(&select(
+        "FROM order_items oi JOIN orders o ON o.order_id = oi.order_id WHERE oi.item_id = ?1",
+    ))?;
     Ok(stmt.query_row([item_id], from_row).optional()?)
 }
 
