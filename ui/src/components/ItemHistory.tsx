@@ -168,7 +168,10 @@ function HistoryEvent({
           <span data-testid="history-operator">
             {event.operator ? event.operator.name : t("history.noOperator")}
           </span>{" "}
-          · {t("history.device", { device: event.device_id })}
+          ·{" "}
+          <span title={event.device_id}>
+            {t("history.device", { device: shortDeviceId(event.device_id) })}
+          </span>
           {event.photos.length > 0 && (
             <span data-testid="history-photos">
               {" "}
@@ -191,6 +194,11 @@ function HistoryEvent({
       </button>
     </li>
   );
+}
+
+/** The end of a device id, enough to tell a point's counters apart on screen (the bundle has it whole). */
+function shortDeviceId(deviceId: string): string {
+  return deviceId.length > 8 ? `…${deviceId.slice(-8)}` : deviceId;
 }
 
 function syncKey(state: string): "pending" | "applied" | "rejected" {

@@ -32,20 +32,22 @@ export function ShiftReport({ report, onDone }: Props) {
       doneTestId="dismiss-shift-report"
       onDone={onDone}
     >
-      <dl className="receipt__money shift-report__meta">
-        <dt>{t("shift.opened")}</dt>
-        <dd data-testid="report-opened">
-          {formatDateTime(report.opened_at, lang)}
-          {report.opened_by && <> · {report.opened_by.name}</>}
-        </dd>
+      <dl className="facts">
+        <div>
+          <dt>{t("shift.opened")}</dt>
+          <dd data-testid="report-opened">
+            {formatDateTime(report.opened_at, lang)}
+            {report.opened_by && <> · {report.opened_by.name}</>}
+          </dd>
+        </div>
         {report.closed_at && (
-          <>
+          <div>
             <dt>{t("shift.closed")}</dt>
             <dd data-testid="report-closed">
               {formatDateTime(report.closed_at, lang)}
               {report.closed_by && <> · {report.closed_by.name}</>}
             </dd>
-          </>
+          </div>
         )}
       </dl>
       <ReportFigures figures={report.report} />

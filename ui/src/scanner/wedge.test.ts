@@ -151,6 +151,17 @@ describe("WedgeDetector", () => {
     ).toMatchObject({ kind: "scan", code: "PVZ-4F7K29" });
   });
 
+  it("takes the same code again at once when another code was read in between", () => {
+    const detector = new WedgeDetector();
+    const cell = type(detector, "PVZL1:A-01", { start: 0 });
+    const item = type(detector, "4607000000212", { start: cell.endTime + 200 });
+    const again = type(detector, "PVZL1:A-01", { start: item.endTime + 200 });
+    expect(
+      again.end,
+      "the same cell label for the next item, 600 ms later, is a scan, not a double read",
+    ).toMatchObject({ kind: "scan", code: "PVZL1:A-01" });
+  });
+
   it("still strips a dropped double read from a text field", () => {
     const detector = new WedgeDetector();
     type(detector, "PVZ-4F7K29", { start: 0, target: "editable" });

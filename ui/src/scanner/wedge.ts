@@ -39,7 +39,11 @@ export type WedgeOptions = {
   silenceMs: number;
   /** ...but only one at least this long, so a short fast chord is never taken for a scan. */
   silenceMinLength: number;
-  /** The same code again within this window is a double read, not a second scan. */
+  /**
+   * The same code again within this window, with no other code read in between, is a double read,
+   * not a second scan. (A code read again after another one is meant: the same cell label for the
+   * next item at receiving.)
+   */
   dedupeMs: number;
 };
 
@@ -79,8 +83,8 @@ export class WedgeDetector {
   private chars = "";
   private target: KeyTarget = "other";
   private lastKeyAt = Number.NEGATIVE_INFINITY;
-  /** When each code was last delivered, for the double-read window. */
-  private readonly delivered = new Map<string, number>();
+  /** The code delivered last and when, for the double-read window. */
+  private delivered: { code: string; at: number } | null = null;
 
   constructor(options: Partial<WedgeOptions> = {}) {
     this.options = { ...DEFAULT_WEDGE_OPTIONS, ...options };
@@ -124,7 +128,7 @@ export class WedgeDetector {
 
   reset(): void {
     this.take();
-    this.delivered.clear();
+    this.delivered = null;
   }
 
   private character(event: WedgeKey): WedgeVerdict {
@@ -148,19 +152,12 @@ export class WedgeDetector {
 
   private finish(code: string, target: KeyTarget, now: number): WedgeVerdict {
     const strip = target === "editable" ? code.length : 0;
-    const last = this.delivered.get(code);
-    if (last !== undefined && now - last < this.options.dedupeMs) {
+    const last = this.delivered;
+    if (last !== null && last.code === code && now - last.at < this.options.dedupeMs) {
       return { kind: "drop", code, strip };
     }
-    this.forgetOlderThan(now);
-    this.delivered.set(code, now);
+    this.delivered = { code, at: now };
     return { kind: "scan", code, strip };
-  }
-
-  private forgetOlderThan(now: number): void {
-    for (const [code, at] of this.delivered) {
-      if (now - at >= this.options.dedupeMs) this.delivered.delete(code);
-    }
   }
 
   private take(): { chars: string; target: KeyTarget } {

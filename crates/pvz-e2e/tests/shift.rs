@@ -1,0 +1,233 @@
+//! End-to-end for a manager's day, in the real window with a real `pvz-server` on loopback seeded
+//! with the demo network: log in by PIN, open the shift, receive the demo shipment into the proposed
+//! cells with one item missing, issue an order with a refusal that carries a fee, close the shift and
+//! check its report on screen and on the server; and an item's history after a defect refusal with a
+//! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans.
+
+mod common;
+
+use common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
+use std::io::Read;
+
+/// The demo shipment expected at the point (its items are received all but the last).
+const SHIPMENT: &str = "SHP-0042-001";
+/// The dress of order 482137 and its barcode; the shoes are the order's other item.
+const DRESS: (&str, &str) = ("itm-1001-1", "4601234567893");
+const SHOES: &str = "itm-1001-2";
+
+/// Kopecks in an amount as the window shows it ("1 234,50 ₽" -> 123450).
+fn kopecks(shown: &str) -> i64 {
+    shown
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("an amount: {shown:?}"))
+}
+
+/// The bytes of the zip's entry `name`.
+fn entry(zip: &mut zip::ZipArchive<std::fs::File>, name: &str) -> Vec<u8> {
+    let mut entry = zip.by_name(name).unwrap_or_else(|e| panic!("the bundle has {name}: {e}"));
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).unwrap_or_else(|e| panic!("{name} reads: {e}"));
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report() {
+    let counter = Counter::start_online().await;
+    let app = &counter.app;
+
+    // The network has a manager with a PIN: the counter asks for it before anything else.
+    app.wait_for("[data-testid=login-screen]").await;
+    assert!(!app.is_present("[data-testid=manual-input]").await, "nothing can be scanned before login");
+    app.click(&format!("[data-testid=login-manager-{MANAGER}]")).await;
+    for digit in "1357".chars() {
+        app.click(&format!("[data-testid=pin-key-{digit}]")).await;
+    }
+    app.click("[data-testid=pin-submit]").await;
+    app.wait_attr("[data-testid=login-error]", "data-kind", "wrong_pin").await;
+    app.wait_text("[data-testid=login-error]", "Осталось попыток: 4").await;
+    counter.screenshot("login.png").await;
+    app.log_in_and_open_shift(MANAGER, PIN).await;
+    app.wait_text("[data-testid=header-manager]", "Анна Смирнова").await;
+
+    // Приёмка: the shipment's label opens it; each item goes into the cell the kiosk proposes, all
+    // but the last, which did not come.
+    let shipment = counter.demo.shipments.iter().find(|s| s.shipment_id == SHIPMENT);
+    let shipment = shipment.unwrap_or_else(|| panic!("the demo expects {SHIPMENT}: {:?}", counter.demo.shipments));
+    let (arrived, missing) = shipment.items.split_at(shipment.items.len() - 1);
+    assert!(!arrived.is_empty(), "the demo shipment has items to receive: {shipment:?}");
+    app.scan_burst(&shipment.code).await;
+    app.wait_text("[data-testid=receiving]", &shipment.code).await;
+    for (n, item) in arrived.iter().enumerate() {
+        let barcode = item.barcode.as_deref().unwrap_or_else(|| panic!("{} has a barcode", item.item_id));
+        app.scan_burst(barcode).await;
+        app.wait_attr("[data-testid=receiving-proposal]", "data-item", &item.item_id).await;
+        let cell = app.wait_for("[data-testid=receiving-proposal]").await.attr("data-cell").await.ok().flatten();
+        let cell = cell.unwrap_or_else(|| panic!("a cell is proposed for {}", item.item_id));
+        app.wait_text("[data-testid=receiving-proposal]", &format!("Положите в ячейку {cell}")).await;
+        if n == 0 {
+            counter.screenshot("receiving.png").await;
+        }
+        // The cell's shelf label, scanned, confirms where the item went.
+        app.scan_burst(&format!("PVZL1:{cell}")).await;
+        app.wait_attr(&format!("[data-testid=receiving-item-{}]", item.item_id), "data-cell", &cell).await;
+    }
+    app.wait_attr("[data-testid=receiving-counts]", "data-placed", &arrived.len().to_string()).await;
+    app.click("[data-testid=receiving-close]").await;
+    app.wait_attr("[data-testid=receiving-missing]", "data-count", "1").await;
+    app.wait_text("[data-testid=receiving-missing-items]", &missing[0].name).await;
+    counter.screenshot("receiving-close.png").await;
+    app.click("[data-testid=close-receiving-confirm]").await;
+    app.wait_for("[data-testid=shift-panel]").await;
+
+    // Выдача: the shoes did not fit (a fee by the policy), the dress is handed over and paid.
+    app.type_code("482137").await;
+    app.wait_text("[data-testid=order-card]", "Анна К.").await;
+    app.click(&format!("[data-testid=refuse-{SHOES}]")).await;
+    app.click("[data-testid=reason-did_not_fit]").await;
+    app.click("[data-testid=refuse-confirm]").await;
+    app.wait_for(&format!("[data-testid=fee-line-{SHOES}]")).await;
+    app.click(&format!("[data-testid=hand-over-{}]", DRESS.0)).await;
+    app.wait_text("[data-testid=undecided]", "✓").await;
+    let fees = kopecks(&app.text("[data-testid=fees]").await);
+    let to_collect = kopecks(&app.text("[data-testid=to-collect]").await);
+    assert!(fees > 0, "a refusal that did not fit carries the return-shipping fee");
+    assert_eq!(to_collect, 249_900 + fees, "the dress plus the fee are taken");
+    app.click("[data-testid=confirm-issue]").await;
+    app.wait_for("[data-testid=receipt-qr]").await;
+    app.click("[data-testid=dismiss-receipt]").await;
+
+    // Закрыть смену: the report shows what the shift did.
+    app.click("[data-testid=close-shift]").await;
+    app.click("[data-testid=close-shift-confirm]").await;
+    app.wait_for("[data-testid=shift-report]").await;
+    let figure = |id: &'static str| async move {
+        app.wait_for(&format!("[data-testid=report-{id}]")).await.attr("data-value").await.ok().flatten()
+    };
+    assert_eq!(figure("orders-issued").await.as_deref(), Some("1"), "one order issued");
+    assert_eq!(figure("items-handed-over").await.as_deref(), Some("1"), "the dress handed over");
+    assert_eq!(figure("items-refused").await.as_deref(), Some("1"), "the shoes refused");
+    assert_eq!(figure("fees").await, Some(fees.to_string()), "the fee taken");
+    assert_eq!(figure("money-taken").await, Some(to_collect.to_string()), "the money taken");
+    app.wait_attr("[data-testid=report-refusal-did_not_fit]", "data-counter", "1").await;
+    app.wait_attr("[data-testid=report-refusal-defect]", "data-counter", "0").await;
+    app.wait_text("[data-testid=report-closed]", "Анна Смирнова").await;
+    counter.screenshot("shift-report.png").await;
+    app.click("[data-testid=shift-report] [data-testid=export-csv]").await;
+    let csv = app.wait_attr_ending("[data-testid=shift-report] [data-testid=print-result]", "data-path", ".csv").await;
+    let csv = std::fs::read_to_string(&csv).unwrap_or_else(|e| panic!("the CSV at {csv} reads: {e}"));
+    assert!(
+        csv.contains(&to_collect.to_string()) || csv.contains(&format!("{},", to_collect / 100)),
+        "the CSV has the money taken: {csv}"
+    );
+    app.click("[data-testid=shift-report] [data-testid=export-pdf]").await;
+    let pdf = app.wait_attr_ending("[data-testid=shift-report] [data-testid=print-result]", "data-path", ".pdf").await;
+    let head = std::fs::read(&pdf).map(|bytes| bytes[..4].to_vec()).unwrap_or_default();
+    assert_eq!(head, b"%PDF", "the report was saved as a PDF at {pdf}");
+
+    // The server has the shift, its report as the counter closed it, and the shipment's discrepancy.
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    let shifts = counter.admin.shifts(POINT).expect("the point's shifts");
+    let shift = shifts.first().unwrap_or_else(|| panic!("the server stored the shift: {shifts:?}"));
+    assert_eq!(shift.opened_by.as_deref(), Some(MANAGER), "Anna opened it: {shift:?}");
+    assert_eq!(shift.closed_by.as_deref(), Some(MANAGER), "Anna closed it: {shift:?}");
+    let report = shift.report.as_ref().unwrap_or_else(|| panic!("the closed shift has its report: {shift:?}"));
+    assert_eq!(
+        (report.orders_issued, report.items_refused, report.fees.0, report.money_taken.0),
+        (1, 1, fees, to_collect),
+        "the server's report has the screen's figures: {report:?}"
+    );
+    let discrepancies = counter.admin.shipment_discrepancies(SHIPMENT).expect("the shipment's discrepancies");
+    assert_eq!(discrepancies.len(), 1, "one item is missing from the shipment on the server: {discrepancies:?}");
+    assert!(
+        format!("{discrepancies:?}").contains(&missing[0].item_id),
+        "the item not scanned is the missing one: {discrepancies:?}"
+    );
+
+    app.click("[data-testid=dismiss-shift-report]").await;
+    app.wait_for("[data-testid=shift-start]").await;
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_items_history_after_a_defect_refusal_exports_its_evidence() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+
+    // The dress is refused as a defect with a photo; its barcode was scanned with the order open.
+    app.type_code("482137").await;
+    app.wait_text("[data-testid=order-card]", "Анна К.").await;
+    app.scan_burst(DRESS.1).await;
+    app.wait_for(&format!("[data-testid='item-{}'].item--matched", DRESS.0)).await;
+    app.click(&format!("[data-testid=refuse-{}]", DRESS.0)).await;
+    app.click("[data-testid=reason-defect]").await;
+    app.fill("[data-testid=defect-description]", "Разошёлся шов на рукаве").await;
+    app.click("[data-testid=refuse-confirm]").await;
+    let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../icons/32x32.png");
+    let photo = photo.canonicalize().expect("a PNG to attach as the defect photo");
+    let input = app.wait_for(&format!("[data-testid='photo-input-{}']", DRESS.0)).await;
+    input.send_keys(&photo.display().to_string()).await.expect("choose the photo file");
+    app.wait_text(&format!("[data-testid='photo-{}']", DRESS.0), "1").await;
+    app.click(&format!("[data-testid=hand-over-{SHOES}]")).await;
+    app.click("[data-testid=confirm-issue]").await;
+    app.wait_for("[data-testid=receipt-qr]").await;
+    app.click("[data-testid=dismiss-receipt]").await;
+
+    // История товара: found by its barcode from home.
+    app.click("[data-testid=find-item]").await;
+    app.fill("[data-testid=find-input]", DRESS.1).await;
+    app.click("[data-testid=find-submit]").await;
+    app.wait_attr("[data-testid=found-item]", "data-item", DRESS.0).await;
+    app.wait_attr("[data-testid=found-status]", "data-status", "in_returns").await;
+    let refused = app.wait_for("[data-testid=item-history] [data-event=refused]").await;
+    let refused_text = refused.text().await.unwrap_or_default();
+    assert!(refused_text.contains("Анна Смирнова"), "the refusal names its operator: {refused_text:?}");
+    assert!(refused_text.contains("Разошёлся шов"), "and the defect: {refused_text:?}");
+    app.wait_for("[data-testid=item-history] [data-event=photo_attached] [data-testid=history-photos]").await;
+    counter.screenshot("item-history.png").await;
+
+    app.click("[data-testid=export-evidence]").await;
+    let zip_path = app.wait_attr_ending("[data-testid=evidence-result]", "data-path", ".zip").await;
+    let file = std::fs::File::open(&zip_path).unwrap_or_else(|e| panic!("the bundle {zip_path} opens: {e}"));
+    let mut zip = zip::ZipArchive::new(file).expect("the bundle is a zip");
+    let events: serde_json::Value =
+        serde_json::from_slice(&entry(&mut zip, "events.json")).expect("events.json is JSON");
+    let events = events.as_array().expect("events.json is a list");
+    let refusal = events
+        .iter()
+        .find(|e| e["event"] == "refused")
+        .unwrap_or_else(|| panic!("the refusal is among the events: {events:?}"));
+    assert_eq!(refusal["operator"]["employee_id"], MANAGER, "the refusal's operator: {refusal}");
+    assert_eq!(refusal["reason"], "defect", "a defect: {refusal}");
+    let photo_event = events
+        .iter()
+        .find(|e| e["photos"].as_array().is_some_and(|p| !p.is_empty()))
+        .unwrap_or_else(|| panic!("an event carries the photo: {events:?}"));
+    let photo_id = photo_event["photos"][0]["photo_id"].as_str().expect("the photo's id").to_owned();
+    let scans: serde_json::Value = serde_json::from_slice(&entry(&mut zip, "scans.json")).expect("scans.json is JSON");
+    let scanned = scans.as_array().expect("scans.json is a list");
+    assert!(
+        scanned.iter().any(|s| s["text"] == DRESS.1 && s["scanned_at"].as_str().is_some_and(|t| !t.is_empty())),
+        "the dress's barcode scan is there with its time: {scanned:?}"
+    );
+    let names: Vec<String> = zip
+        .file_names()
+        .collect::<Result<Vec<_>, _>>()
+        .expect("the bundle's entries")
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let photo_name = names
+        .iter()
+        .find(|n| n.starts_with("photos/") && n.contains(&photo_id))
+        .unwrap_or_else(|| panic!("the photo {photo_id} is in the bundle: {names:?}"))
+        .clone();
+    assert_eq!(
+        entry(&mut zip, &photo_name),
+        std::fs::read(&photo).expect("the original photo"),
+        "the photo is the one attached"
+    );
+    counter.stop().await;
+}
