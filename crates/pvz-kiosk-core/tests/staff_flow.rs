@@ -134,3 +134,22 @@ fn ten_idle_minutes_lock_the_counter_until_a_pin_is_entered() {
     kiosk.log_in(BORIS, BORIS_PIN).expect("another manager takes over");
     assert!(kiosk.scan("730518").is_ok(), "the counter works again, the shift still open");
 }
+
+#[test]
+fn a_clock_set_back_locks_the_counter_rather_than_keeping_it_unlocked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = staffed(&dir);
+    on_duty(&kiosk);
+    clock.advance_seconds(5 * 60);
+    kiosk.scan("730518").expect("on duty: the scan is activity at 10:05");
+    clock.advance_seconds(-3600);
+    refused(kiosk.scan("4600000000008"), ErrorKind::IdleLocked, "a clock set back an hour locks the counter");
+    let view = kiosk.view().expect("the view works while locked");
+    assert!(view.session.logged_in.is_none(), "nobody is on duty on a clock set back");
+    assert!(matches!(view.session.lock, Some(SessionLock::Idle { .. })), "the idle lock shows: {:?}", view.session);
+    assert!(kiosk.keep_alive().expect("session").lock.is_some(), "a key press on the clock set back does not unlock");
+    kiosk.log_in(ANNA, ANNA_PIN).expect("a PIN unlocks it");
+    assert!(kiosk.scan("730518").is_ok(), "the counter works again, the activity counted from the clock as it is now");
+    clock.advance_seconds(10 * 60);
+    refused(kiosk.scan("730518"), ErrorKind::IdleLocked, "and ten idle minutes lock it again on the clock as set");
+}

@@ -2,6 +2,11 @@
 //! counter activity keeps the session alive, and `idle_lock_seconds` without activity lock the
 //! screen: from then on no operation runs until a manager (the same or another) logs in again.
 //! An operation asks [`Session::on_duty`] for its operator, so none is recorded under nobody.
+//!
+//! A clock that reads earlier than the last activity (set back by hand, or stepped back by a time
+//! sync) locks the counter too. Keeping the later activity instead would leave the counter unlocked
+//! until the clock caught up (an hour back: an hour without the idle lock); at a counter the safe
+//! answer is the PIN screen, and the next login counts activity from the clock as it then reads.
 
 use super::{CounterAct, LoginPolicy, StaffError, StaffMember};
 use crate::ids::EmployeeId;
@@ -59,13 +64,11 @@ impl Session {
         }
     }
 
-    /// Counter activity at `now`: keeps an active session alive; a session that has gone idle
-    /// is locked instead, and the activity is not taken.
+    /// Counter activity at `now`: keeps an active session alive; a session that has gone idle (or
+    /// whose clock was set back) is locked instead, and the activity is not taken.
     pub fn touched(self, policy: &LoginPolicy, now: UnixSeconds) -> Session {
         match self.at(policy, now) {
-            Session::Active { manager, last_activity } => {
-                Session::Active { manager, last_activity: last_activity.max(now) }
-            }
+            Session::Active { manager, .. } => Session::Active { manager, last_activity: now },
             other => other,
         }
     }
@@ -82,8 +85,9 @@ impl Session {
     }
 }
 
+/// Idle for the policy's time, or on a clock set back before the last activity (see the module doc).
 fn is_idle(last_activity: UnixSeconds, policy: &LoginPolicy, now: UnixSeconds) -> bool {
-    now.seconds_since(last_activity) >= policy.idle_lock_seconds
+    now < last_activity || now.seconds_since(last_activity) >= policy.idle_lock_seconds
 }
 
 #[cfg(test)]
@@ -165,13 +169,26 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_step_back_does_not_move_last_activity_back() {
-        let session = active().touched(&policy(), T0.plus_seconds(300));
-        let stepped = session.touched(&policy(), T0.plus_seconds(100));
+    fn a_clock_set_back_locks_the_counter() {
+        let policy = policy();
+        let session = active().touched(&policy, T0.plus_seconds(300));
+        let back = T0.plus_seconds(100);
         assert_eq!(
-            stepped,
-            Session::Active { manager: manager("emp-anna").id, last_activity: T0.plus_seconds(300) },
-            "the later activity is kept"
+            session.on_duty(&policy, back),
+            Err(SessionError::IdleLocked),
+            "a clock reading before the last activity locks: otherwise nothing locks until it catches up"
         );
+        assert_eq!(
+            session.clone().at(&policy, back),
+            Session::IdleLocked { manager: manager("emp-anna").id },
+            "the screen locks on the same manager"
+        );
+        assert!(
+            matches!(session.clone().touched(&policy, back), Session::IdleLocked { .. }),
+            "activity on the clock set back does not revive the session"
+        );
+        let day_back = T0.plus_seconds(300 - 86_400);
+        assert!(session.on_duty(&policy, day_back).is_err(), "a day back locks too, rather than a day unlocked");
+        assert!(session.on_duty(&policy, T0.plus_seconds(300)).is_ok(), "the same second is still activity");
     }
 }

@@ -74,10 +74,10 @@ pub fn start_session(conn: &Connection, row: &SessionRow) -> Result<(), StoreErr
     Ok(())
 }
 
-/// Counter activity: `last_activity` only moves forward (a clock stepped back does not move it back).
+/// Counter activity at `now`, for a session the domain found active at `now` (so never earlier than
+/// its last activity: a clock set back locks the counter instead, see `pvz_domain::Session`).
 pub fn touch_session(conn: &Connection, now: UnixSeconds) -> Result<(), StoreError> {
-    conn.prepare_cached("UPDATE staff_session SET last_activity = max(last_activity, ?1) WHERE id = 1")?
-        .execute([now.0])?;
+    conn.prepare_cached("UPDATE staff_session SET last_activity = ?1 WHERE id = 1")?.execute([now.0])?;
     Ok(())
 }
 
