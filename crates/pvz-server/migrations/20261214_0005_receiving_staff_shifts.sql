@@ -30,21 +30,32 @@ ALTER TABLE orders ADD COLUMN arrived_at TEXT;
 ALTER TABLE orders ADD COLUMN cancel_reason TEXT;
 ALTER TABLE orders ADD COLUMN closed_op_id TEXT;
 
--- Orders of earlier releases were put on the shelf when they were added. Those still waiting get a
--- fresh feed version each, after their point's head, so every kiosk learns their arrival on its
--- next pull and can list them when they expire.
+-- Orders of earlier releases were put on the shelf when they were added. Those still waiting must
+-- reach every kiosk again, so it learns their arrival and can list them when they expire.
 UPDATE orders SET arrived_at = created_at WHERE delivery = 'pickup';
-CREATE TABLE orders_restamp AS
-    SELECT id, ROW_NUMBER() OVER (PARTITION BY pickup_point_id ORDER BY version, id) AS rn
-    FROM orders WHERE delivery = 'pickup' AND status = 'ready';
-CREATE UNIQUE INDEX orders_restamp_by_id ON orders_restamp (id);
+-- Earlier releases also sent employees without a PIN hash, and a working manager's change now carries
+-- it (a kiosk checks a PIN login offline, and requires login once it holds one): working managers go
+-- again too. Retired managers, couriers and drivers are sent as before (no hash of theirs leaves the
+-- server). Each row gets a fresh feed version after its point's head (orders first), so a kiosk
+-- upgraded in place, its cursor at the old head, pulls them all on its next call.
+CREATE TABLE feed_restamp AS
+    SELECT kind, id, pickup_point_id,
+           ROW_NUMBER() OVER (PARTITION BY pickup_point_id ORDER BY kind, version, id) AS rn
+    FROM (SELECT 0 AS kind, id, pickup_point_id, version FROM orders
+          WHERE delivery = 'pickup' AND status = 'ready'
+          UNION ALL
+          SELECT 1, id, pickup_point_id, version FROM employees
+          WHERE role = 'manager' AND retired_at IS NULL) AS waiting;
+CREATE UNIQUE INDEX feed_restamp_by_id ON feed_restamp (kind, id);
 UPDATE orders SET version = (SELECT p.version FROM pickup_points p WHERE p.id = orders.pickup_point_id)
-    + (SELECT r.rn FROM orders_restamp r WHERE r.id = orders.id)
-WHERE id IN (SELECT id FROM orders_restamp);
-DROP TABLE orders_restamp;
+    + (SELECT r.rn FROM feed_restamp r WHERE r.kind = 0 AND r.id = orders.id)
+WHERE id IN (SELECT id FROM feed_restamp WHERE kind = 0);
+UPDATE employees SET version = (SELECT p.version FROM pickup_points p WHERE p.id = employees.pickup_point_id)
+    + (SELECT r.rn FROM feed_restamp r WHERE r.kind = 1 AND r.id = employees.id)
+WHERE id IN (SELECT id FROM feed_restamp WHERE kind = 1);
 UPDATE pickup_points SET version = version
-    + (SELECT COUNT(*) FROM orders o
-       WHERE o.pickup_point_id = pickup_points.id AND o.delivery = 'pickup' AND o.status = 'ready');
+    + (SELECT COUNT(*) FROM feed_restamp r WHERE r.pickup_point_id = pickup_points.id);
+DROP TABLE feed_restamp;
 
 -- An inbound shipment the point expects, and the items it brings. Received once, by one op; its
 -- items then say what became of each (placed into `cell`, missing, damaged).
