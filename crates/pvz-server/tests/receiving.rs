@@ -7,45 +7,15 @@
 mod common;
 
 use common::*;
-use pvz_domain::{ItemId, Kopecks, OrderId, ShortCode};
+use pvz_domain::{ItemId, OrderId};
 use pvz_protocol::{DamagedItem, OpBody, PhotoRef, PlacedItem};
-use pvz_server::db::orders::{NewItem, NewOrder};
 use serde_json::Value;
-
-/// Order `id` for a new buyer with items `<id>-1..=n` (clothes 1 000 ₽ each).
-fn expected_order(id: &str, short: &str, items: u32) -> NewOrder {
-    NewOrder {
-        id: order_id(id),
-        short_code: ShortCode::parse(short).expect("code"),
-        buyer_id: format!("buyer-{id}"),
-        buyer_name: "Ирина Волкова".into(),
-        items: (1..=items)
-            .map(|n| NewItem {
-                id: item_id(&format!("{id}-{n}")),
-                seller_id: "s-1".into(),
-                seller_name: "Продавец".into(),
-                name: format!("Товар {n}"),
-                variant: "M".into(),
-                cell: "ignored".into(),
-                price: Kopecks(100_000),
-                prepaid: false,
-                category: "clothes".into(),
-                barcode: None,
-                mark: None,
-            })
-            .collect(),
-    }
-}
 
 /// Shipment `shp-1` (code SHP1) at POINT with `in1` (2 items) and `in2` (1 item).
 fn add_shipment(t: &TestServer) {
     let orders = [expected_order("in1", "111111", 2), expected_order("in2", "222222", 1)];
     let added = t.admin.add_shipment(POINT, Some("shp-1"), "SHP1", None, &orders).expect("shipment");
     assert_eq!(added.shipment_id, "shp-1", "the chosen id is kept");
-}
-
-fn placed(order: &str, item: &str, cell: &str) -> PlacedItem {
-    PlacedItem { order_id: order_id(order), item_id: item_id(item), cell: cell.into() }
 }
 
 fn received(shipment: &str, placed: Vec<PlacedItem>, missing: &[&str], unexpected: &[&str]) -> OpBody {

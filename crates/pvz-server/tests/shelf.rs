@@ -1,7 +1,8 @@
 //! The shelves: a point's storage policy and cells reach its kiosks before any order on a fresh pull
 //! and again on a reset; an item moves between cells only from where it is; and items past their
 //! storage period leave the shelf with their whole order, which is cancelled for every kiosk of the
-//! point, each item a returned unit held at the point, with no money moved.
+//! point, each item a returned unit held at the point, with no money moved. What leaves is what is at
+//! the point: every item on the shelf, never one recorded missing at receiving.
 
 mod common;
 
@@ -192,5 +193,79 @@ async fn shelf_expiry_cancels_the_whole_order_for_every_kiosk_and_holds_its_unit
     let far = OpBody::ShelfExpired { items: vec![expired("far", "far-1", "u6"), expired("far", "far-2", "u7")] };
     let forbidden = t.push(&counter, &[op(7, far)]).await;
     assert_api_error(&forbidden, 403, "forbidden", "another point's order in an expiry refuses the push");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn shelf_expiry_takes_the_items_that_arrived_not_those_recorded_missing_at_receiving() {
+    let t = start().await;
+    let orders =
+        [expected_order("p1", "111111", 2), expected_order("p2", "222222", 2), expected_order("p3", "333333", 2)];
+    t.admin.add_shipment(POINT, Some("shp-1"), "SHP1", None, &orders).expect("shipment");
+    let kiosk = t.enroll(POINT).await;
+    let receiving = OpBody::ShipmentReceived {
+        shipment_id: "shp-1".into(),
+        placed: vec![
+            placed("p1", "p1-1", "A-01"),
+            placed("p2", "p2-1", "A-02"),
+            placed("p2", "p2-2", "A-02"),
+            placed("p3", "p3-1", "A-03"),
+        ],
+        missing: vec![item_id("p1-2")],
+        unexpected: vec![],
+        damaged: vec![damaged("p3", "p3-2", "коробка смята")],
+    };
+    let received = t.push(&kiosk, &[op(1, receiving)]).await;
+    assert_eq!(outcome(&received, 0), "applied", "the shipment is received: {}", received.body);
+
+    let expire = |items: Vec<ExpiredItem>| OpBody::ShelfExpired { items };
+    let ops = [
+        op(2, expire(vec![expired("p2", "p2-1", "unr-1")])),
+        op(3, expire(vec![expired("p1", "p1-1", "unr-2"), expired("p1", "p1-2", "unr-3")])),
+        op(4, expire(vec![expired("p1", "p1-1", "unr-4")])),
+        op(5, expire(vec![expired("p3", "p3-1", "unr-5"), expired("p3", "p3-2", "unr-6")])),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    let message = |i: usize| reply.body["results"][i]["outcome"]["message"].as_str().unwrap_or("").to_owned();
+    assert_eq!(reject_code(&reply, 0), "invalid_op", "leaving out a placed item is refused: {}", reply.body);
+    assert!(message(0).contains("p2-2"), "naming the placed item left out: {}", message(0));
+    assert_eq!(reject_code(&reply, 1), "invalid_op", "an item recorded missing is not at the point: {}", reply.body);
+    assert!(message(1).contains("p1-2") && message(1).contains("missing"), "saying so: {}", message(1));
+    assert_eq!(
+        outcome(&reply, 2),
+        "applied",
+        "the order's items that arrived are the whole order on the shelf: {}",
+        reply.body
+    );
+    assert_eq!(
+        outcome(&reply, 3),
+        "applied",
+        "an item that arrived damaged is at the point and may go with its order: {}",
+        reply.body
+    );
+
+    let units: Vec<(&str, Option<String>)> = ["unr-1", "unr-2", "unr-3", "unr-4", "unr-5", "unr-6"]
+        .into_iter()
+        .map(|u| (u, t.admin.custody(u).expect("custody").first().and_then(|c| c.unit.item_id.clone())))
+        .collect();
+    let some = |i: &str| Some(i.to_owned());
+    assert_eq!(
+        units,
+        [
+            ("unr-1", None),
+            ("unr-2", None),
+            ("unr-3", None),
+            ("unr-4", some("p1-1")),
+            ("unr-5", some("p3-1")),
+            ("unr-6", some("p3-2"))
+        ],
+        "a unit for each item that left, none for the missing item or a refused op"
+    );
+    let state = |o: &str| t.admin.item(&format!("{o}-1")).expect("item").map(|i| i.order_state.as_str());
+    assert_eq!(
+        [state("p1"), state("p2"), state("p3")],
+        [Some("cancelled"), Some("ready"), Some("cancelled")],
+        "the orders that left are cancelled as unredeemed; the refused one still waits"
+    );
     t.server.shutdown().await;
 }

@@ -61,6 +61,47 @@ pub fn touch_order(conn: &Connection, point: &PickupPointId, order: &OrderId) ->
     Ok(())
 }
 
+/// Where an item of an order is, as receiving left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemPlace {
+    /// Placed into a cell at receiving, or its order was added straight to the shelf.
+    OnShelf,
+    /// Arrived damaged: at the point, in no cell.
+    Damaged,
+    /// Recorded missing at receiving: it never reached the point.
+    Missing,
+    /// Its shipment has not been received yet.
+    Expected,
+}
+
+/// Each item of the order (in order) and where it is.
+pub fn list_item_places(conn: &Connection, order: &OrderId) -> Result<Vec<(ItemId, ItemPlace)>> {
+    // A shipment brings new orders only, so an item is in one shipment at most; an item of an order
+    // added straight to the shelf is in none.
+    let mut stmt = conn.prepare_cached(
+        "SELECT oi.id, CASE WHEN si.item_id IS NULL THEN 'placed' ELSE COALESCE(si.outcome, 'expected') END
+         FROM order_items oi LEFT JOIN shipment_items si ON si.item_id = oi.id
+         WHERE oi.order_id = ?1 ORDER BY oi.position",
+    )?;
+    let rows = stmt
+        .query_map([order.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, place)| {
+            let id =
+                ItemId::parse(&id).map_err(|_| ServerError::Internal(format!("stored item id {id:?} is invalid")))?;
+            let place = match place.as_str() {
+                "placed" => ItemPlace::OnShelf,
+                "damaged" => ItemPlace::Damaged,
+                "missing" => ItemPlace::Missing,
+                "expected" => ItemPlace::Expected,
+                other => return Err(ServerError::Internal(format!("item {id} has outcome {other:?}"))),
+            };
+            Ok((id, place))
+        })
+        .collect()
+}
+
 /// Cancels the order as unredeemed (not collected within the storage period) by `op_id`, at a fresh
 /// feed version: its kiosks get a `CancelOrder` change.
 pub fn cancel_unredeemed(conn: &Connection, point: &PickupPointId, order: &OrderId, op_id: &str) -> Result<()> {

@@ -6,7 +6,7 @@ use pvz_domain::{
     ClaimId, CompensationKind, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId,
 };
 use pvz_protocol::sync::{EnrollResponse, PushOp, PROTOCOL_HEADER, PROTOCOL_VERSION};
-use pvz_protocol::{BoxedItem, HandBackItem, OpBody, RefusedItem, ReturnSource};
+use pvz_protocol::{BoxedItem, DamagedItem, HandBackItem, OpBody, PlacedItem, RefusedItem, ReturnSource};
 use pvz_server::admin::{Admin, Role};
 use pvz_server::{Config, RunningServer};
 use serde_json::{json, Value};
@@ -178,6 +178,41 @@ pub fn add_order(admin: &Admin, point: &str, id: &str, prepaid: bool) {
         items: vec![item(1, "s-1", "clothes", 100_000), item(2, "s-2", "shoes", 250_000)],
     };
     admin.add_order(point, &order).expect("add order");
+}
+
+/// Order `id` for a new buyer with items `<id>-1..=n` (clothes 1 000 ₽ each), as a shipment brings it.
+pub fn expected_order(id: &str, short: &str, items: u32) -> pvz_server::db::orders::NewOrder {
+    use pvz_server::db::orders::{NewItem, NewOrder};
+    NewOrder {
+        id: order_id(id),
+        short_code: pvz_domain::ShortCode::parse(short).expect("code"),
+        buyer_id: format!("buyer-{id}"),
+        buyer_name: "Ирина Волкова".into(),
+        items: (1..=items)
+            .map(|n| NewItem {
+                id: item_id(&format!("{id}-{n}")),
+                seller_id: "s-1".into(),
+                seller_name: "Продавец".into(),
+                name: format!("Товар {n}"),
+                variant: "M".into(),
+                cell: "ignored".into(),
+                price: Kopecks(100_000),
+                prepaid: false,
+                category: "clothes".into(),
+                barcode: None,
+                mark: None,
+            })
+            .collect(),
+    }
+}
+
+pub fn placed(order: &str, item: &str, cell: &str) -> PlacedItem {
+    PlacedItem { order_id: order_id(order), item_id: item_id(item), cell: cell.into() }
+}
+
+/// An item recorded damaged at receiving (no photos).
+pub fn damaged(order: &str, item: &str, description: &str) -> DamagedItem {
+    DamagedItem { order_id: order_id(order), item_id: item_id(item), description: description.into(), photos: vec![] }
 }
 
 /// A claim return op for `unit` (a fresh return label) with what the claim return code said.

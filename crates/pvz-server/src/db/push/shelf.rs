@@ -7,12 +7,15 @@
 //! list or its capacity: the item is already there, and a cell list changed meanwhile must not lose it.
 //!
 //! Expiry moves whole orders: an order is issued whole (every item decided), so it leaves the shelf
-//! whole, and the op must list every item of each order it names. Each order must be this point's,
-//! have arrived and not be issued, and each return label must be new. The order is then cancelled
-//! as unredeemed (its kiosks get `CancelOrder`; an order the network had cancelled already stays as
-//! it is) and each item becomes a returned unit held at the point (source `unredeemed`), logged with
-//! the op, ready to be boxed and handed to a driver. The server does not re-check the storage period:
-//! the kiosk lists items by the point's policy and a manager confirms what is physically moved.
+//! whole, and the op must list every item of each order it names that is on the shelf (placed at
+//! receiving, or added straight to the shelf). It may list an item that arrived damaged (at the
+//! point, in no cell: it goes back with its order), never one recorded missing at receiving or not
+//! received yet: nobody can hand that to a driver. Each order must be this point's, have arrived and
+//! not be issued, and each return label must be new. The order is then cancelled as unredeemed (its
+//! kiosks get `CancelOrder`; an order the network had cancelled already stays as it is) and each
+//! listed item becomes a returned unit held at the point (source `unredeemed`), logged with the op,
+//! ready to be boxed and handed to a driver. The server does not re-check the storage period: the
+//! kiosk lists items by the point's policy and a manager confirms what is physically moved.
 //!
 //! Money: none moves. A prepaid unredeemed order is not refunded automatically: the goods are still
 //! the network's to return to the seller, and a refund posted on the counter's word could not be
@@ -22,7 +25,7 @@
 use super::{op_ref, Pusher};
 use crate::db::custody::{self, Holder, NewUnit};
 use crate::db::orders::{self, OrderState};
-use crate::db::shelf;
+use crate::db::shelf::{self, ItemPlace};
 use crate::error::Result;
 use crate::rules::Rejection;
 use pvz_domain::{CellLabel, ItemId, OrderId};
@@ -113,19 +116,36 @@ pub(super) fn apply_expired(
         let Some(order) = order else {
             return rejected(reject::ORDER_NOT_FOUND, format!("order {order_id} is not an order of this pickup point"));
         };
-        if let Some(item) = listed.iter().find(|i| !order.items.iter().any(|o| o.id == i.item_id.as_str())) {
-            return rejected(reject::ITEM_NOT_IN_ORDER, format!("item {} is not in order {order_id}", item.item_id));
+        let places = shelf::list_item_places(conn, order_id)?;
+        for item in listed {
+            let Some((_, place)) = places.iter().find(|(id, _)| id == &item.item_id) else {
+                return rejected(
+                    reject::ITEM_NOT_IN_ORDER,
+                    format!("item {} is not in order {order_id}", item.item_id),
+                );
+            };
+            let why = match place {
+                ItemPlace::OnShelf | ItemPlace::Damaged => continue,
+                ItemPlace::Missing => "was recorded missing at receiving",
+                ItemPlace::Expected => "has not been received yet",
+            };
+            return rejected(
+                reject::INVALID_OP,
+                format!("item {} of order {order_id} {why}: it is not at the point", item.item_id),
+            );
         }
-        let left: Vec<&str> = order
-            .items
+        let left: Vec<&str> = places
             .iter()
-            .map(|i| i.id.as_str())
-            .filter(|i| !listed.iter().any(|l| l.item_id.as_str() == *i))
+            .filter(|(id, place)| *place == ItemPlace::OnShelf && !listed.iter().any(|l| &l.item_id == id))
+            .map(|(id, _)| id.as_str())
             .collect();
         if !left.is_empty() {
             return rejected(
                 reject::INVALID_OP,
-                format!("order {order_id} leaves the shelf whole, but items {} are not listed", left.join(", ")),
+                format!(
+                    "order {order_id} leaves the shelf whole, but items {} on the shelf are not listed",
+                    left.join(", ")
+                ),
             );
         }
         match order.state {
