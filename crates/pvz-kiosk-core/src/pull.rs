@@ -65,7 +65,7 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
             Change::CancelOrder { order_id } => {
                 orders::mark_order_cancelled(conn, order_id)?;
             }
-            Change::UpsertEmployee(employee) => employees::upsert_employee(conn, employee)?,
+            Change::UpsertEmployee(employee) => crate::staff::cache_employee(conn, employee)?,
             // An offset beyond any real zone is a server bug: the old policy stays rather than the feed stopping.
             Change::SetStoragePolicy { policy, utc_offset_seconds } => {
                 match UtcOffset::from_seconds(*utc_offset_seconds) {
@@ -86,7 +86,8 @@ pub(crate) fn apply_page(conn: &Connection, page: &PullPage) -> Result<()> {
 /// Drops what the server owns (orders, their items, the fee policy, employees, the storage policy,
 /// cells, shipments) so the next pull rebuilds it: on a reset page, and at enrollment (whatever was
 /// cached came from a demo seed or another enrollment, and a pull from no cursor is not a reset).
-/// The kiosk's own records stay: outbox, decisions, issues, receivings and placements, the screen.
+/// The kiosk's own records stay: outbox, decisions, issues, receivings and placements, the screen,
+/// and whether staff login is switched on (so login stays required while employees are re-sent).
 pub(crate) fn clear_cache(conn: &Connection) -> Result<()> {
     orders::delete_all_orders(conn)?;
     settings::clear_fee_policy(conn)?;

@@ -3,8 +3,11 @@
 //! after idle time. Every counter write passes one guard, [`Kiosk::counter_tx`]: where login is
 //! required it needs a manager on duty and an open shift, and it keeps the session alive.
 //!
-//! Login is required only once the employee cache holds an active manager with a PIN hash (a network
-//! that set up staff); until then (a demo kiosk) the counter works as it did before staff login.
+//! Login is required once a manager who can log in (active, with a PIN hash: a network that set up
+//! staff) has been cached here, and from then on for good: the flag is the kiosk's own, so a reset
+//! rebuilding the employee cache page by page, or the point's managers all retired, does not switch it
+//! off (with no manager cached the counter refuses writes until sync brings one). Until then (a demo
+//! kiosk) the counter works as it did before staff login.
 
 use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
@@ -19,6 +22,7 @@ use chrono::{DateTime, Utc};
 use pvz_domain::{
     AttemptOutcome, EmployeeId, EmployeeRole, LoginPolicy, Pin, Session, SessionError, StaffMember, UnixSeconds,
 };
+use pvz_protocol::EmployeeWire;
 use rusqlite::{Connection, Transaction};
 
 pub(crate) fn unix(at: DateTime<Utc>) -> UnixSeconds {
@@ -30,9 +34,23 @@ pub(crate) fn rfc3339(at: UnixSeconds) -> String {
     DateTime::from_timestamp(at.0, 0).map(timestamp).unwrap_or_else(|| at.to_string())
 }
 
-/// Whether the counter needs a logged-in manager: a manager who can log in is known.
+/// Whether the counter needs a logged-in manager: staff login was switched on here (see the module doc).
 pub(crate) fn login_required(conn: &Connection) -> Result<bool> {
-    Ok(!employees::list_login_managers(conn)?.is_empty())
+    Ok(staff_session::is_login_enabled(conn)?)
+}
+
+/// A cached employee who can log in at the counter: an active manager with a PIN hash.
+fn can_log_in(employee: &EmployeeWire) -> bool {
+    employee.role == EmployeeRole::Manager && !employee.retired && employee.pin_hash.is_some()
+}
+
+/// An employee the pull feed sent, cached: the first who can log in switches staff login on.
+pub(crate) fn cache_employee(conn: &Connection, employee: &EmployeeWire) -> Result<()> {
+    employees::upsert_employee(conn, employee)?;
+    if can_log_in(employee) {
+        staff_session::enable_login(conn)?;
+    }
+    Ok(())
 }
 
 /// A name for an employee id, the id itself when the cache does not know it.
@@ -42,11 +60,12 @@ pub(crate) fn staff_view(conn: &Connection, employee_id: &str) -> Result<StaffVi
 }
 
 /// The session as the domain sees it, with the logged-in manager still an active manager with a PIN
-/// (one retired meanwhile is logged out).
+/// (one retired meanwhile is logged out). A manager missing from the cache (a reset rebuilding it)
+/// is not on duty meanwhile, but the session row stays: once the feed brings them back, so is the
+/// session.
 fn current_session(conn: &Connection) -> Result<Session> {
     let Some(row) = staff_session::get_session(conn)? else { return Ok(Session::LoggedOut) };
-    let still_manager = employees::get_employee(conn, &row.manager_id)?
-        .is_some_and(|e| e.role == EmployeeRole::Manager && !e.retired && e.pin_hash.is_some());
+    let still_manager = employees::get_employee(conn, &row.manager_id)?.is_some_and(|e| can_log_in(&e));
     if !still_manager {
         return Ok(Session::LoggedOut);
     }
@@ -58,8 +77,6 @@ fn current_session(conn: &Connection) -> Result<Session> {
 /// not required. Run inside the write's transaction, so the op's operator is the one checked here.
 pub(crate) fn require_on_duty(conn: &Connection, now: DateTime<Utc>, need_shift: bool) -> Result<Option<EmployeeId>> {
     if !login_required(conn)? {
-        // A session left from when login was required must not name the operator of new ops.
-        staff_session::end_session(conn)?;
         return Ok(None);
     }
     let session = current_session(conn)?;
@@ -168,8 +185,9 @@ pub(crate) fn session_view(conn: &Connection, now: DateTime<Utc>) -> Result<Sess
         let locked_until = staff_session::get_pin_attempts(conn, &id)?.locked_until(&policy, unix(now)).map(rfc3339);
         managers.push(ManagerChoice { employee_id: id.to_string(), name, locked_until });
     }
+    let login_required = login_required(conn)?;
     let (mut logged_in, mut lock, mut idle_lock_at) = (None, None, None);
-    if !managers.is_empty() {
+    if login_required {
         match current_session(conn)?.at(&policy, unix(now)) {
             Session::Active { manager, last_activity } => {
                 logged_in = Some(staff_view(conn, manager.as_str())?);
@@ -189,5 +207,13 @@ pub(crate) fn session_view(conn: &Connection, now: DateTime<Utc>) -> Result<Sess
         }),
         None => None,
     };
-    Ok(SessionView { login_required: !managers.is_empty(), managers, logged_in, lock, idle_lock_at, shift })
+    Ok(SessionView {
+        login_required,
+        waiting_for_sync: login_required && managers.is_empty(),
+        managers,
+        logged_in,
+        lock,
+        idle_lock_at,
+        shift,
+    })
 }

@@ -7,12 +7,17 @@ use pvz_domain::{RefusalReason, ShiftReport};
 use serde::Serialize;
 use ts_rs::TS;
 
-/// The counter's login state. When `login_required` is false (no manager with a PIN is known, e.g. a
-/// demo kiosk) the counter works without anyone logged in and without a shift, as before staff login.
+/// The counter's login state. When `login_required` is false (no manager with a PIN was ever cached,
+/// e.g. a demo kiosk) the counter works without anyone logged in and without a shift, as before staff
+/// login. Once true it stays true.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct SessionView {
     pub login_required: bool,
+    /// Login is required but no manager who can log in is cached (a reset is rebuilding the employee
+    /// list, or the point's managers were retired): the PIN screen says to wait for sync, and the
+    /// counter refuses work until a manager arrives.
+    pub waiting_for_sync: bool,
     /// The managers to pick from on the PIN screen (active, with a PIN), by name.
     pub managers: Vec<ManagerChoice>,
     /// The manager logged in and not idle-locked.

@@ -1,7 +1,7 @@
 //! PIN login at the counter on temp SQLite files: login is required only once the network set up
-//! managers with PINs; wrong PINs lock a manager out (and a restart keeps the lock); ten idle
-//! minutes lock the counter; every counter write needs a manager on duty and an open shift, while
-//! the view always works.
+//! managers with PINs, and stays required through a reset or with every manager retired; wrong PINs
+//! lock a manager out (and a restart keeps the lock); ten idle minutes, or a clock set back, lock the
+//! counter; every counter write needs a manager on duty and an open shift, while the view always works.
 
 mod counter;
 mod staff;
@@ -9,6 +9,7 @@ mod staff;
 use counter::*;
 use pvz_domain::Kopecks;
 use pvz_kiosk_core::{ErrorKind, SessionLock};
+use pvz_protocol::{demo, PullPage};
 use staff::*;
 
 #[test]
@@ -152,4 +153,47 @@ fn a_clock_set_back_locks_the_counter_rather_than_keeping_it_unlocked() {
     assert!(kiosk.scan("730518").is_ok(), "the counter works again, the activity counted from the clock as it is now");
     clock.advance_seconds(10 * 60);
     refused(kiosk.scan("730518"), ErrorKind::IdleLocked, "and ten idle minutes lock it again on the clock as set");
+}
+
+#[test]
+fn a_reset_page_without_employees_keeps_login_required_and_the_manager_on_duty_once_managers_are_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = staffed(&dir);
+    on_duty(&kiosk);
+    // A reset is pulled page by page, each its own transaction: the first has no employees yet.
+    let reset = PullPage { cursor: "epoch-2".into(), has_more: true, reset: true, remaining: 10, changes: Vec::new() };
+    kiosk.apply_pull(&reset).expect("the reset's first page");
+    refused(kiosk.scan("730518"), ErrorKind::LoginRequired, "a scan while no manager is cached");
+    let session = kiosk.view().expect("the view works mid-reset").session;
+    assert!(session.login_required, "login stays required while the employee cache is rebuilt");
+    assert!(session.waiting_for_sync, "the PIN screen says to wait for sync: {session:?}");
+    assert!(session.managers.is_empty() && session.logged_in.is_none(), "nobody to pick, nobody on duty");
+
+    add_managers(&kiosk);
+    let session = kiosk.view().expect("view").session;
+    assert_eq!(
+        session.logged_in.map(|s| s.name),
+        Some(ANNA_NAME.to_owned()),
+        "Anna is still on duty once the managers' page arrives"
+    );
+    assert!(!session.waiting_for_sync, "managers are cached again");
+    let (seed, _) = demo::seed();
+    kiosk.apply_pull(&PullPage { reset: false, ..seed.pull }).expect("the orders' page");
+    let card = kiosk.scan("730518").expect("Anna goes on without logging in again").view.active.expect("card");
+    assert_eq!(card.short_code, "730518", "the order opens");
+}
+
+#[test]
+fn retiring_the_points_only_managers_leaves_login_required() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = staffed(&dir);
+    on_duty(&kiosk);
+    set_retired(&kiosk, ANNA, ANNA_NAME, ANNA_PIN, true);
+    set_retired(&kiosk, BORIS, BORIS_NAME, BORIS_PIN, true);
+    refused(kiosk.scan("730518"), ErrorKind::LoginRequired, "no manager can log in: the counter refuses writes");
+    let session = kiosk.view().expect("view").session;
+    assert!(session.login_required && session.waiting_for_sync, "login stays required, wait for sync: {session:?}");
+    drop(kiosk);
+    let (kiosk, _clock) = reopen(&dir);
+    refused(kiosk.scan("730518"), ErrorKind::LoginRequired, "a restart does not switch login off either");
 }

@@ -5,10 +5,17 @@ import type { SessionLock } from "./SessionLock";
 import type { StaffView } from "./StaffView";
 
 /**
- * The counter's login state. When `login_required` is false (no manager with a PIN is known, e.g. a
- * demo kiosk) the counter works without anyone logged in and without a shift, as before staff login.
+ * The counter's login state. When `login_required` is false (no manager with a PIN was ever cached,
+ * e.g. a demo kiosk) the counter works without anyone logged in and without a shift, as before staff
+ * login. Once true it stays true.
  */
 export type SessionView = { login_required: boolean, 
+/**
+ * Login is required but no manager who can log in is cached (a reset is rebuilding the employee
+ * list, or the point's managers were retired): the PIN screen says to wait for sync, and the
+ * counter refuses work until a manager arrives.
+ */
+waiting_for_sync: boolean, 
 /**
  * The managers to pick from on the PIN screen (active, with a PIN), by name.
  */

@@ -57,6 +57,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261201_0007_staff_and_audit.sql")),
         M::up(include_str!("../../migrations/20261202_0008_receiving.sql")),
         M::up(include_str!("../../migrations/20261203_0009_shelf_indexes.sql")),
+        M::up(include_str!("../../migrations/20261204_0010_staff_login_enabled.sql")),
     ])
 }
 
@@ -332,6 +333,45 @@ mod tests {
         assert_eq!(placed[0].cell, "A-07", "in its cached cell");
         let policy = store.with_conn(storage_policy::get_storage_policy).expect("policy");
         assert!(policy.is_none(), "no storage policy until the feed sends one");
+    }
+
+    #[test]
+    fn a_store_of_the_shelf_schema_upgrades_with_staff_login_on_where_it_was_in_use() {
+        let upgraded = |setup: &str| -> bool {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("kiosk.sqlite3");
+            {
+                let mut conn = Connection::open(&path).expect("open");
+                migrations().to_version(&mut conn, 9).expect("the shelf schema applies");
+                conn.execute_batch(setup).expect("write with the previous schema");
+            }
+            let store = Store::open(&path).expect("opening upgrades to the latest schema");
+            store.with_conn(staff_session::is_login_enabled).expect("the flag reads")
+        };
+        assert!(!upgraded(""), "a kiosk that never cached a manager with a PIN works without login");
+        assert!(
+            !upgraded("INSERT INTO employees (employee_id, name, role) VALUES ('emp-m', 'Мария', 'manager');"),
+            "a manager without a PIN does not switch login on"
+        );
+        assert!(
+            upgraded(
+                "INSERT INTO employees (employee_id, name, role, pin_hash) VALUES ('emp-a', 'Анна', 'manager', 'h');"
+            ),
+            "a cached manager with a PIN: login stays required"
+        );
+        assert!(
+            upgraded(
+                "INSERT INTO staff_session (id, manager_id, logged_in_at, last_activity) VALUES (1, 'emp-a', 't', 0);"
+            ),
+            "someone logged in while the cache was mid-reset: login stays required"
+        );
+        assert!(
+            upgraded(
+                "INSERT INTO outbox (seq, op_id, kind, payload, created_at, operator)
+                 VALUES (1, 'op-1', 'issue_opened', '{}', 'now', 'emp-a');"
+            ),
+            "an op named its operator: login was in use"
+        );
     }
 
     #[test]

@@ -1,10 +1,22 @@
-//! The counter's login state on this device: wrong-PIN records per employee (they survive restarts
-//! and pull resets, so a lockout cannot be cleared by restarting the app) and the one session row of
-//! the manager working the counter. The rules (lockout lengths, idle lock) are the domain's.
+//! The counter's login state on this device: whether staff login is switched on, wrong-PIN records
+//! per employee (they survive restarts and pull resets, so a lockout cannot be cleared by restarting
+//! the app) and the one session row of the manager working the counter. The rules (lockout lengths,
+//! idle lock) are the domain's.
 
 use super::StoreError;
 use pvz_domain::{EmployeeId, PinAttempts, UnixSeconds};
 use rusqlite::{params, Connection, OptionalExtension};
+
+/// Whether staff login is switched on here: once a manager who can log in was cached, for good (a
+/// pull reset or the point's managers all retired must not switch it off).
+pub fn is_login_enabled(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached("SELECT enabled FROM staff_login WHERE singleton = 1")?.query_row([], |r| r.get(0))?)
+}
+
+pub fn enable_login(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE staff_login SET enabled = 1 WHERE singleton = 1")?.execute([])?;
+    Ok(())
+}
 
 pub fn get_pin_attempts(conn: &Connection, employee_id: &EmployeeId) -> Result<PinAttempts, StoreError> {
     let row = conn
