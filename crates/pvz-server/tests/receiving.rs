@@ -2,7 +2,7 @@
 //! in no cell); receiving it places items into cells (canonical labels) and stamps their orders'
 //! arrival, both back in the feed, records missing, unexpected and damaged items as discrepancies
 //! with the op id, and marks the shipment received. It is received once, only at its point, and only
-//! with its own items.
+//! with its own items. A damaged item is at the point too: its order arrives, and can leave the shelf.
 
 mod common;
 
@@ -164,5 +164,50 @@ async fn a_shipment_is_received_once_only_at_its_point_and_only_with_its_items()
         "the damaged item is recorded with what the manager saw"
     );
     assert!(noted[0].photos.as_deref().is_some_and(|p| p.contains("ph-1")), "and its photos: {:?}", noted[0].photos);
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_order_whose_items_all_arrived_damaged_arrives_and_can_leave_the_shelf() {
+    let t = start().await;
+    add_shipment(&t);
+    let kiosk = t.enroll(POINT).await;
+    let cursor = t.pull(&kiosk, &[]).await.body["cursor"].as_str().unwrap_or("").to_owned();
+    let receiving = OpBody::ShipmentReceived {
+        shipment_id: "shp-1".into(),
+        placed: vec![placed("in1", "in1-1", "A-01")],
+        missing: vec![item_id("in1-2")],
+        unexpected: vec![],
+        damaged: vec![damaged("in2", "in2-1", "коробка смята, товар мокрый")],
+    };
+    let reply = t.push(&kiosk, &[op(1, receiving)]).await;
+    assert_eq!(outcome(&reply, 0), "applied", "the receiving applies: {}", reply.body);
+
+    let later = t.pull(&kiosk, &[("cursor", &cursor)]).await;
+    let in2 = change(&later, "upsert_order", "order_id", "in2").expect("the damaged item's order comes again");
+    assert_eq!(in2["arrived_at"], "2026-12-01T10:00:00.000Z", "arrived at the op's time: its goods are at the point");
+    assert_eq!(cells(in2), [""], "its damaged item is in no cell");
+    let in1 = change(&later, "upsert_order", "order_id", "in1").expect("the placed order comes again");
+    assert_eq!(in1["arrived_at"], "2026-12-01T10:00:00.000Z", "an order with a placed item arrives as before");
+    let stored = t.admin.shipment("shp-1").expect("shipment").expect("exists");
+    let outcomes: Vec<Option<&str>> = stored.items.iter().map(|i| i.outcome.as_deref()).collect();
+    assert_eq!(outcomes, [Some("placed"), Some("missing"), Some("damaged")], "each item's outcome is kept");
+
+    let unit = pvz_domain::ReturnId::parse("unr-damaged").expect("id");
+    let expired = OpBody::ShelfExpired {
+        items: vec![pvz_protocol::ExpiredItem {
+            order_id: order_id("in2"),
+            item_id: item_id("in2-1"),
+            return_id: unit,
+        }],
+    };
+    let gone = t.push(&kiosk, &[op(2, expired)]).await;
+    assert_eq!(outcome(&gone, 0), "applied", "the order leaves the shelf with its damaged item: {}", gone.body);
+    let custody = t.admin.custody("unr-damaged").expect("custody");
+    assert_eq!(
+        custody.first().map(|c| (c.unit.source.as_str(), c.unit.item_id.as_deref())),
+        Some(("unredeemed", Some("in2-1"))),
+        "the damaged item is a returned unit at the point, ready to box"
+    );
     t.server.shutdown().await;
 }

@@ -6,6 +6,13 @@
 //! point's kiosks again; missing, unexpected and damaged items are recorded as discrepancies with the
 //! op id; and the shipment is marked received (in the feed too). An expected item the op does not
 //! mention at all is recorded as missing: receiving is closed, and nobody saw it arrive.
+//!
+//! A damaged item arrived: it is at the point, only not in a cell. So its order arrives like one with
+//! a placed item, even when every item of it arrived damaged; otherwise such an order would wait
+//! forever with its goods at the point. Its storage period counts, the buyer can collect it (and
+//! refuse a damaged item as a defect, free of any fee), and when the period is over it leaves the
+//! shelf with its damaged items (`ShelfExpired` accepts them). An order none of whose items arrived
+//! (all missing) does not arrive.
 
 use super::{op_time, Pusher};
 use crate::db::shelf;
@@ -92,11 +99,13 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, r: &Receiving<
     let mut outcomes = Vec::with_capacity(expected.len());
     for (placed, cell) in r.placed.iter().zip(&cells) {
         shelf::set_item_cell(conn, &placed.item_id, cell)?;
-        shelf::set_arrived(conn, &placed.order_id, &at)?;
         arrived.insert(&placed.order_id);
         outcomes.push((&placed.item_id, ItemOutcome::Placed, Some(cell.to_string())));
     }
+    // A damaged item is at the point, in no cell: its order arrives all the same.
+    arrived.extend(r.damaged.iter().map(|d| &d.order_id));
     for order in arrived {
+        shelf::set_arrived(conn, order, &at)?;
         shelf::touch_order(conn, point, order)?;
     }
     let unmentioned: Vec<&ItemId> = shipment.items.iter().map(|i| &i.item_id).filter(|i| !seen.contains(i)).collect();
