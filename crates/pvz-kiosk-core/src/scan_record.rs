@@ -1,11 +1,13 @@
 //! Every scan or typed code the counter receives goes into the scan log, refused ones too, in a
 //! small transaction of its own after the scan's own (so a refused scan is still on record): the
-//! normalized text, its classified kind, who was on duty, and what it matched or why it was refused.
+//! normalized text, its classified kind, the manager on duty (none while logged out or locked), and
+//! what it matched or why it was refused.
 
 use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
+use crate::staff::manager_on_duty;
 use crate::store::scan_log::{self, ScanRow};
-use crate::store::{settings, staff_session};
+use crate::store::settings;
 use crate::view::ScanNotice;
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
@@ -29,7 +31,8 @@ fn field(notice: &Value, name: &str) -> Option<String> {
 fn scan_row(conn: &Connection, input: &str, at: DateTime<Utc>, result: &Result<ScanNotice>) -> Result<ScanRow> {
     let scan = classify(input);
     let text: String = normalize(input).chars().take(MAX_TEXT).collect();
-    let operator = staff_session::get_session(conn)?.map(|s| s.manager_id.to_string());
+    // The session row outlives an idle lock (and a manager retired meanwhile): only one on duty counts.
+    let operator = manager_on_duty(conn, at)?.map(|m| m.to_string());
     let mut row = ScanRow {
         scanned_at: timestamp(at),
         text,

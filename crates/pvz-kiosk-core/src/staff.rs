@@ -92,6 +92,15 @@ pub(crate) fn require_on_duty(conn: &Connection, now: DateTime<Utc>, need_shift:
     Ok(Some(manager))
 }
 
+/// The manager on duty at `now`, if any: none where login is not required, nor while logged out or
+/// locked. For records that name who was at the counter (the scan log) without guarding anything.
+pub(crate) fn manager_on_duty(conn: &Connection, now: DateTime<Utc>) -> Result<Option<EmployeeId>> {
+    if !login_required(conn)? {
+        return Ok(None);
+    }
+    Ok(current_session(conn)?.on_duty(&LoginPolicy::default(), unix(now)).ok().map(|d| d.manager().clone()))
+}
+
 /// Checks a PIN against an argon2 PHC string (the parameters are the hash's own).
 fn pin_matches(hash: &str, pin: &Pin) -> Result<bool> {
     let parsed = PasswordHash::new(hash)

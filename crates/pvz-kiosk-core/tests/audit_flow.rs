@@ -108,3 +108,24 @@ fn the_evidence_bundle_holds_events_photo_scans_and_a_manifest_of_their_hashes()
         assert_eq!(entry["sha256"], digest.as_str(), "{name}: the manifest's hash is the file's");
     }
 }
+
+#[test]
+fn a_scan_names_its_operator_only_while_a_manager_is_on_duty() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = staffed(&dir);
+    on_duty(&kiosk);
+    let _ = kiosk.scan(HEADPHONES_BARCODE);
+    clock.advance_seconds(10 * 60);
+    refused(kiosk.scan(HEADPHONES_BARCODE), ErrorKind::IdleLocked, "ten idle minutes");
+    kiosk.log_in(ANNA, ANNA_PIN).expect("Anna again");
+    kiosk.log_out().expect("Anna logs out");
+    refused(kiosk.scan(HEADPHONES_BARCODE), ErrorKind::LoginRequired, "after log out");
+    let scans = kiosk.item_history(HEADPHONES_BARCODE).expect("history").scans;
+    let operators: Vec<(&str, Option<&str>)> =
+        scans.iter().map(|s| (s.outcome.as_str(), s.operator.as_ref().map(|o| o.name.as_str()))).collect();
+    assert_eq!(
+        operators,
+        [("no_active_order", Some(ANNA_NAME)), ("idle_locked", None), ("login_required", None)],
+        "the scan on duty names Anna; the idle-locked and logged-out ones name nobody"
+    );
+}
