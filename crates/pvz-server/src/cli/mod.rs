@@ -2,6 +2,7 @@
 
 mod audit;
 mod claims;
+mod pin;
 mod returns;
 mod shelf;
 
@@ -9,6 +10,7 @@ use crate::admin::{Admin, Role};
 use crate::config::Config;
 use crate::error::{Result, ServerError};
 use clap::{Parser, Subcommand};
+use pin::{PinArgs, PIN_ENV};
 use pvz_domain::{FeePolicy, Kopecks};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,7 +54,8 @@ pub enum Command {
         ttl_hours: u64,
     },
     /// Add an employee with a PIN; prints the employee id (a courier's or driver's badge is
-    /// `PVZE1:<id>`). A manager's PIN is 4-8 digits and not trivial (no 0000, 1234, 4321).
+    /// `PVZE1:<id>`). A manager's PIN is 4-8 digits and not trivial (no 0000, 1234, 4321). The PIN
+    /// comes from --pin-stdin, --pin or PVZ_SERVER_PIN.
     AddEmployee {
         /// A chosen id (letters, digits, '-', '_'); a fresh one when omitted.
         #[arg(long)]
@@ -64,21 +67,21 @@ pub enum Command {
         /// manager, courier or driver.
         #[arg(long, value_parser = |s: &str| Role::parse(s).ok_or("manager, courier or driver"))]
         role: Role,
-        #[arg(long)]
-        pin: String,
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Retire an employee: the point's kiosks refuse their badge after the next pull.
     RetireEmployee {
         #[arg(long)]
         employee: String,
     },
-    /// Set an employee's PIN (a manager's: 4-8 digits, not trivial); the point's kiosks get a
-    /// manager's new PIN hash on their next pull.
+    /// Set an employee's PIN (a manager's: 4-8 digits, not trivial) from --pin-stdin, --pin or
+    /// PVZ_SERVER_PIN; the point's kiosks get a manager's new PIN hash on their next pull.
     SetPin {
         #[arg(long)]
         employee: String,
-        #[arg(long)]
-        pin: String,
+        #[command(flatten)]
+        pin: PinArgs,
     },
     /// Set a point's storage period and UTC offset (sent to its kiosks).
     SetStoragePolicy(shelf::SetStoragePolicy),
@@ -159,6 +162,11 @@ fn parse_category_fee(raw: &str) -> std::result::Result<(String, i64), String> {
     Ok((category.to_owned(), fee.parse().map_err(|_| "the fee must be whole kopecks")?))
 }
 
+/// The PIN the command's flags name, else `PVZ_SERVER_PIN`'s.
+fn read_pin(args: PinArgs) -> Result<String> {
+    args.read(std::env::var(PIN_ENV).ok(), std::io::stdin().lock())
+}
+
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = cli.data_dir {
@@ -188,18 +196,20 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::EnrollmentCode { pickup_point, ttl_hours } => {
             println!("{}", admin.issue_enrollment_code(&pickup_point, Duration::from_secs(ttl_hours * 3600))?);
         }
-        Command::AddEmployee { id: Some(id), pickup_point, name, role, pin } => {
-            println!("{}", admin.add_employee_as(&id, &pickup_point, &name, role, &pin)?);
-        }
-        Command::AddEmployee { id: None, pickup_point, name, role, pin } => {
-            println!("{}", admin.add_employee(&pickup_point, &name, role, &pin)?);
+        Command::AddEmployee { id, pickup_point, name, role, pin } => {
+            let pin = read_pin(pin)?;
+            let id = match id {
+                Some(id) => admin.add_employee_as(&id, &pickup_point, &name, role, &pin)?,
+                None => admin.add_employee(&pickup_point, &name, role, &pin)?,
+            };
+            println!("{id}");
         }
         Command::RetireEmployee { employee } => {
             admin.retire_employee(&employee)?;
             println!("retired {employee}");
         }
         Command::SetPin { employee, pin } => {
-            admin.set_employee_pin(&employee, &pin)?;
+            admin.set_employee_pin(&employee, &read_pin(pin)?)?;
             println!("set the PIN of {employee}");
         }
         Command::SetStoragePolicy(args) => shelf::set_storage_policy(&admin, args)?,
