@@ -197,3 +197,13 @@ fn retiring_the_points_only_managers_leaves_login_required() {
     let (kiosk, _clock) = reopen(&dir);
     refused(kiosk.scan("730518"), ErrorKind::LoginRequired, "a restart does not switch login off either");
 }
+
+#[test]
+fn marking_a_rejection_resolved_is_counter_work_behind_the_login() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = staffed(&dir);
+    refused(kiosk.acknowledge_attention(1), ErrorKind::LoginRequired, "resolving a rejection logged out");
+    on_duty(&kiosk);
+    clock.advance_seconds(10 * 60);
+    refused(kiosk.acknowledge_attention(1), ErrorKind::IdleLocked, "resolving a rejection while locked");
+}

@@ -88,7 +88,7 @@ pub fn reset_ops_to_pending_from(conn: &Connection, seq: i64) -> Result<usize, S
     Ok(conn
         .prepare_cached(
             "UPDATE outbox SET state = 'pending', reject_code = NULL, reject_message = NULL, synced_at = NULL,
-                 acknowledged_at = NULL
+                 acknowledged_at = NULL, acknowledged_by = NULL
              WHERE seq >= ?1 AND state <> 'pending'",
         )?
         .execute([seq])?)
@@ -164,15 +164,22 @@ pub enum Acknowledgement {
     NoSuchOp,
 }
 
-/// "Разобрано" on a rejected op. Acknowledging again keeps the first time.
+/// "Разобрано" on a rejected op, by the manager of the session row, which the counter's staff guard
+/// checked in this same transaction (like an op's operator). Acknowledging again keeps the first time
+/// and manager.
 pub fn acknowledge_rejected_op(conn: &Connection, seq: i64, at: &str) -> Result<Acknowledgement, StoreError> {
     let state: Option<String> =
         conn.prepare_cached("SELECT state FROM outbox WHERE seq = ?1")?.query_row([seq], |r| r.get(0)).optional()?;
     match state.as_deref() {
         None => Ok(Acknowledgement::NoSuchOp),
         Some("rejected") => {
-            conn.prepare_cached("UPDATE outbox SET acknowledged_at = COALESCE(acknowledged_at, ?2) WHERE seq = ?1")?
-                .execute(params![seq, at])?;
+            conn.prepare_cached(
+                "UPDATE outbox SET acknowledged_at = COALESCE(acknowledged_at, ?2),
+                     acknowledged_by = CASE WHEN acknowledged_at IS NULL
+                         THEN (SELECT manager_id FROM staff_session WHERE id = 1) ELSE acknowledged_by END
+                 WHERE seq = ?1",
+            )?
+            .execute(params![seq, at])?;
             Ok(Acknowledgement::Recorded)
         }
         Some(_) => Ok(Acknowledgement::NotRejected),

@@ -90,11 +90,12 @@ impl Kiosk {
     }
 
     /// "Разобрано": the manager has dealt with the rejected op `seq`, which leaves the attention list
-    /// (the op stays in the outbox). Acknowledging it again changes nothing. A running engine shows
-    /// it after `SyncHandle::refresh_status`.
+    /// (the op stays in the outbox). Counter work behind the staff guard: the manager on duty is
+    /// recorded as who resolved it. Acknowledging it again changes nothing. A running engine shows it
+    /// after `SyncHandle::refresh_status`.
     pub fn acknowledge_attention(&self, seq: i64) -> Result<()> {
         let at = timestamp(self.now());
-        self.store.with_tx(|tx| match outbox::acknowledge_rejected_op(tx, seq, &at)? {
+        self.counter_tx(|tx| match outbox::acknowledge_rejected_op(tx, seq, &at)? {
             Acknowledgement::Recorded => Ok(()),
             Acknowledgement::NotRejected => Err(KioskError::InvalidInput(format!(
                 "op {seq} was not rejected by the server; only a rejected op can be marked resolved"
@@ -142,9 +143,11 @@ impl From<RejectedOp> for AttentionItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::staff::unix;
+    use crate::store::staff_session::{self, SessionRow};
     use crate::store::StoreError;
-    use pvz_domain::OrderId;
-    use pvz_protocol::OpBody;
+    use pvz_domain::{EmployeeId, OrderId};
+    use pvz_protocol::{EmployeeRole, EmployeeWire, OpBody};
     use std::path::Path;
 
     /// Writes an op opening `order` and, when `rejected`, stores the server's refusal of it.
@@ -223,6 +226,42 @@ mod tests {
         let restarted = reopened.sync_status().expect("status");
         assert_eq!(seqs(&restarted), vec![second], "the acknowledgement survives a restart");
         assert_eq!(restarted.attention_total, 1, "so does the count");
+    }
+
+    #[test]
+    fn an_acknowledgement_records_the_manager_on_duty() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).expect("time");
+        let kiosk = open(&dir.path().join("kiosk.sqlite3")).with_clock(Box::new(move || now));
+        assert!(kiosk.import_seed(&pvz_protocol::demo::seed().0).expect("seed"), "a demo kiosk");
+        let anna = EmployeeId::parse("emp-anna").expect("id");
+        kiosk
+            .store
+            .with_tx::<_, KioskError>(|tx| {
+                // A network with staff: Anna (her PIN is not checked here) logged in.
+                let wire = EmployeeWire {
+                    employee_id: anna.clone(),
+                    name: "Анна".into(),
+                    role: EmployeeRole::Manager,
+                    retired: false,
+                    pin_hash: Some("$argon2id$not-checked".into()),
+                };
+                crate::staff::cache_employee(tx, &wire)?;
+                let row = SessionRow { manager_id: anna.clone(), logged_in_at: "t".into(), last_activity: unix(now) };
+                Ok(staff_session::start_session(tx, &row)?)
+            })
+            .expect("Anna on duty");
+        kiosk.open_shift().expect("a shift");
+        let seq = op_on(&kiosk, "ord-1", true);
+        kiosk.acknowledge_attention(seq).expect("Anna resolves the rejection");
+        let by: Option<String> = kiosk
+            .store
+            .with_conn(|c| {
+                c.query_row("SELECT acknowledged_by FROM outbox WHERE seq = ?1", [seq], |r| r.get(0))
+                    .map_err(StoreError::from)
+            })
+            .expect("read");
+        assert_eq!(by.as_deref(), Some("emp-anna"), "the outbox records who marked it resolved");
     }
 
     #[test]
