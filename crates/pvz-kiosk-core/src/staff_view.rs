@@ -70,7 +70,14 @@ pub struct ShiftReportView {
     /// `None` while the shift is open (the figures are so far).
     pub closed_at: Option<String>,
     pub closed_by: Option<StaffView>,
+    /// Ops the server rejected are left out of the money figures (their counts stay: the counter did
+    /// the work); a closed shift's report keeps what it held at closing.
     pub report: ShiftReport,
+    /// The shift's counter ops (its own opening and closing aside) the server has not answered yet:
+    /// until it does, the money figures may change.
+    pub ops_pending: u32,
+    /// The shift's counter ops the server rejected.
+    pub ops_rejected: u32,
 }
 
 /// История товара: every event of one item, newest last, and every scan of it.

@@ -9,4 +9,18 @@ export type ShiftReportView = { shift_id: string, pickup_point: string, device_i
 /**
  * `None` while the shift is open (the figures are so far).
  */
-closed_at: string | null, closed_by: StaffView | null, report: ShiftReport, };
+closed_at: string | null, closed_by: StaffView | null, 
+/**
+ * Ops the server rejected are left out of the money figures (their counts stay: the counter did
+ * the work); a closed shift's report keeps what it held at closing.
+ */
+report: ShiftReport, 
+/**
+ * The shift's counter ops (its own opening and closing aside) the server has not answered yet:
+ * until it does, the money figures may change.
+ */
+ops_pending: number, 
+/**
+ * The shift's counter ops the server rejected.
+ */
+ops_rejected: number, };

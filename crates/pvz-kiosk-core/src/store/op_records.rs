@@ -64,6 +64,23 @@ pub fn list_ops_mentioning(conn: &Connection, needles: &[String]) -> Result<Vec<
     rows.map(|row| parse(row?)).collect()
 }
 
+/// How many ops of a range the server has not answered yet, and how many it rejected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsettled {
+    pub pending: u32,
+    pub rejected: u32,
+}
+
+/// Counts the ops with `from <= seq <= to` still pending or rejected.
+pub fn count_unsettled(conn: &Connection, from: i64, to: i64) -> Result<Unsettled, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'rejected'), 0)
+             FROM outbox WHERE seq BETWEEN ?1 AND ?2",
+        )?
+        .query_row(params![from, to], |r| Ok(Unsettled { pending: r.get(0)?, rejected: r.get(1)? }))?)
+}
+
 /// The highest `seq` written so far (0 for an empty outbox).
 pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM outbox")?.query_row([], |r| r.get(0))?)
