@@ -9,7 +9,7 @@ mod shelf;
 use chrono::{TimeZone, Utc};
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus, ItemDecision, Kiosk, ScanNotice};
-use pvz_protocol::{OpBody, ReturnSource};
+use pvz_protocol::{Change, OpBody, ReturnSource};
 use shelf::*;
 
 /// Receives the first shipment: Анна's two items into A-01, Борис's jacket into A-02; Вера's boots
@@ -195,4 +195,33 @@ fn a_reset_drops_the_cached_cells_shipments_and_storage_policy_and_keeps_the_kio
     refused(kiosk.scan(SHIPMENT_CODE), ErrorKind::ShipmentAlreadyReceived, "received here, whatever the feed says");
     let card = kiosk.scan("555001").expect("Анна's order").view.active.expect("card");
     assert_eq!(card.items[0].cell, "A-01", "the kiosk's placement holds until the server has answered it");
+}
+
+#[test]
+fn an_item_missing_at_receiving_and_found_later_is_on_the_shelf_once_the_feed_places_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = shelf_kiosk(&dir);
+    receive(&kiosk); // Вера's boots are recorded missing.
+    let boots = kiosk.find_item(VERA).expect("found").found_item.expect("shown");
+    assert_eq!(boots.status, FoundItemStatus::Expected { shipment_id: None }, "missing: not at the point yet");
+
+    // The boots turn up and are placed (at the server): the feed brings the order arrived, with a cell.
+    let mut found = shipment_orders().swap_remove(2);
+    assert_eq!(found.items[0].item_id.as_str(), "itm-r-3-1", "Вера's order");
+    found.arrived_at = Some("2026-11-26T12:00:00Z".into());
+    found.items[0].cell = "A-03".into();
+    kiosk.apply_pull(&page("shelf-2", false, vec![Change::UpsertOrder(found)])).expect("the feed");
+    let boots = kiosk.find_item(VERA).expect("found").found_item.expect("shown");
+    assert_eq!(
+        (boots.cell.as_deref(), &boots.status),
+        (Some("A-03"), &FoundItemStatus::OnShelf),
+        "the server's arrival and cell put the boots on the shelf"
+    );
+    let moved = kiosk.move_item("itm-r-3-1", "A-02").expect("an item on the shelf moves");
+    assert_eq!(moved.found_item.and_then(|f| f.cell).as_deref(), Some("A-02"), "into A-02");
+
+    clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 21, 0, 0).single().expect("time"));
+    let listed: Vec<String> = kiosk.expiry_list().expect("list").items.into_iter().map(|i| i.item_id).collect();
+    assert!(listed.contains(&"itm-r-3-1".to_owned()), "the boots expire like any item on the shelf: {listed:?}");
+    kiosk.move_expired_to_returns(&["itm-r-3-1".into()]).expect("and go to returns");
 }

@@ -1,7 +1,10 @@
 //! The items physically at the point, read across the order cache and the kiosk's own records: an
-//! item is in a cell once it arrived (received here, or known to the server as arrived, or cached
-//! with no shipment to wait for, as demo and older orders are) and until it is issued or becomes a
-//! returned unit. Its cell is the kiosk's newest unsettled placement, else the cached one.
+//! item is in a cell once it arrived and until it is issued or becomes a returned unit. It arrived
+//! when this kiosk received it into a cell; or when the server says its order arrived and gives the
+//! item a cell (the server sets an item's cell only once it is placed, so an item recorded missing
+//! at receiving and found later arrives this way); or, with no receiving of it here, when its order
+//! arrived or it has no shipment to wait for (demo and older orders). Its cell is the kiosk's newest
+//! unsettled placement, else the cached one.
 
 use super::cell_placements::effective_cell_sql;
 use super::StoreError;
@@ -62,6 +65,7 @@ fn select(from_where: &str) -> String {
              COALESCE((SELECT MAX(p.placed_at) FROM cell_placements p
                        WHERE p.item_id = oi.item_id AND p.source = 'received'), o.arrived_at),
              EXISTS (SELECT 1 FROM cell_placements p WHERE p.item_id = oi.item_id AND p.source = 'received')
+                 OR (o.arrived_at IS NOT NULL AND oi.cell <> '')
                  OR (NOT EXISTS (SELECT 1 FROM receiving_items ri WHERE ri.item_id = oi.item_id)
                      AND (o.arrived_at IS NOT NULL
                           OR NOT EXISTS (SELECT 1 FROM shipment_items si WHERE si.item_id = oi.item_id))) AS arrived,
