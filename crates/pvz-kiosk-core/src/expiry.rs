@@ -1,6 +1,9 @@
 //! Срок хранения: the items still on the shelf past the point's storage period (the morning list),
 //! and moving them, on the manager's confirmation, to returns as unredeemed: one `ShelfExpired` op,
-//! each item a returned unit that then goes into a box, and its order no longer issued.
+//! each item a returned unit that then goes into a box, and its order no longer issued. An order goes
+//! back whole, as far as it is here: its items on the shelf; an item recorded missing or damaged at
+//! receiving never reached a cell, so it makes no unit and the op does not list it (the server
+//! accepts an order's items so recorded being left out).
 //!
 //! An item's arrival is this kiosk's receiving of it, else the server's arrival of its order; an
 //! item with neither (a demo or older order) is never listed. Items of cancelled orders are not
@@ -10,7 +13,7 @@ use crate::counter::{new_return_id, timestamp};
 use crate::error::{KioskError, Result};
 use crate::shelf_view::{ExpiredItemView, ExpiryView};
 use crate::store::shelf::{self, PlacedItemRow};
-use crate::store::{orders, outbox, settings, shelf_screen, storage_policy};
+use crate::store::{outbox, settings, shelf_screen, storage_policy};
 use crate::view::CounterView;
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
@@ -98,8 +101,9 @@ impl Kiosk {
 
     /// Moves the chosen items' orders to returns as unredeemed, in one `ShelfExpired` op. Each
     /// chosen item must be past its period now; its whole order goes, since an order is issued whole
-    /// (and the server takes it back whole). Each item becomes a returned unit waiting for a box, and
-    /// the order leaves the counter (an open card of it is closed; scanning it again is refused).
+    /// (and the server takes it back whole): each of its items on the shelf becomes a returned unit
+    /// waiting for a box, and the order leaves the counter (an open card of it is closed; scanning it
+    /// again is refused).
     pub fn move_expired_to_returns(&self, item_ids: &[String]) -> Result<CounterView> {
         let chosen: BTreeSet<&str> = item_ids.iter().map(String::as_str).collect();
         if chosen.is_empty() {
@@ -118,7 +122,7 @@ impl Kiosk {
             let at = timestamp(now);
             let mut expired = Vec::new();
             for order_id in &orders {
-                for item in orders::list_items(tx, order_id)? {
+                for item in shelf::list_placed_items_of_order(tx, order_id)? {
                     let return_id = new_return_id();
                     shelf::insert_unredeemed_unit(tx, return_id.as_str(), &item.item_id, &at)?;
                     expired.push(ExpiredItem { order_id: order_id.clone(), item_id: item.item_id, return_id });

@@ -225,3 +225,27 @@ fn an_item_missing_at_receiving_and_found_later_is_on_the_shelf_once_the_feed_pl
     assert!(listed.contains(&"itm-r-3-1".to_owned()), "the boots expire like any item on the shelf: {listed:?}");
     kiosk.move_expired_to_returns(&["itm-r-3-1".into()]).expect("and go to returns");
 }
+
+#[test]
+fn expiry_makes_returned_units_only_of_the_items_that_are_on_the_shelf() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = shelf_kiosk(&dir);
+    // Анна's dress is received; her scarf (same order) is missing.
+    kiosk.scan(SHIPMENT_CODE).expect("receiving opens");
+    let proposal = kiosk.scan(ANNA_1).expect("matched").view.receiving.and_then(|r| r.pending).expect("proposal");
+    kiosk.scan(&cell_label(&proposal.proposed_cell)).expect("placed");
+    kiosk.close_receiving().expect("closed with the scarf missing");
+
+    clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 21, 0, 0).single().expect("time"));
+    kiosk.move_expired_to_returns(&["itm-r-1-1".into()]).expect("Анна's order goes to returns");
+    let Some(OpBody::ShelfExpired { items }) = ops(&kiosk).last().cloned() else {
+        panic!("the last op must be the expiry")
+    };
+    let listed: Vec<&str> = items.iter().map(|i| i.item_id.as_str()).collect();
+    assert_eq!(listed, ["itm-r-1-1"], "only the dress, which is on the shelf; the missing scarf is not listed");
+    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk");
+    let units = desk.waiting.iter().filter(|u| u.source == ReturnSource::Unredeemed).count();
+    assert_eq!(units, 1, "one returned unit: the scarf never arrived, so there is nothing to box");
+    let scarf = kiosk.find_item(ANNA_2).expect("found").found_item.expect("shown");
+    assert!(!matches!(scarf.status, FoundItemStatus::InReturns { .. }), "the scarf is not in returns: {scarf:?}");
+}

@@ -93,6 +93,17 @@ pub fn list_placed_items(conn: &Connection) -> Result<Vec<PlacedItemRow>, StoreE
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The items of one order in a cell now, by item id.
+pub fn list_placed_items_of_order(conn: &Connection, order_id: &OrderId) -> Result<Vec<PlacedItemRow>, StoreError> {
+    let sql = format!(
+        "SELECT * FROM ({}) WHERE arrived AND NOT gone ORDER BY item_id",
+        select("FROM order_items oi JOIN orders o ON o.order_id = oi.order_id WHERE oi.order_id = ?1")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([order_id.as_str()], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// One cached order item and where it is, whatever its state.
 pub fn get_item_place(conn: &Connection, item_id: &str) -> Result<Option<PlacedItemRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&select(
