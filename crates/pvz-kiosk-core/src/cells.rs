@@ -52,6 +52,23 @@ pub(crate) fn cell_error(e: CellError) -> KioskError {
     }
 }
 
+/// Room for one more item arriving in `cell` (placed at receiving): one of the point's cells, not full.
+/// The domain's move rule without a cell to come from (a cell listed twice counts with its first
+/// capacity, as there).
+pub(crate) fn check_room(shelves: &Shelves, cell: &CellLabel) -> Result<()> {
+    let capacity = shelves
+        .cells
+        .iter()
+        .find(|c| &c.label == cell)
+        .map(|c| c.capacity)
+        .ok_or_else(|| KioskError::UnknownCell { cell: cell.to_string() })?;
+    let items = shelves.placed.iter().filter(|p| &p.cell == cell).count();
+    if u32::try_from(items).unwrap_or(u32::MAX) >= capacity {
+        return Err(KioskError::CellFull { cell: cell.to_string(), capacity });
+    }
+    Ok(())
+}
+
 /// A cell typed (`A-07`) or scanned (`PVZL1:A-07`) into a call.
 pub(crate) fn parse_cell(raw: &str) -> Result<CellLabel> {
     let text = pvz_domain::scan::normalize(raw);

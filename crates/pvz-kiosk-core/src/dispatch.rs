@@ -73,6 +73,7 @@ impl Kiosk {
                 Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why }),
             }
         });
+        self.repropose_after_cell_refusal(&notice);
         let notice = self.log_scan(input, now, notice)?;
         Ok(ScanOutcome { view: self.view()?, notice: Some(notice) })
     }

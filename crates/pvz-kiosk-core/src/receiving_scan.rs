@@ -1,9 +1,11 @@
 //! Scans into the open receiving session: an item code is matched against the shipment and gets a
 //! proposed cell; a cell label confirms where the item went. While a cell label is awaited, an
 //! item code is refused (`cell_expected`), except a Code 128 text that is the address of one of the
-//! point's cells, which a manager may type instead of scanning the shelf label.
+//! point's cells, which a manager may type instead of scanning the shelf label. A cell label is
+//! checked for room whether or not it is the proposed one, since the shelves may have changed since
+//! the proposal (a move, the feed's cells); a proposal that no longer fits is refused and replaced.
 
-use crate::cells::{cell_error, shelves, Shelves};
+use crate::cells::{cell_error, check_room, shelves, Shelves};
 use crate::codes::{code_matches, item_lookup_key};
 use crate::counter::timestamp;
 use crate::error::{KioskError, Result};
@@ -11,8 +13,9 @@ use crate::store::receiving_items::{self, ReceivedState, ReceivingItemRow};
 use crate::store::receivings::{self, PendingPlacement, ReceivingRow};
 use crate::store::{cells, receiving_unexpected, shelf_screen};
 use crate::view::ScanNotice;
+use crate::Kiosk;
 use chrono::{DateTime, Utc};
-use pvz_domain::{check_move, propose_cell, CellLabel, CellProposal, Scan};
+use pvz_domain::{propose_cell, CellLabel, CellProposal, Scan};
 use rusqlite::Connection;
 
 /// An item code scanned while the session is on the counter.
@@ -43,12 +46,7 @@ pub(crate) fn receive_scan(
     }
     // Several units of one product (one barcode) in a shipment: the first still waiting is this one.
     if let Some(item) = matching.iter().find(|i| i.state == ReceivedState::Waiting) {
-        let proposal = propose(conn, item)?;
-        let pending = PendingPlacement {
-            item_id: item.item_id.clone(),
-            proposed: proposal.cell().clone(),
-            with_buyer: matches!(proposal, CellProposal::WithBuyersItems(_)),
-        };
+        let pending = proposal_for(conn, item)?;
         receivings::set_pending(conn, &open.receiving_id, Some(&pending))?;
         return Ok(ScanNotice::ReceivingItemMatched {
             item_id: item.item_id.to_string(),
@@ -65,10 +63,15 @@ pub(crate) fn receive_scan(
     }
 }
 
-/// Where the kiosk proposes to put `item`, under the domain's rule.
-fn propose(conn: &Connection, item: &ReceivingItemRow) -> Result<CellProposal> {
+/// Where the kiosk proposes to put `item`, under the domain's rule, as the placement awaiting its label.
+fn proposal_for(conn: &Connection, item: &ReceivingItemRow) -> Result<PendingPlacement> {
     let Shelves { cells, placed } = shelves(conn)?;
-    propose_cell(&cells, &placed, &item.order_id).map_err(cell_error)
+    let proposal = propose_cell(&cells, &placed, &item.order_id).map_err(cell_error)?;
+    Ok(PendingPlacement {
+        item_id: item.item_id.clone(),
+        proposed: proposal.cell().clone(),
+        with_buyer: matches!(proposal, CellProposal::WithBuyersItems(_)),
+    })
 }
 
 /// A Code 128 text that is the address of one of the point's cells (typed instead of scanned).
@@ -78,8 +81,8 @@ fn typed_cell(conn: &Connection, scan: &Scan) -> Result<Option<CellLabel>> {
     Ok(cells::list_cells(conn)?.into_iter().any(|c| c.label == label).then_some(label))
 }
 
-/// The cell label for the item waiting: the proposed cell, or another of the point's cells with
-/// room (recorded as scanned, beside the proposal).
+/// The cell label for the item waiting: the proposed cell, or another of the point's cells (recorded
+/// as scanned, beside the proposal); either must be a cell of the point with room now.
 pub(crate) fn place_pending(
     conn: &Connection,
     open: &ReceivingRow,
@@ -87,11 +90,7 @@ pub(crate) fn place_pending(
     now: DateTime<Utc>,
 ) -> Result<ScanNotice> {
     let pending = open.pending.as_ref().ok_or(KioskError::ItemExpected)?;
-    if cell != &pending.proposed {
-        // Taking another cell is moving the item from the proposed one: the same rules apply.
-        let Shelves { cells, placed } = shelves(conn)?;
-        check_move(&cells, &placed, &pending.proposed, cell).map_err(cell_error)?;
-    }
+    check_room(&shelves(conn)?, cell)?;
     receiving_items::place_item(
         conn,
         &open.receiving_id,
@@ -102,6 +101,38 @@ pub(crate) fn place_pending(
     )?;
     receivings::set_pending(conn, &open.receiving_id, None)?;
     Ok(ScanNotice::ItemPlaced { item_id: pending.item_id.to_string(), cell: cell.to_string() })
+}
+
+/// A proposal that no longer fits (its cell full, or no longer a cell of the point) is replaced by a
+/// new one. Where no cell has room the proposal stays: the refusal already said the cell is full.
+fn repropose_if_unfit(conn: &Connection) -> Result<()> {
+    let Some(open) = receivings::get_open_receiving(conn)? else { return Ok(()) };
+    let Some(pending) = &open.pending else { return Ok(()) };
+    if check_room(&shelves(conn)?, &pending.proposed).is_ok() {
+        return Ok(());
+    }
+    let items = receiving_items::list_receiving_items(conn, &open.receiving_id)?;
+    let Some(item) = items.iter().find(|i| i.item_id == pending.item_id) else { return Ok(()) };
+    match proposal_for(conn, item) {
+        Ok(next) => Ok(receivings::set_pending(conn, &open.receiving_id, Some(&next))?),
+        Err(KioskError::NoFreeCell) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+impl Kiosk {
+    /// After a scan refused for its cell (full, or not a cell of the point): if the receiving's
+    /// proposal itself no longer fits, a new one is proposed, so the counter shows where the item can
+    /// go. In a transaction of its own, since the refusal rolled the scan's back; a failure here is
+    /// logged, the refusal stands.
+    pub(crate) fn repropose_after_cell_refusal(&self, result: &Result<ScanNotice>) {
+        if !matches!(result, Err(KioskError::CellFull { .. } | KioskError::UnknownCell { .. })) {
+            return;
+        }
+        if let Err(e) = self.store.with_tx(|tx| repropose_if_unfit(tx)) {
+            tracing::error!(error = %e, "the receiving's proposal could not be renewed");
+        }
+    }
 }
 
 /// An item code with no other work on the counter: into the open receiving, else the found item

@@ -7,7 +7,7 @@ mod counter;
 mod shelf;
 
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus, ReceivingItemState, ScanNotice};
-use pvz_protocol::OpBody;
+use pvz_protocol::{Change, OpBody};
 use shelf::*;
 
 fn proposed(notice: Option<ScanNotice>) -> (String, String) {
@@ -201,4 +201,34 @@ fn scans_out_of_turn_are_refused_with_what_is_expected() {
     let session = kiosk.view().expect("view").receiving.expect("receiving");
     assert!(session.pending.is_none(), "nothing waits for a cell any more");
     refused(kiosk.scan(&cell_label("A-03")), ErrorKind::ItemExpected, "so a cell label has nothing to place");
+}
+
+#[test]
+fn a_proposed_cell_that_filled_up_meanwhile_is_refused_and_proposed_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    kiosk.scan(SHIPMENT_CODE).expect("receiving opens");
+    proposed(kiosk.scan(ANNA_1).expect("the dress").notice);
+    kiosk.scan(&cell_label("A-01")).expect("the dress in A-01");
+    let (_, cell) = proposed(kiosk.scan(ANNA_2).expect("the scarf").notice);
+    assert_eq!(cell, "A-01", "the scarf is proposed beside the dress");
+
+    // Meanwhile Дина's bag is moved into A-01 (two places): the proposal no longer fits.
+    kiosk.move_item("itm-r-5-1", "A-01").expect("the bag moves into A-01");
+    let err = refused(kiosk.scan(&cell_label("A-01")), ErrorKind::CellFull, "the proposed cell is full now");
+    assert_eq!(err.detail().as_deref(), Some("A-01"), "the refusal names the full cell");
+    let pending = kiosk.view().expect("view").receiving.and_then(|r| r.pending).expect("still waiting for a cell");
+    assert_eq!(pending.proposed_cell, "A-02", "a cell with room is proposed instead");
+    assert!(!pending.with_buyers_items, "no cell of Анна's has room");
+    let counts: Vec<(String, u32)> =
+        kiosk.list_cells().expect("cells").into_iter().map(|c| (c.label, c.items)).collect();
+    assert_eq!(counts[0], ("A-01".to_owned(), 2), "A-01 holds no more than its two");
+
+    // The point drops A-02 from its cells: the new proposal is refused as unknown and replaced.
+    let fewer: Vec<_> = cells().into_iter().filter(|c| c.label != "A-02").collect();
+    kiosk.apply_pull(&page("shelf-2", false, vec![Change::SetCells { cells: fewer }])).expect("the feed");
+    refused(kiosk.scan(&cell_label("A-02")), ErrorKind::UnknownCell, "the proposed cell is gone");
+    let pending = kiosk.view().expect("view").receiving.and_then(|r| r.pending).expect("still waiting for a cell");
+    assert_eq!(pending.proposed_cell, "A-03", "the emptiest cell left (the bag moved out of it) is proposed");
+    assert_eq!(placed(kiosk.scan(&cell_label("A-03")).expect("placed").notice).1, "A-03", "the scarf goes there");
 }
