@@ -2,7 +2,8 @@
 //! with the demo network: log in by PIN, open the shift, receive the demo shipment into the proposed
 //! cells with one item missing, issue an order with a refusal that carries a fee, close the shift and
 //! check its report on screen and on the server; and an item's history after a defect refusal with a
-//! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans.
+//! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans; and the
+//! morning's items past their storage period sent to returns, and an item moved to another cell.
 
 mod common;
 
@@ -14,6 +15,8 @@ const SHIPMENT: &str = "SHP-0042-001";
 /// The dress of order 482137 and its barcode; the shoes are the order's other item.
 const DRESS: (&str, &str) = ("itm-1001-1", "4601234567893");
 const SHOES: &str = "itm-1001-2";
+/// The demo's item that arrived 10 days before seeding (order 806142), past the 7-day period.
+const EXPIRED_ITEM: &str = "itm-1301-1";
 
 /// Kopecks in an amount as the window shows it ("1 234,50 ₽" -> 123450).
 fn kopecks(shown: &str) -> i64 {
@@ -229,5 +232,53 @@ async fn an_items_history_after_a_defect_refusal_exports_its_evidence() {
         std::fs::read(&photo).expect("the original photo"),
         "the photo is the one attached"
     );
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_past_its_storage_period_goes_to_returns_and_a_shelved_item_moves() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+
+    // The morning reminder: the demo's order that arrived 10 days ago is past the 7-day period.
+    app.wait_attr("[data-testid=expiry-reminder]", "data-count", "1").await;
+    app.click("[data-testid=expiry-reminder]").await;
+    let row = app.wait_text(&format!("[data-testid=expiry-item-{EXPIRED_ITEM}]"), "806142").await;
+    let days = app.wait_for(&format!("[data-testid=expiry-days-{EXPIRED_ITEM}]")).await.attr("data-days").await;
+    let days: u32 = days.ok().flatten().and_then(|d| d.parse().ok()).unwrap_or_default();
+    assert!((2..=3).contains(&days), "10 days after arrival a 7-day period is 2 or 3 days over: {days} ({row:?})");
+    counter.screenshot("expiry.png").await;
+    app.click("[data-testid=expiry-confirm]").await;
+    app.wait_for("[data-testid=shift-panel]").await;
+    assert!(!app.is_present("[data-testid=expiry-reminder]").await, "nothing is past its period any more");
+    app.type_code("806142").await;
+    app.wait_for("[data-testid=error-banner]").await;
+    assert!(!app.is_present("[data-testid=order-card]").await, "an unredeemed order is not handed over");
+
+    // Перемещение: the dress waits in its cell; found by its barcode, it moves to A-02.
+    app.click("[data-testid=find-item]").await;
+    app.fill("[data-testid=find-input]", DRESS.1).await;
+    app.click("[data-testid=find-submit]").await;
+    app.wait_attr("[data-testid=found-status]", "data-status", "on_shelf").await;
+    let from = app.text("[data-testid=found-cell]").await;
+    let to = if from.trim() == "A-02" { "A-03" } else { "A-02" };
+    app.click("[data-testid=move-item]").await;
+    app.scan_burst(&format!("PVZL1:{to}")).await;
+    app.wait_exact_text("[data-testid=found-cell]", to).await;
+    app.wait_text("[data-testid=found-moved]", &format!("{} → {to}", from.trim())).await;
+    app.wait_for("[data-testid=item-history] [data-event=moved]").await;
+    counter.screenshot("found-item.png").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    let ops = counter.admin.ops(POINT, 20).expect("the point's ops");
+    for kind in ["shelf_expired", "item_moved"] {
+        let op =
+            ops.iter().find(|op| op.kind == kind).unwrap_or_else(|| panic!("the server has a {kind} op: {ops:#?}"));
+        assert_eq!(
+            (op.status.as_str(), op.operator.as_deref()),
+            ("applied", Some(MANAGER)),
+            "the {kind} op is applied, by Anna: {op:?}"
+        );
+    }
     counter.stop().await;
 }

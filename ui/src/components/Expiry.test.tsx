@@ -55,6 +55,21 @@ describe("storage expiry", () => {
     await screen.findByTestId("open-returns");
   });
 
+  it("moves all with F9 and closes the list once none is left", async () => {
+    const list = makeView({ expiry: makeExpiry([backpack, mug]) });
+    await renderScreen(invokeMock, list, "expiry");
+    routeInvoke(invokeMock, {
+      move_expired_to_returns: () => makeView({ expiry: makeExpiry([]) }),
+      close_expiry: () => makeView(),
+    });
+    await settle(() => fireEvent.keyDown(window, { key: "F9" }));
+    expect(callsOf(invokeMock, "move_expired_to_returns"), "both go").toEqual([
+      { itemIds: ["itm-9001-1", "itm-9002-1"] },
+    ]);
+    await screen.findByTestId("open-returns");
+    expect(callsOf(invokeMock, "close_expiry"), "the empty list closed").toHaveLength(1);
+  });
+
   it("closes with Esc", async () => {
     await renderScreen(invokeMock, makeView({ expiry: makeExpiry([]) }), "expiry");
     expect(screen.getByTestId("expiry-confirm"), "nothing to move").toBeDisabled();

@@ -1,7 +1,7 @@
 //! Невостребованные: the items still on the shelf past the point's storage period, longest over
 //! first, each with its cell and how many days over. All are ticked; the manager takes out the
-//! ones the buyer is still coming for and confirms: the rest go to returns as unredeemed (and from
-//! there into return boxes). Esc goes back.
+//! ones the buyer is still coming for and confirms (F9): the rest go to returns as unredeemed (and
+//! from there into return boxes), and with none left the list closes. Esc goes back.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
@@ -31,8 +31,12 @@ export function Expiry({ expiry, counter }: Props) {
   const confirm = async () => {
     if (busy || chosen.length === 0) return;
     setBusy(true);
-    await counter.perform(() => api.moveExpiredToReturns(chosen.map((item) => item.item_id)));
+    const moved = await counter.perform(() =>
+      api.moveExpiredToReturns(chosen.map((item) => item.item_id)),
+    );
     setBusy(false);
+    // All of them gone: back to where the reminder was (it is gone too).
+    if (moved && chosen.length === expiry.items.length) void counter.perform(api.closeExpiry);
   };
 
   useWindowKeydown((event) => {

@@ -153,6 +153,32 @@ describe("finding an item", () => {
     expect(event, "by Boris").toHaveTextContent("Борис Ким");
   });
 
+  it("moves the item to a cell whose label is scanned, and the move form closes", async () => {
+    await renderScreen(invokeMock, found, "found-item", { item_history: () => history });
+    await clickEnabled("move-item");
+    expect(screen.getByTestId("move-form"), "the form asks for the cell").toBeVisible();
+    routeInvoke(invokeMock, {
+      scan: () => ({
+        view: makeView({ found_item: makeFoundItem({ cell: "B-03" }) }),
+        notice: { kind: "item_moved", item_id: "itm-1001-1", from: "A-12", to: "B-03" },
+      }),
+      item_history: () => makeHistory([refused, moved]),
+    });
+    await settle(() => {
+      for (const key of "PVZL1:B-03") fireEvent.keyDown(document.body, { key });
+      fireEvent.keyDown(document.body, { key: "Enter" });
+    });
+    expect(callsOf(invokeMock, "scan"), "the label goes to the counter").toEqual([
+      { input: "PVZL1:B-03" },
+    ]);
+    await waitFor(() =>
+      expect(screen.getByTestId("found-moved"), "the move is said").toHaveTextContent(
+        "A-12 → B-03",
+      ),
+    );
+    expect(screen.queryByTestId("move-form"), "the form closed").toBeNull();
+  });
+
   it("goes back with Esc", async () => {
     await renderScreen(invokeMock, found, "found-item", { item_history: () => history });
     routeInvoke(invokeMock, { dismiss_found_item: () => makeView() });

@@ -21,10 +21,15 @@ export function FoundItem({ item, notice, counter }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const cellId = useId();
-  const [moving, setMoving] = useState(false);
+  // The serial of the last notice when Переместить was pressed; null while not moving.
+  const [movingFrom, setMovingFrom] = useState<number | null>(null);
+  const serial = notice?.serial ?? 0;
   const [cell, setCell] = useState("");
   const onShelf = item.status.status === "on_shelf";
   const moved = notice?.notice.kind === "item_moved" ? notice.notice : null;
+  // A cell label scanned anywhere since then moved the item: the form has nothing left to ask.
+  const moving = movingFrom !== null && !(moved !== null && serial > movingFrom);
+  const setMoving = (on: boolean) => setMovingFrom(on ? serial : null);
   const code = item.item_id ?? (item.status.status === "in_returns" ? item.status.return_id : "");
 
   useWindowKeydown((event) => {

@@ -134,6 +134,18 @@ describe("PIN login", () => {
     );
   });
 
+  it("says to wait for sync when no manager who can log in is known yet", async () => {
+    await renderScreen(
+      invokeMock,
+      makeView({ session: loggedOut({ waiting_for_sync: true, managers: [] }) }),
+      "login-screen",
+    );
+    expect(screen.getByTestId("login-waiting"), "it says why nobody can log in").toHaveTextContent(
+      "Дождитесь синхронизации",
+    );
+    expect(screen.getByTestId("pin-submit"), "nothing to submit").toBeDisabled();
+  });
+
   it("shows an idle lock with the manager it locked on already picked", async () => {
     const locked = makeView({
       session: loggedOut({ lock: { kind: "idle", manager: anna }, shift: onDuty().shift }),

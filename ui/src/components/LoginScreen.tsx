@@ -104,6 +104,11 @@ export function LoginScreen({ session, onLogIn }: Props) {
           {t("login.idleLocked", { name: session.lock.manager.name })}
         </p>
       )}
+      {session.waiting_for_sync && (
+        <p className="login__error" data-testid="login-waiting" role="status">
+          {t("login.waitingForSync")}
+        </p>
+      )}
       {session.shift && (
         <p className="login__hint muted" data-testid="login-shift-open">
           {t("login.shiftOpen", { time: formatDateTime(session.shift.opened_at, lang) })}

@@ -109,6 +109,17 @@ describe("shift", () => {
     expect(screen.getByTestId("report-closed"), "who closed it").toHaveTextContent("Анна");
   });
 
+  it("warns when the server has not answered, or rejected, some of the shift's operations", async () => {
+    const unsettled = makeView({
+      ...closed,
+      shift_report: { ...closed.shift_report!, ops_pending: 2, ops_rejected: 1 },
+    });
+    await renderScreen(invokeMock, unsettled, "shift-report");
+    const note = screen.getByTestId("report-unsettled");
+    expect(note, "how many wait").toHaveTextContent("ещё не отправлено на сервер: 2");
+    expect(note, "how many were rejected").toHaveTextContent("Отклонено сервером: 1");
+  });
+
   it("saves the report as PDF and as CSV and shows where", async () => {
     await renderScreen(invokeMock, closed, "shift-report");
     expect(screen.queryByTestId("export-png"), "a report is PDF and CSV, not a picture").toBeNull();

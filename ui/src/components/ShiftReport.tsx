@@ -50,6 +50,18 @@ export function ShiftReport({ report, onDone }: Props) {
           </div>
         )}
       </dl>
+      {(report.ops_pending > 0 || report.ops_rejected > 0) && (
+        <p
+          className="dialog__error"
+          data-testid="report-unsettled"
+          data-pending={report.ops_pending}
+          data-rejected={report.ops_rejected}
+        >
+          {report.ops_pending > 0 && t("shift.opsPending", { count: report.ops_pending })}
+          {report.ops_pending > 0 && report.ops_rejected > 0 && " "}
+          {report.ops_rejected > 0 && t("shift.opsRejected", { count: report.ops_rejected })}
+        </p>
+      )}
       <ReportFigures figures={report.report} />
     </DocumentScreen>
   );

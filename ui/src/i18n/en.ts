@@ -334,6 +334,8 @@ export const en: Messages = {
     keypad: "PIN digits",
     erase: "Erase a digit",
     submit: "Log in",
+    waitingForSync:
+      "The list of managers is being refreshed from the server. Wait for sync — the login appears by itself.",
   },
   shift: {
     startTitle: "No shift is open",
@@ -370,6 +372,9 @@ export const en: Messages = {
     reason: "Reason",
     atCounter: "At issue",
     fromCouriers: "From couriers",
+    opsPending:
+      "Operations of the shift not sent to the server yet: {{count}} — the amounts may change after sync.",
+    opsRejected: "Rejected by the server: {{count}} — their amounts are left out (see Attention).",
   },
   receiving: {
     title: "Receiving shipment {{code}}",

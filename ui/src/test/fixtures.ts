@@ -92,6 +92,7 @@ export function makeView(overrides: Partial<CounterView> = {}): CounterView {
 export function makeSession(overrides: Partial<SessionView> = {}): SessionView {
   return {
     login_required: false,
+    waiting_for_sync: false,
     managers: [],
     logged_in: null,
     lock: null,
@@ -164,6 +165,8 @@ export function makeShiftReport(overrides: Partial<ShiftReportView> = {}): Shift
     closed_at: null,
     closed_by: null,
     report: makeFigures(),
+    ops_pending: 0,
+    ops_rejected: 0,
     ...overrides,
   };
 }
