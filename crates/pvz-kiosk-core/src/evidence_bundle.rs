@@ -3,6 +3,10 @@
 //! (the stored images), `scans.json` (the item's scans with their times) and `manifest.json` (device,
 //! pickup point, when it was made, the event it is for, and the SHA-256 of every other file). Files
 //! are stored uncompressed; the zip is written into `documents/` beside the store.
+//!
+//! A photo's bytes are checked against the SHA-256 recorded when it was taken: the manifest gives both
+//! hashes and `sha256_matches_record`, so a file changed since (or damaged on disk) is marked, not
+//! silently hashed anew. The bundle is still written: it is the point's evidence, mismatch and all.
 
 use crate::audit::item_history;
 use crate::counter::timestamp;
@@ -33,8 +37,34 @@ struct Manifest<'a> {
 #[derive(Serialize)]
 struct ManifestFile {
     path: String,
+    /// Of the bytes in the bundle.
     sha256: String,
     bytes: u64,
+    /// For a photo: the SHA-256 recorded when it was taken, and whether the bytes still have it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sha256_matches_record: Option<bool>,
+}
+
+/// One file of the bundle, with the hash recorded for it where there is one (photos).
+struct BundleFile {
+    path: String,
+    bytes: Vec<u8>,
+    recorded_sha256: Option<String>,
+}
+
+impl BundleFile {
+    fn manifest_entry(&self) -> ManifestFile {
+        let sha256 = hex_sha256(&self.bytes);
+        ManifestFile {
+            path: self.path.clone(),
+            sha256_matches_record: self.recorded_sha256.as_ref().map(|recorded| *recorded == sha256),
+            recorded_sha256: self.recorded_sha256.clone(),
+            sha256,
+            bytes: self.bytes.len() as u64,
+        }
+    }
 }
 
 fn extension(media_type: &str) -> &'static str {
@@ -55,9 +85,10 @@ fn json(value: &impl Serialize) -> Result<Vec<u8>> {
 }
 
 /// The bundle's files (except the manifest), in the order they are written.
-fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<(String, Vec<u8>)>> {
+fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<BundleFile>> {
+    let generated = |path: &str, bytes| BundleFile { path: path.to_owned(), bytes, recorded_sha256: None };
     let mut files =
-        vec![("events.json".to_owned(), json(&history.events)?), ("scans.json".to_owned(), json(&history.scans)?)];
+        vec![generated("events.json", json(&history.events)?), generated("scans.json", json(&history.scans)?)];
     let mut seen = std::collections::BTreeSet::new();
     for photo in history.events.iter().flat_map(|e| &e.photos) {
         if !seen.insert(photo.photo_id.clone()) {
@@ -69,7 +100,11 @@ fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<(String,
         }
         let bytes = std::fs::read(kiosk.evidence_dir().join(&photo.sha256))?;
         let id: String = photo.photo_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-        files.push((format!("photos/{id}.{}", extension(&photo.media_type)), bytes));
+        files.push(BundleFile {
+            path: format!("photos/{id}.{}", extension(&photo.media_type)),
+            bytes,
+            recorded_sha256: Some(photo.sha256.to_ascii_lowercase()),
+        });
     }
     Ok(files)
 }
@@ -94,19 +129,13 @@ impl Kiosk {
             pickup_point_id: enrollment.as_ref().map(|e| e.pickup_point_id.to_string()).unwrap_or_default(),
             pickup_point: enrollment.as_ref().map(|e| e.pickup_point_name.clone()).unwrap_or_default(),
             generated_at: timestamp(self.now()),
-            files: files
-                .iter()
-                .map(|(path, bytes)| ManifestFile {
-                    path: path.clone(),
-                    sha256: hex_sha256(bytes),
-                    bytes: bytes.len() as u64,
-                })
-                .collect(),
+            files: files.iter().map(BundleFile::manifest_entry).collect(),
         };
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         let fail = |e: zip::result::ZipError| KioskError::Internal(format!("zip: {e}"));
-        for (path, bytes) in files.iter().map(|(p, b)| (p.as_str(), b)).chain([("manifest.json", &json(&manifest)?)]) {
+        let manifest = json(&manifest)?;
+        for (path, bytes) in files.iter().map(|f| (f.path.as_str(), &f.bytes)).chain([("manifest.json", &manifest)]) {
             zip.start_file(path, options).map_err(fail)?;
             zip.write_all(bytes)?;
         }

@@ -1,7 +1,8 @@
 //! An item's history and its evidence bundle on a temp SQLite file: after an issue in which the item
 //! was refused as defective with a photo, its history (from its barcode or its id) lists each event
 //! with time, operator, device and photo, and its scans; the evidence zip holds the event records,
-//! the photo, the scans and a manifest whose hashes match the files.
+//! the photo, the scans and a manifest whose hashes match the files (a photo file changed since it
+//! was taken is marked there); a scan names its operator only while a manager is on duty.
 
 mod counter;
 mod staff;
@@ -107,6 +108,41 @@ fn the_evidence_bundle_holds_events_photo_scans_and_a_manifest_of_their_hashes()
         let digest: String = Sha256::digest(&files[name]).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(entry["sha256"], digest.as_str(), "{name}: the manifest's hash is the file's");
     }
+    let photo = listed.iter().find(|e| e["path"] == photo_path.as_str()).expect("the photo is listed");
+    assert_eq!(photo["sha256_matches_record"], true, "the photo's bytes are the ones recorded: {photo}");
+    assert_eq!(photo["recorded_sha256"], photo["sha256"], "the recorded hash is in the manifest too: {photo}");
+}
+
+/// Reads the manifest of the evidence zip at `path`.
+fn manifest_of(path: &std::path::Path) -> serde_json::Value {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open zip")).expect("a zip");
+    let mut bytes = Vec::new();
+    zip.by_name("manifest.json").expect("a manifest").read_to_end(&mut bytes).expect("read manifest");
+    serde_json::from_slice(&bytes).expect("manifest JSON")
+}
+
+#[test]
+fn a_photo_file_changed_since_it_was_recorded_is_marked_in_the_manifest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = refused_with_photo(&dir);
+    let recorded: String = Sha256::digest(PNG).iter().map(|b| format!("{b:02x}")).collect();
+    let stored = dir.path().join("evidence").join(&recorded);
+    assert!(stored.exists(), "the photo is kept under its hash: {}", stored.display());
+    let tampered = [PNG, b"edited"].concat();
+    std::fs::write(&stored, &tampered).expect("the file is changed behind the kiosk's back");
+
+    let manifest = manifest_of(&kiosk.export_evidence_bundle(HEADPHONES, None).expect("the bundle is still written"));
+    let files = manifest["files"].as_array().expect("files listed");
+    let photo = files
+        .iter()
+        .find(|e| e["path"].as_str().is_some_and(|p| p.starts_with("photos/")))
+        .expect("the photo is listed");
+    let actual: String = Sha256::digest(&tampered).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(photo["sha256"], actual.as_str(), "the manifest hashes the bytes in the bundle: {photo}");
+    assert_eq!(photo["recorded_sha256"], recorded.as_str(), "and names the hash recorded at the counter: {photo}");
+    assert_eq!(photo["sha256_matches_record"], false, "the mismatch is marked, not hidden: {photo}");
+    let events = files.iter().find(|e| e["path"] == "events.json").expect("events listed");
+    assert!(events.get("sha256_matches_record").is_none(), "only photos have a recorded hash: {events}");
 }
 
 #[test]
