@@ -13,6 +13,16 @@ export CARGO_TERM_COLOR=never
 
 step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS"; }
 
+# Every checkout path compiles the workspace crates anew into the shared directory, and their
+# incremental caches pile up (one CI run failed on a full disk at 67 GB). Below 20 GB free, drop
+# the incremental caches: they only speed up rebuilds of the same checkout.
+mkdir -p "$CARGO_TARGET_DIR"
+free_kib=$(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }')
+if [ "${free_kib:-0}" -lt $((20 * 1024 * 1024)) ]; then
+  echo "less than 20 GB free beside $CARGO_TARGET_DIR: removing its incremental caches"
+  rm -rf "$CARGO_TARGET_DIR"/debug/incremental "$CARGO_TARGET_DIR"/release/incremental
+fi
+
 # Test runners' output is also kept here, to add up the totals at the end.
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
