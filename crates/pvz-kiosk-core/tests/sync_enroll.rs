@@ -61,14 +61,20 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
 }
 
-#[tokio::test]
-async fn a_demo_seeded_kiosk_with_no_ops_enrolls_and_drops_the_cached_orders_the_server_does_not_have() {
-    let net = Network::start().await;
+/// A kiosk that took the demo seed, and the seed's pickup point created on the server (its id).
+fn demo_seeded_kiosk_with_its_point_on_the_server(net: &Network) -> (pvz_kiosk_core::Kiosk, String) {
     let (seed, _) = pvz_protocol::demo::seed();
     let point = seed.enrollment.pickup_point_id.to_string();
     net.admin().add_pickup_point(&point, "ПВЗ Демо", &FeePolicy::default()).expect("the seed's point on the server");
     let kiosk = net.kiosk();
     assert!(kiosk.import_seed(&seed).expect("the seed imports"), "a fresh kiosk takes the demo seed");
+    (kiosk, point)
+}
+
+#[tokio::test]
+async fn a_demo_seeded_kiosk_with_no_ops_enrolls_and_drops_the_cached_orders_the_server_does_not_have() {
+    let net = Network::start().await;
+    let (kiosk, point) = demo_seeded_kiosk_with_its_point_on_the_server(&net);
     assert!(kiosk.outbox().expect("outbox").is_empty(), "the seed itself holds no ops");
 
     net.enroll_at(&kiosk, &point).await;
@@ -81,11 +87,7 @@ async fn a_demo_seeded_kiosk_with_no_ops_enrolls_and_drops_the_cached_orders_the
 #[tokio::test]
 async fn a_demo_seeded_kiosk_holding_practice_ops_is_refused_before_the_server_is_asked() {
     let net = Network::start().await;
-    let (seed, _) = pvz_protocol::demo::seed();
-    let point = seed.enrollment.pickup_point_id.to_string();
-    net.admin().add_pickup_point(&point, "ПВЗ Демо", &FeePolicy::default()).expect("the seed's point on the server");
-    let kiosk = net.kiosk();
-    assert!(kiosk.import_seed(&seed).expect("the seed imports"), "a fresh kiosk takes the demo seed");
+    let (kiosk, point) = demo_seeded_kiosk_with_its_point_on_the_server(&net);
     kiosk.scan("482137").expect("a practice scan of the demo order");
     let practice = kiosk.outbox().expect("outbox");
     assert!(!practice.is_empty(), "the practice scan is an op in the outbox");
