@@ -2,7 +2,10 @@
 //! works wherever focus is: outside text fields the scanner's characters are held back; inside one
 //! they flow normally, and a burst ended by Enter is taken back out of the field and delivered.
 import { useEffect, useLayoutEffect, useRef } from "react";
-import { GROUP_SEPARATOR, WedgeDetector, type WedgeVerdict } from "./wedge";
+import { DEFAULT_WEDGE_OPTIONS, GROUP_SEPARATOR, WedgeDetector, type WedgeVerdict } from "./wedge";
+
+/** When the detector is asked whether a burst has ended: just after its silence. */
+const SILENCE_CHECK_MS = DEFAULT_WEDGE_OPTIONS.silenceMs + 10;
 
 /**
  * Scanners in keyboard mode send the GS1 separator as Ctrl+] (by key position, so it also works
@@ -135,7 +138,7 @@ export function useWedge(onScan: ScanHandler, enabled = true): void {
       clearTimeout(silenceTimer);
       if (verdict.kind === "pass" && key.length === 1) {
         burstField = field;
-        silenceTimer = setTimeout(onSilence, 110);
+        silenceTimer = setTimeout(onSilence, SILENCE_CHECK_MS);
       }
 
       if ((verdict.kind === "hold" && verdict.continuesBurst) || verdict.kind === "scan") {
@@ -145,7 +148,7 @@ export function useWedge(onScan: ScanHandler, enabled = true): void {
         event.preventDefault();
         // Hotkeys (e.g. 1–5 in the refusal dialog) must not fire on the scanner's characters.
         if (verdict.continuesBurst) event.stopPropagation();
-        silenceTimer = setTimeout(onSilence, 110);
+        silenceTimer = setTimeout(onSilence, SILENCE_CHECK_MS);
         return;
       }
       if (deliver(verdict, field, at)) {

@@ -173,20 +173,63 @@ describe("WedgeDetector", () => {
     });
   });
 
-  it("ends a long fast burst with no terminator after 100 ms of silence", () => {
+  it("ends a long fast burst with no terminator after 150 ms of silence", () => {
     const detector = new WedgeDetector();
     const { endTime } = type(detector, "2000123456789", { gapMs: 7, terminator: null });
 
     expect(
-      detector.idle(endTime + 60),
-      "60 ms of silence is too short to end the burst",
+      detector.idle(endTime + 120),
+      "120 ms of silence is too short to end the burst",
     ).toBeNull();
-    expect(detector.idle(endTime + 100), "100 ms of silence should end a 13-char burst").toEqual({
+    expect(detector.idle(endTime + 150), "150 ms of silence should end a 13-char burst").toEqual({
       kind: "scan",
       code: "2000123456789",
       strip: 0,
     });
     expect(detector.idle(endTime + 300), "the burst should be delivered only once").toBeNull();
+  });
+
+  it("keeps a long scan whole through the uneven gaps of a busy kiosk", () => {
+    const detector = new WedgeDetector();
+    const code = "PVZ1.eyJvcmRlciI6IjQ4MjEzNyJ9.c2lnbmF0dXJl";
+    // Fast at first, then a 60 ms hiccup, and Enter 120 ms after the last character.
+    let time = 0;
+    for (const [i, key] of [...code].entries()) {
+      time += i === 20 ? 60 : 4;
+      detector.key({ key, time, target: "other" });
+    }
+    const end = detector.key({ key: "Enter", time: time + 120, target: "other" });
+    expect(end, "a scan that has started fast survives gaps shorter than the silence").toEqual({
+      kind: "scan",
+      code,
+      strip: 0,
+    });
+  });
+
+  it("does not let a burst that never started fast survive a long gap", () => {
+    const detector = new WedgeDetector();
+    const { endTime } = type(detector, "12345", { gapMs: 4, terminator: null });
+    const { end } = type(detector, "67890", { start: endTime + 60, gapMs: 60 });
+    expect(
+      end,
+      "5 fast keys are not yet a scanner: the 60 ms gaps after them are a person, so Enter passes",
+    ).toEqual({ kind: "pass" });
+  });
+
+  it("breaks a scan on a gap as long as the silence", () => {
+    const detector = new WedgeDetector();
+    const burst = type(detector, "ABCDEFGH", { gapMs: 4, target: "editable", terminator: null });
+    const { end } = type(detector, "XYZ", {
+      start: burst.endTime + 200,
+      gapMs: 200,
+      target: "editable",
+    });
+    expect(
+      end,
+      "typing 200 ms after a burst in a field is a person: Enter submits the form",
+    ).toEqual({
+      kind: "pass",
+    });
   });
 
   it("keeps GS1 group separators inside a burst", () => {

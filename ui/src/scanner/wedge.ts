@@ -33,11 +33,16 @@ export type WedgeVerdict =
 export type WedgeOptions = {
   /** Shortest burst that counts as a scan when a terminator ends it. */
   minLength: number;
-  /** Longest gap between two keys of one burst (terminator included). */
+  /** Longest gap between two keys while a burst is starting (its first `minLength` characters). */
   maxGapMs: number;
-  /** Silence that ends a burst with no terminator... */
+  /**
+   * Silence that ends a burst with no terminator. It is also the longest gap a burst survives once
+   * it has `minLength` fast characters: that is a scanner (nobody types that fast for that long),
+   * and a busy kiosk (sync, printing) stamps a long QR code's keys unevenly. A 175-character code
+   * showed a 43 ms gap under load, which a flat `maxGapMs` broke in two.
+   */
   silenceMs: number;
-  /** ...but only one at least this long, so a short fast chord is never taken for a scan. */
+  /** A silence-ended burst must be at least this long, so a short fast chord is never a scan. */
   silenceMinLength: number;
   /**
    * The same code again within this window, with no other code read in between, is a double read,
@@ -50,7 +55,7 @@ export type WedgeOptions = {
 export const DEFAULT_WEDGE_OPTIONS: WedgeOptions = {
   minLength: 6,
   maxGapMs: 35,
-  silenceMs: 100,
+  silenceMs: 150,
   silenceMinLength: 8,
   dedupeMs: 1500,
 };
@@ -101,8 +106,7 @@ export class WedgeDetector {
     if (isPrintableKey(event.key)) return this.character(event);
 
     if (event.key === "Enter" || event.key === "Tab") {
-      const fast = event.time - this.lastKeyAt <= this.options.maxGapMs;
-      const isScan = fast && this.chars.length >= this.options.minLength;
+      const isScan = this.continues(event.time) && this.chars.length >= this.options.minLength;
       const { chars, target } = this.take();
       return isScan ? this.finish(chars, target, event.time) : PASS;
     }
@@ -133,9 +137,7 @@ export class WedgeDetector {
 
   private character(event: WedgeKey): WedgeVerdict {
     const continuesBurst =
-      this.chars.length > 0 &&
-      event.target === this.target &&
-      event.time - this.lastKeyAt <= this.options.maxGapMs;
+      this.chars.length > 0 && event.target === this.target && this.continues(event.time);
     if (!continuesBurst) {
       this.chars = "";
       this.target = event.target;
@@ -148,6 +150,13 @@ export class WedgeDetector {
     this.chars += event.key;
     if (event.target === "editable") return PASS;
     return { kind: "hold", continuesBurst };
+  }
+
+  /** Whether a key at `time` still belongs to the burst in progress (see `silenceMs`). */
+  private continues(time: number): boolean {
+    const gap = time - this.lastKeyAt;
+    if (gap <= this.options.maxGapMs) return true;
+    return this.chars.length >= this.options.minLength && gap < this.options.silenceMs;
   }
 
   private finish(code: string, target: KeyTarget, now: number): WedgeVerdict {
