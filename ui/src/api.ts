@@ -229,6 +229,7 @@ const KNOWN_ERROR_KINDS = [
   "storage_policy_missing",
   "not_expired",
   "order_unredeemed",
+  "order_not_arrived",
   "login_required",
   "wrong_pin",
   "pin_locked",

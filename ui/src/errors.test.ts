@@ -39,6 +39,24 @@ describe("errorMessage", () => {
   });
 });
 
+describe("an order not received at the point yet", () => {
+  it("tells the manager to receive its shipment first, in both languages", () => {
+    const error = {
+      kind: "order_not_arrived",
+      message: "this order has not arrived at the point yet; receive its shipment first",
+      detail: null,
+    } as const;
+    expect(
+      errorMessage(error, i18n.getFixedT("ru"), "ru"),
+      "the Russian banner says the order is not received and what to do",
+    ).toBe("Заказ ещё не принят на пункт: сначала примите поставку (приёмка).");
+    expect(
+      errorMessage(error, i18n.getFixedT("en"), "en"),
+      "the English banner says the same",
+    ).toBe("This order has not been received at the point yet: receive its shipment first.");
+  });
+});
+
 describe("every error kind of the backend", () => {
   const kinds = backendErrorKinds();
 

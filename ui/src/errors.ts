@@ -118,6 +118,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "storage_policy_missing":
     case "not_expired":
     case "order_unredeemed":
+    case "order_not_arrived":
     case "login_required":
     case "idle_locked":
     case "shift_not_open":

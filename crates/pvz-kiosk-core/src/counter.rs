@@ -66,16 +66,25 @@ fn transition_error(e: TransitionError, issued_at: Option<String>) -> KioskError
 }
 
 /// The counter may not act on an order the network cancelled, nor on one whose items went to
-/// returns as not collected in time. An order already issued (here or elsewhere) is left to the
-/// transition rules: "already issued" is the truer answer for it, and an issue that crossed the
-/// cancellation is settled by the server's rejection, not here.
-fn ensure_not_cancelled(order: &OrderRow, status: OrderStatus) -> Result<()> {
+/// returns as not collected in time, nor on one whose goods have not arrived at the point yet (still
+/// expected in a shipment: receive it first). An order already issued (here or elsewhere) is left
+/// to the transition rules: "already issued" is the truer answer for it, and an issue that crossed
+/// the cancellation is settled by the server's rejection, not here.
+fn ensure_issuable(order: &OrderRow, status: OrderStatus) -> Result<()> {
+    if status == OrderStatus::Issued {
+        return Ok(());
+    }
     // The server cancels an unredeemed order too; the counter says why.
-    if order.unredeemed && status != OrderStatus::Issued {
+    if order.unredeemed {
         return Err(KioskError::OrderUnredeemed);
     }
-    if order.cancelled && status != OrderStatus::Issued {
+    if order.cancelled {
         return Err(KioskError::OrderCancelled);
+    }
+    // Refused at the scan, before a card opens: the buyer hears at once that the order is not
+    // here yet, and no decision or payment is recorded for goods nobody can hand over.
+    if !order.arrived {
+        return Err(KioskError::OrderNotArrived);
     }
     Ok(())
 }
@@ -216,7 +225,7 @@ impl Kiosk {
         let at = timestamp(self.now());
         self.counter_tx(|tx| {
             let loaded = load_order_by_id(tx, &order_id)?.ok_or(KioskError::OrderNotFound)?;
-            ensure_not_cancelled(&loaded.order, loaded.status)?;
+            ensure_issuable(&loaded.order, loaded.status)?;
             loaded.status.complete(&loaded.states).map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
             let s = &loaded.settlement;
             if s.to_collect != shown_to_collect {
@@ -343,7 +352,7 @@ pub(crate) fn open_order(
         return Err(KioskError::ForeignCode);
     }
     let (status, issued_at) = effective_status(conn, &order)?;
-    ensure_not_cancelled(&order, status)?;
+    ensure_issuable(&order, status)?;
     status.open().map_err(|e| transition_error(e, issued_at))?;
     if status == OrderStatus::Ready {
         let at = timestamp(now);
@@ -359,7 +368,7 @@ pub(crate) fn match_item(conn: &Connection, active: &OrderId, scan: &Scan) -> Re
     let found = orders::find_items_in_order(conn, active, &code, is_mark)?;
     let loaded = load_order_by_id(conn, active)?.ok_or(KioskError::NoActiveOrder)?;
     // The card of a cancelled order stays until set aside; its items are not to be handed over.
-    ensure_not_cancelled(&loaded.order, loaded.status)?;
+    ensure_issuable(&loaded.order, loaded.status)?;
     // Prefer an item still waiting for a decision when the order holds several of the same product.
     let mut candidates: Vec<_> = loaded.items.iter().filter(|i| found.contains(&i.item_id)).collect();
     candidates.sort_by_key(|i| i.decision.is_some());
@@ -383,7 +392,7 @@ fn record_decision(
 
 fn editable_order(conn: &Connection, order_id: &OrderId) -> Result<crate::issue_view::LoadedOrder> {
     let loaded = load_order_by_id(conn, order_id)?.ok_or(KioskError::OrderNotFound)?;
-    ensure_not_cancelled(&loaded.order, loaded.status)?;
+    ensure_issuable(&loaded.order, loaded.status)?;
     loaded.status.ensure_editable().map_err(|e| transition_error(e, loaded.issued_at.clone()))?;
     Ok(loaded)
 }

@@ -150,6 +150,10 @@ pub enum KioskError {
     /// The order's items went back to returns as not collected in time (невостребованный).
     #[error("this order was not collected in time and went to returns; do not hand it over")]
     OrderUnredeemed,
+    /// The order's goods have not reached the point (приёмка not done): it is expected in a shipment
+    /// no counter of the point has received yet, or every item of it was missing at receiving.
+    #[error("this order has not arrived at the point yet; receive its shipment first")]
+    OrderNotArrived,
     /// A network that set up staff: a manager logs in by PIN before any counter work.
     #[error("log in with your PIN first")]
     LoginRequired,
@@ -249,6 +253,7 @@ pub enum ErrorKind {
     StoragePolicyMissing,
     NotExpired,
     OrderUnredeemed,
+    OrderNotArrived,
     LoginRequired,
     WrongPin,
     PinLocked,
@@ -343,6 +348,7 @@ impl KioskError {
             KioskError::StoragePolicyMissing => ErrorKind::StoragePolicyMissing,
             KioskError::NotExpired => ErrorKind::NotExpired,
             KioskError::OrderUnredeemed => ErrorKind::OrderUnredeemed,
+            KioskError::OrderNotArrived => ErrorKind::OrderNotArrived,
             KioskError::LoginRequired => ErrorKind::LoginRequired,
             KioskError::WrongPin { .. } => ErrorKind::WrongPin,
             KioskError::PinLocked { .. } => ErrorKind::PinLocked,

@@ -172,6 +172,9 @@ pub mod reject {
     pub const ITEM_NOT_IN_ORDER: &str = "item_not_in_order";
     /// The order was issued (or cancelled) by the time the op arrived.
     pub const ORDER_CLOSED: &str = "order_closed";
+    /// An issue of an order whose goods have not reached the point: it is expected in a shipment
+    /// not received yet, or every item of it was missing at receiving. Nothing was there to hand over.
+    pub const ORDER_NOT_ARRIVED: &str = "order_not_arrived";
     /// The amounts in the op do not match the server's prices and the op's own fees.
     pub const AMOUNT_MISMATCH: &str = "amount_mismatch";
     /// Any other rule the op breaks; the message says which.

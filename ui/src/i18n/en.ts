@@ -570,6 +570,8 @@ export const en: Messages = {
     not_expired: "This item's storage period has not ended yet.",
     order_unredeemed:
       "This order was not collected in time and went to returns — do not hand it over.",
+    order_not_arrived:
+      "This order has not been received at the point yet: receive its shipment first.",
     login_required: "Log in with your PIN.",
     wrong_pin: "Wrong PIN.",
     wrong_pin_left: "Wrong PIN. Tries left: {{count}}.",

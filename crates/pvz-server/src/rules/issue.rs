@@ -1,5 +1,6 @@
-//! `IssueCompleted` on the server: every item decided once, refusal fees per the point's policies,
-//! the collected and refunded sums checked against the server's prices, and the postings.
+//! `IssueCompleted` on the server: the order's goods at the point, every item decided once, refusal
+//! fees per the point's policies, the collected and refunded sums checked against the server's
+//! prices, and the postings.
 
 use super::{
     amount_in_range, buyer_account, check_refusal_fee, overflow, seller_account, transfer, Posting, Rejection,
@@ -25,12 +26,21 @@ pub struct IssueClaim<'a> {
 /// moves). Goods paid at the counter: buyer -X, seller +X; refusal fee: buyer -F, network +F; refund
 /// of a prepaid refused item: seller -R, buyer +R.
 ///
+/// `arrived_at` is when the order arrived at the point (`orders.arrived_at`). An order that has
+/// not (expected in a shipment not received yet, or every item of it missing at receiving) is not
+/// issued: nothing was there to hand over. Every other way an order comes to the point stamps it:
+/// orders added straight to the shelf (the admin, the demo, a claim's replacement or missing part)
+/// arrive when created, and the upgrade to receiving stamped the orders already waiting. A kiosk
+/// that received the shipment offline pushes its `ShipmentReceived` ahead of the issue (one
+/// device's ops apply in `seq` order), so the arrival is here first.
+///
 /// `policies` are the point's fee policies, the current one first, then earlier ones: a buyer-side
 /// refusal's fee must be the item category's fee in one of them. The kiosk fixes the fee when the
 /// refusal is recorded (maybe offline, before a policy change reached it), so an earlier policy's
 /// fee is honest; a fee no policy of the point ever had is not.
 pub fn check_issue_completed(
     order: &OrderFacts,
+    arrived_at: Option<&str>,
     policies: &[FeePolicy],
     claim: &IssueClaim<'_>,
 ) -> Result<Vec<Posting>, Rejection> {
@@ -38,6 +48,12 @@ pub fn check_issue_completed(
         OrderState::Ready => {}
         OrderState::Issued => return Err(Rejection::new(reject::ORDER_CLOSED, "the order was already issued")),
         OrderState::Cancelled => return Err(Rejection::new(reject::ORDER_CLOSED, "the order was cancelled")),
+    }
+    if arrived_at.is_none() {
+        return Err(Rejection::new(
+            reject::ORDER_NOT_ARRIVED,
+            format!("order {} has not arrived at the point: receive its shipment before issuing it", order.id),
+        ));
     }
     let known: BTreeSet<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
     let mut seen = BTreeSet::new();
@@ -167,6 +183,9 @@ mod tests {
     use crate::db::orders::ItemFacts;
     use pvz_domain::{OrderId, RefusalReason};
 
+    /// The test order is on the shelf (arrived) unless a test says otherwise.
+    const ARRIVED: Option<&str> = Some("2026-12-01T10:00:00.000Z");
+
     /// The point's policies, current first: clothes 149 ₽ (was 99 ₽), anything else 199 ₽.
     fn policies() -> Vec<FeePolicy> {
         let policy = |clothes: i64| FeePolicy {
@@ -213,7 +232,7 @@ mod tests {
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let postings = check_issue_completed(&order(false), &policies(), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect("the figures match");
         let total: i64 = postings.iter().map(|p| p.amount.0).sum();
         assert_eq!(total, 0, "postings must balance");
         assert!(postings.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) }), "seller paid");
@@ -234,11 +253,11 @@ mod tests {
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err = check_issue_completed(&order(false), &policies(), &claim).expect_err("a defect is free");
+        let err = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect_err("a defect is free");
         assert_eq!(err.code, reject::INVALID_OP, "charging a defect is an invalid op");
         let free = [refused("i-2", RefusalReason::Defect, 0)];
         let claim = IssueClaim { refused: &free, collected: Kopecks(1), ..claim };
-        let err = check_issue_completed(&order(false), &policies(), &claim).expect_err("wrong total");
+        let err = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect_err("wrong total");
         assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a wrong total is an amount mismatch");
         assert!(err.message.contains("1\u{a0}000,00"), "the message gives the server's figure: {}", err.message);
     }
@@ -254,7 +273,7 @@ mod tests {
             refunded: Kopecks(50_000),
             payment_taken: false,
         };
-        let postings = check_issue_completed(&order(true), &policies(), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(true), ARRIVED, &policies(), &claim).expect("the figures match");
         assert_eq!(
             postings,
             vec![
@@ -276,17 +295,36 @@ mod tests {
             payment_taken: true,
         };
         assert_eq!(
-            check_issue_completed(&order(false), &policies(), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), ARRIVED, &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a missing item is invalid"
         );
         let both = [id("i-1"), id("i-2"), id("i-2")];
         let claim = IssueClaim { handed_over: &both, ..claim };
         assert_eq!(
-            check_issue_completed(&order(false), &policies(), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), ARRIVED, &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a twice-listed item is invalid"
         );
+    }
+
+    #[test]
+    fn an_order_that_has_not_arrived_is_not_issued_and_a_closed_one_still_says_closed() {
+        let handed = [id("i-1"), id("i-2")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &[],
+            collected: Kopecks(150_000),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let err = check_issue_completed(&order(false), None, &policies(), &claim).expect_err("nothing to hand over");
+        assert_eq!(err.code, reject::ORDER_NOT_ARRIVED, "an order not arrived is refused as such: {}", err.message);
+        assert!(err.message.contains("ord-1"), "the message names the order: {}", err.message);
+        let issued = OrderFacts { state: OrderState::Issued, ..order(false) };
+        let err = check_issue_completed(&issued, None, &policies(), &claim).expect_err("issued already");
+        assert_eq!(err.code, reject::ORDER_CLOSED, "an issued order says closed first, arrived or not");
+        assert!(check_issue_completed(&order(false), ARRIVED, &policies(), &claim).is_ok(), "arrived: it is issued");
     }
 
     #[test]
@@ -301,7 +339,7 @@ mod tests {
                 refunded: Kopecks::ZERO,
                 payment_taken: true,
             };
-            check_issue_completed(&order(false), &policies(), &claim)
+            check_issue_completed(&order(false), ARRIVED, &policies(), &claim)
         };
         assert!(claim_with(14_900).is_ok(), "the current policy's clothes fee is accepted");
         assert!(claim_with(9_900).is_ok(), "an earlier policy's clothes fee is accepted");
@@ -330,7 +368,8 @@ mod tests {
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err = check_issue_completed(&huge, &policies(), &claim).expect_err("prices that overflow are refused");
+        let err =
+            check_issue_completed(&huge, ARRIVED, &policies(), &claim).expect_err("prices that overflow are refused");
         assert_eq!(err.code, reject::INVALID_OP, "an overflowing sum is an invalid op: {}", err.message);
 
         let refused = [refused("i-2", RefusalReason::DidNotFit, 1_000_000_000_001)];
@@ -339,7 +378,8 @@ mod tests {
         policy.default_fee = Kopecks(1_000_000_000_001);
         let claim =
             IssueClaim { handed_over: &handed, refused: &refused, collected: Kopecks(1_000_100_000_001), ..claim };
-        let err = check_issue_completed(&order(false), &[policy], &claim).expect_err("a fee over the cap is refused");
+        let err = check_issue_completed(&order(false), ARRIVED, &[policy], &claim)
+            .expect_err("a fee over the cap is refused");
         assert_eq!(err.code, reject::INVALID_OP, "an amount over the cap is an invalid op: {}", err.message);
     }
 }

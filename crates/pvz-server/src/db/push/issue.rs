@@ -1,10 +1,11 @@
 //! Issue ops (выдача): an opened card and item decisions only need their order and item to exist
-//! at this point; a completed issue is checked against the server's prices and the point's fee
+//! at this point; a completed issue needs the order arrived at the point (see
+//! `rules::check_issue_completed`), is checked against the server's prices and the point's fee
 //! policies, moves the order to issued, records which items were refused, fulfils the claim whose
 //! missing part the order carried, and posts its money.
 
 use super::{post, Pusher};
-use crate::db::{claims, orders, points};
+use crate::db::{claims, orders, points, shelf};
 use crate::error::Result;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
@@ -31,8 +32,9 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
             };
             let checked = match rules::require_order(order) {
                 Ok(order) => {
+                    let arrived_at = shelf::get_arrived(conn, order_id)?;
                     let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
-                    rules::check_issue_completed(&order, &policies, &claim)
+                    rules::check_issue_completed(&order, arrived_at.as_deref(), &policies, &claim)
                 }
                 Err(rejection) => Err(rejection),
             };

@@ -1,0 +1,109 @@
+//! Выдача before приёмка: an order whose goods have not reached the point is refused at the scan
+//! (`order_not_arrived`, no card, nothing in the outbox), and so is a confirm sent anyway. Once the
+//! counter's receiving of its shipment closes, the order opens and is issued, its op after the
+//! receiving's. An order whose every item was missing stays refused; one that arrived damaged
+//! opens. Orders in no shipment (the demo seed's, with no arrival time) and orders the server says
+//! arrived open as before.
+
+mod counter;
+mod shelf;
+
+use pvz_domain::Kopecks;
+use pvz_kiosk_core::{ErrorKind, Kiosk};
+use pvz_protocol::{Change, OpBody};
+use shelf::*;
+
+/// Анна's order (ord-r-1, two prepaid items) in SHP-T-001.
+const ANNA_SHORT: &str = "555001";
+/// Борис's (ord-r-2), Вера's (ord-r-3: her boots never come) and Глеб's (ord-r-4: the vase arrives
+/// broken), all in SHP-T-001.
+const BORIS_SHORT: &str = "555002";
+const VERA_SHORT: &str = "555003";
+const GLEB_SHORT: &str = "555004";
+
+/// Scans an item of the open receiving and its proposed cell's label.
+fn place(kiosk: &Kiosk, code: &str) {
+    let scanned = kiosk.scan(code).unwrap_or_else(|e| panic!("{code} is expected in the shipment: {e}"));
+    let proposal = scanned.view.receiving.and_then(|r| r.pending).expect("a cell is proposed");
+    kiosk.scan(&cell_label(&proposal.proposed_cell)).expect("placed where proposed");
+}
+
+/// Where in the outbox (by seq) the first op matching `is` is.
+fn seq_of(kiosk: &Kiosk, what: &str, is: impl Fn(&OpBody) -> bool) -> i64 {
+    let outbox = kiosk.outbox().expect("outbox");
+    outbox.iter().find(|e| is(&e.body)).map(|e| e.seq).unwrap_or_else(|| panic!("the outbox holds {what}"))
+}
+
+#[test]
+fn an_order_expected_in_a_shipment_is_refused_until_its_receiving_closes_and_then_issued() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    let before = ops(&kiosk);
+
+    let err = refused(kiosk.scan(ANNA_SHORT), ErrorKind::OrderNotArrived, "Анна's order is still expected");
+    assert!(err.to_view().message.contains("receive its shipment"), "the message says what to do: {err}");
+    assert!(kiosk.view().expect("view").active.is_none(), "no card opens for an order not arrived");
+    refused(kiosk.confirm_issue("ord-r-1", Kopecks(0), false), ErrorKind::OrderNotArrived, "a confirm sent anyway");
+    refused(kiosk.hand_over_rest("ord-r-1"), ErrorKind::OrderNotArrived, "handing its items over anyway");
+    assert_eq!(ops(&kiosk), before, "nothing is written to the outbox for an order not arrived");
+
+    kiosk.scan(SHIPMENT_CODE).expect("receiving opens");
+    place(&kiosk, ANNA_1);
+    place(&kiosk, ANNA_2);
+    kiosk.mark_damaged("itm-r-4-1", "разбита").expect("Глеб's vase arrived broken");
+    refused(
+        kiosk.scan(ANNA_SHORT),
+        ErrorKind::OrderNotArrived,
+        "Анна's items are in cells but the receiving is open: its op is not in the outbox yet",
+    );
+    assert_eq!(ops(&kiosk), before, "still nothing in the outbox while receiving");
+    kiosk.close_receiving().expect("receiving closes with Борис's and Вера's items missing");
+
+    refused(kiosk.scan(VERA_SHORT), ErrorKind::OrderNotArrived, "Вера's only item was missing: nothing arrived");
+    refused(kiosk.scan(BORIS_SHORT), ErrorKind::OrderNotArrived, "nor did Борис's jacket");
+    let vase = kiosk.scan(GLEB_SHORT).expect("a damaged item is at the point: Глеб's order opens");
+    assert_eq!(vase.view.active.map(|c| c.order_id).as_deref(), Some("ord-r-4"), "Глеб's card is shown");
+    kiosk.set_aside().expect("Глеб's card set aside");
+
+    let card = kiosk.scan(ANNA_SHORT).expect("received: Анна's order opens").view.active.expect("her card");
+    assert_eq!(card.order_id, "ord-r-1", "Анна's card is shown");
+    kiosk.hand_over_rest(&card.order_id).expect("both items handed over");
+    let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("prepaid: the issue completes");
+    assert_eq!(done.receipt.map(|r| r.order_id).as_deref(), Some("ord-r-1"), "the receipt is Анна's");
+
+    let received = seq_of(&kiosk, "the receiving", |b| matches!(b, OpBody::ShipmentReceived { .. }));
+    let issued = seq_of(
+        &kiosk,
+        "Анна's issue",
+        |b| matches!(b, OpBody::IssueCompleted { order_id, .. } if order_id.as_str() == "ord-r-1"),
+    );
+    assert!(received < issued, "the receiving ({received}) goes to the server before the issue ({issued})");
+}
+
+#[test]
+fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+
+    let demo = kiosk.scan("482137").expect("the demo seed's order, in no shipment and with no arrival time, opens");
+    assert_eq!(demo.view.active.map(|c| c.order_id).as_deref(), Some("ord-1001"), "its card is shown");
+    kiosk.set_aside().expect("set aside");
+    let dina = kiosk.scan(DINA_SHORT).expect("Дина's order, arrived by the server's word, opens");
+    assert_eq!(dina.view.active.map(|c| c.order_id).as_deref(), Some(DINA_ORDER), "her card is shown");
+    kiosk.set_aside().expect("set aside");
+
+    refused(kiosk.scan(BORIS_SHORT), ErrorKind::OrderNotArrived, "Борис's jacket is expected");
+    // Another counter of the point received the shipment: the feed brings his order arrived, with
+    // its cell, and the shipment received.
+    let mut boris = shipment_orders().swap_remove(1);
+    assert_eq!(boris.order_id.as_str(), "ord-r-2", "Борис's order");
+    boris.arrived_at = Some("2026-11-26T09:00:00Z".into());
+    boris.items[0].cell = "A-02".into();
+    let mut received = shipment(SHIPMENT, SHIPMENT_CODE, &shipment_orders());
+    received.received = true;
+    let changes = vec![Change::UpsertOrder(boris), Change::UpsertShipment(received)];
+    kiosk.apply_pull(&page("shelf-2", false, changes)).expect("the feed says it arrived");
+    let card = kiosk.scan(BORIS_SHORT).expect("arrived elsewhere: Борис's order opens").view.active.expect("card");
+    assert_eq!(card.items[0].cell, "A-02", "in the cell the other counter put it in");
+    refused(kiosk.scan(VERA_SHORT), ErrorKind::OrderNotArrived, "Вера's order did not arrive with the shipment");
+}

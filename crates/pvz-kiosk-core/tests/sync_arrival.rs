@@ -1,0 +1,52 @@
+//! The counter and the real server agree on when an order may be issued: an order expected in a
+//! shipment is refused at the counter; received and issued at the counter before any sync (as
+//! offline), its two ops reach the server receiving first, so the issue applies and posts its money.
+
+mod common;
+
+use common::*;
+use pvz_domain::Kopecks;
+use pvz_kiosk_core::sync;
+use pvz_kiosk_core::ErrorKind;
+use pvz_server::admin::parse_cells;
+use pvz_server::db::orders::OrderState;
+use pvz_server::rules::Posting;
+
+#[tokio::test]
+async fn an_order_received_and_issued_before_a_sync_is_applied_after_its_receiving() {
+    let net = Network::start().await;
+    let admin = net.admin();
+    admin.set_cells(POINT, &parse_cells(&["A-01..A-02:4".into()]).expect("cells")).expect("cells set");
+    // Order 700001 (one dress, 1 500 ₽ paid at the counter) comes in shipment SHPARR.
+    let mut expected = order(1, 150_000);
+    expected.items[0].barcode = Some("ARR-0001".into());
+    admin.add_shipment(POINT, Some("shp-arr"), "SHPARR", None, &[expected]).expect("shipment announced");
+    let kiosk = net.enrolled_kiosk().await;
+    let first = sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pull");
+    assert_eq!(first.rejected, 0, "nothing rejected on the first pull: {first:?}");
+
+    match kiosk.scan("700001") {
+        Err(e) => assert_eq!(e.kind(), ErrorKind::OrderNotArrived, "refused as not arrived: {e}"),
+        Ok(v) => panic!("an order expected in a shipment must not open, got {v:?}"),
+    }
+
+    // No sync from here until both ops are in the outbox, as at a counter offline.
+    kiosk.scan("SHPARR").expect("receiving opens");
+    let proposal = kiosk.scan("ARR-0001").expect("the dress matches").view.receiving.and_then(|r| r.pending);
+    let cell = proposal.expect("a cell is proposed").proposed_cell;
+    kiosk.scan(&format!("PVZL1:{cell}")).expect("placed");
+    kiosk.close_receiving().expect("receiving closes");
+    let op_id = issue(&kiosk, 1, 150_000);
+
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the sync after the counter's work");
+    assert_eq!(report.rejected, 0, "the server rejects neither op: {:?}", kiosk.sync_status());
+    let written = kiosk.outbox().expect("outbox").len();
+    assert_eq!(report.applied, written, "every op applies, the receiving and the issue among them: {report:?}");
+    let row = net.admin().item("itm-sync-1-1").expect("read").expect("the server knows the item");
+    assert_eq!(row.order_state, OrderState::Issued, "the server issued the order");
+    let postings = net.admin().ledger_for_op(&op_id).expect("postings");
+    assert!(
+        postings.contains(&Posting { account: "seller:seller-1".into(), amount: Kopecks(150_000) }),
+        "the dress is paid to its seller: {postings:?}"
+    );
+}
