@@ -1,14 +1,19 @@
 //! Screen hotkeys (F2, F9, Esc, Enter, 1–5) listen on the window in the bubble phase, after the
 //! scanner wedge has had its say in the capture phase and stopped the keys that belong to a scan.
-import { useEffect, useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 
+/**
+ * Layout effects, so a screen's hotkeys work from the commit that shows it: with passive effects a
+ * key pressed right after the screen appeared could reach no listener, or the previous screen's
+ * handler (seen as a flaky test under load: F6 pressed as soon as home showed did nothing).
+ */
 export function useWindowKeydown(handler: (event: KeyboardEvent) => void, active = true): void {
   const handlerRef = useRef(handler);
-  useEffect(() => {
+  useLayoutEffect(() => {
     handlerRef.current = handler;
   }, [handler]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!active) return;
     const listener = (event: KeyboardEvent) => handlerRef.current(event);
     window.addEventListener("keydown", listener);

@@ -62,7 +62,7 @@ describe("finding an item", () => {
     render(<App />);
     await screen.findByTestId("find-item");
     await settle(() => fireEvent.keyDown(window, { key: "F6" }));
-    const input = screen.getByTestId("find-input");
+    const input = await screen.findByTestId("find-input");
     fireEvent.change(input, { target: { value: "4601234567893" } });
     await clickEnabled("find-submit");
     expect(callsOf(invokeMock, "find_item"), "the code is looked up").toEqual([
