@@ -18,5 +18,8 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
+    // Above Testing Library's 5 s wait (src/test/setup.ts), so a missing element fails with its
+    // own message rather than as a test timeout.
+    testTimeout: 10_000,
   },
 });
