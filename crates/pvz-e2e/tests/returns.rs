@@ -1,7 +1,8 @@
 //! End-to-end for everything that flows back through the point, in the real window with a real
 //! `pvz-server` on loopback seeded with the demo network: a claim return accepted (the refund lands
 //! in the server's ledger once), a claim refused for a clear reason, a courier's hand-back with one
-//! discrepancy, and a box of returns closed and handed to a driver.
+//! discrepancy, and a box of returns closed and handed to a driver; couriers and drivers show the
+//! signed badges the demo issued them (an old unsigned badge is refused).
 
 mod common;
 
@@ -22,6 +23,12 @@ impl Counter {
     fn return_code(&self, claim_id: &str) -> String {
         let claim = self.demo.claims.iter().find(|c| c.claim_id == claim_id);
         claim.and_then(|c| c.return_code.clone()).unwrap_or_else(|| panic!("the demo has a return code for {claim_id}"))
+    }
+
+    /// The signed badge the demo issued to `employee_id`.
+    fn badge(&self, employee_id: &str) -> String {
+        let member = self.demo.staff.iter().find(|s| s.employee_id == employee_id);
+        member.map(|s| s.badge.clone()).unwrap_or_else(|| panic!("the demo issued a badge to {employee_id}"))
     }
 
     /// Ops of `kind` in the kiosk's outbox, with their ids and states.
@@ -148,7 +155,11 @@ async fn a_courier_hand_back_shows_the_missing_item_on_the_act() {
     let counter = Counter::start().await;
     let app = &counter.app;
 
+    // A badge anyone could print (the old unsigned kind) starts nothing; the signed one does.
     app.scan_burst("PVZE1:courier-ivan").await;
+    app.wait_attr("[data-testid=error-banner]", "data-kind", "unknown_badge").await;
+    assert!(!app.is_present("[data-testid=hand-back]").await, "an unsigned badge starts no hand-back");
+    app.scan_burst(&counter.badge("courier-ivan")).await;
     app.wait_text("[data-testid=hand-back-courier]", "Иван Петров").await;
     // Online, the courier's manifest arrives right after the badge.
     for item in ["itm-1101-1", "itm-1101-2", "itm-1101-3"] {
@@ -214,7 +225,7 @@ async fn a_box_is_closed_and_handed_to_the_driver() {
     let head = std::fs::read(&pdf).map(|bytes| bytes[..4].to_vec()).unwrap_or_default();
     assert_eq!(head, b"%PDF", "the label was saved as a PDF at {pdf}");
 
-    app.scan_burst("PVZE1:driver-oleg").await;
+    app.scan_burst(&counter.badge("driver-oleg")).await;
     app.wait_text("[data-testid=driver-name]", "Олег Смирнов").await;
     counter.screenshot("returns-desk.png").await;
     app.click("[data-testid=hand-over-boxes]").await;

@@ -3,9 +3,10 @@
 //! `PVZB1:<box>:<n>`), and the closed boxes are handed to a logistics driver identified by badge
 //! (`BoxesHandedOver`, with the act on screen).
 
+use crate::badge::working_employee;
 use crate::codes::item_lookup_key;
 use crate::counter::timestamp;
-use crate::dispatch::{badge_holder, ensure_no_hand_back};
+use crate::dispatch::ensure_no_hand_back;
 use crate::error::{KioskError, Result};
 use crate::receipt::qr_svg_data_uri;
 use crate::returns_view::{BoxView, HandoverActView, ReturnItemView, ReturnsView, StaffView};
@@ -179,7 +180,7 @@ impl Kiosk {
             if state.driver.as_ref() != Some(&driver_id) {
                 return Err(KioskError::DriverNotIdentified);
             }
-            let driver = badge_holder(tx, &driver_id)?;
+            let driver = working_employee(tx, &driver_id)?;
             if driver.role != EmployeeRole::Driver {
                 return Err(KioskError::WrongRole { expected: "driver".into() });
             }

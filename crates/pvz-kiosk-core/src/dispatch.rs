@@ -1,23 +1,24 @@
 //! What a scan does depends on what is on the counter. Signed codes and badges start work: a buyer
 //! code opens the order, a claim return code the claim, a courier's badge a hand-back, a driver's
-//! badge the handover of closed boxes, a shipment's code (Code 128 text equal to an expected
-//! shipment's) its receiving. Item codes go to the work on the counter: the hand-back, the open box
-//! at the returns desk, the claim's item check, the order card, the open receiving, or the item
-//! `find_item` shows, in that order. A cell label goes to the receiving's proposal, else moves the
-//! found item.
+//! badge the handover of closed boxes (a badge checked as [`crate::badge`] says), a shipment's code
+//! (Code 128 text equal to an expected shipment's) its receiving. Item codes go to the work on the
+//! counter: the hand-back, the open box at the returns desk, the claim's item check, the order card,
+//! the open receiving, or the item `find_item` shows, in that order. A cell label goes to the
+//! receiving's proposal, else moves the found item.
 //!
 //! The counter holds one piece of work at a time. A hand-back holds scans not recorded anywhere else
 //! yet, so nothing else starts until it is completed or cancelled; an order card, a claim draft and
 //! the returns desk keep their data and only leave the screen.
 
+use crate::badge::{badge_holder, unsigned_badge};
 use crate::counter::{match_item, open_order, open_order_by_token, require_enrollment};
 use crate::error::{KioskError, Result};
-use crate::store::{employees, orders, settings, CounterState};
+use crate::store::{orders, settings, CounterState};
 use crate::view::{ScanNotice, ScanOutcome};
 use crate::{boxes, claim_return, hand_back, Kiosk};
 use chrono::{DateTime, Utc};
-use pvz_domain::{classify, EmployeeId, Scan};
-use pvz_protocol::{EmployeeRole, EmployeeWire};
+use pvz_domain::{classify, Scan};
+use pvz_protocol::{EmployeeRole, Enrollment};
 use rusqlite::Connection;
 
 impl Kiosk {
@@ -43,7 +44,8 @@ impl Kiosk {
                     ensure_no_hand_back(&state)?;
                     claim_return::open_claim(tx, &enrollment, &token, now)
                 }
-                Scan::StaffBadge { employee_id } => staff_badge(tx, &state, &employee_id, now),
+                Scan::StaffBadge { token } => staff_badge(tx, &enrollment, &state, &token, now),
+                Scan::UnsignedStaffBadge { employee_id } => Err(unsigned_badge(&employee_id)),
                 Scan::ReturnLabel { return_id } => {
                     ensure_no_hand_back(&state)?;
                     if !state.returns_open {
@@ -87,23 +89,15 @@ pub(crate) fn ensure_no_hand_back(state: &CounterState) -> Result<()> {
     }
 }
 
-/// The employee a badge names, if they may act at the counter now.
-pub(crate) fn badge_holder(conn: &Connection, employee_id: &EmployeeId) -> Result<EmployeeWire> {
-    let employee = employees::get_employee(conn, employee_id)?.ok_or(KioskError::UnknownBadge)?;
-    if employee.retired {
-        return Err(KioskError::RetiredBadge);
-    }
-    Ok(employee)
-}
-
 /// A courier's badge starts (or resumes) a hand-back; a driver's badge names who takes the boxes.
 fn staff_badge(
     conn: &Connection,
+    enrollment: &Enrollment,
     state: &CounterState,
-    employee_id: &EmployeeId,
+    token: &str,
     now: DateTime<Utc>,
 ) -> Result<ScanNotice> {
-    let employee = badge_holder(conn, employee_id)?;
+    let employee = badge_holder(conn, enrollment, token)?;
     match employee.role {
         EmployeeRole::Courier => hand_back::start(conn, state, &employee, now),
         EmployeeRole::Driver => {

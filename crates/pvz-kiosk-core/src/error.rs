@@ -80,8 +80,10 @@ pub enum KioskError {
     ClaimConditionMissing,
     #[error("scan a claim return code first")]
     NoActiveClaim,
-    #[error("this badge is not known at this pickup point")]
-    UnknownBadge,
+    /// No badge of anyone working with this point now; `why` says which case: nobody known, a
+    /// badge replaced by a newer one (a lost badge is revoked so), or an old unsigned badge.
+    #[error("this badge is not accepted here: {why}")]
+    UnknownBadge { why: String },
     #[error("this badge belongs to someone who no longer works with the network")]
     RetiredBadge,
     /// A badge of the wrong kind for what was asked: `expected` is the role needed.
@@ -316,7 +318,7 @@ impl KioskError {
             KioskError::ClaimItemNotChecked => ErrorKind::ClaimItemNotChecked,
             KioskError::ClaimConditionMissing => ErrorKind::ClaimConditionMissing,
             KioskError::NoActiveClaim => ErrorKind::NoActiveClaim,
-            KioskError::UnknownBadge => ErrorKind::UnknownBadge,
+            KioskError::UnknownBadge { .. } => ErrorKind::UnknownBadge,
             KioskError::RetiredBadge => ErrorKind::RetiredBadge,
             KioskError::WrongRole { .. } => ErrorKind::WrongRole,
             KioskError::HandBackInProgress => ErrorKind::HandBackInProgress,
@@ -388,7 +390,7 @@ impl KioskError {
             | KioskError::CellFull { cell, .. }
             | KioskError::SameCell { cell }
             | KioskError::UnknownCell { cell } => Some(cell.clone()),
-            KioskError::NotOnShelf { why } => Some(why.clone()),
+            KioskError::NotOnShelf { why } | KioskError::UnknownBadge { why } => Some(why.clone()),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 //! the central server. The Tauri shell only adapts these calls.
 
 mod audit;
+mod badge;
 mod boxes;
 mod cells;
 mod claim_return;

@@ -38,6 +38,7 @@ fn manifest() -> CourierManifest {
             role: EmployeeRole::Courier,
             retired: false,
             pin_hash: None,
+            badge_serial: 1,
         },
         lines: vec![line(1, "Джинсы", JEANS, "clothes"), line(2, "Кружка", MUG, "home")],
     }
@@ -237,7 +238,7 @@ fn a_manifest_arriving_after_the_reason_refixes_the_fee_from_the_lines_category(
 fn badges_are_checked_and_a_hand_back_holds_the_counter_until_done() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, _clock) = seeded(&dir);
-    refused(kiosk.scan("PVZE1:emp-nobody"), ErrorKind::UnknownBadge, "a badge the point does not know");
+    refused(kiosk.scan(&badge("emp-nobody")), ErrorKind::UnknownBadge, "a badge the point does not know");
     refused(kiosk.scan(&badge(RETIRED_COURIER)), ErrorKind::RetiredBadge, "a retired courier's badge");
     refused(kiosk.scan(&badge(MANAGER)), ErrorKind::WrongRole, "a manager's badge");
     refused(kiosk.scan(&badge(DRIVER)), ErrorKind::NoBoxesToHandOver, "a driver with no closed box to take");

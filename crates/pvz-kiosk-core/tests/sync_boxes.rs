@@ -20,6 +20,7 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
     let admin = net.admin();
     admin.add_orders(POINT, &[order(1, 150_000), order(2, 90_000)]).expect("orders added");
     admin.add_employee_as(DRIVER, POINT, "Олег Смирнов", Role::Driver, "2222").expect("driver added");
+    let badge = admin.issue_badge(DRIVER).expect("the driver's badge is issued").code;
     let kiosk = net.enrolled_kiosk().await;
     sync_until_idle(&kiosk, &fast()).await.expect("orders and staff pulled");
 
@@ -53,7 +54,7 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
     }
     let desk = kiosk.close_box().expect("closed").returns.expect("desk");
     let box_id = desk.closed_boxes[0].box_id.clone();
-    kiosk.scan(&format!("PVZE1:{DRIVER}")).expect("the driver's badge at the desk");
+    kiosk.scan(&badge).expect("the driver's badge at the desk");
     let act = kiosk.hand_over_boxes(DRIVER).expect("handed over").handover_act.expect("act");
     assert_eq!(act.driver_name, "Олег Смирнов", "the act names the driver from the point's staff");
 

@@ -56,11 +56,12 @@ async fn a_hand_back_is_applied_with_its_discrepancies_and_an_offline_one_is_mat
     let mut net = Network::start().await;
     let admin = net.admin();
     admin.add_employee_as(COURIER, POINT, "Иван Петров", Role::Courier, "1234").expect("courier added");
+    let badge = admin.issue_badge(COURIER).expect("the courier's badge is issued").code;
     admin.add_courier_refusals(COURIER, POINT, &refused_at_the_door(1)).expect("refusals on the manifest");
     let kiosk = net.enrolled_kiosk().await;
     sync_until_idle(&kiosk, &fast()).await.expect("the pull brings the point's staff");
 
-    kiosk.scan(&format!("PVZE1:{COURIER}")).expect("the courier's badge is known from the feed");
+    kiosk.scan(&badge).expect("the courier's badge is known from the feed");
     let view = kiosk.load_courier_manifest_with(&fast()).await.expect("the manifest arrives");
     let hand_back = view.hand_back.expect("hand-back shown");
     assert!(hand_back.manifest_loaded, "the manifest came from the server");
@@ -86,7 +87,7 @@ async fn a_hand_back_is_applied_with_its_discrepancies_and_an_offline_one_is_mat
     // The courier comes back with the trousers while the server is down.
     let addr = net.stop_server().await;
     kiosk.dismiss_hand_back_act().expect("act dismissed");
-    kiosk.scan(&format!("PVZE1:{COURIER}")).expect("the badge works offline: the staff are cached");
+    kiosk.scan(&badge).expect("the badge works offline: the staff are cached");
     let view = kiosk.load_courier_manifest_with(&fast()).await.expect("offline the counter goes on");
     assert!(!view.hand_back.expect("hand-back").manifest_loaded, "offline the hand-back is ad hoc");
     let trousers = scan_into_hand_back(&kiosk, "DOOR-1-2");

@@ -1,6 +1,8 @@
 //! Wire types shared by the kiosk and the central server: the sync API (enrollment, push, pull), and the
-//! ed25519-signed tokens (buyer pickup code) that a kiosk verifies offline with the pinned key.
+//! ed25519-signed tokens (buyer pickup code, claim return code, staff badge) that a kiosk verifies
+//! offline with the pinned key.
 
+pub mod badge;
 pub mod claims;
 pub mod demo;
 pub mod ops;
@@ -8,6 +10,7 @@ pub mod pull;
 pub mod sync;
 pub mod token;
 
+pub use badge::BadgeClaims;
 pub use claims::{ClaimStatus, CourierManifest, ManifestLine, SellerDecision};
 pub use ops::{
     BoxedItem, DamagedItem, ExpiredItem, HandBackItem, ItemDecision, OpBody, PhotoRef, PlacedItem, RefusedItem,

@@ -70,6 +70,11 @@ pub struct EmployeeWire {
     /// set for couriers and drivers, who identify by badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_hash: Option<String>,
+    /// The number of the employee's current signed badge (`PVZE2.`): a kiosk accepts only the badge
+    /// with this number, so issuing a new badge revokes the older ones. 0: no badge issued yet (or a
+    /// feed from a server before signed badges), and no badge is accepted.
+    #[serde(default)]
+    pub badge_serial: u32,
 }
 
 /// One storage cell of the point.
@@ -177,6 +182,16 @@ mod tests {
         let newer = r#"{"cursor":"1.2","has_more":false,"changes":[{"type":"upsert_planet","name":"Mars"}]}"#;
         let page: PullPage = serde_json::from_str(newer).expect("a page from a newer server parses");
         assert_eq!(page.changes, vec![Change::Unknown], "the unknown change is kept as Unknown");
+    }
+
+    #[test]
+    fn an_employee_sent_before_signed_badges_has_no_badge() {
+        let old = r#"{"type":"upsert_employee","employee_id":"courier-ivan","name":"Иван","role":"courier"}"#;
+        let change: Change = serde_json::from_str(old).expect("an older feed's employee still parses");
+        match change {
+            Change::UpsertEmployee(e) => assert_eq!(e.badge_serial, 0, "with no badge number: no badge is valid"),
+            other => panic!("an employee must stay an employee, got {other:?}"),
+        }
     }
 
     #[test]

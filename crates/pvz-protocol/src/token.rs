@@ -3,7 +3,8 @@
 //! signature of the claims bytes (JSON) by the server's key. The prefix says what a token is for
 //! and is part of what a kiosk checks, so a pickup code can never pass for a claim return code:
 //! - `PVZ1.`: a buyer's pickup code ([`PickupClaims`]);
-//! - `PVZC1.`: a claim return code ([`ClaimReturnClaims`]).
+//! - `PVZC1.`: a claim return code ([`ClaimReturnClaims`]);
+//! - `PVZE2.`: a staff badge ([`crate::badge::BadgeClaims`]).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

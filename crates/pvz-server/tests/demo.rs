@@ -54,10 +54,11 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     let part_order = part.part_order_id.clone().expect("the missing part is an order");
 
     let courier = first.staff.iter().find(|s| s.role == "courier").expect("a demo courier");
+    let badge = pvz_protocol::BadgeClaims::verify(&courier.badge, &key).expect("Иван's badge is signed by the server");
     assert_eq!(
-        (courier.employee_id.as_str(), courier.badge.as_str()),
-        ("courier-ivan", "PVZE1:courier-ivan"),
-        "Иван's badge"
+        (courier.employee_id.as_str(), badge.employee_id.as_str(), badge.serial),
+        ("courier-ivan", "courier-ivan", 1),
+        "Иван's badge is his first"
     );
     assert_eq!(courier.manifest.len(), 3, "carrying three refused items");
     for line in &courier.manifest {

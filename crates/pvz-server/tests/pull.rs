@@ -251,10 +251,10 @@ async fn employees_reach_their_points_kiosks_without_their_pin_and_retiring_one_
     assert_eq!(
         employees(&first),
         [
-            serde_json::json!({"type": "upsert_employee", "employee_id": "courier-1", "name": "Иван Петров", "role": "courier", "retired": false}),
-            serde_json::json!({"type": "upsert_employee", "employee_id": "driver-1", "name": "Олег Смирнов", "role": "driver", "retired": false}),
+            serde_json::json!({"type": "upsert_employee", "employee_id": "courier-1", "name": "Иван Петров", "role": "courier", "retired": false, "badge_serial": 0}),
+            serde_json::json!({"type": "upsert_employee", "employee_id": "driver-1", "name": "Олег Смирнов", "role": "driver", "retired": false, "badge_serial": 0}),
         ],
-        "the point's employees, name and role only (no PIN hash), not another point's"
+        "the point's employees, name, role and current badge number only (no PIN hash), not another point's"
     );
     let cursor = first.body["cursor"].as_str().unwrap_or("").to_owned();
     t.admin.retire_employee("courier-1").expect("retire");

@@ -42,6 +42,10 @@ async function renderHandBack(view: CounterView) {
   return renderScreen(invokeMock, view, "hand-back");
 }
 
+/** A courier's signed badge as its QR reads (the backend, mocked here, checks the signature). */
+const IVAN_BADGE =
+  "PVZE2.eyJlIjoiY291cmllci1pdmFuIiwibiI6MX0.EoxP8Pw8kOX3oK5A8iFeDu8RD4M4B3RTft_KEwq0lSoByNSUE7lwDvsmeoPssyndezMWRM-fUBjwQxPzfp570w";
+
 beforeEach(() => {
   invokeMock.mockReset();
 });
@@ -58,9 +62,12 @@ describe("courier hand-back", () => {
     });
     render(<App />);
     const input = await screen.findByTestId("manual-input");
-    fireEvent.change(input, { target: { value: "PVZE1:courier-ivan" } });
+    fireEvent.change(input, { target: { value: IVAN_BADGE } });
     await settle(() => fireEvent.submit(input));
     await screen.findByTestId("hand-back");
+    expect(callsOf(invokeMock, "scan"), "the signed badge goes to the backend whole").toEqual([
+      { input: IVAN_BADGE },
+    ]);
     await waitFor(() =>
       expect(
         callsOf(invokeMock, "load_courier_manifest"),

@@ -30,6 +30,9 @@ const jacket = makeReturnItem({
   reason: null,
 });
 const oleg = { employee_id: "driver-oleg", name: "Олег Водителев" };
+/** The driver's signed badge as its QR reads (the backend, mocked here, checks the signature). */
+const OLEG_BADGE =
+  "PVZE2.eyJlIjoiZHJpdmVyLW9sZWciLCJuIjoxfQ.s-u8q1rnYYqYqcM5WtvjbVaZwH-4JlvqnBgaMkcI0Vgn8GCuGzBr88YFfdZ7bsPyqU9INsP_Y7iJEjgeHaZMMA";
 
 const desk = (overrides: Partial<ReturnsView> = {}): CounterView =>
   makeView({ returns: makeReturns(overrides) });
@@ -216,7 +219,7 @@ describe("returns desk", () => {
         }),
       list_printers: () => [],
     });
-    await scan("PVZE1:driver-oleg");
+    await scan(OLEG_BADGE);
     expect(screen.getByTestId("driver-name"), "the driver is named").toHaveTextContent(
       "Олег Водителев",
     );

@@ -13,8 +13,12 @@ use serde::Serialize;
 const GS: char = '\u{1d}';
 const TOKEN_PREFIX: &str = "PVZ1.";
 const CLAIM_TOKEN_PREFIX: &str = "PVZC1.";
-/// Printed on the badges of couriers and drivers: `PVZE1:<employee id>`.
-pub const STAFF_BADGE_PREFIX: &str = "PVZE1:";
+/// Printed on the badges of couriers and drivers: "PVZE2." + the same two base64url parts as a
+/// token, signed by the network (see `pvz_protocol::BadgeClaims`).
+pub const STAFF_BADGE_PREFIX: &str = "PVZE2.";
+/// The old unsigned badge, `PVZE1:<employee id>`: anyone could print one, so it is recognised only
+/// to be refused with what to do instead.
+pub const UNSIGNED_STAFF_BADGE_PREFIX: &str = "PVZE1:";
 /// Printed on a return box's label: `PVZB1:<box id>:<item count>`.
 pub const BOX_LABEL_PREFIX: &str = "PVZB1:";
 /// Printed on a returned item's label: `PVZR1:<return id>`.
@@ -34,8 +38,10 @@ pub enum Scan {
     PickupToken { token: String },
     /// Код возврата по претензии: "PVZC1." + the same two base64url parts; signature checked elsewhere.
     ClaimToken { token: String },
-    /// A courier's or driver's badge.
-    StaffBadge { employee_id: EmployeeId },
+    /// A courier's or driver's badge: "PVZE2." + the same two base64url parts; signature checked elsewhere.
+    StaffBadge { token: String },
+    /// An old unsigned badge (`PVZE1:<employee id>`), which proves nothing and is refused.
+    UnsignedStaffBadge { employee_id: EmployeeId },
     /// A return box's label: the box and how many items it holds.
     BoxLabel { box_id: ReturnBoxId, items: u32 },
     /// A returned item's label.
@@ -65,6 +71,7 @@ impl Scan {
             Scan::PickupToken { .. }
             | Scan::ClaimToken { .. }
             | Scan::StaffBadge { .. }
+            | Scan::UnsignedStaffBadge { .. }
             | Scan::BoxLabel { .. }
             | Scan::ReturnLabel { .. }
             | Scan::CellLabel { .. }
@@ -107,7 +114,8 @@ fn strip_aim_prefix(text: &str) -> Option<&str> {
     }
 }
 
-/// Classifies `raw` after `normalize`: pickup or claim token, staff badge, box, return or cell label,
+/// Classifies `raw` after `normalize`: pickup or claim token, staff badge (signed, or an old unsigned
+/// one), box, return or cell label,
 /// short code, GS1 marking, EAN-13, Code 128 text, in that order; anything that fits none is `Unknown` with the reason.
 pub fn classify(raw: &str) -> Scan {
     let text = normalize(raw);
@@ -136,9 +144,16 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
             Err("starts like a claim return code but is not PVZC1.<base64url>.<base64url>".into())
         };
     }
-    if let Some(id) = text.strip_prefix(STAFF_BADGE_PREFIX) {
-        let employee_id = EmployeeId::parse(id).map_err(|_| "a staff badge with a damaged id".to_owned())?;
-        return Ok(Scan::StaffBadge { employee_id });
+    if let Some(parts) = text.strip_prefix(STAFF_BADGE_PREFIX) {
+        return if is_token_body(parts) {
+            Ok(Scan::StaffBadge { token: text.to_owned() })
+        } else {
+            Err("starts like a staff badge but is not PVZE2.<base64url>.<base64url>".into())
+        };
+    }
+    if let Some(id) = text.strip_prefix(UNSIGNED_STAFF_BADGE_PREFIX) {
+        let employee_id = EmployeeId::parse(id).map_err(|_| "an old staff badge with a damaged id".to_owned())?;
+        return Ok(Scan::UnsignedStaffBadge { employee_id });
     }
     if let Some(rest) = text.strip_prefix(BOX_LABEL_PREFIX) {
         let parsed =
@@ -200,6 +215,7 @@ mod tests {
 
     const CRYPTO_44: &str = "Zm9yLXRlc3Rpbmctb25seS1ub3QtYS1yZWFsLXRhaWw=";
     const TOKEN: &str = "PVZ1.eyJvIjoiMSJ9.c2ln";
+    const BADGE: &str = "PVZE2.eyJlIjoiY291cmllci03IiwibiI6MX0.c2ln";
 
     /// What each US-QWERTY key types under ЙЦУКЕН, written out pair by pair so the test does
     /// not lean on the tables it checks.
@@ -252,15 +268,22 @@ mod tests {
             Scan::ClaimToken { token: "PVZC1.eyJvIjoiMSJ9.c2ln".into() },
             "a claim return code"
         );
+        assert_eq!(classify(BADGE), Scan::StaffBadge { token: BADGE.into() }, "a signed courier badge");
+        assert_eq!(
+            classify(&type_under_ru(BADGE)),
+            Scan::StaffBadge { token: BADGE.into() },
+            "a badge scanned under the Russian layout"
+        );
+        assert_eq!(Scan::StaffBadge { token: BADGE.into() }.item_code(), None, "a badge is not an item code");
         assert_eq!(
             classify("PVZE1:courier-7"),
-            Scan::StaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
-            "a courier badge"
+            Scan::UnsignedStaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
+            "an old unsigned badge is recognised, to be refused with what to do instead"
         );
         assert_eq!(
             classify(&type_under_ru("PVZE1:courier-7")),
-            Scan::StaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
-            "a badge typed under the Russian layout"
+            Scan::UnsignedStaffBadge { employee_id: EmployeeId::parse("courier-7").expect("id") },
+            "an old badge typed under the Russian layout"
         );
         assert_eq!(
             classify("PVZB1:0192d4c8-0000-7000-8000-00000000000a:12"),
@@ -275,7 +298,16 @@ mod tests {
             Scan::ReturnLabel { return_id: ReturnId::parse("ret-1").expect("id") },
             "a return label"
         );
-        for damaged in ["PVZC1.abc", "PVZE1:", "PVZE1:a b", "PVZB1:box", "PVZB1:box:x", "PVZR1:"] {
+        for damaged in [
+            "PVZC1.abc",
+            "PVZE2.abc",
+            "PVZE2.eyJlIjoiYSJ9.",
+            "PVZE1:",
+            "PVZE1:a b",
+            "PVZB1:box",
+            "PVZB1:box:x",
+            "PVZR1:",
+        ] {
             assert!(
                 matches!(classify(damaged), Scan::Unknown { .. }),
                 "{damaged:?} must be refused, not looked up as an item code"

@@ -1,6 +1,7 @@
 //! Employees of the point as the server sent them (a cache table, rebuilt on a sync reset): a badge
-//! scanned at the counter is looked up here, so couriers and drivers are named even offline, and a
-//! manager's PIN hash is kept so a login is checked offline.
+//! scanned at the counter is looked up here (the number of the holder's current badge with it), so
+//! couriers and drivers are named and checked even offline, and a manager's PIN hash is kept so a
+//! login is checked offline.
 
 use super::StoreError;
 use pvz_domain::EmployeeId;
@@ -9,30 +10,32 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn get_employee(conn: &Connection, employee_id: &EmployeeId) -> Result<Option<EmployeeWire>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT name, role, retired, pin_hash FROM employees WHERE employee_id = ?1")?
+        .prepare_cached("SELECT name, role, retired, pin_hash, badge_serial FROM employees WHERE employee_id = ?1")?
         .query_row([employee_id.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    row.map(|(name, role, retired, pin_hash)| {
+    row.map(|(name, role, retired, pin_hash, badge_serial)| {
         let role = EmployeeRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("employee role {role:?}")))?;
-        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired, pin_hash })
+        Ok(EmployeeWire { employee_id: employee_id.clone(), name, role, retired, pin_hash, badge_serial })
     })
     .transpose()
 }
 
 pub fn upsert_employee(conn: &Connection, employee: &EmployeeWire) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO employees (employee_id, name, role, retired, pin_hash) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO employees (employee_id, name, role, retired, pin_hash, badge_serial)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (employee_id) DO UPDATE SET name = excluded.name, role = excluded.role,
-             retired = excluded.retired, pin_hash = excluded.pin_hash",
+             retired = excluded.retired, pin_hash = excluded.pin_hash, badge_serial = excluded.badge_serial",
     )?
     .execute(params![
         employee.employee_id.as_str(),
         employee.name,
         employee.role.as_str(),
         employee.retired,
-        employee.pin_hash
+        employee.pin_hash,
+        employee.badge_serial
     ])?;
     Ok(())
 }
@@ -63,4 +66,34 @@ pub fn get_employee_name(conn: &Connection, employee_id: &str) -> Result<Option<
 pub fn delete_all_employees(conn: &Connection) -> Result<(), StoreError> {
     conn.execute("DELETE FROM employees", [])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staff_cached_before_signed_badges_have_no_badge_until_the_feed_sends_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            super::super::migrations().to_version(&mut conn, 11).expect("the schema before badge numbers");
+            conn.execute_batch(
+                "INSERT INTO employees (employee_id, name, role, retired) VALUES ('courier-ivan', 'Иван', 'courier', 0);",
+            )
+            .expect("a courier cached by the release before");
+        }
+        let store = super::super::Store::open(&path).expect("opening upgrades to the latest schema");
+        let ivan = EmployeeId::parse("courier-ivan").expect("id");
+        let cached = store.with_conn(|c| get_employee(c, &ivan)).expect("read").expect("the courier is still cached");
+        assert_eq!(
+            cached.badge_serial, 0,
+            "no badge number yet: no badge of theirs is accepted until the feed sends one"
+        );
+        let renewed = EmployeeWire { badge_serial: 3, ..cached };
+        store.with_conn(|c| upsert_employee(c, &renewed)).expect("the feed sends the courier again");
+        let cached = store.with_conn(|c| get_employee(c, &ivan)).expect("read").expect("cached");
+        assert_eq!(cached.badge_serial, 3, "the number the feed sent is kept");
+    }
 }

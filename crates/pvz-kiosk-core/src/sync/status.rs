@@ -245,6 +245,7 @@ mod tests {
                     role: EmployeeRole::Manager,
                     retired: false,
                     pin_hash: Some("$argon2id$not-checked".into()),
+                    badge_serial: 0,
                 };
                 crate::staff::cache_employee(tx, &wire)?;
                 let row = SessionRow { manager_id: anna.clone(), logged_in_at: "t".into(), last_activity: unix(now) };

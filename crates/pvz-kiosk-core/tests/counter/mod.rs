@@ -1,13 +1,15 @@
 //! What the returns flow tests share: a kiosk on a temp SQLite file, seeded from the demo (its key
-//! signs the codes), with the point's couriers and drivers pulled, a clock the test can move, and
-//! claim return codes signed with the pinned key or another.
+//! signs the codes), with the point's couriers and drivers pulled (each with badge no. 1 current),
+//! a clock the test can move, and claim return codes and badges signed with the pinned key or another.
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use pvz_domain::{ClaimId, ClaimState, Compensation, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId};
 use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError};
-use pvz_protocol::{demo, Change, ClaimReturnClaims, ClaimStatus, EmployeeRole, EmployeeWire, OpBody, PullPage};
+use pvz_protocol::{
+    demo, BadgeClaims, Change, ClaimReturnClaims, ClaimStatus, EmployeeRole, EmployeeWire, OpBody, PullPage,
+};
 use std::path::Path;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -52,14 +54,20 @@ pub fn open(path: &Path) -> (Kiosk, Clock) {
     (kiosk, Clock(seconds))
 }
 
-fn employee(id: &str, name: &str, role: EmployeeRole, retired: bool) -> Change {
+/// An employee as the feed sends them, `badge_serial` the number of their current badge.
+pub fn employee_with_badge(id: &str, name: &str, role: EmployeeRole, retired: bool, badge_serial: u32) -> Change {
     Change::UpsertEmployee(EmployeeWire {
         employee_id: EmployeeId::parse(id).expect("employee id"),
         name: name.into(),
         role,
         retired,
         pin_hash: None,
+        badge_serial,
     })
+}
+
+fn employee(id: &str, name: &str, role: EmployeeRole, retired: bool) -> Change {
+    employee_with_badge(id, name, role, retired, 1)
 }
 
 /// A demo kiosk whose pull also brought the point's staff.
@@ -85,8 +93,14 @@ pub fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Clock) {
     (kiosk, clock)
 }
 
+/// Badge no. 1 of `employee`, the current one in [`seeded`], signed with the key the kiosk pinned.
 pub fn badge(employee: &str) -> String {
-    format!("PVZE1:{employee}")
+    badge_no(employee, 1)
+}
+
+/// Badge no. `serial` of `employee`, signed with the key the kiosk pinned.
+pub fn badge_no(employee: &str, serial: u32) -> String {
+    BadgeClaims { employee_id: EmployeeId::parse(employee).expect("employee id"), serial }.sign(&demo::signing_key())
 }
 
 pub fn claims(claim: &str, compensation: CompensationKind, expires_at: DateTime<Utc>) -> ClaimReturnClaims {

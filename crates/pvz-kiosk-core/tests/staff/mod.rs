@@ -33,6 +33,7 @@ fn manager(id: &str, name: &str, pin: Option<&str>, retired: bool) -> Change {
         role: EmployeeRole::Manager,
         retired,
         pin_hash: pin.map(pin_hash),
+        badge_serial: 0,
     })
 }
 

@@ -16,6 +16,7 @@ mod staff;
 pub use claims::SellerCredential;
 pub use returns::CustodyUnit;
 pub use shelf::{parse_cells, ShipmentAdded};
+pub use staff::IssuedBadge;
 
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::db::ledger::{self, LedgerReport};

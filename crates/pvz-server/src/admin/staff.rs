@@ -1,5 +1,10 @@
-//! Admin side of staff: adding and retiring employees and setting their PINs (argon2 hashes; PINs
-//! are short, so a slow hash matters here, unlike for device secrets).
+//! Admin side of staff: adding and retiring employees, setting their PINs (argon2 hashes; PINs
+//! are short, so a slow hash matters here, unlike for device secrets) and issuing their badges.
+//!
+//! Badges: a badge is signed by the server's key (`PVZE2.`, see [`BadgeClaims`]) and names the
+//! employee and the badge's number. Issuing one counts the employee's badges up, and the feed tells
+//! the point's kiosks the new number, after which they refuse every older badge: a lost badge is
+//! revoked by issuing a new one. An employee has no badge until one is issued.
 //!
 //! PIN rules: a manager logs in at the counter by PIN, and their hash reaches the point's kiosks for
 //! an offline login, so a manager's new PIN must pass `Pin::parse_new` (4–8 digits, not trivial such
@@ -11,6 +16,14 @@ use crate::db::employees::{self, NewEmployee};
 use crate::db::{self, points};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId, Pin};
+use pvz_protocol::BadgeClaims;
+
+/// A badge just issued: its number among the employee's badges, and the code its QR carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedBadge {
+    pub serial: u32,
+    pub code: String,
+}
 
 /// The PIN as the role's rule allows it.
 fn check_pin(role: Role, raw: &str) -> Result<Pin> {
@@ -38,7 +51,7 @@ impl Admin {
         self.add_employee_as(&uuid::Uuid::now_v7().to_string(), point, name, role, pin)
     }
 
-    /// [`Admin::add_employee`] under a chosen id (printed on the badge as `PVZE1:<id>`).
+    /// [`Admin::add_employee`] under a chosen id (named by their badges, see [`Admin::issue_badge`]).
     pub fn add_employee_as(&self, id: &str, point: &str, name: &str, role: Role, pin: &str) -> Result<String> {
         let id = parse_id(EmployeeId::parse, id)?;
         if name.trim().is_empty() {
@@ -78,6 +91,36 @@ impl Admin {
             return Err(ServerError::NotFound(format!("employee {id} does not exist")));
         }
         Ok(tx.commit()?)
+    }
+
+    /// Issues the employee a new badge (see the module doc): the next number, signed. The point's
+    /// kiosks accept it, and refuse the older ones, after their next pull. A retired employee gets
+    /// no badge.
+    pub fn issue_badge(&self, id: &str) -> Result<IssuedBadge> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let employee = employees::get_employee(&tx, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
+        if employee.wire.retired {
+            return Err(ServerError::BadRequest(format!(
+                "employee {id} has retired; a retired employee gets no badge"
+            )));
+        }
+        let serial = employees::bump_badge_serial(&tx, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
+        tx.commit()?;
+        Ok(IssuedBadge { serial, code: BadgeClaims { employee_id: id, serial }.sign(self.signing_key()) })
+    }
+
+    /// The employee's current badge again, to print once more (nothing is revoked); `None` when no
+    /// badge was issued yet. The same code every time: ed25519 signatures are deterministic.
+    pub fn current_badge(&self, id: &str) -> Result<Option<IssuedBadge>> {
+        let id = parse_id(EmployeeId::parse, id)?;
+        let employee = employees::get_employee(&self.conn, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
+        let serial = employee.wire.badge_serial;
+        Ok((serial > 0)
+            .then(|| IssuedBadge { serial, code: BadgeClaims { employee_id: id, serial }.sign(self.signing_key()) }))
     }
 
     /// Checks an employee's PIN against its stored hash.

@@ -53,9 +53,9 @@ pub enum Command {
         #[arg(long, default_value_t = 24)]
         ttl_hours: u64,
     },
-    /// Add an employee with a PIN; prints the employee id (a courier's or driver's badge is
-    /// `PVZE1:<id>`). A manager's PIN is 4-8 digits and not trivial (no 0000, 1234, 4321). The PIN
-    /// comes from --pin-stdin, --pin or PVZ_SERVER_PIN.
+    /// Add an employee with a PIN; prints the employee id (`badge <id>` then issues their badge). A
+    /// manager's PIN is 4-8 digits and not trivial (no 0000, 1234, 4321). The PIN comes from
+    /// --pin-stdin, --pin or PVZ_SERVER_PIN.
     AddEmployee {
         /// A chosen id (letters, digits, '-', '_'); a fresh one when omitted.
         #[arg(long)]
@@ -69,6 +69,16 @@ pub enum Command {
         role: Role,
         #[command(flatten)]
         pin: PinArgs,
+    },
+    /// Issue a new badge to an employee and print its code (`PVZE2.…`, the text of the badge's QR),
+    /// signed by this server. The point's kiosks accept only the newest badge once they pull, so
+    /// issuing one also revokes a lost badge.
+    Badge {
+        /// The employee id.
+        employee: String,
+        /// Print the current badge again (a reprint) instead of issuing a new one; nothing is revoked.
+        #[arg(long)]
+        reprint: bool,
     },
     /// Retire an employee: the point's kiosks refuse their badge after the next pull.
     RetireEmployee {
@@ -203,6 +213,24 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
                 None => admin.add_employee(&pickup_point, &name, role, &pin)?,
             };
             println!("{id}");
+        }
+        Command::Badge { employee, reprint } => {
+            let badge = if reprint {
+                admin.current_badge(&employee)?.ok_or_else(|| {
+                    ServerError::NotFound(format!(
+                        "no badge was issued to {employee} yet: run `pvz-server badge {employee}`"
+                    ))
+                })?
+            } else {
+                admin.issue_badge(&employee)?
+            };
+            println!("{}", badge.code);
+            if !reprint {
+                eprintln!(
+                    "badge no. {} of {employee}: older badges are refused once the point's kiosks sync",
+                    badge.serial
+                );
+            }
         }
         Command::RetireEmployee { employee } => {
             admin.retire_employee(&employee)?;

@@ -2,7 +2,8 @@
 //! drivers), with an argon2 hash of their PIN. Adding or retiring one, or setting a PIN, stamps it
 //! with a fresh feed version of its point, so the point's kiosks pull it. A manager's PIN hash goes
 //! with it (the counter checks a PIN login offline); a courier's or driver's never leaves the server:
-//! they identify by badge and open nothing with a PIN.
+//! they identify by badge and open nothing with a PIN. The number of an employee's current badge
+//! goes with it too: a kiosk accepts that badge alone, so issuing a new one revokes the older ones.
 
 use crate::db::points;
 use crate::error::{Result, ServerError};
@@ -63,6 +64,25 @@ pub fn retire_employee(conn: &Connection, id: &EmployeeId, now: &str) -> Result<
     }
 }
 
+/// Counts the employee's badges up by one at a fresh feed version of their point, so the point's
+/// kiosks accept the new badge and refuse the older ones after their next pull. Returns the new
+/// badge's number, `None` when there is no such employee.
+pub fn bump_badge_serial(conn: &Connection, id: &EmployeeId) -> Result<Option<u32>> {
+    let Some(row) = get_employee(conn, id)? else { return Ok(None) };
+    let serial = row
+        .wire
+        .badge_serial
+        .checked_add(1)
+        .ok_or_else(|| ServerError::BadRequest(format!("employee {id} has had too many badges")))?;
+    let point = PickupPointId::parse(&row.pickup_point_id).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let version = points::bump_version(conn, &point, 1)?;
+    conn.execute(
+        "UPDATE employees SET badge_serial = ?2, version = ?3 WHERE id = ?1",
+        params![id.as_str(), serial, version],
+    )?;
+    Ok(Some(serial))
+}
+
 /// Replaces the employee's PIN hash at a fresh feed version of their point (a manager's new hash
 /// reaches the point's kiosks). Returns false when there is no such employee.
 pub fn set_pin_hash(conn: &Connection, id: &EmployeeId, pin_hash: &str) -> Result<bool> {
@@ -88,7 +108,7 @@ pub fn get_pin_hash(conn: &Connection, employee_id: &str) -> Result<Option<Strin
     Ok(conn.query_row("SELECT pin_hash FROM employees WHERE id = ?1", [employee_id], |r| r.get(0)).optional()?)
 }
 
-const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id, pin_hash";
+const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id, pin_hash, badge_serial";
 
 fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
     let bad =
@@ -108,6 +128,7 @@ fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
                 EmployeeRole::Manager if !retired => Some(r.get(5)?),
                 EmployeeRole::Manager | EmployeeRole::Courier | EmployeeRole::Driver => None,
             },
+            badge_serial: r.get(6)?,
         },
         pickup_point_id: r.get(4)?,
     })
@@ -144,5 +165,27 @@ mod tests {
         assert!(admin.verify_employee_pin(&id, "4826").expect("check"), "the right PIN matches");
         assert!(!admin.verify_employee_pin(&id, "6284").expect("check"), "another PIN does not");
         assert!(admin.verify_employee_pin("nobody", "4826").is_err(), "an unknown employee is an error, not a match");
+    }
+
+    #[test]
+    fn employees_from_before_signed_badges_have_none_until_one_is_issued() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(crate::db::DB_FILE);
+        {
+            let mut conn = crate::db::open(&path).expect("open");
+            crate::db::released_migrations(5).to_latest(&mut conn).expect("the release before signed badges");
+            conn.execute_batch(
+                "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
+                     VALUES ('pp-old', 'Old', 1, 1, '{\"default_fee\":0,\"per_category\":{}}', 1, 'then');
+                 INSERT INTO employees (id, pickup_point_id, name, role, pin_hash, created_at, version)
+                     VALUES ('cour-1', 'pp-old', 'Курьер', 'courier', 'hash', 'then', 1);",
+            )
+            .expect("a courier of the release before");
+        }
+        let conn = crate::db::open_and_migrate(&path).expect("migration 0006 applies on top");
+        let id = pvz_domain::EmployeeId::parse("cour-1").expect("id");
+        let row = super::get_employee(&conn, &id).expect("read").expect("the courier is kept");
+        assert_eq!(row.wire.badge_serial, 0, "no badge yet: their old unsigned badge proves nothing");
+        assert_eq!(super::bump_badge_serial(&conn, &id).expect("issue"), Some(1), "their first badge is no. 1");
     }
 }

@@ -46,6 +46,7 @@ fn every_migration() -> Vec<M<'static>> {
         M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
         M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
         M::up(include_str!("../../migrations/20261214_0005_receiving_staff_shifts.sql")),
+        M::up(include_str!("../../migrations/20261215_0006_staff_badges.sql")),
     ]
 }
 

@@ -1,8 +1,9 @@
 //! The demo network: two pickup points with orders in every state. The first point carries the same
 //! orders as `pvz_protocol::demo` (ids, short codes, buyers, items) so the README's short codes keep
 //! working, claims in every state ([`claims`]), a manager at each point, a courier and a driver
-//! ([`staff`]), and storage policies, cells, an expected shipment and an order past its storage
-//! period ([`receiving`]); QR tokens and claim return codes are signed with this server's own key.
+//! ([`staff`]) with their badges, and storage policies, cells, an expected shipment and an order past
+//! its storage period ([`receiving`]); QR tokens, claim return codes and staff badges are signed with
+//! this server's own key.
 //! Running it again only issues fresh enrollment codes (and reports the claims, manifests and
 //! shipments as they stand).
 
@@ -219,6 +220,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
         )?;
         receiving::seed(admin)?;
     }
+    staff::issue_badges(admin)?;
 
     let key = admin.signing_key();
     let token = |point: &str, order: &str, short: &str| -> Result<String> {
@@ -299,8 +301,11 @@ impl DemoReport {
         }
         out.push_str("\nStaff (a manager logs in by PIN; couriers and drivers scan the badge):\n");
         for s in &self.staff {
-            let login = if s.role == "manager" { format!("PIN {}", s.pin) } else { format!("badge {}", s.badge) };
-            out.push_str(&format!("  {} ({}, {}, {}): {login}\n", s.name, s.role, s.pickup_point_id, s.employee_id));
+            out.push_str(&format!("  {} ({}, {}, {})", s.name, s.role, s.pickup_point_id, s.employee_id));
+            if s.role == "manager" {
+                out.push_str(&format!(": PIN {}", s.pin));
+            }
+            out.push_str(&format!("\n    badge: {}\n", s.badge));
             for line in &s.manifest {
                 let barcode = line.barcode.as_deref().unwrap_or("no barcode");
                 out.push_str(&format!("    refused at the door: {} — {barcode}\n", line.name));

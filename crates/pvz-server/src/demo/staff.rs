@@ -2,16 +2,17 @@
 //! the first, Павел Никитин at the second); at the first point courier Иван Петров, carrying back
 //! three items a buyer refused at the door (EAN-13 barcodes to scan at the counter), and logistics
 //! driver Олег Смирнов, who takes the boxes. Every PIN passes the rule for a new one (not trivial).
+//! Each of them has a badge signed by this server (the courier's and the driver's are scanned at the
+//! counter), issued once: a later run reports the same badges.
 
 use super::{bad, item, order};
 use crate::admin::{Admin, Role};
 use crate::error::Result;
-use pvz_domain::scan::STAFF_BADGE_PREFIX;
 use pvz_protocol::demo::{OTHER_PICKUP_POINT, PICKUP_POINT};
 use serde::Serialize;
 
 /// An employee of the demo: a manager with the PIN to log in with, a courier or driver with the
-/// badge to scan.
+/// badge to scan (managers have badges too, which the counter refuses for a hand-back).
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoStaff {
     pub pickup_point_id: String,
@@ -19,7 +20,7 @@ pub struct DemoStaff {
     pub name: String,
     /// `manager`, `courier` or `driver`.
     pub role: String,
-    /// The badge's text (`PVZE1:<employee id>`), as its QR carries it.
+    /// The current badge's code (`PVZE2.…`, signed by this server), as its QR carries it.
     pub badge: String,
     pub pin: String,
     /// A courier's open manifest lines: the items to scan at a hand-back.
@@ -57,6 +58,18 @@ pub fn seed_managers(admin: &Admin) -> Result<()> {
     Ok(())
 }
 
+/// Issues a badge to each of the demo's staff who has none yet (a network seeded before signed
+/// badges gets them on its next run). The courier and the driver first, so the feed still sends the
+/// point's staff in the order they were added.
+pub fn issue_badges(admin: &Admin) -> Result<()> {
+    for id in [COURIER.0, DRIVER.0, MANAGER.1, OTHER_MANAGER.1] {
+        if admin.current_badge(id)?.is_none() {
+            admin.issue_badge(id)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the courier with their refused doorstep delivery, and the driver.
 pub fn seed(admin: &Admin) -> Result<()> {
     let (courier, name, pin) = COURIER;
@@ -84,12 +97,13 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoStaff>> {
                 Role::Courier => admin.courier_manifest(point, id).map_err(bad)?.lines,
                 Role::Manager | Role::Driver => Vec::new(),
             };
+            let badge = admin.current_badge(id)?.ok_or_else(|| bad(format!("{id} has no badge")))?;
             Ok(DemoStaff {
                 pickup_point_id: point.to_owned(),
                 employee_id: id.to_owned(),
                 name: name.to_owned(),
                 role: role.as_str().to_owned(),
-                badge: format!("{STAFF_BADGE_PREFIX}{id}"),
+                badge: badge.code,
                 pin: pin.to_owned(),
                 manifest: manifest
                     .into_iter()
