@@ -57,6 +57,32 @@ describe("an order not received at the point yet", () => {
   });
 });
 
+describe("a refused staff badge", () => {
+  it("says why in the manager's language, and falls back to the plain refusal", () => {
+    const badge = (detail: string | null) =>
+      ({ kind: "unknown_badge", message: "this badge is not accepted here", detail }) as const;
+    const ru = i18n.getFixedT("ru");
+    expect(
+      errorMessage(badge("replaced"), ru, "ru"),
+      "a replaced badge is said to be replaced by a newer one",
+    ).toBe(
+      "Этот бейдж заменён новым (так отзывают потерянный): действует только последний выданный.",
+    );
+    expect(
+      errorMessage(badge("unsigned"), ru, "ru"),
+      "an old unsigned badge is said to need a new one",
+    ).toBe("Старый бейдж без подписи больше не принимается: попросите сеть напечатать новый.");
+    expect(
+      errorMessage(badge("newer_than_known"), i18n.getFixedT("en"), "en"),
+      "a badge newer than the counter knows says to sync first",
+    ).toBe("This badge is newer than the counter knows: let it sync, then scan again.");
+    expect(
+      errorMessage(badge("something_new"), ru, "ru"),
+      "a reason this window does not know gets the plain refusal",
+    ).toBe("Бейдж не найден в этом пункте выдачи.");
+  });
+});
+
 describe("every error kind of the backend", () => {
   const kinds = backendErrorKinds();
 

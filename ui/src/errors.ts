@@ -1,11 +1,24 @@
 //! The error banner's text: a translated message per error kind, with the backend's `detail`
 //! (an ISO time for already_issued, token_expired, pin_locked and shift_already_open, the seller's
-//! reason for a rejected or revoked claim, a count, the role a badge should have had, a cell, a
-//! shipment) woven in; the backend's own message for a kind this UI does not know yet.
+//! reason for a rejected or revoked claim, a count, the role a badge should have had or why it was
+//! refused, a cell, a shipment) woven in; the backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
 import { isKnownErrorKind } from "./api";
 import type { KioskError } from "./bindings";
 import { formatDateTime, formatMoney, type Lang } from "./money";
+
+/** The reasons the backend gives for a refused badge, each with its own banner text. */
+const BADGE_REFUSALS = [
+  "not_staff",
+  "never_issued",
+  "replaced",
+  "newer_than_known",
+  "unsigned",
+] as const;
+
+function isBadgeRefusal(detail: string): detail is (typeof BADGE_REFUSALS)[number] {
+  return (BADGE_REFUSALS as readonly string[]).includes(detail);
+}
 
 export function errorMessage(error: KioskError, t: TFunction, lang: Lang): string {
   const { kind, detail, message } = error;
@@ -40,6 +53,11 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       if (detail === "courier") return t("errors.wrong_role_courier");
       if (detail === "driver") return t("errors.wrong_role_driver");
       return t("errors.wrong_role");
+    case "unknown_badge":
+      // Why the badge is refused (pvz-kiosk-core `BadgeRefusal`).
+      return detail && isBadgeRefusal(detail)
+        ? t(`errors.unknown_badge_${detail}`)
+        : t("errors.unknown_badge");
     case "wrong_pin":
       return detail ? t("errors.wrong_pin_left", { count: Number(detail) }) : t("errors.wrong_pin");
     case "pin_locked":
@@ -96,7 +114,6 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "claim_item_not_checked":
     case "claim_condition_missing":
     case "no_active_claim":
-    case "unknown_badge":
     case "retired_badge":
     case "hand_back_in_progress":
     case "no_active_hand_back":

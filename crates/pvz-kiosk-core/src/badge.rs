@@ -8,7 +8,7 @@
 //! is refused with what to do instead.
 
 use crate::codes::{pinned_key, token_error};
-use crate::error::{KioskError, Result};
+use crate::error::{BadgeRefusal, KioskError, Result};
 use crate::store::employees;
 use pvz_domain::EmployeeId;
 use pvz_protocol::{BadgeClaims, EmployeeWire, Enrollment};
@@ -20,27 +20,34 @@ pub(crate) fn badge_holder(conn: &Connection, enrollment: &Enrollment, token: &s
     let claims = BadgeClaims::verify(token, &pinned_key(enrollment)?).map_err(|e| token_error(e, "staff badge"))?;
     let employee = working_employee(conn, &claims.employee_id)?;
     let (id, current) = (&employee.employee_id, employee.badge_serial);
-    let why = match claims.serial.cmp(&current) {
+    let (refusal, why) = match claims.serial.cmp(&current) {
         Ordering::Equal if current > 0 => return Ok(employee),
         // Only a badge the feed has not told this counter of yet: one issued since the last sync.
-        Ordering::Greater => format!(
-            "badge no. {} of {id} is newer than this counter knows (no. {current}): let it sync, then scan again",
-            claims.serial
+        Ordering::Greater => (
+            BadgeRefusal::NewerThanKnown,
+            format!(
+                "badge no. {} of {id} is newer than this counter knows (no. {current}): let it sync, then scan again",
+                claims.serial
+            ),
         ),
         // The server numbers badges from 1: a badge no. 0 was never issued.
-        Ordering::Equal => format!("no badge was issued to {id}"),
-        Ordering::Less => format!(
-            "badge no. {} of {id} was replaced by badge no. {current} (as a lost badge is); only the newest is valid",
-            claims.serial
+        Ordering::Equal => (BadgeRefusal::NeverIssued, format!("no badge was issued to {id}")),
+        Ordering::Less => (
+            BadgeRefusal::Replaced,
+            format!(
+                "badge no. {} of {id} was replaced by badge no. {current} (as a lost badge is); only the newest is valid",
+                claims.serial
+            ),
         ),
     };
-    Err(KioskError::UnknownBadge { why })
+    Err(KioskError::UnknownBadge { refusal, why })
 }
 
 /// An employee the feed cached who still works with the network: whoever a badge scanned earlier
 /// named (the driver identified at the desk) is checked again when they act.
 pub(crate) fn working_employee(conn: &Connection, employee_id: &EmployeeId) -> Result<EmployeeWire> {
     let employee = employees::get_employee(conn, employee_id)?.ok_or_else(|| KioskError::UnknownBadge {
+        refusal: BadgeRefusal::NotStaff,
         why: "nobody with this badge works with this pickup point".into(),
     })?;
     if employee.retired {
@@ -52,6 +59,7 @@ pub(crate) fn working_employee(conn: &Connection, employee_id: &EmployeeId) -> R
 /// The refusal of an old unsigned badge: anyone could print one in anyone's name.
 pub(crate) fn unsigned_badge(employee_id: &EmployeeId) -> KioskError {
     KioskError::UnknownBadge {
+        refusal: BadgeRefusal::Unsigned,
         why: format!(
             "an old unsigned badge (PVZE1:{employee_id}) is no longer accepted: ask the network to print \
              a new badge (pvz-server badge {employee_id})"

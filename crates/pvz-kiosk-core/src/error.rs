@@ -4,6 +4,34 @@ use crate::store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
 
+/// Why a signed badge (or an old unsigned one) is not accepted: the banner says it in the manager's
+/// language from this, while the message keeps the ids and numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadgeRefusal {
+    /// Nobody the feed cached for this point (or the holder of a badge picked earlier is gone).
+    NotStaff,
+    /// The network never issued this person a badge.
+    NeverIssued,
+    /// A newer badge was issued (a lost badge is revoked so).
+    Replaced,
+    /// Issued after this counter's last pull: syncing first will tell it.
+    NewerThanKnown,
+    /// The old `PVZE1:` badge, which anyone could print.
+    Unsigned,
+}
+
+impl BadgeRefusal {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BadgeRefusal::NotStaff => "not_staff",
+            BadgeRefusal::NeverIssued => "never_issued",
+            BadgeRefusal::Replaced => "replaced",
+            BadgeRefusal::NewerThanKnown => "newer_than_known",
+            BadgeRefusal::Unsigned => "unsigned",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KioskError {
     #[error("this code is not a buyer code or an item code: {why}")]
@@ -83,7 +111,7 @@ pub enum KioskError {
     /// No badge of anyone working with this point now; `why` says which case: nobody known, a
     /// badge replaced by a newer one (a lost badge is revoked so), or an old unsigned badge.
     #[error("this badge is not accepted here: {why}")]
-    UnknownBadge { why: String },
+    UnknownBadge { refusal: BadgeRefusal, why: String },
     #[error("this badge belongs to someone who no longer works with the network")]
     RetiredBadge,
     /// A badge of the wrong kind for what was asked: `expected` is the role needed.
@@ -390,7 +418,8 @@ impl KioskError {
             | KioskError::CellFull { cell, .. }
             | KioskError::SameCell { cell }
             | KioskError::UnknownCell { cell } => Some(cell.clone()),
-            KioskError::NotOnShelf { why } | KioskError::UnknownBadge { why } => Some(why.clone()),
+            KioskError::NotOnShelf { why } => Some(why.clone()),
+            KioskError::UnknownBadge { refusal, .. } => Some(refusal.as_str().to_owned()),
             _ => None,
         }
     }

@@ -39,7 +39,7 @@ pub use boxes::box_label_qr_text;
 pub use claim_return::return_label_qr_text;
 pub use counter::{Clock, Kiosk};
 pub use documents::PrinterView;
-pub use error::{ErrorKind, ErrorView, KioskError, Result};
+pub use error::{BadgeRefusal, ErrorKind, ErrorView, KioskError, Result};
 pub use returns_view::{
     BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
     HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView, StaffView,

@@ -8,7 +8,7 @@ mod counter;
 
 use counter::*;
 use pvz_domain::{EmployeeId, Kopecks, RefusalReason};
-use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, ScanNotice};
+use pvz_kiosk_core::{BadgeRefusal, ErrorKind, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{demo, BadgeClaims, EmployeeRole, OpBody, PullPage};
 
 /// The feed bringing a new badge number for one employee, as after `pvz-server badge <id>`.
@@ -61,7 +61,11 @@ fn a_forged_or_unsigned_badge_is_refused_and_starts_nothing() {
         "the refusal tells the manager to have a new badge printed, and how: {}",
         view.message
     );
-    assert_eq!(view.detail.as_deref().map(|d| d.contains("unsigned")), Some(true), "the detail says why: {view:?}");
+    assert_eq!(
+        view.detail.as_deref(),
+        Some(BadgeRefusal::Unsigned.as_str()),
+        "the detail names the reason, for the banner to say it in Russian: {view:?}"
+    );
 
     let counter = kiosk.view().expect("view");
     assert!(counter.hand_back.is_none(), "no refused badge started a hand-back");
@@ -79,10 +83,20 @@ fn a_replaced_badge_is_refused_once_the_feed_brings_the_new_number_and_the_new_o
     // The courier lost badge no. 1; the network issued no. 2, which this counter has not pulled yet.
     let ahead = refused(kiosk.scan(&badge_no(COURIER, 2)), ErrorKind::UnknownBadge, "a badge newer than the feed's");
     assert!(ahead.to_string().contains("sync"), "the refusal says to let the counter sync first: {ahead}");
+    assert_eq!(
+        ahead.to_view().detail.as_deref(),
+        Some(BadgeRefusal::NewerThanKnown.as_str()),
+        "the banner can say to sync first"
+    );
 
     new_badge_in_feed(&kiosk, COURIER, COURIER_NAME, EmployeeRole::Courier, 2);
     let lost = refused(kiosk.scan(&badge_no(COURIER, 1)), ErrorKind::UnknownBadge, "the lost badge, revoked");
     assert!(lost.to_string().contains("replaced"), "the refusal says the badge was replaced by a newer one: {lost}");
+    assert_eq!(
+        lost.to_view().detail.as_deref(),
+        Some(BadgeRefusal::Replaced.as_str()),
+        "the banner can say the badge was replaced"
+    );
     assert!(kiosk.view().expect("view").hand_back.is_none(), "the revoked badge started no hand-back");
 
     let started = kiosk.scan(&badge_no(COURIER, 2)).expect("the new badge works, offline too: the staff are cached");

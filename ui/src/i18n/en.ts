@@ -525,6 +525,14 @@ export const en: Messages = {
     claim_condition_missing: "Note the item's condition before accepting it.",
     no_active_claim: "Scan a claim return code first.",
     unknown_badge: "This badge is not known at this pickup point.",
+    unknown_badge_not_staff: "This badge is not known at this pickup point.",
+    unknown_badge_never_issued: "The network has not issued this person a badge yet.",
+    unknown_badge_replaced:
+      "This badge was replaced by a newer one (that is how a lost badge is revoked): only the newest is valid.",
+    unknown_badge_newer_than_known:
+      "This badge is newer than the counter knows: let it sync, then scan again.",
+    unknown_badge_unsigned:
+      "Old unsigned badges are no longer accepted: ask the network to print a new one.",
     retired_badge: "This badge is no longer valid: its holder no longer works with the network.",
     wrong_role: "This badge does not fit this action.",
     wrong_role_courier: "This is not a courier's badge.",
