@@ -190,10 +190,6 @@ pub mod reject {
     pub const CLAIM_ALREADY_USED: &str = "claim_already_used";
     /// The op's order, item or compensation is not the claim's.
     pub const CLAIM_MISMATCH: &str = "claim_mismatch";
-    /// The kiosk's time for a claim return is outside the claim return code's life (after its
-    /// expiry, before the claim was approved, or ahead of the server's clock), so the kiosk cannot
-    /// show the code was valid: nothing is paid; the item is at the point and a person settles it.
-    pub const CLAIM_EXPIRED: &str = "claim_expired";
     /// A badge (courier, driver) the server does not know for this point.
     pub const UNKNOWN_EMPLOYEE: &str = "unknown_employee";
     /// A box op names a box or a returned unit the server cannot place.

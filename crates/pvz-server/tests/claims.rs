@@ -252,13 +252,7 @@ async fn a_missing_part_claim_is_fulfilled_when_its_part_is_issued() {
     let refund = t.admin.open_claim("o1", "o1-2", "брак").expect("open").claim_id.to_string();
     let compensation = pvz_domain::Compensation::Refund { amount: Kopecks(250_000) };
     t.admin.decide_claim(&refund, &pvz_protocol::SellerDecision::Approve { compensation }).expect("approve");
-    // Recorded now: the server checks a claim return's time against its code's life, which began
-    // at the approval just above.
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let taken_back = pvz_protocol::sync::PushOp {
-        created_at: now,
-        ..op(2, claim_return(&refund, "o1", "o1-2", "ret-1", CompensationKind::Refund, 250_000))
-    };
+    let taken_back = op(2, claim_return(&refund, "o1", "o1-2", "ret-1", CompensationKind::Refund, 250_000));
     assert_eq!(outcome(&t.push(&kiosk, &[taken_back]).await, 0), "applied", "the item comes back");
     let err = t.admin.open_claim("o1", "o1-2", "ещё").expect_err("the item went back with its claim");
     assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("already has claim")), "claimed once: {err:?}");

@@ -172,23 +172,13 @@ async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
     let line =
         |n: usize| (courier.manifest[n].item_id.clone(), courier.manifest[n].barcode.clone().unwrap_or_default());
     let ((jeans, jeans_code), (shoes, shoes_code)) = (line(0), line(1));
-    // The claim returns are recorded now: the server checks their time against the life of the
-    // codes the seed just signed.
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let recorded_now = |op: pvz_protocol::sync::PushOp| pvz_protocol::sync::PushOp { created_at: now.clone(), ..op };
     let ops = [
-        recorded_now(op(
-            1,
-            claim_return("clm-demo-refund", "ord-1006", "itm-1006-1", "ret-1", CompensationKind::Refund, 459_000),
-        )),
-        recorded_now(op(
+        op(1, claim_return("clm-demo-refund", "ord-1006", "itm-1006-1", "ret-1", CompensationKind::Refund, 459_000)),
+        op(
             2,
             claim_return("clm-demo-replacement", "ord-1006", "itm-1006-2", "ret-2", CompensationKind::Replacement, 0),
-        )),
-        recorded_now(op(
-            3,
-            claim_return("clm-demo-revoked", "ord-1007", "itm-1007-2", "ret-3", CompensationKind::Refund, 100_000),
-        )),
+        ),
+        op(3, claim_return("clm-demo-revoked", "ord-1007", "itm-1007-2", "ret-3", CompensationKind::Refund, 100_000)),
         op(
             4,
             hand_back(

@@ -26,9 +26,6 @@ pub struct ClaimRow {
     pub part_order_id: Option<OrderId>,
     pub replacement_order_id: Option<OrderId>,
     pub fulfilled_at: Option<String>,
-    /// When the seller decided (RFC 3339, the server's clock): for an approved claim, when its
-    /// return code was signed.
-    pub decided_at: Option<String>,
 }
 
 impl ClaimRow {
@@ -80,8 +77,7 @@ pub fn insert_claim(conn: &Connection, claim: &NewClaim<'_>, now: &str) -> Resul
 }
 
 const SELECT: &str = "SELECT c.id, c.order_id, c.item_id, i.name, c.pickup_point_id, c.seller_id, c.buyer_id, c.state,
-        c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at,
-        c.decided_at
+        c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at
     FROM claims c JOIN order_items i ON i.id = c.item_id";
 
 fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
@@ -116,7 +112,6 @@ fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
         part_order_id: opt_id(r, 12)?,
         replacement_order_id: opt_id(r, 13)?,
         fulfilled_at: r.get(14)?,
-        decided_at: r.get(15)?,
     })
 }
 

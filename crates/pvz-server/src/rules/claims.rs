@@ -1,11 +1,9 @@
 //! Claims (претензии) with no IO: which item may be claimed, which seller decisions are acceptable,
-//! what a claim return op may do, whether its time shows the return code was still valid, and the
-//! refund's postings. States move only through [`ClaimState`]'s transitions; the server's approved
-//! figures are what gets paid.
+//! what a claim return op may do, and the refund's postings. States move only through
+//! [`ClaimState`]'s transitions; the server's approved figures are what gets paid.
 
 use super::{buyer_account, seller_account, transfer, Posting, Rejection};
 use crate::db::orders::{ItemRow, OrderState};
-use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
 use pvz_domain::{ClaimState, Compensation, CompensationKind, ItemId, Kopecks, OrderId};
 use pvz_protocol::sync::reject;
 use pvz_protocol::SellerDecision;
@@ -165,53 +163,6 @@ pub fn check_claim_return(claim: &ClaimFacts<'_>, op: &ClaimReturn<'_>) -> Resul
     }
 }
 
-/// How far a kiosk's clock may be off the server's and its claim return still count as on time.
-/// Clocks of machines that sync over the internet drift by seconds, rarely minutes; a kiosk off by
-/// more than this is wrong, and its recorded time can no longer show that the code was valid when
-/// the item came back.
-pub const CLOCK_SKEW_ALLOWANCE: TimeDelta = TimeDelta::minutes(10);
-
-/// When a claim return code was good: from the claim's approval (when the server signed the code)
-/// until the expiry the code carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CodeLife {
-    pub approved_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// Checks the kiosk's time for a claim return (`recorded_at`) against the code's life, since the
-/// kiosk checked the code's expiry with its own clock. The code is good until the instant it
-/// expires, as the token itself says. A time ahead of the server's `now`, or before the approval,
-/// by more than [`CLOCK_SKEW_ALLOWANCE`] comes from a wrong clock: it cannot show the code was
-/// valid when the item came back, so the claim is not fulfilled on its word.
-pub fn check_return_time(life: &CodeLife, recorded_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Rejection> {
-    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let expired = |message: String| Err(Rejection::new(reject::CLAIM_EXPIRED, message));
-    if recorded_at > now + CLOCK_SKEW_ALLOWANCE {
-        return expired(format!(
-            "the kiosk recorded the return at {}, ahead of the server's time {}: its clock is ahead, so it \
-             cannot show the claim return code was still valid",
-            at(recorded_at),
-            at(now)
-        ));
-    }
-    if recorded_at >= life.expires_at {
-        return expired(format!(
-            "the claim return code expired at {} but the kiosk recorded the return at {}",
-            at(life.expires_at),
-            at(recorded_at)
-        ));
-    }
-    if recorded_at < life.approved_at - CLOCK_SKEW_ALLOWANCE {
-        return expired(format!(
-            "the kiosk recorded the return at {}, before the claim was approved at {}: its clock is behind",
-            at(recorded_at),
-            at(life.approved_at)
-        ));
-    }
-    Ok(())
-}
-
 /// A refund: the seller's balance pays the buyer.
 pub fn refund_postings(seller_id: &str, buyer_id: &str, amount: Kopecks) -> Result<Vec<Posting>, Rejection> {
     transfer(seller_account(seller_id), buyer_account(buyer_id), amount)
@@ -295,80 +246,6 @@ mod tests {
             check_claim_return(&facts(ClaimState::Approved), &wrong_item).map_err(|e| e.code),
             Err(reject::CLAIM_MISMATCH),
             "another item is a mismatch"
-        );
-    }
-
-    fn time(rfc3339: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(rfc3339).expect("a test time").with_timezone(&Utc)
-    }
-
-    /// Approved on 1 December at 10:00, the code good for 14 days; the server's clock on 5 December.
-    fn life() -> CodeLife {
-        CodeLife { approved_at: time("2026-12-01T10:00:00Z"), expires_at: time("2026-12-15T10:00:00Z") }
-    }
-
-    fn checked(recorded_at: &str) -> Result<(), Rejection> {
-        check_return_time(&life(), time(recorded_at), time("2026-12-05T12:00:00Z"))
-    }
-
-    #[test]
-    fn a_return_inside_the_codes_life_is_on_time() {
-        for recorded_at in ["2026-12-01T10:00:00Z", "2026-12-03T15:30:00Z", "2026-12-05T12:00:00Z"] {
-            assert_eq!(checked(recorded_at), Ok(()), "a return at {recorded_at} is inside the code's life");
-        }
-    }
-
-    #[test]
-    fn a_return_after_the_code_expired_is_refused() {
-        // The server's clock is past the expiry too: the op reached it late, after a long offline spell.
-        let late = |recorded_at: &str| check_return_time(&life(), time(recorded_at), time("2026-12-20T09:00:00Z"));
-        assert_eq!(late("2026-12-15T09:59:59Z"), Ok(()), "a second before the expiry is still on time");
-        let refused = late("2026-12-15T10:00:00Z").expect_err("the code is no longer good at its expiry instant");
-        assert_eq!(refused.code, reject::CLAIM_EXPIRED, "an expired code is refused as expired");
-        let refused = late("2026-12-16T08:00:00Z").expect_err("a day after the expiry");
-        assert_eq!(
-            refused.message,
-            "the claim return code expired at 2026-12-15T10:00:00Z but the kiosk recorded the return at \
-             2026-12-16T08:00:00Z",
-            "the message names the expiry and the kiosk's time"
-        );
-    }
-
-    #[test]
-    fn a_return_before_the_approval_beyond_the_allowance_is_a_clock_behind() {
-        let refused = checked("2026-12-01T09:49:59Z").expect_err("ten minutes and a second before the approval");
-        assert_eq!(refused.code, reject::CLAIM_EXPIRED, "a clock behind cannot show the code was valid");
-        assert_eq!(
-            refused.message,
-            "the kiosk recorded the return at 2026-12-01T09:49:59Z, before the claim was approved at \
-             2026-12-01T10:00:00Z: its clock is behind",
-            "the message names both times and says the clock is behind"
-        );
-        assert!(checked("2026-11-20T10:00:00Z").is_err(), "days before the approval is refused too");
-    }
-
-    #[test]
-    fn a_clock_off_by_less_than_the_allowance_is_accepted() {
-        assert_eq!(checked("2026-12-01T09:50:00Z"), Ok(()), "exactly the allowance before the approval is accepted");
-        assert_eq!(checked("2026-12-01T09:55:00Z"), Ok(()), "five minutes before the approval is clock skew");
-        assert_eq!(checked("2026-12-05T12:10:00Z"), Ok(()), "exactly the allowance ahead of the server is accepted");
-        assert_eq!(checked("2026-12-05T12:05:00Z"), Ok(()), "five minutes ahead of the server is clock skew");
-    }
-
-    #[test]
-    fn a_return_far_ahead_of_the_servers_clock_is_refused() {
-        let refused = checked("2026-12-05T12:10:01Z").expect_err("ten minutes and a second ahead of the server");
-        assert_eq!(refused.code, reject::CLAIM_EXPIRED, "a clock ahead cannot show the code was valid");
-        assert!(
-            refused.message.contains("its clock is ahead") && refused.message.contains("2026-12-05T12:00:00Z"),
-            "the message says the clock is ahead and gives the server's time: {}",
-            refused.message
-        );
-        let refused = checked("2026-12-30T10:00:00Z").expect_err("far ahead, past the expiry as well");
-        assert!(
-            refused.message.contains("its clock is ahead"),
-            "a clock ahead is named as the cause rather than the expiry it happens to pass: {}",
-            refused.message
         );
     }
 }
