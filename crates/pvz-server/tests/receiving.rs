@@ -40,6 +40,26 @@ fn cells(order: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn a_shipment_reaches_the_feed_before_its_orders() {
+    let t = start().await;
+    add_shipment(&t);
+    let kiosk = t.enroll(POINT).await;
+    // The point's fee policy is the feed's first row; the next one is the shipment's.
+    let first = t.pull(&kiosk, &[("limit", "2")]).await;
+    let kinds: Vec<&str> = first.body["changes"]
+        .as_array()
+        .map(|c| c.iter().map(|c| c["type"].as_str().unwrap_or("")).filter(|k| !k.starts_with("set_")).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds,
+        ["upsert_shipment"],
+        "a pull that stops after one row has the shipment, not one of its orders: a kiosk knowing the \
+         order but not its shipment would take it for one that is already on the shelf"
+    );
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_shipment_received_with_one_item_missing_records_it_and_the_placed_cells_reach_the_feed() {
     let t = start().await;
     add_shipment(&t);

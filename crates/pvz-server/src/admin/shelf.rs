@@ -131,6 +131,10 @@ impl Admin {
             return Err(ServerError::BadRequest(format!("shipment {id} or code {code} at {point} exists already")));
         }
         let now = db::now_text();
+        // The shipment's feed version comes before its orders': a kiosk whose pull stops between the
+        // two then knows the shipment first, and never takes its orders for ones with no shipment to
+        // wait for (which it would let the counter issue).
+        let shipment_version = points::bump_version(&tx, &point, 1)?;
         let mut items = Vec::new();
         for (i, order) in new.iter().enumerate() {
             if orders::order_point(&tx, &order.id)?.is_some() {
@@ -152,7 +156,7 @@ impl Admin {
             orders::insert_expected_order(&tx, &point, &order, version, &now)?;
         }
         let shipment = NewShipment { id: &id, pickup_point_id: &point, code, expected_at, items: &items };
-        shipments::insert_shipment(&tx, &shipment, &now)?;
+        shipments::insert_shipment(&tx, &shipment, shipment_version, &now)?;
         tx.commit()?;
         let orders = new.iter().map(|o| (o.id.clone(), o.short_code.clone())).collect();
         Ok(ShipmentAdded { shipment_id: id, orders })

@@ -76,8 +76,9 @@ pub struct Discrepancy {
     pub photos: Option<String>,
 }
 
-pub fn insert_shipment(conn: &Connection, shipment: &NewShipment<'_>, now: &str) -> Result<()> {
-    let version = points::bump_version(conn, shipment.pickup_point_id, 1)?;
+/// Stores the shipment at feed `version`, which the caller took before its orders' versions (see
+/// `Admin::add_shipment`).
+pub fn insert_shipment(conn: &Connection, shipment: &NewShipment<'_>, version: i64, now: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO shipments (id, pickup_point_id, code, expected_at, created_at, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
