@@ -153,6 +153,7 @@ function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenPr
         handBack={view.hand_back}
         notice={notice}
         counter={counter}
+        onDuty={view.session.logged_in?.name ?? null}
       />
     );
   }

@@ -10,6 +10,7 @@ import {
   makeLine,
   makeScan,
   makeView,
+  onDuty,
   rejectWith,
   routeInvoke,
   settle,
@@ -217,6 +218,18 @@ describe("courier hand-back", () => {
       "не подошёл · сбор установит сервер",
     );
     expect(fee, "the counter's guess is not shown as a fee").not.toHaveTextContent("99,00");
+  });
+
+  it("names the manager logged in as the one who accepts, and keeps it editable", async () => {
+    window.localStorage.setItem("pvz-kiosk.acceptedBy", "Ольга Смирнова");
+    await renderHandBack({ ...handBackView([sneakers]), session: onDuty() });
+    const field = screen.getByTestId("hand-back-accepted-by");
+    expect(
+      field,
+      "the manager on duty is the one accepting, not the name typed last time",
+    ).toHaveValue("Анна Смирнова");
+    fireEvent.change(field, { target: { value: "Борис Ким" } });
+    expect(field, "another name can still be typed").toHaveValue("Борис Ким");
   });
 
   it("completes only with every reason set and a name, sending the name", async () => {

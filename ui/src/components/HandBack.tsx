@@ -16,6 +16,8 @@ type Props = {
   handBack: HandBackView;
   notice: SeenNotice | null;
   counter: Pick<Counter, "perform">;
+  /** The manager logged in at the counter: who accepts the items, unless someone else is named. */
+  onDuty?: string | null;
 };
 
 /** The name typed last time, so the same manager need not type it for every courier. */
@@ -39,11 +41,11 @@ function rememberName(name: string): void {
 
 type Refusing = { line: HandBackLineView; scan: HandBackScanView };
 
-export function HandBack({ handBack, notice, counter }: Props) {
+export function HandBack({ handBack, notice, counter, onDuty }: Props) {
   const { t } = useTranslation();
   const nameId = useId();
   const listRef = useRef<HTMLUListElement>(null);
-  const [acceptedBy, setAcceptedBy] = useState(rememberedName);
+  const [acceptedBy, setAcceptedBy] = useState(() => onDuty ?? rememberedName());
   const [refusing, setRefusing] = useState<Refusing | null>(null);
   const scanned = handBack.lines.filter((line) => line.scanned !== null);
   const withoutReason = scanned.filter((line) => line.scanned?.reason === null).length;
