@@ -40,46 +40,45 @@ describe("errorMessage", () => {
 });
 
 describe("an order not received at the point yet", () => {
-  it("tells the manager to receive its shipment first, in both languages", () => {
+  it("tells the manager to receive its shipment first or wait for sync, in both languages", () => {
     const error = {
       kind: "order_not_arrived",
-      message: "this order has not arrived at the point yet; receive its shipment first",
+      message: "this order has not arrived at the point yet: receive its shipment first",
       detail: null,
     } as const;
     expect(
       errorMessage(error, i18n.getFixedT("ru"), "ru"),
-      "the Russian banner says the order is not received and what to do",
-    ).toBe("Заказ ещё не принят на пункт: сначала примите поставку (приёмка).");
+      "the Russian banner says the order is not received, what to do, and that another counter may have",
+    ).toBe(
+      "Заказ ещё не принят на пункт: сначала примите поставку (приёмка). Если её уже приняли на другой кассе, дождитесь синхронизации.",
+    );
     expect(
       errorMessage(error, i18n.getFixedT("en"), "en"),
       "the English banner says the same",
-    ).toBe("This order has not been received at the point yet: receive its shipment first.");
-  });
-});
-
-describe("a refused staff badge", () => {
-  it("says why in the manager's language, and falls back to the plain refusal", () => {
-    const badge = (detail: string | null) =>
-      ({ kind: "unknown_badge", message: "this badge is not accepted here", detail }) as const;
-    const ru = i18n.getFixedT("ru");
-    expect(
-      errorMessage(badge("replaced"), ru, "ru"),
-      "a replaced badge is said to be replaced by a newer one",
     ).toBe(
-      "Этот бейдж заменён новым (так отзывают потерянный): действует только последний выданный.",
+      "This order has not been received at the point yet: receive its shipment first. If another counter has received it already, wait for sync.",
+    );
+  });
+
+  it("says an order recorded missing at receiving is marked arrived by the network", () => {
+    const error = {
+      kind: "order_not_arrived",
+      message:
+        "this order has not arrived at the point yet: its items were all recorded missing at receiving",
+      detail: "recorded_missing",
+    } as const;
+    expect(
+      errorMessage(error, i18n.getFixedT("ru"), "ru"),
+      "the Russian banner says the items were recorded missing and who makes the order arrive",
+    ).toBe(
+      "При приёмке товары этого заказа отмечены как недостающие. Если заказ нашёлся, положите его в ячейку и попросите сеть отметить его прибывшим.",
     );
     expect(
-      errorMessage(badge("unsigned"), ru, "ru"),
-      "an old unsigned badge is said to need a new one",
-    ).toBe("Старый бейдж без подписи больше не принимается: попросите сеть напечатать новый.");
-    expect(
-      errorMessage(badge("newer_than_known"), i18n.getFixedT("en"), "en"),
-      "a badge newer than the counter knows says to sync first",
-    ).toBe("This badge is newer than the counter knows: let it sync, then scan again.");
-    expect(
-      errorMessage(badge("something_new"), ru, "ru"),
-      "a reason this window does not know gets the plain refusal",
-    ).toBe("Бейдж не найден в этом пункте выдачи.");
+      errorMessage(error, i18n.getFixedT("en"), "en"),
+      "the English banner says the same",
+    ).toBe(
+      "This order's items were recorded missing at receiving. If the order has turned up, put it in a cell and ask the network to mark it arrived.",
+    );
   });
 });
 

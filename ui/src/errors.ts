@@ -1,7 +1,8 @@
 //! The error banner's text: a translated message per error kind, with the backend's `detail`
 //! (an ISO time for already_issued, token_expired, pin_locked and shift_already_open, the seller's
 //! reason for a rejected or revoked claim, a count, the role a badge should have had or why it was
-//! refused, a cell, a shipment) woven in; the backend's own message for a kind this UI does not know yet.
+//! refused, a cell, a shipment, whether an order not arrived was recorded missing) woven in; the
+//! backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
 import { isKnownErrorKind } from "./api";
 import type { KioskError } from "./bindings";
@@ -58,6 +59,11 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       return detail && isBadgeRefusal(detail)
         ? t(`errors.unknown_badge_${detail}`)
         : t("errors.unknown_badge");
+    case "order_not_arrived":
+      // Its items were all recorded missing at receiving: no receiving brings it, the network does.
+      return detail === "recorded_missing"
+        ? t("errors.order_not_arrived_recorded_missing")
+        : t("errors.order_not_arrived");
     case "wrong_pin":
       return detail ? t("errors.wrong_pin_left", { count: Number(detail) }) : t("errors.wrong_pin");
     case "pin_locked":
@@ -135,7 +141,6 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "storage_policy_missing":
     case "not_expired":
     case "order_unredeemed":
-    case "order_not_arrived":
     case "login_required":
     case "idle_locked":
     case "shift_not_open":

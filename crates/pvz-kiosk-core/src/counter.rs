@@ -3,9 +3,10 @@
 //! outbox op together; bad input changes nothing and says why.
 
 use crate::codes::{item_lookup_key, pinned_key, token_error};
-use crate::error::{KioskError, Result};
+use crate::error::{KioskError, NotArrived, Result};
 use crate::evidence;
 use crate::issue_view::{effective_status, load_order_by_id};
+use crate::store::orders::Arrival;
 use crate::store::photos::{self, PhotoRow};
 use crate::store::{
     decisions, issues, orders, outbox, return_items, settings, CounterState, IssueRow, OrderRow, Store,
@@ -83,10 +84,11 @@ fn ensure_issuable(order: &OrderRow, status: OrderStatus) -> Result<()> {
     }
     // Refused at the scan, before a card opens: the buyer hears at once that the order is not
     // here yet, and no decision or payment is recorded for goods nobody can hand over.
-    if !order.arrived {
-        return Err(KioskError::OrderNotArrived);
+    match order.arrival {
+        Arrival::Arrived => Ok(()),
+        Arrival::Expected => Err(KioskError::OrderNotArrived(NotArrived::Expected)),
+        Arrival::RecordedMissing => Err(KioskError::OrderNotArrived(NotArrived::RecordedMissing)),
     }
-    Ok(())
 }
 
 pub(crate) fn require_enrollment(conn: &Connection) -> Result<Enrollment> {

@@ -32,6 +32,38 @@ impl BadgeRefusal {
     }
 }
 
+/// Why an order is not at the point: the banner says what to do from this. Still expected, the
+/// shipment is to be received (maybe another counter did and this one has not synced yet); recorded
+/// missing, no receiving will bring it: the network marks it arrived once the goods turn up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotArrived {
+    /// Its shipment is not received, as far as this counter knows.
+    Expected,
+    /// Its shipment was received (here, or the feed says so) and every item of it was missing.
+    RecordedMissing,
+}
+
+impl NotArrived {
+    /// The error's detail: none for an order still expected (the plain text says it).
+    pub fn detail(self) -> Option<&'static str> {
+        match self {
+            NotArrived::Expected => None,
+            NotArrived::RecordedMissing => Some("recorded_missing"),
+        }
+    }
+}
+
+impl std::fmt::Display for NotArrived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NotArrived::Expected => "receive its shipment first",
+            NotArrived::RecordedMissing => {
+                "its items were all recorded missing at receiving; if they turned up, the network marks it arrived"
+            }
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KioskError {
     #[error("this code is not a buyer code or an item code: {why}")]
@@ -182,8 +214,8 @@ pub enum KioskError {
     OrderUnredeemed,
     /// The order's goods have not reached the point (приёмка not done): it is expected in a shipment
     /// no counter of the point has received yet, or every item of it was missing at receiving.
-    #[error("this order has not arrived at the point yet; receive its shipment first")]
-    OrderNotArrived,
+    #[error("this order has not arrived at the point yet: {0}")]
+    OrderNotArrived(NotArrived),
     /// A network that set up staff: a manager logs in by PIN before any counter work.
     #[error("log in with your PIN first")]
     LoginRequired,
@@ -378,7 +410,7 @@ impl KioskError {
             KioskError::StoragePolicyMissing => ErrorKind::StoragePolicyMissing,
             KioskError::NotExpired => ErrorKind::NotExpired,
             KioskError::OrderUnredeemed => ErrorKind::OrderUnredeemed,
-            KioskError::OrderNotArrived => ErrorKind::OrderNotArrived,
+            KioskError::OrderNotArrived(_) => ErrorKind::OrderNotArrived,
             KioskError::LoginRequired => ErrorKind::LoginRequired,
             KioskError::WrongPin { .. } => ErrorKind::WrongPin,
             KioskError::PinLocked { .. } => ErrorKind::PinLocked,
@@ -420,6 +452,7 @@ impl KioskError {
             | KioskError::UnknownCell { cell } => Some(cell.clone()),
             KioskError::NotOnShelf { why } => Some(why.clone()),
             KioskError::UnknownBadge { refusal, .. } => Some(refusal.as_str().to_owned()),
+            KioskError::OrderNotArrived(why) => why.detail().map(str::to_owned),
             _ => None,
         }
     }

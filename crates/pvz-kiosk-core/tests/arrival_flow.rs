@@ -1,15 +1,16 @@
 //! Выдача before приёмка: an order whose goods have not reached the point is refused at the scan
 //! (`order_not_arrived`, no card, nothing in the outbox), and so is a confirm sent anyway. Once the
 //! counter's receiving of its shipment closes, the order opens and is issued, its op after the
-//! receiving's. An order whose every item was missing stays refused; one that arrived damaged
-//! opens. Orders in no shipment (the demo seed's, with no arrival time) and orders the server says
-//! arrived open as before.
+//! receiving's. An order whose every item was missing stays refused, and the refusal says so
+//! (detail `recorded_missing`: no receiving will bring it, the network marks it arrived), where an
+//! order still expected carries no detail; one that arrived damaged opens. Orders in no shipment
+//! (the demo seed's, with no arrival time) and orders the server says arrived open as before.
 
 mod counter;
 mod shelf;
 
 use pvz_domain::Kopecks;
-use pvz_kiosk_core::{ErrorKind, Kiosk};
+use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError};
 use pvz_protocol::{Change, OpBody};
 use shelf::*;
 
@@ -20,6 +21,13 @@ const ANNA_SHORT: &str = "555001";
 const BORIS_SHORT: &str = "555002";
 const VERA_SHORT: &str = "555003";
 const GLEB_SHORT: &str = "555004";
+
+/// The detail of a refusal that the order has not arrived: `recorded_missing`, or none while expected.
+fn not_arrived<T: std::fmt::Debug>(result: Result<T, KioskError>, what: &str) -> Option<String> {
+    refused(result, ErrorKind::OrderNotArrived, what).to_view().detail
+}
+
+const RECORDED_MISSING: Option<&str> = Some("recorded_missing");
 
 /// Scans an item of the open receiving and its proposed cell's label.
 fn place(kiosk: &Kiosk, code: &str) {
@@ -42,6 +50,7 @@ fn an_order_expected_in_a_shipment_is_refused_until_its_receiving_closes_and_the
 
     let err = refused(kiosk.scan(ANNA_SHORT), ErrorKind::OrderNotArrived, "Анна's order is still expected");
     assert!(err.to_view().message.contains("receive its shipment"), "the message says what to do: {err}");
+    assert_eq!(err.to_view().detail, None, "still expected: no detail, the plain text says to receive it");
     assert!(kiosk.view().expect("view").active.is_none(), "no card opens for an order not arrived");
     refused(kiosk.confirm_issue("ord-r-1", Kopecks(0), false), ErrorKind::OrderNotArrived, "a confirm sent anyway");
     refused(kiosk.hand_over_rest("ord-r-1"), ErrorKind::OrderNotArrived, "handing its items over anyway");
@@ -51,16 +60,18 @@ fn an_order_expected_in_a_shipment_is_refused_until_its_receiving_closes_and_the
     place(&kiosk, ANNA_1);
     place(&kiosk, ANNA_2);
     kiosk.mark_damaged("itm-r-4-1", "разбита").expect("Глеб's vase arrived broken");
-    refused(
+    let open = not_arrived(
         kiosk.scan(ANNA_SHORT),
-        ErrorKind::OrderNotArrived,
         "Анна's items are in cells but the receiving is open: its op is not in the outbox yet",
     );
+    assert_eq!(open, None, "while the receiving is open nothing is recorded missing yet");
     assert_eq!(ops(&kiosk), before, "still nothing in the outbox while receiving");
     kiosk.close_receiving().expect("receiving closes with Борис's and Вера's items missing");
 
-    refused(kiosk.scan(VERA_SHORT), ErrorKind::OrderNotArrived, "Вера's only item was missing: nothing arrived");
-    refused(kiosk.scan(BORIS_SHORT), ErrorKind::OrderNotArrived, "nor did Борис's jacket");
+    let vera = not_arrived(kiosk.scan(VERA_SHORT), "Вера's only item was missing: nothing arrived");
+    assert_eq!(vera.as_deref(), RECORDED_MISSING, "the refusal says her items were recorded missing");
+    let boris = not_arrived(kiosk.scan(BORIS_SHORT), "nor did Борис's jacket");
+    assert_eq!(boris.as_deref(), RECORDED_MISSING, "and so were his, by this counter's receiving");
     let vase = kiosk.scan(GLEB_SHORT).expect("a damaged item is at the point: Глеб's order opens");
     assert_eq!(vase.view.active.map(|c| c.order_id).as_deref(), Some("ord-r-4"), "Глеб's card is shown");
     kiosk.set_aside().expect("Глеб's card set aside");
@@ -92,7 +103,8 @@ fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
     assert_eq!(dina.view.active.map(|c| c.order_id).as_deref(), Some(DINA_ORDER), "her card is shown");
     kiosk.set_aside().expect("set aside");
 
-    refused(kiosk.scan(BORIS_SHORT), ErrorKind::OrderNotArrived, "Борис's jacket is expected");
+    let boris = not_arrived(kiosk.scan(BORIS_SHORT), "Борис's jacket is expected");
+    assert_eq!(boris, None, "his shipment is not received as far as this counter knows: no detail");
     // Another counter of the point received the shipment: the feed brings his order arrived, with
     // its cell, and the shipment received.
     let mut boris = shipment_orders().swap_remove(1);
@@ -105,5 +117,6 @@ fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
     kiosk.apply_pull(&page("shelf-2", false, changes)).expect("the feed says it arrived");
     let card = kiosk.scan(BORIS_SHORT).expect("arrived elsewhere: Борис's order opens").view.active.expect("card");
     assert_eq!(card.items[0].cell, "A-02", "in the cell the other counter put it in");
-    refused(kiosk.scan(VERA_SHORT), ErrorKind::OrderNotArrived, "Вера's order did not arrive with the shipment");
+    let vera = not_arrived(kiosk.scan(VERA_SHORT), "Вера's order did not arrive with the shipment");
+    assert_eq!(vera.as_deref(), RECORDED_MISSING, "the feed says the shipment was received without her items");
 }

@@ -1,6 +1,8 @@
 //! The counter and the real server agree on when an order may be issued: an order expected in a
 //! shipment is refused at the counter; received and issued at the counter before any sync (as
 //! offline), its two ops reach the server receiving first, so the issue applies and posts its money.
+//! An order whose only item was recorded missing at receiving is refused as such until the network
+//! marks it arrived; after a sync it is issued and the server applies the issue.
 
 mod common;
 
@@ -47,6 +49,44 @@ async fn an_order_received_and_issued_before_a_sync_is_applied_after_its_receivi
     let postings = net.admin().ledger_for_op(&op_id).expect("postings");
     assert!(
         postings.contains(&Posting { account: "seller:seller-1".into(), amount: Kopecks(150_000) }),
+        "the dress is paid to its seller: {postings:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_order_recorded_missing_is_issued_after_the_network_marks_it_arrived() {
+    let net = Network::start().await;
+    let admin = net.admin();
+    admin.set_cells(POINT, &parse_cells(&["A-01..A-02:4".into()]).expect("cells")).expect("cells set");
+    // Order 700002 (one dress, 1 200 ₽ paid at the counter) comes in shipment SHPMIS.
+    admin.add_shipment(POINT, Some("shp-mis"), "SHPMIS", None, &[order(2, 120_000)]).expect("shipment announced");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pull");
+
+    // Receiving closes before the dress is scanned: it is recorded missing.
+    kiosk.scan("SHPMIS").expect("receiving opens");
+    kiosk.close_receiving().expect("receiving closes with the dress missing");
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the receiving reaches the server");
+    assert_eq!(report.rejected, 0, "the receiving applies: {:?}", kiosk.sync_status());
+    match kiosk.scan("700002") {
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::OrderNotArrived, "refused as not arrived: {e}");
+            assert_eq!(e.detail().as_deref(), Some("recorded_missing"), "the refusal says it was recorded missing");
+        }
+        Ok(v) => panic!("an order whose only item was missing must not open, got {v:?}"),
+    }
+
+    // The dress turns up; the network marks the order arrived (`pvz-server order-arrived`).
+    admin.set_order_arrived("ord-sync-2", "2026-12-02T09:30:00.000Z").expect("marked arrived");
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the pull brings the arrival");
+    let op_id = issue(&kiosk, 2, 120_000);
+    let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the issue reaches the server");
+    assert_eq!(report.rejected, 0, "the server rejects nothing: {:?}", kiosk.sync_status());
+    let row = admin.item("itm-sync-2-1").expect("read").expect("the server knows the item");
+    assert_eq!(row.order_state, OrderState::Issued, "the server issued the order");
+    let postings = admin.ledger_for_op(&op_id).expect("postings");
+    assert!(
+        postings.contains(&Posting { account: "seller:seller-1".into(), amount: Kopecks(120_000) }),
         "the dress is paid to its seller: {postings:?}"
     );
 }

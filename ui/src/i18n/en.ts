@@ -579,7 +579,9 @@ export const en: Messages = {
     order_unredeemed:
       "This order was not collected in time and went to returns — do not hand it over.",
     order_not_arrived:
-      "This order has not been received at the point yet: receive its shipment first.",
+      "This order has not been received at the point yet: receive its shipment first. If another counter has received it already, wait for sync.",
+    order_not_arrived_recorded_missing:
+      "This order's items were recorded missing at receiving. If the order has turned up, put it in a cell and ask the network to mark it arrived.",
     login_required: "Log in with your PIN.",
     wrong_pin: "Wrong PIN.",
     wrong_pin_left: "Wrong PIN. Tries left: {{count}}.",

@@ -17,9 +17,20 @@ pub struct OrderRow {
     pub cancelled: bool,
     /// Some of its items went to returns as not collected in time: it must not be handed over.
     pub unredeemed: bool,
-    /// Its goods are at the point (see `ORDER_COLUMNS`); an order still expected in a shipment is
-    /// not issued: there is nothing to hand over.
-    pub arrived: bool,
+    /// Whether its goods are at the point (see `ORDER_COLUMNS`); an order that has not arrived is not
+    /// issued: there is nothing to hand over.
+    pub arrival: Arrival,
+}
+
+/// Whether an order's goods are at the point, as far as this kiosk knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrival {
+    Arrived,
+    /// In a shipment not received yet (by this counter, or another whose receiving the feed brought).
+    Expected,
+    /// Its shipment was received and every item of it was recorded missing (недостача): only the
+    /// network's word that it arrived after all (`pvz-server order-arrived`) makes it issuable.
+    RecordedMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,25 +68,42 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         issued_at: r.get(5)?,
         cancelled: r.get(6)?,
         unredeemed: r.get(7)?,
-        arrived: r.get(8)?,
+        arrival: match r.get::<_, String>(8)?.as_str() {
+            "arrived" => Arrival::Arrived,
+            "expected" => Arrival::Expected,
+            "recorded_missing" => Arrival::RecordedMissing,
+            other => return Err(corrupt(format!("order arrival {other:?}"))),
+        },
     })
 }
 
-/// The last column says whether the order has arrived, as the server decides it for an issue: the
-/// server stamped its arrival (receiving placed or damaged one of its items, or it was put on the
-/// shelf when created); or this kiosk's own receiving, closed (so its op is in the outbox ahead of
-/// any issue), placed or damaged one of its items; or it is in no shipment the kiosk knows (demo and
-/// older orders, on the shelf since they were created, carry no arrival time). So an order still
-/// expected, or whose every item was missing at receiving, has not arrived.
+/// The last column says whether the order has arrived ([`Arrival`]), as the server decides it for
+/// an issue: it has when the server stamped its arrival (receiving placed or damaged one of its
+/// items, it was put on the shelf when created, or the network marked it arrived later); or this
+/// kiosk's own receiving, closed (so its op is in the outbox ahead of any issue), placed or damaged
+/// one of its items; or it is in no shipment the kiosk knows (demo and older orders, on the shelf
+/// since they were created, carry no arrival time). One that has not is recorded missing when its
+/// shipment was received, by a closed receiving of this kiosk or by the feed's word (a shipment
+/// brings all of an order's items, and one placed or damaged would have made it arrive); else it is
+/// still expected.
 const ORDER_COLUMNS: &str = "order_id, pickup_point_id, short_code, buyer, server_status, issued_at, cancelled,
     EXISTS (SELECT 1 FROM return_items r WHERE r.order_id = orders.order_id AND r.source = 'unredeemed'),
-    orders.arrived_at IS NOT NULL
+    CASE WHEN orders.arrived_at IS NOT NULL
         OR NOT EXISTS (SELECT 1 FROM order_items oi JOIN shipment_items si ON si.item_id = oi.item_id
                        WHERE oi.order_id = orders.order_id)
         OR EXISTS (SELECT 1 FROM order_items oi JOIN receiving_items ri ON ri.item_id = oi.item_id
                        JOIN receivings rv ON rv.receiving_id = ri.receiving_id
                    WHERE oi.order_id = orders.order_id AND ri.state IN ('placed', 'damaged')
-                       AND rv.closed_at IS NOT NULL)";
+                       AND rv.closed_at IS NOT NULL)
+        THEN 'arrived'
+    WHEN EXISTS (SELECT 1 FROM order_items oi JOIN receiving_items ri ON ri.item_id = oi.item_id
+                     JOIN receivings rv ON rv.receiving_id = ri.receiving_id
+                 WHERE oi.order_id = orders.order_id AND rv.closed_at IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM order_items oi JOIN shipment_items si ON si.item_id = oi.item_id
+                       JOIN shipments s ON s.shipment_id = si.shipment_id
+                   WHERE oi.order_id = orders.order_id AND s.received = 1)
+        THEN 'recorded_missing'
+    ELSE 'expected' END";
 
 pub fn get_order(conn: &Connection, order_id: &OrderId) -> Result<Option<OrderRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE order_id = ?1"))?;

@@ -99,6 +99,14 @@ pub enum Command {
     SetCells(shelf::SetCells),
     /// Add a shipment the point should expect, with its orders; prints the shipment id and orders.
     AddShipment(shelf::AddShipment),
+    /// Mark an order arrived at its point (its goods turned up after being recorded missing at receiving).
+    ///
+    /// For an order whose items were all recorded missing when its shipment was received (приёмка
+    /// closed before they were scanned, or they came on a later truck) and that turned up later: no
+    /// second receiving of the shipment is possible, and the kiosks refuse to issue an order that
+    /// has not arrived. After this, the point's kiosks issue it once they sync. Its storage period
+    /// counts from --at. Prints one line of confirmation.
+    OrderArrived(shelf::OrderArrived),
     /// Print a point's shipments: each item's outcome and cell, and the discrepancies.
     Shipments {
         #[arg(long)]
@@ -243,6 +251,7 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::SetStoragePolicy(args) => shelf::set_storage_policy(&admin, args)?,
         Command::SetCells(args) => shelf::set_cells(&admin, args)?,
         Command::AddShipment(args) => shelf::add_shipment(&admin, args)?,
+        Command::OrderArrived(args) => shelf::order_arrived(&admin, args)?,
         Command::Shipments { pickup_point } => print!("{}", shelf::shipments_text(&admin, &pickup_point)?),
         Command::Shifts { pickup_point } => print!("{}", audit::shifts_text(&admin, &pickup_point)?),
         Command::Ops { pickup_point, limit } => print!("{}", audit::ops_text(&admin, &pickup_point, limit)?),

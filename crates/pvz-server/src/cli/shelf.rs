@@ -1,5 +1,6 @@
-//! `pvz-server set-storage-policy`, `set-cells`, `add-shipment` and `shipments`: a point's storage
-//! period, its cells and the shipments it should expect, each a thin call into [`Admin`].
+//! `pvz-server set-storage-policy`, `set-cells`, `add-shipment`, `order-arrived` and `shipments`: a
+//! point's storage period, its cells, the shipments it should expect and an order that turned up
+//! after its shipment, each a thin call into [`Admin`].
 
 use crate::admin::{parse_cells, Admin};
 use crate::db::orders::{NewItem, NewOrder};
@@ -215,6 +216,23 @@ pub fn add_shipment(admin: &Admin, args: AddShipment) -> Result<()> {
     for (order, short_code) in &added.orders {
         println!("  {order} {short_code}");
     }
+    Ok(())
+}
+
+/// Mark an order arrived at its point (see the command's help in `Command::OrderArrived`).
+#[derive(Debug, Args)]
+pub struct OrderArrived {
+    /// The order id (`ord-…`).
+    order: String,
+    /// When the goods arrived (RFC 3339); now when omitted.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+pub fn order_arrived(admin: &Admin, args: OrderArrived) -> Result<()> {
+    let at = args.at.unwrap_or_else(crate::db::now_text);
+    admin.set_order_arrived(&args.order, &at)?;
+    println!("{} arrived at {at}: the point's kiosks issue it after their next sync", args.order);
     Ok(())
 }
 
