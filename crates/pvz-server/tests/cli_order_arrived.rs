@@ -81,10 +81,15 @@ async fn an_order_recorded_missing_is_issued_once_the_command_marks_it_arrived()
     let later = t.pull(&kiosk, &[("cursor", &cursor)]).await;
     let order = pulled_order(&later, "in1").expect("the kiosks pull in1 again after the command");
     assert_eq!(order["arrived_at"], at, "with its arrival time: {order}");
+    let twice = pvz_server(t.dir.path(), &["order-arrived", "in1"]);
+    assert!(!twice.ok, "an order that arrived already is refused: its storage period must not move");
+    assert!(twice.stderr.contains("arrived already"), "and says why: {}", twice.stderr);
 
     let issue = op(4, completed("in1", &["in1-1"], vec![], 100_000, 0));
     let reply = t.push(&kiosk, std::slice::from_ref(&issue)).await;
     assert_eq!(outcome(&reply, 0), "applied", "arrived now: the issue applies: {}", reply.body);
+    let gone = pvz_server(t.dir.path(), &["order-arrived", "in1"]);
+    assert!(!gone.ok && gone.stderr.contains("no longer waiting"), "an issued order is refused: {}", gone.stderr);
     let sale = t.admin.ledger_for_op(&issue.op_id.to_string()).expect("postings");
     assert!(
         sale.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) }),

@@ -182,6 +182,28 @@ impl Admin {
         Ok(tx.commit()?)
     }
 
+    /// Marks an order arrived whose goods were all recorded missing at receiving and turned up later
+    /// (`pvz-server order-arrived`). Only for an order still waiting that has not arrived: on one
+    /// already on the shelf a new time would move the start of its storage period, and an issued
+    /// or cancelled order has left the point.
+    pub fn mark_found_order_arrived(&self, order: &str, arrived_at: &str) -> Result<()> {
+        let id = parse_id(OrderId::parse, order)?;
+        let facts = orders::get_order_facts(&self.conn, &id)?
+            .ok_or_else(|| ServerError::NotFound(format!("order {id} does not exist")))?;
+        if facts.state != orders::OrderState::Ready {
+            return Err(ServerError::BadRequest(format!(
+                "order {id} is {}: it is no longer waiting at the point",
+                facts.state.as_str()
+            )));
+        }
+        if let Some(at) = shelf::get_arrived(&self.conn, &id)? {
+            return Err(ServerError::BadRequest(format!(
+                "order {id} arrived already at {at}; its storage period counts from then"
+            )));
+        }
+        self.set_order_arrived(order, arrived_at)
+    }
+
     /// An item with its order's context (its cell, its order's state); `None` when unknown.
     pub fn item(&self, id: &str) -> Result<Option<orders::ItemRow>> {
         orders::get_item(&self.conn, &parse_id(pvz_domain::ItemId::parse, id.trim())?)

@@ -231,7 +231,7 @@ pub struct OrderArrived {
 
 pub fn order_arrived(admin: &Admin, args: OrderArrived) -> Result<()> {
     let at = args.at.unwrap_or_else(crate::db::now_text);
-    admin.set_order_arrived(&args.order, &at)?;
+    admin.mark_found_order_arrived(&args.order, &at)?;
     println!("{} arrived at {at}: the point's kiosks issue it after their next sync", args.order);
     Ok(())
 }
