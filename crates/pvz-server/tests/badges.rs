@@ -10,8 +10,6 @@ use pvz_protocol::{BadgeClaims, PublicKey};
 use pvz_server::admin::{Admin, Role};
 use pvz_server::ServerError;
 use serde_json::Value;
-use std::path::Path;
-use std::process::Command;
 
 fn employee<'a>(page: &'a Reply, id: &str) -> Option<&'a Value> {
     page.body["changes"].as_array()?.iter().find(|c| c["type"] == "upsert_employee" && c["employee_id"] == id)
@@ -60,20 +58,6 @@ async fn issuing_a_badge_counts_up_and_the_feed_carries_the_current_number() {
     t.server.shutdown().await;
 }
 
-/// Runs the real binary on `dir`.
-fn pvz_server(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pvz-server"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PVZ_SERVER_DATA_DIR")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (out.status.success(), text(&out.stdout), text(&out.stderr))
-}
-
 #[test]
 fn the_badge_command_prints_a_new_signed_badge_and_reprints_the_current_one() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -85,25 +69,25 @@ fn the_badge_command_prints_a_new_signed_badge_and_reprints_the_current_one() {
     }
     let key = PublicKey::of(Admin::open(dir).expect("admin").signing_key());
 
-    let (ok, first, err) = pvz_server(dir, &["badge", "driver-1"]);
+    let CliRun { ok, stdout: first, stderr: err } = pvz_server(dir, &["badge", "driver-1"]);
     assert!(ok, "`pvz-server badge driver-1` issues a badge: {err}");
     let first = first.trim().to_owned();
     let claims = BadgeClaims::verify(&first, &key).expect("it prints the signed badge alone on stdout");
     assert_eq!((claims.employee_id.as_str(), claims.serial), ("driver-1", 1), "the driver's first badge");
 
-    let (ok, second, err) = pvz_server(dir, &["badge", "driver-1"]);
+    let CliRun { ok, stdout: second, stderr: err } = pvz_server(dir, &["badge", "driver-1"]);
     assert!(ok, "a second badge is issued: {err}");
     let second = second.trim().to_owned();
     assert_eq!(BadgeClaims::verify(&second, &key).map(|c| c.serial), Ok(2), "with the next number");
     assert!(err.contains("no. 2"), "and says which number it is: {err}");
 
-    let (ok, reprint, err) = pvz_server(dir, &["badge", "driver-1", "--reprint"]);
+    let CliRun { ok, stdout: reprint, stderr: err } = pvz_server(dir, &["badge", "driver-1", "--reprint"]);
     assert!(ok, "the current badge is printed again: {err}");
     assert_eq!(reprint.trim(), second, "a reprint is the current badge, revoking nothing");
     let current = Admin::open(dir).expect("admin").current_badge("driver-1").expect("read").map(|b| b.serial);
     assert_eq!(current, Some(2), "reprinting did not count up");
 
-    let (ok, _, err) = pvz_server(dir, &["badge", "nobody"]);
+    let CliRun { ok, stderr: err, .. } = pvz_server(dir, &["badge", "nobody"]);
     assert!(!ok && err.contains("nobody"), "an unknown employee is refused, named: {err}");
 }
 

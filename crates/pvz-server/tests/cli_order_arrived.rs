@@ -9,31 +9,6 @@ use common::*;
 use pvz_domain::Kopecks;
 use pvz_protocol::OpBody;
 use pvz_server::rules::Posting;
-use std::path::Path;
-use std::process::Command;
-
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary on `dir` with `args` (nothing inherited that would choose a data dir).
-fn pvz_server(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_pvz-server"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PVZ_SERVER_DATA_DIR")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 #[tokio::test]
 async fn an_order_recorded_missing_is_issued_once_the_command_marks_it_arrived() {

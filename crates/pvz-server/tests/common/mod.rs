@@ -315,3 +315,25 @@ pub fn boxes_handed_over(handover: &str, driver: &str, boxes: &[&str]) -> OpBody
 pub fn outcome(reply: &Reply, i: usize) -> String {
     reply.body["results"][i]["outcome"]["status"].as_str().unwrap_or("none").to_owned()
 }
+
+/// What a run of the real `pvz-server` binary printed, and whether it succeeded.
+pub struct CliRun {
+    pub ok: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the real binary on the data dir `dir` with `args` (nothing inherited that would choose
+/// another data dir).
+pub fn pvz_server(dir: &std::path::Path, args: &[&str]) -> CliRun {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pvz-server"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PVZ_SERVER_DATA_DIR")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    CliRun { ok: out.status.success(), stdout: text(&out.stdout), stderr: text(&out.stderr) }
+}
