@@ -1,7 +1,9 @@
 //! `pvz-server order-arrived` on the real binary: an order whose only item was recorded missing at
 //! receiving cannot be issued and no second receiving can bring it; once its goods turn up, the
 //! command marks it arrived, the point's kiosks pull the arrival time with the order, and the
-//! server applies an issue of it. An unknown order or a time that is not RFC 3339 changes nothing.
+//! server applies an issue of it; with `--cell` its items are in that cell of the point. An unknown
+//! order, a time that is not RFC 3339, an order already arrived or gone, or a cell the point lacks
+//! change nothing.
 
 mod common;
 
@@ -71,8 +73,13 @@ async fn an_order_recorded_missing_is_issued_once_the_command_marks_it_arrived()
         "the sale is posted: {sale:?}"
     );
 
+    // The goods were put in a cell: the counter's card is to say which one.
+    let cells = pvz_server::admin::parse_cells(&["A-01..A-03:6".to_owned()]).expect("cells");
+    t.admin.set_cells(POINT, &cells).expect("the point's cells");
+    let nowhere = pvz_server(t.dir.path(), &["order-arrived", "in2", "--cell", "B-09"]);
+    assert!(!nowhere.ok && nowhere.stderr.contains("no cell B-09"), "a cell the point lacks: {}", nowhere.stderr);
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);
-    let now = pvz_server(t.dir.path(), &["order-arrived", "in2"]);
+    let now = pvz_server(t.dir.path(), &["order-arrived", "in2", "--cell", "a-2"]);
     assert!(now.ok, "order-arrived without --at succeeds: {}", now.stderr);
     let cursor = later.body["cursor"].as_str().expect("a cursor").to_owned();
     let page = t.pull(&kiosk, &[("cursor", &cursor)]).await;
@@ -80,4 +87,5 @@ async fn an_order_recorded_missing_is_issued_once_the_command_marks_it_arrived()
     let arrived = order["arrived_at"].as_str().expect("in2 has an arrival time");
     let arrived = chrono::DateTime::parse_from_rfc3339(arrived).expect("an RFC 3339 time");
     assert!(arrived >= before, "without --at the arrival is now: {arrived} (run after {before})");
+    assert_eq!(order["items"][0]["cell"], "A-02", "its item is in the cell given, canonical: {order}");
 }

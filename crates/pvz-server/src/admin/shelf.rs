@@ -183,11 +183,18 @@ impl Admin {
     }
 
     /// Marks an order arrived whose goods were all recorded missing at receiving and turned up later
-    /// (`pvz-server order-arrived`). Only for an order still waiting that has not arrived: on one
-    /// already on the shelf a new time would move the start of its storage period, and an issued
-    /// or cancelled order has left the point.
-    pub fn mark_found_order_arrived(&self, order: &str, arrived_at: &str) -> Result<()> {
+    /// (`pvz-server order-arrived`), its items in `cell` when given (one of the point's cells, if it
+    /// has a list), so the counter's card says where they are. Only for an order still waiting that
+    /// has not arrived: on one already on the shelf a new time would move the start of its storage
+    /// period, and an issued or cancelled order has left the point.
+    pub fn mark_found_order_arrived(&self, order: &str, arrived_at: &str, cell: Option<&str>) -> Result<()> {
         let id = parse_id(OrderId::parse, order)?;
+        let cell = match cell {
+            Some(raw) => {
+                Some(CellLabel::parse(raw).map_err(|e| ServerError::BadRequest(format!("cell {raw:?}: {e}")))?)
+            }
+            None => None,
+        };
         let facts = orders::get_order_facts(&self.conn, &id)?
             .ok_or_else(|| ServerError::NotFound(format!("order {id} does not exist")))?;
         if facts.state != orders::OrderState::Ready {
@@ -201,7 +208,22 @@ impl Admin {
                 "order {id} arrived already at {at}; its storage period counts from then"
             )));
         }
-        self.set_order_arrived(order, arrived_at)
+        chrono::DateTime::parse_from_rfc3339(arrived_at)
+            .map_err(|e| ServerError::BadRequest(format!("{arrived_at:?} is not RFC 3339: {e}")))?;
+        let point = parse_id(PickupPointId::parse, &facts.pickup_point_id)?;
+        let tx = self.conn.unchecked_transaction()?;
+        if let Some(cell) = &cell {
+            let cells = cells::list_cells(&tx, &point)?;
+            if !cells.is_empty() && !cells.iter().any(|c| &c.label == cell) {
+                return Err(ServerError::BadRequest(format!("{point} has no cell {cell}")));
+            }
+            for item in &facts.items {
+                shelf::set_item_cell(&tx, &parse_id(pvz_domain::ItemId::parse, &item.id)?, cell)?;
+            }
+        }
+        shelf::reset_arrived(&tx, &id, arrived_at)?;
+        shelf::touch_order(&tx, &point, &id)?;
+        Ok(tx.commit()?)
     }
 
     /// An item with its order's context (its cell, its order's state); `None` when unknown.

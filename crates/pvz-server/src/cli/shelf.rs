@@ -227,11 +227,14 @@ pub struct OrderArrived {
     /// When the goods arrived (RFC 3339); now when omitted.
     #[arg(long)]
     at: Option<String>,
+    /// The cell the goods were put in (e.g. A-07), so the counter's card says where they are.
+    #[arg(long)]
+    cell: Option<String>,
 }
 
 pub fn order_arrived(admin: &Admin, args: OrderArrived) -> Result<()> {
     let at = args.at.unwrap_or_else(crate::db::now_text);
-    admin.mark_found_order_arrived(&args.order, &at)?;
+    admin.mark_found_order_arrived(&args.order, &at, args.cell.as_deref())?;
     println!("{} arrived at {at}: the point's kiosks issue it after their next sync", args.order);
     Ok(())
 }
