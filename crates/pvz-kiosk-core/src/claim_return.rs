@@ -21,10 +21,9 @@ use chrono::{DateTime, Utc};
 use pvz_domain::scan::RETURN_LABEL_PREFIX;
 use pvz_domain::{ClaimId, ClaimState, Refusal, ReturnId, Scan};
 use pvz_protocol::sync::error_code::NOT_FOUND;
-use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, PhotoRef, ReturnSource};
+use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, ReturnSource};
 use return_items::ReturnItemRow;
 use rusqlite::Connection;
-use uuid::Uuid;
 
 /// A scanned claim return code: verified, then the claim goes on the counter as a draft (a draft of
 /// the same claim is resumed as it was).
@@ -216,13 +215,7 @@ impl Kiosk {
         let at = timestamp(self.now());
         self.counter_tx(|tx| {
             let claim = active_draft(tx)?;
-            let stored = evidence::store_photo(self.evidence_dir(), bytes)?;
-            let photo = PhotoRef {
-                photo_id: Uuid::now_v7().to_string(),
-                sha256: stored.sha256,
-                media_type: stored.media_type.to_owned(),
-                size_bytes: bytes.len() as u64,
-            };
+            let photo = evidence::store_photo_ref(self.evidence_dir(), bytes)?;
             Ok(claim_photos::insert_claim_photo(tx, &claim.claim_id, &photo, &at)?)
         })?;
         self.view()

@@ -2,6 +2,7 @@
 //! temporary name, synced and renamed, so a crash never leaves a half-written photo under its name.
 
 use crate::error::{KioskError, Result};
+use pvz_protocol::PhotoRef;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::Path;
@@ -49,6 +50,18 @@ pub fn store_photo(dir: &Path, bytes: &[u8]) -> Result<StoredPhoto> {
         std::fs::rename(&tmp, &path)?;
     }
     Ok(StoredPhoto { sha256, media_type })
+}
+
+/// Stores a photo taken for an op (a damaged item at receiving, a claim return's condition) and
+/// names it: a fresh id, its hash, type and size, as the op carries it.
+pub fn store_photo_ref(dir: &Path, bytes: &[u8]) -> Result<PhotoRef> {
+    let stored = store_photo(dir, bytes)?;
+    Ok(PhotoRef {
+        photo_id: uuid::Uuid::now_v7().to_string(),
+        sha256: stored.sha256,
+        media_type: stored.media_type.to_owned(),
+        size_bytes: bytes.len() as u64,
+    })
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::{ItemId, Scan};
-use pvz_protocol::{DamagedItem, OpBody, PhotoRef, PlacedItem};
+use pvz_protocol::{DamagedItem, OpBody, PlacedItem};
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -135,13 +135,7 @@ impl Kiosk {
             if !matches!(session_item(tx, &open, &item_id)?.state, ReceivedState::Damaged { .. }) {
                 return Err(KioskError::InvalidInput("photos are attached to an item recorded as damaged".into()));
             }
-            let stored = evidence::store_photo(self.evidence_dir(), bytes)?;
-            let photo = PhotoRef {
-                photo_id: Uuid::now_v7().to_string(),
-                sha256: stored.sha256,
-                media_type: stored.media_type.to_owned(),
-                size_bytes: bytes.len() as u64,
-            };
+            let photo = evidence::store_photo_ref(self.evidence_dir(), bytes)?;
             Ok(receiving_photos::insert_receiving_photo(tx, &open.receiving_id, &item_id, &photo, &at)?)
         })?;
         self.view()
