@@ -29,13 +29,13 @@ pub(crate) struct Shelves {
 pub(crate) fn shelves(conn: &Connection) -> Result<Shelves> {
     let mut placed: Vec<Placement<OrderId>> = shelf::list_placed_items(conn)?
         .into_iter()
-        .filter_map(|item| CellLabel::parse(&item.cell).ok().map(|cell| Placement { cell, buyer: item.order_id }))
+        .filter_map(|item| CellLabel::parse(&item.cell).ok().map(|cell| Placement { cell, buyer: item.item.order_id }))
         .collect();
     if let Some(open) = receivings::get_open_receiving(conn)? {
         for item in receiving_items::list_receiving_items(conn, &open.receiving_id)? {
             if let receiving_items::ReceivedState::Placed { cell, .. } = item.state {
                 if let Ok(cell) = CellLabel::parse(&cell) {
-                    placed.push(Placement { cell, buyer: item.order_id });
+                    placed.push(Placement { cell, buyer: item.item.order_id });
                 }
             }
         }
@@ -134,8 +134,8 @@ fn move_to(conn: &Connection, item_id: &str, to: &CellLabel, now: DateTime<Utc>)
     check_move(&cells, &placed, &from, to).map_err(cell_error)?;
     let at = timestamp(now);
     let body = OpBody::ItemMoved {
-        order_id: item.order_id.clone(),
-        item_id: item.item_id.clone(),
+        order_id: item.item.order_id.clone(),
+        item_id: item.item.item_id.clone(),
         from: from.to_string(),
         to: to.to_string(),
     };
@@ -143,8 +143,8 @@ fn move_to(conn: &Connection, item_id: &str, to: &CellLabel, now: DateTime<Utc>)
     cell_placements::insert_placement(
         conn,
         &NewPlacement {
-            item_id: &item.item_id,
-            order_id: &item.order_id,
+            item_id: &item.item.item_id,
+            order_id: &item.item.order_id,
             cell: &to.to_string(),
             placed_at: &at,
             source: PlacementSource::Moved,

@@ -43,12 +43,12 @@ fn overdue(conn: &Connection, now: DateTime<Utc>) -> Result<Option<Vec<Overdue>>
         let arrived = item.arrived_at.as_deref().and_then(|at| DateTime::parse_from_rfc3339(at).ok());
         let Some(arrived) = arrived.filter(|_| !item.cancelled) else { continue };
         stored.push(StoredItem {
-            item_id: item.item_id.clone(),
-            category: item.category.clone(),
+            item_id: item.item.item_id.clone(),
+            category: item.item.category.clone(),
             arrived_at: UnixSeconds(arrived.timestamp()),
             state: ShelfState::OnShelf,
         });
-        rows.insert(item.item_id.to_string(), item);
+        rows.insert(item.item.item_id.to_string(), item);
     }
     let listed = overdue_items(&stored, &policy, offset, UnixSeconds(now.timestamp()))
         .into_iter()
@@ -65,11 +65,11 @@ pub(crate) fn expiry_view(conn: &Connection, now: DateTime<Utc>) -> Result<Expir
     let items = listed
         .into_iter()
         .map(|o| ExpiredItemView {
-            item_id: o.item.item_id.to_string(),
-            order_id: o.item.order_id.to_string(),
-            short_code: o.item.short_code,
-            buyer: o.item.buyer,
-            name: o.item.name,
+            item_id: o.item.item.item_id.to_string(),
+            order_id: o.item.item.order_id.to_string(),
+            short_code: o.item.item.short_code,
+            buyer: o.item.item.buyer,
+            name: o.item.item.name,
             cell: o.item.cell,
             arrived_at: rfc3339(o.arrived_at),
             expires_at: rfc3339(o.expires_at),
@@ -114,18 +114,18 @@ impl Kiosk {
             let listed = overdue(tx, now)?.ok_or(KioskError::StoragePolicyMissing)?;
             let mut orders = BTreeSet::new();
             for item_id in chosen {
-                let Some(o) = listed.iter().find(|o| o.item.item_id.as_str() == item_id) else {
+                let Some(o) = listed.iter().find(|o| o.item.item.item_id.as_str() == item_id) else {
                     return Err(why_not_listed(tx, item_id)?);
                 };
-                orders.insert(o.item.order_id.clone());
+                orders.insert(o.item.item.order_id.clone());
             }
             let at = timestamp(now);
             let mut expired = Vec::new();
             for order_id in &orders {
                 for item in shelf::list_placed_items_of_order(tx, order_id)? {
                     let return_id = new_return_id();
-                    shelf::insert_unredeemed_unit(tx, return_id.as_str(), &item.item_id, &at)?;
-                    expired.push(ExpiredItem { order_id: order_id.clone(), item_id: item.item_id, return_id });
+                    shelf::insert_unredeemed_unit(tx, return_id.as_str(), &item.item.item_id, &at)?;
+                    expired.push(ExpiredItem { order_id: order_id.clone(), item_id: item.item.item_id, return_id });
                 }
             }
             settings::change_counter_state(tx, |s| {

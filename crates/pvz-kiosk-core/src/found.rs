@@ -92,7 +92,7 @@ fn returned_status(conn: &Connection, return_id: &ReturnId) -> Result<Option<(Fo
 }
 
 fn item_status(conn: &Connection, place: &shelf::PlacedItemRow) -> Result<FoundItemStatus> {
-    let item_id = place.item_id.as_str();
+    let item_id = place.item.item_id.as_str();
     if place.gone {
         if let Some(return_id) = shelf::find_return_of_item(conn, item_id)? {
             let return_id = ReturnId::parse(&return_id).map_err(|e| KioskError::Internal(e.to_string()))?;
@@ -100,7 +100,7 @@ fn item_status(conn: &Connection, place: &shelf::PlacedItemRow) -> Result<FoundI
                 return Ok(status);
             }
         }
-        let order = orders::get_order(conn, &place.order_id)?.ok_or(KioskError::OrderNotFound)?;
+        let order = orders::get_order(conn, &place.item.order_id)?.ok_or(KioskError::OrderNotFound)?;
         return Ok(FoundItemStatus::Issued { issued_at: effective_status(conn, &order)?.1 });
     }
     if !place.arrived {
@@ -121,12 +121,12 @@ pub(crate) fn found_item_view(conn: &Connection, screen: &ShelfScreen) -> Result
         let status = item_status(conn, &place)?;
         let in_cell = matches!(status, FoundItemStatus::OnShelf | FoundItemStatus::Cancelled);
         return Ok(Some(FoundItemView {
-            item_id: Some(place.item_id.to_string()),
-            order_id: Some(place.order_id.to_string()),
-            short_code: Some(place.short_code),
-            buyer: Some(place.buyer),
-            name: place.name,
-            variant: place.variant,
+            item_id: Some(place.item.item_id.to_string()),
+            order_id: Some(place.item.order_id.to_string()),
+            short_code: Some(place.item.short_code),
+            buyer: Some(place.item.buyer),
+            name: place.item.name,
+            variant: place.item.variant,
             cell: in_cell.then_some(place.cell),
             status,
             arrived_at: place.arrived_at.filter(|_| place.arrived),

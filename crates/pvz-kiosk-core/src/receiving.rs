@@ -91,7 +91,7 @@ fn parse_item_id(raw: &str) -> Result<ItemId> {
 fn session_item(conn: &Connection, open: &ReceivingRow, item_id: &ItemId) -> Result<ReceivingItemRow> {
     receiving_items::list_receiving_items(conn, &open.receiving_id)?
         .into_iter()
-        .find(|i| &i.item_id == item_id)
+        .find(|i| &i.item.item_id == item_id)
         .ok_or(KioskError::NotInShipment)
 }
 
@@ -156,17 +156,17 @@ impl Kiosk {
             let (mut placed, mut missing, mut damaged) = (Vec::new(), Vec::new(), Vec::new());
             for item in &items {
                 match &item.state {
-                    ReceivedState::Waiting => missing.push(item.item_id.clone()),
+                    ReceivedState::Waiting => missing.push(item.item.item_id.clone()),
                     ReceivedState::Placed { cell, .. } => placed.push(PlacedItem {
-                        order_id: item.order_id.clone(),
-                        item_id: item.item_id.clone(),
+                        order_id: item.item.order_id.clone(),
+                        item_id: item.item.item_id.clone(),
                         cell: cell.clone(),
                     }),
                     ReceivedState::Damaged { description } => damaged.push(DamagedItem {
-                        order_id: item.order_id.clone(),
-                        item_id: item.item_id.clone(),
+                        order_id: item.item.order_id.clone(),
+                        item_id: item.item.item_id.clone(),
                         description: description.clone(),
-                        photos: receiving_photos::list_receiving_photos(tx, &open.receiving_id, &item.item_id)?,
+                        photos: receiving_photos::list_receiving_photos(tx, &open.receiving_id, &item.item.item_id)?,
                     }),
                 }
             }
@@ -182,8 +182,8 @@ impl Kiosk {
                 if let ReceivedState::Placed { cell, .. } = &item.state {
                     // The order arrives when receiving closes, as the server records it from the op.
                     let placement = NewPlacement {
-                        item_id: &item.item_id,
-                        order_id: &item.order_id,
+                        item_id: &item.item.item_id,
+                        order_id: &item.item.order_id,
                         cell,
                         placed_at: &at,
                         source: PlacementSource::Received,
@@ -226,7 +226,7 @@ pub(crate) fn receiving_view(conn: &Connection) -> Result<Option<ReceivingView>>
     let unexpected = receiving_unexpected::list_unexpected(conn, &open.receiving_id)?;
     let pending = open.pending.as_ref().map(|p| CellProposalView {
         item_id: p.item_id.to_string(),
-        name: rows.iter().find(|r| r.item_id == p.item_id).map(|r| r.name.clone()).unwrap_or_default(),
+        name: rows.iter().find(|r| r.item.item_id == p.item_id).map(|r| r.item.name.clone()).unwrap_or_default(),
         proposed_cell: p.proposed.to_string(),
         with_buyers_items: p.with_buyer,
     });
@@ -250,18 +250,18 @@ pub(crate) fn receiving_view(conn: &Connection) -> Result<Option<ReceivingView>>
             }
             ReceivedState::Damaged { description } => {
                 counts.damaged += 1;
-                let photos = receiving_photos::list_receiving_photos(conn, &open.receiving_id, &row.item_id)?;
+                let photos = receiving_photos::list_receiving_photos(conn, &open.receiving_id, &row.item.item_id)?;
                 ReceivingItemState::Damaged { description, photos: count(photos.len()) }
             }
         };
         items.push(ReceivingItemView {
-            item_id: row.item_id.to_string(),
-            order_id: row.order_id.to_string(),
-            short_code: row.short_code,
-            buyer: row.buyer,
-            name: row.name,
-            variant: row.variant,
-            barcode: row.barcode,
+            item_id: row.item.item_id.to_string(),
+            order_id: row.item.order_id.to_string(),
+            short_code: row.item.short_code,
+            buyer: row.item.buyer,
+            name: row.item.name,
+            variant: row.item.variant,
+            barcode: row.item.barcode,
             state,
         });
     }

@@ -29,13 +29,16 @@ pub(crate) fn receive_scan(
     let items = receiving_items::list_receiving_items(conn, &open.receiving_id)?;
     let matching: Vec<&ReceivingItemRow> = items
         .iter()
-        .filter(|i| code_matches(&code, is_mark, i.barcode.as_deref(), i.mark.as_deref()) || i.item_id.as_str() == code)
+        .filter(|i| {
+            code_matches(&code, is_mark, i.item.barcode.as_deref(), i.item.mark.as_deref())
+                || i.item.item_id.as_str() == code
+        })
         .collect();
     if let Some(pending) = &open.pending {
         if let Some(cell) = typed_cell(conn, scan)? {
             return place_pending(conn, open, &cell, now);
         }
-        if matching.iter().any(|i| i.item_id == pending.item_id) {
+        if matching.iter().any(|i| i.item.item_id == pending.item_id) {
             // The same item scanned again: the proposal stands.
             return Ok(ScanNotice::ReceivingItemMatched {
                 item_id: pending.item_id.to_string(),
@@ -49,7 +52,7 @@ pub(crate) fn receive_scan(
         let pending = proposal_for(conn, item)?;
         receivings::set_pending(conn, &open.receiving_id, Some(&pending))?;
         return Ok(ScanNotice::ReceivingItemMatched {
-            item_id: item.item_id.to_string(),
+            item_id: item.item.item_id.to_string(),
             proposed_cell: pending.proposed.to_string(),
         });
     }
@@ -66,9 +69,9 @@ pub(crate) fn receive_scan(
 /// Where the kiosk proposes to put `item`, under the domain's rule, as the placement awaiting its label.
 fn proposal_for(conn: &Connection, item: &ReceivingItemRow) -> Result<PendingPlacement> {
     let Shelves { cells, placed } = shelves(conn)?;
-    let proposal = propose_cell(&cells, &placed, &item.order_id).map_err(cell_error)?;
+    let proposal = propose_cell(&cells, &placed, &item.item.order_id).map_err(cell_error)?;
     Ok(PendingPlacement {
-        item_id: item.item_id.clone(),
+        item_id: item.item.item_id.clone(),
         proposed: proposal.cell().clone(),
         with_buyer: matches!(proposal, CellProposal::WithBuyersItems(_)),
     })
@@ -112,7 +115,7 @@ fn repropose_if_unfit(conn: &Connection) -> Result<()> {
         return Ok(());
     }
     let items = receiving_items::list_receiving_items(conn, &open.receiving_id)?;
-    let Some(item) = items.iter().find(|i| i.item_id == pending.item_id) else { return Ok(()) };
+    let Some(item) = items.iter().find(|i| i.item.item_id == pending.item_id) else { return Ok(()) };
     match proposal_for(conn, item) {
         Ok(next) => Ok(receivings::set_pending(conn, &open.receiving_id, Some(&next))?),
         Err(KioskError::NoFreeCell) => Ok(()),

@@ -2,7 +2,7 @@
 //! the server's last word on it, the check and the condition) and, once accepted, its returned unit
 //! and op. An accepted row is never changed again.
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{ClaimId, ClaimState, CompensationKind, ItemId, Kopecks, OrderId, ReturnId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -26,10 +26,6 @@ pub struct ClaimReturnRow {
     pub accepted_at: Option<String>,
     pub return_id: Option<ReturnId>,
     pub op_id: Option<String>,
-}
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
 const COLUMNS: &str = "claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks, expires_at,

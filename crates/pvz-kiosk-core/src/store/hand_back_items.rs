@@ -1,7 +1,7 @@
 //! Items scanned into a hand-back, in scan order: each is a returned unit-to-be, matched to a manifest
 //! line or an extra, with the reason and the fee fixed when the manager chose the reason.
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{FeeDecision, FeeRule, ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
 use pvz_protocol::ManifestLine;
 use rusqlite::{params, Connection, Row};
@@ -21,10 +21,6 @@ pub struct HandBackItemRow {
     pub description: Option<String>,
     pub fee: Option<FeeDecision>,
     pub scanned_at: String,
-}
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<HandBackItemRow> {

@@ -1,13 +1,9 @@
 //! A hand-back's manifest: the refused items the server says the courier is bringing, in its order.
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{ItemId, Kopecks, OrderId};
 use pvz_protocol::ManifestLine;
 use rusqlite::{params, Connection};
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
-}
 
 /// Stores the manifest, replacing one loaded before.
 pub fn replace_hand_back_lines(

@@ -13,6 +13,7 @@ pub(crate) mod hand_back_lines;
 pub(crate) mod hand_backs;
 pub(crate) mod issues;
 pub(crate) mod item_audit;
+pub(crate) mod item_facts;
 pub(crate) mod op_records;
 pub(crate) mod orders;
 pub(crate) mod outbox;
@@ -41,6 +42,11 @@ pub use settings::CounterState;
 pub use sync_settings::SyncSettingsRow;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// A stored value that no longer parses (a damaged or hand-edited store), as a row-reading error.
+pub(crate) fn corrupt(e: impl ToString) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
+}
 use rusqlite_migration::{Migrations, M};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -1,6 +1,6 @@
 //! Orders and their items as the server sent them (cache tables, rebuilt on a sync reset).
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus};
 use pvz_protocol::OrderWire;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -51,10 +51,6 @@ pub struct ItemRow {
 pub struct ItemRef {
     pub item_id: String,
     pub order_id: String,
-}
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
 fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {

@@ -1,8 +1,9 @@
 //! The expected items of a receiving session, copied from the shipment and the order cache when it
 //! opened (the cache may be rebuilt meanwhile), and what became of each: waiting, placed, damaged.
 
-use super::StoreError;
-use pvz_domain::{ItemId, OrderId};
+use super::item_facts::{self, ItemFacts};
+use super::{corrupt, StoreError};
+use pvz_domain::ItemId;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,25 +21,12 @@ pub enum ReceivedState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceivingItemRow {
-    pub item_id: ItemId,
-    pub order_id: OrderId,
-    /// Empty when the order was not in the cache.
-    pub short_code: String,
-    pub buyer: String,
-    pub name: String,
-    pub variant: String,
-    pub category: String,
-    pub barcode: Option<String>,
-    pub mark: Option<String>,
+    pub item: ItemFacts,
     pub state: ReceivedState,
 }
 
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ReceivingItemRow> {
-    let state: String = r.get(9)?;
+    let state: String = r.get(item_facts::COLUMNS)?;
     type Text = Option<String>;
     let (cell, proposed, placed_at, damage): (Text, Text, Text, Text) =
         (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?);
@@ -50,18 +38,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ReceivingItemRow> {
         ("damaged", _, _, _, Some(description)) => ReceivedState::Damaged { description },
         (other, ..) => return Err(corrupt(format!("receiving item state {other:?}"))),
     };
-    Ok(ReceivingItemRow {
-        item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
-        order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(corrupt)?,
-        short_code: r.get(2)?,
-        buyer: r.get(3)?,
-        name: r.get(4)?,
-        variant: r.get(5)?,
-        category: r.get(6)?,
-        barcode: r.get(7)?,
-        mark: r.get(8)?,
-        state,
-    })
+    Ok(ReceivingItemRow { item: ItemFacts::from_row(r)?, state })
 }
 
 const COLUMNS: &str = "item_id, order_id, short_code, buyer, name, variant, category, barcode, mark, state, cell,

@@ -1,7 +1,7 @@
 //! Приёмка sessions: open while items are scanned into cells (at most one, surviving a restart),
 //! then closed with their op. A cancelled one is deleted with its rows; a closed one never changes.
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{CellLabel, ItemId};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -22,10 +22,6 @@ pub struct ReceivingRow {
     pub expected_at: Option<String>,
     pub opened_at: String,
     pub pending: Option<PendingPlacement>,
-}
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ReceivingRow> {

@@ -1,7 +1,7 @@
 //! Returned units held at the point (refused at the counter, handed back by a courier, accepted on a
 //! claim) until they leave in a box. A unit is waiting while it is in no box.
 
-use super::StoreError;
+use super::{corrupt, StoreError};
 use pvz_domain::{ClaimId, ItemId, OrderId, RefusalReason, ReturnBoxId, ReturnId};
 use pvz_protocol::ReturnSource;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -20,10 +20,6 @@ pub struct ReturnItemRow {
     pub hand_back_id: Option<String>,
     pub received_at: String,
     pub box_id: Option<ReturnBoxId>,
-}
-
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
 }
 
 fn opt<T, E: ToString>(raw: Option<String>, parse: impl Fn(&str) -> Result<T, E>) -> rusqlite::Result<Option<T>> {

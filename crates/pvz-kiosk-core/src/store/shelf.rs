@@ -7,21 +7,14 @@
 //! unsettled placement, else the cached one.
 
 use super::cell_placements::effective_cell_sql;
+use super::item_facts::ItemFacts;
 use super::StoreError;
 use pvz_domain::{ItemId, OrderId};
 use rusqlite::{Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlacedItemRow {
-    pub item_id: ItemId,
-    pub order_id: OrderId,
-    pub short_code: String,
-    pub buyer: String,
-    pub name: String,
-    pub variant: String,
-    pub category: String,
-    pub barcode: Option<String>,
-    pub mark: Option<String>,
+    pub item: ItemFacts,
     /// Its cell as the counter should say it (may be empty or unparsable for an item not arrived).
     pub cell: String,
     /// RFC 3339: received here (newest), else the server's arrival of its order.
@@ -33,21 +26,9 @@ pub struct PlacedItemRow {
     pub gone: bool,
 }
 
-fn corrupt(e: impl ToString) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
-}
-
 fn from_row(r: &Row<'_>) -> rusqlite::Result<PlacedItemRow> {
     Ok(PlacedItemRow {
-        item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
-        order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(corrupt)?,
-        short_code: r.get(2)?,
-        buyer: r.get(3)?,
-        name: r.get(4)?,
-        variant: r.get(5)?,
-        category: r.get(6)?,
-        barcode: r.get(7)?,
-        mark: r.get(8)?,
+        item: ItemFacts::from_row(r)?,
         cell: r.get(9)?,
         arrived_at: r.get(10)?,
         arrived: r.get(11)?,
