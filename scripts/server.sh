@@ -16,12 +16,13 @@ running() { [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; }
 case "${1:-status}" in
   start)
     if running; then echo "pvz-server already runs (pid $(cat "$pid_file")) on http://$PVZ_SERVER_BIND"; exit 0; fi
-    [ -x "$server" ] || cargo build --release --locked -p pvz-server
+    # A no-op when the binary is up to date; an older build would serve an older schema.
+    cargo build --release --locked -p pvz-server
     mkdir -p "$PVZ_SERVER_DATA_DIR"
-    if [ ! -f "$PVZ_SERVER_DATA_DIR/server.sqlite3" ]; then
-      "$server" demo >"$PVZ_SERVER_DATA_DIR/demo-codes.txt" 2>>"$log_file"
-      echo "demo network created; codes to try: $PVZ_SERVER_DATA_DIR/demo-codes.txt"
-    fi
+    # Every start: the first creates the demo network, later ones upgrade it (badges issued since)
+    # and list fresh enrollment codes, so the codes file always matches the database.
+    "$server" demo >"$PVZ_SERVER_DATA_DIR/demo-codes.txt" 2>>"$log_file"
+    echo "demo network ready; codes to try: $PVZ_SERVER_DATA_DIR/demo-codes.txt"
     nohup "$server" serve >>"$log_file" 2>&1 &
     echo $! >"$pid_file"
     for _ in $(seq 1 100); do

@@ -7,7 +7,7 @@ use crate::badge::working_employee;
 use crate::codes::item_lookup_key;
 use crate::counter::timestamp;
 use crate::dispatch::ensure_no_hand_back;
-use crate::error::{KioskError, Result};
+use crate::error::{BadgeRefusal, KioskError, Result};
 use crate::receipt::qr_svg_data_uri;
 use crate::returns_view::{BoxView, HandoverActView, ReturnItemView, ReturnsView, StaffView};
 use crate::store::box_handovers::{self, BoxHandoverRow};
@@ -35,6 +35,7 @@ pub(crate) fn identify_driver(conn: &Connection, state: &CounterState, driver: &
     }
     let mut next = desk_state(state);
     next.driver = Some(driver.employee_id.clone());
+    next.driver_badge_serial = Some(driver.badge_serial);
     settings::set_counter_state(conn, &next)?;
     Ok(ScanNotice::DriverIdentified { driver_id: driver.employee_id.to_string(), driver_name: driver.name.clone() })
 }
@@ -183,6 +184,16 @@ impl Kiosk {
             let driver = working_employee(tx, &driver_id)?;
             if driver.role != EmployeeRole::Driver {
                 return Err(KioskError::WrongRole { expected: "driver".into() });
+            }
+            // The badge shown at the desk may have been revoked since (a pull brought a newer one).
+            if state.driver_badge_serial != Some(driver.badge_serial) {
+                return Err(KioskError::UnknownBadge {
+                    refusal: BadgeRefusal::Replaced,
+                    why: format!(
+                        "the badge that identified {driver_id} was replaced since by badge no. {}: scan the current one",
+                        driver.badge_serial
+                    ),
+                });
             }
             let boxes = return_boxes::list_boxes_awaiting_handover(tx)?;
             if boxes.is_empty() {

@@ -144,6 +144,19 @@ fn only_the_drivers_current_badge_takes_the_boxes() {
         Some(ScanNotice::DriverIdentified { driver_id: DRIVER.into(), driver_name: DRIVER_NAME.into() }),
         "the current badge names the driver at the desk"
     );
+    // Badge no. 2 is lost right after the scan: the network issues no. 3 and the counter pulls it.
+    new_badge_in_feed(&kiosk, DRIVER, DRIVER_NAME, EmployeeRole::Driver, 3);
+    let replaced = refused(
+        kiosk.hand_over_boxes(DRIVER),
+        ErrorKind::UnknownBadge,
+        "the badge that identified the driver was revoked before the handover",
+    );
+    assert_eq!(
+        replaced.to_view().detail.as_deref(),
+        Some(BadgeRefusal::Replaced.as_str()),
+        "the banner says the badge was replaced"
+    );
+    kiosk.scan(&badge_no(DRIVER, 3)).expect("the driver shows the newest badge");
     let act = kiosk.hand_over_boxes(DRIVER).expect("the boxes go to the driver").handover_act.expect("the act");
     assert_eq!((act.driver_name.as_str(), act.boxes.len()), (DRIVER_NAME, 1), "the act names the badge's driver");
     match ops(&kiosk).last() {

@@ -80,11 +80,20 @@ mod tests {
             let mut conn = Connection::open(&path).expect("open");
             super::super::migrations().to_version(&mut conn, 11).expect("the schema before badge numbers");
             conn.execute_batch(
-                "INSERT INTO employees (employee_id, name, role, retired) VALUES ('courier-ivan', 'Иван', 'courier', 0);",
+                "INSERT INTO employees (employee_id, name, role, retired) VALUES ('courier-ivan', 'Иван', 'courier', 0);
+                 INSERT INTO enrollment (singleton, pickup_point_id, pickup_point_name, device_id, server_public_key,
+                     pull_cursor) VALUES (1, 'pp-1', 'ПВЗ', 'dev-1', 'key', 'v42');",
             )
-            .expect("a courier cached by the release before");
+            .expect("a courier cached by the release before, whose pull got past his badge's number");
         }
         let store = super::super::Store::open(&path).expect("opening upgrades to the latest schema");
+        let cursor: Option<String> = store
+            .with_conn(|c| Ok::<_, StoreError>(c.query_row("SELECT pull_cursor FROM enrollment", [], |r| r.get(0))?))
+            .expect("read the cursor");
+        assert_eq!(
+            cursor, None,
+            "the next pull starts from scratch, so the feed sends the badge numbers the old release dropped"
+        );
         let ivan = EmployeeId::parse("courier-ivan").expect("id");
         let cached = store.with_conn(|c| get_employee(c, &ivan)).expect("read").expect("the courier is still cached");
         assert_eq!(

@@ -100,6 +100,8 @@ pub struct CounterState {
     pub returns_open: bool,
     /// The driver whose badge was scanned at the returns desk.
     pub driver: Option<EmployeeId>,
+    /// The number of the badge that identified `driver`, checked again at the handover.
+    pub driver_badge_serial: Option<u32>,
     pub handover_act: Option<String>,
 }
 
@@ -114,11 +116,11 @@ pub fn get_counter_state(conn: &Connection) -> Result<CounterState, StoreError> 
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    let (hand_back, hand_back_act, returns_open, driver, handover_act) = conn.query_row(
-        "SELECT hand_back_id, hand_back_act_id, returns_open, driver_id, handover_act_id
+    let (hand_back, hand_back_act, returns_open, driver, handover_act, driver_badge_serial) = conn.query_row(
+        "SELECT hand_back_id, hand_back_act_id, returns_open, driver_id, handover_act_id, driver_badge_serial
          FROM counter_state WHERE singleton = 1",
         [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, Option<String>>(3)?, r.get(4)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, Option<String>>(3)?, r.get(4)?, r.get(5)?)),
     )?;
     Ok(CounterState {
         active_order: parse_id(order, OrderId::parse)?,
@@ -129,6 +131,7 @@ pub fn get_counter_state(conn: &Connection) -> Result<CounterState, StoreError> 
         hand_back_act,
         returns_open,
         driver: parse_id(driver, EmployeeId::parse)?,
+        driver_badge_serial,
         handover_act,
     })
 }
@@ -148,7 +151,8 @@ pub fn change_counter_state<T>(
 pub fn set_counter_state(conn: &Connection, state: &CounterState) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE counter_state SET active_order_id = ?1, receipt_order_id = ?2, claim_id = ?3, return_label_id = ?4,
-             hand_back_id = ?5, hand_back_act_id = ?6, returns_open = ?7, driver_id = ?8, handover_act_id = ?9
+             hand_back_id = ?5, hand_back_act_id = ?6, returns_open = ?7, driver_id = ?8, handover_act_id = ?9,
+             driver_badge_serial = ?10
          WHERE singleton = 1",
         params![
             state.active_order.as_ref().map(OrderId::as_str),
@@ -160,6 +164,7 @@ pub fn set_counter_state(conn: &Connection, state: &CounterState) -> Result<(), 
             state.returns_open,
             state.driver.as_ref().map(EmployeeId::as_str),
             state.handover_act,
+            state.driver_badge_serial,
         ],
     )?;
     Ok(())

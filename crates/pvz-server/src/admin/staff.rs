@@ -17,6 +17,7 @@ use crate::db::{self, points};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId, Pin};
 use pvz_protocol::BadgeClaims;
+use rusqlite::{Transaction, TransactionBehavior};
 
 /// A badge just issued: its number among the employee's badges, and the code its QR carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +73,9 @@ impl Admin {
     /// point's kiosks on their next pull, and the old PIN stops working there.
     pub fn set_employee_pin(&self, id: &str, pin: &str) -> Result<()> {
         let id = parse_id(EmployeeId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        // IMMEDIATE, like a push: two issues at once (or a push in between) wait their turn instead
+        // of a deferred read failing to upgrade with "database is locked".
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let employee = employees::get_employee(&tx, &id)?
             .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
         if employee.wire.retired {
@@ -98,7 +101,9 @@ impl Admin {
     /// no badge.
     pub fn issue_badge(&self, id: &str) -> Result<IssuedBadge> {
         let id = parse_id(EmployeeId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        // IMMEDIATE, like a push: two issues at once (or a push in between) wait their turn instead
+        // of a deferred read failing to upgrade with "database is locked".
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let employee = employees::get_employee(&tx, &id)?
             .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
         if employee.wire.retired {
