@@ -55,6 +55,11 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     app.log_in_and_open_shift(MANAGER, PIN).await;
     app.wait_text("[data-testid=header-manager]", "Анна Смирнова").await;
 
+    // An order of the shipment cannot be issued before its приёмка: the banner says what to do.
+    app.type_code("358102").await;
+    app.wait_text("[data-testid=error-banner]", "Заказ ещё не принят на пункт").await;
+    assert!(!app.is_present("[data-testid=order-card]").await, "no card opens for an order not received yet");
+
     // Приёмка: the shipment's label opens it; each item goes into the cell the kiosk proposes, all
     // but the last, which did not come.
     let shipment = counter.demo.shipments.iter().find(|s| s.shipment_id == SHIPMENT);
@@ -84,6 +89,10 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     counter.screenshot("receiving-close.png").await;
     app.click("[data-testid=close-receiving-confirm]").await;
     app.wait_for("[data-testid=shift-panel]").await;
+    // The lamp's order had only the lamp, recorded missing: the banner says so, not «receive it».
+    app.type_code("419263").await;
+    app.wait_text("[data-testid=error-banner]", "отмечены как недостающие").await;
+    assert!(!app.is_present("[data-testid=order-card]").await, "no card opens for an order whose goods are missing");
 
     // Выдача: the shoes did not fit (a fee by the policy), the dress is handed over and paid.
     app.type_code("482137").await;
