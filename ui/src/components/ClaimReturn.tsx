@@ -3,7 +3,7 @@
 //! its signature was checked (offline), asks for the item to be scanned, takes the item's condition
 //! (text and photos), and accepts (F9) or cancels (Esc). A claim the server forbids is shown as one
 //! clear reason with nothing to accept; a missing part needs no item back and says so.
-import { useEffect, useId, useRef, useState } from "react";
+import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import { useLang } from "../i18n";
@@ -31,12 +31,12 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
   const canAccept = claim.refusal === null && claim.item_checked && conditionNoted && !missingPart;
 
   // A refused claim has one thing left to do: close it.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (claim.refusal !== null || missingPart) cancelRef.current?.focus();
   }, [claim.refusal, missingPart]);
 
   // The item just checked: accepting is the next step.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (notice?.notice.kind === "claim_item_checked") acceptRef.current?.focus();
   }, [notice]);
 

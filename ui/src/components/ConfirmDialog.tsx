@@ -1,7 +1,7 @@
 //! A modal asking the manager to confirm one step that cannot be taken back (closing the shift,
 //! completing a receiving): what will happen in its body, the confirm button focused so Enter takes
 //! it, Esc or the cancel button leave nothing changed. The body may hold a field (a description).
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { useLayoutEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useWindowKeydown } from "../useWindowKeydown";
 
@@ -36,7 +36,7 @@ export function ConfirmDialog({
   const confirmRef = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (focusConfirm) confirmRef.current?.focus();
   }, [focusConfirm]);
 

@@ -1,6 +1,6 @@
 //! The big "Готово" button that closes a document screen (a label or an act): it takes the focus
 //! when the screen opens, and Enter anywhere not on another control presses it.
-import { useEffect, useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import { isInteractiveTarget, useWindowKeydown } from "../useWindowKeydown";
 
 type Props = { testId: string; label: string; onDone: () => void };
@@ -8,7 +8,7 @@ type Props = { testId: string; label: string; onDone: () => void };
 export function DoneButton({ testId, label, onDone }: Props) {
   const ref = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => ref.current?.focus(), []);
+  useLayoutEffect(() => ref.current?.focus(), []);
 
   // Enter on the focused button clicks it already; this covers focus anywhere else.
   useWindowKeydown((event) => {

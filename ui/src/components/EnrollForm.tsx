@@ -2,7 +2,7 @@
 //! manager types the server's address and the one-time code (any case, dashes optional: the server
 //! normalises it), optionally a name for the counter, and connects. While the server answers the
 //! form is busy; a failure is said in the manager's words and everything typed stays.
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { KioskError } from "../bindings";
 import { errorMessage } from "../errors";
@@ -34,7 +34,7 @@ export function EnrollForm({ onSubmit }: { onSubmit: Counter["enroll"] }) {
   const urlField = useRef<HTMLInputElement>(null);
   const ready = url.trim() !== "" && code.trim() !== "" && !busy;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     urlField.current?.focus();
   }, []);
 

@@ -3,7 +3,7 @@
 //! and which are still missing, extras below them; each scanned item gets a reason (the refusal
 //! dialog, keys 1–5): a defect costs nothing and travels back free, other reasons carry the policy
 //! fee. The manager who takes the items in writes their name and completes (F9).
-import { useEffect, useId, useRef, useState } from "react";
+import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api } from "../api";
 import type { Counter, SeenNotice } from "../useCounter";
@@ -55,7 +55,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
     notice?.notice.kind === "hand_back_item_scanned" ? notice.notice.return_id : null;
 
   // The item just scanned: bring it into view, its reason button onto the keyboard.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (notice?.notice.kind !== "hand_back_item_scanned") return;
     const button = listRef.current?.querySelector<HTMLElement>(
       `[data-testid="hand-back-reason-${notice.notice.return_id}"]`,

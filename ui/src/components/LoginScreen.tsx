@@ -2,7 +2,7 @@
 //! time). Pick the manager, enter the PIN — typed (digits only, masked) or on the on-screen keypad —
 //! and Enter. A wrong PIN says how many tries are left; a lockout says until when. The scanner's
 //! wedge is off while this screen shows, so a PIN typed fast is never taken for a scan.
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { KioskError, ManagerChoice, SessionView } from "../bindings";
 import { errorMessage } from "../errors";
@@ -45,7 +45,7 @@ export function LoginScreen({ session, onLogIn }: Props) {
   const canSubmit = manager !== null && pin.length >= 4 && !busy;
   const busyNow = useRef(false);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     pinRef.current?.focus();
   }, [chosen]);
 

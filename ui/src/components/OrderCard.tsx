@@ -1,6 +1,6 @@
 //! The open order: one row per item with its cell and a decision, the money summary, and the
 //! hotkeys that drive it (F2 hand over the rest, F9 confirm, Esc set aside).
-import { useEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemView, OrderView } from "../bindings";
 import type { Counter, SeenNotice } from "../useCounter";
@@ -34,14 +34,14 @@ export function OrderCard({ order, notice, counter }: Props) {
 
   // A new order card takes the keyboard: the first item to decide is the obvious next step.
   // (App keys the card by order id, so this runs once per opened order.)
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (cardRef.current) nextFocusTarget(cardRef.current, order)?.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on opening, not on each update
   }, []);
 
   // After a decision its buttons disappear and focus falls to <body>; put it on the next thing
   // to do so the counter can go on from the keyboard.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const card = cardRef.current;
     if (!card || refusing) return;
     const active = document.activeElement;
@@ -49,7 +49,7 @@ export function OrderCard({ order, notice, counter }: Props) {
   }, [order, refusing]);
 
   // A scanned item: bring its row into view and onto the keyboard.
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!notice || notice.notice.kind !== "item_matched") return;
     const row = cardRef.current?.querySelector<HTMLElement>(
       `[data-testid="item-${notice.notice.item_id}"]`,

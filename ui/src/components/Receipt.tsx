@@ -1,6 +1,6 @@
 //! After the issue: what was handed over, what was refused and why, the money, and the operation's
 //! QR code, to print or save. Enter (or the big button) brings the next buyer.
-import { useEffect, useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { ItemView, ReceiptView } from "../bindings";
@@ -14,7 +14,7 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
   const lang = useLang();
   const nextRef = useRef<HTMLButtonElement>(null);
 
-  useEffect(() => nextRef.current?.focus(), []);
+  useLayoutEffect(() => nextRef.current?.focus(), []);
 
   // Enter on the focused button clicks it already; this covers focus anywhere else.
   useWindowKeydown((event) => {

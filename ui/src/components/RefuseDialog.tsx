@@ -2,7 +2,7 @@
 //! rule applies before confirming. The exact fee then comes back from the backend on the item row.
 //! The courier's hand-back asks for the same reasons with this dialog.
 import {
-  useEffect,
+  useLayoutEffect,
   useId,
   useRef,
   useState,
@@ -61,7 +61,7 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
   const [missingDescription, setMissingDescription] = useState(false);
   const [submitting, setSubmitting] = useState(false);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     dialogRef.current?.querySelector<HTMLElement>("[data-reason]")?.focus();
   }, []);
 

@@ -1,7 +1,7 @@
 //! Installs the wedge detector on the whole window (one capture-phase keydown listener), so a scan
 //! works wherever focus is: outside text fields the scanner's characters are held back; inside one
 //! they flow normally, and a burst ended by Enter is taken back out of the field and delivered.
-import { useEffect, useLayoutEffect, useRef } from "react";
+import { useLayoutEffect, useRef } from "react";
 import { DEFAULT_WEDGE_OPTIONS, GROUP_SEPARATOR, WedgeDetector, type WedgeVerdict } from "./wedge";
 
 /** When the detector is asked whether a burst has ended: just after its silence. */
@@ -95,7 +95,8 @@ export function stripBurst(field: TextField, code: string, count: number): void 
 /** `enabled` false: no listener at all (a kiosk with nothing to scan, whose form takes long text). */
 export function useWedge(onScan: ScanHandler, enabled = true): void {
   const onScanRef = useRef(onScan);
-  useEffect(() => {
+  // In the commit too: a scan that arrives right after the screen changed reaches the new handler.
+  useLayoutEffect(() => {
     onScanRef.current = onScan;
   }, [onScan]);
 
