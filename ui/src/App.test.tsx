@@ -28,6 +28,7 @@ const recentView = makeView({
       issued_at: new Date(2026, 0, 15, 10, 42).toISOString(),
       handed_over: 2,
       refused: 1,
+      not_arrived: 0,
       refusal_reasons: ["defect"],
       collected: 159_900,
     },
@@ -193,6 +194,7 @@ describe("receipt", () => {
         fee_rule: "policy_fee",
       }),
     ],
+    not_arrived: [],
     collected: 264_000,
     refunded: 0,
     qr_data_uri: "data:image/png;base64,iVBORw0KGgo=",
@@ -229,5 +231,36 @@ describe("receipt", () => {
       1,
     );
     expect(await screen.findByTestId("recent-ord-9"), "home should come back").toBeVisible();
+  });
+
+  it("lists an item that never arrived apart, with the refund, and no section when there is none", async () => {
+    const scarf = makeItem({
+      item_id: "i3",
+      name: "Шарф",
+      prepaid: true,
+      decision: { kind: "not_arrived" },
+      missing_at_receiving: true,
+    });
+    routeInvoke(invokeMock, {
+      counter_view: () =>
+        makeView({ receipt: { ...receipt, not_arrived: [scarf], refunded: 99_000 } }),
+    });
+    render(<App />);
+    await screen.findByTestId("receipt");
+    expect(
+      screen.getByTestId("receipt-not-arrived"),
+      "the scarf is listed as not arrived",
+    ).toHaveTextContent("Шарф");
+    expect(
+      screen.getByText("Не поступило (к оплате не начислено)"),
+      "under its own heading",
+    ).toBeVisible();
+    expect(
+      screen.getByTestId("receipt-handed"),
+      "it is not among the items handed over",
+    ).not.toHaveTextContent("Шарф");
+    expect(screen.getByTestId("receipt-refunded"), "the refund is shown").toHaveTextContent(
+      /990,00\s₽/,
+    );
   });
 });

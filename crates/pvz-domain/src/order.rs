@@ -77,6 +77,9 @@ pub enum ItemState {
     HandedOver,
     /// Отказ: the buyer refuses it.
     Refused(Refusal),
+    /// Не поступил: recorded missing when its shipment was received, so it is not at the point. The
+    /// buyer takes the rest of the order; this item is neither paid for nor handed over.
+    NotArrived,
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Расчёт at the counter: what the buyer pays now and what goes back to them, from item decisions.
 //!
 //! Pay-at-counter items that are handed over are paid now; refused items cost nothing except a
-//! policy fee for buyer-side refusals; refused prepaid items are refunded (by the server).
+//! policy fee for buyer-side refusals; refused prepaid items are refunded (by the server). An item
+//! that never reached the point (recorded missing at receiving) is not paid for, and refunded when
+//! prepaid, with no fee: the buyer did nothing but come for it.
 
 use crate::money::Kopecks;
 use crate::order::ItemState;
@@ -26,7 +28,7 @@ pub struct Settlement {
     pub fees: Kopecks,
     /// goods_to_collect + fees: the amount the manager takes.
     pub to_collect: Kopecks,
-    /// Price of refused prepaid items, paid back to the buyer.
+    /// Price of refused and not-arrived prepaid items, paid back to the buyer.
     pub to_refund: Kopecks,
     /// Items with no decision yet.
     pub undecided: usize,
@@ -55,6 +57,12 @@ pub fn settle(items: &[ItemLine<'_>], policy: &FeePolicy) -> Settlement {
                 let decision = item.fixed_fee.unwrap_or_else(|| policy.fee_for(item.category, refusal.reason()));
                 s.fees = s.fees + decision.fee;
                 Some(decision)
+            }
+            ItemState::NotArrived => {
+                if item.prepaid {
+                    s.to_refund = s.to_refund + item.price;
+                }
+                None
             }
         };
         s.fee_decisions.push(fee);
@@ -142,5 +150,27 @@ mod tests {
             fixed_fee: None,
         }];
         assert_eq!(settle(&items, &policy()).undecided, 1, "an awaiting item is undecided");
+    }
+
+    #[test]
+    fn an_item_that_never_arrived_is_not_paid_for_and_refunded_when_prepaid() {
+        let line = |price: i64, prepaid: bool, state| ItemLine {
+            price: Kopecks(price),
+            prepaid,
+            category: "x",
+            state,
+            fixed_fee: None,
+        };
+        let items = [
+            line(30_000, false, &ItemState::HandedOver),
+            line(45_000, false, &ItemState::NotArrived),
+            line(20_000, true, &ItemState::NotArrived),
+        ];
+        let s = settle(&items, &policy());
+        assert_eq!(s.to_collect, Kopecks(30_000), "only the handed-over item is paid at the counter, no fee");
+        assert_eq!(s.fees, Kopecks::ZERO, "nothing is charged for an item that never came");
+        assert_eq!(s.to_refund, Kopecks(20_000), "the prepaid item that never came is paid back");
+        assert_eq!(s.undecided, 0, "an item not arrived is decided");
+        assert_eq!(s.fee_decisions, vec![None, None, None], "no line carries a fee");
     }
 }

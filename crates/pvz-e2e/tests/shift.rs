@@ -1,7 +1,8 @@
 //! End-to-end for a manager's day, in the real window with a real `pvz-server` on loopback seeded
 //! with the demo network: log in by PIN, open the shift, receive the demo shipment into the proposed
-//! cells with one item missing, issue an order with a refusal that carries a fee, close the shift and
-//! check its report on screen and on the server; and an item's history after a defect refusal with a
+//! cells with two items missing (the lamp, an order of its own, and the boots of a two-item order),
+//! issue an order with a refusal that carries a fee, issue the partly received order without its
+//! missing boots (not charged), close the shift and check its report on screen and on the server; and an item's history after a defect refusal with a
 //! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans; and the
 //! morning's items past their storage period sent to returns, and an item moved to another cell.
 
@@ -10,8 +11,11 @@ mod common;
 use common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
 use std::io::Read;
 
-/// The demo shipment expected at the point (its items are received all but the last).
+/// The demo shipment expected at the point (its items are received all but the last and the boots).
 const SHIPMENT: &str = "SHP-0042-001";
+/// Order 358102 of the shipment: its jacket (4 590 ₽, paid at the counter) arrives, its boots do not.
+const JACKET: &str = "itm-1201-1";
+const BOOTS: &str = "itm-1201-2";
 /// The dress of order 482137 and its barcode; the shoes are the order's other item.
 const DRESS: (&str, &str) = ("itm-1001-1", "4601234567893");
 const SHOES: &str = "itm-1001-2";
@@ -61,11 +65,14 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     assert!(!app.is_present("[data-testid=order-card]").await, "no card opens for an order not received yet");
 
     // Приёмка: the shipment's label opens it; each item goes into the cell the kiosk proposes, all
-    // but the last, which did not come.
+    // but the last (the lamp) and the boots, which did not come.
     let shipment = counter.demo.shipments.iter().find(|s| s.shipment_id == SHIPMENT);
     let shipment = shipment.unwrap_or_else(|| panic!("the demo expects {SHIPMENT}: {:?}", counter.demo.shipments));
-    let (arrived, missing) = shipment.items.split_at(shipment.items.len() - 1);
-    assert!(!arrived.is_empty(), "the demo shipment has items to receive: {shipment:?}");
+    let lamp = shipment.items.last().map(|i| i.item_id.clone()).unwrap_or_default();
+    let (missing, arrived): (Vec<_>, Vec<_>) =
+        shipment.items.iter().partition(|i| i.item_id == BOOTS || i.item_id == lamp);
+    assert_eq!(missing.len(), 2, "the demo shipment brings the boots and the lamp: {shipment:?}");
+    assert!(arrived.iter().any(|i| i.item_id == JACKET), "and the jacket, to receive: {shipment:?}");
     app.scan_burst(&shipment.code).await;
     app.wait_text("[data-testid=receiving]", &shipment.code).await;
     for (n, item) in arrived.iter().enumerate() {
@@ -84,8 +91,10 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     }
     app.wait_attr("[data-testid=receiving-counts]", "data-placed", &arrived.len().to_string()).await;
     app.click("[data-testid=receiving-close]").await;
-    app.wait_attr("[data-testid=receiving-missing]", "data-count", "1").await;
-    app.wait_text("[data-testid=receiving-missing-items]", &missing[0].name).await;
+    app.wait_attr("[data-testid=receiving-missing]", "data-count", "2").await;
+    for item in &missing {
+        app.wait_text("[data-testid=receiving-missing-items]", &item.name).await;
+    }
     counter.screenshot("receiving-close.png").await;
     app.click("[data-testid=close-receiving-confirm]").await;
     app.wait_for("[data-testid=shift-panel]").await;
@@ -111,6 +120,22 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     app.wait_for("[data-testid=receipt-qr]").await;
     app.click("[data-testid=dismiss-receipt]").await;
 
+    // The partly received order: its card says the boots were recorded missing, and «выдать
+    // остальные» hands over the jacket and leaves the boots out, so only the jacket is paid for.
+    app.type_code("358102").await;
+    app.wait_text(&format!("[data-testid=missing-{BOOTS}]"), "при приёмке отмечен недостающим").await;
+    assert!(!app.is_present(&format!("[data-testid=missing-{JACKET}]")).await, "the jacket is on the shelf");
+    app.click("[data-testid=hand-over-all]").await;
+    app.wait_attr(&format!("[data-testid=item-{BOOTS}]"), "data-decision", "not-arrived").await;
+    app.wait_attr(&format!("[data-testid=item-{JACKET}]"), "data-decision", "handed").await;
+    let jacket_paid = kopecks(&app.text("[data-testid=to-collect]").await);
+    assert_eq!(jacket_paid, 459_000, "the jacket is paid for; the boots that never came are not");
+    counter.screenshot("order-not-arrived.png").await;
+    app.click("[data-testid=confirm-issue]").await;
+    app.wait_text("[data-testid=receipt-not-arrived]", "Ботинки").await;
+    app.click("[data-testid=dismiss-receipt]").await;
+    let money_taken = to_collect + jacket_paid;
+
     // Закрыть смену: the report shows what the shift did.
     app.click("[data-testid=close-shift]").await;
     app.click("[data-testid=close-shift-confirm]").await;
@@ -118,11 +143,11 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     let figure = |id: &'static str| async move {
         app.wait_for(&format!("[data-testid=report-{id}]")).await.attr("data-value").await.ok().flatten()
     };
-    assert_eq!(figure("orders-issued").await.as_deref(), Some("1"), "one order issued");
-    assert_eq!(figure("items-handed-over").await.as_deref(), Some("1"), "the dress handed over");
+    assert_eq!(figure("orders-issued").await.as_deref(), Some("2"), "two orders issued");
+    assert_eq!(figure("items-handed-over").await.as_deref(), Some("2"), "the dress and the jacket handed over");
     assert_eq!(figure("items-refused").await.as_deref(), Some("1"), "the shoes refused");
     assert_eq!(figure("fees").await, Some(fees.to_string()), "the fee taken");
-    assert_eq!(figure("money-taken").await, Some(to_collect.to_string()), "the money taken");
+    assert_eq!(figure("money-taken").await, Some(money_taken.to_string()), "the money taken");
     app.wait_attr("[data-testid=report-refusal-did_not_fit]", "data-counter", "1").await;
     app.wait_attr("[data-testid=report-refusal-defect]", "data-counter", "0").await;
     app.wait_text("[data-testid=report-closed]", "Анна Смирнова").await;
@@ -131,7 +156,7 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     let csv = app.wait_attr_ending("[data-testid=shift-report] [data-testid=print-result]", "data-path", ".csv").await;
     let csv = std::fs::read_to_string(&csv).unwrap_or_else(|e| panic!("the CSV at {csv} reads: {e}"));
     assert!(
-        csv.contains(&to_collect.to_string()) || csv.contains(&format!("{},", to_collect / 100)),
+        csv.contains(&money_taken.to_string()) || csv.contains(&format!("{},", money_taken / 100)),
         "the CSV has the money taken: {csv}"
     );
     app.click("[data-testid=shift-report] [data-testid=export-pdf]").await;
@@ -148,14 +173,23 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     let report = shift.report.as_ref().unwrap_or_else(|| panic!("the closed shift has its report: {shift:?}"));
     assert_eq!(
         (report.orders_issued, report.items_refused, report.fees.0, report.money_taken.0),
-        (1, 1, fees, to_collect),
+        (2, 1, fees, money_taken),
         "the server's report has the screen's figures: {report:?}"
     );
     let discrepancies = counter.admin.shipment_discrepancies(SHIPMENT).expect("the shipment's discrepancies");
-    assert_eq!(discrepancies.len(), 1, "one item is missing from the shipment on the server: {discrepancies:?}");
-    assert!(
-        format!("{discrepancies:?}").contains(&missing[0].item_id),
-        "the item not scanned is the missing one: {discrepancies:?}"
+    assert_eq!(discrepancies.len(), 2, "two items are missing from the shipment on the server: {discrepancies:?}");
+    for item in &missing {
+        assert!(
+            format!("{discrepancies:?}").contains(&item.item_id),
+            "{} was not scanned and is missing: {discrepancies:?}",
+            item.item_id
+        );
+    }
+    let boots = counter.admin.item(BOOTS).expect("read").unwrap_or_else(|| panic!("the server knows {BOOTS}"));
+    assert_eq!(
+        boots.refusal_reason.as_deref(),
+        Some("not_arrived"),
+        "the server issued order 358102 without the boots, which never reached the point: {boots:?}"
     );
 
     app.click("[data-testid=dismiss-shift-report]").await;

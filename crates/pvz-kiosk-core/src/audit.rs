@@ -180,16 +180,24 @@ fn describe(body: &OpBody, item_id: &str, ids: &BTreeSet<String>) -> Described {
         OpBody::ItemDecided { decision: ItemDecision::Refuse { reason, description }, .. } => {
             (K::Refused, Some(*reason), description.clone(), None, vec![])
         }
+        OpBody::ItemDecided { decision: ItemDecision::NotArrived, .. } => {
+            (K::DecidedNotArrived, None, None, None, vec![])
+        }
         OpBody::ItemDecisionCleared { .. } => (K::DecisionCleared, None, None, None, vec![]),
         OpBody::DefectPhotoAttached { photo_id, sha256, media_type, .. } => {
             let photo =
                 PhotoRefView { photo_id: photo_id.clone(), sha256: sha256.clone(), media_type: media_type.clone() };
             (K::PhotoAttached, None, None, None, vec![photo])
         }
-        OpBody::IssueCompleted { refused, .. } => match refused.iter().find(|r| is_item(r.item_id.as_str())) {
-            Some(r) => (K::IssuedRefused, Some(r.reason), r.description.clone(), None, vec![]),
-            None => (K::Issued, None, None, None, vec![]),
-        },
+        OpBody::IssueCompleted { refused, not_arrived, .. } => {
+            match refused.iter().find(|r| is_item(r.item_id.as_str())) {
+                Some(r) => (K::IssuedRefused, Some(r.reason), r.description.clone(), None, vec![]),
+                None if not_arrived.iter().any(|i| is_item(i.as_str())) => {
+                    (K::IssuedNotArrived, None, None, None, vec![])
+                }
+                None => (K::Issued, None, None, None, vec![]),
+            }
+        }
         OpBody::ClaimReturnAccepted { condition, photos: taken, .. } => {
             (K::ClaimReturn, None, Some(condition.clone()), None, photos(taken))
         }

@@ -127,6 +127,7 @@ impl Kiosk {
         let item_id = parse_item_id(item_id)?;
         let decision = match decision {
             ItemDecision::HandOver => ItemDecision::HandOver,
+            ItemDecision::NotArrived => ItemDecision::NotArrived,
             ItemDecision::Refuse { reason, description } => {
                 let refusal = Refusal::new(reason, description.as_deref()).map_err(|e| match e {
                     RefusalError::DefectNeedsDescription => KioskError::DefectNeedsDescription,
@@ -142,9 +143,15 @@ impl Kiosk {
             if current.decision.as_ref() == Some(&decision) {
                 return Ok(());
             }
+            // Only the receiving's word makes an item absent; one on the shelf is handed or refused.
+            if decision == ItemDecision::NotArrived && !current.missing_at_receiving {
+                return Err(KioskError::InvalidInput(
+                    "only an item recorded missing at receiving can be left out as not arrived".into(),
+                ));
+            }
             // A refusal's fee is fixed now, from the policy in force when the buyer was told.
             let fee = match &decision {
-                ItemDecision::HandOver => None,
+                ItemDecision::HandOver | ItemDecision::NotArrived => None,
                 ItemDecision::Refuse { reason, .. } => Some(refusal_fee(tx, &current.category, *reason)?),
             };
             record_decision(tx, &order_id, item_id, decision, fee, &at)
@@ -152,14 +159,18 @@ impl Kiosk {
         self.view()
     }
 
-    /// Hands over every item that has no decision yet, in one transaction (F2 at the counter).
+    /// Hands over every item that has no decision yet, in one transaction (F2 at the counter). An
+    /// item recorded missing at receiving is not on the shelf to hand over: it is left out as not
+    /// arrived (the card says so; a manager who finds it after all hands it over instead).
     pub fn hand_over_rest(&self, order_id: &str) -> Result<CounterView> {
         let order_id = parse_order_id(order_id)?;
         let at = timestamp(self.now());
         self.counter_tx(|tx| {
             let loaded = editable_order(tx, &order_id)?;
             for item in loaded.items.iter().filter(|i| i.decision.is_none()) {
-                record_decision(tx, &order_id, parse_item_id(&item.item_id)?, ItemDecision::HandOver, None, &at)?;
+                let decision =
+                    if item.missing_at_receiving { ItemDecision::NotArrived } else { ItemDecision::HandOver };
+                record_decision(tx, &order_id, parse_item_id(&item.item_id)?, decision, None, &at)?;
             }
             Ok(())
         })?;
@@ -238,10 +249,13 @@ impl Kiosk {
             }
             let mut handed_over = Vec::new();
             let mut refused = Vec::new();
+            let mut not_arrived = Vec::new();
             for item in &loaded.items {
                 let item_id = parse_item_id(&item.item_id)?;
                 match &item.decision {
                     Some(ItemDecision::HandOver) => handed_over.push(item_id),
+                    // Nothing stays at the point: no returned unit.
+                    Some(ItemDecision::NotArrived) => not_arrived.push(item_id),
                     // The refused item stays at the point as a returned unit, to be boxed for the seller.
                     Some(ItemDecision::Refuse { reason, description }) => refused.push(RefusedItem {
                         item_id,
@@ -259,6 +273,7 @@ impl Kiosk {
                 collected: s.to_collect,
                 refunded: s.to_refund,
                 payment_taken,
+                not_arrived,
             };
             let op = outbox::append_op(tx, &body, &at)?;
             if let OpBody::IssueCompleted { refused, .. } = &body {

@@ -45,6 +45,7 @@ fn state_of(decision: Option<&ItemDecision>) -> Result<ItemState> {
     Ok(match decision {
         None => ItemState::Awaiting,
         Some(ItemDecision::HandOver) => ItemState::HandedOver,
+        Some(ItemDecision::NotArrived) => ItemState::NotArrived,
         Some(ItemDecision::Refuse { reason, description }) => ItemState::Refused(
             Refusal::new(*reason, description.as_deref()).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         ),
@@ -93,6 +94,7 @@ pub fn load_order(conn: &Connection, order: OrderRow) -> Result<LoadedOrder> {
                 barcode: r.barcode,
                 fee: fee.map(|f| f.fee),
                 fee_rule: fee.map(|f| f.rule),
+                missing_at_receiving: r.missing_at_receiving,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -128,15 +130,31 @@ impl LoadedOrder {
         }
     }
 
-    fn split(&self) -> (Vec<ItemView>, Vec<ItemView>) {
-        self.items.iter().cloned().partition(|i| matches!(i.decision, Some(ItemDecision::HandOver)))
+    /// The items of a completed issue: handed over, refused, not arrived.
+    fn split(&self) -> Outcomes {
+        let mut out = Outcomes::default();
+        for item in &self.items {
+            match item.decision {
+                Some(ItemDecision::HandOver) => out.handed_over.push(item.clone()),
+                Some(ItemDecision::NotArrived) => out.not_arrived.push(item.clone()),
+                Some(ItemDecision::Refuse { .. }) | None => out.refused.push(item.clone()),
+            }
+        }
+        out
     }
+}
+
+#[derive(Default)]
+struct Outcomes {
+    handed_over: Vec<ItemView>,
+    refused: Vec<ItemView>,
+    not_arrived: Vec<ItemView>,
 }
 
 pub fn receipt_view(conn: &Connection, order_id: &OrderId) -> Result<Option<ReceiptView>> {
     let Some(issue) = issues::get_issue(conn, order_id)? else { return Ok(None) };
     let Some(loaded) = load_order_by_id(conn, order_id)? else { return Ok(None) };
-    let (handed_over, refused) = loaded.split();
+    let Outcomes { handed_over, refused, not_arrived } = loaded.split();
     Ok(Some(ReceiptView {
         qr_data_uri: qr_svg_data_uri(&receipt_qr_text(&issue.op_id)),
         op_id: issue.op_id,
@@ -145,6 +163,7 @@ pub fn receipt_view(conn: &Connection, order_id: &OrderId) -> Result<Option<Rece
         issued_at: issue.issued_at,
         handed_over,
         refused,
+        not_arrived,
         collected: issue.collected,
         refunded: issue.refunded,
     }))
@@ -155,7 +174,7 @@ pub fn recent_issues(conn: &Connection, limit: usize) -> Result<Vec<RecentIssue>
     for issue in issues::list_recent_issues(conn, limit)? {
         let order_id = OrderId::parse(&issue.order_id).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let Some(loaded) = load_order_by_id(conn, &order_id)? else { continue };
-        let (handed_over, refused) = loaded.split();
+        let Outcomes { handed_over, refused, not_arrived } = loaded.split();
         out.push(RecentIssue {
             order_id: issue.order_id,
             short_code: loaded.order.short_code,
@@ -163,6 +182,7 @@ pub fn recent_issues(conn: &Connection, limit: usize) -> Result<Vec<RecentIssue>
             issued_at: issue.issued_at,
             handed_over: u32::try_from(handed_over.len()).unwrap_or(u32::MAX),
             refused: u32::try_from(refused.len()).unwrap_or(u32::MAX),
+            not_arrived: u32::try_from(not_arrived.len()).unwrap_or(u32::MAX),
             refusal_reasons: refused
                 .iter()
                 .filter_map(|i| match &i.decision {

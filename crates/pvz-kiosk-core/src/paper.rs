@@ -59,12 +59,13 @@ fn item_line(item: &ItemView) -> Vec<String> {
         Some(ItemDecision::Refuse { reason, .. }) => {
             format!("отказ: {}, сбор {}", reason_ru(*reason), item.fee.unwrap_or_default())
         }
+        Some(ItemDecision::NotArrived) => "не поступил на пункт, не выдан".to_owned(),
         _ => "выдан".to_owned(),
     };
     vec![name, item.price.to_string(), outcome]
 }
 
-/// Квитанция о выдаче: what was handed over and refused, what was taken and returned.
+/// Квитанция о выдаче: what was handed over, refused or never arrived, what was taken and returned.
 pub(crate) fn receipt(point: &str, r: &ReceiptView, qr_text: String) -> Document {
     let mut doc = Document::new(Paper::Receipt80mm, "Квитанция о выдаче заказа");
     doc.subtitle = subtitle(point, &r.issued_at);
@@ -73,7 +74,7 @@ pub(crate) fn receipt(point: &str, r: &ReceiptView, qr_text: String) -> Document
         ("Получено".into(), r.collected.to_string()),
         ("К возврату".into(), r.refunded.to_string()),
     ];
-    let rows = r.handed_over.iter().chain(&r.refused).map(item_line).collect();
+    let rows = r.handed_over.iter().chain(&r.refused).chain(&r.not_arrived).map(item_line).collect();
     doc.table = Some(Table { headers: vec!["Товар".into(), "Цена".into(), "Итог".into()], rows });
     doc.qr = Some(QrBlock { payload: qr_text, caption: Some(format!("Операция {}", short_id(&r.op_id))) });
     doc

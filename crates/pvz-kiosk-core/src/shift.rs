@@ -210,6 +210,7 @@ mod tests {
             collected: Kopecks(collected),
             refunded: Kopecks(refunded),
             payment_taken: collected > 0,
+            not_arrived: Vec::new(),
         }
     }
 

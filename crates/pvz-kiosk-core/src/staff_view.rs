@@ -107,12 +107,16 @@ pub enum ItemEventKind {
     DecidedHandOver,
     /// Refused (reason, and description for a defect).
     Refused,
+    /// Left out as not arrived (recorded missing at receiving, not at the point).
+    DecidedNotArrived,
     DecisionCleared,
     PhotoAttached,
     /// Выдача completed with the item handed over.
     Issued,
     /// Выдача completed with the item refused (a returned unit now).
     IssuedRefused,
+    /// Выдача completed without the item: it never reached the point.
+    IssuedNotArrived,
     ClaimReturn,
     HandedBackByCourier,
     /// A courier's manifest line the courier did not bring.

@@ -27,6 +27,9 @@ pub struct ItemView {
     pub fee_rule: Option<FeeRule>,
     /// Defect photos attached to this item.
     pub photos: u32,
+    /// This counter's receiving recorded it missing and it was put in no cell since: it is not at
+    /// the point, and the buyer may take the rest of the order without it (decision `not_arrived`).
+    pub missing_at_receiving: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -60,6 +63,9 @@ pub struct ReceiptView {
     pub issued_at: String,
     pub handed_over: Vec<ItemView>,
     pub refused: Vec<ItemView>,
+    /// Recorded missing at receiving and not at the point when the buyer came: not handed over,
+    /// not paid for, refunded when prepaid.
+    pub not_arrived: Vec<ItemView>,
     pub collected: Kopecks,
     pub refunded: Kopecks,
     /// The receipt's QR code (operation id) as an SVG data URI.
@@ -75,6 +81,7 @@ pub struct RecentIssue {
     pub issued_at: String,
     pub handed_over: u32,
     pub refused: u32,
+    pub not_arrived: u32,
     pub refusal_reasons: Vec<RefusalReason>,
     pub collected: Kopecks,
 }

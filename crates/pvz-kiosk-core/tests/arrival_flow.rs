@@ -4,14 +4,17 @@
 //! receiving's. An order whose every item was missing stays refused, and the refusal says so
 //! (detail `recorded_missing`: no receiving will bring it, the network marks it arrived), where an
 //! order still expected carries no detail; one that arrived damaged opens. Orders in no shipment
-//! (the demo seed's, with no arrival time) and orders the server says arrived open as before.
+//! (the demo seed's, with no arrival time) and orders the server says arrived open as before. An
+//! order partly received opens; the item recorded missing is not handed over by «выдать остальное»
+//! but left out as not arrived (unpaid, refunded when prepaid, no returned unit), unless the manager
+//! found it and hands it over by hand.
 
 mod counter;
 mod shelf;
 
 use pvz_domain::Kopecks;
 use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError};
-use pvz_protocol::{Change, OpBody};
+use pvz_protocol::{Change, ItemDecision, OpBody};
 use shelf::*;
 
 /// Анна's order (ord-r-1, two prepaid items) in SHP-T-001.
@@ -119,4 +122,84 @@ fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
     assert_eq!(card.items[0].cell, "A-02", "in the cell the other counter put it in");
     let vera = not_arrived(kiosk.scan(VERA_SHORT), "Вера's order did not arrive with the shipment");
     assert_eq!(vera.as_deref(), RECORDED_MISSING, "the feed says the shipment was received without her items");
+}
+
+/// Receives the shipment with Анна's scarf missing (her dress placed) and opens her order.
+fn anna_partly_received(kiosk: &Kiosk) -> pvz_kiosk_core::OrderView {
+    kiosk.scan(SHIPMENT_CODE).expect("receiving opens");
+    place(kiosk, ANNA_1);
+    kiosk.close_receiving().expect("receiving closes without her scarf");
+    let card = kiosk.scan(ANNA_SHORT).expect("one of her items arrived: the order opens").view.active.expect("card");
+    let missing: Vec<(&str, bool)> = card.items.iter().map(|i| (i.item_id.as_str(), i.missing_at_receiving)).collect();
+    assert_eq!(
+        missing,
+        vec![("itm-r-1-1", false), ("itm-r-1-2", true)],
+        "the card says which item the receiving recorded missing"
+    );
+    card
+}
+
+#[test]
+fn a_partly_received_order_is_issued_without_the_missing_item_which_is_refunded_not_handed_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    let card = anna_partly_received(&kiosk);
+
+    let err = refused(
+        kiosk.decide_item(&card.order_id, "itm-r-1-1", ItemDecision::NotArrived),
+        ErrorKind::InvalidInput,
+        "the dress is on the shelf: it cannot be left out as not arrived",
+    );
+    assert!(err.to_view().message.contains("recorded missing"), "the refusal says why: {err}");
+
+    let view = kiosk.hand_over_rest(&card.order_id).expect("F2: the rest of the order");
+    let card = view.active.expect("the card stays open");
+    let decisions: Vec<Option<ItemDecision>> = card.items.iter().map(|i| i.decision.clone()).collect();
+    assert_eq!(
+        decisions,
+        vec![Some(ItemDecision::HandOver), Some(ItemDecision::NotArrived)],
+        "the dress is handed over, the missing scarf is left out rather than handed over"
+    );
+    assert_eq!(card.settlement.to_collect, Kopecks(0), "a prepaid order: nothing to take, no fee for the scarf");
+    assert_eq!(card.settlement.to_refund, Kopecks(100_000), "the prepaid scarf that never came is paid back");
+
+    let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("the issue completes without the scarf");
+    let receipt = done.receipt.expect("a receipt");
+    let names = |items: &[pvz_kiosk_core::ItemView]| items.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&receipt.handed_over), vec!["Платье"], "the receipt lists the dress as handed over");
+    assert_eq!(names(&receipt.not_arrived), vec!["Шарф"], "and the scarf as not arrived");
+    assert!(receipt.refused.is_empty(), "nothing was refused");
+    assert_eq!(receipt.refunded, Kopecks(100_000), "the receipt gives the refund");
+
+    let issued = ops(&kiosk)
+        .into_iter()
+        .find_map(|b| match b {
+            OpBody::IssueCompleted { handed_over, refused, not_arrived, refunded, .. } => {
+                Some((handed_over, refused, not_arrived, refunded))
+            }
+            _ => None,
+        })
+        .expect("the issue is in the outbox");
+    assert_eq!(issued.0.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["itm-r-1-1"], "handed over: the dress");
+    assert!(issued.1.is_empty(), "no refusal goes to the server");
+    assert_eq!(issued.2.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["itm-r-1-2"], "not arrived: the scarf");
+    assert_eq!(issued.3, Kopecks(100_000), "the op carries the refund");
+    let returns = kiosk.open_returns().expect("returns desk").returns.expect("returns view");
+    assert!(returns.waiting.is_empty(), "nothing is at the point to box for the seller: {:?}", returns.waiting);
+}
+
+#[test]
+fn a_missing_item_found_after_all_is_handed_over_by_hand() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    let card = anna_partly_received(&kiosk);
+    kiosk.decide_item(&card.order_id, "itm-r-1-2", ItemDecision::HandOver).expect("the scarf turned up: hand it over");
+    let card = kiosk.hand_over_rest(&card.order_id).expect("F2 for the dress").active.expect("card");
+    assert!(
+        card.items.iter().all(|i| i.decision == Some(ItemDecision::HandOver)),
+        "both handed over: a decision taken by hand stands"
+    );
+    assert_eq!(card.settlement.to_refund, Kopecks(0), "nothing to pay back");
+    let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("issued whole");
+    assert_eq!(done.receipt.expect("receipt").not_arrived.len(), 0, "the receipt leaves nothing out");
 }

@@ -13,7 +13,13 @@ use ts_rs::TS;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ItemDecision {
     HandOver,
-    Refuse { reason: RefusalReason, description: Option<String> },
+    Refuse {
+        reason: RefusalReason,
+        description: Option<String>,
+    },
+    /// Не поступил: an item recorded missing when its shipment was received is not at the point;
+    /// the buyer takes the rest of the order without it.
+    NotArrived,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -153,6 +159,10 @@ pub enum OpBody {
         collected: Kopecks,
         refunded: Kopecks,
         payment_taken: bool,
+        /// Items recorded missing at receiving that are still not at the point: neither paid for nor
+        /// handed over, and refunded when prepaid. Absent in ops of kiosks before it existed.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        not_arrived: Vec<ItemId>,
     },
     /// Приём возврата по претензии: the item of an approved claim was checked and taken back. The
     /// server pays the refund (seller → buyer) or creates the replacement order, once per op id; a

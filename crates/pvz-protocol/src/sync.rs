@@ -202,6 +202,8 @@ pub mod reject {
     pub const ITEM_NOT_IN_SHIPMENT: &str = "item_not_in_shipment";
     /// A move names a cell the item is not in (it was moved meanwhile, or never placed there).
     pub const ITEM_NOT_IN_CELL: &str = "item_not_in_cell";
+    /// An issue says an item never arrived, but no receiving recorded it missing.
+    pub const ITEM_NOT_MISSING: &str = "item_not_missing";
     /// A shift close names a shift not opened on this device.
     pub const UNKNOWN_SHIFT: &str = "unknown_shift";
     /// The shift was closed before.

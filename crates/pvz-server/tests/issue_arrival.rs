@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use pvz_domain::Kopecks;
+use pvz_protocol::OpBody;
 use pvz_server::rules::Posting;
 
 /// Shipment `shp-1` (code SHP1) at POINT with `in1` (2 items, 1 000 ₽ each, paid at the counter)
@@ -77,6 +78,73 @@ async fn an_issue_of_an_order_not_arrived_is_rejected_without_a_sale_and_applies
         sale.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(200_000) }),
         "the arrived order's sale is posted: {sale:?}"
     );
+    let report = t.admin.ledger_check().expect("ledger check");
+    assert!(report.is_ok(), "the ledger balances: {report:?}");
+    t.server.shutdown().await;
+}
+
+/// `completed` with some items left out as not arrived.
+fn completed_without(order: &str, handed: &[&str], not_arrived: &[&str], collected: i64, refunded: i64) -> OpBody {
+    let mut body = completed(order, handed, vec![], collected, refunded);
+    if let OpBody::IssueCompleted { not_arrived: left_out, .. } = &mut body {
+        *left_out = not_arrived.iter().map(|i| item_id(i)).collect();
+    }
+    body
+}
+
+#[tokio::test]
+async fn an_item_missing_at_receiving_is_left_out_of_its_issue_unpaid_and_cannot_be_claimed_unless_found() {
+    let t = start().await;
+    add_shipment(&t);
+    let kiosk = t.enroll(POINT).await;
+    let received = OpBody::ShipmentReceived {
+        shipment_id: "shp-1".into(),
+        placed: vec![placed("in1", "in1-1", "A-01"), placed("in2", "in2-1", "A-02")],
+        missing: vec![item_id("in1-2")],
+        unexpected: vec![],
+        damaged: vec![],
+    };
+    let ops = [
+        op(1, received),
+        // in2's item was placed: the counter cannot say it never came and refund it.
+        op(2, completed_without("in2", &[], &["in2-1"], 0, 100_000)),
+        op(3, completed_without("in1", &["in1-1"], &["in1-2"], 100_000, 0)),
+    ];
+    let reply = t.push(&kiosk, &ops).await;
+    assert_eq!(outcome(&reply, 0), "applied", "the receiving applies: {}", reply.body);
+    assert_eq!(reject_code(&reply, 1), "item_not_missing", "a placed item is at the point: {}", reply.body);
+    let nothing = t.admin.ledger_for_op(&ops[1].op_id.to_string()).expect("postings");
+    assert!(nothing.is_empty(), "no refund is paid for goods on the shelf: {nothing:?}");
+    assert_eq!(outcome(&reply, 2), "applied", "in1 is issued without its missing item: {}", reply.body);
+    let sale = t.admin.ledger_for_op(&ops[2].op_id.to_string()).expect("postings");
+    assert_eq!(
+        sale,
+        [
+            Posting { account: "buyer:buyer-in1".into(), amount: Kopecks(-100_000) },
+            Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) },
+        ],
+        "only the item handed over is paid for, and no fee is charged for the one that never came"
+    );
+    let err = t.admin.open_claim("in1", "in1-2", "не привезли").expect_err("nothing was handed over to claim");
+    assert!(err.to_string().contains("never reached the point"), "the refusal says why: {err}");
+    t.admin.open_claim("in1", "in1-1", "молния сломалась").expect("the item handed over can be claimed");
+
+    // An order with every item missing, found later and marked arrived by the network: its item is
+    // at the point now, so the counter cannot leave it out and refund it.
+    t.admin.add_shipment(POINT, Some("shp-2"), "SHP2", None, &[expected_order("in3", "333333", 1)]).expect("shipment");
+    let lost = OpBody::ShipmentReceived {
+        shipment_id: "shp-2".into(),
+        placed: vec![],
+        missing: vec![item_id("in3-1")],
+        unexpected: vec![],
+        damaged: vec![],
+    };
+    let reply = t.push(&kiosk, &[op(4, lost)]).await;
+    assert_eq!(outcome(&reply, 0), "applied", "the second receiving applies: {}", reply.body);
+    t.admin.mark_found_order_arrived("in3", "2026-12-02T09:00:00.000Z", Some("A-01")).expect("found");
+    let left_out = [op(5, completed_without("in3", &[], &["in3-1"], 0, 0))];
+    let reply = t.push(&kiosk, &left_out).await;
+    assert_eq!(reject_code(&reply, 0), "item_not_missing", "a found order's item is at the point: {}", reply.body);
     let report = t.admin.ledger_check().expect("ledger check");
     assert!(report.is_ok(), "the ledger balances: {report:?}");
     t.server.shutdown().await;

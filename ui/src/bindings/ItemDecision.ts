@@ -4,4 +4,4 @@ import type { RefusalReason } from "./RefusalReason";
 /**
  * The manager's decision on one item.
  */
-export type ItemDecision = { "kind": "hand_over" } | { "kind": "refuse", reason: RefusalReason, description: string | null, };
+export type ItemDecision = { "kind": "hand_over" } | { "kind": "refuse", reason: RefusalReason, description: string | null, } | { "kind": "not_arrived" };

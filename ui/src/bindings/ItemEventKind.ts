@@ -3,4 +3,4 @@
 /**
  * What happened to an item in one counter operation.
  */
-export type ItemEventKind = "opened" | "decided_hand_over" | "refused" | "decision_cleared" | "photo_attached" | "issued" | "issued_refused" | "claim_return" | "handed_back_by_courier" | "missing_from_hand_back" | "boxed" | "handed_to_driver" | "received_into_cell" | "missing_at_receiving" | "damaged_at_receiving" | "moved" | "expired" | "other";
+export type ItemEventKind = "opened" | "decided_hand_over" | "refused" | "decided_not_arrived" | "decision_cleared" | "photo_attached" | "issued" | "issued_refused" | "issued_not_arrived" | "claim_return" | "handed_back_by_courier" | "missing_from_hand_back" | "boxed" | "handed_to_driver" | "received_into_cell" | "missing_at_receiving" | "damaged_at_receiving" | "moved" | "expired" | "other";

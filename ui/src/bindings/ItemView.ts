@@ -11,4 +11,9 @@ fee: Kopecks | null, fee_rule: FeeRule | null,
 /**
  * Defect photos attached to this item.
  */
-photos: number, };
+photos: number, 
+/**
+ * This counter's receiving recorded it missing and it was put in no cell since: it is not at
+ * the point, and the buyer may take the rest of the order without it (decision `not_arrived`).
+ */
+missing_at_receiving: boolean, };

@@ -2,7 +2,12 @@
 import type { ItemView } from "./ItemView";
 import type { Kopecks } from "./Kopecks";
 
-export type ReceiptView = { op_id: string, order_id: string, short_code: string, issued_at: string, handed_over: Array<ItemView>, refused: Array<ItemView>, collected: Kopecks, refunded: Kopecks, 
+export type ReceiptView = { op_id: string, order_id: string, short_code: string, issued_at: string, handed_over: Array<ItemView>, refused: Array<ItemView>, 
+/**
+ * Recorded missing at receiving and not at the point when the buyer came: not handed over,
+ * not paid for, refunded when prepaid.
+ */
+not_arrived: Array<ItemView>, collected: Kopecks, refunded: Kopecks, 
 /**
  * The receipt's QR code (operation id) as an SVG data URI.
  */

@@ -2,4 +2,4 @@
 import type { Kopecks } from "./Kopecks";
 import type { RefusalReason } from "./RefusalReason";
 
-export type RecentIssue = { order_id: string, short_code: string, buyer: string, issued_at: string, handed_over: number, refused: number, refusal_reasons: Array<RefusalReason>, collected: Kopecks, };
+export type RecentIssue = { order_id: string, short_code: string, buyer: string, issued_at: string, handed_over: number, refused: number, not_arrived: number, refusal_reasons: Array<RefusalReason>, collected: Kopecks, };

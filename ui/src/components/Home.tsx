@@ -114,6 +114,12 @@ function RecentRow({ issue }: { issue: RecentIssue }) {
       <span className="recent__counts">
         {t("home.counts", { handedOver: issue.handed_over, refused: issue.refused })}
         {reasons.length > 0 && <span className="recent__reasons"> · {reasons.join(", ")}</span>}
+        {issue.not_arrived > 0 && (
+          <span className="recent__not-arrived">
+            {" "}
+            · {t("home.notArrived", { count: issue.not_arrived })}
+          </span>
+        )}
       </span>
       <span className="recent__amount">{formatMoney(issue.collected, lang)}</span>
     </li>

@@ -1,7 +1,9 @@
-//! One item of the open order: where it lies (cell), what it is, what it costs, and either the two
-//! decision buttons or the decision taken (colour and icon) with a way to change it.
+//! One item of the open order: where it lies (cell), what it is, what it costs, and either the
+//! decision buttons or the decision taken (colour and icon) with a way to change it. An item the
+//! receiving recorded missing says so, and offers leaving it out («нет на пункте») first.
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { ItemView } from "../bindings";
+import type { ItemDecision, ItemView } from "../bindings";
 import { useLang } from "../i18n";
 import { formatMoney } from "../money";
 import { PhotoButton } from "./PhotoButton";
@@ -11,27 +13,40 @@ type Props = {
   /** The item a scan just matched: highlighted so the manager sees which one it was. */
   matched: boolean;
   onHandOver: () => void;
+  onNotArrived: () => void;
   onRefuse: () => void;
   onChange: () => void;
   onPhoto: (file: File) => void;
 };
 
-export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto }: Props) {
+const STATES = { hand_over: "handed", refuse: "refused", not_arrived: "not-arrived" } as const;
+const ICONS = { hand_over: "✓", refuse: "✕", not_arrived: "∅" } as const;
+
+export function ItemRow({
+  item,
+  matched,
+  onHandOver,
+  onNotArrived,
+  onRefuse,
+  onChange,
+  onPhoto,
+}: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const { decision } = item;
-  const state =
-    decision === null ? "undecided" : decision.kind === "hand_over" ? "handed" : "refused";
+  const state = decision === null ? "undecided" : STATES[decision.kind];
+  const missing = item.missing_at_receiving;
 
   return (
     <li
-      className={`item item--${state}${matched ? " item--matched" : ""}`}
+      className={`item item--${state}${matched ? " item--matched" : ""}${missing ? " item--missing" : ""}`}
       data-testid={`item-${item.item_id}`}
       data-decision={state}
+      data-missing={missing}
     >
       <div className="item__cell">
         <span className="item__cell-label">{t("order.cell")}</span>
-        <span className="item__cell-value">{item.cell}</span>
+        <span className="item__cell-value">{item.cell === "" ? "—" : item.cell}</span>
       </div>
 
       <div className="item__info">
@@ -45,6 +60,11 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto
             <span className="badge badge--pay">{t("order.payAtCounter")}</span>
           )}
         </div>
+        {missing && (
+          <div className="item__missing" data-testid={`missing-${item.item_id}`} role="note">
+            {t("order.missingAtReceiving")}
+          </div>
+        )}
         {decision?.kind === "refuse" && decision.description && (
           <div className="item__description">«{decision.description}»</div>
         )}
@@ -54,6 +74,17 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto
       <div className="item__actions">
         {decision === null ? (
           <>
+            {missing && (
+              <button
+                type="button"
+                className="button button--not-arrived"
+                data-testid={`not-arrived-${item.item_id}`}
+                onClick={onNotArrived}
+              >
+                <span aria-hidden="true">∅ </span>
+                {t("order.notArrived")}
+              </button>
+            )}
             <button
               type="button"
               className="button button--hand-over"
@@ -61,7 +92,7 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto
               onClick={onHandOver}
             >
               <span aria-hidden="true">✓ </span>
-              {t("order.handOver")}
+              {missing ? t("order.foundHandOver") : t("order.handOver")}
             </button>
             <button
               type="button"
@@ -80,11 +111,9 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto
               data-testid={`decision-${item.item_id}`}
             >
               <span className="decision__icon" aria-hidden="true">
-                {decision.kind === "hand_over" ? "✓" : "✕"}
+                {ICONS[decision.kind]}
               </span>
-              {decision.kind === "hand_over"
-                ? t("order.decidedHandOver")
-                : t("order.decidedRefuse", { reason: t(`reasonShort.${decision.reason}`) })}
+              {decisionText(decision, t)}
             </span>
             {decision.kind === "refuse" && decision.reason === "defect" && (
               <PhotoButton itemId={item.item_id} photos={item.photos} onPhoto={onPhoto} />
@@ -102,6 +131,17 @@ export function ItemRow({ item, matched, onHandOver, onRefuse, onChange, onPhoto
       </div>
     </li>
   );
+}
+
+function decisionText(decision: ItemDecision, t: TFunction): string {
+  switch (decision.kind) {
+    case "hand_over":
+      return t("order.decidedHandOver");
+    case "not_arrived":
+      return t("order.decidedNotArrived");
+    case "refuse":
+      return t("order.decidedRefuse", { reason: t(`reasonShort.${decision.reason}`) });
+  }
 }
 
 function FeeLine({ item }: { item: ItemView }) {

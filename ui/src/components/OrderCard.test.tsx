@@ -118,6 +118,52 @@ describe("order card", () => {
     ]);
   });
 
+  it("says which item the receiving recorded missing and offers leaving it out first", async () => {
+    const scarf = makeItem({ item_id: "i3", name: "Шарф", cell: "", missing_at_receiving: true });
+    await renderOpenOrder(makeView({ active: makeOrder([scarf, dress]) }));
+    const row = screen.getByTestId("item-i3");
+    expect(row, "the missing scarf says it is not at the point").toHaveTextContent(
+      "Не поступил: при приёмке отмечен недостающим",
+    );
+    expect(
+      screen.getByTestId("not-arrived-i3"),
+      "leaving it out is the step the keyboard is on",
+    ).toHaveFocus();
+    expect(
+      screen.getByTestId("hand-over-i3"),
+      "handing it over is for a scarf found after all",
+    ).toHaveTextContent("Нашёлся — выдать");
+    expect(
+      screen.queryByTestId("not-arrived-i1"),
+      "an item on the shelf cannot be left out as not arrived",
+    ).toBeNull();
+    expect(screen.queryByTestId("missing-i1"), "nor does it carry the note").toBeNull();
+    await settle(() => fireEvent.click(screen.getByTestId("not-arrived-i3")));
+    expect(callsOf(invokeMock, "decide_item"), "the decision sent is not_arrived").toEqual([
+      { orderId: "ord-1", itemId: "i3", decision: { kind: "not_arrived" } },
+    ]);
+  });
+
+  it("shows an item left out as not arrived, with a way to change it", async () => {
+    const scarf = makeItem({
+      item_id: "i3",
+      name: "Шарф",
+      cell: "",
+      missing_at_receiving: true,
+      decision: { kind: "not_arrived" },
+    });
+    await renderOpenOrder(makeView({ active: makeOrder([scarf], { undecided: 0 }) }));
+    expect(
+      screen.getByTestId("decision-i3"),
+      "the row says the scarf is not handed over",
+    ).toHaveTextContent("Не поступил — не выдаётся");
+    expect(screen.getByTestId("item-i3"), "and is styled as not arrived").toHaveAttribute(
+      "data-decision",
+      "not-arrived",
+    );
+    expect(screen.getByTestId("change-i3"), "the decision can be taken back").toBeVisible();
+  });
+
   it("refuses to send a defect refusal without a description", async () => {
     await renderOpenOrder();
     const dialog = await openRefusal("i1");

@@ -21,7 +21,9 @@ type Props = {
 /** The control the keyboard should be on: the next item to decide, else the confirm button. */
 function nextFocusTarget(card: HTMLElement, order: OrderView): HTMLElement | null {
   const next = order.items.find((item) => item.decision === null);
-  const testId = next ? `hand-over-${next.item_id}` : "confirm-issue";
+  // An item recorded missing: leaving it out is the likely step, so its button comes first.
+  const first = next?.missing_at_receiving ? "not-arrived" : "hand-over";
+  const testId = next ? `${first}-${next.item_id}` : "confirm-issue";
   return card.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 }
 
@@ -101,6 +103,7 @@ export function OrderCard({ order, notice, counter }: Props) {
               item={item}
               matched={item.item_id === matchedId}
               onHandOver={() => void counter.decide(order, item.item_id, { kind: "hand_over" })}
+              onNotArrived={() => void counter.decide(order, item.item_id, { kind: "not_arrived" })}
               onRefuse={() => setRefusing(item)}
               onChange={() => counter.clearDecision(order, item.item_id)}
               onPhoto={(file) => counter.attachPhoto(order, item.item_id, file)}

@@ -124,6 +124,7 @@ describe("print bar", () => {
             issued_at: new Date(2026, 11, 10, 10, 0).toISOString(),
             handed_over: [],
             refused: [],
+            not_arrived: [],
             collected: 0,
             refunded: 0,
             qr_data_uri: "data:image/svg+xml;base64,PHN2Zy8+",

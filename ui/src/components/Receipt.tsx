@@ -1,4 +1,4 @@
-//! After the issue: what was handed over, what was refused and why, the money, and the operation's
+//! After the issue: what was handed over, what was refused and why, what never arrived, the money, and the operation's
 //! QR code, to print or save. Enter (or the big button) brings the next buyer.
 import { useLayoutEffect, useRef } from "react";
 import type { TFunction } from "i18next";
@@ -44,6 +44,13 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
         <h2 className="receipt__section">{t("receipt.refused")}</h2>
         <ReceiptItems items={receipt.refused} kind="refused" />
 
+        {receipt.not_arrived.length > 0 && (
+          <>
+            <h2 className="receipt__section">{t("receipt.notArrived")}</h2>
+            <ReceiptItems items={receipt.not_arrived} kind="not-arrived" />
+          </>
+        )}
+
         <dl className="receipt__money">
           <div>
             <dt>{t("receipt.collected")}</dt>
@@ -81,16 +88,23 @@ export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismis
   );
 }
 
-function ReceiptItems({ items, kind }: { items: ItemView[]; kind: "handed" | "refused" }) {
+type ReceiptKind = "handed" | "refused" | "not-arrived";
+const RECEIPT_ICONS: Record<ReceiptKind, string> = {
+  handed: "✓",
+  refused: "✕",
+  "not-arrived": "∅",
+};
+
+function ReceiptItems({ items, kind }: { items: ItemView[]; kind: ReceiptKind }) {
   const { t } = useTranslation();
   const lang = useLang();
   if (items.length === 0) return <p className="receipt__none">{t("receipt.nothing")}</p>;
   return (
-    <ul className={`receipt__items receipt__items--${kind}`}>
+    <ul className={`receipt__items receipt__items--${kind}`} data-testid={`receipt-${kind}`}>
       {items.map((item) => (
         <li key={item.item_id} className="receipt__item">
           <span className="receipt__item-icon" aria-hidden="true">
-            {kind === "handed" ? "✓" : "✕"}
+            {RECEIPT_ICONS[kind]}
           </span>
           <span className="receipt__item-name">
             {item.name} <span className="receipt__item-variant">{item.variant}</span>

@@ -43,6 +43,7 @@ export function makeItem(overrides: Partial<ItemView> & Pick<ItemView, "item_id"
     fee: null,
     fee_rule: null,
     photos: 0,
+    missing_at_receiving: false,
     ...overrides,
   };
 }

@@ -49,6 +49,7 @@ pub fn list_decisions(conn: &Connection, order_id: &OrderId) -> Result<Vec<Decis
         };
         let decision = match (decision.as_str(), reason.as_deref().and_then(RefusalReason::parse)) {
             ("hand_over", None) => ItemDecision::HandOver,
+            ("not_arrived", None) => ItemDecision::NotArrived,
             ("refuse", Some(reason)) => ItemDecision::Refuse { reason, description },
             other => return Err(StoreError::Corrupt(format!("item decision {other:?} of {item_id}"))),
         };
@@ -67,6 +68,7 @@ pub fn set_decision(
 ) -> Result<(), StoreError> {
     let (kind, reason, description) = match decision {
         ItemDecision::HandOver => ("hand_over", None, None),
+        ItemDecision::NotArrived => ("not_arrived", None, None),
         ItemDecision::Refuse { reason, description } => ("refuse", Some(reason.as_str()), description.as_deref()),
     };
     conn.prepare_cached(

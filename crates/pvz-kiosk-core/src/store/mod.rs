@@ -66,6 +66,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261204_0010_staff_login_enabled.sql")),
         M::up(include_str!("../../migrations/20261205_0011_attention_acknowledged_by.sql")),
         M::up(include_str!("../../migrations/20261206_0012_badge_serial.sql")),
+        M::up(include_str!("../../migrations/20261207_0013_not_arrived_decision.sql")),
     ])
 }
 

@@ -44,7 +44,25 @@ pub struct ItemRow {
     pub prepaid: bool,
     pub category: String,
     pub barcode: Option<String>,
+    /// This kiosk's closed receiving recorded it missing (see [`MISSING_AT_RECEIVING`]).
+    pub missing_at_receiving: bool,
 }
+
+/// An item is missing at receiving when a closed receiving of this kiosk expected it and never
+/// placed nor damaged it, and it has been put in no cell since (by this kiosk, or by the network,
+/// which gives an item a cell once it is placed), while the same receiving placed or damaged another
+/// item of its order: the order is partly at the point. An order with every item missing has not
+/// arrived at all (see `ORDER_COLUMNS`), and once the network marks it arrived its goods were found.
+/// A receiving on another counter reaches this kiosk as its order's arrival, not item by item, so
+/// its missing items are not known here.
+const MISSING_AT_RECEIVING: &str = "(EXISTS (SELECT 1 FROM receiving_items ri
+            JOIN receivings rv ON rv.receiving_id = ri.receiving_id
+        WHERE ri.item_id = order_items.item_id AND ri.state = 'waiting' AND rv.closed_at IS NOT NULL
+            AND EXISTS (SELECT 1 FROM receiving_items other
+                        WHERE other.receiving_id = ri.receiving_id AND other.order_id = ri.order_id
+                            AND other.state IN ('placed', 'damaged')))
+    AND NOT EXISTS (SELECT 1 FROM cell_placements p WHERE p.item_id = order_items.item_id)
+    AND order_items.cell = '')";
 
 /// An item found by one of its codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +140,7 @@ pub fn find_order_by_short_code(conn: &Connection, short_code: &str) -> Result<O
 /// An order's items; an item's cell is where this kiosk last put it (see `cell_placements`), else the cached one.
 pub fn list_items(conn: &Connection, order_id: &OrderId) -> Result<Vec<ItemRow>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT item_id, order_id, name, variant, {}, price_kopecks, prepaid, category, barcode
+        "SELECT item_id, order_id, name, variant, {}, price_kopecks, prepaid, category, barcode, {MISSING_AT_RECEIVING}
          FROM order_items WHERE order_id = ?1 ORDER BY position",
         super::cell_placements::effective_cell_sql("order_items")
     ))?;
@@ -137,6 +155,7 @@ pub fn list_items(conn: &Connection, order_id: &OrderId) -> Result<Vec<ItemRow>,
             prepaid: r.get(6)?,
             category: r.get(7)?,
             barcode: r.get(8)?,
+            missing_at_receiving: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

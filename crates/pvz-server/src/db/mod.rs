@@ -188,6 +188,7 @@ mod tests {
             }],
             collected: Kopecks(109_900),
             refunded: Kopecks::ZERO,
+            not_arrived: Vec::new(),
             payment_taken: true,
         };
         conn.execute_batch(

@@ -234,7 +234,11 @@ pub fn insert_courier_order(conn: &Connection, point: &PickupPointId, order: &Ne
     Ok(())
 }
 
-/// Records why the buyer refused an item (an issue at the counter, a courier's hand-back).
+/// The `refusal_reason` of an item an issue left out because it never reached the point.
+pub const NOT_ARRIVED: &str = "not_arrived";
+
+/// Records why the buyer refused an item (an issue at the counter, a courier's hand-back), or
+/// [`NOT_ARRIVED`].
 pub fn set_item_refused(conn: &Connection, item: &ItemId, reason: &str) -> Result<()> {
     conn.prepare_cached("UPDATE order_items SET refusal_reason = ?2 WHERE id = ?1")?
         .execute(params![item.as_str(), reason])?;

@@ -19,6 +19,12 @@ pub fn check_claimable(item: &ItemRow, active_claim: Option<&str>) -> Result<(),
             item.order_id
         ));
     }
+    if item.refusal_reason.as_deref() == Some(crate::db::orders::NOT_ARRIVED) {
+        return Err(format!(
+            "item {} never reached the point and was not handed over: there is nothing to claim",
+            item.item.id
+        ));
+    }
     if let Some(reason) = &item.refusal_reason {
         return Err(format!(
             "item {} was refused ({reason}), not handed over: there is nothing to claim",

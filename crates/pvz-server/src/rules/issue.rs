@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct IssueClaim<'a> {
     pub handed_over: &'a [ItemId],
     pub refused: &'a [RefusedItem],
+    /// Items the counter says are not at the point: each must be one receiving recorded missing.
+    pub not_arrived: &'a [ItemId],
     pub collected: Kopecks,
     pub refunded: Kopecks,
     pub payment_taken: bool,
@@ -24,7 +26,13 @@ pub struct IssueClaim<'a> {
 
 /// Checks a completed issue against the order and returns its ledger postings (empty when no money
 /// moves). Goods paid at the counter: buyer -X, seller +X; refusal fee: buyer -F, network +F; refund
-/// of a prepaid refused item: seller -R, buyer +R.
+/// of a prepaid refused item: seller -R, buyer +R. An item not arrived (recorded missing at
+/// receiving, still not at the point when the buyer came) is neither paid nor charged a fee; when
+/// prepaid it is refunded like a refusal: seller -R, buyer +R.
+///
+/// `recorded_missing` are the order's items that a receiving recorded missing: only those may be
+/// said not to have arrived, so a counter cannot refund goods that were on its shelf. One of them
+/// may still be handed over: it turned up after the receiving, and the buyer took it.
 ///
 /// `arrived_at` is when the order arrived at the point (`orders.arrived_at`). An order that has
 /// not (expected in a shipment not received yet, or every item of it missing at receiving) is not
@@ -41,6 +49,7 @@ pub struct IssueClaim<'a> {
 pub fn check_issue_completed(
     order: &OrderFacts,
     arrived_at: Option<&str>,
+    recorded_missing: &BTreeSet<&str>,
     policies: &[FeePolicy],
     claim: &IssueClaim<'_>,
 ) -> Result<Vec<Posting>, Rejection> {
@@ -57,7 +66,8 @@ pub fn check_issue_completed(
     }
     let known: BTreeSet<&str> = order.items.iter().map(|i| i.id.as_str()).collect();
     let mut seen = BTreeSet::new();
-    let named = claim.handed_over.iter().chain(claim.refused.iter().map(|r| &r.item_id));
+    let named =
+        claim.handed_over.iter().chain(claim.refused.iter().map(|r| &r.item_id)).chain(claim.not_arrived.iter());
     for item in named {
         if !known.contains(item.as_str()) {
             return Err(Rejection::new(reject::ITEM_NOT_IN_ORDER, format!("item {item} is not in order {}", order.id)));
@@ -65,13 +75,19 @@ pub fn check_issue_completed(
         if !seen.insert(item.as_str()) {
             return Err(Rejection::new(
                 reject::INVALID_OP,
-                format!("item {item} is both handed over and refused, or listed twice"),
+                format!("item {item} has two decisions (handed over, refused or not arrived), or is listed twice"),
             ));
         }
     }
     if seen.len() != known.len() {
         let missing: Vec<&str> = known.difference(&seen).copied().collect();
         return Err(Rejection::new(reject::INVALID_OP, format!("items without a decision: {}", missing.join(", "))));
+    }
+    if let Some(item) = claim.not_arrived.iter().find(|i| !recorded_missing.contains(i.as_str())) {
+        return Err(Rejection::new(
+            reject::ITEM_NOT_MISSING,
+            format!("item {item} was not recorded missing at receiving: it is at the point, hand it over or refuse it"),
+        ));
     }
 
     for (what, amount) in [("collected", claim.collected), ("refunded", claim.refunded)] {
@@ -89,9 +105,11 @@ pub fn check_issue_completed(
         ));
     }
     let refusals: BTreeMap<&str, &RefusedItem> = claim.refused.iter().map(|r| (r.item_id.as_str(), r)).collect();
+    let not_arrived: BTreeSet<&str> = claim.not_arrived.iter().map(ItemId::as_str).collect();
     let mut states = Vec::with_capacity(order.items.len());
     for item in &order.items {
         let state = match refusals.get(item.id.as_str()) {
+            None if not_arrived.contains(item.id.as_str()) => ItemState::NotArrived,
             None => ItemState::HandedOver,
             Some(r) => {
                 check_refusal_fee(&item.id, &item.category, r.reason, r.fee, policies)?;
@@ -118,7 +136,7 @@ pub fn check_issue_completed(
         .collect();
     // Postings first: they sum with checked arithmetic, so a total `settle` would saturate is refused
     // here as an invalid op rather than compared.
-    let postings = postings(order, &refusals)?;
+    let postings = postings(order, &refusals, &not_arrived)?;
     let due = settle(&lines, &FeePolicy::default());
     if due.to_collect != claim.collected || due.to_refund != claim.refunded {
         return Err(Rejection::new(
@@ -135,7 +153,11 @@ pub fn check_issue_completed(
     Ok(postings)
 }
 
-fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Result<Vec<Posting>, Rejection> {
+fn postings(
+    order: &OrderFacts,
+    refusals: &BTreeMap<&str, &RefusedItem>,
+    not_arrived: &BTreeSet<&str>,
+) -> Result<Vec<Posting>, Rejection> {
     let add = |sum: &mut i64, amount: Kopecks| -> Result<(), Rejection> {
         *sum = sum.checked_add(amount.0).ok_or_else(overflow)?;
         Ok(())
@@ -146,6 +168,12 @@ fn postings(order: &OrderFacts, refusals: &BTreeMap<&str, &RefusedItem>) -> Resu
     let (mut fees, mut to_collect, mut to_refund) = (0i64, 0i64, 0i64);
     for item in &order.items {
         match refusals.get(item.id.as_str()) {
+            // Never at the point: refunded when prepaid, not charged otherwise.
+            None if not_arrived.contains(item.id.as_str()) && item.prepaid => {
+                add(refunds_by_seller.entry(&item.seller_id).or_default(), item.price)?;
+                add(&mut to_refund, item.price)?;
+            }
+            None if not_arrived.contains(item.id.as_str()) => {}
             None if !item.prepaid => {
                 add(goods_by_seller.entry(&item.seller_id).or_default(), item.price)?;
                 add(&mut to_collect, item.price)?;
@@ -185,6 +213,8 @@ mod tests {
 
     /// The test order is on the shelf (arrived) unless a test says otherwise.
     const ARRIVED: Option<&str> = Some("2026-12-01T10:00:00.000Z");
+    /// No item of the test order was recorded missing unless a test says otherwise.
+    const NONE_MISSING: BTreeSet<&str> = BTreeSet::new();
 
     /// The point's policies, current first: clothes 149 ₽ (was 99 ₽), anything else 199 ₽.
     fn policies() -> Vec<FeePolicy> {
@@ -228,11 +258,13 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &refused,
+            not_arrived: &[],
             collected: Kopecks(119_900),
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let postings = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim)
+            .expect("the figures match");
         let total: i64 = postings.iter().map(|p| p.amount.0).sum();
         assert_eq!(total, 0, "postings must balance");
         assert!(postings.contains(&Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) }), "seller paid");
@@ -249,15 +281,18 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &charged,
+            not_arrived: &[],
             collected: Kopecks(100_100),
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect_err("a defect is free");
+        let err = check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim)
+            .expect_err("a defect is free");
         assert_eq!(err.code, reject::INVALID_OP, "charging a defect is an invalid op");
         let free = [refused("i-2", RefusalReason::Defect, 0)];
         let claim = IssueClaim { refused: &free, collected: Kopecks(1), ..claim };
-        let err = check_issue_completed(&order(false), ARRIVED, &policies(), &claim).expect_err("wrong total");
+        let err =
+            check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim).expect_err("wrong total");
         assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a wrong total is an amount mismatch");
         assert!(err.message.contains("1\u{a0}000,00"), "the message gives the server's figure: {}", err.message);
     }
@@ -269,11 +304,13 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &refused,
+            not_arrived: &[],
             collected: Kopecks::ZERO,
             refunded: Kopecks(50_000),
             payment_taken: false,
         };
-        let postings = check_issue_completed(&order(true), ARRIVED, &policies(), &claim).expect("the figures match");
+        let postings = check_issue_completed(&order(true), ARRIVED, &NONE_MISSING, &policies(), &claim)
+            .expect("the figures match");
         assert_eq!(
             postings,
             vec![
@@ -290,19 +327,20 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &[],
+            not_arrived: &[],
             collected: Kopecks(100_000),
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
         assert_eq!(
-            check_issue_completed(&order(false), ARRIVED, &policies(), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a missing item is invalid"
         );
         let both = [id("i-1"), id("i-2"), id("i-2")];
         let claim = IssueClaim { handed_over: &both, ..claim };
         assert_eq!(
-            check_issue_completed(&order(false), ARRIVED, &policies(), &claim).map_err(|e| e.code),
+            check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim).map_err(|e| e.code),
             Err(reject::INVALID_OP),
             "a twice-listed item is invalid"
         );
@@ -314,17 +352,22 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &[],
+            not_arrived: &[],
             collected: Kopecks(150_000),
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err = check_issue_completed(&order(false), None, &policies(), &claim).expect_err("nothing to hand over");
+        let err = check_issue_completed(&order(false), None, &NONE_MISSING, &policies(), &claim)
+            .expect_err("nothing to hand over");
         assert_eq!(err.code, reject::ORDER_NOT_ARRIVED, "an order not arrived is refused as such: {}", err.message);
         assert!(err.message.contains("ord-1"), "the message names the order: {}", err.message);
         let issued = OrderFacts { state: OrderState::Issued, ..order(false) };
-        let err = check_issue_completed(&issued, None, &policies(), &claim).expect_err("issued already");
+        let err = check_issue_completed(&issued, None, &NONE_MISSING, &policies(), &claim).expect_err("issued already");
         assert_eq!(err.code, reject::ORDER_CLOSED, "an issued order says closed first, arrived or not");
-        assert!(check_issue_completed(&order(false), ARRIVED, &policies(), &claim).is_ok(), "arrived: it is issued");
+        assert!(
+            check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim).is_ok(),
+            "arrived: it is issued"
+        );
     }
 
     #[test]
@@ -335,11 +378,12 @@ mod tests {
             let claim = IssueClaim {
                 handed_over: &handed,
                 refused: &refused,
+                not_arrived: &[],
                 collected: Kopecks(50_000 + fee),
                 refunded: Kopecks::ZERO,
                 payment_taken: true,
             };
-            check_issue_completed(&order(false), ARRIVED, &policies(), &claim)
+            check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim)
         };
         assert!(claim_with(14_900).is_ok(), "the current policy's clothes fee is accepted");
         assert!(claim_with(9_900).is_ok(), "an earlier policy's clothes fee is accepted");
@@ -364,12 +408,13 @@ mod tests {
         let claim = IssueClaim {
             handed_over: &handed,
             refused: &[],
+            not_arrived: &[],
             collected: Kopecks(i64::MAX),
             refunded: Kopecks::ZERO,
             payment_taken: true,
         };
-        let err =
-            check_issue_completed(&huge, ARRIVED, &policies(), &claim).expect_err("prices that overflow are refused");
+        let err = check_issue_completed(&huge, ARRIVED, &NONE_MISSING, &policies(), &claim)
+            .expect_err("prices that overflow are refused");
         assert_eq!(err.code, reject::INVALID_OP, "an overflowing sum is an invalid op: {}", err.message);
 
         let refused = [refused("i-2", RefusalReason::DidNotFit, 1_000_000_000_001)];
@@ -378,8 +423,76 @@ mod tests {
         policy.default_fee = Kopecks(1_000_000_000_001);
         let claim =
             IssueClaim { handed_over: &handed, refused: &refused, collected: Kopecks(1_000_100_000_001), ..claim };
-        let err = check_issue_completed(&order(false), ARRIVED, &[policy], &claim)
+        let err = check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &[policy], &claim)
             .expect_err("a fee over the cap is refused");
         assert_eq!(err.code, reject::INVALID_OP, "an amount over the cap is an invalid op: {}", err.message);
+    }
+
+    #[test]
+    fn an_item_recorded_missing_may_be_left_out_unpaid_and_is_refunded_when_prepaid() {
+        let missing = BTreeSet::from(["i-2"]);
+        let handed = [id("i-1")];
+        let gone = [id("i-2")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &[],
+            not_arrived: &gone,
+            collected: Kopecks(100_000),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let postings =
+            check_issue_completed(&order(false), ARRIVED, &missing, &policies(), &claim).expect("the figures match");
+        assert_eq!(
+            postings,
+            vec![
+                Posting { account: "buyer:b-1".into(), amount: Kopecks(-100_000) },
+                Posting { account: "seller:s-1".into(), amount: Kopecks(100_000) },
+            ],
+            "only the item handed over is paid for; the one not arrived moves no money and no fee"
+        );
+        let prepaid = IssueClaim { collected: Kopecks::ZERO, refunded: Kopecks(50_000), payment_taken: false, ..claim };
+        let postings =
+            check_issue_completed(&order(true), ARRIVED, &missing, &policies(), &prepaid).expect("the figures match");
+        assert_eq!(
+            postings,
+            vec![
+                Posting { account: "seller:s-2".into(), amount: Kopecks(-50_000) },
+                Posting { account: "buyer:b-1".into(), amount: Kopecks(50_000) },
+            ],
+            "a prepaid item that never came is paid back by its seller"
+        );
+        let unrefunded = IssueClaim { refunded: Kopecks::ZERO, ..prepaid };
+        let err = check_issue_completed(&order(true), ARRIVED, &missing, &policies(), &unrefunded)
+            .expect_err("the refund is owed");
+        assert_eq!(err.code, reject::AMOUNT_MISMATCH, "a kiosk that kept the refund is told the figure");
+    }
+
+    #[test]
+    fn an_item_on_the_shelf_cannot_be_said_not_to_have_arrived() {
+        let handed = [id("i-1")];
+        let gone = [id("i-2")];
+        let claim = IssueClaim {
+            handed_over: &handed,
+            refused: &[],
+            not_arrived: &gone,
+            collected: Kopecks(100_000),
+            refunded: Kopecks::ZERO,
+            payment_taken: true,
+        };
+        let err = check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim)
+            .expect_err("nothing was recorded missing");
+        assert_eq!(
+            err.code,
+            reject::ITEM_NOT_MISSING,
+            "only a receiving's missing item may be left out: {}",
+            err.message
+        );
+        assert!(err.message.contains("i-2"), "the message names the item: {}", err.message);
+        let twice = [id("i-1")];
+        let claim = IssueClaim { not_arrived: &twice, ..claim };
+        let err = check_issue_completed(&order(false), ARRIVED, &BTreeSet::from(["i-1"]), &policies(), &claim)
+            .expect_err("one item, two decisions");
+        assert_eq!(err.code, reject::INVALID_OP, "handed over and not arrived at once is invalid: {}", err.message);
     }
 }

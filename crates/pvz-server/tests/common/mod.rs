@@ -151,6 +151,7 @@ pub fn completed(order: &str, handed: &[&str], refused: Vec<RefusedItem>, collec
         collected: Kopecks(collected),
         refunded: Kopecks(refunded),
         payment_taken: collected > 0,
+        not_arrived: Vec::new(),
     }
 }
 

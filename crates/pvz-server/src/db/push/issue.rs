@@ -1,16 +1,19 @@
 //! Issue ops (выдача): an opened card and item decisions only need their order and item to exist
 //! at this point; a completed issue needs the order arrived at the point (see
 //! `rules::check_issue_completed`), is checked against the server's prices and the point's fee
-//! policies, moves the order to issued, records which items were refused, fulfils the claim whose
+//! policies, moves the order to issued, records which items were refused or never arrived (an item
+//! recorded missing at receiving and still not there: the buyer took the rest), fulfils the claim whose
 //! missing part the order carried, and posts its money.
 
 use super::{post, Pusher};
+use crate::db::shelf::ItemPlace;
 use crate::db::{claims, orders, points, shelf};
 use crate::error::Result;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
 use pvz_protocol::OpBody;
 use rusqlite::Connection;
+use std::collections::BTreeSet;
 
 pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
     let Some(order_id) = op.body.point_order() else {
@@ -22,10 +25,11 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
         OpBody::ItemDecided { item_id, .. }
         | OpBody::ItemDecisionCleared { item_id, .. }
         | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
-        OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken } => {
+        OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken, not_arrived } => {
             let claim = IssueClaim {
                 handed_over,
                 refused,
+                not_arrived,
                 collected: *collected,
                 refunded: *refunded,
                 payment_taken: *payment_taken,
@@ -33,8 +37,17 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
             let checked = match rules::require_order(order) {
                 Ok(order) => {
                     let arrived_at = shelf::get_arrived(conn, order_id)?;
+                    let places = shelf::list_item_places(conn, order_id)?;
+                    // An order with every item missing arrives only by the network's word that its
+                    // goods were found (`pvz-server order-arrived`): then none of them is missing.
+                    let found = places.iter().all(|(_, place)| *place == ItemPlace::Missing);
+                    let missing: BTreeSet<&str> = places
+                        .iter()
+                        .filter(|(_, place)| *place == ItemPlace::Missing && !found)
+                        .map(|(item, _)| item.as_str())
+                        .collect();
                     let policies = points::list_fee_policies(conn, &who.pickup_point_id)?;
-                    rules::check_issue_completed(&order, arrived_at.as_deref(), &policies, &claim)
+                    rules::check_issue_completed(&order, arrived_at.as_deref(), &missing, &policies, &claim)
                 }
                 Err(rejection) => Err(rejection),
             };
@@ -58,6 +71,10 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
             )?;
             for refusal in refused.iter() {
                 orders::set_item_refused(conn, &refusal.item_id, refusal.reason.as_str())?;
+            }
+            // Not handed over either: nothing to claim on it later.
+            for item in not_arrived.iter() {
+                orders::set_item_refused(conn, item, orders::NOT_ARRIVED)?;
             }
             // A missing part reached the buyer: its claim is fulfilled (see `crate::claims`).
             let op_id = op.op_id.to_string();
