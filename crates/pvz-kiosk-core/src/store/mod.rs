@@ -384,6 +384,49 @@ mod tests {
     }
 
     #[test]
+    fn a_store_of_the_badge_schema_upgrades_with_its_decisions_and_takes_not_arrived() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 12).expect("the badge schema applies");
+            conn.execute_batch(
+                "INSERT INTO item_decisions (item_id, order_id, decision, decided_at) VALUES ('i-1', 'o-1', 'hand_over', 't1');
+                 INSERT INTO item_decisions (item_id, order_id, decision, refusal_reason, refusal_description,
+                     fee_kopecks, fee_rule, decided_at)
+                 VALUES ('i-2', 'o-1', 'refuse', 'defect', 'дыра', 0, 'defect_free', 't2');",
+            )
+            .expect("decisions written with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let order = pvz_domain::OrderId::parse("o-1").expect("id");
+        let before = store.with_conn(|c| decisions::list_decisions(c, &order)).expect("decisions read");
+        let mut kept: Vec<(String, pvz_protocol::ItemDecision)> =
+            before.into_iter().map(|d| (d.item_id, d.decision)).collect();
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            kept,
+            vec![
+                ("i-1".to_owned(), pvz_protocol::ItemDecision::HandOver),
+                (
+                    "i-2".to_owned(),
+                    pvz_protocol::ItemDecision::Refuse {
+                        reason: pvz_domain::RefusalReason::Defect,
+                        description: Some("дыра".into())
+                    }
+                ),
+            ],
+            "the decisions of an order open at the counter survive the table's rebuild"
+        );
+        store
+            .with_tx(|tx| {
+                let item = pvz_domain::ItemId::parse("i-3").expect("id");
+                decisions::set_decision(tx, &order, &item, &pvz_protocol::ItemDecision::NotArrived, None, "t3")
+            })
+            .expect("the rebuilt table takes a not_arrived decision");
+    }
+
+    #[test]
     fn reopening_a_migrated_store_keeps_its_data() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("kiosk.sqlite3");
