@@ -1,8 +1,10 @@
 //! A modal asking the manager to confirm one step that cannot be taken back (closing the shift,
 //! completing a receiving): what will happen in its body, the confirm button focused so Enter takes
-//! it, Esc or the cancel button leave nothing changed. The body may hold a field (a description).
+//! it, Esc or the cancel button leave nothing changed, and Tab stays inside. The body may hold a
+//! field (a description).
 import { useLayoutEffect, useId, useRef, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { trapTab } from "../focusTrap";
 import { useWindowKeydown } from "../useWindowKeydown";
 
 type Props = {
@@ -34,6 +36,7 @@ export function ConfirmDialog({
   const { t } = useTranslation();
   const titleId = useId();
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
 
   useLayoutEffect(() => {
@@ -62,6 +65,8 @@ export function ConfirmDialog({
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
+        ref={dialogRef}
+        onKeyDown={(event) => trapTab(dialogRef.current, event)}
         data-testid={testId}
       >
         <h2 id={titleId} className="dialog__title">

@@ -1,15 +1,10 @@
 //! Refusing one item: pick the reason (buttons or keys 1–5), describe a defect, and see which fee
 //! rule applies before confirming. The exact fee then comes back from the backend on the item row.
 //! The courier's hand-back asks for the same reasons with this dialog.
-import {
-  useLayoutEffect,
-  useId,
-  useRef,
-  useState,
-  type KeyboardEvent as ReactKeyboardEvent,
-} from "react";
+import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
+import { trapTab } from "../focusTrap";
 import { burstContinuedSince } from "../scanner/useWedge";
 import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 
@@ -109,24 +104,6 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
     }
   });
 
-  // Keep Tab inside the dialog while it is open.
-  const trapFocus = (event: ReactKeyboardEvent) => {
-    if (event.key !== "Tab" || !dialogRef.current) return;
-    const focusable = [
-      ...dialogRef.current.querySelectorAll<HTMLElement>("button:not(:disabled), textarea"),
-    ];
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (!first || !last) return;
-    if (event.shiftKey && document.activeElement === first) {
-      event.preventDefault();
-      last.focus();
-    } else if (!event.shiftKey && document.activeElement === last) {
-      event.preventDefault();
-      first.focus();
-    }
-  };
-
   return (
     <div className="dialog-backdrop">
       <div
@@ -135,7 +112,7 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
         aria-modal="true"
         aria-labelledby={titleId}
         ref={dialogRef}
-        onKeyDown={trapFocus}
+        onKeyDown={(event) => trapTab(dialogRef.current, event)}
         data-testid="refuse-dialog"
       >
         <h2 id={titleId} className="dialog__title">

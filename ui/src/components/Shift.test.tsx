@@ -75,6 +75,18 @@ describe("shift", () => {
     );
   });
 
+  it("keeps Tab inside the close-shift dialog", async () => {
+    await renderScreen(invokeMock, working, "shift-panel");
+    await clickEnabled("close-shift");
+    const cancel = screen.getByTestId("close-shift-dialog-cancel");
+    const confirm = screen.getByTestId("close-shift-confirm");
+    expect(confirm, "the confirm button takes the keyboard first").toHaveFocus();
+    fireEvent.keyDown(confirm, { key: "Tab" });
+    expect(cancel, "Tab from the last control wraps to the first").toHaveFocus();
+    fireEvent.keyDown(cancel, { key: "Tab", shiftKey: true });
+    expect(confirm, "Shift+Tab from the first wraps to the last").toHaveFocus();
+  });
+
   it("closes the shift after asking, and shows the report with every figure", async () => {
     await renderScreen(invokeMock, working, "shift-panel");
     routeInvoke(invokeMock, { close_shift: () => closed });
