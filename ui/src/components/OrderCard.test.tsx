@@ -11,6 +11,7 @@ import {
   rejectWith,
   routeInvoke,
   settle,
+  typeCode,
 } from "../test/fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
@@ -142,6 +143,21 @@ describe("order card", () => {
     expect(callsOf(invokeMock, "decide_item"), "the decision sent is not_arrived").toEqual([
       { orderId: "ord-1", itemId: "i3", decision: { kind: "not_arrived" } },
     ]);
+  });
+
+  it("puts a scanned missing item's hand-over on the keyboard: it was found", async () => {
+    const scarf = makeItem({ item_id: "i3", name: "Шарф", cell: "", missing_at_receiving: true });
+    const view = makeView({ active: makeOrder([scarf, dress]) });
+    await renderOpenOrder(view);
+    expect(screen.getByTestId("not-arrived-i3"), "before the scan, leaving it out").toHaveFocus();
+    routeInvoke(invokeMock, {
+      scan: () => ({ view, notice: { kind: "item_matched", item_id: "i3" } }),
+    });
+    await typeCode("4601234567893");
+    expect(
+      screen.getByTestId("hand-over-i3"),
+      "a scanned item is in the manager's hands: Enter hands it over, not «нет на пункте»",
+    ).toHaveFocus();
   });
 
   it("shows an item left out as not arrived, with a way to change it", async () => {

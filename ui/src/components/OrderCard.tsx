@@ -50,14 +50,15 @@ export function OrderCard({ order, notice, counter }: Props) {
     if (active === null || active === document.body) nextFocusTarget(card, order)?.focus();
   }, [order, refusing]);
 
-  // A scanned item: bring its row into view and onto the keyboard.
+  // A scanned item: bring its row into view and onto the keyboard. The item is in the manager's
+  // hands, so an undecided one offers handing it over, even one recorded missing at receiving.
   useLayoutEffect(() => {
     if (!notice || notice.notice.kind !== "item_matched") return;
-    const row = cardRef.current?.querySelector<HTMLElement>(
-      `[data-testid="item-${notice.notice.item_id}"]`,
-    );
+    const id = notice.notice.item_id;
+    const row = cardRef.current?.querySelector<HTMLElement>(`[data-testid="item-${id}"]`);
     row?.scrollIntoView?.({ block: "nearest" });
-    row?.querySelector<HTMLElement>("button")?.focus();
+    const handOver = row?.querySelector<HTMLElement>(`[data-testid="hand-over-${id}"]`);
+    (handOver ?? row?.querySelector<HTMLElement>("button"))?.focus();
   }, [notice]);
 
   const confirm = () => {

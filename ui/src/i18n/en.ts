@@ -366,7 +366,7 @@ export const en: Messages = {
     itemsRefused: "Items refused at issue",
     moneyTaken: "Money taken",
     fees: "Of which return-shipping fees",
-    refunds: "Refunds to buyers for refusals",
+    refunds: "Refunds to buyers (refusals and items that never arrived)",
     claimReturns: "Claim returns",
     claimReturnsValue: "{{count}} for {{amount}}",
     handBacks: "Courier hand-backs",

@@ -364,7 +364,7 @@ export const ru = {
     itemsRefused: "Отказов при выдаче",
     moneyTaken: "Принято денег",
     fees: "В т. ч. сборы за обратную доставку",
-    refunds: "Возвраты покупателям за отказы",
+    refunds: "Возвраты покупателям (отказы и не поступившие товары)",
     claimReturns: "Возвраты по претензиям",
     claimReturnsValue: "{{count}} на {{amount}}",
     handBacks: "Отказы от курьеров",
