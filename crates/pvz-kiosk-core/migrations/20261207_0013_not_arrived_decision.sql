@@ -21,3 +21,10 @@ INSERT INTO item_decisions_new (item_id, order_id, decision, refusal_reason, ref
 DROP TABLE item_decisions;
 ALTER TABLE item_decisions_new RENAME TO item_decisions;
 CREATE INDEX item_decisions_by_order ON item_decisions (order_id);
+
+-- Which items the receiving of a shipment recorded missing, as the feed now says (whichever
+-- counter of the point received it), so every counter leaves them out of their orders' issues.
+ALTER TABLE shipment_items ADD COLUMN missing INTEGER NOT NULL DEFAULT 0 CHECK (missing IN (0, 1));
+-- Shipments received before this release are sent again with it: the next pull asks from the
+-- start (upserts over the cache, not a reset).
+UPDATE enrollment SET pull_cursor = NULL;

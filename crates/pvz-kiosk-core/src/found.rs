@@ -7,10 +7,11 @@ use crate::error::{KioskError, Result};
 use crate::issue_view::effective_status;
 use crate::shelf_view::{FoundItemStatus, FoundItemView};
 use crate::store::shelf_screen::{self, ShelfScreen};
-use crate::store::{orders, receiving_items, return_items, shelf, shipments};
+use crate::store::{decisions, orders, receiving_items, return_items, shelf, shipments};
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use pvz_domain::{classify, ReturnId, Scan};
+use pvz_protocol::ItemDecision;
 use rusqlite::Connection;
 
 enum Found {
@@ -101,7 +102,16 @@ fn item_status(conn: &Connection, place: &shelf::PlacedItemRow) -> Result<FoundI
             }
         }
         let order = orders::get_order(conn, &place.item.order_id)?.ok_or(KioskError::OrderNotFound)?;
-        return Ok(FoundItemStatus::Issued { issued_at: effective_status(conn, &order)?.1 });
+        let issued_at = effective_status(conn, &order)?.1;
+        // Issued here without it: the buyer never got it, and it is not in the point's hands either.
+        let left_out = decisions::list_decisions(conn, &order.order_id)?
+            .iter()
+            .any(|d| d.item_id == item_id && d.decision == ItemDecision::NotArrived);
+        return Ok(if left_out {
+            FoundItemStatus::NotArrived { issued_at }
+        } else {
+            FoundItemStatus::Issued { issued_at }
+        });
     }
     if !place.arrived {
         if let Some(description) = receiving_items::find_damage(conn, item_id)? {

@@ -110,6 +110,8 @@ pub enum FoundItemStatus {
     OnShelf,
     /// Handed to the buyer.
     Issued { issued_at: Option<String> },
+    /// Its order was issued without it: recorded missing at receiving, it never reached the point.
+    NotArrived { issued_at: Option<String> },
     /// The network cancelled the order.
     Cancelled,
     /// A returned unit at the point or gone in a box.

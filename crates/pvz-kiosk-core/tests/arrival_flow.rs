@@ -13,7 +13,7 @@ mod counter;
 mod shelf;
 
 use pvz_domain::Kopecks;
-use pvz_kiosk_core::{ErrorKind, Kiosk, KioskError};
+use pvz_kiosk_core::{ErrorKind, FoundItemStatus, Kiosk, KioskError};
 use pvz_protocol::{Change, ItemDecision, OpBody};
 use shelf::*;
 
@@ -186,6 +186,16 @@ fn a_partly_received_order_is_issued_without_the_missing_item_which_is_refunded_
     assert_eq!(issued.3, Kopecks(100_000), "the op carries the refund");
     let returns = kiosk.open_returns().expect("returns desk").returns.expect("returns view");
     assert!(returns.waiting.is_empty(), "nothing is at the point to box for the seller: {:?}", returns.waiting);
+    kiosk.close_returns().expect("back to the counter");
+
+    let found = kiosk.find_item(ANNA_2).expect("the scarf is looked up").found_item.expect("found");
+    assert!(
+        matches!(found.status, FoundItemStatus::NotArrived { .. }),
+        "the search says the scarf never arrived, not that the buyer got it: {:?}",
+        found.status
+    );
+    let found = kiosk.find_item(ANNA_1).expect("the dress is looked up").found_item.expect("found");
+    assert!(matches!(found.status, FoundItemStatus::Issued { .. }), "the dress was handed over: {:?}", found.status);
 }
 
 #[test]
@@ -202,4 +212,32 @@ fn a_missing_item_found_after_all_is_handed_over_by_hand() {
     assert_eq!(card.settlement.to_refund, Kopecks(0), "nothing to pay back");
     let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("issued whole");
     assert_eq!(done.receipt.expect("receipt").not_arrived.len(), 0, "the receipt leaves nothing out");
+}
+
+#[test]
+fn another_counters_receiving_that_missed_an_item_reaches_this_counter_by_the_feed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    // Another counter received the shipment with Анна's scarf missing: the feed brings her order
+    // arrived, the dress in its cell, and the shipment received with the scarf marked missing.
+    let mut anna = shipment_orders().swap_remove(0);
+    anna.arrived_at = Some("2026-11-26T09:00:00Z".into());
+    anna.items[0].cell = "A-01".into();
+    let mut received = shipment(SHIPMENT, SHIPMENT_CODE, &shipment_orders());
+    received.received = true;
+    for item in &mut received.items {
+        item.missing = item.item_id.as_str() == "itm-r-1-2";
+    }
+    kiosk
+        .apply_pull(&page("shelf-2", false, vec![Change::UpsertOrder(anna), Change::UpsertShipment(received)]))
+        .expect("the feed says what the other counter received");
+    let card = kiosk.scan(ANNA_SHORT).expect("her order opens").view.active.expect("card");
+    let missing: Vec<(&str, bool)> = card.items.iter().map(|i| (i.item_id.as_str(), i.missing_at_receiving)).collect();
+    assert_eq!(
+        missing,
+        vec![("itm-r-1-1", false), ("itm-r-1-2", true)],
+        "this counter knows the scarf is missing though another counter received the shipment"
+    );
+    let card = kiosk.hand_over_rest(&card.order_id).expect("F2").active.expect("card");
+    assert_eq!(card.items[1].decision, Some(ItemDecision::NotArrived), "and leaves it out rather than hand it over");
 }

@@ -107,6 +107,10 @@ pub struct ShipmentWire {
 pub struct ShipmentItemWire {
     pub order_id: OrderId,
     pub item_id: ItemId,
+    /// The receiving of the shipment recorded it missing (недостача); false until it is received.
+    /// Every counter of the point learns it this way, not only the one that received the shipment.
+    #[serde(default)]
+    pub missing: bool,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

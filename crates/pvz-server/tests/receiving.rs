@@ -97,6 +97,15 @@ async fn a_shipment_received_with_one_item_missing_records_it_and_the_placed_cel
     assert!(change(&later, "upsert_order", "order_id", "in2").is_none(), "the missing item's order did not arrive");
     let shipment = change(&later, "upsert_shipment", "shipment_id", "shp-1").expect("the shipment comes again");
     assert_eq!(shipment["received"], true, "marked received for every kiosk of the point");
+    let missing: Vec<(&str, bool)> = shipment["items"]
+        .as_array()
+        .map(|items| items.iter().map(|i| (i["item_id"].as_str().unwrap_or(""), i["missing"] == true)).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        missing,
+        [("in1-1", false), ("in1-2", false), ("in2-1", true)],
+        "every counter learns which item was recorded missing: {shipment}"
+    );
 
     let found = t.admin.shipment_discrepancies("shp-1").expect("discrepancies");
     let kinds: Vec<(&str, Option<&str>, Option<&str>)> =

@@ -4,4 +4,4 @@ import type { ReturnSource } from "./ReturnSource";
 /**
  * Where a found item is in its life at the point.
  */
-export type FoundItemStatus = { "status": "expected", shipment_id: string | null, } | { "status": "damaged", description: string, } | { "status": "on_shelf" } | { "status": "issued", issued_at: string | null, } | { "status": "cancelled" } | { "status": "in_returns", return_id: string, source: ReturnSource, box_id: string | null, };
+export type FoundItemStatus = { "status": "expected", shipment_id: string | null, } | { "status": "damaged", description: string, } | { "status": "on_shelf" } | { "status": "issued", issued_at: string | null, } | { "status": "not_arrived", issued_at: string | null, } | { "status": "cancelled" } | { "status": "in_returns", return_id: string, source: ReturnSource, box_id: string | null, };

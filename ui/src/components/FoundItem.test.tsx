@@ -114,6 +114,22 @@ describe("finding an item", () => {
     expect(screen.getByTestId("history-scans"), "scans counted").toHaveAttribute("data-count", "1");
   });
 
+  it("says an item its order was issued without never arrived, not that the buyer got it", async () => {
+    const scarf = makeFoundItem({
+      name: "Шарф",
+      cell: null,
+      status: { status: "not_arrived", issued_at: new Date(2026, 11, 10, 12, 30).toISOString() },
+    });
+    await renderScreen(invokeMock, makeView({ found_item: scarf }), "found-item", {
+      item_history: () => makeHistory([]),
+    });
+    const status = screen.getByTestId("found-status");
+    expect(status, "the status kind").toHaveAttribute("data-status", "not_arrived");
+    expect(status, "said in Russian, with when the order was issued").toHaveTextContent(
+      /Не поступил: заказ выдан без него 10\.12\.2026/,
+    );
+  });
+
   it("exports the evidence bundle of the item or of one event and shows the path", async () => {
     await renderScreen(invokeMock, found, "found-item", {
       item_history: () => history,

@@ -181,6 +181,10 @@ function statusText(
       return status.issued_at
         ? t("found.statusIssuedAt", { time: formatDateTime(status.issued_at, lang) })
         : t("found.statusIssued");
+    case "not_arrived":
+      return status.issued_at
+        ? t("found.statusNotArrivedAt", { time: formatDateTime(status.issued_at, lang) })
+        : t("found.statusNotArrived");
     case "cancelled":
       return t("found.statusCancelled");
     case "in_returns":

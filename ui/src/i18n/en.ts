@@ -434,6 +434,8 @@ export const en: Messages = {
     statusOnShelf: "On the shelf, waiting for the buyer",
     statusIssued: "Handed to the buyer",
     statusIssuedAt: "Handed to the buyer on {{time}}",
+    statusNotArrived: "Never arrived: the order was issued without it",
+    statusNotArrivedAt: "Never arrived: the order was issued without it on {{time}}",
     statusCancelled: "Order cancelled",
     statusInReturns: "In returns ({{source}})",
     statusBoxed: "Packed in a return box ({{source}})",

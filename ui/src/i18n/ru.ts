@@ -432,6 +432,8 @@ export const ru = {
     statusOnShelf: "На полке, ждёт покупателя",
     statusIssued: "Выдан покупателю",
     statusIssuedAt: "Выдан покупателю {{time}}",
+    statusNotArrived: "Не поступил: заказ выдан без него",
+    statusNotArrivedAt: "Не поступил: заказ выдан без него {{time}}",
     statusCancelled: "Заказ отменён",
     statusInReturns: "В возвратах ({{source}})",
     statusBoxed: "Упакован в коробку возвратов ({{source}})",

@@ -48,19 +48,24 @@ pub struct ItemRow {
     pub missing_at_receiving: bool,
 }
 
-/// An item is missing at receiving when a closed receiving of this kiosk expected it and never
-/// placed nor damaged it, and it has been put in no cell since (by this kiosk, or by the network,
-/// which gives an item a cell once it is placed), while the same receiving placed or damaged another
-/// item of its order: the order is partly at the point. An order with every item missing has not
-/// arrived at all (see `ORDER_COLUMNS`), and once the network marks it arrived its goods were found.
-/// A receiving on another counter reaches this kiosk as its order's arrival, not item by item, so
-/// its missing items are not known here.
-const MISSING_AT_RECEIVING: &str = "(EXISTS (SELECT 1 FROM receiving_items ri
+/// An item is missing at receiving when the receiving of its shipment recorded it missing while
+/// it placed or damaged another item of its order (the order is partly at the point), and it has
+/// been put in no cell since (by this kiosk, or by the network, which gives an item a cell once it is
+/// placed). That receiving is this kiosk's own, closed and not rejected by the server, or whichever
+/// counter's the feed reports. An order with every item missing has not arrived at all (see
+/// `ORDER_COLUMNS`), and once the network marks it arrived its goods were found.
+const MISSING_AT_RECEIVING: &str = "((EXISTS (SELECT 1 FROM receiving_items ri
             JOIN receivings rv ON rv.receiving_id = ri.receiving_id
         WHERE ri.item_id = order_items.item_id AND ri.state = 'waiting' AND rv.closed_at IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.op_id = rv.op_id AND o.state = 'rejected')
             AND EXISTS (SELECT 1 FROM receiving_items other
                         WHERE other.receiving_id = ri.receiving_id AND other.order_id = ri.order_id
                             AND other.state IN ('placed', 'damaged')))
+    OR EXISTS (SELECT 1 FROM shipment_items si
+        WHERE si.item_id = order_items.item_id AND si.missing = 1
+            AND EXISTS (SELECT 1 FROM shipment_items other
+                        WHERE other.shipment_id = si.shipment_id AND other.order_id = si.order_id
+                            AND other.missing = 0)))
     AND NOT EXISTS (SELECT 1 FROM cell_placements p WHERE p.item_id = order_items.item_id)
     AND order_items.cell = '')";
 

@@ -22,7 +22,7 @@ pub fn upsert_shipment(conn: &Connection, shipment: &ShipmentWire) -> Result<(),
     .execute(params![shipment.shipment_id, shipment.code, shipment.expected_at, shipment.received])?;
     conn.prepare_cached("DELETE FROM shipment_items WHERE shipment_id = ?1")?.execute([&shipment.shipment_id])?;
     let mut insert = conn.prepare_cached(
-        "INSERT INTO shipment_items (shipment_id, position, order_id, item_id) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO shipment_items (shipment_id, position, order_id, item_id, missing) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT DO NOTHING",
     )?;
     for (position, item) in shipment.items.iter().enumerate() {
@@ -30,7 +30,8 @@ pub fn upsert_shipment(conn: &Connection, shipment: &ShipmentWire) -> Result<(),
             shipment.shipment_id,
             position as i64,
             item.order_id.as_str(),
-            item.item_id.as_str()
+            item.item_id.as_str(),
+            item.missing
         ])?;
     }
     Ok(())

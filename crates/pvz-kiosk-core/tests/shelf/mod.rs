@@ -100,7 +100,11 @@ pub fn shipment(id: &str, code: &str, orders: &[OrderWire]) -> ShipmentWire {
         items: orders
             .iter()
             .flat_map(|o| {
-                o.items.iter().map(|i| ShipmentItemWire { order_id: o.order_id.clone(), item_id: i.item_id.clone() })
+                o.items.iter().map(|i| ShipmentItemWire {
+                    order_id: o.order_id.clone(),
+                    item_id: i.item_id.clone(),
+                    missing: false,
+                })
             })
             .collect(),
         received: false,

@@ -150,7 +150,7 @@ impl Admin {
             let mut order = order.clone();
             for item in &mut order.items {
                 item.cell = String::new();
-                items.push(ShipmentItemWire { order_id: order.id.clone(), item_id: item.id.clone() });
+                items.push(ShipmentItemWire { order_id: order.id.clone(), item_id: item.id.clone(), missing: false });
             }
             let version = points::bump_version(&tx, &point, 1)?;
             orders::insert_expected_order(&tx, &point, &order, version, &now)?;

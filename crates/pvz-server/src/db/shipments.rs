@@ -160,7 +160,15 @@ pub fn get_shipment_wire(conn: &Connection, id: &str) -> Result<Option<ShipmentW
         shipment_id: s.id,
         code: s.code,
         expected_at: s.expected_at,
-        items: s.items.into_iter().map(|i| ShipmentItemWire { order_id: i.order_id, item_id: i.item_id }).collect(),
+        items: s
+            .items
+            .into_iter()
+            .map(|i| ShipmentItemWire {
+                missing: i.outcome.as_deref() == Some(ItemOutcome::Missing.as_str()),
+                order_id: i.order_id,
+                item_id: i.item_id,
+            })
+            .collect(),
         received: s.received_op_id.is_some(),
     }))
 }
