@@ -14,7 +14,12 @@ use uuid::Uuid;
 /// Sent by the kiosk on every call as `X-Pvz-Protocol`; a server answers an older one with 426.
 pub const PROTOCOL_HEADER: &str = "x-pvz-protocol";
 /// The protocol this build speaks. Bump when a change is not backward compatible.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// 3: an item decision and an issue may say an item never arrived (`not_arrived`), which a server
+/// of protocol 2 cannot read; the feed says which shipment items a receiving recorded missing.
+pub const PROTOCOL_VERSION: u32 = 3;
+/// The oldest protocol a server of this build still serves: a kiosk of protocol 2 sends nothing a
+/// server of 3 cannot read, and ignores the feed's new `missing` field.
+pub const OLDEST_SUPPORTED_PROTOCOL: u32 = 2;
 
 pub const PATH_HEALTH: &str = "/v1/health";
 pub const PATH_ENROLL: &str = "/v1/enroll";

@@ -148,6 +148,22 @@ async fn unknown_paths_and_methods_answer_with_api_errors() {
     t.server.shutdown().await;
 }
 
+/// A kiosk of the previous protocol (2) is still served: it sends nothing this server cannot read.
+#[tokio::test]
+async fn a_kiosk_of_the_previous_protocol_still_syncs() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let previous = (PROTOCOL_VERSION - 1).to_string();
+    let req = t.client.get(t.url("/v1/sync/pull")).bearer_auth(&kiosk.credential).header(PROTOCOL_HEADER, &previous);
+    let pulled = reply(req.send().await.expect("sent")).await;
+    assert_eq!(pulled.status, 200, "a protocol-2 kiosk pulls as before: {}", pulled.body);
+    let older = (PROTOCOL_VERSION - 2).to_string();
+    let req = t.client.get(t.url("/v1/sync/pull")).bearer_auth(&kiosk.credential).header(PROTOCOL_HEADER, &older);
+    let refused = reply(req.send().await.expect("sent")).await;
+    assert_api_error(&refused, 426, "upgrade_required", "a protocol-1 kiosk must be updated");
+    t.server.shutdown().await;
+}
+
 /// A kiosk newer than this server may send op types the server cannot read: it is told to wait for
 /// a server update instead of having its batch refused as malformed.
 #[tokio::test]

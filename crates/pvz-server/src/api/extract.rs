@@ -14,7 +14,7 @@ use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use pvz_domain::{DeviceId, PickupPointId};
-use pvz_protocol::sync::{DeviceCredential, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use pvz_protocol::sync::{DeviceCredential, OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Bad syntax is 400, the wrong shape (including an unknown op type) 422, a body over
@@ -45,7 +45,7 @@ fn json_error(rejection: JsonRejection) -> ServerError {
 }
 
 /// The protocol versions this server reads. A newer one may carry op types it cannot parse.
-pub const SUPPORTED_PROTOCOLS: std::ops::RangeInclusive<u32> = PROTOCOL_VERSION..=PROTOCOL_VERSION;
+pub const SUPPORTED_PROTOCOLS: std::ops::RangeInclusive<u32> = OLDEST_SUPPORTED_PROTOCOL..=PROTOCOL_VERSION;
 
 /// Route guard: enroll, push and pull need an `X-Pvz-Protocol` this server knows
 /// ([`SUPPORTED_PROTOCOLS`]). An older or missing one is 426, so an outdated kiosk is told to update;
