@@ -428,19 +428,23 @@ mod tests {
         assert_eq!(err.code, reject::INVALID_OP, "an amount over the cap is an invalid op: {}", err.message);
     }
 
-    #[test]
-    fn an_item_recorded_missing_may_be_left_out_unpaid_and_is_refunded_when_prepaid() {
-        let missing = BTreeSet::from(["i-2"]);
-        let handed = [id("i-1")];
-        let gone = [id("i-2")];
-        let claim = IssueClaim {
-            handed_over: &handed,
+    /// The dress (i-1, 1 000 ₽ at the counter) handed over and paid, the shoes left out.
+    fn dress_handed_shoes_not_arrived<'a>(handed: &'a [ItemId], gone: &'a [ItemId]) -> IssueClaim<'a> {
+        IssueClaim {
+            handed_over: handed,
             refused: &[],
-            not_arrived: &gone,
+            not_arrived: gone,
             collected: Kopecks(100_000),
             refunded: Kopecks::ZERO,
             payment_taken: true,
-        };
+        }
+    }
+
+    #[test]
+    fn an_item_recorded_missing_may_be_left_out_unpaid_and_is_refunded_when_prepaid() {
+        let missing = BTreeSet::from(["i-2"]);
+        let (handed, gone) = ([id("i-1")], [id("i-2")]);
+        let claim = dress_handed_shoes_not_arrived(&handed, &gone);
         let postings =
             check_issue_completed(&order(false), ARRIVED, &missing, &policies(), &claim).expect("the figures match");
         assert_eq!(
@@ -470,16 +474,8 @@ mod tests {
 
     #[test]
     fn an_item_on_the_shelf_cannot_be_said_not_to_have_arrived() {
-        let handed = [id("i-1")];
-        let gone = [id("i-2")];
-        let claim = IssueClaim {
-            handed_over: &handed,
-            refused: &[],
-            not_arrived: &gone,
-            collected: Kopecks(100_000),
-            refunded: Kopecks::ZERO,
-            payment_taken: true,
-        };
+        let (handed, gone) = ([id("i-1")], [id("i-2")]);
+        let claim = dress_handed_shoes_not_arrived(&handed, &gone);
         let err = check_issue_completed(&order(false), ARRIVED, &NONE_MISSING, &policies(), &claim)
             .expect_err("nothing was recorded missing");
         assert_eq!(
