@@ -146,6 +146,7 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     assert_eq!(figure("orders-issued").await.as_deref(), Some("2"), "two orders issued");
     assert_eq!(figure("items-handed-over").await.as_deref(), Some("2"), "the dress and the jacket handed over");
     assert_eq!(figure("items-refused").await.as_deref(), Some("1"), "the shoes refused");
+    assert_eq!(figure("items-not-arrived").await.as_deref(), Some("1"), "358102 issued without its boots");
     assert_eq!(figure("fees").await, Some(fees.to_string()), "the fee taken");
     assert_eq!(figure("money-taken").await, Some(money_taken.to_string()), "the money taken");
     app.wait_attr("[data-testid=report-refusal-did_not_fit]", "data-counter", "1").await;
@@ -172,8 +173,8 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     assert_eq!(shift.closed_by.as_deref(), Some(MANAGER), "Anna closed it: {shift:?}");
     let report = shift.report.as_ref().unwrap_or_else(|| panic!("the closed shift has its report: {shift:?}"));
     assert_eq!(
-        (report.orders_issued, report.items_refused, report.fees.0, report.money_taken.0),
-        (2, 1, fees, money_taken),
+        (report.orders_issued, report.items_refused, report.items_not_arrived, report.fees.0, report.money_taken.0),
+        (2, 1, 1, fees, money_taken),
         "the server's report has the screen's figures: {report:?}"
     );
     let discrepancies = counter.admin.shipment_discrepancies(SHIPMENT).expect("the shipment's discrepancies");

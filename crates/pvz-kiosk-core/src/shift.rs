@@ -23,12 +23,15 @@ use uuid::Uuid;
 /// The shift report's events of one op (none for ops that only prepare work, such as a decision).
 fn shift_events(conn: &Connection, body: &OpBody) -> Result<Vec<ShiftEvent>> {
     Ok(match body {
-        OpBody::IssueCompleted { handed_over, refused, collected, refunded, .. } => vec![ShiftEvent::OrderIssued {
-            items_handed_over: u32::try_from(handed_over.len()).unwrap_or(u32::MAX),
-            refused: refused.iter().map(|r| RefusedItem { reason: r.reason, fee: r.fee }).collect(),
-            money_taken: *collected,
-            refunded: *refunded,
-        }],
+        OpBody::IssueCompleted { handed_over, refused, collected, refunded, not_arrived, .. } => {
+            vec![ShiftEvent::OrderIssued {
+                items_handed_over: u32::try_from(handed_over.len()).unwrap_or(u32::MAX),
+                items_not_arrived: u32::try_from(not_arrived.len()).unwrap_or(u32::MAX),
+                refused: refused.iter().map(|r| RefusedItem { reason: r.reason, fee: r.fee }).collect(),
+                money_taken: *collected,
+                refunded: *refunded,
+            }]
+        }
         OpBody::ClaimReturnAccepted { compensation, amount, .. } => vec![ShiftEvent::ClaimReturnAccepted {
             refund: if *compensation == CompensationKind::Refund { *amount } else { Kopecks::ZERO },
         }],
@@ -53,8 +56,9 @@ fn box_items(conn: &Connection, box_id: &ReturnBoxId) -> Result<u32> {
 /// An event of an op the server rejected: the same counts, no money (taken, refunded, fees, refunds).
 fn without_money(event: ShiftEvent) -> ShiftEvent {
     match event {
-        ShiftEvent::OrderIssued { items_handed_over, refused, .. } => ShiftEvent::OrderIssued {
+        ShiftEvent::OrderIssued { items_handed_over, refused, items_not_arrived, .. } => ShiftEvent::OrderIssued {
             items_handed_over,
+            items_not_arrived,
             refused: refused.into_iter().map(|r| RefusedItem { fee: Kopecks::ZERO, ..r }).collect(),
             money_taken: Kopecks::ZERO,
             refunded: Kopecks::ZERO,

@@ -5,7 +5,7 @@
 //! - `shift` rows: `shift_id`, `pickup_point`, `device_id`, `opened_at`, `opened_by`, `closed_at`,
 //!   `closed_by` (times RFC 3339 UTC, people by name; empty while the shift is open or for a counter
 //!   without login);
-//! - `totals` rows: `orders_issued`, `items_handed_over`, `items_refused`, `fees_kopecks`,
+//! - `totals` rows: `orders_issued`, `items_handed_over`, `items_refused`, `items_not_arrived`, `fees_kopecks`,
 //!   `money_taken_kopecks`, `refunds_kopecks`, `claim_returns`, `claim_refunds_kopecks`,
 //!   `courier_hand_backs`, `courier_items`, `boxes_handed_over`, `box_items`, `unredeemed_to_returns`
 //!   (money in integer kopecks);
@@ -44,6 +44,7 @@ pub(crate) fn csv_rows(v: &ShiftReportView) -> Vec<[String; 3]> {
         ("orders_issued", i64::from(r.orders_issued)),
         ("items_handed_over", i64::from(r.items_handed_over)),
         ("items_refused", i64::from(r.items_refused)),
+        ("items_not_arrived", i64::from(r.items_not_arrived)),
         ("fees_kopecks", r.fees.0),
         ("money_taken_kopecks", r.money_taken.0),
         ("refunds_kopecks", r.refunds.0),
@@ -88,6 +89,7 @@ pub(crate) fn shift_report_document(v: &ShiftReportView) -> Document {
         ("Выдано заказов".into(), r.orders_issued.to_string()),
         ("Выдано товаров".into(), r.items_handed_over.to_string()),
         ("Отказов при выдаче".into(), r.items_refused.to_string()),
+        ("Не поступило (выдано без них)".into(), r.items_not_arrived.to_string()),
         ("Принято денег".into(), r.money_taken.to_string()),
         ("В т. ч. сборы за обратную доставку".into(), r.fees.to_string()),
         ("Возвраты покупателям".into(), r.refunds.to_string()),

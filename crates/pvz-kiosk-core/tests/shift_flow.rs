@@ -105,6 +105,7 @@ fn a_closed_shift_reports_what_the_counter_did_and_exports_it() {
         "shift,closed_by,Борис Сменщик",
         "totals,orders_issued,2",
         "totals,items_refused,2",
+        "totals,items_not_arrived,0",
         "totals,fees_kopecks,14900",
         "totals,money_taken_kopecks,613900",
         "totals,refunds_kopecks,349000",
@@ -115,7 +116,7 @@ fn a_closed_shift_reports_what_the_counter_did_and_exports_it() {
     ] {
         assert!(lines.contains(&row), "the CSV has the row {row:?}:\n{csv}");
     }
-    assert_eq!(lines.len(), 1 + 7 + 13 + 10, "header, shift, totals and two rows per reason");
+    assert_eq!(lines.len(), 1 + 7 + 14 + 10, "header, shift, totals and two rows per reason");
 
     let pdf = kiosk.export_document(&DocumentRef::ShiftReport { shift_id }, DocumentFormat::Pdf).expect("PDF");
     let output = Command::new("pdftotext")

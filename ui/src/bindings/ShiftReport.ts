@@ -7,6 +7,11 @@ import type { RefusalCount } from "./RefusalCount";
  */
 export type ShiftReport = { orders_issued: number, items_handed_over: number, items_refused: number, 
 /**
+ * Items an order was issued without: recorded missing at receiving, not at the point. Absent
+ * from reports of kiosks before it existed.
+ */
+items_not_arrived: number, 
+/**
  * One row per reason, every reason, in `RefusalReason::ALL` order.
  */
 refusals: Array<RefusalCount>, 
@@ -15,6 +20,6 @@ refusals: Array<RefusalCount>,
  */
 fees: Kopecks, money_taken: Kopecks, 
 /**
- * Refused prepaid goods paid back to buyers.
+ * Refused and not-arrived prepaid goods paid back to buyers.
  */
 refunds: Kopecks, claim_returns: number, claim_refunds: Kopecks, courier_hand_backs: number, courier_items: number, boxes_handed_over: number, box_items: number, unredeemed_to_returns: number, };

@@ -33,6 +33,7 @@ const closed = makeView({
       orders_issued: 2,
       items_handed_over: 3,
       items_refused: 2,
+      items_not_arrived: 1,
       refusals: [
         { reason: "defect", at_counter: 1, from_couriers: 0 },
         { reason: "did_not_fit", at_counter: 1, from_couriers: 2 },
@@ -103,6 +104,11 @@ describe("shift", () => {
     expect(value("orders-issued"), "orders issued").toBe("2");
     expect(value("items-handed-over"), "items handed over").toBe("3");
     expect(value("items-refused"), "items refused").toBe("2");
+    expect(value("items-not-arrived"), "items an order was issued without").toBe("1");
+    expect(
+      screen.getByTestId("report-items-not-arrived").closest("tr"),
+      "said in Russian",
+    ).toHaveTextContent("Не поступило (выдано без них)");
     expect(value("money-taken"), "money taken, in kopecks").toBe("1098900");
     expect(screen.getByTestId("report-money-taken"), "shown as money").toHaveTextContent(
       /10\s989,00\s₽/,

@@ -83,6 +83,13 @@ export function ReportFigures({ figures: r }: { figures: Figures }) {
             value={r.items_handed_over}
           />
           <Row id="items-refused" label={t("shift.itemsRefused")} value={r.items_refused} />
+          {r.items_not_arrived > 0 && (
+            <Row
+              id="items-not-arrived"
+              label={t("shift.itemsNotArrived")}
+              value={r.items_not_arrived}
+            />
+          )}
           <Row id="money-taken" label={t("shift.moneyTaken")} value={r.money_taken}>
             {money(r.money_taken)}
           </Row>

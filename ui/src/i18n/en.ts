@@ -364,6 +364,7 @@ export const en: Messages = {
     ordersIssued: "Orders issued",
     itemsHandedOver: "Items handed over",
     itemsRefused: "Items refused at issue",
+    itemsNotArrived: "Items not arrived (issued without them)",
     moneyTaken: "Money taken",
     fees: "Of which return-shipping fees",
     refunds: "Refunds to buyers (refusals and items that never arrived)",

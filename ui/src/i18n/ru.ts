@@ -362,6 +362,7 @@ export const ru = {
     ordersIssued: "Выдано заказов",
     itemsHandedOver: "Выдано товаров",
     itemsRefused: "Отказов при выдаче",
+    itemsNotArrived: "Не поступило (выдано без них)",
     moneyTaken: "Принято денег",
     fees: "В т. ч. сборы за обратную доставку",
     refunds: "Возвраты покупателям (отказы и не поступившие товары)",

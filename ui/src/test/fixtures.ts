@@ -139,6 +139,7 @@ export function makeFigures(overrides: Partial<ShiftReport> = {}): ShiftReport {
     orders_issued: 0,
     items_handed_over: 0,
     items_refused: 0,
+    items_not_arrived: 0,
     refusals: (["defect", "did_not_fit", "changed_mind", "wrong_item", "incomplete"] as const).map(
       (reason) => ({ reason, at_counter: 0, from_couriers: 0 }),
     ),
