@@ -15,11 +15,13 @@
 
 use crate::db::claims::{self, ClaimRow, Decided, NewClaim};
 use crate::db::orders::{self, ItemRow, NewItem, NewOrder, OrderState};
+use crate::db::points;
+use crate::db::shipments::{self, NewShipment};
 use crate::error::{Result, ServerError};
 use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
 use ed25519_dalek::SigningKey;
 use pvz_domain::{ClaimId, Compensation, ItemId, Kopecks, OrderId};
-use pvz_protocol::{ClaimReturnClaims, SellerDecision};
+use pvz_protocol::{ClaimReturnClaims, SellerDecision, ShipmentItemWire};
 use rusqlite::Connection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -189,9 +191,14 @@ fn cancel_part_order(conn: &Connection, claim: &ClaimRow, part: &OrderId) -> Res
 }
 
 /// A new prepaid order of one item (`item`, under a fresh id) to the claim's buyer at the original
-/// order's pickup point (a replacement, or a missing part): that point's kiosks pull it next.
+/// order's pickup point (a replacement, or a missing part), on its way there in a shipment of its
+/// own (label code `DLV-…`, see `pvz-server shipments`): the point's kiosks pull both, and the order
+/// can be issued once a counter receives that shipment and places the item in a cell, like any
+/// order that comes in a shipment. Before, it was put straight on the shelf, so a counter could
+/// issue it before the goods came.
 pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now: &str) -> Result<OrderId> {
-    let (order_id, short_code, uid) = orders::new_order_ids_at(conn, &claim.pickup_point_id)?;
+    let point = &claim.pickup_point_id;
+    let (order_id, short_code, uid) = orders::new_order_ids_at(conn, point)?;
     let id = ItemId::parse(&format!("itm-{uid}-1")).map_err(|e| ServerError::Internal(e.to_string()))?;
     let order = NewOrder {
         id: order_id.clone(),
@@ -199,9 +206,26 @@ pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now:
         buyer_id: claim.buyer_id.clone(),
         // The buyer exists already; their stored name is kept.
         buyer_name: String::new(),
-        // The cell is assigned when the delivery is received at the point.
-        items: vec![NewItem { id, cell: "—".to_owned(), prepaid: true, mark: None, ..item }],
+        // The cell is the one the receiving places it in.
+        items: vec![NewItem { id, cell: String::new(), prepaid: true, mark: None, ..item }],
     };
-    orders::add_order(conn, &claim.pickup_point_id, &order, now)?;
+    let shipment_id = format!("shp-{uid}");
+    // Short enough to type from a damaged label; the whole id if the short one is taken.
+    let mut code = format!("DLV-{}", uid[uid.len().saturating_sub(8)..].to_uppercase());
+    if shipments::shipment_taken(conn, &shipment_id, point, &code)? {
+        code = format!("DLV-{}", uid.to_uppercase());
+    }
+    // The shipment's feed version first, as for any shipment (see `Admin::add_shipment`).
+    let shipment_version = points::bump_version(conn, point, 1)?;
+    let order_version = points::bump_version(conn, point, 1)?;
+    orders::insert_expected_order(conn, point, &order, order_version, now)?;
+    let items: Vec<ShipmentItemWire> = order
+        .items
+        .iter()
+        .map(|i| ShipmentItemWire { order_id: order_id.clone(), item_id: i.id.clone(), missing: false })
+        .collect();
+    let shipment =
+        NewShipment { id: &shipment_id, pickup_point_id: point, code: &code, expected_at: None, items: &items };
+    shipments::insert_shipment(conn, &shipment, shipment_version, now)?;
     Ok(order_id)
 }

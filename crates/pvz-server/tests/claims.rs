@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use pvz_domain::{ClaimState, CompensationKind, Kopecks, RefusalReason};
-use pvz_protocol::{ClaimReturnClaims, PublicKey};
+use pvz_protocol::{ClaimReturnClaims, OpBody, PublicKey};
 use pvz_server::ServerError;
 use serde_json::json;
 
@@ -194,8 +194,9 @@ async fn a_decision_waits_for_a_push_holding_the_database_instead_of_failing() {
 }
 
 /// An issued prepaid order `o1` at POINT with an approved missing-part claim on `o1-1`; returns the
-/// claim id and the part order's id and item id as a kiosk of POINT pulled them.
-async fn approved_missing_part(t: &TestServer, kiosk: &Kiosk) -> (String, String, String) {
+/// claim id, the part order's id and item id as a kiosk of POINT pulled them, and the id of the
+/// shipment the part comes in (its label code starts `DLV-`).
+async fn approved_missing_part(t: &TestServer, kiosk: &Kiosk) -> (String, String, String, String) {
     add_order(&t.admin, POINT, "o1", true);
     t.admin.mark_order_issued("o1").expect("issued");
     let claim = t.admin.open_claim("o1", "o1-1", "нет пуговицы").expect("open").claim_id.to_string();
@@ -208,14 +209,25 @@ async fn approved_missing_part(t: &TestServer, kiosk: &Kiosk) -> (String, String
     let page = t.pull(kiosk, &[]).await;
     let pulled = pulled_order(&page, &part_order).expect("the part order waits at the buyer's point");
     let part_item = pulled["items"][0]["item_id"].as_str().expect("the part's item id").to_owned();
-    (claim, part_order, part_item)
+    assert!(pulled.get("arrived_at").is_none(), "the part is on its way, not on the shelf: {pulled}");
+    let changes = page.body["changes"].as_array().cloned().unwrap_or_default();
+    let shipment = changes
+        .iter()
+        .find(|c| {
+            c["type"] == "upsert_shipment"
+                && c["items"].as_array().is_some_and(|i| i.iter().any(|i| i["order_id"] == part_order))
+        })
+        .unwrap_or_else(|| panic!("the part comes in a shipment of its own: {changes:?}"));
+    assert!(shipment["code"].as_str().is_some_and(|c| c.starts_with("DLV-")), "labelled DLV-…: {shipment}");
+    let shipment_id = shipment["shipment_id"].as_str().expect("the shipment's id").to_owned();
+    (claim, part_order, part_item, shipment_id)
 }
 
 #[tokio::test]
 async fn revoking_a_missing_part_claim_cancels_its_waiting_part_order() {
     let t = start().await;
     let kiosk = t.enroll(POINT).await;
-    let (claim, part_order, part_item) = approved_missing_part(&t, &kiosk).await;
+    let (claim, part_order, part_item, _) = approved_missing_part(&t, &kiosk).await;
     let cursor = t.pull(&kiosk, &[]).await.body["cursor"].as_str().unwrap_or("").to_owned();
 
     let revoked = t.admin.revoke_claim(&claim, "покупатель отказался").expect("an approved claim can be revoked");
@@ -236,9 +248,20 @@ async fn revoking_a_missing_part_claim_cancels_its_waiting_part_order() {
 async fn a_missing_part_claim_is_fulfilled_when_its_part_is_issued() {
     let t = start().await;
     let kiosk = t.enroll(POINT).await;
-    let (claim, part_order, part_item) = approved_missing_part(&t, &kiosk).await;
+    let (claim, part_order, part_item, shipment) = approved_missing_part(&t, &kiosk).await;
 
-    let issue = op(1, completed(&part_order, &[&part_item], vec![], 0, 0));
+    let early = op(1, completed(&part_order, &[&part_item], vec![], 0, 0));
+    let reply = t.push(&kiosk, &[early]).await;
+    assert_eq!(reject_code(&reply, 0), "order_not_arrived", "the part is not issued before it comes: {}", reply.body);
+    let received = OpBody::ShipmentReceived {
+        shipment_id: shipment,
+        placed: vec![placed(&part_order, &part_item, "A-01")],
+        missing: vec![],
+        unexpected: vec![],
+        damaged: vec![],
+    };
+    assert_eq!(outcome(&t.push(&kiosk, &[op(2, received)]).await, 0), "applied", "the part's shipment is received");
+    let issue = op(3, completed(&part_order, &[&part_item], vec![], 0, 0));
     let reply = t.push(&kiosk, std::slice::from_ref(&issue)).await;
     assert_eq!(outcome(&reply, 0), "applied", "the part is handed over: {}", reply.body);
     let status = t.admin.claim_status(&claim).expect("status");
@@ -252,7 +275,7 @@ async fn a_missing_part_claim_is_fulfilled_when_its_part_is_issued() {
     let refund = t.admin.open_claim("o1", "o1-2", "брак").expect("open").claim_id.to_string();
     let compensation = pvz_domain::Compensation::Refund { amount: Kopecks(250_000) };
     t.admin.decide_claim(&refund, &pvz_protocol::SellerDecision::Approve { compensation }).expect("approve");
-    let taken_back = op(2, claim_return(&refund, "o1", "o1-2", "ret-1", CompensationKind::Refund, 250_000));
+    let taken_back = op(4, claim_return(&refund, "o1", "o1-2", "ret-1", CompensationKind::Refund, 250_000));
     assert_eq!(outcome(&t.push(&kiosk, &[taken_back]).await, 0), "applied", "the item comes back");
     let err = t.admin.open_claim("o1", "o1-2", "ещё").expect_err("the item went back with its claim");
     assert!(matches!(&err, ServerError::BadRequest(m) if m.contains("already has claim")), "claimed once: {err:?}");

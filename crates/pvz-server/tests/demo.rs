@@ -52,6 +52,10 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         "a missing part needs no item back"
     );
     let part_order = part.part_order_id.clone().expect("the missing part is an order");
+    assert!(
+        part.part_shipment_code.as_deref().is_some_and(|code| code.starts_with("DLV-")),
+        "the part comes in a shipment of its own, whose label code the demo gives: {part:?}"
+    );
 
     let courier = first.staff.iter().find(|s| s.role == "courier").expect("a demo courier");
     let badge = pvz_protocol::BadgeClaims::verify(&courier.badge, &key).expect("Иван's badge is signed by the server");

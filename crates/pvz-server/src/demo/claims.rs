@@ -28,6 +28,8 @@ pub struct DemoClaim {
     pub return_code: Option<String>,
     /// The missing part's delivery, for a missing part.
     pub part_order_id: Option<String>,
+    /// The label code of the shipment the part comes in: receive it at the counter to issue the part.
+    pub part_shipment_code: Option<String>,
 }
 
 /// Issued orders whose items the demo claims are about (beside ord-1005 of the protocol demo).
@@ -104,6 +106,14 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
         .iter()
         .map(|(id, case, ..)| {
             let claim = admin.claim_status(id).map_err(bad)?;
+            let part_shipment_code = match &claim.part_order_id {
+                Some(part) => {
+                    let item = admin.item(claim.item_id.as_str())?.ok_or_else(|| bad("a claimed item is missing"))?;
+                    let shipments = admin.shipments(item.pickup_point_id.as_str())?;
+                    shipments.into_iter().find(|s| s.items.iter().any(|i| &i.order_id == part)).map(|s| s.code)
+                }
+                None => None,
+            };
             Ok(DemoClaim {
                 case: (*case).to_owned(),
                 claim_id: claim.claim_id.to_string(),
@@ -115,6 +125,7 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
                 amount: claim.compensation.as_ref().map_or(0, |c| c.refund_amount().0),
                 return_code: claim.return_code,
                 part_order_id: claim.part_order_id.map(|o| o.to_string()),
+                part_shipment_code,
             })
         })
         .collect()

@@ -298,6 +298,9 @@ impl DemoReport {
             if let Some(order) = &c.part_order_id {
                 out.push_str(&format!("    part order:  {order}\n"));
             }
+            if let Some(code) = &c.part_shipment_code {
+                out.push_str(&format!("    part comes in shipment {code} (receive it to issue the part)\n"));
+            }
         }
         out.push_str("\nStaff (a manager logs in by PIN; couriers and drivers scan the badge):\n");
         for s in &self.staff {
