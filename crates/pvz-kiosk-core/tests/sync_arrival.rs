@@ -115,6 +115,7 @@ async fn a_missing_part_comes_in_its_own_shipment_and_is_issued_once_received() 
         .find(|s| s.items.iter().any(|i| i.order_id.as_str() == part_order))
         .unwrap_or_else(|| panic!("the part comes in a shipment of its own: {shipments:?}"));
     let part_item = shipment.items[0].item_id.to_string();
+    let label = format!("{}-1", shipment.code);
     sync::sync_until_idle(&kiosk, &fast()).await.expect("the pull brings the part order and its shipment");
 
     let found = kiosk.find_item(&part_item).expect("the part is looked up").found_item.expect("found");
@@ -131,7 +132,8 @@ async fn a_missing_part_comes_in_its_own_shipment_and_is_issued_once_received() 
     }
 
     kiosk.scan(&shipment.code).expect("the part's shipment is received by its label code");
-    let proposal = kiosk.scan(&part_item).expect("the part matches").view.receiving.and_then(|r| r.pending);
+    // The part has no product barcode: its label carries the shipment's code and its number.
+    let proposal = kiosk.scan(&label).expect("the part's label matches").view.receiving.and_then(|r| r.pending);
     let cell = proposal.expect("a cell is proposed").proposed_cell;
     kiosk.scan(&format!("PVZL1:{cell}")).expect("placed");
     kiosk.close_receiving().expect("receiving closes");

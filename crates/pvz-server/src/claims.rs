@@ -200,6 +200,15 @@ pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now:
     let point = &claim.pickup_point_id;
     let (order_id, short_code, uid) = orders::new_order_ids_at(conn, point)?;
     let id = ItemId::parse(&format!("itm-{uid}-1")).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let shipment_id = format!("shp-{uid}");
+    // Short enough to type from a damaged label; the whole id if the short one is taken.
+    let mut code = format!("DLV-{}", uid[uid.len().saturating_sub(8)..].to_uppercase());
+    if shipments::shipment_taken(conn, &shipment_id, point, &code)? {
+        code = format!("DLV-{}", uid.to_uppercase());
+    }
+    // A part has no product barcode of its own: its label carries `<shipment code>-1`, which the
+    // counter scans at receiving (a replacement keeps the product's barcode).
+    let barcode = item.barcode.clone().or_else(|| Some(format!("{code}-1")));
     let order = NewOrder {
         id: order_id.clone(),
         short_code,
@@ -207,14 +216,8 @@ pub fn deliver_to_buyer(conn: &Connection, claim: &ClaimRow, item: NewItem, now:
         // The buyer exists already; their stored name is kept.
         buyer_name: String::new(),
         // The cell is the one the receiving places it in.
-        items: vec![NewItem { id, cell: String::new(), prepaid: true, mark: None, ..item }],
+        items: vec![NewItem { id, cell: String::new(), prepaid: true, mark: None, barcode, ..item }],
     };
-    let shipment_id = format!("shp-{uid}");
-    // Short enough to type from a damaged label; the whole id if the short one is taken.
-    let mut code = format!("DLV-{}", uid[uid.len().saturating_sub(8)..].to_uppercase());
-    if shipments::shipment_taken(conn, &shipment_id, point, &code)? {
-        code = format!("DLV-{}", uid.to_uppercase());
-    }
     // The shipment's feed version first, as for any shipment (see `Admin::add_shipment`).
     let shipment_version = points::bump_version(conn, point, 1)?;
     let order_version = points::bump_version(conn, point, 1)?;

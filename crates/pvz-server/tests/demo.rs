@@ -56,6 +56,11 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         part.part_shipment_code.as_deref().is_some_and(|code| code.starts_with("DLV-")),
         "the part comes in a shipment of its own, whose label code the demo gives: {part:?}"
     );
+    assert_eq!(
+        part.part_barcode,
+        part.part_shipment_code.as_ref().map(|code| format!("{code}-1")),
+        "the part's own label is its shipment's code and its number: {part:?}"
+    );
 
     let courier = first.staff.iter().find(|s| s.role == "courier").expect("a demo courier");
     let badge = pvz_protocol::BadgeClaims::verify(&courier.badge, &key).expect("Иван's badge is signed by the server");

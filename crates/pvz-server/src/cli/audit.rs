@@ -15,8 +15,14 @@ pub fn shifts_text(admin: &Admin, point: &str) -> Result<String> {
             (Some(at), Some(r)) => {
                 out.push_str(&format!(", closed {at} by {}\n", by(&s.closed_by)));
                 out.push_str(&format!(
-                    "  issued {} orders ({} items), refused {} items, money taken {}, fees {}, refunds {}\n",
-                    r.orders_issued, r.items_handed_over, r.items_refused, r.money_taken, r.fees, r.refunds
+                    "  issued {} orders ({} items, {} not arrived), refused {} items, money taken {}, fees {}, refunds {}\n",
+                    r.orders_issued,
+                    r.items_handed_over,
+                    r.items_not_arrived,
+                    r.items_refused,
+                    r.money_taken,
+                    r.fees,
+                    r.refunds
                 ));
                 out.push_str(&format!(
                     "  claim returns {} ({}), courier hand-backs {} ({} items), boxes handed over {} ({} items), \

@@ -251,7 +251,11 @@ pub fn shipments_text(admin: &Admin, point: &str) -> Result<String> {
         for item in &s.items {
             let outcome = item.outcome.as_deref().unwrap_or("-");
             let cell = item.cell.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
-            out.push_str(&format!("  {} / {}: {outcome}{cell}\n", item.order_id, item.item_id));
+            let label = match admin.item(item.item_id.as_str())?.and_then(|row| row.item.barcode) {
+                Some(barcode) => format!(" [{barcode}]"),
+                None => String::new(),
+            };
+            out.push_str(&format!("  {} / {}{label}: {outcome}{cell}\n", item.order_id, item.item_id));
         }
         for d in admin.shipment_discrepancies(&s.id)? {
             let what = d.item_id.or(d.code).unwrap_or_default();

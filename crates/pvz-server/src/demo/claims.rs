@@ -30,6 +30,8 @@ pub struct DemoClaim {
     pub part_order_id: Option<String>,
     /// The label code of the shipment the part comes in: receive it at the counter to issue the part.
     pub part_shipment_code: Option<String>,
+    /// The part's own label, scanned at receiving to place it in a cell.
+    pub part_barcode: Option<String>,
 }
 
 /// Issued orders whose items the demo claims are about (beside ord-1005 of the protocol demo).
@@ -106,13 +108,22 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
         .iter()
         .map(|(id, case, ..)| {
             let claim = admin.claim_status(id).map_err(bad)?;
-            let part_shipment_code = match &claim.part_order_id {
+            let (part_shipment_code, part_barcode) = match &claim.part_order_id {
                 Some(part) => {
                     let item = admin.item(claim.item_id.as_str())?.ok_or_else(|| bad("a claimed item is missing"))?;
                     let shipments = admin.shipments(item.pickup_point_id.as_str())?;
-                    shipments.into_iter().find(|s| s.items.iter().any(|i| &i.order_id == part)).map(|s| s.code)
+                    match shipments.into_iter().find(|s| s.items.iter().any(|i| &i.order_id == part)) {
+                        Some(s) => {
+                            let label = match s.items.first() {
+                                Some(line) => admin.item(line.item_id.as_str())?.and_then(|row| row.item.barcode),
+                                None => None,
+                            };
+                            (Some(s.code), label)
+                        }
+                        None => (None, None),
+                    }
                 }
-                None => None,
+                None => (None, None),
             };
             Ok(DemoClaim {
                 case: (*case).to_owned(),
@@ -126,6 +137,7 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
                 return_code: claim.return_code,
                 part_order_id: claim.part_order_id.map(|o| o.to_string()),
                 part_shipment_code,
+                part_barcode,
             })
         })
         .collect()

@@ -299,7 +299,10 @@ impl DemoReport {
                 out.push_str(&format!("    part order:  {order}\n"));
             }
             if let Some(code) = &c.part_shipment_code {
-                out.push_str(&format!("    part comes in shipment {code} (receive it to issue the part)\n"));
+                let label = c.part_barcode.as_deref().unwrap_or("no label");
+                out.push_str(&format!(
+                    "    part comes in shipment {code}: scan it, then the part's label {label}, to receive it\n"
+                ));
             }
         }
         out.push_str("\nStaff (a manager logs in by PIN; couriers and drivers scan the badge):\n");
