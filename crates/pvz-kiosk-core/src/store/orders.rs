@@ -44,7 +44,8 @@ pub struct ItemRow {
     pub prepaid: bool,
     pub category: String,
     pub barcode: Option<String>,
-    /// This kiosk's closed receiving recorded it missing (see [`MISSING_AT_RECEIVING`]).
+    /// A receiving of its shipment (this kiosk's, or another counter's by the feed) recorded it
+    /// missing in a partly received order (see [`MISSING_AT_RECEIVING`]).
     pub missing_at_receiving: bool,
 }
 

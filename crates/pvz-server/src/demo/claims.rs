@@ -108,23 +108,19 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
         .iter()
         .map(|(id, case, ..)| {
             let claim = admin.claim_status(id).map_err(bad)?;
-            let (part_shipment_code, part_barcode) = match &claim.part_order_id {
+            let part_shipment = match &claim.part_order_id {
                 Some(part) => {
                     let item = admin.item(claim.item_id.as_str())?.ok_or_else(|| bad("a claimed item is missing"))?;
                     let shipments = admin.shipments(item.pickup_point_id.as_str())?;
-                    match shipments.into_iter().find(|s| s.items.iter().any(|i| &i.order_id == part)) {
-                        Some(s) => {
-                            let label = match s.items.first() {
-                                Some(line) => admin.item(line.item_id.as_str())?.and_then(|row| row.item.barcode),
-                                None => None,
-                            };
-                            (Some(s.code), label)
-                        }
-                        None => (None, None),
-                    }
+                    shipments.into_iter().find(|s| s.items.iter().any(|i| &i.order_id == part))
                 }
-                None => (None, None),
+                None => None,
             };
+            let part_barcode = match part_shipment.as_ref().and_then(|s| s.items.first()) {
+                Some(line) => admin.item(line.item_id.as_str())?.and_then(|row| row.item.barcode),
+                None => None,
+            };
+            let part_shipment_code = part_shipment.map(|s| s.code);
             Ok(DemoClaim {
                 case: (*case).to_owned(),
                 claim_id: claim.claim_id.to_string(),
