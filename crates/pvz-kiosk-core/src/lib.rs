@@ -1,60 +1,42 @@
 //! The kiosk without a window: local SQLite store, counter operations with their outbox (выдача,
-//! claim returns, courier hand-backs, return boxes, receiving into cells, storage expiry), the views the window renders, and sync with
-//! the central server. The Tauri shell only adapts these calls.
+//! claim returns, courier hand-backs, return boxes, receiving into cells, storage expiry), the views
+//! the window renders, and sync with the central server. The Tauri shell only adapts these calls.
+//!
+//! Modules by capability, each depending only on those listed before it:
+//! `store` (one file per table; the only module that sees SQL) <- `error` <- `kiosk` (the kiosk, its
+//! clock, ids, timestamps) <- `evidence`, `codes`, `view` (DTOs only), `desk` (what is on the counter)
+//! <- `staff` <- `sync` <- `issue` <- `returns`, `shelves` <- `audit` <- `documents` <- the two on top:
+//! `scan` (every scan routed from one place) and `screen` (the whole `CounterView`).
 
 mod audit;
-mod badge;
-mod boxes;
-mod cells;
-mod claim_return;
 mod codes;
-mod counter;
-mod dispatch;
+mod desk;
 mod documents;
 mod error;
 mod evidence;
-mod evidence_bundle;
-mod expiry;
-mod found;
-mod hand_back;
-mod hand_back_view;
-mod issue_view;
-mod paper;
-mod pull;
-pub mod receipt;
-mod receiving;
-mod receiving_scan;
-mod returns_view;
-mod scan_record;
-mod shelf_view;
-mod shift;
-mod shift_export;
+mod issue;
+mod kiosk;
+mod returns;
+mod scan;
+mod screen;
+mod shelves;
 mod staff;
-mod staff_view;
 pub mod store;
 pub mod sync;
 mod view;
 
-pub use boxes::box_label_qr_text;
-pub use claim_return::return_label_qr_text;
-pub use counter::{Clock, Kiosk};
 pub use documents::PrinterView;
 pub use error::{BadgeRefusal, ErrorKind, ErrorView, KioskError, Result};
-pub use returns_view::{
-    BoxView, ClaimRefusal, ClaimReturnView, DocumentFormat, DocumentRef, HandBackActView, HandBackLineView,
-    HandBackScanView, HandBackView, HandoverActView, ReturnItemView, ReturnLabelView, ReturnsView, StaffView,
-};
-pub use shelf_view::{
-    CellProposalView, CellView, ExpiredItemView, ExpiryView, FoundItemStatus, FoundItemView, ReceivingCounts,
-    ReceivingItemState, ReceivingItemView, ReceivingView,
-};
-pub use staff_view::{
-    ItemEventKind, ItemEventView, ItemHistoryView, ManagerChoice, OpenShiftView, PhotoRefView, ScanRecordView,
-    SessionLock, SessionView, ShiftReportView,
-};
+pub use kiosk::{Clock, Kiosk};
+pub use returns::{box_label_qr_text, return_label_qr_text};
 pub use sync::{AttentionItem, CatchUpView, SyncStatusView};
 pub use view::{
-    CounterView, ItemView, KioskStatus, OrderView, ReceiptView, RecentIssue, ScanNotice, ScanOutcome, SettlementView,
+    BoxView, CellProposalView, CellView, ClaimRefusal, ClaimReturnView, CounterView, DocumentFormat, DocumentRef,
+    ExpiredItemView, ExpiryView, FoundItemStatus, FoundItemView, HandBackActView, HandBackLineView, HandBackScanView,
+    HandBackView, HandoverActView, ItemEventKind, ItemEventView, ItemHistoryView, ItemView, KioskStatus, ManagerChoice,
+    OpenShiftView, OrderView, PhotoRefView, ReceiptView, ReceivingCounts, ReceivingItemState, ReceivingItemView,
+    ReceivingView, RecentIssue, ReturnItemView, ReturnLabelView, ReturnsView, ScanNotice, ScanOutcome, ScanRecordView,
+    SessionLock, SessionView, SettlementView, ShiftReportView, StaffView,
 };
 
 pub use pvz_domain::Kopecks;

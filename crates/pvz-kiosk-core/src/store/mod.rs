@@ -41,7 +41,7 @@ pub use outbox::{Acknowledgement, Attention, OutboxEntry, PendingOp, RejectedOp}
 pub use settings::CounterState;
 pub use sync_settings::SyncSettingsRow;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 /// A stored value that no longer parses (a damaged or hand-edited store), as a row-reading error.
 pub(crate) fn corrupt(e: impl ToString) -> rusqlite::Error {
@@ -102,17 +102,32 @@ impl Store {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn with_conn<T, E: From<StoreError>>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        f(&self.lock())
+    /// Runs `f` on the store as it is now (reads; a write outside a transaction commits at once).
+    pub fn with_conn<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
+        f(&Db(&self.lock()))
     }
 
     /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns Ok, rolled back otherwise.
-    pub fn with_tx<T, E: From<StoreError>>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E> {
+    pub fn with_tx<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        let value = f(&tx)?;
+        let value = f(&Db(&tx))?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
+    }
+}
+
+/// The store as a flow holds it for one call: inside `with_tx`, one write transaction; inside
+/// `with_conn`, a read. Flows hand it to the table modules here and run no SQL of their own (the
+/// test script checks that nothing outside `store/` names `rusqlite` or runs a statement); the
+/// table modules reach the connection through `Deref`.
+pub struct Db<'c>(&'c Connection);
+
+impl std::ops::Deref for Db<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.0
     }
 }
 
@@ -245,7 +260,7 @@ mod tests {
             .expect("write with the previous schema");
         }
         let store = Store::open(&path).expect("opening upgrades to the latest schema");
-        let state = store.with_conn(settings::get_counter_state).expect("counter state");
+        let state = store.with_conn(|db| settings::get_counter_state(db)).expect("counter state");
         assert_eq!(state.active_order.as_ref().map(|o| o.as_str()), Some("ord-1"), "the order card stays on screen");
         assert!(
             state.claim.is_none() && state.hand_back.is_none() && !state.returns_open,
@@ -337,10 +352,10 @@ mod tests {
             })
             .expect("query");
         assert_eq!((arrived, screens, receivings), (None, 1, 0), "no arrival known, the shelf screen is empty");
-        let placed = store.with_conn(shelf::list_placed_items).expect("shelf");
+        let placed = store.with_conn(|db| shelf::list_placed_items(db)).expect("shelf");
         assert_eq!(placed.len(), 1, "an order cached before the upgrade is on the shelf (no shipment to wait for)");
         assert_eq!(placed[0].cell, "A-07", "in its cached cell");
-        let policy = store.with_conn(storage_policy::get_storage_policy).expect("policy");
+        let policy = store.with_conn(|db| storage_policy::get_storage_policy(db)).expect("policy");
         assert!(policy.is_none(), "no storage policy until the feed sends one");
     }
 
@@ -355,7 +370,7 @@ mod tests {
                 conn.execute_batch(setup).expect("write with the previous schema");
             }
             let store = Store::open(&path).expect("opening upgrades to the latest schema");
-            store.with_conn(staff_session::is_login_enabled).expect("the flag reads")
+            store.with_conn(|db| staff_session::is_login_enabled(db)).expect("the flag reads")
         };
         assert!(!upgraded(""), "a kiosk that never cached a manager with a PIN works without login");
         assert!(

@@ -2,6 +2,8 @@
 //! mapped to what the kiosk can do about it (retry soon, ask a person, give up on this op).
 
 use crate::error::{KioskError, Result};
+use crate::store::sync_settings;
+use crate::Kiosk;
 use pvz_domain::{ClaimId, EmployeeId};
 use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST};
 use pvz_protocol::sync::error_code::{PAYLOAD_TOO_LARGE, PREVIOUS_CREDENTIAL_REJECTED};
@@ -200,6 +202,20 @@ fn describe_transport_error(e: &reqwest::Error) -> String {
             source = cause.source();
         }
         text
+    }
+}
+
+/// The server and credential a call needs, read from the store.
+pub(crate) struct ServerAccess {
+    pub server_url: String,
+    pub credential: String,
+}
+
+pub(crate) fn server_access(kiosk: &Kiosk) -> Result<ServerAccess> {
+    let row = kiosk.store.with_conn(|c| Ok::<_, KioskError>(sync_settings::get_sync_settings(c)?))?;
+    match (row.server_url, row.device_credential) {
+        (Some(server_url), Some(credential)) => Ok(ServerAccess { server_url, credential }),
+        _ => Err(KioskError::NotConnected),
     }
 }
 

@@ -3,8 +3,9 @@
 //! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener, including one
 //! the store made outside a pass (`refresh_status`, e.g. after an attention item was acknowledged).
 
+use super::client::server_access;
 use super::client::{ClientConfig, ServerClient};
-use super::pass::{connection, run_pass, PullProgress, StoreWork};
+use super::pass::{run_pass, PullProgress, StoreWork};
 use super::status::{CatchUpView, SyncStatusView};
 use crate::error::{ErrorKind, KioskError};
 use crate::Kiosk;
@@ -272,7 +273,7 @@ async fn pass_once(
     listener: &StatusListener,
     live: &mut Live,
 ) -> Result<(), KioskError> {
-    let conn = connection(kiosk)?;
+    let conn = server_access(kiosk)?;
     // One HTTP client (and its connection pool) per server address.
     if client.as_ref().map(|(url, _)| url != &conn.server_url).unwrap_or(true) {
         *client = Some((conn.server_url.clone(), ServerClient::new(&conn.server_url, &config.client)?));

@@ -3,12 +3,12 @@
 
 use super::client::{normalize_url, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
-use crate::pull::clear_cache;
+use crate::store::Db;
 use crate::store::{outbox, settings, sync_settings};
+use crate::sync::apply_pull::clear_cache;
 use crate::Kiosk;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
 use pvz_protocol::{Enrollment, PublicKey};
-use rusqlite::Connection;
 
 /// Enrolls the kiosk with the server at `server_url` using a one-time `code` bound to a pickup point.
 /// A kiosk already enrolled to another pickup point is refused (its outbox belongs there), and so is
@@ -83,7 +83,7 @@ pub async fn enroll_with(
 }
 
 /// The enrollment request; see [`previous_credential`].
-fn enroll_request(conn: &Connection, code: &str, device_name: &str) -> Result<EnrollRequest> {
+fn enroll_request(conn: &Db<'_>, code: &str, device_name: &str) -> Result<EnrollRequest> {
     Ok(EnrollRequest {
         code: code.to_owned(),
         device_name: device_name.to_owned(),
@@ -95,14 +95,14 @@ fn enroll_request(conn: &Connection, code: &str, device_name: &str) -> Result<En
 /// still has it): it names the device to continue and proves the kiosk held it. The server keeps
 /// that device's `seq`, so the outbox, which is never renumbered, still lines up. A demo seed has no
 /// credential: the kiosk asks for a new device.
-fn previous_credential(conn: &Connection) -> Result<Option<String>> {
+fn previous_credential(conn: &Db<'_>) -> Result<Option<String>> {
     Ok(sync_settings::get_sync_settings(conn)?.device_credential)
 }
 
 /// A kiosk seeded from the demo has an enrollment no server issued (no credential) and its outbox
 /// holds practice: enrolled for real, it would push those ops as a real counter's. Checked before
 /// the server is called, so the code stays usable. A demo kiosk with no ops may enroll.
-fn refuse_demo_practice_ops(conn: &Connection) -> Result<()> {
+fn refuse_demo_practice_ops(conn: &Db<'_>) -> Result<()> {
     let demo = settings::get_enrollment(conn)?.is_some() && previous_credential(conn)?.is_none();
     if demo && !outbox::list_ops(conn)?.is_empty() {
         return Err(KioskError::InvalidInput(

@@ -2,12 +2,15 @@
 //! pushes the outbox and pulls the feed, and an engine that runs passes in the background. Usable
 //! without any window: `sync_until_idle` is one pass, `SyncEngine` the long-running form.
 
+mod apply_pull;
+
 pub(crate) mod client;
 mod engine;
 mod enroll;
 pub(crate) mod pass;
 mod status;
 
+pub(crate) use client::server_access;
 pub use client::ClientConfig;
 pub use engine::{EngineConfig, StatusListener, SyncEngine, SyncHandle, SyncTask};
 pub use enroll::{enroll, enroll_when_reachable, enroll_with};

@@ -2,12 +2,12 @@
 //! until the feed has nothing more. Each push answer and each pull page is applied in one local
 //! transaction; no store lock is held while waiting for the network.
 
-use super::client::{is_too_large, ClientConfig, ServerClient};
-use crate::counter::timestamp;
+use super::client::{is_too_large, server_access, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
-use crate::pull::apply_page;
+use crate::kiosk::timestamp;
 use crate::store::outbox::{self, PendingOp};
-use crate::store::{settings, sync_settings};
+use crate::store::{settings, sync_settings, Db};
+use crate::sync::apply_pull::apply_page;
 use crate::Kiosk;
 use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
@@ -40,20 +40,6 @@ pub struct PullProgress {
     pub has_more: bool,
 }
 
-/// The server and credential a pass needs, read from the store.
-pub(crate) struct Connection {
-    pub server_url: String,
-    pub credential: String,
-}
-
-pub(crate) fn connection(kiosk: &Kiosk) -> Result<Connection> {
-    let row = kiosk.store.with_conn(|c| Ok::<_, KioskError>(sync_settings::get_sync_settings(c)?))?;
-    match (row.server_url, row.device_credential) {
-        (Some(server_url), Some(credential)) => Ok(Connection { server_url, credential }),
-        _ => Err(KioskError::NotConnected),
-    }
-}
-
 /// Runs one pass to the end (or the first failure), recording its outcome in the store.
 pub async fn sync_until_idle(kiosk: &Kiosk, config: &ClientConfig) -> Result<SyncReport> {
     sync_until_idle_with(kiosk, config, &mut |_| {}).await
@@ -65,7 +51,7 @@ pub async fn sync_until_idle_with(
     config: &ClientConfig,
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<SyncReport> {
-    let conn = connection(kiosk)?;
+    let conn = server_access(kiosk)?;
     let client = ServerClient::new(&conn.server_url, config)?;
     run_pass(StoreWork::Inline(kiosk), &client, &conn.credential, on_progress).await
 }
@@ -249,7 +235,7 @@ fn push_op(op: &PendingOp) -> PushOp {
 /// Stores each op's result; on a gap before the batch, puts the ops the server lost back to pending.
 /// Returns the seq to resend from, if any.
 fn apply_push_answer(
-    conn: &rusqlite::Connection,
+    conn: &Db<'_>,
     batch: &[PendingOp],
     answer: &PushResponse,
     at: &str,

@@ -3,11 +3,11 @@
 //! attention") and catch-up progress.
 
 use super::pass::PullProgress;
-use crate::counter::timestamp;
 use crate::error::{ErrorKind, KioskError, Result};
+use crate::kiosk::timestamp;
+use crate::store::Db;
 use crate::store::{outbox, sync_settings, Acknowledgement, RejectedOp};
 use crate::Kiosk;
-use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -105,7 +105,7 @@ impl Kiosk {
     }
 }
 
-fn build_sync_status(conn: &Connection) -> Result<SyncStatusView> {
+fn build_sync_status(conn: &Db<'_>) -> Result<SyncStatusView> {
     let settings = sync_settings::get_sync_settings(conn)?;
     let configured = settings.server_url.is_some() && settings.device_credential.is_some();
     let attention = outbox::list_attention(conn, ATTENTION_SHOWN)?;
@@ -143,7 +143,7 @@ impl From<RejectedOp> for AttentionItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::staff::unix;
+    use crate::kiosk::unix;
     use crate::store::staff_session::{self, SessionRow};
     use crate::store::StoreError;
     use pvz_domain::{EmployeeId, OrderId};
