@@ -2,9 +2,7 @@
 //! about, both parties sign the acts, and every QR code, exported as PNG, reads back with an
 //! independent reader (`zbarimg`, Debian package zbar-tools) as exactly the text encoded.
 
-mod counter;
-
-use counter::*;
+use crate::support::counter::*;
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_kiosk_core::{DocumentFormat, DocumentRef, ErrorKind, ItemDecision, Kiosk};
 use std::path::Path;

@@ -4,14 +4,11 @@
 //! the photo, the scans and a manifest whose hashes match the files (a photo file changed since it
 //! was taken is marked there); a scan names its operator only while a manager is on duty.
 
-mod counter;
-mod staff;
-
-use counter::*;
+use crate::support::counter::*;
+use crate::support::staff::*;
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_kiosk_core::{ErrorKind, ItemDecision, ItemEventKind};
 use sha2::{Digest, Sha256};
-use staff::*;
 use std::io::Read;
 
 const HEADPHONES: &str = "itm-1002-1";

@@ -9,13 +9,10 @@
 //! but left out as not arrived (unpaid, refunded when prepaid, no returned unit), unless the manager
 //! found it and hands it over by hand.
 
-mod counter;
-mod shelf;
-
+use crate::support::shelf::*;
 use pvz_domain::Kopecks;
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus, Kiosk, KioskError};
 use pvz_protocol::{Change, ItemDecision, OpBody};
-use shelf::*;
 
 /// Анна's order (ord-r-1, two prepaid items) in SHP-T-001.
 const ANNA_SHORT: &str = "555001";

@@ -3,9 +3,7 @@
 //! its label, and a driver identified by badge takes the closed boxes with an act. A restart comes
 //! back to every screen.
 
-mod counter;
-
-use counter::*;
+use crate::support::counter::*;
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_kiosk_core::{DocumentRef, ErrorKind, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{demo, Change, OpBody, PullPage, ReturnSource};

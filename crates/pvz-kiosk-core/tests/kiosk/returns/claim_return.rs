@@ -2,9 +2,7 @@
 //! verified offline, the item checked, its condition noted, and accepting writes one op, one
 //! returned unit and a label; every refusal says why and writes nothing.
 
-mod counter;
-
-use counter::*;
+use crate::support::counter::*;
 use pvz_domain::{ClaimState, CompensationKind, Kopecks};
 use pvz_kiosk_core::{ClaimRefusal, ErrorKind, ScanNotice};
 use pvz_protocol::{demo, OpBody, ReturnSource};

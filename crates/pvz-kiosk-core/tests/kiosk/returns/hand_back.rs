@@ -3,9 +3,7 @@
 //! fixes its fee (a defect is free, a buyer-side reason costs the policy fee), and completing writes
 //! one op with the missing and extra items, a returned unit per item and the act.
 
-mod counter;
-
-use counter::*;
+use crate::support::counter::*;
 use pvz_domain::{EmployeeId, FeeRule, ItemId, Kopecks, OrderId, RefusalReason};
 use pvz_kiosk_core::{DocumentRef, ErrorKind, ScanNotice};
 use pvz_protocol::{CourierManifest, EmployeeRole, EmployeeWire, ManifestLine, OpBody, ReturnSource};

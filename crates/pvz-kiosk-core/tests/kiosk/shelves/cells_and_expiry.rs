@@ -3,14 +3,11 @@
 //! midnight, expired items' orders go to returns whole as unredeemed and are no longer issued, and a
 //! reset drops the cached cells, shipments and storage policy.
 
-mod counter;
-mod shelf;
-
+use crate::support::shelf::*;
 use chrono::{TimeZone, Utc};
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{Change, OpBody, ReturnSource};
-use shelf::*;
 
 /// Receives the first shipment: Анна's two items into A-01, Борис's jacket into A-02; Вера's boots
 /// and Глеб's vase never arrive.

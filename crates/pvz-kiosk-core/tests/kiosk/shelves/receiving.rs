@@ -3,12 +3,9 @@
 //! damaged items are recorded, and closing writes one op and puts the items in their cells. Only
 //! one session is open at a time, and a restart comes back to it.
 
-mod counter;
-mod shelf;
-
+use crate::support::shelf::*;
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus, ReceivingItemState, ScanNotice};
 use pvz_protocol::{Change, OpBody};
-use shelf::*;
 
 fn proposed(notice: Option<ScanNotice>) -> (String, String) {
     match notice {

@@ -4,9 +4,7 @@
 //! feed brings the new number, offline from then on; the current badge starts a courier's hand-back
 //! and hands the boxes to a driver.
 
-mod counter;
-
-use counter::*;
+use crate::support::counter::*;
 use pvz_domain::{EmployeeId, Kopecks, RefusalReason};
 use pvz_kiosk_core::{BadgeRefusal, ErrorKind, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{demo, BadgeClaims, EmployeeRole, OpBody, PullPage};

@@ -3,14 +3,11 @@
 //! lock a manager out (and a restart keeps the lock); ten idle minutes, or a clock set back, lock the
 //! counter; every counter write needs a manager on duty and an open shift, while the view always works.
 
-mod counter;
-mod staff;
-
-use counter::*;
+use crate::support::counter::*;
+use crate::support::staff::*;
 use pvz_domain::Kopecks;
 use pvz_kiosk_core::{ErrorKind, SessionLock};
 use pvz_protocol::{demo, PullPage};
-use staff::*;
 
 #[test]
 fn without_managers_with_a_pin_the_counter_works_as_before() {

@@ -2,14 +2,11 @@
 //! refusals (a fee for one), a claim return, a courier's hand-back and a box handed to a driver. The
 //! report's figures, its CSV, and its PDF's text (read back with `pdftotext`, Debian poppler-utils).
 
-mod counter;
-mod staff;
-
-use counter::*;
+use crate::support::counter::*;
+use crate::support::staff::*;
 use pvz_domain::{Kopecks, RefusalReason, ShiftReport};
 use pvz_kiosk_core::{DocumentFormat, DocumentRef, ErrorKind, ItemDecision, Kiosk, ShiftReportView};
 use pvz_protocol::OpBody;
-use staff::*;
 use std::process::Command;
 
 /// The shift's work: returns the shift id.

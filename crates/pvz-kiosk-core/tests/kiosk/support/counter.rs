@@ -1,8 +1,6 @@
 //! What the returns flow tests share: a kiosk on a temp SQLite file, seeded from the demo (its key
 //! signs the codes), with the point's couriers and drivers pulled (each with badge no. 1 current),
 //! a clock the test can move, and claim return codes and badges signed with the pinned key or another.
-// Each test file compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use pvz_domain::{ClaimId, ClaimState, Compensation, CompensationKind, EmployeeId, ItemId, Kopecks, OrderId};

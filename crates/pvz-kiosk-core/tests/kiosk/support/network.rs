@@ -1,7 +1,5 @@
 //! What the sync tests share: the real central server on port 0 with its data in a temp dir, a
 //! kiosk store beside it, and the counter steps and waits the stories are told with.
-// Each test file compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
 
 use pvz_domain::RefusalReason;
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};

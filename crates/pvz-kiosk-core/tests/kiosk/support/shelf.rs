@@ -2,12 +2,8 @@
 //! file whose pull also brought cells, a 7-day storage policy in Moscow time, a shipment of four
 //! orders and an order that arrived ten days ago, and a clock the test moves by the second. The
 //! assertions on refusals and the outbox come from the returns tests' `counter` module.
-// Each test file compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
 
-// Not every test file uses every one of them.
-#[allow(unused_imports)]
-pub use crate::counter::{ops, refused, PNG};
+pub use crate::support::counter::{ops, refused, PNG};
 
 use chrono::{DateTime, TimeZone, Utc};
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode, StorageDays, StoragePolicy};

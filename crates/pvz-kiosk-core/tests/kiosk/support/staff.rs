@@ -1,15 +1,12 @@
 //! What the staff tests share: managers with PINs pulled into a demo kiosk (so login is required),
 //! their PIN hashes made with cheap argon2 parameters (the kiosk checks with the hash's own), and
 //! the steps that put a manager on duty.
-// Each test file compiles this module on its own and uses only some of it.
-#![allow(dead_code)]
 
-use crate::counter::{open, seeded, Clock};
+use crate::support::counter::{open, seeded, Clock};
 use argon2::password_hash::{PasswordHasher, SaltString};
 use pvz_domain::EmployeeId;
 use pvz_kiosk_core::{CounterView, Kiosk};
 use pvz_protocol::{Change, EmployeeRole, EmployeeWire, PullPage};
-use std::path::Path;
 
 pub const ANNA: &str = "emp-anna";
 pub const ANNA_NAME: &str = "Анна Управляющая";
@@ -80,8 +77,4 @@ pub fn reopen(dir: &tempfile::TempDir) -> (Kiosk, Clock) {
 pub fn on_duty(kiosk: &Kiosk) -> CounterView {
     kiosk.log_in(ANNA, ANNA_PIN).expect("Anna logs in");
     kiosk.open_shift().expect("Anna opens a shift")
-}
-
-pub fn store_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
-    Path::new(dir.path()).join("kiosk.sqlite3")
 }

@@ -5,9 +5,7 @@
 //! marks it arrived; after a sync it is issued and the server applies the issue. A missing part a
 //! seller sends after a claim comes in a shipment of its own, and is issued once that is received.
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_domain::{ClaimState, Compensation, Kopecks};
 use pvz_kiosk_core::sync;
 use pvz_kiosk_core::{ErrorKind, FoundItemStatus};

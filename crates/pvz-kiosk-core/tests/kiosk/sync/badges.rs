@@ -2,9 +2,7 @@
 //! from the pull feed, so a badge the server replaced (`pvz-server badge <id>` for a lost one) is
 //! refused after the next pull, offline too from then on, and the new badge works.
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_kiosk_core::sync::sync_until_idle;
 use pvz_kiosk_core::{ErrorKind, Kiosk, ScanNotice};
 use pvz_server::admin::Role;

@@ -2,9 +2,7 @@
 //! a claim are boxed, the box is closed and handed to the point's driver, and the server's custody
 //! log follows each unit from the point into the box and to the driver.
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_domain::{EmployeeId, Kopecks, RefusalReason, ReturnBoxId};
 use pvz_kiosk_core::sync::sync_until_idle;
 use pvz_kiosk_core::{ItemDecision, ScanNotice};

@@ -2,9 +2,7 @@
 //! told its credential is not accepted.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_domain::FeePolicy;
 use pvz_kiosk_core::sync::{self, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, KioskError};

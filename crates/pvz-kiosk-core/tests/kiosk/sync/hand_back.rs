@@ -2,9 +2,7 @@
 //! completed hand-back is applied there with its discrepancies (the missing line stays open for the
 //! next time), and a hand-back recorded offline is matched by the server by the scanned codes.
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_domain::{ItemId, Kopecks, OrderId, RefusalReason, ShortCode};
 use pvz_kiosk_core::sync::sync_until_idle;
 use pvz_kiosk_core::{Kiosk, ScanNotice};

@@ -2,9 +2,7 @@
 //! cancellation on the server reaches the counter.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, PullProgress, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, ItemDecision, Kopecks, SyncStatusView};
 use std::sync::Arc;

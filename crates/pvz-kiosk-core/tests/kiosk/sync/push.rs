@@ -3,9 +3,7 @@
 //! manager marks it resolved.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_kiosk_core::sync::{self, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, KioskError};
 use std::sync::Arc;

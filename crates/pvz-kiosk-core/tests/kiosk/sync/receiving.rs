@@ -4,10 +4,8 @@
 //! counter then wins over this kiosk's own placement); an order ten days on the shelf goes to
 //! returns whole, and the server cancels it as unredeemed.
 
-mod common;
-
+use crate::support::network::*;
 use chrono::{Duration, Utc};
-use common::*;
 use pvz_domain::{ItemId, Kopecks, OrderId, ShortCode, StoragePolicy, UtcOffset};
 use pvz_kiosk_core::sync::{self, SyncReport};
 use pvz_kiosk_core::{ErrorKind, Kiosk, ScanNotice};

@@ -2,11 +2,8 @@
 //! keeps the signed code's word when offline, and a claim accepted offline that the network revoked
 //! meanwhile lands on the attention list with the server's reason and pays nothing.
 
-mod common;
-mod counter;
-
-use common::*;
-use counter::refused;
+use crate::support::counter::refused;
+use crate::support::network::*;
 use pvz_domain::{ClaimState, CompensationKind};
 use pvz_kiosk_core::{ClaimRefusal, ErrorKind, Kiosk};
 use pvz_protocol::{ClaimReturnClaims, SellerDecision};

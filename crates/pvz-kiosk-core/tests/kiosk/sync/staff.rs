@@ -2,9 +2,7 @@
 //! server) arrives with the pull feed, logs in at the kiosk offline from the server's hash, and every
 //! op pushed names them as its operator; the shift's report reaches the server with its closing op.
 
-mod common;
-
-use common::*;
+use crate::support::network::*;
 use pvz_domain::Kopecks;
 use pvz_kiosk_core::sync;
 use pvz_server::admin::Role;

@@ -1,0 +1,3 @@
+//! The item history and its evidence bundle.
+
+mod history;

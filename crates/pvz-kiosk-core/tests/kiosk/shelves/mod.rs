@@ -1,0 +1,4 @@
+//! Полки: receiving into cells, moving and finding items, storage expiry.
+
+mod cells_and_expiry;
+mod receiving;

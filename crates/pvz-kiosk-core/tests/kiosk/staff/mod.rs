@@ -1,0 +1,5 @@
+//! Staff: PIN login and the session guard, badges, shifts and their reports.
+
+mod badge;
+mod login;
+mod shift;

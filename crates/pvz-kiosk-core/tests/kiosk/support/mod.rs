@@ -1,0 +1,8 @@
+//! What the stories share: a demo kiosk on a temp file with a movable clock and signed codes
+//! (`counter`), the shelves' shipment and policy (`shelf`), managers with PINs (`staff`), and the
+//! real server beside a kiosk (`network`).
+
+pub mod counter;
+pub mod network;
+pub mod shelf;
+pub mod staff;
