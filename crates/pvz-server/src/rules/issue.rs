@@ -2,11 +2,11 @@
 //! fees per the point's policies, the collected and refunded sums checked against the server's
 //! prices, and the postings.
 
+use super::facts::{OrderFacts, OrderState};
 use super::{
     amount_in_range, buyer_account, check_refusal_fee, overflow, seller_account, transfer, Posting, Rejection,
     MAX_AMOUNT, NETWORK_FEES,
 };
-use crate::db::orders::{OrderFacts, OrderState};
 use pvz_domain::{settle, FeeDecision, FeePolicy, FeeRule, ItemId, ItemLine, ItemState, Kopecks, Refusal};
 use pvz_protocol::sync::reject;
 use pvz_protocol::RefusedItem;
@@ -208,7 +208,7 @@ fn postings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::orders::ItemFacts;
+    use crate::rules::facts::ItemFacts;
     use pvz_domain::{OrderId, RefusalReason};
 
     /// The test order is on the shelf (arrived) unless a test says otherwise.
