@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod push;
 pub mod rules;
 pub mod startup;
 pub mod storage;

@@ -2,10 +2,10 @@
 
 use super::extract::{ApiJson, AuthDevice};
 use crate::db::feed::Cursor;
-use crate::db::push::Pusher;
 use crate::db::sha256_hex;
 use crate::error::{Result, ServerError};
 use crate::keys::random_bytes;
+use crate::push::Pusher;
 use crate::startup::AppState;
 use crate::storage::{Enrolled, NewDevice, Storage};
 use axum::extract::rejection::QueryRejection;
