@@ -6,6 +6,7 @@ pub mod api;
 pub mod claims;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -15,7 +16,7 @@ pub mod rules;
 pub mod startup;
 pub mod storage;
 
-pub use api::router;
+pub use api::{router, AppState};
 pub use config::Config;
 pub use error::ServerError;
-pub use startup::{spawn, AppState, RunningServer};
+pub use startup::{spawn, RunningServer};

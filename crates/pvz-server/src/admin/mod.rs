@@ -13,7 +13,6 @@ mod returns;
 mod shelf;
 mod staff;
 
-pub use claims::SellerCredential;
 pub use returns::CustodyUnit;
 pub use shelf::{parse_cells, ShipmentAdded};
 pub use staff::IssuedBadge;
@@ -31,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::credentials::{normalize_enrollment_code, SellerCredential};
 pub use crate::demo::{DemoCode, DemoPoint, DemoReport};
 
 /// Employee roles (issue 5 gives them different rights): the protocol's, as kiosks see them.
@@ -49,11 +49,6 @@ pub struct Admin {
     data_dir: PathBuf,
     /// Holds the server's signing key, which signs pickup tokens and claim return codes.
     claim_codes: ClaimCodeIssuer,
-}
-
-/// Enrollment codes are typed by people: case, spaces and dashes do not matter.
-pub fn normalize_enrollment_code(raw: &str) -> String {
-    raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// A fee policy's fees must be amounts the server accepts (see [`crate::rules::MAX_AMOUNT`]), and its

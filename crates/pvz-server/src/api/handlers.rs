@@ -1,12 +1,12 @@
 //! The sync API's handlers: each parses its input, calls one storage method and maps the result.
 
 use super::extract::{ApiJson, AuthDevice};
+use super::AppState;
 use crate::db::feed::Cursor;
 use crate::db::sha256_hex;
 use crate::error::{Result, ServerError};
 use crate::keys::random_bytes;
 use crate::push::Pusher;
-use crate::startup::AppState;
 use crate::storage::{Enrolled, NewDevice, Storage};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -62,7 +62,7 @@ pub async fn enroll<S: Storage>(
         })?),
         None => None,
     };
-    let code_sha256 = sha256_hex(crate::admin::normalize_enrollment_code(&req.code).as_bytes());
+    let code_sha256 = sha256_hex(crate::credentials::normalize_enrollment_code(&req.code).as_bytes());
     // Anyone may call this: a wrong code is refused from a reader, and only a usable one takes the
     // writer (which checks it again, atomically with using it up).
     if state.storage.find_enrollment_code(code_sha256.clone()).await?.is_none() {

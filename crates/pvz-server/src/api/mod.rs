@@ -6,8 +6,8 @@ pub mod couriers;
 pub mod extract;
 pub mod handlers;
 pub mod openapi;
+mod state;
 
-use crate::startup::AppState;
 use crate::storage::Storage;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
@@ -16,6 +16,7 @@ use axum::{middleware, Router};
 use handlers::{enroll, health, not_found, pull, push};
 use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
+pub use state::AppState;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
