@@ -31,7 +31,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::credentials::{normalize_enrollment_code, SellerCredential};
-pub use crate::demo::{DemoCode, DemoPoint, DemoReport};
 
 /// Employee roles (issue 5 gives them different rights): the protocol's, as kiosks see them.
 pub use pvz_protocol::EmployeeRole as Role;
@@ -237,11 +236,6 @@ impl Admin {
         let device = parse_id(DeviceId::parse, device)?;
         let (applied, rejected) = ops::count_ops(&self.conn, &device)?;
         Ok(OpCounts { applied, rejected, last_seq: devices::get_last_seq(&self.conn, &device)? })
-    }
-
-    /// Seeds the demo network (see [`crate::demo`]); a second run only prints fresh codes.
-    pub fn seed_demo(&self) -> Result<DemoReport> {
-        crate::demo::seed(self)
     }
 }
 
