@@ -3,9 +3,7 @@
 //! counter), `pvz-server badge <id>` issues one from the command line, and the demo network's staff
 //! have theirs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_protocol::{BadgeClaims, PublicKey};
 use pvz_server::admin::{Admin, Role};
 use pvz_server::ServerError;
