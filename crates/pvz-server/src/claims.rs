@@ -81,7 +81,7 @@ pub fn open_claim(
     if &row.order_id != order {
         return Err(bad(format!("item {item} is not in order {order}")));
     }
-    check_claimable(&row, claims::find_standing_claim(conn, item)?.as_deref()).map_err(bad)?;
+    check_claimable(&row.claim_candidate(), claims::find_standing_claim(conn, item)?.as_deref()).map_err(bad)?;
     let description = check_text("description", description).map_err(bad)?;
     let new = NewClaim {
         id,

@@ -1,40 +1,15 @@
-//! Building the app from a config and running it: the shared state, `spawn` for tests and benches (a
-//! real server on its own port, stoppable), and `serve` for the binary (until Ctrl-C / SIGTERM).
+//! Building the app from a config and running it: the shared state from the data dir, `spawn` for
+//! tests and benches (a real server on its own port, stoppable), and `serve` for the binary (until
+//! Ctrl-C / SIGTERM).
 
-use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
+use crate::api::AppState;
 use crate::config::Config;
 use crate::error::{Result, ServerError};
-use crate::storage::{SqliteStorage, Storage};
-use ed25519_dalek::SigningKey;
-use pvz_protocol::PublicKey;
+use crate::storage::SqliteStorage;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState<S = SqliteStorage> {
-    pub storage: S,
-    /// The signing key's public half, base64url without padding, handed out at enrollment.
-    pub public_key: String,
-    /// Signs the claim return codes of the seller's approvals.
-    pub claim_codes: ClaimCodeIssuer,
-    pub max_body_bytes: usize,
-}
-
-impl<S: Storage> AppState<S> {
-    /// Claim return codes last [`DEFAULT_CLAIM_CODE_TTL`] unless `claim_codes.ttl` is set.
-    pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
-        let public_key = PublicKey::of(&key).to_base64url();
-        AppState {
-            storage,
-            public_key,
-            claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL },
-            max_body_bytes,
-        }
-    }
-}
 
 /// Creates the data dir, the signing key and the database (migrated) for `config`.
 pub async fn build_state(config: &Config) -> Result<AppState<SqliteStorage>> {

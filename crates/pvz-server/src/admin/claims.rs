@@ -3,6 +3,7 @@
 
 use super::{parse_id, Admin};
 use crate::claims::{self, Decider};
+use crate::credentials::SellerCredential;
 use crate::db::{self, orders, sellers};
 use crate::error::{Result, ServerError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -10,27 +11,6 @@ use base64::Engine;
 use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
 use pvz_protocol::{ClaimStatus, SellerDecision};
 use rusqlite::{Transaction, TransactionBehavior};
-
-/// `Authorization: Bearer pvzs1.<seller id>.<secret>`: a seller's API credential.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SellerCredential {
-    pub seller_id: String,
-    pub secret: String,
-}
-
-impl SellerCredential {
-    const PREFIX: &'static str = "pvzs1.";
-
-    pub fn parse(raw: &str) -> Option<SellerCredential> {
-        let (seller_id, secret) = raw.strip_prefix(Self::PREFIX)?.rsplit_once('.')?;
-        (!seller_id.is_empty() && !secret.is_empty())
-            .then(|| SellerCredential { seller_id: seller_id.to_owned(), secret: secret.to_owned() })
-    }
-
-    pub fn to_text(&self) -> String {
-        format!("{}{}.{}", Self::PREFIX, self.seller_id, self.secret)
-    }
-}
 
 impl Admin {
     /// A claim is read, checked and written in an IMMEDIATE transaction, as a push is: the write lock
@@ -95,19 +75,5 @@ impl Admin {
         let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
         sellers::upsert_seller_credential(&self.conn, seller_id, &db::sha256_hex(secret.as_bytes()), &db::now_text())?;
         Ok(SellerCredential { seller_id: seller_id.to_owned(), secret }.to_text())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_seller_credential_round_trips_and_junk_is_refused() {
-        let credential = SellerCredential { seller_id: "seller-a.b".into(), secret: "s3cr3t".into() };
-        assert_eq!(SellerCredential::parse(&credential.to_text()), Some(credential), "the text form round-trips");
-        for junk in ["", "pvzs1.", "pvzs1.seller", "pvzs1..secret", "pvzs1.seller.", "pvzd1.dev.secret"] {
-            assert_eq!(SellerCredential::parse(junk), None, "{junk:?} is not a seller credential");
-        }
     }
 }

@@ -13,7 +13,6 @@ mod returns;
 mod shelf;
 mod staff;
 
-pub use claims::SellerCredential;
 pub use returns::CustodyUnit;
 pub use shelf::{parse_cells, ShipmentAdded};
 pub use staff::IssuedBadge;
@@ -31,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use crate::demo::{DemoCode, DemoPoint, DemoReport};
+pub use crate::credentials::{normalize_enrollment_code, SellerCredential};
 
 /// Employee roles (issue 5 gives them different rights): the protocol's, as kiosks see them.
 pub use pvz_protocol::EmployeeRole as Role;
@@ -49,11 +48,6 @@ pub struct Admin {
     data_dir: PathBuf,
     /// Holds the server's signing key, which signs pickup tokens and claim return codes.
     claim_codes: ClaimCodeIssuer,
-}
-
-/// Enrollment codes are typed by people: case, spaces and dashes do not matter.
-pub fn normalize_enrollment_code(raw: &str) -> String {
-    raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
 /// A fee policy's fees must be amounts the server accepts (see [`crate::rules::MAX_AMOUNT`]), and its
@@ -242,11 +236,6 @@ impl Admin {
         let device = parse_id(DeviceId::parse, device)?;
         let (applied, rejected) = ops::count_ops(&self.conn, &device)?;
         Ok(OpCounts { applied, rejected, last_seq: devices::get_last_seq(&self.conn, &device)? })
-    }
-
-    /// Seeds the demo network (see [`crate::demo`]); a second run only prints fresh codes.
-    pub fn seed_demo(&self) -> Result<DemoReport> {
-        crate::demo::seed(self)
     }
 }
 

@@ -3,8 +3,8 @@
 //! and maps the result.
 
 use super::extract::{ApiJson, AuthDevice, AuthSeller};
+use super::AppState;
 use crate::error::{Result, ServerError};
-use crate::startup::AppState;
 use crate::storage::Storage;
 use axum::extract::{Path, State};
 use axum::Json;

@@ -2,8 +2,8 @@
 //! point gets the refused items the courier is bringing back (open lines only).
 
 use super::extract::AuthDevice;
+use super::AppState;
 use crate::error::{Result, ServerError};
-use crate::startup::AppState;
 use crate::storage::Storage;
 use axum::extract::{Path, State};
 use axum::Json;

@@ -1,11 +1,11 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
 //! the protocol-version guard, and device and seller authentication from the bearer credential.
 
-use crate::admin::SellerCredential;
+use super::AppState;
+use crate::credentials::SellerCredential;
 use crate::db::feed::Cursor;
 use crate::db::sha256_hex_matches;
 use crate::error::ServerError;
-use crate::startup::AppState;
 use crate::storage::Storage;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};

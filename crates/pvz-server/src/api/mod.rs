@@ -1,21 +1,28 @@
-//! The HTTP API under `/v1`: the route table, and the layers every request passes (body limit,
-//! request id, tracing). Paths come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
+//! The HTTP API under `/v1`: the route table, the layers every request passes (body limit, request
+//! id, tracing), the liveness probe and the answers for unknown paths and methods. Handlers sit in
+//! one module per capability (enroll, sync, claims, couriers). Paths come from
+//! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod claims;
 pub mod couriers;
+pub mod enroll;
 pub mod extract;
-pub mod handlers;
 pub mod openapi;
+mod state;
+pub mod sync;
 
-use crate::startup::AppState;
+pub use state::AppState;
+
+use crate::error::ServerError;
 use crate::storage::Storage;
 use axum::extract::DefaultBodyLimit;
 use axum::http::Request;
 use axum::routing::{get, post};
-use axum::{middleware, Router};
-use handlers::{enroll, health, not_found, pull, push};
+use axum::{middleware, Json, Router};
+use openapi::SYNC_TAG;
 use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
+use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
@@ -24,9 +31,9 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
     let max_body = state.max_body_bytes;
     // Kiosk calls: the protocol guard runs before auth and body parsing.
     let sync = Router::new()
-        .route(PATH_ENROLL, post(enroll::<S>))
-        .route(PATH_PUSH, post(push::<S>))
-        .route(PATH_PULL, get(pull::<S>))
+        .route(PATH_ENROLL, post(enroll::enroll::<S>))
+        .route(PATH_PUSH, post(sync::push::<S>))
+        .route(PATH_PULL, get(sync::pull::<S>))
         .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
         .route(PATH_COURIER_MANIFEST, get(couriers::courier_manifest::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
@@ -40,7 +47,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .merge(sync)
         .merge(seller)
         .fallback(not_found)
-        .method_not_allowed_fallback(handlers::method_not_allowed)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
@@ -57,4 +64,25 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+}
+
+/// Liveness; no database access, no auth, no protocol header.
+#[utoipa::path(get, path = "/v1/health", tag = SYNC_TAG, responses((status = 200, body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// Any path the API does not have.
+pub async fn not_found() -> ServerError {
+    ServerError::NotFound("no such endpoint".into())
+}
+
+/// A known path with the wrong method.
+pub async fn method_not_allowed() -> ServerError {
+    ServerError::MethodNotAllowed
 }

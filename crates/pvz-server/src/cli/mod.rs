@@ -270,7 +270,7 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
             println!("added {} orders to {pickup_point}", ids.len());
         }
         Command::Demo { json } => {
-            let report = admin.seed_demo()?;
+            let report = crate::demo::seed(&admin)?;
             if json {
                 let text = serde_json::to_string_pretty(&report).map_err(|e| ServerError::Internal(e.to_string()))?;
                 println!("{text}");

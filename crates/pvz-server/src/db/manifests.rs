@@ -3,17 +3,10 @@
 
 use crate::db::employees;
 use crate::error::{Result, ServerError};
+use crate::rules::hand_back::ManifestRow;
 use pvz_domain::{EmployeeId, ItemId, Kopecks, OrderId, PickupPointId};
 use pvz_protocol::{CourierManifest, EmployeeRole, ManifestLine};
 use rusqlite::{params, Connection};
-
-/// An open line with whose money it touches.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManifestRow {
-    pub line: ManifestLine,
-    pub seller_id: String,
-    pub buyer_id: String,
-}
 
 pub fn insert_manifest_line(
     conn: &Connection,

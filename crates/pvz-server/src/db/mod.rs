@@ -15,7 +15,6 @@ pub mod manifests;
 pub mod ops;
 pub mod orders;
 pub mod points;
-pub mod push;
 pub mod sellers;
 pub mod shelf;
 pub mod shifts;
@@ -78,7 +77,7 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection> {
 /// Opens a connection with the pragmas every connection needs.
 ///
 /// Durability: WAL with `synchronous=FULL`, so a committed push survives a power cut. A push batch
-/// is one transaction (see [`push`]), so this costs one fsync per batch, not per op, which keeps
+/// is one transaction (see [`crate::push`]), so this costs one fsync per batch, not per op, which keeps
 /// 10,000 ops in batches of 500 well under a second of fsync time.
 pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;

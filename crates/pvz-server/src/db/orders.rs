@@ -2,32 +2,14 @@
 //! Buyers' full names and sellers stay here; kiosks get a masked name and no seller at all.
 
 use crate::error::{Result, ServerError};
+use crate::rules::claims::ClaimCandidate;
+use crate::rules::facts::{ItemFacts, OrderFacts};
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use pvz_protocol::{ItemWire, OrderWire};
 use rusqlite::{params, Connection, OptionalExtension};
 
-/// An order's state on the server. `Cancelled` is not an `OrderStatus` on the wire: the feed carries
-/// it as a `CancelOrder` change instead (see `db::feed`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrderState {
-    Ready,
-    Issued,
-    Cancelled,
-}
-
-impl OrderState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderState::Ready => "ready",
-            OrderState::Issued => "issued",
-            OrderState::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<OrderState> {
-        [OrderState::Ready, OrderState::Issued, OrderState::Cancelled].into_iter().find(|s| s.as_str() == raw)
-    }
-}
+/// An order's state is a fact the rules own (they judge it); it is stored here as [`OrderState::as_str`].
+pub use crate::rules::facts::OrderState;
 
 /// An order to create, as an admin or the demo seed describes it.
 #[derive(Debug, Clone)]
@@ -54,25 +36,6 @@ pub struct NewItem {
     pub mark: Option<String>,
 }
 
-/// What the op rules need to know about an order.
-#[derive(Debug, Clone)]
-pub struct OrderFacts {
-    pub id: OrderId,
-    pub pickup_point_id: String,
-    pub buyer_id: String,
-    pub state: OrderState,
-    pub items: Vec<ItemFacts>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ItemFacts {
-    pub id: String,
-    pub seller_id: String,
-    pub price: Kopecks,
-    pub prepaid: bool,
-    pub category: String,
-}
-
 /// One item with its order's context: what claims, manifests and hand-backs need to know.
 #[derive(Debug, Clone)]
 pub struct ItemRow {
@@ -83,6 +46,18 @@ pub struct ItemRow {
     pub order_state: OrderState,
     /// Set when the buyer refused the item (at the counter, or at the door for a courier delivery).
     pub refusal_reason: Option<String>,
+}
+
+impl ItemRow {
+    /// What the claim rules judge of this item before a claim is opened on it.
+    pub fn claim_candidate(&self) -> ClaimCandidate<'_> {
+        ClaimCandidate {
+            item_id: &self.item.id,
+            order_id: &self.order_id,
+            order_state: self.order_state,
+            refusal_reason: self.refusal_reason.as_deref(),
+        }
+    }
 }
 
 /// Fresh ids for an order the server creates itself (a replacement, a missing part, a generated
@@ -234,11 +209,8 @@ pub fn insert_courier_order(conn: &Connection, point: &PickupPointId, order: &Ne
     Ok(())
 }
 
-/// The `refusal_reason` of an item an issue left out because it never reached the point.
-pub const NOT_ARRIVED: &str = "not_arrived";
-
 /// Records why the buyer refused an item (an issue at the counter, a courier's hand-back), or
-/// [`NOT_ARRIVED`].
+/// [`NOT_ARRIVED`](crate::rules::facts::NOT_ARRIVED).
 pub fn set_item_refused(conn: &Connection, item: &ItemId, reason: &str) -> Result<()> {
     conn.prepare_cached("UPDATE order_items SET refusal_reason = ?2 WHERE id = ?1")?
         .execute(params![item.as_str(), reason])?;

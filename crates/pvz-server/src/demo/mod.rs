@@ -113,6 +113,16 @@ fn order(id: &str, short: &str, buyer_id: &str, buyer: &str, items: Vec<NewItem>
     })
 }
 
+/// `Admin::seed_demo` for the callers that hold an admin (tests, other crates): defined here, because
+/// the demo sits on top of the admin and the admin never imports it.
+impl Admin {
+    /// Seeds the demo network (see [`seed`]); a second run only prints fresh codes.
+    pub fn seed_demo(&self) -> Result<DemoReport> {
+        seed(self)
+    }
+}
+
+/// Seeds the demo network through `admin`; a second run only issues fresh codes.
 pub fn seed(admin: &Admin) -> Result<DemoReport> {
     let (protocol_seed, _) = pvz_protocol::demo::seed();
     let created = !admin.pickup_point_exists(PICKUP_POINT)?;

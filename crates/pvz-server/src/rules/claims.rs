@@ -2,8 +2,8 @@
 //! what a claim return op may do, and the refund's postings. States move only through
 //! [`ClaimState`]'s transitions; the server's approved figures are what gets paid.
 
+use super::facts::{OrderState, NOT_ARRIVED};
 use super::{buyer_account, seller_account, transfer, Posting, Rejection};
-use crate::db::orders::{ItemRow, OrderState};
 use pvz_domain::{ClaimState, Compensation, CompensationKind, ItemId, Kopecks, OrderId};
 use pvz_protocol::sync::reject;
 use pvz_protocol::SellerDecision;
@@ -11,28 +11,38 @@ use pvz_protocol::SellerDecision;
 /// The longest description, reason or part name a claim stores.
 pub const MAX_TEXT: usize = 2000;
 
+/// What opening a claim needs to know of an item: its order, that order's state, and why the buyer
+/// refused the item if they did ([`NOT_ARRIVED`] for one that never reached the point).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimCandidate<'a> {
+    pub item_id: &'a ItemId,
+    pub order_id: &'a OrderId,
+    pub order_state: OrderState,
+    pub refusal_reason: Option<&'a str>,
+}
+
 /// Why a claim cannot be opened on an item, for the admin who tried.
-pub fn check_claimable(item: &ItemRow, active_claim: Option<&str>) -> Result<(), String> {
+pub fn check_claimable(item: &ClaimCandidate<'_>, active_claim: Option<&str>) -> Result<(), String> {
     if item.order_state != OrderState::Issued {
         return Err(format!(
             "order {} is not issued: a claim is about an item that was paid for and handed over",
             item.order_id
         ));
     }
-    if item.refusal_reason.as_deref() == Some(crate::db::orders::NOT_ARRIVED) {
+    if item.refusal_reason == Some(NOT_ARRIVED) {
         return Err(format!(
             "item {} never reached the point and was not handed over: there is nothing to claim",
-            item.item.id
+            item.item_id
         ));
     }
-    if let Some(reason) = &item.refusal_reason {
+    if let Some(reason) = item.refusal_reason {
         return Err(format!(
             "item {} was refused ({reason}), not handed over: there is nothing to claim",
-            item.item.id
+            item.item_id
         ));
     }
     if let Some(claim) = active_claim {
-        return Err(format!("item {} already has claim {claim}", item.item.id));
+        return Err(format!("item {} already has claim {claim}", item.item_id));
     }
     Ok(())
 }

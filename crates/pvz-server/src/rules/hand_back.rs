@@ -3,11 +3,18 @@
 //! the discrepancies (extras, missing lines), each accepted item's refusal fee, and the postings.
 
 use super::{buyer_account, check_refusal_fee, seller_account, transfer, Posting, Rejection, NETWORK_FEES};
-use crate::db::manifests::ManifestRow;
 use pvz_domain::{FeePolicy, Kopecks, Refusal};
 use pvz_protocol::sync::reject;
-use pvz_protocol::HandBackItem;
+use pvz_protocol::{HandBackItem, ManifestLine};
 use std::collections::BTreeSet;
+
+/// An open line of a courier's manifest, with whose money it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestRow {
+    pub line: ManifestLine,
+    pub seller_id: String,
+    pub buyer_id: String,
+}
 
 /// How the handed-back items fell on the manifest; indexes into the items and the lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -105,7 +112,6 @@ pub fn check_hand_back(
 mod tests {
     use super::*;
     use pvz_domain::{ItemId, Kopecks, OrderId, RefusalReason, ReturnId};
-    use pvz_protocol::ManifestLine;
 
     fn line(id: &str, barcode: &str, prepaid: bool) -> ManifestRow {
         ManifestRow {

@@ -4,12 +4,13 @@
 //! module per op family; the accounts, amounts and the refusal-fee rule they share live here.
 
 pub mod claims;
+pub mod facts;
 pub mod hand_back;
 mod issue;
 
 pub use issue::{check_issue_completed, IssueClaim};
 
-use crate::db::orders::OrderFacts;
+use facts::OrderFacts;
 use pvz_domain::{FeePolicy, ItemId, Kopecks, RefusalReason};
 use pvz_protocol::sync::reject;
 use serde::{Deserialize, Serialize};

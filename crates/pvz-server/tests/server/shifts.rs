@@ -1,9 +1,7 @@
 //! Shifts: opened and closed by a device's ops, stored with the operators, the counter's times and
 //! the closing report; an id opens one shift, a shift closes once and only on its own device.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{EmployeeId, Kopecks, ShiftReport};
 use pvz_protocol::sync::PushOp;
 use pvz_protocol::OpBody;

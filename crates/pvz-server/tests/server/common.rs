@@ -1,6 +1,5 @@
 //! Shared test setup: each test gets its own data dir, a real server on port 0, an admin handle on
 //! the same data dir, and helpers to enroll a kiosk and push/pull as it would.
-#![allow(dead_code)]
 
 use pvz_domain::{
     ClaimId, CompensationKind, EmployeeId, FeePolicy, ItemId, Kopecks, OrderId, RefusalReason, ReturnBoxId, ReturnId,

@@ -9,6 +9,7 @@ use super::{post, Pusher};
 use crate::db::shelf::ItemPlace;
 use crate::db::{claims, orders, points, shelf};
 use crate::error::Result;
+use crate::rules::facts::NOT_ARRIVED;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
 use pvz_protocol::OpBody;
@@ -74,7 +75,7 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
             }
             // Not handed over either: nothing to claim on it later.
             for item in not_arrived.iter() {
-                orders::set_item_refused(conn, item, orders::NOT_ARRIVED)?;
+                orders::set_item_refused(conn, item, NOT_ARRIVED)?;
             }
             // A missing part reached the buyer: its claim is fulfilled (see `crate::claims`).
             let op_id = op.op_id.to_string();

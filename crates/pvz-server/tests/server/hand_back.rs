@@ -3,9 +3,7 @@
 //! free, discrepancies recorded with missing lines left open, and every unit in custody whatever the
 //! op's fate.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_server::admin::Role;
 use pvz_server::db::custody::Holder;

@@ -4,9 +4,7 @@
 //! the same batch, as an offline kiosk sends them, it applies. An order whose every item was
 //! missing at receiving has not arrived either.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::Kopecks;
 use pvz_protocol::OpBody;
 use pvz_server::rules::Posting;

@@ -2,9 +2,7 @@
 //! unit's custody log with its op; a box closed or handed over twice, a unit in two boxes, another
 //! point's box and an unknown driver are refused and move nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::RefusalReason;
 use pvz_protocol::ReturnSource;
 use pvz_server::admin::Role;

@@ -2,10 +2,8 @@
 //! else's, never a plain PIN) and follows a new PIN and a retirement; every op keeps the operator the
 //! kiosk named, whoever it is, for the audit to read.
 
-mod common;
-
+use crate::common::*;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
-use common::*;
 use pvz_domain::EmployeeId;
 use pvz_server::admin::Role;
 use serde_json::Value;

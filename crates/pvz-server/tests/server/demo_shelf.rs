@@ -2,10 +2,8 @@
 //! verify), shipment SHP-0042-001 is received with one item missing, and ord-1301, which arrived 10
 //! days before seeding, is past the 7-day storage period and leaves the shelf.
 
-mod common;
-
+use crate::common::*;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
-use common::*;
 use pvz_domain::{Pin, ReturnId, StoragePolicy, UnixSeconds, UtcOffset};
 use pvz_protocol::{Change, ExpiredItem, OpBody, PlacedItem, PullPage};
 use pvz_server::admin::Admin;

@@ -4,9 +4,7 @@
 //! with the op id, and marks the shipment received. It is received once, only at its point, and only
 //! with its own items. A damaged item is at the point too: its order arrives, and can leave the shelf.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{ItemId, OrderId};
 use pvz_protocol::{DamagedItem, OpBody, PhotoRef, PlacedItem};
 use serde_json::Value;

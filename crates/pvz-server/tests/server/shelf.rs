@@ -4,9 +4,7 @@
 //! point, each item a returned unit held at the point, with no money moved. What leaves is what is at
 //! the point: every item on the shelf, never one recorded missing at receiving.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{ReturnId, StorageDays, StoragePolicy, UtcOffset};
 use pvz_protocol::{ExpiredItem, OpBody, ReturnSource};
 use pvz_server::admin::parse_cells;

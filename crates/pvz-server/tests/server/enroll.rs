@@ -3,9 +3,7 @@
 //! device's credential, refuses a wrong secret or another point's device without using the code,
 //! treats a device it never issued as a fresh enrollment, and keeps each enrollment in the history.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_protocol::sync::EnrollResponse;
 use serde_json::json;
 use std::time::Duration;

@@ -1,9 +1,7 @@
 //! The HTTP boundary: every failure is an ApiError body with the right status, and nothing is stored
 //! for a refused request. Credentials, protocol version, body shape and size, tenants, enrollment.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_protocol::sync::{PROTOCOL_HEADER, PROTOCOL_VERSION};
 use serde_json::json;
 use std::time::Duration;

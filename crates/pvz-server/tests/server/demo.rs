@@ -2,8 +2,7 @@
 //! signed by this server's key, claims in every state, fresh enrollment codes each run; and the
 //! router usable without a socket.
 
-mod common;
-
+use crate::common;
 use pvz_protocol::sync::PROTOCOL_VERSION;
 use pvz_protocol::{ClaimReturnClaims, PickupClaims, PublicKey};
 use pvz_server::admin::Admin;
@@ -163,7 +162,7 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
 /// driver; the ledger balances and each unit's chain ends with the driver.
 #[tokio::test]
 async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
-    use common::*;
+    use crate::common::*;
     use pvz_domain::{CompensationKind, RefusalReason};
     use pvz_protocol::ReturnSource;
     let dir = tempfile::tempdir().expect("temp dir");

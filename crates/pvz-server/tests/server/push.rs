@@ -1,9 +1,7 @@
 //! Push: exactly-once by seq, stored results, gaps, permanent rejections, seq conflicts, concurrent
 //! retries, and the ledger postings of completed issues.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{Kopecks, RefusalReason};
 use pvz_server::rules::Posting;
 

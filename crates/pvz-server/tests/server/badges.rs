@@ -3,9 +3,7 @@
 //! counter), `pvz-server badge <id>` issues one from the command line, and the demo network's staff
 //! have theirs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_protocol::{BadgeClaims, PublicKey};
 use pvz_server::admin::{Admin, Role};
 use pvz_server::ServerError;
@@ -121,7 +119,7 @@ fn the_demo_staff_have_signed_badges_that_a_second_run_keeps() {
     }
 
     let second = admin.seed_demo().expect("second run");
-    let badges = |report: &pvz_server::admin::DemoReport| -> Vec<(String, String)> {
+    let badges = |report: &pvz_server::demo::DemoReport| -> Vec<(String, String)> {
         report.staff.iter().map(|s| (s.employee_id.clone(), s.badge.clone())).collect()
     };
     assert_eq!(badges(&second), badges(&first), "a second run shows the same badges: none is revoked");

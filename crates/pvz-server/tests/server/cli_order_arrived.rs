@@ -5,9 +5,7 @@
 //! order, a time that is not RFC 3339, an order already arrived or gone, or a cell the point lacks
 //! change nothing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::Kopecks;
 use pvz_protocol::OpBody;
 use pvz_server::rules::Posting;

@@ -2,9 +2,7 @@
 //! each refusal with its code and no money, the replacement and missing part as orders at the
 //! buyer's point, and the unit's custody recorded even when the claim is refused.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{Compensation, CompensationKind, Kopecks};
 use pvz_protocol::SellerDecision;
 use pvz_server::db::custody::Holder;

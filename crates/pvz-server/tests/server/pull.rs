@@ -1,9 +1,7 @@
 //! Pull: the point's feed in version order, pages with `has_more`/`remaining`, cursors, resets after an
 //! epoch bump, changes committed after a page never skipped, and cancellations as tombstones.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn order_ids(page: &Reply) -> Vec<String> {
     page.body["changes"]

@@ -1,4 +1,7 @@
 //! Applying a pushed batch: ops in seq order, each applied at most once, its result stored with it.
+//! Each op family's module reads what it needs through `db`, has `rules` judge it, and writes the
+//! effect to every table it touches; so this sits above both (and above `claims`, whose lifecycle a
+//! claim return continues).
 //!
 //! Transactions: the whole batch is one IMMEDIATE transaction. Inside it each op writes its effect,
 //! its stored result, the device's last seq and its ledger transaction together, so no op is ever

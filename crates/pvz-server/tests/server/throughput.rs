@@ -1,10 +1,8 @@
 //! Push throughput: 10,000 completed issues in batches of 500 over loopback, each posting to the
 //! ledger. Ignored by default (it measures, it does not check behaviour); run with
-//! `cargo test -p pvz-server --release --test throughput -- --ignored --nocapture`.
+//! `cargo test -p pvz-server --release --test server throughput -- --ignored --nocapture`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::time::Instant;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,9 +2,7 @@
 //! state transition once, refunds within the price, the signed claim return code, and the status a
 //! kiosk of any point reads.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use pvz_domain::{ClaimState, CompensationKind, Kopecks, RefusalReason};
 use pvz_protocol::{ClaimReturnClaims, OpBody, PublicKey};
 use pvz_server::ServerError;

@@ -1,0 +1,91 @@
+//! Enrollment: a kiosk exchanges a one-time code for its device credential, or continues the device
+//! it held before. Parses the request, calls the storage and maps the outcome.
+
+use super::extract::ApiJson;
+use super::openapi::SYNC_TAG;
+use super::AppState;
+use crate::credentials::normalize_enrollment_code;
+use crate::db::sha256_hex;
+use crate::error::{Result, ServerError};
+use crate::keys::random_bytes;
+use crate::storage::{Enrolled, NewDevice, Storage};
+use axum::extract::State;
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use pvz_domain::DeviceId;
+use pvz_protocol::sync::{ApiError, DeviceCredential, EnrollRequest, EnrollResponse};
+use pvz_protocol::Enrollment;
+
+/// Exchanges a one-time enrollment code for a device credential. A used, expired or unknown code is a
+/// 400 `enrollment_code_invalid`. With `previous_credential` of a device this server has at the
+/// code's point, that device is continued (new credential, revocation cleared, seq kept): the secret
+/// proves the caller held it, since device ids are shown and logged. A secret that does not match is
+/// a 403 `previous_credential_rejected`, another point's device a 403 `forbidden`; either way the code
+/// stays unused. A device the server does not know enrolls a new device.
+#[utoipa::path(
+    post, path = "/v1/enroll", tag = SYNC_TAG, request_body = EnrollRequest,
+    params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    responses(
+        (status = 200, body = EnrollResponse),
+        (status = 400, description = "Malformed JSON, a `previous_credential` that is not a device credential, `enrollment_code_invalid` (unknown, used or expired code), or `server_too_old` (the kiosk's protocol is newer than this server's)", body = ApiError),
+        (status = 403, description = "`previous_credential_rejected`: its secret is not its device's; or `forbidden`: its device is another pickup point's. The code was not used", body = ApiError),
+        (status = 422, description = "Wrong field types", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+    )
+)]
+pub async fn enroll<S: Storage>(
+    State(state): State<AppState<S>>,
+    ApiJson(req): ApiJson<EnrollRequest>,
+) -> Result<Json<EnrollResponse>> {
+    let device_name = req.device_name.trim();
+    if device_name.is_empty() || device_name.chars().count() > 100 {
+        return Err(ServerError::Unprocessable("device_name must be 1-100 characters".into()));
+    }
+    let previous_credential = match req.previous_credential.as_deref() {
+        Some(raw) => Some(DeviceCredential::parse(raw).ok_or_else(|| {
+            ServerError::BadRequest("previous_credential is not a device credential (pvzd1.<device>.<secret>)".into())
+        })?),
+        None => None,
+    };
+    let code_sha256 = sha256_hex(normalize_enrollment_code(&req.code).as_bytes());
+    // Anyone may call this: a wrong code is refused from a reader, and only a usable one takes the
+    // writer (which checks it again, atomically with using it up).
+    if state.storage.find_enrollment_code(code_sha256.clone()).await?.is_none() {
+        return Err(ServerError::EnrollmentCodeInvalid);
+    }
+    let device_id = DeviceId::parse(&uuid::Uuid::now_v7().to_string())
+        .map_err(|e| ServerError::Internal(format!("device id: {e}")))?;
+    let secret = URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    let new = NewDevice {
+        code_sha256,
+        device_id,
+        previous_credential,
+        device_name: device_name.to_owned(),
+        secret_sha256: sha256_hex(secret.as_bytes()),
+    };
+    let (device_id, pickup_point_id, name) = match state.storage.enroll_device(new).await? {
+        Enrolled::Device { device_id, pickup_point_id, name, continued } => {
+            tracing::info!(device = %device_id, pickup_point = %pickup_point_id, continued, "device enrolled");
+            (device_id, pickup_point_id, name)
+        }
+        Enrolled::CodeInvalid => return Err(ServerError::EnrollmentCodeInvalid),
+        Enrolled::PreviousCredentialRejected => return Err(ServerError::PreviousCredentialRejected),
+        Enrolled::OtherPointsDevice => {
+            return Err(ServerError::Forbidden(
+                "this kiosk's device is enrolled at another pickup point than this code's; the code was not \
+                 used. Use a code of the kiosk's own pickup point"
+                    .into(),
+            ))
+        }
+    };
+    Ok(Json(EnrollResponse {
+        enrollment: Enrollment {
+            pickup_point_id,
+            pickup_point_name: name,
+            device_id: device_id.clone(),
+            server_public_key: state.public_key.clone(),
+        },
+        credential: DeviceCredential { device_id, secret }.to_text(),
+    }))
+}

@@ -1,0 +1,119 @@
+//! The kiosk's sync calls: push its ops, pull its point's feed. Each checks what the HTTP layer can
+//! (batch size and seq order, cursor and point), calls one storage method and maps the result.
+
+use super::extract::{ApiJson, AuthDevice};
+use super::openapi::SYNC_TAG;
+use super::AppState;
+use crate::db::feed::Cursor;
+use crate::error::{Result, ServerError};
+use crate::push::Pusher;
+use crate::storage::Storage;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::Json;
+use pvz_protocol::sync::{ApiError, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS};
+use pvz_protocol::PullPage;
+use serde::Deserialize;
+
+/// Applies the device's ops in seq order; see `db::push` for the guarantees.
+// The line above is the operation's summary in the committed openapi.json, so it keeps naming
+// `db::push`, which is `crate::push` now.
+#[utoipa::path(
+    post, path = "/v1/sync/push", tag = SYNC_TAG, request_body = PushRequest, security(("device_credential" = [])),
+    params(("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    responses(
+        (status = 200, description = "Results of the ops handled, and a gap if one stopped the batch", body = PushResponse),
+        (status = 400, description = "Malformed JSON, too many ops, seqs not strictly ascending, or `server_too_old`", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
+        (status = 403, description = "An op names another pickup point's order; nothing applied", body = ApiError),
+        (status = 409, description = "`seq_conflict`: a seq reused with another op id", body = ApiError),
+        (status = 413, description = "Body over the limit", body = ApiError),
+        (status = 422, description = "Wrong field types or an unknown op type", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+        (status = 503, description = "Busy; retry later, nothing of the batch was kept", body = ApiError),
+    )
+)]
+pub async fn push<S: Storage>(
+    State(state): State<AppState<S>>,
+    device: AuthDevice,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>> {
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(ServerError::BadRequest(format!(
+            "a push carries at most {MAX_PUSH_OPS} ops, this one has {}",
+            req.ops.len()
+        )));
+    }
+    if let Some(op) = req.ops.iter().find(|op| op.seq < 1) {
+        return Err(ServerError::BadRequest(format!("seq starts at 1, got {}", op.seq)));
+    }
+    if let Some(pair) = req.ops.windows(2).find(|w| w[1].seq <= w[0].seq) {
+        return Err(ServerError::BadRequest(format!(
+            "ops must be in strictly ascending seq order; seq {} follows {}",
+            pair[1].seq, pair[0].seq
+        )));
+    }
+    let who = Pusher { device_id: device.device_id, pickup_point_id: device.pickup_point_id };
+    let response = state.storage.push(who, req.ops).await?;
+    tracing::debug!(handled = response.results.len(), last_seq = response.last_seq, gap = ?response.gap, "push");
+    Ok(Json(response))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PullQuery {
+    /// From the previous page; absent on the first pull.
+    pub cursor: Option<String>,
+    /// Changes per page; default 500, at most 2000.
+    pub limit: Option<u32>,
+    /// Must be the device's own pickup point if given.
+    pub pickup_point: Option<String>,
+}
+
+pub const DEFAULT_PULL_LIMIT: u32 = 500;
+
+/// One page of the device's pickup point feed after `cursor` (`<epoch>.<version>`).
+#[utoipa::path(
+    get, path = "/v1/sync/pull", tag = SYNC_TAG, params(PullQuery,
+        ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
+    security(("device_credential" = [])),
+    responses(
+        (status = 200, body = PullPage),
+        (status = 400, description = "Malformed cursor or query, or `server_too_old`", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
+        (status = 403, description = "`pickup_point` is not the device's own", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+    )
+)]
+pub async fn pull<S: Storage>(
+    State(state): State<AppState<S>>,
+    device: AuthDevice,
+    query: std::result::Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullPage>> {
+    let Query(query) = query.map_err(|e| ServerError::BadRequest(e.body_text()))?;
+    if let Some(point) = &query.pickup_point {
+        if point != device.pickup_point_id.as_str() {
+            return Err(ServerError::Forbidden("this device may pull only its own pickup point".into()));
+        }
+    }
+    let cursor = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(raw) => Some(Cursor::parse(raw).ok_or_else(|| {
+            ServerError::BadRequest("the cursor is malformed; send back the one a pull returned".into())
+        })?),
+        None => None,
+    };
+    // The idle kiosk's poll: already at the head read with the device row, so answer without a
+    // second trip to the database. A change committed after that read shows on the next poll.
+    if cursor == Some(device.feed_head) {
+        let page = PullPage {
+            cursor: device.feed_head.to_text(),
+            has_more: false,
+            reset: false,
+            remaining: 0,
+            changes: vec![],
+        };
+        return Ok(Json(page));
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
+    Ok(Json(state.storage.pull(device.pickup_point_id, cursor, limit).await?))
+}

@@ -1,0 +1,26 @@
+//! The server's integration tests, linked as one binary: a module per capability, each test with its
+//! own data dir and a real server on port 0 (see [`common`]), so they run side by side in one
+//! process. Nothing here sets process-wide state (environment, current dir); a CLI test passes its
+//! environment to the child process it starts.
+
+mod common;
+
+mod badges;
+mod boxes;
+mod claim_returns;
+mod claims;
+mod cli_order_arrived;
+mod cli_pin;
+mod demo;
+mod demo_shelf;
+mod enroll;
+mod hand_back;
+mod http;
+mod issue_arrival;
+mod pull;
+mod push;
+mod receiving;
+mod shelf;
+mod shifts;
+mod staff;
+mod throughput;
