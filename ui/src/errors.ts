@@ -4,9 +4,100 @@
 //! refused, a cell, a shipment, whether an order not arrived was recorded missing) woven in; the
 //! backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
-import { isKnownErrorKind } from "./api";
 import type { KioskError } from "./bindings";
 import { formatDateTime, formatMoney, type Lang } from "./money";
+
+/**
+ * The error kinds this UI has a translated message for. Kept here rather than taken from the
+ * bindings: the generated KioskError may type `kind` as a plain string, and a kind added to the
+ * backend later must still reach the banner (it falls back to the backend's message).
+ */
+const KNOWN_ERROR_KINDS = [
+  "unknown_code",
+  "foreign_code",
+  "bad_signature",
+  "token_expired",
+  "order_not_found",
+  "already_issued",
+  "order_cancelled",
+  "item_not_in_order",
+  "no_active_order",
+  "defect_needs_description",
+  "fee_policy_missing",
+  "undecided_items",
+  "payment_not_confirmed",
+  "amount_changed",
+  "not_enrolled",
+  "invalid_input",
+  "server_unreachable",
+  "enrollment_refused",
+  "enrolled_elsewhere",
+  "not_connected",
+  "credential_rejected",
+  "upgrade_required",
+  "sync_refused",
+  "server_error",
+  "claim_not_approved",
+  "claim_rejected",
+  "claim_revoked",
+  "claim_already_used",
+  "claim_other_item",
+  "claim_nothing_to_return",
+  "claim_item_not_checked",
+  "claim_condition_missing",
+  "no_active_claim",
+  "unknown_badge",
+  "retired_badge",
+  "wrong_role",
+  "hand_back_in_progress",
+  "no_active_hand_back",
+  "hand_back_empty",
+  "reasons_missing",
+  "no_open_box",
+  "box_already_open",
+  "empty_box",
+  "not_among_waiting_returns",
+  "no_boxes_to_hand_over",
+  "driver_not_identified",
+  "document_not_found",
+  "printing_failed",
+  "no_receiving_session",
+  "receiving_in_progress",
+  "shipment_already_received",
+  "receiving_has_placements",
+  "not_in_shipment",
+  "already_placed",
+  "cell_expected",
+  "item_expected",
+  "cell_full",
+  "same_cell",
+  "unknown_cell",
+  "no_free_cell",
+  "item_not_found",
+  "not_on_shelf",
+  "storage_policy_missing",
+  "not_expired",
+  "order_unredeemed",
+  "order_not_arrived",
+  "login_required",
+  "wrong_pin",
+  "pin_locked",
+  "idle_locked",
+  "shift_not_open",
+  "shift_already_open",
+  "not_a_manager",
+  "pin_not_set",
+  "internal",
+] as const;
+
+export type KnownErrorKind = (typeof KNOWN_ERROR_KINDS)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(KNOWN_ERROR_KINDS);
+
+/** True when `kind` is one the UI has a translated message for. */
+export function isKnownErrorKind(kind: string): kind is KnownErrorKind {
+  return KNOWN.has(kind);
+}
 
 /** The reasons the backend gives for a refused badge, each with its own banner text. */
 const BADGE_REFUSALS = [

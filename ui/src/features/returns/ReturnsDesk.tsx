@@ -5,13 +5,13 @@
 //! the driver's badge, then hand every closed box over (F9) for the act. Esc leaves the desk.
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatTime } from "../../money";
 import type { Counter, SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import { PrintBar } from "../../components/PrintBar";
 import type { BoxView, ReturnItemView, ReturnsView, StaffView } from "../../bindings";
+import * as api from "./api";
 
 type Props = {
   returns: ReturnsView;

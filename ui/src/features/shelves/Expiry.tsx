@@ -4,12 +4,12 @@
 //! from there into return boxes), and with none left the list closes. Esc goes back.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api";
 import type { ExpiryView } from "../../bindings";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
 import type { Counter } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
+import * as api from "./api";
 
 type Props = { expiry: ExpiryView; counter: Pick<Counter, "perform"> };
 

@@ -3,13 +3,13 @@
 //! type it. Esc goes back to what was on the counter before.
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api";
 import type { FoundItemView } from "../../bindings";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
 import type { Counter, SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import { ItemHistory } from "./ItemHistory";
+import * as api from "./api";
 
 type Props = {
   item: FoundItemView;

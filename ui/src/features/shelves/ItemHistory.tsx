@@ -4,11 +4,12 @@
 //! shows where it went. The history is read when the item (or what is known of it) changes.
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, toKioskError } from "../../api";
 import type { ItemEventView, ItemHistoryView, KioskError } from "../../bindings";
 import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
+import { toKioskError } from "../../ipc/command";
 import { formatDateTime } from "../../money";
+import * as api from "./api";
 
 type Props = {
   /** The item id (or, for a unit matched to no item, its code). */

@@ -6,12 +6,12 @@
 //! nothing placed yet.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api";
 import type { ReceivingItemView, ReceivingView } from "../../bindings";
 import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { PhotoButton } from "../../components/PhotoButton";
+import * as api from "./api";
 
 type Props = {
   receiving: ReceivingView;

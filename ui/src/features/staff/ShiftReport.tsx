@@ -4,11 +4,11 @@
 //! "Готово" (Enter) takes it off the counter.
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api";
 import type { ShiftReport as Figures, ShiftReportView } from "../../bindings";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../money";
 import { DocumentScreen } from "../../components/DocumentScreen";
+import * as api from "./api";
 
 type Props = { report: ShiftReportView; onDone: () => void };
 

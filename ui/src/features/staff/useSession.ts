@@ -2,9 +2,9 @@
 //! backend does not see), and reads the view again when the idle lock is due, so the PIN screen
 //! comes up by itself on a counter left alone.
 import { useEffect, useRef } from "react";
-import { api } from "../../api";
 import type { SessionView } from "../../bindings";
 import type { Counter } from "../../useCounter";
+import * as api from "./api";
 
 /** At most one keep-alive call per this many ms: the idle lock counts minutes, not keys. */
 export const KEEP_ALIVE_EVERY_MS = 30_000;

@@ -2,8 +2,9 @@
 //! `sync-status` event. A kiosk without a server (the demo) answers with `configured: false`.
 import { listen } from "@tauri-apps/api/event";
 import { useCallback, useEffect, useState } from "react";
-import { api, SYNC_STATUS_EVENT, toKioskError } from "../../api";
 import type { KioskError, SyncStatusView } from "../../bindings";
+import { toKioskError } from "../../ipc/command";
+import * as api from "./api";
 
 export type SyncState = {
   status: SyncStatusView | null;
@@ -22,7 +23,7 @@ export function useSyncStatus(): SyncState {
     let active = true;
     let unlisten: (() => void) | null = null;
     // Subscribe first, so a change between the read and the subscription is not missed.
-    listen<SyncStatusView>(SYNC_STATUS_EVENT, (event) => {
+    listen<SyncStatusView>(api.SYNC_STATUS_EVENT, (event) => {
       if (active) setStatus(event.payload);
     }).then(
       (stop) => {
