@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type {
   CounterView,
+  ErrorKind,
   ItemDecision,
   KioskError,
   OrderView,
@@ -22,7 +23,7 @@ import { recordScanIpcTiming, type PendingPaint } from "./perf";
  * Errors that mean the counter needs a person first (a PIN, a shift): the view is read again so the
  * PIN or shift screen replaces whatever was on show.
  */
-const NEEDS_STAFF: ReadonlySet<string> = new Set([
+const NEEDS_STAFF: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   "login_required",
   "idle_locked",
   "shift_not_open",

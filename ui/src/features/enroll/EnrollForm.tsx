@@ -4,7 +4,7 @@
 //! form is busy; a failure is said in the manager's words and everything typed stays.
 import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import type { KioskError } from "../../bindings";
+import type { ErrorKind, KioskError } from "../../bindings";
 import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
 import type { Counter } from "../../useCounter";
@@ -16,7 +16,11 @@ export function serverAddress(typed: string): string {
 }
 
 /** The failures a manager meets here get their own, actionable text; the rest the usual one. */
-const FORM_ERROR_KINDS = ["server_unreachable", "enrollment_refused", "invalid_input"] as const;
+const FORM_ERROR_KINDS = [
+  "server_unreachable",
+  "enrollment_refused",
+  "invalid_input",
+] as const satisfies readonly ErrorKind[];
 
 function isFormErrorKind(kind: string): kind is (typeof FORM_ERROR_KINDS)[number] {
   return (FORM_ERROR_KINDS as readonly string[]).includes(kind);
