@@ -16,6 +16,7 @@ import { ManualEntry } from "./components/ManualEntry";
 import { EnrollForm } from "./features/enroll/EnrollForm";
 import { OrderCard } from "./features/issue/OrderCard";
 import { Receipt } from "./features/issue/Receipt";
+import { RecentIssues } from "./features/issue/RecentIssues";
 import { ClaimReturn } from "./features/returns/ClaimReturn";
 import { HandBack } from "./features/returns/HandBack";
 import { HandBackAct } from "./features/returns/HandBackAct";
@@ -200,7 +201,7 @@ function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenPr
   }
   return (
     <Home
-      recent={view.recent}
+      recent={<RecentIssues recent={view.recent} />}
       onOpenReturns={() => void counter.perform(returns.openReturns)}
       onFind={onFind}
       overdue={view.overdue_items}
