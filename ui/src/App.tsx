@@ -9,10 +9,6 @@
 //! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
 import { useCallback, useEffect, useState } from "react";
 import type { CounterView } from "./bindings";
-import { ErrorBanner } from "./components/ErrorBanner";
-import { Header } from "./components/Header";
-import { Home } from "./components/Home";
-import { ManualEntry } from "./components/ManualEntry";
 import { EnrollForm } from "./features/enroll/EnrollForm";
 import { OrderCard } from "./features/issue/OrderCard";
 import { Receipt } from "./features/issue/Receipt";
@@ -39,6 +35,10 @@ import { SyncStrip } from "./features/sync/SyncStrip";
 import { useSyncStatus } from "./features/sync/useSyncStatus";
 import { useScanPaintTiming, useUiReadyAfterFirstPaint } from "./perf";
 import { useWedge } from "./scanner/useWedge";
+import { ErrorBanner } from "./shell/ErrorBanner";
+import { Header } from "./shell/Header";
+import { Home } from "./shell/Home";
+import { ManualEntry } from "./shell/ManualEntry";
 import { useCounter, type Counter } from "./useCounter";
 
 export function App() {
