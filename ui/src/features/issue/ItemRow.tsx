@@ -4,9 +4,9 @@
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView } from "../../bindings";
+import { PhotoButton } from "../../components/PhotoButton";
 import { useLang } from "../../i18n";
 import { formatMoney } from "../../money";
-import { PhotoButton } from "../../components/PhotoButton";
 
 type Props = {
   item: ItemView;

@@ -3,11 +3,11 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemView, OrderView } from "../../bindings";
+import { RefuseDialog } from "../../components/RefuseDialog";
 import type { Counter, SeenNotice } from "../../useCounter";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { ItemRow } from "./ItemRow";
 import { OrderSummary } from "./OrderSummary";
-import { RefuseDialog } from "../../components/RefuseDialog";
 
 type Props = {
   order: OrderView;

@@ -4,10 +4,10 @@ import { useLayoutEffect, useRef } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import type { ItemView, ReceiptView } from "../../bindings";
+import { PrintBar } from "../../components/PrintBar";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney, type Lang } from "../../money";
 import { isInteractiveTarget, useWindowKeydown } from "../../useWindowKeydown";
-import { PrintBar } from "../../components/PrintBar";
 
 export function Receipt({ receipt, onDismiss }: { receipt: ReceiptView; onDismiss: () => void }) {
   const { t } = useTranslation();

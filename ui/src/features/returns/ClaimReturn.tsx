@@ -5,12 +5,12 @@
 //! clear reason with nothing to accept; a missing part needs no item back and says so.
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { ClaimReturnView } from "../../bindings";
+import { PhotoButton } from "../../components/PhotoButton";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney, formatTime } from "../../money";
 import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
-import { PhotoButton } from "../../components/PhotoButton";
-import type { ClaimReturnView } from "../../bindings";
 import * as api from "./api";
 
 type Props = {

@@ -5,11 +5,11 @@
 //! fee. The manager who takes the items in writes their name and completes (F9).
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { HandBackLineView, HandBackScanView, HandBackView } from "../../bindings";
+import { RefuseDialog } from "../../components/RefuseDialog";
 import type { Counter, SeenNotice } from "../../useCounter";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
-import { RefuseDialog } from "../../components/RefuseDialog";
-import type { HandBackLineView, HandBackScanView, HandBackView } from "../../bindings";
 import * as api from "./api";
 
 type Props = {

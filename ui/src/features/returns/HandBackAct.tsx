@@ -2,12 +2,12 @@
 //! taken in with its reason and fee, and the discrepancies against the courier's manifest (items on
 //! it the courier did not bring, items brought that were not on it). Print or save it, then Enter.
 import { useTranslation } from "react-i18next";
+import type { HandBackActView } from "../../bindings";
+import { DocumentScreen } from "../../components/DocumentScreen";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../money";
 import type { Counter } from "../../useCounter";
-import { DocumentScreen } from "../../components/DocumentScreen";
 import { HandBackReason } from "./HandBackReason";
-import type { HandBackActView } from "../../bindings";
 import * as api from "./api";
 
 type Props = { act: HandBackActView; counter: Pick<Counter, "perform"> };

@@ -1,12 +1,12 @@
 //! Акт передачи: the act of boxes handed to a logistics driver: who took them and when, each box with
 //! its label code and item count, and the total. Print or save it, then Enter.
 import { useTranslation } from "react-i18next";
+import type { HandoverActView } from "../../bindings";
+import { DocumentScreen } from "../../components/DocumentScreen";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
 import type { Counter } from "../../useCounter";
-import { DocumentScreen } from "../../components/DocumentScreen";
 import { shortBoxId } from "./ReturnsDesk";
-import type { HandoverActView } from "../../bindings";
 import * as api from "./api";
 
 type Props = { act: HandoverActView; counter: Pick<Counter, "perform"> };

@@ -2,11 +2,11 @@
 //! gets, when it was accepted, and the QR code (the return id) to stick on the item; print or save
 //! it, then Enter for the next customer.
 import { useTranslation } from "react-i18next";
+import type { ReturnLabelView } from "../../bindings";
+import { DocumentScreen } from "../../components/DocumentScreen";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../money";
 import type { Counter } from "../../useCounter";
-import { DocumentScreen } from "../../components/DocumentScreen";
-import type { ReturnLabelView } from "../../bindings";
 import * as api from "./api";
 
 type Props = { label: ReturnLabelView; counter: Pick<Counter, "perform"> };

@@ -5,12 +5,12 @@
 //! the driver's badge, then hand every closed box over (F9) for the act. Esc leaves the desk.
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import type { BoxView, ReturnItemView, ReturnsView, StaffView } from "../../bindings";
+import { PrintBar } from "../../components/PrintBar";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatTime } from "../../money";
 import type { Counter, SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
-import { PrintBar } from "../../components/PrintBar";
-import type { BoxView, ReturnItemView, ReturnsView, StaffView } from "../../bindings";
 import * as api from "./api";
 
 type Props = {

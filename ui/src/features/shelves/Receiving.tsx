@@ -7,10 +7,10 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ReceivingItemView, ReceivingView } from "../../bindings";
-import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
-import { useWindowKeydown } from "../../useWindowKeydown";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { PhotoButton } from "../../components/PhotoButton";
+import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
+import { useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 
 type Props = {

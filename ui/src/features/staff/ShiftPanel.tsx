@@ -4,9 +4,9 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { SessionView, ShiftReportView } from "../../bindings";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useLang } from "../../i18n";
 import { formatMoney, formatTime } from "../../money";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
 
 type Props = {
   session: SessionView;

@@ -5,9 +5,9 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { ShiftReport as Figures, ShiftReportView } from "../../bindings";
+import { DocumentScreen } from "../../components/DocumentScreen";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../money";
-import { DocumentScreen } from "../../components/DocumentScreen";
 import * as api from "./api";
 
 type Props = { report: ShiftReportView; onDone: () => void };
