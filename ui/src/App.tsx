@@ -9,6 +9,7 @@
 //! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
 import { useCallback, useEffect, useState } from "react";
 import type { CounterView } from "./bindings";
+import type { Counter } from "./counterState";
 import { EnrollForm } from "./features/enroll/EnrollForm";
 import { OrderCard } from "./features/issue/OrderCard";
 import { Receipt } from "./features/issue/Receipt";
@@ -39,7 +40,7 @@ import { ErrorBanner } from "./shell/ErrorBanner";
 import { Header } from "./shell/Header";
 import { Home } from "./shell/Home";
 import { ManualEntry } from "./shell/ManualEntry";
-import { useCounter, type Counter } from "./useCounter";
+import { useCounter } from "./useCounter";
 
 export function App() {
   const counter = useCounter();

@@ -1,6 +1,7 @@
-//! The counter's state as the backend last reported it, and the actions that change it. Every
-//! action goes through one queue so a fast scanner or a double click can never interleave two
-//! commands; each action clears the error banner and either replaces the view or sets the error.
+//! The counter's state as the backend last reported it, and the actions that change it (the
+//! Counter of counterState.ts). Every action goes through one queue so a fast scanner or a double
+//! click can never interleave two commands; each action clears the error banner and either replaces
+//! the view or sets the error.
 import { useCallback, useEffect, useRef, useState } from "react";
 import type {
   CounterView,
@@ -8,13 +9,14 @@ import type {
   ItemDecision,
   KioskError,
   OrderView,
-  ScanNotice,
   SessionView,
 } from "./bindings";
+import type { Counter, SeenNotice } from "./counterState";
 import * as enrollment from "./features/enroll/api";
 import * as issue from "./features/issue/api";
 import * as returns from "./features/returns/api";
 import * as staff from "./features/staff/api";
+import { fileToBase64 } from "./ipc/base64";
 import { toKioskError } from "./ipc/command";
 import * as counterApi from "./ipc/counter";
 import { recordScanIpcTiming, type PendingPaint } from "./perf";
@@ -28,41 +30,6 @@ const NEEDS_STAFF: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   "idle_locked",
   "shift_not_open",
 ]);
-
-/** The last scan's notice, with a serial so the same item matched twice is seen twice. */
-export type SeenNotice = { notice: ScanNotice; serial: number };
-
-export type Counter = {
-  view: CounterView | null;
-  error: KioskError | null;
-  notice: SeenNotice | null;
-  pendingPaint: PendingPaint | null;
-  scan: (input: string, startedAt: number) => void;
-  decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
-  handOverUndecided: (order: OrderView) => void;
-  clearDecision: (order: OrderView, itemId: string) => void;
-  attachPhoto: (order: OrderView, itemId: string, file: File) => void;
-  confirmIssue: (order: OrderView) => void;
-  setAside: () => void;
-  dismissReceipt: () => void;
-  /**
-   * Runs a backend action that answers with the counter view, in the queue like every other
-   * action (the returns screens call the api through this); resolves true when it succeeded.
-   */
-  perform: (task: () => Promise<CounterView>) => Promise<boolean>;
-  /** Вход по PIN: resolves null once logged in (the view is replaced), else the error. */
-  logIn: (employeeId: string, pin: string) => Promise<KioskError | null>;
-  /** Reads the view again (e.g. when the session may have idle-locked). */
-  refresh: () => void;
-  /** The session as keep_alive answered it, put into the view. */
-  setSession: (session: SessionView) => void;
-  /** "Подключение кассы": resolves null once enrolled (the view is replaced), else the error. */
-  enroll: (
-    serverUrl: string,
-    code: string,
-    deviceName: string | null,
-  ) => Promise<KioskError | null>;
-};
 
 export function useCounter(): Counter {
   const [view, setView] = useState<CounterView | null>(null);
@@ -242,15 +209,4 @@ export function useCounter(): Counter {
     setSession,
     enroll,
   };
-}
-
-/** The file's bytes as base64 (what the attach_defect_photo command takes). */
-export async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
 }

@@ -5,9 +5,9 @@
 import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { ErrorKind, KioskError } from "../../bindings";
+import type { Counter } from "../../counterState";
 import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
-import type { Counter } from "../../useCounter";
 
 /** A typed address without a scheme ("192.168.1.10:8787") is meant as plain http on the LAN. */
 export function serverAddress(typed: string): string {

@@ -4,7 +4,7 @@ import { useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemView, OrderView } from "../../bindings";
 import { RefuseDialog } from "../../components/RefuseDialog";
-import type { Counter, SeenNotice } from "../../useCounter";
+import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { ItemRow } from "./ItemRow";
 import { OrderSummary } from "./OrderSummary";

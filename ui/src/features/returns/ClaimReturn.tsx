@@ -7,9 +7,10 @@ import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClaimReturnView } from "../../bindings";
 import { PhotoButton } from "../../components/PhotoButton";
+import type { Counter, SeenNotice } from "../../counterState";
 import { useLang } from "../../i18n";
+import { fileToBase64 } from "../../ipc/base64";
 import { formatDateTime, formatMoney, formatTime } from "../../money";
-import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 

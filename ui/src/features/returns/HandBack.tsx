@@ -7,7 +7,7 @@ import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { HandBackLineView, HandBackScanView, HandBackView } from "../../bindings";
 import { RefuseDialog } from "../../components/RefuseDialog";
-import type { Counter, SeenNotice } from "../../useCounter";
+import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
 import * as api from "./api";

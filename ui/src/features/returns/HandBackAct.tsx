@@ -4,9 +4,9 @@
 import { useTranslation } from "react-i18next";
 import type { HandBackActView } from "../../bindings";
 import { DocumentScreen } from "../../components/DocumentScreen";
+import type { Counter } from "../../counterState";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatMoney } from "../../money";
-import type { Counter } from "../../useCounter";
 import { HandBackReason } from "./HandBackReason";
 import * as api from "./api";
 

@@ -3,9 +3,9 @@
 import { useTranslation } from "react-i18next";
 import type { HandoverActView } from "../../bindings";
 import { DocumentScreen } from "../../components/DocumentScreen";
+import type { Counter } from "../../counterState";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
-import type { Counter } from "../../useCounter";
 import { shortBoxId } from "./ReturnsDesk";
 import * as api from "./api";
 

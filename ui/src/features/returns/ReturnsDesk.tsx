@@ -7,9 +7,9 @@ import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { BoxView, ReturnItemView, ReturnsView, StaffView } from "../../bindings";
 import { PrintBar } from "../../components/PrintBar";
+import type { Counter, SeenNotice } from "../../counterState";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatTime } from "../../money";
-import type { Counter, SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 

@@ -5,9 +5,9 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ExpiryView } from "../../bindings";
+import type { Counter } from "../../counterState";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
-import type { Counter } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 

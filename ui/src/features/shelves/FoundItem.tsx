@@ -4,9 +4,9 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { FoundItemView } from "../../bindings";
+import type { Counter, SeenNotice } from "../../counterState";
 import { useLang } from "../../i18n";
 import { formatDateTime } from "../../money";
-import type { Counter, SeenNotice } from "../../useCounter";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import { ItemHistory } from "./ItemHistory";
 import * as api from "./api";

@@ -9,7 +9,8 @@ import { useTranslation } from "react-i18next";
 import type { ReceivingItemView, ReceivingView } from "../../bindings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { PhotoButton } from "../../components/PhotoButton";
-import { fileToBase64, type Counter, type SeenNotice } from "../../useCounter";
+import type { Counter, SeenNotice } from "../../counterState";
+import { fileToBase64 } from "../../ipc/base64";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 

@@ -3,7 +3,7 @@
 //! comes up by itself on a counter left alone.
 import { useEffect, useRef } from "react";
 import type { SessionView } from "../../bindings";
-import type { Counter } from "../../useCounter";
+import type { Counter } from "../../counterState";
 import * as api from "./api";
 
 /** At most one keep-alive call per this many ms: the idle lock counts minutes, not keys. */
