@@ -8,35 +8,39 @@
 //! while nobody is on duty (then, with nobody's shift open, the shift to open) — on the connect form
 //! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
 import { useCallback, useEffect, useState } from "react";
-import { api } from "./api";
 import type { CounterView } from "./bindings";
-import { ClaimReturn } from "./components/ClaimReturn";
-import { EnrollForm } from "./components/EnrollForm";
-import { ErrorBanner } from "./components/ErrorBanner";
-import { Expiry } from "./components/Expiry";
-import { FindDialog } from "./components/FindDialog";
-import { FoundItem } from "./components/FoundItem";
-import { HandBack } from "./components/HandBack";
-import { HandBackAct } from "./components/HandBackAct";
-import { HandoverAct } from "./components/HandoverAct";
-import { Header } from "./components/Header";
-import { Home } from "./components/Home";
-import { LoginScreen } from "./components/LoginScreen";
-import { ManualEntry } from "./components/ManualEntry";
-import { OrderCard } from "./components/OrderCard";
-import { Receipt } from "./components/Receipt";
-import { Receiving } from "./components/Receiving";
-import { ReturnLabel } from "./components/ReturnLabel";
-import { ReturnsDesk } from "./components/ReturnsDesk";
-import { ShiftPanel } from "./components/ShiftPanel";
-import { ShiftReport } from "./components/ShiftReport";
-import { ShiftStart } from "./components/ShiftStart";
-import { SyncStrip } from "./components/SyncStrip";
+import type { Counter } from "./counterState";
+import { EnrollForm } from "./features/enroll/EnrollForm";
+import { OrderCard } from "./features/issue/OrderCard";
+import { Receipt } from "./features/issue/Receipt";
+import { RecentIssues } from "./features/issue/RecentIssues";
+import { ClaimReturn } from "./features/returns/ClaimReturn";
+import { HandBack } from "./features/returns/HandBack";
+import { HandBackAct } from "./features/returns/HandBackAct";
+import { HandoverAct } from "./features/returns/HandoverAct";
+import { ReturnLabel } from "./features/returns/ReturnLabel";
+import { ReturnsDesk } from "./features/returns/ReturnsDesk";
+import * as returns from "./features/returns/api";
+import { Expiry } from "./features/shelves/Expiry";
+import { FindDialog } from "./features/shelves/FindDialog";
+import { FoundItem } from "./features/shelves/FoundItem";
+import { Receiving } from "./features/shelves/Receiving";
+import * as shelves from "./features/shelves/api";
+import { LoginScreen } from "./features/staff/LoginScreen";
+import { ShiftPanel } from "./features/staff/ShiftPanel";
+import { ShiftReport } from "./features/staff/ShiftReport";
+import { ShiftStart } from "./features/staff/ShiftStart";
+import * as staff from "./features/staff/api";
+import { useSessionKeeper } from "./features/staff/useSession";
+import { SyncStrip } from "./features/sync/SyncStrip";
+import { useSyncStatus } from "./features/sync/useSyncStatus";
 import { useScanPaintTiming, useUiReadyAfterFirstPaint } from "./perf";
 import { useWedge } from "./scanner/useWedge";
-import { useCounter, type Counter } from "./useCounter";
-import { useSessionKeeper } from "./useSession";
-import { useSyncStatus } from "./useSyncStatus";
+import { ErrorBanner } from "./shell/ErrorBanner";
+import { Header } from "./shell/Header";
+import { Home } from "./shell/Home";
+import { ManualEntry } from "./shell/ManualEntry";
+import { useCounter } from "./useCounter";
 
 export function App() {
   const counter = useCounter();
@@ -49,7 +53,7 @@ export function App() {
     !needsEnrollment && session !== null && session.login_required && session.logged_in === null;
   const scanning = !needsEnrollment && !needsLogin;
   const { perform } = counter;
-  const find = useCallback((code: string) => perform(() => api.findItem(code)), [perform]);
+  const find = useCallback((code: string) => perform(() => shelves.findItem(code)), [perform]);
   // While the find dialog is open, a scan is what to look for.
   const findScanned = useCallback(
     (code: string) => void find(code).then((found) => found && setFinding(false)),
@@ -73,7 +77,7 @@ export function App() {
         status={view?.status ?? null}
         sync={sync.status}
         session={session}
-        onLogOut={() => void counter.perform(api.logOut)}
+        onLogOut={() => void counter.perform(staff.logOut)}
       />
       <SyncStrip sync={sync} />
       {scanning && <ManualEntry onSubmit={counter.scan} />}
@@ -112,13 +116,16 @@ function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenPr
       <ShiftReport
         key={view.shift_report.shift_id}
         report={view.shift_report}
-        onDone={() => void counter.perform(api.dismissShiftReport)}
+        onDone={() => void counter.perform(staff.dismissShiftReport)}
       />
     );
   }
   if (session.login_required && session.shift === null) {
     return (
-      <ShiftStart manager={session.logged_in} onOpen={() => void counter.perform(api.openShift)} />
+      <ShiftStart
+        manager={session.logged_in}
+        onOpen={() => void counter.perform(staff.openShift)}
+      />
     );
   }
   if (view.active) {
@@ -195,17 +202,17 @@ function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenPr
   }
   return (
     <Home
-      recent={view.recent}
-      onOpenReturns={() => void counter.perform(api.openReturns)}
+      recent={<RecentIssues recent={view.recent} />}
+      onOpenReturns={() => void counter.perform(returns.openReturns)}
       onFind={onFind}
       overdue={view.overdue_items}
-      onOpenExpiry={() => void counter.perform(api.openExpiry)}
+      onOpenExpiry={() => void counter.perform(shelves.openExpiry)}
       shift={
         <ShiftPanel
           session={session}
           report={view.shift_report}
-          onOpen={() => void counter.perform(api.openShift)}
-          onClose={() => counter.perform(api.closeShift)}
+          onOpen={() => void counter.perform(staff.openShift)}
+          onClose={() => counter.perform(staff.closeShift)}
         />
       }
     />

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isKnownErrorKind } from "./api";
 import i18n from "./i18n";
 import errorKindSource from "./bindings/ErrorKind.ts?raw";
-import { errorMessage } from "./errors";
+import { errorMessage, isKnownErrorKind } from "./errors";
 
 /** Every error kind the backend can send, read from the generated binding. */
 function backendErrorKinds(): string[] {

@@ -4,9 +4,99 @@
 //! refused, a cell, a shipment, whether an order not arrived was recorded missing) woven in; the
 //! backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
-import { isKnownErrorKind } from "./api";
-import type { KioskError } from "./bindings";
+import type { ErrorKind, KioskError } from "./bindings";
 import { formatDateTime, formatMoney, type Lang } from "./money";
+
+/**
+ * The error kinds this UI has a translated message for: every kind of the generated ErrorKind, so a
+ * kind added to the backend fails `tsc` here (and in errorMessage's switch) until it has a text. At
+ * run time a kind the bindings do not know (a newer backend) still reaches the banner, with the
+ * backend's own message.
+ */
+const KNOWN_ERROR_KINDS = {
+  unknown_code: true,
+  foreign_code: true,
+  bad_signature: true,
+  token_expired: true,
+  order_not_found: true,
+  already_issued: true,
+  order_cancelled: true,
+  item_not_in_order: true,
+  no_active_order: true,
+  defect_needs_description: true,
+  fee_policy_missing: true,
+  undecided_items: true,
+  payment_not_confirmed: true,
+  amount_changed: true,
+  not_enrolled: true,
+  invalid_input: true,
+  server_unreachable: true,
+  enrollment_refused: true,
+  enrolled_elsewhere: true,
+  not_connected: true,
+  credential_rejected: true,
+  upgrade_required: true,
+  sync_refused: true,
+  server_error: true,
+  claim_not_approved: true,
+  claim_rejected: true,
+  claim_revoked: true,
+  claim_already_used: true,
+  claim_other_item: true,
+  claim_nothing_to_return: true,
+  claim_item_not_checked: true,
+  claim_condition_missing: true,
+  no_active_claim: true,
+  unknown_badge: true,
+  retired_badge: true,
+  wrong_role: true,
+  hand_back_in_progress: true,
+  no_active_hand_back: true,
+  hand_back_empty: true,
+  reasons_missing: true,
+  no_open_box: true,
+  box_already_open: true,
+  empty_box: true,
+  not_among_waiting_returns: true,
+  no_boxes_to_hand_over: true,
+  driver_not_identified: true,
+  document_not_found: true,
+  printing_failed: true,
+  no_receiving_session: true,
+  receiving_in_progress: true,
+  shipment_already_received: true,
+  receiving_has_placements: true,
+  not_in_shipment: true,
+  already_placed: true,
+  cell_expected: true,
+  item_expected: true,
+  cell_full: true,
+  same_cell: true,
+  unknown_cell: true,
+  no_free_cell: true,
+  item_not_found: true,
+  not_on_shelf: true,
+  storage_policy_missing: true,
+  not_expired: true,
+  order_unredeemed: true,
+  order_not_arrived: true,
+  login_required: true,
+  wrong_pin: true,
+  pin_locked: true,
+  idle_locked: true,
+  shift_not_open: true,
+  shift_already_open: true,
+  not_a_manager: true,
+  pin_not_set: true,
+  internal: true,
+} as const satisfies Record<ErrorKind, true>;
+
+export type KnownErrorKind = keyof typeof KNOWN_ERROR_KINDS;
+
+/** True when `kind` is one the UI has a translated message for. */
+export function isKnownErrorKind(kind: string): kind is KnownErrorKind {
+  return Object.hasOwn(KNOWN_ERROR_KINDS, kind);
+}
 
 /** The reasons the backend gives for a refused badge, each with its own banner text. */
 const BADGE_REFUSALS = [

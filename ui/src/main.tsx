@@ -3,16 +3,19 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "./i18n";
 import { App } from "./App";
+// The style sheets in cascade order: shared ones in styles/, each capability's beside its screens.
 import "./styles/base.css";
 import "./styles/layout.css";
-import "./styles/order.css";
+import "./features/issue/order.css";
 import "./styles/dialog.css";
-import "./styles/receipt.css";
-import "./styles/sync.css";
-import "./styles/enroll.css";
-import "./styles/returns.css";
-import "./styles/staff.css";
-import "./styles/shelves.css";
+import "./features/issue/receipt.css";
+import "./features/sync/sync.css";
+import "./features/enroll/enroll.css";
+import "./styles/common.css";
+import "./features/returns/returns.css";
+import "./styles/print-bar.css";
+import "./features/staff/staff.css";
+import "./features/shelves/shelves.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

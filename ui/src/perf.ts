@@ -2,7 +2,7 @@
 //! resulting order card has been committed and painted. Collected in `window.__pvzScanTimings` for
 //! end-to-end tests and for looking at in the devtools.
 import { useEffect, useLayoutEffect } from "react";
-import { api } from "./api";
+import { uiReady } from "./ipc/counter";
 
 /** A scan whose card is about to be committed; a new object per scan, so each is measured once. */
 export type PendingPaint = { startedAt: number };
@@ -42,7 +42,7 @@ function reportStageAfterPaint(stage: "first_frame" | "data"): void {
   uiStagesSent.add(stage);
   requestAnimationFrame(() => {
     setTimeout(() => {
-      api.uiReady(stage).catch((thrown: unknown) => console.warn("ui_ready failed", thrown));
+      uiReady(stage).catch((thrown: unknown) => console.warn("ui_ready failed", thrown));
     }, 0);
   });
 }

@@ -1,62 +1,35 @@
-//! The counter's state as the backend last reported it, and the actions that change it. Every
-//! action goes through one queue so a fast scanner or a double click can never interleave two
-//! commands; each action clears the error banner and either replaces the view or sets the error.
+//! The counter's state as the backend last reported it, and the actions that change it (the
+//! Counter of counterState.ts). Every action goes through one queue so a fast scanner or a double
+//! click can never interleave two commands; each action clears the error banner and either replaces
+//! the view or sets the error.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, toKioskError } from "./api";
 import type {
   CounterView,
+  ErrorKind,
   ItemDecision,
   KioskError,
   OrderView,
-  ScanNotice,
   SessionView,
 } from "./bindings";
+import type { Counter, SeenNotice } from "./counterState";
+import * as enrollment from "./features/enroll/api";
+import * as issue from "./features/issue/api";
+import * as returns from "./features/returns/api";
+import * as staff from "./features/staff/api";
+import { fileToBase64 } from "./ipc/base64";
+import { toKioskError } from "./ipc/command";
+import * as counterApi from "./ipc/counter";
 import { recordScanIpcTiming, type PendingPaint } from "./perf";
 
 /**
  * Errors that mean the counter needs a person first (a PIN, a shift): the view is read again so the
  * PIN or shift screen replaces whatever was on show.
  */
-const NEEDS_STAFF: ReadonlySet<string> = new Set([
+const NEEDS_STAFF: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   "login_required",
   "idle_locked",
   "shift_not_open",
 ]);
-
-/** The last scan's notice, with a serial so the same item matched twice is seen twice. */
-export type SeenNotice = { notice: ScanNotice; serial: number };
-
-export type Counter = {
-  view: CounterView | null;
-  error: KioskError | null;
-  notice: SeenNotice | null;
-  pendingPaint: PendingPaint | null;
-  scan: (input: string, startedAt: number) => void;
-  decide: (order: OrderView, itemId: string, decision: ItemDecision) => Promise<boolean>;
-  handOverUndecided: (order: OrderView) => void;
-  clearDecision: (order: OrderView, itemId: string) => void;
-  attachPhoto: (order: OrderView, itemId: string, file: File) => void;
-  confirmIssue: (order: OrderView) => void;
-  setAside: () => void;
-  dismissReceipt: () => void;
-  /**
-   * Runs a backend action that answers with the counter view, in the queue like every other
-   * action (the returns screens call the api through this); resolves true when it succeeded.
-   */
-  perform: (task: () => Promise<CounterView>) => Promise<boolean>;
-  /** Вход по PIN: resolves null once logged in (the view is replaced), else the error. */
-  logIn: (employeeId: string, pin: string) => Promise<KioskError | null>;
-  /** Reads the view again (e.g. when the session may have idle-locked). */
-  refresh: () => void;
-  /** The session as keep_alive answered it, put into the view. */
-  setSession: (session: SessionView) => void;
-  /** "Подключение кассы": resolves null once enrolled (the view is replaced), else the error. */
-  enroll: (
-    serverUrl: string,
-    code: string,
-    deviceName: string | null,
-  ) => Promise<KioskError | null>;
-};
 
 export function useCounter(): Counter {
   const [view, setView] = useState<CounterView | null>(null);
@@ -77,7 +50,8 @@ export function useCounter(): Counter {
       (thrown: unknown) => {
         const error = toKioskError(thrown);
         setError(error);
-        if (NEEDS_STAFF.has(error.kind)) void api.counterView().then(setView, () => undefined);
+        if (NEEDS_STAFF.has(error.kind))
+          void counterApi.counterView().then(setView, () => undefined);
         return false;
       },
     );
@@ -86,7 +60,7 @@ export function useCounter(): Counter {
   }, []);
 
   useEffect(() => {
-    queue.current = api.counterView().then(setView, (thrown: unknown) => {
+    queue.current = counterApi.counterView().then(setView, (thrown: unknown) => {
       setError(toKioskError(thrown));
     });
   }, []);
@@ -98,7 +72,7 @@ export function useCounter(): Counter {
       void run(
         async () => {
           const sent = performance.now();
-          const outcome = await api.scan(code);
+          const outcome = await counterApi.scan(code);
           recordScanIpcTiming(performance.now() - sent);
           return outcome;
         },
@@ -109,9 +83,10 @@ export function useCounter(): Counter {
             setNotice({ notice: outcome.notice, serial: noticeSerial.current });
             // What the signed code or badge alone cannot tell, the server may: the claim's current
             // state, the courier's manifest. Offline the backend answers with the view unchanged.
-            if (outcome.notice.kind === "claim_opened") void run(api.refreshClaimStatus, setView);
+            if (outcome.notice.kind === "claim_opened")
+              void run(returns.refreshClaimStatus, setView);
             if (outcome.notice.kind === "hand_back_started")
-              void run(api.loadCourierManifest, setView);
+              void run(returns.loadCourierManifest, setView);
           }
           if (outcome.view.active) setPendingPaint({ startedAt });
         },
@@ -122,14 +97,14 @@ export function useCounter(): Counter {
 
   const decide = useCallback(
     (order: OrderView, itemId: string, decision: ItemDecision) =>
-      run(() => api.decideItem(order.order_id, itemId, decision), setView),
+      run(() => issue.decideItem(order.order_id, itemId, decision), setView),
     [run],
   );
 
   const handOverUndecided = useCallback(
     (order: OrderView) => {
       if (order.items.every((item) => item.decision !== null)) return;
-      void run(() => api.handOverRest(order.order_id), setView);
+      void run(() => issue.handOverRest(order.order_id), setView);
     },
     [run],
   );
@@ -137,7 +112,7 @@ export function useCounter(): Counter {
   const attachPhoto = useCallback(
     (order: OrderView, itemId: string, file: File) => {
       void run(
-        async () => api.attachDefectPhoto(order.order_id, itemId, await fileToBase64(file)),
+        async () => issue.attachDefectPhoto(order.order_id, itemId, await fileToBase64(file)),
         setView,
       );
     },
@@ -146,7 +121,7 @@ export function useCounter(): Counter {
 
   const clearDecision = useCallback(
     (order: OrderView, itemId: string) => {
-      void run(() => api.clearDecision(order.order_id, itemId), setView);
+      void run(() => issue.clearDecision(order.order_id, itemId), setView);
     },
     [run],
   );
@@ -155,9 +130,9 @@ export function useCounter(): Counter {
     (order: OrderView) => {
       // The manager confirms the amount on screen; the backend refuses if it is no longer due.
       const shown = order.settlement.to_collect;
-      void run(() => api.confirmIssue(order.order_id, shown, shown > 0), setView).then((ok) => {
+      void run(() => issue.confirmIssue(order.order_id, shown, shown > 0), setView).then((ok) => {
         // Show what is due now, so the banner and the card agree.
-        if (!ok) void api.counterView().then(setView, () => undefined);
+        if (!ok) void counterApi.counterView().then(setView, () => undefined);
       });
     },
     [run],
@@ -165,13 +140,13 @@ export function useCounter(): Counter {
 
   const perform = useCallback((task: () => Promise<CounterView>) => run(task, setView), [run]);
 
-  const setAside = useCallback(() => void run(api.setAside, setView), [run]);
-  const dismissReceipt = useCallback(() => void run(api.dismissReceipt, setView), [run]);
+  const setAside = useCallback(() => void run(issue.setAside, setView), [run]);
+  const dismissReceipt = useCallback(() => void run(issue.dismissReceipt, setView), [run]);
 
   // Not through `run`: the PIN screen shows its own error (tries left, locked until).
   const logIn = useCallback((employeeId: string, pin: string) => {
     const done = queue.current
-      .then(() => api.logIn(employeeId, pin))
+      .then(() => staff.logIn(employeeId, pin))
       .then(
         (loggedIn) => {
           setError(null);
@@ -181,7 +156,7 @@ export function useCounter(): Counter {
         (thrown: unknown) => {
           const error = toKioskError(thrown);
           // A lockout changes the manager list (their "locked until"); show it.
-          void api.counterView().then(setView, () => undefined);
+          void counterApi.counterView().then(setView, () => undefined);
           return error;
         },
       );
@@ -190,7 +165,9 @@ export function useCounter(): Counter {
   }, []);
 
   const refresh = useCallback(() => {
-    queue.current = queue.current.then(() => api.counterView()).then(setView, () => undefined);
+    queue.current = queue.current
+      .then(() => counterApi.counterView())
+      .then(setView, () => undefined);
   }, []);
 
   const setSession = useCallback((session: SessionView) => {
@@ -200,7 +177,7 @@ export function useCounter(): Counter {
   // Not through `run`: the connect form shows its own error and keeps what was typed.
   const enroll = useCallback((serverUrl: string, code: string, deviceName: string | null) => {
     const done = queue.current
-      .then(() => api.enroll(serverUrl, code, deviceName))
+      .then(() => enrollment.enroll(serverUrl, code, deviceName))
       .then(
         (enrolled) => {
           setError(null);
@@ -232,15 +209,4 @@ export function useCounter(): Counter {
     setSession,
     enroll,
   };
-}
-
-/** The file's bytes as base64 (what the attach_defect_photo command takes). */
-export async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = "";
-  const chunk = 0x8000;
-  for (let i = 0; i < bytes.length; i += chunk) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
-  }
-  return btoa(binary);
 }

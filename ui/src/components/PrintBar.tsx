@@ -4,10 +4,11 @@
 //! stay in the bar: printing never blocks the counter.
 import { useEffect, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, toKioskError } from "../api";
 import type { DocumentFormat, DocumentRef, KioskError, PrinterView } from "../bindings";
 import { errorMessage } from "../errors";
 import { useLang } from "../i18n";
+import { toKioskError } from "../ipc/command";
+import * as documents from "../ipc/documents";
 
 type Outcome =
   | { kind: "printed"; printer: string; job: string }
@@ -44,7 +45,7 @@ export function PrintBar({ document, formats = ["pdf", "png"], extraExports = []
 
   useEffect(() => {
     let live = true;
-    api.listPrinters().then(
+    documents.listPrinters().then(
       (list) => {
         if (!live) return;
         setPrinters({ list, error: null });
@@ -75,14 +76,14 @@ export function PrintBar({ document, formats = ["pdf", "png"], extraExports = []
 
   const print = () =>
     void perform(async () => {
-      const job = await api.printDocument(document, chosen);
+      const job = await documents.printDocument(document, chosen);
       return { kind: "printed", printer: chosen, job };
     });
 
   const save = (format: DocumentFormat) =>
     void perform(async () => ({
       kind: "saved",
-      path: await api.exportDocument(document, format),
+      path: await documents.exportDocument(document, format),
     }));
 
   const noPrinters = printers !== null && printers.list.length === 0;

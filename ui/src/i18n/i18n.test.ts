@@ -25,8 +25,8 @@ describe("translations", () => {
   it("have the same keys in Russian and English", () => {
     const missingInEn = [...ruLeaves.keys()].filter((key) => !enLeaves.has(key));
     const missingInRu = [...enLeaves.keys()].filter((key) => !ruLeaves.has(key));
-    expect(missingInEn, `keys in ru.ts missing from en.ts: ${missingInEn.join(", ")}`).toEqual([]);
-    expect(missingInRu, `keys in en.ts missing from ru.ts: ${missingInRu.join(", ")}`).toEqual([]);
+    expect(missingInEn, `keys in ru/ missing from en/: ${missingInEn.join(", ")}`).toEqual([]);
+    expect(missingInRu, `keys in en/ missing from ru/: ${missingInRu.join(", ")}`).toEqual([]);
   });
 
   it("use the same placeholders in both languages", () => {
