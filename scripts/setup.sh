@@ -12,7 +12,7 @@ as_root() {
 }
 
 packages=(
-  build-essential pkg-config curl file
+  build-essential pkg-config curl file python3
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth zbar-tools
   cups cups-client poppler-utils

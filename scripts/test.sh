@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs exactly what CI runs: rustfmt, clippy -D warnings, TypeScript typecheck + lint, UI and Rust
+# Runs exactly what CI runs: rustfmt, the layout check, clippy -D warnings, TypeScript typecheck + lint, UI and Rust
 # unit tests, integration tests, the TypeScript bindings drift check and the end-to-end tests in
 # the real built app (tauri-driver + WebKitWebDriver under xvfb-run).
 set -euo pipefail
@@ -32,6 +32,9 @@ scripts/setup.sh
 
 step "rustfmt"
 cargo fmt --all --check
+
+step "layout: no import circle, pure server rules, SQL only in the kiosk's store/"
+python3 scripts/check-layout.py
 
 step "UI: typecheck, lint, unit tests, build"
 npm --prefix ui run format:check

@@ -93,7 +93,7 @@ fn every_paper_names_its_subject_and_its_qr_reads_back_exactly() {
         assert!(html.contains(&doc.title), "{doc_ref:?}: the page carries the title");
     }
     if let Ok(keep) = std::env::var("PVZ_KEEP_DOCUMENTS") {
-        // For a look at the papers: PVZ_KEEP_DOCUMENTS=/tmp/papers cargo test --test documents
+        // For a look at the papers: PVZ_KEEP_DOCUMENTS=/tmp/papers cargo test -p pvz-kiosk-core --test kiosk documents
         for file in std::fs::read_dir(kiosk.documents_dir()).expect("documents folder").flatten() {
             std::fs::create_dir_all(&keep).expect("folder to keep the papers in");
             std::fs::copy(file.path(), Path::new(&keep).join(file.file_name())).expect("copied");

@@ -1,7 +1,6 @@
 //! Shared by the integration tests: sample counter documents and the independent tools (zbarimg,
 //! poppler) that read back what the renderers made.
 
-#![allow(dead_code)] // each test file uses its own part of this module
 
 use pvz_print::{Document, Paper, QrBlock, Table};
 use std::path::{Path, PathBuf};

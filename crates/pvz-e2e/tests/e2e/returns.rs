@@ -4,9 +4,7 @@
 //! discrepancy, and a box of returns closed and handed to a driver; couriers and drivers show the
 //! signed badges the demo issued them (an old unsigned badge is refused).
 
-mod common;
-
-use common::Counter;
+use crate::common::Counter;
 
 /// Every QR code `zbarimg` (Debian's zbar-tools, independent of the encoder) finds in the image.
 fn decode_qr(image: &str) -> Vec<String> {

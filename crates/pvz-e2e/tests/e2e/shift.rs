@@ -6,9 +6,7 @@
 //! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans; and the
 //! morning's items past their storage period sent to returns, and an item moved to another cell.
 
-mod common;
-
-use common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
+use crate::common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
 use std::io::Read;
 
 /// The demo shipment expected at the point (its items are received all but the last and the boots).

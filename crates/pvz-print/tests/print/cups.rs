@@ -2,9 +2,7 @@
 //! logs, a free loopback port) with a raw queue whose device is a socket this test listens on, so
 //! the bytes that reach the "printer" can be compared with the PDF. The system's CUPS is not touched.
 
-mod common;
-
-use common::{sample, tool, RETURN_PAYLOAD};
+use crate::common::{sample, tool, RETURN_PAYLOAD};
 use pvz_print::cups::{Cups, Printer};
 use pvz_print::{render_pdf, Paper};
 use std::io::Read;

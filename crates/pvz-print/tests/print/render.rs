@@ -1,9 +1,7 @@
 //! Every paper's PNG, PDF and HTML read back by independent tools: zbarimg must decode the exact QR
 //! payload, poppler must find the Cyrillic text, and the HTML must carry escaped text and an SVG code.
 
-mod common;
-
-use common::{box_payload, out_dir, sample, title_of, tool, zbar_decode, PAPERS, RETURN_PAYLOAD};
+use crate::common::{box_payload, out_dir, sample, title_of, tool, zbar_decode, PAPERS, RETURN_PAYLOAD};
 use pvz_print::{render_html, render_pdf, render_png, Paper, THERMAL_DPI};
 use std::process::Command;
 
