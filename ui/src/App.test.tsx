@@ -35,7 +35,9 @@ const recentView = makeView({
   ],
 });
 
-const opened = makeView({ active: makeOrder([makeItem({ item_id: "i1" })]) });
+const opened = makeView({
+  screen: { kind: "order", view: makeOrder([makeItem({ item_id: "i1" })]) },
+});
 
 /** Fires keydowns the way a wedge scanner does: back to back, then Enter. */
 function scanInto(target: Element | Document, code: string) {
@@ -202,7 +204,7 @@ describe("receipt", () => {
 
   it("shows what happened and dismisses on Enter", async () => {
     routeInvoke(invokeMock, {
-      counter_view: () => makeView({ receipt }),
+      counter_view: () => makeView({ screen: { kind: "receipt", view: receipt } }),
       dismiss_receipt: () => recentView,
     });
     render(<App />);
@@ -243,7 +245,9 @@ describe("receipt", () => {
     });
     routeInvoke(invokeMock, {
       counter_view: () =>
-        makeView({ receipt: { ...receipt, not_arrived: [scarf], refunded: 99_000 } }),
+        makeView({
+          screen: { kind: "receipt", view: { ...receipt, not_arrived: [scarf], refunded: 99_000 } },
+        }),
     });
     render(<App />);
     await screen.findByTestId("receipt");

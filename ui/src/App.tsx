@@ -128,93 +128,89 @@ function Screen({ view, counter, needsEnrollment, needsLogin, onFind }: ScreenPr
       />
     );
   }
-  if (view.active) {
-    return (
-      <OrderCard key={view.active.order_id} order={view.active} notice={notice} counter={counter} />
-    );
-  }
-  if (view.receipt) {
-    return (
-      <Receipt key={view.receipt.op_id} receipt={view.receipt} onDismiss={counter.dismissReceipt} />
-    );
-  }
-  if (view.claim_return) {
-    return (
-      <ClaimReturn
-        key={view.claim_return.claim_id}
-        claim={view.claim_return}
-        notice={notice}
-        counter={counter}
-      />
-    );
-  }
-  if (view.return_label) {
-    return (
-      <ReturnLabel key={view.return_label.return_id} label={view.return_label} counter={counter} />
-    );
-  }
-  if (view.hand_back) {
-    return (
-      <HandBack
-        key={view.hand_back.hand_back_id}
-        handBack={view.hand_back}
-        notice={notice}
-        counter={counter}
-        onDuty={view.session.logged_in?.name ?? null}
-      />
-    );
-  }
-  if (view.hand_back_act) {
-    return (
-      <HandBackAct
-        key={view.hand_back_act.hand_back_id}
-        act={view.hand_back_act}
-        counter={counter}
-      />
-    );
-  }
-  if (view.handover_act) {
-    return (
-      <HandoverAct key={view.handover_act.handover_id} act={view.handover_act} counter={counter} />
-    );
-  }
-  if (view.returns) return <ReturnsDesk returns={view.returns} notice={notice} counter={counter} />;
-  if (view.found_item) {
-    return (
-      <FoundItem
-        key={view.found_item.item_id ?? view.found_item.name}
-        item={view.found_item}
-        notice={notice}
-        counter={counter}
-      />
-    );
-  }
-  if (view.expiry) return <Expiry expiry={view.expiry} counter={counter} />;
-  if (view.receiving) {
-    return (
-      <Receiving
-        key={view.receiving.receiving_id}
-        receiving={view.receiving}
-        notice={notice}
-        counter={counter}
-      />
-    );
-  }
-  return (
-    <Home
-      recent={<RecentIssues recent={view.recent} />}
-      onOpenReturns={() => void counter.perform(returns.openReturns)}
-      onFind={onFind}
-      overdue={view.overdue_items}
-      onOpenExpiry={() => void counter.perform(shelves.openExpiry)}
-      shift={
-        <ShiftPanel
-          session={session}
-          report={view.shift_report}
-          onOpen={() => void counter.perform(staff.openShift)}
-          onClose={() => counter.perform(staff.closeShift)}
+  const { screen } = view;
+  switch (screen.kind) {
+    case "home":
+      // A receiving in progress stays open behind any other screen and comes back here.
+      return view.receiving ? (
+        <Receiving
+          key={view.receiving.receiving_id}
+          receiving={view.receiving}
+          notice={notice}
+          counter={counter}
         />
-      }
-    />
-  );
+      ) : (
+        <Home
+          recent={<RecentIssues recent={view.recent} />}
+          onOpenReturns={() => void counter.perform(returns.openReturns)}
+          onFind={onFind}
+          overdue={view.overdue_items}
+          onOpenExpiry={() => void counter.perform(shelves.openExpiry)}
+          shift={
+            <ShiftPanel
+              session={session}
+              report={view.shift_report}
+              onOpen={() => void counter.perform(staff.openShift)}
+              onClose={() => counter.perform(staff.closeShift)}
+            />
+          }
+        />
+      );
+    case "order":
+      return (
+        <OrderCard
+          key={screen.view.order_id}
+          order={screen.view}
+          notice={notice}
+          counter={counter}
+        />
+      );
+    case "receipt":
+      return (
+        <Receipt key={screen.view.op_id} receipt={screen.view} onDismiss={counter.dismissReceipt} />
+      );
+    case "claim_return":
+      return (
+        <ClaimReturn
+          key={screen.view.claim_id}
+          claim={screen.view}
+          notice={notice}
+          counter={counter}
+        />
+      );
+    case "return_label":
+      return <ReturnLabel key={screen.view.return_id} label={screen.view} counter={counter} />;
+    case "hand_back":
+      return (
+        <HandBack
+          key={screen.view.hand_back_id}
+          handBack={screen.view}
+          notice={notice}
+          counter={counter}
+          onDuty={session.logged_in?.name ?? null}
+        />
+      );
+    case "hand_back_act":
+      return <HandBackAct key={screen.view.hand_back_id} act={screen.view} counter={counter} />;
+    case "handover_act":
+      return <HandoverAct key={screen.view.handover_id} act={screen.view} counter={counter} />;
+    case "returns_desk":
+      return <ReturnsDesk returns={screen.view} notice={notice} counter={counter} />;
+    case "found_item":
+      return (
+        <FoundItem
+          key={screen.view.item_id ?? screen.view.name}
+          item={screen.view}
+          notice={notice}
+          counter={counter}
+        />
+      );
+    case "expiry":
+      return <Expiry expiry={screen.view} counter={counter} />;
+    default: {
+      // A screen the backend added and this switch does not know fails the type check here.
+      const unknown: never = screen;
+      throw new Error(`no component for the screen ${JSON.stringify(unknown)}`);
+    }
+  }
 }

@@ -126,17 +126,17 @@ pub enum Issued {
 /// over, confirm the payment shown. An order left open by an interrupted run is finished first.
 pub fn issue(kiosk: &Kiosk, n: u32) -> Issued {
     let view = kiosk.view().expect("counter view");
-    let card = match view.active {
-        Some(card) => card,
+    let card = match view.screen.order() {
+        Some(card) => card.clone(),
         None => match kiosk.scan(&short_code(n)) {
-            Ok(outcome) => outcome.view.active.expect("a scanned order opens its card"),
+            Ok(outcome) => outcome.view.screen.order().cloned().expect("a scanned order opens its card"),
             Err(KioskError::AlreadyIssued { .. }) => return Issued::AlreadyIssued,
             Err(e) => panic!("order {n} should open at the counter: {e:?}"),
         },
     };
     let decided = kiosk.hand_over_rest(&card.order_id).expect("hand over the items");
-    let to_collect = decided.active.expect("the card stays open until confirmed").settlement.to_collect;
+    let to_collect = decided.screen.order().expect("the card stays open until confirmed").settlement.to_collect;
     let done = kiosk.confirm_issue(&card.order_id, to_collect, true).expect("the issue completes");
     kiosk.dismiss_receipt().expect("the receipt closes");
-    Issued::Done(done.receipt.expect("a receipt after confirming").op_id)
+    Issued::Done(done.screen.receipt().expect("a receipt after confirming").op_id.clone())
 }

@@ -7,8 +7,9 @@ use crate::issue::order::{load_order_by_id, receipt_view, recent_issues};
 use crate::returns::boxes::{handover_act_view, returns_view};
 use crate::returns::claim_return::{claim_return_view, return_label_view};
 use crate::returns::hand_back_view::{hand_back_act_view, hand_back_view};
-use crate::store::{outbox, settings, Db};
-use crate::view::{CounterView, KioskStatus};
+use crate::shelves::ShelfFront;
+use crate::store::{outbox, settings, CounterState, Db};
+use crate::view::{CounterView, KioskStatus, Screen};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 
@@ -27,14 +28,6 @@ impl Kiosk {
 fn build_view(conn: &Db<'_>, now: DateTime<Utc>) -> Result<CounterView> {
     let enrollment = settings::get_enrollment(conn)?;
     let state = settings::get_counter_state(conn)?;
-    let active = match &state.active_order {
-        Some(id) => load_order_by_id(conn, id)?.map(|o| o.to_view()),
-        None => None,
-    };
-    let receipt = match &state.receipt_order {
-        Some(id) => receipt_view(conn, id)?,
-        None => None,
-    };
     let shelf = crate::shelves::shelf_views(conn, now)?;
     Ok(CounterView {
         status: KioskStatus {
@@ -43,35 +36,46 @@ fn build_view(conn: &Db<'_>, now: DateTime<Utc>) -> Result<CounterView> {
             device_id: enrollment.as_ref().map(|e| e.device_id.to_string()).unwrap_or_default(),
             ops_waiting: outbox::count_pending(conn)?,
         },
-        active,
-        receipt,
+        screen: foreground(conn, &state, now, shelf.front)?,
         recent: recent_issues(conn, RECENT_LIMIT)?,
-        claim_return: match &state.claim {
-            Some(id) => claim_return_view(conn, id, now)?,
-            None => None,
-        },
-        return_label: match &state.return_label {
-            Some(id) => return_label_view(conn, id)?,
-            None => None,
-        },
-        hand_back: match &state.hand_back {
-            Some(id) => hand_back_view(conn, id)?,
-            None => None,
-        },
-        hand_back_act: match &state.hand_back_act {
-            Some(id) => hand_back_act_view(conn, id)?,
-            None => None,
-        },
-        returns: if state.returns_open { Some(returns_view(conn, &state)?) } else { None },
-        handover_act: match &state.handover_act {
-            Some(id) => handover_act_view(conn, id)?,
-            None => None,
-        },
         receiving: shelf.receiving,
-        found_item: shelf.found_item,
-        expiry: shelf.expiry,
         overdue_items: shelf.overdue_items,
         session: crate::staff::session_view(conn, now)?,
         shift_report: crate::staff::counter_shift_report(conn)?,
     })
+}
+
+/// The screen in front: the first open piece of work in this order, and only its view is built. A
+/// piece of work whose record is gone (its view comes back `None`) gives way to the next.
+fn foreground(conn: &Db<'_>, state: &CounterState, now: DateTime<Utc>, shelf: ShelfFront) -> Result<Screen> {
+    if let Some(order) = open(&state.active_order, |id| load_order_by_id(conn, id))? {
+        return Ok(Screen::Order(order.to_view()));
+    }
+    if let Some(receipt) = open(&state.receipt_order, |id| receipt_view(conn, id))? {
+        return Ok(Screen::Receipt(receipt));
+    }
+    if let Some(claim) = open(&state.claim, |id| claim_return_view(conn, id, now))? {
+        return Ok(Screen::ClaimReturn(claim));
+    }
+    if let Some(label) = open(&state.return_label, |id| return_label_view(conn, id))? {
+        return Ok(Screen::ReturnLabel(label));
+    }
+    if let Some(hand_back) = open(&state.hand_back, |id| hand_back_view(conn, id))? {
+        return Ok(Screen::HandBack(hand_back));
+    }
+    if let Some(act) = open(&state.hand_back_act, |id| hand_back_act_view(conn, id))? {
+        return Ok(Screen::HandBackAct(act));
+    }
+    if let Some(act) = open(&state.handover_act, |id| handover_act_view(conn, id))? {
+        return Ok(Screen::HandoverAct(act));
+    }
+    if state.returns_open {
+        return Ok(Screen::ReturnsDesk(returns_view(conn, state)?));
+    }
+    Ok(shelf.into_screen(conn)?.unwrap_or(Screen::Home))
+}
+
+/// The view of the work `id` points at, when the counter state points at any.
+fn open<I, V>(id: &Option<I>, view: impl FnOnce(&I) -> Result<Option<V>>) -> Result<Option<V>> {
+    id.as_ref().map_or(Ok(None), view)
 }

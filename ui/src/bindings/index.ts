@@ -52,6 +52,7 @@ export type { ReturnsView } from "./ReturnsView";
 export type { ScanNotice } from "./ScanNotice";
 export type { ScanOutcome } from "./ScanOutcome";
 export type { ScanRecordView } from "./ScanRecordView";
+export type { Screen } from "./Screen";
 export type { SessionLock } from "./SessionLock";
 export type { SessionView } from "./SessionView";
 export type { SettlementView } from "./SettlementView";

@@ -117,17 +117,20 @@ describe("print bar", () => {
     routeInvoke(invokeMock, {
       counter_view: () =>
         makeView({
-          receipt: {
-            op_id: "op-1",
-            order_id: "ord-1",
-            short_code: "482137",
-            issued_at: new Date(2026, 11, 10, 10, 0).toISOString(),
-            handed_over: [],
-            refused: [],
-            not_arrived: [],
-            collected: 0,
-            refunded: 0,
-            qr_data_uri: "data:image/svg+xml;base64,PHN2Zy8+",
+          screen: {
+            kind: "receipt",
+            view: {
+              op_id: "op-1",
+              order_id: "ord-1",
+              short_code: "482137",
+              issued_at: new Date(2026, 11, 10, 10, 0).toISOString(),
+              handed_over: [],
+              refused: [],
+              not_arrived: [],
+              collected: 0,
+              refunded: 0,
+              qr_data_uri: "data:image/svg+xml;base64,PHN2Zy8+",
+            },
           },
         }),
       export_document: () => "/tmp/receipt.pdf",

@@ -197,7 +197,7 @@ async fn catch_up_once(network: &Network, config: &ClientConfig, run: usize, sam
 
     assert!(report.changes >= CATCH_UP_ORDERS as u64, "every order arrived: {report:?}");
     let opened = kiosk.scan(sample_code).expect("the sample order's short code opens a card");
-    let card = opened.view.active.expect("a scanned order opens its card");
+    let card = opened.view.screen.order().cloned().expect("a scanned order opens its card");
     assert_eq!(card.order_id, sample, "the sample short code opens the sample order");
     println!(
         "  pull_limit {} run {run}: {} changes in {} pages in {seconds:.2} s = {:.0} orders/s; first page at {:.3} s; \

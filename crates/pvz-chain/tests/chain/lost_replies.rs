@@ -78,6 +78,6 @@ async fn lost_replies_in_a_row_and_a_lost_pull_change_nothing_twice() {
     assert!(sync::sync_until_idle(&kiosk, &client_config()).await.is_err(), "a lost pull reply fails the pass");
     sync::sync_until_idle(&kiosk, &client_config()).await.expect("the next pull goes through");
     let view = kiosk.view().expect("view");
-    assert!(view.active.is_none(), "a repeated pull leaves the counter as it was");
+    assert!(view.screen.order().is_none(), "a repeated pull leaves the counter as it was");
     assert_eq!(admin.ledger_check().expect("ledger").transactions, 6, "pulls never post money");
 }

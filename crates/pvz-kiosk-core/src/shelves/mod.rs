@@ -14,16 +14,35 @@ pub(crate) use receiving::{open_shipment, shipment_of_scan};
 pub(crate) use receiving_scan::scan_on_shelves;
 
 use crate::error::Result;
+use crate::store::shelf_screen::ShelfScreen;
 use crate::store::{shelf_screen, Db};
-use crate::view::{ExpiryView, FoundItemView, ReceivingView};
+use crate::view::{ExpiryView, ReceivingView, Screen};
 use chrono::{DateTime, Utc};
 
 /// What the counter view shows of the shelves.
 pub(crate) struct ShelfViews {
+    /// The receiving in progress: it stays open behind any screen.
     pub receiving: Option<ReceivingView>,
-    pub found_item: Option<FoundItemView>,
-    pub expiry: Option<ExpiryView>,
     pub overdue_items: u32,
+    /// What the shelves may bring to the front, built only when nothing else is there.
+    pub front: ShelfFront,
+}
+
+/// A found item or the expiry list, when one is open.
+pub(crate) struct ShelfFront {
+    screen: ShelfScreen,
+    /// Read anyway to count the overdue items; shown only while the list is open.
+    expiry: ExpiryView,
+}
+
+impl ShelfFront {
+    /// The found item, else the expiry list while it is open; `None` when the shelves put nothing in front.
+    pub(crate) fn into_screen(self, db: &Db<'_>) -> Result<Option<Screen>> {
+        if let Some(found) = found::found_item_view(db, &self.screen)? {
+            return Ok(Some(Screen::FoundItem(found)));
+        }
+        Ok(self.screen.expiry_open.then_some(Screen::Expiry(self.expiry)))
+    }
 }
 
 pub(crate) fn shelf_views(db: &Db<'_>, now: DateTime<Utc>) -> Result<ShelfViews> {
@@ -31,8 +50,7 @@ pub(crate) fn shelf_views(db: &Db<'_>, now: DateTime<Utc>) -> Result<ShelfViews>
     let expiry = expiry::expiry_view(db, now)?;
     Ok(ShelfViews {
         receiving: receiving::receiving_view(db)?,
-        found_item: found::found_item_view(db, &screen)?,
         overdue_items: u32::try_from(expiry.items.len()).unwrap_or(u32::MAX),
-        expiry: screen.expiry_open.then_some(expiry),
+        front: ShelfFront { screen, expiry },
     })
 }

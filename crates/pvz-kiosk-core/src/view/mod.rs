@@ -102,34 +102,136 @@ pub struct KioskStatus {
 #[ts(export)]
 pub struct CounterView {
     pub status: KioskStatus,
-    pub active: Option<OrderView>,
-    pub receipt: Option<ReceiptView>,
+    /// What is in front on the counter: one screen at a time.
+    pub screen: Screen,
     pub recent: Vec<RecentIssue>,
-    /// A claim return code was scanned: the claim on the counter.
-    pub claim_return: Option<ClaimReturnView>,
-    /// The label of the unit just taken in (after a claim return).
-    pub return_label: Option<ReturnLabelView>,
-    /// A courier's hand-back in progress.
-    pub hand_back: Option<HandBackView>,
-    /// The act of the hand-back just completed.
-    pub hand_back_act: Option<HandBackActView>,
-    /// The returns desk is open (boxes).
-    pub returns: Option<ReturnsView>,
-    /// The act of the handover just done.
-    pub handover_act: Option<HandoverActView>,
     /// The open receiving session (приёмка), if any. It takes item scans when no other work is on
-    /// the counter, and stays open (kept in the store) while an order is issued meanwhile.
+    /// the counter, stays open (kept in the store) behind any screen, and shows when it is `Home`.
     pub receiving: Option<ReceivingView>,
-    /// The item `find_item` found; a cell label scanned now moves it there.
-    pub found_item: Option<FoundItemView>,
-    /// The list of items past their storage period, while it is open (`open_expiry`).
-    pub expiry: Option<ExpiryView>,
     /// How many items are past their storage period now: the morning reminder, always counted.
     pub overdue_items: u32,
     /// Who works the counter (PIN login), whether it is locked, and the open shift.
     pub session: SessionView,
     /// The open shift's running report, or the closed shift's report until it is dismissed.
     pub shift_report: Option<ShiftReportView>,
+}
+
+/// The counter's foreground. Several pieces of work may be open at once (the returns desk behind
+/// the handover act just done); the first in this order is in front, the next comes back when it is
+/// set aside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", content = "view", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Screen {
+    /// Nothing in front: the scan prompt, the shift, today's issues (or the receiving in progress).
+    Home,
+    /// The open order card.
+    Order(OrderView),
+    /// The receipt of the issue just confirmed.
+    Receipt(ReceiptView),
+    /// A claim return code was scanned: the claim on the counter.
+    ClaimReturn(ClaimReturnView),
+    /// The label of the unit just taken in (after a claim return).
+    ReturnLabel(ReturnLabelView),
+    /// A courier's hand-back in progress.
+    HandBack(HandBackView),
+    /// The act of the hand-back just completed.
+    HandBackAct(HandBackActView),
+    /// The act of the handover just done.
+    HandoverAct(HandoverActView),
+    /// The returns desk is open (boxes).
+    ReturnsDesk(ReturnsView),
+    /// The item `find_item` found; a cell label scanned now moves it there.
+    FoundItem(FoundItemView),
+    /// The list of items past their storage period, while it is open (`open_expiry`).
+    Expiry(ExpiryView),
+}
+
+impl Screen {
+    /// The order card, when it is in front.
+    pub fn order(&self) -> Option<&OrderView> {
+        match self {
+            Self::Order(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The receipt, when it is in front.
+    pub fn receipt(&self) -> Option<&ReceiptView> {
+        match self {
+            Self::Receipt(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The claim return, when it is in front.
+    pub fn claim_return(&self) -> Option<&ClaimReturnView> {
+        match self {
+            Self::ClaimReturn(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The return label, when it is in front.
+    pub fn return_label(&self) -> Option<&ReturnLabelView> {
+        match self {
+            Self::ReturnLabel(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The hand-back in progress, when it is in front.
+    pub fn hand_back(&self) -> Option<&HandBackView> {
+        match self {
+            Self::HandBack(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The hand-back act, when it is in front.
+    pub fn hand_back_act(&self) -> Option<&HandBackActView> {
+        match self {
+            Self::HandBackAct(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The handover act, when it is in front.
+    pub fn handover_act(&self) -> Option<&HandoverActView> {
+        match self {
+            Self::HandoverAct(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The returns desk, when it is in front.
+    pub fn returns_desk(&self) -> Option<&ReturnsView> {
+        match self {
+            Self::ReturnsDesk(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The found item, when it is in front.
+    pub fn found_item(&self) -> Option<&FoundItemView> {
+        match self {
+            Self::FoundItem(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The expiry list, when it is in front.
+    pub fn expiry(&self) -> Option<&ExpiryView> {
+        match self {
+            Self::Expiry(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Nothing is in front.
+    pub fn is_home(&self) -> bool {
+        matches!(self, Self::Home)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

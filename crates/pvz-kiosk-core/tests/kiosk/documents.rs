@@ -11,7 +11,7 @@ use std::process::Command;
 /// A counter that did one of everything: an issue with a refusal, a claim return, a courier's
 /// hand-back, a closed box handed to a driver. Returns the document of each.
 fn busy_counter(kiosk: &Kiosk, clock: &Clock) -> Vec<DocumentRef> {
-    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("482137").expect("order opens").view.screen.order().cloned().expect("card");
     let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("refused");
     kiosk.hand_over_rest(&card.order_id).expect("shoes handed over");
@@ -20,19 +20,20 @@ fn busy_counter(kiosk: &Kiosk, clock: &Clock) -> Vec<DocumentRef> {
     kiosk.scan(&refund_code("cl-doc", clock)).expect("claim opens");
     kiosk.scan(JACKET_BARCODE).expect("checked");
     kiosk.set_claim_condition("шов").expect("noted");
-    let label = kiosk.accept_claim_return().expect("accepted").return_label.expect("label");
+    let label = kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label");
 
     kiosk.scan(&badge(COURIER)).expect("hand-back");
-    let scanned = kiosk.scan("WB-SKU-100001").expect("item").view.hand_back.expect("hand-back");
+    let scanned = kiosk.scan("WB-SKU-100001").expect("item").view.screen.hand_back().cloned().expect("hand-back");
     let return_id = scanned.lines[0].scanned.as_ref().expect("scanned").return_id.clone();
     kiosk.set_hand_back_reason(&return_id, RefusalReason::DidNotFit, None).expect("reason");
-    let act = kiosk.complete_hand_back("Мария Менеджер").expect("done").hand_back_act.expect("act");
+    let act = kiosk.complete_hand_back("Мария Менеджер").expect("done").screen.hand_back_act().cloned().expect("act");
 
     kiosk.create_box().expect("box");
     kiosk.scan("4601234567893").expect("the dress packed");
-    let closed = kiosk.close_box().expect("closed").returns.expect("desk").closed_boxes.remove(0);
+    let closed =
+        kiosk.close_box().expect("closed").screen.returns_desk().cloned().expect("desk").closed_boxes.remove(0);
     kiosk.scan(&badge(DRIVER)).expect("driver");
-    let handover = kiosk.hand_over_boxes(DRIVER).expect("handed").handover_act.expect("act");
+    let handover = kiosk.hand_over_boxes(DRIVER).expect("handed").screen.handover_act().cloned().expect("act");
     vec![
         DocumentRef::Receipt { order_id: card.order_id },
         DocumentRef::ReturnLabel { return_id: label.return_id },
@@ -110,7 +111,7 @@ fn a_document_that_does_not_exist_or_a_printer_not_chosen_says_so() {
     let missing = DocumentRef::HandoverAct { handover_id: "nope".into() };
     refused(kiosk.document(&missing), ErrorKind::DocumentNotFound, "an act that was never made");
     kiosk.create_box().expect("a box");
-    let open = kiosk.view().expect("view").returns.and_then(|r| r.open_box).expect("open box");
+    let open = kiosk.view().expect("view").screen.returns_desk().cloned().and_then(|r| r.open_box).expect("open box");
     refused(
         kiosk.document(&DocumentRef::BoxLabel { box_id: open.box_id }),
         ErrorKind::DocumentNotFound,

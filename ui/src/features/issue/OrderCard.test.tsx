@@ -30,7 +30,10 @@ const shoes = makeItem({
 /** An order with two undecided items, the dress paid at the counter. */
 const openView = (): CounterView =>
   makeView({
-    active: makeOrder([dress, shoes], { to_collect: 249_000, goods_to_collect: 249_000 }),
+    screen: {
+      kind: "order",
+      view: makeOrder([dress, shoes], { to_collect: 249_000, goods_to_collect: 249_000 }),
+    },
   });
 
 async function renderOpenOrder(view: CounterView = openView()) {
@@ -85,13 +88,16 @@ describe("order card", () => {
 
   it("enables confirm once everything is decided and sends paymentTaken", async () => {
     const decided = makeView({
-      active: makeOrder(
-        [
-          { ...dress, decision: { kind: "hand_over" } },
-          { ...shoes, decision: { kind: "hand_over" } },
-        ],
-        { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
-      ),
+      screen: {
+        kind: "order",
+        view: makeOrder(
+          [
+            { ...dress, decision: { kind: "hand_over" } },
+            { ...shoes, decision: { kind: "hand_over" } },
+          ],
+          { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
+        ),
+      },
     });
     await renderOpenOrder(decided);
     const confirm = screen.getByTestId("confirm-issue");
@@ -105,7 +111,10 @@ describe("order card", () => {
 
   it("labels confirm plainly and sends paymentTaken false when nothing is to collect", async () => {
     const prepaidOnly = makeView({
-      active: makeOrder([{ ...shoes, decision: { kind: "hand_over" } }], { undecided: 0 }),
+      screen: {
+        kind: "order",
+        view: makeOrder([{ ...shoes, decision: { kind: "hand_over" } }], { undecided: 0 }),
+      },
     });
     await renderOpenOrder(prepaidOnly);
     const confirm = screen.getByTestId("confirm-issue");
@@ -121,7 +130,7 @@ describe("order card", () => {
 
   it("says which item the receiving recorded missing and offers leaving it out first", async () => {
     const scarf = makeItem({ item_id: "i3", name: "Шарф", cell: "", missing_at_receiving: true });
-    await renderOpenOrder(makeView({ active: makeOrder([scarf, dress]) }));
+    await renderOpenOrder(makeView({ screen: { kind: "order", view: makeOrder([scarf, dress]) } }));
     const row = screen.getByTestId("item-i3");
     expect(row, "the missing scarf says it is not at the point").toHaveTextContent(
       "Не поступил: при приёмке отмечен недостающим",
@@ -147,7 +156,7 @@ describe("order card", () => {
 
   it("puts a scanned missing item's hand-over on the keyboard: it was found", async () => {
     const scarf = makeItem({ item_id: "i3", name: "Шарф", cell: "", missing_at_receiving: true });
-    const view = makeView({ active: makeOrder([scarf, dress]) });
+    const view = makeView({ screen: { kind: "order", view: makeOrder([scarf, dress]) } });
     await renderOpenOrder(view);
     expect(screen.getByTestId("not-arrived-i3"), "before the scan, leaving it out").toHaveFocus();
     routeInvoke(invokeMock, {
@@ -168,7 +177,9 @@ describe("order card", () => {
       missing_at_receiving: true,
       decision: { kind: "not_arrived" },
     });
-    await renderOpenOrder(makeView({ active: makeOrder([scarf], { undecided: 0 }) }));
+    await renderOpenOrder(
+      makeView({ screen: { kind: "order", view: makeOrder([scarf], { undecided: 0 }) } }),
+    );
     expect(
       screen.getByTestId("decision-i3"),
       "the row says the scarf is not handed over",
@@ -214,7 +225,10 @@ describe("order card", () => {
     routeInvoke(invokeMock, {
       decide_item: () =>
         makeView({
-          active: makeOrder([{ ...dress, decision, fee: 0, fee_rule: "defect_free" }, shoes]),
+          screen: {
+            kind: "order",
+            view: makeOrder([{ ...dress, decision, fee: 0, fee_rule: "defect_free" }, shoes]),
+          },
         }),
     });
     const dialog = await openRefusal("i1");
@@ -322,16 +336,19 @@ describe("order card", () => {
     });
     await renderOpenOrder(
       makeView({
-        active: makeOrder([
-          { ...dress, decision: refuse("did_not_fit"), fee: 15_000, fee_rule: "policy_fee" },
-          { ...shoes, decision: refuse("changed_mind"), fee: 0, fee_rule: "no_fee_in_policy" },
-          makeItem({
-            item_id: "i3",
-            decision: refuse("wrong_item"),
-            fee: 0,
-            fee_rule: "seller_fault_free",
-          }),
-        ]),
+        screen: {
+          kind: "order",
+          view: makeOrder([
+            { ...dress, decision: refuse("did_not_fit"), fee: 15_000, fee_rule: "policy_fee" },
+            { ...shoes, decision: refuse("changed_mind"), fee: 0, fee_rule: "no_fee_in_policy" },
+            makeItem({
+              item_id: "i3",
+              decision: refuse("wrong_item"),
+              fee: 0,
+              fee_rule: "seller_fault_free",
+            }),
+          ]),
+        },
       }),
     );
     expect(
@@ -349,13 +366,16 @@ describe("order card", () => {
 
   it("says a cancelled order must not be handed over and still lets it be set aside", async () => {
     const decided = makeView({
-      active: makeOrder(
-        [
-          { ...dress, decision: { kind: "hand_over" } },
-          { ...shoes, decision: { kind: "hand_over" } },
-        ],
-        { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
-      ),
+      screen: {
+        kind: "order",
+        view: makeOrder(
+          [
+            { ...dress, decision: { kind: "hand_over" } },
+            { ...shoes, decision: { kind: "hand_over" } },
+          ],
+          { to_collect: 249_000, goods_to_collect: 249_000, undecided: 0 },
+        ),
+      },
     });
     await renderOpenOrder(decided);
     // The backend keeps the card (cancelled orders are refused, not removed) until it is set aside.
@@ -405,7 +425,10 @@ describe("order card", () => {
   it("lets a decision be changed", async () => {
     await renderOpenOrder(
       makeView({
-        active: makeOrder([{ ...dress, decision: { kind: "hand_over" } }], { undecided: 0 }),
+        screen: {
+          kind: "order",
+          view: makeOrder([{ ...dress, decision: { kind: "hand_over" } }], { undecided: 0 }),
+        },
       }),
     );
     expect(screen.getByTestId("item-i1"), "a handed-over row should say so").toHaveTextContent(
@@ -425,14 +448,18 @@ describe("order card", () => {
   it("attaches a defect photo to a defect refusal only", async () => {
     const defect: ItemDecision = { kind: "refuse", reason: "defect", description: "пятно" };
     const refusedDress = { ...dress, decision: defect, fee: 0, fee_rule: "defect_free" as const };
-    await renderOpenOrder(makeView({ active: makeOrder([refusedDress, shoes]) }));
+    await renderOpenOrder(
+      makeView({ screen: { kind: "order", view: makeOrder([refusedDress, shoes]) } }),
+    );
     expect(
       screen.queryByTestId("photo-i2"),
       "an undecided item should offer no photo button",
     ).toBeNull();
     routeInvoke(invokeMock, {
       attach_defect_photo: () =>
-        makeView({ active: makeOrder([{ ...refusedDress, photos: 1 }, shoes]) }),
+        makeView({
+          screen: { kind: "order", view: makeOrder([{ ...refusedDress, photos: 1 }, shoes]) },
+        }),
     });
     const photo = new File([new Uint8Array([0xff, 0xd8, 0xff, 0xe0])], "defect.jpg", {
       type: "image/jpeg",

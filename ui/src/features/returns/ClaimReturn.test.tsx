@@ -20,7 +20,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(() => Promise.resolve(()
 const invokeMock = vi.mocked(invoke);
 
 const claimView = (overrides: Partial<ClaimReturnView> = {}): CounterView =>
-  makeView({ claim_return: makeClaim(overrides) });
+  makeView({ screen: { kind: "claim_return", view: makeClaim(overrides) } });
 
 async function renderClaim(view: CounterView = claimView()) {
   return renderScreen(invokeMock, view, "claim-return");
@@ -148,7 +148,8 @@ describe("claim return", () => {
     routeInvoke(invokeMock, {
       scan: () => ({ view: checked, notice: { kind: "claim_item_checked" } }),
       set_claim_condition: () => withCondition,
-      accept_claim_return: () => makeView({ return_label: makeReturnLabel() }),
+      accept_claim_return: () =>
+        makeView({ screen: { kind: "return_label", view: makeReturnLabel() } }),
     });
     const input = screen.getByTestId("manual-input");
     fireEvent.change(input, { target: { value: "4601234567800" } });
@@ -194,7 +195,8 @@ describe("claim return", () => {
   it("accepts on F9 without re-sending an unchanged condition, and cancels on Esc", async () => {
     await renderClaim(claimView({ item_checked: true, condition: "как новый" }));
     routeInvoke(invokeMock, {
-      accept_claim_return: () => makeView({ return_label: makeReturnLabel() }),
+      accept_claim_return: () =>
+        makeView({ screen: { kind: "return_label", view: makeReturnLabel() } }),
     });
     await settle(() => fireEvent.keyDown(window, { key: "F9" }));
     expect(callsOf(invokeMock, "accept_claim_return"), "F9 should accept").toHaveLength(1);

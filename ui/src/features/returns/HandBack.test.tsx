@@ -37,7 +37,7 @@ const scanned = (line: HandBackLineView, returnId: string, extra = {}): HandBack
 });
 
 const handBackView = (lines: HandBackLineView[], overrides: Partial<HandBackView> = {}) =>
-  makeView({ hand_back: makeHandBack(lines, overrides) });
+  makeView({ screen: { kind: "hand_back", view: makeHandBack(lines, overrides) } });
 
 async function renderHandBack(view: CounterView) {
   return renderScreen(invokeMock, view, "hand-back");
@@ -250,7 +250,7 @@ describe("courier hand-back", () => {
       "осталось 1",
     );
 
-    const withReasons = handBackView([
+    const withReasons = makeHandBack([
       scanned(sneakers, "ret-1", {
         reason: "defect",
         description: "пятно",
@@ -260,14 +260,17 @@ describe("courier hand-back", () => {
       scarf,
     ]);
     routeInvoke(invokeMock, {
-      set_hand_back_reason: () => withReasons,
+      set_hand_back_reason: () => makeView({ screen: { kind: "hand_back", view: withReasons } }),
       complete_hand_back: () =>
         makeView({
-          hand_back_act: makeHandBackAct({
-            accepted: [withReasons.hand_back!.lines[0]!, withReasons.hand_back!.lines[1]!],
-            missing: ["Шарф"],
-            fees: 15_000,
-          }),
+          screen: {
+            kind: "hand_back_act",
+            view: makeHandBackAct({
+              accepted: [withReasons.lines[0]!, withReasons.lines[1]!],
+              missing: ["Шарф"],
+              fees: 15_000,
+            }),
+          },
         }),
     });
     fireEvent.click(screen.getByTestId("hand-back-reason-ret-2"));
@@ -310,7 +313,8 @@ describe("courier hand-back", () => {
     routeInvoke(invokeMock, {
       remove_hand_back_item: () =>
         handBackView([scanned(sneakers, "ret-1", { reason: "changed_mind" }), jacket]),
-      complete_hand_back: () => makeView({ hand_back_act: makeHandBackAct() }),
+      complete_hand_back: () =>
+        makeView({ screen: { kind: "hand_back_act", view: makeHandBackAct() } }),
     });
     await settle(() => fireEvent.click(screen.getByTestId("hand-back-remove-ret-2")));
     expect(callsOf(invokeMock, "remove_hand_back_item"), "remove names the unit").toEqual([
@@ -361,7 +365,7 @@ describe("hand-back act", () => {
       fees: 15_000,
     });
     routeInvoke(invokeMock, {
-      counter_view: () => makeView({ hand_back_act: act }),
+      counter_view: () => makeView({ screen: { kind: "hand_back_act", view: act } }),
       list_printers: () => [],
     });
     render(<App />);
@@ -393,7 +397,7 @@ describe("hand-back act", () => {
       fees: 15_000,
     });
     routeInvoke(invokeMock, {
-      counter_view: () => makeView({ hand_back_act: act }),
+      counter_view: () => makeView({ screen: { kind: "hand_back_act", view: act } }),
       list_printers: () => [{ name: "Zebra", is_default: true }],
       print_document: () => "Zebra-7",
       dismiss_hand_back_act: () => makeView(),
@@ -434,9 +438,12 @@ describe("hand-back act", () => {
     routeInvoke(invokeMock, {
       counter_view: () =>
         makeView({
-          hand_back_act: makeHandBackAct({
-            accepted: [scanned(sneakers, "ret-1", { reason: "changed_mind" })],
-          }),
+          screen: {
+            kind: "hand_back_act",
+            view: makeHandBackAct({
+              accepted: [scanned(sneakers, "ret-1", { reason: "changed_mind" })],
+            }),
+          },
         }),
     });
     render(<App />);

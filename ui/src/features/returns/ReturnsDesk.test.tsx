@@ -35,7 +35,7 @@ const OLEG_BADGE =
   "PVZE2.eyJlIjoiZHJpdmVyLW9sZWciLCJuIjoxfQ.s-u8q1rnYYqYqcM5WtvjbVaZwH-4JlvqnBgaMkcI0Vgn8GCuGzBr88YFfdZ7bsPyqU9INsP_Y7iJEjgeHaZMMA";
 
 const desk = (overrides: Partial<ReturnsView> = {}): CounterView =>
-  makeView({ returns: makeReturns(overrides) });
+  makeView({ screen: { kind: "returns_desk", view: makeReturns(overrides) } });
 
 async function renderDesk(view: CounterView) {
   return renderScreen(invokeMock, view, "returns-desk");
@@ -214,8 +214,7 @@ describe("returns desk", () => {
       }),
       hand_over_boxes: () =>
         makeView({
-          handover_act: makeHandoverAct({ boxes, items: 2 }),
-          returns: makeReturns(),
+          screen: { kind: "handover_act", view: makeHandoverAct({ boxes, items: 2 }) },
         }),
       list_printers: () => [],
     });

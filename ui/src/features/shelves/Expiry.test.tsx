@@ -30,7 +30,8 @@ describe("storage expiry", () => {
     expect(reminder, "the count").toHaveAttribute("data-count", "2");
     expect(reminder, "in words").toHaveTextContent("Истёк срок хранения, товаров: 2");
     routeInvoke(invokeMock, {
-      open_expiry: () => makeView({ expiry: makeExpiry([backpack, mug]) }),
+      open_expiry: () =>
+        makeView({ screen: { kind: "expiry", view: makeExpiry([backpack, mug]) } }),
     });
     await settle(() => fireEvent.keyDown(window, { key: "F7" }));
     expect(callsOf(invokeMock, "open_expiry"), "F7 opens the list").toHaveLength(1);
@@ -43,7 +44,11 @@ describe("storage expiry", () => {
   });
 
   it("moves the ticked items to returns", async () => {
-    await renderScreen(invokeMock, makeView({ expiry: makeExpiry([backpack, mug]) }), "expiry");
+    await renderScreen(
+      invokeMock,
+      makeView({ screen: { kind: "expiry", view: makeExpiry([backpack, mug]) } }),
+      "expiry",
+    );
     expect(screen.getByTestId("expiry-confirm"), "all are ticked").toHaveTextContent("2");
     await settle(() => fireEvent.click(screen.getByTestId("expiry-check-itm-9002-1")));
     expect(screen.getByTestId("expiry-confirm"), "one left ticked").toHaveTextContent("1");
@@ -56,10 +61,10 @@ describe("storage expiry", () => {
   });
 
   it("moves all with F9 and closes the list once none is left", async () => {
-    const list = makeView({ expiry: makeExpiry([backpack, mug]) });
+    const list = makeView({ screen: { kind: "expiry", view: makeExpiry([backpack, mug]) } });
     await renderScreen(invokeMock, list, "expiry");
     routeInvoke(invokeMock, {
-      move_expired_to_returns: () => makeView({ expiry: makeExpiry([]) }),
+      move_expired_to_returns: () => makeView({ screen: { kind: "expiry", view: makeExpiry([]) } }),
       close_expiry: () => makeView(),
     });
     await settle(() => fireEvent.keyDown(window, { key: "F9" }));
@@ -71,7 +76,11 @@ describe("storage expiry", () => {
   });
 
   it("closes with Esc", async () => {
-    await renderScreen(invokeMock, makeView({ expiry: makeExpiry([]) }), "expiry");
+    await renderScreen(
+      invokeMock,
+      makeView({ screen: { kind: "expiry", view: makeExpiry([]) } }),
+      "expiry",
+    );
     expect(screen.getByTestId("expiry-confirm"), "nothing to move").toBeDisabled();
     routeInvoke(invokeMock, { close_expiry: () => makeView() });
     await settle(() => fireEvent.keyDown(document.body, { key: "Escape" }));

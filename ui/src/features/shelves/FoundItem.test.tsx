@@ -20,7 +20,7 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(() => Promise.resolve(()
 const invokeMock = vi.mocked(invoke);
 
 const dress = makeFoundItem();
-const found = makeView({ found_item: dress });
+const found = makeView({ screen: { kind: "found_item", view: dress } });
 const refused = makeEvent({
   event_id: "op-refused",
   photos: [{ photo_id: "ph-1", sha256: "ab".repeat(32), media_type: "image/png" }],
@@ -120,9 +120,14 @@ describe("finding an item", () => {
       cell: null,
       status: { status: "not_arrived", issued_at: new Date(2026, 11, 10, 12, 30).toISOString() },
     });
-    await renderScreen(invokeMock, makeView({ found_item: scarf }), "found-item", {
-      item_history: () => makeHistory([]),
-    });
+    await renderScreen(
+      invokeMock,
+      makeView({ screen: { kind: "found_item", view: scarf } }),
+      "found-item",
+      {
+        item_history: () => makeHistory([]),
+      },
+    );
     const status = screen.getByTestId("found-status");
     expect(status, "the status kind").toHaveAttribute("data-status", "not_arrived");
     expect(status, "said in Russian, with when the order was issued").toHaveTextContent(
@@ -154,7 +159,8 @@ describe("finding an item", () => {
     await clickEnabled("move-item");
     fireEvent.change(screen.getByTestId("move-cell-input"), { target: { value: "B-03" } });
     routeInvoke(invokeMock, {
-      move_item: () => makeView({ found_item: makeFoundItem({ cell: "B-03" }) }),
+      move_item: () =>
+        makeView({ screen: { kind: "found_item", view: makeFoundItem({ cell: "B-03" }) } }),
       item_history: () => makeHistory([refused, moved]),
     });
     await clickEnabled("move-cell-submit");
@@ -175,7 +181,7 @@ describe("finding an item", () => {
     expect(screen.getByTestId("move-form"), "the form asks for the cell").toBeVisible();
     routeInvoke(invokeMock, {
       scan: () => ({
-        view: makeView({ found_item: makeFoundItem({ cell: "B-03" }) }),
+        view: makeView({ screen: { kind: "found_item", view: makeFoundItem({ cell: "B-03" }) } }),
         notice: { kind: "item_moved", item_id: "itm-1001-1", from: "A-12", to: "B-03" },
       }),
       item_history: () => makeHistory([refused, moved]),

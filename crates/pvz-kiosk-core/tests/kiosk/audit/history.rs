@@ -17,7 +17,7 @@ const HEADPHONES_BARCODE: &str = "4600000000008";
 fn refused_with_photo(dir: &tempfile::TempDir) -> pvz_kiosk_core::Kiosk {
     let (kiosk, _clock) = staffed(dir);
     on_duty(&kiosk);
-    let card = kiosk.scan("615204").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("615204").expect("order opens").view.screen.order().cloned().expect("card");
     kiosk.scan(HEADPHONES_BARCODE).expect("the headphones scanned");
     let defect =
         ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("не включаются".into()) };

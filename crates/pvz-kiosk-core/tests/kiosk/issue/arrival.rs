@@ -51,7 +51,7 @@ fn an_order_expected_in_a_shipment_is_refused_until_its_receiving_closes_and_the
     let err = refused(kiosk.scan(ANNA_SHORT), ErrorKind::OrderNotArrived, "Анна's order is still expected");
     assert!(err.to_view().message.contains("receive its shipment"), "the message says what to do: {err}");
     assert_eq!(err.to_view().detail, None, "still expected: no detail, the plain text says to receive it");
-    assert!(kiosk.view().expect("view").active.is_none(), "no card opens for an order not arrived");
+    assert!(kiosk.view().expect("view").screen.order().is_none(), "no card opens for an order not arrived");
     refused(kiosk.confirm_issue("ord-r-1", Kopecks(0), false), ErrorKind::OrderNotArrived, "a confirm sent anyway");
     refused(kiosk.hand_over_rest("ord-r-1"), ErrorKind::OrderNotArrived, "handing its items over anyway");
     assert_eq!(ops(&kiosk), before, "nothing is written to the outbox for an order not arrived");
@@ -73,14 +73,15 @@ fn an_order_expected_in_a_shipment_is_refused_until_its_receiving_closes_and_the
     let boris = not_arrived(kiosk.scan(BORIS_SHORT), "nor did Борис's jacket");
     assert_eq!(boris.as_deref(), RECORDED_MISSING, "and so were his, by this counter's receiving");
     let vase = kiosk.scan(GLEB_SHORT).expect("a damaged item is at the point: Глеб's order opens");
-    assert_eq!(vase.view.active.map(|c| c.order_id).as_deref(), Some("ord-r-4"), "Глеб's card is shown");
+    assert_eq!(vase.view.screen.order().map(|c| c.order_id.as_str()), Some("ord-r-4"), "Глеб's card is shown");
     kiosk.set_aside().expect("Глеб's card set aside");
 
-    let card = kiosk.scan(ANNA_SHORT).expect("received: Анна's order opens").view.active.expect("her card");
+    let card =
+        kiosk.scan(ANNA_SHORT).expect("received: Анна's order opens").view.screen.order().cloned().expect("her card");
     assert_eq!(card.order_id, "ord-r-1", "Анна's card is shown");
     kiosk.hand_over_rest(&card.order_id).expect("both items handed over");
     let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("prepaid: the issue completes");
-    assert_eq!(done.receipt.map(|r| r.order_id).as_deref(), Some("ord-r-1"), "the receipt is Анна's");
+    assert_eq!(done.screen.receipt().map(|r| r.order_id.as_str()), Some("ord-r-1"), "the receipt is Анна's");
 
     let received = seq_of(&kiosk, "the receiving", |b| matches!(b, OpBody::ShipmentReceived { .. }));
     let issued = seq_of(
@@ -97,10 +98,10 @@ fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
     let (kiosk, _clock) = shelf_kiosk(&dir);
 
     let demo = kiosk.scan("482137").expect("the demo seed's order, in no shipment and with no arrival time, opens");
-    assert_eq!(demo.view.active.map(|c| c.order_id).as_deref(), Some("ord-1001"), "its card is shown");
+    assert_eq!(demo.view.screen.order().map(|c| c.order_id.as_str()), Some("ord-1001"), "its card is shown");
     kiosk.set_aside().expect("set aside");
     let dina = kiosk.scan(DINA_SHORT).expect("Дина's order, arrived by the server's word, opens");
-    assert_eq!(dina.view.active.map(|c| c.order_id).as_deref(), Some(DINA_ORDER), "her card is shown");
+    assert_eq!(dina.view.screen.order().map(|c| c.order_id.as_str()), Some(DINA_ORDER), "her card is shown");
     kiosk.set_aside().expect("set aside");
 
     let boris = not_arrived(kiosk.scan(BORIS_SHORT), "Борис's jacket is expected");
@@ -115,7 +116,14 @@ fn orders_in_no_shipment_or_that_the_server_says_arrived_open_as_before() {
     received.received = true;
     let changes = vec![Change::UpsertOrder(boris), Change::UpsertShipment(received)];
     kiosk.apply_pull(&page("shelf-2", false, changes)).expect("the feed says it arrived");
-    let card = kiosk.scan(BORIS_SHORT).expect("arrived elsewhere: Борис's order opens").view.active.expect("card");
+    let card = kiosk
+        .scan(BORIS_SHORT)
+        .expect("arrived elsewhere: Борис's order opens")
+        .view
+        .screen
+        .order()
+        .cloned()
+        .expect("card");
     assert_eq!(card.items[0].cell, "A-02", "in the cell the other counter put it in");
     let vera = not_arrived(kiosk.scan(VERA_SHORT), "Вера's order did not arrive with the shipment");
     assert_eq!(vera.as_deref(), RECORDED_MISSING, "the feed says the shipment was received without her items");
@@ -126,7 +134,14 @@ fn anna_partly_received(kiosk: &Kiosk) -> pvz_kiosk_core::OrderView {
     kiosk.scan(SHIPMENT_CODE).expect("receiving opens");
     place(kiosk, ANNA_1);
     kiosk.close_receiving().expect("receiving closes without her scarf");
-    let card = kiosk.scan(ANNA_SHORT).expect("one of her items arrived: the order opens").view.active.expect("card");
+    let card = kiosk
+        .scan(ANNA_SHORT)
+        .expect("one of her items arrived: the order opens")
+        .view
+        .screen
+        .order()
+        .cloned()
+        .expect("card");
     let missing: Vec<(&str, bool)> = card.items.iter().map(|i| (i.item_id.as_str(), i.missing_at_receiving)).collect();
     assert_eq!(
         missing,
@@ -150,7 +165,7 @@ fn a_partly_received_order_is_issued_without_the_missing_item_which_is_refunded_
     assert!(err.to_view().message.contains("recorded missing"), "the refusal says why: {err}");
 
     let view = kiosk.hand_over_rest(&card.order_id).expect("F2: the rest of the order");
-    let card = view.active.expect("the card stays open");
+    let card = view.screen.order().expect("the card stays open");
     let decisions: Vec<Option<ItemDecision>> = card.items.iter().map(|i| i.decision.clone()).collect();
     assert_eq!(
         decisions,
@@ -161,7 +176,7 @@ fn a_partly_received_order_is_issued_without_the_missing_item_which_is_refunded_
     assert_eq!(card.settlement.to_refund, Kopecks(100_000), "the prepaid scarf that never came is paid back");
 
     let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("the issue completes without the scarf");
-    let receipt = done.receipt.expect("a receipt");
+    let receipt = done.screen.receipt().expect("a receipt");
     let names = |items: &[pvz_kiosk_core::ItemView]| items.iter().map(|i| i.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(&receipt.handed_over), vec!["Платье"], "the receipt lists the dress as handed over");
     assert_eq!(names(&receipt.not_arrived), vec!["Шарф"], "and the scarf as not arrived");
@@ -181,17 +196,17 @@ fn a_partly_received_order_is_issued_without_the_missing_item_which_is_refunded_
     assert!(issued.1.is_empty(), "no refusal goes to the server");
     assert_eq!(issued.2.iter().map(|i| i.as_str()).collect::<Vec<_>>(), vec!["itm-r-1-2"], "not arrived: the scarf");
     assert_eq!(issued.3, Kopecks(100_000), "the op carries the refund");
-    let returns = kiosk.open_returns().expect("returns desk").returns.expect("returns view");
+    let returns = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("returns view");
     assert!(returns.waiting.is_empty(), "nothing is at the point to box for the seller: {:?}", returns.waiting);
     kiosk.close_returns().expect("back to the counter");
 
-    let found = kiosk.find_item(ANNA_2).expect("the scarf is looked up").found_item.expect("found");
+    let found = kiosk.find_item(ANNA_2).expect("the scarf is looked up").screen.found_item().cloned().expect("found");
     assert!(
         matches!(found.status, FoundItemStatus::NotArrived { .. }),
         "the search says the scarf never arrived, not that the buyer got it: {:?}",
         found.status
     );
-    let found = kiosk.find_item(ANNA_1).expect("the dress is looked up").found_item.expect("found");
+    let found = kiosk.find_item(ANNA_1).expect("the dress is looked up").screen.found_item().cloned().expect("found");
     assert!(matches!(found.status, FoundItemStatus::Issued { .. }), "the dress was handed over: {:?}", found.status);
 }
 
@@ -201,14 +216,14 @@ fn a_missing_item_found_after_all_is_handed_over_by_hand() {
     let (kiosk, _clock) = shelf_kiosk(&dir);
     let card = anna_partly_received(&kiosk);
     kiosk.decide_item(&card.order_id, "itm-r-1-2", ItemDecision::HandOver).expect("the scarf turned up: hand it over");
-    let card = kiosk.hand_over_rest(&card.order_id).expect("F2 for the dress").active.expect("card");
+    let card = kiosk.hand_over_rest(&card.order_id).expect("F2 for the dress").screen.order().cloned().expect("card");
     assert!(
         card.items.iter().all(|i| i.decision == Some(ItemDecision::HandOver)),
         "both handed over: a decision taken by hand stands"
     );
     assert_eq!(card.settlement.to_refund, Kopecks(0), "nothing to pay back");
     let done = kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("issued whole");
-    assert_eq!(done.receipt.expect("receipt").not_arrived.len(), 0, "the receipt leaves nothing out");
+    assert_eq!(done.screen.receipt().expect("receipt").not_arrived.len(), 0, "the receipt leaves nothing out");
 }
 
 #[test]
@@ -228,13 +243,13 @@ fn another_counters_receiving_that_missed_an_item_reaches_this_counter_by_the_fe
     kiosk
         .apply_pull(&page("shelf-2", false, vec![Change::UpsertOrder(anna), Change::UpsertShipment(received)]))
         .expect("the feed says what the other counter received");
-    let card = kiosk.scan(ANNA_SHORT).expect("her order opens").view.active.expect("card");
+    let card = kiosk.scan(ANNA_SHORT).expect("her order opens").view.screen.order().cloned().expect("card");
     let missing: Vec<(&str, bool)> = card.items.iter().map(|i| (i.item_id.as_str(), i.missing_at_receiving)).collect();
     assert_eq!(
         missing,
         vec![("itm-r-1-1", false), ("itm-r-1-2", true)],
         "this counter knows the scarf is missing though another counter received the shipment"
     );
-    let card = kiosk.hand_over_rest(&card.order_id).expect("F2").active.expect("card");
+    let card = kiosk.hand_over_rest(&card.order_id).expect("F2").screen.order().cloned().expect("card");
     assert_eq!(card.items[1].decision, Some(ItemDecision::NotArrived), "and leaves it out rather than hand it over");
 }

@@ -34,7 +34,7 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
 
     let opened = kiosk.scan(&code("pay at counter, 2 items (QR)")).expect("the demo QR opens its order");
     assert_eq!(opened.notice, Some(ScanNotice::OrderOpened), "a buyer code opens the order card");
-    let order = opened.view.active.expect("an order card is shown");
+    let order = opened.view.screen.order().expect("an order card is shown");
     assert_eq!(order.status, OrderStatus::InProgress, "the opened order is in progress");
     let (dress, shoes) = (order.items[0].item_id.clone(), order.items[1].item_id.clone());
 
@@ -47,7 +47,7 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
 
     kiosk.decide_item(&order.order_id, &dress, defect()).expect("a described defect is recorded");
     let view = kiosk.decide_item(&order.order_id, &shoes, ItemDecision::HandOver).expect("hand over");
-    let active = view.active.expect("order still open");
+    let active = view.screen.order().expect("order still open");
     assert_eq!(active.items[0].fee_rule, Some(FeeRule::DefectFree), "the defect line says the return is free");
     assert_eq!(active.items[0].fee, Some(Kopecks::ZERO), "no return shipping for a defect");
     assert_eq!(active.settlement.to_collect, Kopecks(599_000), "only the shoes are paid; the dress costs nothing");
@@ -61,8 +61,8 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
     let err = kiosk.confirm_issue(&order.order_id, Kopecks(599_000), false).expect_err("payment must be confirmed");
     assert!(matches!(err, KioskError::PaymentNotConfirmed), "unconfirmed payment is refused: {err:?}");
     let done = kiosk.confirm_issue(&order.order_id, Kopecks(599_000), true).expect("the issue completes");
-    let receipt = done.receipt.expect("a receipt is shown");
-    assert!(done.active.is_none(), "the order card closes after the issue");
+    let receipt = done.screen.receipt().expect("a receipt is shown");
+    assert!(done.screen.order().is_none(), "the order card closes after the issue");
     assert_eq!(receipt.collected, Kopecks(599_000), "the receipt shows the amount taken");
     assert_eq!(receipt.refused.len(), 1, "the receipt lists the refused item");
     assert!(receipt.qr_data_uri.starts_with("data:image/svg+xml;base64,"), "the receipt carries a QR image");
@@ -70,7 +70,7 @@ fn a_defect_refusal_is_free_and_the_issue_survives_a_restart() {
 
     let restarted = open(&dir.path().join("kiosk.sqlite3"));
     let view = restarted.view().expect("view after restart");
-    assert_eq!(view.receipt.map(|r| r.op_id), Some(receipt.op_id.clone()), "the receipt is still on screen");
+    assert_eq!(view.screen.receipt().map(|r| &r.op_id), Some(&receipt.op_id), "the receipt is still on screen");
     let recent = view.recent.first().expect("the issue is in the recent list");
     assert_eq!((recent.handed_over, recent.refused), (1, 1), "one handed over, one refused");
     assert_eq!(recent.refusal_reasons, vec![RefusalReason::Defect], "the refusal reason is recorded");
@@ -104,7 +104,7 @@ fn bad_codes_get_a_clear_error_and_change_nothing() {
         assert!(!err.to_view().message.is_empty(), "{case}: the error has a message");
     }
     assert!(kiosk.outbox().expect("outbox").is_empty(), "no bad code wrote an op");
-    assert!(kiosk.view().expect("view").active.is_none(), "no bad code opened an order");
+    assert!(kiosk.view().expect("view").screen.order().is_none(), "no bad code opened an order");
 }
 
 #[test]
@@ -115,18 +115,18 @@ fn a_code_typed_under_the_russian_layout_opens_the_order() {
     let russian = demo::typed_in_russian_layout(&latin);
     assert_ne!(russian, latin, "the test really types Cyrillic");
     let outcome = kiosk.scan(&russian).expect("the layout is undone");
-    assert_eq!(outcome.view.active.map(|o| o.order_id), Some("ord-1002".to_owned()), "the right order opens");
+    assert_eq!(outcome.view.screen.order().map(|o| o.order_id.as_str()), Some("ord-1002"), "the right order opens");
 }
 
 #[test]
 fn buyer_side_refusals_carry_the_policy_fee_and_prepaid_goods_are_refunded() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = seeded(&dir);
-    let order = kiosk.scan("615204").expect("prepaid order opens").view.active.expect("card");
+    let order = kiosk.scan("615204").expect("prepaid order opens").view.screen.order().cloned().expect("card");
     let changed_mind = ItemDecision::Refuse { reason: RefusalReason::ChangedMind, description: None };
     kiosk.decide_item(&order.order_id, &order.items[0].item_id, changed_mind).expect("refuse");
     let view = kiosk.decide_item(&order.order_id, &order.items[1].item_id, ItemDecision::HandOver).expect("hand over");
-    let s = view.active.expect("card").settlement;
+    let s = view.screen.order().cloned().expect("card").settlement;
     assert_eq!(s.fees, Kopecks(9_900), "electronics fall back to the default fee of 99 ₽");
     assert_eq!(s.to_collect, Kopecks(9_900), "a prepaid order costs only the fee");
     assert_eq!(s.to_refund, Kopecks(349_000), "the refused prepaid headphones are refunded");
@@ -149,11 +149,11 @@ fn item_codes_are_matched_only_within_the_open_order() {
 fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = seeded(&dir);
-    let order = kiosk.scan("730518").expect("open").view.active.expect("card");
+    let order = kiosk.scan("730518").expect("open").view.screen.order().cloned().expect("card");
     let item = order.items[0].item_id.clone();
     kiosk.decide_item(&order.order_id, &item, ItemDecision::HandOver).expect("decide");
-    assert!(kiosk.set_aside().expect("set aside").active.is_none(), "the card closes");
-    let resumed = kiosk.scan("730518").expect("reopen").view.active.expect("card");
+    assert!(kiosk.set_aside().expect("set aside").screen.order().is_none(), "the card closes");
+    let resumed = kiosk.scan("730518").expect("reopen").view.screen.order().cloned().expect("card");
     assert_eq!(resumed.items[0].decision, Some(ItemDecision::HandOver), "the decision survived");
     let opened_ops = kiosk.outbox().expect("outbox").iter().filter(|o| o.body.kind() == "issue_opened").count();
     assert_eq!(opened_ops, 1, "resuming does not record a second opening");
@@ -168,11 +168,11 @@ fn a_set_aside_order_keeps_its_decisions_and_an_issued_one_is_final() {
 fn handing_over_the_rest_decides_only_undecided_items_at_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = seeded(&dir);
-    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    let order = kiosk.scan("482137").expect("open").view.screen.order().cloned().expect("card");
     kiosk.decide_item(&order.order_id, &order.items[0].item_id, defect()).expect("refuse the dress");
     let ops_before = kiosk.outbox().expect("outbox").len();
     let view = kiosk.hand_over_rest(&order.order_id).expect("hand over the rest");
-    let items = view.active.expect("card").items;
+    let items = view.screen.order().cloned().expect("card").items;
     assert_eq!(items[0].decision, Some(defect()), "the refusal already made is kept");
     assert_eq!(items[1].decision, Some(ItemDecision::HandOver), "the undecided shoes are handed over");
     assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before + 1, "one op per newly decided item");
@@ -182,7 +182,7 @@ fn handing_over_the_rest_decides_only_undecided_items_at_once() {
 fn a_defect_photo_is_kept_with_its_op_and_only_for_a_defect() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = seeded(&dir);
-    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    let order = kiosk.scan("482137").expect("open").view.screen.order().cloned().expect("card");
     let (dress, shoes) = (&order.items[0].item_id, &order.items[1].item_id);
     let jpeg = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0photo-bytes";
 
@@ -194,7 +194,7 @@ fn a_defect_photo_is_kept_with_its_op_and_only_for_a_defect() {
     let ops_before = kiosk.outbox().expect("outbox").len();
 
     let view = kiosk.attach_defect_photo(&order.order_id, dress, jpeg).expect("a JPEG is attached");
-    assert_eq!(view.active.expect("card").items[0].photos, 1, "the item shows one photo");
+    assert_eq!(view.screen.order().expect("card").items[0].photos, 1, "the item shows one photo");
     let ops = kiosk.outbox().expect("outbox");
     assert_eq!(ops.len(), ops_before + 1, "one op for the photo, none for the refused attempts");
     assert_eq!(ops.last().map(|o| o.body.kind()), Some("defect_photo_attached"), "the op says what happened");
@@ -206,7 +206,7 @@ fn a_defect_photo_is_kept_with_its_op_and_only_for_a_defect() {
 fn a_refusal_keeps_the_fee_the_buyer_was_told_when_the_policy_changes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = seeded(&dir);
-    let order = kiosk.scan("482137").expect("open").view.active.expect("card");
+    let order = kiosk.scan("482137").expect("open").view.screen.order().cloned().expect("card");
     let did_not_fit = ItemDecision::Refuse { reason: RefusalReason::DidNotFit, description: None };
     kiosk.decide_item(&order.order_id, &order.items[0].item_id, did_not_fit).expect("refuse the dress");
     let doubled = pvz_domain::FeePolicy { default_fee: Kopecks(50_000), per_category: Default::default() };
@@ -219,7 +219,7 @@ fn a_refusal_keeps_the_fee_the_buyer_was_told_when_the_policy_changes() {
     };
     kiosk.apply_pull(&page).expect("a new policy arrives");
     let view = kiosk.view().expect("view");
-    let dress = &view.active.expect("card").items[0];
+    let dress = &view.screen.order().expect("card").items[0];
     assert_eq!(dress.fee, Some(Kopecks(14_900)), "the 149 ₽ clothes fee told to the buyer stays, not the new 500 ₽");
 }
 
@@ -299,7 +299,8 @@ fn a_buyer_side_refusal_waits_for_the_fee_policy_and_seller_fault_refusals_do_no
     seed.pull.changes.retain(|c| !matches!(c, pvz_protocol::Change::SetFeePolicy(_)));
     assert!(kiosk.import_seed(&seed).expect("seed imports"), "a fresh store takes the seed");
 
-    let order = kiosk.scan("482137").expect("an order opens without a policy").view.active.expect("card");
+    let order =
+        kiosk.scan("482137").expect("an order opens without a policy").view.screen.order().cloned().expect("card");
     let (dress, shoes) = (order.items[0].item_id.clone(), order.items[1].item_id.clone());
     let ops_before = kiosk.outbox().expect("outbox").len();
     let did_not_fit = ItemDecision::Refuse { reason: RefusalReason::DidNotFit, description: None };
@@ -310,11 +311,11 @@ fn a_buyer_side_refusal_waits_for_the_fee_policy_and_seller_fault_refusals_do_no
     assert_eq!(err.to_view().kind, pvz_kiosk_core::ErrorKind::FeePolicyMissing, "the window gets its own kind");
     assert_eq!(kiosk.outbox().expect("outbox").len(), ops_before, "the refused refusal wrote no op");
     let view = kiosk.view().expect("view");
-    assert_eq!(view.active.expect("card").items[0].decision, None, "and recorded no decision");
+    assert_eq!(view.screen.order().expect("card").items[0].decision, None, "and recorded no decision");
 
     let wrong = ItemDecision::Refuse { reason: RefusalReason::WrongItem, description: None };
     let view = kiosk.decide_item(&order.order_id, &shoes, wrong).expect("a seller-fault refusal needs no policy");
-    let card = view.active.expect("card");
+    let card = view.screen.order().expect("card");
     assert_eq!(card.items[1].fee, Some(Kopecks::ZERO), "a seller-fault refusal is free under any policy");
     assert_eq!(card.items[1].fee_rule, Some(FeeRule::SellerFaultFree), "and says why");
     kiosk.decide_item(&order.order_id, &shoes, ItemDecision::HandOver).expect("a hand-over needs no policy");
@@ -329,7 +330,7 @@ fn a_buyer_side_refusal_waits_for_the_fee_policy_and_seller_fault_refusals_do_no
     };
     kiosk.apply_pull(&page).expect("the policy arrives");
     let view = kiosk.decide_item(&order.order_id, &dress, did_not_fit).expect("now the refusal is recorded");
-    let card = view.active.expect("card");
+    let card = view.screen.order().expect("card");
     assert_eq!(card.items[0].fee, Some(Kopecks(14_900)), "with the policy's 149 ₽ clothes fee");
     assert_eq!(card.items[0].fee_rule, Some(FeeRule::PolicyFee), "from the policy");
 }

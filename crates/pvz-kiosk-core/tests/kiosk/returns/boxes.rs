@@ -13,7 +13,7 @@ const DRESS: &str = "4601234567893";
 
 /// Issues demo order 482137 with the dress refused as defective and the shoes handed over.
 fn refuse_the_dress(kiosk: &Kiosk) {
-    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("482137").expect("order opens").view.screen.order().cloned().expect("card");
     let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("dress refused");
     kiosk.decide_item(&card.order_id, &card.items[1].item_id, ItemDecision::HandOver).expect("shoes handed over");
@@ -24,7 +24,7 @@ fn accept_a_claim(kiosk: &Kiosk, clock: &Clock) -> String {
     kiosk.scan(&refund_code("cl-box", clock)).expect("claim opens");
     kiosk.scan(JACKET_BARCODE).expect("checked");
     kiosk.set_claim_condition("шов").expect("noted");
-    kiosk.accept_claim_return().expect("accepted").return_label.expect("label").return_id
+    kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label").return_id
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
     refuse_the_dress(&kiosk);
     let jacket = accept_a_claim(&kiosk, &clock);
 
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk shown");
     let dress =
         desk.waiting.iter().find(|u| u.source == ReturnSource::CounterRefusal).expect("the refused dress waits");
     assert_eq!(dress.reason, Some(RefusalReason::Defect), "with the reason it was refused for");
@@ -53,13 +53,13 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
     refused(kiosk.scan("4607654321008"), ErrorKind::NotAmongWaitingReturns, "the shoes were handed over");
     kiosk.scan(&format!("PVZR1:{jacket}")).expect("the jacket goes in by its return label");
     refused(kiosk.scan(&format!("PVZR1:{jacket}")), ErrorKind::NotAmongWaitingReturns, "a label already packed");
-    let desk = kiosk.remove_from_box(&jacket).expect("taken out again").returns.expect("desk");
+    let desk = kiosk.remove_from_box(&jacket).expect("taken out again").screen.returns_desk().cloned().expect("desk");
     assert_eq!(desk.open_box.as_ref().map(|b| b.items.len()), Some(1), "only the dress is in the box");
     assert_eq!(desk.waiting.len(), 1, "the jacket waits again");
     refused(kiosk.remove_from_box(&jacket), ErrorKind::InvalidInput, "removing what is not in the box");
 
     let before = ops(&kiosk).len();
-    let desk = kiosk.close_box().expect("the box closes").returns.expect("desk");
+    let desk = kiosk.close_box().expect("the box closes").screen.returns_desk().cloned().expect("desk");
     assert!(desk.open_box.is_none(), "no box is open after closing");
     let closed = desk.closed_boxes.first().expect("the closed box waits for a driver");
     assert_eq!(closed.label_qr_text, Some(format!("PVZB1:{}:1", closed.box_id)), "the label encodes the box and count");
@@ -80,12 +80,15 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
         Some(ScanNotice::DriverIdentified { driver_id: DRIVER.into(), driver_name: DRIVER_NAME.into() }),
         "the desk names the driver"
     );
-    assert_eq!(identified.view.returns.and_then(|r| r.driver).map(|d| d.name), Some(DRIVER_NAME.into()), "shown");
+    assert_eq!(
+        identified.view.screen.returns_desk().and_then(|r| r.driver.as_ref()).map(|d| d.name.as_str()),
+        Some(DRIVER_NAME),
+        "shown"
+    );
     refused(kiosk.hand_over_boxes(COURIER), ErrorKind::DriverNotIdentified, "boxes handed to a courier");
     let done = kiosk.hand_over_boxes(DRIVER).expect("the boxes go to the driver");
-    let act = done.handover_act.expect("the handover act is shown");
+    let act = done.screen.handover_act().expect("the handover act is shown");
     assert_eq!((act.driver_name.as_str(), act.boxes.len(), act.items), (DRIVER_NAME, 1, 1), "one box, one item");
-    assert!(done.returns.expect("desk").closed_boxes.is_empty(), "no closed box waits any more");
     assert_eq!(ops(&kiosk).len(), before + 2, "closing and handing over wrote one op each");
     match ops(&kiosk).last() {
         Some(OpBody::BoxesHandedOver { driver_id, box_ids, handover_id }) => {
@@ -96,7 +99,10 @@ fn returns_are_boxed_by_code_and_label_and_the_closed_boxes_go_to_the_driver_wit
         other => panic!("the last op must be the handover, got {other:?}"),
     }
     refused(kiosk.hand_over_boxes(DRIVER), ErrorKind::DriverNotIdentified, "handing over again: the driver left");
-    assert!(kiosk.dismiss_handover_act().expect("dismissed").handover_act.is_none(), "the act leaves the screen");
+    let desk = kiosk.dismiss_handover_act().expect("dismissed");
+    assert!(desk.screen.handover_act().is_none(), "the act leaves the screen");
+    // The act stood in front of the desk until now.
+    assert!(desk.screen.returns_desk().expect("desk").closed_boxes.is_empty(), "no closed box waits any more");
 }
 
 #[test]
@@ -122,7 +128,12 @@ fn boxes_go_only_to_the_driver_whose_badge_was_scanned_at_the_desk() {
     assert_eq!(handed_over(&kiosk), 0, "no box went to anyone whose badge was not scanned");
 
     kiosk.scan(&badge(OTHER_DRIVER)).expect("the driver's badge again");
-    let act = kiosk.hand_over_boxes(OTHER_DRIVER).expect("the identified driver takes the box").handover_act;
+    let act = kiosk
+        .hand_over_boxes(OTHER_DRIVER)
+        .expect("the identified driver takes the box")
+        .screen
+        .handover_act()
+        .cloned();
     assert_eq!(act.map(|a| a.driver_name), Some(OTHER_DRIVER_NAME.to_owned()), "the act names the badge's driver");
     assert_eq!(handed_over(&kiosk), 1, "one handover op");
 }
@@ -156,7 +167,7 @@ fn a_unit_with_nothing_to_scan_goes_into_the_box_by_its_button_and_its_label_pri
     let (kiosk, _clock) = seeded(&dir);
     forget_the_dress_barcode(&kiosk);
     refuse_the_dress(&kiosk);
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk shown");
     let dress = desk.waiting.first().expect("the refused dress waits").clone();
     assert_eq!((dress.source, dress.code.as_deref()), (ReturnSource::CounterRefusal, None), "with no code to scan");
     let label = kiosk.document(&DocumentRef::ReturnLabel { return_id: dress.return_id.clone() }).expect("its label");
@@ -171,7 +182,13 @@ fn a_unit_with_nothing_to_scan_goes_into_the_box_by_its_button_and_its_label_pri
     refused(kiosk.scan(DRESS), ErrorKind::NotAmongWaitingReturns, "the barcode it no longer carries finds nothing");
     refused(kiosk.add_to_box("ret-nobody"), ErrorKind::NotAmongWaitingReturns, "a unit never received here");
     refused(kiosk.add_to_box("not an id"), ErrorKind::InvalidInput, "a malformed id");
-    let desk = kiosk.add_to_box(&dress.return_id).expect("the dress goes in by its button").returns.expect("desk");
+    let desk = kiosk
+        .add_to_box(&dress.return_id)
+        .expect("the dress goes in by its button")
+        .screen
+        .returns_desk()
+        .cloned()
+        .expect("desk");
     let packed: Vec<_> = desk.open_box.iter().flat_map(|b| &b.items).map(|u| u.return_id.as_str()).collect();
     assert_eq!(packed, vec![dress.return_id.as_str()], "the dress is in the open box");
     assert!(desk.waiting.is_empty(), "and no longer waits");
@@ -197,15 +214,16 @@ fn a_restart_comes_back_to_every_screen() {
     kiosk.set_claim_condition("как новая").expect("noted");
     drop(kiosk);
     let (kiosk, _clock) = open(&path);
-    let claim = kiosk.view().expect("view").claim_return.expect("the claim is still on the counter");
+    let claim = kiosk.view().expect("view").screen.claim_return().cloned().expect("the claim is still on the counter");
     assert!(claim.item_checked && claim.condition == "как новая", "with its check and note: {claim:?}");
-    let label = kiosk.accept_claim_return().expect("accepted after the restart").return_label.expect("label");
+    let label =
+        kiosk.accept_claim_return().expect("accepted after the restart").screen.return_label().cloned().expect("label");
     drop(kiosk);
 
     let (kiosk, _clock) = open(&path);
     assert_eq!(
-        kiosk.view().expect("view").return_label.map(|l| l.return_id),
-        Some(label.return_id.clone()),
+        kiosk.view().expect("view").screen.return_label().map(|l| &l.return_id),
+        Some(&label.return_id),
         "label stays"
     );
     kiosk.scan(&badge(COURIER)).expect("hand-back starts");
@@ -216,7 +234,7 @@ fn a_restart_comes_back_to_every_screen() {
     drop(kiosk);
 
     let (kiosk, _clock) = open(&path);
-    let hand_back = kiosk.view().expect("view").hand_back.expect("the hand-back is still open");
+    let hand_back = kiosk.view().expect("view").screen.hand_back().cloned().expect("the hand-back is still open");
     assert_eq!(hand_back.courier_name, COURIER_NAME, "with its courier");
     assert_eq!(hand_back.lines.len(), 1, "and its scan");
     kiosk.set_hand_back_reason(&item, RefusalReason::ChangedMind, None).expect("reason");
@@ -224,18 +242,18 @@ fn a_restart_comes_back_to_every_screen() {
     drop(kiosk);
 
     let (kiosk, _clock) = open(&path);
-    assert!(kiosk.view().expect("view").hand_back_act.is_some(), "the act stays on screen");
+    assert!(kiosk.view().expect("view").screen.hand_back_act().is_some(), "the act stays on screen");
     kiosk.create_box().expect("a box opens the desk");
     kiosk.scan(&format!("PVZR1:{}", label.return_id)).expect("the jacket packed");
     drop(kiosk);
 
     let (kiosk, _clock) = open(&path);
-    let desk = kiosk.view().expect("view").returns.expect("the returns desk is still open");
+    let desk = kiosk.view().expect("view").screen.returns_desk().cloned().expect("the returns desk is still open");
     assert_eq!(desk.open_box.map(|b| b.items.len()), Some(1), "with its open box and what is in it");
     assert_eq!(desk.waiting.len(), 1, "and the courier's item waiting");
     kiosk.close_returns().expect("desk closed");
-    assert!(kiosk.view().expect("view").returns.is_none(), "the desk leaves the screen");
+    assert!(kiosk.view().expect("view").screen.returns_desk().is_none(), "the desk leaves the screen");
     kiosk.open_returns().expect("reopened");
-    let desk = kiosk.view().expect("view").returns.expect("desk");
+    let desk = kiosk.view().expect("view").screen.returns_desk().cloned().expect("desk");
     assert!(desk.open_box.is_some(), "an open box stays open while the desk is closed");
 }

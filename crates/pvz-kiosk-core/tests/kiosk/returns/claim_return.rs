@@ -15,7 +15,7 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
 
     let opened = kiosk.scan(&code).expect("a signed claim code opens the claim");
     assert_eq!(opened.notice, Some(ScanNotice::ClaimOpened), "the notice says a claim is on the counter");
-    let claim = opened.view.claim_return.expect("the claim is shown");
+    let claim = opened.view.screen.claim_return().expect("the claim is shown");
     assert_eq!(claim.compensation, CompensationKind::Refund, "the compensation comes from the code");
     assert_eq!(claim.amount, JACKET_PRICE, "so does the amount");
     assert_eq!(claim.server_state, None, "no server was asked: the signature is the offline authority");
@@ -30,14 +30,14 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
     refused(kiosk.accept_claim_return(), ErrorKind::ClaimConditionMissing, "accept before the condition is noted");
     kiosk.set_claim_condition("  шов разошёлся на рукаве, следов носки нет ").expect("condition noted");
     let view = kiosk.attach_claim_photo(PNG).expect("a photo of the seam");
-    let claim = view.claim_return.expect("claim still on the counter");
+    let claim = view.screen.claim_return().expect("claim still on the counter");
     assert_eq!(claim.condition, "шов разошёлся на рукаве, следов носки нет", "the note is kept, trimmed");
     assert_eq!(claim.photos, 1, "the photo is counted");
     assert_eq!(ops(&kiosk).len(), before, "checking, noting and photographing write no op; only accepting does");
 
     let accepted = kiosk.accept_claim_return().expect("the claim return is accepted");
-    assert!(accepted.claim_return.is_none(), "the claim leaves the counter");
-    let label = accepted.return_label.expect("the return label is shown");
+    assert!(accepted.screen.claim_return().is_none(), "the claim leaves the counter");
+    let label = accepted.screen.return_label().expect("the return label is shown");
     assert_eq!(label.qr_text, format!("PVZR1:{}", label.return_id), "the label's QR carries the return id");
     assert_eq!(label.source, ReturnSource::Claim, "the unit came on a claim");
     assert_eq!((label.compensation, label.amount), (Some(CompensationKind::Refund), JACKET_PRICE), "as printed");
@@ -55,7 +55,7 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
         }
         other => panic!("the last op must be the claim return, got {other:?}"),
     }
-    let returns = kiosk.open_returns().expect("returns desk").returns.expect("desk shown");
+    let returns = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk shown");
     let units: Vec<_> = returns.waiting.iter().filter(|u| u.source == ReturnSource::Claim).collect();
     assert_eq!(units.len(), 1, "exactly one returned unit waits to be boxed: {:?}", returns.waiting);
     assert_eq!(units[0].return_id, label.return_id, "it is the labelled unit");
@@ -64,7 +64,7 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
     refused(kiosk.scan(&code), ErrorKind::ClaimAlreadyUsed, "the same code again");
     assert_eq!(ops(&kiosk).len(), before + 1, "the refused second scan wrote nothing");
     let view = kiosk.dismiss_return_label().expect("label dismissed");
-    assert!(view.return_label.is_none(), "the label leaves the screen");
+    assert!(view.screen.return_label().is_none(), "the label leaves the screen");
 }
 
 #[test]
@@ -80,7 +80,7 @@ fn codes_that_cannot_be_honoured_are_refused_at_the_scan() {
     assert!(e.to_string().contains("nothing to accept"), "the counter says there is nothing to take: {e}");
     refused(kiosk.scan("PVZC1.AAAA.BBBB"), ErrorKind::UnknownCode, "a damaged claim code");
     assert!(kiosk.outbox().expect("outbox").is_empty(), "no refused code wrote an op");
-    assert!(kiosk.view().expect("view").claim_return.is_none(), "no refused code put a claim on the counter");
+    assert!(kiosk.view().expect("view").screen.claim_return().is_none(), "no refused code put a claim on the counter");
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn the_servers_word_on_the_claim_refuses_it_with_the_reason() {
         kiosk.scan(JACKET_BARCODE).expect("item checked");
         kiosk.set_claim_condition("как новая").expect("condition noted");
         let view = kiosk.apply_claim_status(&status(&claim, state, reason)).expect("the server's answer recorded");
-        let shown = view.claim_return.expect("the claim stays on the counter to show why");
+        let shown = view.screen.claim_return().expect("the claim stays on the counter to show why");
         assert_eq!(shown.server_state, Some(state), "{state:?}: the server's state is shown");
         assert_eq!(shown.refusal, Some(refusal), "{state:?}: the banner says why");
         assert_eq!(shown.server_reason.as_deref(), reason, "{state:?}: with the server's reason");
@@ -113,7 +113,7 @@ fn the_servers_word_on_the_claim_refuses_it_with_the_reason() {
     let approved = "cl-ok";
     kiosk.scan(&refund_code(approved, &clock)).expect("opens");
     let view = kiosk.apply_claim_status(&status(approved, ClaimState::Approved, None)).expect("approved");
-    assert_eq!(view.claim_return.and_then(|c| c.refusal), None, "an approved claim is not refused");
+    assert_eq!(view.screen.claim_return().and_then(|c| c.refusal), None, "an approved claim is not refused");
     let other = kiosk.apply_claim_status(&status("cl-someone-else", ClaimState::Revoked, None));
     refused(other, ErrorKind::InvalidInput, "a status of another claim than the one on the counter");
 }
@@ -127,7 +127,11 @@ fn a_code_expiring_while_on_the_counter_is_refused_at_accept() {
     kiosk.set_claim_condition("без дефектов упаковки").expect("noted");
     clock.advance_days(15);
     let view = kiosk.view().expect("view");
-    assert_eq!(view.claim_return.and_then(|c| c.refusal), Some(ClaimRefusal::Expired), "the banner says expired");
+    assert_eq!(
+        view.screen.claim_return().and_then(|c| c.refusal),
+        Some(ClaimRefusal::Expired),
+        "the banner says expired"
+    );
     refused(kiosk.accept_claim_return(), ErrorKind::TokenExpired, "accepting after the code expired");
     assert!(kiosk.outbox().expect("outbox").is_empty(), "nothing was written");
 }
@@ -140,7 +144,7 @@ fn a_cancelled_claim_starts_afresh_and_a_replacement_takes_nothing_from_the_sell
     kiosk.scan(&code).expect("opens");
     kiosk.scan(JACKET_BARCODE).expect("checked");
     kiosk.cancel_claim_return().expect("cancelled");
-    let reopened = kiosk.scan(&code).expect("the code opens again").view.claim_return.expect("claim");
+    let reopened = kiosk.scan(&code).expect("the code opens again").view.screen.claim_return().cloned().expect("claim");
     assert!(!reopened.item_checked, "a cancelled claim return starts over");
     refused(
         kiosk.cancel_claim_return().and_then(|_| kiosk.accept_claim_return()),
@@ -153,6 +157,6 @@ fn a_cancelled_claim_starts_afresh_and_a_replacement_takes_nothing_from_the_sell
     kiosk.scan(&replacement).expect("opens");
     kiosk.scan(JACKET_BARCODE).expect("checked");
     kiosk.set_claim_condition("целая").expect("noted");
-    let label = kiosk.accept_claim_return().expect("accepted").return_label.expect("label");
+    let label = kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label");
     assert_eq!((label.compensation, label.amount), (Some(CompensationKind::Replacement), Kopecks::ZERO), "no money");
 }

@@ -56,13 +56,13 @@ fn a_hand_back_against_the_manifest_shows_the_missing_and_the_extra_and_fixes_ea
     let started = kiosk.scan(&badge(COURIER)).expect("the courier's badge starts a hand-back");
     assert_eq!(started.notice, Some(ScanNotice::HandBackStarted), "the notice says a hand-back started");
     let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest is loaded");
-    let hand_back = view.hand_back.expect("the hand-back is shown");
+    let hand_back = view.screen.hand_back().expect("the hand-back is shown");
     assert!(hand_back.manifest_loaded, "the manifest came from the server");
     assert_eq!((hand_back.lines.len(), hand_back.missing, hand_back.extra), (2, 2, 0), "two lines, none brought yet");
 
     let jeans = scanned_return_id(&kiosk, JEANS);
     let extra = scanned_return_id(&kiosk, STRANGER);
-    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    let hand_back = kiosk.view().expect("view").screen.hand_back().cloned().expect("hand-back");
     assert_eq!((hand_back.missing, hand_back.extra), (1, 1), "the mug is missing, one item is not on the manifest");
     assert_eq!(hand_back.lines[0].scanned.as_ref().map(|s| s.return_id.clone()), Some(jeans.clone()), "jeans matched");
     assert_eq!(hand_back.lines[2].item_id, None, "the extra comes after the manifest lines, with no item");
@@ -76,7 +76,7 @@ fn a_hand_back_against_the_manifest_shows_the_missing_and_the_extra_and_fixes_ea
     );
     kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
     let view = kiosk.set_hand_back_reason(&extra, RefusalReason::Defect, Some("разбит экран")).expect("defect");
-    let lines = view.hand_back.expect("hand-back").lines;
+    let lines = view.screen.hand_back().cloned().expect("hand-back").lines;
     let jeans_scan = lines[0].scanned.clone().expect("jeans scanned");
     assert_eq!((jeans_scan.fee, jeans_scan.fee_rule), (CLOTHES_FEE, Some(FeeRule::PolicyFee)), "policy fee");
     let extra_scan = lines[2].scanned.clone().expect("extra scanned");
@@ -85,8 +85,8 @@ fn a_hand_back_against_the_manifest_shows_the_missing_and_the_extra_and_fixes_ea
     assert_eq!(ops(&kiosk).len(), before, "nothing was written before the hand-back completed");
 
     let done = kiosk.complete_hand_back("Мария Менеджер").expect("the hand-back completes");
-    assert!(done.hand_back.is_none(), "the hand-back leaves the counter");
-    let act = done.hand_back_act.expect("the act is shown");
+    assert!(done.screen.hand_back().is_none(), "the hand-back leaves the counter");
+    let act = done.screen.hand_back_act().expect("the act is shown");
     assert_eq!((act.courier_name.as_str(), act.accepted_by.as_str()), (COURIER_NAME, "Мария Менеджер"), "both parties");
     assert_eq!(act.missing, vec!["Кружка".to_owned()], "the act lists the missing mug");
     assert_eq!((act.accepted.len(), act.extra, act.fees), (2, 1, CLOTHES_FEE), "two accepted, one extra, one fee");
@@ -106,12 +106,12 @@ fn a_hand_back_against_the_manifest_shows_the_missing_and_the_extra_and_fixes_ea
         }
         other => panic!("the last op must be the hand-back, got {other:?}"),
     }
-    let waiting = kiosk.open_returns().expect("desk").returns.expect("desk shown").waiting;
+    let waiting = kiosk.open_returns().expect("desk").screen.returns_desk().cloned().expect("desk shown").waiting;
     let from_courier: Vec<_> = waiting.iter().filter(|u| u.source == ReturnSource::Courier).collect();
     assert_eq!(from_courier.len(), 2, "each handed-back item waits to be boxed: {waiting:?}");
     assert!(from_courier.iter().any(|u| u.return_id == jeans), "under the id scanned");
     let view = kiosk.dismiss_hand_back_act().expect("act dismissed");
-    assert!(view.hand_back_act.is_none(), "the act leaves the screen");
+    assert!(view.screen.hand_back_act().is_none(), "the act leaves the screen");
 }
 
 #[tokio::test]
@@ -120,17 +120,17 @@ async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_s
     let (kiosk, _clock) = seeded(&dir);
     kiosk.scan(&badge(COURIER)).expect("hand-back starts");
     let view = kiosk.load_courier_manifest().await.expect("without a server the counter goes on");
-    let hand_back = view.hand_back.expect("hand-back shown");
+    let hand_back = view.screen.hand_back().expect("hand-back shown");
     assert!(!hand_back.manifest_loaded, "no manifest: the hand-back is recorded ad hoc");
     let mug = scanned_return_id(&kiosk, MUG);
-    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    let hand_back = kiosk.view().expect("view").screen.hand_back().cloned().expect("hand-back");
     assert_eq!((hand_back.lines.len(), hand_back.extra, hand_back.missing), (1, 1, 0), "an ad hoc item is an extra");
 
     let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest arrives late");
-    let hand_back = view.hand_back.expect("hand-back");
+    let hand_back = view.screen.hand_back().expect("hand-back");
     assert_eq!((hand_back.extra, hand_back.missing), (0, 1), "the mug now matches its line; the jeans are missing");
     kiosk.remove_hand_back_item(&mug).expect("scanned by mistake");
-    let hand_back = kiosk.view().expect("view").hand_back.expect("hand-back");
+    let hand_back = kiosk.view().expect("view").screen.hand_back().cloned().expect("hand-back");
     assert_eq!(hand_back.missing, 2, "removed: both lines missing again");
     refused(kiosk.complete_hand_back("Мария"), ErrorKind::HandBackEmpty, "completing with nothing scanned");
 
@@ -142,7 +142,9 @@ async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_s
     kiosk.set_hand_back_reason(&item, RefusalReason::WrongItem, None).expect("seller's fault");
     let view = kiosk.set_hand_back_reason(&mug, RefusalReason::ChangedMind, None).expect("buyer-side reason");
     let by_server: Vec<_> = view
-        .hand_back
+        .screen
+        .hand_back()
+        .cloned()
         .expect("hand-back")
         .lines
         .iter()
@@ -150,7 +152,13 @@ async fn offline_the_hand_back_is_ad_hoc_and_a_late_manifest_still_matches_the_s
         .map(|s| s.fee_set_by_server)
         .collect();
     assert_eq!(by_server, vec![false, true], "without the manifest only the server knows the mug's category fee");
-    let act = kiosk.complete_hand_back("Мария").expect("an ad hoc hand-back completes").hand_back_act.expect("act");
+    let act = kiosk
+        .complete_hand_back("Мария")
+        .expect("an ad hoc hand-back completes")
+        .screen
+        .hand_back_act()
+        .cloned()
+        .expect("act");
     assert_eq!(act.fees, Kopecks::ZERO, "the counter's guess for the mug is not totalled: the server charges its own");
     match ops(&kiosk).last() {
         Some(OpBody::CourierHandBackCompleted { items, missing, .. }) => {
@@ -174,13 +182,14 @@ fn the_act_totals_the_fees_of_manifest_lines_and_leaves_the_others_to_the_server
     kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
     kiosk.set_hand_back_reason(&extra, RefusalReason::ChangedMind, None).expect("buyer-side reason for the extra");
     let view = kiosk.set_hand_back_reason(&mug, RefusalReason::Defect, Some("скол")).expect("defect");
-    let lines = view.hand_back.expect("hand-back").lines;
+    let lines = view.screen.hand_back().cloned().expect("hand-back").lines;
     let by_server = |n: usize| lines[n].scanned.as_ref().map(|s| s.fee_set_by_server);
     assert_eq!(by_server(0), Some(false), "the jeans' line names the category: the counter's fee is the ledger's");
     assert_eq!(by_server(1), Some(false), "a defect is free whoever counts");
     assert_eq!(by_server(2), Some(true), "the extra's fee is the server's to set (it charges none for an extra)");
 
-    let act = kiosk.complete_hand_back("Мария Менеджер").expect("completed").hand_back_act.expect("act");
+    let act =
+        kiosk.complete_hand_back("Мария Менеджер").expect("completed").screen.hand_back_act().cloned().expect("act");
     assert_eq!(act.fees, CLOTHES_FEE, "the act totals only the jeans' fee: the extra costs the buyer nothing");
     let extra_line = act.accepted.iter().find(|l| l.item_id.is_none()).expect("the extra is on the act");
     assert!(extra_line.scanned.as_ref().is_some_and(|s| s.fee_set_by_server), "marked as set by the server");
@@ -203,11 +212,11 @@ fn a_manifest_arriving_after_the_reason_refixes_the_fee_from_the_lines_category(
     let mug = scanned_return_id(&kiosk, MUG);
     let view = kiosk.set_hand_back_reason(&jeans, RefusalReason::DidNotFit, None).expect("buyer-side reason");
     kiosk.set_hand_back_reason(&mug, RefusalReason::Defect, Some("скол")).expect("defect");
-    let before = view.hand_back.expect("hand-back").lines[0].scanned.clone().expect("jeans scanned");
+    let before = view.screen.hand_back().expect("hand-back").lines[0].scanned.clone().expect("jeans scanned");
     assert_eq!(before.fee, DEFAULT_FEE, "before the manifest the jeans' category is unknown: the default fee");
 
     let view = kiosk.apply_courier_manifest(&manifest()).expect("the manifest arrives after the reasons");
-    let lines = view.hand_back.expect("hand-back").lines;
+    let lines = view.screen.hand_back().cloned().expect("hand-back").lines;
     let jeans_scan = lines[0].scanned.clone().expect("the jeans match their line");
     assert_eq!(
         (jeans_scan.fee, jeans_scan.fee_rule),
@@ -254,7 +263,7 @@ fn badges_are_checked_and_a_hand_back_holds_the_counter_until_done() {
     );
 
     let view = kiosk.cancel_hand_back().expect("cancelled");
-    assert!(view.hand_back.is_none(), "the cancelled hand-back leaves the counter");
+    assert!(view.screen.hand_back().is_none(), "the cancelled hand-back leaves the counter");
     kiosk.scan("482137").expect("the counter is free again");
     refused(kiosk.complete_hand_back("Мария"), ErrorKind::NoActiveHandBack, "completing with no hand-back");
     assert_eq!(

@@ -26,7 +26,7 @@ fn an_item_found_by_its_code_moves_under_the_cell_rules_with_one_op_per_move() {
     let (kiosk, _clock) = shelf_kiosk(&dir);
     receive(&kiosk);
 
-    let found = kiosk.find_item(ANNA_1).expect("found by barcode").found_item.expect("shown");
+    let found = kiosk.find_item(ANNA_1).expect("found by barcode").screen.found_item().cloned().expect("shown");
     assert_eq!(found.item_id.as_deref(), Some("itm-r-1-1"), "the dress");
     assert_eq!((found.cell.as_deref(), &found.status), (Some("A-01"), &FoundItemStatus::OnShelf), "in A-01");
     assert_eq!((found.short_code.as_deref(), found.buyer.as_deref()), (Some("555001"), Some("Анна К.")), "whose it is");
@@ -40,7 +40,11 @@ fn an_item_found_by_its_code_moves_under_the_cell_rules_with_one_op_per_move() {
         Some(ScanNotice::ItemMoved { item_id: "itm-r-1-1".into(), from: "A-01".into(), to: "A-04".into() }),
         "the notice says from where to where"
     );
-    assert_eq!(moved.view.found_item.and_then(|f| f.cell).as_deref(), Some("A-04"), "the item shows its new cell");
+    assert_eq!(
+        moved.view.screen.found_item().and_then(|f| f.cell.as_deref()),
+        Some("A-04"),
+        "the item shows its new cell"
+    );
     let all = ops(&kiosk);
     assert_eq!(all.len(), ops_before + 1, "one op per move");
     match all.last() {
@@ -51,7 +55,7 @@ fn an_item_found_by_its_code_moves_under_the_cell_rules_with_one_op_per_move() {
         ),
         other => panic!("the last op must be the move, got {other:?}"),
     }
-    let card = kiosk.scan("555001").expect("Анна's order opens").view.active.expect("card");
+    let card = kiosk.scan("555001").expect("Анна's order opens").view.screen.order().cloned().expect("card");
     assert_eq!(card.items.iter().map(|i| i.cell.as_str()).collect::<Vec<_>>(), ["A-04", "A-01"], "the card agrees");
     kiosk.set_aside().expect("card set aside");
 
@@ -61,7 +65,7 @@ fn an_item_found_by_its_code_moves_under_the_cell_rules_with_one_op_per_move() {
     refused(kiosk.move_item("itm-r-1-2", "полка"), ErrorKind::InvalidInput, "not a cell address");
     refused(kiosk.move_item("itm-r-3-1", "A-03"), ErrorKind::NotOnShelf, "Вера's boots never arrived");
     let view = kiosk.move_item("itm-r-1-2", "a-3").expect("moved by a call, the address in any case");
-    assert_eq!(view.found_item.and_then(|f| f.cell).as_deref(), Some("A-03"), "the moved item is shown");
+    assert_eq!(view.screen.found_item().and_then(|f| f.cell.as_deref()), Some("A-03"), "the moved item is shown");
     let moves = ops(&kiosk).iter().filter(|op| matches!(op, OpBody::ItemMoved { .. })).count();
     assert_eq!(moves, 2, "two moves, two ops: the refusals wrote nothing");
 }
@@ -70,16 +74,17 @@ fn an_item_found_by_its_code_moves_under_the_cell_rules_with_one_op_per_move() {
 fn any_code_finds_an_item_and_says_where_it_is() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, _clock) = shelf_kiosk(&dir);
-    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("482137").expect("order opens").view.screen.order().cloned().expect("card");
     let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("the dress is refused");
     kiosk.decide_item(&card.order_id, &card.items[1].item_id, ItemDecision::HandOver).expect("shoes handed over");
     kiosk.confirm_issue(&card.order_id, Kopecks(599_000), true).expect("issue completes");
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk");
     let dress = desk.waiting.first().expect("the dress waits among the returns").return_id.clone();
     kiosk.close_returns().expect("desk closed");
 
-    let by_label = kiosk.find_item(&format!("PVZR1:{dress}")).expect("found by return label").found_item;
+    let by_label =
+        kiosk.find_item(&format!("PVZR1:{dress}")).expect("found by return label").screen.found_item().cloned();
     let by_label = by_label.expect("shown");
     assert_eq!(by_label.item_id.as_deref(), Some("itm-1001-1"), "the dress");
     assert_eq!(
@@ -88,17 +93,19 @@ fn any_code_finds_an_item_and_says_where_it_is() {
         "waiting among the returns, refused at the counter"
     );
     assert_eq!(by_label.cell, None, "in no cell");
-    let shoes = kiosk.find_item("4607654321008").expect("found by barcode").found_item.expect("shown");
+    let shoes =
+        kiosk.find_item("4607654321008").expect("found by barcode").screen.found_item().cloned().expect("shown");
     assert!(matches!(shoes.status, FoundItemStatus::Issued { issued_at: Some(_) }), "handed over: {shoes:?}");
     refused(kiosk.move_item("itm-1001-2", "A-01"), ErrorKind::NotOnShelf, "an issued item does not move");
 
-    let by_id = kiosk.find_item("itm-r-6-1").expect("found by item id").found_item.expect("shown");
+    let by_id = kiosk.find_item("itm-r-6-1").expect("found by item id").screen.found_item().cloned().expect("shown");
     assert_eq!(
         by_id.status,
         FoundItemStatus::Expected { shipment_id: Some("SHP-T-002".into()) },
         "on its way in a shipment"
     );
-    let book = kiosk.find_item("9785170000005").expect("a demo order's book").found_item.expect("shown");
+    let book =
+        kiosk.find_item("9785170000005").expect("a demo order's book").screen.found_item().cloned().expect("shown");
     assert_eq!((book.cell.as_deref(), &book.status), (Some("C-01"), &FoundItemStatus::OnShelf), "in its cell");
     refused(kiosk.find_item("NOPE-0000"), ErrorKind::ItemNotFound, "a code nothing carries");
     refused(kiosk.find_item("482137"), ErrorKind::UnknownCode, "a buyer's short code is not an item code");
@@ -106,7 +113,7 @@ fn any_code_finds_an_item_and_says_where_it_is() {
     let next = kiosk.scan(DINA).expect("an item code while an item is shown finds that one");
     assert_eq!(next.notice, Some(ScanNotice::ItemFound { item_id: Some("itm-r-5-1".into()) }), "Дина's bag");
     let view = kiosk.dismiss_found_item().expect("dismissed");
-    assert!(view.found_item.is_none(), "nothing shown");
+    assert!(view.screen.found_item().is_none(), "nothing shown");
     refused(kiosk.scan(DINA), ErrorKind::NoActiveOrder, "an item code with nothing on the counter");
     refused(kiosk.scan(&cell_label("A-01")), ErrorKind::ItemExpected, "a cell label with nothing to move");
 }
@@ -128,7 +135,7 @@ fn the_morning_list_turns_at_local_midnight_and_expired_items_go_to_returns_unre
     clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 21, 0, 0).single().expect("time"));
     let view = kiosk.open_expiry().expect("the list opens");
     assert_eq!(view.overdue_items, 4, "the morning reminder counts every item past its period");
-    let list = view.expiry.expect("shown while open");
+    let list = view.screen.expiry().expect("shown while open");
     assert!(list.policy_loaded, "the policy is known");
     let rows: Vec<(&str, u32)> = list.items.iter().map(|i| (i.item_id.as_str(), i.days_over)).collect();
     assert_eq!(
@@ -139,7 +146,7 @@ fn the_morning_list_turns_at_local_midnight_and_expired_items_go_to_returns_unre
     assert_eq!(list.items[1].expires_at, "2026-12-03T21:00:00.000Z", "past from local midnight");
     assert_eq!(list.items[1].cell, "A-01", "with the cell to take it from");
 
-    let jacket = kiosk.scan("555002").expect("Борис comes just in time").view.active.expect("card");
+    let jacket = kiosk.scan("555002").expect("Борис comes just in time").view.screen.order().cloned().expect("card");
     kiosk.hand_over_rest(&jacket.order_id).expect("handed over");
     kiosk.confirm_issue(&jacket.order_id, Kopecks(0), false).expect("prepaid: issued");
     kiosk.scan("555001").expect("Анна's card is open when the list is confirmed");
@@ -147,7 +154,7 @@ fn the_morning_list_turns_at_local_midnight_and_expired_items_go_to_returns_unre
     let view = kiosk
         .move_expired_to_returns(&["itm-r-5-1".into(), "itm-r-1-1".into(), "itm-r-5-1".into()])
         .expect("the chosen items go to returns");
-    assert!(view.active.is_none(), "Анна's order leaves the counter");
+    assert!(view.screen.order().is_none(), "Анна's order leaves the counter");
     assert_eq!(view.overdue_items, 0, "nothing left past its period: the jacket was issued");
     let all = ops(&kiosk);
     assert_eq!(all.len(), ops_before + 1, "one op for the whole confirmation");
@@ -155,7 +162,7 @@ fn the_morning_list_turns_at_local_midnight_and_expired_items_go_to_returns_unre
     let moved: Vec<&str> = items.iter().map(|i| i.item_id.as_str()).collect();
     assert_eq!(moved, ["itm-r-1-1", "itm-r-1-2", "itm-r-5-1"], "whole orders, each item once: Анна's scarf too");
 
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk");
     let unredeemed: Vec<&str> =
         desk.waiting.iter().filter(|u| u.source == ReturnSource::Unredeemed).map(|u| u.return_id.as_str()).collect();
     assert_eq!(unredeemed.len(), 3, "all three wait among the returns as unredeemed");
@@ -170,7 +177,7 @@ fn the_morning_list_turns_at_local_midnight_and_expired_items_go_to_returns_unre
     refused(kiosk.move_expired_to_returns(&["itm-r-5-1".into()]), ErrorKind::NotOnShelf, "already in returns");
     refused(kiosk.move_expired_to_returns(&["itm-r-2-1".into()]), ErrorKind::NotOnShelf, "issued");
     let view = kiosk.close_expiry().expect("closed");
-    assert!(view.expiry.is_none(), "the list is closed");
+    assert!(view.screen.expiry().is_none(), "the list is closed");
 }
 
 #[test]
@@ -190,7 +197,7 @@ fn a_reset_drops_the_cached_cells_shipments_and_storage_policy_and_keeps_the_kio
     kiosk.apply_pull(&shelf_page()).expect("the feed sends everything again");
     assert_eq!(kiosk.list_cells().expect("cells").len(), 5, "the cells are back");
     refused(kiosk.scan(SHIPMENT_CODE), ErrorKind::ShipmentAlreadyReceived, "received here, whatever the feed says");
-    let card = kiosk.scan("555001").expect("Анна's order").view.active.expect("card");
+    let card = kiosk.scan("555001").expect("Анна's order").view.screen.order().cloned().expect("card");
     assert_eq!(card.items[0].cell, "A-01", "the kiosk's placement holds until the server has answered it");
 }
 
@@ -199,7 +206,7 @@ fn an_item_missing_at_receiving_and_found_later_is_on_the_shelf_once_the_feed_pl
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, clock) = shelf_kiosk(&dir);
     receive(&kiosk); // Вера's boots are recorded missing.
-    let boots = kiosk.find_item(VERA).expect("found").found_item.expect("shown");
+    let boots = kiosk.find_item(VERA).expect("found").screen.found_item().cloned().expect("shown");
     assert_eq!(boots.status, FoundItemStatus::Expected { shipment_id: None }, "missing: not at the point yet");
 
     // The boots turn up and are placed (at the server): the feed brings the order arrived, with a cell.
@@ -208,14 +215,14 @@ fn an_item_missing_at_receiving_and_found_later_is_on_the_shelf_once_the_feed_pl
     found.arrived_at = Some("2026-11-26T12:00:00Z".into());
     found.items[0].cell = "A-03".into();
     kiosk.apply_pull(&page("shelf-2", false, vec![Change::UpsertOrder(found)])).expect("the feed");
-    let boots = kiosk.find_item(VERA).expect("found").found_item.expect("shown");
+    let boots = kiosk.find_item(VERA).expect("found").screen.found_item().cloned().expect("shown");
     assert_eq!(
         (boots.cell.as_deref(), &boots.status),
         (Some("A-03"), &FoundItemStatus::OnShelf),
         "the server's arrival and cell put the boots on the shelf"
     );
     let moved = kiosk.move_item("itm-r-3-1", "A-02").expect("an item on the shelf moves");
-    assert_eq!(moved.found_item.and_then(|f| f.cell).as_deref(), Some("A-02"), "into A-02");
+    assert_eq!(moved.screen.found_item().and_then(|f| f.cell.as_deref()), Some("A-02"), "into A-02");
 
     clock.set(Utc.with_ymd_and_hms(2026, 12, 3, 21, 0, 0).single().expect("time"));
     let listed: Vec<String> = kiosk.expiry_list().expect("list").items.into_iter().map(|i| i.item_id).collect();
@@ -240,9 +247,10 @@ fn expiry_makes_returned_units_only_of_the_items_that_are_on_the_shelf() {
     };
     let listed: Vec<&str> = items.iter().map(|i| i.item_id.as_str()).collect();
     assert_eq!(listed, ["itm-r-1-1"], "only the dress, which is on the shelf; the missing scarf is not listed");
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk");
     let units = desk.waiting.iter().filter(|u| u.source == ReturnSource::Unredeemed).count();
     assert_eq!(units, 1, "one returned unit: the scarf never arrived, so there is nothing to box");
-    let scarf = kiosk.find_item(ANNA_2).expect("found").found_item.expect("shown");
+    kiosk.close_returns().expect("the desk closes: a found item shows in front of nothing else");
+    let scarf = kiosk.find_item(ANNA_2).expect("found").screen.found_item().cloned().expect("shown");
     assert!(!matches!(scarf.status, FoundItemStatus::InReturns { .. }), "the scarf is not in returns: {scarf:?}");
 }

@@ -101,7 +101,7 @@ fn a_shipment_is_received_with_one_item_missing_in_one_op_and_the_cells_show_at_
         other => panic!("the last op must be the receiving, got {other:?}"),
     }
 
-    let card = kiosk.scan("555001").expect("Анна's order opens").view.active.expect("card");
+    let card = kiosk.scan("555001").expect("Анна's order opens").view.screen.order().cloned().expect("card");
     let cells: Vec<&str> = card.items.iter().map(|i| i.cell.as_str()).collect();
     assert_eq!(cells, ["A-01", "A-01"], "the order card shows the new cell before any sync");
     kiosk.set_aside().expect("card set aside");
@@ -112,9 +112,10 @@ fn a_shipment_is_received_with_one_item_missing_in_one_op_and_the_cells_show_at_
         [("A-01".into(), 2), ("A-02".into(), 0), ("A-03".into(), 1), ("A-04".into(), 1), ("B-01".into(), 0)],
         "the cells hold what was placed (and Дина's bag, already in A-03)"
     );
-    let boots = kiosk.find_item(VERA).expect("the missing boots are found").found_item.expect("shown");
+    let boots =
+        kiosk.find_item(VERA).expect("the missing boots are found").screen.found_item().cloned().expect("shown");
     assert_eq!(boots.status, FoundItemStatus::Expected { shipment_id: None }, "not at the point: missing");
-    let vase = kiosk.find_item(GLEB).expect("the vase is found").found_item.expect("shown");
+    let vase = kiosk.find_item(GLEB).expect("the vase is found").screen.found_item().cloned().expect("shown");
     assert_eq!(vase.status, FoundItemStatus::Damaged { description: "разбита".into() }, "recorded damaged");
     assert_eq!(vase.cell, None, "in no cell");
 }
@@ -165,7 +166,7 @@ fn an_order_is_issued_in_the_middle_of_receiving_and_receiving_resumes() {
     proposed(kiosk.scan(ANNA_1).expect("item scans go to receiving again").notice);
     kiosk.scan("482137").expect("the order again");
     let resumed = kiosk.scan(SHIPMENT_CODE).expect("the shipment's code brings receiving back");
-    assert!(resumed.view.active.is_none(), "the order card leaves the counter");
+    assert!(resumed.view.screen.order().is_none(), "the order card leaves the counter");
     assert!(resumed.view.receiving.and_then(|r| r.pending).is_some(), "the proposal is still waiting");
 }
 

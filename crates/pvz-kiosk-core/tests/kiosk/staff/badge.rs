@@ -66,7 +66,7 @@ fn a_forged_or_unsigned_badge_is_refused_and_starts_nothing() {
     );
 
     let counter = kiosk.view().expect("view");
-    assert!(counter.hand_back.is_none(), "no refused badge started a hand-back");
+    assert!(counter.screen.hand_back().is_none(), "no refused badge started a hand-back");
     assert_eq!(outbox_len(&kiosk), before, "no refused badge wrote anything");
 }
 
@@ -95,11 +95,11 @@ fn a_replaced_badge_is_refused_once_the_feed_brings_the_new_number_and_the_new_o
         Some(BadgeRefusal::Replaced.as_str()),
         "the banner can say the badge was replaced"
     );
-    assert!(kiosk.view().expect("view").hand_back.is_none(), "the revoked badge started no hand-back");
+    assert!(kiosk.view().expect("view").screen.hand_back().is_none(), "the revoked badge started no hand-back");
 
     let started = kiosk.scan(&badge_no(COURIER, 2)).expect("the new badge works, offline too: the staff are cached");
     assert_eq!(started.notice, Some(ScanNotice::HandBackStarted), "the new badge starts the hand-back");
-    let hand_back = kiosk.view().expect("view").hand_back.expect("the hand-back is on the counter");
+    let hand_back = kiosk.view().expect("view").screen.hand_back().cloned().expect("the hand-back is on the counter");
     assert_eq!(hand_back.courier_name, COURIER_NAME, "naming the badge's holder");
     let jeans = match kiosk.scan("WB-SKU-100001").expect("an item is scanned").notice {
         Some(ScanNotice::HandBackItemScanned { return_id }) => return_id,
@@ -119,7 +119,7 @@ fn a_replaced_badge_is_refused_once_the_feed_brings_the_new_number_and_the_new_o
 fn only_the_drivers_current_badge_takes_the_boxes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, _clock) = seeded(&dir);
-    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("482137").expect("order opens").view.screen.order().cloned().expect("card");
     let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("dress refused");
     kiosk.decide_item(&card.order_id, &card.items[1].item_id, ItemDecision::HandOver).expect("shoes handed over");
@@ -155,7 +155,13 @@ fn only_the_drivers_current_badge_takes_the_boxes() {
         "the banner says the badge was replaced"
     );
     kiosk.scan(&badge_no(DRIVER, 3)).expect("the driver shows the newest badge");
-    let act = kiosk.hand_over_boxes(DRIVER).expect("the boxes go to the driver").handover_act.expect("the act");
+    let act = kiosk
+        .hand_over_boxes(DRIVER)
+        .expect("the boxes go to the driver")
+        .screen
+        .handover_act()
+        .cloned()
+        .expect("the act");
     assert_eq!((act.driver_name.as_str(), act.boxes.len()), (DRIVER_NAME, 1), "the act names the badge's driver");
     match ops(&kiosk).last() {
         Some(OpBody::BoxesHandedOver { driver_id, .. }) => {
@@ -174,6 +180,6 @@ fn a_demo_kiosk_without_staff_refuses_every_badge_and_keeps_working() {
 
     refused(kiosk.scan(&badge("courier-ivan")), ErrorKind::UnknownBadge, "a signed badge: the seed has no staff");
     refused(kiosk.scan("PVZE1:courier-ivan"), ErrorKind::UnknownBadge, "an old unsigned badge");
-    let card = kiosk.scan("482137").expect("the counter works on after the refusals").view.active;
+    let card = kiosk.scan("482137").expect("the counter works on after the refusals").view.screen.order().cloned();
     assert!(card.is_some(), "the demo order opens as before");
 }

@@ -18,7 +18,7 @@ fn without_managers_with_a_pin_the_counter_works_as_before() {
     assert!(view.session.managers.is_empty(), "nobody to pick on a PIN screen");
     let card = kiosk.scan("905311").err();
     assert_eq!(card.map(|e| e.kind()), Some(ErrorKind::AlreadyIssued), "scans work without login");
-    let card = kiosk.scan("730518").expect("the order opens without login").view.active.expect("card");
+    let card = kiosk.scan("730518").expect("the order opens without login").view.screen.order().cloned().expect("card");
     kiosk.hand_over_rest(&card.order_id).expect("handed over");
     kiosk.confirm_issue(&card.order_id, Kopecks(69_000), true).expect("issued without a shift");
     let history = kiosk.item_history("itm-1003-1").expect("history");
@@ -48,13 +48,13 @@ fn counter_writes_need_a_manager_on_duty_and_an_open_shift_but_the_view_always_w
     let shift = view.session.shift.expect("the open shift is shown");
     assert_eq!(shift.opened_by.map(|s| s.name), Some(ANNA_NAME.to_owned()), "Anna opened it");
     refused(kiosk.open_shift(), ErrorKind::ShiftAlreadyOpen, "a second shift on this device");
-    let card = kiosk.scan("730518").expect("now the order opens").view.active.expect("card");
+    let card = kiosk.scan("730518").expect("now the order opens").view.screen.order().cloned().expect("card");
     kiosk.hand_over_rest(&card.order_id).expect("handed over");
 
     kiosk.log_out().expect("Anna logs out");
     refused(kiosk.confirm_issue(&card.order_id, Kopecks(69_000), true), ErrorKind::LoginRequired, "after log out");
     let view = kiosk.view().expect("the view works after log out");
-    assert!(view.active.is_some() && view.session.logged_in.is_none(), "the card stays, nobody is on duty");
+    assert!(view.screen.order().is_some() && view.session.logged_in.is_none(), "the card stays, nobody is on duty");
     assert!(view.session.shift.is_some(), "the shift stays open for the next manager");
     kiosk.log_in(BORIS, BORIS_PIN).expect("Boris logs in");
     kiosk.confirm_issue(&card.order_id, Kopecks(69_000), true).expect("Boris completes the issue");
@@ -176,7 +176,14 @@ fn a_reset_page_without_employees_keeps_login_required_and_the_manager_on_duty_o
     assert!(!session.waiting_for_sync, "managers are cached again");
     let (seed, _) = demo::seed();
     kiosk.apply_pull(&PullPage { reset: false, ..seed.pull }).expect("the orders' page");
-    let card = kiosk.scan("730518").expect("Anna goes on without logging in again").view.active.expect("card");
+    let card = kiosk
+        .scan("730518")
+        .expect("Anna goes on without logging in again")
+        .view
+        .screen
+        .order()
+        .cloned()
+        .expect("card");
     assert_eq!(card.short_code, "730518", "the order opens");
 }
 

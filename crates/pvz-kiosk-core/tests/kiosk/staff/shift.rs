@@ -14,13 +14,13 @@ fn work_a_shift(kiosk: &Kiosk, clock: &Clock) -> String {
     let shift_id = on_duty(kiosk).session.shift.expect("open shift").shift_id;
     // Order 482137 (pay at the counter): the dress refused as not fitting (clothes fee 149 ₽), the
     // shoes handed over: 5 990 ₽ + 149 ₽ taken.
-    let card = kiosk.scan("482137").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("482137").expect("order opens").view.screen.order().cloned().expect("card");
     let did_not_fit = ItemDecision::Refuse { reason: RefusalReason::DidNotFit, description: None };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, did_not_fit).expect("dress refused");
     kiosk.hand_over_rest(&card.order_id).expect("shoes handed over");
     kiosk.confirm_issue(&card.order_id, Kopecks(613_900), true).expect("issued");
     // Order 615204 (prepaid): the headphones refused as defective (no fee, refunded), the case given.
-    let card = kiosk.scan("615204").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("615204").expect("order opens").view.screen.order().cloned().expect("card");
     let defect =
         ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("не включаются".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("headphones refused");
@@ -32,7 +32,7 @@ fn work_a_shift(kiosk: &Kiosk, clock: &Clock) -> String {
     kiosk.set_claim_condition("шов разошёлся").expect("noted");
     kiosk.accept_claim_return().expect("accepted");
     kiosk.scan(&badge(COURIER)).expect("hand-back");
-    let scanned = kiosk.scan("WB-SKU-100001").expect("item").view.hand_back.expect("hand-back");
+    let scanned = kiosk.scan("WB-SKU-100001").expect("item").view.screen.hand_back().cloned().expect("hand-back");
     let return_id = scanned.lines[0].scanned.as_ref().expect("scanned").return_id.clone();
     kiosk.set_hand_back_reason(&return_id, RefusalReason::WrongItem, None).expect("reason");
     kiosk.complete_hand_back(ANNA_NAME).expect("hand-back completed");
@@ -134,7 +134,7 @@ fn a_counter_without_login_opens_and_closes_shifts_without_an_operator() {
     refused(kiosk.close_shift(), ErrorKind::ShiftNotOpen, "nothing to close");
     let view = kiosk.open_shift().expect("opens without login");
     assert!(view.session.shift.as_ref().is_some_and(|s| s.opened_by.is_none()), "opened by nobody in particular");
-    let card = kiosk.scan("730518").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("730518").expect("order opens").view.screen.order().cloned().expect("card");
     kiosk.hand_over_rest(&card.order_id).expect("handed over");
     kiosk.confirm_issue(&card.order_id, Kopecks(69_000), true).expect("issued");
     let closed = kiosk.close_shift().expect("closes").shift_report.expect("report");

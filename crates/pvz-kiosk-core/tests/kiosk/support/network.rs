@@ -119,16 +119,17 @@ pub fn fast() -> ClientConfig {
 /// Opens the order by its short code, hands everything over and confirms the payment.
 pub fn issue(kiosk: &Kiosk, n: u32, price: i64) -> String {
     let opened = kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens at the counter");
-    let order = opened.view.active.expect("an order card is shown");
+    let order = opened.view.screen.order().expect("an order card is shown");
     kiosk.hand_over_rest(&order.order_id).expect("hand over the items");
     let done = kiosk.confirm_issue(&order.order_id, Kopecks(price), true).expect("the issue completes");
-    done.receipt.expect("a receipt").op_id
+    done.screen.receipt().cloned().expect("a receipt").op_id
 }
 
 /// Opens order `n` and refuses its item as defective with the longest description allowed (about
 /// 4 KB of Cyrillic in each of the decision and the completion op), then completes the issue.
 pub fn refuse_with_long_defect(kiosk: &Kiosk, n: u32) {
-    let card = kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens").view.active.expect("a card");
+    let card =
+        kiosk.scan(&format!("{}", 700_000 + n)).expect("the order opens").view.screen.order().cloned().expect("a card");
     let description = "Ж".repeat(pvz_domain::Refusal::MAX_DESCRIPTION);
     let refuse = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some(description) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, refuse).expect("refused as defective");

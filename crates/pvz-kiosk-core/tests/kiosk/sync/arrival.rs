@@ -116,7 +116,11 @@ async fn a_missing_part_comes_in_its_own_shipment_and_is_issued_once_received() 
     let label = format!("{}-1", shipment.code);
     sync::sync_until_idle(&kiosk, &fast()).await.expect("the pull brings the part order and its shipment");
 
-    let found = kiosk.find_item(&part_item).expect("the part is looked up").found_item.expect("found");
+    kiosk
+        .dismiss_receipt()
+        .expect("the last issue's receipt is set aside: a found item shows in front of nothing else");
+    let found =
+        kiosk.find_item(&part_item).expect("the part is looked up").screen.found_item().cloned().expect("found");
     assert!(
         matches!(&found.status, FoundItemStatus::Expected { shipment_id: Some(s) } if *s == shipment.id),
         "the part is on its way in its shipment, not on the shelf: {:?}",
@@ -135,7 +139,8 @@ async fn a_missing_part_comes_in_its_own_shipment_and_is_issued_once_received() 
     let cell = proposal.expect("a cell is proposed").proposed_cell;
     kiosk.scan(&format!("PVZL1:{cell}")).expect("placed");
     kiosk.close_receiving().expect("receiving closes");
-    let card = kiosk.scan(&short).expect("received: the part order opens").view.active.expect("its card");
+    let card =
+        kiosk.scan(&short).expect("received: the part order opens").view.screen.order().cloned().expect("its card");
     kiosk.hand_over_rest(&card.order_id).expect("the part handed over");
     kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("prepaid: nothing to take");
     let report = sync::sync_until_idle(&kiosk, &fast()).await.expect("the receiving and the issue reach the server");

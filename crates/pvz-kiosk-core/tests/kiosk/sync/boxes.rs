@@ -23,7 +23,7 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
     sync_until_idle(&kiosk, &fast()).await.expect("orders and staff pulled");
 
     // Order 1: the buyer refuses the dress at the counter.
-    let card = kiosk.scan("700001").expect("order opens").view.active.expect("card");
+    let card = kiosk.scan("700001").expect("order opens").view.screen.order().cloned().expect("card");
     let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("пятно".into()) };
     kiosk.decide_item(&card.order_id, &card.items[0].item_id, defect).expect("refused");
     kiosk.confirm_issue(&card.order_id, Kopecks(0), false).expect("nothing to pay");
@@ -42,7 +42,7 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
     kiosk.set_claim_condition("шов").expect("noted");
     kiosk.accept_claim_return().expect("accepted");
 
-    let desk = kiosk.create_box().expect("a box").returns.expect("desk");
+    let desk = kiosk.create_box().expect("a box").screen.returns_desk().cloned().expect("desk");
     let units: Vec<_> = desk.waiting.iter().map(|u| (u.return_id.clone(), u.source)).collect();
     assert_eq!(units.len(), 2, "the refused dress and the claim's item wait: {units:?}");
     assert!(units.iter().any(|(_, s)| *s == ReturnSource::CounterRefusal), "the counter refusal is among them");
@@ -50,10 +50,10 @@ async fn boxed_returns_go_to_the_driver_and_the_server_follows_each_unit() {
         let added = kiosk.scan(&format!("PVZR1:{return_id}")).expect("packed by its label");
         assert_eq!(added.notice, Some(ScanNotice::BoxItemAdded { return_id: return_id.clone() }), "packed");
     }
-    let desk = kiosk.close_box().expect("closed").returns.expect("desk");
+    let desk = kiosk.close_box().expect("closed").screen.returns_desk().cloned().expect("desk");
     let box_id = desk.closed_boxes[0].box_id.clone();
     kiosk.scan(&badge).expect("the driver's badge at the desk");
-    let act = kiosk.hand_over_boxes(DRIVER).expect("handed over").handover_act.expect("act");
+    let act = kiosk.hand_over_boxes(DRIVER).expect("handed over").screen.handover_act().cloned().expect("act");
     assert_eq!(act.driver_name, "Олег Смирнов", "the act names the driver from the point's staff");
 
     let report = sync_until_idle(&kiosk, &fast()).await.expect("pushed");

@@ -61,7 +61,7 @@ async fn a_hand_back_is_applied_with_its_discrepancies_and_an_offline_one_is_mat
 
     kiosk.scan(&badge).expect("the courier's badge is known from the feed");
     let view = kiosk.load_courier_manifest_with(&fast()).await.expect("the manifest arrives");
-    let hand_back = view.hand_back.expect("hand-back shown");
+    let hand_back = view.screen.hand_back().expect("hand-back shown");
     assert!(hand_back.manifest_loaded, "the manifest came from the server");
     assert_eq!((hand_back.courier_name.as_str(), hand_back.lines.len()), ("Иван Петров", 2), "two refused items");
 
@@ -69,7 +69,8 @@ async fn a_hand_back_is_applied_with_its_discrepancies_and_an_offline_one_is_mat
     let extra = scan_into_hand_back(&kiosk, "NOT-ON-MANIFEST-1");
     kiosk.set_hand_back_reason(&shirt, RefusalReason::DidNotFit, None).expect("reason");
     kiosk.set_hand_back_reason(&extra, RefusalReason::Defect, Some("порван рукав")).expect("reason");
-    let act = kiosk.complete_hand_back("Мария Менеджер").expect("completed").hand_back_act.expect("act");
+    let act =
+        kiosk.complete_hand_back("Мария Менеджер").expect("completed").screen.hand_back_act().cloned().expect("act");
     assert_eq!(act.missing, vec!["Брюки".to_owned()], "the trousers were not brought");
 
     let report = sync_until_idle(&kiosk, &fast()).await.expect("the hand-back is pushed");
@@ -87,10 +88,16 @@ async fn a_hand_back_is_applied_with_its_discrepancies_and_an_offline_one_is_mat
     kiosk.dismiss_hand_back_act().expect("act dismissed");
     kiosk.scan(&badge).expect("the badge works offline: the staff are cached");
     let view = kiosk.load_courier_manifest_with(&fast()).await.expect("offline the counter goes on");
-    assert!(!view.hand_back.expect("hand-back").manifest_loaded, "offline the hand-back is ad hoc");
+    assert!(!view.screen.hand_back().expect("hand-back").manifest_loaded, "offline the hand-back is ad hoc");
     let trousers = scan_into_hand_back(&kiosk, "DOOR-1-2");
     kiosk.set_hand_back_reason(&trousers, RefusalReason::Defect, Some("пятно на штанине")).expect("reason");
-    let act = kiosk.complete_hand_back("Мария Менеджер").expect("completed offline").hand_back_act.expect("act");
+    let act = kiosk
+        .complete_hand_back("Мария Менеджер")
+        .expect("completed offline")
+        .screen
+        .hand_back_act()
+        .cloned()
+        .expect("act");
     assert!(act.missing.is_empty(), "without a manifest nothing is missing at the counter");
     net.restart_server(addr).await;
 

@@ -98,7 +98,7 @@ async fn a_received_shipment_comes_back_in_the_feed_with_its_cells_and_its_discr
         [("missing".to_owned(), "itm-k-b-1".to_owned()), ("unexpected".to_owned(), "KSY-0404".to_owned())],
         "the missing item and the unexpected code are stored as discrepancies"
     );
-    let card = kiosk.scan("733101").expect("the order opens").view.active.expect("card");
+    let card = kiosk.scan("733101").expect("the order opens").view.screen.order().cloned().expect("card");
     assert_eq!(card.items.iter().map(|i| i.cell.as_str()).collect::<Vec<_>>(), ["A-01", "A-01"], "from the feed now");
     kiosk.set_aside().expect("set aside");
 
@@ -112,7 +112,7 @@ async fn a_received_shipment_comes_back_in_the_feed_with_its_cells_and_its_discr
     sync_clean(&other, "pushing the move").await;
     assert_eq!(server_cell(&net, "itm-k-a-1"), "A-02", "the server follows the move");
     sync_clean(&kiosk, "the first counter's pull").await;
-    let found = kiosk.find_item("KSY-0001").expect("found").found_item.expect("shown");
+    let found = kiosk.find_item("KSY-0001").expect("found").screen.found_item().cloned().expect("shown");
     assert_eq!(found.cell.as_deref(), Some("A-02"), "the move made elsewhere reached this counter");
 
     let list = kiosk.expiry_list().expect("the morning list");
@@ -123,7 +123,7 @@ async fn a_received_shipment_comes_back_in_the_feed_with_its_cells_and_its_discr
     let row = net.admin().item("itm-k-old-1").expect("read").expect("item");
     assert_eq!(row.order_state, OrderState::Cancelled, "the server cancels the order as unredeemed");
     refused_as(kiosk.scan("733199"), ErrorKind::OrderUnredeemed, "the counter after the cancellation came back");
-    let desk = kiosk.open_returns().expect("returns desk").returns.expect("desk");
+    let desk = kiosk.open_returns().expect("returns desk").screen.returns_desk().cloned().expect("desk");
     assert!(
         desk.waiting.iter().any(|u| u.source == ReturnSource::Unredeemed),
         "the unit waits for a box: {:?}",

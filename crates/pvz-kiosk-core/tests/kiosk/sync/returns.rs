@@ -44,11 +44,11 @@ async fn the_counter_asks_the_server_and_an_approved_claim_is_refunded_once() {
     take_back(&kiosk, &code);
 
     let view = kiosk.refresh_claim_status_with(&fast()).await.expect("the server answers");
-    let shown = view.claim_return.expect("the claim is on the counter");
+    let shown = view.screen.claim_return().expect("the claim is on the counter");
     assert_eq!(shown.server_state, Some(ClaimState::Approved), "the server's state is shown");
     assert!(shown.status_checked_at.is_some(), "with when it was asked");
     assert_eq!((shown.compensation, shown.refusal), (CompensationKind::Refund, None), "a refund, not refused");
-    let label = kiosk.accept_claim_return().expect("accepted").return_label.expect("label");
+    let label = kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label");
 
     let report = pvz_kiosk_core::sync::sync_until_idle(&kiosk, &fast()).await.expect("the return is pushed");
     assert_eq!(report.rejected, 0, "the server applies the claim return: {report:?}");
@@ -75,7 +75,7 @@ async fn a_claim_accepted_offline_and_revoked_meanwhile_needs_attention_and_pays
 
     take_back(&kiosk, &code);
     let view = kiosk.refresh_claim_status_with(&fast()).await.expect("offline the counter goes on");
-    let shown = view.claim_return.expect("claim on the counter");
+    let shown = view.screen.claim_return().expect("claim on the counter");
     assert_eq!((shown.server_state, shown.refusal), (None, None), "offline: the signed code is the authority");
     kiosk.accept_claim_return().expect("accepted offline");
     let transactions = net.admin().ledger_check().expect("ledger").transactions;
@@ -105,7 +105,7 @@ async fn a_revoked_or_unknown_claim_is_refused_at_the_counter_when_online() {
     net.admin().revoke_claim(&claim, "продавец заменил товар").expect("revoked");
     take_back(&kiosk, &code);
     let view = kiosk.refresh_claim_status_with(&fast()).await.expect("the server answers");
-    let shown = view.claim_return.expect("claim shown");
+    let shown = view.screen.claim_return().expect("claim shown");
     assert_eq!(shown.refusal, Some(ClaimRefusal::Revoked), "the banner says revoked");
     assert_eq!(shown.server_reason.as_deref(), Some("продавец заменил товар"), "with the network's reason");
     let e = refused(kiosk.accept_claim_return(), ErrorKind::ClaimRevoked, "accepting a revoked claim");
@@ -118,6 +118,10 @@ async fn a_revoked_or_unknown_claim_is_refused_at_the_counter_when_online() {
     unknown.claim_id = pvz_domain::ClaimId::parse("clm-unknown").expect("id");
     take_back(&kiosk, &unknown.sign(net.admin().signing_key()));
     let view = kiosk.refresh_claim_status_with(&fast()).await.expect("a 404 is an answer");
-    assert_eq!(view.claim_return.and_then(|c| c.refusal), Some(ClaimRefusal::NotApproved), "not approved there");
+    assert_eq!(
+        view.screen.claim_return().and_then(|c| c.refusal),
+        Some(ClaimRefusal::NotApproved),
+        "not approved there"
+    );
     refused(kiosk.accept_claim_return(), ErrorKind::ClaimNotApproved, "accepting an unknown claim");
 }
