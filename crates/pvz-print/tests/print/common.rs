@@ -1,7 +1,6 @@
 //! Shared by the integration tests: sample counter documents and the independent tools (zbarimg,
 //! poppler) that read back what the renderers made.
 
-
 use pvz_print::{Document, Paper, QrBlock, Table};
 use std::path::{Path, PathBuf};
 use std::process::Command;
