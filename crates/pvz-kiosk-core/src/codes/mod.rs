@@ -1,12 +1,15 @@
 //! What the counter reads off codes: signed codes (buyer pickup, claim return) checked with the
-//! server key pinned at enrollment, and item codes matched against an item's barcode or mark.
+//! server key pinned at enrollment, and item codes matched against an item's barcode or mark (and
+//! the items of any order found by one).
 
 pub mod qr;
 
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
+use crate::store::{orders, ItemRef};
+use crate::Kiosk;
 use chrono::DateTime;
-use pvz_domain::Scan;
+use pvz_domain::{classify, Scan};
 use pvz_protocol::{Enrollment, PublicKey, TokenError};
 
 /// The server key pinned at enrollment, which signs buyer codes and claim return codes.
@@ -42,4 +45,12 @@ pub(crate) fn code_matches(code: &str, is_mark: bool, barcode: Option<&str>, mar
         code.get(..14).is_some_and(|gtin| gtin.trim_start_matches('0') == barcode.trim_start_matches('0'))
     };
     mark == Some(code) || barcode.is_some_and(same_gtin)
+}
+
+impl Kiosk {
+    /// Classifies a scanned item code and finds the items carrying it (any order).
+    pub fn find_items_by_code(&self, input: &str) -> Result<Vec<ItemRef>> {
+        let Some((code, is_mark)) = item_lookup_key(&classify(input)) else { return Ok(Vec::new()) };
+        self.store.with_conn(|c| Ok(orders::find_items_by_code(c, &code, is_mark)?))
+    }
 }

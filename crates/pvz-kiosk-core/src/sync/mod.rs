@@ -16,3 +16,14 @@ pub use engine::{EngineConfig, StatusListener, SyncEngine, SyncHandle, SyncTask}
 pub use enroll::{enroll, enroll_when_reachable, enroll_with};
 pub use pass::{sync_until_idle, sync_until_idle_with, PullProgress, SyncReport};
 pub use status::{AttentionItem, CatchUpView, SyncStatusView, ATTENTION_SHOWN};
+
+use crate::error::Result;
+use crate::store::{outbox, OutboxEntry};
+use crate::Kiosk;
+
+impl Kiosk {
+    /// The outbox in `seq` order (what a sync push will send).
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        self.store.with_conn(|c| Ok(outbox::list_ops(c)?))
+    }
+}
