@@ -2,11 +2,11 @@
 //! claim returns, courier hand-backs, return boxes, receiving into cells, storage expiry), the views
 //! the window renders, and sync with the central server. The Tauri shell only adapts these calls.
 //!
-//! Modules by capability, each depending only on those listed before it:
-//! `store` (one file per table; the only module that sees SQL) <- `error` <- `kiosk` (the kiosk, its
-//! clock, ids, timestamps) <- `evidence`, `codes`, `view` (DTOs only), `desk` (what is on the counter)
-//! <- `staff` <- `sync` <- `issue` <- `returns`, `shelves` <- `audit` <- `documents` <- the two on top:
-//! `scan` (every scan routed from one place) and `screen` (the whole `CounterView`).
+//! Modules by capability, each using only those before it (`scripts/check-layout.py` checks):
+//! `store` (one file per table; the only module that sees SQL) and `view` (DTOs only) <- `error` <-
+//! `kiosk` (the kiosk, its clock, ids, timestamps), `evidence`, `desk` (what is on the counter) <-
+//! `codes` <- `issue`, `staff` <- `sync`, `shelves`, `audit` <- `returns` <- `documents` and the two
+//! routers on top: `scan` (every scan routed from one place) and `screen` (the whole `CounterView`).
 
 mod audit;
 mod codes;
