@@ -5,6 +5,7 @@
 use crate::error::{KioskError, Result};
 use crate::store::{settings, Db, Store};
 use chrono::{DateTime, SecondsFormat, Utc};
+use pvz_domain::ids::IdError;
 use pvz_domain::{ItemId, OrderId, ReturnId, UnixSeconds};
 use pvz_protocol::Enrollment;
 use std::path::{Path, PathBuf};
@@ -68,16 +69,21 @@ pub(crate) fn rfc3339(at: UnixSeconds) -> String {
     DateTime::from_timestamp(at.0, 0).map(timestamp).unwrap_or_else(|| at.to_string())
 }
 
+/// An id a caller passed in, parsed once with its type's own rule; a malformed one is bad input.
+pub(crate) fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, IdError>, raw: &str) -> Result<T> {
+    parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+}
+
 pub(crate) fn parse_order_id(raw: &str) -> Result<OrderId> {
-    OrderId::parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+    parse_id(OrderId::parse, raw)
 }
 
 pub(crate) fn parse_item_id(raw: &str) -> Result<ItemId> {
-    ItemId::parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+    parse_id(ItemId::parse, raw)
 }
 
 pub(crate) fn parse_return_id(raw: &str) -> Result<ReturnId> {
-    ReturnId::parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
+    parse_id(ReturnId::parse, raw)
 }
 
 /// A new returned unit's id (its return label's QR carries it).

@@ -8,6 +8,7 @@ mod shift_export;
 use crate::codes::qr::receipt_qr_text;
 use crate::error::{KioskError, Result};
 use crate::issue::order::receipt_view;
+use crate::kiosk::{parse_id, parse_order_id, parse_return_id};
 use crate::returns::boxes::{box_view, handover_act_view};
 use crate::returns::claim_return::return_label_view;
 use crate::returns::hand_back_view::hand_back_act_view;
@@ -15,7 +16,7 @@ use crate::store::Db;
 use crate::store::{return_boxes, settings};
 use crate::view::returns::{DocumentFormat, DocumentRef};
 use crate::Kiosk;
-use pvz_domain::{OrderId, ReturnBoxId, ReturnId};
+use pvz_domain::ReturnBoxId;
 use pvz_print::{cups, render_html, render_pdf, render_png, Document, Paper, THERMAL_DPI};
 use serde::Serialize;
 use std::io::Write;
@@ -37,22 +38,18 @@ fn not_found(what: &str, id: &str) -> KioskError {
     KioskError::DocumentNotFound(format!("{what} {id}"))
 }
 
-fn parse<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdError>, raw: &str) -> Result<T> {
-    parse(raw).map_err(|e| KioskError::InvalidInput(e.to_string()))
-}
-
 /// The document `doc` names, built from what the store holds now.
 fn build(conn: &Db<'_>, doc: &DocumentRef) -> Result<Document> {
     let point = settings::get_enrollment(conn)?.map(|e| e.pickup_point_name).unwrap_or_default();
     match doc {
         DocumentRef::Receipt { order_id } => {
-            let receipt = receipt_view(conn, &parse(OrderId::parse, order_id)?)?
+            let receipt = receipt_view(conn, &parse_order_id(order_id)?)?
                 .ok_or_else(|| not_found("no receipt for order", order_id))?;
             let qr = receipt_qr_text(&receipt.op_id);
             Ok(paper::receipt(&point, &receipt, qr))
         }
         DocumentRef::ReturnLabel { return_id } => {
-            let label = return_label_view(conn, &parse(ReturnId::parse, return_id)?)?
+            let label = return_label_view(conn, &parse_return_id(return_id)?)?
                 .ok_or_else(|| not_found("no returned item", return_id))?;
             Ok(paper::return_label(&point, &label))
         }
@@ -62,7 +59,7 @@ fn build(conn: &Db<'_>, doc: &DocumentRef) -> Result<Document> {
             Ok(paper::hand_back_act(&point, &act))
         }
         DocumentRef::BoxLabel { box_id } => {
-            let row = return_boxes::get_return_box(conn, &parse(ReturnBoxId::parse, box_id)?)?
+            let row = return_boxes::get_return_box(conn, &parse_id(ReturnBoxId::parse, box_id)?)?
                 .ok_or_else(|| not_found("no box", box_id))?;
             paper::box_label(&point, &box_view(conn, row)?)
                 .ok_or_else(|| not_found("a label needs a closed box:", box_id))

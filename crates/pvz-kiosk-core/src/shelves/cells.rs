@@ -4,7 +4,7 @@
 
 use crate::desk::ensure_no_hand_back;
 use crate::error::{KioskError, Result};
-use crate::kiosk::timestamp;
+use crate::kiosk::{parse_item_id, timestamp};
 use crate::store::cell_placements::{self, NewPlacement, PlacementSource};
 use crate::store::Db;
 use crate::store::{cells, outbox, receiving_items, receivings, settings, shelf, shelf_screen};
@@ -13,7 +13,7 @@ use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::scan::CELL_LABEL_PREFIX;
-use pvz_domain::{check_move, Cell, CellError, CellLabel, ItemId, OrderId, Placement};
+use pvz_domain::{check_move, Cell, CellError, CellLabel, OrderId, Placement};
 use pvz_protocol::OpBody;
 use std::collections::BTreeMap;
 
@@ -157,7 +157,7 @@ impl Kiosk {
     /// Moves an item on the shelf to `to_cell` (`A-07`, or a scanned `PVZL1:A-07`): refused for
     /// the same cell, a cell the point does not have, or a full one. The item is shown after.
     pub fn move_item(&self, item_id: &str, to_cell: &str) -> Result<CounterView> {
-        let item_id = ItemId::parse(item_id).map_err(|e| KioskError::InvalidInput(e.to_string()))?;
+        let item_id = parse_item_id(item_id)?;
         let to = parse_cell(to_cell)?;
         let now = self.now();
         self.counter_tx(|tx| {
