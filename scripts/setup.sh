@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a Debian/Ubuntu machine to build, run and test PVZ Kiosk:
-# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, zbar, CUPS, poppler), Rust components, tauri-driver
+# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, zbar, CUPS, poppler, PostgreSQL for the server's tests), Rust components, tauri-driver
 # and the UI's npm packages. Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,7 @@ packages=(
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   webkit2gtk-driver xvfb xauth zbar-tools
   cups cups-client poppler-utils
+  postgresql
 )
 missing=()
 for p in "${packages[@]}"; do

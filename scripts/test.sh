@@ -49,6 +49,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust unit and integration tests"
 cargo test --workspace --exclude pvz-e2e --locked | tee -a "$results"
 
+step "the server's integration suite again, on PostgreSQL (a throwaway cluster the tests start)"
+PVZ_TEST_BACKEND=postgres cargo test -p pvz-server --test server --locked | tee -a "$results"
+
 step "TypeScript bindings match the Rust types"
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
   drift=$(git -C "$root" status --porcelain -- ui/src/bindings)

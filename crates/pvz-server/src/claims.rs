@@ -17,12 +17,12 @@ use crate::db::claims::{self, ClaimRow, Decided, NewClaim};
 use crate::db::orders::{self, ItemRow, NewItem, NewOrder, OrderState};
 use crate::db::points;
 use crate::db::shipments::{self, NewShipment};
+use crate::db::sql::Connection;
 use crate::error::{Result, ServerError};
 use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
 use ed25519_dalek::SigningKey;
 use pvz_domain::{ClaimId, Compensation, ItemId, Kopecks, OrderId};
 use pvz_protocol::{ClaimReturnClaims, SellerDecision, ShipmentItemWire};
-use rusqlite::Connection;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
-//! `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`; logging reads
+//! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
@@ -10,8 +10,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Holds `server.sqlite3` and the signing key.
+    /// Holds `server.sqlite3` (unless `database_url` names another database) and the signing key.
     pub data_dir: PathBuf,
+    /// `postgres://user@host/db` for a PostgreSQL database shared by several instances, or a SQLite
+    /// file path; unset: `server.sqlite3` in the data dir.
+    pub database_url: Option<String>,
+    /// PostgreSQL connections one instance keeps at most.
+    pub db_pool_size: u32,
     pub bind: SocketAddr,
     /// Larger request bodies are answered 413 without being read.
     pub max_body_bytes: usize,
@@ -23,6 +28,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             data_dir: PathBuf::from("pvz-server-data"),
+            database_url: None,
+            db_pool_size: crate::storage::DEFAULT_POOL_SIZE,
             bind: SocketAddr::from(([127, 0, 0, 1], 8700)),
             max_body_bytes: 1024 * 1024,
             claim_code_ttl_days: 14,
@@ -56,6 +63,9 @@ impl Config {
         if let Some(dir) = var("PVZ_SERVER_DATA_DIR").filter(|d| !d.is_empty()) {
             self.data_dir = PathBuf::from(dir);
         }
+        if let Some(url) = var("PVZ_SERVER_DATABASE_URL").filter(|u| !u.is_empty()) {
+            self.database_url = Some(url);
+        }
         if let Some(bind) = var("PVZ_SERVER_BIND").filter(|b| !b.is_empty()) {
             self.bind = bind.parse().map_err(|_| bad("PVZ_SERVER_BIND", &bind))?;
         }
@@ -74,6 +84,14 @@ impl Config {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join(crate::db::DB_FILE)
+    }
+
+    /// The database `database_url` names, or the SQLite file in the data dir.
+    pub fn database(&self) -> Result<crate::db::Database> {
+        match &self.database_url {
+            Some(url) => crate::db::Database::parse(url),
+            None => Ok(crate::db::Database::Sqlite(self.db_path())),
+        }
     }
 
     pub fn claim_code_ttl(&self) -> std::time::Duration {

@@ -112,7 +112,13 @@ impl IntoResponse for ServerError {
         if matches!(self, ServerError::Internal(_) | ServerError::Setup(_) | ServerError::Unavailable) {
             tracing::error!(error = %self, "request failed inside the server");
         }
-        (self.status(), Json(self.to_api_error())).into_response()
+        let unavailable = matches!(self, ServerError::Unavailable);
+        let mut response = (self.status(), Json(self.to_api_error())).into_response();
+        if unavailable {
+            // The database is busy or down; nothing was applied. Kiosks back off at least this long.
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+        }
+        response
     }
 }
 

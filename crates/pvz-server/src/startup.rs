@@ -5,20 +5,22 @@
 use crate::api::AppState;
 use crate::config::Config;
 use crate::error::{Result, ServerError};
-use crate::storage::SqliteStorage;
+use crate::storage::DbStorage;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// Creates the data dir, the signing key and the database (migrated) for `config`.
-pub async fn build_state(config: &Config) -> Result<AppState<SqliteStorage>> {
+pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
         let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
-        let storage = SqliteStorage::open(&config.db_path())?;
+        let database = config.database()?;
+        drop(database.connect_and_migrate()?);
+        let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
         Ok(state)

@@ -4,13 +4,13 @@
 use super::{parse_id, Admin};
 use crate::claims::{self, Decider};
 use crate::credentials::SellerCredential;
+use crate::db::sql::Transaction;
 use crate::db::{self, orders, sellers};
 use crate::error::{Result, ServerError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
 use pvz_protocol::{ClaimStatus, SellerDecision};
-use rusqlite::{Transaction, TransactionBehavior};
 
 impl Admin {
     /// A claim is read, checked and written in an IMMEDIATE transaction, as a push is: the write lock
@@ -18,7 +18,7 @@ impl Admin {
     /// other (waiting out the busy timeout), instead of a deferred read failing to upgrade with
     /// "database is locked".
     fn claim_transaction(&self) -> Result<Transaction<'_>> {
-        Ok(Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?)
+        Ok(self.conn.transaction()?)
     }
 
     /// Opens a claim on an item of an issued order that was handed over. Returns its status.

@@ -20,12 +20,11 @@ pub use staff::IssuedBadge;
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::db::ledger::{self, LedgerReport};
 use crate::db::orders::{self, NewItem, NewOrder, OrderState};
-use crate::db::{self, devices, ops, points};
+use crate::db::{self, devices, ops, points, Connection, Database};
 use crate::error::{Result, ServerError};
 use crate::rules::Posting;
 use ed25519_dalek::SigningKey;
 use pvz_domain::{DeviceId, FeePolicy, ItemId, Kopecks, OrderId, PickupPointId};
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -88,13 +87,19 @@ fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdErro
 }
 
 impl Admin {
-    /// Opens (creating if needed) the data dir, its signing key and database.
+    /// Opens (creating if needed) the data dir, its signing key and its SQLite database.
     pub fn open(data_dir: impl AsRef<Path>) -> Result<Admin> {
+        let database = Database::Sqlite(data_dir.as_ref().join(db::DB_FILE));
+        Admin::open_database(data_dir, &database)
+    }
+
+    /// [`Admin::open`] on `database` (migrated first), with the data dir for the signing key.
+    pub fn open_database(data_dir: impl AsRef<Path>, database: &Database) -> Result<Admin> {
         let data_dir = data_dir.as_ref().to_owned();
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
         let key = Arc::new(crate::keys::load_or_create(&data_dir)?);
-        let conn = db::open_and_migrate(&data_dir.join(db::DB_FILE))?;
+        let conn = database.connect_and_migrate()?;
         Ok(Admin { conn, data_dir, claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL } })
     }
 
@@ -129,7 +134,7 @@ impl Admin {
     pub fn set_fee_policy(&self, point: &str, policy: &FeePolicy) -> Result<()> {
         let point = parse_id(PickupPointId::parse, point)?;
         check_policy(policy)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         points::require_point(&tx, &point)?;
         points::set_fee_policy(&tx, &point, policy, &db::now_text())?;
         Ok(tx.commit()?)
@@ -160,7 +165,7 @@ impl Admin {
     pub fn add_orders(&self, point: &str, new: &[NewOrder]) -> Result<()> {
         let point = parse_id(PickupPointId::parse, point)?;
         check_prices(new)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         points::require_point(&tx, &point)?;
         let first = points::bump_version(&tx, &point, new.len() as i64)?;
         let now = db::now_text();
@@ -191,7 +196,7 @@ impl Admin {
 
     fn set_order_state(&self, order: &str, state: OrderState, issued_at: Option<&str>) -> Result<()> {
         let order = parse_id(OrderId::parse, order)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         let point = orders::order_point(&tx, &order)?
             .ok_or_else(|| ServerError::NotFound(format!("order {order} does not exist")))?;
         let point = parse_id(PickupPointId::parse, &point)?;

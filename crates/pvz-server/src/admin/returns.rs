@@ -30,7 +30,7 @@ impl Admin {
             return Err(ServerError::BadRequest(format!("{courier} is not a working courier of pickup point {point}")));
         }
         super::check_prices(std::slice::from_ref(order))?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         let now = db::now_text();
         orders::insert_courier_order(&tx, &point, order, &now)?;
         for item in &order.items {

@@ -62,7 +62,7 @@ impl Admin {
         if policy.per_category.keys().any(|c| c.trim().is_empty()) {
             return Err(ServerError::BadRequest("a category's period needs a category name, e.g. food=3".into()));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         points::require_point(&tx, &point)?;
         let current = points::get_storage_policy(&tx, &point)?.map(|(_, offset)| offset);
         let offset = offset.or(current).unwrap_or(UtcOffset::MOSCOW);
@@ -85,7 +85,7 @@ impl Admin {
         if let Some(twice) = new.iter().find(|c| !seen.insert(&c.label)) {
             return Err(ServerError::BadRequest(format!("cell {} is listed twice", twice.label)));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         points::require_point(&tx, &point)?;
         cells::set_cells(&tx, &point, new)?;
         Ok(tx.commit()?)
@@ -125,7 +125,7 @@ impl Admin {
             return Err(ServerError::BadRequest("a shipment brings at least one order, each with items".into()));
         }
         check_prices(new)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         points::require_point(&tx, &point)?;
         if shipments::shipment_taken(&tx, &id, &point, code)? {
             return Err(ServerError::BadRequest(format!("shipment {id} or code {code} at {point} exists already")));
@@ -173,7 +173,7 @@ impl Admin {
         let order = parse_id(OrderId::parse, order)?;
         chrono::DateTime::parse_from_rfc3339(arrived_at)
             .map_err(|e| ServerError::BadRequest(format!("{arrived_at:?} is not RFC 3339: {e}")))?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         let point = orders::order_point(&tx, &order)?
             .ok_or_else(|| ServerError::NotFound(format!("order {order} does not exist")))?;
         let point = parse_id(PickupPointId::parse, &point)?;
@@ -211,7 +211,7 @@ impl Admin {
         chrono::DateTime::parse_from_rfc3339(arrived_at)
             .map_err(|e| ServerError::BadRequest(format!("{arrived_at:?} is not RFC 3339: {e}")))?;
         let point = parse_id(PickupPointId::parse, &facts.pickup_point_id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         if let Some(cell) = &cell {
             let cells = cells::list_cells(&tx, &point)?;
             if !cells.is_empty() && !cells.iter().any(|c| &c.label == cell) {

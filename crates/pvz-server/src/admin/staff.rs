@@ -17,7 +17,6 @@ use crate::db::{self, points};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId, Pin};
 use pvz_protocol::BadgeClaims;
-use rusqlite::{Transaction, TransactionBehavior};
 
 /// A badge just issued: its number among the employee's badges, and the code its QR carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,7 +62,7 @@ impl Admin {
         let hash = hash_pin(&check_pin(role, pin)?)?;
         let employee =
             NewEmployee { id: id.as_str(), pickup_point_id: &point, name: name.trim(), role, pin_hash: &hash };
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         employees::insert_employee(&tx, &employee, &db::now_text())?;
         tx.commit()?;
         Ok(id.to_string())
@@ -75,7 +74,7 @@ impl Admin {
         let id = parse_id(EmployeeId::parse, id)?;
         // IMMEDIATE, like a push: two issues at once (or a push in between) wait their turn instead
         // of a deferred read failing to upgrade with "database is locked".
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let employee = employees::get_employee(&tx, &id)?
             .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
         if employee.wire.retired {
@@ -89,7 +88,7 @@ impl Admin {
     /// Retires an employee: the point's kiosks learn it on their next pull and refuse the badge.
     pub fn retire_employee(&self, id: &str) -> Result<()> {
         let id = parse_id(EmployeeId::parse, id)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn.transaction()?;
         if !employees::retire_employee(&tx, &id, &db::now_text())? {
             return Err(ServerError::NotFound(format!("employee {id} does not exist")));
         }
@@ -103,7 +102,7 @@ impl Admin {
         let id = parse_id(EmployeeId::parse, id)?;
         // IMMEDIATE, like a push: two issues at once (or a push in between) wait their turn instead
         // of a deferred read failing to upgrade with "database is locked".
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction()?;
         let employee = employees::get_employee(&tx, &id)?
             .ok_or_else(|| ServerError::NotFound(format!("employee {id} does not exist")))?;
         if employee.wire.retired {

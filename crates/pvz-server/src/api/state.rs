@@ -2,14 +2,14 @@
 //! the body limit. Built by `startup` from the config, or by a test around any [`Storage`].
 
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
-use crate::storage::{SqliteStorage, Storage};
+use crate::storage::{DbStorage, Storage};
 use ed25519_dalek::SigningKey;
 use pvz_protocol::PublicKey;
 use std::sync::Arc;
 
 /// What every handler can reach.
 #[derive(Clone)]
-pub struct AppState<S = SqliteStorage> {
+pub struct AppState<S = DbStorage> {
     pub storage: S,
     /// The signing key's public half, base64url without padding, handed out at enrollment.
     pub public_key: String,

@@ -22,9 +22,13 @@ pub struct Cli {
     /// Data dir (database and signing key); overrides the config file.
     #[arg(long, global = true, env = "PVZ_SERVER_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// TOML config file (data_dir, bind, max_body_bytes).
+    /// TOML config file (data_dir, database_url, bind, max_body_bytes).
     #[arg(long, global = true)]
     pub config: Option<PathBuf>,
+    /// `postgres://user@host/db` (or a SQLite file path) instead of the data dir's SQLite file;
+    /// overrides the config file.
+    #[arg(long, global = true, env = "PVZ_SERVER_DATABASE_URL")]
+    pub database_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -190,6 +194,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(dir) = cli.data_dir {
         config.data_dir = dir;
     }
+    if let Some(url) = cli.database_url.filter(|u| !u.is_empty()) {
+        config.database_url = Some(url);
+    }
     if let Command::Serve = cli.command {
         crate::startup::serve(config).await?;
         return Ok(ExitCode::SUCCESS);
@@ -203,7 +210,8 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         print!("{}", crate::api::openapi::document_json());
         return Ok(ExitCode::SUCCESS);
     }
-    let admin = Admin::open(&config.data_dir)?.with_claim_code_ttl(config.claim_code_ttl());
+    let admin =
+        Admin::open_database(&config.data_dir, &config.database()?)?.with_claim_code_ttl(config.claim_code_ttl());
     match command {
         Command::Serve | Command::Openapi => {}
         Command::AddPickupPoint { id, name, default_fee, category_fee } => {

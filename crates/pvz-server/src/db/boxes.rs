@@ -1,9 +1,9 @@
 //! `return_boxes`: boxes of returned units closed at a point, and their handover to a logistics
 //! driver. A box id is used once across the network.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId, ReturnBoxId};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A box as it is now.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,10 +3,10 @@
 //! of the point (`pickup_points.cells_version`), so its kiosks pull it as one `SetCells` change.
 
 use crate::db::points;
+use crate::db::sql::{params, Connection};
 use crate::error::{Result, ServerError};
 use pvz_domain::{Cell, CellLabel, PickupPointId};
 use pvz_protocol::CellWire;
-use rusqlite::{params, Connection};
 
 /// Replaces the point's cells (already parsed, no label twice) at a fresh feed version.
 pub fn set_cells(conn: &Connection, point: &PickupPointId, cells: &[Cell]) -> Result<()> {
@@ -26,8 +26,8 @@ pub fn list_cells(conn: &Connection, point: &PickupPointId) -> Result<Vec<Cell>>
     let mut stmt =
         conn.prepare_cached("SELECT label, capacity FROM cells WHERE pickup_point_id = ?1 ORDER BY position")?;
     let rows = stmt
-        .query_map([point.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map([point.as_str()], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     rows.into_iter()
         .map(|(label, capacity)| {
             let bad = || ServerError::Internal(format!("stored cell {label:?} of {point} is invalid"));

@@ -2,10 +2,10 @@
 //! names the state it expects the claim to be in, so a transition the caller checked with
 //! `ClaimState` cannot land on a claim that moved meanwhile.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{ClaimId, ClaimState, Compensation, ItemId, OrderId, PickupPointId};
 use pvz_protocol::ClaimStatus;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A claim with its item's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,19 +80,19 @@ const SELECT: &str = "SELECT c.id, c.order_id, c.item_id, i.name, c.pickup_point
         c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at
     FROM claims c JOIN order_items i ON i.id = c.item_id";
 
-fn claim_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
-    fn bad(i: usize, what: &str) -> rusqlite::Error {
-        rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text)
+fn claim_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<ClaimRow> {
+    fn bad(i: usize, what: &str) -> crate::db::sql::SqlError {
+        crate::db::sql::SqlError::bad_column(i, what.to_owned())
     }
     fn id<T>(
-        r: &rusqlite::Row<'_>,
+        r: &crate::db::sql::Row<'_>,
         i: usize,
         parse: fn(&str) -> Result<T, pvz_domain::ids::IdError>,
-    ) -> rusqlite::Result<T> {
-        parse(&r.get::<_, String>(i)?).map_err(|_| bad(i, "id"))
+    ) -> crate::db::sql::SqlResult<T> {
+        parse(&r.get::<String>(i)?).map_err(|_| bad(i, "id"))
     }
-    fn opt_id(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<OrderId>> {
-        r.get::<_, Option<String>>(i)?.map(|s| OrderId::parse(&s).map_err(|_| bad(i, "order id"))).transpose()
+    fn opt_id(r: &crate::db::sql::Row<'_>, i: usize) -> crate::db::sql::SqlResult<Option<OrderId>> {
+        r.get::<Option<String>>(i)?.map(|s| OrderId::parse(&s).map_err(|_| bad(i, "order id"))).transpose()
     }
     let state: String = r.get(7)?;
     let compensation: Option<String> = r.get(9)?;
@@ -125,7 +125,7 @@ pub fn get_claim(conn: &Connection, id: &ClaimId) -> Result<Option<ClaimRow>> {
 pub fn list_claims_by_seller(conn: &Connection, seller_id: &str) -> Result<Vec<ClaimRow>> {
     let mut stmt =
         conn.prepare_cached(&format!("{SELECT} WHERE c.seller_id = ?1 ORDER BY c.created_at DESC, c.id DESC"))?;
-    let rows = stmt.query_map([seller_id], claim_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([seller_id], claim_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }
 

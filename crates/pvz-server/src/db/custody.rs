@@ -2,10 +2,10 @@
 //! who holds it now (the point, a box, a driver), and the append-only log of how it got there, each
 //! entry naming the op that moved it. The unit row mirrors the log's last entry.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId, ReturnBoxId, ReturnId};
 use pvz_protocol::ReturnSource;
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Who holds a unit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,11 +126,11 @@ fn append_event(conn: &Connection, id: &ReturnId, point: &PickupPointId, holder:
     Ok(())
 }
 
-fn bad(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text)
+fn bad(i: usize, what: &str) -> crate::db::sql::SqlError {
+    crate::db::sql::SqlError::bad_column(i, what.to_owned())
 }
 
-fn unit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UnitRow> {
+fn unit_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<UnitRow> {
     let id: String = r.get(0)?;
     let holder: String = r.get(4)?;
     Ok(UnitRow {
@@ -155,7 +155,8 @@ pub fn get_unit(conn: &Connection, id: &ReturnId) -> Result<Option<UnitRow>> {
 /// The units packed in a box.
 pub fn list_units_in_box(conn: &Connection, box_id: &ReturnBoxId) -> Result<Vec<ReturnId>> {
     let mut stmt = conn.prepare_cached("SELECT id FROM return_units WHERE box_id = ?1 ORDER BY id")?;
-    let ids = stmt.query_map([box_id.as_str()], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids =
+        stmt.query_map([box_id.as_str()], |r| r.get::<String>(0))?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     ids.iter().map(|id| ReturnId::parse(id).map_err(|e| ServerError::Internal(e.to_string()))).collect()
 }
 
@@ -164,7 +165,7 @@ pub fn list_custody(conn: &Connection, id: &str) -> Result<Vec<(UnitRow, Vec<Cus
     let mut units = conn.prepare(&format!(
         "SELECT {UNIT_COLUMNS} FROM return_units WHERE id = ?1 OR item_id = ?1 ORDER BY created_at, id"
     ))?;
-    let units = units.query_map([id], unit_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let units = units.query_map([id], unit_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     let mut events = conn.prepare(
         "SELECT event_no, pickup_point_id, holder, box_id, driver_id, op_id, op_kind, at FROM custody_events
          WHERE return_id = ?1 ORDER BY event_no",
@@ -183,7 +184,7 @@ pub fn list_custody(conn: &Connection, id: &str) -> Result<Vec<(UnitRow, Vec<Cus
                     at: r.get(7)?,
                 })
             })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
         out.push((unit, log));
     }
     Ok(out)

@@ -2,9 +2,9 @@
 //! Both secrets are stored only as sha256 (they are 256-bit random or short-lived; see `auth`).
 
 use crate::db::feed::Cursor;
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{DeviceId, PickupPointId};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A device row as authentication needs it.
 #[derive(Debug, Clone)]
@@ -26,9 +26,9 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
         )?
         .query_row([id.as_str()], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<Option<String>>(2)?,
                 Cursor { epoch: r.get(3)?, version: r.get(4)? },
             ))
         })
@@ -141,13 +141,9 @@ pub fn list_device_enrollments(conn: &Connection, id: &DeviceId) -> Result<Vec<D
          WHERE device_id = ?1 ORDER BY enrollment_no",
     )?;
     let rows = stmt.query_map([id.as_str()], |r| {
-        Ok(DeviceEnrollment {
-            enrolled_at: r.get(0)?,
-            continued: r.get::<_, i64>(1)? != 0,
-            cleared_revoked_at: r.get(2)?,
-        })
+        Ok(DeviceEnrollment { enrolled_at: r.get(0)?, continued: r.get::<i64>(1)? != 0, cleared_revoked_at: r.get(2)? })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<crate::db::sql::SqlResult<_>>()?)
 }
 
 /// Continues a device enrolled again: a new credential (the old one stops working), no longer revoked,

@@ -6,10 +6,10 @@
 //! goes with it too: a kiosk accepts that badge alone, so issuing a new one revokes the older ones.
 
 use crate::db::points;
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{EmployeeId, PickupPointId};
 use pvz_protocol::{EmployeeRole, EmployeeWire};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// An employee to add; `pin_hash` is already an argon2 PHC string.
 #[derive(Debug, Clone)]
@@ -110,13 +110,12 @@ pub fn get_pin_hash(conn: &Connection, employee_id: &str) -> Result<Option<Strin
 
 const COLUMNS: &str = "id, name, role, retired_at, pickup_point_id, pin_hash, badge_serial";
 
-fn employee_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EmployeeRow> {
-    let bad =
-        |i: usize, what: &str| rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text);
+fn employee_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<EmployeeRow> {
+    let bad = |i: usize, what: &str| crate::db::sql::SqlError::bad_column(i, what.to_owned());
     let id: String = r.get(0)?;
     let role: String = r.get(2)?;
     let role = EmployeeRole::parse(&role).ok_or_else(|| bad(2, "employee role"))?;
-    let retired = r.get::<_, Option<String>>(3)?.is_some();
+    let retired = r.get::<Option<String>>(3)?.is_some();
     Ok(EmployeeRow {
         wire: EmployeeWire {
             employee_id: EmployeeId::parse(&id).map_err(|_| bad(0, "employee id"))?,
@@ -173,7 +172,9 @@ mod tests {
         let path = dir.path().join(crate::db::DB_FILE);
         {
             let mut conn = crate::db::open(&path).expect("open");
-            crate::db::released_migrations(5).to_latest(&mut conn).expect("the release before signed badges");
+            crate::db::released_migrations(5)
+                .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+                .expect("the release before signed badges");
             conn.execute_batch(
                 "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
                      VALUES ('pp-old', 'Old', 1, 1, '{\"default_fee\":0,\"per_category\":{}}', 1, 'then');

@@ -7,11 +7,11 @@
 //! without the policies their fees and storage periods depend on, or receives without its cells.
 //! Doorstep deliveries (a courier's orders) are not the counter's to issue and never appear.
 
+use crate::db::sql::{params, Connection};
 use crate::db::{cells, employees, orders, points, shipments};
 use crate::error::{Result, ServerError};
 use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
-use rusqlite::{params, Connection};
 
 /// A position in a point's feed: `<epoch>.<version>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +41,9 @@ const KIND_STORAGE: i64 = 4;
 const KIND_CELLS: i64 = 5;
 const KIND_SHIPMENT: i64 = 6;
 
-pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
-    let tx = conn.transaction()?;
+pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
+    // One snapshot: the head and the changes below it must agree (REPEATABLE READ on PostgreSQL).
+    let tx = conn.read_transaction()?;
     let state = points::require_point(&tx, point)?;
     // Another epoch, or a cursor ahead of the feed (the database was restored from a backup): the
     // kiosk's cache cannot be trusted, so it rebuilds from the start.
@@ -76,9 +77,9 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
     ))?;
     let rows = stmt
         .query_map(params![point.as_str(), from, i64::from(limit)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((r.get::<i64>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     drop(stmt);
     let mut changes = Vec::with_capacity(rows.len() + 1);
     // A pull from scratch (no cursor, or a reset) opens with the point's current policies and cells,

@@ -1,9 +1,9 @@
 //! `courier_hand_backs` and `hand_back_lines`: each accepted hand-back of a courier at a point, with
 //! what it accepted against the manifest and its discrepancies (extras, missing lines).
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::Result;
 use pvz_domain::{EmployeeId, Kopecks, PickupPointId};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// What became of a line: accepted against the manifest, or a discrepancy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,9 +105,8 @@ pub fn list_hand_back_lines(conn: &Connection, id: &str) -> Result<Vec<HandBackL
         .query_map([id], |r| {
             let outcome: String = r.get(0)?;
             Ok(HandBackLine {
-                outcome: LineOutcome::parse(&outcome).ok_or_else(|| {
-                    rusqlite::Error::InvalidColumnType(0, "line outcome".into(), rusqlite::types::Type::Text)
-                })?,
+                outcome: LineOutcome::parse(&outcome)
+                    .ok_or_else(|| crate::db::sql::SqlError::bad_column(0, "line outcome".into()))?,
                 return_id: r.get(1)?,
                 item_id: r.get(2)?,
                 code: r.get(3)?,
@@ -116,6 +115,6 @@ pub fn list_hand_back_lines(conn: &Connection, id: &str) -> Result<Vec<HandBackL
                 fee: Kopecks(r.get(6)?),
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }

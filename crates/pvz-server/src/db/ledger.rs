@@ -1,10 +1,10 @@
 //! `ledger_transactions` and `ledger_entries`: the double-entry ledger. One transaction per money
 //! effect of an op (op id UNIQUE, so a retry can never post twice), entries summing to zero.
 
+use crate::db::sql::{params, Connection};
 use crate::error::Result;
 use crate::rules::{Posting, KIND_UNRECONCILED_CASH, NETWORK_UNRECONCILED};
 use pvz_domain::{Kopecks, PickupPointId};
-use rusqlite::{params, Connection};
 use serde::Serialize;
 
 pub fn post_transaction(
@@ -36,15 +36,16 @@ pub fn list_postings_for_op(conn: &Connection, op_id: &str) -> Result<Vec<Postin
          WHERE t.op_id = ?1 ORDER BY t.id, e.line",
     )?;
     let rows = stmt.query_map([op_id], |r| Ok(Posting { account: r.get(0)?, amount: Kopecks(r.get(1)?) }))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<crate::db::sql::SqlResult<Vec<_>>>()?)
 }
 
 /// Balance of one account over the whole ledger.
 pub fn account_balance(conn: &Connection, account: &str) -> Result<Kopecks> {
-    let sum: i64 =
-        conn.query_row("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account = ?1", [account], |r| {
-            r.get(0)
-        })?;
+    let sum: i64 = conn.query_row(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE account = ?1",
+        [account],
+        |r| r.get(0),
+    )?;
     Ok(Kopecks(sum))
 }
 
@@ -73,34 +74,32 @@ impl LedgerReport {
 /// no op id has two transactions, every entry belongs to a transaction, and cash held for
 /// reconciliation belongs to an op the server rejected. Reports the cash awaiting reconciliation.
 pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
-    let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    let one = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get::<i64>(0))?) };
     let transactions = one("SELECT COUNT(*) FROM ledger_transactions")?;
     let entries = one("SELECT COUNT(*) FROM ledger_entries")?;
-    let total = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries")?;
-    let turnover = one("SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE amount > 0")?;
+    let total = one("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries")?;
+    let turnover = one("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE amount > 0")?;
     let unreconciled = conn.query_row(
-        "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries WHERE account = ?1",
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE account = ?1",
         [NETWORK_UNRECONCILED],
-        |r| r.get::<_, i64>(0),
+        |r| r.get::<i64>(0),
     )?;
     let mut problems = Vec::new();
     if total != 0 {
         problems.push(format!("the whole ledger sums to {total} kopecks, not 0"));
     }
     let mut unbalanced = conn.prepare(
-        "SELECT t.id, t.op_id, SUM(e.amount) FROM ledger_transactions t
+        "SELECT t.id, t.op_id, CAST(SUM(e.amount) AS BIGINT) FROM ledger_transactions t
          JOIN ledger_entries e ON e.transaction_id = t.id
          GROUP BY t.id, t.op_id HAVING SUM(e.amount) <> 0 ORDER BY t.id",
     )?;
-    for row in
-        unbalanced.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?
-    {
+    for row in unbalanced.query_map([], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?)))? {
         let (id, op, sum) = row?;
         problems.push(format!("transaction {id} (op {op}) sums to {sum} kopecks, not 0"));
     }
     let mut doubled = conn
         .prepare("SELECT op_id, COUNT(*) FROM ledger_transactions GROUP BY op_id HAVING COUNT(*) > 1 ORDER BY op_id")?;
-    for row in doubled.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+    for row in doubled.query_map([], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))? {
         let (op, n) = row?;
         problems.push(format!("op {op} has {n} ledger transactions"));
     }
@@ -108,7 +107,7 @@ pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
         "SELECT t.op_id FROM ledger_transactions t LEFT JOIN ops o ON o.op_id = t.op_id
          WHERE t.kind = ?1 AND (o.status IS NULL OR o.status <> 'rejected') ORDER BY t.op_id",
     )?;
-    for row in held.query_map([KIND_UNRECONCILED_CASH], |r| r.get::<_, String>(0))? {
+    for row in held.query_map([KIND_UNRECONCILED_CASH], |r| r.get::<String>(0))? {
         problems.push(format!("cash is held for reconciliation for op {}, which was not rejected", row?));
     }
     let orphans = one("SELECT COUNT(*) FROM ledger_entries e

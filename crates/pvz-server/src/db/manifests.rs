@@ -2,11 +2,11 @@
 //! at the door, one line per item, open until a hand-back at the point accepts it.
 
 use crate::db::employees;
+use crate::db::sql::{params, Connection};
 use crate::error::{Result, ServerError};
 use crate::rules::hand_back::ManifestRow;
 use pvz_domain::{EmployeeId, ItemId, Kopecks, OrderId, PickupPointId};
 use pvz_protocol::{CourierManifest, EmployeeRole, ManifestLine};
-use rusqlite::{params, Connection};
 
 pub fn insert_manifest_line(
     conn: &Connection,
@@ -32,26 +32,26 @@ pub fn list_open_lines(conn: &Connection, point: &PickupPointId, courier: &Emplo
          WHERE m.courier_id = ?1 AND m.pickup_point_id = ?2 AND m.closed_at IS NULL
          ORDER BY m.added_at, i.order_id, i.position",
     )?;
-    let bad = |i: usize| rusqlite::Error::InvalidColumnType(i, "id".into(), rusqlite::types::Type::Text);
+    let bad = |i: usize| crate::db::sql::SqlError::bad_column(i, "id".into());
     let rows = stmt
         .query_map(params![courier.as_str(), point.as_str()], |r| {
             Ok(ManifestRow {
                 line: ManifestLine {
-                    item_id: ItemId::parse(&r.get::<_, String>(0)?).map_err(|_| bad(0))?,
-                    order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(|_| bad(1))?,
+                    item_id: ItemId::parse(&r.get::<String>(0)?).map_err(|_| bad(0))?,
+                    order_id: OrderId::parse(&r.get::<String>(1)?).map_err(|_| bad(1))?,
                     name: r.get(2)?,
                     variant: r.get(3)?,
                     barcode: r.get(4)?,
                     mark: r.get(5)?,
                     category: r.get(6)?,
                     price: Kopecks(r.get(7)?),
-                    prepaid: r.get::<_, i64>(8)? != 0,
+                    prepaid: r.get::<i64>(8)? != 0,
                 },
                 seller_id: r.get(9)?,
                 buyer_id: r.get(10)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }
 

@@ -1,6 +1,7 @@
-//! SQLite access for the server: opening a connection with the right pragmas, the embedded migrations,
-//! and one query module per table. Everything here is synchronous; async callers go through
-//! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
+//! The server's database, SQLite or PostgreSQL: where it is ([`Database`]), opening a connection
+//! with the right settings, each backend's embedded migrations, and one query module per table,
+//! each query written once against [`sql::Connection`]. Everything here is synchronous; async
+//! callers go through [`crate::storage::DbStorage`], which runs it on the blocking pool.
 
 pub mod boxes;
 pub mod cells;
@@ -19,11 +20,111 @@ pub mod sellers;
 pub mod shelf;
 pub mod shifts;
 pub mod shipments;
+pub mod sql;
 
-use crate::error::Result;
-use rusqlite::Connection;
+pub use sql::{Connection, Dialect, OptionalExtension, SqlError, SqlResult, Transaction};
+
+use crate::error::{Result, ServerError};
 use rusqlite_migration::{Migrations, M};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Where the server's data lives: the embedded SQLite file (the default, for the demo and small
+/// networks) or a PostgreSQL database shared by every server instance.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    /// A `postgres://` / `postgresql://` URL (a socket directory goes in `?host=/dir`).
+    Postgres(String),
+}
+
+impl std::fmt::Debug for Database {
+    /// Without the URL's password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "SQLite {}", path.display()),
+            Database::Postgres(url) => {
+                let shown = match url.split_once('@') {
+                    Some((auth, rest)) if auth.contains(':') && auth.matches(':').count() > 1 => {
+                        let scheme_user = &auth[..auth.rfind(':').unwrap_or(auth.len())];
+                        format!("{scheme_user}:***@{rest}")
+                    }
+                    _ => url.clone(),
+                };
+                write!(f, "PostgreSQL {shown}")
+            }
+        }
+    }
+}
+
+impl Database {
+    /// `postgres://...` or `postgresql://...` is PostgreSQL; `sqlite://<path>` or a bare path is a
+    /// SQLite file.
+    pub fn parse(url: &str) -> Result<Database> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            url.parse::<tokio_postgres::Config>()
+                .map_err(|e| ServerError::Setup(format!("database_url is not a valid PostgreSQL URL: {e}")))?;
+            return Ok(Database::Postgres(url.to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(ServerError::Setup(format!(
+                "database_url {url:?} is neither postgres://... nor a SQLite file path"
+            )));
+        }
+        Ok(Database::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Database::Sqlite(_) => Dialect::Sqlite,
+            Database::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// A new connection, settings applied, schema untouched.
+    pub fn connect(&self) -> Result<Connection> {
+        match self {
+            Database::Sqlite(path) => open(path),
+            Database::Postgres(url) => sql::PgConnection::connect(url).map(Connection::Postgres).map_err(|e| {
+                if e.is_unavailable() {
+                    ServerError::Setup(format!("cannot connect to the database {self:?}: {e}"))
+                } else {
+                    ServerError::Setup(format!("the database {self:?} refused the connection: {e}"))
+                }
+            }),
+        }
+    }
+
+    /// A new connection to a database whose schema is brought up to date first.
+    pub fn connect_and_migrate(&self) -> Result<Connection> {
+        let mut conn = self.connect()?;
+        migrate(&mut conn)?;
+        Ok(conn)
+    }
+}
+
+/// Brings the schema up to date, by the connection's own dialect's migrations. Several instances
+/// starting at once on one PostgreSQL migrate one at a time (an advisory lock), and the later ones
+/// find nothing to do.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    match conn {
+        Connection::Sqlite(sqlite) => Ok(migrations().to_latest(sqlite)?),
+        Connection::Postgres(pg) => pg
+            .with_client(async |client| -> std::result::Result<(), String> {
+                let failed = |e: tokio_postgres::Error| e.to_string();
+                client.batch_execute("SELECT pg_advisory_lock(7170001)").await.map_err(failed)?;
+                let out = postgres_migrations::migrations::runner().run_async(client).await;
+                client.batch_execute("SELECT pg_advisory_unlock(7170001)").await.map_err(failed)?;
+                out.map(|_| ()).map_err(|e| e.to_string())
+            })
+            .map_err(|e| ServerError::Setup(format!("database migration failed: {e}"))),
+    }
+}
+
+mod postgres_migrations {
+    refinery::embed_migrations!("migrations/postgres");
+}
 
 /// The database file inside the data dir.
 pub const DB_FILE: &str = "server.sqlite3";
@@ -67,11 +168,9 @@ fn backfill_refusals(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Hook
     Ok(())
 }
 
-/// Opens (creating if needed) the database and brings its schema up to date.
+/// Opens (creating if needed) the SQLite file and brings its schema up to date.
 pub fn open_and_migrate(path: &Path) -> Result<Connection> {
-    let mut conn = open(path)?;
-    migrations().to_latest(&mut conn)?;
-    Ok(conn)
+    Database::Sqlite(path.to_owned()).connect_and_migrate()
 }
 
 /// Opens a connection with the pragmas every connection needs.
@@ -80,7 +179,12 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection> {
 /// is one transaction (see [`crate::push`]), so this costs one fsync per batch, not per op, which keeps
 /// 10,000 ops in batches of 500 well under a second of fsync time.
 pub fn open(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+    open_sqlite(path).map(Connection::Sqlite)
+}
+
+/// [`open`], as rusqlite's own connection (for the SQLite backend's pools and backups).
+pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite refused WAL mode; readers will block the writer");
@@ -153,14 +257,18 @@ mod tests {
     fn a_database_from_the_previous_release_gets_its_policies_into_the_history() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
-        released_migrations(1).to_latest(&mut conn).expect("the first release's schema");
+        released_migrations(1)
+            .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+            .expect("the first release's schema");
         conn.execute(
             "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
              VALUES ('pp-old', 'Old', 1, 7, '{\"default_fee\":9900,\"per_category\":{}}', 7, 'then')",
             [],
         )
         .expect("a point of the old release");
-        migrations().to_latest(&mut conn).expect("the new migrations apply on top");
+        migrations()
+            .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+            .expect("the new migrations apply on top");
         let point = pvz_domain::PickupPointId::parse("pp-old").expect("id");
         let history = points::list_fee_policies(&conn, &point).expect("history");
         assert_eq!(history.len(), 1, "the old point's current policy is its history: {history:?}");
@@ -175,7 +283,9 @@ mod tests {
         use pvz_domain::{ItemId, Kopecks, OrderId, PickupPointId, RefusalReason};
         let dir = tempfile::tempdir().expect("temp dir");
         let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
-        released_migrations(3).to_latest(&mut conn).expect("the release before claims");
+        released_migrations(3)
+            .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+            .expect("the release before claims");
         let body = pvz_protocol::OpBody::IssueCompleted {
             order_id: OrderId::parse("o1").expect("id"),
             handed_over: vec![ItemId::parse("o1-1").expect("id")],
@@ -212,7 +322,9 @@ mod tests {
             [serde_json::to_string(&body).expect("json")],
         )
         .expect("its stored issue op");
-        migrations().to_latest(&mut conn).expect("the claims migration applies on top");
+        migrations()
+            .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+            .expect("the claims migration applies on top");
 
         let refusal = |item: &str| -> Option<String> {
             conn.query_row("SELECT refusal_reason FROM order_items WHERE id = ?1", [item], |r| r.get(0)).expect("item")
@@ -220,7 +332,7 @@ mod tests {
         assert_eq!(refusal("o1-1"), None, "the handed-over item stays claimable");
         assert_eq!(refusal("o1-2").as_deref(), Some("changed_mind"), "the refused item is recorded as refused");
         let point = PickupPointId::parse("pp-old").expect("id");
-        let page = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 7 }), 100).expect("pull");
+        let page = feed::pull_page(&conn, &point, Some(feed::Cursor { epoch: 1, version: 7 }), 100).expect("pull");
         let employees: Vec<_> = page
             .changes
             .iter()

@@ -2,22 +2,17 @@
 //! named, and the outcome it got. A retried seq is answered from here, never applied again; the
 //! audit ([`list_ops`]) reads who did what, where and when.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{DeviceId, PickupPointId};
 use pvz_protocol::sync::{PushOp, StoredOutcome};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// The op id and outcome stored for a device's seq.
 pub fn get_stored_op(conn: &Connection, device: &DeviceId, seq: i64) -> Result<Option<(String, StoredOutcome)>> {
     let row = conn
         .prepare_cached("SELECT op_id, status, reject_code, reject_message FROM ops WHERE device_id = ?1 AND seq = ?2")?
         .query_row(params![device.as_str(), seq], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<Option<String>>(2)?, r.get::<Option<String>>(3)?))
         })
         .optional()?;
     let Some((op_id, status, code, message)) = row else { return Ok(None) };
@@ -110,7 +105,7 @@ pub fn list_ops(conn: &Connection, point: &PickupPointId, limit: u32) -> Result<
                 reject_message: r.get(9)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }
 

@@ -1,12 +1,12 @@
 //! `orders`, `order_items`, `buyers`, `sellers`: the server's view of what waits at each point.
 //! Buyers' full names and sellers stay here; kiosks get a masked name and no seller at all.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use crate::rules::claims::ClaimCandidate;
 use crate::rules::facts::{ItemFacts, OrderFacts};
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use pvz_protocol::{ItemWire, OrderWire};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// An order's state is a fact the rules own (they judge it); it is stored here as [`OrderState::as_str`].
 pub use crate::rules::facts::OrderState;
@@ -236,15 +236,15 @@ pub fn get_item(conn: &Connection, id: &ItemId) -> Result<Option<ItemRow>> {
                     variant: r.get(3)?,
                     cell: r.get(4)?,
                     price: Kopecks(r.get(5)?),
-                    prepaid: r.get::<_, i64>(6)? != 0,
+                    prepaid: r.get::<i64>(6)? != 0,
                     category: r.get(7)?,
                     barcode: r.get(8)?,
                     mark: r.get(9)?,
                 },
-                order_id: parse(&r.get::<_, String>(10)?, |s| OrderId::parse(s).ok(), "order id")?,
-                pickup_point_id: parse(&r.get::<_, String>(11)?, |s| PickupPointId::parse(s).ok(), "pickup point")?,
+                order_id: parse(&r.get::<String>(10)?, |s| OrderId::parse(s).ok(), "order id")?,
+                pickup_point_id: parse(&r.get::<String>(11)?, |s| PickupPointId::parse(s).ok(), "pickup point")?,
                 buyer_id: r.get(12)?,
-                order_state: parse(&r.get::<_, String>(13)?, OrderState::parse, "order status")?,
+                order_state: parse(&r.get::<String>(13)?, OrderState::parse, "order status")?,
                 refusal_reason: r.get(14)?,
             })
         })
@@ -264,7 +264,7 @@ pub fn order_point(conn: &Connection, id: &OrderId) -> Result<Option<String>> {
 pub fn get_order_facts(conn: &Connection, id: &OrderId) -> Result<Option<OrderFacts>> {
     let head = conn
         .prepare_cached("SELECT pickup_point_id, buyer_id, status FROM orders WHERE id = ?1")?
-        .query_row([id.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .query_row([id.as_str()], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)))
         .optional()?;
     let Some((pickup_point_id, buyer_id, status)) = head else { return Ok(None) };
     let state = OrderState::parse(&status).ok_or_else(|| ServerError::Internal(format!("order status {status:?}")))?;
@@ -277,11 +277,11 @@ pub fn get_order_facts(conn: &Connection, id: &OrderId) -> Result<Option<OrderFa
                 id: r.get(0)?,
                 seller_id: r.get(1)?,
                 price: Kopecks(r.get(2)?),
-                prepaid: r.get::<_, i64>(3)? != 0,
+                prepaid: r.get::<i64>(3)? != 0,
                 category: r.get(4)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(Some(OrderFacts { id: id.clone(), pickup_point_id, buyer_id, state, items }))
 }
 
@@ -305,9 +305,8 @@ pub fn set_order_state(
     Ok(())
 }
 
-fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> rusqlite::Result<T> {
-    parse(raw)
-        .ok_or_else(|| rusqlite::Error::InvalidColumnType(0, format!("{what} {raw:?}"), rusqlite::types::Type::Text))
+fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> crate::db::sql::SqlResult<T> {
+    parse(raw).ok_or_else(|| crate::db::sql::SqlError::bad_column(0, format!("{what} {raw:?}")))
 }
 
 /// The order as a kiosk sees it; `None` for a cancelled order, which the feed sends as a tombstone.
@@ -319,12 +318,12 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
         )?
         .query_row([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<Option<String>>(4)?,
+                r.get::<Option<String>>(5)?,
             ))
         })
         .optional()?;
@@ -341,18 +340,18 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
     let items = stmt
         .query_map([id], |r| {
             Ok(ItemWire {
-                item_id: parse(&r.get::<_, String>(0)?, |s| ItemId::parse(s).ok(), "item id")?,
+                item_id: parse(&r.get::<String>(0)?, |s| ItemId::parse(s).ok(), "item id")?,
                 name: r.get(1)?,
                 variant: r.get(2)?,
                 cell: r.get(3)?,
                 price: Kopecks(r.get(4)?),
-                prepaid: r.get::<_, i64>(5)? != 0,
+                prepaid: r.get::<i64>(5)? != 0,
                 category: r.get(6)?,
                 barcode: r.get(7)?,
                 mark: r.get(8)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     let bad = |what: &str| ServerError::Internal(format!("stored {what} of order {id} is invalid"));
     Ok(Some(OrderWire {
         order_id: OrderId::parse(id).map_err(|_| bad("id"))?,

@@ -6,9 +6,9 @@
 //! `UPDATE ... RETURNING` while holding the row lock, and stamps the changed rows with the result. Two
 //! writers to one point therefore get versions in commit order, so a pull never skips a change.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{FeePolicy, PickupPointId, StoragePolicy, UtcOffset};
-use rusqlite::{params, Connection, OptionalExtension};
 
 #[derive(Debug, Clone)]
 pub struct PointRow {
@@ -25,12 +25,10 @@ pub struct PointRow {
 
 const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version";
 
-fn point_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PointRow> {
+fn point_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<PointRow> {
     let id: String = r.get(0)?;
     Ok(PointRow {
-        id: PickupPointId::parse(&id).map_err(|_| {
-            rusqlite::Error::InvalidColumnType(0, "pickup point id".into(), rusqlite::types::Type::Text)
-        })?,
+        id: PickupPointId::parse(&id).map_err(|_| crate::db::sql::SqlError::bad_column(0, "pickup point id".into()))?,
         name: r.get(1)?,
         epoch: r.get(2)?,
         version: r.get(3)?,
@@ -64,7 +62,8 @@ pub fn list_fee_policies(conn: &Connection, id: &PickupPointId) -> Result<Vec<Fe
     let mut stmt = conn.prepare_cached(
         "SELECT fee_policy FROM fee_policy_history WHERE pickup_point_id = ?1 ORDER BY policy_version DESC",
     )?;
-    let texts = stmt.query_map([id.as_str()], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let texts =
+        stmt.query_map([id.as_str()], |r| r.get::<String>(0))?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     texts.iter().map(|t| Ok(serde_json::from_str(t)?)).collect()
 }
 
@@ -82,7 +81,7 @@ pub fn require_point(conn: &Connection, id: &PickupPointId) -> Result<PointRow> 
 
 pub fn list_points(conn: &Connection) -> Result<Vec<PointRow>> {
     let mut stmt = conn.prepare(&format!("SELECT {POINT_COLUMNS} FROM pickup_points ORDER BY id"))?;
-    let rows = stmt.query_map([], point_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([], point_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }
 

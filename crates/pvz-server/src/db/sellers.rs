@@ -1,8 +1,8 @@
 //! `sellers` and `seller_credentials`: who sells, and the one API credential each seller holds,
 //! stored as sha256 of its 256-bit random secret (like a device's). Issuing a new one replaces it.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub fn seller_exists(conn: &Connection, seller_id: &str) -> Result<bool> {
     let found: Option<i64> =

@@ -3,9 +3,9 @@
 //! the order with a fresh feed version of its point, so the point's kiosks pull it.
 
 use crate::db::points;
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{CellLabel, ItemId, OrderId, PickupPointId, ShortCode};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Why an order was cancelled, as `orders.cancel_reason` keeps it.
 pub const CANCEL_UNREDEEMED: &str = "unredeemed";
@@ -39,7 +39,7 @@ pub fn reset_arrived(conn: &Connection, order: &OrderId, at: &str) -> Result<()>
 pub fn get_arrived(conn: &Connection, order: &OrderId) -> Result<Option<String>> {
     let at = conn
         .prepare_cached("SELECT arrived_at FROM orders WHERE id = ?1")?
-        .query_row([order.as_str()], |r| r.get::<_, Option<String>>(0))
+        .query_row([order.as_str()], |r| r.get::<Option<String>>(0))
         .optional()?;
     Ok(at.flatten())
 }
@@ -84,8 +84,8 @@ pub fn list_item_places(conn: &Connection, order: &OrderId) -> Result<Vec<(ItemI
          WHERE oi.order_id = ?1 ORDER BY oi.position",
     )?;
     let rows = stmt
-        .query_map([order.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map([order.as_str()], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?)))?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     rows.into_iter()
         .map(|(id, place)| {
             let id =

@@ -2,9 +2,9 @@
 //! who opened and who closed it (the ops' operators), when (the counter's clock), and the shift
 //! report the kiosk closed it with.
 
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::Result;
 use pvz_domain::{DeviceId, PickupPointId, ShiftReport};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A shift as stored; `closed_*` and `report` are set once it is closed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub fn close_shift(conn: &Connection, id: &str, closed: ShiftOp<'_>, report: &Sh
 const COLUMNS: &str = "id, pickup_point_id, device_id, opened_by, opened_at, opened_op_id, closed_by, closed_at,
                        closed_op_id, report";
 
-fn shift_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(ShiftRow, Option<String>)> {
+fn shift_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<(ShiftRow, Option<String>)> {
     Ok((
         ShiftRow {
             id: r.get(0)?,
@@ -93,6 +93,6 @@ pub fn list_shifts(conn: &Connection, point: &PickupPointId) -> Result<Vec<Shift
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shifts WHERE pickup_point_id = ?1 ORDER BY opened_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map([point.as_str()], shift_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map([point.as_str()], shift_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     rows.into_iter().map(with_report).collect()
 }

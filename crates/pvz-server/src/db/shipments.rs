@@ -4,10 +4,10 @@
 //! it is received, so the point's kiosks pull it (again, with `received` set).
 
 use crate::db::points;
+use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{ItemId, OrderId, PickupPointId};
 use pvz_protocol::{ShipmentItemWire, ShipmentWire};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// A shipment to add; its orders already exist (expected, not arrived).
 #[derive(Debug, Clone)]
@@ -103,8 +103,8 @@ pub fn shipment_taken(conn: &Connection, id: &str, point: &PickupPointId, code: 
     Ok(n > 0)
 }
 
-fn bad(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(i, what.to_owned(), rusqlite::types::Type::Text)
+fn bad(i: usize, what: &str) -> crate::db::sql::SqlError {
+    crate::db::sql::SqlError::bad_column(i, what.to_owned())
 }
 
 pub fn get_shipment(conn: &Connection, id: &str) -> Result<Option<ShipmentRow>> {
@@ -134,13 +134,13 @@ pub fn get_shipment(conn: &Connection, id: &str) -> Result<Option<ShipmentRow>> 
     shipment.items = stmt
         .query_map([id], |r| {
             Ok(ShipmentItemRow {
-                order_id: OrderId::parse(&r.get::<_, String>(0)?).map_err(|_| bad(0, "order id"))?,
-                item_id: ItemId::parse(&r.get::<_, String>(1)?).map_err(|_| bad(1, "item id"))?,
+                order_id: OrderId::parse(&r.get::<String>(0)?).map_err(|_| bad(0, "order id"))?,
+                item_id: ItemId::parse(&r.get::<String>(1)?).map_err(|_| bad(1, "item id"))?,
                 outcome: r.get(2)?,
                 cell: r.get(3)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(Some(shipment))
 }
 
@@ -148,7 +148,8 @@ pub fn get_shipment(conn: &Connection, id: &str) -> Result<Option<ShipmentRow>> 
 pub fn list_shipments(conn: &Connection, point: &PickupPointId) -> Result<Vec<ShipmentRow>> {
     let mut stmt =
         conn.prepare_cached("SELECT id FROM shipments WHERE pickup_point_id = ?1 ORDER BY created_at DESC, id")?;
-    let ids = stmt.query_map([point.as_str()], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let ids =
+        stmt.query_map([point.as_str()], |r| r.get::<String>(0))?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     ids.iter()
         .map(|id| get_shipment(conn, id)?.ok_or_else(|| ServerError::Internal(format!("shipment {id} vanished"))))
         .collect()
@@ -240,6 +241,6 @@ pub fn list_discrepancies(conn: &Connection, shipment: &str) -> Result<Vec<Discr
                 photos: r.get(6)?,
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }

@@ -11,7 +11,9 @@ use pvz_domain::PickupPointId;
 /// An empty database with the schema of the release before receiving (migrations 0001–0004).
 fn release_4_database(dir: &Path) -> Connection {
     let mut conn = open(&dir.join(DB_FILE)).expect("open");
-    released_migrations(4).to_latest(&mut conn).expect("the release before receiving");
+    released_migrations(4)
+        .to_latest(conn.as_sqlite_mut().expect("a SQLite connection"))
+        .expect("the release before receiving");
     conn
 }
 
@@ -37,7 +39,7 @@ fn a_database_from_before_receiving_gets_arrivals_for_its_waiting_orders_and_kee
                      'then', 'then', 'applied');",
     )
     .expect("data of the release before receiving");
-    migrations().to_latest(&mut conn).expect("migration 0005 applies on top");
+    migrations().to_latest(conn.as_sqlite_mut().expect("a SQLite connection")).expect("migration 0005 applies on top");
 
     let point = PickupPointId::parse("pp-old").expect("id");
     let listed = ops::list_ops(&conn, &point, 10).expect("the audit reads old ops");
@@ -46,7 +48,7 @@ fn a_database_from_before_receiving_gets_arrivals_for_its_waiting_orders_and_kee
         [("op-1", None, "applied")],
         "an old op keeps its outcome and has no operator"
     );
-    let page = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 5 }), 100).expect("pull");
+    let page = feed::pull_page(&conn, &point, Some(feed::Cursor { epoch: 1, version: 5 }), 100).expect("pull");
     let orders: Vec<(String, Option<String>)> = page
         .changes
         .iter()
@@ -88,10 +90,10 @@ fn a_database_from_before_receiving_sends_its_working_managers_again_with_their_
              VALUES ('waiting', 'pp-old', '123456', 'b-1', 'ready', NULL, 5, '2026-11-20T08:00:00.000Z');",
     )
     .expect("data of the release before receiving");
-    migrations().to_latest(&mut conn).expect("migration 0005 applies on top");
+    migrations().to_latest(conn.as_sqlite_mut().expect("a SQLite connection")).expect("migration 0005 applies on top");
 
     let point = PickupPointId::parse("pp-old").expect("id");
-    let page = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 6 }), 100).expect("pull");
+    let page = feed::pull_page(&conn, &point, Some(feed::Cursor { epoch: 1, version: 6 }), 100).expect("pull");
     let employees: Vec<(String, Option<String>)> = page
         .changes
         .iter()
@@ -109,7 +111,7 @@ fn a_database_from_before_receiving_sends_its_working_managers_again_with_their_
     assert_eq!(page.changes.len(), 2, "beside the waiting order, and nothing else: {:?}", page.changes);
     assert_eq!(page.cursor, "1.8", "the head moved on by one order and one manager, each at a version of its own");
     assert!(!page.has_more, "all on one page");
-    let again = feed::pull_page(&mut conn, &point, Some(feed::Cursor { epoch: 1, version: 8 }), 100).expect("pull");
+    let again = feed::pull_page(&conn, &point, Some(feed::Cursor { epoch: 1, version: 8 }), 100).expect("pull");
     assert!(again.changes.is_empty(), "the new head has nothing after it: {:?}", again.changes);
     let leftover: i64 = conn
         .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%restamp%'", [], |r| r.get(0))

@@ -8,12 +8,12 @@ use super::{op_ref, Pusher};
 use crate::db::boxes::{self, BoxRow};
 use crate::db::custody::{self, Holder, NewUnit};
 use crate::db::employees;
+use crate::db::sql::Connection;
 use crate::error::Result;
 use crate::rules::Rejection;
 use pvz_domain::{EmployeeId, ReturnBoxId};
 use pvz_protocol::sync::{reject, PushOp};
 use pvz_protocol::{BoxedItem, EmployeeRole};
-use rusqlite::Connection;
 use std::collections::BTreeSet;
 
 fn unknown_box(message: String) -> Result<Result<(), Rejection>> {

@@ -8,6 +8,7 @@
 use super::{op_ref, post, Pusher};
 use crate::claims::deliver_to_buyer;
 use crate::db::custody::{self, Holder, NewUnit};
+use crate::db::sql::Connection;
 use crate::db::{claims, orders};
 use crate::error::{Result, ServerError};
 use crate::rules::claims::{
@@ -17,7 +18,6 @@ use crate::rules::Rejection;
 use pvz_domain::{ClaimId, CompensationKind, ItemId, Kopecks, OrderId, ReturnId};
 use pvz_protocol::sync::PushOp;
 use pvz_protocol::ReturnSource;
-use rusqlite::Connection;
 
 /// What the op says.
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use super::{op_ref, post, Pusher};
 use crate::db::custody::{self, Holder, NewUnit};
 use crate::db::employees;
 use crate::db::hand_backs::{self, HandBackLine, LineOutcome, NewHandBack};
+use crate::db::sql::Connection;
 use crate::db::{manifests, orders, points};
 use crate::error::Result;
 use crate::rules::hand_back::{check_hand_back, match_items};
@@ -16,7 +17,6 @@ use crate::rules::Rejection;
 use pvz_domain::{EmployeeId, Kopecks};
 use pvz_protocol::sync::{reject, PushOp};
 use pvz_protocol::{EmployeeRole, HandBackItem, ReturnSource};
-use rusqlite::Connection;
 
 /// What the op says.
 #[derive(Debug, Clone)]

@@ -7,13 +7,13 @@
 
 use super::{post, Pusher};
 use crate::db::shelf::ItemPlace;
+use crate::db::sql::Connection;
 use crate::db::{claims, orders, points, shelf};
 use crate::error::Result;
 use crate::rules::facts::NOT_ARRIVED;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
 use pvz_protocol::OpBody;
-use rusqlite::Connection;
 use std::collections::BTreeSet;
 
 pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {

@@ -3,7 +3,7 @@
 //! effect to every table it touches; so this sits above both (and above `claims`, whose lifecycle a
 //! claim return continues).
 //!
-//! Transactions: the whole batch is one IMMEDIATE transaction. Inside it each op writes its effect,
+//! Transactions: the whole batch is one write transaction (IMMEDIATE on SQLite). Inside it each op writes its effect,
 //! its stored result, the device's last seq and its ledger transaction together, so no op is ever
 //! half-applied. Any error (busy, disk, a seq conflict) rolls the whole batch back and the answer is
 //! an error with no results: the kiosk retries, and ops that did commit earlier come back as
@@ -28,13 +28,13 @@ mod shelf;
 mod shifts;
 
 use crate::db::custody::OpRef;
+use crate::db::sql::Connection;
 use crate::db::{devices, ledger, ops, orders};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, Rejection};
 use pvz_domain::{DeviceId, OrderId, PickupPointId};
 use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
-use rusqlite::{Connection, TransactionBehavior};
 use std::collections::BTreeSet;
 
 /// Who pushes: the authenticated device and its pickup point.
@@ -44,8 +44,8 @@ pub struct Pusher {
     pub pickup_point_id: PickupPointId,
 }
 
-pub fn push_batch(conn: &mut Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<PushResponse> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<PushResponse> {
+    let tx = conn.transaction()?;
     // First: lock the device row and read its seq (see the module doc).
     let mut last_seq = devices::lock_last_seq(&tx, &who.device_id)?;
     refuse_other_points(&tx, who, ops)?;

@@ -17,12 +17,12 @@
 use super::{op_time, Pusher};
 use crate::db::shelf;
 use crate::db::shipments::{self, Discrepancy, ItemOutcome};
+use crate::db::sql::Connection;
 use crate::error::Result;
 use crate::rules::Rejection;
 use pvz_domain::{CellLabel, ItemId, OrderId};
 use pvz_protocol::sync::{reject, PushOp};
 use pvz_protocol::{DamagedItem, PlacedItem};
-use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What the op says.

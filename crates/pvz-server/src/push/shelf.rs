@@ -26,12 +26,12 @@ use super::{op_ref, Pusher};
 use crate::db::custody::{self, Holder, NewUnit};
 use crate::db::orders::{self, OrderState};
 use crate::db::shelf::{self, ItemPlace};
+use crate::db::sql::Connection;
 use crate::error::Result;
 use crate::rules::Rejection;
 use pvz_domain::{CellLabel, ItemId, OrderId};
 use pvz_protocol::sync::{reject, PushOp};
 use pvz_protocol::{ExpiredItem, ReturnSource};
-use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn rejected(code: &'static str, message: String) -> Result<Result<(), Rejection>> {

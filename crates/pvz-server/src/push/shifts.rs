@@ -5,11 +5,11 @@
 
 use super::{op_time, Pusher};
 use crate::db::shifts::{self, ShiftOp};
+use crate::db::sql::Connection;
 use crate::error::Result;
 use crate::rules::Rejection;
 use pvz_domain::ShiftReport;
 use pvz_protocol::sync::{reject, PushOp};
-use rusqlite::Connection;
 
 fn rejected(code: &'static str, message: String) -> Result<Result<(), Rejection>> {
     Ok(Err(Rejection::new(code, message)))

@@ -8,18 +8,22 @@
 //! must not answer from a process-local cache that another process's commit could make stale (a
 //! revoked device must be refused, and a new change delivered, on the very next call).
 
+mod postgres;
 mod sqlite;
 
-pub use sqlite::SqliteStorage;
+pub use postgres::DEFAULT_POOL_SIZE;
 
-use crate::claims::ClaimCodeIssuer;
-use crate::db::devices::DeviceRecord;
-use crate::db::feed::Cursor;
+use crate::claims::{self, ClaimCodeIssuer, Decider};
+use crate::db::devices::{self, DeviceRecord};
+use crate::db::feed::{self, Cursor};
+use crate::db::{self, manifests, points, sellers, Connection, Database};
 use crate::error::Result;
-use crate::push::Pusher;
+use crate::push::{self, Pusher};
+use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
+use sqlite::SqliteBackend;
 use std::future::Future;
 
 /// A device to create, or to continue, when its enrollment code is valid.
@@ -104,3 +108,159 @@ pub trait Storage: Clone + Send + Sync + 'static {
         courier: EmployeeId,
     ) -> impl Future<Output = Result<CourierManifest>> + Send;
 }
+
+/// The storage over either database: every call is the same query functions, run where the backend
+/// runs them (SQLite: its writer or a reader; PostgreSQL: a pooled connection).
+#[derive(Clone)]
+pub struct DbStorage {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqliteBackend),
+    Postgres(PgBackend),
+}
+
+impl DbStorage {
+    /// Opens the SQLite file, applying migrations.
+    pub fn open(path: &std::path::Path) -> Result<DbStorage> {
+        Ok(DbStorage { backend: Backend::Sqlite(SqliteBackend::open(path)?) })
+    }
+
+    /// Opens `database`, whose schema the caller has brought up to date.
+    pub fn connect(database: &Database, pool_size: u32) -> Result<DbStorage> {
+        Ok(match database {
+            Database::Sqlite(path) => DbStorage::open(path)?,
+            Database::Postgres(url) => DbStorage { backend: Backend::Postgres(PgBackend::open(url, pool_size)) },
+        })
+    }
+
+    /// PostgreSQL connections open now; `None` on SQLite.
+    pub fn pg_connections(&self) -> Option<u32> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(pg) => Some(pg.connections()),
+        }
+    }
+
+    async fn write<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.write(f).await,
+            Backend::Postgres(pg) => pg.run(f).await,
+        }
+    }
+
+    async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.read(f).await,
+            Backend::Postgres(pg) => pg.run(f).await,
+        }
+    }
+
+    /// A short read of hot rows; on SQLite it runs right on the async worker (see
+    /// [`SqliteBackend::read_quick`]).
+    async fn read_quick<T: Send + 'static>(&self, f: impl Fn(&Connection) -> Result<T> + Send + 'static) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(sqlite) => sqlite.read_quick(f).await,
+            Backend::Postgres(pg) => pg.run(f).await,
+        }
+    }
+}
+
+impl Storage for DbStorage {
+    async fn find_device(&self, id: DeviceId) -> Result<Option<DeviceRecord>> {
+        self.read_quick(move |conn| devices::get_device(conn, &id)).await
+    }
+
+    async fn find_enrollment_code(&self, code_sha256: String) -> Result<Option<PickupPointId>> {
+        self.read(move |conn| devices::get_usable_code_point(conn, &code_sha256, db::now_unix())).await
+    }
+
+    async fn enroll_device(&self, device: NewDevice) -> Result<Enrolled> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let now = db::now_text();
+            let now_unix = db::now_unix();
+            let Some(code_point) = devices::get_usable_code_point(&tx, &device.code_sha256, now_unix)? else {
+                return Ok(Enrolled::CodeInvalid);
+            };
+            let existing = match &device.previous_credential {
+                Some(previous) => devices::get_device(&tx, &previous.device_id)?.map(|d| (previous, d)),
+                None => None,
+            };
+            // Nothing is written on a refusal: the transaction rolls back on drop, the code stays
+            // usable. The secret is checked first, so a caller without it learns nothing of the point.
+            if let Some((previous, d)) = &existing {
+                if !db::sha256_hex_matches(previous.secret.as_bytes(), &d.secret_sha256) {
+                    return Ok(Enrolled::PreviousCredentialRejected);
+                }
+                if d.pickup_point_id != code_point {
+                    return Ok(Enrolled::OtherPointsDevice);
+                }
+            }
+            let existing = existing.map(|(_, d)| d);
+            let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();
+            if devices::consume_enrollment_code(&tx, &device.code_sha256, &device_id, now_unix, &now)?.is_none() {
+                return Ok(Enrolled::CodeInvalid);
+            }
+            let name = points::require_point(&tx, &code_point)?.name;
+            if existing.is_some() {
+                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256, &now)?;
+            } else {
+                devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
+            }
+            tx.commit()?;
+            Ok(Enrolled::Device { device_id, pickup_point_id: code_point, name, continued: existing.is_some() })
+        })
+        .await
+    }
+
+    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<PushResponse> {
+        self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
+    }
+
+    async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
+        self.read(move |conn| feed::pull_page(conn, &point, cursor, limit)).await
+    }
+
+    async fn find_seller_secret(&self, seller_id: String) -> Result<Option<String>> {
+        self.read(move |conn| sellers::get_seller_secret_hash(conn, &seller_id)).await
+    }
+
+    async fn claim_status(&self, id: ClaimId) -> Result<Option<ClaimStatus>> {
+        self.read(move |conn| Ok(db::claims::get_claim(conn, &id)?.map(|c| c.to_status()))).await
+    }
+
+    async fn seller_claims(&self, seller_id: String) -> Result<Vec<ClaimStatus>> {
+        self.read(move |conn| {
+            Ok(db::claims::list_claims_by_seller(conn, &seller_id)?.iter().map(|c| c.to_status()).collect())
+        })
+        .await
+    }
+
+    async fn decide_claim(
+        &self,
+        seller_id: String,
+        id: ClaimId,
+        decision: SellerDecision,
+        issuer: ClaimCodeIssuer,
+    ) -> Result<ClaimStatus> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let seller = Decider::Seller(&seller_id);
+            let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
+            tx.commit()?;
+            Ok(claim.to_status())
+        })
+        .await
+    }
+
+    async fn courier_manifest(&self, point: PickupPointId, courier: EmployeeId) -> Result<CourierManifest> {
+        self.read(move |conn| manifests::get_courier_manifest(conn, &point, &courier)).await
+    }
+}
+
+#[cfg(test)]
+#[path = "sqlite_tests.rs"]
+mod sqlite_tests;

@@ -1,33 +1,24 @@
 //! The SQLite backend: one file in WAL mode, one writer connection (SQLite has one writer anyway, and
 //! funnelling writes through it makes per-device serialization trivial) and a small pool of reader
 //! connections, so polls never wait behind a push. rusqlite calls run on tokio's blocking pool, except
-//! the device lookup every sync call starts with (see [`SqliteStorage::read_quick`]).
+//! the device lookup every sync call starts with (see [`SqliteBackend::read_quick`]).
 
-use super::{Enrolled, NewDevice, Storage};
-use crate::claims::{self, ClaimCodeIssuer, Decider};
-use crate::db::devices::{self, DeviceRecord};
-use crate::db::feed::{self, Cursor};
-use crate::db::{self, manifests, points, sellers};
+use crate::db::{self, Connection};
 use crate::error::{Result, ServerError};
-use crate::push::{self, Pusher};
-use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
-use pvz_protocol::sync::{PushOp, PushResponse};
-use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
-pub struct SqliteStorage {
+pub struct SqliteBackend {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(super) struct Inner {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    pub(super) writer: Mutex<Connection>,
     /// Idle reader connections; a reader is opened on demand when none is idle.
     readers: Mutex<Vec<Connection>>,
-    /// Idle readers for [`SqliteStorage::read_quick`], with no busy wait: they run on an async worker,
+    /// Idle readers for [`DbStorage::read_quick`], with no busy wait: they run on an async worker,
     /// which must never sleep in SQLite's busy handler. One is in use per worker at most, so the pool
     /// settles at the worker count.
     quick_readers: Mutex<Vec<Connection>>,
@@ -40,11 +31,11 @@ const MAX_IDLE_READERS: usize = 8;
 /// pool stays near the number of async workers; the cap only bounds a burst of fallbacks.
 const MAX_IDLE_QUICK_READERS: usize = 64;
 
-impl SqliteStorage {
+impl SqliteBackend {
     /// Opens the database file, applying migrations.
-    pub fn open(path: &Path) -> Result<SqliteStorage> {
+    pub fn open(path: &Path) -> Result<SqliteBackend> {
         let writer = db::open_and_migrate(path)?;
-        Ok(SqliteStorage {
+        Ok(SqliteBackend {
             inner: Arc::new(Inner {
                 path: path.to_owned(),
                 writer: Mutex::new(writer),
@@ -54,10 +45,16 @@ impl SqliteStorage {
         })
     }
 
+    /// The connections, for tests that hold the writer.
+    #[cfg(test)]
+    pub(super) fn inner(&self) -> Arc<Inner> {
+        self.inner.clone()
+    }
+
     /// Runs `f` on the writer connection on the blocking pool.
-    async fn write<T: Send + 'static>(
+    pub(super) async fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
@@ -70,7 +67,7 @@ impl SqliteStorage {
             });
             // A transaction still open here means the last clean-up could not end it (reopening failed).
             end_open_transaction(&mut conn, &inner.path, roll_back)?;
-            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)));
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
             // Only a panic can leave a transaction open (a `Transaction` rolls back on drop, but a
             // closure may have begun one by hand); drop its writes before the next call.
             end_open_transaction(&mut conn, &inner.path, roll_back)?;
@@ -82,18 +79,18 @@ impl SqliteStorage {
     }
 
     /// Runs `f` on a reader connection on the blocking pool.
-    async fn read<T: Send + 'static>(
+    pub(super) async fn read<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
             let idle = inner.readers.lock().map_err(|_| ServerError::Internal("reader pool poisoned".into()))?.pop();
-            let mut conn = match idle {
+            let conn = match idle {
                 Some(conn) => conn,
                 None => db::open(&inner.path)?,
             };
-            let out = f(&mut conn);
+            let out = f(&conn);
             if let Ok(mut idle) = inner.readers.lock() {
                 if idle.len() < MAX_IDLE_READERS {
                     idle.push(conn);
@@ -115,14 +112,14 @@ impl SqliteStorage {
     /// with the usual wait. A fresh connection is also opened there (opening touches the file and may
     /// wait for locks), then kept for the fast path. Each call is its own read transaction, so it sees
     /// every commit made before it by any process.
-    async fn read_quick<T: Send + 'static>(
+    pub(super) async fn read_quick<T: Send + 'static>(
         &self,
-        f: impl Fn(&mut Connection) -> Result<T> + Send + 'static,
+        f: impl Fn(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let idle =
             self.inner.quick_readers.lock().map_err(|_| ServerError::Internal("reader pool poisoned".into()))?.pop();
-        if let Some(mut conn) = idle {
-            let out = f(&mut conn);
+        if let Some(conn) = idle {
+            let out = f(&conn);
             self.inner.keep_quick_reader(conn);
             if !matches!(out, Err(ServerError::Unavailable)) {
                 return out;
@@ -131,9 +128,11 @@ impl SqliteStorage {
         }
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = db::open(&inner.path)?;
-            let out = f(&mut conn);
-            conn.busy_timeout(std::time::Duration::ZERO)?;
+            let conn = db::open(&inner.path)?;
+            let out = f(&conn);
+            if let Some(sqlite) = conn.as_sqlite() {
+                sqlite.busy_timeout(std::time::Duration::ZERO)?;
+            }
             inner.keep_quick_reader(conn);
             out
         })
@@ -151,110 +150,17 @@ impl Inner {
     }
 }
 
-impl Storage for SqliteStorage {
-    async fn find_device(&self, id: DeviceId) -> Result<Option<DeviceRecord>> {
-        self.read_quick(move |conn| devices::get_device(conn, &id)).await
-    }
-
-    async fn find_enrollment_code(&self, code_sha256: String) -> Result<Option<PickupPointId>> {
-        self.read(move |conn| devices::get_usable_code_point(conn, &code_sha256, db::now_unix())).await
-    }
-
-    async fn enroll_device(&self, device: NewDevice) -> Result<Enrolled> {
-        self.write(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let now = db::now_text();
-            let now_unix = db::now_unix();
-            let Some(code_point) = devices::get_usable_code_point(&tx, &device.code_sha256, now_unix)? else {
-                return Ok(Enrolled::CodeInvalid);
-            };
-            let existing = match &device.previous_credential {
-                Some(previous) => devices::get_device(&tx, &previous.device_id)?.map(|d| (previous, d)),
-                None => None,
-            };
-            // Nothing is written on a refusal: the transaction rolls back on drop, the code stays
-            // usable. The secret is checked first, so a caller without it learns nothing of the point.
-            if let Some((previous, d)) = &existing {
-                if !db::sha256_hex_matches(previous.secret.as_bytes(), &d.secret_sha256) {
-                    return Ok(Enrolled::PreviousCredentialRejected);
-                }
-                if d.pickup_point_id != code_point {
-                    return Ok(Enrolled::OtherPointsDevice);
-                }
-            }
-            let existing = existing.map(|(_, d)| d);
-            let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();
-            if devices::consume_enrollment_code(&tx, &device.code_sha256, &device_id, now_unix, &now)?.is_none() {
-                return Ok(Enrolled::CodeInvalid);
-            }
-            let name = points::require_point(&tx, &code_point)?.name;
-            if existing.is_some() {
-                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256, &now)?;
-            } else {
-                devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
-            }
-            tx.commit()?;
-            Ok(Enrolled::Device { device_id, pickup_point_id: code_point, name, continued: existing.is_some() })
-        })
-        .await
-    }
-
-    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<PushResponse> {
-        self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
-    }
-
-    async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
-        self.read(move |conn| feed::pull_page(conn, &point, cursor, limit)).await
-    }
-
-    async fn find_seller_secret(&self, seller_id: String) -> Result<Option<String>> {
-        self.read(move |conn| sellers::get_seller_secret_hash(conn, &seller_id)).await
-    }
-
-    async fn claim_status(&self, id: ClaimId) -> Result<Option<ClaimStatus>> {
-        self.read(move |conn| Ok(db::claims::get_claim(conn, &id)?.map(|c| c.to_status()))).await
-    }
-
-    async fn seller_claims(&self, seller_id: String) -> Result<Vec<ClaimStatus>> {
-        self.read(move |conn| {
-            Ok(db::claims::list_claims_by_seller(conn, &seller_id)?.iter().map(|c| c.to_status()).collect())
-        })
-        .await
-    }
-
-    async fn decide_claim(
-        &self,
-        seller_id: String,
-        id: ClaimId,
-        decision: SellerDecision,
-        issuer: ClaimCodeIssuer,
-    ) -> Result<ClaimStatus> {
-        self.write(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let seller = Decider::Seller(&seller_id);
-            let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
-            tx.commit()?;
-            Ok(claim.to_status())
-        })
-        .await
-    }
-
-    async fn courier_manifest(&self, point: PickupPointId, courier: EmployeeId) -> Result<CourierManifest> {
-        self.read(move |conn| manifests::get_courier_manifest(conn, &point, &courier)).await
-    }
-}
-
-fn roll_back(conn: &Connection) -> rusqlite::Result<()> {
+fn roll_back(conn: &Connection) -> db::SqlResult<()> {
     conn.execute_batch("ROLLBACK")
 }
 
 /// Ends a transaction left open on the writer by rolling it back with `rollback`; if even that fails,
 /// replaces the connection with a fresh one (closing the old one rolls its transaction back). Without
 /// this, a connection stuck inside a transaction would fail every later write until a restart.
-fn end_open_transaction(
+pub(super) fn end_open_transaction(
     conn: &mut Connection,
     path: &Path,
-    rollback: fn(&Connection) -> rusqlite::Result<()>,
+    rollback: fn(&Connection) -> db::SqlResult<()>,
 ) -> Result<()> {
     if conn.is_autocommit() {
         return Ok(());
@@ -265,7 +171,3 @@ fn end_open_transaction(
     }
     Ok(())
 }
-
-#[cfg(test)]
-#[path = "sqlite_tests.rs"]
-mod tests;

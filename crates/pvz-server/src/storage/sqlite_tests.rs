@@ -1,13 +1,16 @@
 //! Tests of the SQLite backend: fresh reads on the quick path, panics and failed rollbacks on the
 //! writer, and enrollment kept off the writer.
 
+use super::sqlite::end_open_transaction;
 use super::*;
 use crate::db::DB_FILE;
+use crate::error::ServerError;
 use pvz_domain::FeePolicy;
+use std::sync::{Arc, Mutex};
 
-fn storage_with_device() -> (tempfile::TempDir, SqliteStorage, DeviceId) {
+fn storage_with_device() -> (tempfile::TempDir, DbStorage, DeviceId) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let storage = SqliteStorage::open(&dir.path().join(DB_FILE)).expect("storage opens");
+    let storage = DbStorage::open(&dir.path().join(DB_FILE)).expect("storage opens");
     let point = PickupPointId::parse("pp-a").expect("point id");
     let device = DeviceId::parse("dev-1").expect("device id");
     let conn = db::open(&dir.path().join(DB_FILE)).expect("second connection");
@@ -97,7 +100,7 @@ async fn a_failed_rollback_replaces_the_writer_connection() {
     let path = dir.path().join(DB_FILE);
     let mut conn = db::open(&path).expect("a writer connection");
     conn.execute_batch("BEGIN IMMEDIATE; UPDATE devices SET last_seq = 99;").expect("an open write");
-    let failing: fn(&Connection) -> rusqlite::Result<()> = |_| Err(rusqlite::Error::InvalidQuery);
+    let failing: fn(&Connection) -> db::SqlResult<()> = |_| Err(rusqlite::Error::InvalidQuery.into());
     end_open_transaction(&mut conn, &path, failing).expect("the connection is replaced");
     assert!(conn.is_autocommit(), "the writer is no longer inside a transaction");
     let seq: i64 = conn.query_row("SELECT last_seq FROM devices", [], |r| r.get(0)).expect("read back");
@@ -116,7 +119,8 @@ async fn a_wrong_enrollment_code_is_refused_without_the_writer() {
     use tower::ServiceExt;
     let (_dir, storage, _device) = storage_with_device();
     let (held, release) = (std::sync::mpsc::channel::<()>(), std::sync::mpsc::channel::<()>());
-    let inner = storage.inner.clone();
+    let Backend::Sqlite(sqlite) = &storage.backend else { unreachable!("a SQLite storage") };
+    let inner = sqlite.inner();
     let holder = std::thread::spawn(move || {
         let _writer = inner.writer.lock().expect("writer");
         held.0.send(()).expect("signal");

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use pvz_protocol::{BadgeClaims, PublicKey};
-use pvz_server::admin::{Admin, Role};
+use pvz_server::admin::Role;
 use pvz_server::ServerError;
 use serde_json::Value;
 
@@ -61,11 +61,11 @@ fn the_badge_command_prints_a_new_signed_badge_and_reprints_the_current_one() {
     let dir = tempfile::tempdir().expect("temp dir");
     let dir = dir.path();
     {
-        let admin = Admin::open(dir).expect("admin");
+        let admin = crate::common::admin(dir);
         admin.add_pickup_point(POINT, "ПВЗ А", &policy()).expect("point");
         admin.add_employee_as("driver-1", POINT, "Олег Смирнов", Role::Driver, "6049").expect("driver");
     }
-    let key = PublicKey::of(Admin::open(dir).expect("admin").signing_key());
+    let key = PublicKey::of(crate::common::admin(dir).signing_key());
 
     let CliRun { ok, stdout: first, stderr: err } = pvz_server(dir, &["badge", "driver-1"]);
     assert!(ok, "`pvz-server badge driver-1` issues a badge: {err}");
@@ -82,7 +82,7 @@ fn the_badge_command_prints_a_new_signed_badge_and_reprints_the_current_one() {
     let CliRun { ok, stdout: reprint, stderr: err } = pvz_server(dir, &["badge", "driver-1", "--reprint"]);
     assert!(ok, "the current badge is printed again: {err}");
     assert_eq!(reprint.trim(), second, "a reprint is the current badge, revoking nothing");
-    let current = Admin::open(dir).expect("admin").current_badge("driver-1").expect("read").map(|b| b.serial);
+    let current = crate::common::admin(dir).current_badge("driver-1").expect("read").map(|b| b.serial);
     assert_eq!(current, Some(2), "reprinting did not count up");
 
     let CliRun { ok, stderr: err, .. } = pvz_server(dir, &["badge", "nobody"]);
@@ -92,7 +92,7 @@ fn the_badge_command_prints_a_new_signed_badge_and_reprints_the_current_one() {
 #[test]
 fn the_demo_staff_have_signed_badges_that_a_second_run_keeps() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let admin = Admin::open(dir.path()).expect("admin");
+    let admin = crate::common::admin(dir.path());
     let first = admin.seed_demo().expect("seed");
     let key = PublicKey::parse(&first.server_public_key).expect("public key");
     let staff: Vec<(&str, &str)> = first.staff.iter().map(|s| (s.employee_id.as_str(), s.role.as_str())).collect();

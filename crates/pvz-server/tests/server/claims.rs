@@ -174,9 +174,11 @@ async fn a_decision_waits_for_a_push_holding_the_database_instead_of_failing() {
     let claim = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect("open").claim_id.to_string();
 
     // Another writer (a push, say) holds the database while an admin decides.
-    let admin = pvz_server::admin::Admin::open(t.dir.path()).expect("a second admin");
-    let push = pvz_server::db::open(&t.dir.path().join(pvz_server::db::DB_FILE)).expect("a second connection");
-    push.execute_batch("BEGIN IMMEDIATE").expect("the push takes the write lock");
+    let admin = crate::common::admin(t.dir.path());
+    let push = crate::common::connect(t.dir.path());
+    // The write lock on SQLite; on PostgreSQL the claim's row, which the decision updates.
+    let held = push.transaction().expect("the push takes the write lock");
+    held.execute("UPDATE claims SET state = state WHERE id = ?1", [claim.as_str()]).expect("the push writes the claim");
     let deciding = std::thread::spawn(move || {
         let decision = pvz_protocol::SellerDecision::Approve {
             compensation: pvz_domain::Compensation::MissingPart { part: "бегунок".into() },
@@ -184,7 +186,7 @@ async fn a_decision_waits_for_a_push_holding_the_database_instead_of_failing() {
         admin.decide_claim(&claim, &decision)
     });
     std::thread::sleep(std::time::Duration::from_millis(300));
-    push.execute_batch("COMMIT").expect("the push commits");
+    held.commit().expect("the push commits");
     let decided = deciding.join().expect("the deciding thread").expect("the decision waits for the push, then applies");
     assert_eq!(decided.state, ClaimState::Approved, "the claim is approved once the push is done");
     assert!(decided.part_order_id.is_some(), "with its part order");

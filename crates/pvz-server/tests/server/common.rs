@@ -10,6 +10,8 @@ use pvz_server::admin::{Admin, Role};
 use pvz_server::{Config, RunningServer};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 pub const POINT: &str = "pp-a";
@@ -34,10 +36,44 @@ pub async fn start() -> TestServer {
     start_with(|c| c).await
 }
 
+/// The PostgreSQL database a data dir's server and admin use when the suite runs on PostgreSQL
+/// (`PVZ_TEST_BACKEND=postgres`): a fresh one per dir. `None`: the dir's own SQLite file.
+pub fn database_url(dir: &Path) -> Option<String> {
+    static URLS: Mutex<BTreeMap<PathBuf, String>> = Mutex::new(BTreeMap::new());
+    if !pvz_testdb::postgres_selected() {
+        return None;
+    }
+    let mut urls = URLS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Some(urls.entry(dir.to_owned()).or_insert_with(|| pvz_testdb::cluster().create_database()).clone())
+}
+
+/// The database of a data dir, on the backend this run of the suite tests.
+pub fn database(dir: &Path) -> pvz_server::db::Database {
+    match database_url(dir) {
+        Some(url) => pvz_server::db::Database::parse(&url).expect("the test database URL"),
+        None => pvz_server::db::Database::Sqlite(dir.join(pvz_server::db::DB_FILE)),
+    }
+}
+
+/// An admin on a data dir and its database.
+pub fn admin(dir: &Path) -> Admin {
+    Admin::open_database(dir, &database(dir)).expect("admin opens the data dir")
+}
+
+/// Another connection to a data dir's database (as another process would hold).
+pub fn connect(dir: &Path) -> pvz_server::db::Connection {
+    database(dir).connect_and_migrate().expect("a connection to the test database")
+}
+
+/// A config for a test server on `dir` and its database.
+pub fn config(dir: &Path) -> Config {
+    Config { database_url: database_url(dir), ..Config::for_data_dir(dir) }
+}
+
 pub async fn start_with(tweak: impl FnOnce(Config) -> Config) -> TestServer {
     let dir = tempfile::tempdir().expect("temp data dir");
-    let server = pvz_server::spawn(tweak(Config::for_data_dir(dir.path()))).await.expect("server starts");
-    let admin = Admin::open(dir.path()).expect("admin opens the data dir");
+    let server = pvz_server::spawn(tweak(config(dir.path()))).await.expect("server starts");
+    let admin = admin(dir.path());
     admin.add_pickup_point(POINT, "ПВЗ А", &policy()).expect("add point a");
     admin.add_pickup_point(OTHER_POINT, "ПВЗ Б", &policy()).expect("add point b");
     TestServer { server, admin, client: reqwest::Client::new(), dir }
@@ -326,14 +362,13 @@ pub struct CliRun {
 /// Runs the real binary on the data dir `dir` with `args` (nothing inherited that would choose
 /// another data dir).
 pub fn pvz_server(dir: &std::path::Path, args: &[&str]) -> CliRun {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pvz-server"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("PVZ_SERVER_DATA_DIR")
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pvz-server"));
+    command.arg("--data-dir").arg(dir).args(args).env_remove("PVZ_SERVER_DATA_DIR");
+    match database_url(dir) {
+        Some(url) => command.env("PVZ_SERVER_DATABASE_URL", url),
+        None => command.env_remove("PVZ_SERVER_DATABASE_URL"),
+    };
+    let out = command.env("RUST_LOG", "warn").output().expect("the binary runs");
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     CliRun { ok: out.status.success(), stdout: text(&out.stdout), stderr: text(&out.stderr) }
 }

@@ -5,13 +5,12 @@
 use crate::common;
 use pvz_protocol::sync::PROTOCOL_VERSION;
 use pvz_protocol::{ClaimReturnClaims, PickupClaims, PublicKey};
-use pvz_server::admin::Admin;
 use tower::ServiceExt;
 
 #[tokio::test]
 async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let admin = Admin::open(dir.path()).expect("admin");
+    let admin = crate::common::admin(dir.path());
     let first = admin.seed_demo().expect("seed");
     assert!(first.created, "the first run creates the network");
     let second = admin.seed_demo().expect("second run");
@@ -84,7 +83,7 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         "a second run reports the same claims and codes"
     );
 
-    let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
+    let server = pvz_server::spawn(crate::common::config(dir.path())).await.expect("server");
     let client = reqwest::Client::new();
     let body = serde_json::json!({"code": second.points[0].enrollment_code, "device_name": "Демо"});
     let enrolled = client
@@ -166,9 +165,9 @@ async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
     use pvz_domain::{CompensationKind, RefusalReason};
     use pvz_protocol::ReturnSource;
     let dir = tempfile::tempdir().expect("temp dir");
-    let admin = Admin::open(dir.path()).expect("admin");
+    let admin = crate::common::admin(dir.path());
     let report = admin.seed_demo().expect("seed");
-    let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
+    let server = pvz_server::spawn(crate::common::config(dir.path())).await.expect("server");
     let t = TestServer { server, admin, client: reqwest::Client::new(), dir };
     let code = t.admin.issue_enrollment_code("pp-msk-0042", std::time::Duration::from_secs(60)).expect("code");
     let reply = t.post_json("/v1/enroll", None, &serde_json::json!({"code": code, "device_name": "Демо"})).await;
@@ -249,7 +248,7 @@ async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
 #[tokio::test]
 async fn the_router_answers_without_a_socket() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let state = pvz_server::startup::build_state(&pvz_server::Config::for_data_dir(dir.path())).await.expect("state");
+    let state = pvz_server::startup::build_state(&crate::common::config(dir.path())).await.expect("state");
     let request = axum::http::Request::get("/v1/openapi.json").body(axum::body::Body::empty()).expect("request");
     let response = pvz_server::router(state).oneshot(request).await.expect("response");
     assert_eq!(response.status(), 200, "the OpenAPI document is served");

@@ -6,12 +6,11 @@ use crate::common::*;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use pvz_domain::{Pin, ReturnId, StoragePolicy, UnixSeconds, UtcOffset};
 use pvz_protocol::{Change, ExpiredItem, OpBody, PlacedItem, PullPage};
-use pvz_server::admin::Admin;
 
 #[tokio::test]
 async fn the_demo_shipment_is_received_with_one_item_missing_and_the_old_order_expires() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let admin = Admin::open(dir.path()).expect("admin");
+    let admin = crate::common::admin(dir.path());
     let report = admin.seed_demo().expect("seed");
     let managers: Vec<(&str, &str, &str)> = report
         .staff
@@ -47,7 +46,7 @@ async fn the_demo_shipment_is_received_with_one_item_missing_and_the_old_order_e
         "each with an EAN-13 to scan"
     );
 
-    let server = pvz_server::spawn(pvz_server::Config::for_data_dir(dir.path())).await.expect("server");
+    let server = pvz_server::spawn(crate::common::config(dir.path())).await.expect("server");
     let t = TestServer { server, admin, client: reqwest::Client::new(), dir };
     let kiosk = t.enroll("pp-msk-0042").await;
     let first = t.pull(&kiosk, &[("limit", "2000")]).await;

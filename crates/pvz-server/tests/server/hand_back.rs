@@ -170,7 +170,7 @@ async fn a_manifest_line_is_closed_by_one_hand_back_only() {
     let t = start().await;
     add_courier_with_refusals(&t.admin);
     // Two hand-backs that both read the line open (two devices under PostgreSQL's READ COMMITTED).
-    let conn = pvz_server::db::open(&t.dir.path().join(pvz_server::db::DB_FILE)).expect("a connection");
+    let conn = crate::common::connect(t.dir.path());
     let (item, now) = (item_id("door-1"), pvz_server::db::now_text());
     manifests::close_line(&conn, &item, "hb-1", &now).expect("the first hand-back closes the open line");
     let err = manifests::close_line(&conn, &item, "hb-2", &now).expect_err("the second finds the line taken");

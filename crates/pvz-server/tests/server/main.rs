@@ -11,6 +11,7 @@ mod claim_returns;
 mod claims;
 mod cli_order_arrived;
 mod cli_pin;
+mod concurrency;
 mod demo;
 mod demo_shelf;
 mod enroll;
