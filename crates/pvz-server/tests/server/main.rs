@@ -14,6 +14,7 @@ mod cli_pin;
 mod demo;
 mod demo_shelf;
 mod enroll;
+mod guards;
 mod hand_back;
 mod http;
 mod issue_arrival;
