@@ -181,7 +181,9 @@ fn cancel_part_order(conn: &Connection, claim: &ClaimRow, part: &OrderId) -> Res
     let order = orders::get_order_facts(conn, part)?
         .ok_or_else(|| ServerError::Internal(format!("claim {} names a missing part order {part}", claim.id)))?;
     match order.state {
-        OrderState::Ready => orders::set_order_state(conn, &claim.pickup_point_id, part, OrderState::Cancelled, None),
+        OrderState::Ready => {
+            orders::set_order_state(conn, &claim.pickup_point_id, part, OrderState::Ready, OrderState::Cancelled, None)
+        }
         OrderState::Cancelled => Ok(()),
         OrderState::Issued => Err(bad(format!(
             "claim {} cannot be revoked: its part was issued to the buyer with order {part}",

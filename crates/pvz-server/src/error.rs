@@ -42,6 +42,12 @@ pub enum ServerError {
     /// The seller (or the network) already decided this claim; a decision is made once.
     #[error("{0}")]
     ClaimAlreadyDecided(String),
+    /// The row is not in the state the action needs: an admin action refused for the state it found
+    /// (an issued order is not cancelled), or a guarded update (`... WHERE <state> = <expected>`)
+    /// that found its row moved since it was read, by another server instance's commit. A push
+    /// judges its op again on it (see [`crate::push`]); everywhere else it is the answer.
+    #[error("{0}")]
+    Conflict(String),
     /// Used, expired or unknown enrollment code. Answered with 400: the kiosk sent a wrong input;
     /// it is not a credential problem a retry with other headers could fix.
     #[error("the enrollment code is unknown, used or expired; ask for a new one")]
@@ -59,6 +65,8 @@ pub enum ServerError {
 
 /// `ApiError` code of [`ServerError::ServerTooOld`] (not yet in `pvz_protocol::sync::error_code`).
 pub const SERVER_TOO_OLD: &str = "server_too_old";
+/// `ApiError` code of [`ServerError::Conflict`] (not yet in `pvz_protocol::sync::error_code`).
+pub const STATE_CONFLICT: &str = "state_conflict";
 
 pub type Result<T, E = ServerError> = std::result::Result<T, E>;
 
@@ -75,7 +83,9 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
-            ServerError::SeqConflict(_) | ServerError::ClaimAlreadyDecided(_) => StatusCode::CONFLICT,
+            ServerError::SeqConflict(_) | ServerError::ClaimAlreadyDecided(_) | ServerError::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
             ServerError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -95,6 +105,7 @@ impl ServerError {
             ServerError::ServerTooOld { .. } => SERVER_TOO_OLD,
             ServerError::SeqConflict(_) => error_code::SEQ_CONFLICT,
             ServerError::ClaimAlreadyDecided(_) => error_code::CLAIM_ALREADY_DECIDED,
+            ServerError::Conflict(_) => STATE_CONFLICT,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
             ServerError::Unavailable => error_code::UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,

@@ -183,24 +183,45 @@ impl Admin {
         Ok(batch.into_iter().map(|o| o.id).collect())
     }
 
-    /// Cancels an order: kiosks get a `CancelOrder` change on their next pull (the state change bumps
-    /// the point's feed version), and a later issue of it is rejected.
+    /// Cancels an order still waiting at its point: kiosks get a `CancelOrder` change on their next
+    /// pull (the state change bumps the point's feed version), and a later issue of it is rejected.
+    ///
+    /// An issued order is refused ([`ServerError::Conflict`]), not reversed: its money was taken at
+    /// the counter and its sale posted, and undoing that is a return (a claim, a courier's
+    /// hand-back), which has its own flows and ledger postings; a cancellation here posts nothing. An
+    /// order cancelled before is refused too, so a repeated command says so instead of passing in
+    /// silence. The update is guarded by the ready state it found, so a counter issuing the order at
+    /// the same moment makes this fail rather than cancel a sold order.
     pub fn cancel_order(&self, order: &str) -> Result<()> {
         self.set_order_state(order, OrderState::Cancelled, None)
     }
 
-    /// Marks an order issued as if another counter had done it (a later kiosk op on it is rejected).
+    /// Marks an order issued as if another counter had done it (a later kiosk op on it is rejected);
+    /// only an order still waiting, like a counter's issue.
     pub fn mark_order_issued(&self, order: &str) -> Result<()> {
         self.set_order_state(order, OrderState::Issued, Some(&db::now_text()))
     }
 
-    fn set_order_state(&self, order: &str, state: OrderState, issued_at: Option<&str>) -> Result<()> {
+    /// Moves a ready order to `to`; any other state is refused with what it is.
+    fn set_order_state(&self, order: &str, to: OrderState, issued_at: Option<&str>) -> Result<()> {
         let order = parse_id(OrderId::parse, order)?;
         let tx = self.conn.transaction()?;
-        let point = orders::order_point(&tx, &order)?
+        let facts = orders::get_order_facts(&tx, &order)?
             .ok_or_else(|| ServerError::NotFound(format!("order {order} does not exist")))?;
-        let point = parse_id(PickupPointId::parse, &point)?;
-        orders::set_order_state(&tx, &point, &order, state, issued_at)?;
+        let point = parse_id(PickupPointId::parse, &facts.pickup_point_id)?;
+        let refused = match (facts.state, to) {
+            (OrderState::Ready, _) => None,
+            (OrderState::Issued, OrderState::Cancelled) => Some(format!(
+                "order {order} was issued to the buyer and cannot be cancelled: its money was taken at the counter; \
+                 a return goes through a claim or a courier's hand-back"
+            )),
+            (OrderState::Issued, _) => Some(format!("order {order} was issued already")),
+            (OrderState::Cancelled, _) => Some(format!("order {order} was cancelled already")),
+        };
+        if let Some(refused) = refused {
+            return Err(ServerError::Conflict(refused));
+        }
+        orders::set_order_state(&tx, &point, &order, OrderState::Ready, to, issued_at)?;
         Ok(tx.commit()?)
     }
 

@@ -221,7 +221,7 @@ impl Admin {
                 shelf::set_item_cell(&tx, &parse_id(pvz_domain::ItemId::parse, &item.id)?, cell)?;
             }
         }
-        shelf::reset_arrived(&tx, &id, arrived_at)?;
+        shelf::set_found_arrived(&tx, &id, arrived_at)?;
         shelf::touch_order(&tx, &point, &id)?;
         Ok(tx.commit()?)
     }

@@ -111,6 +111,12 @@ pub enum Command {
     /// has not arrived. After this, the point's kiosks issue it once they sync. Its storage period
     /// counts from --at. Prints one line of confirmation.
     OrderArrived(shelf::OrderArrived),
+    /// Cancel an order still waiting at its point; its kiosks drop it on their next pull. An issued
+    /// order is refused (its money was taken at the counter: a return has its own flows).
+    CancelOrder {
+        #[arg(long)]
+        order: String,
+    },
     /// Print a point's shipments: each item's outcome and cell, and the discrepancies.
     Shipments {
         #[arg(long)]
@@ -260,6 +266,10 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::SetCells(args) => shelf::set_cells(&admin, args)?,
         Command::AddShipment(args) => shelf::add_shipment(&admin, args)?,
         Command::OrderArrived(args) => shelf::order_arrived(&admin, args)?,
+        Command::CancelOrder { order } => {
+            admin.cancel_order(&order)?;
+            println!("cancelled order {order}");
+        }
         Command::Shipments { pickup_point } => print!("{}", shelf::shipments_text(&admin, &pickup_point)?),
         Command::Shifts { pickup_point } => print!("{}", audit::shifts_text(&admin, &pickup_point)?),
         Command::Ops { pickup_point, limit } => print!("{}", audit::ops_text(&admin, &pickup_point, limit)?),

@@ -51,7 +51,8 @@ pub fn insert_box(
     Ok(())
 }
 
-/// Records the box as handed to the driver; it must not have been handed over before.
+/// Records the box as handed to the driver; it must not have been handed over before: a box another
+/// handover took since the caller read it is [`ServerError::Conflict`].
 pub fn set_box_handed_over(
     conn: &Connection,
     id: &ReturnBoxId,
@@ -65,7 +66,7 @@ pub fn set_box_handed_over(
         params![id.as_str(), handover_id, driver.as_str(), at],
     )?;
     if changed != 1 {
-        return Err(ServerError::Internal(format!("box {id} was handed over already")));
+        return Err(ServerError::Conflict(format!("box {id} was handed over already")));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `claims`: buyers' claims about paid items, their state and the seller's decision. Each update
 //! names the state it expects the claim to be in, so a transition the caller checked with
-//! `ClaimState` cannot land on a claim that moved meanwhile.
+//! `ClaimState` cannot land on a claim that moved meanwhile; one that finds it moved answers what
+//! the caller's check would have said of the new state (already decided, or a conflict naming it).
 
 use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
@@ -171,7 +172,12 @@ pub fn set_claim_decided(conn: &Connection, id: &ClaimId, decided: &Decided<'_>,
             now
         ],
     )?;
-    expect_one(changed, id)
+    match moved_to(conn, changed, id)? {
+        None => Ok(()),
+        Some(state) => {
+            Err(ServerError::ClaimAlreadyDecided(format!("claim {id} was already decided: it is {}", state.as_str())))
+        }
+    }
 }
 
 pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reason: &str, now: &str) -> Result<()> {
@@ -179,7 +185,7 @@ pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reas
         "UPDATE claims SET state = 'revoked', reason = ?3, revoked_at = ?4 WHERE id = ?1 AND state = ?2",
         params![id.as_str(), from.as_str(), reason, now],
     )?;
-    expect_one(changed, id)
+    expect_one(conn, changed, id, from)
 }
 
 /// The approved claim's item was taken back by `op_id` at `point`.
@@ -197,7 +203,7 @@ pub fn set_claim_fulfilled(
          WHERE id = ?1 AND state = 'approved'",
         params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at],
     )?;
-    expect_one(changed, id)
+    expect_one(conn, changed, id, ClaimState::Approved)
 }
 
 /// Issuing `part_order` (by `op_id` at `point`) fulfils the approved claim whose missing part it
@@ -217,9 +223,22 @@ pub fn set_part_claim_fulfilled(
     Ok(())
 }
 
-fn expect_one(changed: usize, id: &ClaimId) -> Result<()> {
-    if changed != 1 {
-        return Err(ServerError::Internal(format!("claim {id} was not in the state its update expected")));
+/// The claim's state now when a guarded update changed no row; `None` when it changed one.
+fn moved_to(conn: &Connection, changed: usize, id: &ClaimId) -> Result<Option<ClaimState>> {
+    if changed == 1 {
+        return Ok(None);
     }
-    Ok(())
+    let claim = get_claim(conn, id)?.ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?;
+    Ok(Some(claim.state))
+}
+
+fn expect_one(conn: &Connection, changed: usize, id: &ClaimId, expected: ClaimState) -> Result<()> {
+    match moved_to(conn, changed, id)? {
+        None => Ok(()),
+        Some(now) => Err(ServerError::Conflict(format!(
+            "claim {id} is {}, no longer {}: it changed meanwhile",
+            now.as_str(),
+            expected.as_str()
+        ))),
+    }
 }

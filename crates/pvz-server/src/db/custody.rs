@@ -98,20 +98,35 @@ pub fn insert_unit(conn: &Connection, unit: &NewUnit<'_>, holder: &Holder, op: O
     Ok(true)
 }
 
-/// Hands a known unit to `holder` and logs it.
+/// Hands a known unit from `from`, the holder the caller found, to `holder` and logs it. A unit
+/// another op moved since it was read (boxed twice, handed to two drivers) is
+/// [`ServerError::Conflict`], so its custody log never forks.
 pub fn move_unit(
     conn: &Connection,
     id: &ReturnId,
     point: &PickupPointId,
+    from: &Holder,
     holder: &Holder,
     op: OpRef<'_>,
 ) -> Result<()> {
     let (what, box_id, driver_id) = holder.columns();
+    let (was, was_box, was_driver) = from.columns();
     let changed = conn
-        .prepare_cached("UPDATE return_units SET holder = ?2, box_id = ?3, driver_id = ?4 WHERE id = ?1")?
-        .execute(params![id.as_str(), what, box_id, driver_id])?;
+        .prepare_cached(
+            "UPDATE return_units SET holder = ?2, box_id = ?3, driver_id = ?4
+             WHERE id = ?1 AND holder = ?5 AND COALESCE(box_id, '') = ?6 AND COALESCE(driver_id, '') = ?7",
+        )?
+        .execute(params![
+            id.as_str(),
+            what,
+            box_id,
+            driver_id,
+            was,
+            was_box.unwrap_or_default(),
+            was_driver.unwrap_or_default()
+        ])?;
     if changed != 1 {
-        return Err(ServerError::Internal(format!("return unit {id} vanished while moving it")));
+        return Err(ServerError::Conflict(format!("return unit {id} is no longer held by {was}: it moved meanwhile")));
     }
     append_event(conn, id, point, holder, op)
 }

@@ -149,12 +149,27 @@ pub fn list_device_enrollments(conn: &Connection, id: &DeviceId) -> Result<Vec<D
 /// Continues a device enrolled again: a new credential (the old one stops working), no longer revoked,
 /// a possibly new name; its seq and ops stay. The enrollment, and the revocation it clears, go to
 /// the device's history first.
-pub fn reenroll_device(conn: &Connection, id: &DeviceId, name: &str, secret_sha256: &str, now: &str) -> Result<()> {
+///
+/// Only from the credential the caller checked (`previous_sha256`): two kiosks continuing one device
+/// with two codes at once must not both get a credential, the later silently voiding the earlier.
+/// The one that finds the credential replaced gets [`ServerError::PreviousCredentialRejected`], as
+/// had it sent a stale credential, and its code stays unused once its transaction rolls back.
+pub fn reenroll_device(
+    conn: &Connection,
+    id: &DeviceId,
+    name: &str,
+    previous_sha256: &str,
+    secret_sha256: &str,
+    now: &str,
+) -> Result<()> {
     insert_device_enrollment(conn, id, name, true, now)?;
-    conn.execute(
-        "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL WHERE id = ?1",
-        params![id.as_str(), secret_sha256, name],
+    let changed = conn.execute(
+        "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL WHERE id = ?1 AND secret_sha256 = ?4",
+        params![id.as_str(), secret_sha256, name, previous_sha256],
     )?;
+    if changed != 1 {
+        return Err(ServerError::PreviousCredentialRejected);
+    }
     Ok(())
 }
 
@@ -188,8 +203,18 @@ pub fn get_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
     seq.ok_or_else(|| ServerError::NotFound(format!("device {id} does not exist")))
 }
 
+/// Advances the device's seq to `seq` from the one before it, the seq [`lock_last_seq`] read. The
+/// lock makes a concurrent push of the device wait; the guard makes sure of it: a seq moved by
+/// anyone else rolls the push back as busy (the kiosk retries, its applied ops come back as
+/// duplicates) instead of skipping or applying an op twice.
 pub fn set_last_seq(conn: &Connection, id: &DeviceId, seq: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE devices SET last_seq = ?2 WHERE id = ?1")?.execute(params![id.as_str(), seq])?;
+    let changed = conn
+        .prepare_cached("UPDATE devices SET last_seq = ?2 WHERE id = ?1 AND last_seq = ?2 - 1")?
+        .execute(params![id.as_str(), seq])?;
+    if changed != 1 {
+        tracing::warn!(device = %id, seq, "device seq moved under its push; push rolled back");
+        return Err(ServerError::Unavailable);
+    }
     Ok(())
 }
 
@@ -207,7 +232,13 @@ mod tests {
         let device = DeviceId::parse("dev-1").expect("id");
         points::insert_point(&conn, &point, "A", &FeePolicy::default(), "now").expect("point");
         insert_device(&conn, &device, &point, "Касса", "hash", "now").expect("device");
-        set_last_seq(&conn, &device, 7).expect("seq");
+        for seq in 1..=7 {
+            set_last_seq(&conn, &device, seq).expect("seq");
+        }
+        assert!(
+            matches!(set_last_seq(&conn, &device, 9), Err(ServerError::Unavailable)),
+            "a seq is advanced only from the one before it"
+        );
         assert_eq!(lock_last_seq(&conn, &device).expect("locked read"), 7, "the lock returns the stored seq");
         assert_eq!(get_last_seq(&conn, &device).expect("read"), 7, "and leaves it as it was");
         let unknown = DeviceId::parse("dev-x").expect("id");

@@ -60,7 +60,8 @@ pub fn retire_employee(conn: &Connection, id: &EmployeeId, now: &str) -> Result<
     match get_employee(conn, id)? {
         None => Ok(false),
         Some(row) if row.wire.retired => Ok(true),
-        Some(row) => update_in_feed(conn, &row, "retired_at", now),
+        // Retired by someone else since the read: already as asked, and the first time stays.
+        Some(row) => update_in_feed(conn, &row, "retired_at", now).map(|_| true),
     }
 }
 
@@ -76,10 +77,17 @@ pub fn bump_badge_serial(conn: &Connection, id: &EmployeeId) -> Result<Option<u3
         .ok_or_else(|| ServerError::BadRequest(format!("employee {id} has had too many badges")))?;
     let point = PickupPointId::parse(&row.pickup_point_id).map_err(|e| ServerError::Internal(e.to_string()))?;
     let version = points::bump_version(conn, &point, 1)?;
-    conn.execute(
-        "UPDATE employees SET badge_serial = ?2, version = ?3 WHERE id = ?1",
-        params![id.as_str(), serial, version],
+    // Guarded by the serial and the working state read above: two issues at once must not both hand
+    // out the same number, nor one reach an employee retired meanwhile.
+    let changed = conn.execute(
+        "UPDATE employees SET badge_serial = ?2, version = ?3 WHERE id = ?1 AND badge_serial = ?4 AND retired_at IS NULL",
+        params![id.as_str(), serial, version, row.wire.badge_serial],
     )?;
+    if changed != 1 {
+        return Err(ServerError::Conflict(format!(
+            "employee {id} got another badge or retired meanwhile; no badge was issued"
+        )));
+    }
     Ok(Some(serial))
 }
 
@@ -88,19 +96,22 @@ pub fn bump_badge_serial(conn: &Connection, id: &EmployeeId) -> Result<Option<u3
 pub fn set_pin_hash(conn: &Connection, id: &EmployeeId, pin_hash: &str) -> Result<bool> {
     match get_employee(conn, id)? {
         None => Ok(false),
-        Some(row) => update_in_feed(conn, &row, "pin_hash", pin_hash),
+        Some(row) => match update_in_feed(conn, &row, "pin_hash", pin_hash)? {
+            0 => Err(ServerError::Conflict(format!("employee {id} retired meanwhile; a retired employee gets no PIN"))),
+            _ => Ok(true),
+        },
     }
 }
 
-/// Sets one column of the employee and stamps the row with a fresh feed version of their point.
-fn update_in_feed(conn: &Connection, row: &EmployeeRow, column: &'static str, value: &str) -> Result<bool> {
+/// Sets one column of a working employee and stamps the row with a fresh feed version of their
+/// point. Returns the rows changed: 0 when the employee retired since `row` was read.
+fn update_in_feed(conn: &Connection, row: &EmployeeRow, column: &'static str, value: &str) -> Result<usize> {
     let point = PickupPointId::parse(&row.pickup_point_id).map_err(|e| ServerError::Internal(e.to_string()))?;
     let version = points::bump_version(conn, &point, 1)?;
-    conn.execute(
-        &format!("UPDATE employees SET {column} = ?2, version = ?3 WHERE id = ?1"),
+    Ok(conn.execute(
+        &format!("UPDATE employees SET {column} = ?2, version = ?3 WHERE id = ?1 AND retired_at IS NULL"),
         params![row.wire.employee_id.as_str(), value, version],
-    )?;
-    Ok(true)
+    )?)
 }
 
 /// The stored PIN hash of an employee; `None` when there is no such employee.

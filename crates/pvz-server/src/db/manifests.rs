@@ -58,11 +58,12 @@ pub fn list_open_lines(conn: &Connection, point: &PickupPointId, courier: &Emplo
 /// The hand-back that accepted the line's item closes it, only if the line is still open.
 ///
 /// A line another hand-back closed first (possible under PostgreSQL's READ COMMITTED, where two
-/// devices' pushes may both read the line open; never under SQLite's single writer) is a server
-/// error that rolls the whole push back, not an extra made up here: this hand-back's postings were
-/// computed with the line accepted, so taking the item as an extra now would still charge its fee
-/// and refund its price a second time. The kiosk retries the push; the retry reads the line closed,
-/// the item becomes an extra that moves no money, and the line's money is posted exactly once.
+/// devices' pushes may both read the line open; never under SQLite's single writer) is
+/// [`ServerError::Conflict`], not an extra made up here: this hand-back's postings were computed
+/// with the line accepted, so taking the item as an extra now would still charge its fee and refund
+/// its price a second time. The push undoes what the op wrote and judges it again (see
+/// [`crate::push`]): it now reads the line closed, the item becomes an extra that moves no money, and
+/// the line's money is posted exactly once.
 pub fn close_line(conn: &Connection, item: &ItemId, hand_back_id: &str, now: &str) -> Result<()> {
     let changed = conn
         .prepare_cached(
@@ -71,8 +72,9 @@ pub fn close_line(conn: &Connection, item: &ItemId, hand_back_id: &str, now: &st
         )?
         .execute(params![item.as_str(), hand_back_id, now])?;
     if changed != 1 {
-        tracing::warn!(%item, hand_back_id, "manifest line was closed by another hand-back meanwhile; push rolled back");
-        return Err(ServerError::Unavailable);
+        return Err(ServerError::Conflict(format!(
+            "the manifest line of item {item} was closed by another hand-back meanwhile"
+        )));
     }
     Ok(())
 }

@@ -285,24 +285,48 @@ pub fn get_order_facts(conn: &Connection, id: &OrderId) -> Result<Option<OrderFa
     Ok(Some(OrderFacts { id: id.clone(), pickup_point_id, buyer_id, state, items }))
 }
 
-/// Moves the order to `state`, stamped with a fresh feed version so kiosks pull the change.
+/// Moves the order from `from` to `to`, stamped with a fresh feed version so kiosks pull the change.
+///
+/// The caller judged the move on the order in state `from`; the update names that state, so it lands
+/// only if the order is still in it. Under PostgreSQL's READ COMMITTED two instances may both read an
+/// order ready and both issue it (posting its sale twice) or issue and cancel it: the second update
+/// then changes no row and this answers [`ServerError::Conflict`], saying the state it found.
 pub fn set_order_state(
     conn: &Connection,
     point: &PickupPointId,
     id: &OrderId,
-    state: OrderState,
+    from: OrderState,
+    to: OrderState,
     issued_at: Option<&str>,
 ) -> Result<()> {
     let version = crate::db::points::bump_version(conn, point, 1)?;
     let changed = conn
         .prepare_cached(
-            "UPDATE orders SET status = ?2, issued_at = ?3, version = ?4 WHERE id = ?1 AND pickup_point_id = ?5",
+            "UPDATE orders SET status = ?2, issued_at = ?3, version = ?4
+             WHERE id = ?1 AND pickup_point_id = ?5 AND status = ?6",
         )?
-        .execute(params![id.as_str(), state.as_str(), issued_at, version, point.as_str()])?;
+        .execute(params![id.as_str(), to.as_str(), issued_at, version, point.as_str(), from.as_str()])?;
     if changed == 0 {
-        return Err(ServerError::NotFound(format!("order {id} does not exist at pickup point {point}")));
+        return Err(state_moved(conn, point, id, from)?);
     }
     Ok(())
+}
+
+/// Why a guarded update of an order changed nothing: it is not at `point`, or not `expected` any more.
+pub(crate) fn state_moved(
+    conn: &Connection,
+    point: &PickupPointId,
+    id: &OrderId,
+    expected: OrderState,
+) -> Result<ServerError> {
+    let status: Option<String> = conn
+        .prepare_cached("SELECT status FROM orders WHERE id = ?1 AND pickup_point_id = ?2")?
+        .query_row(params![id.as_str(), point.as_str()], |r| r.get(0))
+        .optional()?;
+    Ok(match status {
+        None => ServerError::NotFound(format!("order {id} does not exist at pickup point {point}")),
+        Some(now) => ServerError::Conflict(format!("order {id} is {now}, no longer {}", expected.as_str())),
+    })
 }
 
 fn parse<T>(raw: &str, parse: impl Fn(&str) -> Option<T>, what: &str) -> crate::db::sql::SqlResult<T> {

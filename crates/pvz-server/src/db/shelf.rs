@@ -2,8 +2,8 @@
 //! sits in, when the order arrived, and an order leaving the shelf unredeemed. Every change stamps
 //! the order with a fresh feed version of its point, so the point's kiosks pull it.
 
-use crate::db::points;
 use crate::db::sql::{params, Connection, OptionalExtension};
+use crate::db::{orders, points};
 use crate::error::{Result, ServerError};
 use pvz_domain::{CellLabel, ItemId, OrderId, PickupPointId, ShortCode};
 
@@ -21,11 +21,37 @@ pub fn set_item_cell(conn: &Connection, item: &ItemId, cell: &CellLabel) -> Resu
     Ok(())
 }
 
+/// Moves the item out of the cell the caller found it in (`from`, as stored) into `to` (canonical
+/// label). An item moved elsewhere since it was read is [`ServerError::Conflict`]: two counters
+/// moving one item are judged one after the other, not both applied with the last one winning.
+pub fn move_item_cell(conn: &Connection, item: &ItemId, from: &str, to: &CellLabel) -> Result<()> {
+    let changed = conn
+        .prepare_cached("UPDATE order_items SET cell = ?3 WHERE id = ?1 AND cell = ?2")?
+        .execute(params![item.as_str(), from, to.to_string()])?;
+    if changed != 1 {
+        return Err(ServerError::Conflict(format!("item {item} is no longer in {from}: it was moved meanwhile")));
+    }
+    Ok(())
+}
+
 /// Records the order's arrival at `at` unless it arrived before (a later item of it keeps the first
 /// arrival: the storage period counts from when the buyer could first collect).
 pub fn set_arrived(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
     conn.prepare_cached("UPDATE orders SET arrived_at = ?2 WHERE id = ?1 AND arrived_at IS NULL")?
         .execute(params![order.as_str(), at])?;
+    Ok(())
+}
+
+/// Records the arrival of an order still waiting that has not arrived (found after receiving
+/// recorded it missing), as the caller found it: one that arrived, or was issued or cancelled, since
+/// is [`ServerError::Conflict`], so its storage period keeps its start.
+pub fn set_found_arrived(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
+    let changed = conn
+        .prepare_cached("UPDATE orders SET arrived_at = ?2 WHERE id = ?1 AND arrived_at IS NULL AND status = 'ready'")?
+        .execute(params![order.as_str(), at])?;
+    if changed != 1 {
+        return Err(ServerError::Conflict(format!("order {order} arrived, or left the point, meanwhile")));
+    }
     Ok(())
 }
 
@@ -103,17 +129,18 @@ pub fn list_item_places(conn: &Connection, order: &OrderId) -> Result<Vec<(ItemI
 }
 
 /// Cancels the order as unredeemed (not collected within the storage period) by `op_id`, at a fresh
-/// feed version: its kiosks get a `CancelOrder` change.
+/// feed version: its kiosks get a `CancelOrder` change. Only a ready order: one issued or cancelled
+/// since the caller read it is [`ServerError::Conflict`] (see `orders::set_order_state`).
 pub fn cancel_unredeemed(conn: &Connection, point: &PickupPointId, order: &OrderId, op_id: &str) -> Result<()> {
     let version = points::bump_version(conn, point, 1)?;
     let changed = conn
         .prepare_cached(
             "UPDATE orders SET status = 'cancelled', cancel_reason = ?2, closed_op_id = ?3, version = ?4
-             WHERE id = ?1 AND pickup_point_id = ?5",
+             WHERE id = ?1 AND pickup_point_id = ?5 AND status = 'ready'",
         )?
         .execute(params![order.as_str(), CANCEL_UNREDEEMED, op_id, version, point.as_str()])?;
     if changed != 1 {
-        return Err(ServerError::NotFound(format!("order {order} does not exist at pickup point {point}")));
+        return Err(orders::state_moved(conn, point, order, orders::OrderState::Ready)?);
     }
     Ok(())
 }

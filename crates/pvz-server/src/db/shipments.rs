@@ -175,6 +175,7 @@ pub fn get_shipment_wire(conn: &Connection, id: &str) -> Result<Option<ShipmentW
 }
 
 /// Records the shipment as received by `op_id` (at a fresh feed version), with each item's outcome.
+/// Only once: a shipment another op received since the caller read it is [`ServerError::Conflict`].
 pub fn set_received(
     conn: &Connection,
     point: &PickupPointId,
@@ -191,7 +192,7 @@ pub fn set_received(
         params![id, op_id, at, received_by, version],
     )?;
     if changed != 1 {
-        return Err(ServerError::Internal(format!("shipment {id} was received already")));
+        return Err(ServerError::Conflict(format!("shipment {id} was received already")));
     }
     let mut item = conn
         .prepare_cached("UPDATE shipment_items SET outcome = ?3, cell = ?4 WHERE shipment_id = ?1 AND item_id = ?2")?;

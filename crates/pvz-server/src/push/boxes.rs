@@ -72,7 +72,8 @@ pub(super) fn apply_closed(
     }
     boxes::insert_box(conn, box_id, point, items.len(), &op_id, &op.created_at)?;
     for item in items {
-        custody::move_unit(conn, &item.return_id, point, &Holder::Box(box_id.clone()), op_ref(op, &op_id))?;
+        let to = Holder::Box(box_id.clone());
+        custody::move_unit(conn, &item.return_id, point, &Holder::Point, &to, op_ref(op, &op_id))?;
     }
     Ok(Ok(()))
 }
@@ -115,8 +116,9 @@ pub(super) fn apply_handed_over(
     }
     for box_id in box_ids {
         boxes::set_box_handed_over(conn, box_id, handover_id, driver_id, &op.created_at)?;
+        let (from, to) = (Holder::Box(box_id.clone()), Holder::Driver(driver_id.clone()));
         for unit in custody::list_units_in_box(conn, box_id)? {
-            custody::move_unit(conn, &unit, point, &Holder::Driver(driver_id.clone()), op_ref(op, &op_id))?;
+            custody::move_unit(conn, &unit, point, &from, &to, op_ref(op, &op_id))?;
         }
     }
     Ok(Ok(()))

@@ -63,13 +63,9 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
                     return Ok(Err(rejection));
                 }
             };
-            orders::set_order_state(
-                conn,
-                &who.pickup_point_id,
-                order_id,
-                orders::OrderState::Issued,
-                Some(&op.created_at),
-            )?;
+            // The rules passed it ready; another instance may have issued or cancelled it since.
+            let (ready, issued) = (orders::OrderState::Ready, orders::OrderState::Issued);
+            orders::set_order_state(conn, &who.pickup_point_id, order_id, ready, issued, Some(&op.created_at))?;
             for refusal in refused.iter() {
                 orders::set_item_refused(conn, &refusal.item_id, refusal.reason.as_str())?;
             }

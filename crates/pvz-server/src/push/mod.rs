@@ -18,6 +18,17 @@
 //! first-statement `UPDATE` takes the row lock before the read, so a second push of the same device
 //! waits until the first commits and then reads its `last_seq` (and sees its ops as duplicates).
 //! A PostgreSQL backend must keep that order (or use `SELECT ... FOR UPDATE`, which SQLite lacks).
+//!
+//! Guards: that lock serializes one device's pushes, not two devices of one point. Each op's rules
+//! read the state they judge, and every write that moves a state names that state in its `WHERE`
+//! (an order still ready, a line still open, a box not handed over), so it lands only if the state
+//! still holds. When another instance committed a move in between (PostgreSQL's READ COMMITTED lets
+//! a statement see it), the guarded write changes no row and answers [`ServerError::Conflict`]; the
+//! op's writes so far are rolled back to a savepoint taken before it, and the op is judged once
+//! more on the state as it is now. The rules then give it the rejection they give any op that
+//! comes too late (an order already issued, a shipment already received), with that rejection's own
+//! effects (cash held for reconciliation), and nothing of the first attempt (a sale, a refund) is
+//! posted. Correctness never rests on SQLite's single writer, where a guard never fires.
 
 mod boxes;
 mod claim_return;
@@ -73,7 +84,7 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: 
                 op.op_id, op.seq
             )));
         }
-        let outcome = match apply(&tx, who, op)? {
+        let outcome = match apply_guarded(&tx, who, op)? {
             Ok(()) => StoredOutcome::Applied,
             Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
         };
@@ -115,6 +126,29 @@ fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> 
         ))),
         None => Err(ServerError::Internal(format!("device {} has no stored op for seq {}", who.device_id, op.seq))),
     }
+}
+
+/// [`apply`] inside a savepoint; a guarded write that found its state moved undoes the op's writes
+/// and judges it once more (see the module doc). Should the state move again under the second
+/// judgment, the batch rolls back as busy and the kiosk retries it.
+fn apply_guarded(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
+    conn.prepare_cached("SAVEPOINT push_op")?.execute([])?;
+    let outcome = match apply(conn, who, op) {
+        Err(ServerError::Conflict(why)) => {
+            tracing::info!(op_id = %op.op_id, %why, "a guarded write found its state moved; judging the op again");
+            conn.prepare_cached("ROLLBACK TO SAVEPOINT push_op")?.execute([])?;
+            apply(conn, who, op).map_err(|e| match e {
+                ServerError::Conflict(why) => {
+                    tracing::warn!(op_id = %op.op_id, %why, "state moved twice under one op; push rolled back");
+                    ServerError::Unavailable
+                }
+                other => other,
+            })
+        }
+        other => other,
+    }?;
+    conn.prepare_cached("RELEASE SAVEPOINT push_op")?.execute([])?;
+    Ok(outcome)
 }
 
 /// The op's effect, by its own module's rules. `Ok(Err(_))` is a permanent rejection (stored with

@@ -77,7 +77,7 @@ pub(super) fn apply_moved(conn: &Connection, who: &Pusher, m: &Move<'_>) -> Resu
         let now = if row.item.cell.is_empty() { "in no cell yet".to_owned() } else { format!("in {}", row.item.cell) };
         return rejected(reject::ITEM_NOT_IN_CELL, format!("item {} is {now}, not in {from}", m.item_id));
     }
-    shelf::set_item_cell(conn, m.item_id, &to)?;
+    shelf::move_item_cell(conn, m.item_id, &row.item.cell, &to)?;
     shelf::touch_order(conn, &who.pickup_point_id, m.order_id)?;
     Ok(Ok(()))
 }

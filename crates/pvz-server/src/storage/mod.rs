@@ -205,8 +205,9 @@ impl Storage for DbStorage {
                 return Ok(Enrolled::CodeInvalid);
             }
             let name = points::require_point(&tx, &code_point)?.name;
-            if existing.is_some() {
-                devices::reenroll_device(&tx, &device_id, &device.device_name, &device.secret_sha256, &now)?;
+            if let Some(previous) = &existing {
+                let (name, secret) = (&device.device_name, &device.secret_sha256);
+                devices::reenroll_device(&tx, &device_id, name, &previous.secret_sha256, secret, &now)?;
             } else {
                 devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
             }

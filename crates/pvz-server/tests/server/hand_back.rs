@@ -175,8 +175,8 @@ async fn a_manifest_line_is_closed_by_one_hand_back_only() {
     manifests::close_line(&conn, &item, "hb-1", &now).expect("the first hand-back closes the open line");
     let err = manifests::close_line(&conn, &item, "hb-2", &now).expect_err("the second finds the line taken");
     assert!(
-        matches!(err, ServerError::Unavailable),
-        "a line taken meanwhile rolls the second push back, to be retried with the item as an extra: {err:?}"
+        matches!(err, ServerError::Conflict(_)),
+        "a line taken meanwhile is a conflict: the push judges the hand-back again, with the item as an extra: {err:?}"
     );
     let closed_by: String = conn
         .query_row("SELECT hand_back_id FROM courier_manifest_lines WHERE item_id = 'door-1'", [], |r| r.get(0))

@@ -15,6 +15,7 @@ mod concurrency;
 mod demo;
 mod demo_shelf;
 mod enroll;
+mod guards;
 mod hand_back;
 mod http;
 mod issue_arrival;
