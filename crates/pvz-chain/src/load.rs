@@ -86,7 +86,8 @@ async fn call_until(addr: SocketAddr, caller: Caller, deadline: Instant) -> std:
     Ok((latencies, failures))
 }
 
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
+/// The nearest-rank percentile `q` of sorted latencies; zero for none.
+pub fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
