@@ -2,6 +2,7 @@
 //! and one query module per table. Everything here is synchronous; async callers go through
 //! [`crate::storage::SqliteStorage`], which runs it on the blocking pool.
 
+pub mod backup;
 pub mod boxes;
 pub mod cells;
 pub mod claims;
@@ -12,6 +13,7 @@ pub mod feed;
 pub mod hand_backs;
 pub mod ledger;
 pub mod manifests;
+pub mod marks;
 pub mod ops;
 pub mod orders;
 pub mod points;
@@ -20,7 +22,7 @@ pub mod shelf;
 pub mod shifts;
 pub mod shipments;
 
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 use std::path::Path;
@@ -28,25 +30,78 @@ use std::path::Path;
 /// The database file inside the data dir.
 pub const DB_FILE: &str = "server.sqlite3";
 
-/// Append-only, timestamped; applied in one transaction at start-up.
+/// Append-only, timestamped; applied in one transaction by `pvz-server migrate` (or `serve --migrate`).
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(every_migration())
+    Migrations::new(every_migration().into_iter().map(|(_, m)| m).collect())
 }
 
 /// The schema of an earlier release: its first `count` migrations (for upgrade tests).
 pub fn released_migrations(count: usize) -> Migrations<'static> {
-    Migrations::new(every_migration().into_iter().take(count).collect())
+    Migrations::new(every_migration().into_iter().take(count).map(|(_, m)| m).collect())
 }
 
-fn every_migration() -> Vec<M<'static>> {
+/// `(file name, migration)` of a file in `migrations/`, made by `M::up` or by the given constructor.
+macro_rules! migration {
+    ($file:literal) => {
+        migration!($file, M::up)
+    };
+    ($file:literal, $make:expr) => {
+        ($file, $make(include_str!(concat!("../../migrations/", $file))))
+    };
+}
+
+fn every_migration() -> Vec<(&'static str, M<'static>)> {
     vec![
-        M::up(include_str!("../../migrations/20261201_0001_initial.sql")),
-        M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
-        M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
-        M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
-        M::up(include_str!("../../migrations/20261214_0005_receiving_staff_shifts.sql")),
-        M::up(include_str!("../../migrations/20261215_0006_staff_badges.sql")),
+        migration!("20261201_0001_initial.sql"),
+        migration!("20261210_0002_fee_policy_history.sql"),
+        migration!("20261211_0003_device_enrollments.sql"),
+        migration!("20261212_0004_claims_and_returns.sql", |sql| M::up_with_hook(sql, backfill_refusals)),
+        migration!("20261214_0005_receiving_staff_shifts.sql"),
+        migration!("20261215_0006_staff_badges.sql"),
+        migration!("20261216_0007_device_fleet.sql"),
+        migration!("20261217_0008_server_marks.sql"),
     ]
+}
+
+/// Where a database's schema stands against this build's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaState {
+    Current,
+    /// Migrations this build has and the database lacks, by file name, oldest first.
+    Behind(Vec<&'static str>),
+    /// The database was migrated by a newer build, which has `newer_by` migrations this one lacks.
+    Ahead {
+        newer_by: usize,
+    },
+}
+
+pub fn schema_state(conn: &Connection) -> Result<SchemaState> {
+    let pending = migrations().pending_migrations(conn)?;
+    Ok(match usize::try_from(pending) {
+        Ok(0) => SchemaState::Current,
+        Ok(n) => {
+            let names: Vec<_> = every_migration().into_iter().map(|(name, _)| name).collect();
+            SchemaState::Behind(names[names.len() - n..].to_vec())
+        }
+        Err(_) => SchemaState::Ahead { newer_by: pending.unsigned_abs() as usize },
+    })
+}
+
+/// Brings the schema up to date in one transaction; returns the file names it applied (none when it
+/// was current already).
+pub fn migrate(conn: &mut Connection) -> Result<Vec<&'static str>> {
+    let pending = match schema_state(conn)? {
+        SchemaState::Current => return Ok(Vec::new()),
+        SchemaState::Behind(pending) => pending,
+        SchemaState::Ahead { newer_by } => {
+            return Err(ServerError::Setup(format!(
+                "the database was migrated by a newer pvz-server ({newer_by} migrations ahead of this one): \
+                 update this server"
+            )))
+        }
+    };
+    migrations().to_latest(conn)?;
+    Ok(pending)
 }
 
 /// Migration 0004's hook: orders issued before items recorded their refusals get them from their
@@ -72,6 +127,22 @@ pub fn open_and_migrate(path: &Path) -> Result<Connection> {
     let mut conn = open(path)?;
     migrations().to_latest(&mut conn)?;
     Ok(conn)
+}
+
+/// Opens an existing database file (never creating one) with a busy wait: what a probe or a
+/// backup uses, so a missing file is an error rather than a new empty database.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
+/// A trivial query that still reads the schema (a bare `SELECT 1` touches no page of the file).
+pub fn ping(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("SELECT 1 FROM pickup_points LIMIT 1")?.query([])?.next()?;
+    Ok(())
 }
 
 /// Opens a connection with the pragmas every connection needs.
