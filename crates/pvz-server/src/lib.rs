@@ -15,6 +15,7 @@ pub mod push;
 pub mod rules;
 pub mod startup;
 pub mod storage;
+pub mod upkeep;
 
 pub use api::{router, AppState};
 pub use config::Config;
