@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod metrics;
 pub mod push;
 pub mod rules;
 pub mod startup;

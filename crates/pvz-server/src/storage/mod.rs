@@ -13,12 +13,12 @@ mod sqlite;
 pub use sqlite::SqliteStorage;
 
 use crate::claims::ClaimCodeIssuer;
-use crate::db::devices::DeviceRecord;
+use crate::db::devices::{DeviceRecord, SyncSeen};
 use crate::db::feed::Cursor;
 use crate::error::Result;
-use crate::push::Pusher;
+use crate::push::{Pushed, Pusher};
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
-use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
+use pvz_protocol::sync::{DeviceCredential, PushOp};
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
 use std::future::Future;
 
@@ -68,7 +68,15 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Enrolled>> + Send;
 
     /// Applies a batch (already checked for size and seq order) for the device.
-    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<PushResponse>> + Send;
+    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<Pushed>> + Send;
+
+    /// Records the device's sync call for the fleet view (see [`DeviceRecord::sync_record_due`], which
+    /// callers check first so an idle poll stays a pure read).
+    fn record_sync(&self, id: DeviceId, seen: SyncSeen) -> impl Future<Output = Result<()>> + Send;
+
+    /// Readiness: a trivial query against the database as a new connection would find it (a missing
+    /// or unreadable database is an error, not a new empty one).
+    fn ping(&self) -> impl Future<Output = Result<()>> + Send;
 
     /// One page of the point's feed after `cursor`.
     fn pull(

@@ -5,13 +5,13 @@
 
 use super::{Enrolled, NewDevice, Storage};
 use crate::claims::{self, ClaimCodeIssuer, Decider};
-use crate::db::devices::{self, DeviceRecord};
+use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers};
 use crate::error::{Result, ServerError};
-use crate::push::{self, Pusher};
+use crate::push::{self, Pushed, Pusher};
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
-use pvz_protocol::sync::{PushOp, PushResponse};
+use pvz_protocol::sync::PushOp;
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -199,8 +199,19 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<PushResponse> {
+    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<Pushed> {
         self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
+    }
+
+    async fn record_sync(&self, id: DeviceId, seen: SyncSeen) -> Result<()> {
+        self.write(move |conn| devices::record_sync(conn, &id, &seen)).await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        // A fresh connection each time: a pooled one keeps a deleted file's inode open and would
+        // answer from it; a probe every few seconds makes the open's cost (tens of µs) irrelevant.
+        let path = self.inner.path.clone();
+        tokio::task::spawn_blocking(move || db::ping(&db::open_existing(&path)?)).await?
     }
 
     async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {

@@ -17,6 +17,7 @@ mod enroll;
 mod hand_back;
 mod http;
 mod issue_arrival;
+mod operations;
 mod pull;
 mod push;
 mod receiving;
