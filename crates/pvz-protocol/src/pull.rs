@@ -22,10 +22,14 @@ pub struct PullPage {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub remaining: u64,
     pub changes: Vec<Change>,
+    /// The longest `wait` (seconds) this server honours on a pull that is up to date (see
+    /// `sync::PATH_PULL`); 0 or absent: it does not hold pulls, so the kiosk polls.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_wait_seconds: u32,
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+fn is_zero<N: Default + PartialEq>(n: &N) -> bool {
+    *n == N::default()
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -196,6 +200,16 @@ mod tests {
             Change::UpsertEmployee(e) => assert_eq!(e.badge_serial, 0, "with no badge number: no badge is valid"),
             other => panic!("an employee must stay an employee, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_page_of_a_server_that_does_not_hold_pulls_offers_no_wait() {
+        let old = r#"{"cursor":"1.2","has_more":false,"changes":[]}"#;
+        let page: PullPage = serde_json::from_str(old).expect("a page from an older server parses");
+        assert_eq!(page.max_wait_seconds, 0, "no field: the kiosk must poll, not hold");
+        let offered = PullPage { max_wait_seconds: 25, ..page };
+        let json = serde_json::to_value(&offered).expect("serializes");
+        assert_eq!(json["max_wait_seconds"], 25, "a server that holds says for how long");
     }
 
     #[test]

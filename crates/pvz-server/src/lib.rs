@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feed_signal;
 pub mod keys;
 pub mod push;
 pub mod rules;

@@ -53,7 +53,14 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
     };
     let head = Cursor { epoch: state.epoch, version: state.version };
     if from >= state.version {
-        return Ok(PullPage { cursor: head.to_text(), has_more: false, reset, remaining: 0, changes: Vec::new() });
+        return Ok(PullPage {
+            cursor: head.to_text(),
+            has_more: false,
+            reset,
+            remaining: 0,
+            changes: Vec::new(),
+            max_wait_seconds: 0,
+        });
     }
 
     let total = count_after(&tx, point, from, &state)?;
@@ -128,7 +135,7 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         Some((_, _, version)) if has_more => Cursor { epoch: state.epoch, version: *version },
         _ => head,
     };
-    Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes })
+    Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes, max_wait_seconds: 0 })
 }
 
 fn storage_change(conn: &Connection, point: &PickupPointId) -> Result<Change> {

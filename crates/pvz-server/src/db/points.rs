@@ -6,6 +6,7 @@
 //! `UPDATE ... RETURNING` while holding the row lock, and stamps the changed rows with the result. Two
 //! writers to one point therefore get versions in commit order, so a pull never skips a change.
 
+use crate::db::feed::Cursor;
 use crate::error::{Result, ServerError};
 use pvz_domain::{FeePolicy, PickupPointId, StoragePolicy, UtcOffset};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -91,6 +92,16 @@ pub fn get_fee_policy(conn: &Connection, id: &PickupPointId) -> Result<FeePolicy
         .prepare_cached("SELECT fee_policy FROM pickup_points WHERE id = ?1")?
         .query_row([id.as_str()], |r| r.get(0))?;
     Ok(serde_json::from_str(&text)?)
+}
+
+/// The point's feed head (`epoch`, `version`): one indexed read, which a held pull repeats to see a
+/// change committed by another process. `None`: no such point.
+pub fn get_feed_head(conn: &Connection, id: &PickupPointId) -> Result<Option<Cursor>> {
+    let head = conn
+        .prepare_cached("SELECT epoch, version FROM pickup_points WHERE id = ?1")?
+        .query_row([id.as_str()], |r| Ok(Cursor { epoch: r.get(0)?, version: r.get(1)? }))
+        .optional()?;
+    Ok(head)
 }
 
 /// Reserves `count` new feed versions for the point and returns the first; the caller stamps its

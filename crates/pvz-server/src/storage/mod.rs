@@ -70,6 +70,10 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// Applies a batch (already checked for size and seq order) for the device.
     fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<PushResponse>> + Send;
 
+    /// The point's feed head as committed now (one indexed read, no writer): a held pull repeats it
+    /// to notice changes other processes commit. `None`: no such point.
+    fn feed_head(&self, point: PickupPointId) -> impl Future<Output = Result<Option<Cursor>>> + Send;
+
     /// One page of the point's feed after `cursor`.
     fn pull(
         &self,
@@ -87,14 +91,15 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// The seller's claims, newest first.
     fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
-    /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]).
+    /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]), with the
+    /// claim's pickup point, whose feed a decision may move (a part or replacement sent there).
     fn decide_claim(
         &self,
         seller_id: String,
         id: ClaimId,
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
-    ) -> impl Future<Output = Result<ClaimStatus>> + Send;
+    ) -> impl Future<Output = Result<(ClaimStatus, PickupPointId)>> + Send;
 
     /// A courier's open manifest lines for a kiosk of `point`: not found for an unknown courier,
     /// forbidden for another point's.

@@ -203,6 +203,10 @@ impl Storage for SqliteStorage {
         self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
     }
 
+    async fn feed_head(&self, point: PickupPointId) -> Result<Option<Cursor>> {
+        self.read_quick(move |conn| points::get_feed_head(conn, &point)).await
+    }
+
     async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
         self.read(move |conn| feed::pull_page(conn, &point, cursor, limit)).await
     }
@@ -228,13 +232,13 @@ impl Storage for SqliteStorage {
         id: ClaimId,
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
-    ) -> Result<ClaimStatus> {
+    ) -> Result<(ClaimStatus, PickupPointId)> {
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let seller = Decider::Seller(&seller_id);
             let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
             tx.commit()?;
-            Ok(claim.to_status())
+            Ok((claim.to_status(), claim.pickup_point_id))
         })
         .await
     }

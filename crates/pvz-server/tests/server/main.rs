@@ -15,6 +15,7 @@ mod demo;
 mod demo_shelf;
 mod enroll;
 mod hand_back;
+mod held_pull;
 mod http;
 mod issue_arrival;
 mod pull;

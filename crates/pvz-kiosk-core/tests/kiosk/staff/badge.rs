@@ -16,6 +16,7 @@ fn new_badge_in_feed(kiosk: &Kiosk, id: &str, name: &str, role: EmployeeRole, se
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![employee_with_badge(id, name, role, false, serial)],
     };
     kiosk.apply_pull(&page).expect("the feed brings the new badge number");
