@@ -5,6 +5,7 @@ mod badges;
 mod boxes;
 mod enroll;
 mod hand_back;
+mod held_pull;
 mod pull;
 mod push;
 mod receiving;
