@@ -70,7 +70,12 @@ fn backfill_refusals(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Hook
 /// Opens (creating if needed) the database and brings its schema up to date.
 pub fn open_and_migrate(path: &Path) -> Result<Connection> {
     let mut conn = open(path)?;
-    migrations().to_latest(&mut conn)?;
+    if let Err(first) = migrations().to_latest(&mut conn) {
+        // Two processes starting on one new file at once (instances behind a load balancer): the
+        // migrator reads the schema version before its transaction, so the slower one replays what
+        // the faster committed and fails. Its transaction rolled back; read the version again.
+        migrations().to_latest(&mut conn).map_err(|_| first)?;
+    }
     Ok(conn)
 }
 
