@@ -55,6 +55,11 @@ pub enum Change {
     /// An inbound shipment the point should expect (приёмка); a received one is sent again with
     /// `received` set.
     UpsertShipment(ShipmentWire),
+    /// The network's signing keys, oldest first, each after the first endorsed by the one before it
+    /// (see `PublicKey::endorse`); sent once the network has more than one. A kiosk trusts the keys
+    /// after the one it pinned whose endorsements verify link by link from it, and accepts codes
+    /// signed by any of them, so the network can move to a new key without re-enrolling kiosks.
+    SetServerKeys { keys: Vec<ServerKeyWire> },
     /// A change type this kiosk does not know yet (sent by a newer server): skipped, so adding a
     /// change type never breaks an older kiosk's pull.
     #[serde(other)]
@@ -79,6 +84,17 @@ pub struct EmployeeWire {
     /// feed from a server before signed badges), and no badge is accepted.
     #[serde(default)]
     pub badge_serial: u32,
+}
+
+/// One of the network's signing keys.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerKeyWire {
+    /// The ed25519 verifying key, base64url without padding.
+    pub public_key: String,
+    /// The previous key's endorsement of this one (base64url signature); none for the first key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<String>,
 }
 
 /// One storage cell of the point.
