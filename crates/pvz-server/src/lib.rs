@@ -14,6 +14,7 @@ pub mod feed_signal;
 pub mod keys;
 pub mod push;
 pub mod rules;
+pub mod signing;
 pub mod startup;
 pub mod storage;
 

@@ -12,14 +12,15 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Creates the data dir, the signing key and the database (migrated) for `config`.
+/// Creates the data dir and the database (migrated), with the network's signing key in it, for
+/// `config`.
 pub async fn build_state(config: &Config) -> Result<AppState<SqliteStorage>> {
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
-        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
         let storage = SqliteStorage::open(&config.db_path())?;
+        let key = Arc::new(crate::signing::load_or_create(&crate::db::open(&config.db_path())?, &config.data_dir)?);
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
         state.held_pulls.max_wait = config.max_pull_wait();

@@ -5,9 +5,10 @@
 //! kiosk that cached it learns it must not be handed over. A pull from scratch opens with the point's
 //! current fee policy, storage policy and cells (the last two once set), so no kiosk holds orders
 //! without the policies their fees and storage periods depend on, or receives without its cells.
+//! A rotation of the network's signing keys reaches every point's feed as the key chain.
 //! Doorstep deliveries (a courier's orders) are not the counter's to issue and never appear.
 
-use crate::db::{cells, employees, orders, points, shipments};
+use crate::db::{cells, employees, network_keys, orders, points, shipments};
 use crate::error::{Result, ServerError};
 use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
@@ -40,6 +41,7 @@ const KIND_EMPLOYEE: i64 = 3;
 const KIND_STORAGE: i64 = 4;
 const KIND_CELLS: i64 = 5;
 const KIND_SHIPMENT: i64 = 6;
+const KIND_KEYS: i64 = 7;
 
 pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
     let tx = conn.transaction()?;
@@ -73,6 +75,8 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
          UNION ALL
          SELECT {KIND_CELLS}, '', cells_version FROM pickup_points WHERE id = ?1 AND cells_version > ?2
          UNION ALL
+         SELECT {KIND_KEYS}, '', keys_version FROM pickup_points WHERE id = ?1 AND keys_version > ?2
+         UNION ALL
          SELECT CASE WHEN status = 'cancelled' THEN {KIND_CANCELLED} ELSE {KIND_ORDER} END, id, version
          FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup'
          UNION ALL
@@ -103,10 +107,17 @@ pub fn pull_page(conn: &mut Connection, point: &PickupPointId, cursor: Option<Cu
         if state.cells_version > 0 {
             changes.push(Change::SetCells { cells: cells::list_cells_wire(&tx, point)? });
         }
+        // The network's keys once there is more than the one a kiosk pins at enrollment, whatever
+        // the point's `keys_version` (a point added after a rotation has none).
+        let keys = network_keys::list_public_keys(&tx)?;
+        if keys.len() > 1 {
+            changes.push(Change::SetServerKeys { keys });
+        }
     }
     for (kind, id, _) in &rows {
         let change = match *kind {
-            KIND_POLICY | KIND_STORAGE | KIND_CELLS if fresh => continue,
+            KIND_POLICY | KIND_STORAGE | KIND_CELLS | KIND_KEYS if fresh => continue,
+            KIND_KEYS => Change::SetServerKeys { keys: network_keys::list_public_keys(&tx)? },
             KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
             KIND_STORAGE => storage_change(&tx, point)?,
             KIND_CELLS => Change::SetCells { cells: cells::list_cells_wire(&tx, point)? },
@@ -152,7 +163,7 @@ fn count_after(conn: &Connection, point: &PickupPointId, from: i64, state: &poin
                   + (SELECT COUNT(*) FROM shipments WHERE pickup_point_id = ?1 AND version > ?2)",
         )?
         .query_row(params![point.as_str(), from], |r| r.get(0))?;
-    let point_rows = [state.policy_version, state.storage_version, state.cells_version];
+    let point_rows = [state.policy_version, state.storage_version, state.cells_version, state.keys_version];
     let point_rows = point_rows.iter().filter(|v| **v > from).count() as i64;
     Ok((rows + point_rows).max(0) as u64)
 }

@@ -12,6 +12,7 @@ pub mod feed;
 pub mod hand_backs;
 pub mod ledger;
 pub mod manifests;
+pub mod network_keys;
 pub mod ops;
 pub mod orders;
 pub mod points;
@@ -46,6 +47,7 @@ fn every_migration() -> Vec<M<'static>> {
         M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
         M::up(include_str!("../../migrations/20261214_0005_receiving_staff_shifts.sql")),
         M::up(include_str!("../../migrations/20261215_0006_staff_badges.sql")),
+        M::up(include_str!("../../migrations/20261216_0007_network_keys.sql")),
     ]
 }
 

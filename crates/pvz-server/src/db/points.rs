@@ -22,9 +22,11 @@ pub struct PointRow {
     pub storage_version: i64,
     /// When the cells last changed; 0: never set.
     pub cells_version: i64,
+    /// When the network's keys last changed (a rotation); 0: never.
+    pub keys_version: i64,
 }
 
-const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version";
+const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version, keys_version";
 
 fn point_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PointRow> {
     let id: String = r.get(0)?;
@@ -38,6 +40,7 @@ fn point_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PointRow> {
         policy_version: r.get(4)?,
         storage_version: r.get(5)?,
         cells_version: r.get(6)?,
+        keys_version: r.get(7)?,
     })
 }
 
@@ -111,6 +114,13 @@ pub fn bump_version(conn: &Connection, id: &PickupPointId, count: i64) -> Result
         .prepare_cached("UPDATE pickup_points SET version = version + ?2 WHERE id = ?1 RETURNING version")?
         .query_row(params![id.as_str(), count], |r| r.get(0))?;
     Ok(last - count + 1)
+}
+
+/// Stamps a change of the network's keys on every point's feed at a fresh version, so all kiosks
+/// pull it. One statement: each row's new version is its own, taken under its row lock.
+pub fn bump_keys_versions(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE pickup_points SET keys_version = version + 1, version = version + 1", [])?;
+    Ok(())
 }
 
 /// Replaces the point's policy and appends it to the history; `now` stamps the history entry.

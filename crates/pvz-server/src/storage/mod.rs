@@ -40,7 +40,14 @@ pub struct NewDevice {
 #[derive(Debug, Clone)]
 pub enum Enrolled {
     /// The device (new or continued) now holds the new credential.
-    Device { device_id: DeviceId, pickup_point_id: PickupPointId, name: String, continued: bool },
+    /// `server_public_key`: the network's active key, which the kiosk pins.
+    Device {
+        device_id: DeviceId,
+        pickup_point_id: PickupPointId,
+        name: String,
+        continued: bool,
+        server_public_key: String,
+    },
     /// The code is unknown, used or expired.
     CodeInvalid,
     /// The device to continue belongs to another pickup point; the code was not used.

@@ -10,6 +10,7 @@ use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers};
 use crate::error::{Result, ServerError};
 use crate::push::{self, Pusher};
+use crate::signing;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{PushOp, PushResponse};
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
@@ -193,8 +194,15 @@ impl Storage for SqliteStorage {
             } else {
                 devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
             }
+            let server_public_key = signing::active_public_key(&tx)?;
             tx.commit()?;
-            Ok(Enrolled::Device { device_id, pickup_point_id: code_point, name, continued: existing.is_some() })
+            Ok(Enrolled::Device {
+                device_id,
+                pickup_point_id: code_point,
+                name,
+                continued: existing.is_some(),
+                server_public_key,
+            })
         })
         .await
     }
@@ -235,6 +243,8 @@ impl Storage for SqliteStorage {
     ) -> Result<(ClaimStatus, PickupPointId)> {
         self.write(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Signed with the key active now: another process may have activated a new one.
+            let issuer = ClaimCodeIssuer { key: std::sync::Arc::new(signing::active_key(&tx)?), ..issuer };
             let seller = Decider::Seller(&seller_id);
             let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
             tx.commit()?;

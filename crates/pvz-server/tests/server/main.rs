@@ -18,6 +18,7 @@ mod hand_back;
 mod held_pull;
 mod http;
 mod issue_arrival;
+mod network_keys;
 mod pull;
 mod push;
 mod receiving;

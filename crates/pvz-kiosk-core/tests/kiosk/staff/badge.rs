@@ -34,7 +34,7 @@ fn a_forged_or_unsigned_badge_is_refused_and_starts_nothing() {
 
     // Another server's key: a badge printed anywhere but this network.
     let elsewhere = tempfile::tempdir().expect("temp dir");
-    let other_key = pvz_server::keys::load_or_create(elsewhere.path()).expect("another server's key");
+    let other_key = pvz_server::admin::Admin::open(elsewhere.path()).expect("another network").signing_key().clone();
     let courier = EmployeeId::parse(COURIER).expect("id");
     let printed_elsewhere = BadgeClaims { employee_id: courier, serial: 1 }.sign(&other_key);
     refused(

@@ -6,6 +6,7 @@ mod boxes;
 mod enroll;
 mod hand_back;
 mod held_pull;
+mod keys;
 mod pull;
 mod push;
 mod receiving;
