@@ -3,8 +3,9 @@
 //! [`FeedSignal::notify`] after committing a change to a point's feed, and [`FeedSignal::wait`]
 //! resolves with the new head. Changes this process did not make (admin commands writing the
 //! database directly, other server instances) never reach `notify`, so an implementation must see
-//! them some other way: [`LocalFeedSignal`] re-reads the point's head every second; a PostgreSQL
-//! one would `NOTIFY` in `notify` and `LISTEN` for every instance's.
+//! them some other way: [`LocalFeedSignal`] re-reads the point's head every second; on PostgreSQL
+//! every feed move `NOTIFY`s at commit (`db::points::bump_version`), and [`listen_postgres`] wakes
+//! this instance's waiters from its `LISTEN`, leaving the re-read as a rare safety net.
 //!
 //! A signal is a hint, never the truth: `wait` answers from the committed head, so a lost or
 //! spurious notification costs latency (at most the re-check interval) or one read, not a change.
@@ -68,6 +69,14 @@ impl PointWakers {
         }
     }
 
+    /// Wakes every waiter of every point.
+    pub fn wake_all(&self) {
+        let points = self.points.lock().unwrap_or_else(|p| p.into_inner());
+        for tx in points.values() {
+            tx.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
     /// Points with a waiter now (for tests and metrics).
     pub fn waiting_points(&self) -> usize {
         self.points.lock().unwrap_or_else(|p| p.into_inner()).len()
@@ -121,6 +130,68 @@ impl<S: Storage> LocalFeedSignal<S> {
     /// Points with a held pull now.
     pub fn waiting_points(&self) -> usize {
         self.wakers.waiting_points()
+    }
+
+    /// The waiters, for a listener that learns of other processes' commits.
+    pub fn wakers(&self) -> &PointWakers {
+        &self.wakers
+    }
+}
+
+/// How often a held pull on PostgreSQL re-reads its head although no notification came: only a
+/// safety net for a notification lost while the listening connection was down.
+pub const POSTGRES_RECHECK: Duration = Duration::from_secs(15);
+
+/// Keeps a `LISTEN` connection to `url` and wakes `signal`'s waiters of each point whose feed moved,
+/// whoever committed the move; reconnects (after a pause) when the connection drops, and wakes
+/// everyone then, as moves may have been missed meanwhile. Runs until the process ends.
+pub fn listen_postgres<S: Storage>(url: String, signal: Arc<LocalFeedSignal<S>>) {
+    tokio::spawn(async move {
+        let mut pause = Duration::from_millis(200);
+        loop {
+            match listen_once(&url, &signal).await {
+                Ok(()) => pause = Duration::from_millis(200),
+                Err(error) => tracing::warn!(%error, "the feed listener lost its database connection"),
+            }
+            signal.wakers().wake_all();
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+    });
+}
+
+async fn listen_once<S: Storage>(url: &str, signal: &LocalFeedSignal<S>) -> std::result::Result<(), String> {
+    use tokio_postgres::AsyncMessage;
+    let config: tokio_postgres::Config = url.parse().map_err(|e| format!("{e}"))?;
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await.map_err(|e| e.to_string())?;
+    let listening = async {
+        client
+            .batch_execute(&format!("LISTEN {}", crate::db::points::FEED_CHANNEL))
+            .await
+            .map_err(|e| e.to_string())?;
+        // Moves committed before LISTEN took effect were not notified: every waiter looks once.
+        signal.wakers().wake_all();
+        std::future::pending::<std::result::Result<(), String>>().await
+    };
+    let messages = async {
+        loop {
+            match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                Some(Ok(AsyncMessage::Notification(note))) => {
+                    if note.payload() == crate::db::points::EVERY_POINT {
+                        signal.wakers().wake_all();
+                    } else if let Ok(point) = PickupPointId::parse(note.payload()) {
+                        signal.wakers().wake(&point);
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.to_string()),
+                None => return Ok(()),
+            }
+        }
+    };
+    tokio::select! {
+        out = listening => out,
+        out = messages => out,
     }
 }
 

@@ -4,8 +4,9 @@
 
 use crate::api::AppState;
 use crate::config::Config;
+use crate::db::Database;
 use crate::error::{Result, ServerError};
-use crate::feed_signal::HeldPulls;
+use crate::feed_signal::{HeldPulls, LocalFeedSignal, POSTGRES_RECHECK};
 use crate::storage::DbStorage;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,7 +17,7 @@ use tokio::task::JoinHandle;
 /// [`crate::upkeep::prepare_for_serving`]: refused when behind unless `config.migrate`).
 pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     let config = config.clone();
-    tokio::task::spawn_blocking(move || {
+    let (mut state, database) = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
         let database = config.database()?;
@@ -26,9 +27,16 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
         state.held_pulls.max_wait = config.max_pull_wait();
-        Ok(state)
+        Ok::<_, ServerError>((state, database))
     })
-    .await?
+    .await??;
+    if let Database::Postgres(url) = database {
+        // Every instance's commits notify; held pulls wake on them, the head re-read is a safety net.
+        let signal = Arc::new(LocalFeedSignal::new(state.storage.clone(), POSTGRES_RECHECK));
+        crate::feed_signal::listen_postgres(url, signal.clone());
+        state.held_pulls = HeldPulls::new(signal, state.held_pulls.max_wait);
+    }
+    Ok(state)
 }
 
 /// A server running in a tokio task.

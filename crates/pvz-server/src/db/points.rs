@@ -112,14 +112,32 @@ pub fn bump_version(conn: &Connection, id: &PickupPointId, count: i64) -> Result
     let last: i64 = conn
         .prepare_cached("UPDATE pickup_points SET version = version + ?2 WHERE id = ?1 RETURNING version")?
         .query_row(params![id.as_str(), count], |r| r.get(0))?;
+    announce(conn, id.as_str())?;
     Ok(last - count + 1)
+}
+
+/// The channel every server instance listens on for feed moves (PostgreSQL `LISTEN`).
+pub const FEED_CHANNEL: &str = "pvz_feed";
+
+/// What a notification names when every point's feed moved (a key rotation, a restore).
+pub const EVERY_POINT: &str = "*";
+
+/// Tells every instance's held pulls of `point` (or [`EVERY_POINT`]) that its feed moves when this
+/// transaction commits: PostgreSQL delivers a `NOTIFY` at commit, and drops it on rollback, so
+/// whoever writes (a push on any instance, an admin command) wakes the waiting kiosks. SQLite has no
+/// such channel; its instance re-reads the head instead (see `feed_signal`).
+fn announce(conn: &Connection, point: &str) -> Result<()> {
+    if conn.dialect() == crate::db::Dialect::Postgres {
+        conn.prepare_cached("SELECT pg_notify('pvz_feed', ?1)")?.exists([point])?;
+    }
+    Ok(())
 }
 
 /// Stamps a change of the network's keys on every point's feed at a fresh version, so all kiosks
 /// pull it. One statement: each row's new version is its own, taken under its row lock.
 pub fn bump_keys_versions(conn: &Connection) -> Result<()> {
     conn.execute("UPDATE pickup_points SET keys_version = version + 1, version = version + 1", [])?;
-    Ok(())
+    announce(conn, EVERY_POINT)
 }
 
 /// Replaces the point's policy and appends it to the history; `now` stamps the history entry.
@@ -164,7 +182,9 @@ pub fn set_storage_policy(
 
 /// Starts a new feed epoch at every point (after a restore); returns how many points there are.
 pub fn bump_every_epoch(conn: &Connection) -> Result<usize> {
-    Ok(conn.execute("UPDATE pickup_points SET epoch = epoch + 1", [])?)
+    let points = conn.execute("UPDATE pickup_points SET epoch = epoch + 1", [])?;
+    announce(conn, EVERY_POINT)?;
+    Ok(points)
 }
 
 /// Starts a new feed epoch: every kiosk's next pull answers `reset` and replays from the start.
@@ -175,5 +195,6 @@ pub fn bump_epoch(conn: &Connection, id: &PickupPointId) -> Result<i64> {
         })
         .optional()?
         .ok_or_else(|| ServerError::NotFound(format!("pickup point {id} does not exist")))?;
+    announce(conn, id.as_str())?;
     Ok(epoch)
 }
