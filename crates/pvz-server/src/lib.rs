@@ -10,11 +10,15 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod feed_signal;
 pub mod keys;
+pub mod metrics;
 pub mod push;
 pub mod rules;
+pub mod signing;
 pub mod startup;
 pub mod storage;
+pub mod upkeep;
 
 pub use api::{router, AppState};
 pub use config::Config;

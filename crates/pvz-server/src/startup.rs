@@ -4,33 +4,45 @@
 
 use crate::api::AppState;
 use crate::config::Config;
+use crate::db::Database;
 use crate::error::{Result, ServerError};
+use crate::feed_signal::{HeldPulls, LocalFeedSignal, POSTGRES_RECHECK};
 use crate::storage::DbStorage;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Creates the data dir, the signing key and the database (migrated) for `config`.
+/// Creates the data dir and the signing key for `config`, and gets its database ready (see
+/// [`crate::upkeep::prepare_for_serving`]: refused when behind unless `config.migrate`).
 pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     let config = config.clone();
-    tokio::task::spawn_blocking(move || {
+    let (mut state, database) = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
-        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
         let database = config.database()?;
-        drop(database.connect_and_migrate()?);
+        crate::upkeep::prepare_for_serving(&database, config.migrate)?;
+        let key = Arc::new(crate::signing::load_or_create(&database.connect()?, &config.data_dir)?);
         let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
-        Ok(state)
+        state.held_pulls.max_wait = config.max_pull_wait();
+        Ok::<_, ServerError>((state, database))
     })
-    .await?
+    .await??;
+    if let Database::Postgres(url) = database {
+        // Every instance's commits notify; held pulls wake on them, the head re-read is a safety net.
+        let signal = Arc::new(LocalFeedSignal::new(state.storage.clone(), POSTGRES_RECHECK));
+        crate::feed_signal::listen_postgres(url, signal.clone());
+        state.held_pulls = HeldPulls::new(signal, state.held_pulls.max_wait);
+    }
+    Ok(state)
 }
 
 /// A server running in a tokio task.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    held_pulls: HeldPulls,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -39,6 +51,11 @@ impl RunningServer {
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The server's held pulls (tests wait until one is held before changing the feed).
+    pub fn held_pulls(&self) -> &HeldPulls {
+        &self.held_pulls
     }
 
     /// Stops accepting connections and waits for requests in flight to finish.
@@ -60,16 +77,20 @@ pub async fn spawn(config: Config) -> Result<RunningServer> {
         .map_err(|e| ServerError::Setup(format!("cannot listen on {}: {e}", config.bind)))?;
     let addr = listener.local_addr().map_err(|e| ServerError::Setup(format!("listener address: {e}")))?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let held_pulls = state.held_pulls.clone();
+    let stop_holding = held_pulls.clone();
     let app = crate::api::router(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+            .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Shutdown waits for requests in flight; a held pull is answered now, not in 25 s.
+                stop_holding.stop();
             })
             .await
     });
     tracing::info!(%addr, data_dir = %config.data_dir.display(), "pvz-server listening");
-    Ok(RunningServer { addr, stop, task })
+    Ok(RunningServer { addr, held_pulls, stop, task })
 }
 
 /// Runs until Ctrl-C or SIGTERM.
