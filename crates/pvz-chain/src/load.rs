@@ -60,7 +60,7 @@ pub async fn run(addr: SocketAddr, callers: Vec<Caller>, duration: Duration) -> 
 }
 
 async fn call_until(addr: SocketAddr, caller: Caller, deadline: Instant) -> std::io::Result<(Vec<Duration>, u64)> {
-    let stream = TcpStream::connect(addr).await?;
+    let stream = connect(addr).await?;
     stream.set_nodelay(true)?;
     let (mut sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(std::io::Error::other)?;
@@ -84,6 +84,22 @@ async fn call_until(addr: SocketAddr, caller: Caller, deadline: Instant) -> std:
         }
     }
     Ok((latencies, failures))
+}
+
+/// A connection, tried again a few times: thousands of callers connecting at once can overflow the
+/// server's accept backlog, which a real kiosk would ride out by retrying too.
+async fn connect(addr: SocketAddr) -> std::io::Result<TcpStream> {
+    let mut tries = 0;
+    loop {
+        match TcpStream::connect(addr).await {
+            Ok(stream) => return Ok(stream),
+            Err(_) if tries < 5 => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The nearest-rank percentile `q` of sorted latencies; zero for none.

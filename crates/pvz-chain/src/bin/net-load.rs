@@ -216,7 +216,8 @@ impl ConnectionWatch {
         let (seen, stopped) = (max.clone(), stop.clone());
         std::thread::spawn(move || {
             let sql = "SELECT count(*) FROM pg_stat_activity \
-                       WHERE datname = current_database() AND pid <> pg_backend_pid()";
+                       WHERE datname = current_database() AND backend_type = 'client backend' \
+                       AND pid <> pg_backend_pid()";
             while !stopped.load(Ordering::Relaxed) {
                 if let Ok(n) = conn.query_row(sql, (), |row| row.get::<i64>(0)) {
                     seen.fetch_max(n.max(0) as u64, Ordering::Relaxed);
@@ -376,7 +377,8 @@ impl Run<'_> {
         let before = self.cpu();
         let report = load::run(self.server.addr, callers, duration)
             .await
-            .unwrap_or_else(|e| fail(&format!("the {label} load run failed: {e}")));
+            // A panic, not `fail`: unwinding drops the server and the cluster.
+            .unwrap_or_else(|e| panic!("the {label} load run failed: {e}"));
         let (server, pg) = self.cpu_since(before);
         let busy = (server + pg) / report.seconds;
         let cpu_per_request = (server + pg) / report.requests.max(1) as f64;
