@@ -33,13 +33,19 @@ impl LoadReport {
 }
 
 /// Runs every caller concurrently for `duration` against `addr` and merges what they saw. A request
-/// counts as a failure unless it answers 200.
+/// counts as a failure unless it answers 200; a broken connection is a failure too, and the caller
+/// connects again. Every caller connects before the clock starts, so the figures are the steady
+/// state, not thousands of handshakes at once.
 pub async fn run(addr: SocketAddr, callers: Vec<Caller>, duration: Duration) -> std::io::Result<LoadReport> {
+    let mut connected = Vec::with_capacity(callers.len());
+    for caller in callers {
+        connected.push((open(addr).await?, caller));
+    }
     let started = Instant::now();
     let deadline = started + duration;
-    let mut tasks = Vec::with_capacity(callers.len());
-    for caller in callers {
-        tasks.push(tokio::spawn(call_until(addr, caller, deadline)));
+    let mut tasks = Vec::with_capacity(connected.len());
+    for (sender, caller) in connected {
+        tasks.push(tokio::spawn(call_until(addr, sender, caller, deadline)));
     }
     let mut latencies = Vec::new();
     let mut failures = 0;
@@ -59,12 +65,23 @@ pub async fn run(addr: SocketAddr, callers: Vec<Caller>, duration: Duration) -> 
     })
 }
 
-async fn call_until(addr: SocketAddr, caller: Caller, deadline: Instant) -> std::io::Result<(Vec<Duration>, u64)> {
+type Sender = hyper::client::conn::http1::SendRequest<Empty<Bytes>>;
+
+async fn open(addr: SocketAddr) -> std::io::Result<Sender> {
     let stream = connect(addr).await?;
     stream.set_nodelay(true)?;
-    let (mut sender, connection) =
+    let (sender, connection) =
         hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(std::io::Error::other)?;
     tokio::spawn(connection);
+    Ok(sender)
+}
+
+async fn call_until(
+    addr: SocketAddr,
+    mut sender: Sender,
+    caller: Caller,
+    deadline: Instant,
+) -> std::io::Result<(Vec<Duration>, u64)> {
     let mut latencies = Vec::new();
     let mut failures = 0;
     while Instant::now() < deadline {
@@ -74,13 +91,20 @@ async fn call_until(addr: SocketAddr, caller: Caller, deadline: Instant) -> std:
         }
         let request = request.body(Empty::<Bytes>::new()).map_err(std::io::Error::other)?;
         let sent = Instant::now();
-        let response = sender.send_request(request).await.map_err(std::io::Error::other)?;
-        let ok = response.status().is_success();
-        response.into_body().collect().await.map_err(std::io::Error::other)?;
-        if ok {
+        let answered = match sender.send_request(request).await {
+            Ok(response) => {
+                let ok = response.status().is_success();
+                response.into_body().collect().await.is_ok() && ok
+            }
+            Err(_) => false,
+        };
+        if answered {
             latencies.push(sent.elapsed());
         } else {
             failures += 1;
+            if sender.is_closed() {
+                sender = open(addr).await?;
+            }
         }
     }
     Ok((latencies, failures))
