@@ -17,9 +17,10 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
-        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
+        // The database first: a wrong URL stops the start before anything is written (a new key).
         let database = config.database()?;
         drop(database.connect_and_migrate()?);
+        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
         let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();

@@ -25,4 +25,5 @@ mod receiving;
 mod shelf;
 mod shifts;
 mod staff;
+mod startup;
 mod throughput;
