@@ -22,6 +22,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How long a claim return code stays valid after the seller's approval.
     pub claim_code_ttl_days: u64,
+    /// Migrate a database that is behind at start-up instead of refusing it (`serve --migrate`).
+    pub migrate: bool,
 }
 
 impl Default for Config {
@@ -33,14 +35,21 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8700)),
             max_body_bytes: 1024 * 1024,
             claim_code_ttl_days: 14,
+            migrate: false,
         }
     }
 }
 
 impl Config {
-    /// For tests and benches: this data dir, a free port on loopback, default limits.
+    /// For tests and benches: this data dir, a free port on loopback, default limits, and the
+    /// database created or migrated at start (each test's data dir is new).
     pub fn for_data_dir(data_dir: impl Into<PathBuf>) -> Config {
-        Config { data_dir: data_dir.into(), bind: SocketAddr::from(([127, 0, 0, 1], 0)), ..Config::default() }
+        Config {
+            data_dir: data_dir.into(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            migrate: true,
+            ..Config::default()
+        }
     }
 
     /// Reads the TOML file if given, then applies the environment.

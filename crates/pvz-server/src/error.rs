@@ -55,6 +55,9 @@ pub enum ServerError {
     /// The database is busy or locked; the client should retry later.
     #[error("the server is busy, try again shortly")]
     Unavailable,
+    /// The readiness probe found the database not answering.
+    #[error("the database does not answer; this server is not ready")]
+    NotReady,
     /// Anything else that went wrong inside; the text is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -86,7 +89,7 @@ impl ServerError {
             ServerError::SeqConflict(_) | ServerError::ClaimAlreadyDecided(_) | ServerError::Conflict(_) => {
                 StatusCode::CONFLICT
             }
-            ServerError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ServerError::Unavailable | ServerError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,7 +110,7 @@ impl ServerError {
             ServerError::ClaimAlreadyDecided(_) => error_code::CLAIM_ALREADY_DECIDED,
             ServerError::Conflict(_) => STATE_CONFLICT,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
-            ServerError::Unavailable => error_code::UNAVAILABLE,
+            ServerError::Unavailable | ServerError::NotReady => error_code::UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,
         };
         let message = match self {

@@ -11,10 +11,12 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod metrics;
 pub mod push;
 pub mod rules;
 pub mod startup;
 pub mod storage;
+pub mod upkeep;
 
 pub use api::{router, AppState};
 pub use config::Config;

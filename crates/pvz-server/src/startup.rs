@@ -11,7 +11,8 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// Creates the data dir, the signing key and the database (migrated) for `config`.
+/// Creates the data dir and the signing key for `config`, and gets its database ready (see
+/// [`crate::upkeep::prepare_for_serving`]: refused when behind unless `config.migrate`).
 pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     let config = config.clone();
     tokio::task::spawn_blocking(move || {
@@ -19,7 +20,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
         // The database first: a wrong URL stops the start before anything is written (a new key).
         let database = config.database()?;
-        drop(database.connect_and_migrate()?);
+        crate::upkeep::prepare_for_serving(&database, config.migrate)?;
         let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
         let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);

@@ -225,6 +225,15 @@ impl Admin {
         Ok(tx.commit()?)
     }
 
+    /// The fleet: every device, or one point's (an unknown point is an error, not an empty list).
+    pub fn devices(&self, point: Option<&str>) -> Result<Vec<devices::DeviceSummary>> {
+        let point = point.map(|p| parse_id(PickupPointId::parse, p)).transpose()?;
+        if let Some(point) = &point {
+            points::require_point(&self.conn, point)?;
+        }
+        devices::list_devices(&self.conn, point.as_ref())
+    }
+
     /// Revokes a device: its next call is a 401.
     pub fn revoke_device(&self, device: &str) -> Result<()> {
         let device = parse_id(DeviceId::parse, device)?;

@@ -1,10 +1,12 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
-//! the protocol-version guard, and device and seller authentication from the bearer credential.
+//! the protocol-version guard, and device and seller authentication from the bearer credential (a
+//! device's call is also recorded for the fleet view, when due).
 
 use super::AppState;
 use crate::credentials::SellerCredential;
+use crate::db::devices::SyncSeen;
 use crate::db::feed::Cursor;
-use crate::db::sha256_hex_matches;
+use crate::db::{now_unix, sha256_hex_matches};
 use crate::error::ServerError;
 use crate::storage::Storage;
 use axum::extract::rejection::JsonRejection;
@@ -93,12 +95,33 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
         let span = tracing::Span::current();
         span.record("device", record.device_id.as_str());
         span.record("pickup_point", record.pickup_point_id.as_str());
+        let seen = sync_seen(parts);
+        if record.sync_record_due(&seen) {
+            // Bookkeeping for the operator: a failure to write it must not fail the kiosk's call.
+            if let Err(error) = state.storage.record_sync(record.device_id.clone(), seen).await {
+                tracing::warn!(%error, "could not record the device's sync call");
+            }
+        }
         Ok(AuthDevice {
             device_id: record.device_id,
             pickup_point_id: record.pickup_point_id,
             feed_head: record.feed_head,
         })
     }
+}
+
+/// Longest app version kept: a User-Agent is the client's to choose.
+const MAX_APP_VERSION_CHARS: usize = 64;
+
+/// The call as the fleet view records it: now, the User-Agent's first product token (the kiosk sends
+/// `pvz-kiosk/<version>`) and the protocol header (already checked by [`require_protocol`]).
+fn sync_seen(parts: &Parts) -> SyncSeen {
+    let text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let app_version = text(header::USER_AGENT.as_str())
+        .and_then(|agent| agent.split_whitespace().next())
+        .map(|token| token.chars().take(MAX_APP_VERSION_CHARS).collect());
+    let protocol = text(PROTOCOL_HEADER).and_then(|v| v.parse().ok());
+    SyncSeen { at: Some(now_unix()), app_version, protocol }
 }
 
 /// A seller authenticated by its API credential (`Bearer pvzs1.<seller id>.<secret>`).

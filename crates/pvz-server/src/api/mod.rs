@@ -1,5 +1,6 @@
-//! The HTTP API under `/v1`: the route table, the layers every request passes (body limit, request
-//! id, tracing), the liveness probe and the answers for unknown paths and methods. Handlers sit in
+//! The HTTP API under `/v1`: the route table, the layers every request passes (metrics, body limit,
+//! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
+//! paths and methods. Handlers sit in
 //! one module per capability (enroll, sync, claims, couriers). Paths come from
 //! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
@@ -15,8 +16,9 @@ pub use state::AppState;
 
 use crate::error::ServerError;
 use crate::storage::Storage;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
@@ -26,9 +28,15 @@ use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+/// Readiness: answers 200 only while the database does (see [`ready`]).
+pub const PATH_READY: &str = "/v1/ready";
+/// Prometheus metrics of this instance (see [`crate::metrics`]); outside `/v1`, as scrapers expect.
+pub const PATH_METRICS: &str = "/metrics";
+
 /// The whole API, ready to serve or to call with `tower::ServiceExt::oneshot` in tests.
 pub fn router<S: Storage>(state: AppState<S>) -> Router {
     let max_body = state.max_body_bytes;
+    let metrics = state.metrics.clone();
     // Kiosk calls: the protocol guard runs before auth and body parsing.
     let sync = Router::new()
         .route(PATH_ENROLL, post(enroll::enroll::<S>))
@@ -43,6 +51,8 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
+        .route(PATH_READY, get(ready::<S>))
+        .route(PATH_METRICS, get(metrics_text::<S>))
         .route(PATH_OPENAPI, get(openapi::serve))
         .merge(sync)
         .merge(seller)
@@ -63,6 +73,8 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
             )
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost, so a request's time includes every other layer (a 413 from the body limit too).
+        .layer(middleware::from_fn_with_state(metrics, crate::metrics::track))
         .with_state(state)
 }
 
@@ -75,6 +87,30 @@ pub struct Health {
 #[utoipa::path(get, path = "/v1/health", tag = SYNC_TAG, responses((status = 200, body = Health)))]
 pub async fn health() -> Json<Health> {
     Json(Health { status: "ok" })
+}
+
+/// Readiness: 200 when the database answers a trivial query, 503 `unavailable` when it does not (a
+/// load balancer then stops sending this instance requests). No auth, no protocol header.
+#[utoipa::path(
+    get, path = "/v1/ready", tag = SYNC_TAG,
+    responses(
+        (status = 200, description = "The database answers", body = Health),
+        (status = 503, description = "The database does not answer", body = pvz_protocol::sync::ApiError),
+    )
+)]
+pub async fn ready<S: Storage>(State(state): State<AppState<S>>) -> Result<Json<Health>, ServerError> {
+    match state.storage.ping().await {
+        Ok(()) => Ok(Json(Health { status: "ok" })),
+        Err(error) => {
+            tracing::warn!(%error, "not ready: the database does not answer");
+            Err(ServerError::NotReady)
+        }
+    }
+}
+
+/// `GET /metrics`: this instance's counters and histograms in the Prometheus text format.
+pub async fn metrics_text<S: Storage>(State(state): State<AppState<S>>) -> Response {
+    crate::metrics::exposition(&state.metrics)
 }
 
 /// Any path the API does not have.

@@ -21,6 +21,7 @@ pub const SYNC_TAG: &str = "super::handlers";
     ),
     paths(
         super::health,
+        super::ready,
         super::enroll::enroll,
         super::sync::push,
         super::sync::pull,

@@ -1,7 +1,9 @@
-//! What every handler can reach: the storage, the server's public key and claim-code signer, and
-//! the body limit. Built by `startup` from the config, or by a test around any [`Storage`].
+//! What every handler can reach: the storage, the server's public key and claim-code signer, the
+//! body limit and the instance's metrics. Built by `startup` from the config, or by a test around
+//! any [`Storage`].
 
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
+use crate::metrics::Metrics;
 use crate::storage::{DbStorage, Storage};
 use ed25519_dalek::SigningKey;
 use pvz_protocol::PublicKey;
@@ -16,6 +18,8 @@ pub struct AppState<S = DbStorage> {
     /// Signs the claim return codes of the seller's approvals.
     pub claim_codes: ClaimCodeIssuer,
     pub max_body_bytes: usize,
+    /// This state's own registry, served at `/metrics` (see [`crate::metrics`]).
+    pub metrics: Arc<Metrics>,
 }
 
 impl<S: Storage> AppState<S> {
@@ -27,6 +31,7 @@ impl<S: Storage> AppState<S> {
             public_key,
             claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL },
             max_body_bytes,
+            metrics: Arc::new(Metrics::new()),
         }
     }
 }

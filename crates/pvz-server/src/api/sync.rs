@@ -54,7 +54,9 @@ pub async fn push<S: Storage>(
         )));
     }
     let who = Pusher { device_id: device.device_id, pickup_point_id: device.pickup_point_id };
-    let response = state.storage.push(who, req.ops).await?;
+    let pushed = state.storage.push(who, req.ops).await?;
+    state.metrics.record_push(&pushed.response, pushed.posted);
+    let response = pushed.response;
     tracing::debug!(handled = response.results.len(), last_seq = response.last_seq, gap = ?response.gap, "push");
     Ok(Json(response))
 }
@@ -112,8 +114,11 @@ pub async fn pull<S: Storage>(
             remaining: 0,
             changes: vec![],
         };
+        state.metrics.record_pull_page();
         return Ok(Json(page));
     }
     let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
-    Ok(Json(state.storage.pull(device.pickup_point_id, cursor, limit).await?))
+    let page = state.storage.pull(device.pickup_point_id, cursor, limit).await?;
+    state.metrics.record_pull_page();
+    Ok(Json(page))
 }

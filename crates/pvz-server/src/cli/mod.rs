@@ -2,6 +2,7 @@
 
 mod audit;
 mod claims;
+mod fleet;
 mod pin;
 mod returns;
 mod shelf;
@@ -35,8 +36,26 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the API until Ctrl-C.
-    Serve,
+    /// Serve the API until Ctrl-C. Refuses a database whose schema is behind this build's, unless
+    /// --migrate.
+    Serve {
+        /// Apply pending migrations first (what `pvz-server migrate` does).
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Create the database or bring its schema up to date, printing each migration applied.
+    Migrate,
+    /// Write an online, consistent copy of the database to FILE, safe while servers run. A server
+    /// started on the copy (after a restore) begins a new feed epoch at every point, once.
+    Backup { file: PathBuf },
+    /// After restoring the database by other means (pg_restore, a file copied back): start a new
+    /// feed epoch at every point, as a server started on a backup's copy does.
+    Restored,
+    /// The fleet: each device's point, name, last sync, ops received, app and protocol, revocation.
+    Devices {
+        #[arg(long = "pickup-point", visible_alias = "point")]
+        pickup_point: Option<String>,
+    },
     /// Add a pickup point with its refusal-fee policy.
     AddPickupPoint {
         #[arg(long)]
@@ -203,7 +222,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(url) = cli.database_url.filter(|u| !u.is_empty()) {
         config.database_url = Some(url);
     }
-    if let Command::Serve = cli.command {
+    if let Command::Serve { migrate } = cli.command {
+        config.migrate |= migrate;
         crate::startup::serve(config).await?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -216,10 +236,38 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         print!("{}", crate::api::openapi::document_json());
         return Ok(ExitCode::SUCCESS);
     }
+    // Upkeep opens the database itself: migrating, copying or marking it is the command's whole point.
+    match &command {
+        Command::Migrate => {
+            let migrated = crate::upkeep::migrate(&config.database()?)?;
+            for name in &migrated.applied {
+                println!("applied {name}");
+            }
+            if migrated.applied.is_empty() {
+                println!("the schema is up to date");
+            }
+            if let Some(points) = migrated.restored_points {
+                println!("restored from a backup: {points} points start a new feed epoch");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Backup { file } => {
+            let bytes = crate::upkeep::backup(&config.database()?, file)?;
+            println!("backed up {:?} to {} ({bytes} bytes)", config.database()?, file.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Restored => {
+            let points = crate::upkeep::mark_restored(&config.database()?)?;
+            println!("{points} points start a new feed epoch; their kiosks rebuild their caches on the next pull");
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let admin =
         Admin::open_database(&config.data_dir, &config.database()?)?.with_claim_code_ttl(config.claim_code_ttl());
     match command {
-        Command::Serve | Command::Openapi => {}
+        Command::Serve { .. } | Command::Openapi | Command::Migrate | Command::Backup { .. } | Command::Restored => {}
+        Command::Devices { pickup_point } => print!("{}", fleet::devices_text(&admin, pickup_point.as_deref())?),
         Command::AddPickupPoint { id, name, default_fee, category_fee } => {
             let per_category = category_fee.into_iter().map(|(c, f)| (c, Kopecks(f))).collect();
             admin.add_pickup_point(&id, &name, &FeePolicy { default_fee: Kopecks(default_fee), per_category })?;

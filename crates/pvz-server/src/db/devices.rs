@@ -1,5 +1,6 @@
 //! `devices` and `enrollment_codes`: who may sync, and the one-time codes that let a kiosk enroll.
-//! Both secrets are stored only as sha256 (they are 256-bit random or short-lived; see `auth`).
+//! Both secrets are stored only as sha256 (they are 256-bit random or short-lived; see `auth`). A
+//! device row also records its last sync, app and protocol for the operator's fleet view.
 
 use crate::db::feed::Cursor;
 use crate::db::sql::{params, Connection, OptionalExtension};
@@ -16,12 +17,46 @@ pub struct DeviceRecord {
     /// The point's feed position when the row was read: lets an empty poll answer without a second
     /// query (the hot path of every idle kiosk).
     pub feed_head: Cursor,
+    /// What the device's last recorded sync call said (see [`DeviceRecord::sync_record_due`]).
+    pub recorded: SyncSeen,
+}
+
+/// A device's sync call as the fleet view records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncSeen {
+    /// Unix seconds; `None`: never recorded.
+    pub at: Option<i64>,
+    /// The User-Agent's first product token, e.g. `pvz-kiosk/0.1.0`.
+    pub app_version: Option<String>,
+    pub protocol: Option<i64>,
+}
+
+/// How stale a device's recorded last sync may get before a sync call writes it again.
+///
+/// Why not every call: an idle kiosk polls every 30 s and its poll is answered from one read (see
+/// `api::sync::pull`); a write per poll would turn the busiest request into a write and, at network
+/// scale, multiply the writer's load. Five minutes is as precise as a fleet view needs ("synced a
+/// few minutes ago" versus "silent since yesterday") and costs one write per device per five minutes
+/// at most. A new app or protocol version is written at once, whatever the interval.
+pub const SYNC_RECORD_INTERVAL_SECS: i64 = 300;
+
+impl DeviceRecord {
+    /// Whether a sync call seen as `now` is worth a write: the recorded one is missing or older than
+    /// [`SYNC_RECORD_INTERVAL_SECS`], or the device now runs another app or protocol.
+    pub fn sync_record_due(&self, now: &SyncSeen) -> bool {
+        let stale = match (self.recorded.at, now.at) {
+            (Some(then), Some(now)) => now - then >= SYNC_RECORD_INTERVAL_SECS,
+            _ => true,
+        };
+        stale || self.recorded.app_version != now.app_version || self.recorded.protocol != now.protocol
+    }
 }
 
 pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecord>> {
     let row = conn
         .prepare_cached(
-            "SELECT d.pickup_point_id, d.secret_sha256, d.revoked_at, p.epoch, p.version
+            "SELECT d.pickup_point_id, d.secret_sha256, d.revoked_at, p.epoch, p.version,
+                    d.last_sync_at, d.app_version, d.protocol
              FROM devices d JOIN pickup_points p ON p.id = d.pickup_point_id WHERE d.id = ?1",
         )?
         .query_row([id.as_str()], |r| {
@@ -30,10 +65,11 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
                 r.get::<String>(1)?,
                 r.get::<Option<String>>(2)?,
                 Cursor { epoch: r.get(3)?, version: r.get(4)? },
+                SyncSeen { at: r.get(5)?, app_version: r.get(6)?, protocol: r.get(7)? },
             ))
         })
         .optional()?;
-    let Some((point, secret_sha256, revoked_at, feed_head)) = row else { return Ok(None) };
+    let Some((point, secret_sha256, revoked_at, feed_head, recorded)) = row else { return Ok(None) };
     let pickup_point_id =
         PickupPointId::parse(&point).map_err(|e| ServerError::Internal(format!("device {id}: {e}")))?;
     Ok(Some(DeviceRecord {
@@ -42,7 +78,56 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
         secret_sha256,
         revoked: revoked_at.is_some(),
         feed_head,
+        recorded,
     }))
+}
+
+/// Records a sync call of the device (see [`SYNC_RECORD_INTERVAL_SECS`] for how often).
+pub fn record_sync(conn: &Connection, id: &DeviceId, seen: &SyncSeen) -> Result<()> {
+    conn.prepare_cached("UPDATE devices SET last_sync_at = ?2, app_version = ?3, protocol = ?4 WHERE id = ?1")?
+        .execute(params![id.as_str(), seen.at, seen.app_version, seen.protocol])?;
+    Ok(())
+}
+
+/// A device as the operator's fleet view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSummary {
+    pub device_id: String,
+    pub pickup_point_id: String,
+    pub name: String,
+    pub last_sync: SyncSeen,
+    /// Ops the server has received from the device: its last seq, as seqs are gap-free from 1.
+    pub ops_received: i64,
+    pub revoked_at: Option<String>,
+}
+
+/// Every device, or one point's, by point then name.
+pub fn list_devices(conn: &Connection, point: Option<&PickupPointId>) -> Result<Vec<DeviceSummary>> {
+    const COLUMNS: &str = "SELECT id, pickup_point_id, name, last_sync_at, app_version, protocol, last_seq, revoked_at
+                           FROM devices";
+    let row = |r: &crate::db::sql::Row<'_>| {
+        Ok(DeviceSummary {
+            device_id: r.get(0)?,
+            pickup_point_id: r.get(1)?,
+            name: r.get(2)?,
+            last_sync: SyncSeen { at: r.get(3)?, app_version: r.get(4)?, protocol: r.get(5)? },
+            ops_received: r.get(6)?,
+            revoked_at: r.get(7)?,
+        })
+    };
+    // Two statements rather than `?1 IS NULL OR ...`: PostgreSQL cannot type a parameter seen only
+    // in `IS NULL`.
+    let rows = match point {
+        Some(point) => conn
+            .prepare(&format!("{COLUMNS} WHERE pickup_point_id = ?1 ORDER BY pickup_point_id, name, id"))?
+            .query_map([point.as_str()], row)?
+            .collect::<crate::db::sql::SqlResult<Vec<_>>>()?,
+        None => conn
+            .prepare(&format!("{COLUMNS} ORDER BY pickup_point_id, name, id"))?
+            .query_map([], row)?
+            .collect::<crate::db::sql::SqlResult<Vec<_>>>()?,
+    };
+    Ok(rows)
 }
 
 pub fn insert_enrollment_code(
@@ -243,5 +328,34 @@ mod tests {
         assert_eq!(get_last_seq(&conn, &device).expect("read"), 7, "and leaves it as it was");
         let unknown = DeviceId::parse("dev-x").expect("id");
         assert!(matches!(lock_last_seq(&conn, &unknown), Err(ServerError::NotFound(_))), "an unknown device");
+    }
+
+    #[test]
+    fn a_sync_is_recorded_when_stale_or_when_the_app_changes_and_not_on_every_poll() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = db::open_and_migrate(&dir.path().join(db::DB_FILE)).expect("db");
+        let point = PickupPointId::parse("pp-a").expect("id");
+        let device = DeviceId::parse("dev-1").expect("id");
+        points::insert_point(&conn, &point, "A", &FeePolicy::default(), "now").expect("point");
+        insert_device(&conn, &device, &point, "Касса", "hash", "now").expect("device");
+        let seen = |at: i64, app: &str| SyncSeen { at: Some(at), app_version: Some(app.into()), protocol: Some(3) };
+        let record = |conn: &Connection| get_device(conn, &device).expect("read").expect("device");
+
+        assert!(record(&conn).sync_record_due(&seen(1_000, "pvz-kiosk/1.0")), "a device never recorded is due");
+        record_sync(&conn, &device, &seen(1_000, "pvz-kiosk/1.0")).expect("record");
+        let stored = record(&conn);
+        assert_eq!(stored.recorded, seen(1_000, "pvz-kiosk/1.0"), "the device row reads back what was recorded");
+        let soon = 1_000 + SYNC_RECORD_INTERVAL_SECS - 1;
+        assert!(!stored.sync_record_due(&seen(soon, "pvz-kiosk/1.0")), "a poll within the interval writes nothing");
+        assert!(stored.sync_record_due(&seen(soon, "pvz-kiosk/1.1")), "a new app version is recorded at once");
+        let later = 1_000 + SYNC_RECORD_INTERVAL_SECS;
+        assert!(stored.sync_record_due(&seen(later, "pvz-kiosk/1.0")), "after the interval the sync is recorded");
+        let listed = list_devices(&conn, Some(&point)).expect("list");
+        assert_eq!(listed.len(), 1, "the point's one device is listed");
+        assert_eq!(listed[0].last_sync, seen(1_000, "pvz-kiosk/1.0"), "with its recorded sync");
+        assert!(
+            list_devices(&conn, Some(&PickupPointId::parse("pp-b").expect("id"))).expect("list").is_empty(),
+            "another point has none"
+        );
     }
 }

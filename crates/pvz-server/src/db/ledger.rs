@@ -39,6 +39,19 @@ pub fn list_postings_for_op(conn: &Connection, op_id: &str) -> Result<Vec<Postin
     Ok(rows.collect::<crate::db::sql::SqlResult<Vec<_>>>()?)
 }
 
+/// The kiosk money an op's transaction moved: the sum of its positive entries (zero when it posted
+/// nothing). One lookup by the op id's unique index.
+pub fn get_op_turnover(conn: &Connection, op_id: &str) -> Result<Kopecks> {
+    let sum: i64 = conn
+        .prepare_cached(
+            "SELECT CAST(COALESCE(SUM(e.amount), 0) AS BIGINT) FROM ledger_entries e
+             JOIN ledger_transactions t ON t.id = e.transaction_id
+             WHERE t.op_id = ?1 AND e.amount > 0",
+        )?
+        .query_row([op_id], |r| r.get(0))?;
+    Ok(Kopecks(sum))
+}
+
 /// Balance of one account over the whole ledger.
 pub fn account_balance(conn: &Connection, account: &str) -> Result<Kopecks> {
     let sum: i64 = conn.query_row(

@@ -3,6 +3,7 @@
 //! each query written once against [`sql::Connection`]. Everything here is synchronous; async
 //! callers go through [`crate::storage::DbStorage`], which runs it on the blocking pool.
 
+pub mod backup;
 pub mod boxes;
 pub mod cells;
 pub mod claims;
@@ -13,6 +14,7 @@ pub mod feed;
 pub mod hand_backs;
 pub mod ledger;
 pub mod manifests;
+pub mod marks;
 pub mod ops;
 pub mod orders;
 pub mod points;
@@ -110,12 +112,123 @@ impl Database {
     }
 }
 
-/// Brings the schema up to date, by the connection's own dialect's migrations. Several instances
-/// starting at once on one PostgreSQL migrate one at a time (an advisory lock), and the later ones
-/// find nothing to do.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
+mod postgres_migrations {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+/// The database file inside the data dir.
+pub const DB_FILE: &str = "server.sqlite3";
+
+/// Append-only, timestamped; applied in one transaction by `pvz-server migrate` (or `serve --migrate`).
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(every_migration().into_iter().map(|(_, m)| m).collect())
+}
+
+/// The schema of an earlier release: its first `count` migrations (for upgrade tests).
+pub fn released_migrations(count: usize) -> Migrations<'static> {
+    Migrations::new(every_migration().into_iter().take(count).map(|(_, m)| m).collect())
+}
+
+/// `(file name, migration)` of a file in `migrations/`, made by `M::up` or by the given constructor.
+macro_rules! migration {
+    ($file:literal) => {
+        migration!($file, M::up)
+    };
+    ($file:literal, $make:expr) => {
+        ($file, $make(include_str!(concat!("../../migrations/", $file))))
+    };
+}
+
+fn every_migration() -> Vec<(&'static str, M<'static>)> {
+    vec![
+        migration!("20261201_0001_initial.sql"),
+        migration!("20261210_0002_fee_policy_history.sql"),
+        migration!("20261211_0003_device_enrollments.sql"),
+        migration!("20261212_0004_claims_and_returns.sql", |sql| M::up_with_hook(sql, backfill_refusals)),
+        migration!("20261214_0005_receiving_staff_shifts.sql"),
+        migration!("20261215_0006_staff_badges.sql"),
+        migration!("20261216_0007_device_fleet.sql"),
+        migration!("20261217_0008_server_marks.sql"),
+    ]
+}
+
+/// Where a database's schema stands against this build's migrations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemaState {
+    Current,
+    /// Migrations this build has and the database lacks, by file name, oldest first.
+    Behind(Vec<String>),
+    /// The database was migrated by a newer build, which has `newer_by` migrations this one lacks.
+    Ahead {
+        newer_by: usize,
+    },
+}
+
+pub fn schema_state(conn: &Connection) -> Result<SchemaState> {
     match conn {
-        Connection::Sqlite(sqlite) => Ok(migrations().to_latest(sqlite)?),
+        Connection::Sqlite(sqlite) => {
+            let pending = migrations().pending_migrations(sqlite)?;
+            Ok(match usize::try_from(pending) {
+                Ok(0) => SchemaState::Current,
+                Ok(n) => {
+                    let names: Vec<_> = every_migration().into_iter().map(|(name, _)| name.to_owned()).collect();
+                    SchemaState::Behind(names[names.len() - n..].to_vec())
+                }
+                Err(_) => SchemaState::Ahead { newer_by: pending.unsigned_abs() as usize },
+            })
+        }
+        Connection::Postgres(_) => {
+            let history = conn.query_row(
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'refinery_schema_history'",
+                [],
+                |r| r.get::<i64>(0),
+            )?;
+            let applied: i64 = if history == 0 {
+                0
+            } else {
+                conn.query_row(
+                    "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM refinery_schema_history",
+                    [],
+                    |r| r.get(0),
+                )?
+            };
+            let ours = postgres_migrations::migrations::runner().get_migrations().clone();
+            let newest = ours.iter().map(|m| i64::from(m.version())).max().unwrap_or(0);
+            Ok(if applied > newest {
+                SchemaState::Ahead { newer_by: usize::try_from(applied - newest).unwrap_or(usize::MAX) }
+            } else {
+                let pending: Vec<String> = ours
+                    .iter()
+                    .filter(|m| i64::from(m.version()) > applied)
+                    .map(|m| format!("V{}__{}", m.version(), m.name()))
+                    .collect();
+                if pending.is_empty() {
+                    SchemaState::Current
+                } else {
+                    SchemaState::Behind(pending)
+                }
+            })
+        }
+    }
+}
+
+/// Brings the schema up to date, by the connection's own dialect's migrations, in one transaction;
+/// returns the migrations it applied (none when it was current already). Several instances starting
+/// at once on one PostgreSQL migrate one at a time (an advisory lock), and the later ones find
+/// nothing to do.
+pub fn migrate(conn: &mut Connection) -> Result<Vec<String>> {
+    let pending = match schema_state(conn)? {
+        SchemaState::Current => return Ok(Vec::new()),
+        SchemaState::Behind(pending) => pending,
+        SchemaState::Ahead { newer_by } => {
+            return Err(ServerError::Setup(format!(
+                "the database was migrated by a newer pvz-server ({newer_by} migrations ahead of this one): \
+                 update this server"
+            )))
+        }
+    };
+    match conn {
+        Connection::Sqlite(sqlite) => migrations().to_latest(sqlite)?,
         Connection::Postgres(pg) => pg
             .with_client(async |client| -> std::result::Result<(), String> {
                 let failed = |e: tokio_postgres::Error| e.to_string();
@@ -124,36 +237,9 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
                 client.batch_execute("SELECT pg_advisory_unlock(7170001)").await.map_err(failed)?;
                 out.map(|_| ()).map_err(|e| e.to_string())
             })
-            .map_err(|e| ServerError::Setup(format!("database migration failed: {e}"))),
+            .map_err(|e| ServerError::Setup(format!("database migration failed: {e}")))?,
     }
-}
-
-mod postgres_migrations {
-    refinery::embed_migrations!("migrations/postgres");
-}
-
-/// The database file inside the data dir.
-pub const DB_FILE: &str = "server.sqlite3";
-
-/// Append-only, timestamped; applied in one transaction at start-up.
-pub fn migrations() -> Migrations<'static> {
-    Migrations::new(every_migration())
-}
-
-/// The schema of an earlier release: its first `count` migrations (for upgrade tests).
-pub fn released_migrations(count: usize) -> Migrations<'static> {
-    Migrations::new(every_migration().into_iter().take(count).collect())
-}
-
-fn every_migration() -> Vec<M<'static>> {
-    vec![
-        M::up(include_str!("../../migrations/20261201_0001_initial.sql")),
-        M::up(include_str!("../../migrations/20261210_0002_fee_policy_history.sql")),
-        M::up(include_str!("../../migrations/20261211_0003_device_enrollments.sql")),
-        M::up_with_hook(include_str!("../../migrations/20261212_0004_claims_and_returns.sql"), backfill_refusals),
-        M::up(include_str!("../../migrations/20261214_0005_receiving_staff_shifts.sql")),
-        M::up(include_str!("../../migrations/20261215_0006_staff_badges.sql")),
-    ]
+    Ok(pending)
 }
 
 /// Migration 0004's hook: orders issued before items recorded their refusals get them from their
@@ -177,6 +263,22 @@ fn backfill_refusals(tx: &rusqlite::Transaction<'_>) -> rusqlite_migration::Hook
 /// Opens (creating if needed) the SQLite file and brings its schema up to date.
 pub fn open_and_migrate(path: &Path) -> Result<Connection> {
     Database::Sqlite(path.to_owned()).connect_and_migrate()
+}
+
+/// Opens an existing database file (never creating one) with a busy wait: what a probe or a
+/// backup uses, so a missing file is an error rather than a new empty database.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(Connection::Sqlite(conn))
+}
+
+/// A trivial query that still reads the schema (a bare `SELECT 1` touches no page of the file).
+pub fn ping(conn: &Connection) -> Result<()> {
+    conn.prepare_cached("SELECT id FROM pickup_points LIMIT 1")?.exists([])?;
+    Ok(())
 }
 
 /// Opens a connection with the pragmas every connection needs.

@@ -141,6 +141,11 @@ pub fn set_storage_policy(
     Ok(())
 }
 
+/// Starts a new feed epoch at every point (after a restore); returns how many points there are.
+pub fn bump_every_epoch(conn: &Connection) -> Result<usize> {
+    Ok(conn.execute("UPDATE pickup_points SET epoch = epoch + 1", [])?)
+}
+
 /// Starts a new feed epoch: every kiosk's next pull answers `reset` and replays from the start.
 pub fn bump_epoch(conn: &Connection, id: &PickupPointId) -> Result<i64> {
     let epoch: i64 = conn

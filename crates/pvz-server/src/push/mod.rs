@@ -43,7 +43,7 @@ use crate::db::sql::Connection;
 use crate::db::{devices, ledger, ops, orders};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, Rejection};
-use pvz_domain::{DeviceId, OrderId, PickupPointId};
+use pvz_domain::{DeviceId, Kopecks, OrderId, PickupPointId};
 use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
 use std::collections::BTreeSet;
@@ -55,13 +55,23 @@ pub struct Pusher {
     pub pickup_point_id: PickupPointId,
 }
 
-pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<PushResponse> {
+/// What a batch came to: the answer for the kiosk, and for the server's metrics the money its newly
+/// handled ops posted to the ledger.
+#[derive(Debug, Clone)]
+pub struct Pushed {
+    pub response: PushResponse,
+    /// Sum of the positive ledger entries the batch's new ops posted (duplicates post nothing).
+    pub posted: Kopecks,
+}
+
+pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<Pushed> {
     let tx = conn.transaction()?;
     // First: lock the device row and read its seq (see the module doc).
     let mut last_seq = devices::lock_last_seq(&tx, &who.device_id)?;
     refuse_other_points(&tx, who, ops)?;
     let mut results = Vec::with_capacity(ops.len());
     let mut gap = None;
+    let mut posted = Kopecks::ZERO;
     for op in ops {
         if op.seq <= last_seq {
             results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: duplicate(&tx, who, op)? });
@@ -89,12 +99,13 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: 
             Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
         };
         ops::insert_op(&tx, &who.device_id, &who.pickup_point_id, op, &outcome, received_at)?;
+        posted = posted + ledger::get_op_turnover(&tx, &op.op_id.to_string())?;
         devices::set_last_seq(&tx, &who.device_id, op.seq)?;
         last_seq = op.seq;
         results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: outcome.into() });
     }
     tx.commit()?;
-    Ok(PushResponse { results, gap, last_seq })
+    Ok(Pushed { response: PushResponse { results, gap, last_seq }, posted })
 }
 
 /// A push naming another point's order is refused whole, before anything is applied: the order an op

@@ -14,14 +14,14 @@ mod sqlite;
 pub use postgres::DEFAULT_POOL_SIZE;
 
 use crate::claims::{self, ClaimCodeIssuer, Decider};
-use crate::db::devices::{self, DeviceRecord};
+use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
 use crate::error::Result;
-use crate::push::{self, Pusher};
+use crate::push::{self, Pushed, Pusher};
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
-use pvz_protocol::sync::{DeviceCredential, PushOp, PushResponse};
+use pvz_protocol::sync::{DeviceCredential, PushOp};
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
 use sqlite::SqliteBackend;
 use std::future::Future;
@@ -72,7 +72,15 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Enrolled>> + Send;
 
     /// Applies a batch (already checked for size and seq order) for the device.
-    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<PushResponse>> + Send;
+    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<Pushed>> + Send;
+
+    /// Records the device's sync call for the fleet view (see [`DeviceRecord::sync_record_due`], which
+    /// callers check first so an idle poll stays a pure read).
+    fn record_sync(&self, id: DeviceId, seen: SyncSeen) -> impl Future<Output = Result<()>> + Send;
+
+    /// Readiness: a trivial query against the database as a new connection would find it (a missing
+    /// or unreadable database is an error, not a new empty one).
+    fn ping(&self) -> impl Future<Output = Result<()>> + Send;
 
     /// One page of the point's feed after `cursor`.
     fn pull(
@@ -217,8 +225,26 @@ impl Storage for DbStorage {
         .await
     }
 
-    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<PushResponse> {
+    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<Pushed> {
         self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
+    }
+
+    async fn record_sync(&self, id: DeviceId, seen: SyncSeen) -> Result<()> {
+        self.write(move |conn| devices::record_sync(conn, &id, &seen)).await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        match &self.backend {
+            // A fresh connection each time: a pooled one keeps a deleted file's inode open and would
+            // answer from it; a probe every few seconds makes the open's cost (tens of µs) irrelevant.
+            Backend::Sqlite(sqlite) => {
+                let path = sqlite.path();
+                tokio::task::spawn_blocking(move || db::ping(&db::open_existing(&path)?)).await?
+            }
+            // A pooled connection: one the server dropped is discarded, and a database that is down
+            // makes the checkout fail.
+            Backend::Postgres(pg) => pg.run(db::ping).await,
+        }
     }
 
     async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {

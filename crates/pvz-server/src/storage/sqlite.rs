@@ -45,6 +45,11 @@ impl SqliteBackend {
         })
     }
 
+    /// The database file.
+    pub(super) fn path(&self) -> PathBuf {
+        self.inner.path.clone()
+    }
+
     /// The connections, for tests that hold the writer.
     #[cfg(test)]
     pub(super) fn inner(&self) -> Arc<Inner> {

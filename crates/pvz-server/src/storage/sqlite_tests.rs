@@ -85,7 +85,7 @@ async fn a_panicking_write_does_not_break_later_writes() {
     let who = Pusher { device_id: device.clone(), pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
     let after = storage.push(who, vec![]).await;
     assert_eq!(
-        after.map(|r| r.last_seq).ok(),
+        after.map(|r| r.response.last_seq).ok(),
         Some(0),
         "a later push works, and the panicking write's change was rolled back"
     );
@@ -109,7 +109,11 @@ async fn a_failed_rollback_replaces_the_writer_connection() {
 
     let who = Pusher { device_id: device, pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
     let pushed = storage.push(who, vec![]).await;
-    assert_eq!(pushed.map(|r| r.last_seq).ok(), Some(1), "and other writers are not locked out by the old one");
+    assert_eq!(
+        pushed.map(|r| r.response.last_seq).ok(),
+        Some(1),
+        "and other writers are not locked out by the old one"
+    );
 }
 
 /// Enrollment is open to anyone: a wrong code is answered from a reader, so a flood of guesses

@@ -19,6 +19,7 @@ mod guards;
 mod hand_back;
 mod http;
 mod issue_arrival;
+mod operations;
 mod pull;
 mod push;
 mod receiving;
