@@ -66,6 +66,7 @@ fn main() {
             has_more: true,
             reset: false,
             remaining: 0,
+            max_wait_seconds: 0,
             changes: chunk.iter().map(|&n| Change::UpsertOrder(order(n))).collect(),
         };
         kiosk.apply_pull(&page).expect("load page");

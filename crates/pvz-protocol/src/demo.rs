@@ -148,7 +148,14 @@ pub fn seed() -> (DemoSeed, Vec<DemoCode>) {
             device_id: id(DeviceId::parse, "kiosk-demo-1"),
             server_public_key: PublicKey::of(&key).to_base64url(),
         },
-        pull: PullPage { cursor: "demo-1".to_owned(), has_more: false, reset: false, remaining: 0, changes },
+        pull: PullPage {
+            cursor: "demo-1".to_owned(),
+            has_more: false,
+            reset: false,
+            remaining: 0,
+            changes,
+            max_wait_seconds: 0,
+        },
     };
     let other_key = SigningKey::from_bytes(&[7; 32]);
     let codes = vec![

@@ -17,7 +17,7 @@ pub use ops::{
     ReturnSource,
 };
 pub use pull::{
-    CellWire, Change, DemoSeed, EmployeeRole, EmployeeWire, Enrollment, ItemWire, OrderWire, PullPage,
+    CellWire, Change, DemoSeed, EmployeeRole, EmployeeWire, Enrollment, ItemWire, OrderWire, PullPage, ServerKeyWire,
     ShipmentItemWire, ShipmentWire,
 };
 pub use token::{ClaimReturnClaims, PickupClaims, PublicKey, TokenError};

@@ -22,10 +22,14 @@ pub struct PullPage {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub remaining: u64,
     pub changes: Vec<Change>,
+    /// The longest `wait` (seconds) this server honours on a pull that is up to date (see
+    /// `sync::PATH_PULL`); 0 or absent: it does not hold pulls, so the kiosk polls.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub max_wait_seconds: u32,
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+fn is_zero<N: Default + PartialEq>(n: &N) -> bool {
+    *n == N::default()
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -51,6 +55,11 @@ pub enum Change {
     /// An inbound shipment the point should expect (приёмка); a received one is sent again with
     /// `received` set.
     UpsertShipment(ShipmentWire),
+    /// The network's signing keys, oldest first, each after the first endorsed by the one before it
+    /// (see `PublicKey::endorse`); sent once the network has more than one. A kiosk trusts the keys
+    /// after the one it pinned whose endorsements verify link by link from it, and accepts codes
+    /// signed by any of them, so the network can move to a new key without re-enrolling kiosks.
+    SetServerKeys { keys: Vec<ServerKeyWire> },
     /// A change type this kiosk does not know yet (sent by a newer server): skipped, so adding a
     /// change type never breaks an older kiosk's pull.
     #[serde(other)]
@@ -75,6 +84,17 @@ pub struct EmployeeWire {
     /// feed from a server before signed badges), and no badge is accepted.
     #[serde(default)]
     pub badge_serial: u32,
+}
+
+/// One of the network's signing keys.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerKeyWire {
+    /// The ed25519 verifying key, base64url without padding.
+    pub public_key: String,
+    /// The previous key's endorsement of this one (base64url signature); none for the first key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endorsement: Option<String>,
 }
 
 /// One storage cell of the point.
@@ -196,6 +216,16 @@ mod tests {
             Change::UpsertEmployee(e) => assert_eq!(e.badge_serial, 0, "with no badge number: no badge is valid"),
             other => panic!("an employee must stay an employee, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_page_of_a_server_that_does_not_hold_pulls_offers_no_wait() {
+        let old = r#"{"cursor":"1.2","has_more":false,"changes":[]}"#;
+        let page: PullPage = serde_json::from_str(old).expect("a page from an older server parses");
+        assert_eq!(page.max_wait_seconds, 0, "no field: the kiosk must poll, not hold");
+        let offered = PullPage { max_wait_seconds: 25, ..page };
+        let json = serde_json::to_value(&offered).expect("serializes");
+        assert_eq!(json["max_wait_seconds"], 25, "a server that holds says for how long");
     }
 
     #[test]

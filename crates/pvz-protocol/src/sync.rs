@@ -27,6 +27,12 @@ pub const PATH_PUSH: &str = "/v1/sync/push";
 /// `GET` with query `cursor` (absent on the first pull), `limit`, and optionally `pickup_point`, which
 /// must be the device's own (another point's id is a 403). A push naming another point's order is a
 /// 403 for the whole batch, with nothing applied.
+///
+/// A held pull adds `wait=<seconds>`: when nothing follows the cursor, the server holds the answer
+/// until the point's feed moves (then answers with the new page) or the wait ends (an empty page).
+/// Only a server whose pages carry `max_wait_seconds` holds; an older one ignores the parameter and
+/// answers at once, so a kiosk sends it only to a server that said it would honour it. No protocol
+/// bump: both sides of every pairing read what the other sends.
 pub const PATH_PULL: &str = "/v1/sync/pull";
 pub const PATH_OPENAPI: &str = "/v1/openapi.json";
 
@@ -34,6 +40,9 @@ pub const PATH_OPENAPI: &str = "/v1/openapi.json";
 pub const MAX_PUSH_OPS: usize = 500;
 /// Largest pull page a server hands out, whatever `limit` asks for.
 pub const MAX_PULL_LIMIT: u32 = 2000;
+/// Longest a server of this build holds a pull (`wait`), in seconds: under the 30 s that proxies and
+/// load balancers commonly allow an idle request.
+pub const MAX_PULL_WAIT_SECONDS: u32 = 25;
 
 /// `POST /v1/enroll`: a one-time code, bound to one pickup point, exchanged for a device credential.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

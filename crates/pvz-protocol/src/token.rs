@@ -58,6 +58,28 @@ impl PublicKey {
     pub fn to_base64url(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.0.as_bytes())
     }
+
+    /// `signer` vouches for `next` as the network's next signing key: its signature (base64url) of
+    /// [`ENDORSEMENT_CONTEXT`] and `next`'s bytes. A kiosk that pinned the signer's key checks it
+    /// with [`PublicKey::verify_endorsement`] before trusting `next`.
+    pub fn endorse(signer: &SigningKey, next: &PublicKey) -> String {
+        URL_SAFE_NO_PAD.encode(signer.sign(&endorsement_message(next)).to_bytes())
+    }
+
+    /// Whether `endorsement` is this key's endorsement of `next`.
+    pub fn verify_endorsement(&self, next: &PublicKey, endorsement: &str) -> Result<(), TokenError> {
+        let bytes = URL_SAFE_NO_PAD.decode(endorsement).map_err(|_| TokenError::Malformed)?;
+        let signature = Signature::from_slice(&bytes).map_err(|_| TokenError::Malformed)?;
+        self.0.verify_strict(&endorsement_message(next), &signature).map_err(|_| TokenError::BadSignature)
+    }
+}
+
+/// What an endorsement signs before the next key's bytes, so it can never pass for a token (whose
+/// signed bytes are JSON) nor a token for an endorsement.
+pub const ENDORSEMENT_CONTEXT: &[u8] = b"pvz-next-signing-key-1:";
+
+fn endorsement_message(next: &PublicKey) -> Vec<u8> {
+    [ENDORSEMENT_CONTEXT, next.0.as_bytes()].concat()
 }
 
 impl PickupClaims {
@@ -152,6 +174,27 @@ mod tests {
             short_code: ShortCode::parse("123456").expect("code"),
             expires_at,
         }
+    }
+
+    #[test]
+    fn an_endorsement_vouches_for_that_next_key_only_and_only_by_its_signer() {
+        let current = SigningKey::from_bytes(&[7; 32]);
+        let next = PublicKey::of(&SigningKey::from_bytes(&[8; 32]));
+        let stranger = PublicKey::of(&SigningKey::from_bytes(&[9; 32]));
+        let endorsement = PublicKey::endorse(&current, &next);
+        let pinned = PublicKey::of(&current);
+        assert_eq!(pinned.verify_endorsement(&next, &endorsement), Ok(()), "the signer's endorsement verifies");
+        assert_eq!(
+            pinned.verify_endorsement(&stranger, &endorsement),
+            Err(TokenError::BadSignature),
+            "it vouches for no other key"
+        );
+        assert_eq!(
+            stranger.verify_endorsement(&next, &endorsement),
+            Err(TokenError::BadSignature),
+            "an endorsement checked against another key fails"
+        );
+        assert_eq!(pinned.verify_endorsement(&next, "not base64!"), Err(TokenError::Malformed), "garbage");
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
-//! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`; logging reads
+//! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`,
+//! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
+use pvz_protocol::sync::MAX_PULL_WAIT_SECONDS;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,10 @@ pub struct Config {
     pub claim_code_ttl_days: u64,
     /// Migrate a database that is behind at start-up instead of refusing it (`serve --migrate`).
     pub migrate: bool,
+    /// The longest a pull that is up to date is held open waiting for a change (at most
+    /// `MAX_PULL_WAIT_SECONDS`); 0: never held, kiosks poll. Lower it behind a proxy that cuts idle
+    /// requests sooner.
+    pub max_pull_wait_seconds: u32,
 }
 
 impl Default for Config {
@@ -36,6 +42,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             claim_code_ttl_days: 14,
             migrate: false,
+            max_pull_wait_seconds: MAX_PULL_WAIT_SECONDS,
         }
     }
 }
@@ -88,6 +95,9 @@ impl Config {
                 .filter(|d| (1..=3650).contains(d))
                 .ok_or_else(|| bad("PVZ_SERVER_CLAIM_CODE_TTL_DAYS", &days))?;
         }
+        if let Some(wait) = var("PVZ_SERVER_MAX_PULL_WAIT_SECONDS").filter(|w| !w.is_empty()) {
+            self.max_pull_wait_seconds = wait.parse().map_err(|_| bad("PVZ_SERVER_MAX_PULL_WAIT_SECONDS", &wait))?;
+        }
         Ok(())
     }
 
@@ -106,6 +116,11 @@ impl Config {
     pub fn claim_code_ttl(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.claim_code_ttl_days.saturating_mul(24 * 3600))
     }
+
+    /// How long a pull may be held, capped at what the protocol allows.
+    pub fn max_pull_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.max_pull_wait_seconds.min(MAX_PULL_WAIT_SECONDS)))
+    }
 }
 
 #[cfg(test)]
@@ -121,12 +136,14 @@ mod tests {
                 "PVZ_SERVER_BIND" => Some("0.0.0.0:9000".into()),
                 "PVZ_SERVER_MAX_BODY_BYTES" => Some("2048".into()),
                 "PVZ_SERVER_CLAIM_CODE_TTL_DAYS" => Some("30".into()),
+                "PVZ_SERVER_MAX_PULL_WAIT_SECONDS" => Some("90".into()),
                 _ => None,
             })
             .expect("valid env");
         assert_eq!(config.bind, SocketAddr::from(([0, 0, 0, 0], 9000)), "env overrides the bind address");
         assert_eq!(config.max_body_bytes, 2048, "env overrides the body limit");
         assert_eq!(config.claim_code_ttl().as_secs(), 30 * 24 * 3600, "env sets how long claim return codes last");
+        assert_eq!(config.max_pull_wait().as_secs(), 25, "a held pull waits no longer than the protocol allows");
         assert!(config.apply_env(|_| Some("nope".into())).is_err(), "an unparsable override is an error");
         assert!(toml::from_str::<Config>("colour = 1").is_err(), "unknown keys are refused, not ignored");
     }

@@ -1,11 +1,11 @@
-//! The server's ed25519 signing key: generated on first start into the data dir (mode 0600) and
-//! reused after; it signs buyer pickup tokens, and kiosks pin its public half at enrollment.
+//! Key material: random bytes from the OS, the text form of a signing key, and the key file of
+//! older releases (each data dir generated its own `signing-key.ed25519`; the network's keys now
+//! live in the database, see `crate::signing`).
 
 use crate::error::{Result, ServerError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::SigningKey;
-use std::io::Write;
 use std::path::Path;
 
 pub const KEY_FILE: &str = "signing-key.ed25519";
@@ -17,35 +17,32 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     Ok(bytes)
 }
 
-pub fn load_or_create(data_dir: &Path) -> Result<SigningKey> {
+/// The signing key an older release kept in the data dir, if there is one: the first start on a
+/// database without keys imports it (see `crate::signing`), so kiosks that pinned it keep verifying.
+pub fn read_key_file(data_dir: &Path) -> Result<Option<SigningKey>> {
     let path = data_dir.join(KEY_FILE);
-    let setup = |what: &str, e: std::io::Error| ServerError::Setup(format!("{what} {}: {e}", path.display()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            let key = SigningKey::from_bytes(&random_bytes::<32>()?);
-            writeln!(file, "{}", URL_SAFE_NO_PAD.encode(key.to_bytes()))
-                .and_then(|()| file.sync_all())
-                .map_err(|e| setup("cannot write the signing key", e))?;
-            tracing::info!(path = %path.display(), "generated a new server signing key");
-            Ok(key)
-        }
-        // Already there (or another process just created it): read it.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read(&path),
-        Err(e) => Err(setup("cannot create the signing key", e)),
+    if !path.exists() {
+        return Ok(None);
     }
+    read(&path).map(Some)
+}
+
+/// A key as stored: 32 bytes, base64url without padding.
+pub fn encode_secret(key: &SigningKey) -> String {
+    URL_SAFE_NO_PAD.encode(key.to_bytes())
+}
+
+/// The inverse of [`encode_secret`]; `None` for anything else.
+pub fn decode_secret(text: &str) -> Option<SigningKey> {
+    let bytes: [u8; 32] = URL_SAFE_NO_PAD.decode(text.trim()).ok()?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&bytes))
 }
 
 fn read(path: &Path) -> Result<SigningKey> {
-    let bad = || ServerError::Setup(format!("the signing key {} is not 32 bytes of base64url", path.display()));
     let text = std::fs::read_to_string(path)
         .map_err(|e| ServerError::Setup(format!("cannot read the signing key {}: {e}", path.display())))?;
-    let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| bad())?;
-    let bytes: [u8; 32] = bytes.try_into().map_err(|_| bad())?;
-    Ok(SigningKey::from_bytes(&bytes))
+    decode_secret(&text)
+        .ok_or_else(|| ServerError::Setup(format!("the signing key {} is not 32 bytes of base64url", path.display())))
 }
 
 #[cfg(test)]
@@ -53,16 +50,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_key_is_created_once_private_and_then_reused() {
+    fn a_key_file_is_read_when_there_and_its_absence_is_no_error() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first = load_or_create(dir.path()).expect("creates a key");
-        let again = load_or_create(dir.path()).expect("reads the key");
-        assert_eq!(first.to_bytes(), again.to_bytes(), "the second start must reuse the key");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).expect("key file").permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "only the owner may read the key");
-        }
+        assert!(read_key_file(dir.path()).expect("no file is fine").is_none(), "no file, no key");
+        let key = SigningKey::from_bytes(&[5; 32]);
+        std::fs::write(dir.path().join(KEY_FILE), encode_secret(&key) + "\n").expect("key file");
+        let read = read_key_file(dir.path()).expect("a readable key").expect("the key");
+        assert_eq!(read.to_bytes(), key.to_bytes(), "the file's key, newline and all");
+        std::fs::write(dir.path().join(KEY_FILE), "short").expect("bad file");
+        assert!(read_key_file(dir.path()).is_err(), "a damaged key file is an error, not a new key");
     }
 }

@@ -5,6 +5,7 @@
 use crate::api::AppState;
 use crate::config::Config;
 use crate::error::{Result, ServerError};
+use crate::feed_signal::HeldPulls;
 use crate::storage::DbStorage;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,10 +22,11 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         // The database first: a wrong URL stops the start before anything is written (a new key).
         let database = config.database()?;
         crate::upkeep::prepare_for_serving(&database, config.migrate)?;
-        let key = Arc::new(crate::keys::load_or_create(&config.data_dir)?);
+        let key = Arc::new(crate::signing::load_or_create(&database.connect()?, &config.data_dir)?);
         let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
+        state.held_pulls.max_wait = config.max_pull_wait();
         Ok(state)
     })
     .await?
@@ -33,6 +35,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
 /// A server running in a tokio task.
 pub struct RunningServer {
     pub addr: SocketAddr,
+    held_pulls: HeldPulls,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -41,6 +44,11 @@ impl RunningServer {
     /// `http://127.0.0.1:PORT`
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The server's held pulls (tests wait until one is held before changing the feed).
+    pub fn held_pulls(&self) -> &HeldPulls {
+        &self.held_pulls
     }
 
     /// Stops accepting connections and waits for requests in flight to finish.
@@ -62,16 +70,20 @@ pub async fn spawn(config: Config) -> Result<RunningServer> {
         .map_err(|e| ServerError::Setup(format!("cannot listen on {}: {e}", config.bind)))?;
     let addr = listener.local_addr().map_err(|e| ServerError::Setup(format!("listener address: {e}")))?;
     let (stop, stopped) = oneshot::channel::<()>();
+    let held_pulls = state.held_pulls.clone();
+    let stop_holding = held_pulls.clone();
     let app = crate::api::router(state);
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+            .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Shutdown waits for requests in flight; a held pull is answered now, not in 25 s.
+                stop_holding.stop();
             })
             .await
     });
     tracing::info!(%addr, data_dir = %config.data_dir.display(), "pvz-server listening");
-    Ok(RunningServer { addr, stop, task })
+    Ok(RunningServer { addr, held_pulls, stop, task })
 }
 
 /// Runs until Ctrl-C or SIGTERM.

@@ -24,6 +24,7 @@ async fn main() {
         poll_interval: Duration::from_millis(20),
         backoff_base: Duration::from_millis(10),
         backoff_max: Duration::from_millis(100),
+        pull_wait: Duration::ZERO,
     };
     let handle = SyncEngine::spawn(kiosk.clone(), engine, Box::new(|_| {}));
 

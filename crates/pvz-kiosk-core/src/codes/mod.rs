@@ -1,21 +1,79 @@
-//! What the counter reads off codes: signed codes (buyer pickup, claim return) checked with the
-//! server key pinned at enrollment, and item codes matched against an item's barcode or mark (and
-//! the items of any order found by one).
+//! What the counter reads off codes: signed codes (buyer pickup, claim return, staff badge) checked
+//! with the server key pinned at enrollment or a later network key it vouched for, and item codes
+//! matched against an item's barcode or mark (and the items of any order found by one).
+//!
+//! When the network rotates its key, the feed brings the key chain (`Change::SetServerKeys`): each
+//! key endorsed by the one before. The kiosk trusts the keys after its pinned one whose
+//! endorsements verify link by link from it, so a code signed by the new key is accepted before and
+//! after the network switches to it, and a key the pinned one never vouched for never is.
 
 pub mod qr;
 
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
-use crate::store::{orders, ItemRef};
+use crate::store::{orders, server_keys, settings, Db, ItemRef};
 use crate::Kiosk;
 use chrono::DateTime;
 use pvz_domain::{classify, Scan};
-use pvz_protocol::{Enrollment, PublicKey, TokenError};
+use pvz_protocol::{Enrollment, PublicKey, ServerKeyWire, TokenError};
 
 /// The server key pinned at enrollment, which signs buyer codes and claim return codes.
 pub(crate) fn pinned_key(enrollment: &Enrollment) -> Result<PublicKey> {
     PublicKey::parse(&enrollment.server_public_key)
         .map_err(|_| KioskError::InvalidInput("the pinned server key is damaged".into()))
+}
+
+/// Checks a signed code with `verify`, by the pinned key and then each trusted later key: the first
+/// key whose signature matches decides (an expired code stays expired). `what` names the code.
+pub(crate) fn verify_signed<T>(
+    conn: &Db<'_>,
+    enrollment: &Enrollment,
+    what: &str,
+    verify: impl Fn(&PublicKey) -> std::result::Result<T, TokenError>,
+) -> Result<T> {
+    let mut outcome = verify(&pinned_key(enrollment)?);
+    if matches!(outcome, Err(TokenError::BadSignature)) {
+        for key in server_keys::list_trusted_keys(conn, &enrollment.server_public_key)? {
+            let Ok(key) = PublicKey::parse(&key) else { continue };
+            outcome = verify(&key);
+            if !matches!(outcome, Err(TokenError::BadSignature)) {
+                break;
+            }
+        }
+    }
+    outcome.map_err(|e| token_error(e, what))
+}
+
+/// Takes the network's key chain from the feed: trusts the keys after the pinned one, each
+/// endorsed by the key before it. A link that does not verify ends the chain there (it and the keys
+/// after it are refused, with a warning); a chain without the pinned key adds nothing. Returns how
+/// many keys are trusted besides the pinned one.
+pub(crate) fn trust_server_keys(conn: &Db<'_>, chain: &[ServerKeyWire]) -> Result<usize> {
+    let Some(enrollment) = settings::get_enrollment(conn)? else { return Ok(0) };
+    let trusted = endorsed_after(&pinned_key(&enrollment)?, chain);
+    server_keys::replace_trusted_keys(conn, &enrollment.server_public_key, &trusted)?;
+    Ok(trusted.len())
+}
+
+fn endorsed_after(pinned: &PublicKey, chain: &[ServerKeyWire]) -> Vec<String> {
+    let Some(start) = chain.iter().position(|k| PublicKey::parse(&k.public_key).ok().as_ref() == Some(pinned)) else {
+        tracing::warn!("the network's key chain does not hold the pinned key; no new key is trusted");
+        return Vec::new();
+    };
+    let mut trusted = Vec::new();
+    let mut signer = pinned.clone();
+    for link in &chain[start + 1..] {
+        let next = PublicKey::parse(&link.public_key)
+            .ok()
+            .filter(|next| link.endorsement.as_deref().is_some_and(|e| signer.verify_endorsement(next, e).is_ok()));
+        let Some(next) = next else {
+            tracing::warn!(key = %link.public_key, "refusing a network key whose endorsement does not verify");
+            break;
+        };
+        trusted.push(next.to_base64url());
+        signer = next;
+    }
+    trusted
 }
 
 /// Why a signed code was refused; `what` names the code for a damaged one.

@@ -3,7 +3,7 @@
 //! matched to an item of the open card; setting the card aside keeps its decisions.
 
 use super::{ensure_issuable, transition_error};
-use crate::codes::{item_lookup_key, pinned_key, token_error};
+use crate::codes::{item_lookup_key, verify_signed};
 use crate::error::{KioskError, Result};
 use crate::issue::order::{effective_status, load_order_by_id};
 use crate::kiosk::timestamp;
@@ -28,8 +28,8 @@ pub(crate) fn open_order_by_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<ScanNotice> {
-    let claims = PickupClaims::verify(token, &pinned_key(enrollment)?, now.timestamp())
-        .map_err(|e| token_error(e, "pickup code"))?;
+    let claims =
+        verify_signed(conn, enrollment, "pickup code", |key| PickupClaims::verify(token, key, now.timestamp()))?;
     if claims.pickup_point_id != enrollment.pickup_point_id {
         return Err(KioskError::ForeignCode);
     }

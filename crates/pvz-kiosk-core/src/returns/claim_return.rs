@@ -5,7 +5,7 @@
 //! meanwhile is rejected at sync and lands on the attention list, and nothing is paid.
 
 use crate::codes::qr::qr_svg_data_uri;
-use crate::codes::{code_matches, item_lookup_key, pinned_key, token_error};
+use crate::codes::{code_matches, item_lookup_key, verify_signed};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::kiosk::{new_return_id, timestamp};
@@ -33,8 +33,9 @@ pub(crate) fn open_claim(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<ScanNotice> {
-    let claims = ClaimReturnClaims::verify(token, &pinned_key(enrollment)?, now.timestamp())
-        .map_err(|e| token_error(e, "claim return code"))?;
+    let claims = verify_signed(conn, enrollment, "claim return code", |key| {
+        ClaimReturnClaims::verify(token, key, now.timestamp())
+    })?;
     // The server issues no return code for a missing part; a signed one still takes nothing back.
     if !claims.compensation.needs_item_back() {
         return Err(KioskError::ClaimNothingToReturn);

@@ -7,7 +7,7 @@
 //! hand-back, a driver's takes the boxes). The old unsigned badge (`PVZE1:<id>`) proves nothing: it
 //! is refused with what to do instead.
 
-use crate::codes::{pinned_key, token_error};
+use crate::codes::verify_signed;
 use crate::error::{BadgeRefusal, KioskError, Result};
 use crate::store::employees;
 use crate::store::Db;
@@ -17,7 +17,7 @@ use std::cmp::Ordering;
 
 /// The employee a scanned badge names, if it is their current badge and they work with this point.
 pub(crate) fn badge_holder(conn: &Db<'_>, enrollment: &Enrollment, token: &str) -> Result<EmployeeWire> {
-    let claims = BadgeClaims::verify(token, &pinned_key(enrollment)?).map_err(|e| token_error(e, "staff badge"))?;
+    let claims = verify_signed(conn, enrollment, "staff badge", |key| BadgeClaims::verify(token, key))?;
     let employee = working_employee(conn, &claims.employee_id)?;
     let (id, current) = (&employee.employee_id, employee.badge_serial);
     let (refusal, why) = match claims.serial.cmp(&current) {

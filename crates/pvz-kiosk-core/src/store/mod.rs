@@ -25,6 +25,7 @@ pub(crate) mod receivings;
 pub(crate) mod return_boxes;
 pub(crate) mod return_items;
 pub(crate) mod scan_log;
+pub(crate) mod server_keys;
 pub(crate) mod settings;
 pub(crate) mod shelf;
 pub(crate) mod shelf_screen;
@@ -67,6 +68,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261205_0011_attention_acknowledged_by.sql")),
         M::up(include_str!("../../migrations/20261206_0012_badge_serial.sql")),
         M::up(include_str!("../../migrations/20261207_0013_not_arrived_decision.sql")),
+        M::up(include_str!("../../migrations/20261208_0014_server_keys.sql")),
     ])
 }
 

@@ -75,6 +75,9 @@ pub(crate) fn apply_page(conn: &Db<'_>, page: &PullPage) -> Result<()> {
             }
             Change::SetCells { cells: list } => cells::replace_cells(conn, list)?,
             Change::UpsertShipment(shipment) => shipments::upsert_shipment(conn, shipment)?,
+            Change::SetServerKeys { keys } => {
+                crate::codes::trust_server_keys(conn, keys)?;
+            }
             // A change type from a newer server is skipped.
             Change::Unknown => {}
         }

@@ -87,13 +87,20 @@ impl ServerClient {
         send(builder, Call::Sync).await
     }
 
-    pub async fn pull(&self, credential: &str, cursor: Option<&str>) -> Result<PullPage> {
+    /// The next page after `cursor`. With `wait` (whole seconds, at most what the server's pages
+    /// offer), a server with nothing new holds the answer until something is; the request's own
+    /// timeout grows by the wait, so a held pull is not taken for a dead server.
+    pub async fn pull(&self, credential: &str, cursor: Option<&str>, wait: Option<Duration>) -> Result<PullPage> {
         let mut query: Vec<(&str, String)> = vec![("limit", self.config.pull_limit.to_string())];
         if let Some(cursor) = cursor {
             query.push(("cursor", cursor.to_owned()));
         }
-        let builder = self.http.get(format!("{}{PATH_PULL}", self.base)).bearer_auth(credential).query(&query);
-        send(builder, Call::Sync).await
+        let mut builder = self.http.get(format!("{}{PATH_PULL}", self.base)).bearer_auth(credential);
+        if let Some(wait) = wait.filter(|w| w.as_secs() > 0) {
+            query.push(("wait", wait.as_secs().to_string()));
+            builder = builder.timeout(self.config.request_timeout + wait);
+        }
+        send(builder.query(&query), Call::Sync).await
     }
 
     /// A claim's current state. 404 (`not_found`) comes back as a `SyncRefused` with that code.

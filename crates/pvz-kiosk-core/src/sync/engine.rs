@@ -1,13 +1,16 @@
 //! The background sync task: a pass at start, then one every poll interval while all is well; after
 //! a failure it waits with exponential backoff and jitter (a refusal that needs a person waits the
-//! longest); `sync_now` and `nudge` wake it. Every status change goes to the listener, including one
+//! longest); `sync_now` and `nudge` wake it. Against a server that holds pulls, the wait between
+//! passes is a held pull instead of a sleep: the server answers it as soon as the point's feed
+//! moves, and a nudge drops it, so an op to push never waits behind it. Every status change goes to the listener, including one
 //! the store made outside a pass (`refresh_status`, e.g. after an attention item was acknowledged).
 
 use super::client::server_access;
 use super::client::{ClientConfig, ServerClient};
-use super::pass::{run_pass, PullProgress, StoreWork};
+use super::pass::{apply_held_page, run_pass, PullProgress, StoreWork, SyncReport};
 use super::status::{CatchUpView, SyncStatusView};
 use crate::error::{ErrorKind, KioskError};
+use crate::store::{outbox, settings};
 use crate::Kiosk;
 use std::future::Future;
 use std::pin::Pin;
@@ -27,6 +30,9 @@ pub struct EngineConfig {
     pub backoff_base: Duration,
     /// The longest wait; also the wait after a refusal that needs a person (401, 426).
     pub backoff_max: Duration,
+    /// The longest a pull is held open at a server that offers it (whole seconds; no longer than
+    /// the server offers nor than `poll_interval`); under a second: never held, the kiosk polls.
+    pub pull_wait: Duration,
 }
 
 impl Default for EngineConfig {
@@ -37,13 +43,15 @@ impl Default for EngineConfig {
             backoff_base: Duration::from_secs(1),
             // A minute at most: when the server is back, the queue should not wait long to drain.
             backoff_max: Duration::from_secs(60),
+            pull_wait: Duration::from_secs(u64::from(pvz_protocol::sync::MAX_PULL_WAIT_SECONDS)),
         }
     }
 }
 
 impl EngineConfig {
-    /// The defaults, overridden by `PVZ_SYNC_POLL_MS`, `PVZ_SYNC_BACKOFF_BASE_MS` and
-    /// `PVZ_SYNC_BACKOFF_MAX_MS` (tests and e2e use short ones).
+    /// The defaults, overridden by `PVZ_SYNC_POLL_MS`, `PVZ_SYNC_BACKOFF_BASE_MS`,
+    /// `PVZ_SYNC_BACKOFF_MAX_MS` (tests and e2e use short ones) and `PVZ_SYNC_PULL_WAIT_MS` (0: never
+    /// hold a pull).
     pub fn from_env() -> EngineConfig {
         let ms =
             |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_millis);
@@ -58,7 +66,18 @@ impl EngineConfig {
         if let Some(base) = ms("PVZ_SYNC_BACKOFF_BASE_MS") {
             config.backoff_base = base;
         }
+        if let Some(wait) = ms("PVZ_SYNC_PULL_WAIT_MS") {
+            config.pull_wait = wait;
+        }
         config
+    }
+
+    /// How long to hold the next pull, given the wait the server offers: whole seconds, within
+    /// `pull_wait` and the poll interval (a held pull replaces one interval's sleep, and anything
+    /// not nudged is pushed after it). `None`: poll instead.
+    pub fn hold_for(&self, offered: Duration) -> Option<Duration> {
+        let wait = self.pull_wait.min(offered).min(self.poll_interval).as_secs();
+        (wait > 0).then(|| Duration::from_secs(wait))
     }
 
     /// The wait after `failures` failures in a row: base·2^(n-1), capped, then "full jitter" between
@@ -236,6 +255,9 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
     let mut live = Live::default();
     let mut failures: u32 = 0;
     let mut client: Option<(String, ServerClient)> = None;
+    // Set when a held pull failed: the next wait is a plain sleep, so a server (or proxy) that
+    // answers passes but fails held pulls gets polled rather than hammered.
+    let mut hold_failed = false;
     while !shared.stopped.load(Ordering::SeqCst) {
         shared.forced.store(false, Ordering::SeqCst);
         live.syncing = true;
@@ -243,11 +265,16 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
         let outcome = pass_once(&kiosk, &config, &mut client, &shared, &listener, &mut live).await;
         live.syncing = false;
         live.catch_up = None;
+        let mut hold = None;
         let (wait, backing_off) = match outcome {
-            Ok(()) => {
+            Ok(report) => {
                 failures = 0;
                 live.online = true;
                 live.error = None;
+                // After a failed hold, one interval is slept instead.
+                if !std::mem::replace(&mut hold_failed, false) {
+                    hold = config.hold_for(report.max_wait);
+                }
                 (config.poll_interval, false)
             }
             Err(error) => {
@@ -261,7 +288,51 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
             }
         };
         publish(&kiosk, &shared, &listener, &live);
+        if let (Some(wait), Some((_, client))) = (hold, client.as_ref()) {
+            // Whatever ends the hold, a pass follows at once; an error is left for it to report.
+            if let Err(error) = hold_pulls(&kiosk, client, &shared, &listener, &live, wait).await {
+                tracing::info!(%error, "a held pull failed; polling for one interval");
+                hold_failed = true;
+            }
+            continue;
+        }
         wait_for_next(&kiosk, &shared, &listener, &live, wait, backing_off).await;
+    }
+}
+
+/// The wait between passes while the kiosk is up to date, as held pulls: each is answered when the
+/// point's feed moves (the page is applied like a pass's and counts as a successful sync) or when
+/// the wait ends, and another is held. Returns when a pass should run: the engine was woken (a
+/// nudge with an op to push, `sync_now`, `stop`) — the held request is dropped, so it never delays
+/// a push —, ops are waiting that no nudge announced, the page said more is to come, or the server
+/// stopped offering to hold.
+async fn hold_pulls(
+    kiosk: &Arc<Kiosk>,
+    client: &ServerClient,
+    shared: &Shared,
+    listener: &StatusListener,
+    live: &Live,
+    mut wait: Duration,
+) -> Result<(), KioskError> {
+    let credential = server_access(kiosk)?.credential;
+    loop {
+        let (cursor, pending) = kiosk
+            .store
+            .with_conn(|c| Ok::<_, KioskError>((settings::get_pull_cursor(c)?, outbox::count_pending(c)?)))?;
+        if pending > 0 {
+            return Ok(());
+        }
+        let page = tokio::select! {
+            page = client.pull(&credential, cursor.as_deref(), Some(wait)) => page?,
+            () = shared.wake.notified() => return Ok(()),
+        };
+        let page = apply_held_page(StoreWork::Blocking(kiosk), page).await?;
+        publish(kiosk, shared, listener, live);
+        let offered = Duration::from_secs(u64::from(page.max_wait_seconds));
+        if page.has_more || offered.is_zero() {
+            return Ok(());
+        }
+        wait = wait.min(offered);
     }
 }
 
@@ -272,7 +343,7 @@ async fn pass_once(
     shared: &Shared,
     listener: &StatusListener,
     live: &mut Live,
-) -> Result<(), KioskError> {
+) -> Result<SyncReport, KioskError> {
     let conn = server_access(kiosk)?;
     // One HTTP client (and its connection pool) per server address.
     if client.as_ref().map(|(url, _)| url != &conn.server_url).unwrap_or(true) {
@@ -287,7 +358,7 @@ async fn pass_once(
         publish(kiosk, shared, listener, &snapshot);
     };
     // The engine owns the kiosk, so a pass's heavier store work goes to the blocking pool.
-    run_pass(StoreWork::Blocking(kiosk), client, &conn.credential, &mut on_progress).await.map(|_| ())
+    run_pass(StoreWork::Blocking(kiosk), client, &conn.credential, &mut on_progress).await
 }
 
 /// Sleeps until the wait is over or someone wakes the engine. While backing off after a failure

@@ -11,7 +11,9 @@ use crate::sync::apply_pull::apply_page;
 use crate::Kiosk;
 use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
+use pvz_protocol::PullPage;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What one pass did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct SyncReport {
     pub changes: u64,
     /// The server rebuilt its feed and the cache tables were rebuilt from it.
     pub reset: bool,
+    /// How long the server would hold the next pull open (its last page's `max_wait_seconds`); zero:
+    /// it does not hold pulls, so the kiosk polls.
+    pub max_wait: Duration,
 }
 
 /// Catch-up progress of the pull in a pass, reported after every page.
@@ -295,7 +300,7 @@ async fn pull_all(
     let mut cursor = store.kiosk().store.with_conn(|c| Ok::<_, KioskError>(settings::get_pull_cursor(c)?))?;
     let mut progress = PullProgress::default();
     loop {
-        let page = client.pull(credential, cursor.as_deref()).await?;
+        let page = client.pull(credential, cursor.as_deref(), None).await?;
         if page.has_more && cursor.as_deref() == Some(page.cursor.as_str()) && page.changes.is_empty() {
             return Err(KioskError::SyncRefused {
                 code: "pull_stalled".into(),
@@ -309,6 +314,7 @@ async fn pull_all(
             })
             .await?;
         report.reset |= page.reset;
+        report.max_wait = Duration::from_secs(u64::from(page.max_wait_seconds));
         report.pages += 1;
         report.changes += page.changes.len() as u64;
         progress = PullProgress {
@@ -323,6 +329,22 @@ async fn pull_all(
             return Ok(());
         }
     }
+}
+
+/// A page a held pull brought (see the engine): applied, and the sync recorded as succeeded, in one
+/// local transaction, as a pass would.
+pub(crate) async fn apply_held_page(store: StoreWork<'_>, page: PullPage) -> Result<PullPage> {
+    store
+        .run(move |kiosk| {
+            let at = timestamp(kiosk.now());
+            kiosk.store.with_tx::<_, KioskError>(|tx| {
+                apply_page(tx, &page)?;
+                sync_settings::set_sync_succeeded(tx, &at)?;
+                Ok(())
+            })?;
+            Ok(page)
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -87,7 +87,7 @@ fn parse_id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdErro
 }
 
 impl Admin {
-    /// Opens (creating if needed) the data dir, its signing key and its SQLite database.
+    /// Opens (creating if needed) the data dir and its database, with the network's signing key.
     pub fn open(data_dir: impl AsRef<Path>) -> Result<Admin> {
         let database = Database::Sqlite(data_dir.as_ref().join(db::DB_FILE));
         Admin::open_database(data_dir, &database)
@@ -98,8 +98,8 @@ impl Admin {
         let data_dir = data_dir.as_ref().to_owned();
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
-        let key = Arc::new(crate::keys::load_or_create(&data_dir)?);
         let conn = database.connect_and_migrate()?;
+        let key = Arc::new(crate::signing::load_or_create(&conn, &data_dir)?);
         Ok(Admin { conn, data_dir, claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL } })
     }
 
@@ -113,7 +113,8 @@ impl Admin {
         &self.data_dir
     }
 
-    /// The key pickup tokens and claim return codes are signed with.
+    /// The key pickup tokens and claim return codes are signed with: the network's active key when
+    /// this admin was opened.
     pub fn signing_key(&self) -> &SigningKey {
         &self.claim_codes.key
     }
@@ -252,6 +253,17 @@ impl Admin {
     /// Starts a new feed epoch for the point: every kiosk's next pull is a reset. Returns the epoch.
     pub fn reset_feed(&self, point: &str) -> Result<i64> {
         points::bump_epoch(&self.conn, &parse_id(PickupPointId::parse, point)?)
+    }
+
+    /// Creates the network's next signing key, endorsed by the active one, and sends the key chain
+    /// to every point's kiosks (see `crate::signing`).
+    pub fn rotate_key(&self) -> Result<crate::signing::Rotation> {
+        crate::signing::rotate(&self.conn)
+    }
+
+    /// Makes the next key the one that signs; `None` when no rotation waits. Returns its public half.
+    pub fn activate_next_key(&self) -> Result<Option<String>> {
+        crate::signing::activate_next(&self.conn)
     }
 
     pub fn ledger_check(&self) -> Result<LedgerReport> {

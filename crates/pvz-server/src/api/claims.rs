@@ -79,7 +79,10 @@ pub async fn decide_claim<S: Storage>(
     ApiJson(decision): ApiJson<SellerDecision>,
 ) -> Result<Json<ClaimStatus>> {
     let id = claim_id(&raw)?;
-    let decided = state.storage.decide_claim(seller.seller_id, id, decision, state.claim_codes.clone()).await?;
+    let (decided, point) =
+        state.storage.decide_claim(seller.seller_id, id, decision, state.claim_codes.clone()).await?;
+    // An approval may send the point a part or replacement; its held pulls re-read the head.
+    state.held_pulls.signal.notify(&point);
     tracing::info!(claim = %decided.claim_id, state = decided.state.as_str(), "claim decided by its seller");
     Ok(Json(decided))
 }

@@ -64,10 +64,10 @@ pub async fn enroll<S: Storage>(
         device_name: device_name.to_owned(),
         secret_sha256: sha256_hex(secret.as_bytes()),
     };
-    let (device_id, pickup_point_id, name) = match state.storage.enroll_device(new).await? {
-        Enrolled::Device { device_id, pickup_point_id, name, continued } => {
+    let (device_id, pickup_point_id, name, server_public_key) = match state.storage.enroll_device(new).await? {
+        Enrolled::Device { device_id, pickup_point_id, name, continued, server_public_key } => {
             tracing::info!(device = %device_id, pickup_point = %pickup_point_id, continued, "device enrolled");
-            (device_id, pickup_point_id, name)
+            (device_id, pickup_point_id, name, server_public_key)
         }
         Enrolled::CodeInvalid => return Err(ServerError::EnrollmentCodeInvalid),
         Enrolled::PreviousCredentialRejected => return Err(ServerError::PreviousCredentialRejected),
@@ -84,7 +84,7 @@ pub async fn enroll<S: Storage>(
             pickup_point_id,
             pickup_point_name: name,
             device_id: device_id.clone(),
-            server_public_key: state.public_key.clone(),
+            server_public_key,
         },
         credential: DeviceCredential { device_id, secret }.to_text(),
     }))

@@ -1,5 +1,7 @@
 //! The kiosk's sync calls: push its ops, pull its point's feed. Each checks what the HTTP layer can
-//! (batch size and seq order, cursor and point), calls one storage method and maps the result.
+//! (batch size and seq order, cursor and point), calls one storage method and maps the result. A
+//! push that applied ops wakes the point's held pulls; a pull that is up to date may be held (see
+//! `pvz_protocol::sync::PATH_PULL`).
 
 use super::extract::{ApiJson, AuthDevice};
 use super::openapi::SYNC_TAG;
@@ -11,9 +13,10 @@ use crate::storage::Storage;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
-use pvz_protocol::sync::{ApiError, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS};
+use pvz_protocol::sync::{ApiError, OpOutcome, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS};
 use pvz_protocol::PullPage;
 use serde::Deserialize;
+use std::time::Duration;
 
 /// Applies the device's ops in seq order; see `db::push` for the guarantees.
 // The line above is the operation's summary in the committed openapi.json, so it keeps naming
@@ -53,10 +56,16 @@ pub async fn push<S: Storage>(
             pair[1].seq, pair[0].seq
         )));
     }
+    let point = device.pickup_point_id.clone();
     let who = Pusher { device_id: device.device_id, pickup_point_id: device.pickup_point_id };
     let pushed = state.storage.push(who, req.ops).await?;
     state.metrics.record_push(&pushed.response, pushed.posted);
     let response = pushed.response;
+    // Committed: the point's other kiosks, if holding a pull, re-read the head. Not every applied op
+    // moves the feed; a wake that finds the head unchanged costs one read.
+    if response.results.iter().any(|r| matches!(r.outcome, OpOutcome::Applied)) {
+        state.held_pulls.signal.notify(&point);
+    }
     tracing::debug!(handled = response.results.len(), last_seq = response.last_seq, gap = ?response.gap, "push");
     Ok(Json(response))
 }
@@ -70,11 +79,15 @@ pub struct PullQuery {
     pub limit: Option<u32>,
     /// Must be the device's own pickup point if given.
     pub pickup_point: Option<String>,
+    /// Seconds to hold the answer when nothing follows `cursor`, until the point's feed moves; at
+    /// most the page's `max_wait_seconds` (a longer wait is cut to it). Absent or 0: answer at once.
+    pub wait: Option<u32>,
 }
 
 pub const DEFAULT_PULL_LIMIT: u32 = 500;
 
-/// One page of the device's pickup point feed after `cursor` (`<epoch>.<version>`).
+/// One page of the device's pickup point feed after `cursor` (`<epoch>.<version>`); with `wait`, held
+/// while there is nothing after it.
 #[utoipa::path(
     get, path = "/v1/sync/pull", tag = SYNC_TAG, params(PullQuery,
         ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks")),
@@ -104,21 +117,28 @@ pub async fn pull<S: Storage>(
         })?),
         None => None,
     };
+    let max_wait_seconds = u32::try_from(state.held_pulls.max_wait.as_secs()).unwrap_or(u32::MAX);
     // The idle kiosk's poll: already at the head read with the device row, so answer without a
-    // second trip to the database. A change committed after that read shows on the next poll.
+    // second trip to the database. A change committed after that read shows on the next poll, or
+    // ends the wait of a held one.
     if cursor == Some(device.feed_head) {
-        let page = PullPage {
-            cursor: device.feed_head.to_text(),
-            has_more: false,
-            reset: false,
-            remaining: 0,
-            changes: vec![],
-        };
-        state.metrics.record_pull_page();
-        return Ok(Json(page));
+        let wait = Duration::from_secs(u64::from(query.wait.unwrap_or(0)));
+        let moved = state.held_pulls.wait(&device.pickup_point_id, device.feed_head, wait).await?;
+        if moved.is_none() {
+            let page = PullPage {
+                cursor: device.feed_head.to_text(),
+                has_more: false,
+                reset: false,
+                remaining: 0,
+                changes: vec![],
+                max_wait_seconds,
+            };
+            state.metrics.record_pull_page();
+            return Ok(Json(page));
+        }
     }
     let limit = query.limit.unwrap_or(DEFAULT_PULL_LIMIT).clamp(1, MAX_PULL_LIMIT);
     let page = state.storage.pull(device.pickup_point_id, cursor, limit).await?;
     state.metrics.record_pull_page();
-    Ok(Json(page))
+    Ok(Json(PullPage { max_wait_seconds, ..page }))
 }

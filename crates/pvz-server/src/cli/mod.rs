@@ -10,6 +10,7 @@ mod shelf;
 use crate::admin::{Admin, Role};
 use crate::config::Config;
 use crate::error::{Result, ServerError};
+use crate::signing::Rotation;
 use clap::{Parser, Subcommand};
 use pin::{PinArgs, PIN_ENV};
 use pvz_domain::{FeePolicy, Kopecks};
@@ -191,6 +192,14 @@ pub enum Command {
         #[arg(long)]
         pickup_point: String,
     },
+    /// Rotate the network's signing key. First step: create the next key, endorsed by the active
+    /// one; every point's kiosks pull it and accept codes signed by either key. Second step, once the
+    /// kiosks have synced (and are of a release that knows rotation): `--activate` makes the next
+    /// key the one that signs; every server on the database switches without a restart.
+    RotateKey {
+        #[arg(long)]
+        activate: bool,
+    },
     /// Print the OpenAPI document (regenerates crates/pvz-server/openapi.json).
     Openapi,
 }
@@ -371,6 +380,22 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::ResetFeed { pickup_point } => {
             println!("{pickup_point} is now at feed epoch {}", admin.reset_feed(&pickup_point)?);
         }
+        Command::RotateKey { activate: false } => match admin.rotate_key()? {
+            Rotation::Created { public_key } => println!(
+                "next signing key {public_key} created and sent to the kiosks; once they have synced, run \
+                 `pvz-server rotate-key --activate`"
+            ),
+            Rotation::AlreadyWaiting { public_key } => println!(
+                "next signing key {public_key} already waits; activate it with `pvz-server rotate-key --activate`"
+            ),
+        },
+        Command::RotateKey { activate: true } => match admin.activate_next_key()? {
+            Some(public_key) => println!("signing key {public_key} is active"),
+            None => {
+                eprintln!("pvz-server: no next key waits; run `pvz-server rotate-key` first");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,10 +5,11 @@
 //! kiosk that cached it learns it must not be handed over. A pull from scratch opens with the point's
 //! current fee policy, storage policy and cells (the last two once set), so no kiosk holds orders
 //! without the policies their fees and storage periods depend on, or receives without its cells.
+//! A rotation of the network's signing keys reaches every point's feed as the key chain.
 //! Doorstep deliveries (a courier's orders) are not the counter's to issue and never appear.
 
 use crate::db::sql::{params, Connection};
-use crate::db::{cells, employees, orders, points, shipments};
+use crate::db::{cells, employees, network_keys, orders, points, shipments};
 use crate::error::{Result, ServerError};
 use pvz_domain::{OrderId, PickupPointId};
 use pvz_protocol::{Change, PullPage};
@@ -40,6 +41,7 @@ const KIND_EMPLOYEE: i64 = 3;
 const KIND_STORAGE: i64 = 4;
 const KIND_CELLS: i64 = 5;
 const KIND_SHIPMENT: i64 = 6;
+const KIND_KEYS: i64 = 7;
 
 pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
     // One snapshot: the head and the changes below it must agree (REPEATABLE READ on PostgreSQL).
@@ -54,7 +56,14 @@ pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor
     };
     let head = Cursor { epoch: state.epoch, version: state.version };
     if from >= state.version {
-        return Ok(PullPage { cursor: head.to_text(), has_more: false, reset, remaining: 0, changes: Vec::new() });
+        return Ok(PullPage {
+            cursor: head.to_text(),
+            has_more: false,
+            reset,
+            remaining: 0,
+            changes: Vec::new(),
+            max_wait_seconds: 0,
+        });
     }
 
     let total = count_after(&tx, point, from, &state)?;
@@ -66,6 +75,8 @@ pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor
          SELECT {KIND_STORAGE}, '', storage_version FROM pickup_points WHERE id = ?1 AND storage_version > ?2
          UNION ALL
          SELECT {KIND_CELLS}, '', cells_version FROM pickup_points WHERE id = ?1 AND cells_version > ?2
+         UNION ALL
+         SELECT {KIND_KEYS}, '', keys_version FROM pickup_points WHERE id = ?1 AND keys_version > ?2
          UNION ALL
          SELECT CASE WHEN status = 'cancelled' THEN {KIND_CANCELLED} ELSE {KIND_ORDER} END, id, version
          FROM orders WHERE pickup_point_id = ?1 AND version > ?2 AND delivery = 'pickup'
@@ -97,10 +108,17 @@ pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor
         if state.cells_version > 0 {
             changes.push(Change::SetCells { cells: cells::list_cells_wire(&tx, point)? });
         }
+        // The network's keys once there is more than the one a kiosk pins at enrollment, whatever
+        // the point's `keys_version` (a point added after a rotation has none).
+        let keys = network_keys::list_public_keys(&tx)?;
+        if keys.len() > 1 {
+            changes.push(Change::SetServerKeys { keys });
+        }
     }
     for (kind, id, _) in &rows {
         let change = match *kind {
-            KIND_POLICY | KIND_STORAGE | KIND_CELLS if fresh => continue,
+            KIND_POLICY | KIND_STORAGE | KIND_CELLS | KIND_KEYS if fresh => continue,
+            KIND_KEYS => Change::SetServerKeys { keys: network_keys::list_public_keys(&tx)? },
             KIND_POLICY => Change::SetFeePolicy(points::get_fee_policy(&tx, point)?),
             KIND_STORAGE => storage_change(&tx, point)?,
             KIND_CELLS => Change::SetCells { cells: cells::list_cells_wire(&tx, point)? },
@@ -129,7 +147,7 @@ pub fn pull_page(conn: &Connection, point: &PickupPointId, cursor: Option<Cursor
         Some((_, _, version)) if has_more => Cursor { epoch: state.epoch, version: *version },
         _ => head,
     };
-    Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes })
+    Ok(PullPage { cursor: cursor.to_text(), has_more, reset, remaining, changes, max_wait_seconds: 0 })
 }
 
 fn storage_change(conn: &Connection, point: &PickupPointId) -> Result<Change> {
@@ -146,7 +164,7 @@ fn count_after(conn: &Connection, point: &PickupPointId, from: i64, state: &poin
                   + (SELECT COUNT(*) FROM shipments WHERE pickup_point_id = ?1 AND version > ?2)",
         )?
         .query_row(params![point.as_str(), from], |r| r.get(0))?;
-    let point_rows = [state.policy_version, state.storage_version, state.cells_version];
+    let point_rows = [state.policy_version, state.storage_version, state.cells_version, state.keys_version];
     let point_rows = point_rows.iter().filter(|v| **v > from).count() as i64;
     Ok((rows + point_rows).max(0) as u64)
 }

@@ -15,6 +15,7 @@ pub mod hand_backs;
 pub mod ledger;
 pub mod manifests;
 pub mod marks;
+pub mod network_keys;
 pub mod ops;
 pub mod orders;
 pub mod points;
@@ -149,6 +150,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261215_0006_staff_badges.sql"),
         migration!("20261216_0007_device_fleet.sql"),
         migration!("20261217_0008_server_marks.sql"),
+        migration!("20261218_0009_network_keys.sql"),
     ]
 }
 
@@ -228,7 +230,17 @@ pub fn migrate(conn: &mut Connection) -> Result<Vec<String>> {
         }
     };
     match conn {
-        Connection::Sqlite(sqlite) => migrations().to_latest(sqlite)?,
+        Connection::Sqlite(sqlite) => {
+            if let Err(first) = migrations().to_latest(sqlite) {
+                // Two processes starting on one new file at once (instances behind a load balancer):
+                // the migrator reads the schema version before its transaction, so the slower one
+                // replays what the faster committed and fails. Its transaction rolled back; if the
+                // other one brought the schema up to date, there is nothing left to do.
+                if migrations().pending_migrations(sqlite).ok() != Some(0) {
+                    return Err(first.into());
+                }
+            }
+        }
         Connection::Postgres(pg) => pg
             .with_client(async |client| -> std::result::Result<(), String> {
                 let failed = |e: tokio_postgres::Error| e.to_string();

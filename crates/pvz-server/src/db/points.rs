@@ -6,6 +6,7 @@
 //! `UPDATE ... RETURNING` while holding the row lock, and stamps the changed rows with the result. Two
 //! writers to one point therefore get versions in commit order, so a pull never skips a change.
 
+use crate::db::feed::Cursor;
 use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
 use pvz_domain::{FeePolicy, PickupPointId, StoragePolicy, UtcOffset};
@@ -21,9 +22,11 @@ pub struct PointRow {
     pub storage_version: i64,
     /// When the cells last changed; 0: never set.
     pub cells_version: i64,
+    /// When the network's keys last changed (a rotation); 0: never.
+    pub keys_version: i64,
 }
 
-const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version";
+const POINT_COLUMNS: &str = "id, name, epoch, version, policy_version, storage_version, cells_version, keys_version";
 
 fn point_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<PointRow> {
     let id: String = r.get(0)?;
@@ -35,6 +38,7 @@ fn point_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<PointRow>
         policy_version: r.get(4)?,
         storage_version: r.get(5)?,
         cells_version: r.get(6)?,
+        keys_version: r.get(7)?,
     })
 }
 
@@ -92,6 +96,16 @@ pub fn get_fee_policy(conn: &Connection, id: &PickupPointId) -> Result<FeePolicy
     Ok(serde_json::from_str(&text)?)
 }
 
+/// The point's feed head (`epoch`, `version`): one indexed read, which a held pull repeats to see a
+/// change committed by another process. `None`: no such point.
+pub fn get_feed_head(conn: &Connection, id: &PickupPointId) -> Result<Option<Cursor>> {
+    let head = conn
+        .prepare_cached("SELECT epoch, version FROM pickup_points WHERE id = ?1")?
+        .query_row([id.as_str()], |r| Ok(Cursor { epoch: r.get(0)?, version: r.get(1)? }))
+        .optional()?;
+    Ok(head)
+}
+
 /// Reserves `count` new feed versions for the point and returns the first; the caller stamps its
 /// changed rows with `first..first + count`.
 pub fn bump_version(conn: &Connection, id: &PickupPointId, count: i64) -> Result<i64> {
@@ -99,6 +113,13 @@ pub fn bump_version(conn: &Connection, id: &PickupPointId, count: i64) -> Result
         .prepare_cached("UPDATE pickup_points SET version = version + ?2 WHERE id = ?1 RETURNING version")?
         .query_row(params![id.as_str(), count], |r| r.get(0))?;
     Ok(last - count + 1)
+}
+
+/// Stamps a change of the network's keys on every point's feed at a fresh version, so all kiosks
+/// pull it. One statement: each row's new version is its own, taken under its row lock.
+pub fn bump_keys_versions(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE pickup_points SET keys_version = version + 1, version = version + 1", [])?;
+    Ok(())
 }
 
 /// Replaces the point's policy and appends it to the history; `now` stamps the history entry.

@@ -140,6 +140,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
                 | Change::SetStoragePolicy { .. }
                 | Change::SetCells { .. }
                 | Change::UpsertShipment(_)
+                | Change::SetServerKeys { .. }
                 | Change::Unknown => {}
                 Change::UpsertOrder(o) => {
                     let items = o

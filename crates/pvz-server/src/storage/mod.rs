@@ -19,6 +19,7 @@ use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
 use crate::error::Result;
 use crate::push::{self, Pushed, Pusher};
+use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp};
@@ -44,7 +45,14 @@ pub struct NewDevice {
 #[derive(Debug, Clone)]
 pub enum Enrolled {
     /// The device (new or continued) now holds the new credential.
-    Device { device_id: DeviceId, pickup_point_id: PickupPointId, name: String, continued: bool },
+    /// `server_public_key`: the network's active key, which the kiosk pins.
+    Device {
+        device_id: DeviceId,
+        pickup_point_id: PickupPointId,
+        name: String,
+        continued: bool,
+        server_public_key: String,
+    },
     /// The code is unknown, used or expired.
     CodeInvalid,
     /// The device to continue belongs to another pickup point; the code was not used.
@@ -82,6 +90,10 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// or unreadable database is an error, not a new empty one).
     fn ping(&self) -> impl Future<Output = Result<()>> + Send;
 
+    /// The point's feed head as committed now (one indexed read, no writer): a held pull repeats it
+    /// to notice changes other processes commit. `None`: no such point.
+    fn feed_head(&self, point: PickupPointId) -> impl Future<Output = Result<Option<Cursor>>> + Send;
+
     /// One page of the point's feed after `cursor`.
     fn pull(
         &self,
@@ -99,14 +111,15 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// The seller's claims, newest first.
     fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
-    /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]).
+    /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]), with the
+    /// claim's pickup point, whose feed a decision may move (a part or replacement sent there).
     fn decide_claim(
         &self,
         seller_id: String,
         id: ClaimId,
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
-    ) -> impl Future<Output = Result<ClaimStatus>> + Send;
+    ) -> impl Future<Output = Result<(ClaimStatus, PickupPointId)>> + Send;
 
     /// A courier's open manifest lines for a kiosk of `point`: not found for an unknown courier,
     /// forbidden for another point's.
@@ -219,8 +232,15 @@ impl Storage for DbStorage {
             } else {
                 devices::insert_device(&tx, &device_id, &code_point, &device.device_name, &device.secret_sha256, &now)?;
             }
+            let server_public_key = signing::active_public_key(&tx)?;
             tx.commit()?;
-            Ok(Enrolled::Device { device_id, pickup_point_id: code_point, name, continued: existing.is_some() })
+            Ok(Enrolled::Device {
+                device_id,
+                pickup_point_id: code_point,
+                name,
+                continued: existing.is_some(),
+                server_public_key,
+            })
         })
         .await
     }
@@ -245,6 +265,10 @@ impl Storage for DbStorage {
             // makes the checkout fail.
             Backend::Postgres(pg) => pg.run(db::ping).await,
         }
+    }
+
+    async fn feed_head(&self, point: PickupPointId) -> Result<Option<Cursor>> {
+        self.read_quick(move |conn| points::get_feed_head(conn, &point)).await
     }
 
     async fn pull(&self, point: PickupPointId, cursor: Option<Cursor>, limit: u32) -> Result<PullPage> {
@@ -272,13 +296,15 @@ impl Storage for DbStorage {
         id: ClaimId,
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
-    ) -> Result<ClaimStatus> {
+    ) -> Result<(ClaimStatus, PickupPointId)> {
         self.write(move |conn| {
             let tx = conn.transaction()?;
+            // Signed with the key active now: another process may have activated a new one.
+            let issuer = ClaimCodeIssuer { key: std::sync::Arc::new(signing::active_key(&tx)?), ..issuer };
             let seller = Decider::Seller(&seller_id);
             let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
             tx.commit()?;
-            Ok(claim.to_status())
+            Ok((claim.to_status(), claim.pickup_point_id))
         })
         .await
     }

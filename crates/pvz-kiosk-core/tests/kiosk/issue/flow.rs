@@ -215,6 +215,7 @@ fn a_refusal_keeps_the_fee_the_buyer_was_told_when_the_policy_changes() {
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![pvz_protocol::Change::SetFeePolicy(doubled)],
     };
     kiosk.apply_pull(&page).expect("a new policy arrives");
@@ -254,6 +255,7 @@ fn a_popular_barcode_is_found_in_the_open_order_among_many() {
             has_more: false,
             reset: false,
             remaining: 0,
+            max_wait_seconds: 0,
             changes,
         })
         .expect("pull");
@@ -269,6 +271,7 @@ fn a_popular_barcode_is_found_in_the_open_order_among_many() {
             has_more: false,
             reset: false,
             remaining: 0,
+            max_wait_seconds: 0,
             changes: again.cloned().collect(),
         })
         .expect("pull");
@@ -326,6 +329,7 @@ fn a_buyer_side_refusal_waits_for_the_fee_policy_and_seller_fault_refusals_do_no
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![pvz_protocol::Change::SetFeePolicy(policy)],
     };
     kiosk.apply_pull(&page).expect("the policy arrives");

@@ -156,6 +156,7 @@ fn forget_the_dress_barcode(kiosk: &Kiosk) {
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![Change::UpsertOrder(order)],
     };
     kiosk.apply_pull(&page).expect("the order comes again without the dress's barcode");

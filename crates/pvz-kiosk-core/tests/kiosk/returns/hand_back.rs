@@ -272,8 +272,14 @@ fn badges_are_checked_and_a_hand_back_holds_the_counter_until_done() {
         "a cancelled hand-back wrote no op"
     );
 
-    let reset =
-        pvz_protocol::PullPage { cursor: "r-1".into(), has_more: false, reset: true, remaining: 0, changes: vec![] };
+    let reset = pvz_protocol::PullPage {
+        cursor: "r-1".into(),
+        has_more: false,
+        reset: true,
+        remaining: 0,
+        changes: vec![],
+        max_wait_seconds: 0,
+    };
     kiosk.apply_pull(&reset).expect("the server rebuilt its feed");
     kiosk.set_aside().expect("order card closed");
     refused(

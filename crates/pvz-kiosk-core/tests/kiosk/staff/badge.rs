@@ -16,6 +16,7 @@ fn new_badge_in_feed(kiosk: &Kiosk, id: &str, name: &str, role: EmployeeRole, se
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![employee_with_badge(id, name, role, false, serial)],
     };
     kiosk.apply_pull(&page).expect("the feed brings the new badge number");
@@ -33,7 +34,7 @@ fn a_forged_or_unsigned_badge_is_refused_and_starts_nothing() {
 
     // Another server's key: a badge printed anywhere but this network.
     let elsewhere = tempfile::tempdir().expect("temp dir");
-    let other_key = pvz_server::keys::load_or_create(elsewhere.path()).expect("another server's key");
+    let other_key = pvz_server::admin::Admin::open(elsewhere.path()).expect("another network").signing_key().clone();
     let courier = EmployeeId::parse(COURIER).expect("id");
     let printed_elsewhere = BadgeClaims { employee_id: courier, serial: 1 }.sign(&other_key);
     refused(

@@ -158,7 +158,14 @@ fn a_reset_page_without_employees_keeps_login_required_and_the_manager_on_duty_o
     let (kiosk, _clock) = staffed(&dir);
     on_duty(&kiosk);
     // A reset is pulled page by page, each its own transaction: the first has no employees yet.
-    let reset = PullPage { cursor: "epoch-2".into(), has_more: true, reset: true, remaining: 10, changes: Vec::new() };
+    let reset = PullPage {
+        cursor: "epoch-2".into(),
+        has_more: true,
+        reset: true,
+        remaining: 10,
+        changes: Vec::new(),
+        max_wait_seconds: 0,
+    };
     kiosk.apply_pull(&reset).expect("the reset's first page");
     refused(kiosk.scan("730518"), ErrorKind::LoginRequired, "a scan while no manager is cached");
     let session = kiosk.view().expect("the view works mid-reset").session;

@@ -78,6 +78,7 @@ pub fn seeded(dir: &tempfile::TempDir) -> (Kiosk, Clock) {
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![
             employee(COURIER, COURIER_NAME, EmployeeRole::Courier, false),
             employee(OTHER_COURIER, "Анна Курьерова", EmployeeRole::Courier, false),

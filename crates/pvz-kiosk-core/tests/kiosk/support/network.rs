@@ -69,6 +69,12 @@ impl Network {
         assert_eq!(enrollment.pickup_point_id.as_str(), point, "the kiosk is enrolled at the code's pickup point");
     }
 
+    /// Resolves once the server holds `count` pulls open.
+    pub async fn until_holding(&self, count: usize) {
+        let held = self.server.as_ref().expect("server running").held_pulls().until_holding(count);
+        tokio::time::timeout(Duration::from_secs(20), held).await.expect("the server holds the kiosk's pull");
+    }
+
     pub async fn stop_server(&mut self) -> std::net::SocketAddr {
         let server = self.server.take().expect("server running");
         let addr = server.addr;
@@ -161,6 +167,8 @@ pub fn short_engine() -> EngineConfig {
         poll_interval: Duration::from_millis(100),
         backoff_base: Duration::from_millis(20),
         backoff_max: Duration::from_millis(200),
+        // A poll every 100 ms is shorter than any hold: these engines poll.
+        pull_wait: Duration::ZERO,
     }
 }
 

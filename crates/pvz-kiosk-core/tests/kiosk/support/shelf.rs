@@ -128,7 +128,7 @@ pub fn dina_order() -> OrderWire {
 }
 
 pub fn page(cursor: &str, reset: bool, changes: Vec<Change>) -> PullPage {
-    PullPage { cursor: cursor.into(), has_more: false, reset, remaining: 0, changes }
+    PullPage { cursor: cursor.into(), has_more: false, reset, remaining: 0, changes, max_wait_seconds: 0 }
 }
 
 /// The whole shelf data set as one pull page (after the demo seed).

@@ -41,6 +41,7 @@ pub fn add_managers(kiosk: &Kiosk) {
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![
             manager(ANNA, ANNA_NAME, Some(ANNA_PIN), false),
             manager(BORIS, BORIS_NAME, Some(BORIS_PIN), false),
@@ -56,6 +57,7 @@ pub fn set_retired(kiosk: &Kiosk, id: &str, name: &str, pin: &str, retired: bool
         has_more: false,
         reset: false,
         remaining: 0,
+        max_wait_seconds: 0,
         changes: vec![manager(id, name, Some(pin), retired)],
     };
     kiosk.apply_pull(&page).expect("the change arrives with the pull feed");

@@ -5,6 +5,8 @@ mod badges;
 mod boxes;
 mod enroll;
 mod hand_back;
+mod held_pull;
+mod keys;
 mod pull;
 mod push;
 mod receiving;
