@@ -1,6 +1,7 @@
-//! Real `pvz-server serve` processes, each on its own loopback port, sharing one data dir (the
-//! signing key) and one PostgreSQL database, as several stateless instances behind a load balancer
-//! run. A process is killed when its handle is dropped, so a failed test leaves none behind.
+//! Real `pvz-server serve` processes, each on its own loopback port with a data dir of its own,
+//! sharing only the PostgreSQL database (the network's signing key included), as several stateless
+//! instances behind a load balancer run. A process is killed when its handle is dropped, so a failed
+//! test leaves none behind.
 
 use crate::network::Network;
 use std::io::{BufRead, BufReader};
@@ -19,15 +20,16 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    /// Starts `binary serve` on the network's data dir and database, on a free port; returns once
-    /// it listens. `name` names its log file in the data dir (its stderr).
+    /// Starts `binary serve` on the network's database with the data dir `name` in the network's
+    /// temp dir, on a free port; returns once it listens. Its stderr goes to `<name>.log` there.
     pub fn start(binary: &Path, net: &Network, name: &str) -> ServerProcess {
-        let log = net.server_dir().join(format!("{name}.log"));
+        let data_dir = net.dir(name);
+        let log = data_dir.join(format!("{name}.log"));
         let stderr = std::fs::File::create(&log).expect("the instance's log file");
         let mut command = Command::new(binary);
         command
             .arg("serve")
-            .env("PVZ_SERVER_DATA_DIR", net.server_dir())
+            .env("PVZ_SERVER_DATA_DIR", &data_dir)
             .env("PVZ_SERVER_BIND", "127.0.0.1:0")
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())

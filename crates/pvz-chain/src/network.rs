@@ -37,7 +37,7 @@ impl Network {
         net
     }
 
-    /// The data dir (with the signing key) and the database (`database_url`, or the data dir's SQLite
+    /// The admin's data dir and the database (`database_url`, or the data dir's SQLite
     /// file), with one pickup point and `orders` ready orders, and no server yet: start its
     /// processes with [`crate::instances::ServerProcess`].
     pub fn prepare(database_url: Option<String>, orders: u32) -> Network {
@@ -74,11 +74,16 @@ impl Network {
         self.server.as_ref().expect("the server is running")
     }
 
+    /// A dir `name` inside the network's temp dir, created if needed.
+    pub fn dir(&self, name: &str) -> PathBuf {
+        let dir = self.dir.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        dir
+    }
+
     /// A fresh kiosk store path inside the network's temp dir.
     pub fn kiosk_path(&self, name: &str) -> PathBuf {
-        let dir = self.dir.path().join(name);
-        std::fs::create_dir_all(&dir).expect("kiosk dir");
-        dir.join("kiosk.sqlite3")
+        self.dir(name).join("kiosk.sqlite3")
     }
 
     /// Opens a kiosk store at `path`, enrolls it through `server_url` (the server or a proxy in front

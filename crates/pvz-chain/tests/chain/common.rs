@@ -47,8 +47,8 @@ pub async fn drain(kiosk: &Kiosk) {
     }
 }
 
-/// Enrolls a device over plain HTTP at `server_url`; its device id and credential.
-pub async fn enroll_raw(net: &Network, server_url: &str) -> (String, String) {
+/// Enrolls a device over plain HTTP at `server_url`: what the server said, and the credential.
+pub async fn enroll_raw(net: &Network, server_url: &str) -> EnrollResponse {
     let code = net.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("enrollment code");
     let response = reqwest::Client::new()
         .post(format!("{server_url}{PATH_ENROLL}"))
@@ -59,8 +59,7 @@ pub async fn enroll_raw(net: &Network, server_url: &str) -> (String, String) {
         .expect("the enrollment is sent");
     let status = response.status().as_u16();
     assert_eq!(status, 200, "a fresh code enrolls the device: {}", response.text().await.unwrap_or_default());
-    let enrolled: EnrollResponse = response.json().await.expect("an EnrollResponse");
-    (enrolled.enrollment.device_id.to_string(), enrolled.credential)
+    response.json().await.expect("an EnrollResponse")
 }
 
 /// A pull of the feed's first page with `credential`, as a kiosk sends it.

@@ -1,7 +1,9 @@
-//! Three real server processes on one PostgreSQL database behind a round-robin balancer that loses
-//! some push replies after the server acted: each retry lands on an instance that did not apply the
-//! original, and still every op is applied once and every payment posted once. A device revoked in
-//! the database is refused by every instance on its next call, whatever it served before.
+//! Three real server processes on one PostgreSQL database (and nothing else shared: each has its own
+//! data dir) behind a round-robin balancer that loses some push replies after the server acted:
+//! each retry lands on an instance that did not apply the original, and still every op is applied
+//! once and every payment posted once. Every instance hands out the network's one signing key, and a
+//! device revoked in the database is refused by every instance on its next call, whatever it
+//! served before.
 
 use crate::common::*;
 use pvz_chain::instances::start_instances;
@@ -62,22 +64,31 @@ async fn three_instances_behind_a_balancer_that_loses_push_replies_apply_every_o
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_device_revoked_in_the_database_is_refused_by_every_instance() {
+async fn every_instance_signs_with_one_key_and_refuses_a_device_revoked_in_the_database() {
     let net = Network::prepare(Some(pvz_testdb::cluster().create_database()), 1);
     let instances = start_instances(server_binary(), &net, 3);
-    let (device, credential) = enroll_raw(&net, &instances[0].url()).await;
+    let mut enrolled = Vec::new();
+    for instance in &instances {
+        enrolled.push(enroll_raw(&net, &instance.url()).await);
+    }
+    let keys: Vec<_> = enrolled.iter().map(|e| e.enrollment.server_public_key.as_str()).collect();
+    assert!(keys.iter().all(|k| *k == keys[0]), "every instance gives kiosks the network's one key: {keys:?}");
+
+    let device = enrolled[0].enrollment.device_id.to_string();
+    let credential = &enrolled[0].credential;
     for (i, instance) in instances.iter().enumerate() {
-        let pulled = pull_raw(&instance.url(), &credential).await;
+        let pulled = pull_raw(&instance.url(), credential).await;
         assert_eq!(pulled.status().as_u16(), 200, "instance {i} serves the enrolled device before the revocation");
     }
-
     net.admin().revoke_device(&device).expect("the device is revoked in the shared database");
     for (i, instance) in instances.iter().enumerate() {
-        let refused = pull_raw(&instance.url(), &credential).await;
+        let refused = pull_raw(&instance.url(), credential).await;
         assert_eq!(refused.status().as_u16(), 401, "instance {i} refuses the revoked device on its next call");
         let body: serde_json::Value = refused.json().await.expect("an ApiError body");
         assert_eq!(body["code"], "unauthorized", "instance {i} says the credential is refused: {body}");
     }
     let counts = net.admin().op_counts(&device).expect("op counts");
     assert_eq!(counts.last_seq, 0, "the revoked device stored nothing at {POINT}");
+    let other = pull_raw(&instances[0].url(), &enrolled[1].credential).await;
+    assert_eq!(other.status().as_u16(), 200, "a device not revoked is still served");
 }
