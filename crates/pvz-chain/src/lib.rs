@@ -1,9 +1,11 @@
 //! Tools for testing the kiosk ↔ server chain under the failures real pickup points see: a proxy
-//! that loses replies after the server has acted on the request, load generators, and a fleet of
-//! simulated kiosks against the real server process.
+//! that loses replies after the server has acted on the request (in front of one server or several),
+//! real server processes sharing one database, load generators, and a fleet of simulated kiosks
+//! against the real server process.
 
 pub mod fleet;
 pub mod http;
+pub mod instances;
 pub mod load;
 pub mod network;
 pub mod processes;

@@ -1,6 +1,8 @@
 //! A small pickup-point network for tests and benchmarks: the real central server on a loopback port
 //! with its data in a temp dir, orders with known short codes, and kiosks enrolled with one-time
-//! codes. Counter work goes through the kiosk core exactly as the window's commands do.
+//! codes. Counter work goes through the kiosk core exactly as the window's commands do. The
+//! server's database is the data dir's SQLite file, or a PostgreSQL database that several server
+//! processes share ([`crate::instances`]).
 
 use pvz_domain::{FeePolicy, ItemId, Kopecks, OrderId, ShortCode};
 use pvz_kiosk_core::sync::{self, ClientConfig};
@@ -8,6 +10,7 @@ use pvz_kiosk_core::{Kiosk, KioskError};
 use pvz_protocol::Enrollment;
 use pvz_server::admin::Admin;
 use pvz_server::db::orders::{NewItem, NewOrder};
+use pvz_server::db::Database;
 use pvz_server::{Config, RunningServer};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,38 +23,67 @@ pub const ORDER_PRICE: Kopecks = Kopecks(129_900);
 
 pub struct Network {
     dir: tempfile::TempDir,
+    /// `None`: the data dir's SQLite file.
+    database_url: Option<String>,
     server: Option<RunningServer>,
 }
 
 impl Network {
     /// Starts a server with one pickup point and `orders` ready orders at it.
     pub async fn start(orders: u32) -> Network {
+        let mut net = Network::prepare(None, orders);
+        let server = pvz_server::spawn(Config::for_data_dir(net.server_dir())).await.expect("server starts");
+        net.server = Some(server);
+        net
+    }
+
+    /// The admin's data dir and the database (`database_url`, or the data dir's SQLite
+    /// file), with one pickup point and `orders` ready orders, and no server yet: start its
+    /// processes with [`crate::instances::ServerProcess`].
+    pub fn prepare(database_url: Option<String>, orders: u32) -> Network {
         let dir = tempfile::tempdir().expect("a temp dir for the network");
-        let admin = Admin::open(dir.path().join("server")).expect("the server's data dir opens");
+        let net = Network { dir, database_url, server: None };
+        let admin = net.admin();
         admin.add_pickup_point(POINT, "ПВЗ Цепочка, 1", &FeePolicy::default()).expect("pickup point added");
         let batch: Vec<NewOrder> = (0..orders).map(order).collect();
         admin.add_orders(POINT, &batch).expect("orders added");
-        let server = pvz_server::spawn(Config::for_data_dir(dir.path().join("server"))).await.expect("server starts");
-        Network { dir, server: Some(server) }
+        net
     }
 
     pub fn server_dir(&self) -> PathBuf {
         self.dir.path().join("server")
     }
 
-    pub fn admin(&self) -> Admin {
-        Admin::open(self.server_dir()).expect("admin opens the server's data dir")
+    /// The PostgreSQL URL the network's servers share; `None` on SQLite.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
     }
 
+    /// An admin on the network's data dir and database, with a connection of its own (a new one
+    /// after the database restarted).
+    pub fn admin(&self) -> Admin {
+        let database = match &self.database_url {
+            Some(url) => Database::parse(url).expect("the network's database URL"),
+            None => Database::Sqlite(self.server_dir().join(pvz_server::db::DB_FILE)),
+        };
+        Admin::open_database(self.server_dir(), &database).expect("admin opens the server's data dir")
+    }
+
+    /// The in-process server of [`Network::start`].
     pub fn server(&self) -> &RunningServer {
         self.server.as_ref().expect("the server is running")
     }
 
+    /// A dir `name` inside the network's temp dir, created if needed.
+    pub fn dir(&self, name: &str) -> PathBuf {
+        let dir = self.dir.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        dir
+    }
+
     /// A fresh kiosk store path inside the network's temp dir.
     pub fn kiosk_path(&self, name: &str) -> PathBuf {
-        let dir = self.dir.path().join(name);
-        std::fs::create_dir_all(&dir).expect("kiosk dir");
-        dir.join("kiosk.sqlite3")
+        self.dir(name).join("kiosk.sqlite3")
     }
 
     /// Opens a kiosk store at `path`, enrolls it through `server_url` (the server or a proxy in front

@@ -20,6 +20,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
     let (mut state, database) = tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
+        // The database first: a wrong URL stops the start before anything is written (a new key).
         let database = config.database()?;
         crate::upkeep::prepare_for_serving(&database, config.migrate)?;
         let key = Arc::new(crate::signing::load_or_create(&database.connect()?, &config.data_dir)?);

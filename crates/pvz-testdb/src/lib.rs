@@ -1,8 +1,10 @@
 //! A throwaway PostgreSQL for tests and benches, from the machine's Debian packages: `initdb` into a
 //! temp dir, `pg_ctl start` listening only on a socket in that dir, one fresh database per caller.
-//! One cluster per test process, started on first use; a reaper process stops and removes it when
-//! the test process exits (its stdin is a pipe the test process holds, so the reaper wakes when that
-//! closes, however the process ends). PostgreSQL refuses to run as root, so as root the cluster
+//! One cluster per test process, started on first use ([`cluster`]), and owned ones for a test that
+//! stops and starts its database ([`Cluster::start_new`]), which would cut off every other test on
+//! the shared one. A reaper process stops and removes a cluster when its owner drops it or the test
+//! process exits (its stdin is a pipe the owner holds, so the reaper wakes when that closes, however
+//! the process ends). PostgreSQL refuses to run as root, so as root the cluster
 //! runs as the `postgres` user the package creates.
 //!
 //! Which backend a test suite runs on is chosen by `PVZ_TEST_BACKEND` (`sqlite`, the default, or
@@ -28,7 +30,7 @@ pub struct Cluster {
     bin: PathBuf,
     as_postgres_user: bool,
     port: u16,
-    /// Held until the process exits; the reaper removes the cluster when it closes.
+    /// Held while the cluster lives; the reaper removes the cluster when it closes.
     _reaper: Mutex<(Child, ChildStdin)>,
 }
 
@@ -39,10 +41,16 @@ static NEXT_DATABASE: AtomicU32 = AtomicU32::new(1);
 
 /// The process's cluster, started on first use. Panics with what failed: tests cannot run without it.
 pub fn cluster() -> &'static Cluster {
-    CLUSTER.get_or_init(|| Cluster::start().unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL: {e}")))
+    CLUSTER.get_or_init(Cluster::start_new)
 }
 
 impl Cluster {
+    /// A cluster of the caller's own, in a dir of its own (its socket too), removed when dropped.
+    /// Panics with what failed: tests cannot run without it.
+    pub fn start_new() -> Cluster {
+        Cluster::start().unwrap_or_else(|e| panic!("cannot start a throwaway PostgreSQL: {e}"))
+    }
+
     fn start() -> Result<Cluster, String> {
         let bin = postgres_bin_dir()?;
         let as_postgres_user = running_as_root();
@@ -70,7 +78,7 @@ impl Cluster {
         pg_command(&self.bin, tool, self.as_postgres_user)
     }
 
-    /// Starts the server (again, after [`Cluster::stop`]) and waits until it accepts connections.
+    /// Starts the server (again, after [`Cluster::stop_server`]) and waits until it accepts connections.
     pub fn start_server(&self) -> Result<(), String> {
         let options = format!(
             "-k {} -p {} -c listen_addresses='' -c max_connections=400 -c fsync=off -c shared_buffers=64MB",

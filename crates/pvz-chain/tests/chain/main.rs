@@ -1,6 +1,11 @@
 //! The kiosk–server chain under stress, one binary: a reply lost on the way back, refunds of
-//! claims through the chain, and a kiosk killed at random points.
+//! claims through the chain, a kiosk killed at random points, three server instances on one
+//! PostgreSQL database, and that database stopped and started under a burst of pushes.
+
+mod common;
 
 mod claim_refunds;
+mod database_faults;
+mod instances;
 mod kill;
 mod lost_replies;

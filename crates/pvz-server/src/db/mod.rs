@@ -65,8 +65,14 @@ impl Database {
     pub fn parse(url: &str) -> Result<Database> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            url.parse::<tokio_postgres::Config>()
+            let config = url
+                .parse::<tokio_postgres::Config>()
                 .map_err(|e| ServerError::Setup(format!("database_url is not a valid PostgreSQL URL: {e}")))?;
+            if config.get_hosts().is_empty() {
+                return Err(ServerError::Setup(
+                    "database_url names no host: postgres://user@HOST/db, or ?host=/socket/dir".into(),
+                ));
+            }
             return Ok(Database::Postgres(url.to_owned()));
         }
         let path = url.strip_prefix("sqlite://").unwrap_or(url);

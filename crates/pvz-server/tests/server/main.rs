@@ -28,4 +28,5 @@ mod receiving;
 mod shelf;
 mod shifts;
 mod staff;
+mod startup;
 mod throughput;

@@ -41,6 +41,9 @@ pub enum SqlError {
     /// A stored value that cannot be what its column holds (an unknown state, a malformed id).
     #[error("column {index}: {what}")]
     Column { index: usize, what: String },
+    /// No connection was made in time: nothing answers there, or it never finished the handshake.
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 impl SqlError {
@@ -58,6 +61,7 @@ impl SqlError {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
             ),
             SqlError::Postgres(e) => pg::is_unavailable(e),
+            SqlError::Unreachable(_) => true,
             SqlError::NoRows | SqlError::Column { .. } => false,
         }
     }

@@ -22,6 +22,9 @@ pub struct PgConnection {
     in_transaction: Flag<bool>,
 }
 
+/// How long making a connection may take, handshake included, unless the URL sets `connect_timeout`.
+const DEFAULT_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The runtime that drives every connection's socket: two threads of its own, whatever the caller
 /// runs on.
 fn io_runtime() -> &'static tokio::runtime::Runtime {
@@ -40,21 +43,24 @@ impl PgConnection {
     /// Connects to `url` (`postgres://user@host:port/db`, or with `?host=/socket/dir`).
     pub fn connect(url: &str) -> SqlResult<PgConnection> {
         let mut config: tokio_postgres::Config = url.parse()?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(std::time::Duration::from_secs(5));
-        }
+        let timeout = *config.get_connect_timeout().unwrap_or(&DEFAULT_CONNECT_TIMEOUT);
+        config.connect_timeout(timeout);
         config.application_name("pvz-server");
         let connecting = io_runtime().spawn(async move {
-            let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+            // The driver's own timeout covers only opening the socket; a server that accepts and
+            // then says nothing would hold the caller (a start-up, a pool's checkout) forever.
+            let (client, connection) = tokio::time::timeout(timeout, config.connect(tokio_postgres::NoTls))
+                .await
+                .map_err(|_| SqlError::Unreachable(format!("no answer from the database within {timeout:?}")))??;
             tokio::spawn(async move {
                 if let Err(error) = connection.await {
                     tracing::debug!(%error, "a database connection ended");
                 }
             });
-            Ok::<_, tokio_postgres::Error>(client)
+            Ok::<_, SqlError>(client)
         });
         let client = futures_executor::block_on(connecting)
-            .map_err(|e| SqlError::bad_column(0, format!("the database connection task failed: {e}")))??;
+            .map_err(|e| SqlError::Unreachable(format!("the database connection task failed: {e}")))??;
         Ok(PgConnection {
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
@@ -276,7 +282,16 @@ pub(super) fn describe(e: &tokio_postgres::Error) -> String {
             let detail = db.detail().map(|d| format!("; {d}")).unwrap_or_default();
             format!("{} ({}){detail}", db.message(), db.code().code())
         }
-        None => e.to_string(),
+        // The driver's text leaves out why ("error connecting to server"); its causes say it.
+        None => {
+            let mut text = e.to_string();
+            let mut source = e.source();
+            while let Some(cause) = source {
+                text = format!("{text}: {cause}");
+                source = cause.source();
+            }
+            text
+        }
     }
 }
 
