@@ -39,7 +39,7 @@ impl Network {
 
     /// The admin's data dir and the database (`database_url`, or the data dir's SQLite
     /// file), with one pickup point and `orders` ready orders, and no server yet: start its
-    /// processes with [`crate::instances::ServerProcess`].
+    /// processes with [`crate::processes::ServerProcess`].
     pub fn prepare(database_url: Option<String>, orders: u32) -> Network {
         let dir = tempfile::tempdir().expect("a temp dir for the network");
         let net = Network { dir, database_url, server: None };

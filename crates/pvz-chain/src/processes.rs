@@ -1,53 +1,97 @@
-//! The processes a load run measures, on Linux: the real `pvz-server` binary started pinned to one
-//! core, a throwaway PostgreSQL cluster pinned beside it, and the CPU time each has used, read from
-//! `/proc`. Failures here end the run: there is nothing to measure without them.
+//! The real `pvz-server` binary as a child process (for the chain tests' instances and the load
+//! tool, which pins it to one core), and, on Linux, the CPU time processes have used, read from
+//! `/proc`.
 
-use std::net::{SocketAddr, TcpListener};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Linux reports process CPU time in /proc in ticks of 1/100 s (USER_HZ).
 const TICKS_PER_SECOND: f64 = 100.0;
 
-/// The real server as a child process on one core; killed when dropped.
+/// How a server process is started.
+pub struct Launch<'a> {
+    /// Its data dir; its stderr goes to `server.log` there.
+    pub data_dir: &'a Path,
+    /// PostgreSQL; `None`: the SQLite file in the data dir.
+    pub database_url: Option<&'a str>,
+    /// The core it is pinned to (`taskset -c`); `None`: not pinned.
+    pub core: Option<usize>,
+    /// `RUST_LOG` for it; `None`: inherited (the server's default is `info`).
+    pub log_level: Option<&'a str>,
+}
+
+/// How long a starting server may take to listen (migrating an empty database included).
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The real `pvz-server serve` as a child process on a free loopback port; killed when dropped, so
+/// a failed run or test leaves none behind.
 pub struct ServerProcess {
     child: Child,
     pub addr: SocketAddr,
+    log: PathBuf,
 }
 
 impl ServerProcess {
-    /// `taskset -c <core> <binary> serve` on a free loopback port, over `database_url` (or the
-    /// SQLite file in `data_dir`); waits until it listens. Its log goes to `data_dir/server.log`.
-    pub fn start(binary: &Path, data_dir: &Path, database_url: Option<&str>, core: usize) -> Result<Self, String> {
-        let addr = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?;
-        let log_path = data_dir.join("server.log");
-        let log = std::fs::File::create(&log_path).map_err(|e| format!("{}: {e}", log_path.display()))?;
-        let mut command = Command::new("taskset");
-        command
-            .arg("-c")
-            .arg(core.to_string())
-            .arg(binary)
-            .arg("serve")
-            .env("PVZ_SERVER_DATA_DIR", data_dir)
-            .env("PVZ_SERVER_BIND", addr.to_string())
-            .stdout(Stdio::null())
-            .stderr(log);
-        if let Some(url) = database_url {
-            command.env("PVZ_SERVER_DATABASE_URL", url);
-        }
-        let child =
-            command.spawn().map_err(|e| format!("cannot start `taskset -c {core} {}`: {e}", binary.display()))?;
-        let mut server = ServerProcess { child, addr };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(addr).is_err() {
-            if Instant::now() > deadline || server.child.try_wait().ok().flatten().is_some() {
-                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-                return Err(format!("the server did not start listening on {addr}:\n{log}"));
+    /// Starts `binary serve` as `launch` says and returns once it listens (it prints its address).
+    pub fn start(binary: &Path, launch: &Launch<'_>) -> Result<Self, String> {
+        let log = launch.data_dir.join("server.log");
+        let stderr = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let mut command = match launch.core {
+            Some(core) => {
+                let mut taskset = Command::new("taskset");
+                taskset.arg("-c").arg(core.to_string()).arg(binary);
+                taskset
             }
-            std::thread::sleep(Duration::from_millis(50));
+            None => Command::new(binary),
+        };
+        command
+            .arg("serve")
+            .env("PVZ_SERVER_DATA_DIR", launch.data_dir)
+            .env("PVZ_SERVER_BIND", "127.0.0.1:0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr);
+        match launch.database_url {
+            Some(url) => command.env("PVZ_SERVER_DATABASE_URL", url),
+            None => command.env_remove("PVZ_SERVER_DATABASE_URL"),
+        };
+        if let Some(level) = launch.log_level {
+            command.env("RUST_LOG", level);
+        }
+        let mut child = command.spawn().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("the server has no stdout")?;
+        let (said, heard) = std::sync::mpsc::channel();
+        // The first line names the address; the rest is read on so a later print never fails.
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+            let addr = lines.find_map(|line| line.strip_prefix("pvz-server listening on http://")?.parse().ok());
+            let _ = said.send(addr);
+            lines.for_each(drop);
+        });
+        let addr: Option<SocketAddr> = heard.recv_timeout(START_TIMEOUT).ok().flatten();
+        let mut server = ServerProcess { child, addr: SocketAddr::from(([127, 0, 0, 1], 0)), log };
+        match addr {
+            Some(addr) => server.addr = addr,
+            None => return Err(format!("the server did not start listening:\n{}", server.log_text())),
         }
         Ok(server)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// What the server logged.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Whether the process still runs (it did not crash).
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().is_ok_and(|status| status.is_none())
     }
 
     pub fn pid(&self) -> u32 {

@@ -21,7 +21,7 @@ use pvz_chain::fleet::day::{self, DayPlan, DayReport};
 use pvz_chain::fleet::{self, FleetPlan, SimKiosk};
 use pvz_chain::http::Conn;
 use pvz_chain::load::{self, Caller, LoadReport};
-use pvz_chain::processes::{self, ServerProcess};
+use pvz_chain::processes::{self, Launch, ServerProcess};
 use pvz_protocol::sync::{PATH_HEALTH, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use pvz_server::admin::Admin;
 use pvz_server::db::Database;
@@ -120,7 +120,8 @@ fn main() {
     let seeded = setup.elapsed();
     let binary = processes::sibling_binary("pvz-server").unwrap_or_else(|e| fail(&e));
     let url = postgres.as_ref().map(|pg| pg.url.as_str());
-    let server = ServerProcess::start(&binary, data.path(), url, server_core.id).unwrap_or_else(|e| fail(&e));
+    let launch = Launch { data_dir: data.path(), database_url: url, core: Some(server_core.id), log_level: None };
+    let server = ServerProcess::start(&binary, &launch).unwrap_or_else(|e| fail(&e));
     print_conditions(&args, &server, postgres.as_ref(), cores.len(), server_core.id, load_cores, open_files);
     println!(
         "  seeded {} pickup points, {} orders, {} enrollment codes through the admin API in {:.1} s",
