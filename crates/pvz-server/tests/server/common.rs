@@ -372,3 +372,17 @@ pub fn pvz_server(dir: &std::path::Path, args: &[&str]) -> CliRun {
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     CliRun { ok: out.status.success(), stdout: text(&out.stdout), stderr: text(&out.stderr) }
 }
+
+/// A completed sale of each order `add_demo_orders` made (its two items handed over, 3 500 ₽ paid),
+/// as ops of one device numbered from 1.
+pub fn demo_sales(orders: &[pvz_domain::OrderId]) -> Vec<PushOp> {
+    orders
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let uid = id.as_str().trim_start_matches("ord-");
+            let items = [format!("itm-{uid}-1"), format!("itm-{uid}-2")];
+            op(i as i64 + 1, completed(id.as_str(), &[&items[0], &items[1]], vec![], 350_000, 0))
+        })
+        .collect()
+}

@@ -133,15 +133,7 @@ async fn a_backup_taken_while_pushes_run_holds_every_op_committed_before_it() {
     let t = start().await;
     let orders = t.admin.add_demo_orders(POINT, 600).expect("orders");
     let kiosk = t.enroll(POINT).await;
-    let ops: Vec<_> = orders
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let uid = id.as_str().trim_start_matches("ord-");
-            let items = [format!("itm-{uid}-1"), format!("itm-{uid}-2")];
-            op(i as i64 + 1, completed(id.as_str(), &[&items[0], &items[1]], vec![], 350_000, 0))
-        })
-        .collect();
+    let ops = demo_sales(&orders);
     let acked = Arc::new(AtomicI64::new(0));
     let pusher = {
         let acked = acked.clone();

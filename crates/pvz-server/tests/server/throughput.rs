@@ -11,15 +11,7 @@ async fn ten_thousand_ops_in_batches_of_500() {
     let t = start().await;
     let orders = t.admin.add_demo_orders(POINT, 10_000).expect("orders");
     let kiosk = t.enroll(POINT).await;
-    let ops: Vec<_> = orders
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let uid = id.as_str().trim_start_matches("ord-");
-            let items = [format!("itm-{uid}-1"), format!("itm-{uid}-2")];
-            op(i as i64 + 1, completed(id.as_str(), &[&items[0], &items[1]], vec![], 350_000, 0))
-        })
-        .collect();
+    let ops = demo_sales(&orders);
     let started = Instant::now();
     for batch in ops.chunks(500) {
         let reply = t.push(&kiosk, batch).await;
