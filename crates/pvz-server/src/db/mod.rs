@@ -46,10 +46,12 @@ impl std::fmt::Debug for Database {
         match self {
             Database::Sqlite(path) => write!(f, "SQLite {}", path.display()),
             Database::Postgres(url) => {
-                let shown = match url.split_once('@') {
-                    Some((auth, rest)) if auth.contains(':') && auth.matches(':').count() > 1 => {
-                        let scheme_user = &auth[..auth.rfind(':').unwrap_or(auth.len())];
-                        format!("{scheme_user}:***@{rest}")
+                let credentials =
+                    url.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?)));
+                let shown = match credentials {
+                    Some((scheme, (user_info, host))) if user_info.contains(':') => {
+                        let user = user_info.split(':').next().unwrap_or_default();
+                        format!("{scheme}://{user}:***@{host}")
                     }
                     _ => url.clone(),
                 };
@@ -466,6 +468,17 @@ mod tests {
             [("courier-1".to_owned(), pvz_protocol::EmployeeRole::Courier, false)],
             "a kiosk at the old head pulls the existing employee"
         );
+    }
+
+    #[test]
+    fn a_database_url_is_shown_without_its_password() {
+        let shown = format!("{:?}", Database::parse("postgres://pvz:s3cret@db.internal:5432/pvz").expect("a URL"));
+        assert_eq!(
+            shown, "PostgreSQL postgres://pvz:***@db.internal:5432/pvz",
+            "the password never reaches a log line"
+        );
+        let plain = format!("{:?}", Database::parse("postgresql://pvz@db.internal/pvz").expect("a URL"));
+        assert_eq!(plain, "PostgreSQL postgresql://pvz@db.internal/pvz", "a URL without a password is shown whole");
     }
 
     #[test]
