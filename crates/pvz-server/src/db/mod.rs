@@ -233,13 +233,18 @@ pub fn migrate(conn: &mut Connection) -> Result<Vec<String>> {
     };
     match conn {
         Connection::Sqlite(sqlite) => {
-            if let Err(first) = migrations().to_latest(sqlite) {
-                // Two processes starting on one new file at once (instances behind a load balancer):
-                // the migrator reads the schema version before its transaction, so the slower one
-                // replays what the faster committed and fails. Its transaction rolled back; if the
-                // other one brought the schema up to date, there is nothing left to do.
-                if migrations().pending_migrations(sqlite).ok() != Some(0) {
-                    return Err(first.into());
+            // Two processes starting on one new file at once (instances behind a load balancer):
+            // the migrator reads the schema version before its transaction, so the slower one
+            // replays what the faster committed and fails, its transaction rolled back. It tries
+            // again (its write waits out the other's transaction) until the schema is up to date.
+            let mut attempts = 0;
+            while let Err(failed) = migrations().to_latest(sqlite) {
+                attempts += 1;
+                if migrations().pending_migrations(sqlite).ok() == Some(0) {
+                    break;
+                }
+                if attempts == 3 {
+                    return Err(failed.into());
                 }
             }
         }
@@ -307,14 +312,15 @@ pub fn open(path: &Path) -> Result<Connection> {
 /// [`open`], as rusqlite's own connection (for the SQLite backend's pools and backups).
 pub fn open_sqlite(path: &Path) -> Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)?;
+    // Admin commands and other servers share the file; wait for a lock rather than failing at once,
+    // from the first statement on (switching a new file to WAL takes a lock too).
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(mode, "SQLite refused WAL mode; readers will block the writer");
     }
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Admin commands and the server share the file; wait for a lock rather than failing at once.
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     Ok(conn)
 }
 
