@@ -135,6 +135,80 @@ impl ClaimState {
     }
 }
 
+/// Who decides a claim. A claim opened within [`MARKETPLACE_RETURN_DAYS`] local days of payment is a
+/// marketplace return, decided by the network operator; after that the seller decides it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decider {
+    Operator,
+    #[default]
+    Seller,
+}
+
+/// Days after payment during which a claim is a marketplace return (the operator decides it).
+pub const MARKETPLACE_RETURN_DAYS: i64 = 14;
+
+/// Where the item of an approved claim goes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnRoute {
+    /// The buyer brings it to any pickup point with the claim return code.
+    PickupPoint,
+    /// The buyer sends or brings it to the seller directly; a pickup point must not accept it.
+    Seller,
+    /// The item stays with the buyer (a refund without return, or a missing part).
+    NoReturn,
+}
+
+impl ReturnRoute {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnRoute::PickupPoint => "pickup_point",
+            ReturnRoute::Seller => "seller",
+            ReturnRoute::NoReturn => "no_return",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ReturnRoute> {
+        [ReturnRoute::PickupPoint, ReturnRoute::Seller, ReturnRoute::NoReturn].into_iter().find(|r| r.as_str() == raw)
+    }
+}
+
+/// The decision field of a claim, as the buyer, the seller and the counter see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimDecision {
+    #[default]
+    UnderReview,
+    Approved,
+    Rejected,
+    /// The buyer disputes a rejection; the operator decides.
+    Disputed,
+    /// Withdrawn by the network.
+    Revoked,
+}
+
+/// The item fate field: where the claimed item is, or is to go.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemFate {
+    /// With the buyer: under review, rejected, or approved without return.
+    #[default]
+    WithBuyer,
+    /// Approved; the buyer is to bring it to a pickup point.
+    ToPickupPoint,
+    /// Approved; the buyer is to send it to the seller.
+    ToSeller,
+    /// A pickup point took it back.
+    AtPickupPoint,
+    /// The seller has it (confirmed receipt, or refused it on receipt).
+    AtSeller,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

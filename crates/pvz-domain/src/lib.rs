@@ -17,7 +17,10 @@ pub mod storage;
 pub mod timestamp;
 
 pub use cells::{check_move, propose_cell, Cell, CellError, CellLabel, CellLabelError, CellProposal, Placement};
-pub use claim::{ClaimState, ClaimTransitionError, Compensation, CompensationKind};
+pub use claim::{
+    ClaimDecision, ClaimState, ClaimTransitionError, Compensation, CompensationKind, Decider, ItemFate, ReturnRoute,
+    MARKETPLACE_RETURN_DAYS,
+};
 pub use ids::{ClaimId, DeviceId, EmployeeId, ItemId, OrderId, PickupPointId, ReturnBoxId, ReturnId, ShortCode};
 pub use money::Kopecks;
 pub use order::{ItemState, OrderStatus, TransitionError};

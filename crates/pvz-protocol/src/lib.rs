@@ -11,7 +11,10 @@ pub mod sync;
 pub mod token;
 
 pub use badge::BadgeClaims;
-pub use claims::{ClaimStatus, CourierManifest, ManifestLine, SellerDecision};
+pub use claims::{
+    AttachmentRef, ClaimAction, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, ManifestLine,
+    MessageAuthor, MessagePage, NewClaimRequest, NewMessage, RejectionTemplate, SellerAddress, SellerDecision,
+};
 pub use ops::{
     BoxedItem, DamagedItem, ExpiredItem, HandBackItem, ItemDecision, OpBody, PhotoRef, PlacedItem, RefusedItem,
     ReturnSource,

@@ -178,6 +178,10 @@ pub enum OpBody {
         /// The item's condition as the manager noted it.
         condition: String,
         photos: Vec<PhotoRef>,
+        /// The issue number of the claim return code the item came with (see
+        /// [`crate::ClaimReturnClaims::code_issue`]); the server refuses a code replaced since.
+        #[serde(default = "crate::token::first_code_issue")]
+        code_issue: u32,
     },
     /// Приём отказов от курьера: the items a courier handed back, compared with the manifest.
     CourierHandBackCompleted {

@@ -122,6 +122,11 @@ pub struct PushOp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub ops: Vec<PushOp>,
+    /// The kiosk's clock when it sent the push (RFC 3339). The server keeps the device's clock offset
+    /// from it and judges time-bound ops (a claim's return deadline) by the op's time corrected by
+    /// that offset, not by the kiosk's clock alone. Absent from kiosks before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -204,6 +209,15 @@ pub mod reject {
     pub const CLAIM_ALREADY_USED: &str = "claim_already_used";
     /// The op's order, item or compensation is not the claim's.
     pub const CLAIM_MISMATCH: &str = "claim_mismatch";
+    /// The claim's item now goes to the seller directly: a pickup point must not take it.
+    pub const CLAIM_TO_SELLER: &str = "claim_to_seller";
+    /// The claim's item now stays with the buyer: no return through a pickup point is needed.
+    pub const CLAIM_NO_RETURN: &str = "claim_no_return";
+    /// The claim's route changed after this code was issued; only the newest code is valid.
+    pub const CLAIM_CODE_REPLACED: &str = "claim_code_replaced";
+    /// The item came after the claim's return deadline (judged by the kiosk's clock corrected by
+    /// its offset from the server's).
+    pub const CLAIM_RETURN_EXPIRED: &str = "claim_return_expired";
     /// A badge (courier, driver) the server does not know for this point.
     pub const UNKNOWN_EMPLOYEE: &str = "unknown_employee";
     /// A box op names a box or a returned unit the server cannot place.
@@ -251,6 +265,11 @@ pub mod error_code {
     pub const INTERNAL: &str = "internal";
     /// The seller already decided this claim.
     pub const CLAIM_ALREADY_DECIDED: &str = "claim_already_decided";
+    /// 409: the item cannot be claimed (refused at the counter, never arrived, not issued, or under
+    /// an open claim already); the message says which.
+    pub const ITEM_NOT_CLAIMABLE: &str = "item_not_claimable";
+    /// 409: the action is not among the claim's `actions` for this caller now.
+    pub const ACTION_NOT_AVAILABLE: &str = "action_not_available";
 }
 
 #[cfg(test)]

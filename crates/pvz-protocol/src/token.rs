@@ -116,9 +116,18 @@ pub struct ClaimReturnClaims {
     /// The refund the buyer gets; zero for a replacement.
     #[serde(rename = "a")]
     pub amount: Kopecks,
-    /// Unix seconds.
+    /// Unix seconds: the return deadline (approval plus the network's return period).
     #[serde(rename = "e")]
     pub expires_at: i64,
+    /// Which code of the claim this is: a change of route issues the next one, and the server refuses
+    /// the items of codes issued before it. Codes from before route changes existed are the first.
+    #[serde(rename = "g", default = "first_code_issue")]
+    pub code_issue: u32,
+}
+
+/// The issue number of a claim's first return code.
+pub fn first_code_issue() -> u32 {
+    1
 }
 
 impl ClaimReturnClaims {
@@ -252,6 +261,7 @@ mod tests {
             compensation: CompensationKind::Refund,
             amount: Kopecks(459_000),
             expires_at,
+            code_issue: 1,
         }
     }
 

@@ -48,6 +48,7 @@ impl ClaimCodeIssuer {
             compensation: compensation.kind(),
             amount: compensation.refund_amount(),
             expires_at: now_unix.saturating_add(ttl),
+            code_issue: claim.code_issue,
         }
         .sign(&self.key)
     }

@@ -48,6 +48,10 @@ pub enum ServerError {
     /// judges its op again on it (see [`crate::push`]); everywhere else it is the answer.
     #[error("{0}")]
     Conflict(String),
+    /// 409 with its own code: a claim request the claim's state does not allow now
+    /// (`item_not_claimable`, `action_not_available`, ...); the message says why.
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
     /// Used, expired or unknown enrollment code. Answered with 400: the kiosk sent a wrong input;
     /// it is not a credential problem a retry with other headers could fix.
     #[error("the enrollment code is unknown, used or expired; ask for a new one")]
@@ -86,9 +90,10 @@ impl ServerError {
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
-            ServerError::SeqConflict(_) | ServerError::ClaimAlreadyDecided(_) | ServerError::Conflict(_) => {
-                StatusCode::CONFLICT
-            }
+            ServerError::SeqConflict(_)
+            | ServerError::ClaimAlreadyDecided(_)
+            | ServerError::Conflict(_)
+            | ServerError::Refused { .. } => StatusCode::CONFLICT,
             ServerError::Unavailable | ServerError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -109,6 +114,7 @@ impl ServerError {
             ServerError::SeqConflict(_) => error_code::SEQ_CONFLICT,
             ServerError::ClaimAlreadyDecided(_) => error_code::CLAIM_ALREADY_DECIDED,
             ServerError::Conflict(_) => STATE_CONFLICT,
+            ServerError::Refused { code, .. } => code,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
             ServerError::Unavailable | ServerError::NotReady => error_code::UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,

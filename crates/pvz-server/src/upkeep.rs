@@ -176,7 +176,12 @@ mod tests {
         let migrated = migrate(&sqlite(&path)).expect("migrate");
         assert_eq!(
             migrated.applied,
-            ["20261216_0007_device_fleet.sql", "20261217_0008_server_marks.sql", "20261218_0009_network_keys.sql"],
+            [
+                "20261216_0007_device_fleet.sql",
+                "20261217_0008_server_marks.sql",
+                "20261218_0009_network_keys.sql",
+                "20261219_0010_claim_service.sql"
+            ],
             "migrate applies exactly what was missing"
         );
         prepare_for_serving(&sqlite(&path), false).expect("a migrated database serves");

@@ -219,7 +219,7 @@ impl SimKiosk {
                 PushOp { seq, op_id: uuid::Uuid::now_v7(), created_at: created_at.clone(), operator: None, body }
             })
             .collect();
-        let body = serde_json::to_vec(&PushRequest { ops }).map_err(|e| e.to_string())?;
+        let body = serde_json::to_vec(&PushRequest { ops, now: None }).map_err(|e| e.to_string())?;
         let response: PushResponse = self.call(Method::POST, PATH_PUSH, body).await?;
         if let Some(gap) = response.gap {
             return Err(format!("kiosk {}: push stopped at a seq gap: {gap:?}", self.index));

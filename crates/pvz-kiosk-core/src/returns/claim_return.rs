@@ -248,6 +248,7 @@ impl Kiosk {
                 amount: claim.amount,
                 condition: claim.condition.clone(),
                 photos: claim_photos::list_claim_photos(tx, &claim.claim_id)?,
+                code_issue: pvz_protocol::token::first_code_issue(),
             };
             let op = outbox::append_op(tx, &body, &at)?;
             claim_returns::mark_claim_accepted(tx, &claim.claim_id, &return_id, &op.op_id.to_string(), &at)?;

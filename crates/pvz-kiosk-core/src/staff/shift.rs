@@ -228,6 +228,7 @@ mod tests {
             amount: Kopecks(amount),
             condition: "шов".into(),
             photos: Vec::new(),
+            code_issue: 1,
         }
     }
 

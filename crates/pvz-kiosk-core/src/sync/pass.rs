@@ -154,7 +154,7 @@ async fn push_pending(
             .run(move |kiosk| {
                 let mut batch = kiosk.store.with_conn(|c| outbox::list_pending_ops(c, batch_size))?;
                 let ops = fit_to_size(&mut batch, max_bytes);
-                Ok((batch, PushRequest { ops }))
+                Ok((batch, PushRequest { ops, now: None }))
             })
             .await?;
         let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };

@@ -3,7 +3,7 @@
 
 use super::{parse_id, Admin};
 use crate::claims::{self, Decider};
-use crate::credentials::SellerCredential;
+use crate::credentials::{PartyCredential, PartyKind, SellerCredential};
 use crate::db::sql::Transaction;
 use crate::db::{self, orders, sellers};
 use crate::error::{Result, ServerError};
@@ -75,5 +75,25 @@ impl Admin {
         let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
         sellers::upsert_seller_credential(&self.conn, seller_id, &db::sha256_hex(secret.as_bytes()), &db::now_text())?;
         Ok(SellerCredential { seller_id: seller_id.to_owned(), secret }.to_text())
+    }
+
+    /// A new API credential for the buyer front or an operator under `name`; an earlier one of the
+    /// same kind and name stops working. Shown once: only its hash is kept.
+    pub fn issue_party_credential(&self, kind: PartyKind, name: &str) -> Result<String> {
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !valid || name.len() > 64 {
+            return Err(ServerError::BadRequest(format!(
+                "{name:?} is not a credential name: use 1-64 latin letters, digits, '-', '_' or '.'"
+            )));
+        }
+        let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
+        db::api_credentials::upsert_api_credential(
+            &self.conn,
+            kind,
+            name,
+            &db::sha256_hex(secret.as_bytes()),
+            &db::now_text(),
+        )?;
+        Ok(PartyCredential { kind, principal: name.to_owned(), secret }.to_text())
     }
 }

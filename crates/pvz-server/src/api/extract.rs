@@ -3,7 +3,7 @@
 //! device's call is also recorded for the fleet view, when due).
 
 use super::AppState;
-use crate::credentials::SellerCredential;
+use crate::credentials::{PartyCredential, PartyKind, SellerCredential};
 use crate::db::devices::SyncSeen;
 use crate::db::feed::Cursor;
 use crate::db::{now_unix, sha256_hex_matches};
@@ -142,5 +142,43 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthSeller {
         }
         tracing::Span::current().record("seller", credential.seller_id.as_str());
         Ok(AuthSeller { seller_id: credential.seller_id })
+    }
+}
+
+/// Who calls the claim API (beside kiosks): a seller, the buyer front or the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    Seller(String),
+    /// The buyer front, by its credential's name; it acts for any buyer it names.
+    BuyerFront(String),
+    /// An operator, by its credential's name.
+    Operator(String),
+}
+
+/// A party authenticated by its credential: `pvzs1.` (seller), `pvzb1.` (buyer front) or `pvzo1.`
+/// (operator). Anything else, or a secret that does not match, is 401.
+#[derive(Debug, Clone)]
+pub struct AuthParty(pub Party);
+
+impl<S: Storage> FromRequestParts<AppState<S>> for AuthParty {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+        let raw = bearer(parts).ok_or(ServerError::Unauthorized)?;
+        if SellerCredential::parse(raw).is_some() {
+            let seller = AuthSeller::from_request_parts(parts, state).await?;
+            return Ok(AuthParty(Party::Seller(seller.seller_id)));
+        }
+        let credential = PartyCredential::parse(raw).ok_or(ServerError::Unauthorized)?;
+        let stored = state.storage.find_api_secret(credential.kind, credential.principal.clone()).await?;
+        // sha256 in constant time, for the reasons given at `AuthDevice`.
+        if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
+            return Err(ServerError::Unauthorized);
+        }
+        let party = match credential.kind {
+            PartyKind::BuyerFront => Party::BuyerFront(credential.principal),
+            PartyKind::Operator => Party::Operator(credential.principal),
+        };
+        Ok(AuthParty(party))
     }
 }

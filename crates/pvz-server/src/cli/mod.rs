@@ -161,6 +161,12 @@ pub enum Command {
     },
     /// Print a new API credential for a seller (the previous one stops working).
     SellerCredential { seller: String },
+    /// Print a new API credential for the marketplace's buyer front under NAME (opens claims and
+    /// writes for buyers); an earlier one of that name stops working.
+    BuyerFrontCredential { name: String },
+    /// Print a new API credential for an operator under NAME (decides marketplace returns and
+    /// disputes); an earlier one of that name stops working.
+    OperatorCredential { name: String },
     /// Put a doorstep delivery refused at the door on a courier's manifest; prints its order id.
     AddCourierRefusals(returns::AddCourierRefusals),
     /// Print the custody chain of a returned unit (by return id) or of an item (by item id).
@@ -332,6 +338,12 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::Ops { pickup_point, limit } => print!("{}", audit::ops_text(&admin, &pickup_point, limit)?),
         Command::Claim { command } => claims::run(&admin, command)?,
         Command::SellerCredential { seller } => println!("{}", admin.issue_seller_credential(&seller)?),
+        Command::BuyerFrontCredential { name } => {
+            println!("{}", admin.issue_party_credential(crate::credentials::PartyKind::BuyerFront, &name)?)
+        }
+        Command::OperatorCredential { name } => {
+            println!("{}", admin.issue_party_credential(crate::credentials::PartyKind::Operator, &name)?)
+        }
         Command::AddCourierRefusals(args) => returns::add_courier_refusals(&admin, args)?,
         Command::Custody { id } => {
             let units = admin.custody(&id)?;

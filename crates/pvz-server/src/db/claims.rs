@@ -5,8 +5,10 @@
 
 use crate::db::sql::{params, Connection, OptionalExtension};
 use crate::error::{Result, ServerError};
-use pvz_domain::{ClaimId, ClaimState, Compensation, ItemId, OrderId, PickupPointId};
-use pvz_protocol::ClaimStatus;
+use pvz_domain::{
+    ClaimDecision, ClaimId, ClaimState, Compensation, Decider, ItemFate, ItemId, OrderId, PickupPointId, ReturnRoute,
+};
+use pvz_protocol::{ClaimAction, ClaimStatus, RejectionTemplate, SellerAddress};
 
 /// A claim with its item's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +29,29 @@ pub struct ClaimRow {
     pub part_order_id: Option<OrderId>,
     pub replacement_order_id: Option<OrderId>,
     pub fulfilled_at: Option<String>,
+    pub decided_by: Decider,
+    pub decision: ClaimDecision,
+    pub item_fate: ItemFate,
+    pub route: Option<ReturnRoute>,
+    pub paid_at: Option<String>,
+    pub created_at: String,
+    pub rejection_template: Option<RejectionTemplate>,
+    pub seller_address: Option<SellerAddress>,
+    pub return_deadline: Option<String>,
+    pub code_issue: u32,
+    pub disputed_at: Option<String>,
+    pub dispute_comment: Option<String>,
+    pub dispute_decided_at: Option<String>,
+    pub received_at: Option<String>,
 }
 
 impl ClaimRow {
+    /// The claim as a caller sees it, with the actions that caller may take now (none for a kiosk).
+    pub fn to_status_with(&self, actions: Vec<ClaimAction>) -> ClaimStatus {
+        ClaimStatus { actions, ..self.to_status() }
+    }
+
+    /// The claim as a kiosk sees it: no actions.
     pub fn to_status(&self) -> ClaimStatus {
         ClaimStatus {
             claim_id: self.id.clone(),
@@ -43,6 +65,17 @@ impl ClaimRow {
             return_code: self.return_code.clone(),
             part_order_id: self.part_order_id.clone(),
             fulfilled_at: self.fulfilled_at.clone(),
+            decision: self.decision,
+            item_fate: self.item_fate,
+            route: self.route,
+            decided_by: self.decided_by,
+            paid_at: self.paid_at.clone(),
+            opened_at: Some(self.created_at.clone()),
+            return_deadline: self.return_deadline.clone(),
+            seller_address: self.seller_address.clone(),
+            rejection_template: self.rejection_template,
+            code_issue: self.code_issue,
+            actions: Vec::new(),
         }
     }
 }
@@ -78,8 +111,26 @@ pub fn insert_claim(conn: &Connection, claim: &NewClaim<'_>, now: &str) -> Resul
 }
 
 const SELECT: &str = "SELECT c.id, c.order_id, c.item_id, i.name, c.pickup_point_id, c.seller_id, c.buyer_id, c.state,
-        c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at
+        c.description, c.compensation, c.reason, c.return_code, c.part_order_id, c.replacement_order_id, c.fulfilled_at,
+        c.decided_by, c.decision, c.item_fate, c.route, c.paid_at, c.created_at, c.rejection_template,
+        c.seller_address, c.seller_hours, c.return_deadline, c.code_issue, c.disputed_at, c.dispute_comment,
+        c.dispute_decided_at, c.received_at
     FROM claims c JOIN order_items i ON i.id = c.item_id";
+
+/// A snake_case enum stored as its serde name.
+fn enum_column<T: serde::de::DeserializeOwned>(r: &crate::db::sql::Row<'_>, i: usize) -> crate::db::sql::SqlResult<T> {
+    let raw: String = r.get(i)?;
+    serde_json::from_value(serde_json::Value::String(raw))
+        .map_err(|_| crate::db::sql::SqlError::bad_column(i, "claim field".to_owned()))
+}
+
+/// The column text of a snake_case enum (its serde name).
+pub fn enum_text<T: serde::Serialize>(value: &T) -> Result<String> {
+    match serde_json::to_value(value)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(ServerError::Internal(format!("{other} is not a unit enum's name"))),
+    }
+}
 
 fn claim_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<ClaimRow> {
     fn bad(i: usize, what: &str) -> crate::db::sql::SqlError {
@@ -113,6 +164,29 @@ fn claim_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<ClaimRow>
         part_order_id: opt_id(r, 12)?,
         replacement_order_id: opt_id(r, 13)?,
         fulfilled_at: r.get(14)?,
+        decided_by: enum_column(r, 15)?,
+        decision: enum_column(r, 16)?,
+        item_fate: enum_column(r, 17)?,
+        route: r
+            .get::<Option<String>>(18)?
+            .map(|raw| ReturnRoute::parse(&raw).ok_or_else(|| bad(18, "route")))
+            .transpose()?,
+        paid_at: r.get(19)?,
+        created_at: r.get(20)?,
+        rejection_template: r
+            .get::<Option<String>>(21)?
+            .map(|raw| serde_json::from_value(serde_json::Value::String(raw)).map_err(|_| bad(21, "template")))
+            .transpose()?,
+        seller_address: match (r.get::<Option<String>>(22)?, r.get::<Option<String>>(23)?) {
+            (Some(address), hours) => Some(SellerAddress { address, hours: hours.unwrap_or_default() }),
+            (None, _) => None,
+        },
+        return_deadline: r.get(24)?,
+        code_issue: u32::try_from(r.get::<i64>(25)?).map_err(|_| bad(25, "code issue"))?,
+        disputed_at: r.get(26)?,
+        dispute_comment: r.get(27)?,
+        dispute_decided_at: r.get(28)?,
+        received_at: r.get(29)?,
     })
 }
 

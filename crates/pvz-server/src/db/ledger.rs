@@ -1,5 +1,7 @@
 //! `ledger_transactions` and `ledger_entries`: the double-entry ledger. One transaction per money
-//! effect of an op (op id UNIQUE, so a retry can never post twice), entries summing to zero.
+//! effect of an event, entries summing to zero. Every transaction has a unique event key (`op:<op id>`
+//! for a counter op; a claim's decision or the seller's receipt has its own), so a retry can never
+//! post twice.
 
 use crate::db::sql::{params, Connection};
 use crate::error::Result;
@@ -17,9 +19,10 @@ pub fn post_transaction(
 ) -> Result<()> {
     let id = uuid::Uuid::now_v7().to_string();
     conn.prepare_cached(
-        "INSERT INTO ledger_transactions (id, op_id, kind, pickup_point_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO ledger_transactions (id, op_id, event_key, kind, pickup_point_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![id, op_id, kind, point.as_str(), now])?;
+    .execute(params![id, op_id, format!("op:{op_id}"), kind, point.as_str(), now])?;
     let mut entry = conn
         .prepare_cached("INSERT INTO ledger_entries (transaction_id, line, account, amount) VALUES (?1, ?2, ?3, ?4)")?;
     for (line, p) in postings.iter().enumerate() {
@@ -102,16 +105,18 @@ pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
         problems.push(format!("the whole ledger sums to {total} kopecks, not 0"));
     }
     let mut unbalanced = conn.prepare(
-        "SELECT t.id, t.op_id, CAST(SUM(e.amount) AS BIGINT) FROM ledger_transactions t
+        "SELECT t.id, t.event_key, CAST(SUM(e.amount) AS BIGINT) FROM ledger_transactions t
          JOIN ledger_entries e ON e.transaction_id = t.id
-         GROUP BY t.id, t.op_id HAVING SUM(e.amount) <> 0 ORDER BY t.id",
+         GROUP BY t.id, t.event_key HAVING SUM(e.amount) <> 0 ORDER BY t.id",
     )?;
     for row in unbalanced.query_map([], |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<i64>(2)?)))? {
-        let (id, op, sum) = row?;
-        problems.push(format!("transaction {id} (op {op}) sums to {sum} kopecks, not 0"));
+        let (id, event, sum) = row?;
+        problems.push(format!("transaction {id} ({event}) sums to {sum} kopecks, not 0"));
     }
-    let mut doubled = conn
-        .prepare("SELECT op_id, COUNT(*) FROM ledger_transactions GROUP BY op_id HAVING COUNT(*) > 1 ORDER BY op_id")?;
+    let mut doubled = conn.prepare(
+        "SELECT op_id, COUNT(*) FROM ledger_transactions WHERE op_id IS NOT NULL
+         GROUP BY op_id HAVING COUNT(*) > 1 ORDER BY op_id",
+    )?;
     for row in doubled.query_map([], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))? {
         let (op, n) = row?;
         problems.push(format!("op {op} has {n} ledger transactions"));

@@ -3,6 +3,7 @@
 //! each query written once against [`sql::Connection`]. Everything here is synchronous; async
 //! callers go through [`crate::storage::DbStorage`], which runs it on the blocking pool.
 
+pub mod api_credentials;
 pub mod backup;
 pub mod boxes;
 pub mod cells;
@@ -153,6 +154,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261216_0007_device_fleet.sql"),
         migration!("20261217_0008_server_marks.sql"),
         migration!("20261218_0009_network_keys.sql"),
+        migration!("20261219_0010_claim_service.sql"),
     ]
 }
 

@@ -14,6 +14,7 @@ mod sqlite;
 pub use postgres::DEFAULT_POOL_SIZE;
 
 use crate::claims::{self, ClaimCodeIssuer, Decider};
+use crate::credentials::PartyKind;
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
@@ -104,6 +105,13 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// The sha256 of the seller's API secret, for the caller to compare; `None`: no credential.
     fn find_seller_secret(&self, seller_id: String) -> impl Future<Output = Result<Option<String>>> + Send;
+
+    /// The sha256 of a buyer front's or operator's API secret; `None`: no such credential.
+    fn find_api_secret(
+        &self,
+        kind: PartyKind,
+        principal: String,
+    ) -> impl Future<Output = Result<Option<String>>> + Send;
 
     /// A claim as it is now, for any point's kiosk (a buyer may return an item anywhere).
     fn claim_status(&self, id: ClaimId) -> impl Future<Output = Result<Option<ClaimStatus>>> + Send;
@@ -277,6 +285,10 @@ impl Storage for DbStorage {
 
     async fn find_seller_secret(&self, seller_id: String) -> Result<Option<String>> {
         self.read(move |conn| sellers::get_seller_secret_hash(conn, &seller_id)).await
+    }
+
+    async fn find_api_secret(&self, kind: PartyKind, principal: String) -> Result<Option<String>> {
+        self.read(move |conn| db::api_credentials::get_api_secret_hash(conn, kind, &principal)).await
     }
 
     async fn claim_status(&self, id: ClaimId) -> Result<Option<ClaimStatus>> {

@@ -262,6 +262,7 @@ pub fn claim_return(claim: &str, order: &str, item: &str, unit: &str, kind: Comp
         amount: Kopecks(amount),
         condition: "без следов носки".into(),
         photos: vec![],
+        code_issue: 1,
     }
 }
 

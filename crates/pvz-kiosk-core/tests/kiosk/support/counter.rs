@@ -112,6 +112,7 @@ pub fn claims(claim: &str, compensation: CompensationKind, expires_at: DateTime<
         compensation,
         amount: if compensation == CompensationKind::Refund { JACKET_PRICE } else { Kopecks::ZERO },
         expires_at: expires_at.timestamp(),
+        code_issue: 1,
     }
 }
 
@@ -146,6 +147,22 @@ pub fn status(claim: &str, state: ClaimState, reason: Option<&str>) -> ClaimStat
         return_code: None,
         part_order_id: None,
         fulfilled_at: None,
+        decision: match state {
+            ClaimState::Open => pvz_domain::ClaimDecision::UnderReview,
+            ClaimState::Rejected => pvz_domain::ClaimDecision::Rejected,
+            ClaimState::Revoked => pvz_domain::ClaimDecision::Revoked,
+            ClaimState::Approved | ClaimState::Fulfilled => pvz_domain::ClaimDecision::Approved,
+        },
+        item_fate: pvz_domain::ItemFate::ToPickupPoint,
+        route: Some(pvz_domain::ReturnRoute::PickupPoint),
+        decided_by: pvz_domain::Decider::Seller,
+        paid_at: None,
+        opened_at: None,
+        return_deadline: None,
+        seller_address: None,
+        rejection_template: None,
+        code_issue: 1,
+        actions: Vec::new(),
     }
 }
 
