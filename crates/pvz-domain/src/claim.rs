@@ -4,6 +4,7 @@
 //! transitions below; anything else is a typed error.
 
 use crate::money::Kopecks;
+use crate::timestamp::{UnixSeconds, UtcOffset};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -149,6 +150,26 @@ pub enum Decider {
 /// Days after payment during which a claim is a marketplace return (the operator decides it).
 pub const MARKETPLACE_RETURN_DAYS: i64 = 14;
 
+impl Decider {
+    /// Who decides a claim opened at `opened` about an item paid at `paid`. Days are the point's
+    /// local calendar days, counted as the storage period counts them: the day of payment is day 0,
+    /// and a claim on day 14 (at 23:59 local time) is still the operator's; from day 15 the seller's.
+    pub fn for_claim(paid: UnixSeconds, opened: UnixSeconds, offset: UtcOffset) -> Decider {
+        if opened.local_day(offset) - paid.local_day(offset) <= MARKETPLACE_RETURN_DAYS {
+            Decider::Operator
+        } else {
+            Decider::Seller
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decider::Operator => "operator",
+            Decider::Seller => "seller",
+        }
+    }
+}
+
 /// Where the item of an approved claim goes.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -212,6 +233,7 @@ pub enum ItemFate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timestamp::SECONDS_PER_DAY;
 
     const ALL: [ClaimState; 5] =
         [ClaimState::Open, ClaimState::Approved, ClaimState::Rejected, ClaimState::Revoked, ClaimState::Fulfilled];
@@ -238,6 +260,33 @@ mod tests {
             let revocable = matches!(state, ClaimState::Open | ClaimState::Approved);
             assert_eq!(revoked.is_ok(), revocable, "revoke from {state:?}: {revoked:?}");
         }
+    }
+
+    #[test]
+    fn the_operator_decides_through_local_day_14_after_payment_and_the_seller_from_day_15() {
+        let moscow = UtcOffset::MOSCOW;
+        // Paid at 23:30 Moscow time on a local day: 30 minutes before that day ends.
+        let day = 20_000;
+        let paid = UnixSeconds::start_of_local_day(day + 1, moscow).plus_seconds(-30 * 60);
+        let at =
+            |local_day: i64, seconds: i64| UnixSeconds::start_of_local_day(local_day, moscow).plus_seconds(seconds);
+        assert_eq!(Decider::for_claim(paid, at(day + 13, 12 * 3600), moscow), Decider::Operator, "day 13: operator");
+        assert_eq!(
+            Decider::for_claim(paid, at(day + 15, 0), moscow),
+            Decider::Seller,
+            "00:00 on day 15 is the seller's, though only 14 days and 30 minutes have passed"
+        );
+        assert_eq!(
+            Decider::for_claim(paid, at(day + 14, SECONDS_PER_DAY - 1), moscow),
+            Decider::Operator,
+            "23:59:59 on day 14 is still the operator's, though almost 15 days have passed"
+        );
+        let utc = UtcOffset::UTC;
+        assert_eq!(
+            Decider::for_claim(paid, at(day + 15, 3600), utc),
+            Decider::Operator,
+            "the point's own offset decides the day: at UTC+0 01:00 Moscow time on day 15 is still day 14"
+        );
     }
 
     #[test]

@@ -21,7 +21,9 @@ use crate::db::sql::Connection;
 use crate::error::{Result, ServerError};
 use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
 use ed25519_dalek::SigningKey;
+use pvz_domain::timestamp::{UnixSeconds, UtcOffset};
 use pvz_domain::{ClaimId, Compensation, ItemId, Kopecks, OrderId};
+use pvz_protocol::sync::error_code;
 use pvz_protocol::{ClaimReturnClaims, SellerDecision, ShipmentItemWire};
 use std::sync::Arc;
 use std::time::Duration;
@@ -68,8 +70,14 @@ fn require_item(conn: &Connection, id: &ItemId) -> Result<ItemRow> {
     orders::get_item(conn, id)?.ok_or_else(|| ServerError::NotFound(format!("item {id} does not exist")))
 }
 
+fn not_claimable(message: String) -> ServerError {
+    ServerError::Refused { code: error_code::ITEM_NOT_CLAIMABLE, message }
+}
+
 /// Opens a claim on an item of an issued order that was handed over (not refused), at most one
-/// standing claim per item.
+/// standing claim per item; an item that cannot be claimed is [`error_code::ITEM_NOT_CLAIMABLE`].
+/// Within [`pvz_domain::MARKETPLACE_RETURN_DAYS`] local days of payment (the point's offset) the claim is a
+/// marketplace return the operator decides; after that the seller decides it.
 pub fn open_claim(
     conn: &Connection,
     id: &ClaimId,
@@ -82,8 +90,13 @@ pub fn open_claim(
     if &row.order_id != order {
         return Err(bad(format!("item {item} is not in order {order}")));
     }
-    check_claimable(&row.claim_candidate(), claims::find_standing_claim(conn, item)?.as_deref()).map_err(bad)?;
     let description = check_text("description", description).map_err(bad)?;
+    check_claimable(&row.claim_candidate(), claims::find_standing_claim(conn, item)?.as_deref())
+        .map_err(not_claimable)?;
+    let paid_at = orders::payment_time(conn, order, row.item.prepaid)?
+        .ok_or_else(|| not_claimable(format!("item {item} has not been paid for: there is nothing to claim")))?;
+    let offset = points::get_storage_policy(conn, &row.pickup_point_id)?.map_or(UtcOffset::MOSCOW, |(_, o)| o);
+    let decided_by = pvz_domain::Decider::for_claim(unix_seconds(&paid_at)?, unix_seconds(now)?, offset);
     let new = NewClaim {
         id,
         order_id: order,
@@ -92,9 +105,36 @@ pub fn open_claim(
         seller_id: &row.item.seller_id,
         buyer_id: &row.buyer_id,
         description: &description,
+        decided_by,
+        paid_at: &paid_at,
     };
     claims::insert_claim(conn, &new, now)?;
     require_claim(conn, id)
+}
+
+/// A stored RFC 3339 time as unix seconds.
+fn unix_seconds(text: &str) -> Result<UnixSeconds> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| UnixSeconds(t.timestamp()))
+        .map_err(|e| ServerError::Internal(format!("stored time {text:?} is not RFC 3339: {e}")))
+}
+
+/// A buyer's claim through the buyer front: the item must be one of `buyer`'s, in `order` (another
+/// buyer's item, or an unknown one, is not found); then as [`open_claim`].
+pub fn open_buyer_claim(
+    conn: &Connection,
+    id: &ClaimId,
+    buyer: &str,
+    order: &OrderId,
+    item: &ItemId,
+    description: &str,
+    now: &str,
+) -> Result<ClaimRow> {
+    let theirs = orders::get_item(conn, item)?.is_some_and(|row| row.buyer_id == buyer && &row.order_id == order);
+    if !theirs {
+        return Err(ServerError::NotFound(format!("buyer {buyer:.64} has no item {item} in order {order}")));
+    }
+    open_claim(conn, id, order, item, description, now)
 }
 
 pub fn require_claim(conn: &Connection, id: &ClaimId) -> Result<ClaimRow> {

@@ -179,9 +179,29 @@ impl Admin {
     /// `n` generated pay-at-counter orders of two items each (clothes 1 000 ₽ + shoes 2 500 ₽), for
     /// load tests. Returns their ids.
     pub fn add_demo_orders(&self, point: &str, n: usize) -> Result<Vec<OrderId>> {
-        let batch: Vec<NewOrder> = (0..n).map(generated_order).collect::<Result<_>>()?;
+        let batch: Vec<NewOrder> = (0..n).map(|_| generated_order(false)).collect::<Result<_>>()?;
         self.add_orders(point, &batch)?;
         Ok(batch.into_iter().map(|o| o.id).collect())
+    }
+
+    /// `n` generated orders paid online at `paid_at` (RFC 3339): their items are prepaid.
+    pub fn add_paid_demo_orders(&self, point: &str, n: usize, paid_at: &str) -> Result<Vec<OrderId>> {
+        let batch: Vec<NewOrder> = (0..n).map(|_| generated_order(true)).collect::<Result<_>>()?;
+        self.add_orders(point, &batch)?;
+        for order in &batch {
+            self.set_order_paid_at(order.id.as_str(), paid_at)?;
+        }
+        Ok(batch.into_iter().map(|o| o.id).collect())
+    }
+
+    /// Records when a prepaid order was paid (RFC 3339); a claim's 14-day line counts from it. New
+    /// orders with prepaid items count as paid when they were added.
+    pub fn set_order_paid_at(&self, order: &str, at: &str) -> Result<()> {
+        let order = parse_id(OrderId::parse, order)?;
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .map_err(|e| ServerError::BadRequest(format!("paid at {at:?} is not an RFC 3339 time: {e}")))?;
+        let at = at.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        orders::set_paid_at(&self.conn, &order, &at)
     }
 
     /// Cancels an order still waiting at its point: kiosks get a `CancelOrder` change on their next
@@ -286,7 +306,7 @@ impl Admin {
     }
 }
 
-fn generated_order(_: usize) -> Result<NewOrder> {
+fn generated_order(prepaid: bool) -> Result<NewOrder> {
     let (id, short_code, uid) = orders::new_order_ids()?;
     let bad = |e: pvz_domain::ids::IdError| ServerError::Internal(e.to_string());
     let item = |n: u32, name: &str, category: &str, price: i64| -> Result<NewItem> {
@@ -298,7 +318,7 @@ fn generated_order(_: usize) -> Result<NewOrder> {
             variant: "M".to_owned(),
             cell: format!("L-{}", &uid[uid.len() - 3..]),
             price: Kopecks(price),
-            prepaid: false,
+            prepaid,
             category: category.to_owned(),
             barcode: None,
             mark: None,

@@ -4,6 +4,7 @@
 //! one module per capability (enroll, sync, claims, couriers). Paths come from
 //! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
+pub mod buyer;
 pub mod claims;
 pub mod couriers;
 pub mod enroll;
@@ -22,7 +23,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
-use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
+use pvz_protocol::claims::{
+    PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS,
+    PATH_SELLER_CLAIM_DECISION,
+};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -45,10 +49,12 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
         .route(PATH_COURIER_MANIFEST, get(couriers::courier_manifest::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
-    // Sellers' calls: no kiosk protocol, a seller credential.
+    // Sellers', the buyer front's and operators' calls: no kiosk protocol, their own credentials.
     let seller = Router::new()
         .route(PATH_SELLER_CLAIMS, get(claims::seller_claims::<S>))
-        .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>));
+        .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>))
+        .route(PATH_CLAIMS, post(buyer::open_claim::<S>))
+        .route(PATH_BUYER_CLAIMS, get(buyer::buyer_claims::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))

@@ -28,13 +28,16 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claims::claim_status,
         super::couriers::courier_manifest,
         super::claims::seller_claims,
-        super::claims::decide_claim
+        super::claims::decide_claim,
+        super::buyer::open_claim,
+        super::buyer::buyer_claims
     ),
     modifiers(&CredentialAuth)
 )]
 pub struct ApiDoc;
 
-/// `Authorization: Bearer pvzd1.<device id>.<secret>` (kiosks) or `pvzs1.<seller id>.<secret>` (sellers).
+/// `Authorization: Bearer pvzd1.<device id>.<secret>` (kiosks), `pvzs1.<seller id>.<secret>` (sellers),
+/// `pvzb1.<name>.<secret>` (the buyer front) or `pvzo1.<name>.<secret>` (operators).
 struct CredentialAuth;
 
 impl Modify for CredentialAuth {
@@ -56,6 +59,14 @@ impl Modify for CredentialAuth {
         components.add_security_scheme(
             "seller_credential",
             bearer("pvzs1.<seller id>.<secret>", "The credential `pvz-server seller-credential <seller>` printed."),
+        );
+        components.add_security_scheme(
+            "buyer_front_credential",
+            bearer("pvzb1.<name>.<secret>", "The credential `pvz-server buyer-front-credential <name>` printed."),
+        );
+        components.add_security_scheme(
+            "operator_credential",
+            bearer("pvzo1.<name>.<secret>", "The credential `pvz-server operator-credential <name>` printed."),
         );
     }
 }

@@ -177,6 +177,11 @@ pub enum Command {
         pickup_point: String,
         #[arg(long)]
         count: usize,
+        /// Add them paid online at this time (RFC 3339): prepaid items, whose claims count 14 local
+        /// days from it (the operator decides within them, the seller after). Without it the buyer
+        /// pays at the counter.
+        #[arg(long)]
+        paid_at: Option<String>,
     },
     /// Seed the demo network and print enrollment codes and codes to try.
     Demo {
@@ -352,8 +357,11 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
             }
             print!("{}", returns::custody_text(&units));
         }
-        Command::AddOrders { pickup_point, count } => {
-            let ids = admin.add_demo_orders(&pickup_point, count)?;
+        Command::AddOrders { pickup_point, count, paid_at } => {
+            let ids = match paid_at {
+                Some(at) => admin.add_paid_demo_orders(&pickup_point, count, &at)?,
+                None => admin.add_demo_orders(&pickup_point, count)?,
+            };
             println!("added {} orders to {pickup_point}", ids.len());
         }
         Command::Demo { json } => {

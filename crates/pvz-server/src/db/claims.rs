@@ -90,12 +90,16 @@ pub struct NewClaim<'a> {
     pub seller_id: &'a str,
     pub buyer_id: &'a str,
     pub description: &'a str,
+    pub decided_by: Decider,
+    /// When the item was paid for (RFC 3339): what the 14-day line counted from.
+    pub paid_at: &'a str,
 }
 
 pub fn insert_claim(conn: &Connection, claim: &NewClaim<'_>, now: &str) -> Result<()> {
     conn.execute(
-        "INSERT INTO claims (id, order_id, item_id, pickup_point_id, seller_id, buyer_id, state, description, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8)",
+        "INSERT INTO claims (id, order_id, item_id, pickup_point_id, seller_id, buyer_id, state, description, created_at,
+                             decided_by, paid_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10)",
         params![
             claim.id.as_str(),
             claim.order_id.as_str(),
@@ -104,7 +108,9 @@ pub fn insert_claim(conn: &Connection, claim: &NewClaim<'_>, now: &str) -> Resul
             claim.seller_id,
             claim.buyer_id,
             claim.description,
-            now
+            now,
+            claim.decided_by.as_str(),
+            claim.paid_at
         ],
     )?;
     Ok(())
@@ -201,6 +207,14 @@ pub fn list_claims_by_seller(conn: &Connection, seller_id: &str) -> Result<Vec<C
     let mut stmt =
         conn.prepare_cached(&format!("{SELECT} WHERE c.seller_id = ?1 ORDER BY c.created_at DESC, c.id DESC"))?;
     let rows = stmt.query_map([seller_id], claim_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A buyer's claims, newest first.
+pub fn list_claims_by_buyer(conn: &Connection, buyer_id: &str) -> Result<Vec<ClaimRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE c.buyer_id = ?1 ORDER BY c.created_at DESC, c.id DESC"))?;
+    let rows = stmt.query_map([buyer_id], claim_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
     Ok(rows)
 }
 

@@ -151,8 +151,8 @@ fn insert_order_arrived(
         .execute(params![order.buyer_id, order.buyer_name])?;
     conn.prepare_cached(
         "INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at,
-                             arrived_at)
-         VALUES (?1, ?2, ?3, ?4, 'ready', NULL, ?5, ?6, ?7)",
+                             arrived_at, paid_at)
+         VALUES (?1, ?2, ?3, ?4, 'ready', NULL, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         order.id.as_str(),
@@ -161,7 +161,9 @@ fn insert_order_arrived(
         order.buyer_id,
         version,
         now,
-        arrived_at
+        arrived_at,
+        // A prepaid order reaches the network paid; `Admin::set_order_paid_at` records an earlier time.
+        order.items.iter().any(|i| i.prepaid).then_some(now)
     ])?;
     let mut seller =
         conn.prepare_cached("INSERT INTO sellers (id, name) VALUES (?1, ?2) ON CONFLICT (id) DO NOTHING")?;
@@ -387,6 +389,27 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
         arrived_at,
         items,
     }))
+}
+
+/// When the buyer paid for an item of `order` (RFC 3339): a prepaid item when the order was paid
+/// (its `paid_at`, or its creation for orders from before payment times were kept), any other when
+/// the order was issued at the counter. `None`: not paid yet (an unissued order's counter item).
+pub fn payment_time(conn: &Connection, order: &OrderId, prepaid: bool) -> Result<Option<String>> {
+    let row: Option<(Option<String>, String, Option<String>)> = conn
+        .prepare_cached("SELECT paid_at, created_at, issued_at FROM orders WHERE id = ?1")?
+        .query_row([order.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((paid_at, created_at, issued_at)) = row else { return Ok(None) };
+    Ok(if prepaid { Some(paid_at.unwrap_or(created_at)) } else { issued_at })
+}
+
+/// Records when a prepaid order was paid (the demo's and `add-orders --paid-at`'s older payments).
+pub fn set_paid_at(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
+    let changed = conn.execute("UPDATE orders SET paid_at = ?2 WHERE id = ?1", params![order.as_str(), at])?;
+    if changed == 0 {
+        return Err(ServerError::NotFound(format!("order {order} does not exist")));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp};
-use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
+use pvz_protocol::{ClaimStatus, CourierManifest, NewClaimRequest, PullPage, SellerDecision};
 use sqlite::SqliteBackend;
 use std::future::Future;
 
@@ -115,6 +115,16 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// A claim as it is now, for any point's kiosk (a buyer may return an item anywhere).
     fn claim_status(&self, id: ClaimId) -> impl Future<Output = Result<Option<ClaimStatus>>> + Send;
+
+    /// A buyer opens a claim through the buyer front `front` (see [`crate::claims::open_buyer_claim`]).
+    fn open_buyer_claim(
+        &self,
+        front: String,
+        request: NewClaimRequest,
+    ) -> impl Future<Output = Result<ClaimStatus>> + Send;
+
+    /// A buyer's claims, newest first.
+    fn buyer_claims(&self, buyer_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
     /// The seller's claims, newest first.
     fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
@@ -293,6 +303,27 @@ impl Storage for DbStorage {
 
     async fn claim_status(&self, id: ClaimId) -> Result<Option<ClaimStatus>> {
         self.read(move |conn| Ok(db::claims::get_claim(conn, &id)?.map(|c| c.to_status()))).await
+    }
+
+    async fn open_buyer_claim(&self, front: String, request: NewClaimRequest) -> Result<ClaimStatus> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let id = claims::new_claim_id()?;
+            let now = db::now_text();
+            let r = &request;
+            let claim = claims::open_buyer_claim(&tx, &id, &r.buyer_id, &r.order_id, &r.item_id, &r.description, &now)?;
+            tx.commit()?;
+            tracing::info!(claim = %claim.id, front = %front, decided_by = claim.decided_by.as_str(), "claim opened");
+            Ok(claim.to_status())
+        })
+        .await
+    }
+
+    async fn buyer_claims(&self, buyer_id: String) -> Result<Vec<ClaimStatus>> {
+        self.read(move |conn| {
+            Ok(db::claims::list_claims_by_buyer(conn, &buyer_id)?.iter().map(|c| c.to_status()).collect())
+        })
+        .await
     }
 
     async fn seller_claims(&self, seller_id: String) -> Result<Vec<ClaimStatus>> {
