@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod blobs;
 pub mod claims;
 pub mod cli;
 pub mod config;
