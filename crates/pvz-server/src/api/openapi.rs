@@ -28,7 +28,11 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claims::claim_status,
         super::couriers::courier_manifest,
         super::claims::seller_claims,
-        super::claims::decide_claim
+        super::claims::decide_claim,
+        super::messages::upload_attachment,
+        super::messages::get_attachment,
+        super::messages::post_message,
+        super::messages::list_messages
     ),
     modifiers(&CredentialAuth)
 )]
@@ -56,6 +60,14 @@ impl Modify for CredentialAuth {
         components.add_security_scheme(
             "seller_credential",
             bearer("pvzs1.<seller id>.<secret>", "The credential `pvz-server seller-credential <seller>` printed."),
+        );
+        components.add_security_scheme(
+            "party_credential",
+            bearer(
+                "pvzs1. / pvzb1. / pvzo1.",
+                "A seller's, the buyer front's (`pvz-server buyer-front-credential <name>`) or an operator's \
+                 (`pvz-server operator-credential <name>`) credential.",
+            ),
         );
     }
 }

@@ -14,6 +14,7 @@ mod sqlite;
 pub use postgres::DEFAULT_POOL_SIZE;
 
 use crate::claims::{self, ClaimCodeIssuer, Decider};
+use crate::conversation::{self, Participant};
 use crate::credentials::PartyKind;
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
@@ -24,7 +25,9 @@ use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp};
-use pvz_protocol::{ClaimStatus, CourierManifest, PullPage, SellerDecision};
+use pvz_protocol::{
+    AttachmentRef, ClaimMessage, ClaimStatus, CourierManifest, MessagePage, NewMessage, PullPage, SellerDecision,
+};
 use sqlite::SqliteBackend;
 use std::future::Future;
 
@@ -136,6 +139,34 @@ pub trait Storage: Clone + Send + Sync + 'static {
         point: PickupPointId,
         courier: EmployeeId,
     ) -> impl Future<Output = Result<CourierManifest>> + Send;
+
+    /// Records an uploaded attachment whose bytes are in the blob store (kept as it was when the
+    /// same bytes were uploaded before).
+    fn record_attachment(
+        &self,
+        attachment: AttachmentRef,
+        uploader: Participant,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// An uploaded attachment; `None`: no such id.
+    fn find_attachment(&self, id: String) -> impl Future<Output = Result<Option<AttachmentRef>>> + Send;
+
+    /// A message by `who` on a claim's thread (see [`conversation::post_message`]).
+    fn post_claim_message(
+        &self,
+        who: Participant,
+        claim: ClaimId,
+        message: NewMessage,
+    ) -> impl Future<Output = Result<ClaimMessage>> + Send;
+
+    /// A page of a claim's thread for `who` (see [`conversation::message_page`]).
+    fn claim_messages(
+        &self,
+        who: Participant,
+        claim: ClaimId,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<MessagePage>> + Send;
 }
 
 /// The storage over either database: every call is the same query functions, run where the backend
@@ -323,6 +354,42 @@ impl Storage for DbStorage {
 
     async fn courier_manifest(&self, point: PickupPointId, courier: EmployeeId) -> Result<CourierManifest> {
         self.read(move |conn| manifests::get_courier_manifest(conn, &point, &courier)).await
+    }
+
+    async fn record_attachment(&self, attachment: AttachmentRef, uploader: Participant) -> Result<()> {
+        self.write(move |conn| {
+            let new = db::attachments::NewAttachment {
+                id: &attachment.id,
+                content_type: &attachment.content_type,
+                size: attachment.size,
+                uploaded_by_kind: uploader.kind_text(),
+                uploaded_by: uploader.name(),
+            };
+            db::attachments::insert_attachment(conn, &new, &db::now_text())
+        })
+        .await
+    }
+
+    async fn find_attachment(&self, id: String) -> Result<Option<AttachmentRef>> {
+        self.read(move |conn| db::attachments::get_attachment(conn, &id)).await
+    }
+
+    async fn post_claim_message(&self, who: Participant, claim: ClaimId, message: NewMessage) -> Result<ClaimMessage> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let posted = conversation::post_as(&tx, &who, &claim, &message, &db::now_text())?;
+            tx.commit()?;
+            Ok(posted)
+        })
+        .await
+    }
+
+    async fn claim_messages(&self, who: Participant, claim: ClaimId, after: i64, limit: u32) -> Result<MessagePage> {
+        self.read(move |conn| {
+            let tx = conn.read_transaction()?;
+            conversation::message_page(&tx, &who, &claim, after, limit)
+        })
+        .await
     }
 }
 
