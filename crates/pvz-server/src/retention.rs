@@ -1,7 +1,7 @@
 //! Retention of buyers' personal data (хранение персональных данных): once a claim is finished
 //! (fulfilled, revoked or rejected with no dispute open) for longer than the retention period, its
 //! conversation and the buyer's description are deleted, and so are the attachments' blobs no kept
-//! message names any more. Money (the ledger) and the claim's decision stay: they are the network's
+//! message names any more, and uploads that no message ever named once they are as old. Money (the ledger) and the claim's decision stay: they are the network's
 //! accounts, not the buyer's words. Run by `pvz-server purge-personal-data`.
 
 use crate::blobs::BlobStore;
@@ -23,6 +23,8 @@ pub struct Purged {
     pub claims: Vec<PurgedClaim>,
     /// Attachments no message names any more: their rows and blobs were deleted.
     pub attachments: Vec<String>,
+    /// Attachments uploaded before the cutoff that no message ever named: deleted too.
+    pub unsent: Vec<String>,
     /// Blobs whose deletion failed (`id`, why); their rows are gone, so a blob left behind is only
     /// bytes nobody can name, and a later purge will not retry it.
     pub blob_failures: Vec<(String, String)>,
@@ -107,10 +109,19 @@ pub fn purge_personal_data(
             purged.attachments.push(id);
         }
     }
+    // Uploads no message ever named (a claim the buyer never opened, a message never sent) are the
+    // buyer's photos too: kept no longer than a finished claim's.
+    for (id, uploaded_at) in attachments::list_unreferenced_attachments(&tx)? {
+        let stale = DateTime::parse_from_rfc3339(&uploaded_at).is_ok_and(|at| at.with_timezone(&Utc) <= cutoff);
+        if stale {
+            attachments::delete_attachment(&tx, &id)?;
+            purged.unsent.push(id);
+        }
+    }
     tx.commit()?;
     // The same bytes uploaded again between the commit and here get a new row but lose their
     // blob: reading them answers 404 until they are uploaded once more, which stores them again.
-    for id in &purged.attachments {
+    for id in purged.attachments.iter().chain(&purged.unsent) {
         if let Err(error) = blobs.delete_blocking(id) {
             purged.blob_failures.push((id.clone(), error.to_string()));
         }

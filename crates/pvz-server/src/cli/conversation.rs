@@ -47,9 +47,13 @@ pub fn purged_text(purged: &Purged) -> String {
     for id in &purged.attachments {
         out.push_str(&format!("  deleted attachment {id}\n"));
     }
+    for id in &purged.unsent {
+        out.push_str(&format!("  deleted unsent upload {id}\n"));
+    }
     for (id, why) in &purged.blob_failures {
         out.push_str(&format!("  could not delete the blob of {id}: {why}\n"));
     }
-    out.push_str(&format!("{} claims purged, {} attachments deleted\n", purged.claims.len(), purged.attachments.len()));
+    let attachments = purged.attachments.len() + purged.unsent.len();
+    out.push_str(&format!("{} claims purged, {attachments} attachments deleted\n", purged.claims.len()));
     out
 }

@@ -48,3 +48,17 @@ pub fn delete_attachment(conn: &Connection, id: &str) -> Result<()> {
     conn.execute("DELETE FROM attachments WHERE id = ?1", [id])?;
     Ok(())
 }
+
+/// Attachments no message names, with when they were uploaded: uploads never sent, or left behind
+/// by a purge of the messages that named them.
+pub fn list_unreferenced_attachments(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let rows = conn
+        .prepare(
+            "SELECT a.id, a.created_at FROM attachments a
+             WHERE NOT EXISTS (SELECT 1 FROM claim_message_attachments l WHERE l.attachment_id = a.id)
+             ORDER BY a.id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}

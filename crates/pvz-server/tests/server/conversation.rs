@@ -204,6 +204,7 @@ async fn retention_purges_finished_claims_and_the_blobs_only_they_named() {
     let open = t.admin.open_claim("o2", "o2-1", "пятно на ткани").expect("open").claim_id.to_string();
     let shared = uploaded(&t, &front, png(b"shared")).await;
     let own = uploaded(&t, &front, png(b"only the finished claim")).await;
+    let unsent = uploaded(&t, &front, png(b"never sent")).await;
     let r = post_message(&t, &finished, &front, "вот фото", &[&shared.id, &own.id]).await;
     assert_eq!(r.status, 201, "the finished claim's thread: {}", r.body);
     assert_eq!(post_message(&t, &finished, &seller, "отказ", &[]).await.status, 201, "a reply");
@@ -213,7 +214,7 @@ async fn retention_purges_finished_claims_and_the_blobs_only_they_named() {
 
     let kept = pvz_server(t.dir.path(), &["purge-personal-data"]);
     assert!(kept.ok, "a purge with the default retention runs: {}", kept.stderr);
-    assert!(kept.stdout.contains("0 claims purged"), "nothing is 3 years old: {}", kept.stdout);
+    assert!(kept.stdout.contains("0 claims purged, 0 attachments"), "nothing is 3 years old: {}", kept.stdout);
 
     let run = pvz_server(t.dir.path(), &["purge-personal-data", "--older-than-days", "0"]);
     assert!(run.ok, "the purge runs: {}", run.stderr);
@@ -222,6 +223,7 @@ async fn retention_purges_finished_claims_and_the_blobs_only_they_named() {
     assert!(run.stdout.contains(&format!("deleted attachment {}", own.id)), "and the lone photo: {}", run.stdout);
     assert!(!run.stdout.contains(&format!("deleted attachment {}", shared.id)), "not the shared one: {}", run.stdout);
     assert!(!run.stdout.contains(&open), "the open claim is not purged: {}", run.stdout);
+    assert!(run.stdout.contains(&format!("deleted unsent upload {}", unsent.id)), "an old unsent one: {}", run.stdout);
 
     let gone = page(&t, &finished, &front, "").await;
     assert!(gone.messages.is_empty(), "the finished claim's thread is gone: {:?}", gone.messages);
@@ -237,7 +239,8 @@ async fn retention_purges_finished_claims_and_the_blobs_only_they_named() {
     assert!(!blob.exists(), "its blob file is removed: {}", blob.display());
 
     let again = pvz_server(t.dir.path(), &["purge-personal-data", "--older-than-days", "0"]);
-    assert!(again.stdout.contains("0 claims purged"), "a second purge finds nothing left: {}", again.stdout);
+    let nothing = "0 claims purged, 0 attachments deleted";
+    assert!(again.stdout.contains(nothing), "a second purge finds nothing left: {}", again.stdout);
     let thread = pvz_server(t.dir.path(), &["claim", "thread", &open]);
     assert!(thread.ok, "the thread prints: {}", thread.stderr);
     assert!(thread.stdout.contains("#1 buyer (front)"), "seq, author and name: {}", thread.stdout);
