@@ -18,9 +18,4 @@ impl Admin {
     pub fn purge_personal_data(&self, older_than_days: u32) -> Result<Purged> {
         retention::purge_personal_data(&self.conn, &self.blobs, older_than_days, chrono::Utc::now())
     }
-
-    /// The blob store this admin deletes from.
-    pub fn blobs(&self) -> &crate::blobs::BlobStore {
-        &self.blobs
-    }
 }
