@@ -1,6 +1,7 @@
 //! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
 //! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`,
-//! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`; logging reads
+//! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`, `PVZ_SERVER_BLOB_STORE_URL`,
+//! `PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
@@ -30,6 +31,14 @@ pub struct Config {
     /// `MAX_PULL_WAIT_SECONDS`); 0: never held, kiosks poll. Lower it behind a proxy that cuts idle
     /// requests sooner.
     pub max_pull_wait_seconds: u32,
+    /// Where attachments' bytes are kept: unset, `<data_dir>/blobs`; `s3://bucket/prefix` for an
+    /// S3-compatible bucket (credentials, region and endpoint from the `AWS_*` environment, see
+    /// [`crate::blobs::BlobStore::open`]); `file:///dir` or a path for another directory. Every
+    /// instance sharing a database must name the same store.
+    pub blob_store_url: Option<String>,
+    /// How long a finished claim's messages, attachments and description are kept
+    /// (`pvz-server purge-personal-data` deletes older ones).
+    pub personal_data_retention_days: u32,
 }
 
 impl Default for Config {
@@ -43,6 +52,8 @@ impl Default for Config {
             claim_code_ttl_days: 14,
             migrate: false,
             max_pull_wait_seconds: MAX_PULL_WAIT_SECONDS,
+            blob_store_url: None,
+            personal_data_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -98,6 +109,13 @@ impl Config {
         if let Some(wait) = var("PVZ_SERVER_MAX_PULL_WAIT_SECONDS").filter(|w| !w.is_empty()) {
             self.max_pull_wait_seconds = wait.parse().map_err(|_| bad("PVZ_SERVER_MAX_PULL_WAIT_SECONDS", &wait))?;
         }
+        if let Some(url) = var("PVZ_SERVER_BLOB_STORE_URL").filter(|u| !u.is_empty()) {
+            self.blob_store_url = Some(url);
+        }
+        if let Some(days) = var("PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS").filter(|d| !d.is_empty()) {
+            self.personal_data_retention_days =
+                days.parse().map_err(|_| bad("PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS", &days))?;
+        }
         Ok(())
     }
 
@@ -115,6 +133,11 @@ impl Config {
 
     pub fn claim_code_ttl(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.claim_code_ttl_days.saturating_mul(24 * 3600))
+    }
+
+    /// The blob store `blob_store_url` names, or the data dir's `blobs` directory.
+    pub fn blob_store(&self) -> Result<crate::blobs::BlobStore> {
+        crate::blobs::BlobStore::open(self.blob_store_url.as_deref(), &self.data_dir)
     }
 
     /// How long a pull may be held, capped at what the protocol allows.
@@ -137,6 +160,8 @@ mod tests {
                 "PVZ_SERVER_MAX_BODY_BYTES" => Some("2048".into()),
                 "PVZ_SERVER_CLAIM_CODE_TTL_DAYS" => Some("30".into()),
                 "PVZ_SERVER_MAX_PULL_WAIT_SECONDS" => Some("90".into()),
+                "PVZ_SERVER_BLOB_STORE_URL" => Some("s3://claims/pvz".into()),
+                "PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS" => Some("30".into()),
                 _ => None,
             })
             .expect("valid env");
@@ -144,6 +169,8 @@ mod tests {
         assert_eq!(config.max_body_bytes, 2048, "env overrides the body limit");
         assert_eq!(config.claim_code_ttl().as_secs(), 30 * 24 * 3600, "env sets how long claim return codes last");
         assert_eq!(config.max_pull_wait().as_secs(), 25, "a held pull waits no longer than the protocol allows");
+        assert_eq!(config.blob_store_url.as_deref(), Some("s3://claims/pvz"), "env names the blob store");
+        assert_eq!(config.personal_data_retention_days, 30, "env sets how long personal data is kept");
         assert!(config.apply_env(|_| Some("nope".into())).is_err(), "an unparsable override is an error");
         assert!(toml::from_str::<Config>("colour = 1").is_err(), "unknown keys are refused, not ignored");
     }

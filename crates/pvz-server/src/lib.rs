@@ -3,9 +3,11 @@
 
 pub mod admin;
 pub mod api;
+pub mod blobs;
 pub mod claims;
 pub mod cli;
 pub mod config;
+pub mod conversation;
 pub mod credentials;
 pub mod db;
 pub mod demo;
@@ -14,6 +16,7 @@ pub mod feed_signal;
 pub mod keys;
 pub mod metrics;
 pub mod push;
+pub mod retention;
 pub mod rules;
 pub mod signing;
 pub mod startup;

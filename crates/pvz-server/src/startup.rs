@@ -28,6 +28,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();
         state.held_pulls.max_wait = config.max_pull_wait();
+        state.blobs = config.blob_store()?;
         Ok::<_, ServerError>((state, database))
     })
     .await??;

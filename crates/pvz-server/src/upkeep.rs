@@ -180,7 +180,8 @@ mod tests {
                 "20261216_0007_device_fleet.sql",
                 "20261217_0008_server_marks.sql",
                 "20261218_0009_network_keys.sql",
-                "20261219_0010_claim_service.sql"
+                "20261219_0010_claim_service.sql",
+                "20261220_0011_claim_conversation.sql"
             ],
             "migrate applies exactly what was missing"
         );

@@ -9,6 +9,7 @@
 
 mod audit;
 mod claims;
+mod conversation;
 mod returns;
 mod shelf;
 mod staff;
@@ -45,6 +46,9 @@ pub struct OpCounts {
 pub struct Admin {
     conn: Connection,
     data_dir: PathBuf,
+    /// Attachments' bytes: `<data_dir>/blobs` unless [`Admin::with_blob_store`] names the
+    /// configured store.
+    blobs: crate::blobs::BlobStore,
     /// Holds the server's signing key, which signs pickup tokens and claim return codes.
     claim_codes: ClaimCodeIssuer,
 }
@@ -100,7 +104,14 @@ impl Admin {
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", data_dir.display())))?;
         let conn = database.connect_and_migrate()?;
         let key = Arc::new(crate::signing::load_or_create(&conn, &data_dir)?);
-        Ok(Admin { conn, data_dir, claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL } })
+        let blobs = crate::blobs::BlobStore::open(None, &data_dir)?;
+        Ok(Admin { conn, data_dir, blobs, claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL } })
+    }
+
+    /// The blob store the servers use (the config's `blob_store_url`), instead of the data dir's.
+    pub fn with_blob_store(mut self, blobs: crate::blobs::BlobStore) -> Admin {
+        self.blobs = blobs;
+        self
     }
 
     /// How long the claim return codes this admin issues stay valid (default 14 days).

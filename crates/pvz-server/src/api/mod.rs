@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`: the route table, the layers every request passes (metrics, body limit,
 //! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
 //! paths and methods. Handlers sit in
-//! one module per capability (enroll, sync, claims, couriers). Paths come from
+//! one module per capability (enroll, sync, claims, couriers, messages). Paths come from
 //! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod buyer;
@@ -9,6 +9,7 @@ pub mod claims;
 pub mod couriers;
 pub mod enroll;
 pub mod extract;
+pub mod messages;
 pub mod openapi;
 mod state;
 pub mod sync;
@@ -24,8 +25,8 @@ use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
 use pvz_protocol::claims::{
-    PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS,
-    PATH_SELLER_CLAIM_DECISION,
+    MAX_ATTACHMENT_BYTES, PATH_ATTACHMENT, PATH_ATTACHMENTS, PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_MESSAGES,
+    PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION,
 };
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use serde::Serialize;
@@ -55,6 +56,13 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>))
         .route(PATH_CLAIMS, post(buyer::open_claim::<S>))
         .route(PATH_BUYER_CLAIMS, get(buyer::buyer_claims::<S>));
+    // The claim's conversation: a seller's, buyer front's or operator's credential, never a kiosk's.
+    // An upload is raw bytes up to its own limit, above the API's default.
+    let upload_limit = DefaultBodyLimit::max(usize::try_from(MAX_ATTACHMENT_BYTES).unwrap_or(usize::MAX));
+    let conversation = Router::new()
+        .route(PATH_ATTACHMENTS, post(messages::upload_attachment::<S>).layer(upload_limit))
+        .route(PATH_ATTACHMENT, get(messages::get_attachment::<S>))
+        .route(PATH_CLAIM_MESSAGES, get(messages::list_messages::<S>).post(messages::post_message::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))
@@ -62,6 +70,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_OPENAPI, get(openapi::serve))
         .merge(sync)
         .merge(seller)
+        .merge(conversation)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

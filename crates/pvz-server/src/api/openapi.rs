@@ -30,7 +30,11 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claims::seller_claims,
         super::claims::decide_claim,
         super::buyer::open_claim,
-        super::buyer::buyer_claims
+        super::buyer::buyer_claims,
+        super::messages::upload_attachment,
+        super::messages::get_attachment,
+        super::messages::post_message,
+        super::messages::list_messages
     ),
     modifiers(&CredentialAuth)
 )]
@@ -67,6 +71,14 @@ impl Modify for CredentialAuth {
         components.add_security_scheme(
             "operator_credential",
             bearer("pvzo1.<name>.<secret>", "The credential `pvz-server operator-credential <name>` printed."),
+        );
+        components.add_security_scheme(
+            "party_credential",
+            bearer(
+                "pvzs1. / pvzb1. / pvzo1.",
+                "A seller's, the buyer front's (`pvz-server buyer-front-credential <name>`) or an operator's \
+                 (`pvz-server operator-credential <name>`) credential.",
+            ),
         );
     }
 }

@@ -1,7 +1,8 @@
 //! What every handler can reach: the storage, the claim-code signer, the held pulls' signal, the
-//! body limit and the instance's metrics. Built by `startup` from the config, or by a test around
+//! body limit, the blob store and the instance's metrics. Built by `startup` from the config, or by a test around
 //! any [`Storage`].
 
+use crate::blobs::BlobStore;
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::feed_signal::{HeldPulls, LocalFeedSignal, DEFAULT_RECHECK};
 use crate::metrics::Metrics;
@@ -21,13 +22,16 @@ pub struct AppState<S = DbStorage> {
     /// Wakes held pulls when a point's feed moves; handlers notify it after their commits.
     pub held_pulls: HeldPulls,
     pub max_body_bytes: usize,
+    /// Attachments' bytes (and later counter photos'); `startup` opens the configured one.
+    pub blobs: BlobStore,
     /// This state's own registry, served at `/metrics` (see [`crate::metrics`]).
     pub metrics: Arc<Metrics>,
 }
 
 impl<S: Storage> AppState<S> {
     /// Claim return codes last [`DEFAULT_CLAIM_CODE_TTL`] unless `claim_codes.ttl` is set; pulls are
-    /// held up to [`MAX_PULL_WAIT_SECONDS`], on a [`LocalFeedSignal`], unless `held_pulls` is replaced.
+    /// held up to [`MAX_PULL_WAIT_SECONDS`], on a [`LocalFeedSignal`], unless `held_pulls` is replaced;
+    /// blobs are kept in memory unless `blobs` is replaced (as `startup` does from the config).
     pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
         let signal = Arc::new(LocalFeedSignal::new(storage.clone(), DEFAULT_RECHECK));
         let max_wait = Duration::from_secs(u64::from(MAX_PULL_WAIT_SECONDS));
@@ -36,6 +40,7 @@ impl<S: Storage> AppState<S> {
             storage,
             claim_codes: ClaimCodeIssuer { key, ttl: DEFAULT_CLAIM_CODE_TTL },
             max_body_bytes,
+            blobs: BlobStore::in_memory(),
             metrics: Arc::new(Metrics::new()),
         }
     }

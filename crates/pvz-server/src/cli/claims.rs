@@ -39,6 +39,8 @@ pub enum ClaimCommand {
     },
     /// Print a claim's state, compensation and return code.
     Show { id: String },
+    /// Print a claim's conversation: each message's seq, author, time, text and attachments.
+    Thread { id: String },
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +78,10 @@ pub fn run(admin: &Admin, command: ClaimCommand) -> Result<()> {
         ClaimCommand::Reject { id, reason } => admin.decide_claim(&id, &SellerDecision::Reject { reason })?,
         ClaimCommand::Revoke { id, reason } => admin.revoke_claim(&id, &reason)?,
         ClaimCommand::Show { id } => admin.claim_status(&id)?,
+        ClaimCommand::Thread { id } => {
+            print!("{}", super::conversation::thread_text(&id, &admin.claim_thread(&id)?));
+            return Ok(());
+        }
     };
     print!("{}", claim_text(&status));
     Ok(())

@@ -2,6 +2,7 @@
 
 mod audit;
 mod claims;
+mod conversation;
 mod fleet;
 mod pin;
 mod returns;
@@ -31,6 +32,10 @@ pub struct Cli {
     /// overrides the config file.
     #[arg(long, global = true, env = "PVZ_SERVER_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Where attachments' bytes are kept: `s3://bucket/prefix` (with the `AWS_*` environment) or a
+    /// directory; unset: `<data dir>/blobs`. Overrides the config file.
+    #[arg(long, global = true, env = "PVZ_SERVER_BLOB_STORE_URL")]
+    pub blob_store_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -167,6 +172,14 @@ pub enum Command {
     /// Print a new API credential for an operator under NAME (decides marketplace returns and
     /// disputes); an earlier one of that name stops working.
     OperatorCredential { name: String },
+    /// Delete the personal data of claims finished more than N days ago: their conversation, the
+    /// attachments no kept message names (rows and blobs), and the buyer's description. Money and
+    /// decisions stay. Prints what it removed.
+    PurgePersonalData {
+        /// N; default: the config's `personal_data_retention_days` (1095).
+        #[arg(long)]
+        older_than_days: Option<u32>,
+    },
     /// Put a doorstep delivery refused at the door on a courier's manifest; prints its order id.
     AddCourierRefusals(returns::AddCourierRefusals),
     /// Print the custody chain of a returned unit (by return id) or of an item (by item id).
@@ -242,6 +255,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(url) = cli.database_url.filter(|u| !u.is_empty()) {
         config.database_url = Some(url);
     }
+    if let Some(url) = cli.blob_store_url.filter(|u| !u.is_empty()) {
+        config.blob_store_url = Some(url);
+    }
     if let Command::Serve { migrate } = cli.command {
         config.migrate |= migrate;
         crate::startup::serve(config).await?;
@@ -283,8 +299,9 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let admin =
-        Admin::open_database(&config.data_dir, &config.database()?)?.with_claim_code_ttl(config.claim_code_ttl());
+    let admin = Admin::open_database(&config.data_dir, &config.database()?)?
+        .with_claim_code_ttl(config.claim_code_ttl())
+        .with_blob_store(config.blob_store()?);
     match command {
         Command::Serve { .. } | Command::Openapi | Command::Migrate | Command::Backup { .. } | Command::Restored => {}
         Command::Devices { pickup_point } => print!("{}", fleet::devices_text(&admin, pickup_point.as_deref())?),
@@ -348,6 +365,10 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         }
         Command::OperatorCredential { name } => {
             println!("{}", admin.issue_party_credential(crate::credentials::PartyKind::Operator, &name)?)
+        }
+        Command::PurgePersonalData { older_than_days } => {
+            let days = older_than_days.unwrap_or(config.personal_data_retention_days);
+            print!("{}", conversation::purged_text(&admin.purge_personal_data(days)?));
         }
         Command::AddCourierRefusals(args) => returns::add_courier_refusals(&admin, args)?,
         Command::Custody { id } => {

@@ -4,6 +4,7 @@
 //! callers go through [`crate::storage::DbStorage`], which runs it on the blocking pool.
 
 pub mod api_credentials;
+pub mod attachments;
 pub mod backup;
 pub mod boxes;
 pub mod cells;
@@ -16,6 +17,7 @@ pub mod hand_backs;
 pub mod ledger;
 pub mod manifests;
 pub mod marks;
+pub mod messages;
 pub mod network_keys;
 pub mod ops;
 pub mod orders;
@@ -155,6 +157,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261217_0008_server_marks.sql"),
         migration!("20261218_0009_network_keys.sql"),
         migration!("20261219_0010_claim_service.sql"),
+        migration!("20261220_0011_claim_conversation.sql"),
     ]
 }
 

@@ -14,6 +14,7 @@ mod sqlite;
 pub use postgres::DEFAULT_POOL_SIZE;
 
 use crate::claims::{self, ClaimCodeIssuer, Decider};
+use crate::conversation::{self, Participant};
 use crate::credentials::PartyKind;
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
@@ -24,7 +25,10 @@ use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp};
-use pvz_protocol::{ClaimStatus, CourierManifest, NewClaimRequest, PullPage, SellerDecision};
+use pvz_protocol::{
+    AttachmentRef, ClaimMessage, ClaimStatus, CourierManifest, MessageAuthor, MessagePage, NewClaimRequest, NewMessage,
+    PullPage, SellerDecision,
+};
 use sqlite::SqliteBackend;
 use std::future::Future;
 
@@ -146,6 +150,34 @@ pub trait Storage: Clone + Send + Sync + 'static {
         point: PickupPointId,
         courier: EmployeeId,
     ) -> impl Future<Output = Result<CourierManifest>> + Send;
+
+    /// Records an uploaded attachment whose bytes are in the blob store (kept as it was when the
+    /// same bytes were uploaded before).
+    fn record_attachment(
+        &self,
+        attachment: AttachmentRef,
+        uploader: Participant,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// An uploaded attachment; `None`: no such id.
+    fn find_attachment(&self, id: String) -> impl Future<Output = Result<Option<AttachmentRef>>> + Send;
+
+    /// A message by `who` on a claim's thread (see [`conversation::post_message`]).
+    fn post_claim_message(
+        &self,
+        who: Participant,
+        claim: ClaimId,
+        message: NewMessage,
+    ) -> impl Future<Output = Result<ClaimMessage>> + Send;
+
+    /// A page of a claim's thread for `who` (see [`conversation::message_page`]).
+    fn claim_messages(
+        &self,
+        who: Participant,
+        claim: ClaimId,
+        after: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<MessagePage>> + Send;
 }
 
 /// The storage over either database: every call is the same query functions, run where the backend
@@ -312,6 +344,8 @@ impl Storage for DbStorage {
             let now = db::now_text();
             let r = &request;
             let claim = claims::open_buyer_claim(&tx, &id, &r.buyer_id, &r.order_id, &r.item_id, &r.description, &now)?;
+            // The buyer's description and photos open the claim's conversation, in the same transaction.
+            crate::conversation::post_message(&tx, &id, MessageAuthor::Buyer, &front, &r.description, &r.photos, &now)?;
             tx.commit()?;
             tracing::info!(claim = %claim.id, front = %front, decided_by = claim.decided_by.as_str(), "claim opened");
             Ok(claim.to_status())
@@ -354,6 +388,42 @@ impl Storage for DbStorage {
 
     async fn courier_manifest(&self, point: PickupPointId, courier: EmployeeId) -> Result<CourierManifest> {
         self.read(move |conn| manifests::get_courier_manifest(conn, &point, &courier)).await
+    }
+
+    async fn record_attachment(&self, attachment: AttachmentRef, uploader: Participant) -> Result<()> {
+        self.write(move |conn| {
+            let new = db::attachments::NewAttachment {
+                id: &attachment.id,
+                content_type: &attachment.content_type,
+                size: attachment.size,
+                uploaded_by_kind: uploader.kind_text(),
+                uploaded_by: uploader.name(),
+            };
+            db::attachments::insert_attachment(conn, &new, &db::now_text())
+        })
+        .await
+    }
+
+    async fn find_attachment(&self, id: String) -> Result<Option<AttachmentRef>> {
+        self.read(move |conn| db::attachments::get_attachment(conn, &id)).await
+    }
+
+    async fn post_claim_message(&self, who: Participant, claim: ClaimId, message: NewMessage) -> Result<ClaimMessage> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            let posted = conversation::post_as(&tx, &who, &claim, &message, &db::now_text())?;
+            tx.commit()?;
+            Ok(posted)
+        })
+        .await
+    }
+
+    async fn claim_messages(&self, who: Participant, claim: ClaimId, after: i64, limit: u32) -> Result<MessagePage> {
+        self.read(move |conn| {
+            let tx = conn.read_transaction()?;
+            conversation::message_page(&tx, &who, &claim, after, limit)
+        })
+        .await
     }
 }
 

@@ -13,6 +13,7 @@ mod claims;
 mod cli_order_arrived;
 mod cli_pin;
 mod concurrency;
+mod conversation;
 mod demo;
 mod demo_shelf;
 mod enroll;
