@@ -4,6 +4,7 @@
 //! one module per capability (enroll, sync, claims, couriers). Paths come from
 //! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
+pub mod claim_actions;
 pub mod claims;
 pub mod couriers;
 pub mod enroll;
@@ -22,6 +23,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
+use pvz_protocol::claims::{PATH_CLAIM_ACTIONS, PATH_OPERATOR_CLAIMS};
 use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use serde::Serialize;
@@ -49,6 +51,10 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
     let seller = Router::new()
         .route(PATH_SELLER_CLAIMS, get(claims::seller_claims::<S>))
         .route(PATH_SELLER_CLAIM_DECISION, post(claims::decide_claim::<S>));
+    // Claim actions of any party (seller, buyer front, operator): no kiosk protocol.
+    let parties = Router::new()
+        .route(PATH_CLAIM_ACTIONS, post(claim_actions::act_on_claim::<S>))
+        .route(PATH_OPERATOR_CLAIMS, get(claim_actions::operator_claims::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))
@@ -56,6 +62,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_OPENAPI, get(openapi::serve))
         .merge(sync)
         .merge(seller)
+        .merge(parties)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -28,7 +28,9 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claims::claim_status,
         super::couriers::courier_manifest,
         super::claims::seller_claims,
-        super::claims::decide_claim
+        super::claims::decide_claim,
+        super::claim_actions::act_on_claim,
+        super::claim_actions::operator_claims
     ),
     modifiers(&CredentialAuth)
 )]
@@ -56,6 +58,14 @@ impl Modify for CredentialAuth {
         components.add_security_scheme(
             "seller_credential",
             bearer("pvzs1.<seller id>.<secret>", "The credential `pvz-server seller-credential <seller>` printed."),
+        );
+        components.add_security_scheme(
+            "party_credential",
+            bearer(
+                "pvzb1.<name>.<secret> or pvzo1.<name>.<secret>",
+                "The buyer front's or an operator's credential (`pvz-server buyer-front-credential NAME`, \
+                 `pvz-server operator-credential NAME`).",
+            ),
         );
     }
 }
