@@ -152,6 +152,9 @@ fn apply(
     now: &str,
 ) -> Result<ClaimRow> {
     let mut change = ClaimChange::of(claim);
+    // A refund is posted after the guarded update: a concurrent action on the claim then stops at
+    // the claim's row (and answers a conflict) before it could reach the event key.
+    let mut refund: Option<(&str, Kopecks)> = None;
     match action {
         CheckedAction::Approve { route, compensation, seller_address } => {
             if claim.decision == ClaimDecision::Disputed {
@@ -166,7 +169,7 @@ fn apply(
             if let Compensation::MissingPart { part } = &compensation {
                 change.part_order_id = Some(deliver_part(conn, claim, item, part, now)?);
             }
-            send(conn, issuer, claim, item, &mut change, route, seller_address, now)?;
+            refund = send(issuer, claim, item, &mut change, route, seller_address, now)?.map(|a| ("decision", a));
         }
         CheckedAction::Reject { template, comment } => {
             change.state = ClaimState::Rejected;
@@ -184,11 +187,11 @@ fn apply(
         CheckedAction::ChangeRoute { route, seller_address } => {
             // Codes issued before are refused from now on, whichever route comes.
             change.code_issue = claim.code_issue.saturating_add(1);
-            send(conn, issuer, claim, item, &mut change, route, seller_address, now)?;
+            refund = send(issuer, claim, item, &mut change, route, seller_address, now)?.map(|a| ("decision", a));
         }
         CheckedAction::ConfirmReceipt => {
             match &claim.compensation {
-                Some(Compensation::Refund { amount }) => pay(conn, claim, "receipt", *amount, now)?,
+                Some(Compensation::Refund { amount }) => refund = Some(("receipt", *amount)),
                 Some(Compensation::Replacement) => {
                     change.replacement_order_id = Some(deliver_to_buyer(conn, claim, item.item.clone(), now)?);
                 }
@@ -230,15 +233,17 @@ fn apply(
         CheckedAction::Revoke { comment } => return revoke_claim(conn, &claim.id, &comment, now),
     }
     claims::set_claim_changed(conn, claim, &change)?;
+    if let Some((event, amount)) = refund {
+        pay(conn, claim, event, amount, now)?;
+    }
     require_claim(conn, &claim.id)
 }
 
 /// Sets where the item of an approved claim goes: a new return code valid until the deadline
 /// through a pickup point, the seller's address on the route to it, or nothing to send back (a
-/// refund is then paid at once, and the claim is fulfilled; a missing part travels on its own).
-#[allow(clippy::too_many_arguments)]
+/// refund is then due at once, answered for the caller to pay, and the claim is fulfilled; a
+/// missing part travels on its own).
 fn send(
-    conn: &Connection,
     issuer: &ClaimCodeIssuer,
     claim: &ClaimRow,
     item: &ItemRow,
@@ -246,7 +251,7 @@ fn send(
     route: ReturnRoute,
     seller_address: Option<SellerAddress>,
     now: &str,
-) -> Result<()> {
+) -> Result<Option<Kopecks>> {
     let compensation = change
         .compensation
         .clone()
@@ -273,13 +278,13 @@ fn send(
                 change.item_fate = ItemFate::WithBuyer;
             }
             if let Compensation::Refund { amount } = compensation {
-                pay(conn, claim, "decision", amount, now)?;
                 change.state = ClaimState::Fulfilled;
                 change.fulfilled_at = Some(now.to_owned());
+                return Ok(Some(amount));
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The seller's refund to the buyer, posted once under `claim:<id>:<event>`.
