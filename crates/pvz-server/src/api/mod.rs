@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1`: the route table, the layers every request passes (metrics, body limit,
 //! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
 //! paths and methods. Handlers sit in
-//! one module per capability (enroll, sync, claims, couriers). Paths come from
+//! one module per capability (enroll, sync, claims, claim actions, couriers). Paths come from
 //! `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod claim_actions;

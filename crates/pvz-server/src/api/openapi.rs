@@ -36,7 +36,8 @@ pub const SYNC_TAG: &str = "super::handlers";
 )]
 pub struct ApiDoc;
 
-/// `Authorization: Bearer pvzd1.<device id>.<secret>` (kiosks) or `pvzs1.<seller id>.<secret>` (sellers).
+/// `Authorization: Bearer pvzd1.<device id>.<secret>` (kiosks), `pvzs1.<seller id>.<secret>` (sellers), or
+/// `pvzb1.<name>.<secret>` / `pvzo1.<name>.<secret>` (the buyer front, operators).
 struct CredentialAuth;
 
 impl Modify for CredentialAuth {
