@@ -236,10 +236,13 @@ pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reas
     expect_one(conn, changed, id, from)
 }
 
-/// The approved claim's item was taken back by `op_id` at `point`.
+/// The approved claim's item was taken back by `op_id` at `point`, on the route and code issue the
+/// op was judged on: a route change committed meanwhile (by another server) is a conflict, and the
+/// op is judged again.
 pub fn set_claim_fulfilled(
     conn: &Connection,
     id: &ClaimId,
+    code_issue: u32,
     op_id: &str,
     point: &PickupPointId,
     replacement_order: Option<&OrderId>,
@@ -248,8 +251,8 @@ pub fn set_claim_fulfilled(
     let changed = conn.execute(
         "UPDATE claims SET state = 'fulfilled', item_fate = 'at_pickup_point', fulfilled_op_id = ?2,
                 fulfilled_point_id = ?3, replacement_order_id = ?4, fulfilled_at = ?5
-         WHERE id = ?1 AND state = 'approved'",
-        params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at],
+         WHERE id = ?1 AND state = 'approved' AND code_issue = ?6 AND (route IS NULL OR route = 'pickup_point')",
+        params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at, i64::from(code_issue)],
     )?;
     expect_one(conn, changed, id, ClaimState::Approved)
 }

@@ -85,6 +85,7 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, a: &Accepted<'
             Some(deliver_to_buyer(conn, &claim, item.item, &op.created_at)?)
         }
     };
-    claims::set_claim_fulfilled(conn, &claim.id, &op_id, &who.pickup_point_id, replacement.as_ref(), &op.created_at)?;
+    let (id, issue) = (&claim.id, claim.code_issue);
+    claims::set_claim_fulfilled(conn, id, issue, &op_id, &who.pickup_point_id, replacement.as_ref(), &op.created_at)?;
     Ok(Ok(()))
 }

@@ -468,3 +468,43 @@ async fn the_cli_acts_on_a_claim_as_the_network_operator() {
     assert!(ClaimId::parse(claim).is_ok(), "the claim id is a claim's");
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_claim_return_racing_a_route_change_either_is_taken_back_or_goes_to_the_seller() {
+    let t = start().await;
+    let kiosk = t.enroll(POINT).await;
+    let dir = t.dir.path().to_owned();
+    let to_seller: pvz_protocol::ClaimActionRequest =
+        serde_json::from_value(json!({"action": "change_route", "route": "seller", "seller_address": address()}))
+            .expect("a route change");
+    for round in 0..6 {
+        let order = format!("raced-{round}");
+        add_order(&t.admin, POINT, &order, true);
+        t.admin.mark_order_issued(&order).expect("issued");
+        let item = format!("{order}-1");
+        let claim = t.admin.open_claim(&order, &item, "брак").expect("open").claim_id.to_string();
+        let refund = pvz_domain::Compensation::Refund { amount: Kopecks(50_000) };
+        t.admin.decide_claim(&claim, &pvz_protocol::SellerDecision::Approve { compensation: refund }).expect("approve");
+        let body = claim_return(&claim, &order, &item, &format!("ret-{round}"), CompensationKind::Refund, 50_000);
+        let returned = [op(round + 1, body)];
+        let changing = {
+            let (dir, claim, request) = (dir.clone(), claim.clone(), to_seller.clone());
+            tokio::task::spawn_blocking(move || admin(&dir).act_on_claim(&claim, &request).is_ok())
+        };
+        let (reply, changed) = tokio::join!(t.push(&kiosk, &returned), changing);
+        let changed = changed.expect("the route change ran");
+        let applied = outcome(&reply, 0) == "applied";
+        assert!(applied != changed, "round {round}: the return or the route change wins, not both: {}", reply.body);
+        if changed {
+            assert_eq!(reject_code(&reply, 0), "claim_to_seller", "round {round}: refused once it goes to the seller");
+        }
+        let paid = balance(&t, &format!("buyer:buyer-{order}"));
+        assert_eq!(
+            paid,
+            if applied { Kopecks(50_000) } else { Kopecks::ZERO },
+            "round {round}: paid only if taken back"
+        );
+    }
+    assert!(t.admin.ledger_check().expect("ledger check").is_ok(), "the ledger balances");
+    t.server.shutdown().await;
+}
