@@ -121,7 +121,8 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
     /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]), with the
-    /// claim's pickup point, whose feed a decision may move (a part or replacement sent there).
+    /// seller's actions after it and the claim's pickup point, whose feed a decision may move (a part
+    /// or replacement sent there).
     fn decide_claim(
         &self,
         seller_id: String,
@@ -334,7 +335,8 @@ impl Storage for DbStorage {
             let seller = Decider::Seller(&seller_id);
             let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
             tx.commit()?;
-            Ok((claim.to_status(), claim.pickup_point_id))
+            let actions = claims::actions_for(&claim, &ClaimActor::Seller(seller_id));
+            Ok((claim.to_status_with(actions), claim.pickup_point_id))
         })
         .await
     }
