@@ -12,17 +12,24 @@
 //! point (its kiosks get a `CancelOrder`); once the part is issued the claim is fulfilled and can no
 //! longer be revoked. A part order cancelled otherwise (by the network, or unredeemed on the shelf)
 //! leaves its claim approved until the network revokes it, which then leaves room for a new claim.
+//!
+//! Every decision and later step (routes, disputes, the seller's receipt) is an action of
+//! [`actions`]; the seller's decision of the first API is one of them.
 
-use crate::db::claims::{self, ClaimRow, Decided, NewClaim};
+mod actions;
+
+pub use actions::{act_on_claim, actions_for, claim_for, ClaimActor};
+
+use crate::db::claims::{self, ClaimRow, NewClaim};
 use crate::db::orders::{self, ItemRow, NewItem, NewOrder, OrderState};
 use crate::db::points;
 use crate::db::shipments::{self, NewShipment};
 use crate::db::sql::Connection;
 use crate::error::{Result, ServerError};
-use crate::rules::claims::{check_claimable, check_decision, check_text, DecisionError};
+use crate::rules::claims::{check_claimable, check_text};
 use ed25519_dalek::SigningKey;
 use pvz_domain::timestamp::{UnixSeconds, UtcOffset};
-use pvz_domain::{ClaimId, Compensation, ItemId, Kopecks, OrderId};
+use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
 use pvz_protocol::sync::error_code;
 use pvz_protocol::{ClaimReturnClaims, SellerDecision, ShipmentItemWire};
 use std::sync::Arc;
@@ -39,8 +46,20 @@ pub struct ClaimCodeIssuer {
 }
 
 impl ClaimCodeIssuer {
-    fn issue(&self, claim: &ClaimRow, item: &ItemRow, compensation: &Compensation, now_unix: i64) -> String {
-        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+    /// Unix seconds: the return deadline of a code issued at `now_unix`.
+    fn deadline(&self, now_unix: i64) -> i64 {
+        now_unix.saturating_add(i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX))
+    }
+
+    /// The signed code of the claim's `code_issue`, valid until `expires_at` (the return deadline).
+    fn issue(
+        &self,
+        claim: &ClaimRow,
+        item: &ItemRow,
+        compensation: &Compensation,
+        code_issue: u32,
+        expires_at: i64,
+    ) -> String {
         ClaimReturnClaims {
             claim_id: claim.id.clone(),
             order_id: claim.order_id.clone(),
@@ -49,8 +68,8 @@ impl ClaimCodeIssuer {
             barcode: item.item.barcode.clone(),
             compensation: compensation.kind(),
             amount: compensation.refund_amount(),
-            expires_at: now_unix.saturating_add(ttl),
-            code_issue: claim.code_issue,
+            expires_at,
+            code_issue,
         }
         .sign(&self.key)
     }
@@ -148,9 +167,11 @@ pub enum Decider<'a> {
     Network,
 }
 
-/// The seller's decision on an open claim. A refund or a replacement gets a claim return code; a
-/// missing part becomes a new prepaid order (the part, price 0) to the buyer's pickup point. A
-/// decided claim answers [`ServerError::ClaimAlreadyDecided`]; another seller's claim is not found.
+/// The seller's decision of the first seller API (and the CLI's approve and reject) on a claim
+/// under review, as the action it amounts to: a refund or a replacement comes back through a pickup
+/// point (a claim return code), a missing part is sent without the item coming back, a rejection's
+/// reason is its comment (any non-empty text, as before). A claim no longer under review answers
+/// [`ServerError::ClaimAlreadyDecided`]; another seller's claim is not found.
 pub fn decide_claim(
     conn: &Connection,
     issuer: &ClaimCodeIssuer,
@@ -159,48 +180,11 @@ pub fn decide_claim(
     decision: &SellerDecision,
     now: &str,
 ) -> Result<ClaimRow> {
-    let claim = claims::get_claim(conn, id)?
-        .filter(|c| match decider {
-            Decider::Seller(seller) => c.seller_id == seller,
-            Decider::Network => true,
-        })
-        .ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?;
-    let item = require_item(conn, &claim.item_id)?;
-    let (state, decision) = check_decision(claim.state, decision, item.item.price).map_err(|e| match e {
-        DecisionError::AlreadyDecided(state) => {
-            ServerError::ClaimAlreadyDecided(format!("claim {id} was already decided: it is {}", state.as_str()))
-        }
-        DecisionError::Invalid(message) => bad(message),
-    })?;
-    let (compensation, reason) = match &decision {
-        SellerDecision::Approve { compensation } => (Some(compensation), None),
-        SellerDecision::Reject { reason } => (None, Some(reason.as_str())),
+    let actor = match decider {
+        Decider::Seller(seller) => ClaimActor::Seller(seller.to_owned()),
+        Decider::Network => ClaimActor::Network,
     };
-    let return_code = compensation
-        .filter(|c| c.kind().needs_item_back())
-        .map(|c| issuer.issue(&claim, &item, c, crate::db::now_unix()));
-    let part_order_id = match compensation {
-        Some(Compensation::MissingPart { part }) => {
-            let part = NewItem {
-                name: part.clone(),
-                variant: format!("деталь к «{}»", item.item.name),
-                price: Kopecks::ZERO,
-                barcode: None,
-                ..item.item.clone()
-            };
-            Some(deliver_to_buyer(conn, &claim, part, now)?)
-        }
-        _ => None,
-    };
-    let decided = Decided {
-        state,
-        compensation,
-        reason,
-        return_code: return_code.as_deref(),
-        part_order_id: part_order_id.as_ref(),
-    };
-    claims::set_claim_decided(conn, id, &decided, now)?;
-    require_claim(conn, id)
+    actions::decide(conn, issuer, id, &actor, decision, now)
 }
 
 /// Withdraws an open or approved claim: its return code is refused from then on, and a missing part

@@ -1,8 +1,8 @@
-//! Admin side of claims (претензии): open one on a paid item, decide it for the network, revoke
-//! it, show it; and the credential a seller uses to decide its own claims through the API.
+//! Admin side of claims (претензии): open one on a paid item, decide it for the network, act on it
+//! as the network operator, revoke it, show it; and the credential a seller uses to decide its own claims through the API.
 
 use super::{parse_id, Admin};
-use crate::claims::{self, Decider};
+use crate::claims::{self, ClaimActor, Decider};
 use crate::credentials::{PartyCredential, PartyKind, SellerCredential};
 use crate::db::sql::Transaction;
 use crate::db::{self, orders, sellers};
@@ -10,7 +10,7 @@ use crate::error::{Result, ServerError};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use pvz_domain::{ClaimId, Compensation, ItemId, OrderId};
-use pvz_protocol::{ClaimStatus, SellerDecision};
+use pvz_protocol::{ClaimActionRequest, ClaimStatus, SellerDecision};
 
 impl Admin {
     /// A claim is read, checked and written in an IMMEDIATE transaction, as a push is: the write lock
@@ -52,6 +52,22 @@ impl Admin {
         let claim = claims::revoke_claim(&tx, &id, reason, &db::now_text())?;
         tx.commit()?;
         Ok(claim.to_status())
+    }
+
+    /// Takes one of the claim's actions as the network operator (who may also stand in for the
+    /// claim's seller); answers the claim after, with the network's actions then.
+    pub fn act_on_claim(&self, id: &str, request: &ClaimActionRequest) -> Result<ClaimStatus> {
+        let id = parse_id(ClaimId::parse, id)?;
+        let tx = self.claim_transaction()?;
+        let claim = claims::act_on_claim(&tx, &self.claim_codes, &id, &ClaimActor::Network, request, &db::now_text())?;
+        tx.commit()?;
+        Ok(claim.to_status_with(claims::actions_for(&claim, &ClaimActor::Network)))
+    }
+
+    /// The claim with the actions the network operator may take on it now.
+    pub fn claim_with_actions(&self, id: &str) -> Result<ClaimStatus> {
+        let claim = claims::require_claim(&self.conn, &parse_id(ClaimId::parse, id)?)?;
+        Ok(claim.to_status_with(claims::actions_for(&claim, &ClaimActor::Network)))
     }
 
     /// A refund of the whole price the buyer paid for the claim's item.

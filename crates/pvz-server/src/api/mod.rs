@@ -1,10 +1,11 @@
 //! The HTTP API under `/v1`: the route table, the layers every request passes (metrics, body limit,
 //! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
 //! paths and methods. Handlers sit in
-//! one module per capability (enroll, sync, claims, couriers, messages). Paths come from
-//! `pvz_protocol::{sync, claims}` so kiosk and server agree.
+//! one module per capability (enroll, sync, claims, claim actions, buyer, couriers, messages). Paths
+//! come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod buyer;
+pub mod claim_actions;
 pub mod claims;
 pub mod couriers;
 pub mod enroll;
@@ -25,8 +26,9 @@ use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
 use pvz_protocol::claims::{
-    MAX_ATTACHMENT_BYTES, PATH_ATTACHMENT, PATH_ATTACHMENTS, PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_MESSAGES,
-    PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION,
+    MAX_ATTACHMENT_BYTES, PATH_ATTACHMENT, PATH_ATTACHMENTS, PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_ACTIONS,
+    PATH_CLAIM_MESSAGES, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_OPERATOR_CLAIMS, PATH_SELLER_CLAIMS,
+    PATH_SELLER_CLAIM_DECISION,
 };
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use serde::Serialize;
@@ -63,6 +65,10 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_ATTACHMENTS, post(messages::upload_attachment::<S>).layer(upload_limit))
         .route(PATH_ATTACHMENT, get(messages::get_attachment::<S>))
         .route(PATH_CLAIM_MESSAGES, get(messages::list_messages::<S>).post(messages::post_message::<S>));
+    // Claim actions of any party (seller, buyer front, operator): no kiosk protocol.
+    let parties = Router::new()
+        .route(PATH_CLAIM_ACTIONS, post(claim_actions::act_on_claim::<S>))
+        .route(PATH_OPERATOR_CLAIMS, get(claim_actions::operator_claims::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))
@@ -71,6 +77,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .merge(sync)
         .merge(seller)
         .merge(conversation)
+        .merge(parties)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -34,7 +34,9 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::messages::upload_attachment,
         super::messages::get_attachment,
         super::messages::post_message,
-        super::messages::list_messages
+        super::messages::list_messages,
+        super::claim_actions::act_on_claim,
+        super::claim_actions::operator_claims
     ),
     modifiers(&CredentialAuth)
 )]

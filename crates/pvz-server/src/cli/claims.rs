@@ -1,11 +1,12 @@
 //! `pvz-server claim ...` and `seller-credential`: claims decided for the network from the command
-//! line, each a thin call into [`Admin`], printing the claim as it stands after.
+//! line, each a thin call into [`Admin`], printing the claim as it stands after with the network
+//! operator's actions on it.
 
 use crate::admin::Admin;
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use clap::{Args, Subcommand};
 use pvz_domain::{Compensation, Kopecks};
-use pvz_protocol::{ClaimStatus, SellerDecision};
+use pvz_protocol::{ClaimActionRequest, ClaimStatus, SellerDecision};
 
 #[derive(Debug, Subcommand)]
 pub enum ClaimCommand {
@@ -37,7 +38,14 @@ pub enum ClaimCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Print a claim's state, compensation and return code.
+    /// Take one of the claim's actions as the network operator, e.g.
+    /// `'{"action":"change_route","route":"seller","seller_address":{"address":"...","hours":"..."}}'`.
+    Act {
+        id: String,
+        /// The action as JSON (`ClaimActionRequest`, tagged by "action").
+        request: String,
+    },
+    /// Print a claim's state, decision, item fate, route, compensation, codes and the network's actions.
     Show { id: String },
     /// Print a claim's conversation: each message's seq, author, time, text and attachments.
     Thread { id: String },
@@ -77,12 +85,19 @@ pub fn run(admin: &Admin, command: ClaimCommand) -> Result<()> {
         }
         ClaimCommand::Reject { id, reason } => admin.decide_claim(&id, &SellerDecision::Reject { reason })?,
         ClaimCommand::Revoke { id, reason } => admin.revoke_claim(&id, &reason)?,
-        ClaimCommand::Show { id } => admin.claim_status(&id)?,
+        ClaimCommand::Act { id, request } => {
+            let request: ClaimActionRequest = serde_json::from_str(&request)
+                .map_err(|e| ServerError::BadRequest(format!("not a claim action request: {e}")))?;
+            admin.act_on_claim(&id, &request)?
+        }
+        ClaimCommand::Show { id } => admin.claim_with_actions(&id)?,
         ClaimCommand::Thread { id } => {
             print!("{}", super::conversation::thread_text(&id, &admin.claim_thread(&id)?));
             return Ok(());
         }
     };
+    // Whatever the command did, the claim is printed as it is now, with what the network may do next.
+    let status = admin.claim_with_actions(status.claim_id.as_str())?;
     print!("{}", claim_text(&status));
     Ok(())
 }
@@ -104,7 +119,23 @@ pub fn claim_text(claim: &ClaimStatus) -> String {
         Some(Compensation::MissingPart { part }) => out.push_str(&format!("  compensation: missing part: {part}\n")),
         None => {}
     }
+    let name = |value: serde_json::Result<serde_json::Value>| {
+        value.ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    };
+    out.push_str(&format!(
+        "  decision: {} (decided by {}), item: {}\n",
+        name(serde_json::to_value(claim.decision)),
+        name(serde_json::to_value(claim.decided_by)),
+        name(serde_json::to_value(claim.item_fate)),
+    ));
+    let route = claim.route.map(|r| r.as_str());
+    let address = claim.seller_address.as_ref().map(|a| format!("{} ({})", a.address, a.hours));
+    let template = claim.rejection_template.map(|t| name(serde_json::to_value(t)));
     let lines = [
+        ("route", route),
+        ("seller address", address.as_deref()),
+        ("return deadline", claim.return_deadline.as_deref()),
+        ("rejection template", template.as_deref()),
         ("reason", claim.reason.as_deref()),
         ("return code", claim.return_code.as_deref()),
         ("part order", claim.part_order_id.as_ref().map(|o| o.as_str())),
@@ -115,5 +146,11 @@ pub fn claim_text(claim: &ClaimStatus) -> String {
             out.push_str(&format!("  {what}: {value}\n"));
         }
     }
+    if claim.code_issue > 1 {
+        out.push_str(&format!("  code issue: {}\n", claim.code_issue));
+    }
+    let actions: Vec<String> = claim.actions.iter().map(|a| name(serde_json::to_value(a))).collect();
+    let actions = if actions.is_empty() { "none".to_owned() } else { actions.join(", ") };
+    out.push_str(&format!("  actions: {actions}\n"));
     out
 }

@@ -218,6 +218,13 @@ pub fn list_claims_by_buyer(conn: &Connection, buyer_id: &str) -> Result<Vec<Cla
     Ok(rows)
 }
 
+/// Every claim, newest first (the operator's view sorts them further).
+pub fn list_claims(conn: &Connection) -> Result<Vec<ClaimRow>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY c.created_at DESC, c.id DESC"))?;
+    let rows = stmt.query_map([], claim_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// The claim on this item that still stands (open, approved, or fulfilled by taking the item back),
 /// if any: an item is claimed once. A rejected or revoked claim leaves room for a new one, and so
 /// does a fulfilled missing-part claim (one with a part order): the buyer still has the item.
@@ -234,62 +241,32 @@ pub fn find_standing_claim(conn: &Connection, item: &ItemId) -> Result<Option<St
     Ok(id)
 }
 
-/// The seller's decision on an open claim.
-#[derive(Debug, Clone)]
-pub struct Decided<'a> {
-    pub state: ClaimState,
-    pub compensation: Option<&'a Compensation>,
-    pub reason: Option<&'a str>,
-    pub return_code: Option<&'a str>,
-    pub part_order_id: Option<&'a OrderId>,
-}
-
-pub fn set_claim_decided(conn: &Connection, id: &ClaimId, decided: &Decided<'_>, now: &str) -> Result<()> {
-    let compensation = decided.compensation.map(serde_json::to_string).transpose()?;
-    let changed = conn.execute(
-        "UPDATE claims SET state = ?2, compensation = ?3, reason = ?4, return_code = ?5, part_order_id = ?6,
-                decided_at = ?7
-         WHERE id = ?1 AND state = 'open'",
-        params![
-            id.as_str(),
-            decided.state.as_str(),
-            compensation,
-            decided.reason,
-            decided.return_code,
-            decided.part_order_id.map(OrderId::as_str),
-            now
-        ],
-    )?;
-    match moved_to(conn, changed, id)? {
-        None => Ok(()),
-        Some(state) => {
-            Err(ServerError::ClaimAlreadyDecided(format!("claim {id} was already decided: it is {}", state.as_str())))
-        }
-    }
-}
-
 pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reason: &str, now: &str) -> Result<()> {
     let changed = conn.execute(
-        "UPDATE claims SET state = 'revoked', reason = ?3, revoked_at = ?4 WHERE id = ?1 AND state = ?2",
+        "UPDATE claims SET state = 'revoked', decision = 'revoked', reason = ?3, revoked_at = ?4
+         WHERE id = ?1 AND state = ?2",
         params![id.as_str(), from.as_str(), reason, now],
     )?;
     expect_one(conn, changed, id, from)
 }
 
-/// The approved claim's item was taken back by `op_id` at `point`.
+/// The approved claim's item was taken back by `op_id` at `point`, on the route and code issue the
+/// op was judged on: a route change committed meanwhile (by another server) is a conflict, and the
+/// op is judged again.
 pub fn set_claim_fulfilled(
     conn: &Connection,
     id: &ClaimId,
+    code_issue: u32,
     op_id: &str,
     point: &PickupPointId,
     replacement_order: Option<&OrderId>,
     at: &str,
 ) -> Result<()> {
     let changed = conn.execute(
-        "UPDATE claims SET state = 'fulfilled', fulfilled_op_id = ?2, fulfilled_point_id = ?3,
-                replacement_order_id = ?4, fulfilled_at = ?5
-         WHERE id = ?1 AND state = 'approved'",
-        params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at],
+        "UPDATE claims SET state = 'fulfilled', item_fate = 'at_pickup_point', fulfilled_op_id = ?2,
+                fulfilled_point_id = ?3, replacement_order_id = ?4, fulfilled_at = ?5
+         WHERE id = ?1 AND state = 'approved' AND code_issue = ?6 AND (route IS NULL OR route = 'pickup_point')",
+        params![id.as_str(), op_id, point.as_str(), replacement_order.map(OrderId::as_str), at, i64::from(code_issue)],
     )?;
     expect_one(conn, changed, id, ClaimState::Approved)
 }
@@ -309,6 +286,101 @@ pub fn set_part_claim_fulfilled(
     )?
     .execute(params![part_order.as_str(), op_id, point.as_str(), at])?;
     Ok(())
+}
+
+/// What an action on a claim leaves in its row: every field an action may move. Start from
+/// [`ClaimChange::of`] (the row as read) and change what the action changes.
+#[derive(Debug, Clone)]
+pub struct ClaimChange {
+    pub state: ClaimState,
+    pub decision: ClaimDecision,
+    pub item_fate: ItemFate,
+    pub route: Option<ReturnRoute>,
+    pub compensation: Option<Compensation>,
+    pub reason: Option<String>,
+    pub rejection_template: Option<RejectionTemplate>,
+    pub return_code: Option<String>,
+    pub return_deadline: Option<String>,
+    pub seller_address: Option<SellerAddress>,
+    pub code_issue: u32,
+    pub part_order_id: Option<OrderId>,
+    pub replacement_order_id: Option<OrderId>,
+    pub fulfilled_at: Option<String>,
+    pub disputed_at: Option<String>,
+    pub dispute_comment: Option<String>,
+    pub dispute_decided_at: Option<String>,
+    pub received_at: Option<String>,
+    /// Set when the action decides the claim (approves or rejects it); otherwise kept.
+    pub decided_at: Option<String>,
+}
+
+impl ClaimChange {
+    /// The row's fields as they are.
+    pub fn of(claim: &ClaimRow) -> ClaimChange {
+        ClaimChange {
+            state: claim.state,
+            decision: claim.decision,
+            item_fate: claim.item_fate,
+            route: claim.route,
+            compensation: claim.compensation.clone(),
+            reason: claim.reason.clone(),
+            rejection_template: claim.rejection_template,
+            return_code: claim.return_code.clone(),
+            return_deadline: claim.return_deadline.clone(),
+            seller_address: claim.seller_address.clone(),
+            code_issue: claim.code_issue,
+            part_order_id: claim.part_order_id.clone(),
+            replacement_order_id: claim.replacement_order_id.clone(),
+            fulfilled_at: claim.fulfilled_at.clone(),
+            disputed_at: claim.disputed_at.clone(),
+            dispute_comment: claim.dispute_comment.clone(),
+            dispute_decided_at: claim.dispute_decided_at.clone(),
+            received_at: claim.received_at.clone(),
+            decided_at: None,
+        }
+    }
+}
+
+/// Writes an action's change to a claim still as `from` was read (same state, decision and code
+/// issue); a claim that moved meanwhile is a [`ServerError::Conflict`] and nothing is written.
+pub fn set_claim_changed(conn: &Connection, from: &ClaimRow, change: &ClaimChange) -> Result<()> {
+    let compensation = change.compensation.as_ref().map(serde_json::to_string).transpose()?;
+    let template = change.rejection_template.as_ref().map(enum_text).transpose()?;
+    let changed = conn.execute(
+        "UPDATE claims SET state = ?5, decision = ?6, item_fate = ?7, route = ?8, compensation = ?9, reason = ?10,
+                rejection_template = ?11, return_code = ?12, return_deadline = ?13, seller_address = ?14,
+                seller_hours = ?15, code_issue = ?16, part_order_id = ?17, replacement_order_id = ?18,
+                fulfilled_at = ?19, disputed_at = ?20, dispute_comment = ?21, dispute_decided_at = ?22,
+                received_at = ?23, decided_at = COALESCE(?24, decided_at)
+         WHERE id = ?1 AND state = ?2 AND decision = ?3 AND code_issue = ?4",
+        params![
+            from.id.as_str(),
+            from.state.as_str(),
+            enum_text(&from.decision)?,
+            i64::from(from.code_issue),
+            change.state.as_str(),
+            enum_text(&change.decision)?,
+            enum_text(&change.item_fate)?,
+            change.route.map(ReturnRoute::as_str),
+            compensation,
+            change.reason,
+            template,
+            change.return_code,
+            change.return_deadline,
+            change.seller_address.as_ref().map(|a| a.address.as_str()),
+            change.seller_address.as_ref().map(|a| a.hours.as_str()),
+            i64::from(change.code_issue),
+            change.part_order_id.as_ref().map(OrderId::as_str),
+            change.replacement_order_id.as_ref().map(OrderId::as_str),
+            change.fulfilled_at,
+            change.disputed_at,
+            change.dispute_comment,
+            change.dispute_decided_at,
+            change.received_at,
+            change.decided_at
+        ],
+    )?;
+    expect_one(conn, changed, &from.id, from.state)
 }
 
 /// The claim's state now when a guarded update changed no row; `None` when it changed one.

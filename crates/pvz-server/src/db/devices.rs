@@ -279,6 +279,23 @@ pub fn lock_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
     seq.ok_or_else(|| ServerError::NotFound(format!("device {id} does not exist")))
 }
 
+/// Records the device's clock against the server's, as a push that said the kiosk's time found it:
+/// `offset_seconds` is server time minus kiosk time.
+pub fn set_clock_offset(conn: &Connection, id: &DeviceId, offset_seconds: i64, now: &str) -> Result<()> {
+    conn.prepare_cached("UPDATE devices SET clock_offset_seconds = ?2, clock_checked_at = ?3 WHERE id = ?1")?
+        .execute(params![id.as_str(), offset_seconds, now])?;
+    Ok(())
+}
+
+/// Server time minus the device's clock at its last push that said its time; `None`: never known.
+pub fn get_clock_offset(conn: &Connection, id: &DeviceId) -> Result<Option<i64>> {
+    let offset = conn
+        .prepare_cached("SELECT clock_offset_seconds FROM devices WHERE id = ?1")?
+        .query_row([id.as_str()], |r| r.get::<Option<i64>>(0))
+        .optional()?;
+    Ok(offset.flatten())
+}
+
 /// The highest seq handled for the device.
 pub fn get_last_seq(conn: &Connection, id: &DeviceId) -> Result<i64> {
     let seq = conn

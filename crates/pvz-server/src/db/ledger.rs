@@ -31,6 +31,54 @@ pub fn post_transaction(
     Ok(())
 }
 
+/// Posts the transaction of an event that is no counter op (a claim's refund at its decision, or on
+/// the seller's receipt), once: an event key posted before posts nothing again. Answers whether it
+/// posted. The caller's transaction makes the check and the insert one step; two servers racing on
+/// one key meet the key's unique index, and the loser's transaction fails and rolls back whole.
+pub fn post_event(
+    conn: &Connection,
+    event_key: &str,
+    kind: &str,
+    point: Option<&PickupPointId>,
+    postings: &[Posting],
+    now: &str,
+) -> Result<bool> {
+    if postings.is_empty() || event_posted(conn, event_key)? {
+        return Ok(false);
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.prepare_cached(
+        "INSERT INTO ledger_transactions (id, op_id, event_key, kind, pickup_point_id, created_at)
+         VALUES (?1, NULL, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, event_key, kind, point.map(PickupPointId::as_str), now])?;
+    let mut entry = conn
+        .prepare_cached("INSERT INTO ledger_entries (transaction_id, line, account, amount) VALUES (?1, ?2, ?3, ?4)")?;
+    for (line, p) in postings.iter().enumerate() {
+        entry.execute(params![id, line as i64 + 1, p.account, p.amount.0])?;
+    }
+    Ok(true)
+}
+
+/// Whether a transaction with this event key was posted.
+pub fn event_posted(conn: &Connection, event_key: &str) -> Result<bool> {
+    let n: i64 = conn
+        .prepare_cached("SELECT COUNT(*) FROM ledger_transactions WHERE event_key = ?1")?
+        .query_row([event_key], |r| r.get(0))?;
+    Ok(n > 0)
+}
+
+/// The entries posted for an event key, in line order; empty when none was posted.
+pub fn list_postings_for_event(conn: &Connection, event_key: &str) -> Result<Vec<Posting>> {
+    let mut stmt = conn.prepare(
+        "SELECT e.account, e.amount FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         WHERE t.event_key = ?1 ORDER BY e.line",
+    )?;
+    let rows = stmt.query_map([event_key], |r| Ok(Posting { account: r.get(0)?, amount: Kopecks(r.get(1)?) }))?;
+    Ok(rows.collect::<crate::db::sql::SqlResult<Vec<_>>>()?)
+}
+
 /// The entries posted for an op, in line order; empty when it moved no money.
 pub fn list_postings_for_op(conn: &Connection, op_id: &str) -> Result<Vec<Posting>> {
     let mut stmt = conn.prepare(

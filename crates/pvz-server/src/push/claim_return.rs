@@ -3,7 +3,9 @@
 //! must not get lost); then the claim is checked and fulfilled: a refund moves the server's approved
 //! amount from the seller to the buyer in the op's ledger transaction, a replacement becomes a new
 //! order to the buyer's original point. The claim's state (fulfilled once) and the op-keyed ledger
-//! make a retried or second op for the same claim never pay twice.
+//! make a retried or second op for the same claim never pay twice. An item whose claim now goes to
+//! the seller or stays with the buyer, scanned from a code a route change replaced, or brought after
+//! the return deadline (by the kiosk's clock corrected to the server's) is refused.
 
 use super::{op_ref, post, Pusher};
 use crate::claims::deliver_to_buyer;
@@ -28,6 +30,9 @@ pub(super) struct Accepted<'a> {
     pub return_id: &'a ReturnId,
     pub compensation: CompensationKind,
     pub amount: Kopecks,
+    pub code_issue: u32,
+    /// Unix seconds by the server's clock (see `super::op_server_time`).
+    pub taken_at: Option<i64>,
 }
 
 pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, a: &Accepted<'_>) -> Result<Result<(), Rejection>> {
@@ -46,8 +51,22 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, a: &Accepted<'
         item_id: claim.item_id.as_str(),
         state: claim.state,
         compensation: claim.compensation.as_ref(),
+        route: claim.route,
+        code_issue: claim.code_issue,
+        return_deadline: claim
+            .return_deadline
+            .as_deref()
+            .and_then(|d| chrono::DateTime::parse_from_rfc3339(d).ok())
+            .map(|d| d.timestamp()),
     };
-    let said = ClaimReturn { order_id: a.order_id, item_id: a.item_id, compensation: a.compensation, amount: a.amount };
+    let said = ClaimReturn {
+        order_id: a.order_id,
+        item_id: a.item_id,
+        compensation: a.compensation,
+        amount: a.amount,
+        code_issue: a.code_issue,
+        taken_at: a.taken_at,
+    };
     let effect = match check_claim_return(&facts, &said) {
         Ok(effect) => effect,
         Err(rejection) => return Ok(Err(rejection)),
@@ -66,6 +85,7 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp, a: &Accepted<'
             Some(deliver_to_buyer(conn, &claim, item.item, &op.created_at)?)
         }
     };
-    claims::set_claim_fulfilled(conn, &claim.id, &op_id, &who.pickup_point_id, replacement.as_ref(), &op.created_at)?;
+    let (id, issue) = (&claim.id, claim.code_issue);
+    claims::set_claim_fulfilled(conn, id, issue, &op_id, &who.pickup_point_id, replacement.as_ref(), &op.created_at)?;
     Ok(Ok(()))
 }

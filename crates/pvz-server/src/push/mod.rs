@@ -48,11 +48,13 @@ use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, Stor
 use pvz_protocol::OpBody;
 use std::collections::BTreeSet;
 
-/// Who pushes: the authenticated device and its pickup point.
+/// Who pushes: the authenticated device and its pickup point, with the kiosk's clock when it sent
+/// the push (RFC 3339, if it said).
 #[derive(Debug, Clone)]
 pub struct Pusher {
     pub device_id: DeviceId,
     pub pickup_point_id: PickupPointId,
+    pub kiosk_now: Option<String>,
 }
 
 /// What a batch came to: the answer for the kiosk, and for the server's metrics the money its newly
@@ -69,6 +71,7 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: 
     // First: lock the device row and read its seq (see the module doc).
     let mut last_seq = devices::lock_last_seq(&tx, &who.device_id)?;
     refuse_other_points(&tx, who, ops)?;
+    record_clock(&tx, who, received_at)?;
     let mut results = Vec::with_capacity(ops.len());
     let mut gap = None;
     let mut posted = Kopecks::ZERO;
@@ -106,6 +109,25 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: 
     }
     tx.commit()?;
     Ok(Pushed { response: PushResponse { results, gap, last_seq }, posted })
+}
+
+/// Keeps the device's clock offset (server time minus kiosk time) when the push says the kiosk's
+/// time, so time-bound ops of this and later pushes are judged by the server's clock; an unreadable
+/// time is ignored (the last offset stands).
+fn record_clock(conn: &Connection, who: &Pusher, received_at: &str) -> Result<()> {
+    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp());
+    if let (Some(kiosk), Some(server)) = (who.kiosk_now.as_deref().and_then(parse), parse(received_at)) {
+        devices::set_clock_offset(conn, &who.device_id, server.saturating_sub(kiosk), received_at)?;
+    }
+    Ok(())
+}
+
+/// The op's time in unix seconds by the server's clock: the kiosk's time corrected by the device's
+/// last known offset (none known: taken as is). `None`: the op's time is unreadable.
+fn op_server_time(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Option<i64>> {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(&op.created_at) else { return Ok(None) };
+    let offset = devices::get_clock_offset(conn, &who.device_id)?.unwrap_or(0);
+    Ok(Some(at.timestamp().saturating_add(offset)))
 }
 
 /// A push naming another point's order is refused whole, before anything is applied: the order an op
@@ -172,7 +194,16 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
         | OpBody::ItemDecisionCleared { .. }
         | OpBody::DefectPhotoAttached { .. }
         | OpBody::IssueCompleted { .. } => issue::apply(conn, who, op),
-        OpBody::ClaimReturnAccepted { claim_id, order_id, item_id, return_id, compensation, amount, .. } => {
+        OpBody::ClaimReturnAccepted {
+            claim_id,
+            order_id,
+            item_id,
+            return_id,
+            compensation,
+            amount,
+            code_issue,
+            ..
+        } => {
             let accepted = claim_return::Accepted {
                 claim_id,
                 order_id,
@@ -180,6 +211,8 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 return_id,
                 compensation: *compensation,
                 amount: *amount,
+                code_issue: *code_issue,
+                taken_at: op_server_time(conn, who, op)?,
             };
             claim_return::apply(conn, who, op, &accepted)
         }

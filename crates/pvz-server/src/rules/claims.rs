@@ -1,12 +1,14 @@
-//! Claims (претензии) with no IO: which item may be claimed, which seller decisions are acceptable,
-//! what a claim return op may do, and the refund's postings. States move only through
-//! [`ClaimState`]'s transitions; the server's approved figures are what gets paid.
+//! Claims (претензии) with no IO: which item may be claimed, what a claim return op may do, and the
+//! refund's postings; which actions a caller may take on a claim, and their checks, in [`actions`].
+//! States move only through [`ClaimState`]'s transitions; the server's approved figures are what
+//! gets paid.
+
+pub mod actions;
 
 use super::facts::{OrderState, NOT_ARRIVED};
 use super::{buyer_account, seller_account, transfer, Posting, Rejection};
-use pvz_domain::{ClaimState, Compensation, CompensationKind, ItemId, Kopecks, OrderId};
+use pvz_domain::{ClaimState, Compensation, CompensationKind, ItemId, Kopecks, OrderId, ReturnRoute};
 use pvz_protocol::sync::reject;
-use pvz_protocol::SellerDecision;
 
 /// The longest description, reason or part name a claim stores.
 pub const MAX_TEXT: usize = 2000;
@@ -59,46 +61,6 @@ pub fn check_text(what: &str, text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
-/// Why a seller's decision is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecisionError {
-    /// The claim is no longer open (409).
-    AlreadyDecided(ClaimState),
-    /// The decision itself is wrong: a refund of nothing or above the price, an empty reason (400).
-    Invalid(String),
-}
-
-/// The state a decision moves an open claim to, with its text trimmed. A refund must be more than
-/// zero and at most the item's `price` (what the buyer paid).
-pub fn check_decision(
-    state: ClaimState,
-    decision: &SellerDecision,
-    price: Kopecks,
-) -> Result<(ClaimState, SellerDecision), DecisionError> {
-    let approve = matches!(decision, SellerDecision::Approve { .. });
-    let next = state.decide(approve).map_err(|_| DecisionError::AlreadyDecided(state))?;
-    let checked = match decision {
-        SellerDecision::Approve { compensation: Compensation::Refund { amount } } => {
-            if amount.0 <= 0 || *amount > price {
-                return Err(DecisionError::Invalid(format!(
-                    "a refund must be more than 0 and at most the item's price {price}; got {amount}"
-                )));
-            }
-            decision.clone()
-        }
-        SellerDecision::Approve { compensation: Compensation::Replacement } => decision.clone(),
-        SellerDecision::Approve { compensation: Compensation::MissingPart { part } } => SellerDecision::Approve {
-            compensation: Compensation::MissingPart {
-                part: check_text("missing part", part).map_err(DecisionError::Invalid)?,
-            },
-        },
-        SellerDecision::Reject { reason } => {
-            SellerDecision::Reject { reason: check_text("reason", reason).map_err(DecisionError::Invalid)? }
-        }
-    };
-    Ok((next, checked))
-}
-
 /// What the server knows of a claim when a kiosk says it took the item back.
 #[derive(Debug, Clone)]
 pub struct ClaimFacts<'a> {
@@ -106,6 +68,12 @@ pub struct ClaimFacts<'a> {
     pub item_id: &'a str,
     pub state: ClaimState,
     pub compensation: Option<&'a Compensation>,
+    /// Where the item goes: only `pickup_point` is taken back at a counter.
+    pub route: Option<ReturnRoute>,
+    /// The issue of the claim's valid return code.
+    pub code_issue: u32,
+    /// Unix seconds: the last moment a point takes the item back (none for older claims).
+    pub return_deadline: Option<i64>,
 }
 
 /// What a `ClaimReturnAccepted` says.
@@ -115,6 +83,11 @@ pub struct ClaimReturn<'a> {
     pub item_id: &'a ItemId,
     pub compensation: CompensationKind,
     pub amount: Kopecks,
+    /// The issue of the code the counter scanned.
+    pub code_issue: u32,
+    /// Unix seconds: when the counter took the item, by the kiosk's clock corrected by its offset
+    /// from the server's (`None` when the op's time is unreadable: not judged late).
+    pub taken_at: Option<i64>,
 }
 
 /// What accepting the item back does, by the server's approved compensation.
@@ -129,8 +102,10 @@ pub fn claim_not_found() -> Rejection {
     Rejection::new(reject::CLAIM_NOT_FOUND, "the server has no such claim")
 }
 
-/// Checks a claim return against the claim: another item or compensation, then the claim's state
-/// (never approved, revoked, already used). On success the claim is to be fulfilled.
+/// Checks a claim return against the claim: another item or compensation, a route that is not
+/// through a pickup point (to the seller, no return), a code replaced by a route change, the claim's
+/// state (never approved, revoked, already used), then the return deadline. On success the claim is
+/// to be fulfilled.
 pub fn check_claim_return(claim: &ClaimFacts<'_>, op: &ClaimReturn<'_>) -> Result<ReturnEffect, Rejection> {
     if claim.order_id != op.order_id.as_str() || claim.item_id != op.item_id.as_str() {
         return Err(Rejection::new(
@@ -163,7 +138,25 @@ pub fn check_claim_return(claim: &ClaimFacts<'_>, op: &ClaimReturn<'_>) -> Resul
         }
     }
     let not = |code, message: &str| Err(Rejection::new(code, message));
-    match claim.state {
+    match claim.route {
+        Some(ReturnRoute::Seller) => {
+            return not(reject::CLAIM_TO_SELLER, "the item of this claim goes to the seller, not to a pickup point")
+        }
+        Some(ReturnRoute::NoReturn) => {
+            return not(reject::CLAIM_NO_RETURN, "the item of this claim stays with the buyer; nothing is taken back")
+        }
+        Some(ReturnRoute::PickupPoint) | None => {}
+    }
+    if op.code_issue < claim.code_issue {
+        return Err(Rejection::new(
+            reject::CLAIM_CODE_REPLACED,
+            format!(
+                "the code scanned is issue {} of the claim's return code; issue {} replaced it",
+                op.code_issue, claim.code_issue
+            ),
+        ));
+    }
+    let effect = match claim.state {
         ClaimState::Open => not(reject::CLAIM_NOT_APPROVED, "the seller has not decided the claim yet"),
         ClaimState::Rejected => not(reject::CLAIM_NOT_APPROVED, "the seller rejected the claim"),
         ClaimState::Revoked => not(reject::CLAIM_REVOKED, "the claim was revoked; nothing is paid"),
@@ -176,7 +169,13 @@ pub fn check_claim_return(claim: &ClaimFacts<'_>, op: &ClaimReturn<'_>) -> Resul
                 not(reject::CLAIM_MISMATCH, "the claim has no compensation that takes the item back")
             }
         },
+    }?;
+    if let (Some(deadline), Some(taken)) = (claim.return_deadline, op.taken_at) {
+        if taken > deadline {
+            return not(reject::CLAIM_RETURN_EXPIRED, "the item came after the claim's return deadline");
+        }
     }
+    Ok(effect)
 }
 
 /// A refund: the seller's balance pays the buyer.
@@ -188,58 +187,27 @@ pub fn refund_postings(seller_id: &str, buyer_id: &str, amount: Kopecks) -> Resu
 mod tests {
     use super::*;
 
-    fn approve(compensation: Compensation) -> SellerDecision {
-        SellerDecision::Approve { compensation }
-    }
-
-    #[test]
-    fn a_refund_is_more_than_zero_and_at_most_the_price() {
-        let price = Kopecks(100_000);
-        let refund = |amount: i64| {
-            check_decision(ClaimState::Open, &approve(Compensation::Refund { amount: Kopecks(amount) }), price)
-        };
-        assert!(refund(100_000).is_ok(), "a full refund is accepted");
-        assert!(refund(1).is_ok(), "a partial refund is accepted");
-        for bad in [0, -5, 100_001] {
-            assert!(matches!(refund(bad), Err(DecisionError::Invalid(_))), "a refund of {bad} is refused");
-        }
-    }
-
-    #[test]
-    fn only_an_open_claim_is_decided_and_texts_are_needed() {
-        let reject = SellerDecision::Reject { reason: "  следы носки ".into() };
-        let (state, checked) =
-            check_decision(ClaimState::Open, &reject, Kopecks(1)).expect("an open claim is rejected");
-        assert_eq!(state, ClaimState::Rejected, "a rejection rejects");
-        assert_eq!(checked, SellerDecision::Reject { reason: "следы носки".into() }, "its reason is trimmed");
-        assert_eq!(
-            check_decision(ClaimState::Approved, &reject, Kopecks(1)),
-            Err(DecisionError::AlreadyDecided(ClaimState::Approved)),
-            "a decided claim is not decided again"
-        );
-        let blank = SellerDecision::Reject { reason: " ".into() };
-        assert!(
-            matches!(check_decision(ClaimState::Open, &blank, Kopecks(1)), Err(DecisionError::Invalid(_))),
-            "a reason is needed"
-        );
-        let part = approve(Compensation::MissingPart { part: String::new() });
-        assert!(
-            matches!(check_decision(ClaimState::Open, &part, Kopecks(1)), Err(DecisionError::Invalid(_))),
-            "a part is named"
-        );
-    }
-
     #[test]
     fn a_claim_return_is_checked_for_the_claim_then_its_state() {
         let order = OrderId::parse("o-1").expect("id");
         let item = ItemId::parse("i-1").expect("id");
         let refund = Compensation::Refund { amount: Kopecks(5_000) };
-        let facts = |state| ClaimFacts { order_id: "o-1", item_id: "i-1", state, compensation: Some(&refund) };
+        let facts = |state| ClaimFacts {
+            order_id: "o-1",
+            item_id: "i-1",
+            state,
+            compensation: Some(&refund),
+            route: Some(ReturnRoute::PickupPoint),
+            code_issue: 1,
+            return_deadline: None,
+        };
         let op = ClaimReturn {
             order_id: &order,
             item_id: &item,
             compensation: CompensationKind::Refund,
             amount: Kopecks(5_000),
+            code_issue: 1,
+            taken_at: None,
         };
         let code = |state| check_claim_return(&facts(state), &op).map_err(|e| e.code);
         assert_eq!(
@@ -263,5 +231,41 @@ mod tests {
             Err(reject::CLAIM_MISMATCH),
             "another item is a mismatch"
         );
+    }
+
+    #[test]
+    fn a_claim_return_is_refused_off_its_route_with_a_replaced_code_or_after_the_deadline() {
+        let order = OrderId::parse("o-1").expect("id");
+        let item = ItemId::parse("i-1").expect("id");
+        let refund = Compensation::Refund { amount: Kopecks(5_000) };
+        let claim = ClaimFacts {
+            order_id: "o-1",
+            item_id: "i-1",
+            state: ClaimState::Approved,
+            compensation: Some(&refund),
+            route: Some(ReturnRoute::PickupPoint),
+            code_issue: 2,
+            return_deadline: Some(1_000),
+        };
+        let op = ClaimReturn {
+            order_id: &order,
+            item_id: &item,
+            compensation: CompensationKind::Refund,
+            amount: Kopecks(5_000),
+            code_issue: 2,
+            taken_at: Some(1_000),
+        };
+        let code = |claim: &ClaimFacts<'_>, op: &ClaimReturn<'_>| check_claim_return(claim, op).map_err(|e| e.code);
+        assert_eq!(code(&claim, &op), Ok(ReturnEffect::Refund(Kopecks(5_000))), "on time with the valid code");
+        let to_seller = ClaimFacts { route: Some(ReturnRoute::Seller), ..claim.clone() };
+        assert_eq!(code(&to_seller, &op), Err(reject::CLAIM_TO_SELLER), "the item goes to the seller");
+        let kept = ClaimFacts { route: Some(ReturnRoute::NoReturn), state: ClaimState::Fulfilled, ..claim.clone() };
+        assert_eq!(code(&kept, &op), Err(reject::CLAIM_NO_RETURN), "the item stays with the buyer");
+        let old = ClaimReturn { code_issue: 1, ..op.clone() };
+        assert_eq!(code(&claim, &old), Err(reject::CLAIM_CODE_REPLACED), "an older code");
+        let revoked = ClaimFacts { state: ClaimState::Revoked, ..claim.clone() };
+        let late = ClaimReturn { taken_at: Some(1_001), ..op.clone() };
+        assert_eq!(code(&revoked, &late), Err(reject::CLAIM_REVOKED), "the state is judged before the deadline");
+        assert_eq!(code(&claim, &late), Err(reject::CLAIM_RETURN_EXPIRED), "after the deadline");
     }
 }

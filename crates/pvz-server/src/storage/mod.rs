@@ -13,7 +13,7 @@ mod sqlite;
 
 pub use postgres::DEFAULT_POOL_SIZE;
 
-use crate::claims::{self, ClaimCodeIssuer, Decider};
+use crate::claims::{self, ClaimActor, ClaimCodeIssuer, Decider};
 use crate::conversation::{self, Participant};
 use crate::credentials::PartyKind;
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
@@ -21,13 +21,14 @@ use crate::db::feed::{self, Cursor};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
 use crate::error::Result;
 use crate::push::{self, Pushed, Pusher};
+use crate::rules::claims::actions::operator_decides_now;
 use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, PushOp};
 use pvz_protocol::{
-    AttachmentRef, ClaimMessage, ClaimStatus, CourierManifest, MessageAuthor, MessagePage, NewClaimRequest, NewMessage,
-    PullPage, SellerDecision,
+    AttachmentRef, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, MessageAuthor, MessagePage,
+    NewClaimRequest, NewMessage, PullPage, SellerDecision,
 };
 use sqlite::SqliteBackend;
 use std::future::Future;
@@ -130,11 +131,12 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// A buyer's claims, newest first.
     fn buyer_claims(&self, buyer_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
-    /// The seller's claims, newest first.
+    /// The seller's claims, newest first, with the seller's actions.
     fn seller_claims(&self, seller_id: String) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
     /// The seller's decision on one of its open claims (see [`crate::claims::decide_claim`]), with the
-    /// claim's pickup point, whose feed a decision may move (a part or replacement sent there).
+    /// seller's actions after it and the claim's pickup point, whose feed a decision may move (a part
+    /// or replacement sent there).
     fn decide_claim(
         &self,
         seller_id: String,
@@ -142,6 +144,21 @@ pub trait Storage: Clone + Send + Sync + 'static {
         decision: SellerDecision,
         issuer: ClaimCodeIssuer,
     ) -> impl Future<Output = Result<(ClaimStatus, PickupPointId)>> + Send;
+
+    /// One of the claim's actions for `actor` (see [`crate::claims::act_on_claim`]): the claim after,
+    /// with the actions the actor has then, and the claim's pickup point, whose feed an action may
+    /// move (a part or replacement sent there).
+    fn act_on_claim(
+        &self,
+        actor: ClaimActor,
+        id: ClaimId,
+        request: ClaimActionRequest,
+        issuer: ClaimCodeIssuer,
+    ) -> impl Future<Output = Result<(ClaimStatus, PickupPointId)>> + Send;
+
+    /// Every claim with an operator's actions: those an operator decides now first (marketplace
+    /// returns under review, disputes), then the rest; newest first within each.
+    fn operator_claims(&self) -> impl Future<Output = Result<Vec<ClaimStatus>>> + Send;
 
     /// A courier's open manifest lines for a kiosk of `point`: not found for an unknown courier,
     /// forbidden for another point's.
@@ -362,7 +379,9 @@ impl Storage for DbStorage {
 
     async fn seller_claims(&self, seller_id: String) -> Result<Vec<ClaimStatus>> {
         self.read(move |conn| {
-            Ok(db::claims::list_claims_by_seller(conn, &seller_id)?.iter().map(|c| c.to_status()).collect())
+            let claims = db::claims::list_claims_by_seller(conn, &seller_id)?;
+            let seller = ClaimActor::Seller(seller_id);
+            Ok(claims.iter().map(|c| c.to_status_with(claims::actions_for(c, &seller))).collect())
         })
         .await
     }
@@ -381,7 +400,39 @@ impl Storage for DbStorage {
             let seller = Decider::Seller(&seller_id);
             let claim = claims::decide_claim(&tx, &issuer, &id, seller, &decision, &db::now_text())?;
             tx.commit()?;
-            Ok((claim.to_status(), claim.pickup_point_id))
+            let actions = claims::actions_for(&claim, &ClaimActor::Seller(seller_id));
+            Ok((claim.to_status_with(actions), claim.pickup_point_id))
+        })
+        .await
+    }
+
+    async fn act_on_claim(
+        &self,
+        actor: ClaimActor,
+        id: ClaimId,
+        request: ClaimActionRequest,
+        issuer: ClaimCodeIssuer,
+    ) -> Result<(ClaimStatus, PickupPointId)> {
+        self.write(move |conn| {
+            let tx = conn.transaction()?;
+            // Signed with the key active now: another process may have activated a new one.
+            let issuer = ClaimCodeIssuer { key: std::sync::Arc::new(signing::active_key(&tx)?), ..issuer };
+            let claim = claims::act_on_claim(&tx, &issuer, &id, &actor, &request, &db::now_text())?;
+            tx.commit()?;
+            Ok((claim.to_status_with(claims::actions_for(&claim, &actor)), claim.pickup_point_id))
+        })
+        .await
+    }
+
+    async fn operator_claims(&self) -> Result<Vec<ClaimStatus>> {
+        self.read(move |conn| {
+            let operator = ClaimActor::Operator;
+            let (mut now, rest): (Vec<_>, Vec<_>) = db::claims::list_claims(conn)?
+                .into_iter()
+                .map(|c| c.to_status_with(claims::actions_for(&c, &operator)))
+                .partition(|c| operator_decides_now(c.decided_by, c.decision));
+            now.extend(rest);
+            Ok(now)
         })
         .await
     }

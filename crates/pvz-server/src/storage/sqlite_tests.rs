@@ -82,7 +82,11 @@ async fn a_panicking_write_does_not_break_later_writes() {
         })
         .await;
     assert!(matches!(failed, Err(ServerError::Internal(_))), "the panicking call fails with a 500: {failed:?}");
-    let who = Pusher { device_id: device.clone(), pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
+    let who = Pusher {
+        device_id: device.clone(),
+        pickup_point_id: PickupPointId::parse("pp-a").expect("id"),
+        kiosk_now: None,
+    };
     let after = storage.push(who, vec![]).await;
     assert_eq!(
         after.map(|r| r.response.last_seq).ok(),
@@ -107,7 +111,7 @@ async fn a_failed_rollback_replaces_the_writer_connection() {
     assert_eq!(seq, 0, "the stuck transaction's change was rolled back with the old connection");
     conn.execute_batch("UPDATE devices SET last_seq = 1").expect("the fresh connection writes");
 
-    let who = Pusher { device_id: device, pickup_point_id: PickupPointId::parse("pp-a").expect("id") };
+    let who = Pusher { device_id: device, pickup_point_id: PickupPointId::parse("pp-a").expect("id"), kiosk_now: None };
     let pushed = storage.push(who, vec![]).await;
     assert_eq!(
         pushed.map(|r| r.response.last_seq).ok(),

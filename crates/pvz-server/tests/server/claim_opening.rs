@@ -75,8 +75,27 @@ async fn only_the_buyer_front_opens_a_claim_on_the_buyers_own_item_that_was_hand
     many["photos"] = json!(vec!["a"; 11]);
     assert_api_error(&t.post_json("/v1/claims", Some(&front), &many).await, 400, "bad_request", "eleven photos");
 
-    let opened = t.post_json("/v1/claims", Some(&front), &body).await;
+    let unknown_photo = json!({"photos": ["0".repeat(64)]});
+    let mut with_unknown = body.clone();
+    with_unknown["photos"] = unknown_photo["photos"].clone();
+    let refused_photo = t.post_json("/v1/claims", Some(&front), &with_unknown).await;
+    assert_eq!(refused_photo.status, 400, "a photo never uploaded is refused: {}", refused_photo.body);
+
+    let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], b"seam photo"].concat();
+    let upload = t.client.post(t.url("/v1/attachments")).header("content-type", "image/png").bearer_auth(&front);
+    let photo = reply(upload.body(png).send().await.expect("upload sent")).await;
+    assert_eq!(photo.status, 201, "the buyer's photo is stored: {}", photo.body);
+    let mut with_photo = body.clone();
+    with_photo["photos"] = json!([photo.body["id"]]);
+    let opened = t.post_json("/v1/claims", Some(&front), &with_photo).await;
     assert_eq!(opened.status, 201, "the buyer's handed-over item is claimed: {}", opened.body);
+    let claim_id = opened.body["claim_id"].as_str().expect("claim id");
+    let thread = t.get(&format!("/v1/claims/{claim_id}/messages"), Some(&front)).await;
+    assert_eq!(thread.status, 200, "the claim's conversation reads: {}", thread.body);
+    let first = &thread.body["messages"][0];
+    assert_eq!(first["author"], "buyer", "the buyer's description opens the conversation: {}", thread.body);
+    assert_eq!(first["text"], "шов разошёлся", "with the description");
+    assert_eq!(first["attachments"][0]["id"], photo.body["id"], "and the photo: {}", thread.body);
     assert_eq!(opened.body["decided_by"], "operator", "paid at the counter today: a marketplace return");
     assert!(opened.body["paid_at"].is_string(), "an item paid at the counter counts from its issue: {}", opened.body);
     let again = t.post_json("/v1/claims", Some(&front), &body).await;

@@ -52,7 +52,8 @@ async fn only_a_paid_item_handed_over_can_be_claimed_once() {
 #[tokio::test]
 async fn a_seller_decides_only_its_own_open_claims_once_within_the_price() {
     let t = start().await;
-    add_order(&t.admin, POINT, "o1", false);
+    add_order(&t.admin, POINT, "o1", true);
+    paid_20_days_ago(&t.admin, "o1");
     t.admin.mark_order_issued("o1").expect("issued");
     let claim = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect("open").claim_id.to_string();
     let s1 = t.admin.issue_seller_credential("s-1").expect("credential of the item's seller");

@@ -216,6 +216,13 @@ pub fn add_order(admin: &Admin, point: &str, id: &str, prepaid: bool) {
     admin.add_order(point, &order).expect("add order");
 }
 
+/// Records that prepaid order `id` was paid 20 days ago: its claims are past the 14-day line, so
+/// their sellers decide them.
+pub fn paid_20_days_ago(admin: &Admin, id: &str) {
+    let at = chrono::Utc::now() - chrono::Duration::days(20);
+    admin.set_order_paid_at(id, &at.to_rfc3339()).expect("paid 20 days ago");
+}
+
 /// Order `id` for a new buyer with items `<id>-1..=n` (clothes 1 000 ₽ each), as a shipment brings it.
 pub fn expected_order(id: &str, short: &str, items: u32) -> pvz_server::db::orders::NewOrder {
     use pvz_server::db::orders::{NewItem, NewOrder};

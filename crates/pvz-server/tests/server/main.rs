@@ -7,6 +7,7 @@ mod common;
 
 mod badges;
 mod boxes;
+mod claim_actions;
 mod claim_opening;
 mod claim_returns;
 mod claims;
