@@ -11,18 +11,19 @@ use crate::codes::{code_matches, item_lookup_key, verify_signed};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::kiosk::{new_return_id, timestamp};
+use crate::returns::claim_refusal::{refusal_error, refusal_of, return_deadline};
 use crate::store::claim_returns::{self, ClaimReturnRow, ServerWord};
 use crate::store::Db;
 use crate::store::{claim_photos, outbox, return_items, settings, CounterState};
 use crate::sync::client::ServerClient;
 use crate::sync::server_access;
 use crate::sync::ClientConfig;
-use crate::view::returns::{ClaimRefusal, ClaimReturnView, ReturnLabelView};
+use crate::view::returns::{ClaimReturnView, ReturnLabelView};
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::scan::RETURN_LABEL_PREFIX;
-use pvz_domain::{ClaimDecision, ClaimId, ClaimState, ItemFate, Refusal, ReturnId, ReturnRoute, Scan};
+use pvz_domain::{ClaimDecision, ClaimId, ClaimState, ItemFate, Refusal, ReturnId, Scan};
 use pvz_protocol::sync::error_code::NOT_FOUND;
 use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, ReturnSource};
 use return_items::ReturnItemRow;
@@ -99,48 +100,6 @@ fn draft(conn: &Db<'_>, claim_id: &ClaimId) -> Result<ClaimReturnRow> {
 fn active_draft(conn: &Db<'_>) -> Result<ClaimReturnRow> {
     let claim_id = settings::get_counter_state(conn)?.claim.ok_or(KioskError::NoActiveClaim)?;
     draft(conn, &claim_id)
-}
-
-/// The return deadline in force: the server's when it said one, else the one the code was signed with.
-fn return_deadline(claim: &ClaimReturnRow) -> &str {
-    claim.server.as_ref().and_then(|w| w.return_deadline.as_deref()).unwrap_or(&claim.expires_at)
-}
-
-/// Why the claim cannot be accepted now: the server's word on the claim first (its state, then where
-/// the item goes, then which code is valid), then the return deadline, which holds offline too.
-fn refusal_of(claim: &ClaimReturnRow, now: DateTime<Utc>) -> Option<ClaimRefusal> {
-    if let Some(word) = &claim.server {
-        let refusal = match (word.state, word.route) {
-            (ClaimState::Open, _) => Some(ClaimRefusal::NotApproved),
-            (ClaimState::Rejected, _) => Some(ClaimRefusal::Rejected),
-            (ClaimState::Revoked, _) => Some(ClaimRefusal::Revoked),
-            (ClaimState::Fulfilled, _) => Some(ClaimRefusal::AlreadyUsed),
-            (ClaimState::Approved, Some(ReturnRoute::Seller)) => Some(ClaimRefusal::ToSeller),
-            (ClaimState::Approved, Some(ReturnRoute::NoReturn)) => Some(ClaimRefusal::NoReturn),
-            (ClaimState::Approved, Some(ReturnRoute::PickupPoint) | None) => {
-                (word.code_issue > claim.code_issue).then_some(ClaimRefusal::CodeReplaced)
-            }
-        };
-        if refusal.is_some() {
-            return refusal;
-        }
-    }
-    let expired = DateTime::parse_from_rfc3339(return_deadline(claim)).map_or(true, |at| now >= at);
-    expired.then_some(ClaimRefusal::Expired)
-}
-
-fn refusal_error(refusal: ClaimRefusal, claim: &ClaimReturnRow) -> KioskError {
-    let reason = || claim.server.as_ref().and_then(|w| w.reason.clone()).unwrap_or_default();
-    match refusal {
-        ClaimRefusal::NotApproved => KioskError::ClaimNotApproved,
-        ClaimRefusal::Rejected => KioskError::ClaimRejected { reason: reason() },
-        ClaimRefusal::Revoked => KioskError::ClaimRevoked { reason: reason() },
-        ClaimRefusal::AlreadyUsed => KioskError::ClaimAlreadyUsed,
-        ClaimRefusal::ToSeller => KioskError::ClaimToSeller,
-        ClaimRefusal::NoReturn => KioskError::ClaimNoReturn,
-        ClaimRefusal::CodeReplaced => KioskError::ClaimCodeReplaced,
-        ClaimRefusal::Expired => KioskError::ClaimReturnExpired { deadline: return_deadline(claim).to_owned() },
-    }
 }
 
 /// The server's answer about a claim, as the counter keeps it.
