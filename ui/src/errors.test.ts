@@ -119,3 +119,43 @@ describe("every error kind of the backend", () => {
     expect(say("cell_full", "A-07"), "which cell").toBe("Ячейка A-07 заполнена — выберите другую.");
   });
 });
+
+describe("a claim the counter must not take back", () => {
+  it("says where the item goes, or that the code was replaced, in both languages", () => {
+    const cases = [
+      [
+        "claim_to_seller",
+        "Этот товар возвращается напрямую продавцу — не принимайте его.",
+        "This item goes back to the seller directly — do not accept it.",
+      ],
+      [
+        "claim_no_return",
+        "Товар остаётся у покупателя, возврат через пункт не нужен.",
+        "The item stays with the buyer; no return through a pickup point is needed.",
+      ],
+      [
+        "claim_code_replaced",
+        "Этот код заменён новым — попросите у покупателя новый код.",
+        "This code was replaced; ask the buyer for the new code.",
+      ],
+    ] as const;
+    for (const [kind, ru, en] of cases) {
+      const error = { kind, message: "backend text", detail: null };
+      expect(errorMessage(error, i18n.getFixedT("ru"), "ru"), `${kind} in Russian`).toBe(ru);
+      expect(errorMessage(error, i18n.getFixedT("en"), "en"), `${kind} in English`).toBe(en);
+    }
+  });
+
+  it("names the return deadline that passed", () => {
+    const deadline = new Date(2026, 11, 20, 18, 0).toISOString();
+    const error = { kind: "claim_return_expired", message: "passed", detail: deadline } as const;
+    expect(
+      errorMessage(error, i18n.getFixedT("ru"), "ru"),
+      "the Russian banner says the deadline passed, with its date",
+    ).toMatch(/^Срок возврата истёк 20\.12\.2026/);
+    expect(
+      errorMessage({ ...error, detail: null }, i18n.getFixedT("ru"), "ru"),
+      "without a date it still says so",
+    ).toBe("Срок возврата истёк — товар не принимайте.");
+  });
+});

@@ -1,8 +1,8 @@
 //! The error banner's text: a translated message per error kind, with the backend's `detail`
-//! (an ISO time for already_issued, token_expired, pin_locked and shift_already_open, the seller's
-//! reason for a rejected or revoked claim, a count, the role a badge should have had or why it was
-//! refused, a cell, a shipment, whether an order not arrived was recorded missing) woven in; the
-//! backend's own message for a kind this UI does not know yet.
+//! (an ISO time for already_issued, token_expired, claim_return_expired, pin_locked and
+//! shift_already_open, the seller's reason for a rejected or revoked claim, a count, the role a
+//! badge should have had or why it was refused, a cell, a shipment, whether an order not arrived
+//! was recorded missing) woven in; the backend's own message for a kind this UI does not know yet.
 import type { TFunction } from "i18next";
 import type { ErrorKind, KioskError } from "./bindings";
 import { formatDateTime, formatMoney, type Lang } from "./money";
@@ -42,6 +42,10 @@ const KNOWN_ERROR_KINDS = {
   claim_rejected: true,
   claim_revoked: true,
   claim_already_used: true,
+  claim_to_seller: true,
+  claim_no_return: true,
+  claim_code_replaced: true,
+  claim_return_expired: true,
   claim_other_item: true,
   claim_nothing_to_return: true,
   claim_item_not_checked: true,
@@ -123,6 +127,11 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       return detail
         ? t("errors.token_expired_at", { time: formatDateTime(detail, lang) })
         : t("errors.token_expired");
+    case "claim_return_expired":
+      // The claim's return deadline.
+      return detail
+        ? t("errors.claim_return_expired_at", { time: formatDateTime(detail, lang) })
+        : t("errors.claim_return_expired");
     case "amount_changed":
       return detail
         ? t("errors.amount_changed_to", { amount: formatMoney(Number(detail), lang) })
@@ -205,6 +214,9 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "upgrade_required":
     case "claim_not_approved":
     case "claim_already_used":
+    case "claim_to_seller":
+    case "claim_no_return":
+    case "claim_code_replaced":
     case "claim_other_item":
     case "claim_nothing_to_return":
     case "claim_item_not_checked":

@@ -129,6 +129,18 @@ pub enum KioskError {
     ClaimRevoked { reason: String },
     #[error("the item of this claim was already taken back")]
     ClaimAlreadyUsed,
+    /// The claim's route sends the item to the seller directly: a pickup point must not take it.
+    #[error("this item goes back to the seller directly; do not accept it")]
+    ClaimToSeller,
+    /// The claim was approved without a return: the buyer keeps the item.
+    #[error("the item stays with the buyer; no return through a pickup point is needed")]
+    ClaimNoReturn,
+    /// A route change issued a newer code for this claim; the scanned one is refused.
+    #[error("this code was replaced; ask the buyer for the new code")]
+    ClaimCodeReplaced,
+    /// The claim's return deadline (RFC 3339) passed: the signed code says so even offline.
+    #[error("the return deadline of this claim passed at {deadline}")]
+    ClaimReturnExpired { deadline: String },
     #[error("this is another item, not the one the claim is about")]
     ClaimOtherItem,
     /// A missing-part claim: the part travels to the buyer as its own order, the item stays with them.
@@ -278,6 +290,10 @@ pub enum ErrorKind {
     ClaimRejected,
     ClaimRevoked,
     ClaimAlreadyUsed,
+    ClaimToSeller,
+    ClaimNoReturn,
+    ClaimCodeReplaced,
+    ClaimReturnExpired,
     ClaimOtherItem,
     ClaimNothingToReturn,
     ClaimItemNotChecked,
@@ -373,6 +389,10 @@ impl KioskError {
             KioskError::ClaimRejected { .. } => ErrorKind::ClaimRejected,
             KioskError::ClaimRevoked { .. } => ErrorKind::ClaimRevoked,
             KioskError::ClaimAlreadyUsed => ErrorKind::ClaimAlreadyUsed,
+            KioskError::ClaimToSeller => ErrorKind::ClaimToSeller,
+            KioskError::ClaimNoReturn => ErrorKind::ClaimNoReturn,
+            KioskError::ClaimCodeReplaced => ErrorKind::ClaimCodeReplaced,
+            KioskError::ClaimReturnExpired { .. } => ErrorKind::ClaimReturnExpired,
             KioskError::ClaimOtherItem => ErrorKind::ClaimOtherItem,
             KioskError::ClaimNothingToReturn => ErrorKind::ClaimNothingToReturn,
             KioskError::ClaimItemNotChecked => ErrorKind::ClaimItemNotChecked,
@@ -426,6 +446,7 @@ impl KioskError {
     pub fn detail(&self) -> Option<String> {
         match self {
             KioskError::TokenExpired { expired_at } => Some(expired_at.clone()),
+            KioskError::ClaimReturnExpired { deadline } => Some(deadline.clone()),
             KioskError::AlreadyIssued { issued_at } => Some(issued_at.clone()),
             KioskError::UndecidedItems(n) => Some(n.to_string()),
             // The amount now due, in kopecks, for the window to format.

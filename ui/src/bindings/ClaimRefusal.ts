@@ -3,4 +3,4 @@
 /**
  * Why a claim return cannot be accepted, for the counter's banner.
  */
-export type ClaimRefusal = "not_approved" | "rejected" | "revoked" | "already_used" | "expired";
+export type ClaimRefusal = "not_approved" | "rejected" | "revoked" | "already_used" | "expired" | "to_seller" | "no_return" | "code_replaced";

@@ -18,7 +18,8 @@ pub struct Counter {
     pub admin: Admin,
     pub demo: DemoReport,
     pub server: RunningServer,
-    _data: tempfile::TempDir,
+    /// The server's data dir (its SQLite file and signing key), removed when the counter is dropped.
+    server_data: tempfile::TempDir,
 }
 
 impl Counter {
@@ -38,7 +39,19 @@ impl Counter {
         let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
         let app = App::start_connected(&server.url(), &code).await;
         app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
-        Counter { app, admin, demo, server, _data: data }
+        Counter { app, admin, demo, server, server_data: data }
+    }
+
+    /// Runs `pvz-server claim act <claim_id> '<request>'` on the server's data dir, as the operator at
+    /// the command line would: one of the claim's actions (a route change, say) taken for the network.
+    pub async fn claim_act(&self, claim_id: &str, request: &str) {
+        use clap::Parser;
+        let data_dir = self.server_data.path().to_str().expect("a UTF-8 temp path");
+        let args = ["pvz-server", "--data-dir", data_dir, "claim", "act", claim_id, request];
+        let cli = pvz_server::cli::Cli::try_parse_from(args)
+            .unwrap_or_else(|e| panic!("`pvz-server claim act` parses (the server's claim actions are built): {e}"));
+        let code = pvz_server::cli::run(cli).await.unwrap_or_else(|e| panic!("claim act {claim_id} {request}: {e}"));
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "claim act {claim_id} {request} succeeds");
     }
 
     /// Saves what the window shows as `name` in `PVZ_SCREENSHOT_DIR`, when it is set.

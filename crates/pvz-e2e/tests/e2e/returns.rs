@@ -1,6 +1,7 @@
 //! End-to-end for everything that flows back through the point, in the real window with a real
 //! `pvz-server` on loopback seeded with the demo network: a claim return accepted (the refund lands
-//! in the server's ledger once), a claim refused for a clear reason, a courier's hand-back with one
+//! in the server's ledger once), claims refused for a clear reason (revoked; rerouted to the seller
+//! after the buyer got the code), a courier's hand-back with one
 //! discrepancy, and a box of returns closed and handed to a driver; couriers and drivers show the
 //! signed badges the demo issued them (an old unsigned badge is refused).
 
@@ -78,6 +79,11 @@ async fn an_approved_refund_claim_is_accepted_and_refunded_once() {
     app.wait_text("[data-testid=claim-amount]", "4 590,00").await;
     // Online, the counter asks the server at once; the state replaces "signature only".
     app.wait_attr("[data-testid=claim-state]", "data-state", "approved").await;
+    // The decision and where the item goes, as the marketplace runs the claim.
+    app.wait_attr("[data-testid=claim-decision]", "data-decision", "approved").await;
+    app.wait_text("[data-testid=claim-decision]", "одобрена").await;
+    app.wait_attr("[data-testid=claim-fate]", "data-fate", "to_pickup_point").await;
+    app.wait_text("[data-testid=claim-fate]", "покупатель сдаёт в пункт выдачи").await;
     app.wait_attr("[data-testid=claim-item-check]", "data-checked", "false").await;
 
     app.scan_burst("4607000000014").await;
@@ -145,6 +151,49 @@ async fn a_revoked_claim_is_refused_with_its_reason() {
     assert_eq!(ledger.transactions, 0, "no money moved: {ledger:?}");
     let claim = counter.admin.claim_status("clm-demo-revoked").expect("the claim");
     assert_eq!(claim.state.as_str(), "revoked", "the claim stays revoked");
+    counter.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_rerouted_to_the_seller_refuses_its_old_code_with_the_reason() {
+    let counter = Counter::start().await;
+    let app = &counter.app;
+    let claim_id = "clm-demo-replacement";
+    // The buyer got a code to bring the item to a pickup point; then the operator sent it to the
+    // seller instead. The code's signature is still valid: only the server knows the new route.
+    let code = counter.return_code(claim_id);
+    counter
+        .claim_act(
+            claim_id,
+            r#"{"action":"change_route","route":"seller","seller_address":{"address":"Москва, ул. Складская, 5","hours":"пн-пт 10-19"}}"#,
+        )
+        .await;
+
+    app.scan_burst(&code).await;
+    app.wait_attr("[data-testid=claim-refusal]", "data-reason", "to_seller").await;
+    app.wait_text("[data-testid=claim-refusal]", "Этот товар возвращается напрямую продавцу — не принимайте его").await;
+    app.wait_attr("[data-testid=claim-refusal]", "role", "alert").await;
+    app.wait_attr("[data-testid=claim-decision]", "data-decision", "approved").await;
+    app.wait_attr("[data-testid=claim-fate]", "data-fate", "to_seller").await;
+    assert!(
+        !app.is_present("[data-testid=claim-accept]").await,
+        "an item going to the seller offers nothing to accept"
+    );
+    counter.screenshot("claim-to-seller.png").await;
+
+    // Scanning the item (the knitted hat) anyway changes nothing.
+    app.scan_burst("4607000000021").await;
+    app.wait_attr("[data-testid=claim-refusal]", "data-reason", "to_seller").await;
+    assert!(!app.is_present("[data-testid=claim-accept]").await, "still nothing to accept");
+    app.click("[data-testid=claim-cancel]").await;
+    app.wait_for("[data-testid=open-returns]").await;
+
+    app.wait_exact_text("[data-testid=sync-waiting]", "0").await;
+    assert!(counter.outbox_ops("claim_return_accepted").is_empty(), "nothing was accepted at the counter");
+    let claim = counter.admin.claim_status(claim_id).expect("the claim");
+    assert_eq!(claim.route.map(|r| r.as_str()), Some("seller"), "the claim still goes to the seller");
+    let fate = serde_json::to_value(claim.item_fate).expect("the fate serializes");
+    assert_eq!(fate, "to_seller", "and its item is still on its way there");
     counter.stop().await;
 }
 

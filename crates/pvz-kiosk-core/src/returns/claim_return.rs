@@ -2,25 +2,28 @@
 //! offline with the pinned key), the server's current state is asked when online, the manager checks
 //! the item and notes its condition, and accepting writes the `ClaimReturnAccepted` op, the returned
 //! unit and its label in one transaction. The signature is the offline authority: a claim revoked
-//! meanwhile is rejected at sync and lands on the attention list, and nothing is paid.
+//! meanwhile is rejected at sync and lands on the attention list, and nothing is paid. Online, the
+//! server's word also refuses an item the route sends to the seller or leaves with the buyer, and a
+//! code a route change replaced; the return deadline the code carries refuses it offline too.
 
 use crate::codes::qr::qr_svg_data_uri;
 use crate::codes::{code_matches, item_lookup_key, verify_signed};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::kiosk::{new_return_id, timestamp};
-use crate::store::claim_returns::{self, ClaimReturnRow};
+use crate::returns::claim_refusal::{refusal_error, refusal_of, return_deadline};
+use crate::store::claim_returns::{self, ClaimReturnRow, ServerWord};
 use crate::store::Db;
 use crate::store::{claim_photos, outbox, return_items, settings, CounterState};
 use crate::sync::client::ServerClient;
 use crate::sync::server_access;
 use crate::sync::ClientConfig;
-use crate::view::returns::{ClaimRefusal, ClaimReturnView, ReturnLabelView};
+use crate::view::returns::{ClaimReturnView, ReturnLabelView};
 use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::scan::RETURN_LABEL_PREFIX;
-use pvz_domain::{ClaimId, ClaimState, Refusal, ReturnId, Scan};
+use pvz_domain::{ClaimDecision, ClaimId, ClaimState, ItemFate, Refusal, ReturnId, Scan};
 use pvz_protocol::sync::error_code::NOT_FOUND;
 use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, ReturnSource};
 use return_items::ReturnItemRow;
@@ -35,6 +38,11 @@ pub(crate) fn open_claim(
 ) -> Result<ScanNotice> {
     let claims = verify_signed(conn, enrollment, "claim return code", |key| {
         ClaimReturnClaims::verify(token, key, now.timestamp())
+    })
+    // A claim code's expiry is the claim's return deadline: the counter says so, with the date.
+    .map_err(|e| match e {
+        KioskError::TokenExpired { expired_at } => KioskError::ClaimReturnExpired { deadline: expired_at },
+        other => other,
     })?;
     // The server issues no return code for a missing part; a signed one still takes nothing back.
     if !claims.compensation.needs_item_back() {
@@ -57,9 +65,9 @@ pub(crate) fn open_claim(
             compensation: claims.compensation,
             amount: claims.amount,
             expires_at: DateTime::from_timestamp(claims.expires_at, 0).map(timestamp).unwrap_or_default(),
+            code_issue: claims.code_issue,
             opened_at: at,
-            server_state: None,
-            server_reason: None,
+            server: None,
             status_checked_at: None,
             item_checked: false,
             condition: String::new(),
@@ -94,28 +102,16 @@ fn active_draft(conn: &Db<'_>) -> Result<ClaimReturnRow> {
     draft(conn, &claim_id)
 }
 
-/// Why the claim cannot be accepted now: the server's last word first, then the code's expiry.
-fn refusal_of(claim: &ClaimReturnRow, now: DateTime<Utc>) -> Option<ClaimRefusal> {
-    match claim.server_state {
-        Some(ClaimState::Open) => Some(ClaimRefusal::NotApproved),
-        Some(ClaimState::Rejected) => Some(ClaimRefusal::Rejected),
-        Some(ClaimState::Revoked) => Some(ClaimRefusal::Revoked),
-        Some(ClaimState::Fulfilled) => Some(ClaimRefusal::AlreadyUsed),
-        Some(ClaimState::Approved) | None => {
-            let expired = DateTime::parse_from_rfc3339(&claim.expires_at).map_or(true, |at| now >= at);
-            expired.then_some(ClaimRefusal::Expired)
-        }
-    }
-}
-
-fn refusal_error(refusal: ClaimRefusal, claim: &ClaimReturnRow) -> KioskError {
-    let reason = || claim.server_reason.clone().unwrap_or_default();
-    match refusal {
-        ClaimRefusal::NotApproved => KioskError::ClaimNotApproved,
-        ClaimRefusal::Rejected => KioskError::ClaimRejected { reason: reason() },
-        ClaimRefusal::Revoked => KioskError::ClaimRevoked { reason: reason() },
-        ClaimRefusal::AlreadyUsed => KioskError::ClaimAlreadyUsed,
-        ClaimRefusal::Expired => KioskError::TokenExpired { expired_at: claim.expires_at.clone() },
+/// The server's answer about a claim, as the counter keeps it.
+fn server_word(status: &ClaimStatus) -> ServerWord {
+    ServerWord {
+        state: status.state,
+        reason: status.reason.clone(),
+        decision: status.decision,
+        item_fate: status.item_fate,
+        route: status.route,
+        return_deadline: status.return_deadline.clone(),
+        code_issue: status.code_issue,
     }
 }
 
@@ -136,8 +132,8 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         let client = ServerClient::new(&server.server_url, config)?;
-        let answer = match client.claim_status(&server.credential, &claim_id).await {
-            Ok(status) if status.claim_id == claim_id => (status.state, status.reason),
+        let word = match client.claim_status(&server.credential, &claim_id).await {
+            Ok(status) if status.claim_id == claim_id => server_word(&status),
             Ok(other) => {
                 return Err(KioskError::SyncRefused {
                     code: "bad_response".into(),
@@ -145,9 +141,15 @@ impl Kiosk {
                 })
             }
             // A claim the server does not know was never approved there: the op would be rejected.
-            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => {
-                (ClaimState::Open, Some("the server does not know this claim".to_owned()))
-            }
+            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => ServerWord {
+                state: ClaimState::Open,
+                reason: Some("the server does not know this claim".to_owned()),
+                decision: ClaimDecision::UnderReview,
+                item_fate: ItemFate::WithBuyer,
+                route: None,
+                return_deadline: None,
+                code_issue: pvz_protocol::token::first_code_issue(),
+            },
             Err(e) if e.is_transient() => {
                 tracing::info!(%claim_id, error = %e, "claim status unavailable; the signed code stands");
                 return self.view();
@@ -155,14 +157,15 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         // The manager may have cancelled or accepted the claim while the answer was on its way.
-        self.record_claim_state(&claim_id, answer.0, answer.1.as_deref())?;
+        self.record_server_word(&claim_id, &word)?;
         self.view()
     }
 
     /// Records the server's answer about the claim on the counter (what `refresh_claim_status`
-    /// fetched): a state other than approved sets the view's `refusal` and accepting is refused.
+    /// fetched): a state other than approved, a route other than through a pickup point, or a newer
+    /// code set the view's `refusal`, and accepting is refused.
     pub fn apply_claim_status(&self, status: &ClaimStatus) -> Result<CounterView> {
-        if !self.record_claim_state(&status.claim_id, status.state, status.reason.as_deref())? {
+        if !self.record_server_word(&status.claim_id, &server_word(status))? {
             return Err(KioskError::InvalidInput(format!(
                 "the status is of claim {}, which is not on the counter",
                 status.claim_id
@@ -172,13 +175,13 @@ impl Kiosk {
     }
 
     /// Stores the server's word on `claim_id` if that claim is still on the counter; returns whether.
-    fn record_claim_state(&self, claim_id: &ClaimId, state: ClaimState, reason: Option<&str>) -> Result<bool> {
+    fn record_server_word(&self, claim_id: &ClaimId, word: &ServerWord) -> Result<bool> {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             if settings::get_counter_state(tx)?.claim.as_ref() != Some(claim_id) || draft(tx, claim_id).is_err() {
                 return Ok(false);
             }
-            claim_returns::set_claim_server_state(tx, claim_id, Some(state), reason, &at)?;
+            claim_returns::set_claim_server_word(tx, claim_id, word, &at)?;
             Ok(true)
         })
     }
@@ -222,8 +225,9 @@ impl Kiosk {
         self.view()
     }
 
-    /// Accepts the item back: the claim must not be refused (server state, expiry), the item checked
-    /// and its condition noted. Writes the op, the returned unit and shows its label.
+    /// Accepts the item back: the claim must not be refused (the server's word, the deadline), the
+    /// item checked and its condition noted. Writes the op (with the code's issue, for the server to
+    /// refuse a code replaced since), the returned unit and shows its label.
     pub fn accept_claim_return(&self) -> Result<CounterView> {
         let now = self.now();
         let at = timestamp(now);
@@ -248,7 +252,7 @@ impl Kiosk {
                 amount: claim.amount,
                 condition: claim.condition.clone(),
                 photos: claim_photos::list_claim_photos(tx, &claim.claim_id)?,
-                code_issue: pvz_protocol::token::first_code_issue(),
+                code_issue: claim.code_issue,
             };
             let op = outbox::append_op(tx, &body, &at)?;
             claim_returns::mark_claim_accepted(tx, &claim.claim_id, &return_id, &op.op_id.to_string(), &at)?;
@@ -303,8 +307,13 @@ pub(crate) fn claim_return_view(
         return Ok(None);
     };
     let photos = claim_photos::list_claim_photos(conn, claim_id)?.len();
+    let word = claim.server.as_ref();
     Ok(Some(ClaimReturnView {
         refusal: refusal_of(&claim, now),
+        return_deadline: return_deadline(&claim).to_owned(),
+        decision: word.map(|w| w.decision),
+        item_fate: word.map(|w| w.item_fate),
+        route: word.and_then(|w| w.route),
         claim_id: claim.claim_id.to_string(),
         order_id: claim.order_id.to_string(),
         item_id: claim.item_id.to_string(),
@@ -314,8 +323,8 @@ pub(crate) fn claim_return_view(
         compensation: claim.compensation,
         amount: claim.amount,
         expires_at: claim.expires_at,
-        server_state: claim.server_state,
-        server_reason: claim.server_reason,
+        server_state: word.map(|w| w.state),
+        server_reason: word.and_then(|w| w.reason.clone()),
         status_checked_at: claim.status_checked_at,
         item_checked: claim.item_checked,
         condition: claim.condition,

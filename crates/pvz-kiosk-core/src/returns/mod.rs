@@ -4,6 +4,7 @@
 //! (отправка возвратов).
 
 pub(crate) mod boxes;
+pub(crate) mod claim_refusal;
 pub(crate) mod claim_return;
 pub(crate) mod hand_back;
 pub(crate) mod hand_back_view;

@@ -3,7 +3,9 @@
 //! and op. An accepted row is never changed again.
 
 use super::{corrupt, StoreError};
-use pvz_domain::{ClaimId, ClaimState, CompensationKind, ItemId, Kopecks, OrderId, ReturnId};
+use pvz_domain::{
+    ClaimDecision, ClaimId, ClaimState, CompensationKind, ItemFate, ItemId, Kopecks, OrderId, ReturnId, ReturnRoute,
+};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,11 +17,13 @@ pub struct ClaimReturnRow {
     pub barcode: Option<String>,
     pub compensation: CompensationKind,
     pub amount: Kopecks,
-    /// RFC 3339, from the code.
+    /// RFC 3339, from the code: the return deadline as the code was signed with it.
     pub expires_at: String,
+    /// Which code of the claim was scanned (from the code; a route change issues the next one).
+    pub code_issue: u32,
     pub opened_at: String,
-    pub server_state: Option<ClaimState>,
-    pub server_reason: Option<String>,
+    /// The server's last word; `None` until it was asked (offline the code is all there is).
+    pub server: Option<ServerWord>,
     pub status_checked_at: Option<String>,
     pub item_checked: bool,
     pub condition: String,
@@ -28,12 +32,113 @@ pub struct ClaimReturnRow {
     pub op_id: Option<String>,
 }
 
+/// What the server said about a claim when the counter last asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerWord {
+    pub state: ClaimState,
+    /// Why it was rejected or revoked, in the seller's or the network's words.
+    pub reason: Option<String>,
+    pub decision: ClaimDecision,
+    pub item_fate: ItemFate,
+    /// Where the item goes, once approved.
+    pub route: Option<ReturnRoute>,
+    /// RFC 3339: the last moment the item is taken back through a pickup point.
+    pub return_deadline: Option<String>,
+    /// The issue number of the claim's valid return code.
+    pub code_issue: u32,
+}
+
 const COLUMNS: &str = "claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks, expires_at,
-    opened_at, server_state, server_reason, status_checked_at, item_checked, condition, accepted_at, return_id, op_id";
+    opened_at, server_state, server_reason, status_checked_at, item_checked, condition, accepted_at, return_id, op_id,
+    code_issue, server_decision, server_item_fate, server_route, server_return_deadline, server_code_issue";
+
+fn decision_text(decision: ClaimDecision) -> &'static str {
+    match decision {
+        ClaimDecision::UnderReview => "under_review",
+        ClaimDecision::Approved => "approved",
+        ClaimDecision::Rejected => "rejected",
+        ClaimDecision::Disputed => "disputed",
+        ClaimDecision::Revoked => "revoked",
+    }
+}
+
+fn item_fate_text(fate: ItemFate) -> &'static str {
+    match fate {
+        ItemFate::WithBuyer => "with_buyer",
+        ItemFate::ToPickupPoint => "to_pickup_point",
+        ItemFate::ToSeller => "to_seller",
+        ItemFate::AtPickupPoint => "at_pickup_point",
+        ItemFate::AtSeller => "at_seller",
+    }
+}
+
+/// One of `values` by its stored text; anything else is a corrupt row.
+fn parse_stored<T: Copy>(raw: &str, what: &str, values: &[T], text: fn(T) -> &'static str) -> rusqlite::Result<T> {
+    values.iter().copied().find(|v| text(*v) == raw).ok_or_else(|| corrupt(format!("{what} {raw:?}")))
+}
+
+/// The server's word from its columns: all of them or none (a draft the server was not asked about).
+fn server_word_from_row(r: &Row<'_>) -> rusqlite::Result<Option<ServerWord>> {
+    let Some(state) = r.get::<_, Option<String>>(9)? else { return Ok(None) };
+    let state = ClaimState::parse(&state).ok_or_else(|| corrupt(format!("claim state {state:?}")))?;
+    // A word recorded before the decision and the route existed: what the state alone implies.
+    let decision = match r.get::<_, Option<String>>(18)? {
+        Some(raw) => parse_stored(
+            &raw,
+            "claim decision",
+            &[
+                ClaimDecision::UnderReview,
+                ClaimDecision::Approved,
+                ClaimDecision::Rejected,
+                ClaimDecision::Disputed,
+                ClaimDecision::Revoked,
+            ],
+            decision_text,
+        )?,
+        None => decision_of_state(state),
+    };
+    let item_fate = match r.get::<_, Option<String>>(19)? {
+        Some(raw) => parse_stored(
+            &raw,
+            "item fate",
+            &[
+                ItemFate::WithBuyer,
+                ItemFate::ToPickupPoint,
+                ItemFate::ToSeller,
+                ItemFate::AtPickupPoint,
+                ItemFate::AtSeller,
+            ],
+            item_fate_text,
+        )?,
+        None => ItemFate::default(),
+    };
+    let route = r
+        .get::<_, Option<String>>(20)?
+        .map(|raw| ReturnRoute::parse(&raw).ok_or_else(|| corrupt(format!("return route {raw:?}"))))
+        .transpose()?;
+    Ok(Some(ServerWord {
+        state,
+        reason: r.get(10)?,
+        decision,
+        item_fate,
+        route,
+        return_deadline: r.get(21)?,
+        code_issue: r.get::<_, Option<u32>>(22)?.unwrap_or_else(pvz_protocol::token::first_code_issue),
+    }))
+}
+
+/// The decision a bare state stands for (a server word from before decisions were kept).
+fn decision_of_state(state: ClaimState) -> ClaimDecision {
+    match state {
+        ClaimState::Open => ClaimDecision::UnderReview,
+        ClaimState::Approved | ClaimState::Fulfilled => ClaimDecision::Approved,
+        ClaimState::Rejected => ClaimDecision::Rejected,
+        ClaimState::Revoked => ClaimDecision::Revoked,
+    }
+}
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ClaimReturnRow> {
     let compensation: String = r.get(5)?;
-    let state: Option<String> = r.get(9)?;
     Ok(ClaimReturnRow {
         claim_id: ClaimId::parse(&r.get::<_, String>(0)?).map_err(corrupt)?,
         order_id: OrderId::parse(&r.get::<_, String>(1)?).map_err(corrupt)?,
@@ -44,11 +149,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ClaimReturnRow> {
             .ok_or_else(|| corrupt(format!("compensation {compensation:?}")))?,
         amount: Kopecks(r.get(6)?),
         expires_at: r.get(7)?,
+        code_issue: r.get(17)?,
         opened_at: r.get(8)?,
-        server_state: state
-            .map(|s| ClaimState::parse(&s).ok_or_else(|| corrupt(format!("claim state {s:?}"))))
-            .transpose()?,
-        server_reason: r.get(10)?,
+        server: server_word_from_row(r)?,
         status_checked_at: r.get(11)?,
         item_checked: r.get(12)?,
         condition: r.get(13)?,
@@ -77,8 +180,8 @@ pub fn find_claim_return_by_return_id(
 pub fn insert_claim_return(conn: &Connection, row: &ClaimReturnRow) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO claim_returns (claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks,
-             expires_at, opened_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             expires_at, opened_at, code_issue)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (claim_id) DO NOTHING",
     )?
     .execute(params![
@@ -91,23 +194,35 @@ pub fn insert_claim_return(conn: &Connection, row: &ClaimReturnRow) -> Result<()
         row.amount.0,
         row.expires_at,
         row.opened_at,
+        row.code_issue,
     ])?;
     Ok(())
 }
 
 /// What the server said about the claim, and when.
-pub fn set_claim_server_state(
+pub fn set_claim_server_word(
     conn: &Connection,
     claim_id: &ClaimId,
-    state: Option<ClaimState>,
-    reason: Option<&str>,
+    word: &ServerWord,
     at: &str,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "UPDATE claim_returns SET server_state = ?2, server_reason = ?3, status_checked_at = ?4
+        "UPDATE claim_returns SET server_state = ?2, server_reason = ?3, status_checked_at = ?4,
+             server_decision = ?5, server_item_fate = ?6, server_route = ?7, server_return_deadline = ?8,
+             server_code_issue = ?9
          WHERE claim_id = ?1 AND accepted_at IS NULL",
     )?
-    .execute(params![claim_id.as_str(), state.map(ClaimState::as_str), reason, at])?;
+    .execute(params![
+        claim_id.as_str(),
+        word.state.as_str(),
+        word.reason,
+        at,
+        decision_text(word.decision),
+        item_fate_text(word.item_fate),
+        word.route.map(ReturnRoute::as_str),
+        word.return_deadline,
+        word.code_issue,
+    ])?;
     Ok(())
 }
 

@@ -69,6 +69,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261206_0012_badge_serial.sql")),
         M::up(include_str!("../../migrations/20261207_0013_not_arrived_decision.sql")),
         M::up(include_str!("../../migrations/20261208_0014_server_keys.sql")),
+        M::up(include_str!("../../migrations/20261209_0015_claim_server_word.sql")),
     ])
 }
 
@@ -441,6 +442,35 @@ mod tests {
                 decisions::set_decision(tx, &order, &item, &pvz_protocol::ItemDecision::NotArrived, None, "t3")
             })
             .expect("the rebuilt table takes a not_arrived decision");
+    }
+
+    #[test]
+    fn a_claim_draft_of_the_server_keys_schema_upgrades_as_a_first_code_with_its_servers_state() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 14).expect("the server keys schema applies");
+            conn.execute_batch(
+                "INSERT INTO claim_returns (claim_id, order_id, item_id, item_name, compensation, amount_kopecks,
+                     expires_at, opened_at, server_state, server_reason, status_checked_at)
+                 VALUES ('cl-1', 'o-1', 'i-1', 'Куртка', 'refund', 100, '2026-12-20T10:00:00.000Z',
+                     '2026-12-06T10:00:00.000Z', 'revoked', 'отозвана', '2026-12-06T10:00:01.000Z');",
+            )
+            .expect("a draft written with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let claim_id = pvz_domain::ClaimId::parse("cl-1").expect("id");
+        let draft = store
+            .with_conn(|c| claim_returns::get_claim_return(c, &claim_id))
+            .expect("read")
+            .expect("the draft is still there");
+        assert_eq!(draft.code_issue, 1, "a code scanned before route changes existed was the claim's first");
+        let word = draft.server.expect("the server's word is kept");
+        assert_eq!(word.state, pvz_domain::ClaimState::Revoked, "the state as the server said");
+        assert_eq!(word.decision, pvz_domain::ClaimDecision::Revoked, "the decision follows from the state");
+        assert_eq!((word.route, word.return_deadline), (None, None), "no route or deadline was said then");
+        assert_eq!(word.code_issue, 1, "nor a newer code");
     }
 
     #[test]

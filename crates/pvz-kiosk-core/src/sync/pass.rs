@@ -154,7 +154,9 @@ async fn push_pending(
             .run(move |kiosk| {
                 let mut batch = kiosk.store.with_conn(|c| outbox::list_pending_ops(c, batch_size))?;
                 let ops = fit_to_size(&mut batch, max_bytes);
-                Ok((batch, PushRequest { ops, now: None }))
+                // The kiosk's clock goes along: the server judges a claim's return deadline by the op's
+                // time corrected by this counter's offset from its own clock.
+                Ok((batch, PushRequest { ops, now: Some(timestamp(kiosk.now())) }))
             })
             .await?;
         let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };

@@ -2,7 +2,7 @@
 //! counter, a courier's hand-back, the returns desk with its boxes, and the documents each prints.
 //! Transport DTOs exported to TypeScript, like the counter's in `view`.
 
-use pvz_domain::{ClaimState, CompensationKind, FeeRule, Kopecks, RefusalReason};
+use pvz_domain::{ClaimDecision, ClaimState, CompensationKind, FeeRule, ItemFate, Kopecks, RefusalReason, ReturnRoute};
 use pvz_protocol::ReturnSource;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,8 +28,18 @@ pub struct ClaimReturnView {
     pub server_reason: Option<String>,
     /// RFC 3339: when the server was last asked; `None` when it could not be.
     pub status_checked_at: Option<String>,
-    /// Set when the server's state forbids the return (rejected, revoked, already used): the
-    /// counter shows it and accepting is refused.
+    /// The claim's decision field as the server last said (`None` offline). The counter sees the
+    /// decision and the item's fate, never the buyer's conversation with the seller.
+    pub decision: Option<ClaimDecision>,
+    /// Where the item is or is to go, as the server last said.
+    pub item_fate: Option<ItemFate>,
+    /// Where the item goes once approved, as the server last said.
+    pub route: Option<ReturnRoute>,
+    /// RFC 3339: the last moment the item is taken back here (the server's when it said one, else
+    /// the code's).
+    pub return_deadline: String,
+    /// Set when the claim cannot be taken back here (the server's word, the route, a replaced code,
+    /// the deadline): the counter shows it and accepting is refused.
     pub refusal: Option<ClaimRefusal>,
     /// The manager scanned the item and it is the claim's item.
     pub item_checked: bool,
@@ -49,7 +59,14 @@ pub enum ClaimRefusal {
     Rejected,
     Revoked,
     AlreadyUsed,
+    /// The return deadline passed.
     Expired,
+    /// The item goes back to the seller directly.
+    ToSeller,
+    /// The item stays with the buyer.
+    NoReturn,
+    /// A route change issued a newer code; this one is replaced.
+    CodeReplaced,
 }
 
 /// The label printed when a returned unit is taken in; its QR is the return id.

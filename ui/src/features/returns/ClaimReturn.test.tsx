@@ -58,8 +58,16 @@ describe("claim return", () => {
       screen.getByTestId("claim-amount"),
       "the refund should be shown in roubles",
     ).toHaveTextContent(/5\s990,00\s₽/);
-    expect(screen.getByTestId("claim-expires"), "the expiry should show").toHaveTextContent(
-      "20.12.2026",
+    expect(
+      screen.getByTestId("claim-deadline"),
+      "the return deadline should show",
+    ).toHaveTextContent("20.12.2026");
+    expect(
+      screen.getByTestId("claim-decision"),
+      "the claim's decision should be shown in Russian",
+    ).toHaveTextContent("одобрена");
+    expect(screen.getByTestId("claim-fate"), "so should where the item goes").toHaveTextContent(
+      "покупатель сдаёт в пункт выдачи",
     );
     expect(
       screen.getByTestId("claim-state"),
@@ -98,7 +106,10 @@ describe("claim return", () => {
     ["rejected", "Претензия отклонена продавцом."],
     ["revoked", "Претензия отозвана."],
     ["already_used", "Возврат по этой претензии уже принят."],
-    ["expired", "Срок действия кода возврата истёк."],
+    ["expired", "Срок возврата истёк 20.12.2026"],
+    ["to_seller", "Этот товар возвращается напрямую продавцу — не принимайте его."],
+    ["no_return", "Товар остаётся у покупателя, возврат через пункт не нужен."],
+    ["code_replaced", "Этот код заменён новым — попросите у покупателя новый код."],
   ];
 
   it.each(refusals)(
@@ -121,6 +132,43 @@ describe("claim return", () => {
       expect(callsOf(invokeMock, "accept_claim_return"), "F9 must not accept").toEqual([]);
     },
   );
+
+  it("shows an item going to the seller with its decision, fate and refusal", async () => {
+    await renderClaim(
+      claimView({
+        refusal: "to_seller",
+        route: "seller",
+        item_fate: "to_seller",
+        decision: "approved",
+      }),
+    );
+    expect(
+      screen.getByTestId("claim-decision"),
+      "the decision is shown beside the refusal",
+    ).toHaveAttribute("data-decision", "approved");
+    expect(
+      screen.getByTestId("claim-fate"),
+      "the fate says the item goes to the seller",
+    ).toHaveTextContent("покупатель отправляет продавцу");
+    const alert = screen.getByRole("alert");
+    expect(alert, "the refusal is the screen's alert").toHaveAttribute("data-reason", "to_seller");
+    expect(
+      within(alert).getByTestId("claim-refusal-text"),
+      "the alert says not to take the item",
+    ).toHaveTextContent("Этот товар возвращается напрямую продавцу — не принимайте его.");
+  });
+
+  it("shows no decision or fate offline, where only the signature is known", async () => {
+    await renderClaim(
+      claimView({ server_state: null, decision: null, item_fate: null, route: null }),
+    );
+    expect(screen.queryByTestId("claim-decision"), "offline there is no decision").toBeNull();
+    expect(screen.queryByTestId("claim-fate"), "nor a fate").toBeNull();
+    expect(
+      screen.getByTestId("claim-deadline"),
+      "the code's own deadline still shows",
+    ).toHaveTextContent("20.12.2026");
+  });
 
   it("closes a refused claim with the close button", async () => {
     await renderClaim(claimView({ refusal: "revoked", server_state: "revoked" }));

@@ -1,8 +1,11 @@
 //! Приём возврата по претензии: the approved claim a scanned claim return code opened. It shows the
-//! compensation, the amount and the code's expiry, whether the server confirmed the claim or only
-//! its signature was checked (offline), asks for the item to be scanned, takes the item's condition
-//! (text and photos), and accepts (F9) or cancels (Esc). A claim the server forbids is shown as one
-//! clear reason with nothing to accept; a missing part needs no item back and says so.
+//! compensation, the amount and the return deadline, whether the server confirmed the claim or only
+//! its signature was checked (offline) and, once asked, the claim's decision and the item's fate
+//! (never the buyer's conversation with the seller), asks for the item to be scanned, takes the
+//! item's condition (text and photos), and accepts (F9) or cancels (Esc). A claim that cannot come
+//! back here (the server's word, a route to the seller or none, a replaced code, a deadline past)
+//! is shown as one clear reason, announced to screen readers, with nothing to accept; a missing
+//! part needs no item back and says so.
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClaimReturnView } from "../../bindings";
@@ -125,11 +128,29 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
               </div>
             )}
             <div>
-              <dt>{t("claim.expires")}</dt>
-              <dd data-testid="claim-expires">
-                <time dateTime={claim.expires_at}>{formatDateTime(claim.expires_at, lang)}</time>
+              <dt>{t("claim.deadline")}</dt>
+              <dd data-testid="claim-deadline">
+                <time dateTime={claim.return_deadline}>
+                  {formatDateTime(claim.return_deadline, lang)}
+                </time>
               </dd>
             </div>
+            {claim.decision !== null && (
+              <div>
+                <dt>{t("claim.decisionLabel")}</dt>
+                <dd data-testid="claim-decision" data-decision={claim.decision}>
+                  {t(`claim.decision.${claim.decision}`)}
+                </dd>
+              </div>
+            )}
+            {claim.item_fate !== null && (
+              <div>
+                <dt>{t("claim.fateLabel")}</dt>
+                <dd data-testid="claim-fate" data-fate={claim.item_fate}>
+                  {t(`claim.fate.${claim.item_fate}`)}
+                </dd>
+              </div>
+            )}
           </dl>
 
           {claim.refusal !== null && (
@@ -140,7 +161,11 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
               data-reason={claim.refusal}
             >
               <strong>{t("claim.refusalTitle")}</strong>
-              <span>{t(`claim.refusal.${claim.refusal}`)}</span>
+              <span data-testid="claim-refusal-text">
+                {t(`claim.refusal.${claim.refusal}`, {
+                  time: formatDateTime(claim.return_deadline, lang),
+                })}
+              </span>
               {claim.server_reason && (
                 <span data-testid="claim-refusal-reason">
                   {t("claim.reason", { reason: claim.server_reason })}

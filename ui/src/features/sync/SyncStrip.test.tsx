@@ -168,6 +168,28 @@ describe("sync strip", () => {
     expect(screen.queryByTestId("attention-more"), "a short list has no remainder").toBeNull();
   });
 
+  it("says a claim reject code in the counter's words, keeping the code", async () => {
+    const toSeller: AttentionItem = {
+      ...rejectedOp(9),
+      kind: "claim_return_accepted",
+      order_short_code: null,
+      code: "claim_to_seller",
+      message: "the claim's item goes to the seller",
+    };
+    routeInvoke(invokeMock, {
+      sync_status: () => makeSync({ attention: [toSeller], attention_total: 1 }),
+    });
+    render(<Harness />);
+    const count = await enabledButton("attention-count");
+    await settle(() => fireEvent.click(count));
+    const item = screen.getByTestId("attention-item-9");
+    expect(item, "the op is named").toHaveTextContent("Приём возврата по претензии");
+    expect(item, "the reason is translated").toHaveTextContent(
+      "Товар по этой претензии возвращается напрямую продавцу",
+    );
+    expect(item, "the code stays for support").toHaveAttribute("data-code", "claim_to_seller");
+  });
+
   it("marks a rejected op resolved: it leaves the list and the count drops", async () => {
     routeInvoke(invokeMock, {
       sync_status: () => makeSync(needingAttention([8, 7])),

@@ -168,6 +168,12 @@ function AttentionList({ items, more, onAcknowledge, onClose }: AttentionListPro
     const text = t(key as "sync.kind.issue_opened");
     return text === key ? kind : text;
   };
+  // The counter's own words for the reasons it knows; the server's message for any other.
+  const reasonText = (item: AttentionItem) => {
+    const key = `sync.rejectCode.${item.code}`;
+    const text = t(key as "sync.rejectCode.claim_to_seller");
+    return text === key ? item.message : text;
+  };
   return (
     <div className="attention" data-testid="attention-panel">
       <div className="attention__head">
@@ -189,7 +195,7 @@ function AttentionList({ items, more, onAcknowledge, onClose }: AttentionListPro
               {item.order_short_code && <> · {t("sync.order", { code: item.order_short_code })}</>}
             </span>
             <span className="attention__reason">
-              {t("sync.reason")}: {item.message} <code>{item.code}</code>
+              {t("sync.reason")}: {reasonText(item)} <code>{item.code}</code>
             </span>
             <span className="attention__when">
               {formatDateTime(item.rejected_at ?? item.created_at, lang)}

@@ -40,6 +40,11 @@ export const errors: Messages["errors"] = {
   claim_revoked: "This claim was revoked: do not take the item.",
   claim_revoked_because: "This claim was revoked: {{reason}}. Do not take the item.",
   claim_already_used: "The return for this claim was already accepted.",
+  claim_to_seller: "This item goes back to the seller directly — do not accept it.",
+  claim_no_return: "The item stays with the buyer; no return through a pickup point is needed.",
+  claim_code_replaced: "This code was replaced; ask the buyer for the new code.",
+  claim_return_expired: "The return deadline has passed: do not take the item.",
+  claim_return_expired_at: "The return deadline passed on {{time}}: do not take the item.",
   claim_other_item: "This is another item, not the one in the claim. Do not take it.",
   claim_nothing_to_return:
     "No item comes back for this claim: the missing part is delivered to the buyer as a separate order.",

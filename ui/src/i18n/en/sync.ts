@@ -38,4 +38,13 @@ export const sync: Messages["sync"] = {
     shift_opened: "Shift opened",
     shift_closed: "Shift closed",
   },
+  rejectCode: {
+    claim_to_seller:
+      "This claim's item goes back to the seller directly; the pickup point should not have taken it.",
+    claim_no_return:
+      "This claim's item stays with the buyer; no return through a pickup point is needed.",
+    claim_code_replaced:
+      "The return code was replaced by a new one: the item was taken on the old code, the claim is not closed.",
+    claim_return_expired: "The claim's return deadline had passed when the item was taken.",
+  },
 };

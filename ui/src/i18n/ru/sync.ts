@@ -37,4 +37,13 @@ export const sync = {
     shift_opened: "Открытие смены",
     shift_closed: "Закрытие смены",
   },
+  /** The server's reasons for a rejected op the counter says in its own words (others: the server's). */
+  rejectCode: {
+    claim_to_seller:
+      "Товар по этой претензии возвращается напрямую продавцу — пункт не должен был его принимать.",
+    claim_no_return: "Товар по этой претензии остаётся у покупателя, возврат через пункт не нужен.",
+    claim_code_replaced:
+      "Код возврата заменён новым: товар принят по старому коду, претензия не закрыта.",
+    claim_return_expired: "Срок возврата по претензии истёк до приёма товара.",
+  },
 } as const;

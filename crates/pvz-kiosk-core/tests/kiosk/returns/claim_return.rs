@@ -1,11 +1,12 @@
 //! Приём возврата по претензии through the kiosk core on a real SQLite file: a claim return code is
 //! verified offline, the item checked, its condition noted, and accepting writes one op, one
-//! returned unit and a label; every refusal says why and writes nothing.
+//! returned unit and a label; every refusal says why and writes nothing: the server's state, a
+//! route that does not come through a pickup point, a code a route change replaced, a deadline past.
 
 use crate::support::counter::*;
-use pvz_domain::{ClaimState, CompensationKind, Kopecks};
-use pvz_kiosk_core::{ClaimRefusal, ErrorKind, ScanNotice};
-use pvz_protocol::{demo, OpBody, ReturnSource};
+use pvz_domain::{ClaimDecision, ClaimState, CompensationKind, ItemFate, Kopecks, ReturnRoute};
+use pvz_kiosk_core::{ClaimRefusal, ClaimReturnView, ErrorKind, Kiosk, ScanNotice};
+use pvz_protocol::{demo, ClaimStatus, OpBody, ReturnSource};
 
 #[test]
 fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
@@ -46,7 +47,8 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
     let all = ops(&kiosk);
     assert_eq!(all.len(), before + 1, "accepting wrote exactly one op");
     match all.last() {
-        Some(OpBody::ClaimReturnAccepted { claim_id, return_id, amount, condition, photos, .. }) => {
+        Some(OpBody::ClaimReturnAccepted { claim_id, return_id, amount, condition, photos, code_issue, .. }) => {
+            assert_eq!(*code_issue, 1, "the op names the code's issue, the claim's first");
             assert_eq!(claim_id.as_str(), "cl-1", "the op names the claim");
             assert_eq!(return_id.as_str(), label.return_id, "and the unit on the label");
             assert_eq!(*amount, JACKET_PRICE, "the refund as the code stated it");
@@ -74,7 +76,9 @@ fn codes_that_cannot_be_honoured_are_refused_at_the_scan() {
     let key = demo::signing_key();
     refused(kiosk.scan(&forged_code("cl-2", &clock)), ErrorKind::BadSignature, "a code whose signature is not its own");
     let expired = claims("cl-3", CompensationKind::Refund, clock.now() - chrono::Duration::days(1)).sign(&key);
-    refused(kiosk.scan(&expired), ErrorKind::TokenExpired, "a code past its expiry");
+    let e = refused(kiosk.scan(&expired), ErrorKind::ClaimReturnExpired, "a code past its return deadline");
+    let deadline = (clock.now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    assert_eq!(e.to_view().detail, Some(deadline), "the refusal names the deadline, for the window to show");
     let part = claims("cl-4", CompensationKind::MissingPart, clock.now() + chrono::Duration::days(14)).sign(&key);
     let e = refused(kiosk.scan(&part), ErrorKind::ClaimNothingToReturn, "a missing-part claim");
     assert!(e.to_string().contains("nothing to accept"), "the counter says there is nothing to take: {e}");
@@ -119,21 +123,101 @@ fn the_servers_word_on_the_claim_refuses_it_with_the_reason() {
 }
 
 #[test]
-fn a_code_expiring_while_on_the_counter_is_refused_at_accept() {
+fn a_return_deadline_passing_while_on_the_counter_offline_is_refused_at_accept_with_its_date() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, clock) = seeded(&dir);
     kiosk.scan(&refund_code("cl-late", &clock)).expect("opens");
     kiosk.scan(JACKET_BARCODE).expect("checked");
     kiosk.set_claim_condition("без дефектов упаковки").expect("noted");
+    let deadline = kiosk.view().expect("view").screen.claim_return().map(|c| c.return_deadline.clone());
+    let signed = (clock.now() + chrono::Duration::days(14)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    assert_eq!(deadline.as_deref(), Some(signed.as_str()), "offline, the deadline is the one the code was signed with");
     clock.advance_days(15);
     let view = kiosk.view().expect("view");
-    assert_eq!(
-        view.screen.claim_return().and_then(|c| c.refusal),
-        Some(ClaimRefusal::Expired),
-        "the banner says expired"
-    );
-    refused(kiosk.accept_claim_return(), ErrorKind::TokenExpired, "accepting after the code expired");
+    let shown = view.screen.claim_return().expect("the claim stays on the counter");
+    assert_eq!(shown.server_state, None, "no server was asked: the code alone refuses it");
+    assert_eq!(shown.refusal, Some(ClaimRefusal::Expired), "the banner says the return deadline passed");
+    let e = refused(kiosk.accept_claim_return(), ErrorKind::ClaimReturnExpired, "accepting after the deadline");
+    assert_eq!(e.to_view().detail, Some(signed), "with the deadline's date");
     assert!(kiosk.outbox().expect("outbox").is_empty(), "nothing was written");
+}
+
+/// Scans `claim`'s code (issue `code_issue`), checks the item, notes its condition and records the
+/// server's `status`: the claim ready to accept but for what the server said.
+fn ready_with(kiosk: &Kiosk, clock: &Clock, claim: &str, code_issue: u32, status: &ClaimStatus) -> ClaimReturnView {
+    let mut code = claims(claim, CompensationKind::Refund, clock.now() + chrono::Duration::days(14));
+    code.code_issue = code_issue;
+    kiosk.scan(&code.sign(&demo::signing_key())).expect("the signed code opens the claim");
+    kiosk.scan(JACKET_BARCODE).expect("item checked");
+    kiosk.set_claim_condition("как новая").expect("condition noted");
+    let view = kiosk.apply_claim_status(status).expect("the server's answer recorded");
+    view.screen.claim_return().cloned().expect("the claim stays on the counter")
+}
+
+#[test]
+fn an_item_the_route_sends_to_the_seller_or_leaves_with_the_buyer_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let cases = [
+        (ReturnRoute::Seller, ItemFate::ToSeller, ClaimRefusal::ToSeller, ErrorKind::ClaimToSeller, "to the seller"),
+        (
+            ReturnRoute::NoReturn,
+            ItemFate::WithBuyer,
+            ClaimRefusal::NoReturn,
+            ErrorKind::ClaimNoReturn,
+            "with the buyer",
+        ),
+    ];
+    for (route, fate, refusal, kind, what) in cases {
+        let claim = format!("cl-route-{}", route.as_str().replace('_', "-"));
+        let answer = ClaimStatus { route: Some(route), item_fate: fate, ..status(&claim, ClaimState::Approved, None) };
+        let shown = ready_with(&kiosk, &clock, &claim, 1, &answer);
+        assert_eq!(shown.decision, Some(ClaimDecision::Approved), "{what}: the decision is shown");
+        assert_eq!(shown.item_fate, Some(fate), "{what}: so is the item's fate");
+        assert_eq!(shown.route, Some(route), "{what}: and the route");
+        assert_eq!(shown.refusal, Some(refusal), "{what}: the banner says why the item is not taken");
+        let e = refused(kiosk.accept_claim_return(), kind, &format!("accepting an item going {what}"));
+        assert!(e.to_view().detail.is_none(), "{what}: the kind alone says it: {e}");
+        kiosk.cancel_claim_return().expect("taken off the counter");
+    }
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "no refused claim wrote an op");
+}
+
+#[test]
+fn a_code_replaced_by_a_route_change_is_refused_and_the_new_code_accepted_with_its_issue() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let now_second = ClaimStatus { code_issue: 2, ..status("cl-moved", ClaimState::Approved, None) };
+    let shown = ready_with(&kiosk, &clock, "cl-moved", 1, &now_second);
+    assert_eq!(shown.refusal, Some(ClaimRefusal::CodeReplaced), "the first code was replaced by the second");
+    refused(kiosk.accept_claim_return(), ErrorKind::ClaimCodeReplaced, "accepting with the replaced code");
+    kiosk.cancel_claim_return().expect("taken off the counter");
+    assert!(kiosk.outbox().expect("outbox").is_empty(), "the replaced code wrote nothing");
+
+    let shown = ready_with(&kiosk, &clock, "cl-moved", 2, &now_second);
+    assert_eq!(shown.refusal, None, "the buyer's new code is the valid one");
+    kiosk.accept_claim_return().expect("accepted with the new code");
+    match ops(&kiosk).last() {
+        Some(OpBody::ClaimReturnAccepted { code_issue, .. }) => {
+            assert_eq!(*code_issue, 2, "the op carries the scanned code's issue, for the server to check")
+        }
+        other => panic!("the last op must be the claim return, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_servers_return_deadline_stands_over_the_codes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let yesterday = (clock.now() - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let answer =
+        ClaimStatus { return_deadline: Some(yesterday.clone()), ..status("cl-short", ClaimState::Approved, None) };
+    let shown = ready_with(&kiosk, &clock, "cl-short", 1, &answer);
+    assert_eq!(shown.return_deadline, yesterday, "the deadline shown is the server's");
+    assert_eq!(shown.refusal, Some(ClaimRefusal::Expired), "and it has passed");
+    let e =
+        refused(kiosk.accept_claim_return(), ErrorKind::ClaimReturnExpired, "accepting after the server's deadline");
+    assert_eq!(e.to_view().detail, Some(yesterday), "the refusal names the server's deadline");
 }
 
 #[test]

@@ -190,3 +190,75 @@ async fn a_server_failing_with_500_is_online_with_a_server_error_and_not_offline
         "the message says the server failed, not the network: {status:?}"
     );
 }
+
+/// Takes the first request on `addr`, hands its body over, and answers it with a 500: what the kiosk
+/// sent, with nothing applied.
+async fn capture_one_request(addr: std::net::SocketAddr) -> tokio::sync::oneshot::Receiver<(String, Vec<u8>)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("the stub takes the server's port");
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let Ok((mut stream, _)) = listener.accept().await else { return };
+        let mut request = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        // Headers, then as many body bytes as content-length says.
+        let (head, body_len) = loop {
+            let Ok(n) = stream.read(&mut chunk).await else { return };
+            if n == 0 {
+                return;
+            }
+            request.extend_from_slice(&chunk[..n]);
+            if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&request[..end]).to_string();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_owned()))
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0);
+                request.drain(..end + 4);
+                break (head, length);
+            }
+        };
+        while request.len() < body_len {
+            let Ok(n) = stream.read(&mut chunk).await else { return };
+            if n == 0 {
+                break;
+            }
+            request.extend_from_slice(&chunk[..n]);
+        }
+        let body = r#"{"code":"internal","message":"internal error"}"#;
+        let answer = format!(
+            "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = stream.write_all(answer.as_bytes()).await;
+        let _ = tx.send((head, request));
+    });
+    rx
+}
+
+#[tokio::test]
+async fn the_push_carries_the_kiosks_clock() {
+    let mut net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 150_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("the first pass pulls the order");
+    issue(&kiosk, 1, 150_000);
+    let addr = net.stop_server().await;
+    let captured = capture_one_request(addr).await;
+
+    let before = chrono::Utc::now() - chrono::Duration::seconds(1);
+    let pass = sync::sync_until_idle(&kiosk, &fast()).await;
+    let after = chrono::Utc::now() + chrono::Duration::seconds(1);
+    assert!(pass.is_err(), "the stub fails the pass: {pass:?}");
+    let (head, body) = tokio::time::timeout(std::time::Duration::from_secs(10), captured)
+        .await
+        .expect("the kiosk sent a request")
+        .expect("the stub captured it");
+    assert!(head.starts_with("POST /v1/sync/push"), "a pass pushes before it pulls: {head}");
+    let request: pvz_protocol::sync::PushRequest = serde_json::from_slice(&body).expect("the body is a push request");
+    assert!(!request.ops.is_empty(), "the push carries the issue's ops");
+    let now = request.now.expect("the push carries the kiosk's clock");
+    let now = chrono::DateTime::parse_from_rfc3339(&now).expect("the clock is RFC 3339");
+    assert!(before <= now && now <= after, "the clock is the kiosk's at the push: {now} not in {before}..{after}");
+}
