@@ -74,6 +74,18 @@ impl PartyCredential {
     }
 }
 
+/// Who calls the claim API (beside kiosks), as their credential names them: a seller, the buyer
+/// front or an operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Party {
+    /// A seller, by its id: only its own claims exist for it.
+    Seller(String),
+    /// The buyer front, by its credential's name; it acts for any buyer it names.
+    BuyerFront(String),
+    /// An operator, by its credential's name; every claim.
+    Operator(String),
+}
+
 /// Enrollment codes are typed by people: case, spaces and dashes do not matter.
 pub fn normalize_enrollment_code(raw: &str) -> String {
     raw.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()

@@ -9,7 +9,6 @@ use crate::error::{Result, ServerError};
 use crate::storage::Storage;
 use axum::extract::{Path, State};
 use axum::Json;
-use pvz_domain::ClaimId;
 use pvz_protocol::sync::ApiError;
 use pvz_protocol::{ClaimActionRequest, ClaimStatus};
 
@@ -44,7 +43,7 @@ pub async fn act_on_claim<S: Storage>(
     Path(raw): Path<String>,
     ApiJson(request): ApiJson<ClaimActionRequest>,
 ) -> Result<Json<ClaimStatus>> {
-    let id = ClaimId::parse(&raw).map_err(|_| ServerError::NotFound(format!("claim {raw:.64} does not exist")))?;
+    let id = super::claims::claim_id(&raw)?;
     let action = request.action();
     let (claim, point) = state.storage.act_on_claim(actor(party), id, request, state.claim_codes.clone()).await?;
     // An approval or a receipt may send the point a part or a replacement; its held pulls re-read

@@ -13,7 +13,7 @@ use pvz_protocol::sync::ApiError;
 use pvz_protocol::{ClaimStatus, SellerDecision};
 
 /// An id that cannot be a claim's is a claim the server does not have.
-fn claim_id(raw: &str) -> Result<ClaimId> {
+pub(super) fn claim_id(raw: &str) -> Result<ClaimId> {
     ClaimId::parse(raw).map_err(|_| ServerError::NotFound(format!("claim {raw:.64} does not exist")))
 }
 

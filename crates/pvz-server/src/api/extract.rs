@@ -145,15 +145,7 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthSeller {
     }
 }
 
-/// Who calls the claim API (beside kiosks): a seller, the buyer front or the operator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Party {
-    Seller(String),
-    /// The buyer front, by its credential's name; it acts for any buyer it names.
-    BuyerFront(String),
-    /// An operator, by its credential's name.
-    Operator(String),
-}
+pub use crate::credentials::Party;
 
 /// A party authenticated by its credential: `pvzs1.` (seller), `pvzb1.` (buyer front) or `pvzo1.`
 /// (operator). Anything else, or a secret that does not match, is 401.

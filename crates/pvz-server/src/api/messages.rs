@@ -3,9 +3,10 @@
 //! the thread a page at a time. Messages are never edited: the paths have no PUT or DELETE, so
 //! those get the API's 405.
 
-use super::extract::{ApiJson, AuthParty, Party};
+use super::claims::claim_id;
+use super::extract::{ApiJson, AuthParty};
 use super::AppState;
-use crate::conversation::{self, Participant};
+use crate::conversation;
 use crate::error::{Result, ServerError};
 use crate::storage::Storage;
 use axum::body::{Body, Bytes};
@@ -14,23 +15,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pvz_domain::ClaimId;
 use pvz_protocol::sync::ApiError;
 use pvz_protocol::{AttachmentRef, ClaimMessage, MessagePage, NewMessage};
 use serde::Deserialize;
-
-fn participant(party: Party) -> Participant {
-    match party {
-        Party::Seller(id) => Participant::Seller(id),
-        Party::BuyerFront(name) => Participant::BuyerFront(name),
-        Party::Operator(name) => Participant::Operator(name),
-    }
-}
-
-/// An id that cannot be a claim's is a claim the server does not have.
-fn claim_id(raw: &str) -> Result<ClaimId> {
-    ClaimId::parse(raw).map_err(|_| ServerError::NotFound(format!("claim {raw:.64} does not exist")))
-}
 
 /// Stores a photo or document to name in a claim or a message: the raw bytes as the body, with
 /// their `Content-Type`. The same bytes uploaded again answer the same id.
@@ -62,7 +49,7 @@ pub async fn upload_attachment<S: Storage>(
     let size = bytes.len() as u64;
     let id = state.blobs.put(bytes).await?;
     let attachment = AttachmentRef { id, content_type: kind.as_str().to_owned(), size };
-    state.storage.record_attachment(attachment.clone(), participant(party)).await?;
+    state.storage.record_attachment(attachment.clone(), party).await?;
     tracing::info!(attachment = %attachment.id, size, "attachment stored");
     Ok((StatusCode::CREATED, Json(attachment)))
 }
@@ -120,7 +107,7 @@ pub async fn post_message<S: Storage>(
     ApiJson(message): ApiJson<NewMessage>,
 ) -> Result<(StatusCode, Json<ClaimMessage>)> {
     let claim = claim_id(&raw)?;
-    let posted = state.storage.post_claim_message(participant(party), claim.clone(), message).await?;
+    let posted = state.storage.post_claim_message(party, claim.clone(), message).await?;
     tracing::info!(%claim, seq = posted.seq, "claim message posted");
     Ok((StatusCode::CREATED, Json(posted)))
 }
@@ -154,5 +141,5 @@ pub async fn list_messages<S: Storage>(
     let Query(query) = query.map_err(|rejection| ServerError::BadRequest(rejection.body_text()))?;
     let claim = claim_id(&raw)?;
     let (after, limit) = (query.after.unwrap_or(0), query.limit.unwrap_or(conversation::DEFAULT_PAGE));
-    Ok(Json(state.storage.claim_messages(participant(party), claim, after, limit).await?))
+    Ok(Json(state.storage.claim_messages(party, claim, after, limit).await?))
 }

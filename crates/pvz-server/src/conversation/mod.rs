@@ -23,16 +23,8 @@ pub const DEFAULT_PAGE: u32 = 50;
 /// ... and never more than this many.
 pub const MAX_PAGE: u32 = 200;
 
-/// Who takes part in conversations, as their credential names them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Participant {
-    /// A seller, by its id: only its own claims.
-    Seller(String),
-    /// The buyer front, by its credential's name; it writes for the buyer of any claim.
-    BuyerFront(String),
-    /// An operator, by its credential's name; every claim.
-    Operator(String),
-}
+/// Who takes part in conversations: the parties of the claim API.
+pub use crate::credentials::Party as Participant;
 
 impl Participant {
     pub fn author(&self) -> MessageAuthor {

@@ -1,14 +1,17 @@
-//! The demo's claims (претензии) at the first point: two more orders already issued, and a claim in
-//! every state a counter meets: approved with a refund and with a replacement (each with a claim
-//! return code to scan), rejected, revoked after approval (its code shows the refusal), and a
-//! missing part (a new order of the part, in the point's feed).
+//! The demo's claims (претензии) at the first point: three more orders already issued, and a claim
+//! in every state a counter meets and on every return route: approved with a refund and with a
+//! replacement through a pickup point (each with a claim return code to scan), rejected, revoked
+//! after approval (its code shows the refusal), a missing part (a new order of the part, in the
+//! point's feed), and, on an order paid 20 days ago (so its seller decides), a refund with the item
+//! sent to the seller directly (no code: a point must not take it) and a partial refund with the
+//! item staying with the buyer (paid at once).
 
 use super::{bad, item, order};
 use crate::admin::Admin;
 use crate::db::orders::NewOrder;
 use crate::error::Result;
 use pvz_domain::{Compensation, Kopecks};
-use pvz_protocol::SellerDecision;
+use pvz_protocol::{ClaimActionRequest, SellerAddress, SellerDecision};
 use serde::Serialize;
 
 /// One demo claim as it stands.
@@ -20,6 +23,16 @@ pub struct DemoClaim {
     pub item_id: String,
     pub item_name: String,
     pub state: String,
+    /// `operator` (within 14 days of payment) or `seller`.
+    pub decided_by: String,
+    /// `under_review`, `approved`, `rejected`, `disputed` or `revoked`.
+    pub decision: String,
+    /// `with_buyer`, `to_pickup_point`, `to_seller`, `at_pickup_point` or `at_seller`.
+    pub item_fate: String,
+    /// `pickup_point`, `seller` or `no_return`; `None` until approved.
+    pub route: Option<String>,
+    /// Where the buyer sends the item on the route to the seller.
+    pub seller_address: Option<String>,
     /// `refund`, `replacement` or `missing_part`; `None` when not approved.
     pub compensation: Option<String>,
     /// The refund in kopecks (0 unless a refund).
@@ -57,7 +70,26 @@ pub fn claimed_orders() -> Result<Vec<NewOrder>> {
                 item_with_barcode("itm-1007-2", "Платок шёлковый", "синий", 249_000, "4607000000106")?,
             ],
         )?,
+        order(
+            PAID_LONG_AGO,
+            "640385",
+            "buyer-ord-1008",
+            "Марина Зайцева",
+            vec![
+                item_with_barcode("itm-1008-1", "Кроссовки беговые", "40, белые", 689_000, "4607000000151")?,
+                item_with_barcode("itm-1008-2", "Термокружка", "0,5 л", 159_000, "4607000000168")?,
+            ],
+        )?,
     ])
+}
+
+/// The order paid online 20 days before the demo was seeded: its claims are past the 14-day line.
+pub const PAID_LONG_AGO: &str = "ord-1008";
+
+/// Records the old payment of [`PAID_LONG_AGO`]; call it before the claims are opened.
+pub fn backdate_payment(admin: &Admin) -> Result<()> {
+    let paid = chrono::Utc::now() - chrono::Duration::days(20);
+    admin.set_order_paid_at(PAID_LONG_AGO, &paid.to_rfc3339())
 }
 
 fn item_with_barcode(
@@ -73,12 +105,26 @@ fn item_with_barcode(
 }
 
 /// (claim id, case, order, item, buyer's description)
-const CLAIMS: [(&str, &str, &str, &str, &str); 5] = [
+const CLAIMS: [(&str, &str, &str, &str, &str); 7] = [
     ("clm-demo-refund", "approved: full refund", "ord-1006", "itm-1006-1", "Сломалась молния через месяц"),
     ("clm-demo-replacement", "approved: replacement", "ord-1006", "itm-1006-2", "Распустилась вязка на макушке"),
     ("clm-demo-rejected", "rejected by the seller", "ord-1005", "itm-1005-1", "Полинял после стирки"),
     ("clm-demo-revoked", "approved, then revoked (its code is refused)", "ord-1007", "itm-1007-2", "Затяжки на ткани"),
     ("clm-demo-part", "approved: missing part (no item back)", "ord-1007", "itm-1007-1", "Оторвалась пуговица"),
+    (
+        "clm-demo-to-seller",
+        "approved by the seller: refund once the seller receives the item (a point must not take it)",
+        PAID_LONG_AGO,
+        "itm-1008-1",
+        "Отклеилась подошва",
+    ),
+    (
+        "clm-demo-no-return",
+        "approved by the seller: partial refund paid at once, the item stays with the buyer",
+        PAID_LONG_AGO,
+        "itm-1008-2",
+        "Крышка протекает",
+    ),
 ];
 
 /// Opens and decides the demo claims; the orders must be issued already.
@@ -98,6 +144,21 @@ pub fn seed(admin: &Admin) -> Result<()> {
     admin.decide_claim(
         "clm-demo-part",
         &approve(Compensation::MissingPart { part: "Пуговица 25 мм, бежевая".into() }),
+    )?;
+    // The seller's own decisions on the order past the 14-day line (the admin stands in for it).
+    admin.act_on_claim(
+        "clm-demo-to-seller",
+        &ClaimActionRequest::ApproveToSeller {
+            compensation: Compensation::Refund { amount: Kopecks(689_000) },
+            seller_address: SellerAddress {
+                address: "Москва, ул. Складская, 5, склад «Бегун»".into(),
+                hours: "пн–пт 10:00–19:00".into(),
+            },
+        },
+    )?;
+    admin.act_on_claim(
+        "clm-demo-no-return",
+        &ClaimActionRequest::ApproveWithoutReturn { compensation: Compensation::Refund { amount: Kopecks(50_000) } },
     )?;
     Ok(())
 }
@@ -128,6 +189,11 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
                 item_id: claim.item_id.to_string(),
                 item_name: claim.item_name,
                 state: claim.state.as_str().to_owned(),
+                decided_by: claim.decided_by.as_str().to_owned(),
+                decision: name(&claim.decision),
+                item_fate: name(&claim.item_fate),
+                route: claim.route.map(|r| r.as_str().to_owned()),
+                seller_address: claim.seller_address.map(|a| format!("{} ({})", a.address, a.hours)),
                 compensation: claim.compensation.as_ref().map(|c| c.kind().as_str().to_owned()),
                 amount: claim.compensation.as_ref().map_or(0, |c| c.refund_amount().0),
                 return_code: claim.return_code,
@@ -137,4 +203,9 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
             })
         })
         .collect()
+}
+
+/// A unit enum's wire name (`under_review`, `to_seller`, ...).
+fn name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }

@@ -196,6 +196,7 @@ pub fn seed(admin: &Admin) -> Result<DemoReport> {
         for order_id in &cancelled {
             admin.cancel_order(order_id)?;
         }
+        claims::backdate_payment(admin)?;
         claims::seed(admin)?;
         staff::seed(admin)?;
 
@@ -303,6 +304,14 @@ impl DemoReport {
         out.push_str("\nClaims (scan a claim return code at the counter):\n");
         for c in &self.claims {
             out.push_str(&format!("  {}: {} — {} ({})\n", c.claim_id, c.case, c.item_name, c.state));
+            let route = c.route.as_deref().unwrap_or("none yet");
+            out.push_str(&format!(
+                "    decided by the {}; decision {}, item {}, route {route}\n",
+                c.decided_by, c.decision, c.item_fate
+            ));
+            if let Some(address) = &c.seller_address {
+                out.push_str(&format!("    the buyer sends it to: {address}\n"));
+            }
             if let Some(code) = &c.return_code {
                 out.push_str(&format!("    return code: {code}\n"));
             }

@@ -43,6 +43,25 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
         ("rejected", None),
         "a rejected claim has no code"
     );
+    let routes: Vec<_> = ["clm-demo-refund", "clm-demo-to-seller", "clm-demo-no-return"]
+        .iter()
+        .map(|id| {
+            let c = claim(id);
+            (c.decided_by.as_str(), c.route.as_deref(), c.item_fate.as_str(), c.return_code.is_some())
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            ("operator", Some("pickup_point"), "to_pickup_point", true),
+            ("seller", Some("seller"), "to_seller", false),
+            ("seller", Some("no_return"), "with_buyer", false),
+        ],
+        "one claim per route: through a pickup point with a code (paid days ago: the operator's), to the seller \
+         and staying with the buyer without one (paid 20 days ago: the seller's)"
+    );
+    assert!(claim("clm-demo-to-seller").seller_address.is_some(), "the route to the seller names its address");
+    assert_eq!(claim("clm-demo-no-return").state, "fulfilled", "a refund without return is paid at once");
     let part = claim("clm-demo-part");
     assert_eq!(
         (part.state.as_str(), part.return_code.as_deref()),
@@ -127,6 +146,7 @@ async fn the_demo_seeds_once_and_its_codes_work_against_a_running_server() {
             "ord-1005",
             "ord-1006",
             "ord-1007",
+            "ord-1008",
             "ord-1004",
             part_order.as_str(),
             "ord-1201",
