@@ -58,9 +58,11 @@ ALTER TABLE devices ADD COLUMN clock_checked_at TEXT;
 
 -- Ledger transactions get a unique event key (`op:<op id>` for a counter op, `claim:<id>:<event>`
 -- for a claim's decision or the seller's receipt); such a transaction has no op and may have no
--- pickup point. SQLite cannot relax NOT NULL in place: the table is rebuilt, its entries' foreign
--- key checked at commit.
-PRAGMA defer_foreign_keys = ON;
+-- pickup point. SQLite cannot relax NOT NULL in place, so the table is rebuilt; its entries are
+-- rebuilt with it (set aside first), since dropping a parent table that has child rows fails the
+-- foreign key check at commit.
+CREATE TABLE ledger_entries_kept AS SELECT transaction_id, line, account, amount FROM ledger_entries;
+DROP TABLE ledger_entries;
 CREATE TABLE ledger_transactions_next (
     id              TEXT PRIMARY KEY,
     op_id           TEXT UNIQUE,
@@ -74,3 +76,14 @@ INSERT INTO ledger_transactions_next (id, op_id, event_key, kind, pickup_point_i
 DROP TABLE ledger_transactions;
 ALTER TABLE ledger_transactions_next RENAME TO ledger_transactions;
 CREATE INDEX ledger_transactions_by_point ON ledger_transactions (pickup_point_id, created_at);
+CREATE TABLE ledger_entries (
+    transaction_id TEXT NOT NULL REFERENCES ledger_transactions (id),
+    line           BIGINT NOT NULL,
+    account        TEXT NOT NULL,
+    amount         BIGINT NOT NULL,
+    PRIMARY KEY (transaction_id, line)
+);
+INSERT INTO ledger_entries (transaction_id, line, account, amount)
+    SELECT transaction_id, line, account, amount FROM ledger_entries_kept;
+DROP TABLE ledger_entries_kept;
+CREATE INDEX ledger_entries_by_account ON ledger_entries (account);

@@ -110,6 +110,9 @@ pub fn open_claim(
         return Err(bad(format!("item {item} is not in order {order}")));
     }
     let description = check_text("description", description).map_err(bad)?;
+    // Two openings of the same item (a retry, another instance) take turns on its row, so the
+    // second sees the first's claim: PostgreSQL's READ COMMITTED alone would let both insert.
+    orders::lock_item(conn, item)?;
     check_claimable(&row.claim_candidate(), claims::find_standing_claim(conn, item)?.as_deref())
         .map_err(not_claimable)?;
     let paid_at = orders::payment_time(conn, order, row.item.prepaid)?

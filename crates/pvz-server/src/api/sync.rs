@@ -57,7 +57,12 @@ pub async fn push<S: Storage>(
         )));
     }
     let point = device.pickup_point_id.clone();
-    let who = Pusher { device_id: device.device_id, pickup_point_id: device.pickup_point_id, kiosk_now: req.now };
+    let who = Pusher {
+        device_id: device.device_id,
+        pickup_point_id: device.pickup_point_id,
+        kiosk_now: req.now,
+        arrived_unix: crate::db::now_unix(),
+    };
     let pushed = state.storage.push(who, req.ops).await?;
     state.metrics.record_push(&pushed.response, pushed.posted);
     let response = pushed.response;

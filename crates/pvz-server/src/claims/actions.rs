@@ -183,8 +183,22 @@ fn apply(
             change.decision = ClaimDecision::UnderReview;
             change.reason = None;
             change.rejection_template = None;
+            if claim.dispute_decided_at.is_none() {
+                // A dispute still open is answered by the review itself: a new rejection may be
+                // disputed again, and a claim is never left rejected with its dispute undecided.
+                change.disputed_at = None;
+                change.dispute_comment = None;
+            }
         }
         CheckedAction::ChangeRoute { route, seller_address } => {
+            if claim.route == Some(route) && route != ReturnRoute::Seller {
+                // A new code for the same route would only refuse the one the buyer holds.
+                return Err(ServerError::BadRequest(format!(
+                    "claim {} already goes {}: there is no route to change",
+                    claim.id,
+                    route.as_str()
+                )));
+            }
             // Codes issued before are refused from now on, whichever route comes.
             change.code_issue = claim.code_issue.saturating_add(1);
             refund = send(issuer, claim, item, &mut change, route, seller_address, now)?.map(|a| ("decision", a));

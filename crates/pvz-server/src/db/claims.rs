@@ -243,7 +243,8 @@ pub fn find_standing_claim(conn: &Connection, item: &ItemId) -> Result<Option<St
 
 pub fn set_claim_revoked(conn: &Connection, id: &ClaimId, from: ClaimState, reason: &str, now: &str) -> Result<()> {
     let changed = conn.execute(
-        "UPDATE claims SET state = 'revoked', decision = 'revoked', reason = ?3, revoked_at = ?4
+        "UPDATE claims SET state = 'revoked', decision = 'revoked', reason = ?3, revoked_at = ?4,
+                item_fate = CASE WHEN item_fate IN ('to_pickup_point', 'to_seller') THEN 'with_buyer' ELSE item_fate END
          WHERE id = ?1 AND state = ?2",
         params![id.as_str(), from.as_str(), reason, now],
     )?;

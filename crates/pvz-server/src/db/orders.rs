@@ -412,6 +412,13 @@ pub fn set_paid_at(conn: &Connection, order: &OrderId, at: &str) -> Result<()> {
     Ok(())
 }
 
+/// Locks the item's row until the transaction ends (a no-op update, which both SQLite and
+/// PostgreSQL hold to the commit).
+pub fn lock_item(conn: &Connection, id: &ItemId) -> Result<()> {
+    conn.prepare_cached("UPDATE order_items SET id = id WHERE id = ?1")?.execute([id.as_str()])?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -118,3 +118,64 @@ fn a_database_from_before_receiving_sends_its_working_managers_again_with_their_
         .expect("schema");
     assert_eq!(leftover, 0, "the migration's working tables are gone");
 }
+
+/// A database of the release before the claim service (migrations 0001–0009) that has money and a
+/// claim: its ledger is rebuilt with event keys and keeps every entry, and its claim gets the two
+/// state fields and its route.
+#[test]
+fn a_database_with_money_and_claims_keeps_them_through_the_claim_service_migration() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut conn = open(&dir.path().join(DB_FILE)).expect("open");
+    released_migrations(9).to_latest(conn.as_sqlite_mut().expect("a SQLite connection")).expect("release 9");
+    conn.execute_batch(
+        "INSERT INTO pickup_points (id, name, epoch, version, fee_policy, policy_version, created_at)
+             VALUES ('pp-old', 'Old', 1, 5, '{\"default_fee\":9900,\"per_category\":{}}', 1, '2026-11-01T00:00:00.000Z');
+         INSERT INTO buyers (id, full_name) VALUES ('b-1', 'Анна Кузнецова');
+         INSERT INTO sellers (id, name) VALUES ('s-1', 'Продавец');
+         INSERT INTO orders (id, pickup_point_id, short_code, buyer_id, status, issued_at, version, created_at)
+             VALUES ('sold', 'pp-old', '654321', 'b-1', 'issued', '2026-11-19T08:00:00.000Z', 4, '2026-11-18T08:00:00.000Z');
+         INSERT INTO order_items (id, order_id, position, seller_id, name, variant, cell, price, prepaid, category)
+             VALUES ('sold-1', 'sold', 0, 's-1', 'Шарф', '-', 'A-2', 50000, 0, 'clothes');
+         INSERT INTO ledger_transactions (id, op_id, kind, pickup_point_id, created_at)
+             VALUES ('tx-1', 'op-1', 'issue_completed', 'pp-old', '2026-11-19T08:00:00.000Z');
+         INSERT INTO ledger_entries (transaction_id, line, account, amount)
+             VALUES ('tx-1', 1, 'buyer:b-1', -50000), ('tx-1', 2, 'seller:s-1', 50000);
+         INSERT INTO claims (id, order_id, item_id, pickup_point_id, seller_id, buyer_id, state, description,
+                             compensation, return_code, created_at)
+             VALUES ('clm-old', 'sold', 'sold-1', 'pp-old', 's-1', 'b-1', 'approved', 'брак',
+                     '{\"kind\":\"refund\",\"amount\":50000}', 'PVZC1.old', '2026-11-20T08:00:00.000Z');",
+    )
+    .expect("data of release 9");
+    migrations().to_latest(conn.as_sqlite_mut().expect("a SQLite connection")).expect("migration 0010 applies on top");
+
+    let entries: Vec<(String, i64)> = conn
+        .prepare("SELECT account, amount FROM ledger_entries WHERE transaction_id = 'tx-1' ORDER BY line")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("entries")
+        .collect::<crate::db::sql::SqlResult<_>>()
+        .expect("rows");
+    assert_eq!(entries, [("buyer:b-1".to_owned(), -50000), ("seller:s-1".to_owned(), 50000)], "every entry is kept");
+    let key: String =
+        conn.query_row("SELECT event_key FROM ledger_transactions WHERE id = 'tx-1'", [], |r| r.get(0)).expect("key");
+    assert_eq!(key, "op:op-1", "an op's transaction is keyed by its op");
+    let report = ledger::check_ledger(&conn).expect("ledger check");
+    assert!(report.problems.is_empty(), "the rebuilt ledger checks out: {:?}", report.problems);
+    let claim = claims::get_claim(&conn, &pvz_domain::ClaimId::parse("clm-old").expect("id")).expect("read");
+    let claim = claim.expect("the claim is kept");
+    assert_eq!(
+        (claim.decision, claim.item_fate, claim.route),
+        (
+            pvz_domain::ClaimDecision::Approved,
+            pvz_domain::ItemFate::ToPickupPoint,
+            Some(pvz_domain::ReturnRoute::PickupPoint)
+        ),
+        "an approved refund of before waits for its item at a pickup point"
+    );
+    let leftover: i64 = conn
+        .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE '%_kept' OR name LIKE '%_next'", [], |r| {
+            r.get(0)
+        })
+        .expect("schema");
+    assert_eq!(leftover, 0, "the migration's working tables are gone");
+}

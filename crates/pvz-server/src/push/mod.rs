@@ -49,13 +49,19 @@ use pvz_protocol::OpBody;
 use std::collections::BTreeSet;
 
 /// Who pushes: the authenticated device and its pickup point, with the kiosk's clock when it sent
-/// the push (RFC 3339, if it said).
+/// the push (RFC 3339, if it said) and the server's when the push arrived (unix seconds, read before
+/// it waited for the database, so the wait does not count as the kiosk's clock being behind).
 #[derive(Debug, Clone)]
 pub struct Pusher {
     pub device_id: DeviceId,
     pub pickup_point_id: PickupPointId,
     pub kiosk_now: Option<String>,
+    pub arrived_unix: i64,
 }
+
+/// A kiosk clock within this many seconds of the server's counts as right: the push's time on the
+/// wire is part of any measured difference.
+pub const CLOCK_TOLERANCE_SECONDS: i64 = 120;
 
 /// What a batch came to: the answer for the kiosk, and for the server's metrics the money its newly
 /// handled ops posted to the ledger.
@@ -113,13 +119,15 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: 
 
 /// Keeps the device's clock offset (server time minus kiosk time) when the push says the kiosk's
 /// time, so time-bound ops of this and later pushes are judged by the server's clock; an unreadable
-/// time is ignored (the last offset stands).
+/// time is ignored (the last offset stands), and a difference within [`CLOCK_TOLERANCE_SECONDS`]
+/// counts as none.
 fn record_clock(conn: &Connection, who: &Pusher, received_at: &str) -> Result<()> {
-    let parse = |t: &str| chrono::DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp());
-    if let (Some(kiosk), Some(server)) = (who.kiosk_now.as_deref().and_then(parse), parse(received_at)) {
-        devices::set_clock_offset(conn, &who.device_id, server.saturating_sub(kiosk), received_at)?;
-    }
-    Ok(())
+    let Some(kiosk) = who.kiosk_now.as_deref().and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok()) else {
+        return Ok(());
+    };
+    let offset = who.arrived_unix.saturating_sub(kiosk.timestamp());
+    let offset = if offset.abs() <= CLOCK_TOLERANCE_SECONDS { 0 } else { offset };
+    devices::set_clock_offset(conn, &who.device_id, offset, received_at)
 }
 
 /// The op's time in unix seconds by the server's clock: the kiosk's time corrected by the device's

@@ -365,14 +365,16 @@ impl Storage for DbStorage {
             crate::conversation::post_message(&tx, &id, MessageAuthor::Buyer, &front, &r.description, &r.photos, &now)?;
             tx.commit()?;
             tracing::info!(claim = %claim.id, front = %front, decided_by = claim.decided_by.as_str(), "claim opened");
-            Ok(claim.to_status())
+            Ok(claim.to_status_with(claims::actions_for(&claim, &ClaimActor::BuyerFront)))
         })
         .await
     }
 
     async fn buyer_claims(&self, buyer_id: String) -> Result<Vec<ClaimStatus>> {
         self.read(move |conn| {
-            Ok(db::claims::list_claims_by_buyer(conn, &buyer_id)?.iter().map(|c| c.to_status()).collect())
+            let front = ClaimActor::BuyerFront;
+            let listed = db::claims::list_claims_by_buyer(conn, &buyer_id)?;
+            Ok(listed.iter().map(|c| c.to_status_with(claims::actions_for(c, &front))).collect())
         })
         .await
     }

@@ -86,6 +86,7 @@ async fn a_panicking_write_does_not_break_later_writes() {
         device_id: device.clone(),
         pickup_point_id: PickupPointId::parse("pp-a").expect("id"),
         kiosk_now: None,
+        arrived_unix: crate::db::now_unix(),
     };
     let after = storage.push(who, vec![]).await;
     assert_eq!(
@@ -111,7 +112,12 @@ async fn a_failed_rollback_replaces_the_writer_connection() {
     assert_eq!(seq, 0, "the stuck transaction's change was rolled back with the old connection");
     conn.execute_batch("UPDATE devices SET last_seq = 1").expect("the fresh connection writes");
 
-    let who = Pusher { device_id: device, pickup_point_id: PickupPointId::parse("pp-a").expect("id"), kiosk_now: None };
+    let who = Pusher {
+        device_id: device,
+        pickup_point_id: PickupPointId::parse("pp-a").expect("id"),
+        kiosk_now: None,
+        arrived_unix: crate::db::now_unix(),
+    };
     let pushed = storage.push(who, vec![]).await;
     assert_eq!(
         pushed.map(|r| r.response.last_seq).ok(),

@@ -243,7 +243,22 @@ async fn a_rejection_is_reconsidered_from_rejected_or_disputed() {
     acted(&t, &claims[0], &p.s1, reject).await;
     acted(&t, &claims[0], &p.front, json!({"action": "dispute", "comment": "Прошу пересмотреть решение"})).await;
     let back = acted(&t, &claims[0], &p.s1, json!({"action": "reconsider"})).await;
-    assert_eq!(back["decision"], "under_review", "the seller gives in to the dispute");
+    assert_eq!(back["decision"], "under_review", "the seller takes the disputed rejection back to review");
+    // Rejecting again after a reconsidered dispute leaves the buyer a dispute: the operator decides
+    // every contested rejection, and none is left rejected with a dispute nobody decided.
+    let again = acted(&t, &claims[1], &p.s2, json!({"action": "reject", "template": "signs_of_use"})).await;
+    assert_eq!(again["decision"], "rejected", "the other claim is rejected");
+    acted(&t, &claims[1], &p.front, json!({"action": "dispute", "comment": "Прошу пересмотреть решение"})).await;
+    acted(&t, &claims[1], &p.s2, json!({"action": "reconsider"})).await;
+    let rejected_again = acted(&t, &claims[1], &p.s2, json!({"action": "reject", "template": "signs_of_use"})).await;
+    let listed = t.get("/v1/buyer/claims?buyer_id=buyer-o1", Some(&p.front)).await;
+    let offered = listed.body.as_array().and_then(|all| all.iter().find(|c| c["claim_id"] == rejected_again["claim_id"]));
+    assert_eq!(
+        offered.map(actions),
+        Some(vec!["dispute"]),
+        "the buyer front may dispute the new rejection: {}",
+        listed.body
+    );
     let approved = acted(
         &t,
         &claims[0],
@@ -263,6 +278,8 @@ async fn the_route_to_the_seller_is_refused_at_a_point_and_the_receipt_pays_once
         acted(&t, &claims[0], &p.s1, json!({"action": "approve_via_pickup_point", "compensation": refund(70_000)}))
             .await;
     assert_eq!(approved["code_issue"], 1, "the first code");
+    let same = act(&t, &claims[0], &p.s1, json!({"action": "change_route", "route": "pickup_point"})).await;
+    assert_api_error(&same, 400, "bad_request", "a change to the route the claim already has");
     let to_seller =
         acted(&t, &claims[0], &p.s1, json!({"action": "change_route", "route": "seller", "seller_address": address()}))
             .await;
