@@ -176,13 +176,20 @@ pub fn find_claim_return_by_return_id(
 }
 
 /// Starts a draft for a scanned code; a draft of the same claim already there is kept as it is (the
-/// manager scanned the code again to come back to it).
+/// manager scanned the code again to come back to it), unless this code is a newer issue of the
+/// claim's code (a route change replaced the one scanned before): then it takes the code's terms
+/// and forgets what the server said about the older one.
 pub fn insert_claim_return(conn: &Connection, row: &ClaimReturnRow) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO claim_returns (claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks,
              expires_at, opened_at, code_issue)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (claim_id) DO NOTHING",
+         ON CONFLICT (claim_id) DO UPDATE SET compensation = excluded.compensation,
+             amount_kopecks = excluded.amount_kopecks, expires_at = excluded.expires_at,
+             code_issue = excluded.code_issue, server_state = NULL, server_reason = NULL,
+             status_checked_at = NULL, server_decision = NULL, server_item_fate = NULL, server_route = NULL,
+             server_return_deadline = NULL, server_code_issue = NULL
+         WHERE excluded.code_issue > claim_returns.code_issue AND claim_returns.accepted_at IS NULL",
     )?
     .execute(params![
         row.claim_id.as_str(),

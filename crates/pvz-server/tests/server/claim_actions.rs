@@ -252,7 +252,8 @@ async fn a_rejection_is_reconsidered_from_rejected_or_disputed() {
     acted(&t, &claims[1], &p.s2, json!({"action": "reconsider"})).await;
     let rejected_again = acted(&t, &claims[1], &p.s2, json!({"action": "reject", "template": "signs_of_use"})).await;
     let listed = t.get("/v1/buyer/claims?buyer_id=buyer-o1", Some(&p.front)).await;
-    let offered = listed.body.as_array().and_then(|all| all.iter().find(|c| c["claim_id"] == rejected_again["claim_id"]));
+    let offered =
+        listed.body.as_array().and_then(|all| all.iter().find(|c| c["claim_id"] == rejected_again["claim_id"]));
     assert_eq!(
         offered.map(actions),
         Some(vec!["dispute"]),

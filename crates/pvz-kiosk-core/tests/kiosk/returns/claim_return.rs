@@ -206,6 +206,24 @@ fn a_code_replaced_by_a_route_change_is_refused_and_the_new_code_accepted_with_i
 }
 
 #[test]
+fn a_newer_code_scanned_over_the_refused_draft_of_an_older_one_takes_its_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let now_second = ClaimStatus { code_issue: 2, ..status("cl-again", ClaimState::Approved, None) };
+    let shown = ready_with(&kiosk, &clock, "cl-again", 1, &now_second);
+    assert_eq!(shown.refusal, Some(ClaimRefusal::CodeReplaced), "the old code is refused and its draft stays");
+    let shown = ready_with(&kiosk, &clock, "cl-again", 2, &now_second);
+    assert_eq!(shown.refusal, None, "the buyer's new code replaces the old draft instead of resuming it");
+    kiosk.accept_claim_return().expect("accepted with the new code");
+    match ops(&kiosk).last() {
+        Some(OpBody::ClaimReturnAccepted { code_issue, .. }) => {
+            assert_eq!(*code_issue, 2, "the op carries the new code's issue, which the server accepts")
+        }
+        other => panic!("the last op must be the claim return, got {other:?}"),
+    }
+}
+
+#[test]
 fn the_servers_return_deadline_stands_over_the_codes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, clock) = seeded(&dir);
