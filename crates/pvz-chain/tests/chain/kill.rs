@@ -6,11 +6,13 @@
 
 use pvz_chain::network::{Network, ORDER_PRICE};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const OPS: usize = 500;
 /// Three ops per issued order (opened, handed over, completed), plus room for a killed run's redo.
 const ORDERS: u32 = 200;
+/// How many times the kiosk is killed before a last run may finish undisturbed.
+const KILL_ROUNDS: usize = 25;
 
 fn start_kiosk(store: &std::path::Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_chaos-kiosk"))
@@ -40,10 +42,10 @@ async fn a_kiosk_killed_at_random_points_syncs_every_op_exactly_once() {
         kiosk.view().expect("view").status.device_id
     };
 
-    let deadline = Instant::now() + Duration::from_secs(120);
+    // A fixed number of kills, not a wall-clock budget: on a loaded machine a round may end before
+    // the kiosk did anything, which is still a kill at a random point; the last run finishes the rest.
     let mut kills = 0;
-    loop {
-        assert!(Instant::now() < deadline, "the killed kiosk should finish {OPS} ops within 2 minutes (seed {seed})");
+    while kills < KILL_ROUNDS {
         let mut child = start_kiosk(&store);
         let wait = Duration::from_millis(rng.u64(30..400));
         tokio::time::sleep(wait).await;
