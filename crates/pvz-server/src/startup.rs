@@ -22,8 +22,10 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
             .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", config.data_dir.display())))?;
         // The database first: a wrong URL stops the start before anything is written (a new key).
         let database = config.database()?;
+        let setup = crate::upkeep::setup_lock(&database)?;
         crate::upkeep::prepare_for_serving(&database, config.migrate)?;
         let key = Arc::new(crate::signing::load_or_create(&database.connect()?, &config.data_dir)?);
+        drop(setup);
         let storage = DbStorage::connect(&database, config.db_pool_size)?;
         let mut state = AppState::new(storage, key, config.max_body_bytes);
         state.claim_codes.ttl = config.claim_code_ttl();

@@ -19,6 +19,25 @@ pub const RESTORED_MARK: &str = "restored_from_backup";
 /// Why `serve` stops on a database that is behind.
 pub const NEEDS_MIGRATING: &str = "the database needs migrating: run `pvz-server migrate` or start with --migrate";
 
+/// While held, no other process (or thread) gets the same SQLite database ready: two instances
+/// started at once on one new file take turns at migrating it and creating its network key, the
+/// second waiting for the first rather than failing on a lock mid-migration. An OS lock on a file
+/// beside the database, released when dropped; PostgreSQL has its own (an advisory lock), so `None`.
+pub fn setup_lock(database: &Database) -> Result<Option<std::fs::File>> {
+    let Database::Sqlite(path) = database else { return Ok(None) };
+    let mut name = path.as_os_str().to_owned();
+    name.push(".setup-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| ServerError::Setup(format!("cannot open {}: {e}", std::path::Path::new(&name).display())))?;
+    file.lock()
+        .map_err(|e| ServerError::Setup(format!("cannot lock {}: {e}", std::path::Path::new(&name).display())))?;
+    Ok(Some(file))
+}
+
 /// Gets `database` ready to serve: checks its schema (migrating it when `migrate` is set, refusing
 /// otherwise) and starts new feed epochs if it was restored from a backup.
 pub fn prepare_for_serving(database: &Database, migrate: bool) -> Result<()> {
@@ -59,6 +78,7 @@ pub fn migrate(database: &Database) -> Result<Migrated> {
                 .map_err(|e| ServerError::Setup(format!("cannot create data dir {}: {e}", dir.display())))?;
         }
     }
+    let _setup = setup_lock(database)?;
     let mut conn = database.connect()?;
     let applied = db::migrate(&mut conn)?;
     let restored_points = start_epochs_if_restored(&mut conn)?;
