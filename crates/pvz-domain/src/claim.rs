@@ -168,6 +168,10 @@ impl Decider {
             Decider::Seller => "seller",
         }
     }
+
+    pub fn parse(raw: &str) -> Option<Decider> {
+        [Decider::Operator, Decider::Seller].into_iter().find(|d| d.as_str() == raw)
+    }
 }
 
 /// Where the item of an approved claim goes.
@@ -212,6 +216,30 @@ pub enum ClaimDecision {
     Revoked,
 }
 
+impl ClaimDecision {
+    const ALL: [ClaimDecision; 5] = [
+        ClaimDecision::UnderReview,
+        ClaimDecision::Approved,
+        ClaimDecision::Rejected,
+        ClaimDecision::Disputed,
+        ClaimDecision::Revoked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimDecision::UnderReview => "under_review",
+            ClaimDecision::Approved => "approved",
+            ClaimDecision::Rejected => "rejected",
+            ClaimDecision::Disputed => "disputed",
+            ClaimDecision::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ClaimDecision> {
+        Self::ALL.into_iter().find(|d| d.as_str() == raw)
+    }
+}
+
 /// The item fate field: where the claimed item is, or is to go.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
@@ -228,6 +256,25 @@ pub enum ItemFate {
     AtPickupPoint,
     /// The seller has it (confirmed receipt, or refused it on receipt).
     AtSeller,
+}
+
+impl ItemFate {
+    const ALL: [ItemFate; 5] =
+        [ItemFate::WithBuyer, ItemFate::ToPickupPoint, ItemFate::ToSeller, ItemFate::AtPickupPoint, ItemFate::AtSeller];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemFate::WithBuyer => "with_buyer",
+            ItemFate::ToPickupPoint => "to_pickup_point",
+            ItemFate::ToSeller => "to_seller",
+            ItemFate::AtPickupPoint => "at_pickup_point",
+            ItemFate::AtSeller => "at_seller",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ItemFate> {
+        Self::ALL.into_iter().find(|f| f.as_str() == raw)
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +340,24 @@ mod tests {
     fn names_round_trip_and_only_refund_and_replacement_need_the_item() {
         for state in ALL {
             assert_eq!(ClaimState::parse(state.as_str()), Some(state), "{state:?}");
+        }
+        let wire = |value: serde_json::Value| value.as_str().map(str::to_owned);
+        for decision in ClaimDecision::ALL {
+            assert_eq!(ClaimDecision::parse(decision.as_str()), Some(decision), "{decision:?}");
+            let json = serde_json::to_value(decision).expect("serializes");
+            assert_eq!(
+                wire(json).as_deref(),
+                Some(decision.as_str()),
+                "{decision:?}: its stored name is its wire name"
+            );
+        }
+        for fate in ItemFate::ALL {
+            assert_eq!(ItemFate::parse(fate.as_str()), Some(fate), "{fate:?}");
+            let json = serde_json::to_value(fate).expect("serializes");
+            assert_eq!(wire(json).as_deref(), Some(fate.as_str()), "{fate:?}: its stored name is its wire name");
+        }
+        for decider in [Decider::Operator, Decider::Seller] {
+            assert_eq!(Decider::parse(decider.as_str()), Some(decider), "{decider:?}");
         }
         assert!(CompensationKind::Refund.needs_item_back(), "a refund takes the item back");
         assert!(CompensationKind::Replacement.needs_item_back(), "a replacement takes the item back");

@@ -52,64 +52,17 @@ const COLUMNS: &str = "claim_id, order_id, item_id, item_name, barcode, compensa
     opened_at, server_state, server_reason, status_checked_at, item_checked, condition, accepted_at, return_id, op_id,
     code_issue, server_decision, server_item_fate, server_route, server_return_deadline, server_code_issue";
 
-fn decision_text(decision: ClaimDecision) -> &'static str {
-    match decision {
-        ClaimDecision::UnderReview => "under_review",
-        ClaimDecision::Approved => "approved",
-        ClaimDecision::Rejected => "rejected",
-        ClaimDecision::Disputed => "disputed",
-        ClaimDecision::Revoked => "revoked",
-    }
-}
-
-fn item_fate_text(fate: ItemFate) -> &'static str {
-    match fate {
-        ItemFate::WithBuyer => "with_buyer",
-        ItemFate::ToPickupPoint => "to_pickup_point",
-        ItemFate::ToSeller => "to_seller",
-        ItemFate::AtPickupPoint => "at_pickup_point",
-        ItemFate::AtSeller => "at_seller",
-    }
-}
-
-/// One of `values` by its stored text; anything else is a corrupt row.
-fn parse_stored<T: Copy>(raw: &str, what: &str, values: &[T], text: fn(T) -> &'static str) -> rusqlite::Result<T> {
-    values.iter().copied().find(|v| text(*v) == raw).ok_or_else(|| corrupt(format!("{what} {raw:?}")))
-}
-
 /// The server's word from its columns: all of them or none (a draft the server was not asked about).
 fn server_word_from_row(r: &Row<'_>) -> rusqlite::Result<Option<ServerWord>> {
     let Some(state) = r.get::<_, Option<String>>(9)? else { return Ok(None) };
     let state = ClaimState::parse(&state).ok_or_else(|| corrupt(format!("claim state {state:?}")))?;
     // A word recorded before the decision and the route existed: what the state alone implies.
     let decision = match r.get::<_, Option<String>>(18)? {
-        Some(raw) => parse_stored(
-            &raw,
-            "claim decision",
-            &[
-                ClaimDecision::UnderReview,
-                ClaimDecision::Approved,
-                ClaimDecision::Rejected,
-                ClaimDecision::Disputed,
-                ClaimDecision::Revoked,
-            ],
-            decision_text,
-        )?,
+        Some(raw) => ClaimDecision::parse(&raw).ok_or_else(|| corrupt(format!("claim decision {raw:?}")))?,
         None => decision_of_state(state),
     };
     let item_fate = match r.get::<_, Option<String>>(19)? {
-        Some(raw) => parse_stored(
-            &raw,
-            "item fate",
-            &[
-                ItemFate::WithBuyer,
-                ItemFate::ToPickupPoint,
-                ItemFate::ToSeller,
-                ItemFate::AtPickupPoint,
-                ItemFate::AtSeller,
-            ],
-            item_fate_text,
-        )?,
+        Some(raw) => ItemFate::parse(&raw).ok_or_else(|| corrupt(format!("item fate {raw:?}")))?,
         None => ItemFate::default(),
     };
     let route = r
@@ -224,8 +177,8 @@ pub fn set_claim_server_word(
         word.state.as_str(),
         word.reason,
         at,
-        decision_text(word.decision),
-        item_fate_text(word.item_fate),
+        word.decision.as_str(),
+        word.item_fate.as_str(),
         word.route.map(ReturnRoute::as_str),
         word.return_deadline,
         word.code_issue,

@@ -123,13 +123,6 @@ const SELECT: &str = "SELECT c.id, c.order_id, c.item_id, i.name, c.pickup_point
         c.dispute_decided_at, c.received_at
     FROM claims c JOIN order_items i ON i.id = c.item_id";
 
-/// A snake_case enum stored as its serde name.
-fn enum_column<T: serde::de::DeserializeOwned>(r: &crate::db::sql::Row<'_>, i: usize) -> crate::db::sql::SqlResult<T> {
-    let raw: String = r.get(i)?;
-    serde_json::from_value(serde_json::Value::String(raw))
-        .map_err(|_| crate::db::sql::SqlError::bad_column(i, "claim field".to_owned()))
-}
-
 /// The column text of a snake_case enum (its serde name).
 pub fn enum_text<T: serde::Serialize>(value: &T) -> Result<String> {
     match serde_json::to_value(value)? {
@@ -170,9 +163,9 @@ fn claim_row(r: &crate::db::sql::Row<'_>) -> crate::db::sql::SqlResult<ClaimRow>
         part_order_id: opt_id(r, 12)?,
         replacement_order_id: opt_id(r, 13)?,
         fulfilled_at: r.get(14)?,
-        decided_by: enum_column(r, 15)?,
-        decision: enum_column(r, 16)?,
-        item_fate: enum_column(r, 17)?,
+        decided_by: Decider::parse(&r.get::<String>(15)?).ok_or_else(|| bad(15, "decided by"))?,
+        decision: ClaimDecision::parse(&r.get::<String>(16)?).ok_or_else(|| bad(16, "decision"))?,
+        item_fate: ItemFate::parse(&r.get::<String>(17)?).ok_or_else(|| bad(17, "item fate"))?,
         route: r
             .get::<Option<String>>(18)?
             .map(|raw| ReturnRoute::parse(&raw).ok_or_else(|| bad(18, "route")))
@@ -357,11 +350,11 @@ pub fn set_claim_changed(conn: &Connection, from: &ClaimRow, change: &ClaimChang
         params![
             from.id.as_str(),
             from.state.as_str(),
-            enum_text(&from.decision)?,
+            from.decision.as_str(),
             i64::from(from.code_issue),
             change.state.as_str(),
-            enum_text(&change.decision)?,
-            enum_text(&change.item_fate)?,
+            change.decision.as_str(),
+            change.item_fate.as_str(),
             change.route.map(ReturnRoute::as_str),
             compensation,
             change.reason,

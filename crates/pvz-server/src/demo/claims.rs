@@ -190,8 +190,8 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
                 item_name: claim.item_name,
                 state: claim.state.as_str().to_owned(),
                 decided_by: claim.decided_by.as_str().to_owned(),
-                decision: name(&claim.decision),
-                item_fate: name(&claim.item_fate),
+                decision: claim.decision.as_str().to_owned(),
+                item_fate: claim.item_fate.as_str().to_owned(),
                 route: claim.route.map(|r| r.as_str().to_owned()),
                 seller_address: claim.seller_address.map(|a| format!("{} ({})", a.address, a.hours)),
                 compensation: claim.compensation.as_ref().map(|c| c.kind().as_str().to_owned()),
@@ -203,9 +203,4 @@ pub fn report(admin: &Admin) -> Result<Vec<DemoClaim>> {
             })
         })
         .collect()
-}
-
-/// A unit enum's wire name (`under_review`, `to_seller`, ...).
-fn name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }

@@ -127,11 +127,10 @@ pub fn why_not(facts: &ActionFacts, role: Role, action: ClaimAction) -> String {
         Decider::Seller => "its seller",
         Decider::Operator => "an operator",
     };
-    let decision = serde_json::to_value(facts.decision).ok().and_then(|v| v.as_str().map(str::to_owned));
     let mut why = format!(
         "{name} is not available: the claim is {} (decision {}), decided by {who}",
         facts.state.as_str(),
-        decision.unwrap_or_default()
+        facts.decision.as_str()
     );
     if role == Role::BuyerFront && action == ClaimAction::Dispute && facts.disputed {
         why.push_str("; a rejection is disputed once per claim");
