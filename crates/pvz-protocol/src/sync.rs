@@ -16,7 +16,9 @@ pub const PROTOCOL_HEADER: &str = "x-pvz-protocol";
 /// The protocol this build speaks. Bump when a change is not backward compatible.
 /// 3: an item decision and an issue may say an item never arrived (`not_arrived`), which a server
 /// of protocol 2 cannot read; the feed says which shipment items a receiving recorded missing.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// 4 (wave 2's wire changes, moved once together): per-op `invalid_input` and `other_point`
+/// rejections, 429 `rate_limited`; each further change says "protocol 4" where it is declared.
+pub const PROTOCOL_VERSION: u32 = 4;
 /// The oldest protocol a server of this build still serves: a kiosk of protocol 2 sends nothing a
 /// server of 3 cannot read, and ignores the feed's new `missing` field.
 pub const OLDEST_SUPPORTED_PROTOCOL: u32 = 2;
@@ -232,6 +234,11 @@ pub mod reject {
     pub const ITEM_NOT_IN_CELL: &str = "item_not_in_cell";
     /// An issue says an item never arrived, but no receiving recorded it missing.
     pub const ITEM_NOT_MISSING: &str = "item_not_missing";
+    /// The op does not parse: an id, a free-text field or a number out of its bounds, an unknown op
+    /// type, or a field missing. The message says which; nothing of it was stored.
+    pub const INVALID_INPUT: &str = "invalid_input";
+    /// The op names another pickup point's order, shipment or claim: refused for that op alone.
+    pub const OTHER_POINT: &str = "other_point";
     /// A shift close names a shift not opened on this device.
     pub const UNKNOWN_SHIFT: &str = "unknown_shift";
     /// The shift was closed before.
@@ -262,6 +269,9 @@ pub mod error_code {
     /// not that device's. The code was not used.
     pub const PREVIOUS_CREDENTIAL_REJECTED: &str = "previous_credential_rejected";
     pub const UNAVAILABLE: &str = "unavailable";
+    /// 429: too many enrollment attempts or failed credentials from this address, code or device;
+    /// `Retry-After` says when to try again.
+    pub const RATE_LIMITED: &str = "rate_limited";
     pub const INTERNAL: &str = "internal";
     /// The seller already decided this claim.
     pub const CLAIM_ALREADY_DECIDED: &str = "claim_already_decided";
