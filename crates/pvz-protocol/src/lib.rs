@@ -10,6 +10,9 @@ pub mod pull;
 pub mod sync;
 pub mod token;
 
+#[cfg(test)]
+mod outside_input;
+
 pub use badge::BadgeClaims;
 pub use claims::{
     AttachmentRef, ClaimAction, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, ManifestLine,

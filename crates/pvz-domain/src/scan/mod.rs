@@ -489,6 +489,23 @@ mod tests {
         }
 
         #[test]
+        fn arbitrary_bytes_and_very_long_scans_are_classified_or_refused_with_a_reason(
+            bytes in prop::collection::vec(any::<u8>(), 0..3000),
+            chunk in prop_oneof![scanner_like(), gs1_like(), "[!-~]{1,80}"],
+            repeat in 1usize..200,
+        ) {
+            // Bytes as a wedge on a wrong code page sends them (Latin-1 232 for GS, say), and a scanner
+            // stuck on repeat: up to ~16 KB of one pattern.
+            let latin1: String = bytes.iter().map(|&b| char::from(b)).collect();
+            for text in [String::from_utf8_lossy(&bytes).into_owned(), latin1, chunk.repeat(repeat)] {
+                if let Scan::Unknown { text: shown, why } = classify(&text) {
+                    prop_assert!(shown.chars().count() <= 200, "an unknown scan shows at most 200 characters");
+                    prop_assert!(!why.is_empty(), "an unknown scan always says why");
+                }
+            }
+        }
+
+        #[test]
         fn normalize_is_idempotent_when_output_has_no_cyrillic(raw in prop_oneof![any::<String>(), scanner_like()]) {
             let once = normalize(&raw);
             prop_assume!(!has_cyrillic(&once));
