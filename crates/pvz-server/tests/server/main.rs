@@ -17,6 +17,7 @@ mod concurrency;
 mod conversation;
 mod demo;
 mod demo_shelf;
+mod edge;
 mod enroll;
 mod guards;
 mod hand_back;
