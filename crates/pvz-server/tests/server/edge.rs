@@ -47,3 +47,40 @@ async fn ids_out_of_bounds_are_rejected_per_op_and_the_queue_moves_on() {
     assert_eq!(feed.status, 200, "the point's feed still reads: {}", feed.body);
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn another_points_order_an_unknown_op_type_or_a_missing_field_refuse_that_op_alone() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "mine", false);
+    add_order(&t.admin, OTHER_POINT, "theirs", false);
+    let kiosk = t.enroll(POINT).await;
+    let mut unknown = raw(3, opened("mine"));
+    unknown["body"]["type"] = json!("teleport_order");
+    let mut missing = raw(4, opened("mine"));
+    missing["body"].as_object_mut().expect("an object").remove("order_id");
+    let ops = vec![
+        raw(1, opened("mine")),
+        raw(2, completed("theirs", &["theirs-1", "theirs-2"], vec![], 350_000, 0)),
+        unknown,
+        missing,
+        raw(5, completed("mine", &["mine-1", "mine-2"], vec![], 350_000, 0)),
+    ];
+    let reply = push_raw(&t, &kiosk, ops).await;
+    assert_eq!(reply.status, 200, "one op's fault does not refuse the batch: {}", reply.body);
+    assert_eq!(outcome(&reply, 0), "applied", "the own point's op before applies: {}", reply.body);
+    assert_eq!(reject_code(&reply, 1), "other_point", "another point's order is refused for that op: {}", reply.body);
+    assert_eq!(reject_code(&reply, 2), "invalid_input", "an unknown op type is invalid input: {}", reply.body);
+    assert_eq!(reject_code(&reply, 3), "invalid_input", "a missing field is invalid input: {}", reply.body);
+    assert_eq!(outcome(&reply, 4), "applied", "the own point's op after applies: {}", reply.body);
+    assert_eq!(reply.body["last_seq"], 5, "the seq advanced over every rejection");
+    let report = t.admin.ledger_check().expect("ledger check");
+    assert_eq!(report.transactions, 1, "only the own order's sale moved money: {report:?}");
+    let again = push_raw(&t, &kiosk, vec![]).await;
+    assert_eq!(again.body["last_seq"], 5, "the rejections are stored, not waiting to be resent");
+
+    let r = t.post_json("/v1/sync/push", Some(&kiosk.credential), &json!({"ops": [{"seq": "one"}]})).await;
+    assert_api_error(&r, 422, "bad_request", "a seq that is not a number still refuses the envelope");
+    let r = t.post_raw("/v1/sync/push", Some(&kiosk.credential), b"{\"ops\": [".to_vec()).await;
+    assert_api_error(&r, 400, "bad_request", "malformed JSON still refuses the envelope");
+    t.server.shutdown().await;
+}
