@@ -25,6 +25,7 @@ mod held_pull;
 mod http;
 mod issue_arrival;
 mod network_keys;
+mod op_bounds;
 mod operations;
 mod pull;
 mod push;
