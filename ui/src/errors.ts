@@ -92,6 +92,8 @@ const KNOWN_ERROR_KINDS = {
   shift_already_open: true,
   not_a_manager: true,
   pin_not_set: true,
+  text_too_long: true,
+  too_many_entries: true,
   internal: true,
 } as const satisfies Record<ErrorKind, true>;
 
@@ -123,6 +125,9 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
       return detail
         ? t("errors.already_issued_at", { time: formatDateTime(detail, lang) })
         : t("errors.already_issued");
+    case "text_too_long":
+    case "too_many_entries":
+      return t(`errors.${kind}`, { max: detail ?? "?" });
     case "token_expired":
       return detail
         ? t("errors.token_expired_at", { time: formatDateTime(detail, lang) })

@@ -14,6 +14,7 @@ pub mod settlement;
 pub mod shift;
 pub mod staff;
 pub mod storage;
+pub mod text;
 pub mod timestamp;
 
 pub use cells::{check_move, propose_cell, Cell, CellError, CellLabel, CellLabelError, CellProposal, Placement};
@@ -36,4 +37,5 @@ pub use staff::{
     SessionError, StaffError, StaffMember,
 };
 pub use storage::{overdue_items, Overdue, ShelfState, StorageDays, StorageDaysError, StoragePolicy, StoredItem};
+pub use text::{TextError, TextLimit};
 pub use timestamp::{UnixSeconds, UtcOffset, UtcOffsetError};

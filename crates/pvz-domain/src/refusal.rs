@@ -65,7 +65,7 @@ pub enum RefusalError {
 }
 
 impl Refusal {
-    pub const MAX_DESCRIPTION: usize = 2000;
+    pub const MAX_DESCRIPTION: usize = crate::text::DESCRIPTION.max;
 
     pub fn new(reason: RefusalReason, description: Option<&str>) -> Result<Refusal, RefusalError> {
         let description = description.map(str::trim).filter(|d| !d.is_empty());

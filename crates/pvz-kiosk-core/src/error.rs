@@ -1,6 +1,8 @@
 //! The one error type of the kiosk core. The UI gets `{kind, message, detail}` and translates by `kind`.
 
 use crate::store::StoreError;
+use pvz_domain::TextError;
+use pvz_protocol::bounds::BoundsError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -251,8 +253,12 @@ pub enum KioskError {
     /// A bug caught before it took more down with it (a panic in the sync engine's store work).
     #[error("internal error: {0}")]
     Internal(String),
+    /// A text the manager typed or a list gathered for one op is past its bound: nothing was
+    /// recorded or queued (see `pvz_protocol::bounds`).
+    #[error("{0}")]
+    OutOfBounds(BoundsError),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("cannot save a file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -340,6 +346,8 @@ pub enum ErrorKind {
     ShiftAlreadyOpen,
     NotAManager,
     PinNotSet,
+    TextTooLong,
+    TooManyEntries,
     Internal,
 }
 
@@ -439,6 +447,9 @@ impl KioskError {
             KioskError::ShiftAlreadyOpen { .. } => ErrorKind::ShiftAlreadyOpen,
             KioskError::NotAManager => ErrorKind::NotAManager,
             KioskError::PinNotSet => ErrorKind::PinNotSet,
+            KioskError::OutOfBounds(BoundsError::Text(TextError::TooLong { .. })) => ErrorKind::TextTooLong,
+            KioskError::OutOfBounds(BoundsError::TooMany { .. }) => ErrorKind::TooManyEntries,
+            KioskError::OutOfBounds(BoundsError::Text(_)) => ErrorKind::InvalidInput,
             KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
         }
     }
@@ -449,6 +460,8 @@ impl KioskError {
             KioskError::ClaimReturnExpired { deadline } => Some(deadline.clone()),
             KioskError::AlreadyIssued { issued_at } => Some(issued_at.clone()),
             KioskError::UndecidedItems(n) => Some(n.to_string()),
+            // The bound the text or list went past, for the window to say.
+            KioskError::OutOfBounds(bound) => bound_max(bound).map(|max| max.to_string()),
             // The amount now due, in kopecks, for the window to format.
             KioskError::AmountChanged { due, .. } => Some(due.0.to_string()),
             KioskError::UnknownCode { why } => Some(why.clone()),
@@ -500,6 +513,22 @@ impl KioskError {
             other => other.to_string(),
         };
         ErrorView { kind: self.kind(), message, detail: self.detail() }
+    }
+}
+
+impl From<StoreError> for KioskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::OutOfBounds(bound) => KioskError::OutOfBounds(bound),
+            other => KioskError::Store(other),
+        }
+    }
+}
+
+fn bound_max(bound: &BoundsError) -> Option<usize> {
+    match bound {
+        BoundsError::Text(TextError::TooLong { max, .. }) | BoundsError::TooMany { max, .. } => Some(*max),
+        BoundsError::Text(TextError::TooShort { .. } | TextError::BadCharacter { .. }) => None,
     }
 }
 

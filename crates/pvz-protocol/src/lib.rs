@@ -3,6 +3,7 @@
 //! offline with the pinned key.
 
 pub mod badge;
+pub mod bounds;
 pub mod claims;
 pub mod demo;
 pub mod ops;

@@ -27,8 +27,8 @@ pub const PATH_HEALTH: &str = "/v1/health";
 pub const PATH_ENROLL: &str = "/v1/enroll";
 pub const PATH_PUSH: &str = "/v1/sync/push";
 /// `GET` with query `cursor` (absent on the first pull), `limit`, and optionally `pickup_point`, which
-/// must be the device's own (another point's id is a 403). A push naming another point's order is a
-/// 403 for the whole batch, with nothing applied.
+/// must be the device's own (another point's id is a 403). An op of a push naming another point's
+/// order is rejected `other_point` for itself alone (protocol 4; it was a 403 for the whole batch).
 ///
 /// A held pull adds `wait=<seconds>`: when nothing follows the cursor, the server holds the answer
 /// until the point's feed moves (then answers with the new page) or the wait ends (an empty page).
@@ -129,6 +129,67 @@ pub struct PushRequest {
     /// that offset, not by the kiosk's clock alone. Absent from kiosks before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<String>,
+}
+
+/// How a server reads a push (protocol 4): the envelope strictly, each op's `seq` and `op_id` with it
+/// (what the exactly-once machinery needs: one missing or mistyped refuses the whole request), and the
+/// rest of each op on its own through [`EnvelopeOp::read`], so an op that does not parse (an id or a
+/// text out of bounds, an unknown op type, a missing field) is rejected `invalid_input` alone. Its
+/// wire form is [`PushRequest`]'s.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PushEnvelope {
+    pub ops: Vec<EnvelopeOp>,
+    #[serde(default)]
+    pub now: Option<String>,
+}
+
+/// One op of a [`PushEnvelope`], its fields other than `seq` and `op_id` not read yet.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct EnvelopeOp {
+    pub seq: i64,
+    pub op_id: Uuid,
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A pushed op as read: its place in the device's sequence, and the op itself or why it does not
+/// parse (the message of an `invalid_input` rejection).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadOp {
+    pub seq: i64,
+    pub op_id: Uuid,
+    pub op: Result<PushOp, String>,
+}
+
+/// Longest reason a server gives for an op that does not parse.
+const MAX_INVALID_MESSAGE: usize = 300;
+
+impl EnvelopeOp {
+    /// Parses the op's fields, every id through its parser, and checks its texts and lists against
+    /// their bounds (see [`crate::bounds`]).
+    pub fn read(self) -> ReadOp {
+        let EnvelopeOp { seq, op_id, mut rest } = self;
+        rest.insert("seq".into(), seq.into());
+        rest.insert("op_id".into(), op_id.to_string().into());
+        let op = serde_json::from_value::<PushOp>(serde_json::Value::Object(rest))
+            .map_err(|e| e.to_string())
+            .and_then(|op| {
+                pvz_domain::text::TIMESTAMP.check(&op.created_at).map_err(|e| e.to_string())?;
+                op.body.check_bounds().map_err(|e| e.to_string())?;
+                Ok(op)
+            })
+            .map_err(|why| {
+                let why: String = why.chars().take(MAX_INVALID_MESSAGE).collect();
+                format!("op seq {seq} is not valid: {why}")
+            });
+        ReadOp { seq, op_id, op }
+    }
+}
+
+impl From<PushOp> for ReadOp {
+    fn from(op: PushOp) -> Self {
+        ReadOp { seq: op.seq, op_id: op.op_id, op: Ok(op) }
+    }
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

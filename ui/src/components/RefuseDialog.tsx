@@ -7,6 +7,7 @@ import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
 import { trapTab } from "../focusTrap";
 import { burstContinuedSince } from "../scanner/useWedge";
 import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
+import { LIMITS } from "../limits";
 
 /** How long a reason hotkey waits to be sure it was not the first character of a scan. */
 const HOTKEY_SETTLE_MS = 60;
@@ -151,6 +152,7 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
               required
               aria-invalid={missingDescription}
               rows={3}
+              maxLength={LIMITS.description}
               value={description}
               placeholder={t("refuse.descriptionPlaceholder")}
               onChange={(event) => {

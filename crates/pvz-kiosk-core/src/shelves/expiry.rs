@@ -19,6 +19,7 @@ use crate::view::CounterView;
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::{overdue_items, ShelfState, StoredItem, UnixSeconds};
+use pvz_protocol::bounds::MAX_EXPIRED_ITEMS;
 use pvz_protocol::{ExpiredItem, OpBody};
 use std::collections::{BTreeSet, HashMap};
 
@@ -95,7 +96,8 @@ impl Kiosk {
         self.view()
     }
 
-    /// Moves the chosen items' orders to returns as unredeemed, in one `ShelfExpired` op. Each
+    /// Moves the chosen items' orders to returns as unredeemed, in `ShelfExpired` ops of whole orders
+    /// and at most [`MAX_EXPIRED_ITEMS`] items each (so none outgrows a push). Each
     /// chosen item must be past its period now; its whole order goes, since an order is issued whole
     /// (and the server takes it back whole): each of its items on the shelf becomes a returned unit
     /// waiting for a box, and the order leaves the counter (an open card of it is closed; scanning it
@@ -116,12 +118,20 @@ impl Kiosk {
                 orders.insert(o.item.item.order_id.clone());
             }
             let at = timestamp(now);
-            let mut expired = Vec::new();
+            // Ops bounded by construction: whole orders, at most MAX_EXPIRED_ITEMS items an op.
+            let mut ops: Vec<Vec<ExpiredItem>> = vec![Vec::new()];
             for order_id in &orders {
+                let mut of_order = Vec::new();
                 for item in shelf::list_placed_items_of_order(tx, order_id)? {
                     let return_id = new_return_id();
                     shelf::insert_unredeemed_unit(tx, return_id.as_str(), &item.item.item_id, &at)?;
-                    expired.push(ExpiredItem { order_id: order_id.clone(), item_id: item.item.item_id, return_id });
+                    of_order.push(ExpiredItem { order_id: order_id.clone(), item_id: item.item.item_id, return_id });
+                }
+                let last = ops.last_mut().unwrap_or_else(|| unreachable!("starts with one op"));
+                if !last.is_empty() && last.len() + of_order.len() > MAX_EXPIRED_ITEMS {
+                    ops.push(of_order);
+                } else {
+                    last.extend(of_order);
                 }
             }
             settings::change_counter_state(tx, |s| {
@@ -129,7 +139,9 @@ impl Kiosk {
                     s.active_order = None;
                 }
             })?;
-            outbox::append_op(tx, &OpBody::ShelfExpired { items: expired }, &at)?;
+            for items in ops.into_iter().filter(|items| !items.is_empty()) {
+                outbox::append_op(tx, &OpBody::ShelfExpired { items }, &at)?;
+            }
             Ok(())
         })?;
         self.view()

@@ -81,6 +81,9 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// An op past its bounds (a text or a list too long) is not queued: the kiosk tells the manager.
+    #[error(transparent)]
+    OutOfBounds(#[from] pvz_protocol::bounds::BoundsError),
 }
 
 pub struct Store {

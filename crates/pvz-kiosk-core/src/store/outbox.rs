@@ -15,11 +15,13 @@ pub struct OutboxEntry {
     pub body: OpBody,
 }
 
-/// Appends an op. Must run inside the write transaction of its effect: `seq` is the next after the
+/// Appends an op, if it is within its bounds (`pvz_protocol::bounds`). Must run inside the write transaction of its effect: `seq` is the next after the
 /// highest ever written, and rows are never deleted, so the sequence has no gaps. The op's operator
 /// is the manager of the session row, which the counter's staff guard checked in this same
 /// transaction (none where login is not required).
 pub fn append_op(conn: &Connection, body: &OpBody, at: &str) -> Result<OutboxEntry, StoreError> {
+    // Bounded by construction: an op the server would refuse for its size is never queued.
+    body.check_bounds()?;
     let op_id = Uuid::now_v7();
     let payload = serde_json::to_string(body).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let seq: i64 = conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")?.query_row([], |r| r.get(0))?;
@@ -202,4 +204,35 @@ fn parse_entry((seq, op_id, payload): RawEntry) -> Result<OutboxEntry, StoreErro
 
 fn collect_entries(rows: impl Iterator<Item = rusqlite::Result<RawEntry>>) -> Result<Vec<OutboxEntry>, StoreError> {
     rows.map(|row| parse_entry(row?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ErrorKind, KioskError};
+    use pvz_domain::{ItemId, OrderId, RefusalReason};
+    use pvz_protocol::ItemDecision;
+
+    #[test]
+    fn an_op_past_its_bounds_is_refused_with_the_bound_and_nothing_is_queued() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = super::super::Store::open(&dir.path().join("kiosk.sqlite3")).expect("store");
+        let refusal = |description: String| OpBody::ItemDecided {
+            order_id: OrderId::parse("o1").expect("id"),
+            item_id: ItemId::parse("o1-1").expect("id"),
+            decision: ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some(description) },
+        };
+        let refused = store
+            .with_tx::<_, KioskError>(|tx| Ok(append_op(tx, &refusal("ш".repeat(2001)), "2026-12-01T10:00:00.000Z")?))
+            .expect_err("a 2001-character description is one too many");
+        let view = refused.to_view();
+        assert_eq!(view.kind, ErrorKind::TextTooLong, "the manager is told the text is too long: {refused}");
+        assert_eq!(view.detail.as_deref(), Some("2000"), "and how long it may be");
+        assert!(!refused.is_transient(), "it is not retried: shortening the text is the way on");
+        let pending = store.with_conn(|c| Ok::<_, KioskError>(count_pending(c)?)).expect("count");
+        assert_eq!(pending, 0, "nothing was queued");
+        store
+            .with_tx::<_, KioskError>(|tx| Ok(append_op(tx, &refusal("ш".repeat(2000)), "2026-12-01T10:00:00.000Z")?))
+            .expect("2000 characters are queued");
+    }
 }

@@ -13,7 +13,9 @@ use crate::storage::Storage;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
-use pvz_protocol::sync::{ApiError, OpOutcome, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS};
+use pvz_protocol::sync::{
+    ApiError, EnvelopeOp, OpOutcome, PushEnvelope, PushRequest, PushResponse, MAX_PULL_LIMIT, MAX_PUSH_OPS,
+};
 use pvz_protocol::PullPage;
 use serde::Deserialize;
 use std::time::Duration;
@@ -28,10 +30,9 @@ use std::time::Duration;
         (status = 200, description = "Results of the ops handled, and a gap if one stopped the batch", body = PushResponse),
         (status = 400, description = "Malformed JSON, too many ops, seqs not strictly ascending, or `server_too_old`", body = ApiError),
         (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
-        (status = 403, description = "An op names another pickup point's order; nothing applied", body = ApiError),
         (status = 409, description = "`seq_conflict`: a seq reused with another op id", body = ApiError),
         (status = 413, description = "Body over the limit", body = ApiError),
-        (status = 422, description = "Wrong field types or an unknown op type", body = ApiError),
+        (status = 422, description = "The envelope's own fields are missing or mistyped (`ops`, an op's `seq` or `op_id`); an op whose other fields do not parse is rejected `invalid_input` alone", body = ApiError),
         (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
         (status = 503, description = "Busy; retry later, nothing of the batch was kept", body = ApiError),
     )
@@ -39,7 +40,7 @@ use std::time::Duration;
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
     device: AuthDevice,
-    ApiJson(req): ApiJson<PushRequest>,
+    ApiJson(req): ApiJson<PushEnvelope>,
 ) -> Result<Json<PushResponse>> {
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(ServerError::BadRequest(format!(
@@ -63,7 +64,9 @@ pub async fn push<S: Storage>(
         kiosk_now: req.now,
         arrived_unix: crate::db::now_unix(),
     };
-    let pushed = state.storage.push(who, req.ops).await?;
+    // Each op on its own: one that does not parse is that op's rejection, not the request's.
+    let ops = req.ops.into_iter().map(EnvelopeOp::read).collect();
+    let pushed = state.storage.push(who, ops).await?;
     state.metrics.record_push(&pushed.response, pushed.posted);
     let response = pushed.response;
     // Committed: the point's other kiosks, if holding a pull, re-read the head. Not every applied op

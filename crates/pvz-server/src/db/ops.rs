@@ -67,6 +67,29 @@ pub fn insert_op(
     Ok(())
 }
 
+/// Stores the rejection of an op that did not parse (protocol 4: `invalid_input`): its seq and id, so
+/// a retry is answered from here, and nothing of its body (kind `invalid`, body `{}`, the time it
+/// arrived as its time, no operator).
+pub fn insert_unread_op(
+    conn: &Connection,
+    device: &DeviceId,
+    point: &PickupPointId,
+    (seq, op_id): (i64, uuid::Uuid),
+    outcome: &StoredOutcome,
+    received_at: &str,
+) -> Result<()> {
+    let StoredOutcome::Rejected { code, message } = outcome else {
+        return Err(ServerError::Internal("an op that did not parse can only be stored as rejected".into()));
+    };
+    conn.prepare_cached(
+        "INSERT INTO ops (device_id, seq, op_id, pickup_point_id, kind, body, created_at, received_at,
+                          status, reject_code, reject_message, operator_id)
+         VALUES (?1, ?2, ?3, ?4, 'invalid', '{}', ?5, ?5, 'rejected', ?6, ?7, NULL)",
+    )?
+    .execute(params![device.as_str(), seq, op_id.to_string(), point.as_str(), received_at, code, message])?;
+    Ok(())
+}
+
 /// One stored op as the audit lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpRow {

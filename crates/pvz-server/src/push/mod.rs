@@ -44,9 +44,10 @@ use crate::db::{devices, ledger, ops, orders};
 use crate::error::{Result, ServerError};
 use crate::rules::{self, Rejection};
 use pvz_domain::{DeviceId, Kopecks, OrderId, PickupPointId};
-use pvz_protocol::sync::{OpOutcome, OpResult, PushOp, PushResponse, SeqGap, StoredOutcome};
+use pvz_protocol::sync::{reject, OpOutcome, OpResult, PushOp, PushResponse, ReadOp, SeqGap, StoredOutcome};
 use pvz_protocol::OpBody;
 use std::collections::BTreeSet;
+use uuid::Uuid;
 
 /// Who pushes: the authenticated device and its pickup point, with the kiosk's clock when it sent
 /// the push (RFC 3339, if it said) and the server's when the push arrived (unix seconds, read before
@@ -72,46 +73,64 @@ pub struct Pushed {
     pub posted: Kopecks,
 }
 
-pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[PushOp], received_at: &str) -> Result<Pushed> {
+/// Applies a batch of ops as read by `pvz_protocol::sync::EnvelopeOp::read`: one that did not parse
+/// is stored as its `invalid_input` rejection alone (nothing of its body is kept), one naming another
+/// point's order as its `other_point` rejection; either way the device's seq moves past it and the
+/// ops after it are applied.
+pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[ReadOp], received_at: &str) -> Result<Pushed> {
     let tx = conn.transaction()?;
     // First: lock the device row and read its seq (see the module doc).
     let mut last_seq = devices::lock_last_seq(&tx, &who.device_id)?;
-    refuse_other_points(&tx, who, ops)?;
     record_clock(&tx, who, received_at)?;
     let mut results = Vec::with_capacity(ops.len());
     let mut gap = None;
     let mut posted = Kopecks::ZERO;
-    for op in ops {
-        if op.seq <= last_seq {
-            results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: duplicate(&tx, who, op)? });
+    for read in ops {
+        let (seq, op_id) = (read.seq, read.op_id);
+        if seq <= last_seq {
+            results.push(OpResult { seq, op_id, outcome: duplicate(&tx, who, seq, op_id)? });
             continue;
         }
-        if op.seq > last_seq + 1 {
-            gap = Some(SeqGap { expected_seq: last_seq + 1, got_seq: op.seq });
+        if seq > last_seq + 1 {
+            gap = Some(SeqGap { expected_seq: last_seq + 1, got_seq: seq });
             break;
         }
-        if let Some((device, seq)) = ops::find_op_id(&tx, &op.op_id.to_string())? {
+        if let Some((device, held_seq)) = ops::find_op_id(&tx, &op_id.to_string())? {
             // Another device's id is that device's business: say only whose it was.
             let whose = if device == who.device_id.as_str() {
-                format!("as seq {seq} of this device")
+                format!("as seq {held_seq} of this device")
             } else {
                 "by another device".to_owned()
             };
-            tracing::warn!(op_id = %op.op_id, holder = %device, holder_seq = seq, "op id reused");
+            tracing::warn!(%op_id, holder = %device, holder_seq = held_seq, "op id reused");
             return Err(ServerError::SeqConflict(format!(
-                "op {} was already pushed {whose}; seq {} cannot reuse it: this kiosk's store was replaced or cloned",
-                op.op_id, op.seq
+                "op {op_id} was already pushed {whose}; seq {seq} cannot reuse it: this kiosk's store was replaced or cloned"
             )));
         }
-        let outcome = match apply_guarded(&tx, who, op)? {
-            Ok(()) => StoredOutcome::Applied,
-            Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
+        let outcome = match &read.op {
+            Err(why) => {
+                tracing::info!(seq, %op_id, %why, "op does not parse; rejected as invalid input");
+                let outcome = StoredOutcome::Rejected { code: reject::INVALID_INPUT.to_owned(), message: why.clone() };
+                ops::insert_unread_op(&tx, &who.device_id, &who.pickup_point_id, (seq, op_id), &outcome, received_at)?;
+                outcome
+            }
+            Ok(op) => {
+                let judged = match other_point(&tx, who, op)? {
+                    Some(rejection) => Err(rejection),
+                    None => apply_guarded(&tx, who, op)?,
+                };
+                let outcome = match judged {
+                    Ok(()) => StoredOutcome::Applied,
+                    Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
+                };
+                ops::insert_op(&tx, &who.device_id, &who.pickup_point_id, op, &outcome, received_at)?;
+                posted = posted + ledger::get_op_turnover(&tx, &op_id.to_string())?;
+                outcome
+            }
         };
-        ops::insert_op(&tx, &who.device_id, &who.pickup_point_id, op, &outcome, received_at)?;
-        posted = posted + ledger::get_op_turnover(&tx, &op.op_id.to_string())?;
-        devices::set_last_seq(&tx, &who.device_id, op.seq)?;
-        last_seq = op.seq;
-        results.push(OpResult { seq: op.seq, op_id: op.op_id, outcome: outcome.into() });
+        devices::set_last_seq(&tx, &who.device_id, seq)?;
+        last_seq = seq;
+        results.push(OpResult { seq, op_id, outcome: outcome.into() });
     }
     tx.commit()?;
     Ok(Pushed { response: PushResponse { results, gap, last_seq }, posted })
@@ -138,34 +157,32 @@ fn op_server_time(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Option
     Ok(Some(at.timestamp().saturating_add(offset)))
 }
 
-/// A push naming another point's order is refused whole, before anything is applied: the order an op
-/// acts on, and every order a shelf expiry moves to returns.
-fn refuse_other_points(conn: &Connection, who: &Pusher, ops: &[PushOp]) -> Result<()> {
-    let expired = ops.iter().flat_map(|op| match &op.body {
+/// An op naming another point's order is refused for itself alone (protocol 4), before anything of
+/// it is applied: the order it acts on, and every order a shelf expiry moves to returns.
+fn other_point(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Option<Rejection>> {
+    let expired: Vec<&OrderId> = match &op.body {
         OpBody::ShelfExpired { items } => items.iter().map(|i| &i.order_id).collect(),
         _ => Vec::new(),
-    });
-    let named: BTreeSet<&OrderId> = ops.iter().filter_map(|op| op.body.point_order()).chain(expired).collect();
+    };
+    let named: BTreeSet<&OrderId> = op.body.point_order().into_iter().chain(expired).collect();
     for order in named {
         if let Some(point) = orders::order_point(conn, order)? {
             if point != who.pickup_point_id.as_str() {
-                return Err(ServerError::Forbidden(format!(
-                    "order {order} belongs to another pickup point; nothing in this push was applied"
-                )));
+                let message = format!("order {order} belongs to another pickup point; this op was not applied");
+                return Ok(Some(Rejection::new(reject::OTHER_POINT, message)));
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
-fn duplicate(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<OpOutcome> {
-    match ops::get_stored_op(conn, &who.device_id, op.seq)? {
-        Some((op_id, original)) if op_id == op.op_id.to_string() => Ok(OpOutcome::Duplicate { original }),
-        Some((op_id, _)) => Err(ServerError::SeqConflict(format!(
-            "seq {} was already used by op {op_id}, not {}: this kiosk's store was replaced or cloned",
-            op.seq, op.op_id
+fn duplicate(conn: &Connection, who: &Pusher, seq: i64, op_id: Uuid) -> Result<OpOutcome> {
+    match ops::get_stored_op(conn, &who.device_id, seq)? {
+        Some((stored, original)) if stored == op_id.to_string() => Ok(OpOutcome::Duplicate { original }),
+        Some((stored, _)) => Err(ServerError::SeqConflict(format!(
+            "seq {seq} was already used by op {stored}, not {op_id}: this kiosk's store was replaced or cloned"
         ))),
-        None => Err(ServerError::Internal(format!("device {} has no stored op for seq {}", who.device_id, op.seq))),
+        None => Err(ServerError::Internal(format!("device {} has no stored op for seq {seq}", who.device_id))),
     }
 }
 

@@ -25,7 +25,7 @@ use crate::rules::claims::actions::operator_decides_now;
 use crate::signing;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
-use pvz_protocol::sync::{DeviceCredential, PushOp};
+use pvz_protocol::sync::{DeviceCredential, ReadOp};
 use pvz_protocol::{
     AttachmentRef, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, MessageAuthor, MessagePage,
     NewClaimRequest, NewMessage, PullPage, SellerDecision,
@@ -86,7 +86,7 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn enroll_device(&self, device: NewDevice) -> impl Future<Output = Result<Enrolled>> + Send;
 
     /// Applies a batch (already checked for size and seq order) for the device.
-    fn push(&self, who: Pusher, ops: Vec<PushOp>) -> impl Future<Output = Result<Pushed>> + Send;
+    fn push(&self, who: Pusher, ops: Vec<ReadOp>) -> impl Future<Output = Result<Pushed>> + Send;
 
     /// Records the device's sync call for the fleet view (see [`DeviceRecord::sync_record_due`], which
     /// callers check first so an idle poll stays a pure read).
@@ -312,7 +312,7 @@ impl Storage for DbStorage {
         .await
     }
 
-    async fn push(&self, who: Pusher, ops: Vec<PushOp>) -> Result<Pushed> {
+    async fn push(&self, who: Pusher, ops: Vec<ReadOp>) -> Result<Pushed> {
         self.write(move |conn| push::push_batch(conn, &who, &ops, &db::now_text())).await
     }
 

@@ -16,6 +16,7 @@ import { fileToBase64 } from "../../ipc/base64";
 import { formatDateTime, formatMoney, formatTime } from "../../money";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
+import { LIMITS } from "../../limits";
 
 type Props = {
   claim: ClaimReturnView;
@@ -210,6 +211,7 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                   id={conditionId}
                   data-testid="claim-condition"
                   rows={3}
+                  maxLength={LIMITS.condition}
                   value={condition}
                   placeholder={t("claim.conditionPlaceholder")}
                   onChange={(event) => setCondition(event.target.value)}

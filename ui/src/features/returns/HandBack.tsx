@@ -11,6 +11,7 @@ import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
 import * as api from "./api";
+import { LIMITS } from "../../limits";
 
 type Props = {
   handBack: HandBackView;
@@ -142,6 +143,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
               id={nameId}
               type="text"
               data-testid="hand-back-accepted-by"
+              maxLength={LIMITS.personName}
               value={acceptedBy}
               placeholder={t("handBack.acceptedByPlaceholder")}
               autoComplete="off"

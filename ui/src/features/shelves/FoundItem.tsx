@@ -10,6 +10,7 @@ import { formatDateTime } from "../../money";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import { ItemHistory } from "./ItemHistory";
 import * as api from "./api";
+import { LIMITS } from "../../limits";
 
 type Props = {
   item: FoundItemView;
@@ -137,6 +138,7 @@ export function FoundItem({ item, notice, counter }: Props) {
                   id={cellId}
                   className="manual-entry__input"
                   data-testid="move-cell-input"
+                  maxLength={LIMITS.cell}
                   value={cell}
                   placeholder="A-07"
                   autoComplete="off"

@@ -13,6 +13,7 @@ import type { Counter, SeenNotice } from "../../counterState";
 import { fileToBase64 } from "../../ipc/base64";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
+import { LIMITS } from "../../limits";
 
 type Props = {
   receiving: ReceivingView;
@@ -291,6 +292,7 @@ function DamageDialog({
         <textarea
           data-testid="damage-description"
           rows={3}
+          maxLength={LIMITS.description}
           // The dialog opens to be typed into.
           autoFocus
           value={description}

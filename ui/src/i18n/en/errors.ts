@@ -23,6 +23,9 @@ export const errors: Messages["errors"] = {
     "The amount due changed: it is now {{amount}}. Check with the buyer and confirm again.",
   amount_changed: "The amount due changed. Check with the buyer and confirm again.",
   not_enrolled: "This kiosk is not enrolled in the pickup point network.",
+  text_too_long: "The text is too long: at most {{max}} characters. Shorten it and try again.",
+  too_many_entries:
+    "Too many items for one operation: at most {{max}}. Finish this one and start another.",
   invalid_input: "Invalid input: {{message}}",
   internal: "Internal error: {{message}}",
   server_unreachable: "The server cannot be reached: {{message}}",

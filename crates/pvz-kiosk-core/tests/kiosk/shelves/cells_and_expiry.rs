@@ -254,3 +254,45 @@ fn expiry_makes_returned_units_only_of_the_items_that_are_on_the_shelf() {
     let scarf = kiosk.find_item(ANNA_2).expect("found").screen.found_item().cloned().expect("shown");
     assert!(!matches!(scarf.status, FoundItemStatus::InReturns { .. }), "the scarf is not in returns: {scarf:?}");
 }
+
+/// Issue 13, finding 4: one expiry over hundreds of items was one op, which a server answers 413
+/// forever; the kiosk writes it in ops of whole orders and a bounded size instead.
+#[test]
+fn a_large_expiry_is_written_as_bounded_ops_of_whole_orders() {
+    use pvz_domain::{ItemId, OrderId, ShortCode};
+    const MAX_ITEMS_PER_OP: usize = 200;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    let many: Vec<Change> = (0..250)
+        .map(|n| {
+            let mut order = dina_order();
+            order.order_id = OrderId::parse(&format!("ord-x-{n}")).expect("order id");
+            order.short_code = ShortCode::parse(&format!("7{n:05}")).expect("short code");
+            order.items[0].item_id = ItemId::parse(&format!("itm-x-{n}")).expect("item id");
+            order.items[0].barcode = Some(format!("X{n:05}"));
+            Change::UpsertOrder(order)
+        })
+        .collect();
+    kiosk.apply_pull(&page("shelf-2", false, many)).expect("250 more orders long past their period arrive");
+    let chosen: Vec<String> = kiosk.expiry_list().expect("list").items.into_iter().map(|i| i.item_id).collect();
+    assert_eq!(chosen.len(), 251, "Дина's bag and the 250 new items are past their period");
+    let before = ops(&kiosk).len();
+    kiosk.move_expired_to_returns(&chosen).expect("all of them go to returns");
+    let written: Vec<Vec<(String, String)>> = ops(&kiosk)[before..]
+        .iter()
+        .map(|op| match op {
+            OpBody::ShelfExpired { items } => {
+                items.iter().map(|i| (i.order_id.to_string(), i.item_id.to_string())).collect()
+            }
+            other => panic!("only expiry ops are written, got {other:?}"),
+        })
+        .collect();
+    assert!(written.len() >= 2, "251 items are more than one op may carry: {} op(s)", written.len());
+    for items in &written {
+        assert!(items.len() <= MAX_ITEMS_PER_OP, "no expiry op carries more than {MAX_ITEMS_PER_OP} items");
+    }
+    let mut all: Vec<&String> = written.iter().flatten().map(|(_, item)| item).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 251, "every chosen item is in exactly one op");
+}
