@@ -14,6 +14,7 @@ mod claims;
 mod cli_order_arrived;
 mod cli_pin;
 mod concurrency;
+mod contract;
 mod conversation;
 mod demo;
 mod demo_shelf;
