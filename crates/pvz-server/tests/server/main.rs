@@ -28,6 +28,7 @@ mod network_keys;
 mod operations;
 mod pull;
 mod push;
+mod rate_limits;
 mod receiving;
 mod shelf;
 mod shifts;
