@@ -49,3 +49,19 @@ if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/
   say "installing the UI's npm packages"
   npm ci --prefix ui --no-audit --no-fund
 fi
+
+# The API fuzzer (schemathesis) in its own virtualenv outside the repo, pinned with hashes by
+# scripts/fuzz/requirements.txt. Reinstalled only when the lock file is newer than the venv's stamp.
+fuzz_venv="${PVZ_FUZZ_VENV:-/var/tmp/pvz-schemathesis}"
+fuzz_lock=scripts/fuzz/requirements.txt
+if [ ! -x "$fuzz_venv/bin/st" ] || [ ! -f "$fuzz_venv/.installed" ] || [ "$fuzz_lock" -nt "$fuzz_venv/.installed" ]; then
+  say "installing the API fuzzer (schemathesis) into $fuzz_venv"
+  if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  rm -rf "$fuzz_venv"
+  python3 -m venv "$fuzz_venv"
+  "$fuzz_venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$fuzz_lock"
+  touch "$fuzz_venv/.installed"
+fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs exactly what CI runs: rustfmt, the layout check, clippy -D warnings, TypeScript typecheck + lint, UI and Rust
-# unit tests, integration tests, the TypeScript bindings drift check and the end-to-end tests in
+# unit tests, integration tests, the API fuzzer (scripts/fuzz-api.sh), the TypeScript bindings drift check and the end-to-end tests in
 # the real built app (tauri-driver + WebKitWebDriver under xvfb-run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +51,9 @@ cargo test --workspace --exclude pvz-e2e --locked | tee -a "$results"
 
 step "the server's integration suite again, on PostgreSQL (a throwaway cluster the tests start)"
 PVZ_TEST_BACKEND=postgres cargo test -p pvz-server --test server --locked | tee -a "$results"
+
+step "the API fuzzer (schemathesis) against the real server and the document it serves"
+scripts/fuzz-api.sh
 
 step "TypeScript bindings match the Rust types"
 if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then

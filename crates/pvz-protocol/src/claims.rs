@@ -235,8 +235,9 @@ pub struct NewClaimRequest {
     pub item_id: ItemId,
     /// The defect in the buyer's words (1-1000 characters).
     pub description: String,
-    /// Up to [`MAX_CLAIM_PHOTOS`] attachment ids from `POST /v1/attachments`.
+    /// Up to [`MAX_CLAIM_PHOTOS`] attachment ids from `POST /v1/attachments` (400 for more).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
     pub photos: Vec<String>,
 }
 

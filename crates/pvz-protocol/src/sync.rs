@@ -51,7 +51,9 @@ pub const MAX_PULL_WAIT_SECONDS: u32 = 25;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollRequest {
     pub code: String,
-    /// Shown to admins, e.g. "Касса 1".
+    /// Shown to admins, e.g. "Касса 1": 1-100 characters once trimmed, so at least one that is not
+    /// white space (422 otherwise).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100, pattern = r"\S"))]
     pub device_name: String,
     /// The credential (`pvzd1.<device>.<secret>`) of a kiosk that was enrolled before and enrolls
     /// again, say after it was revoked. It proves the kiosk is that device: device ids are not
@@ -60,6 +62,7 @@ pub struct EnrollRequest {
     /// kiosk's outbox keeps its numbering. A secret that does not match, or another point's device,
     /// is refused (403) without using up the code; a device the server does not know enrolls anew.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^pvzd1\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"))]
     pub previous_credential: Option<String>,
 }
 
@@ -109,6 +112,8 @@ impl std::fmt::Debug for DeviceCredential {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushOp {
+    /// From 1 (400 otherwise), strictly ascending within a push.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub seq: i64,
     pub op_id: Uuid,
     /// When the counter did it (RFC 3339, the kiosk's clock).
@@ -123,6 +128,8 @@ pub struct PushOp {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
+    /// At most [`MAX_PUSH_OPS`] (400 otherwise).
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub ops: Vec<PushOp>,
     /// The kiosk's clock when it sent the push (RFC 3339). The server keeps the device's clock offset
     /// from it and judges time-bound ops (a claim's return deadline) by the op's time corrected by

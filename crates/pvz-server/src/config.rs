@@ -1,7 +1,8 @@
 //! Server configuration: an optional TOML file, then environment overrides (`PVZ_SERVER_DATA_DIR`,
 //! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`,
 //! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`, `PVZ_SERVER_BLOB_STORE_URL`,
-//! `PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS`; logging reads
+//! `PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS`, `PVZ_SERVER_ENROLL_FAILURES_PER_MINUTE`,
+//! `PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE`, `PVZ_SERVER_CLIENT_ADDRESS_HEADER`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
@@ -39,6 +40,17 @@ pub struct Config {
     /// How long a finished claim's messages, attachments and description are kept
     /// (`pvz-server purge-personal-data` deletes older ones).
     pub personal_data_retention_days: u32,
+    /// Failed enrollments (wrong code, wrong previous credential) one client address or one code
+    /// may make at once, then one per 60/N s; more answer 429 (see [`crate::api::limits`]). 0: no limit.
+    pub enroll_failures_per_minute: u32,
+    /// Credentials that do not verify one client address or one credential holder may present at
+    /// once, then one per 60/N s; more answer 429. A credential that verifies is never limited. 0: no limit.
+    pub credential_failures_per_minute: u32,
+    /// Behind a reverse proxy: the header it sets to the client's address (`x-forwarded-for`: its
+    /// last entry, the one the proxy appended; or `x-real-ip`). Unset: the TCP peer's address, which
+    /// behind a proxy is the proxy's, so every client would share one budget. Trust only a header
+    /// your proxy overwrites: a client can send any header itself.
+    pub client_address_header: Option<String>,
 }
 
 impl Default for Config {
@@ -54,6 +66,9 @@ impl Default for Config {
             max_pull_wait_seconds: MAX_PULL_WAIT_SECONDS,
             blob_store_url: None,
             personal_data_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
+            enroll_failures_per_minute: crate::api::limits::DEFAULT_ENROLL_FAILURES_PER_MINUTE,
+            credential_failures_per_minute: crate::api::limits::DEFAULT_CREDENTIAL_FAILURES_PER_MINUTE,
+            client_address_header: None,
         }
     }
 }
@@ -116,6 +131,17 @@ impl Config {
             self.personal_data_retention_days =
                 days.parse().map_err(|_| bad("PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS", &days))?;
         }
+        if let Some(n) = var("PVZ_SERVER_ENROLL_FAILURES_PER_MINUTE").filter(|n| !n.is_empty()) {
+            self.enroll_failures_per_minute =
+                n.parse().map_err(|_| bad("PVZ_SERVER_ENROLL_FAILURES_PER_MINUTE", &n))?;
+        }
+        if let Some(n) = var("PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE").filter(|n| !n.is_empty()) {
+            self.credential_failures_per_minute =
+                n.parse().map_err(|_| bad("PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE", &n))?;
+        }
+        if let Some(header) = var("PVZ_SERVER_CLIENT_ADDRESS_HEADER").filter(|h| !h.is_empty()) {
+            self.client_address_header = Some(header);
+        }
         Ok(())
     }
 
@@ -138,6 +164,22 @@ impl Config {
     /// The blob store `blob_store_url` names, or the data dir's `blobs` directory.
     pub fn blob_store(&self) -> Result<crate::blobs::BlobStore> {
         crate::blobs::BlobStore::open(self.blob_store_url.as_deref(), &self.data_dir)
+    }
+
+    /// The rate limits on failed enrollments and credentials; a header name that is not one is refused.
+    pub fn rate_limits(&self) -> Result<crate::api::limits::RateLimits> {
+        let header =
+            match &self.client_address_header {
+                Some(name) => Some(axum::http::HeaderName::try_from(name.trim()).map_err(|_| {
+                    ServerError::Setup(format!("client_address_header = {name:?} is not a header name"))
+                })?),
+                None => None,
+            };
+        Ok(crate::api::limits::RateLimits::new(
+            self.enroll_failures_per_minute,
+            self.credential_failures_per_minute,
+            header,
+        ))
     }
 
     /// How long a pull may be held, capped at what the protocol allows.

@@ -56,6 +56,12 @@ pub enum ServerError {
     /// it is not a credential problem a retry with other headers could fix.
     #[error("the enrollment code is unknown, used or expired; ask for a new one")]
     EnrollmentCodeInvalid,
+    /// Too many failed enrollments or credentials from this address, or for this code or device
+    /// (see [`crate::api::limits`]); `Retry-After` says when to try again.
+    #[error(
+        "too many failed attempts from this address or for this code or device; try again in {retry_after_secs} s"
+    )]
+    RateLimited { retry_after_secs: u64 },
     /// The database is busy or locked; the client should retry later.
     #[error("the server is busy, try again shortly")]
     Unavailable,
@@ -94,6 +100,7 @@ impl ServerError {
             | ServerError::ClaimAlreadyDecided(_)
             | ServerError::Conflict(_)
             | ServerError::Refused { .. } => StatusCode::CONFLICT,
+            ServerError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Unavailable | ServerError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -116,6 +123,7 @@ impl ServerError {
             ServerError::Conflict(_) => STATE_CONFLICT,
             ServerError::Refused { code, .. } => code,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
+            ServerError::RateLimited { .. } => error_code::RATE_LIMITED,
             ServerError::Unavailable | ServerError::NotReady => error_code::UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => error_code::INTERNAL,
         };
@@ -132,11 +140,15 @@ impl IntoResponse for ServerError {
         if matches!(self, ServerError::Internal(_) | ServerError::Setup(_) | ServerError::Unavailable) {
             tracing::error!(error = %self, "request failed inside the server");
         }
-        let unavailable = matches!(self, ServerError::Unavailable);
-        let mut response = (self.status(), Json(self.to_api_error())).into_response();
-        if unavailable {
+        let retry_after = match self {
             // The database is busy or down; nothing was applied. Kiosks back off at least this long.
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("2"));
+            ServerError::Unavailable => Some(axum::http::HeaderValue::from_static("2")),
+            ServerError::RateLimited { retry_after_secs } => Some(axum::http::HeaderValue::from(retry_after_secs)),
+            _ => None,
+        };
+        let mut response = (self.status(), Json(self.to_api_error())).into_response();
+        if let Some(value) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
         }
         response
     }

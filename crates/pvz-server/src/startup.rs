@@ -31,6 +31,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         state.claim_codes.ttl = config.claim_code_ttl();
         state.held_pulls.max_wait = config.max_pull_wait();
         state.blobs = config.blob_store()?;
+        state.limits = config.rate_limits()?;
         Ok::<_, ServerError>((state, database))
     })
     .await??;
@@ -83,7 +84,8 @@ pub async fn spawn(config: Config) -> Result<RunningServer> {
     let (stop, stopped) = oneshot::channel::<()>();
     let held_pulls = state.held_pulls.clone();
     let stop_holding = held_pulls.clone();
-    let app = crate::api::router(state);
+    // The peer's address reaches the handlers for the rate limits (`api::limits`).
+    let app = crate::api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {

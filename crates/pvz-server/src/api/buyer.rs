@@ -56,6 +56,7 @@ pub async fn open_claim<S: Storage>(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BuyerQuery {
     /// The buyer whose claims to list.
     pub buyer_id: String,

@@ -1,7 +1,10 @@
 //! Enrollment: a kiosk exchanges a one-time code for its device credential, or continues the device
-//! it held before. Parses the request, calls the storage and maps the outcome.
+//! it held before. Parses the request, calls the storage and maps the outcome. Failed attempts count
+//! against the client address's and the code's budgets (`super::limits`): past them, 429 before the
+//! code is even looked up.
 
-use super::extract::ApiJson;
+use super::extract::{ApiJson, ClientAddress};
+use super::limits::Key;
 use super::openapi::SYNC_TAG;
 use super::AppState;
 use crate::credentials::normalize_enrollment_code;
@@ -36,7 +39,27 @@ use pvz_protocol::Enrollment;
 )]
 pub async fn enroll<S: Storage>(
     State(state): State<AppState<S>>,
+    address: ClientAddress,
     ApiJson(req): ApiJson<EnrollRequest>,
+) -> Result<Json<EnrollResponse>> {
+    let code_sha256 = sha256_hex(normalize_enrollment_code(&req.code).as_bytes());
+    let mut keys = vec![Key::Code(code_sha256.clone())];
+    keys.extend(address.0.map(Key::Address));
+    state.limits.check_enroll(&keys)?;
+    match enroll_device(&state, req, code_sha256).await {
+        Err(
+            failure @ (ServerError::EnrollmentCodeInvalid
+            | ServerError::PreviousCredentialRejected
+            | ServerError::Forbidden(_)),
+        ) => Err(state.limits.enroll_failed(&keys, failure)),
+        answer => answer,
+    }
+}
+
+async fn enroll_device<S: Storage>(
+    state: &AppState<S>,
+    req: EnrollRequest,
+    code_sha256: String,
 ) -> Result<Json<EnrollResponse>> {
     let device_name = req.device_name.trim();
     if device_name.is_empty() || device_name.chars().count() > 100 {
@@ -48,7 +71,6 @@ pub async fn enroll<S: Storage>(
         })?),
         None => None,
     };
-    let code_sha256 = sha256_hex(normalize_enrollment_code(&req.code).as_bytes());
     // Anyone may call this: a wrong code is refused from a reader, and only a usable one takes the
     // writer (which checks it again, atomically with using it up).
     if state.storage.find_enrollment_code(code_sha256.clone()).await?.is_none() {

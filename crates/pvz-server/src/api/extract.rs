@@ -1,6 +1,7 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
 //! the protocol-version guard, and device and seller authentication from the bearer credential (a
-//! device's call is also recorded for the fleet view, when due).
+//! device's call is also recorded for the fleet view, when due). A presented credential that does
+//! not verify counts against its address's and holder's budgets (`super::limits`): 401, then 429.
 
 use super::AppState;
 use crate::credentials::{PartyCredential, PartyKind, SellerCredential};
@@ -9,6 +10,7 @@ use crate::db::feed::Cursor;
 use crate::db::{now_unix, sha256_hex_matches};
 use crate::error::ServerError;
 use crate::storage::Storage;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -20,18 +22,101 @@ use pvz_protocol::sync::{DeviceCredential, OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_H
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Bad syntax is 400, the wrong shape (including an unknown op type) 422, a body over
-/// the limit 413 — each with an `ApiError` body rather than axum's plain text.
+/// the limit 413 — each with an `ApiError` body rather than axum's plain text. A whole number written
+/// with a fraction (`12.0`) is the integer JSON Schema says it is: a body refused only for that is
+/// read again with such numbers as integers.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ServerError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(ServerError::BadRequest("send the body as JSON with Content-Type: application/json".into()));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ServerError::PayloadTooLarge,
+            _ => ServerError::BadRequest(rejection.body_text()),
+        })?;
+        if let Some(tag) = numeric_tag(&bytes) {
+            return Err(ServerError::Unprocessable(format!(
+                "`{tag}` must be one of the names listed for it, not a number"
+            )));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection @ JsonRejection::JsonDataError(_)) => {
+                with_whole_numbers_as_integers(&bytes).map(ApiJson).ok_or_else(|| json_error(rejection))
+            }
             Err(rejection) => Err(json_error(rejection)),
         }
     }
+}
+
+/// The names of the wire's enum tags (`{"type": "issue_opened"}`, `kind`, `action`, `decision`). serde
+/// also takes a tag written as the variant's number (`"kind": 0`), which the document does not allow
+/// and no client means; a request naming one by number is refused.
+const TAGS: [&str; 4] = ["type", "kind", "action", "decision"];
+
+/// The first tag written as a number; a cheap scan first, so only a body that may hold one is parsed
+/// again.
+fn numeric_tag(bytes: &[u8]) -> Option<&'static str> {
+    fn maybe(bytes: &[u8], tag: &str) -> bool {
+        let key = format!("\"{tag}\"");
+        let key = key.as_bytes();
+        bytes.windows(key.len()).enumerate().filter(|(_, w)| *w == key).any(|(at, _)| {
+            let mut rest = bytes[at + key.len()..].iter().skip_while(|b| b.is_ascii_whitespace());
+            rest.next() == Some(&b':')
+                && rest.find(|b| !b.is_ascii_whitespace()).is_some_and(|b| b.is_ascii_digit() || *b == b'-')
+        })
+    }
+    fn find(value: &serde_json::Value) -> Option<&'static str> {
+        match value {
+            serde_json::Value::Object(fields) => TAGS
+                .into_iter()
+                .find(|tag| fields.get(*tag).is_some_and(serde_json::Value::is_number))
+                .or_else(|| fields.values().find_map(find)),
+            serde_json::Value::Array(items) => items.iter().find_map(find),
+            _ => None,
+        }
+    }
+    if !TAGS.iter().any(|tag| maybe(bytes, tag)) {
+        return None;
+    }
+    find(&serde_json::from_slice(bytes).ok()?)
+}
+
+/// `application/json` or `application/<anything>+json`, parameters (`; charset=utf-8`) allowed.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.strip_prefix("application/").is_some_and(|sub| sub == "json" || sub.ends_with("+json"))
+}
+
+/// The body read as JSON with every whole number that has a fraction part (`3.0`, `1e3`) turned into
+/// the integer it is, then as `T`; `None` when that does not make it a `T` either.
+fn with_whole_numbers_as_integers<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn integral(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+                // Within ±2^53 a float holds its integer exactly; beyond, it is no integer we would accept.
+                const EXACT: f64 = 9_007_199_254_740_992.0;
+                if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let whole = f as i64;
+                    *n = serde_json::Number::from(whole);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(integral),
+            serde_json::Value::Object(fields) => fields.values_mut().for_each(integral),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    integral(&mut value);
+    serde_json::from_value(value).ok()
 }
 
 fn json_error(rejection: JsonRejection) -> ServerError {
@@ -50,17 +135,40 @@ fn json_error(rejection: JsonRejection) -> ServerError {
 pub const SUPPORTED_PROTOCOLS: std::ops::RangeInclusive<u32> = OLDEST_SUPPORTED_PROTOCOL..=PROTOCOL_VERSION;
 
 /// Route guard: enroll, push and pull need an `X-Pvz-Protocol` this server knows
-/// ([`SUPPORTED_PROTOCOLS`]). An older or missing one is 426, so an outdated kiosk is told to update;
-/// a newer one is 400 `server_too_old`, so a kiosk ahead of its server is told the server needs the
-/// update, rather than getting its batch refused as 422 for op types this server cannot read.
+/// ([`SUPPORTED_PROTOCOLS`]). A missing header, or one that is not a version number, is a malformed
+/// request (400, naming the header), as any HTTP client expects of a missing required header. An
+/// older version is 426, so an outdated kiosk is told to update; a newer one is 400 `server_too_old`,
+/// so a kiosk ahead of its server is told the server needs the update, rather than getting its batch
+/// refused as 422 for op types this server cannot read.
 pub async fn require_protocol(req: Request, next: Next) -> Result<Response, ServerError> {
-    let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").trim());
-    match sent.map(str::parse::<u32>) {
-        Some(Ok(v)) if SUPPORTED_PROTOCOLS.contains(&v) => Ok(next.run(req).await),
-        Some(Ok(v)) if v > *SUPPORTED_PROTOCOLS.end() => {
-            Err(ServerError::ServerTooOld { server: *SUPPORTED_PROTOCOLS.end(), sent: v })
-        }
-        _ => Err(ServerError::UpgradeRequired { server: PROTOCOL_VERSION, sent: sent.unwrap_or("none").to_owned() }),
+    let Some(sent) = req.headers().get(PROTOCOL_HEADER) else {
+        return Err(ServerError::BadRequest(format!(
+            "the X-Pvz-Protocol header is missing: send the protocol version the kiosk speaks (this server: {}-{})",
+            SUPPORTED_PROTOCOLS.start(),
+            SUPPORTED_PROTOCOLS.end()
+        )));
+    };
+    let Some(version) = sent.to_str().ok().and_then(|v| v.trim().parse::<u32>().ok()) else {
+        return Err(ServerError::BadRequest("the X-Pvz-Protocol header must be a protocol version number".into()));
+    };
+    if SUPPORTED_PROTOCOLS.contains(&version) {
+        Ok(next.run(req).await)
+    } else if version > *SUPPORTED_PROTOCOLS.end() {
+        Err(ServerError::ServerTooOld { server: *SUPPORTED_PROTOCOLS.end(), sent: version })
+    } else {
+        Err(ServerError::UpgradeRequired { server: PROTOCOL_VERSION, sent: version.to_string() })
+    }
+}
+
+/// The client's address as the rate limits see it (see [`super::limits::RateLimits::client_address`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Storage> FromRequestParts<AppState<S>> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(state.limits.client_address(parts)))
     }
 }
 
@@ -79,35 +187,51 @@ pub struct AuthDevice {
     pub feed_head: Cursor,
 }
 
+/// A verification's answer, with a presented credential that did not verify counted against its
+/// address and holder: 401 within their budgets, 429 past them. A missing credential is not a guess.
+fn limit_failures<T, S>(
+    parts: &Parts,
+    state: &AppState<S>,
+    verified: Result<T, ServerError>,
+) -> Result<T, ServerError> {
+    match (verified, bearer(parts)) {
+        (Err(ServerError::Unauthorized), Some(credential)) => {
+            Err(state.limits.credential_failed(state.limits.client_address(parts), credential))
+        }
+        (verified, _) => verified,
+    }
+}
+
 impl<S: Storage> FromRequestParts<AppState<S>> for AuthDevice {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let credential = bearer(parts).and_then(DeviceCredential::parse).ok_or(ServerError::Unauthorized)?;
-        let record = state.storage.find_device(credential.device_id).await?.ok_or(ServerError::Unauthorized)?;
-        // sha256, not argon2: the secret is 256 random bits, so it cannot be guessed or brute-forced
-        // from its hash; a slow hash would only make every sync call expensive. The comparison is
-        // constant-time so response timing says nothing about the stored hash.
-        let matches = sha256_hex_matches(credential.secret.as_bytes(), &record.secret_sha256);
-        if !matches || record.revoked {
-            return Err(ServerError::Unauthorized);
-        }
-        let span = tracing::Span::current();
-        span.record("device", record.device_id.as_str());
-        span.record("pickup_point", record.pickup_point_id.as_str());
-        let seen = sync_seen(parts);
-        if record.sync_record_due(&seen) {
-            // Bookkeeping for the operator: a failure to write it must not fail the kiosk's call.
-            if let Err(error) = state.storage.record_sync(record.device_id.clone(), seen).await {
-                tracing::warn!(%error, "could not record the device's sync call");
-            }
-        }
-        Ok(AuthDevice {
-            device_id: record.device_id,
-            pickup_point_id: record.pickup_point_id,
-            feed_head: record.feed_head,
-        })
+        let verified = verify_device(parts, state).await;
+        limit_failures(parts, state, verified)
     }
+}
+
+async fn verify_device<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<AuthDevice, ServerError> {
+    let credential = bearer(parts).and_then(DeviceCredential::parse).ok_or(ServerError::Unauthorized)?;
+    let record = state.storage.find_device(credential.device_id).await?.ok_or(ServerError::Unauthorized)?;
+    // sha256, not argon2: the secret is 256 random bits, so it cannot be guessed or brute-forced
+    // from its hash; a slow hash would only make every sync call expensive. The comparison is
+    // constant-time so response timing says nothing about the stored hash.
+    let matches = sha256_hex_matches(credential.secret.as_bytes(), &record.secret_sha256);
+    if !matches || record.revoked {
+        return Err(ServerError::Unauthorized);
+    }
+    let span = tracing::Span::current();
+    span.record("device", record.device_id.as_str());
+    span.record("pickup_point", record.pickup_point_id.as_str());
+    let seen = sync_seen(parts);
+    if record.sync_record_due(&seen) {
+        // Bookkeeping for the operator: a failure to write it must not fail the kiosk's call.
+        if let Err(error) = state.storage.record_sync(record.device_id.clone(), seen).await {
+            tracing::warn!(%error, "could not record the device's sync call");
+        }
+    }
+    Ok(AuthDevice { device_id: record.device_id, pickup_point_id: record.pickup_point_id, feed_head: record.feed_head })
 }
 
 /// Longest app version kept: a User-Agent is the client's to choose.
@@ -134,15 +258,20 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthSeller {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let credential = bearer(parts).and_then(SellerCredential::parse).ok_or(ServerError::Unauthorized)?;
-        let stored = state.storage.find_seller_secret(credential.seller_id.clone()).await?;
-        // sha256 in constant time, for the reasons given at `AuthDevice`.
-        if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
-            return Err(ServerError::Unauthorized);
-        }
-        tracing::Span::current().record("seller", credential.seller_id.as_str());
-        Ok(AuthSeller { seller_id: credential.seller_id })
+        let verified = verify_seller(parts, state).await;
+        limit_failures(parts, state, verified)
     }
+}
+
+async fn verify_seller<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<AuthSeller, ServerError> {
+    let credential = bearer(parts).and_then(SellerCredential::parse).ok_or(ServerError::Unauthorized)?;
+    let stored = state.storage.find_seller_secret(credential.seller_id.clone()).await?;
+    // sha256 in constant time, for the reasons given at `AuthDevice`.
+    if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
+        return Err(ServerError::Unauthorized);
+    }
+    tracing::Span::current().record("seller", credential.seller_id.as_str());
+    Ok(AuthSeller { seller_id: credential.seller_id })
 }
 
 pub use crate::credentials::Party;
@@ -156,21 +285,26 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthParty {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let raw = bearer(parts).ok_or(ServerError::Unauthorized)?;
-        if SellerCredential::parse(raw).is_some() {
-            let seller = AuthSeller::from_request_parts(parts, state).await?;
-            return Ok(AuthParty(Party::Seller(seller.seller_id)));
-        }
-        let credential = PartyCredential::parse(raw).ok_or(ServerError::Unauthorized)?;
-        let stored = state.storage.find_api_secret(credential.kind, credential.principal.clone()).await?;
-        // sha256 in constant time, for the reasons given at `AuthDevice`.
-        if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
-            return Err(ServerError::Unauthorized);
-        }
-        let party = match credential.kind {
-            PartyKind::BuyerFront => Party::BuyerFront(credential.principal),
-            PartyKind::Operator => Party::Operator(credential.principal),
-        };
-        Ok(AuthParty(party))
+        let verified = verify_party(parts, state).await;
+        limit_failures(parts, state, verified)
     }
+}
+
+async fn verify_party<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<AuthParty, ServerError> {
+    let raw = bearer(parts).ok_or(ServerError::Unauthorized)?;
+    if SellerCredential::parse(raw).is_some() {
+        let seller = verify_seller(parts, state).await?;
+        return Ok(AuthParty(Party::Seller(seller.seller_id)));
+    }
+    let credential = PartyCredential::parse(raw).ok_or(ServerError::Unauthorized)?;
+    let stored = state.storage.find_api_secret(credential.kind, credential.principal.clone()).await?;
+    // sha256 in constant time, for the reasons given at `AuthDevice`.
+    if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
+        return Err(ServerError::Unauthorized);
+    }
+    let party = match credential.kind {
+        PartyKind::BuyerFront => Party::BuyerFront(credential.principal),
+        PartyKind::Operator => Party::Operator(credential.principal),
+    };
+    Ok(AuthParty(party))
 }

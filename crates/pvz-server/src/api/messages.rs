@@ -114,10 +114,13 @@ pub async fn post_message<S: Storage>(
 
 /// `?after=<seq>&limit=<n>` of [`list_messages`].
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next` of the page before (0, the default: from the first message).
+    #[param(minimum = 0, maximum = 9223372036854775807_i64)]
     pub after: Option<i64>,
-    /// At most this many messages (default 50, at most 200).
+    /// At most this many messages (default 50; a larger ask gets 200, 0 gets 1).
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub limit: Option<u32>,
 }
 

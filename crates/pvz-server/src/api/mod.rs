@@ -7,9 +7,11 @@
 pub mod buyer;
 pub mod claim_actions;
 pub mod claims;
+mod contract_rules;
 pub mod couriers;
 pub mod enroll;
 pub mod extract;
+pub mod limits;
 pub mod messages;
 pub mod openapi;
 mod state;

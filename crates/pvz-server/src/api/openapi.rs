@@ -2,6 +2,7 @@
 //! `/v1/openapi.json`. The committed copy (`crates/pvz-server/openapi.json`) is checked by a test;
 //! regenerate it with `cargo run -p pvz-server -- openapi > crates/pvz-server/openapi.json`.
 
+use super::contract_rules::ContractRules;
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -38,7 +39,7 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claim_actions::act_on_claim,
         super::claim_actions::operator_claims
     ),
-    modifiers(&CredentialAuth)
+    modifiers(&CredentialAuth, &ContractRules)
 )]
 pub struct ApiDoc;
 

@@ -2,6 +2,7 @@
 //! body limit, the blob store and the instance's metrics. Built by `startup` from the config, or by a test around
 //! any [`Storage`].
 
+use super::limits::RateLimits;
 use crate::blobs::BlobStore;
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::feed_signal::{HeldPulls, LocalFeedSignal, DEFAULT_RECHECK};
@@ -26,12 +27,15 @@ pub struct AppState<S = DbStorage> {
     pub blobs: BlobStore,
     /// This state's own registry, served at `/metrics` (see [`crate::metrics`]).
     pub metrics: Arc<Metrics>,
+    /// Budgets of failed enrollments and credentials (see [`super::limits`]).
+    pub limits: RateLimits,
 }
 
 impl<S: Storage> AppState<S> {
     /// Claim return codes last [`DEFAULT_CLAIM_CODE_TTL`] unless `claim_codes.ttl` is set; pulls are
     /// held up to [`MAX_PULL_WAIT_SECONDS`], on a [`LocalFeedSignal`], unless `held_pulls` is replaced;
-    /// blobs are kept in memory unless `blobs` is replaced (as `startup` does from the config).
+    /// blobs are kept in memory unless `blobs` is replaced (as `startup` does from the config); the rate
+    /// limits are the config's defaults unless `limits` is replaced.
     pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
         let signal = Arc::new(LocalFeedSignal::new(storage.clone(), DEFAULT_RECHECK));
         let max_wait = Duration::from_secs(u64::from(MAX_PULL_WAIT_SECONDS));
@@ -42,6 +46,7 @@ impl<S: Storage> AppState<S> {
             max_body_bytes,
             blobs: BlobStore::in_memory(),
             metrics: Arc::new(Metrics::new()),
+            limits: RateLimits::standard(),
         }
     }
 }

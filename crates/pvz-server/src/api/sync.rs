@@ -81,14 +81,17 @@ pub async fn push<S: Storage>(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PullQuery {
-    /// From the previous page; absent on the first pull.
+    /// From the previous page (`<epoch>.<version>`); absent (or empty) on the first pull.
+    #[param(pattern = r"^([0-9]{1,18}\.[0-9]{1,18})?$")]
     pub cursor: Option<String>,
-    /// Changes per page; default 500, at most 2000.
+    /// Changes per page; default 500. A larger ask gets 2000, 0 gets 1.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub limit: Option<u32>,
     /// Must be the device's own pickup point if given.
     pub pickup_point: Option<String>,
     /// Seconds to hold the answer when nothing follows `cursor`, until the point's feed moves; at
     /// most the page's `max_wait_seconds` (a longer wait is cut to it). Absent or 0: answer at once.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)]
     pub wait: Option<u32>,
 }
 

@@ -24,7 +24,12 @@ pub struct Cursor {
 impl Cursor {
     pub fn parse(raw: &str) -> Option<Cursor> {
         let (epoch, version) = raw.split_once('.')?;
-        let number = |s: &str| s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse::<i64>().ok()).flatten();
+        // 1-18 digits each, as the document's pattern says: always an i64, never a sign or a space.
+        let number = |s: &str| {
+            ((1..=18).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<i64>().ok())
+                .flatten()
+        };
         Some(Cursor { epoch: number(epoch)?, version: number(version)? })
     }
 
