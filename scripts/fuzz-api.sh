@@ -75,9 +75,11 @@ PY
 
 echo "fuzzing $url/v1/openapi.json with $("$venv/bin/st" --version)"
 status=0
-# From the scratch dir: schemathesis keeps a cache (.schemathesis/) where it runs.
+# From the scratch dir: schemathesis keeps a cache (.schemathesis/) where it runs. Every check is on by
+# default; `--checks all` would also override the one check scripts/fuzz/schemathesis.toml turns off
+# for one operation, with its reason (a push answers a schema-breaking op 200 `rejected{invalid_input}`).
 (cd "$work" && "$venv/bin/st" --config-file "$root/scripts/fuzz/schemathesis.toml" run "$url/v1/openapi.json" \
-  --checks all --phases examples,coverage,fuzzing,stateful \
+  --phases examples,coverage,fuzzing,stateful \
   --max-examples "${PVZ_FUZZ_MAX_EXAMPLES:-40}" --seed "${PVZ_FUZZ_SEED:-20261207}" \
   --workers 2 --no-color) || status=$?
 if [ "$status" -ne 0 ]; then
