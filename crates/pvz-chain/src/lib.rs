@@ -4,6 +4,7 @@
 //! server processes SIGKILLed behind it), real server processes sharing one database, load
 //! generators, and a fleet of simulated kiosks against the real server process.
 
+pub mod chaos;
 pub mod faults;
 pub mod fleet;
 pub mod http;
