@@ -4,7 +4,8 @@
 //! run's figures and the totals; exits 1 at the first run whose audit fails, naming its seed and
 //! keeping its files.
 //!
-//! Seeded: run `r` uses `PVZ_CHAOS_SEED + r` (the base seed is printed first; random if unset).
+//! `--backend postgres` puts the server on a throwaway PostgreSQL cluster (`pvz-testdb`) instead of
+//! SQLite. Seeded: run `r` uses `PVZ_CHAOS_SEED + r` (the base seed is printed first; random if unset).
 //!
 //! Run: `cargo build -p pvz-chain --bins && target/debug/chaos-bench --kills 1000 --kills-per-run 100`
 //! (or `cargo run --release -p pvz-chain --bin chaos-bench -- …`; the other binaries must be built
@@ -18,11 +19,13 @@ struct Args {
     kills: usize,
     per_run: usize,
     server_kill_one_in: usize,
+    postgres: bool,
 }
 
 fn parse_args() -> Args {
-    let usage = "usage: chaos-bench [--kills N] [--kills-per-run N] [--server-kill-one-in N]";
-    let mut parsed = Args { kills: 1_000, per_run: 100, server_kill_one_in: 8 };
+    let usage =
+        "usage: chaos-bench [--kills N] [--kills-per-run N] [--server-kill-one-in N] [--backend sqlite|postgres]";
+    let mut parsed = Args { kills: 1_000, per_run: 100, server_kill_one_in: 8, postgres: false };
     let number = |n: &str| n.parse().ok().filter(|&n: &usize| n > 0).unwrap_or_else(|| exit_with(usage));
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -31,6 +34,8 @@ fn parse_args() -> Args {
             "--kills" => parsed.kills = number(&value),
             "--kills-per-run" => parsed.per_run = number(&value),
             "--server-kill-one-in" => parsed.server_kill_one_in = number(&value),
+            "--backend" if value == "sqlite" => parsed.postgres = false,
+            "--backend" if value == "postgres" => parsed.postgres = true,
             _ => exit_with(usage),
         }
     }
@@ -51,13 +56,16 @@ async fn main() {
     };
     let base = std::env::var("PVZ_CHAOS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| fastrand::u64(..));
     println!("PVZ_CHAOS_SEED={base}");
-    println!("target: {} kiosk SIGKILLs, at most {} a run", args.kills, args.per_run);
+    let backend = if args.postgres { "PostgreSQL" } else { "SQLite" };
+    println!("target: {} kiosk SIGKILLs, at most {} a run; server on {backend}", args.kills, args.per_run);
     let started = Instant::now();
     let mut total = Figures::default();
     let mut runs = 0u64;
     while total.kiosk_kills < args.kills {
         let mut plan = Plan::for_kills(base.wrapping_add(runs), args.per_run.min(args.kills - total.kiosk_kills));
         plan.server_kill_one_in = args.server_kill_one_in;
+        // A throwaway cluster (`pvz-testdb`), a fresh database each run.
+        plan.database_url = args.postgres.then(|| pvz_testdb::cluster().create_database());
         match chaos::run(&plan, &binaries).await {
             Ok(figures) => {
                 println!("run {runs}: {}", line(&figures));

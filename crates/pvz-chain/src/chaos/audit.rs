@@ -2,7 +2,7 @@
 //! is in the server's table exactly once with the outcome the kiosk recorded, and nothing else is;
 //! outbox seqs have no gaps; an order is issued by at most one applied op and then paid exactly once,
 //! a refused issue's cash is posted once as held at the point; the ledger balances (admin API and `pvz-server ledger check`);
-//! `PRAGMA integrity_check` is ok on every kiosk store and on the server's database.
+//! `PRAGMA integrity_check` is ok on every kiosk store and on the server's SQLite database.
 
 use super::kiosks::KioskProcess;
 use super::{Binaries, Figures};
@@ -52,7 +52,9 @@ pub fn audit(
     orders: u32,
     figures: &mut Figures,
 ) -> Result<(), String> {
-    integrity(&net.server_dir().join(pvz_server::db::DB_FILE))?;
+    if net.database_url().is_none() {
+        integrity(&net.server_dir().join(pvz_server::db::DB_FILE))?;
+    }
     let server = server_ops(net)?;
     let mut sent = BTreeSet::new();
     // Order id -> applied issue_completed op ids, and the refused ones.
@@ -132,14 +134,13 @@ pub fn audit(
             && ledger.total == 0,
         || format!("the ledger is not one clean transaction per issue, {held} kopecks held: {ledger:?}"),
     )?;
-    let out = std::process::Command::new(&binaries.server)
-        .arg("--data-dir")
-        .arg(net.server_dir())
-        .args(["ledger", "check"])
-        .env("RUST_LOG", "warn")
-        .env_remove("PVZ_SERVER_DATABASE_URL")
-        .output()
-        .map_err(|e| format!("pvz-server ledger check: {e}"))?;
+    let mut ledger_check = std::process::Command::new(&binaries.server);
+    ledger_check.arg("--data-dir").arg(net.server_dir()).args(["ledger", "check"]).env("RUST_LOG", "warn");
+    match net.database_url() {
+        Some(url) => ledger_check.env("PVZ_SERVER_DATABASE_URL", url),
+        None => ledger_check.env_remove("PVZ_SERVER_DATABASE_URL"),
+    };
+    let out = ledger_check.output().map_err(|e| format!("pvz-server ledger check: {e}"))?;
     check(out.status.success(), || {
         format!(
             "`pvz-server ledger check` finds the ledger unclean: {}{}",

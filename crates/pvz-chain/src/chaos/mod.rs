@@ -1,6 +1,6 @@
 //! One run of the chaos benchmark: three kiosk processes of one pickup point work the same orders
 //! through a [`FaultProxy`] that drops, delays and resets traffic both ways, to a real `pvz-server`
-//! process on SQLite. Kiosks are SIGKILLed at random points and started again; now and then the
+//! process on SQLite (or PostgreSQL). Kiosks are SIGKILLed at random points and started again; now and then the
 //! server is SIGKILLed while a batch is in flight and started again, and at once every op a kiosk
 //! had marked acknowledged must be in the server's table. Then the run quiesces (a clean proxy, no
 //! more kills), each kiosk drains its queue, and [`audit`] proves the end state: every op a kiosk
@@ -36,7 +36,7 @@ pub struct Binaries {
 }
 
 /// What one run does.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Plan {
     pub seed: u64,
     /// Kiosk SIGKILLs before the run quiesces (fewer if the kiosks run out of orders first).
@@ -45,13 +45,15 @@ pub struct Plan {
     pub server_kill_one_in: usize,
     /// Orders at the point, which all three kiosks work.
     pub orders: u32,
+    /// The server's PostgreSQL database (its own, fresh); `None`: SQLite in its data dir.
+    pub database_url: Option<String>,
 }
 
 impl Plan {
     /// Enough orders that the kiosks are still working when the last kill comes.
     pub fn for_kills(seed: u64, kiosk_kills: usize) -> Plan {
         let orders = u32::try_from(kiosk_kills * 3).unwrap_or(u32::MAX).clamp(60, 3_000);
-        Plan { seed, kiosk_kills, server_kill_one_in: 8, orders }
+        Plan { seed, kiosk_kills, server_kill_one_in: 8, orders, database_url: None }
     }
 }
 
@@ -84,7 +86,7 @@ pub struct Figures {
 /// and the error names where.
 pub async fn run(plan: &Plan, binaries: &Binaries) -> Result<Figures, String> {
     let started = Instant::now();
-    let net = Network::prepare(None, plan.orders);
+    let net = Network::prepare(plan.database_url.clone(), plan.orders);
     let result = run_on(&net, plan, binaries, started).await;
     match result {
         Ok(figures) => Ok(figures),
@@ -165,7 +167,7 @@ async fn run_on(net: &Network, plan: &Plan, binaries: &Binaries, started: Instan
 
 fn start_server(binaries: &Binaries, net: &Network) -> Result<ServerProcess, String> {
     let data_dir = net.server_dir();
-    let launch = Launch { data_dir: &data_dir, database_url: None, core: None, log_level: Some("warn") };
+    let launch = Launch { data_dir: &data_dir, database_url: net.database_url(), core: None, log_level: Some("warn") };
     ServerProcess::start(&binaries.server, &launch)
 }
 
