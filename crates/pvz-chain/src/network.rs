@@ -103,6 +103,11 @@ impl Network {
         (kiosk, enrollment)
     }
 
+    /// Keeps the network's temp dir on disk (for a failed run to be looked at); where it is.
+    pub fn keep(self) -> PathBuf {
+        self.dir.keep()
+    }
+
     pub async fn stop_server(&mut self) {
         if let Some(server) = self.server.take() {
             server.shutdown().await;
