@@ -9,6 +9,7 @@ mod badges;
 mod boxes;
 mod claim_actions;
 mod claim_opening;
+mod claim_proof;
 mod claim_returns;
 mod claims;
 mod cli_order_arrived;
