@@ -210,6 +210,7 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
             compensation,
             amount,
             code_issue,
+            return_code,
             ..
         } => {
             let accepted = claim_return::Accepted {
@@ -221,6 +222,7 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 amount: *amount,
                 code_issue: *code_issue,
                 taken_at: op_server_time(conn, who, op)?,
+                return_code: return_code.as_deref(),
             };
             claim_return::apply(conn, who, op, &accepted)
         }

@@ -26,7 +26,12 @@ fn refunded_claims(t: &TestServer) -> Vec<(String, String)> {
 
 /// A claim return of `claim` (item `o1-1`, 1 000 ₽) as a kiosk pushes it, carrying `code` if any.
 fn with_code(seq: i64, claim: &str, unit: &str, code: Option<&str>) -> Value {
-    let op = op(seq, claim_return(claim, "o1", "o1-1", unit, CompensationKind::Refund, 100_000));
+    of_item(seq, claim, ("o1-1", 100_000), unit, code)
+}
+
+/// [`with_code`] for another item of `o1` and its refund.
+fn of_item(seq: i64, claim: &str, (item, amount): (&str, i64), unit: &str, code: Option<&str>) -> Value {
+    let op = op(seq, claim_return(claim, "o1", item, unit, CompensationKind::Refund, amount));
     let mut op = serde_json::to_value(op).expect("an op is JSON");
     if let Some(code) = code {
         op["body"]["return_code"] = Value::from(code);
@@ -86,5 +91,45 @@ async fn a_claim_return_without_the_claims_own_signed_code_pays_nothing_and_no_d
         pvz_domain::ClaimState::Approved,
         "the claim still waits for its item with its real code"
     );
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_claims_own_code_pays_once_at_any_point_after_a_key_rotation_but_not_once_expired() {
+    let t = start().await;
+    let claims = refunded_claims(&t);
+    // The network moves to its next key: codes the first one signed still prove their claim.
+    t.admin.rotate_key().expect("rotates");
+    t.admin.activate_next_key().expect("activates").expect("a next key");
+    let elsewhere = t.enroll(OTHER_POINT).await;
+    let expired = ClaimReturnClaims {
+        claim_id: ClaimId::parse(&claims[1].0).expect("id"),
+        order_id: OrderId::parse("o1").expect("id"),
+        item_id: ItemId::parse("o1-2").expect("id"),
+        item_name: "Товар 2".into(),
+        barcode: None,
+        compensation: CompensationKind::Refund,
+        amount: Kopecks(250_000),
+        // A day before the op's time (2026-12-01 10:00 UTC, the kiosk's clock is right).
+        expires_at: 1_796_032_800,
+        code_issue: 1,
+    }
+    .sign(t.admin.signing_key());
+    let ops = [
+        with_code(1, &claims[0].0, "ret-1", Some(&claims[0].1)),
+        with_code(2, &claims[0].0, "ret-2", Some(&claims[0].1)),
+        of_item(3, &claims[1].0, ("o1-2", 250_000), "ret-3", Some(&expired)),
+    ];
+    let reply = push_json(&t, &elsewhere, &ops).await;
+    let outcomes: Vec<String> = (0..3).map(|i| outcome(&reply, i)).collect();
+    assert_eq!(outcomes[0], "applied", "the buyer's code takes the item back at another point: {}", reply.body);
+    assert_eq!(
+        [reject_code(&reply, 1), reject_code(&reply, 2)],
+        ["claim_already_used".to_owned(), "claim_return_expired".to_owned()],
+        "the same code once more, and a code past its expiry at the op's time: {}",
+        reply.body
+    );
+    assert_eq!(t.admin.account_balance("buyer:buyer-o1").expect("balance"), Kopecks(100_000), "paid once");
+    assert!(t.admin.ledger_check().expect("ledger").is_ok(), "the ledger balances");
     t.server.shutdown().await;
 }

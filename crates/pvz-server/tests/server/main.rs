@@ -8,6 +8,7 @@ mod common;
 mod badges;
 mod boxes;
 mod claim_actions;
+mod claim_codes;
 mod claim_opening;
 mod claim_proof;
 mod claim_returns;
