@@ -186,3 +186,61 @@ async fn write_previous_release_outbox() {
         std::fs::copy(&photo, evidence.join(photo.file_name().expect("a name"))).expect("photo copied");
     }
 }
+
+/// The fixture's store and its evidence at `store`, as the previous release left them.
+fn restore(store: &Path) {
+    let sql = std::fs::read_to_string(fixture_dir().join("store.sql")).expect("the fixture's dump");
+    let conn = rusqlite::Connection::open(store).expect("a new store file");
+    conn.execute_batch(&sql).expect("the dump restores");
+    drop(conn);
+    let evidence = store.parent().expect("the store's dir").join("evidence");
+    std::fs::create_dir_all(&evidence).expect("evidence dir");
+    for photo in std::fs::read_dir(fixture_dir().join("evidence")).expect("the fixture's evidence") {
+        let photo = photo.expect("an evidence file").path();
+        std::fs::copy(&photo, evidence.join(photo.file_name().expect("a name"))).expect("photo restored");
+    }
+}
+
+#[tokio::test]
+async fn an_outbox_the_previous_release_queued_offline_drains_through_this_server() {
+    let net = Network::start_with_signing_key(NETWORK_KEY).await;
+    seed_network(&net.admin());
+    restore(net.kiosk_path());
+    let kiosk = net.kiosk();
+    let waiting = kiosk.sync_status().expect("status").ops_waiting;
+    assert_eq!(waiting, 18, "this release opens the old store (its migrations ran) with every op still queued");
+
+    net.enroll_at(&kiosk, POINT).await;
+    let report = sync_until_idle(&kiosk, &fast()).await.expect("the old queue syncs without a stuck op");
+    let status = kiosk.sync_status().expect("status");
+    assert_eq!(status.ops_waiting, 0, "the queue drains to zero: {report:?}, {:?}", status.last_error);
+
+    let ops = net.admin().ops(POINT, 100).expect("the server's ops");
+    assert_eq!(ops.len(), 18, "the server has every op of the old queue: {ops:?}");
+    let mut kinds: Vec<&str> = ops.iter().map(|o| o.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), 14, "one of each of the 14 kinds of op the counter makes: {kinds:?}");
+    for op in &ops {
+        assert!(
+            op.status == "applied" || op.reject_code.is_some() && op.reject_message.is_some(),
+            "{} is applied or rejected with a reason: {op:?}",
+            op.kind
+        );
+    }
+    let rejected: Vec<(&str, Option<&str>)> =
+        ops.iter().filter(|o| o.status != "applied").map(|o| (o.kind.as_str(), o.reject_code.as_deref())).collect();
+    assert_eq!(
+        rejected,
+        [("claim_return_accepted", Some("claim_code_missing"))],
+        "only the claim return, queued without the code the server now asks as proof, is refused"
+    );
+    let attention: Vec<&str> = status.attention.iter().map(|a| a.code.as_str()).collect();
+    assert_eq!(attention, ["claim_code_missing"], "the counter lists it for a person to settle");
+    assert_eq!(
+        net.admin().claim_status(CLAIM).expect("claim").state,
+        pvz_domain::ClaimState::Approved,
+        "no refund was paid without proof: the claim waits"
+    );
+    assert!(net.admin().ledger_check().expect("ledger").is_ok(), "the ledger balances");
+}
