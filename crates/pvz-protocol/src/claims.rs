@@ -8,7 +8,9 @@ use pvz_domain::{
 };
 use serde::{Deserialize, Serialize};
 
-/// `GET`, device credential: the claim's state now. 404 `not_found` for a claim the server lacks.
+/// `GET`, device credential: the claim's state now (decision, item fate, deadline), without its return
+/// code (protocol 4): a kiosk has the code only from the buyer. 404 `not_found` for a claim the
+/// server lacks.
 pub const PATH_CLAIM_STATUS: &str = "/v1/claims/{claim_id}";
 /// `GET`, device credential: refused items a courier is bringing to this point. 404 for an unknown
 /// courier, 403 for a courier of another point.
@@ -64,7 +66,9 @@ pub struct ClaimStatus {
     pub reason: Option<String>,
     /// The buyer's description of the defect.
     pub description: String,
-    /// A claim return code (`PVZC1.`), issued on approval with a refund or a replacement.
+    /// A claim return code (`PVZC1.`), issued on approval with a refund or a replacement. Protocol 4:
+    /// never sent to a device (it proves the buyer brought the item); the buyer front, the seller
+    /// and the operator see it.
     pub return_code: Option<String>,
     /// The delivery of the missing part, created on approval with a missing part.
     pub part_order_id: Option<OrderId>,

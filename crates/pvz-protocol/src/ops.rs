@@ -182,6 +182,13 @@ pub enum OpBody {
         /// [`crate::ClaimReturnClaims::code_issue`]); the server refuses a code replaced since.
         #[serde(default = "crate::token::first_code_issue")]
         code_issue: u32,
+        /// Protocol 4: the claim return code (`PVZC1.`) the counter scanned, as it was scanned: the
+        /// proof that the buyer brought this claim's item. The server pays nothing without it and
+        /// checks its signature (any of the network's keys), that it names this claim, order, item,
+        /// compensation and code issue, and its expiry against the op's time. Absent in ops queued
+        /// by kiosks before protocol 4: those are rejected `claim_code_missing`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        return_code: Option<String>,
     },
     /// Приём отказов от курьера: the items a courier handed back, compared with the manifest.
     CourierHandBackCompleted {

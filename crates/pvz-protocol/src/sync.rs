@@ -288,6 +288,16 @@ pub mod reject {
     /// The item came after the claim's return deadline (judged by the kiosk's clock corrected by
     /// its offset from the server's).
     pub const CLAIM_RETURN_EXPIRED: &str = "claim_return_expired";
+    /// Protocol 4: a claim return without the claim return code the counter scanned (an op queued
+    /// by a kiosk before protocol 4): nothing is paid; the item is at the point and a person settles
+    /// it.
+    pub const CLAIM_CODE_MISSING: &str = "claim_code_missing";
+    /// Protocol 4: the claim return's code is not one the network signed (malformed, or a signature
+    /// none of the network's keys made): nothing is paid.
+    pub const CLAIM_CODE_INVALID: &str = "claim_code_invalid";
+    /// Protocol 4: the claim return's code is the network's, but names another claim, order, item,
+    /// compensation or code issue than the op: nothing is paid.
+    pub const CLAIM_CODE_MISMATCH: &str = "claim_code_mismatch";
     /// A badge (courier, driver) the server does not know for this point.
     pub const UNKNOWN_EMPLOYEE: &str = "unknown_employee";
     /// A box op names a box or a returned unit the server cannot place.

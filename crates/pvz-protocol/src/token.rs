@@ -137,9 +137,15 @@ impl ClaimReturnClaims {
 
     /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
     pub fn verify(token: &str, key: &PublicKey, now: i64) -> Result<ClaimReturnClaims, TokenError> {
-        let claims: ClaimReturnClaims = verify(CLAIM_PREFIX, token, key)?;
+        let claims = ClaimReturnClaims::verify_signature(token, key)?;
         check_expiry(claims.expires_at, now)?;
         Ok(claims)
+    }
+
+    /// Checks shape and signature only: the server judges the expiry against the time the counter
+    /// took the item, not the time the op arrived.
+    pub fn verify_signature(token: &str, key: &PublicKey) -> Result<ClaimReturnClaims, TokenError> {
+        verify(CLAIM_PREFIX, token, key)
     }
 }
 

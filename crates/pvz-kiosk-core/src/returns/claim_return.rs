@@ -1,7 +1,8 @@
 //! Приём возврата по претензии: a claim return code opens the claim (signature and expiry checked
 //! offline with the pinned key), the server's current state is asked when online, the manager checks
-//! the item and notes its condition, and accepting writes the `ClaimReturnAccepted` op, the returned
-//! unit and its label in one transaction. The signature is the offline authority: a claim revoked
+//! the item and notes its condition, and accepting writes the `ClaimReturnAccepted` op (carrying the
+//! code as scanned: the server pays only against it), the returned unit and its label in one
+//! transaction. The signature is the offline authority: a claim revoked
 //! meanwhile is rejected at sync and lands on the attention list, and nothing is paid. Online, the
 //! server's word also refuses an item the route sends to the seller or leaves with the buyer, and a
 //! code a route change replaced; the return deadline the code carries refuses it offline too.
@@ -66,6 +67,7 @@ pub(crate) fn open_claim(
             amount: claims.amount,
             expires_at: DateTime::from_timestamp(claims.expires_at, 0).map(timestamp).unwrap_or_default(),
             code_issue: claims.code_issue,
+            return_code: Some(token.to_owned()),
             opened_at: at,
             server: None,
             status_checked_at: None,
@@ -227,7 +229,7 @@ impl Kiosk {
 
     /// Accepts the item back: the claim must not be refused (the server's word, the deadline), the
     /// item checked and its condition noted. Writes the op (with the code's issue, for the server to
-    /// refuse a code replaced since), the returned unit and shows its label.
+    /// refuse a code replaced since, and the code itself as proof), the returned unit and shows its label.
     pub fn accept_claim_return(&self) -> Result<CounterView> {
         let now = self.now();
         let at = timestamp(now);
@@ -242,6 +244,12 @@ impl Kiosk {
             if claim.condition.trim().is_empty() {
                 return Err(KioskError::ClaimConditionMissing);
             }
+            // A draft opened before the store kept codes: the server pays nothing without one.
+            let Some(return_code) = claim.return_code.clone() else {
+                return Err(KioskError::InvalidInput(
+                    "scan the claim return code again: the server needs it as proof of the return".into(),
+                ));
+            };
             let return_id = new_return_id();
             let body = OpBody::ClaimReturnAccepted {
                 claim_id: claim.claim_id.clone(),
@@ -253,6 +261,7 @@ impl Kiosk {
                 condition: claim.condition.clone(),
                 photos: claim_photos::list_claim_photos(tx, &claim.claim_id)?,
                 code_issue: claim.code_issue,
+                return_code: Some(return_code),
             };
             let op = outbox::append_op(tx, &body, &at)?;
             claim_returns::mark_claim_accepted(tx, &claim.claim_id, &return_id, &op.op_id.to_string(), &at)?;

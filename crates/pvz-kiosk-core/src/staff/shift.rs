@@ -229,6 +229,7 @@ mod tests {
             condition: "шов".into(),
             photos: Vec::new(),
             code_issue: 1,
+            return_code: None,
         }
     }
 

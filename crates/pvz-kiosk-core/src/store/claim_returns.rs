@@ -21,6 +21,9 @@ pub struct ClaimReturnRow {
     pub expires_at: String,
     /// Which code of the claim was scanned (from the code; a route change issues the next one).
     pub code_issue: u32,
+    /// The claim return code as scanned: the op carries it to the server as proof (protocol 4).
+    /// `None` for a draft opened before the store kept it.
+    pub return_code: Option<String>,
     pub opened_at: String,
     /// The server's last word; `None` until it was asked (offline the code is all there is).
     pub server: Option<ServerWord>,
@@ -50,7 +53,8 @@ pub struct ServerWord {
 
 const COLUMNS: &str = "claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks, expires_at,
     opened_at, server_state, server_reason, status_checked_at, item_checked, condition, accepted_at, return_id, op_id,
-    code_issue, server_decision, server_item_fate, server_route, server_return_deadline, server_code_issue";
+    code_issue, server_decision, server_item_fate, server_route, server_return_deadline, server_code_issue,
+    return_code";
 
 /// The server's word from its columns: all of them or none (a draft the server was not asked about).
 fn server_word_from_row(r: &Row<'_>) -> rusqlite::Result<Option<ServerWord>> {
@@ -103,6 +107,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ClaimReturnRow> {
         amount: Kopecks(r.get(6)?),
         expires_at: r.get(7)?,
         code_issue: r.get(17)?,
+        return_code: r.get(23)?,
         opened_at: r.get(8)?,
         server: server_word_from_row(r)?,
         status_checked_at: r.get(11)?,
@@ -131,15 +136,22 @@ pub fn find_claim_return_by_return_id(
 /// Starts a draft for a scanned code; a draft of the same claim already there is kept as it is (the
 /// manager scanned the code again to come back to it), unless this code is a newer issue of the
 /// claim's code (a route change replaced the one scanned before): then it takes the code's terms
-/// and forgets what the server said about the older one.
+/// and forgets what the server said about the older one. A draft of the same code opened before the
+/// store kept codes takes the code now scanned.
 pub fn insert_claim_return(conn: &Connection, row: &ClaimReturnRow) -> Result<(), StoreError> {
     conn.prepare_cached(
+        "UPDATE claim_returns SET return_code = ?2
+         WHERE claim_id = ?1 AND code_issue = ?3 AND return_code IS NULL AND accepted_at IS NULL",
+    )?
+    .execute(params![row.claim_id.as_str(), row.return_code, row.code_issue])?;
+    conn.prepare_cached(
         "INSERT INTO claim_returns (claim_id, order_id, item_id, item_name, barcode, compensation, amount_kopecks,
-             expires_at, opened_at, code_issue)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             expires_at, opened_at, code_issue, return_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (claim_id) DO UPDATE SET compensation = excluded.compensation,
              amount_kopecks = excluded.amount_kopecks, expires_at = excluded.expires_at,
-             code_issue = excluded.code_issue, server_state = NULL, server_reason = NULL,
+             code_issue = excluded.code_issue, return_code = excluded.return_code,
+             server_state = NULL, server_reason = NULL,
              status_checked_at = NULL, server_decision = NULL, server_item_fate = NULL, server_route = NULL,
              server_return_deadline = NULL, server_code_issue = NULL
          WHERE excluded.code_issue > claim_returns.code_issue AND claim_returns.accepted_at IS NULL",
@@ -155,6 +167,7 @@ pub fn insert_claim_return(conn: &Connection, row: &ClaimReturnRow) -> Result<()
         row.expires_at,
         row.opened_at,
         row.code_issue,
+        row.return_code,
     ])?;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! Claim handlers: a kiosk asks a claim's current state (its return code alone is verified offline),
+//! Claim handlers: a kiosk asks a claim's current state (its return code alone is verified offline,
+//! and only the buyer has it: a device never reads it from here),
 //! and a seller lists and decides its own claims. Each parses its input, calls one storage method
 //! and maps the result.
 
@@ -18,6 +19,9 @@ pub(super) fn claim_id(raw: &str) -> Result<ClaimId> {
 }
 
 /// The claim's state now, for a kiosk of any pickup point (a buyer may return an item anywhere).
+///
+/// Its decision, item fate and deadline, never its return code (protocol 4): the code is the
+/// buyer's proof of bringing the item, and a device that could read it could make any claim pay.
 #[utoipa::path(
     get, path = "/v1/claims/{claim_id}", security(("device_credential" = [])),
     params(
@@ -38,7 +42,8 @@ pub async fn claim_status<S: Storage>(
 ) -> Result<Json<ClaimStatus>> {
     let id = claim_id(&raw)?;
     let status = state.storage.claim_status(id.clone()).await?;
-    Ok(Json(status.ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?))
+    let status = status.ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?;
+    Ok(Json(ClaimStatus { return_code: None, ..status }))
 }
 
 /// The seller's claims, newest first.

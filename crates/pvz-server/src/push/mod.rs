@@ -227,6 +227,7 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
             compensation,
             amount,
             code_issue,
+            return_code,
             ..
         } => {
             let accepted = claim_return::Accepted {
@@ -238,6 +239,7 @@ fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Reje
                 amount: *amount,
                 code_issue: *code_issue,
                 taken_at: op_server_time(conn, who, op)?,
+                return_code: return_code.as_deref(),
             };
             claim_return::apply(conn, who, op, &accepted)
         }

@@ -1,9 +1,11 @@
 //! Claims (претензии) with no IO: which item may be claimed, what a claim return op may do, and the
-//! refund's postings; which actions a caller may take on a claim, and their checks, in [`actions`].
+//! refund's postings; which actions a caller may take on a claim, and their checks, in [`actions`];
+//! the claim return code a claim return must carry as proof, in [`proof`].
 //! States move only through [`ClaimState`]'s transitions; the server's approved figures are what
 //! gets paid.
 
 pub mod actions;
+pub mod proof;
 
 use super::facts::{OrderState, NOT_ARRIVED};
 use super::{buyer_account, seller_account, transfer, Posting, Rejection};

@@ -72,13 +72,13 @@ fn address() -> Value {
     json!({"address": "Москва, ул. Складская, 5", "hours": "пн-пт 10:00-19:00"})
 }
 
-/// A claim return op with the code issue the scanned code carried.
-fn claim_return_issue(claim: &str, item: &str, unit: &str, amount: i64, issue: u32) -> OpBody {
+/// A claim return op with the code issue the scanned code carried, and that code.
+fn claim_return_issue(t: &TestServer, claim: &str, item: &str, unit: &str, amount: i64, issue: u32) -> OpBody {
     let mut body = claim_return(claim, "o1", item, unit, CompensationKind::Refund, amount);
     if let OpBody::ClaimReturnAccepted { code_issue, .. } = &mut body {
         *code_issue = issue;
     }
-    body
+    t.proven(body)
 }
 
 fn balance(t: &TestServer, account: &str) -> Kopecks {
@@ -221,7 +221,7 @@ async fn each_party_is_offered_its_actions_as_the_claim_moves_and_a_rejection_is
         "revoked"
     );
     let kiosk = t.enroll(POINT).await;
-    let back = op(1, claim_return_issue(&claims[0], "o1-1", "ret-1", 100_000, 1));
+    let back = op(1, claim_return_issue(&t, &claims[0], "o1-1", "ret-1", 100_000, 1));
     assert_eq!(reject_code(&t.push(&kiosk, &[back]).await, 0), "claim_revoked", "a revoked claim's code is refused");
     t.server.shutdown().await;
 }
@@ -296,8 +296,8 @@ async fn the_route_to_the_seller_is_refused_at_a_point_and_the_receipt_pays_once
 
     let kiosk = t.enroll(POINT).await;
     let ops = [
-        op(1, claim_return_issue(&claims[0], "o1-1", "ret-1", 70_000, 1)),
-        op(2, claim_return_issue(&claims[0], "o1-1", "ret-2", 70_000, 2)),
+        op(1, claim_return_issue(&t, &claims[0], "o1-1", "ret-1", 70_000, 1)),
+        op(2, claim_return_issue(&t, &claims[0], "o1-1", "ret-2", 70_000, 2)),
     ];
     let reply = t.push(&kiosk, &ops).await;
     assert_eq!(reject_code(&reply, 0), "claim_to_seller", "a point does not take it back: {}", reply.body);
@@ -368,7 +368,7 @@ async fn a_refund_without_return_is_paid_once_at_the_decision() {
     assert_api_error(&old_api, 409, "claim_already_decided", "the first API's decision on it");
     assert_eq!(balance(&t, "buyer:buyer-o1"), Kopecks(30_000), "no double pay");
     let kiosk = t.enroll(POINT).await;
-    let back = op(1, claim_return_issue(&claims[0], "o1-1", "ret-1", 30_000, 1));
+    let back = op(1, claim_return_issue(&t, &claims[0], "o1-1", "ret-1", 30_000, 1));
     assert_eq!(reject_code(&t.push(&kiosk, &[back]).await, 0), "claim_no_return", "nothing is taken back");
 
     // A route change to no return pays the same way, once.
@@ -409,10 +409,10 @@ async fn a_route_change_replaces_the_return_code() {
     assert_eq!(signed.expires_at, deadline, "the code expires at the return deadline");
 
     let kiosk = t.enroll(OTHER_POINT).await;
-    let old = op(1, claim_return_issue(&claims[0], "o1-1", "ret-1", 100_000, 1));
+    let old = op(1, claim_return_issue(&t, &claims[0], "o1-1", "ret-1", 100_000, 1));
     let reply = t.push(&kiosk, &[old]).await;
     assert_eq!(reject_code(&reply, 0), "claim_code_replaced", "the first code is refused: {}", reply.body);
-    let new = op(2, claim_return_issue(&claims[0], "o1-1", "ret-2", 100_000, 3));
+    let new = op(2, claim_return_issue(&t, &claims[0], "o1-1", "ret-2", 100_000, 3));
     let reply = t.push(&kiosk, &[new]).await;
     assert_eq!(outcome(&reply, 0), "applied", "the valid code is taken back: {}", reply.body);
     let status = t.admin.claim_status(&claims[0]).expect("status");
@@ -443,7 +443,7 @@ async fn a_return_after_the_deadline_by_the_corrected_kiosk_clock_is_refused() {
     let late_clock = chrono::Utc::now() - chrono::Duration::days(10);
     let taken = PushOp {
         created_at: (deadline - chrono::Duration::days(1)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        ..op(1, claim_return_issue(&claims[0], "o1-1", "ret-1", 100_000, 1))
+        ..op(1, claim_return_issue(&t, &claims[0], "o1-1", "ret-1", 100_000, 1))
     };
     let behind = t.enroll(POINT).await;
     let reply = push_at(&t, &behind, std::slice::from_ref(&taken), late_clock).await;
@@ -454,7 +454,7 @@ async fn a_return_after_the_deadline_by_the_corrected_kiosk_clock_is_refused() {
     let right = t.enroll(OTHER_POINT).await;
     let on_time = PushOp {
         op_id: uuid::Uuid::now_v7(),
-        body: claim_return_issue(&claims[0], "o1-1", "ret-2", 100_000, 1),
+        body: claim_return_issue(&t, &claims[0], "o1-1", "ret-2", 100_000, 1),
         ..taken
     };
     let reply = push_at(&t, &right, &[on_time], chrono::Utc::now()).await;
@@ -505,6 +505,7 @@ async fn a_claim_return_racing_a_route_change_either_is_taken_back_or_goes_to_th
         let refund = pvz_domain::Compensation::Refund { amount: Kopecks(50_000) };
         t.admin.decide_claim(&claim, &pvz_protocol::SellerDecision::Approve { compensation: refund }).expect("approve");
         let body = claim_return(&claim, &order, &item, &format!("ret-{round}"), CompensationKind::Refund, 50_000);
+        let body = t.proven(body);
         let returned = [op(round + 1, body)];
         let changing = {
             let (dir, claim, request) = (dir.clone(), claim.clone(), to_seller.clone());

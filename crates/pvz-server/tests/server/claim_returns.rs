@@ -34,7 +34,7 @@ async fn a_refund_is_posted_once_under_retries_and_a_second_op_for_the_claim() {
     let claims = approved_claims(&t, [refund(70_000), refund(250_000)]);
     // The buyer brings it to another point: any point may take it back.
     let kiosk = t.enroll(OTHER_POINT).await;
-    let first = op(1, claim_return(&claims[0], "o1", "o1-1", "ret-1", CompensationKind::Refund, 70_000));
+    let first = op(1, t.proven(claim_return(&claims[0], "o1", "o1-1", "ret-1", CompensationKind::Refund, 70_000)));
     let reply = t.push(&kiosk, std::slice::from_ref(&first)).await;
     assert_eq!(outcome(&reply, 0), "applied", "the claim return applies: {}", reply.body);
     let expected = vec![
@@ -45,12 +45,12 @@ async fn a_refund_is_posted_once_under_retries_and_a_second_op_for_the_claim() {
 
     let again = t.push(&kiosk, std::slice::from_ref(&first)).await;
     assert_eq!(outcome(&again, 0), "duplicate", "the same batch pushed again is a duplicate: {}", again.body);
-    let second = op(2, claim_return(&claims[0], "o1", "o1-1", "ret-2", CompensationKind::Refund, 70_000));
+    let second = op(2, t.proven(claim_return(&claims[0], "o1", "o1-1", "ret-2", CompensationKind::Refund, 70_000)));
     let reply = t.push(&kiosk, std::slice::from_ref(&second)).await;
     assert_eq!(reject_code(&reply, 0), "claim_already_used", "a second op for the claim is refused: {}", reply.body);
     assert!(t.admin.ledger_for_op(&second.op_id.to_string()).expect("postings").is_empty(), "and posts nothing");
     let other_kiosk = t.enroll(POINT).await;
-    let third = op(1, claim_return(&claims[0], "o1", "o1-1", "ret-3", CompensationKind::Refund, 70_000));
+    let third = op(1, t.proven(claim_return(&claims[0], "o1", "o1-1", "ret-3", CompensationKind::Refund, 70_000)));
     assert_eq!(reject_code(&t.push(&other_kiosk, &[third]).await, 0), "claim_already_used", "from any device");
     assert_eq!(t.admin.account_balance("buyer:buyer-o1").expect("balance"), Kopecks(70_000), "paid exactly once");
 
@@ -59,14 +59,16 @@ async fn a_refund_is_posted_once_under_retries_and_a_second_op_for_the_claim() {
     assert_eq!(status.fulfilled_at.as_deref(), Some("2026-12-01T10:00:00.000Z"), "when the counter took it back");
 
     // The kiosk's amount must be the approved one; the server pays its own figure.
-    let more = op(3, claim_return(&claims[1], "o1", "o1-2", "ret-4", CompensationKind::Refund, 250_001));
+    let more = op(3, t.proven(claim_return(&claims[1], "o1", "o1-2", "ret-4", CompensationKind::Refund, 250_001)));
     let reply = t.push(&kiosk, std::slice::from_ref(&more)).await;
     assert_eq!(reject_code(&reply, 0), "claim_mismatch", "another amount is a mismatch: {}", reply.body);
-    let replacement = op(4, claim_return(&claims[1], "o1", "o1-2", "ret-5", CompensationKind::Replacement, 0));
+    let replacement =
+        op(4, t.proven(claim_return(&claims[1], "o1", "o1-2", "ret-5", CompensationKind::Replacement, 0)));
     assert_eq!(reject_code(&t.push(&kiosk, &[replacement]).await, 0), "claim_mismatch", "another compensation");
-    let wrong_item = op(5, claim_return(&claims[1], "o1", "o1-1", "ret-6", CompensationKind::Refund, 250_000));
+    let wrong_item =
+        op(5, t.proven(claim_return(&claims[1], "o1", "o1-1", "ret-6", CompensationKind::Refund, 250_000)));
     assert_eq!(reject_code(&t.push(&kiosk, &[wrong_item]).await, 0), "claim_mismatch", "another item");
-    let unknown = op(6, claim_return("clm-nope", "o1", "o1-1", "ret-7", CompensationKind::Refund, 1));
+    let unknown = op(6, t.proven(claim_return("clm-nope", "o1", "o1-1", "ret-7", CompensationKind::Refund, 1)));
     assert_eq!(reject_code(&t.push(&kiosk, &[unknown]).await, 0), "claim_not_found", "an unknown claim");
     let report = t.admin.ledger_check().expect("ledger check");
     assert!(report.is_ok() && report.transactions == 1, "one balanced transaction in all: {report:?}");
@@ -82,8 +84,8 @@ async fn a_revoked_or_undecided_claim_pays_nothing_but_the_item_stays_in_custody
     t.admin.mark_order_issued("o2").expect("issued");
     let open = t.admin.open_claim("o2", "o2-1", "брак").expect("open").claim_id.to_string();
     let kiosk = t.enroll(POINT).await;
-    let revoked = op(1, claim_return(&claims[0], "o1", "o1-1", "ret-r", CompensationKind::Refund, 100_000));
-    let undecided = op(2, claim_return(&open, "o2", "o2-1", "ret-o", CompensationKind::Refund, 100_000));
+    let revoked = op(1, t.proven(claim_return(&claims[0], "o1", "o1-1", "ret-r", CompensationKind::Refund, 100_000)));
+    let undecided = op(2, t.proven(claim_return(&open, "o2", "o2-1", "ret-o", CompensationKind::Refund, 100_000)));
     let reply = t.push(&kiosk, &[revoked.clone(), undecided.clone()]).await;
     assert_eq!(reject_code(&reply, 0), "claim_revoked", "a revoked claim is refused: {}", reply.body);
     assert_eq!(reject_code(&reply, 1), "claim_not_approved", "an open claim is refused: {}", reply.body);
@@ -123,8 +125,8 @@ async fn a_replacement_and_a_missing_part_become_orders_at_the_buyers_point() {
 
     let elsewhere = t.enroll(OTHER_POINT).await;
     let ops = [
-        op(1, claim_return(&claims[0], "o1", "o1-1", "ret-1", CompensationKind::Replacement, 0)),
-        op(2, claim_return(&claims[1], "o1", "o1-2", "ret-2", CompensationKind::MissingPart, 0)),
+        op(1, t.proven(claim_return(&claims[0], "o1", "o1-1", "ret-1", CompensationKind::Replacement, 0))),
+        op(2, t.proven(claim_return(&claims[1], "o1", "o1-2", "ret-2", CompensationKind::MissingPart, 0))),
     ];
     let reply = t.push(&elsewhere, &ops).await;
     assert_eq!(outcome(&reply, 0), "applied", "the replacement's item is taken back at another point: {}", reply.body);

@@ -259,6 +259,7 @@ pub fn damaged(order: &str, item: &str, description: &str) -> DamagedItem {
 }
 
 /// A claim return op for `unit` (a fresh return label) with what the claim return code said.
+/// A claim return as a kiosk before protocol 4 pushed it, with no code: [`TestServer::proven`] adds one.
 pub fn claim_return(claim: &str, order: &str, item: &str, unit: &str, kind: CompensationKind, amount: i64) -> OpBody {
     OpBody::ClaimReturnAccepted {
         claim_id: ClaimId::parse(claim).expect("claim id"),
@@ -270,6 +271,8 @@ pub fn claim_return(claim: &str, order: &str, item: &str, unit: &str, kind: Comp
         condition: "без следов носки".into(),
         photos: vec![],
         code_issue: 1,
+        // Without its code, as a kiosk before protocol 4 sent it: see `TestServer::proven`.
+        return_code: None,
     }
 }
 

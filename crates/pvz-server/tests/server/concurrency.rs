@@ -108,7 +108,8 @@ async fn a_claim_return_racing_its_revocation_either_refunds_or_is_refused() {
         let claim = t.admin.open_claim(&order, &item, "брак").expect("open").claim_id.to_string();
         let refund = Compensation::Refund { amount: Kopecks(50_000) };
         t.admin.decide_claim(&claim, &SellerDecision::Approve { compensation: refund }).expect("approve");
-        let body = claim_return(&claim, &order, &item, &format!("ret-{round}"), CompensationKind::Refund, 50_000);
+        let body =
+            t.proven(claim_return(&claim, &order, &item, &format!("ret-{round}"), CompensationKind::Refund, 50_000));
         let returned = op(round + 1, body);
         let returned_id = returned.op_id.to_string();
         let revoking = {

@@ -200,12 +200,39 @@ async fn the_demo_returns_work_end_to_end_and_the_ledger_balances() {
         |n: usize| (courier.manifest[n].item_id.clone(), courier.manifest[n].barcode.clone().unwrap_or_default());
     let ((jeans, jeans_code), (shoes, shoes_code)) = (line(0), line(1));
     let ops = [
-        op(1, claim_return("clm-demo-refund", "ord-1006", "itm-1006-1", "ret-1", CompensationKind::Refund, 459_000)),
+        op(
+            1,
+            t.proven(claim_return(
+                "clm-demo-refund",
+                "ord-1006",
+                "itm-1006-1",
+                "ret-1",
+                CompensationKind::Refund,
+                459_000,
+            )),
+        ),
         op(
             2,
-            claim_return("clm-demo-replacement", "ord-1006", "itm-1006-2", "ret-2", CompensationKind::Replacement, 0),
+            t.proven(claim_return(
+                "clm-demo-replacement",
+                "ord-1006",
+                "itm-1006-2",
+                "ret-2",
+                CompensationKind::Replacement,
+                0,
+            )),
         ),
-        op(3, claim_return("clm-demo-revoked", "ord-1007", "itm-1007-2", "ret-3", CompensationKind::Refund, 100_000)),
+        op(
+            3,
+            t.proven(claim_return(
+                "clm-demo-revoked",
+                "ord-1007",
+                "itm-1007-2",
+                "ret-3",
+                CompensationKind::Refund,
+                100_000,
+            )),
+        ),
         op(
             4,
             hand_back(

@@ -39,6 +39,10 @@ export const sync: Messages["sync"] = {
     shift_closed: "Shift closed",
   },
   rejectCode: {
+    claim_code_missing:
+      "Queued before the update without the claim's return code: nothing was paid. The item is at the point; settle the claim with the network.",
+    claim_code_invalid: "The claim's return code was not one the network issued: nothing was paid.",
+    claim_code_mismatch: "The return code belongs to another claim or item: nothing was paid.",
     claim_to_seller:
       "This claim's item goes back to the seller directly; the pickup point should not have taken it.",
     claim_no_return:

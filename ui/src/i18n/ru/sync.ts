@@ -39,6 +39,11 @@ export const sync = {
   },
   /** The server's reasons for a rejected op the counter says in its own words (others: the server's). */
   rejectCode: {
+    claim_code_missing:
+      "Принят до обновления без кода возврата: деньги не выплачены. Товар в пункте — решите претензию с сетью.",
+    claim_code_invalid: "Код возврата выдан не сетью: деньги не выплачены.",
+    claim_code_mismatch:
+      "Код возврата относится к другой претензии или товару: деньги не выплачены.",
     claim_to_seller:
       "Товар по этой претензии возвращается напрямую продавцу — пункт не должен был его принимать.",
     claim_no_return: "Товар по этой претензии остаётся у покупателя, возврат через пункт не нужен.",

@@ -29,8 +29,25 @@ impl Network {
 
     /// A server answering 413 to request bodies over `max_body_bytes` (the default limit if None).
     pub async fn start_with_body_limit(max_body_bytes: Option<usize>) -> Network {
+        Network::start_with(max_body_bytes, None).await
+    }
+
+    /// A network whose server signs with `secret` (32 bytes): its data dir holds the key file an
+    /// older release kept, which the first start imports. Stores written against another server
+    /// with the same key then still verify their codes and badges here.
+    pub async fn start_with_signing_key(secret: [u8; 32]) -> Network {
+        Network::start_with(None, Some(secret)).await
+    }
+
+    async fn start_with(max_body_bytes: Option<usize>, secret: Option<[u8; 32]>) -> Network {
         let dir = tempfile::tempdir().expect("temp dir");
         let server_dir = dir.path().join("server");
+        if let Some(secret) = secret {
+            use base64::Engine;
+            std::fs::create_dir_all(&server_dir).expect("the server's data dir");
+            let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+            std::fs::write(server_dir.join(pvz_server::keys::KEY_FILE), text).expect("the key file written");
+        }
         let admin = Admin::open(&server_dir).expect("the server's data dir opens");
         admin.add_pickup_point(POINT, "ПВЗ Синхронная, 1", &FeePolicy::default()).expect("pickup point added");
         let mut config = Config::for_data_dir(&server_dir);
@@ -49,6 +66,11 @@ impl Network {
 
     pub fn url(&self) -> String {
         self.server.as_ref().expect("server running").url()
+    }
+
+    /// Where [`Network::kiosk`] keeps its store.
+    pub fn kiosk_path(&self) -> &std::path::Path {
+        &self.kiosk_path
     }
 
     pub fn kiosk(&self) -> Kiosk {
