@@ -28,6 +28,10 @@ pub enum Alphabet {
     Reference,
 }
 
+/// A signed code carried in an op (a claim return code, `PVZC1.<claims>.<signature>`): about 300
+/// characters today; the cap leaves room and keeps a forged one from growing an op.
+pub const SIGNED_CODE: TextLimit = TextLimit { field: "return_code", min: 1, max: 1000, alphabet: Alphabet::Reference };
+
 /// Описание брака / повреждения: what the manager writes about a defect or damage. 2000, as a
 /// refusal's description was bounded before, so no op an earlier release queued goes past it.
 pub const DESCRIPTION: TextLimit = TextLimit { field: "description", min: 0, max: 2000, alphabet: Alphabet::Prose };

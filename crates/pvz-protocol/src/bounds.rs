@@ -97,8 +97,9 @@ impl OpBody {
                 at_most("not_arrived", not_arrived, MAX_ORDER_ITEMS)?;
                 refusals.iter().try_for_each(refused)
             }
-            OpBody::ClaimReturnAccepted { condition, photos: list, .. } => {
+            OpBody::ClaimReturnAccepted { condition, photos: list, return_code, .. } => {
                 text::CONDITION.check(condition)?;
+                text::SIGNED_CODE.check_opt(return_code.as_deref())?;
                 photos(list)
             }
             OpBody::CourierHandBackCompleted { hand_back_id, accepted_by, items, missing, .. } => {

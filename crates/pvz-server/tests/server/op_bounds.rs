@@ -45,7 +45,7 @@ async fn texts_and_lists_past_their_bounds_are_rejected_for_their_op_alone() {
 /// characters. Each, pushed alone, fits in the server's default body limit and is read (whatever its
 /// business verdict), so no op the kiosk can queue is answered 413 or `invalid_input`.
 fn largest_ops() -> Vec<OpBody> {
-    use pvz_domain::text::{CELL, CONDITION, DESCRIPTION, PERSON_NAME, REFERENCE, SCANNED_CODE};
+    use pvz_domain::text::{CELL, CONDITION, DESCRIPTION, PERSON_NAME, REFERENCE, SCANNED_CODE, SIGNED_CODE};
     use pvz_domain::{ClaimId, CompensationKind, EmployeeId, Kopecks, RefusalCount, ReturnBoxId, ShiftReport};
     use pvz_protocol::bounds::*;
     use pvz_protocol::{BoxedItem, DamagedItem, HandBackItem, PhotoRef, PlacedItem, RefusedItem, ReturnSource};
@@ -110,6 +110,7 @@ fn largest_ops() -> Vec<OpBody> {
             condition: prose(CONDITION.max),
             photos: photos(),
             code_issue: u32::MAX,
+            return_code: Some(format!("PVZC1.{}", "A".repeat(SIGNED_CODE.max - "PVZC1.".len()))),
         },
         OpBody::CourierHandBackCompleted {
             hand_back_id: reference(0),
