@@ -1,10 +1,12 @@
 //! Enrollment and the device credential: clear refusals that store nothing, and a revoked device
-//! told its credential is not accepted.
+//! told its credential is not accepted. A kiosk enrolls only with the server its code names, never
+//! uses up a code it would refuse, and a page of the feed fetched before enrolling again is never
+//! applied after it.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
 use crate::support::network::*;
 use pvz_domain::FeePolicy;
-use pvz_kiosk_core::sync::{self, SyncEngine};
+use pvz_kiosk_core::sync::{self, EngineConfig, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, KioskError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,5 +130,36 @@ async fn a_revoked_kiosk_enrolled_again_continues_its_device_and_its_outbox_drai
         counts.applied,
         kiosk.outbox().expect("outbox").len() as u64,
         "the server holds every op of the outbox once, under the one device"
+    );
+}
+
+/// Issue 13, finding 3: enrolling again while the engine holds a pull. The held pull's page was
+/// asked for with the cursor from before the enrollment cleared the cache; applied after it, it
+/// would move the cursor past everything the cache lost.
+#[tokio::test]
+async fn a_page_fetched_before_enrolling_again_is_not_applied_after_it() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000)]).expect("an order for the point");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let engine = EngineConfig { client: fast(), ..EngineConfig::default() };
+    let handle = SyncEngine::spawn(kiosk.clone(), engine, Box::new(|_| {}));
+    let first =
+        wait_for(&handle, "the first pass succeeds", |s| s.online && !s.syncing && s.last_sync_at.is_some()).await;
+    net.until_holding(1).await;
+
+    net.enroll_at(&kiosk, POINT).await;
+    net.admin().add_orders(POINT, &[order(2, 200_000)]).expect("a change that answers the held pull");
+    wait_for(&handle, "a sync after enrolling again", |s| {
+        s.last_sync_at.is_some() && s.last_sync_at != first.last_sync_at && !s.syncing
+    })
+    .await;
+    handle.stop();
+
+    let before = kiosk.scan("700001");
+    assert!(
+        before.is_ok(),
+        "the order the server had before the kiosk enrolled again must be at the counter, not lost with a stale \
+         page's cursor: {:?}",
+        before.err()
     );
 }
