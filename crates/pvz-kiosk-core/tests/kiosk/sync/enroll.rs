@@ -163,3 +163,37 @@ async fn a_page_fetched_before_enrolling_again_is_not_applied_after_it() {
         before.err()
     );
 }
+
+/// Issue 13, finding 6: the enrollment code binds the server. A server at the given address that
+/// knows the code but holds another key must not get its key pinned.
+#[tokio::test]
+async fn a_server_whose_key_the_code_does_not_name_is_refused_and_nothing_is_stored() {
+    let real = Network::start().await;
+    let impostor = Network::start().await;
+    let code = real.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code");
+    impostor.accept_code_issued_elsewhere(POINT, &code);
+
+    let kiosk = real.kiosk();
+    let refused = sync::enroll(&kiosk, &impostor.url(), &code, "Касса 1").await;
+    assert!(refused.is_err(), "a server whose key is not the one the code names must be refused: {refused:?}");
+    assert!(!kiosk.sync_status().expect("status").configured, "nothing of the impostor's answer is stored");
+    assert!(kiosk.view().expect("view").status.device_id.is_empty(), "no enrollment is stored");
+
+    let enrollment = sync::enroll(&kiosk, &real.url(), &code, "Касса 1").await.expect("the real server enrolls");
+    assert_eq!(enrollment.pickup_point_id.as_str(), POINT, "the kiosk is enrolled with the server the code names");
+}
+
+/// Issue 13, finding 6: plain http is refused for anything but loopback, before any request.
+#[tokio::test]
+async fn plain_http_to_a_server_beyond_this_machine_is_refused_before_connecting() {
+    let net = Network::start().await;
+    let kiosk = net.kiosk();
+    let code = net.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code");
+    let refused = sync::enroll_with(&kiosk, "http://192.0.2.10:8787", &code, "Касса 1", &fast()).await;
+    let err = refused.expect_err("plain http to another machine must be refused");
+    let kind = serde_json::to_value(err.kind()).expect("a kind serialises");
+    assert_eq!(
+        kind, "insecure_server_address",
+        "a server beyond this machine needs https, and the window says so: {err}"
+    );
+}
