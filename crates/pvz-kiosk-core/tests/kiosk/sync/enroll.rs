@@ -197,3 +197,29 @@ async fn plain_http_to_a_server_beyond_this_machine_is_refused_before_connecting
         "a server beyond this machine needs https, and the window says so: {err}"
     );
 }
+
+/// Issue 13, finding 7: a kiosk enrolled at one point that is given another point's code (of another
+/// server, which does not know its device) refuses it without the code being used or a device made.
+#[tokio::test]
+async fn a_code_of_another_point_is_refused_without_using_it_or_making_a_device() {
+    let home = Network::start().await;
+    let kiosk = home.enrolled_kiosk().await;
+    let other = Network::start().await;
+    other.admin().add_pickup_point("pp-sync-2", "ПВЗ Другая, 2", &FeePolicy::default()).expect("other point");
+    let code = other.admin().issue_enrollment_code("pp-sync-2", Duration::from_secs(600)).expect("code");
+
+    let err = sync::enroll(&kiosk, &other.url(), &code, "Касса 1").await.expect_err("one kiosk, one pickup point");
+    assert!(
+        matches!(err, KioskError::EnrolledElsewhere { .. }),
+        "the refusal says the kiosk belongs elsewhere: {err:?}"
+    );
+    assert!(
+        other.admin().devices(None).expect("fleet").is_empty(),
+        "the other server made no device for a kiosk that refuses its code"
+    );
+    let fresh = other.kiosk();
+    let enrollment = sync::enroll(&fresh, &other.url(), &code, "Касса 2")
+        .await
+        .expect("the refused code was never used: the counter it was meant for still enrolls with it");
+    assert_eq!(enrollment.pickup_point_id.as_str(), "pp-sync-2", "at the code's point");
+}
