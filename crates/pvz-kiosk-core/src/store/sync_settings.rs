@@ -37,6 +37,19 @@ pub fn set_server(conn: &Connection, server_url: &str, device_credential: &str) 
     Ok(())
 }
 
+/// Which enrollment the cache and the pull cursor belong to: moved by every enrollment.
+pub fn get_enrollment_generation(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT enrollment_generation FROM sync_settings WHERE singleton = 1")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// A new enrollment: pages fetched before it are stale from now on.
+pub fn bump_enrollment_generation(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute("UPDATE sync_settings SET enrollment_generation = enrollment_generation + 1 WHERE singleton = 1", [])?;
+    Ok(())
+}
+
 pub fn set_sync_succeeded(conn: &Connection, at: &str) -> Result<(), StoreError> {
     conn.execute("UPDATE sync_settings SET last_sync_at = ?1, last_error = NULL WHERE singleton = 1", [at])?;
     Ok(())

@@ -75,6 +75,8 @@ pub async fn enroll_with(
         // pull starts from nothing, so an order the server does not have cannot be issued.
         clear_cache(tx)?;
         settings::clear_pull_cursor(tx)?;
+        // A page the engine fetched with the old cursor is dropped rather than applied over this.
+        sync_settings::bump_enrollment_generation(tx)?;
         sync_settings::set_server(tx, &server_url, &credential.to_text())?;
         Ok(())
     })?;
