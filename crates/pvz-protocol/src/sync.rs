@@ -61,6 +61,11 @@ pub struct EnrollRequest {
     /// is refused (403) without using up the code; a device the server does not know enrolls anew.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_credential: Option<String>,
+    /// Protocol 4: the pickup point the kiosk is enrolled at now, if any. A kiosk belongs to one
+    /// point (its outbox is that point's), so a code of another point is refused (403 `forbidden`)
+    /// before it is used or a device made, even by a server that does not know the kiosk's device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_pickup_point: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -127,8 +127,12 @@ impl SimKiosk {
     /// Enrolls with the seed's code, then pulls the point's feed to its head, as a new kiosk does.
     pub async fn enroll(addr: SocketAddr, index: usize, seed: KioskSeed) -> Result<SimKiosk, Failure> {
         let mut conn = Conn::new(addr);
-        let request =
-            EnrollRequest { code: seed.code, device_name: format!("Касса {index}"), previous_credential: None };
+        let request = EnrollRequest {
+            code: seed.code,
+            device_name: format!("Касса {index}"),
+            previous_credential: None,
+            current_pickup_point: None,
+        };
         let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
         let json = [("content-type", "application/json")];
         let (status, answer) = conn

@@ -90,6 +90,8 @@ fn enroll_request(conn: &Db<'_>, code: &str, device_name: &str) -> Result<Enroll
         code: code.to_owned(),
         device_name: device_name.to_owned(),
         previous_credential: previous_credential(conn)?,
+        // The server refuses another point's code unused, so the check below never costs a code.
+        current_pickup_point: settings::get_enrollment(conn)?.map(|e| e.pickup_point_id.to_string()),
     })
 }
 

@@ -43,6 +43,9 @@ pub struct NewDevice {
     /// secret matches and the device is at the code's point, that device gets the new credential
     /// instead of a new device being created.
     pub previous_credential: Option<DeviceCredential>,
+    /// The point the kiosk is enrolled at now (protocol 4): a code of another point is refused
+    /// unused, whether or not this server knows the kiosk's device.
+    pub kiosk_point: Option<PickupPointId>,
     pub device_name: String,
     pub secret_sha256: String,
 }
@@ -61,7 +64,8 @@ pub enum Enrolled {
     },
     /// The code is unknown, used or expired.
     CodeInvalid,
-    /// The device to continue belongs to another pickup point; the code was not used.
+    /// The device to continue, or the kiosk by its own word, belongs to another pickup point; the
+    /// code was not used.
     OtherPointsDevice,
     /// The device to continue exists but the previous credential's secret is not its own (someone
     /// naming a device they do not hold); the code was not used.
@@ -286,6 +290,9 @@ impl Storage for DbStorage {
                 if d.pickup_point_id != code_point {
                     return Ok(Enrolled::OtherPointsDevice);
                 }
+            }
+            if device.kiosk_point.as_ref().is_some_and(|point| *point != code_point) {
+                return Ok(Enrolled::OtherPointsDevice);
             }
             let existing = existing.map(|(_, d)| d);
             let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();

@@ -136,3 +136,19 @@ async fn a_device_the_server_never_issued_enrolls_as_a_new_device() {
     assert!(!history[0].continued, "as a new device: {history:?}");
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_kiosk_saying_it_belongs_to_another_point_is_refused_before_the_code_is_used() {
+    let t = start().await;
+    let code = t.admin.issue_enrollment_code(OTHER_POINT, Duration::from_secs(3600)).expect("code");
+    let body = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": POINT});
+    let refused = t.post_json("/v1/enroll", None, &body).await;
+    assert_api_error(&refused, 403, "forbidden", "a code of another point than the kiosk's own");
+    assert!(t.admin.devices(None).expect("fleet").is_empty(), "no device is made for a refused code");
+    let junk = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": "pp a/b"});
+    assert_api_error(&t.post_json("/v1/enroll", None, &junk).await, 400, "bad_request", "a malformed point id");
+    let own = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": OTHER_POINT});
+    let reply = t.post_json("/v1/enroll", None, &own).await;
+    assert_eq!(reply.status, 200, "the code was left unused, and its own point's kiosk enrolls: {}", reply.body);
+    t.server.shutdown().await;
+}
