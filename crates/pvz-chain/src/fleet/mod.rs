@@ -132,6 +132,7 @@ impl SimKiosk {
             device_name: format!("Касса {index}"),
             previous_credential: None,
             current_pickup_point: None,
+            secret_sha256: None,
         };
         let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
         let json = [("content-type", "application/json")];
@@ -145,7 +146,7 @@ impl SimKiosk {
         let enrolled: EnrollResponse = serde_json::from_slice(&answer).map_err(|e| format!("enroll answer: {e}"))?;
         let mut kiosk = SimKiosk {
             index,
-            bearer: format!("Bearer {}", enrolled.credential),
+            bearer: format!("Bearer {}", enrolled.credential.unwrap_or_default()),
             cursor: String::new(),
             next_seq: 1,
             orders: seed.orders.into(),

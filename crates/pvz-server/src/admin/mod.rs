@@ -275,6 +275,16 @@ impl Admin {
         Ok(())
     }
 
+    /// Lets the next enrollment with a code of the device's point continue it without its old secret
+    /// (`pvz-server reset-device-secret`): for a kiosk that lost its credential and the proof of it.
+    pub fn reset_device_secret(&self, device: &str) -> Result<()> {
+        let device = parse_id(DeviceId::parse, device)?;
+        if !devices::reset_device_secret(&self.conn, &device, &db::now_text())? {
+            return Err(ServerError::NotFound(format!("device {device} does not exist")));
+        }
+        Ok(())
+    }
+
     /// The device's enrollments, oldest first: each new credential it was given, and whether a kiosk
     /// continued it (with the revocation that cleared, if any).
     pub fn device_enrollments(&self, device: &str) -> Result<Vec<devices::DeviceEnrollment>> {
