@@ -5,6 +5,7 @@
 pub mod badge;
 pub mod claims;
 pub mod demo;
+pub mod enrollment_code;
 pub mod ops;
 pub mod pull;
 pub mod sync;
@@ -15,6 +16,7 @@ pub use claims::{
     AttachmentRef, ClaimAction, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, ManifestLine,
     MessageAuthor, MessagePage, NewClaimRequest, NewMessage, RejectionTemplate, SellerAddress, SellerDecision,
 };
+pub use enrollment_code::{EnrollmentCode, EnrollmentCodeError};
 pub use ops::{
     BoxedItem, DamagedItem, ExpiredItem, HandBackItem, ItemDecision, OpBody, PhotoRef, PlacedItem, RefusedItem,
     ReturnSource,

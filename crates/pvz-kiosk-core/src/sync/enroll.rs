@@ -3,7 +3,7 @@
 //! so an answer lost on the way is finished by asking again; it pins the server's key and keeps the
 //! credential and the server's address; nothing of the answer is stored unless all of it is valid.
 
-use super::client::{normalize_url, ClientConfig, ServerClient};
+use super::client::{normalize_url, refuse_plain_http_beyond_loopback, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::store::sync_settings::PendingEnrollment;
@@ -14,7 +14,7 @@ use crate::Kiosk;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use pvz_protocol::sync::{DeviceCredential, EnrollRequest};
-use pvz_protocol::{Enrollment, PublicKey};
+use pvz_protocol::{Enrollment, EnrollmentCode, PublicKey};
 use sha2::{Digest, Sha256};
 
 /// Enrolls the kiosk with the server at `server_url` using a one-time `code` bound to a pickup point.
@@ -37,10 +37,13 @@ pub async fn enroll_with(
     config: &ClientConfig,
 ) -> Result<Enrollment> {
     let server_url = normalize_url(server_url)?;
+    refuse_plain_http_beyond_loopback(&server_url, config.allow_plain_http)?;
     let code = code.trim();
     if code.is_empty() {
         return Err(KioskError::InvalidInput("the enrollment code is empty".into()));
     }
+    // Refused before anything is stored or sent: an old code (no fingerprint) cannot bind a server.
+    EnrollmentCode::parse(code).map_err(|e| KioskError::EnrollmentRefused(e.to_string()))?;
     let device_name = match device_name.trim() {
         "" => "PVZ Kiosk",
         name => name,
@@ -116,6 +119,11 @@ async fn ask_and_store(
     let enrollment = answer.enrollment;
     PublicKey::parse(&enrollment.server_public_key)
         .map_err(|_| KioskError::EnrollmentRefused("the server's public key is not an ed25519 key".into()))?;
+    // The code names the network's key: a server answering with another is not the one meant.
+    let code = EnrollmentCode::parse(&pending.code).map_err(|e| KioskError::EnrollmentRefused(e.to_string()))?;
+    if !code.names_key(&enrollment.server_public_key) {
+        return Err(KioskError::ServerKeyMismatch);
+    }
     let credential = match &answer.credential {
         // A server that made the secret itself (it ignored the hash).
         Some(text) => DeviceCredential::parse(text),

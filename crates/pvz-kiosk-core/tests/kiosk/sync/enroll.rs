@@ -40,7 +40,8 @@ async fn a_revoked_device_is_told_its_credential_is_not_accepted() {
 async fn enrollment_errors_are_clear_and_store_nothing() {
     let mut net = Network::start().await;
     let kiosk = net.kiosk();
-    let err = sync::enroll(&kiosk, &net.url(), "AAAA-BBBB-CCCC", "Касса 1").await.expect_err("an unknown code");
+    let unknown = format!("AAAA-BBBB-CCCC-{}", "A".repeat(28));
+    let err = sync::enroll(&kiosk, &net.url(), &unknown, "Касса 1").await.expect_err("an unknown code");
     assert!(
         matches!(err, KioskError::EnrollmentRefused(_)),
         "a bad code is refused with the server's message: {err:?}"
@@ -55,8 +56,13 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     let err = sync::enroll(&enrolled, &net.url(), &other, "Касса 1").await.expect_err("another point");
     assert!(matches!(err, KioskError::EnrolledElsewhere { .. }), "one kiosk, one pickup point: {err:?}");
 
+    let old = sync::enroll(&net.kiosk(), &net.url(), "AAAA-BBBB-CCCC", "x").await.expect_err("an old-format code");
+    assert!(
+        matches!(&old, KioskError::EnrollmentRefused(m) if m.contains("old format") && m.contains("fresh code")),
+        "a code without the server's fingerprint is refused before it is sent, saying what to do: {old:?}"
+    );
     let addr = net.stop_server().await;
-    let code = "AAAA-BBBB-CCCC";
+    let code = &format!("AAAA-BBBB-CCCC-{}", "A".repeat(28));
     let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
     assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
 }
@@ -175,7 +181,10 @@ async fn a_server_whose_key_the_code_does_not_name_is_refused_and_nothing_is_sto
 
     let kiosk = real.kiosk();
     let refused = sync::enroll(&kiosk, &impostor.url(), &code, "Касса 1").await;
-    assert!(refused.is_err(), "a server whose key is not the one the code names must be refused: {refused:?}");
+    assert!(
+        matches!(refused, Err(KioskError::ServerKeyMismatch)),
+        "a server whose key is not the one the code names must be refused: {refused:?}"
+    );
     assert!(!kiosk.sync_status().expect("status").configured, "nothing of the impostor's answer is stored");
     assert!(kiosk.view().expect("view").status.device_id.is_empty(), "no enrollment is stored");
 
