@@ -48,7 +48,7 @@ pub async fn enroll_with(
         "" => "PVZ Kiosk",
         name => name,
     };
-    kiosk.store.with_conn(|c| refuse_demo_practice_ops(c))?;
+    kiosk.store.with_conn(refuse_demo_practice_ops)?;
     if let Some(pending) = kiosk.store.with_conn(|c| Ok::<_, KioskError>(sync_settings::get_pending_enrollment(c)?))? {
         let retry = pending.server_url == server_url && same_code(&pending.code, code);
         match finish_pending(kiosk, &pending, device_name, config).await {

@@ -299,7 +299,7 @@ async fn pull_all(
     report: &mut SyncReport,
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<()> {
-    let mut position = store.kiosk().store.with_conn(|c| pull_position(c))?;
+    let mut position = store.kiosk().store.with_conn(pull_position)?;
     let mut progress = PullProgress::default();
     loop {
         let cursor = position.cursor.clone();
@@ -319,7 +319,7 @@ async fn pull_all(
             .await?;
         if fate == PageFate::Stale {
             // The kiosk enrolled meanwhile: start again from the cursor it left (none).
-            position = store.kiosk().store.with_conn(|c| pull_position(c))?;
+            position = store.kiosk().store.with_conn(pull_position)?;
             continue;
         }
         report.reset |= page.reset;
