@@ -1,5 +1,6 @@
 //! Sync in the window: enroll from `PVZ_SERVER_URL` + `PVZ_ENROLL_CODE` at start-up when the kiosk
-//! has no server yet (or later from the window's connect form), then run the core's sync engine on
+//! has no server yet (or later from the window's connect form; an enrollment left pending by a lost
+//! answer is finished first), then run the core's sync engine on
 //! tauri's runtime — once per app, whichever path gets there first — and forward every status to the
 //! window as a `sync-status` event. The window never waits for the network to open.
 
@@ -13,6 +14,14 @@ pub const SYNC_STATUS_EVENT: &str = "sync-status";
 
 /// Start-up: enrolls if asked to and possible, then runs the engine if the kiosk has a server.
 pub async fn start(app: AppHandle, kiosk: Arc<Kiosk>, handle_slot: Arc<OnceLock<SyncHandle>>) {
+    // An enrollment whose answer was lost (or not saved before a power cut) is finished first.
+    match sync::resume_enrollment(&kiosk, &EngineConfig::from_env().client).await {
+        Ok(Some(enrollment)) => {
+            tracing::info!(pickup_point = %enrollment.pickup_point_name, "pending enrollment finished")
+        }
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "the pending enrollment could not be finished now"),
+    }
     if let Err(error) = enroll_from_env(&kiosk).await {
         tracing::error!(%error, "enrollment from PVZ_SERVER_URL/PVZ_ENROLL_CODE failed; the kiosk stays offline");
     }

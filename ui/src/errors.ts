@@ -33,6 +33,8 @@ const KNOWN_ERROR_KINDS = {
   server_unreachable: true,
   enrollment_refused: true,
   enrolled_elsewhere: true,
+  server_key_mismatch: true,
+  insecure_server_address: true,
   not_connected: true,
   credential_rejected: true,
   upgrade_required: true,
@@ -214,6 +216,8 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "payment_not_confirmed":
     case "not_enrolled":
     case "enrolled_elsewhere":
+    case "server_key_mismatch":
+    case "insecure_server_address":
     case "not_connected":
     case "credential_rejected":
     case "upgrade_required":

@@ -113,6 +113,15 @@ pub enum KioskError {
     EnrollmentRefused(String),
     #[error("this kiosk is already enrolled to pickup point {current}; it cannot join {requested}")]
     EnrolledElsewhere { current: String, requested: String },
+    /// The server at the address does not hold the network key the enrollment code names: maybe an
+    /// impostor, maybe a wrong address. Nothing of its answer was stored.
+    #[error("the server at this address does not hold the key the enrollment code names; nothing was stored")]
+    ServerKeyMismatch,
+    /// Plain http to a server beyond this machine, not allowed by `PVZ_ALLOW_PLAIN_HTTP=1`.
+    #[error(
+        "plain http to {0} is refused: use https, or allow plain http on a trusted network (PVZ_ALLOW_PLAIN_HTTP=1)"
+    )]
+    InsecureServerAddress(String),
     #[error("this kiosk is not connected to a central server")]
     NotConnected,
     #[error("device credential not accepted by the server; enroll the kiosk again")]
@@ -288,6 +297,8 @@ pub enum ErrorKind {
     ServerError,
     EnrollmentRefused,
     EnrolledElsewhere,
+    ServerKeyMismatch,
+    InsecureServerAddress,
     NotConnected,
     CredentialRejected,
     UpgradeRequired,
@@ -389,6 +400,8 @@ impl KioskError {
             KioskError::ServerError(_) => ErrorKind::ServerError,
             KioskError::EnrollmentRefused(_) => ErrorKind::EnrollmentRefused,
             KioskError::EnrolledElsewhere { .. } => ErrorKind::EnrolledElsewhere,
+            KioskError::ServerKeyMismatch => ErrorKind::ServerKeyMismatch,
+            KioskError::InsecureServerAddress(_) => ErrorKind::InsecureServerAddress,
             KioskError::NotConnected => ErrorKind::NotConnected,
             KioskError::CredentialRejected => ErrorKind::CredentialRejected,
             KioskError::UpgradeRequired => ErrorKind::UpgradeRequired,

@@ -6,6 +6,7 @@ pub mod badge;
 pub mod bounds;
 pub mod claims;
 pub mod demo;
+pub mod enrollment_code;
 pub mod ops;
 pub mod pull;
 pub mod sync;
@@ -19,6 +20,7 @@ pub use claims::{
     AttachmentRef, ClaimAction, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, ManifestLine,
     MessageAuthor, MessagePage, NewClaimRequest, NewMessage, RejectionTemplate, SellerAddress, SellerDecision,
 };
+pub use enrollment_code::{EnrollmentCode, EnrollmentCodeError};
 pub use ops::{
     BoxedItem, DamagedItem, ExpiredItem, HandBackItem, ItemDecision, OpBody, PhotoRef, PlacedItem, RefusedItem,
     ReturnSource,

@@ -64,6 +64,18 @@ pub struct EnrollRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(pattern = r"^pvzd1\.[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{16,128}$"))]
     pub previous_credential: Option<String>,
+    /// Protocol 4: the pickup point the kiosk is enrolled at now, if any. A kiosk belongs to one
+    /// point (its outbox is that point's), so a code of another point is refused (403 `forbidden`)
+    /// before it is used or a device made, even by a server that does not know the kiosk's device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_pickup_point: Option<String>,
+    /// Protocol 4: the sha256 (64 lowercase hex digits) of the device secret the kiosk made itself
+    /// and stored, with the code, before asking. The answer then carries no `credential` (the
+    /// kiosk has the secret), and asking again with the same code and hash, after a lost answer,
+    /// gets the same answer instead of "code used". Without it (protocol 3) the server makes the
+    /// secret and sends it in `credential`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_sha256: Option<String>,
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -71,8 +83,10 @@ pub struct EnrollRequest {
 pub struct EnrollResponse {
     pub enrollment: Enrollment,
     /// Sent back as `Authorization: Bearer <credential>` on every sync call. The server keeps only a
-    /// hash of its secret part.
-    pub credential: String,
+    /// hash of its secret part. Protocol 4: absent when the kiosk sent `secret_sha256` (it builds
+    /// the credential from the enrollment's device id and its own secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
 }
 
 /// A device credential as text: `pvzd1.<device id>.<secret, base64url>`. The device id lets the server

@@ -55,6 +55,10 @@ impl PublicKey {
         PublicKey(signing.verifying_key())
     }
 
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        self.0.as_bytes()
+    }
+
     pub fn to_base64url(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.0.as_bytes())
     }

@@ -127,8 +127,13 @@ impl SimKiosk {
     /// Enrolls with the seed's code, then pulls the point's feed to its head, as a new kiosk does.
     pub async fn enroll(addr: SocketAddr, index: usize, seed: KioskSeed) -> Result<SimKiosk, Failure> {
         let mut conn = Conn::new(addr);
-        let request =
-            EnrollRequest { code: seed.code, device_name: format!("Касса {index}"), previous_credential: None };
+        let request = EnrollRequest {
+            code: seed.code,
+            device_name: format!("Касса {index}"),
+            previous_credential: None,
+            current_pickup_point: None,
+            secret_sha256: None,
+        };
         let body = serde_json::to_vec(&request).map_err(|e| e.to_string())?;
         let json = [("content-type", "application/json")];
         let (status, answer) = conn
@@ -141,7 +146,7 @@ impl SimKiosk {
         let enrolled: EnrollResponse = serde_json::from_slice(&answer).map_err(|e| format!("enroll answer: {e}"))?;
         let mut kiosk = SimKiosk {
             index,
-            bearer: format!("Bearer {}", enrolled.credential),
+            bearer: format!("Bearer {}", enrolled.credential.unwrap_or_default()),
             cursor: String::new(),
             next_seq: 1,
             orders: seed.orders.into(),

@@ -26,7 +26,7 @@ async fn postgres_stopped_during_a_burst_answers_503_and_every_op_lands_once_aft
     let net = Network::prepare(Some(cluster.create_database()), orders);
     let mut instances = start_instances(server_binary(), &net, 2);
     let proxy = LossyProxy::round_robin(instances.iter().map(|i| i.addr).collect()).await.expect("balancer starts");
-    let probe = enroll_raw(&net, &instances[0].url()).await.credential;
+    let probe = enroll_raw(&net, &instances[0].url()).await.credential.expect("a server-made credential");
     let mut kiosks = Vec::new();
     for k in 0..KIOSKS {
         kiosks.push(Arc::new(net.enrolled_kiosk(&net.kiosk_path(&format!("kiosk-{k}")), &proxy.url()).await));

@@ -75,7 +75,7 @@ async fn every_instance_signs_with_one_key_and_refuses_a_device_revoked_in_the_d
     assert!(keys.iter().all(|k| *k == keys[0]), "every instance gives kiosks the network's one key: {keys:?}");
 
     let device = enrolled[0].enrollment.device_id.to_string();
-    let credential = &enrolled[0].credential;
+    let credential = enrolled[0].credential.as_deref().expect("a server-made credential");
     for (i, instance) in instances.iter().enumerate() {
         let pulled = pull_raw(&instance.url(), credential).await;
         assert_eq!(pulled.status().as_u16(), 200, "instance {i} serves the enrolled device before the revocation");
@@ -89,6 +89,6 @@ async fn every_instance_signs_with_one_key_and_refuses_a_device_revoked_in_the_d
     }
     let counts = net.admin().op_counts(&device).expect("op counts");
     assert_eq!(counts.last_seq, 0, "the revoked device stored nothing at {POINT}");
-    let other = pull_raw(&instances[0].url(), &enrolled[1].credential).await;
+    let other = pull_raw(&instances[0].url(), enrolled[1].credential.as_deref().expect("a credential")).await;
     assert_eq!(other.status().as_u16(), 200, "a device not revoked is still served");
 }

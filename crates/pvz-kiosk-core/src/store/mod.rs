@@ -70,6 +70,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261207_0013_not_arrived_decision.sql")),
         M::up(include_str!("../../migrations/20261208_0014_server_keys.sql")),
         M::up(include_str!("../../migrations/20261209_0015_claim_server_word.sql")),
+        M::up(include_str!("../../migrations/20261210_0016_enrollment_generation.sql")),
         M::up(include_str!("../../migrations/20261211_0017_claim_return_code.sql")),
     ])
 }

@@ -4,7 +4,7 @@
 
 use crate::error::{KioskError, Result};
 use crate::store::Db;
-use crate::store::{cell_placements, cells, employees, orders, settings, shipments, storage_policy};
+use crate::store::{cell_placements, cells, employees, orders, settings, shipments, storage_policy, sync_settings};
 use crate::Kiosk;
 use pvz_domain::UtcOffset;
 use pvz_protocol::{Change, DemoSeed, PublicKey, PullPage};
@@ -44,6 +44,41 @@ impl Kiosk {
     pub fn apply_pull(&self, page: &PullPage) -> Result<()> {
         self.store.with_tx(|tx| apply_page(tx, page))
     }
+}
+
+/// Where a pull starts: the stored cursor and the enrollment generation it belongs to. A page is
+/// applied only if the generation is still the one it was fetched under (see [`apply_page_from`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PullPosition {
+    pub cursor: Option<String>,
+    pub generation: i64,
+}
+
+pub(crate) fn pull_position(conn: &Db<'_>) -> Result<PullPosition> {
+    Ok(PullPosition {
+        cursor: settings::get_pull_cursor(conn)?,
+        generation: sync_settings::get_enrollment_generation(conn)?,
+    })
+}
+
+/// Whether a page was applied or dropped as fetched before an enrollment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PageFate {
+    Applied,
+    /// The kiosk enrolled (cache and cursor cleared) after the page was asked for: applying it
+    /// would move the cursor past everything the cache lost. Nothing was written.
+    Stale,
+}
+
+/// Applies a page fetched from `fetched_at`, unless the kiosk enrolled since (checked inside the
+/// caller's transaction, so an enrollment cannot slip in between).
+pub(crate) fn apply_page_from(conn: &Db<'_>, page: &PullPage, fetched_at: &PullPosition) -> Result<PageFate> {
+    if sync_settings::get_enrollment_generation(conn)? != fetched_at.generation {
+        tracing::info!("dropping a pull page fetched before the kiosk enrolled again");
+        return Ok(PageFate::Stale);
+    }
+    apply_page(conn, page)?;
+    Ok(PageFate::Applied)
 }
 
 /// Applies one page inside the caller's transaction. A reset page first drops the cache tables (see

@@ -32,6 +32,9 @@ pub struct ClientConfig {
     pub push_max_bytes: usize,
     /// Changes per pull page asked for; the server may send fewer.
     pub pull_limit: u32,
+    /// Whether enrollment may use plain http to a server beyond this machine (a trusted LAN):
+    /// `PVZ_ALLOW_PLAIN_HTTP=1`. Loopback is always allowed.
+    pub allow_plain_http: bool,
 }
 
 impl Default for ClientConfig {
@@ -44,6 +47,7 @@ impl Default for ClientConfig {
             // The server's cap: a catch-up of 100,000 orders took 8.8 s in 2000-order pages against
             // 11.7 s in 500-order pages (one local write transaction per page), target 10 s.
             pull_limit: pvz_protocol::sync::MAX_PULL_LIMIT,
+            allow_plain_http: std::env::var("PVZ_ALLOW_PLAIN_HTTP").is_ok_and(|v| v.trim() == "1"),
         }
     }
 }
@@ -127,6 +131,19 @@ pub(crate) fn normalize_url(raw: &str) -> Result<String> {
         Some(_) => Ok(trimmed.to_owned()),
         None => Err(KioskError::InvalidInput(format!("{raw:?} is not a server address (http:// or https://)"))),
     }
+}
+
+/// Plain http reaches this machine only, unless allowed: whoever answers over the network could
+/// read the code and the answer. `url` went through [`normalize_url`].
+pub(crate) fn refuse_plain_http_beyond_loopback(url: &str, allow_plain_http: bool) -> Result<()> {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return Ok(()) };
+    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if parsed.scheme() == "http" && !loopback && !allow_plain_http {
+        return Err(KioskError::InsecureServerAddress(url.to_owned()));
+    }
+    Ok(())
 }
 
 async fn send<T: DeserializeOwned>(builder: RequestBuilder, call: Call) -> Result<T> {

@@ -5,12 +5,13 @@
 //! moves, and a nudge drops it, so an op to push never waits behind it. Every status change goes to the listener, including one
 //! the store made outside a pass (`refresh_status`, e.g. after an attention item was acknowledged).
 
+use super::apply_pull::pull_position;
 use super::client::server_access;
 use super::client::{ClientConfig, ServerClient};
 use super::pass::{apply_held_page, run_pass, PullProgress, StoreWork, SyncReport};
 use super::status::{CatchUpView, SyncStatusView};
 use crate::error::{ErrorKind, KioskError};
-use crate::store::{outbox, settings};
+use crate::store::outbox;
 use crate::Kiosk;
 use std::future::Future;
 use std::pin::Pin;
@@ -316,17 +317,19 @@ async fn hold_pulls(
 ) -> Result<(), KioskError> {
     let credential = server_access(kiosk)?.credential;
     loop {
-        let (cursor, pending) = kiosk
-            .store
-            .with_conn(|c| Ok::<_, KioskError>((settings::get_pull_cursor(c)?, outbox::count_pending(c)?)))?;
+        let (position, pending) =
+            kiosk.store.with_conn(|c| Ok::<_, KioskError>((pull_position(c)?, outbox::count_pending(c)?)))?;
         if pending > 0 {
             return Ok(());
         }
         let page = tokio::select! {
-            page = client.pull(&credential, cursor.as_deref(), Some(wait)) => page?,
+            page = client.pull(&credential, position.cursor.as_deref(), Some(wait)) => page?,
             () = shared.wake.notified() => return Ok(()),
         };
-        let page = apply_held_page(StoreWork::Blocking(kiosk), page).await?;
+        let Some(page) = apply_held_page(StoreWork::Blocking(kiosk), page, position).await? else {
+            // Enrolled meanwhile (new cursor, maybe a new credential): a pass starts afresh.
+            return Ok(());
+        };
         publish(kiosk, shared, listener, live);
         let offered = Duration::from_secs(u64::from(page.max_wait_seconds));
         if page.has_more || offered.is_zero() {

@@ -13,7 +13,7 @@ mod status;
 pub(crate) use client::server_access;
 pub use client::ClientConfig;
 pub use engine::{EngineConfig, StatusListener, SyncEngine, SyncHandle, SyncTask};
-pub use enroll::{enroll, enroll_when_reachable, enroll_with};
+pub use enroll::{enroll, enroll_when_reachable, enroll_with, resume_enrollment};
 pub use pass::{sync_until_idle, sync_until_idle_with, PullProgress, SyncReport};
 pub use status::{AttentionItem, CatchUpView, SyncStatusView, ATTENTION_SHOWN};
 

@@ -6,8 +6,8 @@ use super::client::{is_too_large, server_access, ClientConfig, ServerClient};
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::store::outbox::{self, PendingOp};
-use crate::store::{settings, sync_settings, Db};
-use crate::sync::apply_pull::apply_page;
+use crate::store::{sync_settings, Db};
+use crate::sync::apply_pull::{apply_page_from, pull_position, PageFate, PullPosition};
 use crate::Kiosk;
 use pvz_protocol::sync::error_code::PAYLOAD_TOO_LARGE;
 use pvz_protocol::sync::{OpOutcome, PushOp, PushRequest, PushResponse, StoredOutcome, MAX_PUSH_OPS};
@@ -299,9 +299,10 @@ async fn pull_all(
     report: &mut SyncReport,
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<()> {
-    let mut cursor = store.kiosk().store.with_conn(|c| Ok::<_, KioskError>(settings::get_pull_cursor(c)?))?;
+    let mut position = store.kiosk().store.with_conn(pull_position)?;
     let mut progress = PullProgress::default();
     loop {
+        let cursor = position.cursor.clone();
         let page = client.pull(credential, cursor.as_deref(), None).await?;
         if page.has_more && cursor.as_deref() == Some(page.cursor.as_str()) && page.changes.is_empty() {
             return Err(KioskError::SyncRefused {
@@ -309,12 +310,18 @@ async fn pull_all(
                 message: "the server's feed did not move past the kiosk's cursor".into(),
             });
         }
-        let page = store
+        let fetched_at = position.clone();
+        let (page, fate) = store
             .run(move |kiosk| {
-                kiosk.store.with_tx(|tx| apply_page(tx, &page))?;
-                Ok(page)
+                let fate = kiosk.store.with_tx(|tx| apply_page_from(tx, &page, &fetched_at))?;
+                Ok((page, fate))
             })
             .await?;
+        if fate == PageFate::Stale {
+            // The kiosk enrolled meanwhile: start again from the cursor it left (none).
+            position = store.kiosk().store.with_conn(pull_position)?;
+            continue;
+        }
         report.reset |= page.reset;
         report.max_wait = Duration::from_secs(u64::from(page.max_wait_seconds));
         report.pages += 1;
@@ -326,25 +333,32 @@ async fn pull_all(
             has_more: page.has_more,
         };
         on_progress(progress);
-        cursor = Some(page.cursor);
+        position.cursor = Some(page.cursor);
         if !page.has_more {
             return Ok(());
         }
     }
 }
 
-/// A page a held pull brought (see the engine): applied, and the sync recorded as succeeded, in one
-/// local transaction, as a pass would.
-pub(crate) async fn apply_held_page(store: StoreWork<'_>, page: PullPage) -> Result<PullPage> {
+/// A page a held pull brought (see the engine), fetched from `fetched_at`: applied, and the sync
+/// recorded as succeeded, in one local transaction, as a pass would. `None`: the kiosk enrolled
+/// after the pull was asked for, and the page was dropped (a pass follows from the new cursor).
+pub(crate) async fn apply_held_page(
+    store: StoreWork<'_>,
+    page: PullPage,
+    fetched_at: PullPosition,
+) -> Result<Option<PullPage>> {
     store
         .run(move |kiosk| {
             let at = timestamp(kiosk.now());
-            kiosk.store.with_tx::<_, KioskError>(|tx| {
-                apply_page(tx, &page)?;
-                sync_settings::set_sync_succeeded(tx, &at)?;
-                Ok(())
+            let fate = kiosk.store.with_tx::<_, KioskError>(|tx| {
+                let fate = apply_page_from(tx, &page, &fetched_at)?;
+                if fate == PageFate::Applied {
+                    sync_settings::set_sync_succeeded(tx, &at)?;
+                }
+                Ok(fate)
             })?;
-            Ok(page)
+            Ok((fate == PageFate::Applied).then_some(page))
         })
         .await
 }

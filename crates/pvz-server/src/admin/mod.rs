@@ -153,14 +153,14 @@ impl Admin {
     }
 
     /// A fresh one-time code for enrolling a kiosk at `point`, valid for `ttl`. Only its hash is kept,
-    /// so it is shown once. Format `XXXX-XXXX-XXXX` from an alphabet without look-alikes (60 bits).
+    /// so it is shown once. It carries the fingerprint of the network's active key, which the kiosk
+    /// must find at the server it enrolls with (see `pvz_protocol::enrollment_code`).
     pub fn issue_enrollment_code(&self, point: &str, ttl: Duration) -> Result<String> {
-        const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
         let point = parse_id(PickupPointId::parse, point)?;
         points::require_point(&self.conn, &point)?;
-        let random = crate::keys::random_bytes::<12>()?;
-        let chars: Vec<char> = random.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
-        let code = chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-");
+        let key = pvz_protocol::PublicKey::parse(&crate::signing::active_public_key(&self.conn)?)
+            .map_err(|e| ServerError::Internal(format!("the active key: {e}")))?;
+        let code = pvz_protocol::EnrollmentCode::issue(&crate::keys::random_bytes()?, &key);
         let ttl = i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX);
         let expires_at = db::now_unix().saturating_add(ttl);
         let hash = db::sha256_hex(normalize_enrollment_code(&code).as_bytes());
@@ -270,6 +270,16 @@ impl Admin {
     pub fn revoke_device(&self, device: &str) -> Result<()> {
         let device = parse_id(DeviceId::parse, device)?;
         if !devices::revoke_device(&self.conn, &device, &db::now_text())? {
+            return Err(ServerError::NotFound(format!("device {device} does not exist")));
+        }
+        Ok(())
+    }
+
+    /// Lets the next enrollment with a code of the device's point continue it without its old secret
+    /// (`pvz-server reset-device-secret`): for a kiosk that lost its credential and the proof of it.
+    pub fn reset_device_secret(&self, device: &str) -> Result<()> {
+        let device = parse_id(DeviceId::parse, device)?;
+        if !devices::reset_device_secret(&self.conn, &device, &db::now_text())? {
             return Err(ServerError::NotFound(format!("device {device} does not exist")));
         }
         Ok(())

@@ -211,6 +211,14 @@ pub enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Let a kiosk that lost its device credential continue its device (and its seq, so its queued
+    /// ops still line up) with a fresh enrollment code of the device's point, without the old secret.
+    /// The old credential keeps working until then; the next enrollment that names the device ends
+    /// the reset.
+    ResetDeviceSecret {
+        #[arg(long)]
+        device: String,
+    },
     /// Start a new feed epoch: the point's kiosks rebuild their caches on the next pull.
     ResetFeed {
         #[arg(long)]
@@ -417,6 +425,12 @@ fn admin_command(config: &Config, command: Command) -> Result<ExitCode> {
         Command::RevokeDevice { device } => {
             admin.revoke_device(&device)?;
             println!("revoked {device}");
+        }
+        Command::ResetDeviceSecret { device } => {
+            admin.reset_device_secret(&device)?;
+            println!(
+                "{device}: the next enrollment with a code of its pickup point continues it without the old secret"
+            );
         }
         Command::ResetFeed { pickup_point } => {
             println!("{pickup_point} is now at feed epoch {}", admin.reset_feed(&pickup_point)?);

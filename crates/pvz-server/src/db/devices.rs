@@ -14,6 +14,9 @@ pub struct DeviceRecord {
     pub pickup_point_id: PickupPointId,
     pub secret_sha256: String,
     pub revoked: bool,
+    /// An operator reset the device's secret (`pvz-server device reset-secret`): the next enrollment
+    /// with a code of its point may continue it without proving the old secret.
+    pub secret_reset: bool,
     /// The point's feed position when the row was read: lets an empty poll answer without a second
     /// query (the hot path of every idle kiosk).
     pub feed_head: Cursor,
@@ -56,7 +59,7 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
     let row = conn
         .prepare_cached(
             "SELECT d.pickup_point_id, d.secret_sha256, d.revoked_at, p.epoch, p.version,
-                    d.last_sync_at, d.app_version, d.protocol
+                    d.last_sync_at, d.app_version, d.protocol, d.secret_reset_at
              FROM devices d JOIN pickup_points p ON p.id = d.pickup_point_id WHERE d.id = ?1",
         )?
         .query_row([id.as_str()], |r| {
@@ -66,10 +69,11 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
                 r.get::<Option<String>>(2)?,
                 Cursor { epoch: r.get(3)?, version: r.get(4)? },
                 SyncSeen { at: r.get(5)?, app_version: r.get(6)?, protocol: r.get(7)? },
+                r.get::<Option<String>>(8)?.is_some(),
             ))
         })
         .optional()?;
-    let Some((point, secret_sha256, revoked_at, feed_head, recorded)) = row else { return Ok(None) };
+    let Some((point, secret_sha256, revoked_at, feed_head, recorded, secret_reset)) = row else { return Ok(None) };
     let pickup_point_id =
         PickupPointId::parse(&point).map_err(|e| ServerError::Internal(format!("device {id}: {e}")))?;
     Ok(Some(DeviceRecord {
@@ -77,6 +81,7 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
         pickup_point_id,
         secret_sha256,
         revoked: revoked_at.is_some(),
+        secret_reset,
         feed_head,
         recorded,
     }))
@@ -156,21 +161,47 @@ pub fn get_usable_code_point(conn: &Connection, code_sha256: &str, now_unix: i64
     point.map(|p| PickupPointId::parse(&p).map_err(|e| ServerError::Internal(e.to_string()))).transpose()
 }
 
-/// Marks the code used by `device` if it is unused and unexpired, in one statement so two kiosks
-/// racing with the same code cannot both win. Returns the code's pickup point.
+/// The point and device of a code already used with `secret_sha256`, while that device still holds
+/// that secret: the same enrollment asked again after its answer was lost. Expiry does not matter
+/// (the kiosk may have been off for days); a secret replaced since (another enrollment, a reset)
+/// ends it. The hash alone grants nothing: the credential needs the secret, which only the kiosk
+/// that made it has.
+pub fn get_code_used_with(
+    conn: &Connection,
+    code_sha256: &str,
+    secret_sha256: &str,
+) -> Result<Option<(PickupPointId, DeviceId)>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached(
+            "SELECT c.pickup_point_id, d.id FROM enrollment_codes c JOIN devices d ON d.id = c.used_by_device
+             WHERE c.code_sha256 = ?1 AND c.used_secret_sha256 = ?2 AND d.secret_sha256 = ?2
+               AND d.secret_reset_at IS NULL",
+        )?
+        .query_row(params![code_sha256, secret_sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((point, device)) = row else { return Ok(None) };
+    let point = PickupPointId::parse(&point).map_err(|e| ServerError::Internal(e.to_string()))?;
+    let device = DeviceId::parse(&device).map_err(|e| ServerError::Internal(e.to_string()))?;
+    Ok(Some((point, device)))
+}
+
+/// Marks the code used by `device` with the secret hash it was given, if it is unused and unexpired,
+/// in one statement so two kiosks racing with the same code cannot both win. Returns the code's
+/// pickup point.
 pub fn consume_enrollment_code(
     conn: &Connection,
     code_sha256: &str,
     device: &DeviceId,
+    secret_sha256: &str,
     now_unix: i64,
     now: &str,
 ) -> Result<Option<PickupPointId>> {
     let point: Option<String> = conn
         .query_row(
-            "UPDATE enrollment_codes SET used_at = ?3, used_by_device = ?4
+            "UPDATE enrollment_codes SET used_at = ?3, used_by_device = ?4, used_secret_sha256 = ?5
              WHERE code_sha256 = ?1 AND used_at IS NULL AND expires_at > ?2
              RETURNING pickup_point_id",
-            params![code_sha256, now_unix, now, device.as_str()],
+            params![code_sha256, now_unix, now, device.as_str(), secret_sha256],
             |r| r.get(0),
         )
         .optional()?;
@@ -249,13 +280,21 @@ pub fn reenroll_device(
 ) -> Result<()> {
     insert_device_enrollment(conn, id, name, true, now)?;
     let changed = conn.execute(
-        "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL WHERE id = ?1 AND secret_sha256 = ?4",
+        "UPDATE devices SET secret_sha256 = ?2, name = ?3, revoked_at = NULL, secret_reset_at = NULL
+         WHERE id = ?1 AND secret_sha256 = ?4",
         params![id.as_str(), secret_sha256, name, previous_sha256],
     )?;
     if changed != 1 {
         return Err(ServerError::PreviousCredentialRejected);
     }
     Ok(())
+}
+
+/// Lets the next enrollment with a code of the device's point continue it without the old secret
+/// (its seq kept). Returns false when there is no such device.
+pub fn reset_device_secret(conn: &Connection, id: &DeviceId, now: &str) -> Result<bool> {
+    let n = conn.execute("UPDATE devices SET secret_reset_at = ?2 WHERE id = ?1", params![id.as_str(), now])?;
+    Ok(n == 1)
 }
 
 /// Returns false when there is no such device.

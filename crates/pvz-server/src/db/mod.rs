@@ -158,6 +158,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261218_0009_network_keys.sql"),
         migration!("20261219_0010_claim_service.sql"),
         migration!("20261220_0011_claim_conversation.sql"),
+        migration!("20261221_0012_idempotent_enrollment.sql"),
     ]
 }
 

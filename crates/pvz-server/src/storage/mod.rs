@@ -43,8 +43,14 @@ pub struct NewDevice {
     /// secret matches and the device is at the code's point, that device gets the new credential
     /// instead of a new device being created.
     pub previous_credential: Option<DeviceCredential>,
+    /// The point the kiosk is enrolled at now (protocol 4): a code of another point is refused
+    /// unused, whether or not this server knows the kiosk's device.
+    pub kiosk_point: Option<PickupPointId>,
     pub device_name: String,
     pub secret_sha256: String,
+    /// The kiosk made the secret and sent only its hash (protocol 4): the same code and hash again
+    /// is the same enrollment retried, and gets the same answer.
+    pub retriable: bool,
 }
 
 /// What an enrollment attempt came to.
@@ -61,7 +67,8 @@ pub enum Enrolled {
     },
     /// The code is unknown, used or expired.
     CodeInvalid,
-    /// The device to continue belongs to another pickup point; the code was not used.
+    /// The device to continue, or the kiosk by its own word, belongs to another pickup point; the
+    /// code was not used.
     OtherPointsDevice,
     /// The device to continue exists but the previous credential's secret is not its own (someone
     /// naming a device they do not hold); the code was not used.
@@ -73,10 +80,15 @@ pub trait Storage: Clone + Send + Sync + 'static {
     /// up-to-date poll is answered from it alone); the caller compares the secret's hash.
     fn find_device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
 
-    /// The pickup point of an unused, unexpired enrollment code, read without the writer: enrollment
-    /// is unauthenticated, so a wrong code must cost one indexed read and never wait for (or hold up)
-    /// a push. `None`: unknown, used or expired.
-    fn find_enrollment_code(&self, code_sha256: String) -> impl Future<Output = Result<Option<PickupPointId>>> + Send;
+    /// The pickup point of an unused, unexpired enrollment code, or of one used with
+    /// `retry_secret_sha256` (a retry), read without the writer: enrollment is unauthenticated, so a
+    /// wrong code must cost an indexed read or two and never wait for (or hold up) a push. `None`:
+    /// unknown, used or expired.
+    fn find_enrollment_code(
+        &self,
+        code_sha256: String,
+        retry_secret_sha256: Option<String>,
+    ) -> impl Future<Output = Result<Option<PickupPointId>>> + Send;
 
     /// Consumes the enrollment code and creates the device, or continues the device of
     /// `previous_credential` (rotates its credential, clears its revocation, keeps its seq and ops),
@@ -261,8 +273,19 @@ impl Storage for DbStorage {
         self.read_quick(move |conn| devices::get_device(conn, &id)).await
     }
 
-    async fn find_enrollment_code(&self, code_sha256: String) -> Result<Option<PickupPointId>> {
-        self.read(move |conn| devices::get_usable_code_point(conn, &code_sha256, db::now_unix())).await
+    async fn find_enrollment_code(
+        &self,
+        code_sha256: String,
+        retry_secret_sha256: Option<String>,
+    ) -> Result<Option<PickupPointId>> {
+        self.read(move |conn| {
+            if let Some(point) = devices::get_usable_code_point(conn, &code_sha256, db::now_unix())? {
+                return Ok(Some(point));
+            }
+            let Some(secret) = retry_secret_sha256 else { return Ok(None) };
+            Ok(devices::get_code_used_with(conn, &code_sha256, &secret)?.map(|(point, _)| point))
+        })
+        .await
     }
 
     async fn enroll_device(&self, device: NewDevice) -> Result<Enrolled> {
@@ -270,6 +293,22 @@ impl Storage for DbStorage {
             let tx = conn.transaction()?;
             let now = db::now_text();
             let now_unix = db::now_unix();
+            if device.retriable {
+                if let Some((point, device_id)) =
+                    devices::get_code_used_with(&tx, &device.code_sha256, &device.secret_sha256)?
+                {
+                    // The same enrollment again (its answer was lost): the same answer, nothing written.
+                    let name = points::require_point(&tx, &point)?.name;
+                    let server_public_key = signing::active_public_key(&tx)?;
+                    return Ok(Enrolled::Device {
+                        device_id,
+                        pickup_point_id: point,
+                        name,
+                        continued: true,
+                        server_public_key,
+                    });
+                }
+            }
             let Some(code_point) = devices::get_usable_code_point(&tx, &device.code_sha256, now_unix)? else {
                 return Ok(Enrolled::CodeInvalid);
             };
@@ -280,16 +319,28 @@ impl Storage for DbStorage {
             // Nothing is written on a refusal: the transaction rolls back on drop, the code stays
             // usable. The secret is checked first, so a caller without it learns nothing of the point.
             if let Some((previous, d)) = &existing {
-                if !db::sha256_hex_matches(previous.secret.as_bytes(), &d.secret_sha256) {
+                // An operator's secret reset waives the proof (the device id still names the device).
+                if !db::sha256_hex_matches(previous.secret.as_bytes(), &d.secret_sha256) && !d.secret_reset {
                     return Ok(Enrolled::PreviousCredentialRejected);
                 }
                 if d.pickup_point_id != code_point {
                     return Ok(Enrolled::OtherPointsDevice);
                 }
             }
+            if device.kiosk_point.as_ref().is_some_and(|point| *point != code_point) {
+                return Ok(Enrolled::OtherPointsDevice);
+            }
             let existing = existing.map(|(_, d)| d);
             let device_id = existing.as_ref().map_or(&device.device_id, |d| &d.device_id).clone();
-            if devices::consume_enrollment_code(&tx, &device.code_sha256, &device_id, now_unix, &now)?.is_none() {
+            let used = devices::consume_enrollment_code(
+                &tx,
+                &device.code_sha256,
+                &device_id,
+                &device.secret_sha256,
+                now_unix,
+                &now,
+            )?;
+            if used.is_none() {
                 return Ok(Enrolled::CodeInvalid);
             }
             let name = points::require_point(&tx, &code_point)?.name;

@@ -99,7 +99,10 @@ impl TestServer {
         let reply = self.post_json("/v1/enroll", None, &json!({"code": code, "device_name": "Касса 1"})).await;
         assert_eq!(reply.status, 200, "enrollment with a fresh code must succeed: {}", reply.body);
         let response: EnrollResponse = serde_json::from_value(reply.body).expect("an EnrollResponse");
-        Kiosk { credential: response.credential, device_id: response.enrollment.device_id.to_string() }
+        Kiosk {
+            credential: response.credential.expect("a server-made credential"),
+            device_id: response.enrollment.device_id.to_string(),
+        }
     }
 
     pub async fn post_json(&self, path: &str, credential: Option<&str>, body: &Value) -> Reply {

@@ -23,7 +23,10 @@ async fn enroll_with(t: &TestServer, code: &str, previous_credential: Option<&st
 
 fn kiosk_of(reply: &Reply) -> Kiosk {
     let response: EnrollResponse = serde_json::from_value(reply.body.clone()).expect("an EnrollResponse");
-    Kiosk { credential: response.credential, device_id: response.enrollment.device_id.to_string() }
+    Kiosk {
+        credential: response.credential.expect("a server-made credential"),
+        device_id: response.enrollment.device_id.to_string(),
+    }
 }
 
 /// A credential of the same device with a secret that is not its own.
@@ -134,5 +137,86 @@ async fn a_device_the_server_never_issued_enrolls_as_a_new_device() {
     let history = t.admin.device_enrollments(&kiosk.device_id).expect("history");
     assert_eq!(history.len(), 1, "a new device's enrollment is recorded: {history:?}");
     assert!(!history[0].continued, "as a new device: {history:?}");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_kiosk_saying_it_belongs_to_another_point_is_refused_before_the_code_is_used() {
+    let t = start().await;
+    let code = t.admin.issue_enrollment_code(OTHER_POINT, Duration::from_secs(3600)).expect("code");
+    let body = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": POINT});
+    let refused = t.post_json("/v1/enroll", None, &body).await;
+    assert_api_error(&refused, 403, "forbidden", "a code of another point than the kiosk's own");
+    assert!(t.admin.devices(None).expect("fleet").is_empty(), "no device is made for a refused code");
+    let junk = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": "pp a/b"});
+    assert_api_error(&t.post_json("/v1/enroll", None, &junk).await, 400, "bad_request", "a malformed point id");
+    let own = json!({"code": code, "device_name": "Касса 1", "current_pickup_point": OTHER_POINT});
+    let reply = t.post_json("/v1/enroll", None, &own).await;
+    assert_eq!(reply.status, 200, "the code was left unused, and its own point's kiosk enrolls: {}", reply.body);
+    t.server.shutdown().await;
+}
+
+fn kiosk_made(code: &str, secret: &str, previous_credential: Option<&str>) -> serde_json::Value {
+    let hash = pvz_server::db::sha256_hex(secret.as_bytes());
+    let mut body = json!({"code": code, "device_name": "Касса 1", "secret_sha256": hash});
+    if let Some(credential) = previous_credential {
+        body["previous_credential"] = json!(credential);
+    }
+    body
+}
+
+#[tokio::test]
+async fn the_same_code_and_secret_hash_again_get_the_same_answer_and_another_hash_does_not() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let code = t.admin.issue_enrollment_code(POINT, Duration::from_secs(3600)).expect("code");
+    let secret = "k".repeat(43);
+    let first = t.post_json("/v1/enroll", None, &kiosk_made(&code, &secret, None)).await;
+    assert_eq!(first.status, 200, "a kiosk-made secret enrolls: {}", first.body);
+    assert!(
+        first.body.get("credential").is_none(),
+        "the server does not know the secret, so sends none: {}",
+        first.body
+    );
+    let again = t.post_json("/v1/enroll", None, &kiosk_made(&code, &secret, None)).await;
+    assert_eq!(again.status, 200, "the answer was lost: asking again succeeds: {}", again.body);
+    assert_eq!(again.body, first.body, "with the same answer");
+    assert_eq!(t.admin.devices(None).expect("fleet").len(), 1, "and no second device");
+
+    let device_id = first.body["enrollment"]["device_id"].as_str().expect("device id").to_owned();
+    let kiosk = Kiosk { credential: format!("pvzd1.{device_id}.{secret}"), device_id };
+    assert_eq!(outcome(&t.push(&kiosk, &[op(1, opened("o1"))]).await, 0), "applied", "the kiosk's credential works");
+
+    let other = t.post_json("/v1/enroll", None, &kiosk_made(&code, &"x".repeat(43), None)).await;
+    assert_api_error(&other, 400, "enrollment_code_invalid", "the used code with another hash");
+    let bad = json!({"code": code, "device_name": "Касса 1", "secret_sha256": "not-hex"});
+    assert_api_error(&t.post_json("/v1/enroll", None, &bad).await, 400, "bad_request", "a hash that is no sha256");
+    t.server.shutdown().await;
+}
+
+#[tokio::test]
+async fn after_a_secret_reset_a_fresh_code_continues_the_device_without_the_old_secret() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", false);
+    let lost = t.enroll(POINT).await;
+    assert_eq!(outcome(&t.push(&lost, &[op(1, opened("o1"))]).await, 0), "applied", "seq 1 applied");
+    let code = t.admin.issue_enrollment_code(POINT, Duration::from_secs(3600)).expect("code");
+    let refused =
+        t.post_json("/v1/enroll", None, &kiosk_made(&code, &"n".repeat(43), Some(&forged(&lost.device_id)))).await;
+    assert_api_error(&refused, 403, "previous_credential_rejected", "without the secret and without a reset");
+
+    t.admin.reset_device_secret(&lost.device_id).expect("the operator resets the device's secret");
+    let secret = "n".repeat(43);
+    let reply = t.post_json("/v1/enroll", None, &kiosk_made(&code, &secret, Some(&forged(&lost.device_id)))).await;
+    assert_eq!(reply.status, 200, "after the reset the device is continued without its old secret: {}", reply.body);
+    assert_eq!(reply.body["enrollment"]["device_id"], lost.device_id.as_str(), "the same device");
+    let kiosk = Kiosk { credential: format!("pvzd1.{}.{secret}", lost.device_id), device_id: lost.device_id.clone() };
+    assert_eq!(outcome(&t.push(&kiosk, &[op(2, opened("o1"))]).await, 0), "applied", "its seq continues at 2");
+
+    let code = t.admin.issue_enrollment_code(POINT, Duration::from_secs(3600)).expect("code");
+    let again =
+        t.post_json("/v1/enroll", None, &kiosk_made(&code, &"z".repeat(43), Some(&forged(&lost.device_id)))).await;
+    assert_api_error(&again, 403, "previous_credential_rejected", "the reset ends with the enrollment it allowed");
+    assert!(t.admin.reset_device_secret("no-such-device").is_err(), "an unknown device cannot be reset");
     t.server.shutdown().await;
 }

@@ -7,7 +7,7 @@ export const enroll: Messages["enroll"] = {
   url: "Server address",
   urlPlaceholder: "http://127.0.0.1:8787",
   code: "Connection code",
-  codePlaceholder: "XXXX-XXXX-XXXX",
+  codePlaceholder: "XXXX-XXXX-XXXX-XXXX-…",
   codeHint: "Lowercase and without dashes is fine.",
   name: "Counter name (optional)",
   namePlaceholder: "e.g. Counter 1",
@@ -16,7 +16,7 @@ export const enroll: Messages["enroll"] = {
   errors: {
     server_unreachable: "No server answers at this address. Check the address and the network.",
     enrollment_refused:
-      "The server did not accept the code: it is wrong, already used or expired. Ask for a new connection code.",
+      "The code was not accepted: it is wrong, already used, expired or of the old short format. Ask for a new connection code.",
     invalid_input: "This is not a server address. It looks like this: http://127.0.0.1:8787",
   },
 };

@@ -32,6 +32,10 @@ export const errors: Messages["errors"] = {
   server_error: "The server failed (the network is fine): {{message}}",
   enrollment_refused: "The server refused the enrollment code: {{message}}",
   enrolled_elsewhere: "This kiosk is already enrolled to another pickup point.",
+  server_key_mismatch:
+    "The server at this address does not hold the key the connection code names (a wrong address, or not the network's server). Nothing was saved.",
+  insecure_server_address:
+    "Plain http is only for this machine: use the server's https address (or allow plain http on a trusted network with PVZ_ALLOW_PLAIN_HTTP=1).",
   not_connected: "This kiosk is not connected to a server: nothing to sync with.",
   credential_rejected:
     "The server does not accept this kiosk's credential. Enroll the kiosk again.",

@@ -91,6 +91,16 @@ impl Network {
         assert_eq!(enrollment.pickup_point_id.as_str(), point, "the kiosk is enrolled at the code's pickup point");
     }
 
+    /// Makes this server take `code`, issued by another server, as its own code for `point`: an
+    /// impostor at the address the kiosk was given, which saw the code on its way.
+    pub fn accept_code_issued_elsewhere(&self, point: &str, code: &str) {
+        use pvz_server::db::{self, devices};
+        let conn = db::open_and_migrate(&self.server_dir.join(db::DB_FILE)).expect("the server's database");
+        let hash = db::sha256_hex(pvz_server::admin::normalize_enrollment_code(code).as_bytes());
+        let point = PickupPointId::parse(point).expect("point id");
+        devices::insert_enrollment_code(&conn, &point, &hash, i64::MAX, &db::now_text()).expect("code stored");
+    }
+
     /// Resolves once the server holds `count` pulls open.
     pub async fn until_holding(&self, count: usize) {
         let held = self.server.as_ref().expect("server running").held_pulls().until_holding(count);

@@ -1,10 +1,12 @@
 //! Enrollment and the device credential: clear refusals that store nothing, and a revoked device
-//! told its credential is not accepted.
+//! told its credential is not accepted. A kiosk enrolls only with the server its code names, never
+//! uses up a code it would refuse, and a page of the feed fetched before enrolling again is never
+//! applied after it.
 //! A kiosk core on a real SQLite file against the real central server (see `common`).
 
 use crate::support::network::*;
 use pvz_domain::FeePolicy;
-use pvz_kiosk_core::sync::{self, SyncEngine};
+use pvz_kiosk_core::sync::{self, EngineConfig, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, KioskError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -38,7 +40,8 @@ async fn a_revoked_device_is_told_its_credential_is_not_accepted() {
 async fn enrollment_errors_are_clear_and_store_nothing() {
     let mut net = Network::start().await;
     let kiosk = net.kiosk();
-    let err = sync::enroll(&kiosk, &net.url(), "AAAA-BBBB-CCCC", "Касса 1").await.expect_err("an unknown code");
+    let unknown = format!("AAAA-BBBB-CCCC-{}", "A".repeat(28));
+    let err = sync::enroll(&kiosk, &net.url(), &unknown, "Касса 1").await.expect_err("an unknown code");
     assert!(
         matches!(err, KioskError::EnrollmentRefused(_)),
         "a bad code is refused with the server's message: {err:?}"
@@ -53,8 +56,13 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     let err = sync::enroll(&enrolled, &net.url(), &other, "Касса 1").await.expect_err("another point");
     assert!(matches!(err, KioskError::EnrolledElsewhere { .. }), "one kiosk, one pickup point: {err:?}");
 
+    let old = sync::enroll(&net.kiosk(), &net.url(), "AAAA-BBBB-CCCC", "x").await.expect_err("an old-format code");
+    assert!(
+        matches!(&old, KioskError::EnrollmentRefused(m) if m.contains("old format") && m.contains("fresh code")),
+        "a code without the server's fingerprint is refused before it is sent, saying what to do: {old:?}"
+    );
     let addr = net.stop_server().await;
-    let code = "AAAA-BBBB-CCCC";
+    let code = &format!("AAAA-BBBB-CCCC-{}", "A".repeat(28));
     let err = sync::enroll(&net.kiosk(), &format!("http://{addr}"), code, "x").await.expect_err("server down");
     assert!(matches!(err, KioskError::ServerUnreachable(_)), "a down server is unreachable: {err:?}");
 }
@@ -129,4 +137,98 @@ async fn a_revoked_kiosk_enrolled_again_continues_its_device_and_its_outbox_drai
         kiosk.outbox().expect("outbox").len() as u64,
         "the server holds every op of the outbox once, under the one device"
     );
+}
+
+/// Issue 13, finding 3: enrolling again while the engine holds a pull. The held pull's page was
+/// asked for with the cursor from before the enrollment cleared the cache; applied after it, it
+/// would move the cursor past everything the cache lost.
+#[tokio::test]
+async fn a_page_fetched_before_enrolling_again_is_not_applied_after_it() {
+    let net = Network::start().await;
+    net.admin().add_orders(POINT, &[order(1, 100_000)]).expect("an order for the point");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    let engine = EngineConfig { client: fast(), ..EngineConfig::default() };
+    let handle = SyncEngine::spawn(kiosk.clone(), engine, Box::new(|_| {}));
+    let first =
+        wait_for(&handle, "the first pass succeeds", |s| s.online && !s.syncing && s.last_sync_at.is_some()).await;
+    net.until_holding(1).await;
+
+    net.enroll_at(&kiosk, POINT).await;
+    net.admin().add_orders(POINT, &[order(2, 200_000)]).expect("a change that answers the held pull");
+    wait_for(&handle, "a sync after enrolling again", |s| {
+        s.last_sync_at.is_some() && s.last_sync_at != first.last_sync_at && !s.syncing
+    })
+    .await;
+    handle.stop();
+
+    let before = kiosk.scan("700001");
+    assert!(
+        before.is_ok(),
+        "the order the server had before the kiosk enrolled again must be at the counter, not lost with a stale \
+         page's cursor: {:?}",
+        before.err()
+    );
+}
+
+/// Issue 13, finding 6: the enrollment code binds the server. A server at the given address that
+/// knows the code but holds another key must not get its key pinned.
+#[tokio::test]
+async fn a_server_whose_key_the_code_does_not_name_is_refused_and_nothing_is_stored() {
+    let real = Network::start().await;
+    let impostor = Network::start().await;
+    let code = real.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code");
+    impostor.accept_code_issued_elsewhere(POINT, &code);
+
+    let kiosk = real.kiosk();
+    let refused = sync::enroll(&kiosk, &impostor.url(), &code, "Касса 1").await;
+    assert!(
+        matches!(refused, Err(KioskError::ServerKeyMismatch)),
+        "a server whose key is not the one the code names must be refused: {refused:?}"
+    );
+    assert!(!kiosk.sync_status().expect("status").configured, "nothing of the impostor's answer is stored");
+    assert!(kiosk.view().expect("view").status.device_id.is_empty(), "no enrollment is stored");
+
+    let enrollment = sync::enroll(&kiosk, &real.url(), &code, "Касса 1").await.expect("the real server enrolls");
+    assert_eq!(enrollment.pickup_point_id.as_str(), POINT, "the kiosk is enrolled with the server the code names");
+}
+
+/// Issue 13, finding 6: plain http is refused for anything but loopback, before any request.
+#[tokio::test]
+async fn plain_http_to_a_server_beyond_this_machine_is_refused_before_connecting() {
+    let net = Network::start().await;
+    let kiosk = net.kiosk();
+    let code = net.admin().issue_enrollment_code(POINT, Duration::from_secs(600)).expect("code");
+    let refused = sync::enroll_with(&kiosk, "http://192.0.2.10:8787", &code, "Касса 1", &fast()).await;
+    let err = refused.expect_err("plain http to another machine must be refused");
+    let kind = serde_json::to_value(err.kind()).expect("a kind serialises");
+    assert_eq!(
+        kind, "insecure_server_address",
+        "a server beyond this machine needs https, and the window says so: {err}"
+    );
+}
+
+/// Issue 13, finding 7: a kiosk enrolled at one point that is given another point's code (of another
+/// server, which does not know its device) refuses it without the code being used or a device made.
+#[tokio::test]
+async fn a_code_of_another_point_is_refused_without_using_it_or_making_a_device() {
+    let home = Network::start().await;
+    let kiosk = home.enrolled_kiosk().await;
+    let other = Network::start().await;
+    other.admin().add_pickup_point("pp-sync-2", "ПВЗ Другая, 2", &FeePolicy::default()).expect("other point");
+    let code = other.admin().issue_enrollment_code("pp-sync-2", Duration::from_secs(600)).expect("code");
+
+    let err = sync::enroll(&kiosk, &other.url(), &code, "Касса 1").await.expect_err("one kiosk, one pickup point");
+    assert!(
+        matches!(err, KioskError::EnrolledElsewhere { .. }),
+        "the refusal says the kiosk belongs elsewhere: {err:?}"
+    );
+    assert!(
+        other.admin().devices(None).expect("fleet").is_empty(),
+        "the other server made no device for a kiosk that refuses its code"
+    );
+    let fresh = other.kiosk();
+    let enrollment = sync::enroll(&fresh, &other.url(), &code, "Касса 2")
+        .await
+        .expect("the refused code was never used: the counter it was meant for still enrolls with it");
+    assert_eq!(enrollment.pickup_point_id.as_str(), "pp-sync-2", "at the code's point");
 }
