@@ -52,7 +52,6 @@ export const sync: Messages["sync"] = {
     claim_return_expired: "The claim's return deadline had passed when the item was taken.",
     invalid_input:
       "The server could not read this operation (a text or list too long, or a field it does not know). Nothing of it was recorded.",
-    other_point:
-      "This operation names another pickup point's order; the server did not apply it.",
+    other_point: "This operation names another pickup point's order; the server did not apply it.",
   },
 };
