@@ -81,7 +81,7 @@ impl RateLimits {
     /// TCP peer's (absent when the router is called without a socket, as `oneshot` tests do).
     pub fn client_address(&self, parts: &Parts) -> Option<IpAddr> {
         let forwarded = self.client_address_header.as_ref().and_then(|name| {
-            let value = parts.headers.get_all(name).iter().last()?.to_str().ok()?;
+            let value = parts.headers.get_all(name).iter().next_back()?.to_str().ok()?;
             value.rsplit(',').next()?.trim().parse().ok()
         });
         forwarded.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| peer.ip()))
