@@ -12,12 +12,12 @@
 
 use crate::support::network::*;
 use chrono::Utc;
-use pvz_domain::{ItemId, Kopecks, OrderId, RefusalReason, ShortCode, StoragePolicy, UtcOffset};
+use pvz_domain::{Kopecks, RefusalReason, StoragePolicy, UtcOffset};
 use pvz_kiosk_core::sync::sync_until_idle;
 use pvz_kiosk_core::{ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::SellerDecision;
 use pvz_server::admin::{parse_cells, Admin, Role};
-use pvz_server::db::orders::{NewItem, NewOrder};
+use pvz_server::db::orders::NewOrder;
 use std::path::{Path, PathBuf};
 
 /// The network's signing key on both the server that saw the counter and the one that drains it.
@@ -38,30 +38,12 @@ fn fixture_dir() -> PathBuf {
 /// The smallest bytes the counter takes for a PNG photo.
 const PHOTO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
+/// The receiving tests' order on the shelf, its items numbered `itm-<order>-1`, `-2`, … as the
+/// fixture's ops name them.
 fn shelf_order(id: &str, short: &str, barcodes: &[&str]) -> NewOrder {
-    NewOrder {
-        id: OrderId::parse(id).expect("order id"),
-        short_code: ShortCode::parse(short).expect("short code"),
-        buyer_id: format!("buyer-{id}"),
-        buyer_name: "Ирина Волкова".into(),
-        items: barcodes
-            .iter()
-            .enumerate()
-            .map(|(n, barcode)| NewItem {
-                id: ItemId::parse(&format!("itm-{id}-{}", n + 1)).expect("item id"),
-                seller_id: "seller-1".into(),
-                seller_name: "ООО Платья".into(),
-                name: "Платье".into(),
-                variant: "M".into(),
-                cell: "A-04".into(),
-                price: Kopecks(100_000),
-                prepaid: true,
-                category: "clothes".into(),
-                barcode: Some((*barcode).into()),
-                mark: None,
-            })
-            .collect(),
-    }
+    let item_ids: Vec<String> = (1..=barcodes.len()).map(|n| format!("itm-{id}-{n}")).collect();
+    let items: Vec<(&str, &str)> = item_ids.iter().map(String::as_str).zip(barcodes.iter().copied()).collect();
+    super::receiving::shelf_order(id, short, &items)
 }
 
 /// The network both servers hold: orders 1-3 (an issue with a defect refusal, a plain issue, and an

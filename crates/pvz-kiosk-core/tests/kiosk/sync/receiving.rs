@@ -13,7 +13,7 @@ use pvz_protocol::ReturnSource;
 use pvz_server::admin::parse_cells;
 use pvz_server::db::orders::{NewItem, NewOrder, OrderState};
 
-fn shelf_order(id: &str, short: &str, items: &[(&str, &str)]) -> NewOrder {
+pub(super) fn shelf_order(id: &str, short: &str, items: &[(&str, &str)]) -> NewOrder {
     NewOrder {
         id: OrderId::parse(id).expect("order id"),
         short_code: ShortCode::parse(short).expect("short code"),
