@@ -7,6 +7,7 @@ use pvz_domain::{
     ClaimDecision, ClaimId, ClaimState, Compensation, Decider, ItemFate, ItemId, Kopecks, OrderId, ReturnRoute,
 };
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// `GET`, device credential: the claim's state now (decision, item fate, deadline), without its return
 /// code (protocol 4): a kiosk has the code only from the buyer. 404 `not_found` for a claim the
@@ -53,7 +54,8 @@ pub const MAX_COMMENT_CHARS: usize = 1000;
 
 /// A claim as the server holds it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct ClaimStatus {
     pub claim_id: ClaimId,
     pub order_id: OrderId,
@@ -112,7 +114,7 @@ pub struct ClaimStatus {
 
 /// The seller's own address for a return straight to it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SellerAddress {
     pub address: String,
     /// Opening hours, as the seller writes them ("пн-пт 10:00-19:00").
@@ -121,7 +123,7 @@ pub struct SellerAddress {
 
 /// A reason the marketplace offers for a rejection, beside a custom comment.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RejectionTemplate {
     /// The item was used or worn.
@@ -136,7 +138,7 @@ pub enum RejectionTemplate {
 
 /// What a caller may do with a claim now, as listed in [`ClaimStatus::actions`].
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimAction {
     /// Approve; the item comes back through a pickup point (refund or replacement).
@@ -164,7 +166,8 @@ pub enum ClaimAction {
 
 /// One action on a claim: `{"action": "<name>", ...}`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ClaimActionRequest {
     /// `compensation`: a refund (full or partial) or a replacement.
@@ -247,7 +250,8 @@ pub struct NewClaimRequest {
 
 /// A stored attachment: its id is the sha256 of its bytes (hex).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct AttachmentRef {
     pub id: String,
     /// `image/jpeg`, `image/png` or `application/pdf`.
@@ -257,7 +261,7 @@ pub struct AttachmentRef {
 
 /// Who wrote a message.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageAuthor {
     Buyer,
@@ -267,7 +271,8 @@ pub enum MessageAuthor {
 
 /// `POST /v1/claims/{claim_id}/messages`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct NewMessage {
     /// At most [`MAX_MESSAGE_CHARS`] characters; may be empty when attachments are sent.
     #[serde(default)]
@@ -280,7 +285,7 @@ pub struct NewMessage {
 
 /// One message of a claim's conversation; never edited after it was sent.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ClaimMessage {
     /// Its place in the conversation, from 1.
     pub seq: i64,
@@ -293,7 +298,8 @@ pub struct ClaimMessage {
 
 /// `GET /v1/claims/{claim_id}/messages?after=<next>`: the messages after the cursor, oldest first.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct MessagePage {
     pub messages: Vec<ClaimMessage>,
     /// The cursor to ask from next time (the last message's seq, or the one sent when none came).

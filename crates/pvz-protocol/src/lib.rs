@@ -7,10 +7,12 @@ pub mod bounds;
 pub mod claims;
 pub mod demo;
 pub mod enrollment_code;
+pub mod evidence;
 pub mod ops;
 pub mod pull;
 pub mod sync;
 pub mod token;
+pub mod web;
 
 #[cfg(test)]
 mod outside_input;
