@@ -93,21 +93,27 @@ async fn a_seller_signs_in_with_an_http_only_cookie_every_instance_honours_until
     assert_eq!(claims.status, 200, "the cookie authenticates a seller endpoint there: {}", claims.body);
     assert_eq!(claims.body.as_array().map(Vec::len), Some(1), "the seller's one claim: {}", claims.body);
 
-    let delete = reqwest::Method::DELETE;
-    let unprotected =
-        with_cookie(&t.client, delete.clone(), format!("{first_url}/v1/web/session"), &session.cookie, None, None)
-            .await;
-    assert_api_error(&unprotected, 403, "csrf_mismatch", "signing out without the CSRF token");
-    let out = with_cookie(
+    let unprotected = with_cookie(
         &t.client,
-        delete,
-        format!("{second_url}/v1/web/session"),
+        reqwest::Method::DELETE,
+        format!("{first_url}/v1/web/session"),
         &session.cookie,
-        Some(&session.csrf),
+        None,
         None,
     )
     .await;
-    assert_eq!(out.status, 204, "signing out with the CSRF token ends the session: {}", out.body);
+    assert_api_error(&unprotected, 403, "csrf_mismatch", "signing out without the CSRF token");
+    let out = t
+        .client
+        .delete(format!("{second_url}/v1/web/session"))
+        .header(COOKIE, &session.cookie)
+        .header("x-csrf-token", &session.csrf)
+        .send()
+        .await
+        .expect("sign-out sent");
+    assert_eq!(out.status(), 204, "signing out with the CSRF token ends the session");
+    let cleared = out.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(cleared.starts_with("pvz_session=;") && cleared.contains("Max-Age=0"), "the cookie is cleared: {cleared}");
     for (base, which) in [(&first_url, "first"), (&second_url, "second")] {
         let gone =
             with_cookie(&t.client, get.clone(), format!("{base}/v1/web/session"), &session.cookie, None, None).await;
@@ -154,6 +160,16 @@ async fn an_operator_signs_in_and_an_expired_session_is_refused() {
     let operator = t.admin.issue_party_credential(PartyKind::Operator, "op-1").expect("operator credential");
     let session = sign_in(&t.client, &t.server.url(), &operator).await;
     assert_eq!(session.body["party"], "operator", "an operator's session: {}", session.body);
+    let behind_tls = t
+        .client
+        .post(t.url("/v1/web/session"))
+        .header("x-forwarded-proto", "https")
+        .json(&json!({ "credential": operator }))
+        .send()
+        .await
+        .expect("sign-in sent");
+    let cookie = behind_tls.headers().get(SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(cookie.ends_with("; Secure"), "a sign-in that came over https gets a Secure cookie: {cookie}");
     assert_eq!(session.body["name"], "op-1", "named by the operator's name: {}", session.body);
     let get = reqwest::Method::GET;
     let fleet = with_cookie(&t.client, get.clone(), t.url("/v1/operator/fleet"), &session.cookie, None, None).await;
@@ -161,8 +177,11 @@ async fn an_operator_signs_in_and_an_expired_session_is_refused() {
     let as_seller = with_cookie(&t.client, get.clone(), t.url("/v1/seller/inbox"), &session.cookie, None, None).await;
     assert_api_error(&as_seller, 401, "unauthorized", "an operator's session on a seller's endpoint");
 
-    let expired = connect(t.dir.path()).execute("UPDATE web_sessions SET expires_at = 1", []).expect("expire it");
-    assert_eq!(expired, 1, "the one session is made expired");
+    let token = pvz_server::db::sha256_hex(session.cookie.trim_start_matches("pvz_session=").as_bytes());
+    let expired = connect(t.dir.path())
+        .execute("UPDATE web_sessions SET expires_at = 1 WHERE token_sha256 = ?1", [token.as_str()])
+        .expect("expire it");
+    assert_eq!(expired, 1, "the session is made expired");
     let refused = with_cookie(&t.client, get, t.url("/v1/web/session"), &session.cookie, None, None).await;
     assert_api_error(&refused, 401, "unauthorized", "an expired session");
 }
