@@ -66,3 +66,64 @@ pub fn seller_inbox(conn: &Connection, seller_id: &str, filter: InboxFilter, now
     }
     Ok(ClaimInbox { filter, counts, claims })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pvz_domain::{ClaimId, ClaimState, Decider, ItemId, OrderId, PickupPointId};
+
+    fn claim(decision: ClaimDecision, item_fate: ItemFate) -> ClaimRow {
+        ClaimRow {
+            id: ClaimId::parse("clm-1").expect("id"),
+            order_id: OrderId::parse("o1").expect("id"),
+            item_id: ItemId::parse("o1-1").expect("id"),
+            item_name: "Платье".into(),
+            pickup_point_id: PickupPointId::parse("pp-a").expect("id"),
+            seller_id: "s-1".into(),
+            buyer_id: "b-1".into(),
+            state: ClaimState::Open,
+            description: "шов".into(),
+            compensation: None,
+            reason: None,
+            return_code: None,
+            part_order_id: None,
+            replacement_order_id: None,
+            fulfilled_at: None,
+            decided_by: Decider::Seller,
+            decision,
+            item_fate,
+            route: None,
+            paid_at: None,
+            created_at: "2026-10-01T10:00:00.000Z".into(),
+            rejection_template: None,
+            seller_address: None,
+            return_deadline: None,
+            code_issue: 1,
+            disputed_at: None,
+            dispute_comment: None,
+            dispute_decided_at: None,
+            received_at: None,
+        }
+    }
+
+    #[test]
+    fn each_claim_falls_in_one_folder_by_its_decision_item_fate_and_age() {
+        let now = DateTime::parse_from_rfc3339("2026-12-07T10:00:00Z").expect("time").with_timezone(&Utc);
+        let fresh = Some("2026-11-07T10:00:00.000Z");
+        let stale = Some("2026-11-07T09:59:59.000Z");
+        let cases = [
+            (ClaimDecision::UnderReview, ItemFate::WithBuyer, stale, InboxFilter::New, "under review, however old"),
+            (ClaimDecision::Disputed, ItemFate::WithBuyer, stale, InboxFilter::Disputed, "disputed, however old"),
+            (ClaimDecision::Approved, ItemFate::ToPickupPoint, stale, InboxFilter::AwaitingItem, "to a point"),
+            (ClaimDecision::Approved, ItemFate::ToSeller, fresh, InboxFilter::AwaitingItem, "to the seller"),
+            (ClaimDecision::Approved, ItemFate::AtPickupPoint, fresh, InboxFilter::Decided, "back, 30 days ago"),
+            (ClaimDecision::Approved, ItemFate::WithBuyer, stale, InboxFilter::Archive, "no return, older"),
+            (ClaimDecision::Rejected, ItemFate::WithBuyer, fresh, InboxFilter::Decided, "rejected, 30 days ago"),
+            (ClaimDecision::Revoked, ItemFate::WithBuyer, stale, InboxFilter::Archive, "revoked, older"),
+            (ClaimDecision::Rejected, ItemFate::WithBuyer, None, InboxFilter::Archive, "no time: from its opening"),
+        ];
+        for (decision, fate, settled, want, what) in cases {
+            assert_eq!(folder(&claim(decision, fate), settled, now), want, "{what}");
+        }
+    }
+}
