@@ -66,3 +66,14 @@ pub fn delete_expired_web_sessions(conn: &Connection, before: i64) -> Result<usi
     let deleted = conn.prepare_cached("DELETE FROM web_sessions WHERE expires_at < ?1")?.execute(params![before])?;
     Ok(deleted)
 }
+
+/// Ends every live session of `party`'s `principal` (its credential was replaced: whoever held the
+/// old one is signed out too); answers how many.
+pub fn end_web_sessions_of(conn: &Connection, party: &str, principal: &str, now: i64) -> Result<usize> {
+    let ended = conn
+        .prepare_cached(
+            "UPDATE web_sessions SET ended_at = ?3 WHERE party = ?1 AND principal = ?2 AND ended_at IS NULL",
+        )?
+        .execute(params![party, principal, now])?;
+    Ok(ended)
+}

@@ -1,7 +1,8 @@
 //! The web page's session (`/v1/web/session`): a seller's or operator's credential exchanged for an
 //! HttpOnly, SameSite=Strict cookie that every instance sharing the database honours, changing
-//! requests refused without the session's CSRF token, sign-out and expiry everywhere, and wrong or
-//! unfit credentials refused (a wrong one counted toward the rate limit).
+//! requests refused without the session's CSRF token, sign-out, expiry and a replaced credential
+//! ending it everywhere, and wrong or unfit credentials refused (a wrong one counted toward the rate
+//! limit).
 
 use crate::common::*;
 use pvz_server::credentials::PartyKind;
@@ -182,8 +183,14 @@ async fn an_operator_signs_in_and_an_expired_session_is_refused() {
         .execute("UPDATE web_sessions SET expires_at = 1 WHERE token_sha256 = ?1", [token.as_str()])
         .expect("expire it");
     assert_eq!(expired, 1, "the session is made expired");
-    let refused = with_cookie(&t.client, get, t.url("/v1/web/session"), &session.cookie, None, None).await;
+    let refused = with_cookie(&t.client, get.clone(), t.url("/v1/web/session"), &session.cookie, None, None).await;
     assert_api_error(&refused, 401, "unauthorized", "an expired session");
+
+    let live = sign_in(&t.client, &t.server.url(), &operator).await;
+    let reissued = t.admin.issue_party_credential(PartyKind::Operator, "op-1").expect("a new operator credential");
+    let ended = with_cookie(&t.client, get, t.url("/v1/web/session"), &live.cookie, None, None).await;
+    assert_api_error(&ended, 401, "unauthorized", "a session of a credential replaced since");
+    sign_in(&t.client, &t.server.url(), &reissued).await;
 }
 
 #[tokio::test]
