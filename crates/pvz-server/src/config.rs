@@ -2,7 +2,8 @@
 //! `PVZ_SERVER_DATABASE_URL`, `PVZ_SERVER_BIND`, `PVZ_SERVER_MAX_BODY_BYTES`, `PVZ_SERVER_CLAIM_CODE_TTL_DAYS`,
 //! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`, `PVZ_SERVER_BLOB_STORE_URL`,
 //! `PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS`, `PVZ_SERVER_ENROLL_FAILURES_PER_MINUTE`,
-//! `PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE`, `PVZ_SERVER_CLIENT_ADDRESS_HEADER`; logging reads
+//! `PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE`, `PVZ_SERVER_CLIENT_ADDRESS_HEADER`, `PVZ_WEB_DIR`,
+//! `PVZ_SERVER_SECURE_COOKIES`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
@@ -51,6 +52,12 @@ pub struct Config {
     /// behind a proxy is the proxy's, so every client would share one budget. Trust only a header
     /// your proxy overwrites: a client can send any header itself.
     pub client_address_header: Option<String>,
+    /// The built seller web page served at `/seller/` (env `PVZ_WEB_DIR`); unset:
+    /// `<exe dir>/../share/pvz-server/web`, else the checkout's `ui/dist-web`, whichever exists.
+    pub web_dir: Option<PathBuf>,
+    /// Mark the web session cookie `Secure` on every sign-in (TLS ends at a proxy that does not send
+    /// `X-Forwarded-Proto: https`, which marks it too).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -69,6 +76,8 @@ impl Default for Config {
             enroll_failures_per_minute: crate::api::limits::DEFAULT_ENROLL_FAILURES_PER_MINUTE,
             credential_failures_per_minute: crate::api::limits::DEFAULT_CREDENTIAL_FAILURES_PER_MINUTE,
             client_address_header: None,
+            web_dir: None,
+            secure_cookies: false,
         }
     }
 }
@@ -142,6 +151,12 @@ impl Config {
         if let Some(header) = var("PVZ_SERVER_CLIENT_ADDRESS_HEADER").filter(|h| !h.is_empty()) {
             self.client_address_header = Some(header);
         }
+        if let Some(dir) = var("PVZ_WEB_DIR").filter(|d| !d.is_empty()) {
+            self.web_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(secure) = var("PVZ_SERVER_SECURE_COOKIES").filter(|s| !s.is_empty()) {
+            self.secure_cookies = secure.parse().map_err(|_| bad("PVZ_SERVER_SECURE_COOKIES", &secure))?;
+        }
         Ok(())
     }
 
@@ -180,6 +195,14 @@ impl Config {
             self.credential_failures_per_minute,
             header,
         ))
+    }
+
+    /// The web page's settings: `web_dir`, or the default directory when there is one.
+    pub fn web_page(&self) -> crate::api::web_page::WebPage {
+        crate::api::web_page::WebPage {
+            dir: self.web_dir.clone().or_else(crate::api::web_page::default_dir),
+            secure_cookies: self.secure_cookies,
+        }
     }
 
     /// How long a pull may be held, capped at what the protocol allows.

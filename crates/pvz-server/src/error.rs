@@ -20,6 +20,10 @@ pub enum ServerError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(String),
+    /// A request that changes something, authenticated by a web session cookie, without the
+    /// session's CSRF token in `x-csrf-token` (or with another): 403 `csrf_mismatch`.
+    #[error("send the session's CSRF token in the x-csrf-token header with every request that changes something")]
+    CsrfMismatch,
     /// Enrollment named a device to continue with a credential whose secret is not that device's.
     #[error(
         "the previous credential sent does not match that device's; the code was not used. Enroll \
@@ -78,6 +82,8 @@ pub enum ServerError {
 
 /// `ApiError` code of [`ServerError::ServerTooOld`] (not yet in `pvz_protocol::sync::error_code`).
 pub const SERVER_TOO_OLD: &str = "server_too_old";
+/// `ApiError` code of [`ServerError::CsrfMismatch`].
+pub const CSRF_MISMATCH: &str = "csrf_mismatch";
 /// `ApiError` code of [`ServerError::Conflict`] (not yet in `pvz_protocol::sync::error_code`).
 pub const STATE_CONFLICT: &str = "state_conflict";
 
@@ -92,7 +98,9 @@ impl ServerError {
             ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ServerError::Forbidden(_) | ServerError::PreviousCredentialRejected => StatusCode::FORBIDDEN,
+            ServerError::Forbidden(_) | ServerError::PreviousCredentialRejected | ServerError::CsrfMismatch => {
+                StatusCode::FORBIDDEN
+            }
             ServerError::NotFound(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
@@ -114,6 +122,7 @@ impl ServerError {
             ServerError::PayloadTooLarge => error_code::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => error_code::UNAUTHORIZED,
             ServerError::Forbidden(_) => error_code::FORBIDDEN,
+            ServerError::CsrfMismatch => CSRF_MISMATCH,
             ServerError::PreviousCredentialRejected => error_code::PREVIOUS_CREDENTIAL_REJECTED,
             ServerError::NotFound(_) => error_code::NOT_FOUND,
             ServerError::UpgradeRequired { .. } => error_code::UPGRADE_REQUIRED,

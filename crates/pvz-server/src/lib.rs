@@ -22,6 +22,7 @@ pub mod signing;
 pub mod startup;
 pub mod storage;
 pub mod upkeep;
+pub mod web;
 
 pub use api::{router, AppState};
 pub use config::Config;

@@ -32,6 +32,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         state.held_pulls.max_wait = config.max_pull_wait();
         state.blobs = config.blob_store()?;
         state.limits = config.rate_limits()?;
+        state.web = config.web_page();
         Ok::<_, ServerError>((state, database))
     })
     .await??;

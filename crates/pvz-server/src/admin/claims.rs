@@ -89,7 +89,11 @@ impl Admin {
             return Err(ServerError::NotFound(format!("seller {seller_id} does not exist")));
         }
         let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
-        sellers::upsert_seller_credential(&self.conn, seller_id, &db::sha256_hex(secret.as_bytes()), &db::now_text())?;
+        let tx = self.conn.transaction()?;
+        sellers::upsert_seller_credential(&tx, seller_id, &db::sha256_hex(secret.as_bytes()), &db::now_text())?;
+        // Whoever signed in to the web page with the old credential is signed out with it.
+        db::web_sessions::end_web_sessions_of(&tx, "seller", seller_id, db::now_unix())?;
+        tx.commit()?;
         Ok(SellerCredential { seller_id: seller_id.to_owned(), secret }.to_text())
     }
 
@@ -103,13 +107,19 @@ impl Admin {
             )));
         }
         let secret = URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
+        let tx = self.conn.transaction()?;
         db::api_credentials::upsert_api_credential(
-            &self.conn,
+            &tx,
             kind,
             name,
             &db::sha256_hex(secret.as_bytes()),
             &db::now_text(),
         )?;
+        if kind == PartyKind::Operator {
+            // Whoever signed in to the web page with the old credential is signed out with it.
+            db::web_sessions::end_web_sessions_of(&tx, "operator", name, db::now_unix())?;
+        }
+        tx.commit()?;
         Ok(PartyCredential { kind, principal: name.to_owned(), secret }.to_text())
     }
 }

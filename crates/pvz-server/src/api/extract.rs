@@ -1,6 +1,7 @@
 //! Request extractors and guards of the sync API: JSON bodies whose every failure is an `ApiError`,
 //! the protocol-version guard, and device and seller authentication from the bearer credential (a
-//! device's call is also recorded for the fleet view, when due). A presented credential that does
+//! device's call is also recorded for the fleet view, when due) or, for sellers and operators, from
+//! the web page's session cookie (`super::session`). A presented credential that does
 //! not verify counts against its address's and holder's budgets (`super::limits`): 401, then 429.
 
 use super::AppState;
@@ -19,6 +20,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use pvz_domain::{DeviceId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use pvz_protocol::web::OUTBOX_WAITING_HEADER;
 use serde::de::DeserializeOwned;
 
 /// A JSON body. Bad syntax is 400, the wrong shape (including an unknown op type) 422, a body over
@@ -173,7 +175,7 @@ impl<S: Storage> FromRequestParts<AppState<S>> for ClientAddress {
 }
 
 /// The credential text of `Authorization: Bearer <credential>`.
-fn bearer(parts: &Parts) -> Option<&str> {
+pub(super) fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     Some(value.strip_prefix("Bearer ")?.trim())
 }
@@ -189,7 +191,7 @@ pub struct AuthDevice {
 
 /// A verification's answer, with a presented credential that did not verify counted against its
 /// address and holder: 401 within their budgets, 429 past them. A missing credential is not a guess.
-fn limit_failures<T, S>(
+pub(super) fn limit_failures<T, S>(
     parts: &Parts,
     state: &AppState<S>,
     verified: Result<T, ServerError>,
@@ -238,17 +240,20 @@ async fn verify_device<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result
 const MAX_APP_VERSION_CHARS: usize = 64;
 
 /// The call as the fleet view records it: now, the User-Agent's first product token (the kiosk sends
-/// `pvz-kiosk/<version>`) and the protocol header (already checked by [`require_protocol`]).
+/// `pvz-kiosk/<version>`), the protocol header (already checked by [`require_protocol`]) and the
+/// outbox count the kiosk reports (`x-pvz-outbox-waiting`; a value that is no count is not recorded).
 fn sync_seen(parts: &Parts) -> SyncSeen {
     let text = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let app_version = text(header::USER_AGENT.as_str())
         .and_then(|agent| agent.split_whitespace().next())
         .map(|token| token.chars().take(MAX_APP_VERSION_CHARS).collect());
     let protocol = text(PROTOCOL_HEADER).and_then(|v| v.parse().ok());
-    SyncSeen { at: Some(now_unix()), app_version, protocol }
+    let ops_waiting = text(OUTBOX_WAITING_HEADER).and_then(|v| v.parse::<i64>().ok()).filter(|n| *n >= 0);
+    SyncSeen { at: Some(now_unix()), app_version, protocol, ops_waiting }
 }
 
-/// A seller authenticated by its API credential (`Bearer pvzs1.<seller id>.<secret>`).
+/// A seller authenticated by its API credential (`Bearer pvzs1.<seller id>.<secret>`) or by a seller's
+/// web session cookie (see [`super::session`]; a changing request then needs its CSRF token).
 #[derive(Debug, Clone)]
 pub struct AuthSeller {
     pub seller_id: String,
@@ -258,13 +263,19 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthSeller {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let verified = verify_seller(parts, state).await;
+        let Some(raw) = bearer(parts) else {
+            return match super::session::cookie_party(parts, state).await? {
+                Party::Seller(seller_id) => Ok(AuthSeller { seller_id }),
+                _ => Err(ServerError::Unauthorized),
+            };
+        };
+        let verified = verify_seller(raw, state).await;
         limit_failures(parts, state, verified)
     }
 }
 
-async fn verify_seller<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<AuthSeller, ServerError> {
-    let credential = bearer(parts).and_then(SellerCredential::parse).ok_or(ServerError::Unauthorized)?;
+async fn verify_seller<S: Storage>(raw: &str, state: &AppState<S>) -> Result<AuthSeller, ServerError> {
+    let credential = SellerCredential::parse(raw).ok_or(ServerError::Unauthorized)?;
     let stored = state.storage.find_seller_secret(credential.seller_id.clone()).await?;
     // sha256 in constant time, for the reasons given at `AuthDevice`.
     if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
@@ -277,7 +288,8 @@ async fn verify_seller<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result
 pub use crate::credentials::Party;
 
 /// A party authenticated by its credential: `pvzs1.` (seller), `pvzb1.` (buyer front) or `pvzo1.`
-/// (operator). Anything else, or a secret that does not match, is 401.
+/// (operator), or by a seller's or operator's web session cookie (see [`super::session`]). Anything
+/// else, or a secret that does not match, is 401.
 #[derive(Debug, Clone)]
 pub struct AuthParty(pub Party);
 
@@ -285,16 +297,19 @@ impl<S: Storage> FromRequestParts<AppState<S>> for AuthParty {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
-        let verified = verify_party(parts, state).await;
-        limit_failures(parts, state, verified)
+        let Some(raw) = bearer(parts) else {
+            return super::session::cookie_party(parts, state).await.map(AuthParty);
+        };
+        let verified = verify_party(raw, state).await;
+        limit_failures(parts, state, verified).map(AuthParty)
     }
 }
 
-async fn verify_party<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<AuthParty, ServerError> {
-    let raw = bearer(parts).ok_or(ServerError::Unauthorized)?;
+/// The party a seller's, buyer front's or operator's credential text names, if its secret matches.
+pub(super) async fn verify_party<S: Storage>(raw: &str, state: &AppState<S>) -> Result<Party, ServerError> {
     if SellerCredential::parse(raw).is_some() {
-        let seller = verify_seller(parts, state).await?;
-        return Ok(AuthParty(Party::Seller(seller.seller_id)));
+        let seller = verify_seller(raw, state).await?;
+        return Ok(Party::Seller(seller.seller_id));
     }
     let credential = PartyCredential::parse(raw).ok_or(ServerError::Unauthorized)?;
     let stored = state.storage.find_api_secret(credential.kind, credential.principal.clone()).await?;
@@ -302,9 +317,8 @@ async fn verify_party<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result<
     if !stored.is_some_and(|hash| sha256_hex_matches(credential.secret.as_bytes(), &hash)) {
         return Err(ServerError::Unauthorized);
     }
-    let party = match credential.kind {
+    Ok(match credential.kind {
         PartyKind::BuyerFront => Party::BuyerFront(credential.principal),
         PartyKind::Operator => Party::Operator(credential.principal),
-    };
-    Ok(AuthParty(party))
+    })
 }

@@ -1,7 +1,7 @@
-//! The HTTP API under `/v1`: the route table, the layers every request passes (metrics, body limit,
+//! The HTTP API under `/v1` (and the web page's files under `/seller/`): the route table, the layers every request passes (metrics, body limit,
 //! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
 //! paths and methods. Handlers sit in
-//! one module per capability (enroll, sync, claims, claim actions, buyer, couriers, messages). Paths
+//! one module per capability (enroll, sync, claims, claim actions, buyer, couriers, messages, web). Paths
 //! come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
 
 pub mod buyer;
@@ -14,8 +14,11 @@ pub mod extract;
 pub mod limits;
 pub mod messages;
 pub mod openapi;
+pub mod session;
 mod state;
 pub mod sync;
+pub mod web;
+pub mod web_page;
 
 pub use state::AppState;
 
@@ -33,6 +36,10 @@ use pvz_protocol::claims::{
     PATH_SELLER_CLAIM_DECISION,
 };
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
+use pvz_protocol::web::{
+    PATH_CLAIM_CASE, PATH_OPERATOR_ATTENTION, PATH_OPERATOR_FLEET, PATH_SELLER_BALANCE, PATH_SELLER_INBOX,
+    PATH_WEB_SESSION,
+};
 use serde::Serialize;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -71,6 +78,15 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
     let parties = Router::new()
         .route(PATH_CLAIM_ACTIONS, post(claim_actions::act_on_claim::<S>))
         .route(PATH_OPERATOR_CLAIMS, get(claim_actions::operator_claims::<S>));
+    // The web page's calls: its session, and the views only it reads (a bearer credential works too).
+    let web = Router::new()
+        .route(PATH_WEB_SESSION, post(web::sign_in::<S>).get(web::current_session::<S>).delete(web::sign_out::<S>))
+        .route(PATH_SELLER_INBOX, get(web::seller_inbox::<S>))
+        .route(PATH_CLAIM_CASE, get(web::claim_case::<S>))
+        .route(PATH_SELLER_BALANCE, get(web::seller_balance::<S>))
+        .route(PATH_OPERATOR_ATTENTION, get(web::operator_attention::<S>))
+        .route(PATH_OPERATOR_FLEET, get(web::operator_fleet::<S>));
+    let page = web_page::routes(&state.web);
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))
@@ -80,6 +96,8 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .merge(seller)
         .merge(conversation)
         .merge(parties)
+        .merge(web)
+        .merge(page)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

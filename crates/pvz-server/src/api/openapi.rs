@@ -37,9 +37,17 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::messages::post_message,
         super::messages::list_messages,
         super::claim_actions::act_on_claim,
-        super::claim_actions::operator_claims
+        super::claim_actions::operator_claims,
+        super::web::sign_in,
+        super::web::current_session,
+        super::web::sign_out,
+        super::web::seller_inbox,
+        super::web::claim_case,
+        super::web::seller_balance,
+        super::web::operator_attention,
+        super::web::operator_fleet
     ),
-    modifiers(&CredentialAuth, &ContractRules)
+    modifiers(&CredentialAuth, &SessionCookieAuth, &ContractRules)
 )]
 pub struct ApiDoc;
 
@@ -83,6 +91,69 @@ impl Modify for CredentialAuth {
                  (`pvz-server operator-credential <name>`) credential.",
             ),
         );
+    }
+}
+
+/// The web page's session cookie (`pvz_session`, see `pvz_protocol::web`) as a security scheme, and
+/// as an alternative on every operation a seller's or party's credential may call: the extractors
+/// take either. A changing operation so called needs `x-csrf-token` (403 `csrf_mismatch` without).
+struct SessionCookieAuth;
+
+impl Modify for SessionCookieAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement};
+        use utoipa::openapi::{HttpMethod, ResponseBuilder};
+        const SCHEME: &str = "session_cookie";
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                pvz_protocol::web::SESSION_COOKIE,
+                "The web page's session (`POST /v1/web/session`); a request that changes something also sends \
+                 the session's `csrf_token` in `x-csrf-token`.",
+            ))),
+        );
+        let takes_cookie = |requirements: &[SecurityRequirement]| {
+            let json = serde_json::to_value(requirements).unwrap_or_default();
+            let named = |name: &str| json.as_array().is_some_and(|all| all.iter().any(|r| r.get(name).is_some()));
+            (named("seller_credential") || named("party_credential"), named(SCHEME))
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let methods = [
+                (HttpMethod::Get, &mut item.get),
+                (HttpMethod::Post, &mut item.post),
+                (HttpMethod::Put, &mut item.put),
+                (HttpMethod::Delete, &mut item.delete),
+            ];
+            for (method, operation) in methods {
+                let Some(operation) = operation.as_mut() else { continue };
+                let Some(security) = operation.security.as_mut() else { continue };
+                let (by_credential, by_cookie) = takes_cookie(security);
+                if !by_credential && !by_cookie {
+                    continue;
+                }
+                if !by_cookie {
+                    security.push(SecurityRequirement::new(SCHEME, Vec::<String>::new()));
+                }
+                if method != HttpMethod::Get {
+                    operation.responses.responses.entry("403".to_owned()).or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(
+                                "`csrf_mismatch`: called with the session cookie without its `x-csrf-token`; or \
+                                 `forbidden`: not this caller's to do",
+                            )
+                            .content(
+                                "application/json",
+                                utoipa::openapi::ContentBuilder::new()
+                                    .schema(Some(utoipa::openapi::Ref::from_schema_name("ApiError")))
+                                    .build(),
+                            )
+                            .build()
+                            .into()
+                    });
+                }
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! any [`Storage`].
 
 use super::limits::RateLimits;
+use super::web_page::WebPage;
 use crate::blobs::BlobStore;
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::feed_signal::{HeldPulls, LocalFeedSignal, DEFAULT_RECHECK};
@@ -29,13 +30,16 @@ pub struct AppState<S = DbStorage> {
     pub metrics: Arc<Metrics>,
     /// Budgets of failed enrollments and credentials (see [`super::limits`]).
     pub limits: RateLimits,
+    /// The web page's directory and cookie settings (see [`super::web_page`]).
+    pub web: WebPage,
 }
 
 impl<S: Storage> AppState<S> {
     /// Claim return codes last [`DEFAULT_CLAIM_CODE_TTL`] unless `claim_codes.ttl` is set; pulls are
     /// held up to [`MAX_PULL_WAIT_SECONDS`], on a [`LocalFeedSignal`], unless `held_pulls` is replaced;
     /// blobs are kept in memory unless `blobs` is replaced (as `startup` does from the config); the rate
-    /// limits are the config's defaults unless `limits` is replaced.
+    /// limits are the config's defaults unless `limits` is replaced; no web page is served unless `web`
+    /// names its directory.
     pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
         let signal = Arc::new(LocalFeedSignal::new(storage.clone(), DEFAULT_RECHECK));
         let max_wait = Duration::from_secs(u64::from(MAX_PULL_WAIT_SECONDS));
@@ -47,6 +51,7 @@ impl<S: Storage> AppState<S> {
             blobs: BlobStore::in_memory(),
             metrics: Arc::new(Metrics::new()),
             limits: RateLimits::standard(),
+            web: WebPage::default(),
         }
     }
 }

@@ -203,6 +203,37 @@ pub fn list_claims_by_seller(conn: &Connection, seller_id: &str) -> Result<Vec<C
     Ok(rows)
 }
 
+/// When each of the seller's claims last moved to a decision or an end, by claim id: the latest of
+/// its decision, a dispute's decision, its revocation, and its item taken back or received (RFC 3339
+/// texts, which sort as times); `None` for a claim that never got one (still under review).
+pub fn list_claim_settled_times(
+    conn: &Connection,
+    seller_id: &str,
+) -> Result<std::collections::HashMap<String, Option<String>>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT id, decided_at, dispute_decided_at, revoked_at, fulfilled_at, received_at
+             FROM claims WHERE seller_id = ?1",
+        )?
+        .query_map([seller_id], |r| {
+            let times = [r.get::<Option<String>>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?];
+            Ok((r.get::<String>(0)?, times.into_iter().flatten().max()))
+        })?
+        .collect::<crate::db::sql::SqlResult<_>>()?;
+    Ok(rows)
+}
+
+/// The ops that took this item back on a claim (any claim on it, at any point).
+pub fn list_item_return_op_ids(conn: &Connection, item: &ItemId) -> Result<Vec<String>> {
+    let ids = conn
+        .prepare_cached(
+            "SELECT fulfilled_op_id FROM claims WHERE item_id = ?1 AND fulfilled_op_id IS NOT NULL ORDER BY id",
+        )?
+        .query_map([item.as_str()], |r| r.get(0))?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(ids)
+}
+
 /// A buyer's claims, newest first.
 pub fn list_claims_by_buyer(conn: &Connection, buyer_id: &str) -> Result<Vec<ClaimRow>> {
     let mut stmt =

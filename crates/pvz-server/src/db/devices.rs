@@ -32,6 +32,8 @@ pub struct SyncSeen {
     /// The User-Agent's first product token, e.g. `pvz-kiosk/0.1.0`.
     pub app_version: Option<String>,
     pub protocol: Option<i64>,
+    /// Ops waiting in the kiosk's outbox as it reported them (`x-pvz-outbox-waiting`); `None`: not said.
+    pub ops_waiting: Option<i64>,
 }
 
 /// How stale a device's recorded last sync may get before a sync call writes it again.
@@ -40,18 +42,24 @@ pub struct SyncSeen {
 /// `api::sync::pull`); a write per poll would turn the busiest request into a write and, at network
 /// scale, multiply the writer's load. Five minutes is as precise as a fleet view needs ("synced a
 /// few minutes ago" versus "silent since yesterday") and costs one write per device per five minutes
-/// at most. A new app or protocol version is written at once, whatever the interval.
+/// at most. A new app or protocol version is written at once, whatever the interval, and so is an
+/// outbox that starts or stops having ops waiting (a count that only changes waits for the interval).
 pub const SYNC_RECORD_INTERVAL_SECS: i64 = 300;
 
 impl DeviceRecord {
     /// Whether a sync call seen as `now` is worth a write: the recorded one is missing or older than
-    /// [`SYNC_RECORD_INTERVAL_SECS`], or the device now runs another app or protocol.
+    /// [`SYNC_RECORD_INTERVAL_SECS`], the device now runs another app or protocol, or its outbox went
+    /// from empty to waiting or back (or it reports a count for the first time, or stops reporting).
     pub fn sync_record_due(&self, now: &SyncSeen) -> bool {
         let stale = match (self.recorded.at, now.at) {
             (Some(then), Some(now)) => now - then >= SYNC_RECORD_INTERVAL_SECS,
             _ => true,
         };
-        stale || self.recorded.app_version != now.app_version || self.recorded.protocol != now.protocol
+        let waiting = |seen: &SyncSeen| seen.ops_waiting.map(|n| n > 0);
+        stale
+            || self.recorded.app_version != now.app_version
+            || self.recorded.protocol != now.protocol
+            || waiting(&self.recorded) != waiting(now)
     }
 }
 
@@ -59,7 +67,7 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
     let row = conn
         .prepare_cached(
             "SELECT d.pickup_point_id, d.secret_sha256, d.revoked_at, p.epoch, p.version,
-                    d.last_sync_at, d.app_version, d.protocol, d.secret_reset_at
+                    d.last_sync_at, d.app_version, d.protocol, d.secret_reset_at, d.ops_waiting
              FROM devices d JOIN pickup_points p ON p.id = d.pickup_point_id WHERE d.id = ?1",
         )?
         .query_row([id.as_str()], |r| {
@@ -68,7 +76,7 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
                 r.get::<String>(1)?,
                 r.get::<Option<String>>(2)?,
                 Cursor { epoch: r.get(3)?, version: r.get(4)? },
-                SyncSeen { at: r.get(5)?, app_version: r.get(6)?, protocol: r.get(7)? },
+                SyncSeen { at: r.get(5)?, app_version: r.get(6)?, protocol: r.get(7)?, ops_waiting: r.get(9)? },
                 r.get::<Option<String>>(8)?.is_some(),
             ))
         })
@@ -89,8 +97,10 @@ pub fn get_device(conn: &Connection, id: &DeviceId) -> Result<Option<DeviceRecor
 
 /// Records a sync call of the device (see [`SYNC_RECORD_INTERVAL_SECS`] for how often).
 pub fn record_sync(conn: &Connection, id: &DeviceId, seen: &SyncSeen) -> Result<()> {
-    conn.prepare_cached("UPDATE devices SET last_sync_at = ?2, app_version = ?3, protocol = ?4 WHERE id = ?1")?
-        .execute(params![id.as_str(), seen.at, seen.app_version, seen.protocol])?;
+    conn.prepare_cached(
+        "UPDATE devices SET last_sync_at = ?2, app_version = ?3, protocol = ?4, ops_waiting = ?5 WHERE id = ?1",
+    )?
+    .execute(params![id.as_str(), seen.at, seen.app_version, seen.protocol, seen.ops_waiting])?;
     Ok(())
 }
 
@@ -104,20 +114,25 @@ pub struct DeviceSummary {
     /// Ops the server has received from the device: its last seq, as seqs are gap-free from 1.
     pub ops_received: i64,
     pub revoked_at: Option<String>,
+    /// The server's clock minus the device's, in seconds, as measured at its last push (within the
+    /// push's tolerance it is stored as 0); `None`: never measured.
+    pub clock_offset_seconds: Option<i64>,
 }
 
 /// Every device, or one point's, by point then name.
 pub fn list_devices(conn: &Connection, point: Option<&PickupPointId>) -> Result<Vec<DeviceSummary>> {
-    const COLUMNS: &str = "SELECT id, pickup_point_id, name, last_sync_at, app_version, protocol, last_seq, revoked_at
+    const COLUMNS: &str = "SELECT id, pickup_point_id, name, last_sync_at, app_version, protocol, last_seq, revoked_at,
+                                  ops_waiting, clock_offset_seconds
                            FROM devices";
     let row = |r: &crate::db::sql::Row<'_>| {
         Ok(DeviceSummary {
             device_id: r.get(0)?,
             pickup_point_id: r.get(1)?,
             name: r.get(2)?,
-            last_sync: SyncSeen { at: r.get(3)?, app_version: r.get(4)?, protocol: r.get(5)? },
+            last_sync: SyncSeen { at: r.get(3)?, app_version: r.get(4)?, protocol: r.get(5)?, ops_waiting: r.get(8)? },
             ops_received: r.get(6)?,
             revoked_at: r.get(7)?,
+            clock_offset_seconds: r.get(9)?,
         })
     };
     // Two statements rather than `?1 IS NULL OR ...`: PostgreSQL cannot type a parameter seen only
@@ -394,7 +409,12 @@ mod tests {
         let device = DeviceId::parse("dev-1").expect("id");
         points::insert_point(&conn, &point, "A", &FeePolicy::default(), "now").expect("point");
         insert_device(&conn, &device, &point, "Касса", "hash", "now").expect("device");
-        let seen = |at: i64, app: &str| SyncSeen { at: Some(at), app_version: Some(app.into()), protocol: Some(3) };
+        let seen = |at: i64, app: &str| SyncSeen {
+            at: Some(at),
+            app_version: Some(app.into()),
+            protocol: Some(3),
+            ops_waiting: None,
+        };
         let record = |conn: &Connection| get_device(conn, &device).expect("read").expect("device");
 
         assert!(record(&conn).sync_record_due(&seen(1_000, "pvz-kiosk/1.0")), "a device never recorded is due");
@@ -413,5 +433,34 @@ mod tests {
             list_devices(&conn, Some(&PickupPointId::parse("pp-b").expect("id"))).expect("list").is_empty(),
             "another point has none"
         );
+    }
+
+    #[test]
+    fn an_outbox_that_starts_or_stops_waiting_is_recorded_at_once_and_a_changed_count_waits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let conn = db::open_and_migrate(&dir.path().join(db::DB_FILE)).expect("db");
+        let point = PickupPointId::parse("pp-a").expect("id");
+        let device = DeviceId::parse("dev-1").expect("id");
+        points::insert_point(&conn, &point, "A", &FeePolicy::default(), "now").expect("point");
+        insert_device(&conn, &device, &point, "Касса", "hash", "now").expect("device");
+        let seen = |at: i64, waiting: Option<i64>| SyncSeen {
+            at: Some(at),
+            app_version: Some("pvz-kiosk/1.0".into()),
+            protocol: Some(4),
+            ops_waiting: waiting,
+        };
+        let record = |conn: &Connection| get_device(conn, &device).expect("read").expect("device");
+        record_sync(&conn, &device, &seen(1_000, Some(0))).expect("record");
+        let stored = record(&conn);
+        assert_eq!(stored.recorded.ops_waiting, Some(0), "the reported count reads back");
+        assert!(!stored.sync_record_due(&seen(1_010, Some(0))), "still empty within the interval: nothing written");
+        assert!(stored.sync_record_due(&seen(1_010, Some(3))), "ops start waiting: recorded at once");
+        assert!(stored.sync_record_due(&seen(1_010, None)), "a kiosk that stops reporting is recorded at once");
+        record_sync(&conn, &device, &seen(1_010, Some(3))).expect("record");
+        let waiting = record(&conn);
+        assert!(!waiting.sync_record_due(&seen(1_020, Some(5))), "a count that only changes waits for the interval");
+        assert!(waiting.sync_record_due(&seen(1_020, Some(0))), "the outbox drained: recorded at once");
+        let listed = list_devices(&conn, Some(&point)).expect("list");
+        assert_eq!(listed[0].last_sync.ops_waiting, Some(3), "the fleet lists the count last recorded");
     }
 }

@@ -190,3 +190,38 @@ pub fn check_ledger(conn: &Connection) -> Result<LedgerReport> {
         problems,
     })
 }
+
+/// One transaction's net effect on an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountLine {
+    pub created_at: String,
+    pub amount: Kopecks,
+    pub kind: String,
+    /// `op:<op id>` or the event's own key (`claim:<id>:<event>`).
+    pub event_key: String,
+    pub op_id: Option<String>,
+}
+
+/// The account's transactions, newest first, at most `limit`, each with its entries on this account
+/// summed.
+pub fn list_account_lines(conn: &Connection, account: &str, limit: u32) -> Result<Vec<AccountLine>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT t.created_at, CAST(SUM(e.amount) AS BIGINT), t.kind, t.event_key, t.op_id
+             FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id
+             WHERE e.account = ?1
+             GROUP BY t.id, t.created_at, t.kind, t.event_key, t.op_id
+             ORDER BY t.created_at DESC, t.id DESC LIMIT ?2",
+        )?
+        .query_map(params![account, i64::from(limit)], |r| {
+            Ok(AccountLine {
+                created_at: r.get(0)?,
+                amount: Kopecks(r.get(1)?),
+                kind: r.get(2)?,
+                event_key: r.get(3)?,
+                op_id: r.get(4)?,
+            })
+        })?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -143,3 +143,83 @@ pub fn count_ops(conn: &Connection, device: &DeviceId) -> Result<(u64, u64)> {
     )?;
     Ok((applied.max(0) as u64, rejected.max(0) as u64))
 }
+
+/// A stored op's body with where and when (the counter's clock) it was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpBodyRow {
+    pub pickup_point_id: String,
+    pub created_at: String,
+    /// The `OpBody` as JSON.
+    pub body: String,
+}
+
+/// The point's applied receiving and issue ops whose body names `item` (a JSON string equal to the
+/// id), oldest first by the counter's clock. The body match is textual, so the caller reads each
+/// body and keeps what really concerns the item.
+pub fn list_item_counter_ops(conn: &Connection, point: &PickupPointId, item: &str) -> Result<Vec<OpBodyRow>> {
+    let escaped: String = item
+        .chars()
+        .flat_map(|c| match c {
+            '\\' | '%' | '_' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    let needle = format!("%\"{escaped}\"%");
+    let rows = conn
+        .prepare_cached(
+            "SELECT pickup_point_id, created_at, body FROM ops
+             WHERE pickup_point_id = ?1 AND status = 'applied'
+               AND kind IN ('shipment_received', 'issue_completed') AND body LIKE ?2 ESCAPE '\\'
+             ORDER BY created_at, device_id, seq",
+        )?
+        .query_map(params![point.as_str(), needle], |r| {
+            Ok(OpBodyRow { pickup_point_id: r.get(0)?, created_at: r.get(1)?, body: r.get(2)? })
+        })?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// An applied op by its id.
+pub fn get_applied_op(conn: &Connection, op_id: &str) -> Result<Option<OpBodyRow>> {
+    let row = conn
+        .prepare_cached("SELECT pickup_point_id, created_at, body FROM ops WHERE op_id = ?1 AND status = 'applied'")?
+        .query_row([op_id], |r| Ok(OpBodyRow { pickup_point_id: r.get(0)?, created_at: r.get(1)?, body: r.get(2)? }))
+        .optional()?;
+    Ok(row)
+}
+
+/// An op the server rejected, as the attention list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedOpRow {
+    pub op_id: String,
+    pub kind: String,
+    pub device_id: String,
+    pub pickup_point_id: String,
+    pub seq: i64,
+    pub reject_code: Option<String>,
+    pub reject_message: Option<String>,
+    pub received_at: String,
+}
+
+/// Rejected ops across points, the latest received first, at most `limit`.
+pub fn list_rejected_ops(conn: &Connection, limit: u32) -> Result<Vec<RejectedOpRow>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT op_id, kind, device_id, pickup_point_id, seq, reject_code, reject_message, received_at
+             FROM ops WHERE status = 'rejected' ORDER BY received_at DESC, device_id, seq DESC LIMIT ?1",
+        )?
+        .query_map([i64::from(limit)], |r| {
+            Ok(RejectedOpRow {
+                op_id: r.get(0)?,
+                kind: r.get(1)?,
+                device_id: r.get(2)?,
+                pickup_point_id: r.get(3)?,
+                seq: r.get(4)?,
+                reject_code: r.get(5)?,
+                reject_message: r.get(6)?,
+                received_at: r.get(7)?,
+            })
+        })?
+        .collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}

@@ -18,14 +18,17 @@ use crate::conversation::{self, Participant};
 use crate::credentials::PartyKind;
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
 use crate::db::feed::{self, Cursor};
+use crate::db::web_sessions::{self, WebSessionRow};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
 use crate::error::Result;
 use crate::push::{self, Pushed, Pusher};
 use crate::rules::claims::actions::operator_decides_now;
 use crate::signing;
+use crate::web;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
 use pvz_protocol::sync::{DeviceCredential, ReadOp};
+use pvz_protocol::web::{ClaimCase, ClaimInbox, FleetDevice, InboxFilter, RejectedOp, SellerBalance};
 use pvz_protocol::{
     AttachmentRef, ClaimActionRequest, ClaimMessage, ClaimStatus, CourierManifest, MessageAuthor, MessagePage,
     NewClaimRequest, NewMessage, PullPage, SellerDecision,
@@ -207,6 +210,30 @@ pub trait Storage: Clone + Send + Sync + 'static {
         after: i64,
         limit: u32,
     ) -> impl Future<Output = Result<MessagePage>> + Send;
+
+    /// Stores a web session just made (see [`crate::web`]), and deletes sessions expired a day ago.
+    fn create_web_session(&self, session: web::NewSession) -> impl Future<Output = Result<()>> + Send;
+
+    /// The web session of this token hash if it is valid now (not ended, not expired).
+    fn find_web_session(&self, token_sha256: String) -> impl Future<Output = Result<Option<WebSessionRow>>> + Send;
+
+    /// Ends a web session on every instance (sign-out).
+    fn end_web_session(&self, token_sha256: String) -> impl Future<Output = Result<()>> + Send;
+
+    /// The seller's claims of one inbox folder and every folder's count (see [`web::inbox`]).
+    fn seller_inbox(&self, seller_id: String, filter: InboxFilter) -> impl Future<Output = Result<ClaimInbox>> + Send;
+
+    /// A claim's whole case as `viewer` may see it (see [`web::case`]).
+    fn claim_case(&self, viewer: ClaimActor, id: ClaimId) -> impl Future<Output = Result<ClaimCase>> + Send;
+
+    /// The seller's balance and ledger lines (see [`web::balance`]).
+    fn seller_balance(&self, seller_id: String) -> impl Future<Output = Result<SellerBalance>> + Send;
+
+    /// Rejected ops across points, newest first, at most `limit` (see [`web::fleet`]).
+    fn rejected_ops(&self, limit: u32) -> impl Future<Output = Result<Vec<RejectedOp>>> + Send;
+
+    /// Every device as the fleet view shows it.
+    fn fleet(&self) -> impl Future<Output = Result<Vec<FleetDevice>>> + Send;
 }
 
 /// The storage over either database: every call is the same query functions, run where the backend
@@ -528,6 +555,50 @@ impl Storage for DbStorage {
             conversation::message_page(&tx, &who, &claim, after, limit)
         })
         .await
+    }
+
+    async fn create_web_session(&self, session: web::NewSession) -> Result<()> {
+        self.write(move |conn| {
+            web_sessions::delete_expired_web_sessions(conn, session.created_at - 24 * 3600)?;
+            web_sessions::insert_web_session(conn, &session.token_sha256, &session.row, session.created_at)
+        })
+        .await
+    }
+
+    async fn find_web_session(&self, token_sha256: String) -> Result<Option<WebSessionRow>> {
+        self.read_quick(move |conn| web_sessions::get_live_web_session(conn, &token_sha256, db::now_unix())).await
+    }
+
+    async fn end_web_session(&self, token_sha256: String) -> Result<()> {
+        self.write(move |conn| web_sessions::end_web_session(conn, &token_sha256, db::now_unix())).await
+    }
+
+    async fn seller_inbox(&self, seller_id: String, filter: InboxFilter) -> Result<ClaimInbox> {
+        self.read(move |conn| web::inbox::seller_inbox(conn, &seller_id, filter, chrono::Utc::now())).await
+    }
+
+    async fn claim_case(&self, viewer: ClaimActor, id: ClaimId) -> Result<ClaimCase> {
+        self.read(move |conn| {
+            let tx = conn.read_transaction()?;
+            web::case::claim_case(&tx, &id, &viewer)
+        })
+        .await
+    }
+
+    async fn seller_balance(&self, seller_id: String) -> Result<SellerBalance> {
+        self.read(move |conn| {
+            let tx = conn.read_transaction()?;
+            web::balance::seller_balance(&tx, &seller_id)
+        })
+        .await
+    }
+
+    async fn rejected_ops(&self, limit: u32) -> Result<Vec<RejectedOp>> {
+        self.read(move |conn| web::fleet::attention(conn, limit)).await
+    }
+
+    async fn fleet(&self) -> Result<Vec<FleetDevice>> {
+        self.read(web::fleet::fleet).await
     }
 }
 
