@@ -202,7 +202,8 @@ mod tests {
                 "20261218_0009_network_keys.sql",
                 "20261219_0010_claim_service.sql",
                 "20261220_0011_claim_conversation.sql",
-                "20261221_0012_idempotent_enrollment.sql"
+                "20261221_0012_idempotent_enrollment.sql",
+                "20261222_0013_evidence.sql"
             ],
             "migrate applies exactly what was missing"
         );

@@ -37,7 +37,11 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::messages::post_message,
         super::messages::list_messages,
         super::claim_actions::act_on_claim,
-        super::claim_actions::operator_claims
+        super::claim_actions::operator_claims,
+        super::evidence::evidence_status,
+        super::evidence::upload_evidence,
+        super::evidence::get_evidence,
+        super::evidence::claim_evidence
     ),
     modifiers(&CredentialAuth, &ContractRules)
 )]

@@ -12,6 +12,7 @@ pub mod claims;
 pub mod custody;
 pub mod devices;
 pub mod employees;
+pub mod evidence;
 pub mod feed;
 pub mod hand_backs;
 pub mod ledger;
@@ -159,6 +160,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261219_0010_claim_service.sql"),
         migration!("20261220_0011_claim_conversation.sql"),
         migration!("20261221_0012_idempotent_enrollment.sql"),
+        migration!("20261222_0013_evidence.sql"),
     ]
 }
 
