@@ -309,3 +309,30 @@ async fn only_the_point_the_items_seller_and_operators_see_a_photo() {
     }
 }
 
+#[tokio::test]
+async fn the_demo_claim_with_photos_opens_for_its_seller_with_the_counters_and_the_buyers_photos() {
+    let dir = tempfile::tempdir().expect("temp data dir");
+    let demo = admin(dir.path()).seed_demo().expect("the demo seeds");
+    let claim = demo.claims.iter().find(|c| c.claim_id == "clm-demo-photos").expect("the claim with photos");
+    assert_eq!(
+        (claim.decided_by.as_str(), claim.decision.as_str()),
+        ("seller", "under_review"),
+        "it waits for its seller's decision"
+    );
+    let server = pvz_server::spawn(config(dir.path())).await.expect("server");
+    let t = TestServer { server, admin: admin(dir.path()), client: reqwest::Client::new(), dir };
+    let seller = t.admin.issue_seller_credential("seller-modnitsa").expect("the jeans' seller");
+    let r = t.get("/v1/claims/clm-demo-photos/evidence", Some(&seller)).await;
+    assert_eq!(r.status, 200, "the seller lists the claim's counter photos: {}", r.body);
+    let photos: Vec<EvidencePhoto> = serde_json::from_value(r.body).expect("photos");
+    assert_eq!(photos.len(), 1, "the counter's photo of the jeans");
+    assert!(photos[0].uploaded, "already on the server");
+    let (code, kind, bytes) = read(&t, &seller, &photos[0].sha256).await;
+    assert_eq!((code, kind.as_deref()), (200, Some("image/png")), "the seller opens it");
+    assert_eq!(sha(&bytes), photos[0].sha256, "the bytes are the photo");
+    let thread = t.get("/v1/claims/clm-demo-photos/messages", Some(&seller)).await;
+    let attached: usize = thread.body["messages"]
+        .as_array()
+        .map_or(0, |m| m.iter().map(|m| m["attachments"].as_array().map_or(0, Vec::len)).sum());
+    assert_eq!(attached, 2, "the buyer's two photos are in the conversation: {}", thread.body);
+}
