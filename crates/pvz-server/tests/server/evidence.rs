@@ -336,3 +336,19 @@ async fn the_demo_claim_with_photos_opens_for_its_seller_with_the_counters_and_t
         .map_or(0, |m| m.iter().map(|m| m["attachments"].as_array().map_or(0, Vec::len)).sum());
     assert_eq!(attached, 2, "the buyer's two photos are in the conversation: {}", thread.body);
 }
+
+#[tokio::test]
+async fn retention_keeps_a_photos_bytes_that_an_unsent_attachment_shares() {
+    let bytes = png(15_000, 9);
+    let (t, kiosk) = photographed(&bytes).await;
+    assert_eq!(put(&t, &kiosk.credential, &sha(&bytes), &bytes, None, "image/png").await.status, 201, "uploaded");
+    // The buyer front uploads the same bytes and never sends them: an attachment retention purges.
+    let front = t.admin.issue_party_credential(PartyKind::BuyerFront, "front").expect("buyer front");
+    let req = t.client.post(t.url("/v1/attachments")).header("content-type", "image/png").bearer_auth(&front);
+    let r = reply(req.body(bytes.clone()).send().await.expect("sent")).await;
+    assert_eq!(r.status, 201, "the same bytes as an attachment: {}", r.body);
+    t.admin.purge_personal_data(0).expect("purge everything purgeable");
+    let operator = t.admin.issue_party_credential(PartyKind::Operator, "olga").expect("operator");
+    let (code, _, back) = read(&t, &operator, &sha(&bytes)).await;
+    assert!(code == 200 && back == bytes, "the photo's bytes survive the purge: {code}");
+}
