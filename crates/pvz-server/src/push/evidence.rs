@@ -92,3 +92,66 @@ pub(super) fn link_photos(conn: &Connection, who: &Pusher, op: &PushOp) -> Resul
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pvz_domain::{ClaimId, CompensationKind, Kopecks, ReturnId};
+    use pvz_protocol::DamagedItem;
+
+    fn photo(n: u8) -> PhotoRef {
+        PhotoRef {
+            photo_id: format!("photo-{n}"),
+            sha256: format!("{n:02x}").repeat(32),
+            media_type: "image/jpeg".into(),
+            size_bytes: 1000 + u64::from(n),
+        }
+    }
+
+    fn id<T>(parse: fn(&str) -> std::result::Result<T, pvz_domain::ids::IdError>, raw: &str) -> T {
+        parse(raw).expect("an id")
+    }
+
+    #[test]
+    fn every_photo_an_op_names_is_found_with_what_it_shows() {
+        let damaged = |item: &str, photos| DamagedItem {
+            order_id: id(OrderId::parse, "o1"),
+            item_id: id(ItemId::parse, item),
+            description: "мятая коробка".into(),
+            photos,
+        };
+        let receiving = OpBody::ShipmentReceived {
+            shipment_id: "shp-1".into(),
+            placed: vec![],
+            missing: vec![],
+            unexpected: vec![],
+            damaged: vec![damaged("o1-1", vec![photo(1), photo(2)]), damaged("o1-2", vec![photo(3)])],
+        };
+        let found: Vec<_> = named_photos(&receiving).iter().map(|n| (n.photo_id, n.item_id.as_str(), n.kind)).collect();
+        assert_eq!(
+            found,
+            [
+                ("photo-1", "o1-1", EvidenceKind::DamagedAtReceiving),
+                ("photo-2", "o1-1", EvidenceKind::DamagedAtReceiving),
+                ("photo-3", "o1-2", EvidenceKind::DamagedAtReceiving)
+            ],
+            "each damaged item's photos, with that item"
+        );
+        let claim_return = OpBody::ClaimReturnAccepted {
+            claim_id: id(ClaimId::parse, "clm-1"),
+            order_id: id(OrderId::parse, "o1"),
+            item_id: id(ItemId::parse, "o1-1"),
+            return_id: id(ReturnId::parse, "RET-1"),
+            compensation: CompensationKind::Refund,
+            amount: Kopecks(1000),
+            condition: "без следов носки".into(),
+            photos: vec![photo(4)],
+            code_issue: 1,
+            return_code: None,
+        };
+        let found: Vec<_> = named_photos(&claim_return).iter().map(|n| (n.photo_id, n.claim_id, n.kind)).collect();
+        assert_eq!(found, [("photo-4", Some("clm-1"), EvidenceKind::ClaimReturn)], "linked to its claim too");
+        let opened = OpBody::IssueOpened { order_id: id(OrderId::parse, "o1") };
+        assert!(named_photos(&opened).is_empty(), "an op without photos names none");
+    }
+}
