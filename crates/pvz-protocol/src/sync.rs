@@ -372,6 +372,14 @@ pub mod error_code {
     pub const ITEM_NOT_CLAIMABLE: &str = "item_not_claimable";
     /// 409: the action is not among the claim's `actions` for this caller now.
     pub const ACTION_NOT_AVAILABLE: &str = "action_not_available";
+    /// 404: no op of the caller's point names this photo, or the caller may not see it, or (reading
+    /// the bytes) it is not uploaded yet: the same answer as no such photo.
+    pub const EVIDENCE_UNKNOWN: &str = "evidence_unknown";
+    /// 409: an upload part does not start where the server's bytes end; read the upload's status
+    /// and continue from its `received`.
+    pub const UPLOAD_OFFSET_MISMATCH: &str = "upload_offset_mismatch";
+    /// 422: the whole bytes do not hash to the photo's sha256; the parts were dropped, start again.
+    pub const EVIDENCE_HASH_MISMATCH: &str = "evidence_hash_mismatch";
 }
 
 #[cfg(test)]

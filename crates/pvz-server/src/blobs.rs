@@ -170,6 +170,73 @@ impl BlobStore {
     }
 }
 
+/// Parts of uploads in progress (counter photos sent part by part): kept in the store itself, so
+/// any server instance sharing it can take the next part, under `staging/<id>/<first byte>`, apart
+/// from the blobs. A part is written before the upload's progress is recorded in the database; a
+/// part of an upload given up stays until [`BlobStore::delete_parts`].
+impl BlobStore {
+    /// `<prefix>/staging/<id>`, the folder of one upload's parts; `None` for a non-id.
+    fn staging(&self, id: &str) -> Option<StorePath> {
+        if !is_blob_id(id) {
+            return None;
+        }
+        let folder = format!("{STAGING_DIR}/{id}");
+        Some(match &self.prefix {
+            Some(prefix) => StorePath::from(format!("{prefix}/{folder}")),
+            None => StorePath::from(folder),
+        })
+    }
+
+    /// The key of the part starting at byte `first`: zero-padded, so the keys sort as the parts do.
+    fn part_key(&self, id: &str, first: u64) -> Result<StorePath> {
+        let folder = self.staging(id).ok_or_else(|| ServerError::Internal(format!("{id} is not a blob id")))?;
+        Ok(folder.join(format!("{first:020}")))
+    }
+
+    /// Keeps the part of the upload of `id` that starts at byte `first` (replacing one there).
+    pub async fn put_part(&self, id: &str, first: u64, bytes: Bytes) -> Result<()> {
+        let key = self.part_key(id, first)?;
+        self.store.put(&key, bytes.into()).await.map_err(|e| store_error("store a part of", id, e))?;
+        Ok(())
+    }
+
+    /// The parts of the upload of `id` from byte 0 to `total`, joined; `None` when one is missing
+    /// (a part lost, or parts that do not follow each other).
+    pub async fn join_parts(&self, id: &str, total: u64) -> Result<Option<Bytes>> {
+        let mut joined = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+        while (joined.len() as u64) < total {
+            let key = self.part_key(id, joined.len() as u64)?;
+            let part = match self.store.get(&key).await {
+                Ok(found) => found.bytes().await.map_err(|e| store_error("read a part of", id, e))?,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(store_error("read a part of", id, e)),
+            };
+            if part.is_empty() {
+                return Ok(None);
+            }
+            joined.extend_from_slice(&part);
+        }
+        Ok((joined.len() as u64 == total).then(|| Bytes::from(joined)))
+    }
+
+    /// Removes every part of the upload of `id`; none there is not an error.
+    pub async fn delete_parts(&self, id: &str) -> Result<()> {
+        let Some(folder) = self.staging(id) else { return Ok(()) };
+        let mut listed = self.store.list(Some(&folder));
+        while let Some(meta) = std::future::poll_fn(|cx| listed.as_mut().poll_next(cx)).await {
+            let meta = meta.map_err(|e| store_error("list the parts of", id, e))?;
+            match self.store.delete(&meta.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(store_error("delete a part of", id, e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The folder of the parts of uploads in progress, beside the blobs' two-digit folders.
+pub const STAGING_DIR: &str = "staging";
+
 /// Whether `id` can name a blob: 64 lowercase hex digits.
 pub fn is_blob_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))

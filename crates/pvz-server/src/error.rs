@@ -56,6 +56,16 @@ pub enum ServerError {
     /// (`item_not_claimable`, `action_not_available`, ...); the message says why.
     #[error("{message}")]
     Refused { code: &'static str, message: String },
+    /// 404 `evidence_unknown`: a counter photo the caller may not upload or read, or not uploaded
+    /// yet (reading): told apart from none at all by nobody.
+    #[error("{0}")]
+    EvidenceUnknown(String),
+    /// 409 `upload_offset_mismatch`: an upload part that does not start where the held bytes end.
+    #[error("{0}")]
+    UploadOffsetMismatch(String),
+    /// 422 `evidence_hash_mismatch`: the uploaded bytes do not hash to the photo's sha256.
+    #[error("{0}")]
+    EvidenceHashMismatch(String),
     /// Used, expired or unknown enrollment code. Answered with 400: the kiosk sent a wrong input;
     /// it is not a credential problem a retry with other headers could fix.
     #[error("the enrollment code is unknown, used or expired; ask for a new one")]
@@ -95,19 +105,20 @@ impl ServerError {
             ServerError::BadRequest(_) | ServerError::EnrollmentCodeInvalid | ServerError::ServerTooOld { .. } => {
                 StatusCode::BAD_REQUEST
             }
-            ServerError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ServerError::Unprocessable(_) | ServerError::EvidenceHashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ServerError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ServerError::Unauthorized => StatusCode::UNAUTHORIZED,
             ServerError::Forbidden(_) | ServerError::PreviousCredentialRejected | ServerError::CsrfMismatch => {
                 StatusCode::FORBIDDEN
             }
-            ServerError::NotFound(_) => StatusCode::NOT_FOUND,
+            ServerError::NotFound(_) | ServerError::EvidenceUnknown(_) => StatusCode::NOT_FOUND,
             ServerError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ServerError::UpgradeRequired { .. } => StatusCode::UPGRADE_REQUIRED,
             ServerError::SeqConflict(_)
             | ServerError::ClaimAlreadyDecided(_)
             | ServerError::Conflict(_)
-            | ServerError::Refused { .. } => StatusCode::CONFLICT,
+            | ServerError::Refused { .. }
+            | ServerError::UploadOffsetMismatch(_) => StatusCode::CONFLICT,
             ServerError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ServerError::Unavailable | ServerError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ServerError::Internal(_) | ServerError::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -131,6 +142,9 @@ impl ServerError {
             ServerError::ClaimAlreadyDecided(_) => error_code::CLAIM_ALREADY_DECIDED,
             ServerError::Conflict(_) => STATE_CONFLICT,
             ServerError::Refused { code, .. } => code,
+            ServerError::EvidenceUnknown(_) => error_code::EVIDENCE_UNKNOWN,
+            ServerError::UploadOffsetMismatch(_) => error_code::UPLOAD_OFFSET_MISMATCH,
+            ServerError::EvidenceHashMismatch(_) => error_code::EVIDENCE_HASH_MISMATCH,
             ServerError::EnrollmentCodeInvalid => error_code::ENROLLMENT_CODE_INVALID,
             ServerError::RateLimited { .. } => error_code::RATE_LIMITED,
             ServerError::Unavailable | ServerError::NotReady => error_code::UNAVAILABLE,

@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod feed_signal;
 pub mod keys;
 pub mod metrics;

@@ -203,6 +203,7 @@ mod tests {
                 "20261219_0010_claim_service.sql",
                 "20261220_0011_claim_conversation.sql",
                 "20261221_0012_idempotent_enrollment.sql",
+                "20261222_0013_evidence.sql",
                 "20261223_0014_web_sessions.sql"
             ],
             "migrate applies exactly what was missing"

@@ -10,10 +10,12 @@
 mod audit;
 mod claims;
 mod conversation;
+mod evidence;
 mod returns;
 mod shelf;
 mod staff;
 
+pub use evidence::CounterPhoto;
 pub use returns::CustodyUnit;
 pub use shelf::{parse_cells, ShipmentAdded};
 pub use staff::IssuedBadge;

@@ -322,3 +322,23 @@ pub(super) async fn verify_party<S: Storage>(raw: &str, state: &AppState<S>) -> 
         PartyKind::Operator => Party::Operator(credential.principal),
     })
 }
+
+/// Whoever reads a counter photo: a device, by its credential, or a party (seller, buyer front,
+/// operator) as [`AuthParty`] authenticates it. A bearer that parses as a device credential is
+/// checked as one; anything else goes to [`AuthParty`].
+#[derive(Debug, Clone)]
+pub enum AuthReader {
+    Device(AuthDevice),
+    Party(Party),
+}
+
+impl<S: Storage> FromRequestParts<AppState<S>> for AuthReader {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+        if bearer(parts).and_then(DeviceCredential::parse).is_some() {
+            return Ok(AuthReader::Device(AuthDevice::from_request_parts(parts, state).await?));
+        }
+        Ok(AuthReader::Party(AuthParty::from_request_parts(parts, state).await?.0))
+    }
+}

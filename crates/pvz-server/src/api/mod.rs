@@ -1,8 +1,8 @@
-//! The HTTP API under `/v1` (and the web page's files under `/seller/`): the route table, the layers every request passes (metrics, body limit,
-//! request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
-//! paths and methods. Handlers sit in
-//! one module per capability (enroll, sync, claims, claim actions, buyer, couriers, messages, web). Paths
-//! come from `pvz_protocol::{sync, claims}` so kiosk and server agree.
+//! The HTTP API under `/v1` (and the web page's files under `/seller/`): the route table, the layers
+//! every request passes (metrics, body limit, request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
+//! paths and methods. Handlers sit in one module per capability (enroll, sync, claims, claim
+//! actions, buyer, couriers, messages, evidence, web). Paths come from `pvz_protocol::{sync, claims,
+//! evidence, web}` so kiosk and server agree.
 
 pub mod buyer;
 pub mod claim_actions;
@@ -10,6 +10,7 @@ pub mod claims;
 mod contract_rules;
 pub mod couriers;
 pub mod enroll;
+pub mod evidence;
 pub mod extract;
 pub mod limits;
 pub mod messages;
@@ -25,6 +26,7 @@ pub use state::AppState;
 use crate::error::ServerError;
 use crate::storage::Storage;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::handler::Handler;
 use axum::http::Request;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -35,6 +37,7 @@ use pvz_protocol::claims::{
     PATH_CLAIM_MESSAGES, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_OPERATOR_CLAIMS, PATH_SELLER_CLAIMS,
     PATH_SELLER_CLAIM_DECISION,
 };
+use pvz_protocol::evidence::{MAX_EVIDENCE_BYTES, PATH_CLAIM_EVIDENCE, PATH_EVIDENCE, PATH_EVIDENCE_UPLOAD};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
 use pvz_protocol::web::{
     PATH_CLAIM_CASE, PATH_OPERATOR_ATTENTION, PATH_OPERATOR_FLEET, PATH_SELLER_BALANCE, PATH_SELLER_INBOX,
@@ -87,6 +90,18 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_OPERATOR_ATTENTION, get(web::operator_attention::<S>))
         .route(PATH_OPERATOR_FLEET, get(web::operator_fleet::<S>));
     let page = web_page::routes(&state.web);
+    // Counter photos: a kiosk's status read and upload (protocol guard, a whole photo's body limit);
+    // the bytes and a claim's list for whoever may see them (a device, or a party's credential).
+    let photo_limit = DefaultBodyLimit::max(usize::try_from(MAX_EVIDENCE_BYTES).unwrap_or(usize::MAX));
+    let upload =
+        evidence::upload_evidence::<S>.layer(photo_limit).layer(middleware::from_fn(extract::require_protocol));
+    let evidence = Router::new()
+        .route(
+            PATH_EVIDENCE_UPLOAD,
+            get(evidence::evidence_status::<S>).route_layer(middleware::from_fn(extract::require_protocol)),
+        )
+        .route(PATH_EVIDENCE, get(evidence::get_evidence::<S>).put(upload))
+        .route(PATH_CLAIM_EVIDENCE, get(evidence::claim_evidence::<S>));
     Router::new()
         .route(PATH_HEALTH, get(health))
         .route(PATH_READY, get(ready::<S>))
@@ -98,6 +113,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .merge(parties)
         .merge(web)
         .merge(page)
+        .merge(evidence)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

@@ -45,7 +45,11 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::web::claim_case,
         super::web::seller_balance,
         super::web::operator_attention,
-        super::web::operator_fleet
+        super::web::operator_fleet,
+        super::evidence::evidence_status,
+        super::evidence::upload_evidence,
+        super::evidence::get_evidence,
+        super::evidence::claim_evidence
     ),
     modifiers(&CredentialAuth, &SessionCookieAuth, &ContractRules)
 )]

@@ -38,10 +38,11 @@ pub fn get_attachment(conn: &Connection, id: &str) -> Result<Option<AttachmentRe
     Ok(found)
 }
 
-/// Whether anything still names the attachment. Messages are the only holder today; a new holder
-/// of attachment ids (counter photos) joins this check, or retention would delete its blobs.
+/// Whether anything still names the attachment's blob: a message, or a counter photo stored with
+/// the same bytes (the blob store keeps one copy of equal bytes, so retention must not delete it).
 pub fn is_attachment_referenced(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT 1 FROM claim_message_attachments WHERE attachment_id = ?1")?.exists([id])?)
+    Ok(conn.prepare_cached("SELECT 1 FROM claim_message_attachments WHERE attachment_id = ?1")?.exists([id])?
+        || crate::db::evidence::is_evidence(conn, id)?)
 }
 
 pub fn delete_attachment(conn: &Connection, id: &str) -> Result<()> {
@@ -49,13 +50,14 @@ pub fn delete_attachment(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Attachments no message names, with when they were uploaded: uploads never sent, or left behind
+/// Attachments no message names (and whose bytes are no counter photo), with when they were uploaded: uploads never sent, or left behind
 /// by a purge of the messages that named them.
 pub fn list_unreferenced_attachments(conn: &Connection) -> Result<Vec<(String, String)>> {
     let rows = conn
         .prepare(
             "SELECT a.id, a.created_at FROM attachments a
              WHERE NOT EXISTS (SELECT 1 FROM claim_message_attachments l WHERE l.attachment_id = a.id)
+               AND NOT EXISTS (SELECT 1 FROM evidence e WHERE e.sha256 = a.id)
              ORDER BY a.id",
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

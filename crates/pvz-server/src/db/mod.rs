@@ -12,6 +12,7 @@ pub mod claims;
 pub mod custody;
 pub mod devices;
 pub mod employees;
+pub mod evidence;
 pub mod feed;
 pub mod hand_backs;
 pub mod ledger;
@@ -160,8 +161,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261219_0010_claim_service.sql"),
         migration!("20261220_0011_claim_conversation.sql"),
         migration!("20261221_0012_idempotent_enrollment.sql"),
-        // 0013 (the counter's evidence) is another branch's; it goes here, before 0014, when merged:
-        // the SQLite list is positional (a database's `user_version` counts it).
+        migration!("20261222_0013_evidence.sql"),
         migration!("20261223_0014_web_sessions.sql"),
     ]
 }

@@ -4,13 +4,16 @@
 //! after approval (its code shows the refusal), a missing part (a new order of the part, in the
 //! point's feed), and, on an order paid 20 days ago (so its seller decides), a refund with the item
 //! sent to the seller directly (no code: a point must not take it) and a partial refund with the
-//! item staying with the buyer (paid at once).
+//! item staying with the buyer (paid at once); and one left for its seller to decide, with the
+//! counter's photo of the item and the buyer's photos (the seller page's claim to open).
 
+use super::photos::{self, Scene};
 use super::{bad, item, order};
-use crate::admin::Admin;
+use crate::admin::{Admin, CounterPhoto};
 use crate::db::orders::NewOrder;
 use crate::error::Result;
 use pvz_domain::{Compensation, Kopecks};
+use pvz_protocol::evidence::EvidenceKind;
 use pvz_protocol::{ClaimActionRequest, SellerAddress, SellerDecision};
 use serde::Serialize;
 
@@ -78,6 +81,7 @@ pub fn claimed_orders() -> Result<Vec<NewOrder>> {
             vec![
                 item_with_barcode("itm-1008-1", "Кроссовки беговые", "40, белые", 689_000, "4607000000151")?,
                 item_with_barcode("itm-1008-2", "Термокружка", "0,5 л", 159_000, "4607000000168")?,
+                item_with_barcode("itm-1008-3", "Джинсы прямые", "32/34, синие", 399_000, "4607000000175")?,
             ],
         )?,
     ])
@@ -105,7 +109,7 @@ fn item_with_barcode(
 }
 
 /// (claim id, case, order, item, buyer's description)
-const CLAIMS: [(&str, &str, &str, &str, &str); 7] = [
+const CLAIMS: [(&str, &str, &str, &str, &str); 8] = [
     ("clm-demo-refund", "approved: full refund", "ord-1006", "itm-1006-1", "Сломалась молния через месяц"),
     ("clm-demo-replacement", "approved: replacement", "ord-1006", "itm-1006-2", "Распустилась вязка на макушке"),
     ("clm-demo-rejected", "rejected by the seller", "ord-1005", "itm-1005-1", "Полинял после стирки"),
@@ -125,7 +129,17 @@ const CLAIMS: [(&str, &str, &str, &str, &str); 7] = [
         "itm-1008-2",
         "Крышка протекает",
     ),
+    (
+        PHOTOS_CLAIM,
+        "under review by its seller, with the counter's photo and the buyer's: open it on the seller page",
+        PAID_LONG_AGO,
+        "itm-1008-3",
+        "Пятно на правой штанине, не отстирывается",
+    ),
 ];
+
+/// The claim the seller page opens with photos: left for its seller (`seller-modnitsa`) to decide.
+pub const PHOTOS_CLAIM: &str = "clm-demo-photos";
 
 /// Opens and decides the demo claims; the orders must be issued already.
 pub fn seed(admin: &Admin) -> Result<()> {
@@ -160,7 +174,25 @@ pub fn seed(admin: &Admin) -> Result<()> {
         "clm-demo-no-return",
         &ClaimActionRequest::ApproveWithoutReturn { compensation: Compensation::Refund { amount: Kopecks(50_000) } },
     )?;
-    Ok(())
+    seed_photos(admin)
+}
+
+/// The photos of [`PHOTOS_CLAIM`]: the counter photographed the stain when the jeans were issued
+/// (the buyer took them all the same), and the buyer sent the stain close up and the label.
+fn seed_photos(admin: &Admin) -> Result<()> {
+    let issued = (chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let op_id = uuid::Uuid::now_v7().to_string();
+    let counter = CounterPhoto {
+        pickup_point_id: pvz_protocol::demo::PICKUP_POINT,
+        order_id: PAID_LONG_AGO,
+        item_id: "itm-1008-3",
+        kind: EvidenceKind::DefectRefusal,
+        op_id: &op_id,
+        taken_at: &issued,
+    };
+    admin.record_counter_photo(&counter, photos::png(Scene::JeansOnCounter)?)?;
+    let buyer = vec![photos::png(Scene::StainCloseUp)?, photos::png(Scene::Label)?];
+    admin.post_buyer_photos(PHOTOS_CLAIM, "demo-front", "Вот пятно крупно и бирка", buyer)
 }
 
 /// The demo claims as they stand now (a later run reports their current state).

@@ -8,6 +8,7 @@
 //! shipments as they stand).
 
 mod claims;
+mod photos;
 mod receiving;
 mod staff;
 

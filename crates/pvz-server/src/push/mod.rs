@@ -32,6 +32,7 @@
 
 mod boxes;
 mod claim_return;
+mod evidence;
 mod hand_back;
 mod issue;
 mod receiving;
@@ -124,6 +125,7 @@ pub fn push_batch(conn: &Connection, who: &Pusher, ops: &[ReadOp], received_at: 
                     Err(Rejection { code, message }) => StoredOutcome::Rejected { code: code.to_owned(), message },
                 };
                 ops::insert_op(&tx, &who.device_id, &who.pickup_point_id, op, &outcome, received_at)?;
+                evidence::link_photos(&tx, who, op)?;
                 posted = posted + ledger::get_op_turnover(&tx, &op_id.to_string())?;
                 outcome
             }

@@ -8,6 +8,7 @@
 //! must not answer from a process-local cache that another process's commit could make stale (a
 //! revoked device must be refused, and a new change delivered, on the very next call).
 
+mod photos;
 mod postgres;
 mod sqlite;
 
@@ -15,8 +16,9 @@ pub use postgres::DEFAULT_POOL_SIZE;
 
 use crate::claims::{self, ClaimActor, ClaimCodeIssuer, Decider};
 use crate::conversation::{self, Participant};
-use crate::credentials::PartyKind;
+use crate::credentials::{Party, PartyKind};
 use crate::db::devices::{self, DeviceRecord, SyncSeen};
+use crate::db::evidence::{self, EvidenceHeld, EvidenceReader, StoredEvidence};
 use crate::db::feed::{self, Cursor};
 use crate::db::web_sessions::{self, WebSessionRow};
 use crate::db::{self, manifests, points, sellers, Connection, Database};
@@ -27,6 +29,7 @@ use crate::signing;
 use crate::web;
 use postgres::PgBackend;
 use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
+use pvz_protocol::evidence::EvidencePhoto;
 use pvz_protocol::sync::{DeviceCredential, ReadOp};
 use pvz_protocol::web::{ClaimCase, ClaimInbox, FleetDevice, InboxFilter, RejectedOp, SellerBalance};
 use pvz_protocol::{
@@ -234,6 +237,42 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// Every device as the fleet view shows it.
     fn fleet(&self) -> impl Future<Output = Result<Vec<FleetDevice>>> + Send;
+
+    // Counter photos (evidence): see `crate::evidence` and `pvz_protocol::evidence`.
+
+    /// What the server holds of a photo an op of `point` names; `None` when none does.
+    fn evidence_held(
+        &self,
+        sha256: String,
+        point: PickupPointId,
+    ) -> impl Future<Output = Result<Option<EvidenceHeld>>> + Send;
+
+    /// Records that the upload of a photo of `total` bytes went from `from` to `to` bytes held (see
+    /// [`db::evidence::advance_upload`]); `false`: it was not at `from`.
+    fn advance_evidence_upload(
+        &self,
+        sha256: String,
+        total: u64,
+        from: u64,
+        to: u64,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Forgets an upload in progress (its parts are the caller's to delete).
+    fn drop_evidence_upload(&self, sha256: String) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records a photo stored whole in the blob store and ends its upload, together.
+    fn record_evidence(&self, sha256: String, stored: StoredEvidence) -> impl Future<Output = Result<()>> + Send;
+
+    /// The stored photo if `reader` may see it; `None` for a photo not stored, or not the reader's.
+    fn readable_evidence(
+        &self,
+        sha256: String,
+        reader: EvidenceReader,
+    ) -> impl Future<Output = Result<Option<StoredEvidence>>> + Send;
+
+    /// The counter's photos of a claim's item, oldest first, for the claim's seller or an operator;
+    /// not found for anyone else.
+    fn claim_evidence(&self, who: Party, claim: ClaimId) -> impl Future<Output = Result<Vec<EvidencePhoto>>> + Send;
 }
 
 /// The storage over either database: every call is the same query functions, run where the backend
@@ -599,6 +638,30 @@ impl Storage for DbStorage {
 
     async fn fleet(&self) -> Result<Vec<FleetDevice>> {
         self.read(web::fleet::fleet).await
+    }
+
+    async fn evidence_held(&self, sha256: String, point: PickupPointId) -> Result<Option<EvidenceHeld>> {
+        photos::held(self, sha256, point).await
+    }
+
+    async fn advance_evidence_upload(&self, sha256: String, total: u64, from: u64, to: u64) -> Result<bool> {
+        photos::advance(self, sha256, total, from, to).await
+    }
+
+    async fn drop_evidence_upload(&self, sha256: String) -> Result<()> {
+        self.write(move |conn| evidence::delete_upload(conn, &sha256)).await
+    }
+
+    async fn record_evidence(&self, sha256: String, stored: StoredEvidence) -> Result<()> {
+        photos::record(self, sha256, stored).await
+    }
+
+    async fn readable_evidence(&self, sha256: String, reader: EvidenceReader) -> Result<Option<StoredEvidence>> {
+        photos::readable(self, sha256, reader).await
+    }
+
+    async fn claim_evidence(&self, who: Party, claim: ClaimId) -> Result<Vec<EvidencePhoto>> {
+        photos::of_claim(self, who, claim).await
     }
 }
 

@@ -71,5 +71,26 @@ async fn the_served_document_declares_what_the_server_enforces() {
     assert_eq!(parameter(buyer, "buyer_id")["in"], "query", "buyer_id is a query parameter");
     let messages = operation(&doc, "get", "/v1/claims/{claim_id}/messages");
     assert_eq!(parameter(messages, "after")["in"], "query", "after is a query parameter");
+
+    // Counter photos: the kiosk's two calls carry the protocol header; the upload states its range
+    // header and every refusal it answers; reading the bytes and a claim's list are declared too.
+    for (method, path) in [("get", "/v1/evidence/{sha256}/upload"), ("put", "/v1/evidence/{sha256}")] {
+        let op = operation(&doc, method, path);
+        assert_eq!(
+            parameter(op, PROTOCOL_HEADER)["required"],
+            true,
+            "{method} {path}: the protocol header is required"
+        );
+        assert!(parameter(op, "sha256")["schema"]["pattern"].is_string(), "{method} {path}: the hash's shape");
+    }
+    let upload = operation(&doc, "put", "/v1/evidence/{sha256}");
+    let range = parameter(upload, "content-range");
+    assert_eq!((range["in"].as_str(), range["required"].as_bool()), (Some("header"), Some(false)), "Content-Range");
+    for status in ["200", "201", "202", "400", "404", "409", "413", "422"] {
+        assert!(upload["responses"][status].is_object(), "the upload declares {status}: {}", upload["responses"]);
+    }
+    let bytes = operation(&doc, "get", "/v1/evidence/{sha256}");
+    assert!(bytes["responses"]["200"]["content"]["image/webp"].is_object(), "the bytes' types: {bytes}");
+    assert!(operation(&doc, "get", "/v1/claims/{claim_id}/evidence")["responses"]["404"].is_object(), "claim list");
     t.server.shutdown().await;
 }

@@ -22,6 +22,7 @@ mod demo;
 mod demo_shelf;
 mod edge;
 mod enroll;
+mod evidence;
 mod guards;
 mod hand_back;
 mod held_pull;
