@@ -391,6 +391,15 @@ pub fn get_order_wire(conn: &Connection, id: &str) -> Result<Option<OrderWire>> 
     }))
 }
 
+/// When `order` was issued at the counter as its row records it (RFC 3339); `None` while it is not.
+pub fn issued_at(conn: &Connection, order: &OrderId) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT issued_at FROM orders WHERE id = ?1")?
+        .query_row([order.as_str()], |r| r.get::<Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
 /// When the buyer paid for an item of `order` (RFC 3339): a prepaid item when the order was paid
 /// (its `paid_at`, or its creation for orders from before payment times were kept), any other when
 /// the order was issued at the counter. `None`: not paid yet (an unissued order's counter item).

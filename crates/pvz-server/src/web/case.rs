@@ -1,14 +1,15 @@
 //! A claim's whole case for the claim page: the claim with the caller's actions, the item as sold,
 //! its order, the buyer's photos, and what the counters did with the item (from the applied ops the
 //! server stored: received into a cell or recorded damaged at receiving, handed over or refused at
-//! the issue, taken back on a claim), oldest first by the counter's clock. A seller sees only its
+//! the issue, taken back on a claim), oldest first by the counter's clock; an order issued with no
+//! op stored still shows its issue, from the order's record. A seller sees only its
 //! own claims (another's is not found); an operator sees any.
 
 use crate::claims::{actions_for, claim_for, ClaimActor};
 use crate::db::claims::list_item_return_op_ids;
 use crate::db::messages::{list_message_attachments, list_messages};
 use crate::db::ops::{get_applied_op, list_item_counter_ops, OpBodyRow};
-use crate::db::orders::get_item;
+use crate::db::orders::{get_item, issued_at};
 use crate::db::sql::Connection;
 use crate::error::{Result, ServerError};
 use pvz_domain::{ClaimId, ItemId};
@@ -27,6 +28,20 @@ pub fn claim_case(conn: &Connection, id: &ClaimId, viewer: &ClaimActor) -> Resul
     for op_id in list_item_return_op_ids(conn, &item.item.id)? {
         if let Some(op) = get_applied_op(conn, &op_id)? {
             counter_events.extend(events_of(&op, &item.item.id)?);
+        }
+    }
+    // An order issued without an op the server stored (by the network's admin, or from before ops
+    // were kept) still shows when it was issued, from the order's own record.
+    let issue_recorded =
+        counter_events.iter().any(|e| matches!(e.kind, CounterEventKind::Issued | CounterEventKind::Refused));
+    if !issue_recorded {
+        if let Some(at) = issued_at(conn, &item.order_id)? {
+            counter_events.push(CounterEvent {
+                at,
+                kind: CounterEventKind::Issued,
+                pickup_point_id: item.pickup_point_id.to_string(),
+                detail: None,
+            });
         }
     }
     counter_events.sort_by(|a, b| a.at.cmp(&b.at));

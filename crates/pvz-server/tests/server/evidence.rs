@@ -335,6 +335,10 @@ async fn the_demo_claim_with_photos_opens_for_its_seller_with_the_counters_and_t
         .as_array()
         .map_or(0, |m| m.iter().map(|m| m["attachments"].as_array().map_or(0, Vec::len)).sum());
     assert_eq!(attached, 2, "the buyer's two photos are in the conversation: {}", thread.body);
+    let case = t.get("/v1/claims/clm-demo-photos/case", Some(&seller)).await;
+    let kinds: Vec<&str> =
+        case.body["counter_events"].as_array().into_iter().flatten().filter_map(|e| e["kind"].as_str()).collect();
+    assert_eq!(kinds, ["issued"], "the claim page says when the jeans were issued: {}", case.body);
 }
 
 #[tokio::test]
