@@ -1,7 +1,7 @@
 //! One claim's whole case: the item and order, the buyer's words and photos, what the pickup point
 //! saw (its events and photos), the decision, the conversation, and only the actions the server
 //! lists for this caller now.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ClaimAction } from "../../bindings/ClaimAction";
 import type { ClaimCase } from "../../bindings/ClaimCase";
@@ -218,11 +218,18 @@ function Actions({
   const { t } = useTranslation();
   const [open, setOpen] = useState<ClaimAction | null>(null);
   const [done, setDone] = useState<ClaimAction | null>(null);
+  const [closed, setClosed] = useState<ClaimAction | null>(null);
+
+  useEffect(() => {
+    // A cancelled form gives the focus back to its button, so the keyboard stays where it was.
+    if (open === null && closed !== null) {
+      document.getElementById(`action-button-${closed}`)?.focus();
+    }
+  }, [open, closed]);
 
   const close = (action: ClaimAction) => {
     setOpen(null);
-    // Back to the button that opened the form, so the keyboard stays where it was.
-    requestAnimationFrame(() => document.getElementById(`action-button-${action}`)?.focus());
+    setClosed(action);
   };
 
   return (
@@ -247,6 +254,7 @@ function Actions({
               className={action === "reject" || action === "revoke" ? "danger" : undefined}
               onClick={() => {
                 setDone(null);
+                setClosed(null);
                 setOpen(open === action ? null : action);
               }}
             >
