@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { WebSession } from "../bindings/WebSession";
-import { api, ApiError, rememberSession } from "./api";
+import { api, ApiError, onSessionEnded, rememberSession } from "./api";
 import { setLang, useLang } from "./i18n";
 import { Balance } from "./pages/Balance";
 import { ClaimPage } from "./pages/ClaimPage";
@@ -37,6 +37,11 @@ export function App() {
   const [state, setState] = useState<SessionState>({ status: "checking" });
 
   useEffect(() => {
+    // A session that expired or was ended elsewhere: back to the sign-in form, not a dead page.
+    onSessionEnded(() => {
+      rememberSession(null);
+      setState({ status: "signedOut" });
+    });
     let current = true;
     void restoredSession().then((restored) => {
       if (current) setState(restored);

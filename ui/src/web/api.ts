@@ -17,6 +17,7 @@ import type { WebSession } from "../bindings/WebSession";
 
 /** The header the server expects the session's CSRF token in (`pvz_protocol::web::CSRF_HEADER`). */
 export const CSRF_HEADER = "x-csrf-token";
+const SESSION_PATH = "/v1/web/session";
 
 /** A failed call: the HTTP status (0: the server was not reached) and the server's `{code, message}`. */
 export class ApiError extends Error {
@@ -31,6 +32,12 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let sessionEnded: () => void = () => {};
+
+/** Called when the server no longer knows the session (a 401 on any call but signing in). */
+export function onSessionEnded(listener: () => void): void {
+  sessionEnded = listener;
+}
 
 /** Remembers (in this page's memory only) the token a changing request must carry. */
 export function rememberSession(session: WebSession | null): void {
@@ -72,7 +79,11 @@ async function send(
   } catch (error) {
     throw new ApiError(0, "unreachable", error instanceof Error ? error.message : String(error));
   }
-  if (!response.ok) throw await errorOf(response);
+  if (!response.ok) {
+    const error = await errorOf(response);
+    if (error.status === 401 && path !== SESSION_PATH) sessionEnded();
+    throw error;
+  }
   return response;
 }
 
@@ -89,10 +100,10 @@ async function json<T>(method: Method, path: string, body?: unknown): Promise<T>
 const enc = encodeURIComponent;
 
 export const api = {
-  signIn: (credential: string) => json<WebSession>("POST", "/v1/web/session", { credential }),
-  session: () => json<WebSession>("GET", "/v1/web/session"),
+  signIn: (credential: string) => json<WebSession>("POST", SESSION_PATH, { credential }),
+  session: () => json<WebSession>("GET", SESSION_PATH),
   signOut: async () => {
-    await send("DELETE", "/v1/web/session");
+    await send("DELETE", SESSION_PATH);
   },
   inbox: (filter: InboxFilter) => json<ClaimInbox>("GET", `/v1/seller/inbox?filter=${filter}`),
   claimCase: (id: string) => json<ClaimCase>("GET", `/v1/claims/${enc(id)}/case`),

@@ -112,6 +112,19 @@ describe("signing in", () => {
     });
   });
 
+  it("goes back to the sign-in form when the session ended meanwhile", async () => {
+    fakeServer({
+      "GET /v1/web/session": { body: sellerSession },
+      "GET /v1/seller/balance": UNAUTHORIZED,
+    });
+    await openPage("#/balance");
+
+    expect(
+      await screen.findByTestId("signin-credential"),
+      "an expired session asks to sign in again",
+    ).toBeVisible();
+  });
+
   it("shows a load error in words instead of a blank page", async () => {
     fakeServer({
       "GET /v1/web/session": { body: sellerSession },
