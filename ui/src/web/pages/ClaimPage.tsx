@@ -21,7 +21,7 @@ export function ClaimPage({ claimId }: { claimId: string }) {
   const { loaded, reload, retry } = useLoad(api.claimCase, claimId);
   return (
     <article className="claim" data-testid="claim-page" data-claim-id={claimId}>
-      <h1 className="id">{t("claim.heading", { id: claimId })}</h1>
+      <h1>{t("claim.heading", { id: claimId })}</h1>
       <Load
         loaded={loaded}
         retry={retry}

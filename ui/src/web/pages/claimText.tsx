@@ -14,7 +14,8 @@ export function StatusBadge({ claim, testid }: { claim: ClaimStatus; testid?: st
       data-state={claim.state}
       data-decision={claim.decision}
     >
-      {t(`state.${claim.state}`)} · {t(`decision.${claim.decision}`)}
+      {t(`state.${claim.state}`)}
+      {(claim.state as string) !== claim.decision && ` · ${t(`decision.${claim.decision}`)}`}
     </span>
   );
 }
