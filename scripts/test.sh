@@ -42,6 +42,7 @@ npm --prefix ui run typecheck
 npm --prefix ui run lint
 npm --prefix ui test | tee -a "$results"
 npm --prefix ui run build
+npm --prefix ui run build:web
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
