@@ -20,6 +20,13 @@ enum Expect<'a> {
     Satisfies(&'a str, &'a dyn Fn(&str) -> bool),
 }
 
+/// Repaints a transparent 1 px mark every frame for 3 s, so a screenshot request finds a paint.
+const KEEP_PAINTING: &str = "const mark = document.createElement('div'); \
+    mark.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0'; \
+    document.body.appendChild(mark); const until = performance.now() + 3000; \
+    const tick = (now) => { mark.style.opacity = mark.style.opacity === '0' ? '0.001' : '0'; \
+    if (now < until) requestAnimationFrame(tick); else mark.remove(); }; requestAnimationFrame(tick);";
+
 pub struct Page {
     client: Client,
     /// Text fields to focus before a screenshot: WebKitWebDriver answers one only after the page
@@ -223,11 +230,13 @@ impl Page {
         }
     }
 
-    /// Gives up after a while rather than hang the test (see `caret`).
+    /// Gives up after a while rather than hang the test (see `caret`). A page with no text field
+    /// is kept painting for a few seconds by a 1 px mark it flickers between two invisible states.
     async fn try_screenshot(&self) -> Option<Vec<u8>> {
         let focus =
             format!("const f = document.querySelector({:?}); if (f) f.focus({{ preventScroll: true }});", self.caret);
         let _ = tokio::time::timeout(Duration::from_secs(5), self.client.execute(&focus, vec![])).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.client.execute(KEEP_PAINTING, vec![])).await;
         for _ in 0..3 {
             if let Ok(Ok(png)) = tokio::time::timeout(Duration::from_secs(5), self.client.screenshot()).await {
                 return Some(png);
