@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole chain on this machine: installs what is missing, builds, starts the central server with a
-# demo network on loopback (one SQLite file), enrolls the kiosk to it with a one-time code, and opens
-# the window. Stop the server (`scripts/server.sh stop`) and the kiosk keeps working offline; start it
-# again (`scripts/server.sh start`) and the queued operations go through.
+# demo network on loopback (one SQLite file), prints the seller web page's address with fresh seller
+# and operator credentials, enrolls the kiosk to it with a one-time code, and opens the window. Stop
+# the server (`scripts/server.sh stop`) and the kiosk keeps working offline; start it again
+# (`scripts/server.sh start`) and the queued operations go through.
 # Data: ~/.local/share/pvz-demo/{server,kiosk}; delete that folder to start over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
