@@ -29,8 +29,8 @@ PVZ_ENROLL_CODE=$("$CARGO_TARGET_DIR/release/pvz-server" enrollment-code --picku
 export PVZ_ENROLL_CODE
 echo "Codes to try: $PVZ_SERVER_DATA_DIR/demo-codes.txt (short codes also in demo/CODES.md)"
 # Fresh credentials on every start (a new one replaces the previous and signs its web sessions out).
-seller_credential=$("$CARGO_TARGET_DIR/release/pvz-server" seller-credential seller-modnitsa)
-operator_credential=$("$CARGO_TARGET_DIR/release/pvz-server" operator-credential demo-operator)
+seller_credential=$("$CARGO_TARGET_DIR/release/pvz-server" seller-credential seller-modnitsa 2>>"$PVZ_SERVER_DATA_DIR/server.log")
+operator_credential=$("$CARGO_TARGET_DIR/release/pvz-server" operator-credential demo-operator 2>>"$PVZ_SERVER_DATA_DIR/server.log")
 echo
 echo "Seller and operator web page: http://$PVZ_SERVER_BIND/seller/"
 echo "  sign in as the demo seller (ООО «Модница», seller-modnitsa): $seller_credential"
