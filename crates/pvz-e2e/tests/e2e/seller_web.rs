@@ -188,6 +188,8 @@ async fn a_seller_decides_claims_in_the_web_page_and_the_counter_sees_the_decisi
     seller.wait_images("[data-testid=buyer-photo]", 2).await;
     assert!(!browser.is_present("[data-testid=counter-photo-missing]").await, "no counter photo is missing");
 
+    // The buyer's message with the photos is in the thread; the answer goes below it.
+    browser.wait_text("[data-testid=message]", "Вот пятно крупно и бирка").await;
     let reply = "Здравствуйте! Пятно видно и на фото пункта выдачи — вернём часть стоимости.";
     browser.fill("[data-testid=reply-text]", reply).await;
     browser.click("[data-testid=reply-send]").await;
@@ -211,7 +213,11 @@ async fn a_seller_decides_claims_in_the_web_page_and_the_counter_sees_the_decisi
 
     // Approved without return, with a partial refund: paid at once from the seller's balance.
     seller.open(&format!("claims/{JEANS_CLAIM}")).await;
+    // The photos above the actions load first: once they are in, nothing moves the button.
+    seller.wait_images("[data-testid=counter-photo]", 1).await;
+    seller.wait_images("[data-testid=buyer-photo]", 2).await;
     browser.click("[data-testid=action-approve_without_return]").await;
+    browser.wait_attr("[data-testid=action-approve_without_return]", "aria-expanded", "true").await;
     assert_eq!(browser.value("[data-testid=action-compensation-kind]").await, "refund", "a refund is offered first");
     browser.fill("[data-testid=action-amount]", PARTIAL_REFUND_TYPED).await;
     browser.click("[data-testid=action-submit]").await;
