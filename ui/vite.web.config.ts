@@ -13,6 +13,12 @@ export default defineConfig({
   base: "/seller/",
   publicDir: false,
   clearScreen: false,
+  // `npm run dev:web`: the page on :1421 with the API calls sent on to a running pvz-server, so the
+  // session cookie stays on one origin.
+  server: {
+    port: 1421,
+    proxy: { "/v1": process.env.PVZ_SERVER_URL ?? "http://127.0.0.1:8787" },
+  },
   build: {
     outDir: here("./dist-web"),
     emptyOutDir: true,

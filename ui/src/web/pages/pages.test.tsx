@@ -1,4 +1,5 @@
 import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import {
   claimCase,
@@ -215,6 +216,58 @@ describe("a claim's page", () => {
     expect(await screen.findByTestId("action-error")).toHaveTextContent(
       "reject is not available: the claim is approved",
     );
+  });
+});
+
+describe("the conversation", () => {
+  it("uploads an attached photo first and names it in the reply", async () => {
+    const uploaded = { id: "d".repeat(64), content_type: "image/png", size: 4 };
+    const server = fakeServer({
+      ...claimRoutes(),
+      "POST /v1/attachments": { status: 201, body: uploaded },
+      [`POST /v1/claims/${ID}/messages`]: {
+        status: 201,
+        body: {
+          seq: 2,
+          author: "seller",
+          text: "Фото бирки",
+          attachments: [uploaded],
+          sent_at: "",
+        },
+      },
+    });
+    const { user } = await openPage(`#/claims/${ID}`);
+
+    await user.type(await screen.findByTestId("reply-text"), "Фото бирки");
+    const photo = new File([new Uint8Array([137, 80, 78, 71])], "tag.png", { type: "image/png" });
+    await user.upload(screen.getByTestId("reply-attach"), photo);
+    await user.click(screen.getByTestId("reply-send"));
+
+    await waitFor(() => expect(server.to("POST", `/v1/claims/${ID}/messages`)).toHaveLength(1));
+    const upload = server.to("POST", "/v1/attachments")[0];
+    expect(upload?.headers.get("content-type"), "the file goes with its own type").toBe(
+      "image/png",
+    );
+    expect(upload?.headers.get("x-csrf-token"), "an upload changes something: CSRF").toBeTruthy();
+    expect(server.to("POST", `/v1/claims/${ID}/messages`)[0]?.body).toEqual({
+      text: "Фото бирки",
+      attachments: [uploaded.id],
+    });
+    expect(screen.getByTestId("reply-text"), "the box is emptied once sent").toHaveValue("");
+  });
+
+  it("refuses a file type the server does not take before sending", async () => {
+    const server = fakeServer(claimRoutes());
+    await openPage(`#/claims/${ID}`);
+    // A browser's file dialog honours `accept` only as a hint; a dropped or "all files" pick passes.
+    const user = userEvent.setup({ applyAccept: false });
+
+    const text = new File(["hello"], "notes.txt", { type: "text/plain" });
+    await user.upload(await screen.findByTestId("reply-attach"), text);
+    await user.click(screen.getByTestId("reply-send"));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("notes.txt");
+    expect(server.to("POST", "/v1/attachments"), "nothing is uploaded").toHaveLength(0);
   });
 });
 
