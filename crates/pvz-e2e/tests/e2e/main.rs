@@ -4,6 +4,7 @@
 
 mod common;
 mod returns;
+mod seller_web;
 mod shift;
 mod sync;
 mod window;
