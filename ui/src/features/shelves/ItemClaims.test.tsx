@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClaimStatus } from "../../bindings";
+import type { ClaimStatus } from "../../bindings/ClaimStatus";
 import i18n from "../../i18n";
 import { callsOf, rejectWith, routeInvoke } from "../../test/fixtures";
 import { ItemClaims } from "./ItemClaims";

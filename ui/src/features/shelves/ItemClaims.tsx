@@ -5,7 +5,8 @@
 import { useEffect, useState } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import type { ClaimStatus, KioskError } from "../../bindings";
+import type { KioskError } from "../../bindings";
+import type { ClaimStatus } from "../../bindings/ClaimStatus";
 import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
 import { toKioskError } from "../../ipc/command";
@@ -26,23 +27,25 @@ type Read =
 export function ItemClaims({ itemId, revision }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
-  const [read, setRead] = useState<Read>({ kind: "loading" });
+  // The answer is kept with the question it answers: a new item or revision reads as loading.
+  const asked = `${itemId}\n${revision}`;
+  const [answer, setAnswer] = useState<{ asked: string; read: Read } | null>(null);
+  const read: Read = answer?.asked === asked ? answer.read : { kind: "loading" };
 
   useEffect(() => {
     let live = true;
-    setRead({ kind: "loading" });
     api.itemClaims(itemId).then(
       (claims) => {
-        if (live) setRead({ kind: "read", claims });
+        if (live) setAnswer({ asked, read: { kind: "read", claims } });
       },
       (thrown: unknown) => {
-        if (live) setRead({ kind: "failed", error: toKioskError(thrown) });
+        if (live) setAnswer({ asked, read: { kind: "failed", error: toKioskError(thrown) } });
       },
     );
     return () => {
       live = false;
     };
-  }, [itemId, revision]);
+  }, [itemId, asked]);
 
   return (
     <section className="history__claims" data-testid="item-claims" data-state={read.kind}>

@@ -1,7 +1,8 @@
 //! The shelves: receiving a shipment into cells (приёмка; opened by scanning the shipment's code,
 //! items and cell labels arrive through `scan`), finding an item and moving it, its history with
 //! the evidence export, and the items past their storage period going to returns.
-import type { ClaimStatus, CounterView, ItemHistoryView } from "../../bindings";
+import type { CounterView, ItemHistoryView } from "../../bindings";
+import type { ClaimStatus } from "../../bindings/ClaimStatus";
 import { commandCaller } from "../../ipc/command";
 
 export const COMMANDS = [
