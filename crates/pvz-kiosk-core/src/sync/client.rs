@@ -180,13 +180,17 @@ pub(crate) enum EvidenceAnswer {
 }
 
 impl ServerClient {
-    /// How much of the photo `sha256` the server holds.
-    pub async fn evidence_status(&self, credential: &str, sha256: &str) -> Result<EvidenceAnswer> {
+    /// How much of the photo `sha256` the server holds. `waiting`, as on a push: every call of the
+    /// device reports its outbox, or the server's fleet view would read a call without it as the
+    /// kiosk no longer reporting.
+    pub async fn evidence_status(&self, credential: &str, sha256: &str, waiting: u32) -> Result<EvidenceAnswer> {
         let path = PATH_EVIDENCE_UPLOAD.replace("{sha256}", sha256);
-        send_evidence(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential)).await
+        let builder = self.http.get(format!("{}{path}", self.base)).bearer_auth(credential);
+        send_evidence(builder.header(OUTBOX_WAITING_HEADER, waiting)).await
     }
 
     /// Sends bytes `first..first + part.len()` of the photo `sha256` of `total` bytes.
+    #[allow(clippy::too_many_arguments)]
     pub async fn put_evidence_part(
         &self,
         credential: &str,
@@ -195,12 +199,14 @@ impl ServerClient {
         first: u64,
         total: u64,
         part: Vec<u8>,
+        waiting: u32,
     ) -> Result<EvidenceAnswer> {
         let path = PATH_EVIDENCE.replace("{sha256}", sha256);
         let builder = self
             .http
             .put(format!("{}{path}", self.base))
             .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting)
             .header(reqwest::header::CONTENT_TYPE, media_type)
             .header(reqwest::header::CONTENT_RANGE, content_range(first, part.len() as u64, total))
             .body(part);
@@ -208,12 +214,13 @@ impl ServerClient {
     }
 
     /// The bytes of the photo `sha256` as the server keeps them (a photo whose file this kiosk pruned).
-    pub async fn get_evidence(&self, credential: &str, sha256: &str) -> Result<Vec<u8>> {
+    pub async fn get_evidence(&self, credential: &str, sha256: &str, waiting: u32) -> Result<Vec<u8>> {
         let path = PATH_EVIDENCE.replace("{sha256}", sha256);
         let response = self
             .http
             .get(format!("{}{path}", self.base))
             .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting)
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .send()
             .await

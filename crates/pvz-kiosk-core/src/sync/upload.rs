@@ -10,6 +10,7 @@ use super::pass::{StoreWork, SyncReport};
 use crate::error::{KioskError, Result};
 use crate::evidence::{self, PhotoFile};
 use crate::kiosk::timestamp;
+use crate::store::outbox;
 use crate::store::photo_uploads::{self, WaitingPhoto};
 use crate::Kiosk;
 use pvz_protocol::evidence::{EvidenceUpload, EvidenceUploadState, MAX_EVIDENCE_PART_BYTES};
@@ -63,27 +64,36 @@ pub(crate) async fn upload_photos(
     let config = client.config();
     let part_bytes = config.upload_part_bytes.clamp(1, MAX_EVIDENCE_PART_BYTES);
     let mut budget = config.upload_bytes_per_pass;
-    let ready = store
+    let (ready, waiting) = store
         .run(|kiosk| {
-            kiosk.store.with_conn(|c| Ok::<_, KioskError>(photo_uploads::list_ready_photos(c, PHOTOS_PER_PASS)?))
+            kiosk.store.with_conn(|c| {
+                Ok::<_, KioskError>((photo_uploads::list_ready_photos(c, PHOTOS_PER_PASS)?, outbox::count_pending(c)?))
+            })
         })
         .await?;
+    let call = Call { client, credential, waiting };
     for photo in ready {
         if budget == 0 {
             report.photos_left = true;
             return Ok(());
         }
-        upload_one(store, client, credential, &photo, part_bytes, &mut budget, report).await?;
+        upload_one(store, &call, &photo, part_bytes, &mut budget, report).await?;
     }
     Ok(())
+}
+
+/// The server, the credential and the outbox count every upload call carries.
+struct Call<'a> {
+    client: &'a ServerClient,
+    credential: &'a str,
+    waiting: u32,
 }
 
 /// Uploads one photo as far as the budget goes. A transport failure ends the pass (the server's
 /// offset is read again next time); every other outcome is recorded on the photo.
 async fn upload_one(
     store: StoreWork<'_>,
-    client: &ServerClient,
-    credential: &str,
+    call: &Call<'_>,
     photo: &WaitingPhoto,
     part_bytes: u64,
     budget: &mut u64,
@@ -94,7 +104,7 @@ async fn upload_one(
         let sha256 = sha256.clone();
         store.run(move |kiosk| evidence::check_photo_file(kiosk.evidence_dir(), &sha256)).await?
     };
-    let status = client.evidence_status(credential, &sha256).await?;
+    let status = call.client.evidence_status(call.credential, &sha256, call.waiting).await?;
     let (media_type, size) = match file {
         PhotoFile::Intact { media_type, size } => (media_type, size),
         // Without the file only the server's copy (another counter of the point sent the same
@@ -129,12 +139,15 @@ async fn upload_one(
                 };
                 *budget -= part.len() as u64;
                 report.photo_bytes_sent += part.len() as u64;
-                let answer = client.put_evidence_part(credential, &sha256, media_type, from, size, part).await?;
+                let answer = call
+                    .client
+                    .put_evidence_part(call.credential, &sha256, media_type, from, size, part, call.waiting)
+                    .await?;
                 step = next_step(answer, size);
             }
             Step::ReadStatus if mismatches < MISMATCHES_PER_PHOTO => {
                 mismatches += 1;
-                step = next_step(client.evidence_status(credential, &sha256).await?, size);
+                step = next_step(call.client.evidence_status(call.credential, &sha256, call.waiting).await?, size);
             }
             Step::ReadStatus => {
                 let why = "the server's offset kept moving (another upload of the same photo?)".to_owned();
@@ -208,8 +221,9 @@ pub(crate) async fn prune_photos(store: StoreWork<'_>, retention: std::time::Dur
 /// caller never goes on without the photo.
 pub(crate) async fn fetch_evidence(kiosk: &Kiosk, sha256: &str) -> Result<Vec<u8>> {
     let access = server_access(kiosk)?;
+    let waiting = kiosk.store.with_conn(|c| Ok::<_, KioskError>(outbox::count_pending(c)?))?;
     let client = ServerClient::new(&access.server_url, &ClientConfig::default())?;
-    let bytes = client.get_evidence(&access.credential, sha256).await?;
+    let bytes = client.get_evidence(&access.credential, sha256, waiting).await?;
     let got: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     if got != sha256.to_ascii_lowercase() {
         return Err(KioskError::SyncRefused {

@@ -9,7 +9,7 @@ use crate::support::network::*;
 use crate::support::relay::Relay;
 use chrono::{DateTime, Utc};
 use pvz_domain::{ClaimState, Kopecks, RefusalReason};
-use pvz_kiosk_core::sync::{self, ClientConfig};
+use pvz_kiosk_core::sync::{self, ClientConfig, EngineConfig, SyncEngine};
 use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk};
 use pvz_protocol::evidence::UPLOAD_PART_BYTES;
 use pvz_protocol::SellerDecision;
@@ -73,6 +73,12 @@ async fn a_defect_refusals_photo_is_uploaded_after_sync_and_its_seller_reads_it(
     assert_eq!(report.photo_bytes_sent, photo.len() as u64, "every byte sent once, in parts: {report:?}");
     let status = kiosk.sync_status().expect("status");
     assert_eq!((status.photos_waiting, status.photos_failed), (0, 0), "nothing waits: {status:?}");
+    let devices = net.admin().devices(Some(POINT)).expect("the fleet");
+    assert_eq!(
+        devices.iter().map(|d| d.last_sync.ops_waiting).collect::<Vec<_>>(),
+        [Some(0)],
+        "the kiosk reports its outbox on every sync call (x-pvz-outbox-waiting): empty after the pass"
+    );
 
     let seller = net.admin().issue_seller_credential("seller-1").expect("the item's seller");
     let (code, bytes) = read_back(&net, &seller, &sha(&photo)).await;
@@ -138,6 +144,23 @@ async fn a_photo_the_server_has_is_never_sent_again() {
     let second = sync::sync_until_idle(&kiosk, &fast()).await.expect("the second refusal syncs");
     assert_eq!((second.applied > 0, second.photo_bytes_sent), (true, 0), "the photo is not sent twice: {second:?}");
     assert_eq!(kiosk.sync_status().expect("status").photos_waiting, 0, "and nothing waits");
+}
+
+#[tokio::test]
+async fn the_engine_goes_on_at_once_while_photos_are_left_over_a_passs_budget() {
+    let net = Network::start().await;
+    net.admin().add_order(POINT, &order(1, 150_000)).expect("order added");
+    let kiosk = Arc::new(net.enrolled_kiosk().await);
+    sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the order");
+    refuse_with_photo(&kiosk, 1, &png(700_000, 9));
+    // 100 KB a pass: seven passes for the photo; with a poll a minute long, only passes that
+    // follow each other at once finish it within the wait below.
+    let client = ClientConfig { upload_bytes_per_pass: 100_000, ..fast() };
+    let config = EngineConfig { client, poll_interval: Duration::from_secs(60), ..short_engine() };
+    let handle = SyncEngine::spawn(kiosk.clone(), config, Box::new(|_| {}));
+    let done = wait_for(&handle, "every photo is uploaded", |s| s.photos_waiting == 0 && s.ops_waiting == 0).await;
+    assert!(done.last_error.is_none(), "no pass failed on the way: {done:?}");
+    handle.stop();
 }
 
 #[tokio::test]
