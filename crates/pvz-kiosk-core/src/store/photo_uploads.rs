@@ -225,6 +225,46 @@ mod tests {
     }
 
     #[test]
+    fn photos_of_ops_queued_before_the_upload_release_wait_after_the_upgrade() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        let damaged = "cd02".repeat(16);
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            crate::store::migrations().to_version(&mut conn, 17).expect("the schema before photo uploads");
+            let defect = serde_json::to_string(&photo_op()).expect("json");
+            let receiving = format!(
+                r#"{{"type":"shipment_received","shipment_id":"shp-1","placed":[],"missing":[],"unexpected":[],
+                   "damaged":[{{"order_id":"ord-1","item_id":"itm-2","description":"мятая коробка",
+                   "photos":[{{"photo_id":"p2","sha256":"{damaged}","media_type":"image/jpeg","size_bytes":5}}]}}]}}"#
+            );
+            let mut insert = conn
+                .prepare("INSERT INTO outbox (seq, op_id, kind, payload, created_at, state) VALUES (?1, ?2, ?3, ?4, 't', ?5)")
+                .expect("insert");
+            for (seq, kind, payload, state) in [
+                (1, "defect_photo_attached", defect.as_str(), "applied"),
+                (2, "issue_opened", r#"{"type":"issue_opened","order_id":"ord-1"}"#, "applied"),
+                (3, "shipment_received", receiving.as_str(), "pending"),
+                (4, "defect_photo_attached", defect.as_str(), "pending"),
+            ] {
+                insert.execute(params![seq, format!("op-{seq}"), kind, payload, state]).expect("an old op");
+            }
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let ready = store.with_conn(|c| list_ready_photos(c, 10)).expect("ready");
+        assert_eq!(
+            ready.iter().map(|p| p.sha256.as_str()).collect::<Vec<_>>(),
+            [SHA],
+            "the synced op's photo goes first, once"
+        );
+        assert_eq!(
+            store.with_conn(|c| count_waiting_photos(c)).ok(),
+            Some(2),
+            "the queued receiving's photo waits too"
+        );
+    }
+
+    #[test]
     fn a_refused_photo_is_counted_with_its_reason_and_not_sent_again() {
         let (_dir, store) = store_with_photo_op();
         store.with_tx::<_, StoreError>(|tx| outbox::mark_op_applied(tx, 1, "t")).expect("applied");
