@@ -1,14 +1,16 @@
-//! Evidence files (defect photos) beside the store: content-addressed by SHA-256, written to a
+//! Evidence files (counter photos) beside the store: content-addressed by SHA-256, written to a
 //! temporary name, synced and renamed, so a crash never leaves a half-written photo under its name.
+//! Read back part by part for upload, checked against their name first, and deleted once the
+//! server has kept them for the retention period.
 
 use crate::error::{KioskError, Result};
 use pvz_protocol::PhotoRef;
 use sha2::{Digest, Sha256};
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
-/// Larger files are refused: a phone photo is a few megabytes.
-pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+/// Larger files are refused: a phone photo is a few megabytes. The server takes no more either.
+pub const MAX_PHOTO_BYTES: usize = pvz_protocol::evidence::MAX_EVIDENCE_BYTES as usize;
 
 /// The image type, from the file's first bytes (never from a name the browser sent).
 pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
@@ -39,7 +41,7 @@ pub fn store_photo(dir: &Path, bytes: &[u8]) -> Result<StoredPhoto> {
     }
     let media_type = sniff_media_type(bytes)
         .ok_or_else(|| KioskError::InvalidInput("the photo is not a JPEG, PNG or WebP image".into()))?;
-    let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = hex_sha256(bytes);
     std::fs::create_dir_all(dir)?;
     let path = dir.join(&sha256);
     if !path.exists() {
@@ -64,6 +66,73 @@ pub fn store_photo_ref(dir: &Path, bytes: &[u8]) -> Result<PhotoRef> {
     })
 }
 
+/// The file of the photo `sha256`; `None` for a name that is not a SHA-256 in hex (only such a name
+/// is ever joined to the folder).
+fn photo_path(dir: &Path, sha256: &str) -> Option<PathBuf> {
+    (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit())).then(|| dir.join(sha256.to_ascii_lowercase()))
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A photo's file as it is now, before it is uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PhotoFile {
+    /// The bytes hash to the file's name and are a photo.
+    Intact { media_type: &'static str, size: u64 },
+    /// No such file (deleted behind the kiosk's back).
+    Missing,
+    /// The bytes no longer hash to the name, or are no photo: they are not the photo taken.
+    Changed,
+}
+
+pub(crate) fn check_photo_file(dir: &Path, sha256: &str) -> Result<PhotoFile> {
+    let Some(path) = photo_path(dir, sha256) else { return Ok(PhotoFile::Changed) };
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(PhotoFile::Missing),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(match sniff_media_type(&bytes) {
+        Some(media_type) if hex_sha256(&bytes) == sha256.to_ascii_lowercase() => {
+            PhotoFile::Intact { media_type, size: bytes.len() as u64 }
+        }
+        _ => PhotoFile::Changed,
+    })
+}
+
+/// Bytes `first..first + len` of the photo `sha256` (fewer at its end).
+pub(crate) fn read_photo_part(dir: &Path, sha256: &str, first: u64, len: u64) -> Result<Vec<u8>> {
+    let path =
+        photo_path(dir, sha256).ok_or_else(|| KioskError::Internal(format!("{sha256:.70} is not a photo's hash")))?;
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(first))?;
+    let mut part = Vec::with_capacity(len.min(pvz_protocol::evidence::MAX_EVIDENCE_PART_BYTES) as usize);
+    file.take(len).read_to_end(&mut part)?;
+    Ok(part)
+}
+
+/// The bytes of the photo `sha256`; `None` when its file is gone (pruned after upload).
+pub(crate) fn read_photo(dir: &Path, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let path =
+        photo_path(dir, sha256).ok_or_else(|| KioskError::Internal(format!("{sha256:.70} is not a photo's hash")))?;
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes the photo's file (the server keeps its bytes); one already gone is fine.
+pub(crate) fn delete_photo_file(dir: &Path, sha256: &str) -> Result<()> {
+    let Some(path) = photo_path(dir, sha256) else { return Ok(()) };
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +149,37 @@ mod tests {
         assert_eq!(stored, PNG_1X1, "the file, named by its hash, holds the bytes");
         assert_eq!(std::fs::read_dir(dir.path()).map(|d| d.count()).unwrap_or(0), 1, "one file for both");
         assert_eq!(first.media_type, "image/png", "the type comes from the bytes");
+    }
+
+    #[test]
+    fn a_photo_file_is_checked_against_its_name_and_read_in_parts() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let stored = store_photo(dir.path(), PNG_1X1).expect("stored");
+        let size = PNG_1X1.len() as u64;
+        assert_eq!(
+            check_photo_file(dir.path(), &stored.sha256).ok(),
+            Some(PhotoFile::Intact { media_type: "image/png", size }),
+            "the file as taken is intact"
+        );
+        assert_eq!(
+            read_photo_part(dir.path(), &stored.sha256, 4, 100).ok(),
+            Some(PNG_1X1[4..].to_vec()),
+            "a part to the end"
+        );
+        std::fs::write(dir.path().join(&stored.sha256), b"\x89PNG\r\n\x1a\nedited").expect("edited behind our back");
+        assert_eq!(
+            check_photo_file(dir.path(), &stored.sha256).ok(),
+            Some(PhotoFile::Changed),
+            "an edited file is not the photo"
+        );
+        delete_photo_file(dir.path(), &stored.sha256).expect("deleted");
+        delete_photo_file(dir.path(), &stored.sha256).expect("deleting it again is fine");
+        assert_eq!(
+            check_photo_file(dir.path(), &stored.sha256).ok(),
+            Some(PhotoFile::Missing),
+            "a deleted file is missing"
+        );
+        assert_eq!(read_photo(dir.path(), &stored.sha256).ok(), Some(None), "and reads as gone, not as an error");
     }
 
     #[test]

@@ -21,8 +21,13 @@ pub async fn item_claims(state: State<'_, AppState>, item_id: String) -> Reply<V
 }
 
 /// Saves the bundle of the item `code` names (for its event `event_id` when given) in the
-/// documents folder; returns the zip's path.
-#[tauri::command(async)]
-pub fn export_evidence_bundle(state: State<'_, AppState>, code: String, event_id: Option<String>) -> Reply<String> {
-    reply(state.kiosk.export_evidence_bundle(&code, event_id.as_deref())).map(|path| path.display().to_string())
+/// documents folder; returns the zip's path. Async: a photo pruned after upload is read back from
+/// the server.
+#[tauri::command]
+pub async fn export_evidence_bundle(
+    state: State<'_, AppState>,
+    code: String,
+    event_id: Option<String>,
+) -> Reply<String> {
+    reply(state.kiosk.export_evidence_bundle(&code, event_id.as_deref()).await).map(|path| path.display().to_string())
 }

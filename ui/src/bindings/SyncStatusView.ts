@@ -17,6 +17,14 @@ online: boolean,
  */
 syncing: boolean, ops_waiting: number, 
 /**
+ * Counter photos the server has not confirmed yet (uploaded after their op syncs).
+ */
+photos_waiting: number, 
+/**
+ * Photos the server refused for good (not sent again), and the newest reason.
+ */
+photos_failed: number, photo_failure: string | null, 
+/**
  * RFC 3339 time of the last pass that pushed and pulled everything.
  */
 last_sync_at: string | null, 

@@ -7,11 +7,16 @@
 //! A photo's bytes are checked against the SHA-256 recorded when it was taken: the manifest gives both
 //! hashes and `sha256_matches_record`, so a file changed since (or damaged on disk) is marked, not
 //! silently hashed anew. The bundle is still written: it is the point's evidence, mismatch and all.
+//!
+//! A photo whose file was pruned (the server confirmed it longer ago than the retention period) is
+//! read back from the server; offline, the bundle waits for the network rather than leave it out.
 
 use crate::audit::history::item_history;
 use crate::error::{KioskError, Result};
+use crate::evidence;
 use crate::kiosk::timestamp;
 use crate::store::settings;
+use crate::sync::fetch_evidence;
 use crate::view::staff::ItemHistoryView;
 use crate::Kiosk;
 use serde::Serialize;
@@ -85,7 +90,7 @@ fn json(value: &impl Serialize) -> Result<Vec<u8>> {
 }
 
 /// The bundle's files (except the manifest), in the order they are written.
-fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<BundleFile>> {
+async fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<BundleFile>> {
     let generated = |path: &str, bytes| BundleFile { path: path.to_owned(), bytes, recorded_sha256: None };
     let mut files =
         vec![generated("events.json", json(&history.events)?), generated("scans.json", json(&history.scans)?)];
@@ -98,7 +103,10 @@ fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<BundleFi
         if photo.sha256.len() != 64 || !photo.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(KioskError::Internal(format!("photo {} has a damaged hash", photo.photo_id)));
         }
-        let bytes = std::fs::read(kiosk.evidence_dir().join(&photo.sha256))?;
+        let bytes = match evidence::read_photo(kiosk.evidence_dir(), &photo.sha256)? {
+            Some(bytes) => bytes,
+            None => fetch_evidence(kiosk, &photo.sha256).await?,
+        };
         let id: String = photo.photo_id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         files.push(BundleFile {
             path: format!("photos/{id}.{}", extension(&photo.media_type)),
@@ -112,7 +120,7 @@ fn bundle_files(kiosk: &Kiosk, history: &ItemHistoryView) -> Result<Vec<BundleFi
 impl Kiosk {
     /// Writes the evidence bundle of the item `item` names (see `item_history`), for its event
     /// `event_id` when given, and returns the zip's path.
-    pub fn export_evidence_bundle(&self, item: &str, event_id: Option<&str>) -> Result<PathBuf> {
+    pub async fn export_evidence_bundle(&self, item: &str, event_id: Option<&str>) -> Result<PathBuf> {
         let (history, enrollment) =
             self.store.with_conn(|c| Ok::<_, KioskError>((item_history(c, item)?, settings::get_enrollment(c)?)))?;
         if let Some(event_id) = event_id {
@@ -120,7 +128,7 @@ impl Kiosk {
                 return Err(KioskError::DocumentNotFound(format!("no event {event_id} of item {}", history.item_id)));
             }
         }
-        let files = bundle_files(self, &history)?;
+        let files = bundle_files(self, &history).await?;
         let manifest = Manifest {
             format: "pvz-evidence-bundle/1",
             item_id: &history.item_id,

@@ -17,6 +17,7 @@ pub(crate) mod item_facts;
 pub(crate) mod op_records;
 pub(crate) mod orders;
 pub(crate) mod outbox;
+pub(crate) mod photo_uploads;
 pub(crate) mod photos;
 pub(crate) mod receiving_items;
 pub(crate) mod receiving_photos;
@@ -72,6 +73,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261209_0015_claim_server_word.sql")),
         M::up(include_str!("../../migrations/20261210_0016_enrollment_generation.sql")),
         M::up(include_str!("../../migrations/20261211_0017_claim_return_code.sql")),
+        M::up(include_str!("../../migrations/20261212_0018_photo_uploads.sql")),
     ])
 }
 

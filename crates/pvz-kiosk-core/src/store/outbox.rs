@@ -30,6 +30,8 @@ pub fn append_op(conn: &Connection, body: &OpBody, at: &str) -> Result<OutboxEnt
          VALUES (?1, ?2, ?3, ?4, ?5, (SELECT manager_id FROM staff_session WHERE id = 1))",
     )?
     .execute(params![seq, op_id.to_string(), body.kind(), payload, at])?;
+    // The op's photos wait for upload from the moment the op is queued: a restart loses none.
+    super::photo_uploads::add_photos_of_op(conn, seq, body)?;
     Ok(OutboxEntry { seq, op_id, body: body.clone() })
 }
 

@@ -6,11 +6,13 @@ use crate::store::sync_settings;
 use crate::Kiosk;
 use pvz_domain::{ClaimId, EmployeeId, ItemId};
 use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_ITEM_CLAIMS};
+use pvz_protocol::evidence::{content_range, EvidenceUpload, PATH_EVIDENCE, PATH_EVIDENCE_UPLOAD};
 use pvz_protocol::sync::error_code::{PAYLOAD_TOO_LARGE, PREVIOUS_CREDENTIAL_REJECTED};
 use pvz_protocol::sync::{
     ApiError, EnrollRequest, EnrollResponse, PushRequest, PushResponse, PATH_ENROLL, PATH_PULL, PATH_PUSH,
     PROTOCOL_HEADER, PROTOCOL_VERSION,
 };
+use pvz_protocol::web::OUTBOX_WAITING_HEADER;
 use pvz_protocol::{ClaimStatus, CourierManifest, PullPage};
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -35,7 +37,19 @@ pub struct ClientConfig {
     /// Whether enrollment may use plain http to a server beyond this machine (a trusted LAN):
     /// `PVZ_ALLOW_PLAIN_HTTP=1`. Loopback is always allowed.
     pub allow_plain_http: bool,
+    /// Bytes of a counter photo per upload request (at most the server's part limit): a cut
+    /// connection costs at most this much again.
+    pub upload_part_bytes: u64,
+    /// Photo bytes one pass sends at most, so a backlog of photos never holds up the next push and
+    /// pull for long; the engine runs the next pass at once while photos are left.
+    pub upload_bytes_per_pass: u64,
+    /// How long a photo's file is kept after the server confirmed it; then it is deleted and read
+    /// back from the server when needed. `PVZ_PHOTO_RETENTION_DAYS`, 90 days by default.
+    pub photo_retention: Duration,
 }
+
+/// The default of [`ClientConfig::photo_retention`], in days.
+pub const PHOTO_RETENTION_DAYS: u64 = 90;
 
 impl Default for ClientConfig {
     fn default() -> Self {
@@ -48,6 +62,16 @@ impl Default for ClientConfig {
             // 11.7 s in 500-order pages (one local write transaction per page), target 10 s.
             pull_limit: pvz_protocol::sync::MAX_PULL_LIMIT,
             allow_plain_http: std::env::var("PVZ_ALLOW_PLAIN_HTTP").is_ok_and(|v| v.trim() == "1"),
+            upload_part_bytes: pvz_protocol::evidence::UPLOAD_PART_BYTES,
+            // 16 parts: about 30 s on a 1 Mbit/s uplink, one shift's few photos in one pass.
+            upload_bytes_per_pass: 16 * pvz_protocol::evidence::UPLOAD_PART_BYTES,
+            photo_retention: Duration::from_secs(
+                24 * 3600
+                    * std::env::var("PVZ_PHOTO_RETENTION_DAYS")
+                        .ok()
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .unwrap_or(PHOTO_RETENTION_DAYS),
+            ),
         }
     }
 }
@@ -86,20 +110,38 @@ impl ServerClient {
         send(builder, Call::Enroll).await
     }
 
-    pub async fn push(&self, credential: &str, request: &PushRequest) -> Result<PushResponse> {
-        let builder = self.http.post(format!("{}{PATH_PUSH}", self.base)).bearer_auth(credential).json(request);
+    /// Pushes a batch; `waiting` is how many ops the outbox holds unsent (the operator's fleet view
+    /// shows it).
+    pub async fn push(&self, credential: &str, request: &PushRequest, waiting: u32) -> Result<PushResponse> {
+        let builder = self
+            .http
+            .post(format!("{}{PATH_PUSH}", self.base))
+            .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting)
+            .json(request);
         send(builder, Call::Sync).await
     }
 
     /// The next page after `cursor`. With `wait` (whole seconds, at most what the server's pages
     /// offer), a server with nothing new holds the answer until something is; the request's own
     /// timeout grows by the wait, so a held pull is not taken for a dead server.
-    pub async fn pull(&self, credential: &str, cursor: Option<&str>, wait: Option<Duration>) -> Result<PullPage> {
+    /// `waiting`: ops the outbox holds unsent, as on a push.
+    pub async fn pull(
+        &self,
+        credential: &str,
+        cursor: Option<&str>,
+        wait: Option<Duration>,
+        waiting: u32,
+    ) -> Result<PullPage> {
         let mut query: Vec<(&str, String)> = vec![("limit", self.config.pull_limit.to_string())];
         if let Some(cursor) = cursor {
             query.push(("cursor", cursor.to_owned()));
         }
-        let mut builder = self.http.get(format!("{}{PATH_PULL}", self.base)).bearer_auth(credential);
+        let mut builder = self
+            .http
+            .get(format!("{}{PATH_PULL}", self.base))
+            .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting);
         if let Some(wait) = wait.filter(|w| w.as_secs() > 0) {
             query.push(("wait", wait.as_secs().to_string()));
             builder = builder.timeout(self.config.request_timeout + wait);
@@ -125,6 +167,114 @@ impl ServerClient {
         let path = PATH_COURIER_MANIFEST.replace("{courier_id}", courier_id.as_str());
         send(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential), Call::Sync).await
     }
+}
+
+/// What the server said about a counter photo's upload (`pvz_protocol::evidence`), to a status read
+/// or to one part. Answers that concern the whole sync (offline, credential, 5xx) are errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum EvidenceAnswer {
+    /// 200/201 stored whole, 202 partial, or the status read: how much the server holds.
+    Held(EvidenceUpload),
+    /// 409 `upload_offset_mismatch`: the part did not start where the server's bytes end.
+    OffsetMismatch(String),
+    /// 422 `evidence_hash_mismatch`: the whole bytes did not hash to the photo's sha256; the server
+    /// dropped its parts.
+    HashMismatch(String),
+    /// 404 `evidence_unknown`: no op of this point names the photo (not yet, as the server sees it).
+    Unknown(String),
+    /// 400 or 413: the server (or a proxy before it) will not take these bytes, ever.
+    Refused(String),
+}
+
+impl ServerClient {
+    /// How much of the photo `sha256` the server holds. `waiting`, as on a push: every call of the
+    /// device reports its outbox, or the server's fleet view would read a call without it as the
+    /// kiosk no longer reporting.
+    pub async fn evidence_status(&self, credential: &str, sha256: &str, waiting: u32) -> Result<EvidenceAnswer> {
+        let path = PATH_EVIDENCE_UPLOAD.replace("{sha256}", sha256);
+        let builder = self.http.get(format!("{}{path}", self.base)).bearer_auth(credential);
+        send_evidence(builder.header(OUTBOX_WAITING_HEADER, waiting)).await
+    }
+
+    /// Sends bytes `first..first + part.len()` of the photo `sha256` of `total` bytes.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn put_evidence_part(
+        &self,
+        credential: &str,
+        sha256: &str,
+        media_type: &str,
+        first: u64,
+        total: u64,
+        part: Vec<u8>,
+        waiting: u32,
+    ) -> Result<EvidenceAnswer> {
+        let path = PATH_EVIDENCE.replace("{sha256}", sha256);
+        let builder = self
+            .http
+            .put(format!("{}{path}", self.base))
+            .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting)
+            .header(reqwest::header::CONTENT_TYPE, media_type)
+            .header(reqwest::header::CONTENT_RANGE, content_range(first, part.len() as u64, total))
+            .body(part);
+        send_evidence(builder).await
+    }
+
+    /// The bytes of the photo `sha256` as the server keeps them (a photo whose file this kiosk pruned).
+    pub async fn get_evidence(&self, credential: &str, sha256: &str, waiting: u32) -> Result<Vec<u8>> {
+        let path = PATH_EVIDENCE.replace("{sha256}", sha256);
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(credential)
+            .header(OUTBOX_WAITING_HEADER, waiting)
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .send()
+            .await
+            .map_err(|e| KioskError::ServerUnreachable(describe_transport_error(&e)))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(refusal(status, api_error(status, &response.text().await.unwrap_or_default()), Call::Sync));
+        }
+        let bytes = response.bytes().await.map_err(|e| KioskError::ServerUnreachable(describe_transport_error(&e)))?;
+        Ok(bytes.to_vec())
+    }
+}
+
+async fn send_evidence(builder: RequestBuilder) -> Result<EvidenceAnswer> {
+    let response = builder
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .send()
+        .await
+        .map_err(|e| KioskError::ServerUnreachable(describe_transport_error(&e)))?;
+    let status = response.status();
+    if status.is_success() {
+        let held = response.json::<EvidenceUpload>().await.map_err(|e| {
+            if e.is_timeout() || e.is_body() {
+                KioskError::ServerUnreachable(describe_transport_error(&e))
+            } else {
+                KioskError::SyncRefused { code: "bad_response".into(), message: format!("unreadable answer: {e}") }
+            }
+        })?;
+        return Ok(EvidenceAnswer::Held(held));
+    }
+    let api = api_error(status, &response.text().await.unwrap_or_default());
+    let said = format!("the server answered {}: {}", status.as_u16(), api.message);
+    Ok(match status {
+        StatusCode::CONFLICT => EvidenceAnswer::OffsetMismatch(said),
+        StatusCode::UNPROCESSABLE_ENTITY => EvidenceAnswer::HashMismatch(said),
+        StatusCode::NOT_FOUND => EvidenceAnswer::Unknown(said),
+        StatusCode::BAD_REQUEST | StatusCode::PAYLOAD_TOO_LARGE => EvidenceAnswer::Refused(said),
+        _ => return Err(refusal(status, api, Call::Sync)),
+    })
+}
+
+/// The server's `ApiError`, or, from a body that is none (a proxy's error page), the status's words.
+fn api_error(status: StatusCode, body: &str) -> ApiError {
+    serde_json::from_str::<ApiError>(body).unwrap_or_else(|_| ApiError {
+        code: status.as_str().to_owned(),
+        message: status.canonical_reason().unwrap_or("unexpected answer").to_owned(),
+    })
 }
 
 /// `https://host:port/` → `https://host:port`; anything that is not an http(s) URL is refused here,
@@ -170,11 +320,7 @@ async fn send<T: DeserializeOwned>(builder: RequestBuilder, call: Call) -> Resul
         });
     }
     // A body that is not an ApiError (a proxy's error page) still yields a readable message.
-    let body = response.text().await.unwrap_or_default();
-    let api = serde_json::from_str::<ApiError>(&body).unwrap_or_else(|_| ApiError {
-        code: status.as_str().to_owned(),
-        message: status.canonical_reason().unwrap_or("unexpected answer").to_owned(),
-    });
+    let api = api_error(status, &response.text().await.unwrap_or_default());
     Err(refusal(status, api, call))
 }
 

@@ -192,6 +192,9 @@ fn failed_status(error: &KioskError) -> SyncStatusView {
         online: false,
         syncing: false,
         ops_waiting: 0,
+        photos_waiting: 0,
+        photos_failed: 0,
+        photo_failure: None,
         last_sync_at: None,
         last_error: Some(error.to_string()),
         last_error_kind: Some(error.kind()),
@@ -272,11 +275,17 @@ async fn run(kiosk: Arc<Kiosk>, config: EngineConfig, shared: Arc<Shared>, liste
                 failures = 0;
                 live.online = true;
                 live.error = None;
-                // After a failed hold, one interval is slept instead.
-                if !std::mem::replace(&mut hold_failed, false) {
-                    hold = config.hold_for(report.max_wait);
+                if report.photos_left {
+                    // Photos beyond one pass's budget: the next pass follows at once, pushing
+                    // anything new before it sends more.
+                    (Duration::ZERO, false)
+                } else {
+                    // After a failed hold, one interval is slept instead.
+                    if !std::mem::replace(&mut hold_failed, false) {
+                        hold = config.hold_for(report.max_wait);
+                    }
+                    (config.poll_interval, false)
                 }
-                (config.poll_interval, false)
             }
             Err(error) => {
                 failures = failures.saturating_add(1);
@@ -323,7 +332,7 @@ async fn hold_pulls(
             return Ok(());
         }
         let page = tokio::select! {
-            page = client.pull(&credential, position.cursor.as_deref(), Some(wait)) => page?,
+            page = client.pull(&credential, position.cursor.as_deref(), Some(wait), pending) => page?,
             () = shared.wake.notified() => return Ok(()),
         };
         let Some(page) = apply_held_page(StoreWork::Blocking(kiosk), page, position).await? else {

@@ -1,8 +1,10 @@
 //! One sync pass: push every pending op (in `seq` order, in batches) until none is left, then pull
-//! until the feed has nothing more. Each push answer and each pull page is applied in one local
-//! transaction; no store lock is held while waiting for the network.
+//! until the feed has nothing more, then upload the photos of answered ops (see `upload`) and prune
+//! the files of photos confirmed long enough ago. Each push answer and each pull page is applied in
+//! one local transaction; no store lock is held while waiting for the network.
 
 use super::client::{is_too_large, server_access, ClientConfig, ServerClient};
+use super::upload::{prune_photos, upload_photos};
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::store::outbox::{self, PendingOp};
@@ -33,6 +35,16 @@ pub struct SyncReport {
     /// How long the server would hold the next pull open (its last page's `max_wait_seconds`); zero:
     /// it does not hold pulls, so the kiosk polls.
     pub max_wait: Duration,
+    /// Photos the server confirmed whole in this pass.
+    pub photos_uploaded: usize,
+    /// Photos the server refused for good in this pass (or whose file is gone or changed).
+    pub photos_failed: usize,
+    /// Photo bytes sent in this pass.
+    pub photo_bytes_sent: u64,
+    /// The pass's photo budget ran out with photos still to send: the next pass should follow at once.
+    pub photos_left: bool,
+    /// Files of photos the server has kept for the retention period, deleted in this pass.
+    pub photos_pruned: usize,
 }
 
 /// Catch-up progress of the pull in a pass, reported after every page.
@@ -76,7 +88,7 @@ pub(crate) enum StoreWork<'a> {
 }
 
 impl StoreWork<'_> {
-    fn kiosk(&self) -> &Kiosk {
+    pub(super) fn kiosk(&self) -> &Kiosk {
         match self {
             StoreWork::Inline(kiosk) => kiosk,
             StoreWork::Blocking(kiosk) => kiosk,
@@ -84,7 +96,10 @@ impl StoreWork<'_> {
     }
 
     /// Runs `work` on the kiosk, on the blocking pool when the engine asked for it.
-    async fn run<T: Send + 'static>(self, work: impl FnOnce(&Kiosk) -> Result<T> + Send + 'static) -> Result<T> {
+    pub(super) async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&Kiosk) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         match self {
             StoreWork::Inline(kiosk) => work(kiosk),
             StoreWork::Blocking(kiosk) => {
@@ -122,7 +137,10 @@ pub(crate) async fn run_pass(
     let mut report = SyncReport::default();
     let outcome = async {
         push_pending(store, client, credential, &mut report).await?;
-        pull_all(store, client, credential, &mut report, on_progress).await
+        pull_all(store, client, credential, &mut report, on_progress).await?;
+        upload_photos(store, client, credential, &mut report).await?;
+        report.photos_pruned = prune_photos(store, client.config().photo_retention).await?;
+        Ok::<(), KioskError>(())
     }
     .await;
     let kiosk = store.kiosk();
@@ -150,17 +168,19 @@ async fn push_pending(
     // A server that keeps answering without handling anything must not spin the pass forever.
     let mut stalled_at: Option<i64> = None;
     loop {
-        let (batch, request) = store
+        let (batch, request, waiting) = store
             .run(move |kiosk| {
-                let mut batch = kiosk.store.with_conn(|c| outbox::list_pending_ops(c, batch_size))?;
+                let (mut batch, waiting) = kiosk.store.with_conn(|c| {
+                    Ok::<_, KioskError>((outbox::list_pending_ops(c, batch_size)?, outbox::count_pending(c)?))
+                })?;
                 let ops = fit_to_size(&mut batch, max_bytes);
                 // The kiosk's clock goes along: the server judges a claim's return deadline by the op's
                 // time corrected by this counter's offset from its own clock.
-                Ok((batch, PushRequest { ops, now: Some(timestamp(kiosk.now())) }))
+                Ok((batch, PushRequest { ops, now: Some(timestamp(kiosk.now())) }, waiting))
             })
             .await?;
         let Some(first_seq) = batch.first().map(|op| op.entry.seq) else { return Ok(()) };
-        let answer = match client.push(credential, &request).await {
+        let answer = match client.push(credential, &request, waiting).await {
             Ok(answer) => answer,
             // A server with a smaller body limit than ours: halve and try again; a single op that
             // does not fit is a real refusal, with the op named so a person can find it.
@@ -300,10 +320,12 @@ async fn pull_all(
     on_progress: &mut (dyn FnMut(PullProgress) + Send),
 ) -> Result<()> {
     let mut position = store.kiosk().store.with_conn(pull_position)?;
+    // Ops queued while the pass pulls are pushed by the next pass; the count is the outbox's now.
+    let waiting = store.kiosk().store.with_conn(|c| Ok::<_, KioskError>(outbox::count_pending(c)?))?;
     let mut progress = PullProgress::default();
     loop {
         let cursor = position.cursor.clone();
-        let page = client.pull(credential, cursor.as_deref(), None).await?;
+        let page = client.pull(credential, cursor.as_deref(), None, waiting).await?;
         if page.has_more && cursor.as_deref() == Some(page.cursor.as_str()) && page.changes.is_empty() {
             return Err(KioskError::SyncRefused {
                 code: "pull_stalled".into(),

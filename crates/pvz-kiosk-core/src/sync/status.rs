@@ -1,12 +1,12 @@
-//! What the window's status strip shows about sync: connected or not, ops waiting, the last good
-//! sync, the last error, the ops the server rejected and nobody has marked resolved yet ("needs
+//! What the window's status strip shows about sync: connected or not, ops waiting, photos waiting
+//! to upload (and any the server refused for good), the last good sync, the last error, the ops the server rejected and nobody has marked resolved yet ("needs
 //! attention") and catch-up progress.
 
 use super::pass::PullProgress;
 use crate::error::{ErrorKind, KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::store::Db;
-use crate::store::{outbox, sync_settings, Acknowledgement, RejectedOp};
+use crate::store::{outbox, photo_uploads, sync_settings, Acknowledgement, RejectedOp};
 use crate::Kiosk;
 use serde::Serialize;
 use ts_rs::TS;
@@ -22,6 +22,11 @@ pub struct SyncStatusView {
     /// A pass is running now.
     pub syncing: bool,
     pub ops_waiting: u32,
+    /// Counter photos the server has not confirmed yet (uploaded after their op syncs).
+    pub photos_waiting: u32,
+    /// Photos the server refused for good (not sent again), and the newest reason.
+    pub photos_failed: u32,
+    pub photo_failure: Option<String>,
     /// RFC 3339 time of the last pass that pushed and pulled everything.
     pub last_sync_at: Option<String>,
     /// The last pass's failure, for people; None once a pass succeeds.
@@ -109,12 +114,16 @@ fn build_sync_status(conn: &Db<'_>) -> Result<SyncStatusView> {
     let settings = sync_settings::get_sync_settings(conn)?;
     let configured = settings.server_url.is_some() && settings.device_credential.is_some();
     let attention = outbox::list_attention(conn, ATTENTION_SHOWN)?;
+    let (photos_failed, photo_failure) = photo_uploads::failed_photos(conn)?;
     Ok(SyncStatusView {
         configured,
         online: configured && settings.last_error.is_none() && settings.last_sync_at.is_some(),
         server_url: settings.server_url,
         syncing: false,
         ops_waiting: outbox::count_pending(conn)?,
+        photos_waiting: photo_uploads::count_waiting_photos(conn)?,
+        photos_failed,
+        photo_failure,
         last_sync_at: settings.last_sync_at,
         last_error: settings.last_error,
         last_error_kind: None,

@@ -226,7 +226,10 @@ async fn verify_device<S: Storage>(parts: &Parts, state: &AppState<S>) -> Result
     let span = tracing::Span::current();
     span.record("device", record.device_id.as_str());
     span.record("pickup_point", record.pickup_point_id.as_str());
-    let seen = sync_seen(parts);
+    let mut seen = sync_seen(parts);
+    // A call without the count (a claim lookup, a courier's manifest, an older kiosk) leaves the
+    // last reported one standing: the fleet view shows the outbox as the kiosk last said it was.
+    seen.ops_waiting = seen.ops_waiting.or(record.recorded.ops_waiting);
     if record.sync_record_due(&seen) {
         // Bookkeeping for the operator: a failure to write it must not fail the kiosk's call.
         if let Err(error) = state.storage.record_sync(record.device_id.clone(), seen).await {

@@ -49,7 +49,7 @@ pub const SYNC_RECORD_INTERVAL_SECS: i64 = 300;
 impl DeviceRecord {
     /// Whether a sync call seen as `now` is worth a write: the recorded one is missing or older than
     /// [`SYNC_RECORD_INTERVAL_SECS`], the device now runs another app or protocol, or its outbox went
-    /// from empty to waiting or back (or it reports a count for the first time, or stops reporting).
+    /// from empty to waiting or back (or it reports a count for the first time).
     pub fn sync_record_due(&self, now: &SyncSeen) -> bool {
         let stale = match (self.recorded.at, now.at) {
             (Some(then), Some(now)) => now - then >= SYNC_RECORD_INTERVAL_SECS,

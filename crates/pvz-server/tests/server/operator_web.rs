@@ -56,6 +56,17 @@ async fn the_fleet_shows_each_devices_last_sync_app_outbox_and_clock_offset() {
         .await
         .expect("push sent");
     assert_eq!(reply.status(), 200, "the push is answered");
+    // A later call that does not report the count (a claim lookup at the counter) keeps it.
+    let lookup = t
+        .client
+        .get(t.url("/v1/claims/clm-none"))
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .header("user-agent", "pvz-kiosk/9.9.9")
+        .bearer_auth(&kiosk.credential)
+        .send()
+        .await
+        .expect("claim lookup sent");
+    assert_eq!(lookup.status(), 404, "an unknown claim is not found");
 
     let operator = t.admin.issue_party_credential(PartyKind::Operator, "op-1").expect("operator credential");
     let fleet = t.get("/v1/operator/fleet", Some(&operator)).await;
@@ -64,7 +75,7 @@ async fn the_fleet_shows_each_devices_last_sync_app_outbox_and_clock_offset() {
     let device = devices.iter().find(|d| d["device_id"] == kiosk.device_id.as_str()).expect("the pushing kiosk");
     assert!(device["last_sync_at"].as_str().is_some_and(|at| at.starts_with("20")), "its last sync: {device}");
     assert_eq!(device["app_version"], "pvz-kiosk/9.9.9", "its app version: {device}");
-    assert_eq!(device["ops_waiting"], 4, "the ops waiting it reported: {device}");
+    assert_eq!(device["ops_waiting"], 4, "the ops waiting it last reported, kept by a call that said none: {device}");
     assert_eq!(device["ops_received"], 1, "the ops the server has: {device}");
     let offset = device["clock_offset_seconds"].as_i64().expect("a measured clock offset");
     assert!((-610..=-590).contains(&offset), "its clock runs 10 minutes behind the server's: {device}");

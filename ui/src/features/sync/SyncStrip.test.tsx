@@ -20,6 +20,9 @@ function makeSync(overrides: Partial<SyncStatusView> = {}): SyncStatusView {
     online: true,
     syncing: false,
     ops_waiting: 0,
+    photos_waiting: 0,
+    photos_failed: 0,
+    photo_failure: null,
     last_sync_at: new Date(2026, 10, 26, 10, 42).toISOString(),
     last_error: null,
     last_error_kind: null,
@@ -94,6 +97,55 @@ describe("sync strip", () => {
     ).toHaveTextContent(/^2$/);
     expect(screen.getByTestId("sync-last"), "the last sync time should show").toHaveTextContent(
       "10:42",
+    );
+  });
+
+  it("counts the photos waiting to upload only while there are some, in Russian and English", async () => {
+    routeInvoke(invokeMock, { sync_status: () => makeSync() });
+    render(<Harness />);
+    await screen.findByText("На связи");
+    expect(
+      screen.queryByTestId("sync-photos-waiting"),
+      "no photo count while every photo is on the server",
+    ).toBeNull();
+    await act(async () => {
+      emit(makeSync({ photos_waiting: 3 }));
+      await Promise.resolve();
+    });
+    const waiting = screen.getByTestId("sync-photos-waiting");
+    expect(waiting, "the photos waiting are counted in Russian").toHaveTextContent(
+      /^фото ждут отправки: 3$/,
+    );
+    await act(async () => {
+      await i18n.changeLanguage("en");
+    });
+    expect(waiting, "and in English").toHaveTextContent(/^photos waiting to upload: 3$/);
+    await act(async () => {
+      emit(makeSync({ photos_waiting: 0 }));
+      await Promise.resolve();
+    });
+    expect(
+      screen.queryByTestId("sync-photos-waiting"),
+      "the count leaves once the server has them all",
+    ).toBeNull();
+  });
+
+  it("shows photos the server refused for good, with the reason in the tooltip", async () => {
+    routeInvoke(invokeMock, {
+      sync_status: () =>
+        makeSync({
+          photos_failed: 1,
+          photo_failure: "the server answered 413: Payload Too Large",
+        }),
+    });
+    render(<Harness />);
+    const failed = await screen.findByTestId("sync-photos-failed");
+    expect(failed, "the manager is told a photo did not go").toHaveTextContent(
+      /^фото не приняты сервером: 1$/,
+    );
+    expect(failed, "the server's reason is in the tooltip").toHaveAttribute(
+      "title",
+      "the server answered 413: Payload Too Large",
     );
   });
 

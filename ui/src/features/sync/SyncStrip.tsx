@@ -1,5 +1,5 @@
-//! The sync strip under the header, always visible: connected or not, ops waiting, the last good
-//! sync, a "sync now" button, the ops the server rejected (a list with its reasons, each with a
+//! The sync strip under the header, always visible: connected or not, ops waiting, counter photos
+//! waiting to upload (only while there are some) and any the server refused, the last good sync, a "sync now" button, the ops the server rejected (a list with its reasons, each with a
 //! "Разобрано" button that takes it off the list; "и ещё N" when the backend capped the list) and a
 //! progress bar while a large pull catches up. Test ids let the end-to-end tests read each part.
 import { useState } from "react";
@@ -57,6 +57,8 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
     : null;
   const shownError = sync.error ? errorMessage(sync.error, t, lang) : failure;
   const catchUp = status?.catch_up ?? null;
+  const photosWaiting = status?.photos_waiting ?? 0;
+  const photosFailed = status?.photos_failed ?? 0;
   const total = catchUp ? catchUp.changes_done + catchUp.changes_remaining : 0;
 
   return (
@@ -81,6 +83,25 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
       <span className="sync-strip__item">
         {t("sync.waiting")}: <strong data-testid="sync-waiting">{status?.ops_waiting ?? 0}</strong>
       </span>
+      {photosWaiting > 0 && (
+        <span
+          className="sync-strip__item"
+          data-testid="sync-photos-waiting"
+          data-count={photosWaiting}
+        >
+          {t("sync.photosWaiting", { n: photosWaiting })}
+        </span>
+      )}
+      {photosFailed > 0 && (
+        <span
+          className="sync-strip__error"
+          data-testid="sync-photos-failed"
+          data-count={photosFailed}
+          title={status?.photo_failure ?? undefined}
+        >
+          {t("sync.photosFailed", { n: photosFailed })}
+        </span>
+      )}
       <span className="sync-strip__item">
         {t("sync.last")}:{" "}
         <strong data-testid="sync-last" data-time={status?.last_sync_at ?? ""}>

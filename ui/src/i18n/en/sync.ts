@@ -10,6 +10,8 @@ export const sync: Messages["sync"] = {
   notConnected: "No server",
   syncing: "Syncing…",
   waiting: "Waiting to send",
+  photosWaiting: "photos waiting to upload: {{n}}",
+  photosFailed: "photos the server refused: {{n}}",
   last: "Last sync",
   never: "not yet",
   syncNow: "Sync now",

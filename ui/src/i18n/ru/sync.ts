@@ -9,6 +9,8 @@ export const sync = {
   notConnected: "Без сервера",
   syncing: "Синхронизация…",
   waiting: "Ждут отправки",
+  photosWaiting: "фото ждут отправки: {{n}}",
+  photosFailed: "фото не приняты сервером: {{n}}",
   last: "Синхронизировано",
   never: "ещё не было",
   syncNow: "Синхронизировать",

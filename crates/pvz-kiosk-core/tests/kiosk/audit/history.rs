@@ -63,15 +63,19 @@ fn an_items_history_names_every_event_with_its_operator_and_photo() {
     refused(kiosk.item_history("4607000000991"), ErrorKind::ItemNotFound, "a code no item carries");
 }
 
-#[test]
-fn the_evidence_bundle_holds_events_photo_scans_and_a_manifest_of_their_hashes() {
+#[tokio::test]
+async fn the_evidence_bundle_holds_events_photo_scans_and_a_manifest_of_their_hashes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = refused_with_photo(&dir);
     let history = kiosk.item_history(HEADPHONES).expect("history");
     let photo_event = history.events.iter().find(|e| e.event == ItemEventKind::PhotoAttached).expect("photo event");
     let photo_id = photo_event.photos[0].photo_id.clone();
-    refused(kiosk.export_evidence_bundle(HEADPHONES, Some("no-such-event")), ErrorKind::DocumentNotFound, "event");
-    let path = kiosk.export_evidence_bundle(HEADPHONES, Some(&photo_event.event_id)).expect("bundle written");
+    refused(
+        kiosk.export_evidence_bundle(HEADPHONES, Some("no-such-event")).await,
+        ErrorKind::DocumentNotFound,
+        "event",
+    );
+    let path = kiosk.export_evidence_bundle(HEADPHONES, Some(&photo_event.event_id)).await.expect("bundle written");
     assert!(path.starts_with(kiosk.documents_dir()), "written beside the other documents: {}", path.display());
 
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("open zip")).expect("a zip");
@@ -118,8 +122,8 @@ fn manifest_of(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&bytes).expect("manifest JSON")
 }
 
-#[test]
-fn a_photo_file_changed_since_it_was_recorded_is_marked_in_the_manifest() {
+#[tokio::test]
+async fn a_photo_file_changed_since_it_was_recorded_is_marked_in_the_manifest() {
     let dir = tempfile::tempdir().expect("temp dir");
     let kiosk = refused_with_photo(&dir);
     let recorded: String = Sha256::digest(PNG).iter().map(|b| format!("{b:02x}")).collect();
@@ -128,7 +132,8 @@ fn a_photo_file_changed_since_it_was_recorded_is_marked_in_the_manifest() {
     let tampered = [PNG, b"edited"].concat();
     std::fs::write(&stored, &tampered).expect("the file is changed behind the kiosk's back");
 
-    let manifest = manifest_of(&kiosk.export_evidence_bundle(HEADPHONES, None).expect("the bundle is still written"));
+    let manifest =
+        manifest_of(&kiosk.export_evidence_bundle(HEADPHONES, None).await.expect("the bundle is still written"));
     let files = manifest["files"].as_array().expect("files listed");
     let photo = files
         .iter()

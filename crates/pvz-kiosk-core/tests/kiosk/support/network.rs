@@ -86,8 +86,18 @@ impl Network {
 
     /// Enrolls `kiosk` at `point` with a fresh code, expecting it to succeed.
     pub async fn enroll_at(&self, kiosk: &Kiosk, point: &str) {
+        self.enroll_via(kiosk, point, &self.url()).await;
+    }
+
+    /// The server's own address (for a relay in front of it).
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.as_ref().expect("server running").addr
+    }
+
+    /// Enrolls `kiosk` at `point` through `url` (a relay before the server), which it then syncs with.
+    pub async fn enroll_via(&self, kiosk: &Kiosk, point: &str, url: &str) {
         let code = self.admin().issue_enrollment_code(point, Duration::from_secs(600)).expect("code issued");
-        let enrollment = sync::enroll(kiosk, &self.url(), &code, "Касса 1").await.expect("enrollment succeeds");
+        let enrollment = sync::enroll(kiosk, url, &code, "Касса 1").await.expect("enrollment succeeds");
         assert_eq!(enrollment.pickup_point_id.as_str(), point, "the kiosk is enrolled at the code's pickup point");
     }
 

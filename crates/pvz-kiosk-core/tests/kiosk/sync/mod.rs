@@ -8,6 +8,7 @@ mod hand_back;
 mod held_pull;
 mod keys;
 mod old_queue;
+mod photos;
 mod pull;
 mod push;
 mod receiving;
