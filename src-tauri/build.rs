@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "close_expiry",
     "move_expired_to_returns",
     "item_history",
+    "item_claims",
     "export_evidence_bundle",
 ];
 

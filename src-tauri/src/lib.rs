@@ -123,6 +123,7 @@ pub fn run() {
             commands::shelves::close_expiry,
             commands::shelves::move_expired_to_returns,
             commands::audit::item_history,
+            commands::audit::item_claims,
             commands::audit::export_evidence_bundle,
         ])
         .run(tauri::generate_context!());

@@ -41,4 +41,4 @@ pub use view::{
 
 pub use pvz_domain::Kopecks;
 pub use pvz_print::Document;
-pub use pvz_protocol::{DemoSeed, ItemDecision};
+pub use pvz_protocol::{ClaimStatus, DemoSeed, ItemDecision};

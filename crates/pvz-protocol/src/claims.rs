@@ -13,6 +13,11 @@ use ts_rs::TS;
 /// code (protocol 4): a kiosk has the code only from the buyer. 404 `not_found` for a claim the
 /// server lacks.
 pub const PATH_CLAIM_STATUS: &str = "/v1/claims/{claim_id}";
+/// `GET`, device credential: the claims on an item of the device's own point, newest first
+/// (`Vec<ClaimStatus>`), each with its decision and compensation but without its return code
+/// (protocol 4). A refund without return has no code to scan: this is how the counter learns of it.
+/// 404 `not_found` for an item the server lacks or one of another point.
+pub const PATH_ITEM_CLAIMS: &str = "/v1/items/{item_id}/claims";
 /// `GET`, device credential: refused items a courier is bringing to this point. 404 for an unknown
 /// courier, 403 for a courier of another point.
 pub const PATH_COURIER_MANIFEST: &str = "/v1/couriers/{courier_id}/manifest";

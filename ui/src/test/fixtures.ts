@@ -435,7 +435,10 @@ export const rejectWith = (kind: string, detail: string | null = null) =>
 type Handler = (args: Record<string, unknown> | undefined) => unknown;
 
 /** What the backend answers when a test does not say: no printers (every document has a print bar). */
-const DEFAULT_HANDLERS: Record<string, Handler> = { list_printers: () => [] };
+const DEFAULT_HANDLERS: Record<string, Handler> = {
+  list_printers: () => [],
+  item_claims: () => [],
+};
 
 /**
  * Routes the mocked `invoke` by command name; a handler's return value resolves the call, a

@@ -2,9 +2,10 @@
 //! WebKitWebDriver) against a real `pvz-server` with the demo network, beside the real kiosk window
 //! enrolled to the same server: the seller signs in with the credential the server's admin issued,
 //! opens the jeans claim from the inbox and sees the counter's photo and the buyer's, answers in the
-//! thread, approves without return with a partial refund, and the balance moves by it once; a second
-//! claim is approved for return through a pickup point with the keyboard alone, and the kiosk shows
-//! that decision when the buyer's return code is scanned. The inbox and the claim page fit a laptop
+//! thread, approves without return with a partial refund, and the balance moves by it once; the
+//! kiosk's item history of the jeans, found by their barcode, then shows that decision (no return
+//! code will ever be scanned for it). A second claim is approved for return through a pickup point
+//! with the keyboard alone, and the kiosk shows that decision when the buyer's return code is scanned. The inbox and the claim page fit a laptop
 //! (1280x800) and a phone (390 px) without sideways scrolling; `PVZ_UPDATE_SCREENSHOTS=1` saves them
 //! to docs/screenshots for the README.
 
@@ -21,6 +22,9 @@ const JEANS_PRICE: i64 = 399_000;
 /// The partial refund the seller agrees: 1 500,50 ₽ of the jeans' 3 990,00 ₽.
 const PARTIAL_REFUND: i64 = 150_050;
 const PARTIAL_REFUND_TYPED: &str = "1500,50";
+/// The jeans' item and the barcode on their tag (demo/CODES.md).
+const JEANS_ITEM: &str = "itm-1008-3";
+const JEANS_BARCODE: &str = "4607000000175";
 const _: () = assert!(0 < PARTIAL_REFUND && PARTIAL_REFUND < JEANS_PRICE, "the refund is partial");
 
 const LAPTOP: (u32, u32) = (1280, 800);
@@ -294,6 +298,20 @@ async fn a_seller_decides_claims_in_the_web_page_and_the_counter_sees_the_decisi
     app.wait_text("[data-testid=claim-amount]", "2 000,00").await;
     app.wait_attr("[data-testid=claim-fate]", "data-fate", "to_pickup_point").await;
     app.click("[data-testid=claim-cancel]").await;
+
+    // The jeans were refunded without return: no code will ever be scanned for them. The manager
+    // finds them by their barcode, and their history shows the seller's decision from the server.
+    app.click("[data-testid=find-item]").await;
+    app.fill("[data-testid=find-input]", JEANS_BARCODE).await;
+    app.click("[data-testid=find-submit]").await;
+    app.wait_attr("[data-testid=found-item]", "data-item", JEANS_ITEM).await;
+    let jeans = format!("[data-testid=item-claim-{JEANS_CLAIM}]");
+    app.wait_attr(&jeans, "data-decision", "approved").await;
+    let shown = plain_spaces(&app.wait_text(&format!("{jeans} [data-testid=item-claim-decision]"), "Одобрена").await);
+    assert_eq!(
+        shown, "Одобрена: возврат 1 500,50 ₽ без возврата товара",
+        "the kiosk shows the seller's partial refund of the jeans, without return"
+    );
 
     seller.browser.stop().await;
     counter.stop().await;

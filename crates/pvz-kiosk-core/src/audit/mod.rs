@@ -3,4 +3,5 @@
 
 pub(crate) mod bundle;
 pub(crate) mod history;
+pub(crate) mod item_claims;
 pub(crate) mod scan_log;

@@ -4,8 +4,8 @@
 use crate::error::{KioskError, Result};
 use crate::store::sync_settings;
 use crate::Kiosk;
-use pvz_domain::{ClaimId, EmployeeId};
-use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST};
+use pvz_domain::{ClaimId, EmployeeId, ItemId};
+use pvz_protocol::claims::{PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_ITEM_CLAIMS};
 use pvz_protocol::evidence::{content_range, EvidenceUpload, PATH_EVIDENCE, PATH_EVIDENCE_UPLOAD};
 use pvz_protocol::sync::error_code::{PAYLOAD_TOO_LARGE, PREVIOUS_CREDENTIAL_REJECTED};
 use pvz_protocol::sync::{
@@ -152,6 +152,13 @@ impl ServerClient {
     /// A claim's current state. 404 (`not_found`) comes back as a `SyncRefused` with that code.
     pub async fn claim_status(&self, credential: &str, claim_id: &ClaimId) -> Result<ClaimStatus> {
         let path = PATH_CLAIM_STATUS.replace("{claim_id}", claim_id.as_str());
+        send(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential), Call::Sync).await
+    }
+
+    /// The claims on an item of this point, newest first (without return codes). An item the server
+    /// lacks, or another point's, comes back as a `SyncRefused` with `not_found`.
+    pub async fn item_claims(&self, credential: &str, item_id: &ItemId) -> Result<Vec<ClaimStatus>> {
+        let path = PATH_ITEM_CLAIMS.replace("{item_id}", item_id.as_str());
         send(self.http.get(format!("{}{path}", self.base)).bearer_auth(credential), Call::Sync).await
     }
 

@@ -9,7 +9,7 @@ use crate::error::{Result, ServerError};
 use crate::storage::Storage;
 use axum::extract::{Path, State};
 use axum::Json;
-use pvz_domain::ClaimId;
+use pvz_domain::{ClaimId, ItemId};
 use pvz_protocol::sync::ApiError;
 use pvz_protocol::{ClaimStatus, SellerDecision};
 
@@ -44,6 +44,33 @@ pub async fn claim_status<S: Storage>(
     let status = state.storage.claim_status(id.clone()).await?;
     let status = status.ok_or_else(|| ServerError::NotFound(format!("claim {id} does not exist")))?;
     Ok(Json(ClaimStatus { return_code: None, ..status }))
+}
+
+/// The claims on an item of the device's own point, newest first, as [`claim_status`] shows each
+/// (no return code): a refund without return has no code to scan, so this is how the counter sees
+/// the decision. Another point's item is answered as one the server lacks.
+#[utoipa::path(
+    get, path = "/v1/items/{item_id}/claims", security(("device_credential" = [])),
+    params(
+        ("item_id" = String, Path, description = "An item of an order at the device's pickup point"),
+        ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks"),
+    ),
+    responses(
+        (status = 200, description = "The item's claims, newest first (empty: none)", body = Vec<ClaimStatus>),
+        (status = 401, description = "Missing, unknown or revoked credential", body = ApiError),
+        (status = 404, description = "No such item at the device's pickup point", body = ApiError),
+        (status = 426, description = "The kiosk's protocol is too old", body = ApiError),
+    )
+)]
+pub async fn item_claims<S: Storage>(
+    State(state): State<AppState<S>>,
+    device: AuthDevice,
+    Path(raw): Path<String>,
+) -> Result<Json<Vec<ClaimStatus>>> {
+    let missing = || ServerError::NotFound(format!("item {raw:.64} does not exist at this pickup point"));
+    let item = ItemId::parse(&raw).map_err(|_| missing())?;
+    let claims = state.storage.item_claims(device.pickup_point_id, item).await?.ok_or_else(missing)?;
+    Ok(Json(claims.into_iter().map(|status| ClaimStatus { return_code: None, ..status }).collect()))
 }
 
 /// The seller's claims, newest first.

@@ -34,8 +34,8 @@ use axum::{middleware, Json, Router};
 use openapi::SYNC_TAG;
 use pvz_protocol::claims::{
     MAX_ATTACHMENT_BYTES, PATH_ATTACHMENT, PATH_ATTACHMENTS, PATH_BUYER_CLAIMS, PATH_CLAIMS, PATH_CLAIM_ACTIONS,
-    PATH_CLAIM_MESSAGES, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_OPERATOR_CLAIMS, PATH_SELLER_CLAIMS,
-    PATH_SELLER_CLAIM_DECISION,
+    PATH_CLAIM_MESSAGES, PATH_CLAIM_STATUS, PATH_COURIER_MANIFEST, PATH_ITEM_CLAIMS, PATH_OPERATOR_CLAIMS,
+    PATH_SELLER_CLAIMS, PATH_SELLER_CLAIM_DECISION,
 };
 use pvz_protocol::evidence::{MAX_EVIDENCE_BYTES, PATH_CLAIM_EVIDENCE, PATH_EVIDENCE, PATH_EVIDENCE_UPLOAD};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
@@ -62,6 +62,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_PUSH, post(sync::push::<S>))
         .route(PATH_PULL, get(sync::pull::<S>))
         .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
+        .route(PATH_ITEM_CLAIMS, get(claims::item_claims::<S>))
         .route(PATH_COURIER_MANIFEST, get(couriers::courier_manifest::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
     // Sellers', the buyer front's and operators' calls: no kiosk protocol, their own credentials.

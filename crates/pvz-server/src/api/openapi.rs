@@ -27,6 +27,7 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::sync::push,
         super::sync::pull,
         super::claims::claim_status,
+        super::claims::item_claims,
         super::couriers::courier_manifest,
         super::claims::seller_claims,
         super::claims::decide_claim,

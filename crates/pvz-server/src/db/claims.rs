@@ -242,6 +242,14 @@ pub fn list_claims_by_buyer(conn: &Connection, buyer_id: &str) -> Result<Vec<Cla
     Ok(rows)
 }
 
+/// The claims on one item, newest first.
+pub fn list_claims_by_item(conn: &Connection, item: &ItemId) -> Result<Vec<ClaimRow>> {
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE c.item_id = ?1 ORDER BY c.created_at DESC, c.id DESC"))?;
+    let rows = stmt.query_map([item.as_str()], claim_row)?.collect::<crate::db::sql::SqlResult<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Every claim, newest first (the operator's view sorts them further).
 pub fn list_claims(conn: &Connection) -> Result<Vec<ClaimRow>> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY c.created_at DESC, c.id DESC"))?;

@@ -28,7 +28,7 @@ use crate::rules::claims::actions::operator_decides_now;
 use crate::signing;
 use crate::web;
 use postgres::PgBackend;
-use pvz_domain::{ClaimId, DeviceId, EmployeeId, PickupPointId};
+use pvz_domain::{ClaimId, DeviceId, EmployeeId, ItemId, PickupPointId};
 use pvz_protocol::evidence::EvidencePhoto;
 use pvz_protocol::sync::{DeviceCredential, ReadOp};
 use pvz_protocol::web::{ClaimCase, ClaimInbox, FleetDevice, InboxFilter, RejectedOp, SellerBalance};
@@ -138,6 +138,14 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// A claim as it is now, for any point's kiosk (a buyer may return an item anywhere).
     fn claim_status(&self, id: ClaimId) -> impl Future<Output = Result<Option<ClaimStatus>>> + Send;
+
+    /// The claims on an item of `point`, newest first, as a kiosk sees them (no actions); `None`
+    /// when the server has no such item or it is another point's.
+    fn item_claims(
+        &self,
+        point: PickupPointId,
+        item: ItemId,
+    ) -> impl Future<Output = Result<Option<Vec<ClaimStatus>>>> + Send;
 
     /// A buyer opens a claim through the buyer front `front` (see [`crate::claims::open_buyer_claim`]).
     fn open_buyer_claim(
@@ -469,6 +477,17 @@ impl Storage for DbStorage {
 
     async fn claim_status(&self, id: ClaimId) -> Result<Option<ClaimStatus>> {
         self.read(move |conn| Ok(db::claims::get_claim(conn, &id)?.map(|c| c.to_status()))).await
+    }
+
+    async fn item_claims(&self, point: PickupPointId, item: ItemId) -> Result<Option<Vec<ClaimStatus>>> {
+        self.read(move |conn| {
+            let ours = db::orders::get_item(conn, &item)?.is_some_and(|row| row.pickup_point_id == point);
+            if !ours {
+                return Ok(None);
+            }
+            Ok(Some(db::claims::list_claims_by_item(conn, &item)?.iter().map(|c| c.to_status()).collect()))
+        })
+        .await
     }
 
     async fn open_buyer_claim(&self, front: String, request: NewClaimRequest) -> Result<ClaimStatus> {

@@ -287,3 +287,47 @@ async fn a_missing_part_claim_is_fulfilled_when_its_part_is_issued() {
     assert!(not_claimable(&err, "already has claim"), "claimed once: {err:?}");
     t.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_kiosk_lists_the_claims_on_an_item_of_its_point_with_their_decision_and_no_code() {
+    let t = start().await;
+    add_order(&t.admin, POINT, "o1", true);
+    paid_20_days_ago(&t.admin, "o1");
+    t.admin.mark_order_issued("o1").expect("issued");
+    let here = t.enroll(POINT).await;
+    let none = t.get("/v1/items/o1-1/claims", Some(&here.credential)).await;
+    assert_eq!((none.status, none.body.clone()), (200, json!([])), "an item with no claim lists none: {}", none.body);
+
+    let rejected = t.admin.open_claim("o1", "o1-1", "молния сломалась").expect("open").claim_id.to_string();
+    t.admin
+        .decide_claim(&rejected, &pvz_protocol::SellerDecision::Reject { reason: "износ".into() })
+        .expect("the first claim is rejected");
+    let approved = t.admin.open_claim("o1", "o1-1", "всё-таки брак").expect("a second claim").claim_id.to_string();
+    let seller = t.admin.issue_seller_credential("s-1").expect("credential of the item's seller");
+    let action = json!({"action": "approve_without_return", "compensation": {"kind": "refund", "amount": 60_000}});
+    let decided = t.post_json(&format!("/v1/claims/{approved}/actions"), Some(&seller), &action).await;
+    assert_eq!(decided.status, 200, "the seller refunds part without return: {}", decided.body);
+
+    let listed = t.get("/v1/items/o1-1/claims", Some(&here.credential)).await;
+    assert_eq!(listed.status, 200, "the point's kiosk lists the item's claims: {}", listed.body);
+    let ids: Vec<&str> =
+        listed.body.as_array().expect("a list").iter().filter_map(|c| c["claim_id"].as_str()).collect();
+    assert_eq!(ids, [approved.as_str(), rejected.as_str()], "both claims, newest first: {}", listed.body);
+    let newest = &listed.body[0];
+    assert_eq!(
+        (&newest["decision"], &newest["route"], &newest["compensation"]),
+        (&json!("approved"), &json!("no_return"), &json!({"kind": "refund", "amount": 60_000})),
+        "the newest is approved with a partial refund and no return: {newest}"
+    );
+    assert!(newest["return_code"].is_null(), "a device never gets a return code: {newest}");
+    assert_eq!(newest["actions"], json!([]), "and may take no action: {newest}");
+    assert_eq!(listed.body[1]["decision"], "rejected", "the older one is rejected: {}", listed.body);
+
+    let elsewhere = t.enroll(OTHER_POINT).await;
+    let foreign = t.get("/v1/items/o1-1/claims", Some(&elsewhere.credential)).await;
+    assert_api_error(&foreign, 404, "not_found", "another point's kiosk cannot list this item's claims");
+    let unknown = t.get("/v1/items/nope-9/claims", Some(&here.credential)).await;
+    assert_api_error(&unknown, 404, "not_found", "an item the server lacks");
+    assert_api_error(&t.get("/v1/items/o1-1/claims", None).await, 401, "unauthorized", "a kiosk credential is needed");
+    t.server.shutdown().await;
+}

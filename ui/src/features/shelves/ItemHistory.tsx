@@ -1,7 +1,8 @@
 //! История товара: every event of one item (time, operator, device, what happened, photos, whether
 //! the server has it), newest last, and how many times it was scanned; Экспорт доказательств saves
 //! the evidence bundle (a zip of the events, photos and scans) for the whole item or one event, and
-//! shows where it went. The history is read when the item (or what is known of it) changes.
+//! shows where it went. An item of an order also shows its claims as the server holds them now. The
+//! history is read when the item (or what is known of it) changes.
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemEventView, ItemHistoryView, KioskError } from "../../bindings";
@@ -9,6 +10,7 @@ import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
 import { toKioskError } from "../../ipc/command";
 import { formatDateTime } from "../../money";
+import { ItemClaims } from "./ItemClaims";
 import * as api from "./api";
 
 type Props = {
@@ -100,6 +102,7 @@ export function ItemHistory({ code, revision }: Props) {
           {errorMessage(loadError, t, lang)}
         </p>
       )}
+      {history?.order_id && <ItemClaims itemId={history.item_id} revision={revision} />}
       {history && (
         <>
           <ol

@@ -2,6 +2,7 @@
 //! items and cell labels arrive through `scan`), finding an item and moving it, its history with
 //! the evidence export, and the items past their storage period going to returns.
 import type { CounterView, ItemHistoryView } from "../../bindings";
+import type { ClaimStatus } from "../../bindings/ClaimStatus";
 import { commandCaller } from "../../ipc/command";
 
 export const COMMANDS = [
@@ -16,6 +17,7 @@ export const COMMANDS = [
   "close_expiry",
   "move_expired_to_returns",
   "item_history",
+  "item_claims",
   "export_evidence_bundle",
 ] as const;
 const call = commandCaller<(typeof COMMANDS)[number]>();
@@ -46,6 +48,8 @@ export const moveExpiredToReturns = (itemIds: string[]) =>
 // История товара и доказательства (the found item's card shows it).
 /** `code`: an item id, a return label or an item code. */
 export const itemHistory = (code: string) => call<ItemHistoryView>("item_history", { code });
+/** The item's claims as the server holds them now, newest first; rejects when offline. */
+export const itemClaims = (itemId: string) => call<ClaimStatus[]>("item_claims", { itemId });
 /** Saves the evidence bundle (zip) of the item, for one event when given; resolves with its path. */
 export const exportEvidenceBundle = (code: string, eventId: string | null) =>
   call<string>("export_evidence_bundle", { code, eventId });

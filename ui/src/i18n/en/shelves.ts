@@ -64,6 +64,28 @@ export const found: Messages["found"] = {
 
 export const history: Messages["history"] = {
   title: "Item history",
+  claims: {
+    title: "Claims",
+    loading: "Asking the server for claims…",
+    none: "No claims on this item",
+    decision: {
+      under_review: "Under review",
+      approved: "Approved",
+      rejected: "Rejected",
+      disputed: "Disputed by the buyer",
+      revoked: "Revoked",
+    },
+    refund: "refund of {{amount}}",
+    replacement: "replacement",
+    missingPart: "missing part delivered ({{part}})",
+    route: {
+      pickup_point: "with the item returned through a pickup point",
+      seller: "with the item returned to the seller",
+      no_return: "without returning the item",
+    },
+    reason: "reason: {{reason}}",
+    opened: "opened {{time}}",
+  },
   exportEvidence: "Export evidence",
   exportEvent: "Evidence",
   saved: "Saved:",

@@ -64,6 +64,28 @@ export const found = {
 
 export const history = {
   title: "История товара",
+  claims: {
+    title: "Претензии",
+    loading: "Запрашиваем претензии на сервере…",
+    none: "Претензий по товару нет",
+    decision: {
+      under_review: "На рассмотрении",
+      approved: "Одобрена",
+      rejected: "Отклонена",
+      disputed: "Оспаривается покупателем",
+      revoked: "Отозвана",
+    },
+    refund: "возврат {{amount}}",
+    replacement: "замена товара",
+    missingPart: "доставка недостающей части ({{part}})",
+    route: {
+      pickup_point: "с возвратом товара через пункт выдачи",
+      seller: "с возвратом товара продавцу",
+      no_return: "без возврата товара",
+    },
+    reason: "причина: {{reason}}",
+    opened: "открыта {{time}}",
+  },
   exportEvidence: "Экспорт доказательств",
   exportEvent: "Доказательства",
   saved: "Сохранено:",

@@ -1,12 +1,13 @@
 //! Claim returns against the real central server: the counter asks the claim's state when online,
 //! keeps the signed code's word when offline, and a claim accepted offline that the network revoked
-//! meanwhile lands on the attention list with the server's reason and pays nothing.
+//! meanwhile lands on the attention list with the server's reason and pays nothing; an item's claims
+//! (a refund without return has no code to scan) are read online only.
 
 use crate::support::counter::refused;
 use crate::support::network::*;
-use pvz_domain::{ClaimState, CompensationKind};
+use pvz_domain::{ClaimDecision, ClaimState, Compensation, CompensationKind, Kopecks, ReturnRoute};
 use pvz_kiosk_core::{ClaimRefusal, ErrorKind, Kiosk};
-use pvz_protocol::{ClaimReturnClaims, SellerDecision};
+use pvz_protocol::{ClaimActionRequest, ClaimReturnClaims, SellerDecision};
 use pvz_server::admin::Admin;
 
 /// Order `n` issued at the counter and synced, then a claim on its item approved with a full
@@ -124,4 +125,40 @@ async fn a_revoked_or_unknown_claim_is_refused_at_the_counter_when_online() {
         "not approved there"
     );
     refused(kiosk.accept_claim_return(), ErrorKind::ClaimNotApproved, "accepting an unknown claim");
+}
+
+#[tokio::test]
+async fn the_counter_sees_a_refund_without_return_on_the_item_and_says_so_when_offline() {
+    let mut net = Network::start().await;
+    net.admin().add_order(POINT, &order(3, 150_000)).expect("order added");
+    let kiosk = net.enrolled_kiosk().await;
+    pvz_kiosk_core::sync::sync_until_idle(&kiosk, &fast()).await.expect("pull the order");
+    issue(&kiosk, 3, 150_000);
+    pvz_kiosk_core::sync::sync_until_idle(&kiosk, &fast()).await.expect("the issue reaches the server");
+    let none = kiosk.item_claims_with("itm-sync-3-1", &fast()).await.expect("the server answers");
+    assert!(none.is_empty(), "an item nobody claimed lists no claim: {none:?}");
+
+    let admin = net.admin();
+    let claim = admin.open_claim("ord-sync-3", "itm-sync-3-1", "пятно на ткани").expect("open").claim_id;
+    let partial = Compensation::Refund { amount: Kopecks(60_000) };
+    let request = ClaimActionRequest::ApproveWithoutReturn { compensation: partial.clone() };
+    admin.act_on_claim(claim.as_str(), &request).expect("approved: a partial refund, the item stays with the buyer");
+
+    let listed = kiosk.item_claims_with("itm-sync-3-1", &fast()).await.expect("the server answers");
+    let [shown] = listed.as_slice() else { panic!("the one claim on the item is listed: {listed:?}") };
+    assert_eq!(shown.claim_id, claim, "the claim on the item");
+    assert_eq!(
+        (shown.decision, shown.route, shown.compensation.clone()),
+        (ClaimDecision::Approved, Some(ReturnRoute::NoReturn), Some(partial)),
+        "the counter sees the approval, its route and its refund"
+    );
+    assert_eq!(shown.return_code, None, "never its return code: only the buyer has it");
+
+    refused(kiosk.item_claims_with("itm-sync-0-1", &fast()).await, ErrorKind::SyncRefused, "an item the server lacks");
+    let _addr = net.stop_server().await;
+    refused(
+        kiosk.item_claims_with("itm-sync-3-1", &fast()).await,
+        ErrorKind::ServerUnreachable,
+        "offline, the counter says there is no connection rather than showing no claims",
+    );
 }
