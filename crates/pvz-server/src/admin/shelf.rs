@@ -231,6 +231,11 @@ impl Admin {
         orders::get_item(&self.conn, &parse_id(pvz_domain::ItemId::parse, id.trim())?)
     }
 
+    /// When the order was issued at the counter (RFC 3339); `None` while it is not.
+    pub fn order_issued_at(&self, id: &str) -> Result<Option<String>> {
+        orders::issued_at(&self.conn, &parse_id(pvz_domain::OrderId::parse, id.trim())?)
+    }
+
     pub fn shipment(&self, id: &str) -> Result<Option<ShipmentRow>> {
         shipments::get_shipment(&self.conn, id.trim())
     }

@@ -180,7 +180,11 @@ pub fn seed(admin: &Admin) -> Result<()> {
 /// The photos of [`PHOTOS_CLAIM`]: the counter photographed the stain when the jeans were issued
 /// (the buyer took them all the same), and the buyer sent the stain close up and the label.
 fn seed_photos(admin: &Admin) -> Result<()> {
-    let issued = (chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Taken when the order was issued, so the claim page's photo and its «issued» event agree.
+    let issued = match admin.order_issued_at(PAID_LONG_AGO)? {
+        Some(at) => at,
+        None => (chrono::Utc::now() - chrono::Duration::days(20)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    };
     let op_id = uuid::Uuid::now_v7().to_string();
     let counter = CounterPhoto {
         pickup_point_id: pvz_protocol::demo::PICKUP_POINT,
