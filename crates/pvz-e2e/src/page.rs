@@ -100,13 +100,21 @@ impl Page {
     pub async fn click(&self, css: &str) {
         let deadline = Instant::now() + WAIT;
         loop {
-            let error = match self.wait_for(css).await.click().await {
-                Ok(_) => return,
-                Err(e) => e,
+            // A disabled button takes a click and does nothing, and one that a state update is
+            // about to enable (the counter's confirm after the last decision) is disabled for a
+            // moment on a busy machine: click only once it is enabled, as a person would.
+            let element = self.wait_for(css).await;
+            let error = match element.is_enabled().await {
+                Ok(false) => format!("{css} is disabled"),
+                Ok(true) => match element.click().await {
+                    Ok(_) => return,
+                    Err(e) => format!("{e:?}"),
+                },
+                Err(e) => format!("{e:?}"),
             };
             if Instant::now() > deadline {
                 let shot = self.failure_screenshot().await;
-                panic!("{css} should be clickable: {error:?} (screen: {shot})");
+                panic!("{css} should be clickable: {error} (screen: {shot})");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
