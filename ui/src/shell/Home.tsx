@@ -53,8 +53,8 @@ export function Home({ recent, onOpenReturns, onFind, overdue = 0, onOpenExpiry,
         </button>
       )}
       <div className="home__prompt">
-        <span className="home__prompt-icon" aria-hidden="true">
-          ⌗
+        <span className="home__prompt-icon">
+          <Icon name="scan" />
         </span>
         <div>
           <h1>{t("home.prompt")}</h1>

@@ -17,6 +17,7 @@ import { formatDateTime, formatMoney, formatTime } from "../../money";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   claim: ClaimReturnView;
@@ -199,7 +200,7 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                 data-testid="claim-item-check"
                 data-checked={claim.item_checked}
               >
-                <span aria-hidden="true">{claim.item_checked ? "✓ " : "⌗ "}</span>
+                {claim.item_checked ? <span aria-hidden="true">✓ </span> : <Icon name="scan" />}
                 {claim.item_checked
                   ? t("claim.checked")
                   : claim.check_by_eye

@@ -19,6 +19,7 @@ import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   handBack: HandBackView;
@@ -150,7 +151,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
       <div className="hand-back__body">
         <div className="hand-back__lines">
           <p className="hand-back__prompt">
-            <span aria-hidden="true">⌗ </span>
+            <Icon name="scan" />
             {t("handBack.scanPrompt")}
           </p>
           <ul className="lines" ref={listRef} aria-label={t("handBack.linesLabel")}>
