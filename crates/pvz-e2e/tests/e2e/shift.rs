@@ -217,6 +217,13 @@ async fn an_items_history_after_a_defect_refusal_exports_its_evidence() {
     app.wait_text("[data-testid=order-card]", "Анна К.").await;
     app.scan_burst(DRESS.1).await;
     app.wait_for(&format!("[data-testid='item-{}'].item--matched", DRESS.0)).await;
+    // The scan put the dress's «Выдать» on the keyboard, and the window shows where the keyboard is.
+    app.wait_focused(&format!("hand-over-{}", DRESS.0)).await;
+    app.wait_script(
+        "return getComputedStyle(document.activeElement).outlineStyle === 'solid';",
+        "the focused button should show its outline",
+    )
+    .await;
     // From the keyboard: 1 (a defect) on the scanned dress, its description, F2 to record it and
     // hand the shoes over, F9 to confirm.
     let mut keys = app.keys();
