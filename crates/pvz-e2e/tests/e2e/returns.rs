@@ -3,7 +3,8 @@
 //! in the server's ledger once), claims refused for a clear reason (revoked; rerouted to the seller
 //! after the buyer got the code), a courier's hand-back with one
 //! discrepancy, and a box of returns closed and handed to a driver; couriers and drivers show the
-//! signed badges the demo issued them (an old unsigned badge is refused).
+//! signed badges the demo issued them (an old unsigned badge is refused). The claim return and each
+//! hand-back item are driven from the keyboard, their keys counted.
 
 use crate::common::Counter;
 use pvz_e2e::Key;

@@ -5,6 +5,8 @@
 //! missing boots (not charged), close the shift and check its report on screen and on the server; and an item's history after a defect refusal with a
 //! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans; and the
 //! morning's items past their storage period sent to returns, and an item moved to another cell.
+//! The keyboard paths are counted ([`pvz_e2e::Keys`]): the PIN and Enter after choosing the name,
+//! a whole order in F2 and F9, a defect refusal with the rest handed over in four keys.
 
 use crate::common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
 use pvz_e2e::Key;
