@@ -141,6 +141,11 @@ impl App {
             self.click(&format!("[data-testid=pin-key-{digit}]")).await;
         }
         self.click("[data-testid=pin-submit]").await;
+        self.open_shift().await;
+    }
+
+    /// Right after a login: opens the shift when none is open; returns once the home screen shows.
+    pub async fn open_shift(&self) {
         self.wait_for("[data-testid=shift-start], [data-testid=shift-panel]").await;
         if self.is_present("[data-testid=shift-start]").await {
             self.click("[data-testid=open-shift]").await;

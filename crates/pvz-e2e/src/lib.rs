@@ -1,12 +1,15 @@
 //! End-to-end drivers: the real built kiosk window through tauri-driver ([`App`]) and a plain web
 //! page in WebKitGTK's MiniBrowser through WebKitWebDriver ([`Browser`]), both a [`Page`] to wait
-//! on, click and read. Need an X display (run under `xvfb-run`).
+//! on, click and read, and to count the keys a flow takes ([`Keys`]). Need an X display (run under `xvfb-run`).
 
 mod browser;
+mod keys;
 mod kiosk;
 mod page;
 
 pub use browser::Browser;
+pub use fantoccini::key::Key;
+pub use keys::Keys;
 pub use kiosk::{app_binary, demo_seed, App};
 pub use page::{Page, WAIT};
 

@@ -214,6 +214,13 @@ impl Page {
         }
     }
 
+    /// Waits until the element with `data-testid` `test_id` has the keyboard, as the next key
+    /// a person presses would find it.
+    pub async fn wait_focused(&self, test_id: &str) {
+        let script = format!("return document.activeElement?.dataset?.testid === {test_id:?};");
+        self.wait_script(&script, &format!("[data-testid={test_id}] should have the keyboard")).await;
+    }
+
     /// Runs `script` (a function body) and reads back what it returns.
     pub async fn eval<T: serde::de::DeserializeOwned>(&self, script: &str) -> T {
         let value = self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("the page runs {script}: {e}"));

@@ -3,6 +3,7 @@
 //! goes to the backend.
 import { useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { Icon } from "./Icon";
 
 type Props = {
   itemId: string;
@@ -23,7 +24,7 @@ export function PhotoButton({ itemId, photos, label, onPhoto }: Props) {
         data-testid={`photo-${itemId}`}
         onClick={() => input.current?.click()}
       >
-        <span aria-hidden="true">📷 </span>
+        <Icon name="camera" />
         {photos > 0 ? t("order.photos", { count: photos }) : (label ?? t("order.addPhoto"))}
       </button>
       <input

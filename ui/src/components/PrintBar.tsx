@@ -9,6 +9,7 @@ import { errorMessage } from "../errors";
 import { useLang } from "../i18n";
 import { toKioskError } from "../ipc/command";
 import * as documents from "../ipc/documents";
+import { Icon } from "./Icon";
 
 type Outcome =
   | { kind: "printed"; printer: string; job: string }
@@ -117,7 +118,7 @@ export function PrintBar({ document, formats = ["pdf", "png"], extraExports = []
           disabled={busy || chosen === ""}
           onClick={print}
         >
-          <span aria-hidden="true">🖨 </span>
+          <Icon name="printer" />
           {t("print.print")}
         </button>
       </div>

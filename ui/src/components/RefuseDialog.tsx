@@ -1,12 +1,15 @@
 //! Refusing one item: pick the reason (buttons or keys 1–5), describe a defect, and see which fee
-//! rule applies before confirming. The exact fee then comes back from the backend on the item row.
-//! The courier's hand-back asks for the same reasons with this dialog.
+//! rule applies before confirming (Enter; Shift+Enter is a new line in the description). The exact
+//! fee then comes back from the backend on the item row. A screen may open it with the reason
+//! already chosen (a reason key pressed on the item's row: [`useReasonKeys`]) and may offer F2,
+//! «record this refusal and hand the rest over». The courier's hand-back asks for the same reasons
+//! with this dialog.
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
 import { trapTab } from "../focusTrap";
 import { burstContinuedSince } from "../scanner/useWedge";
-import { isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
+import { isInteractiveTarget, isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 import { LIMITS } from "../limits";
 
 /** How long a reason hotkey waits to be sure it was not the first character of a scan. */
@@ -36,8 +39,45 @@ function feeHintOf(reason: RefusalReason): FeeHint {
   }
 }
 
+/** The reason a key 1–5 names, outside text fields and chords; null for any other key. */
+function reasonOfKey(event: KeyboardEvent): RefusalReason | null {
+  if (isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return null;
+  if (!/^[1-9]$/.test(event.key)) return null;
+  return REFUSAL_REASONS[Number(event.key) - 1] ?? null;
+}
+
+/**
+ * Keys 1–5 pick a reason for `pick(reason, target)`, with the element the key was pressed on. The
+ * digit may be the first character of a scan: it acts only if no scanner burst follows it.
+ */
+export function useReasonKeys(
+  pick: (reason: RefusalReason, target: EventTarget | null) => void,
+  active = true,
+): void {
+  useWindowKeydown((event) => {
+    const reason = reasonOfKey(event);
+    if (reason === null) return;
+    event.preventDefault();
+    const { target } = event;
+    const pressedAt = performance.now();
+    setTimeout(() => {
+      if (!burstContinuedSince(pressedAt)) pick(reason, target);
+    }, HOTKEY_SETTLE_MS);
+  }, active);
+}
+
+/** F2 in the dialog: record this refusal, then hand every undecided item over. */
+export type RefuseAndRest = {
+  label: string;
+  onConfirm: (decision: ItemDecision) => Promise<boolean>;
+};
+
 type Props = {
   item: Pick<ItemView, "name" | "variant">;
+  /** Chosen already (a reason key on the item's row): the description or Enter comes next. */
+  initialReason?: RefusalReason | null;
+  /** Offered as F2 where a screen has a «rest» to hand over (the open order). */
+  rest?: RefuseAndRest | undefined;
   /** What a defect costs, when the flow words it differently from the counter's refusal. */
   defectHint?: string;
   /** Resolves true when the backend accepted the refusal, which closes the dialog. */
@@ -45,20 +85,32 @@ type Props = {
   onCancel: () => void;
 };
 
-export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
+export function RefuseDialog({
+  item,
+  initialReason = null,
+  rest,
+  defectHint,
+  onConfirm,
+  onCancel,
+}: Props) {
   const { t } = useTranslation();
   const titleId = useId();
   const descriptionId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const [reason, setReason] = useState<RefusalReason | null>(null);
+  const [reason, setReason] = useState<RefusalReason | null>(initialReason);
   const [description, setDescription] = useState("");
   const [missingDescription, setMissingDescription] = useState(false);
   const [submitting, setSubmitting] = useState(false);
 
+  // The keyboard starts on the next thing to do: the first reason, or with one chosen already the
+  // description of a defect, or the confirm button.
   useLayoutEffect(() => {
-    dialogRef.current?.querySelector<HTMLElement>("[data-reason]")?.focus();
+    if (initialReason === "defect") descriptionRef.current?.focus();
+    else if (initialReason !== null) confirmRef.current?.focus();
+    else dialogRef.current?.querySelector<HTMLElement>("[data-reason]")?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, []);
 
   const choose = (next: RefusalReason) => {
@@ -68,7 +120,7 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
     requestAnimationFrame(() => (next === "defect" ? descriptionRef : confirmRef).current?.focus());
   };
 
-  const confirm = async () => {
+  const confirm = async (record = onConfirm) => {
     if (reason === null || submitting) return;
     const text = description.trim();
     if (reason === "defect" && text === "") {
@@ -77,7 +129,7 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
       return;
     }
     setSubmitting(true);
-    const accepted = await onConfirm({
+    const accepted = await record({
       kind: "refuse",
       reason,
       description: text === "" ? null : text,
@@ -90,20 +142,20 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
     if (event.key === "Escape") {
       event.preventDefault();
       onCancel();
-      return;
-    }
-    if (isTypingTarget(event.target)) return;
-    const index = Number.parseInt(event.key, 10) - 1;
-    const picked = REFUSAL_REASONS[index];
-    if (event.key.length === 1 && picked) {
+    } else if (event.key === "F2" && rest) {
       event.preventDefault();
-      // The digit may be the first character of a scan; act only if no burst follows it.
-      const pressedAt = performance.now();
-      setTimeout(() => {
-        if (!burstContinuedSince(pressedAt)) choose(picked);
-      }, HOTKEY_SETTLE_MS);
+      void confirm(rest.onConfirm);
+    } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      // Enter records the refusal from the description too; Shift+Enter is its new line. On a
+      // button, Enter presses that button.
+      if (isInteractiveTarget(event.target) && !(event.target instanceof HTMLTextAreaElement))
+        return;
+      event.preventDefault();
+      void confirm();
     }
   });
+
+  useReasonKeys((picked) => choose(picked));
 
   return (
     <div className="dialog-backdrop">
@@ -187,11 +239,26 @@ export function RefuseDialog({ item, defectHint, onConfirm, onCancel }: Props) {
             ref={confirmRef}
             data-testid="refuse-confirm"
             disabled={reason === null || submitting}
+            aria-keyshortcuts="Enter"
             onClick={() => void confirm()}
           >
             <span aria-hidden="true">✕ </span>
             {t("refuse.confirm")}
+            <kbd aria-hidden="true">Enter</kbd>
           </button>
+          {rest && (
+            <button
+              type="button"
+              className="button button--hand-over"
+              data-testid="refuse-confirm-rest"
+              disabled={reason === null || submitting}
+              aria-keyshortcuts="F2"
+              onClick={() => void confirm(rest.onConfirm)}
+            >
+              {rest.label}
+              <kbd aria-hidden="true">F2</kbd>
+            </button>
+          )}
         </div>
       </div>
     </div>

@@ -5,6 +5,7 @@
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useWindowKeydown } from "../useWindowKeydown";
+import { Icon } from "../components/Icon";
 
 type Props = {
   /** Today's issues (the issue flow's list). */
@@ -45,15 +46,15 @@ export function Home({ recent, onOpenReturns, onFind, overdue = 0, onOpenExpiry,
           aria-keyshortcuts="F7"
           onClick={onOpenExpiry}
         >
-          <span aria-hidden="true">⏰ </span>
+          <Icon name="clock" />
           {t("home.overdue", { count: overdue })}
           <span className="home__reminder-action">{t("home.overdueAction")}</span>
           <kbd aria-hidden="true">F7</kbd>
         </button>
       )}
       <div className="home__prompt">
-        <span className="home__prompt-icon" aria-hidden="true">
-          ⌗
+        <span className="home__prompt-icon">
+          <Icon name="scan" />
         </span>
         <div>
           <h1>{t("home.prompt")}</h1>
@@ -68,7 +69,7 @@ export function Home({ recent, onOpenReturns, onFind, overdue = 0, onOpenExpiry,
           aria-keyshortcuts="F4"
           onClick={onOpenReturns}
         >
-          <span aria-hidden="true">📦 </span>
+          <Icon name="box" />
           {t("home.returnsDesk")}
           <kbd aria-hidden="true">F4</kbd>
         </button>
@@ -80,7 +81,7 @@ export function Home({ recent, onOpenReturns, onFind, overdue = 0, onOpenExpiry,
             aria-keyshortcuts="F6"
             onClick={onFind}
           >
-            <span aria-hidden="true">🔎 </span>
+            <Icon name="search" />
             {t("home.findItem")}
             <kbd aria-hidden="true">F6</kbd>
           </button>

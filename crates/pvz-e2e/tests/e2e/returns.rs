@@ -3,9 +3,11 @@
 //! in the server's ledger once), claims refused for a clear reason (revoked; rerouted to the seller
 //! after the buyer got the code), a courier's hand-back with one
 //! discrepancy, and a box of returns closed and handed to a driver; couriers and drivers show the
-//! signed badges the demo issued them (an old unsigned badge is refused).
+//! signed badges the demo issued them (an old unsigned badge is refused). The claim return and each
+//! hand-back item are driven from the keyboard, their keys counted.
 
 use crate::common::Counter;
+use pvz_e2e::Key;
 
 /// Every QR code `zbarimg` (Debian's zbar-tools, independent of the encoder) finds in the image.
 fn decode_qr(image: &str) -> Vec<String> {
@@ -51,19 +53,31 @@ impl Counter {
         app.wait_text("[data-testid=return-label-qr-text]", "PVZR1:").await.trim().to_owned()
     }
 
-    /// Scans a courier's item and records its reason through the refusal dialog.
-    async fn hand_back_item(&self, barcode: &str, item_id: &str, reason: &str, description: Option<&str>) {
+    /// Scans a courier's item and records its reason from the keyboard: the reason's key straight
+    /// after the scan, then Enter (a defect's description before it, and Ctrl+Enter after it,
+    /// since typed text followed at once by Enter is what a scanner sends). Two keys an item, the
+    /// description counted as a third.
+    async fn hand_back_item(&self, barcode: &str, item_id: &str, reason_key: char, description: Option<&str>) {
         let app = &self.app;
         let line = format!("[data-item={item_id}]");
         app.scan_burst(barcode).await;
         app.wait_attr(&line, "data-state", "scanned").await;
-        app.click(&format!("{line} [data-testid^=hand-back-reason-]")).await;
-        app.click(&format!("[data-testid=reason-{reason}]")).await;
-        if let Some(text) = description {
-            app.fill("[data-testid=defect-description]", text).await;
+        let mut keys = app.keys();
+        keys.press_char(reason_key).await;
+        match description {
+            Some(text) => {
+                app.wait_focused("defect-description").await;
+                keys.type_text(text).await;
+                keys.press_with(Key::Control, Key::Enter).await;
+            }
+            None => {
+                app.wait_focused("refuse-confirm").await;
+                keys.press(Key::Enter).await;
+            }
         }
-        app.click("[data-testid=refuse-confirm]").await;
         app.wait_for(&format!("{line} [data-testid^=hand-back-fee-]")).await;
+        let budget = if description.is_some() { 3 } else { 2 };
+        keys.assert_at_most(budget, &format!("a courier's item {item_id} after its scan"));
     }
 }
 
@@ -88,13 +102,17 @@ async fn an_approved_refund_claim_is_accepted_and_refunded_once() {
     app.wait_text("[data-testid=claim-fate]", "покупатель сдаёт в пункт выдачи").await;
     app.wait_attr("[data-testid=claim-item-check]", "data-checked", "false").await;
 
+    // The item's scan puts the keyboard on its condition; F9 accepts.
     app.scan_burst("4607000000014").await;
     app.wait_attr("[data-testid=claim-item-check]", "data-checked", "true").await;
-    app.fill("[data-testid=claim-condition]", "Молния сломана, следов носки нет").await;
+    app.wait_focused("claim-condition").await;
+    let mut keys = app.keys();
+    keys.type_text("Молния сломана, следов носки нет").await;
     counter.screenshot("claim-return.png").await;
-    app.click("[data-testid=claim-accept]").await;
+    keys.press(Key::F9).await;
 
     app.wait_text("[data-testid=return-label-item]", "Куртка зимняя").await;
+    keys.assert_at_most(4, "a claim return after its code's scan");
     let qr = app.wait_text("[data-testid=return-label-qr-text]", "PVZR1:").await;
     app.wait_for("[data-testid=return-label-qr]").await;
     app.wait_for("[data-testid=return-label] [data-testid=print-bar]").await;
@@ -221,9 +239,9 @@ async fn a_courier_hand_back_shows_the_missing_item_on_the_act() {
     }
     app.wait_attr("[data-testid=hand-back-missing]", "data-count", "3").await;
 
-    counter.hand_back_item("4607000000113", "itm-1101-1", "defect", Some("Порвана штанина")).await;
+    counter.hand_back_item("4607000000113", "itm-1101-1", '1', Some("Порвана штанина")).await;
     app.wait_text("[data-item=itm-1101-1]", "брак — без оплаты и без обратной доставки").await;
-    counter.hand_back_item("4607000000120", "itm-1101-2", "did_not_fit", None).await;
+    counter.hand_back_item("4607000000120", "itm-1101-2", '2', None).await;
     app.wait_attr("[data-testid=hand-back-missing]", "data-count", "1").await;
     app.fill("[data-testid=hand-back-accepted-by]", "Ольга Смирнова").await;
     counter.screenshot("hand-back.png").await;

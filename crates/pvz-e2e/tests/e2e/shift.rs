@@ -5,8 +5,11 @@
 //! missing boots (not charged), close the shift and check its report on screen and on the server; and an item's history after a defect refusal with a
 //! photo, exported as an evidence bundle whose zip holds the events, the photo and the scans; and the
 //! morning's items past their storage period sent to returns, and an item moved to another cell.
+//! The keyboard paths are counted ([`pvz_e2e::Keys`]): the PIN and Enter after choosing the name,
+//! a whole order in F2 and F9, a defect refusal with the rest handed over in four keys.
 
 use crate::common::{Counter, MANAGER, MANAGER_PIN as PIN, POINT};
+use pvz_e2e::Key;
 use std::io::Read;
 
 /// The demo shipment expected at the point (its items are received all but the last and the boots).
@@ -54,7 +57,14 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     app.wait_attr("[data-testid=login-error]", "data-kind", "wrong_pin").await;
     app.wait_text("[data-testid=login-error]", "Осталось попыток: 4").await;
     counter.screenshot("login.png").await;
-    app.log_in_and_open_shift(MANAGER, PIN).await;
+    // Her name again, then the PIN from the keyboard: Enter logs in, it does not press the name.
+    app.click(&format!("[data-testid=login-manager-{MANAGER}]")).await;
+    app.wait_focused("pin-input").await;
+    let mut keys = app.keys();
+    keys.type_text(PIN).await;
+    keys.press(Key::Enter).await;
+    app.open_shift().await;
+    keys.assert_at_most(2, "logging in after choosing the name");
     app.wait_text("[data-testid=header-manager]", "Анна Смирнова").await;
 
     // An order of the shipment cannot be issued before its приёмка: the banner says what to do.
@@ -123,14 +133,17 @@ async fn a_shift_receives_a_shipment_issues_an_order_and_closes_with_its_report(
     app.type_code("358102").await;
     app.wait_text(&format!("[data-testid=missing-{BOOTS}]"), "при приёмке отмечен недостающим").await;
     assert!(!app.is_present(&format!("[data-testid=missing-{JACKET}]")).await, "the jacket is on the shelf");
-    app.click("[data-testid=hand-over-all]").await;
+    // Nothing to decide item by item: F2 hands over the rest, F9 confirms.
+    let mut keys = app.keys();
+    keys.press(Key::F2).await;
     app.wait_attr(&format!("[data-testid=item-{BOOTS}]"), "data-decision", "not-arrived").await;
     app.wait_attr(&format!("[data-testid=item-{JACKET}]"), "data-decision", "handed").await;
     let jacket_paid = kopecks(&app.text("[data-testid=to-collect]").await);
     assert_eq!(jacket_paid, 459_000, "the jacket is paid for; the boots that never came are not");
     counter.screenshot("order-not-arrived.png").await;
-    app.click("[data-testid=confirm-issue]").await;
+    keys.press(Key::F9).await;
     app.wait_text("[data-testid=receipt-not-arrived]", "Ботинки").await;
+    keys.assert_at_most(2, "handing over the whole order after its scan");
     app.click("[data-testid=dismiss-receipt]").await;
     let money_taken = to_collect + jacket_paid;
 
@@ -206,18 +219,33 @@ async fn an_items_history_after_a_defect_refusal_exports_its_evidence() {
     app.wait_text("[data-testid=order-card]", "Анна К.").await;
     app.scan_burst(DRESS.1).await;
     app.wait_for(&format!("[data-testid='item-{}'].item--matched", DRESS.0)).await;
-    app.click(&format!("[data-testid=refuse-{}]", DRESS.0)).await;
-    app.click("[data-testid=reason-defect]").await;
-    app.fill("[data-testid=defect-description]", "Разошёлся шов на рукаве").await;
-    app.click("[data-testid=refuse-confirm]").await;
+    // The scan put the dress's «Выдать» on the keyboard, and the window shows where the keyboard is.
+    app.wait_focused(&format!("hand-over-{}", DRESS.0)).await;
+    app.wait_script(
+        "return getComputedStyle(document.activeElement).outlineStyle === 'solid';",
+        "the focused button should show its outline",
+    )
+    .await;
+    // From the keyboard: 1 (a defect) on the scanned dress, its description, F2 to record it and
+    // hand the shoes over, F9 to confirm.
+    let mut keys = app.keys();
+    keys.press_char('1').await;
+    app.wait_focused("defect-description").await;
+    keys.type_text("Разошёлся шов на рукаве").await;
+    keys.press(Key::F2).await;
+    app.wait_attr(&format!("[data-testid=item-{SHOES}]"), "data-decision", "handed").await;
+    app.wait_attr(&format!("[data-testid=item-{}]", DRESS.0), "data-decision", "refused").await;
+    app.wait_text(&format!("[data-testid=item-{}]", DRESS.0), "Разошёлся шов на рукаве").await;
+    app.wait_text(&format!("[data-testid=fee-line-{}]", DRESS.0), "брак — возврат бесплатно").await;
+    assert_eq!(kopecks(&app.text("[data-testid=fees]").await), 0, "a defect carries no return shipping fee");
     let photo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../icons/32x32.png");
     let photo = photo.canonicalize().expect("a PNG to attach as the defect photo");
     let input = app.wait_for(&format!("[data-testid='photo-input-{}']", DRESS.0)).await;
     input.send_keys(&photo.display().to_string()).await.expect("choose the photo file");
     app.wait_text(&format!("[data-testid='photo-{}']", DRESS.0), "1").await;
-    app.click(&format!("[data-testid=hand-over-{SHOES}]")).await;
-    app.click("[data-testid=confirm-issue]").await;
+    keys.press(Key::F9).await;
     app.wait_for("[data-testid=receipt-qr]").await;
+    keys.assert_at_most(4, "a defect refusal with its description, the rest handed over and confirmed");
     app.click("[data-testid=dismiss-receipt]").await;
 
     // История товара: found by its barcode from home.

@@ -41,6 +41,7 @@ export function ItemRow({
     <li
       className={`item item--${state}${matched ? " item--matched" : ""}${missing ? " item--missing" : ""}`}
       data-testid={`item-${item.item_id}`}
+      data-item-id={item.item_id}
       data-decision={state}
       data-missing={missing}
     >
@@ -98,10 +99,12 @@ export function ItemRow({
               type="button"
               className="button button--refuse"
               data-testid={`refuse-${item.item_id}`}
+              aria-keyshortcuts="1 2 3 4 5"
               onClick={onRefuse}
             >
               <span aria-hidden="true">✕ </span>
               {t("order.refuse")}
+              <kbd aria-hidden="true">1–5</kbd>
             </button>
           </>
         ) : (

@@ -313,6 +313,81 @@ describe("order card", () => {
     ).toEqual([]);
   });
 
+  it("refuses the focused item as a defect with key 1, records it with Enter, not Shift+Enter", async () => {
+    const card = await renderOpenOrder();
+    const decision: ItemDecision = {
+      kind: "refuse",
+      reason: "defect",
+      description: "шов\nразошёлся",
+    };
+    routeInvoke(invokeMock, {
+      decide_item: () =>
+        makeView({
+          screen: { kind: "order", view: makeOrder([{ ...dress, decision }, shoes]) },
+        }),
+    });
+    expect(document.activeElement, "the card opens on the first item's hand-over").toBe(
+      within(card).getByTestId("hand-over-i1"),
+    );
+    fireEvent.keyDown(document.activeElement ?? window, { key: "1" });
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog, "the dialog is for the focused item").toHaveTextContent("Платье летнее");
+    const description = within(dialog).getByTestId("defect-description");
+    expect(document.activeElement, "key 1 chose a defect: its description has the keyboard").toBe(
+      description,
+    );
+    fireEvent.change(description, { target: { value: "шов" } });
+    fireEvent.keyDown(description, { key: "Enter", shiftKey: true });
+    expect(callsOf(invokeMock, "decide_item"), "Shift+Enter is a new line, not a refusal").toEqual(
+      [],
+    );
+    fireEvent.change(description, { target: { value: "шов\nразошёлся" } });
+    await settle(() => fireEvent.keyDown(description, { key: "Enter" }));
+    expect(
+      callsOf(invokeMock, "decide_item"),
+      "Enter in the description records the defect refusal with its words",
+    ).toEqual([{ orderId: "ord-1", itemId: "i1", decision }]);
+    expect(screen.queryByRole("dialog"), "the recorded refusal closes its dialog").toBeNull();
+  });
+
+  it("records a refusal and hands the rest over with F2 from the dialog, then confirms on F9", async () => {
+    const card = await renderOpenOrder();
+    const decision: ItemDecision = { kind: "refuse", reason: "defect", description: "пятно" };
+    const refused = { ...dress, decision, fee: 0, fee_rule: "defect_free" as const };
+    const decided = makeView({
+      screen: {
+        kind: "order",
+        view: makeOrder([refused, { ...shoes, decision: { kind: "hand_over" } }], {
+          undecided: 0,
+        }),
+      },
+    });
+    routeInvoke(invokeMock, {
+      decide_item: () => makeView({ screen: { kind: "order", view: makeOrder([refused, shoes]) } }),
+      hand_over_rest: () => decided,
+      confirm_issue: () => makeView(),
+    });
+    fireEvent.keyDown(within(card).getByTestId("hand-over-i1"), { key: "1" });
+    const dialog = await screen.findByRole("dialog");
+    expect(
+      within(dialog).getByTestId("refuse-confirm-rest"),
+      "the dialog shows F2 on its «refuse and hand over the rest» button",
+    ).toHaveTextContent("F2");
+    fireEvent.change(within(dialog).getByTestId("defect-description"), {
+      target: { value: "пятно" },
+    });
+    await settle(() => fireEvent.keyDown(document.activeElement ?? window, { key: "F2" }));
+    expect(callsOf(invokeMock, "decide_item"), "F2 records the refusal first").toEqual([
+      { orderId: "ord-1", itemId: "i1", decision },
+    ]);
+    expect(callsOf(invokeMock, "hand_over_rest"), "then hands the rest over").toEqual([
+      { orderId: "ord-1" },
+    ]);
+    expect(screen.queryByRole("dialog"), "and the dialog closes").toBeNull();
+    await settle(() => fireEvent.keyDown(window, { key: "F9" }));
+    expect(callsOf(invokeMock, "confirm_issue"), "F9 confirms the decided order").toHaveLength(1);
+  });
+
   it("does not pick a reason when a scan starting with a digit arrives in the dialog", async () => {
     await renderOpenOrder();
     const dialog = await openRefusal("i1");

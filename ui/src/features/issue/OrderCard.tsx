@@ -1,9 +1,11 @@
 //! The open order: one row per item with its cell and a decision, the money summary, and the
-//! hotkeys that drive it (F2 hand over the rest, F9 confirm, Esc set aside).
+//! hotkeys that drive it (F2 hand over the rest, F9 confirm, Esc set aside, 1–5 refuse the focused
+//! item for that reason). A defect refusal and the rest handed over take four keys after the scan:
+//! 1, the description, F2 (record it and hand the rest over), F9.
 import { useLayoutEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { ItemView, OrderView } from "../../bindings";
-import { RefuseDialog } from "../../components/RefuseDialog";
+import type { ItemDecision, ItemView, OrderView, RefusalReason } from "../../bindings";
+import { RefuseDialog, useReasonKeys } from "../../components/RefuseDialog";
 import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { ItemRow } from "./ItemRow";
@@ -27,10 +29,20 @@ function nextFocusTarget(card: HTMLElement, order: OrderView): HTMLElement | nul
   return card.querySelector<HTMLElement>(`[data-testid="${testId}"]`);
 }
 
+/** The item a reason key refuses: the one whose row has the keyboard, else the next to decide. */
+function itemForKey(order: OrderView, target: EventTarget | null): ItemView | null {
+  const row = target instanceof Element ? target.closest<HTMLElement>("[data-item-id]") : null;
+  if (row === null) return order.items.find((item) => item.decision === null) ?? null;
+  const item = order.items.find((candidate) => candidate.item_id === row.dataset.itemId);
+  return item && item.decision === null ? item : null;
+}
+
+type Refusing = { item: ItemView; reason: RefusalReason | null };
+
 export function OrderCard({ order, notice, counter }: Props) {
   const { t } = useTranslation();
   const cardRef = useRef<HTMLElement>(null);
-  const [refusing, setRefusing] = useState<ItemView | null>(null);
+  const [refusing, setRefusing] = useState<Refusing | null>(null);
   const { settlement } = order;
   const matchedId = notice?.notice.kind === "item_matched" ? notice.notice.item_id : null;
 
@@ -82,6 +94,19 @@ export function OrderCard({ order, notice, counter }: Props) {
     }
   }, refusing === null);
 
+  useReasonKeys((reason, target) => {
+    const item = itemForKey(order, target);
+    if (item) setRefusing({ item, reason });
+  }, refusing === null);
+
+  /** F2 in the refusal: this refusal, then every other undecided item handed over. */
+  const refuseAndHandOverRest = async (item: ItemView, decision: ItemDecision) => {
+    const accepted = await counter.decide(order, item.item_id, decision);
+    const others = order.items.some((o) => o.decision === null && o.item_id !== item.item_id);
+    if (accepted && others) counter.handOverUndecided(order);
+    return accepted;
+  };
+
   return (
     <section className="order" data-testid="order-card" ref={cardRef} aria-labelledby="order-title">
       <header className="order__head">
@@ -105,7 +130,7 @@ export function OrderCard({ order, notice, counter }: Props) {
               matched={item.item_id === matchedId}
               onHandOver={() => void counter.decide(order, item.item_id, { kind: "hand_over" })}
               onNotArrived={() => void counter.decide(order, item.item_id, { kind: "not_arrived" })}
-              onRefuse={() => setRefusing(item)}
+              onRefuse={() => setRefusing({ item, reason: null })}
               onChange={() => counter.clearDecision(order, item.item_id)}
               onPhoto={(file) => counter.attachPhoto(order, item.item_id, file)}
             />
@@ -121,8 +146,17 @@ export function OrderCard({ order, notice, counter }: Props) {
 
       {refusing && (
         <RefuseDialog
-          item={refusing}
-          onConfirm={(decision) => counter.decide(order, refusing.item_id, decision)}
+          item={refusing.item}
+          initialReason={refusing.reason}
+          rest={
+            order.items.some((o) => o.decision === null && o.item_id !== refusing.item.item_id)
+              ? {
+                  label: t("refuse.confirmAndRest"),
+                  onConfirm: (decision) => refuseAndHandOverRest(refusing.item, decision),
+                }
+              : undefined
+          }
+          onConfirm={(decision) => counter.decide(order, refusing.item.item_id, decision)}
           onCancel={() => setRefusing(null)}
         />
       )}

@@ -206,6 +206,10 @@ describe("claim return", () => {
       screen.getByTestId("claim-item-check"),
       "the scanned item should be confirmed",
     ).toHaveTextContent("Товар сверен с претензией");
+    expect(
+      document.activeElement,
+      "the required condition takes the keyboard, never the still-disabled accept",
+    ).toBe(screen.getByTestId("claim-condition"));
 
     fireEvent.change(screen.getByTestId("claim-condition"), {
       target: { value: " следы носки " },

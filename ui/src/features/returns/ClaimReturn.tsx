@@ -17,6 +17,7 @@ import { formatDateTime, formatMoney, formatTime } from "../../money";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   claim: ClaimReturnView;
@@ -30,6 +31,8 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
   const conditionId = useId();
   const acceptRef = useRef<HTMLButtonElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
+  const conditionRef = useRef<HTMLTextAreaElement>(null);
+  const checkByEyeRef = useRef<HTMLButtonElement>(null);
   const [condition, setCondition] = useState(claim.condition);
   const missingPart = claim.compensation === "missing_part";
   const conditionNoted = condition.trim() !== "";
@@ -40,10 +43,19 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
     if (claim.refusal !== null || missingPart) cancelRef.current?.focus();
   }, [claim.refusal, missingPart]);
 
-  // The item just checked: accepting is the next step.
+  // The item just checked: the condition is the next step, or accepting once it is written. The
+  // keyboard never lands on «Принять возврат» while it is still disabled.
   useLayoutEffect(() => {
-    if (notice?.notice.kind === "claim_item_checked") acceptRef.current?.focus();
+    if (notice?.notice.kind !== "claim_item_checked") return;
+    (conditionNoted ? acceptRef : conditionRef).current?.focus();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on the check, not on each keystroke
   }, [notice]);
+
+  // An item the counter checks by eye: its button is what the keyboard presses first.
+  useLayoutEffect(() => {
+    if (claim.check_by_eye && !claim.item_checked && claim.refusal === null && !missingPart)
+      checkByEyeRef.current?.focus();
+  }, [claim.check_by_eye, claim.item_checked, claim.refusal, missingPart]);
 
   /** The condition as typed, stored if it differs from what the backend holds. */
   const saveCondition = () => {
@@ -188,7 +200,7 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                 data-testid="claim-item-check"
                 data-checked={claim.item_checked}
               >
-                <span aria-hidden="true">{claim.item_checked ? "✓ " : "⌗ "}</span>
+                {claim.item_checked ? <span aria-hidden="true">✓ </span> : <Icon name="scan" />}
                 {claim.item_checked
                   ? t("claim.checked")
                   : claim.check_by_eye
@@ -199,6 +211,7 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                 <button
                   type="button"
                   className="button button--hand-over"
+                  ref={checkByEyeRef}
                   data-testid="claim-check-by-eye"
                   onClick={() => void counter.perform(api.checkClaimItem)}
                 >
@@ -209,6 +222,7 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
                 <label htmlFor={conditionId}>{t("claim.condition")}</label>
                 <textarea
                   id={conditionId}
+                  ref={conditionRef}
                   data-testid="claim-condition"
                   rows={3}
                   maxLength={LIMITS.condition}

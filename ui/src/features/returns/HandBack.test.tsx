@@ -186,6 +186,37 @@ describe("courier hand-back", () => {
     ).toHaveTextContent("брак «порвана подошва» · брак — без оплаты и без обратной доставки");
   });
 
+  it("takes an item's reason in two keys after its scan: the reason's digit, then Enter", async () => {
+    await renderHandBack(handBackView([sneakers, jacket]));
+    routeInvoke(invokeMock, {
+      scan: () => ({
+        view: handBackView([scanned(sneakers, "ret-1"), jacket]),
+        notice: { kind: "hand_back_item_scanned", return_id: "ret-1" },
+      }),
+      set_hand_back_reason: () =>
+        handBackView([scanned(sneakers, "ret-1", { reason: "did_not_fit" }), jacket]),
+    });
+    const input = screen.getByTestId("manual-input");
+    fireEvent.change(input, { target: { value: "4601234567811" } });
+    await settle(() => fireEvent.submit(input));
+    await waitFor(() => expect(screen.getByTestId("hand-back-reason-ret-1")).toHaveFocus());
+
+    fireEvent.keyDown(screen.getByTestId("hand-back-reason-ret-1"), { key: "2" });
+    const dialog = await screen.findByRole("dialog");
+    expect(
+      within(dialog).getByTestId("reason-did_not_fit"),
+      "key 2 chose «не подошло»",
+    ).toHaveAttribute("aria-pressed", "true");
+    const confirm = within(dialog).getByTestId("refuse-confirm");
+    expect(document.activeElement, "Enter is all that is left").toBe(confirm);
+    await settle(() => fireEvent.keyDown(confirm, { key: "Enter" }));
+    fireEvent.click(confirm); // what Enter on a focused button does in a browser
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(callsOf(invokeMock, "set_hand_back_reason"), "the reason is recorded once").toEqual([
+      { returnId: "ret-1", decision: { kind: "refuse", reason: "did_not_fit", description: null } },
+    ]);
+  });
+
   it("shows the fee of a buyer-side reason", async () => {
     await renderHandBack(
       handBackView([

@@ -2,16 +2,24 @@
 //! (when the server gave it; offline, items are recorded as they come) show which items were scanned
 //! and which are still missing, extras below them; each scanned item gets a reason (the refusal
 //! dialog, keys 1–5): a defect costs nothing and travels back free, other reasons carry the policy
-//! fee. The manager who takes the items in writes their name and completes (F9).
+//! fee. A reason key pressed right after an item's scan opens the dialog with that reason chosen,
+//! so an item takes two keys (the reason, Enter). The manager who takes the items in writes their
+//! name and completes (F9).
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { HandBackLineView, HandBackScanView, HandBackView } from "../../bindings";
-import { RefuseDialog } from "../../components/RefuseDialog";
+import type {
+  HandBackLineView,
+  HandBackScanView,
+  HandBackView,
+  RefusalReason,
+} from "../../bindings";
+import { RefuseDialog, useReasonKeys } from "../../components/RefuseDialog";
 import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   handBack: HandBackView;
@@ -40,7 +48,27 @@ function rememberName(name: string): void {
   }
 }
 
-type Refusing = { line: HandBackLineView; scan: HandBackScanView };
+type Refusing = {
+  line: HandBackLineView;
+  scan: HandBackScanView;
+  reason: RefusalReason | null;
+};
+
+/**
+ * The line a reason key is for: the one whose buttons have the keyboard, else the item scanned
+ * last while it still has no reason, else the first scanned item without one.
+ */
+function lineForKey(
+  lines: readonly HandBackLineView[],
+  target: EventTarget | null,
+  scannedId: string | null,
+): HandBackLineView | null {
+  const row = target instanceof Element ? target.closest<HTMLElement>("[data-return-id]") : null;
+  const waiting = (line: HandBackLineView) => line.scanned !== null && line.scanned.reason === null;
+  if (row !== null) return lines.find((l) => l.scanned?.return_id === row.dataset.returnId) ?? null;
+  const last = lines.find((l) => l.scanned?.return_id === scannedId);
+  return last && waiting(last) ? last : (lines.find(waiting) ?? null);
+}
 
 export function HandBack({ handBack, notice, counter, onDuty }: Props) {
   const { t } = useTranslation();
@@ -76,6 +104,11 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
       event.preventDefault();
       complete();
     }
+  }, refusing === null);
+
+  useReasonKeys((reason, target) => {
+    const line = lineForKey(handBack.lines, target, scannedId);
+    if (line?.scanned) setRefusing({ line, scan: line.scanned, reason });
   }, refusing === null);
 
   let hint: string | null = null;
@@ -118,7 +151,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
       <div className="hand-back__body">
         <div className="hand-back__lines">
           <p className="hand-back__prompt">
-            <span aria-hidden="true">⌗ </span>
+            <Icon name="scan" />
             {t("handBack.scanPrompt")}
           </p>
           <ul className="lines" ref={listRef} aria-label={t("handBack.linesLabel")}>
@@ -127,7 +160,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
                 key={line.scanned?.return_id ?? line.item_id ?? line.name}
                 line={line}
                 highlighted={line.scanned !== null && line.scanned.return_id === scannedId}
-                onReason={(scan) => setRefusing({ line, scan })}
+                onReason={(scan) => setRefusing({ line, scan, reason: null })}
                 onRemove={(scan) =>
                   void counter.perform(() => api.removeHandBackItem(scan.return_id))
                 }
@@ -180,6 +213,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
       {refusing && (
         <RefuseDialog
           item={refusing.line}
+          initialReason={refusing.reason}
           defectHint={t("handBack.defectHint")}
           onConfirm={(decision) =>
             counter.perform(() => api.setHandBackReason(refusing.scan.return_id, decision))
@@ -209,6 +243,7 @@ function Line({ line, highlighted, onReason, onRemove }: LineProps) {
       data-testid={testId}
       data-state={state}
       data-item={line.item_id ?? undefined}
+      data-return-id={scanned?.return_id}
     >
       <span className={`line__state line__state--${state}`}>
         <span aria-hidden="true">
@@ -236,9 +271,11 @@ function Line({ line, highlighted, onReason, onRemove }: LineProps) {
             type="button"
             className={`button${scanned.reason === null ? " button--refuse" : ""}`}
             data-testid={`hand-back-reason-${scanned.return_id}`}
+            aria-keyshortcuts="1 2 3 4 5"
             onClick={() => onReason(scanned)}
           >
             {scanned.reason === null ? t("handBack.chooseReason") : t("handBack.changeReason")}
+            <kbd aria-hidden="true">1–5</kbd>
           </button>
           <button
             type="button"

@@ -12,6 +12,7 @@ import { useLang } from "../../i18n";
 import { formatDateTime, formatTime } from "../../money";
 import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   returns: ReturnsView;
@@ -127,7 +128,7 @@ export function ReturnsDesk({ returns, notice, counter }: Props) {
           ) : (
             <div data-testid="box-open" data-box={openBox.box_id}>
               <p className="panel__prompt">
-                <span aria-hidden="true">⌗ </span>
+                <Icon name="scan" />
                 {t("returns.scanIntoBox")}
               </p>
               <ul className="units" data-testid="box-items" data-count={openBox.items.length}>
@@ -346,7 +347,7 @@ function Handover({
     <div className="handover" data-testid="handover">
       {driver === null ? (
         <p className="panel__prompt" data-testid="driver-prompt">
-          <span aria-hidden="true">⌗ </span>
+          <Icon name="scan" />
           {t("returns.driverPrompt")}
         </p>
       ) : (

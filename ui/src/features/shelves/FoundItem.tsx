@@ -11,6 +11,7 @@ import { isTypingTarget, useWindowKeydown } from "../../useWindowKeydown";
 import { ItemHistory } from "./ItemHistory";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   item: FoundItemView;
@@ -127,7 +128,7 @@ export function FoundItem({ item, notice, counter }: Props) {
           {onShelf && moving && (
             <form className="found__move" data-testid="move-form" onSubmit={move}>
               <p className="panel__prompt">
-                <span aria-hidden="true">⌗ </span>
+                <Icon name="scan" />
                 {t("found.scanCell")}
               </p>
               <label className="field" htmlFor={cellId}>

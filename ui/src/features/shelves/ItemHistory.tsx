@@ -12,6 +12,7 @@ import { toKioskError } from "../../ipc/command";
 import { formatDateTime } from "../../money";
 import { ItemClaims } from "./ItemClaims";
 import * as api from "./api";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   /** The item id (or, for a unit matched to no item, its code). */
@@ -73,7 +74,7 @@ export function ItemHistory({ code, revision }: Props) {
           disabled={busy || history === null}
           onClick={() => void exportBundle(null)}
         >
-          <span aria-hidden="true">🗂 </span>
+          <Icon name="archive" />
           {t("history.exportEvidence")}
         </button>
       </header>
@@ -179,7 +180,7 @@ function HistoryEvent({
           {event.photos.length > 0 && (
             <span data-testid="history-photos">
               {" "}
-              · <span aria-hidden="true">📷 </span>
+              · <Icon name="camera" />
               {t("history.photos", { count: event.photos.length })}
             </span>
           )}

@@ -14,6 +14,7 @@ import { fileToBase64 } from "../../ipc/base64";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import * as api from "./api";
 import { LIMITS } from "../../limits";
+import { Icon } from "../../components/Icon";
 
 type Props = {
   receiving: ReceivingView;
@@ -114,7 +115,7 @@ export function Receiving({ receiving, notice, counter }: Props) {
         </div>
       ) : (
         <p className="panel__prompt" data-testid="receiving-prompt">
-          <span aria-hidden="true">⌗ </span>
+          <Icon name="scan" />
           {t("receiving.scanItems")}
         </p>
       )}

@@ -89,6 +89,49 @@ describe("PIN login", () => {
     ]);
   });
 
+  it("puts the keyboard on the PIN after a name is clicked, even the one already picked", async () => {
+    await renderScreen(invokeMock, lockedOut, "login-screen");
+    routeInvoke(invokeMock, { log_in: () => working });
+    const anna = screen.getByTestId("login-manager-mgr-anna");
+    await settle(() => fireEvent.click(anna));
+    anna.focus();
+    await settle(() => fireEvent.click(anna));
+    const pin = screen.getByTestId("pin-input");
+    expect(document.activeElement, "the PIN field has the keyboard after the click").toBe(pin);
+    fireEvent.change(pin, { target: { value: "4826" } });
+    await settle(() => fireEvent.submit(pin));
+    expect(callsOf(invokeMock, "log_in"), "Enter in the PIN logs Anna in").toEqual([
+      { employeeId: "mgr-anna", pin: "4826" },
+    ]);
+  });
+
+  it("logs in from the keyboard alone: arrows or Tab to the name, the digits, Enter", async () => {
+    await renderScreen(invokeMock, lockedOut, "login-screen");
+    routeInvoke(invokeMock, { log_in: () => working });
+    await settle(() => fireEvent.keyDown(document.body, { key: "ArrowDown" }));
+    await settle(() => fireEvent.keyDown(document.body, { key: "ArrowDown" }));
+    expect(
+      screen.getByTestId("login-manager-mgr-boris"),
+      "two arrows down pick Boris",
+    ).toHaveAttribute("aria-pressed", "true");
+    expect(document.activeElement, "and put the keyboard on the PIN").toBe(
+      screen.getByTestId("pin-input"),
+    );
+
+    // Tab onto Anna's name picks her; the digits typed there go into her PIN, Enter logs in.
+    const anna = screen.getByTestId("login-manager-mgr-anna");
+    await settle(() => anna.focus());
+    expect(anna, "Tab onto a name picks it").toHaveAttribute("aria-pressed", "true");
+    await settle(() => {
+      for (const key of "4826") fireEvent.keyDown(anna, { key });
+    });
+    await settle(() => fireEvent.keyDown(anna, { key: "Enter" }));
+    expect(
+      callsOf(invokeMock, "log_in"),
+      "Enter on her name logs her in, not picks her again",
+    ).toEqual([{ employeeId: "mgr-anna", pin: "4826" }]);
+  });
+
   it("says how many tries are left after a wrong PIN, and until when after a lockout", async () => {
     await renderScreen(invokeMock, lockedOut, "login-screen");
     routeInvoke(invokeMock, {

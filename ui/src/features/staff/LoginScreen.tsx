@@ -1,6 +1,7 @@
 //! Вход по PIN: the screen a counter shows while nobody is on duty (logged out, or locked after idle
-//! time). Pick the manager, enter the PIN — typed (digits only, masked) or on the on-screen keypad —
-//! and Enter. A wrong PIN says how many tries are left; a lockout says until when. The scanner's
+//! time). Pick the manager (a click, Tab to the name, or the arrow keys), enter the PIN — typed
+//! (digits only, masked) or on the on-screen keypad — and Enter. Choosing a name puts the keyboard
+//! on the PIN, so Enter logs in rather than pressing the name again. A wrong PIN says how many tries are left; a lockout says until when. The scanner's
 //! wedge is off while this screen shows, so a PIN typed fast is never taken for a scan.
 import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -45,14 +46,34 @@ export function LoginScreen({ session, onLogIn }: Props) {
   const canSubmit = manager !== null && pin.length >= 4 && !busy;
   const busyNow = useRef(false);
 
+  // Bumped by every click or arrow on a name, the same name again included, so the PIN takes the
+  // keyboard each time. Tab onto a name chooses it but leaves the keyboard there: digits typed on
+  // it still go into the PIN, and Enter on it then logs in.
+  const [choices, setChoices] = useState(0);
   useLayoutEffect(() => {
     pinRef.current?.focus();
-  }, [chosen]);
+  }, [choices]);
 
-  const choose = (choice: ManagerChoice) => {
+  const select = (choice: ManagerChoice) => {
+    if (choice.employee_id === chosen) return;
     setChosen(choice.employee_id);
     setPin("");
     setError(null);
+  };
+
+  const choose = (choice: ManagerChoice) => {
+    select(choice);
+    setChoices((n) => n + 1);
+  };
+
+  /** Arrow keys walk the names, from the chosen one (or from the top). */
+  const step = (by: 1 | -1) => {
+    const { managers } = session;
+    if (managers.length === 0) return;
+    const at = managers.findIndex((m) => m.employee_id === chosen);
+    const next = at < 0 ? (by === 1 ? 0 : managers.length - 1) : at + by;
+    const choice = managers[(next + managers.length) % managers.length];
+    if (choice) choose(choice);
   };
 
   const submit = async () => {
@@ -74,16 +95,28 @@ export function LoginScreen({ session, onLogIn }: Props) {
     setPin(digitsOf(pinNow.current + digit));
   };
 
+  /** Enter on a button presses it, except on the chosen name with a PIN typed: that logs in. */
+  const enterLogsIn = (target: EventTarget | null) => {
+    if (!(target instanceof HTMLButtonElement)) return true;
+    return target.dataset.employee === chosen && pinNow.current.length >= 4;
+  };
+
   // Keys typed while focus is on a manager or a keypad button still go into the PIN.
   useWindowKeydown((event) => {
-    if (isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      step(event.key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    if (isTypingTarget(event.target)) return;
     if (/^\d$/.test(event.key)) {
       event.preventDefault();
       press(event.key);
     } else if (event.key === "Backspace") {
       event.preventDefault();
       setPin(pinNow.current.slice(0, -1));
-    } else if (event.key === "Enter" && !(event.target instanceof HTMLButtonElement)) {
+    } else if (event.key === "Enter" && enterLogsIn(event.target)) {
       event.preventDefault();
       void submit();
     }
@@ -123,9 +156,11 @@ export function LoginScreen({ session, onLogIn }: Props) {
               type="button"
               className="button login__manager"
               data-testid={`login-manager-${choice.employee_id}`}
+              data-employee={choice.employee_id}
               aria-pressed={choice.employee_id === chosen}
               data-locked={choice.locked_until ?? undefined}
               onClick={() => choose(choice)}
+              onFocus={() => select(choice)}
             >
               <span className="login__manager-name">{choice.name}</span>
               {choice.locked_until && (

@@ -70,6 +70,7 @@ export const refuse: Messages["refuse"] = {
   descriptionPlaceholder: "What is wrong: a stain on the sleeve, a button torn off…",
   pickReason: "Choose a reason",
   confirm: "Record refusal",
+  confirmAndRest: "Refuse and hand over the rest",
   cancel: "Cancel",
   feeDefect: "Defect — free return",
   feeSellerFault: "Seller's fault — free",

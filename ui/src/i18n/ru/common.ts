@@ -70,6 +70,7 @@ export const refuse = {
   descriptionPlaceholder: "Что именно не так: пятно на рукаве, оторвана пуговица…",
   pickReason: "Выберите причину отказа",
   confirm: "Оформить отказ",
+  confirmAndRest: "Отказ и выдать остальные",
   cancel: "Отмена",
   feeDefect: "Брак — возврат бесплатно",
   feeSellerFault: "Ошибка продавца — бесплатно",
