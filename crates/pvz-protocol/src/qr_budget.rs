@@ -85,6 +85,15 @@ fn a_claim_return_code_of_the_largest_claim_fits_version_10() {
     };
     let earlier = sign_json(CLAIM_TOKEN_PREFIX, &worst, &key());
     assert_fits_version_10("claim return code, the server's ids", &worst.sign(&key()), &earlier);
+    let usual = ClaimReturnClaims {
+        item_name: Some("Куртка зимняя".to_owned()),
+        amount: Kopecks(459_000),
+        expires_at: 1_797_000_000,
+        code_issue: 1,
+        ..worst.clone()
+    };
+    let earlier = sign_json(CLAIM_TOKEN_PREFIX, &usual, &key());
+    assert_fits_version_10("claim return code, a usual claim", &usual.sign(&key()), &earlier);
     let long_ids = ClaimReturnClaims {
         claim_id: ClaimId::parse(&"c".repeat(40)).expect("id"),
         order_id: OrderId::parse(&"o".repeat(40)).expect("id"),
