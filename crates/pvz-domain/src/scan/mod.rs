@@ -203,12 +203,15 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
     code128(text)
 }
 
+/// Makes the scan of a signed code from its text.
+type SignedScan = fn(String) -> Scan;
+
 /// A compact signed code (`PVZ2.`, `PVZC2.`, `PVZE3.`), read in either case: a scanner with Caps
 /// Lock on types it in lower case, and its alphabet has upper-case letters only. `None` when the
 /// text starts with no compact prefix. A damaged code stops here too, never looked up as an item.
 fn compact_code(text: &str) -> Option<Result<Scan, String>> {
     let upper = text.to_ascii_uppercase();
-    let kinds: [(&str, &str, fn(String) -> Scan); 3] = [
+    let kinds: [(&str, &str, SignedScan); 3] = [
         (COMPACT_TOKEN_PREFIX, "a pickup token", |token| Scan::PickupToken { token }),
         (COMPACT_CLAIM_TOKEN_PREFIX, "a claim return code", |token| Scan::ClaimToken { token }),
         (COMPACT_STAFF_BADGE_PREFIX, "a staff badge", |token| Scan::StaffBadge { token }),
