@@ -54,6 +54,18 @@ pub(crate) fn has_prefix(token: &str, prefix: &str) -> bool {
     strip_prefix_any_case(token, prefix).is_some()
 }
 
+/// The characters of a compact code up to where its signature starts (the prefix and the claims,
+/// the character that holds the claims' last byte and the signature's first included): what a log
+/// keeps so that a copy of it cannot be printed as a working code. `None` for a code too short.
+pub fn without_signature(code: &str) -> Option<&str> {
+    let body_start = code.find('.')? + 1;
+    let body = code.get(body_start..)?;
+    // Three characters a two-byte group; an odd byte count ends in a two-character group, and then
+    // the signature's first byte shares a group with the claims' last one.
+    let signature_chars = if body.len() % 3 == 2 { 2 + SIGNATURE_LEN / 2 * 3 } else { SIGNATURE_LEN / 2 * 3 };
+    code.get(..code.len().checked_sub(signature_chars).filter(|end| *end >= body_start)?)
+}
+
 fn strip_prefix_any_case<'a>(token: &'a str, prefix: &str) -> Option<&'a str> {
     let head = token.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &token[prefix.len()..])
@@ -310,6 +322,20 @@ mod tests {
         assert_eq!(decode("0000"), None, "four characters are no whole number of bytes");
         assert_eq!(decode("AB/"), None, "'/' is not in the alphabet");
         assert_eq!(decode(""), Some(vec![]), "nothing is no bytes");
+    }
+
+    #[test]
+    fn without_its_signature_a_code_keeps_its_claims_and_no_signature_byte() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        for claims_len in [0usize, 1, 2, 7, 40] {
+            let claims: Vec<u8> = (0..claims_len).map(|n| n as u8).collect();
+            let code = sign("PVZE3.", &claims, &key);
+            let kept = without_signature(&code).expect("a signed code");
+            let claims_chars = claims_len / 2 * 3;
+            assert_eq!(&kept["PVZE3.".len()..], &encode(&claims)[..claims_chars], "{claims_len} bytes of claims");
+            assert!(code.len() - kept.len() >= 96, "at least the signature's 64 bytes are withheld: {code}");
+        }
+        assert_eq!(without_signature("PVZE3.ABC"), None, "too short to hold a signature");
     }
 
     #[test]

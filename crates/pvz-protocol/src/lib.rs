@@ -5,7 +5,7 @@
 pub mod badge;
 pub mod bounds;
 pub mod claims;
-mod compact;
+pub mod compact;
 pub mod demo;
 pub mod enrollment_code;
 pub mod evidence;
