@@ -28,8 +28,9 @@ pub enum Alphabet {
     Reference,
 }
 
-/// A signed code carried in an op (a claim return code, `PVZC1.<claims>.<signature>`): about 300
-/// characters today; the cap leaves room and keeps a forged one from growing an op.
+/// A signed code carried in an op (a claim return code): under 300 characters as compact `PVZC2.`
+/// codes, and about 300 as the earlier `PVZC1.<claims>.<signature>` with an item's name; the cap
+/// leaves room and keeps a forged one from growing an op.
 pub const SIGNED_CODE: TextLimit = TextLimit { field: "return_code", min: 1, max: 1000, alphabet: Alphabet::Reference };
 
 /// Описание брака / повреждения: what the manager writes about a defect or damage. 2000, as a

@@ -73,7 +73,7 @@ pub struct ClaimStatus {
     pub reason: Option<String>,
     /// The buyer's description of the defect.
     pub description: String,
-    /// A claim return code (`PVZC1.`), issued on approval with a refund or a replacement. Protocol 4:
+    /// A claim return code (`PVZC2.`; earlier ones `PVZC1.`), issued on approval with a refund or a replacement. Protocol 4:
     /// never sent to a device (it proves the buyer brought the item); the buyer front, the seller
     /// and the operator see it.
     pub return_code: Option<String>,

@@ -5,6 +5,7 @@
 pub mod badge;
 pub mod bounds;
 pub mod claims;
+pub mod compact;
 pub mod demo;
 pub mod enrollment_code;
 pub mod evidence;
@@ -16,6 +17,8 @@ pub mod web;
 
 #[cfg(test)]
 mod outside_input;
+#[cfg(test)]
+mod qr_budget;
 
 pub use badge::BadgeClaims;
 pub use claims::{

@@ -182,7 +182,7 @@ pub enum OpBody {
         /// [`crate::ClaimReturnClaims::code_issue`]); the server refuses a code replaced since.
         #[serde(default = "crate::token::first_code_issue")]
         code_issue: u32,
-        /// Protocol 4: the claim return code (`PVZC1.`) the counter scanned, as it was scanned: the
+        /// Protocol 4: the claim return code (`PVZC2.`, or an earlier `PVZC1.`) the counter scanned, as it was scanned: the
         /// proof that the buyer brought this claim's item. The server pays nothing without it and
         /// checks its signature (any of the network's keys), that it names this claim, order, item,
         /// compensation and code issue, and its expiry against the op's time. Absent in ops queued

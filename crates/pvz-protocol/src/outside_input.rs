@@ -11,6 +11,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use proptest::prelude::*;
 
 const PREFIXES: [&str; 3] = ["PVZ1.", "PVZC1.", "PVZE2."];
+const COMPACT_PREFIXES: [&str; 3] = ["PVZ2.", "PVZC2.", "PVZE3."];
 
 fn key() -> SigningKey {
     SigningKey::from_bytes(&[42; 32])
@@ -40,6 +41,22 @@ fn check_every_code_parser(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Every signed-code parser refuses `forgery`, which the network did not sign, as a forgery.
+fn check_never_accepted(forgery: &str) -> Result<(), TestCaseError> {
+    let public = PublicKey::of(&key());
+    for refusal in [
+        PickupClaims::verify(forgery, &public, 0).err(),
+        ClaimReturnClaims::verify(forgery, &public, 0).err(),
+        BadgeClaims::verify(forgery, &public).err(),
+    ] {
+        prop_assert!(
+            matches!(refusal, Some(TokenError::Malformed | TokenError::BadSignature)),
+            "a code the network did not sign is never accepted: {forgery:?} gave {refusal:?}"
+        );
+    }
+    Ok(())
+}
+
 /// A code's shape with any prefix, any claims and any signature bytes: it passes the shape check
 /// and reaches the signature and the JSON.
 fn well_shaped_forgery() -> impl Strategy<Value = String> {
@@ -51,6 +68,20 @@ fn well_shaped_forgery() -> impl Strategy<Value = String> {
         .prop_map(|(prefix, claims, signature)| {
             format!("{prefix}{}.{}", URL_SAFE_NO_PAD.encode(claims), URL_SAFE_NO_PAD.encode(signature))
         })
+}
+
+/// A compact code's shape with any prefix and any bytes (claims and signature alike): it passes the
+/// alphabet and reaches the signature and the fields.
+fn compact_forgery() -> impl Strategy<Value = String> {
+    (prop::sample::select(COMPACT_PREFIXES.to_vec()), prop::collection::vec(any::<u8>(), 0..400))
+        .prop_map(|(prefix, bytes)| format!("{prefix}{}", crate::compact::encode(&bytes)))
+}
+
+/// Bytes the network's own key signed under a compact prefix that are not that code's fields: the
+/// signature holds, so only the fields' reading can refuse them (or take them, if they happen to read).
+fn compact_signed_garbage() -> impl Strategy<Value = String> {
+    (prop::sample::select(COMPACT_PREFIXES.to_vec()), prop::collection::vec(any::<u8>(), 0..200))
+        .prop_map(|(prefix, claims)| crate::compact::sign(prefix, &claims, &key()))
 }
 
 /// Bytes the network's own key signed that are not a code's claims (a key misused, or a field the
@@ -82,26 +113,38 @@ proptest! {
 
     #[test]
     fn forged_codes_of_the_right_shape_are_refused_as_forgeries(forgery in well_shaped_forgery()) {
-        let public = PublicKey::of(&key());
-        for refusal in [
-            PickupClaims::verify(&forgery, &public, 0).err(),
-            ClaimReturnClaims::verify(&forgery, &public, 0).err(),
-            BadgeClaims::verify(&forgery, &public).err(),
-        ] {
-            prop_assert!(
-                matches!(refusal, Some(TokenError::Malformed | TokenError::BadSignature)),
-                "a code the network did not sign is never accepted: {forgery:?} gave {refusal:?}"
-            );
-        }
+        check_never_accepted(&forgery)?;
     }
 
     #[test]
-    fn signed_bytes_that_are_no_codes_claims_are_refused_as_malformed(code in signed_garbage()) {
+    fn signed_bytes_that_are_no_codes_claims_are_refused_as_malformed(
+        code in prop_oneof![signed_garbage(), compact_signed_garbage()],
+    ) {
         check_every_code_parser(&code)?;
     }
 
     #[test]
-    fn very_long_input_is_refused_without_panic(repeat in 1usize..40, chunk in "[A-Za-z0-9_.-]{1,64}", prefix in prop::sample::select(PREFIXES.to_vec())) {
+    fn forged_compact_codes_are_refused_as_forgeries(forgery in compact_forgery()) {
+        check_never_accepted(&forgery)?;
+        let scan = pvz_domain::classify(&forgery);
+        prop_assert!(
+            matches!(
+                scan,
+                pvz_domain::Scan::PickupToken { .. }
+                    | pvz_domain::Scan::ClaimToken { .. }
+                    | pvz_domain::Scan::StaffBadge { .. }
+                    | pvz_domain::Scan::Unknown { .. }
+            ),
+            "a compact code's shape is read as a signed code or refused, never as an item: {forgery:?} gave {scan:?}"
+        );
+    }
+
+    #[test]
+    fn very_long_input_is_refused_without_panic(
+        repeat in 1usize..40,
+        chunk in "[A-Za-z0-9_.*+%-]{1,64}",
+        prefix in prop::sample::select([PREFIXES, COMPACT_PREFIXES].concat()),
+    ) {
         // Up to ~250 KB: longer than any body limit lets through, as a scanner stuck on repeat would send.
         let long = format!("{prefix}{}", chunk.repeat(repeat * 100));
         check_every_code_parser(&long)?;

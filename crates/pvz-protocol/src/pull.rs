@@ -79,7 +79,7 @@ pub struct EmployeeWire {
     /// set for couriers and drivers, who identify by badge.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pin_hash: Option<String>,
-    /// The number of the employee's current signed badge (`PVZE2.`): a kiosk accepts only the badge
+    /// The number of the employee's current signed badge (`PVZE3.`, earlier `PVZE2.`): a kiosk accepts only the badge
     /// with this number, so issuing a new badge revokes the older ones. 0: no badge issued yet (or a
     /// feed from a server before signed badges), and no badge is accepted.
     #[serde(default)]

@@ -1,20 +1,22 @@
-//! Signed tokens a kiosk verifies offline with the server key it pinned at enrollment:
+//! Signed tokens a kiosk verifies offline with the server key it pinned at enrollment. The server
+//! issues compact codes (see [`crate::compact`] for their shape and why): `<prefix><body>` in the
+//! characters of a QR code's alphanumeric mode. Codes issued before them are still read:
 //! `<prefix><claims>.<signature>`, both parts base64url without padding, the signature an ed25519
-//! signature of the claims bytes (JSON) by the server's key. The prefix says what a token is for
-//! and is part of what a kiosk checks, so a pickup code can never pass for a claim return code:
-//! - `PVZ1.`: a buyer's pickup code ([`PickupClaims`]);
-//! - `PVZC1.`: a claim return code ([`ClaimReturnClaims`]);
-//! - `PVZE2.`: a staff badge ([`crate::badge::BadgeClaims`]).
+//! signature of the claims bytes (JSON). A printed badge or a code on a buyer's phone keeps working.
+//! The prefix says what a token is for and is part of what a kiosk checks, so a pickup code can
+//! never pass for a claim return code:
+//! - `PVZ2.` (earlier `PVZ1.`): a buyer's pickup code ([`PickupClaims`]);
+//! - `PVZC2.` (earlier `PVZC1.`): a claim return code ([`ClaimReturnClaims`]);
+//! - `PVZE3.` (earlier `PVZE2.`): a staff badge ([`crate::badge::BadgeClaims`]).
 
+use crate::compact::{self, Reader, Writer};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use pvz_domain::scan::{CLAIM_TOKEN_PREFIX, COMPACT_CLAIM_TOKEN_PREFIX, COMPACT_TOKEN_PREFIX, TOKEN_PREFIX};
 use pvz_domain::{ClaimId, CompensationKind, ItemId, Kopecks, OrderId, PickupPointId, ShortCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-
-const PREFIX: &str = "PVZ1.";
-const CLAIM_PREFIX: &str = "PVZC1.";
 
 /// What a pickup token says: this order may be issued at this pickup point until `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +61,11 @@ impl PublicKey {
         self.0.as_bytes()
     }
 
+    /// Whether `signature` is this key's of `message`.
+    pub(crate) fn verify_strict(&self, message: &[u8], signature: &Signature) -> Result<(), TokenError> {
+        self.0.verify_strict(message, signature).map_err(|_| TokenError::BadSignature)
+    }
+
     pub fn to_base64url(&self) -> String {
         URL_SAFE_NO_PAD.encode(self.0.as_bytes())
     }
@@ -87,13 +94,40 @@ fn endorsement_message(next: &PublicKey) -> Vec<u8> {
 }
 
 impl PickupClaims {
+    /// The compact code (`PVZ2.`): order, pickup point, short code (as a number), expiry.
     pub fn sign(&self, key: &SigningKey) -> String {
-        sign(PREFIX, self, key)
+        let mut claims = Writer::default();
+        let short_code = self.short_code.as_str().parse().unwrap_or(0);
+        claims
+            .id(self.order_id.as_str())
+            .id(self.pickup_point_id.as_str())
+            .unsigned(short_code)
+            .signed(self.expires_at);
+        compact::sign(COMPACT_TOKEN_PREFIX, &claims.into_bytes(), key)
     }
 
-    /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
+    /// Checks shape, signature and expiry (`now` in unix seconds), in that order; a compact code or
+    /// one of the earlier JSON shape.
     pub fn verify(token: &str, key: &PublicKey, now: i64) -> Result<PickupClaims, TokenError> {
-        let claims: PickupClaims = verify(PREFIX, token, key)?;
+        let claims = if compact::has_prefix(token, COMPACT_TOKEN_PREFIX) {
+            let bytes = compact::verify(COMPACT_TOKEN_PREFIX, token, key)?;
+            let mut reader = Reader::new(&bytes);
+            let claims = PickupClaims {
+                order_id: reader.id(OrderId::parse)?,
+                pickup_point_id: reader.id(PickupPointId::parse)?,
+                short_code: reader
+                    .u32()
+                    .ok()
+                    .filter(|code| *code < 1_000_000)
+                    .and_then(|code| ShortCode::parse(&format!("{code:06}")))
+                    .ok_or(TokenError::Malformed)?,
+                expires_at: reader.signed()?,
+            };
+            reader.finish()?;
+            claims
+        } else {
+            verify_json(TOKEN_PREFIX, token, key)?
+        };
         check_expiry(claims.expires_at, now)?;
         Ok(claims)
     }
@@ -101,7 +135,8 @@ impl PickupClaims {
 
 /// What a claim return code says: the seller approved claim `claim_id` about this item with this
 /// compensation, and any pickup point may take the item back until `expires_at`. It names the item
-/// (and its barcode) because the buyer may bring it to a point that never cached the order.
+/// by its ids and barcode because the buyer may bring it to a point that never cached the order;
+/// the order id is what the counter's op names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimReturnClaims {
     #[serde(rename = "cl")]
@@ -110,8 +145,10 @@ pub struct ClaimReturnClaims {
     pub order_id: OrderId,
     #[serde(rename = "i")]
     pub item_id: ItemId,
-    #[serde(rename = "n")]
-    pub item_name: String,
+    /// The item's name, in codes issued before compact codes only: a compact code leaves it out to
+    /// stay small, and the counter looks the name up.
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub item_name: Option<String>,
     #[serde(rename = "b", default, skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// Refund or replacement: a missing part needs no item back and has no return code.
@@ -135,8 +172,20 @@ pub fn first_code_issue() -> u32 {
 }
 
 impl ClaimReturnClaims {
+    /// The compact code (`PVZC2.`): claim, order and item ids, barcode, compensation, amount, expiry
+    /// and code issue. The name is left out, whatever `item_name` holds.
     pub fn sign(&self, key: &SigningKey) -> String {
-        sign(CLAIM_PREFIX, self, key)
+        let mut claims = Writer::default();
+        claims
+            .id(self.claim_id.as_str())
+            .id(self.order_id.as_str())
+            .id(self.item_id.as_str())
+            .barcode(self.barcode.as_deref())
+            .byte(compensation_byte(self.compensation))
+            .signed(self.amount.0)
+            .signed(self.expires_at)
+            .unsigned(u64::from(self.code_issue));
+        compact::sign(COMPACT_CLAIM_TOKEN_PREFIX, &claims.into_bytes(), key)
     }
 
     /// Checks shape, signature and expiry (`now` in unix seconds), in that order.
@@ -149,19 +198,57 @@ impl ClaimReturnClaims {
     /// Checks shape and signature only: the server judges the expiry against the time the counter
     /// took the item, not the time the op arrived.
     pub fn verify_signature(token: &str, key: &PublicKey) -> Result<ClaimReturnClaims, TokenError> {
-        verify(CLAIM_PREFIX, token, key)
+        if !compact::has_prefix(token, COMPACT_CLAIM_TOKEN_PREFIX) {
+            return verify_json(CLAIM_TOKEN_PREFIX, token, key);
+        }
+        let bytes = compact::verify(COMPACT_CLAIM_TOKEN_PREFIX, token, key)?;
+        let mut reader = Reader::new(&bytes);
+        let claims = ClaimReturnClaims {
+            claim_id: reader.id(ClaimId::parse)?,
+            order_id: reader.id(OrderId::parse)?,
+            item_id: reader.id(ItemId::parse)?,
+            item_name: None,
+            barcode: reader.barcode()?,
+            compensation: compensation_of(reader.byte()?)?,
+            amount: Kopecks(reader.signed()?),
+            expires_at: reader.signed()?,
+            code_issue: reader.u32()?,
+        };
+        reader.finish()?;
+        Ok(claims)
     }
 }
 
-pub(crate) fn sign<T: Serialize>(prefix: &str, claims: &T, key: &SigningKey) -> String {
+fn compensation_byte(kind: CompensationKind) -> u8 {
+    match kind {
+        CompensationKind::Refund => 0,
+        CompensationKind::Replacement => 1,
+        CompensationKind::MissingPart => 2,
+    }
+}
+
+fn compensation_of(byte: u8) -> Result<CompensationKind, TokenError> {
+    match byte {
+        0 => Ok(CompensationKind::Refund),
+        1 => Ok(CompensationKind::Replacement),
+        2 => Ok(CompensationKind::MissingPart),
+        _ => Err(TokenError::Malformed),
+    }
+}
+
+/// A code of the earlier shape, `<prefix><base64url JSON>.<base64url signature>`: what the server
+/// issued before compact codes. Tests sign such codes to show they are still read.
+#[cfg(test)]
+pub(crate) fn sign_json<T: Serialize>(prefix: &str, claims: &T, key: &SigningKey) -> String {
     let claims = serde_json::to_vec(claims).unwrap_or_default();
     let signature = key.sign(&claims);
     format!("{prefix}{}.{}", URL_SAFE_NO_PAD.encode(&claims), URL_SAFE_NO_PAD.encode(signature.to_bytes()))
 }
 
-pub(crate) fn verify<T: DeserializeOwned>(prefix: &str, token: &str, key: &PublicKey) -> Result<T, TokenError> {
+/// The claims of a code of the earlier JSON shape with this prefix, if `key` signed them.
+pub(crate) fn verify_json<T: DeserializeOwned>(prefix: &str, token: &str, key: &PublicKey) -> Result<T, TokenError> {
     let (claims_bytes, signature) = split(prefix, token)?;
-    key.0.verify_strict(&claims_bytes, &signature).map_err(|_| TokenError::BadSignature)?;
+    key.verify_strict(&claims_bytes, &signature)?;
     serde_json::from_slice(&claims_bytes).map_err(|_| TokenError::Malformed)
 }
 
@@ -183,16 +270,25 @@ fn check_expiry(expires_at: i64, now: i64) -> Result<(), TokenError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn claims(expires_at: i64) -> PickupClaims {
         PickupClaims {
             order_id: OrderId::parse("ord-1").expect("id"),
             pickup_point_id: PickupPointId::parse("pp-1").expect("id"),
-            short_code: ShortCode::parse("123456").expect("code"),
+            short_code: ShortCode::parse("023456").expect("code"),
             expires_at,
         }
+    }
+
+    /// `token` with the character at `at` changed to the alphabet's next one.
+    pub(crate) fn tampered(token: &str, at: usize) -> String {
+        let alphabet = pvz_domain::scan::COMPACT_CODE_ALPHABET;
+        let mut bytes = token.as_bytes().to_vec();
+        let index = alphabet.iter().position(|&c| c == bytes[at]).expect("a character of the alphabet");
+        bytes[at] = alphabet[(index + 1) % alphabet.len()];
+        String::from_utf8(bytes).expect("ASCII")
     }
 
     #[test]
@@ -217,33 +313,61 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_token_verifies_with_the_pinned_key() {
+    fn a_signed_token_is_compact_and_verifies_with_the_pinned_key() {
         let key = SigningKey::from_bytes(&[7; 32]);
         let token = claims(2_000).sign(&key);
+        assert!(token.starts_with("PVZ2."), "the server issues compact pickup codes: {token:.10}");
         assert_eq!(PickupClaims::verify(&token, &PublicKey::of(&key), 1_000), Ok(claims(2_000)), "round trip");
+        assert_eq!(
+            PickupClaims::verify(&token.to_ascii_lowercase(), &PublicKey::of(&key), 1_000),
+            Ok(claims(2_000)),
+            "read in lower case too, as a scanner with Caps Lock on types it"
+        );
     }
 
     #[test]
-    fn another_key_or_a_changed_byte_is_a_bad_signature() {
+    fn a_pickup_code_of_the_earlier_json_shape_is_still_read() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let earlier = sign_json(TOKEN_PREFIX, &claims(2_000), &key);
+        assert!(earlier.starts_with("PVZ1.eyJ"), "the earlier shape: {earlier:.12}");
+        assert_eq!(
+            PickupClaims::verify(&earlier, &PublicKey::of(&key), 1_000),
+            Ok(claims(2_000)),
+            "a code already on a buyer's phone keeps working"
+        );
+    }
+
+    #[test]
+    fn another_key_or_a_changed_character_is_refused() {
         let key = SigningKey::from_bytes(&[7; 32]);
         let other = SigningKey::from_bytes(&[8; 32]);
-        let token = claims(2_000).sign(&other);
+        let public = PublicKey::of(&key);
         assert_eq!(
-            PickupClaims::verify(&token, &PublicKey::of(&key), 1_000),
+            PickupClaims::verify(&claims(2_000).sign(&other), &public, 1_000),
             Err(TokenError::BadSignature),
             "foreign key"
         );
-        let forged = claims(9_000).sign(&other);
-        let (_, forged_claims) = forged.split_at(PREFIX.len());
-        let mixed = format!(
-            "{PREFIX}{}.{}",
-            forged_claims.split('.').next().unwrap_or(""),
-            token.rsplit('.').next().unwrap_or("")
-        );
+        let token = claims(2_000).sign(&key);
+        for at in "PVZ2.".len()..token.len() {
+            let forged = tampered(&token, at);
+            assert!(
+                matches!(
+                    PickupClaims::verify(&forged, &public, 1_000),
+                    Err(TokenError::BadSignature | TokenError::Malformed)
+                ),
+                "a code with character {at} changed must be refused: {forged}"
+            );
+        }
         assert_eq!(
-            PickupClaims::verify(&mixed, &PublicKey::of(&other), 1_000),
+            PickupClaims::verify(&tampered(&token, "PVZ2.".len()), &public, 1_000),
             Err(TokenError::BadSignature),
-            "swapped claims"
+            "a changed order id under the genuine signature"
+        );
+        let relabelled = format!("PVZC2.{}", &token["PVZ2.".len()..]);
+        assert_eq!(
+            ClaimReturnClaims::verify(&relabelled, &public, 1_000),
+            Err(TokenError::BadSignature),
+            "the prefix is signed: a pickup code's claims do not make a claim return code"
         );
     }
 
@@ -256,7 +380,7 @@ mod tests {
             Err(TokenError::Expired(2_000)),
             "expiry"
         );
-        for junk in ["", "PVZ1.", "PVZ1.abc", "PVZ1.!!.??", "XYZ1.a.b"] {
+        for junk in ["", "PVZ1.", "PVZ1.abc", "PVZ1.!!.??", "XYZ1.a.b", "PVZ2.", "PVZ2.0000", "PVZ2.ab/", "PVZ2.000"] {
             assert_eq!(PickupClaims::verify(junk, &PublicKey::of(&key), 0), Err(TokenError::Malformed), "{junk:?}");
         }
     }
@@ -266,26 +390,36 @@ mod tests {
             claim_id: ClaimId::parse("cl-1").expect("id"),
             order_id: OrderId::parse("ord-1").expect("id"),
             item_id: ItemId::parse("it-1").expect("id"),
-            item_name: "Куртка зимняя".into(),
-            barcode: Some("4601234567893".into()),
+            item_name: None,
+            barcode: Some("04601234567893".into()),
             compensation: CompensationKind::Refund,
             amount: Kopecks(459_000),
             expires_at,
-            code_issue: 1,
+            code_issue: 2,
         }
     }
 
     #[test]
-    fn a_claim_return_code_verifies_and_is_never_taken_for_a_pickup_code() {
+    fn a_claim_return_code_verifies_without_the_name_and_is_never_taken_for_a_pickup_code() {
         let key = SigningKey::from_bytes(&[7; 32]);
         let public = PublicKey::of(&key);
-        let token = claim_return(2_000).sign(&key);
-        assert!(token.starts_with("PVZC1."), "claim codes carry their own prefix: {token:.10}");
-        assert_eq!(ClaimReturnClaims::verify(&token, &public, 1_000), Ok(claim_return(2_000)), "round trip");
+        let named = ClaimReturnClaims { item_name: Some("Куртка зимняя".into()), ..claim_return(2_000) };
+        let token = named.sign(&key);
+        assert!(token.starts_with("PVZC2."), "claim codes carry their own prefix: {token:.10}");
+        assert_eq!(
+            ClaimReturnClaims::verify(&token, &public, 1_000),
+            Ok(claim_return(2_000)),
+            "round trip, the name left out"
+        );
         assert_eq!(
             ClaimReturnClaims::verify(&token, &public, 2_000),
             Err(TokenError::Expired(2_000)),
             "an expired claim code is refused"
+        );
+        assert_eq!(
+            ClaimReturnClaims::verify(&tampered(&token, "PVZC2.".len() + 2), &public, 1_000),
+            Err(TokenError::BadSignature),
+            "a changed claim id under the genuine signature"
         );
         assert_eq!(PickupClaims::verify(&token, &public, 1_000), Err(TokenError::Malformed), "not a pickup code");
         let pickup = claims(2_000).sign(&key);
@@ -294,11 +428,25 @@ mod tests {
             Err(TokenError::Malformed),
             "a pickup code is not a claim return code"
         );
-        let relabelled = format!("PVZC1.{}", &pickup["PVZ1.".len()..]);
+        let earlier_pickup = sign_json(TOKEN_PREFIX, &claims(2_000), &key);
+        let relabelled = format!("PVZC1.{}", &earlier_pickup["PVZ1.".len()..]);
         assert_eq!(
             ClaimReturnClaims::verify(&relabelled, &public, 1_000),
             Err(TokenError::Malformed),
-            "a pickup code's signed claims do not make a claim return code"
+            "an earlier pickup code's signed claims do not make a claim return code"
+        );
+    }
+
+    #[test]
+    fn a_claim_return_code_of_the_earlier_json_shape_is_still_read_with_its_name() {
+        let key = SigningKey::from_bytes(&[7; 32]);
+        let named = ClaimReturnClaims { item_name: Some("Куртка зимняя".into()), ..claim_return(2_000) };
+        let earlier = sign_json(CLAIM_TOKEN_PREFIX, &named, &key);
+        assert!(earlier.starts_with("PVZC1.eyJ"), "the earlier shape: {earlier:.12}");
+        assert_eq!(
+            ClaimReturnClaims::verify(&earlier, &PublicKey::of(&key), 1_000),
+            Ok(named),
+            "a code issued before compact codes keeps working, name and all"
         );
     }
 }

@@ -64,7 +64,8 @@ impl ClaimCodeIssuer {
             claim_id: claim.id.clone(),
             order_id: claim.order_id.clone(),
             item_id: claim.item_id.clone(),
-            item_name: item.item.name.clone(),
+            // The compact code leaves the name out: a counter looks it up.
+            item_name: None,
             barcode: item.item.barcode.clone(),
             compensation: compensation.kind(),
             amount: compensation.refund_amount(),

@@ -29,7 +29,7 @@ reason: string | null,
  */
 description: string, 
 /**
- * A claim return code (`PVZC1.`), issued on approval with a refund or a replacement. Protocol 4:
+ * A claim return code (`PVZC2.`; earlier ones `PVZC1.`), issued on approval with a refund or a replacement. Protocol 4:
  * never sent to a device (it proves the buyer brought the item); the buyer front, the seller
  * and the operator see it.
  */

@@ -11,11 +11,23 @@ use serde::Serialize;
 
 /// GS (group separator, 0x1D): ends variable-length GS1 fields, so it survives cleaning.
 const GS: char = '\u{1d}';
-const TOKEN_PREFIX: &str = "PVZ1.";
-const CLAIM_TOKEN_PREFIX: &str = "PVZC1.";
-/// Printed on the badges of couriers and drivers: "PVZE2." + the same two base64url parts as a
-/// token, signed by the network (see `pvz_protocol::BadgeClaims`).
+/// The buyer's pickup code before compact codes: "PVZ1." + base64url(JSON) + "." + base64url(signature).
+pub const TOKEN_PREFIX: &str = "PVZ1.";
+/// The claim return code before compact codes, shaped as [`TOKEN_PREFIX`]'s.
+pub const CLAIM_TOKEN_PREFIX: &str = "PVZC1.";
+/// The staff badge before compact codes: "PVZE2." + the same two base64url parts as a token, signed
+/// by the network (see `pvz_protocol::BadgeClaims`).
 pub const STAFF_BADGE_PREFIX: &str = "PVZE2.";
+/// The compact buyer pickup code: "PVZ2." + one run of [`COMPACT_CODE_ALPHABET`] (see `pvz_protocol::compact`).
+pub const COMPACT_TOKEN_PREFIX: &str = "PVZ2.";
+/// The compact claim return code, shaped as [`COMPACT_TOKEN_PREFIX`]'s.
+pub const COMPACT_CLAIM_TOKEN_PREFIX: &str = "PVZC2.";
+/// The compact staff badge, shaped as [`COMPACT_TOKEN_PREFIX`]'s.
+pub const COMPACT_STAFF_BADGE_PREFIX: &str = "PVZE3.";
+/// The 41 characters a compact code's body is written in: all in a QR code's alphanumeric mode
+/// (5.5 bits a character instead of 8), upper case only so a scanner with Caps Lock on still reads
+/// it, and each typed by the same key under US-QWERTY and ЙЦУКЕН or undone by [`normalize`] ('.').
+pub const COMPACT_CODE_ALPHABET: &[u8; 41] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-.*+%";
 /// The old unsigned badge, `PVZE1:<employee id>`: anyone could print one, so it is recognised only
 /// to be refused with what to do instead.
 pub const UNSIGNED_STAFF_BADGE_PREFIX: &str = "PVZE1:";
@@ -33,12 +45,15 @@ const ITEM_CODE_LEN: std::ops::RangeInclusive<usize> = 4..=48;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scan {
-    /// Buyer pickup token from the buyer's QR: "PVZ1." + base64url(no pad) + "." + base64url(no pad).
-    /// Only the shape is checked here; the signature is verified elsewhere.
+    /// Buyer pickup token from the buyer's QR: compact "PVZ2." + [`COMPACT_CODE_ALPHABET`] text, or
+    /// the earlier "PVZ1." + base64url(no pad) + "." + base64url(no pad). Only the shape is checked
+    /// here; the signature is verified elsewhere.
     PickupToken { token: String },
-    /// Код возврата по претензии: "PVZC1." + the same two base64url parts; signature checked elsewhere.
+    /// Код возврата по претензии: compact "PVZC2." or the earlier "PVZC1.", shaped as a pickup token's;
+    /// signature checked elsewhere.
     ClaimToken { token: String },
-    /// A courier's or driver's badge: "PVZE2." + the same two base64url parts; signature checked elsewhere.
+    /// A courier's or driver's badge: compact "PVZE3." or the earlier "PVZE2.", shaped as a pickup
+    /// token's; signature checked elsewhere.
     StaffBadge { token: String },
     /// An old unsigned badge (`PVZE1:<employee id>`), which proves nothing and is refused.
     UnsignedStaffBadge { employee_id: EmployeeId },
@@ -129,6 +144,9 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
     if text.is_empty() {
         return Err("empty input".into());
     }
+    if let Some(scan) = compact_code(text) {
+        return scan;
+    }
     if let Some(parts) = text.strip_prefix(TOKEN_PREFIX) {
         // A damaged buyer QR must not be looked up as an item code, so it stops here.
         return if is_token_body(parts) {
@@ -183,6 +201,34 @@ fn classify_clean(text: &str) -> Result<Scan, String> {
         };
     }
     code128(text)
+}
+
+/// Makes the scan of a signed code from its text.
+type SignedScan = fn(String) -> Scan;
+
+/// A compact signed code (`PVZ2.`, `PVZC2.`, `PVZE3.`), read in either case: a scanner with Caps
+/// Lock on types it in lower case, and its alphabet has upper-case letters only. `None` when the
+/// text starts with no compact prefix. A damaged code stops here too, never looked up as an item.
+fn compact_code(text: &str) -> Option<Result<Scan, String>> {
+    let upper = text.to_ascii_uppercase();
+    let kinds: [(&str, &str, SignedScan); 3] = [
+        (COMPACT_TOKEN_PREFIX, "a pickup token", |token| Scan::PickupToken { token }),
+        (COMPACT_CLAIM_TOKEN_PREFIX, "a claim return code", |token| Scan::ClaimToken { token }),
+        (COMPACT_STAFF_BADGE_PREFIX, "a staff badge", |token| Scan::StaffBadge { token }),
+    ];
+    let (prefix, what, scan) = kinds.into_iter().find(|(prefix, _, _)| upper.starts_with(prefix))?;
+    let body = &upper[prefix.len()..];
+    Some(if is_compact_body(body) {
+        Ok(scan(upper.clone()))
+    } else {
+        Err(format!("starts like {what} but is not {prefix} and a compact code's characters"))
+    })
+}
+
+/// Text of the compact alphabet whose length a whole number of bytes gives: 3 characters per two
+/// bytes, 2 for a last odd byte.
+fn is_compact_body(body: &str) -> bool {
+    !body.is_empty() && body.len() % 3 != 1 && body.bytes().all(|b| COMPACT_CODE_ALPHABET.contains(&b))
 }
 
 /// Two non-empty base64url parts without padding; a length of 4n+1 can never be base64.
@@ -397,6 +443,30 @@ mod tests {
     }
 
     #[test]
+    fn compact_codes_are_told_apart_in_either_layout_and_case() {
+        let body = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-.*+%ABC";
+        for (prefix, expected) in [
+            ("PVZ2.", Scan::PickupToken { token: format!("PVZ2.{body}") }),
+            ("PVZC2.", Scan::ClaimToken { token: format!("PVZC2.{body}") }),
+            ("PVZE3.", Scan::StaffBadge { token: format!("PVZE3.{body}") }),
+        ] {
+            let code = format!("{prefix}{body}");
+            assert_eq!(classify(&code), expected, "{code} is a compact signed code");
+            assert_eq!(classify(&type_under_ru(&code)), expected, "{code} scanned under the Russian layout");
+            assert_eq!(classify(&code.to_ascii_lowercase()), expected, "{code} scanned with Caps Lock on");
+            assert_eq!(classify(&format!("]Q1{code}\r\n")), expected, "{code} with a QR AIM prefix and CR LF");
+            assert_eq!(expected.item_code(), None, "a signed code is not an item code");
+            for damaged in [prefix.to_owned(), format!("{prefix}ABCD"), format!("{prefix}AB/"), format!("{prefix}AB C")]
+            {
+                assert!(
+                    matches!(classify(&damaged), Scan::Unknown { ref why, .. } if why.starts_with("starts like")),
+                    "{damaged:?} must be refused as a damaged signed code, not looked up as an item code"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn malformed_tokens_are_unknown_not_item_codes() {
         for text in ["PVZ1.", "PVZ1.abc", "PVZ1.abcd.", "PVZ1.ab=c.def", "PVZ1.abcde.fghi", "PVZ1.ab.cd.ef"] {
             assert!(
@@ -539,6 +609,25 @@ mod tests {
             prop_assert_eq!(classify(&type_under_ru(&token)), latin.clone(), "{} typed under ЙЦУКЕН", token);
             if claims.len() % 4 != 1 && signature.len() % 4 != 1 {
                 prop_assert_eq!(latin, Scan::PickupToken { token: token.clone() }, "{} is a well-formed token", token);
+            }
+        }
+
+        #[test]
+        fn compact_code_typed_under_ru_or_with_caps_lock_classifies_the_same(
+            prefix in prop::sample::select(vec![COMPACT_TOKEN_PREFIX, COMPACT_CLAIM_TOKEN_PREFIX, COMPACT_STAFF_BADGE_PREFIX]),
+            body in "[0-9A-Z.*+%-]{1,320}",
+        ) {
+            let code = format!("{prefix}{body}");
+            let latin = classify(&code);
+            prop_assert_eq!(classify(&type_under_ru(&code)), latin.clone(), "{} typed under ЙЦУКЕН", code);
+            let is_signed_code =
+                matches!(latin, Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. });
+            prop_assert_eq!(is_signed_code, body.len() % 3 != 1, "{} is a signed code exactly when its length is whole bytes", code);
+            let caps_lock = classify(&code.to_ascii_lowercase());
+            if is_signed_code {
+                prop_assert_eq!(caps_lock, latin, "{} typed with Caps Lock on", code);
+            } else {
+                prop_assert!(matches!(caps_lock, Scan::Unknown { .. }), "{} typed with Caps Lock on stays refused", code);
             }
         }
 

@@ -14,7 +14,7 @@ use crate::store::Db;
 use crate::view::ScanNotice;
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
-use pvz_domain::scan::normalize;
+use pvz_domain::scan::{normalize, CLAIM_TOKEN_PREFIX, STAFF_BADGE_PREFIX, TOKEN_PREFIX};
 use pvz_domain::{classify, Scan};
 use serde_json::Value;
 
@@ -26,9 +26,22 @@ const SIGNATURE_WITHHELD: &str = "<signature withheld>";
 
 /// The text the log keeps: the normalized input, a signed code's signature replaced.
 fn logged_text(scan: &Scan, normalized: &str) -> String {
-    let signed = matches!(scan, Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. });
-    let text = match normalized.rsplit_once('.') {
-        Some((claims, _signature)) if signed => format!("{claims}.{SIGNATURE_WITHHELD}"),
+    let text = match scan {
+        // A compact code's alphabet holds '.': its signature is its last characters.
+        Scan::PickupToken { token } | Scan::ClaimToken { token } | Scan::StaffBadge { token }
+            if !token.starts_with(TOKEN_PREFIX)
+                && !token.starts_with(CLAIM_TOKEN_PREFIX)
+                && !token.starts_with(STAFF_BADGE_PREFIX) =>
+        {
+            let claims = pvz_protocol::compact::without_signature(token).unwrap_or_default();
+            format!("{claims}{SIGNATURE_WITHHELD}")
+        }
+        Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. } => {
+            match normalized.rsplit_once('.') {
+                Some((claims, _signature)) => format!("{claims}.{SIGNATURE_WITHHELD}"),
+                None => normalized.to_owned(),
+            }
+        }
         _ => normalized.to_owned(),
     };
     text.chars().take(MAX_TEXT).collect()
@@ -106,6 +119,13 @@ mod tests {
             "a badge keeps whose it is, not the signature that makes it work"
         );
         assert!(!logged.contains("c2lnbmF0dXJl"), "no part of the signature is kept: {logged}");
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let employee = pvz_domain::EmployeeId::parse("driver-oleg").expect("id");
+        let compact = pvz_protocol::BadgeClaims { employee_id: employee, serial: 1 }.sign(&key);
+        let logged = logged_text(&classify(&compact), &compact);
+        let kept = logged.strip_suffix(SIGNATURE_WITHHELD).expect("the signature is withheld");
+        assert!(compact.starts_with(kept), "a compact badge keeps its prefix and claims: {logged}");
+        assert!(compact.len() - kept.len() >= 96, "and none of the signature's 96 characters: {logged}");
         assert_eq!(logged_text(&classify("4601234567893"), "4601234567893"), "4601234567893", "a barcode as is");
         assert_eq!(logged_text(&classify("PVZL1:A-07"), "PVZL1:A-07"), "PVZL1:A-07", "a cell label as is");
     }

@@ -84,7 +84,10 @@ pub(crate) fn receipt(point: &str, r: &ReceiptView, qr_text: String) -> Document
 pub(crate) fn return_label(point: &str, l: &ReturnLabelView) -> Document {
     let mut doc = Document::new(Paper::Label58x60mm, "Возврат");
     doc.subtitle = subtitle(point, &l.accepted_at);
-    doc.fields = vec![("Товар".into(), l.item_name.clone()), ("Основание".into(), source_ru(l.source).into())];
+    // A unit taken back offline on a compact claim code of an order this point never had has no name.
+    let item =
+        if l.item_name.is_empty() { "без названия (см. QR)".to_owned() } else { l.item_name.clone() };
+    doc.fields = vec![("Товар".into(), item), ("Основание".into(), source_ru(l.source).into())];
     if let Some(kind) = l.compensation {
         doc.fields.push(("Компенсация".into(), compensation_ru(kind).into()));
         if !l.amount.is_zero() {

@@ -6,6 +6,8 @@
 //! meanwhile is rejected at sync and lands on the attention list, and nothing is paid. Online, the
 //! server's word also refuses an item the route sends to the seller or leaves with the buyer, and a
 //! code a route change replaced; the return deadline the code carries refuses it offline too.
+//! A compact code carries no item name: the counter takes it from its store's order, else from the
+//! server's answer, and until then the window shows the item without one.
 
 use crate::codes::qr::qr_svg_data_uri;
 use crate::codes::{code_matches, item_lookup_key, verify_signed};
@@ -15,7 +17,7 @@ use crate::kiosk::{new_return_id, timestamp};
 use crate::returns::claim_refusal::{refusal_error, refusal_of, return_deadline};
 use crate::store::claim_returns::{self, ClaimReturnRow, ServerWord};
 use crate::store::Db;
-use crate::store::{claim_photos, outbox, return_items, settings, CounterState};
+use crate::store::{claim_photos, orders, outbox, return_items, settings, CounterState};
 use crate::sync::client::ServerClient;
 use crate::sync::server_access;
 use crate::sync::ClientConfig;
@@ -24,7 +26,7 @@ use crate::view::{CounterView, ScanNotice};
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
 use pvz_domain::scan::RETURN_LABEL_PREFIX;
-use pvz_domain::{ClaimDecision, ClaimId, ClaimState, ItemFate, Refusal, ReturnId, Scan};
+use pvz_domain::{ClaimDecision, ClaimId, ClaimState, ItemFate, ItemId, OrderId, Refusal, ReturnId, Scan};
 use pvz_protocol::sync::error_code::NOT_FOUND;
 use pvz_protocol::{ClaimReturnClaims, ClaimStatus, Enrollment, OpBody, ReturnSource};
 use return_items::ReturnItemRow;
@@ -55,13 +57,17 @@ pub(crate) fn open_claim(
         }
     }
     let at = timestamp(now);
+    let item_name = match claims.item_name {
+        Some(name) => name,
+        None => stored_item_name(conn, &claims.order_id, &claims.item_id)?.unwrap_or_default(),
+    };
     claim_returns::insert_claim_return(
         conn,
         &ClaimReturnRow {
             claim_id: claims.claim_id.clone(),
             order_id: claims.order_id,
             item_id: claims.item_id,
-            item_name: claims.item_name,
+            item_name,
             barcode: claims.barcode,
             compensation: claims.compensation,
             amount: claims.amount,
@@ -91,6 +97,12 @@ pub(crate) fn check_item(conn: &Db<'_>, claim_id: &ClaimId, scan: &Scan) -> Resu
     }
     claim_returns::set_claim_item_checked(conn, claim_id)?;
     Ok(ScanNotice::ClaimItemChecked)
+}
+
+/// The item's name as this point's store has it, if the claim's order is in the store.
+fn stored_item_name(conn: &Db<'_>, order_id: &OrderId, item_id: &ItemId) -> Result<Option<String>> {
+    let items = orders::list_items(conn, order_id)?;
+    Ok(items.into_iter().find(|item| item.item_id == *item_id).map(|item| item.name))
 }
 
 fn draft(conn: &Db<'_>, claim_id: &ClaimId) -> Result<ClaimReturnRow> {
@@ -134,8 +146,8 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         let client = ServerClient::new(&server.server_url, config)?;
-        let word = match client.claim_status(&server.credential, &claim_id).await {
-            Ok(status) if status.claim_id == claim_id => server_word(&status),
+        let (word, item_name) = match client.claim_status(&server.credential, &claim_id).await {
+            Ok(status) if status.claim_id == claim_id => (server_word(&status), Some(status.item_name)),
             Ok(other) => {
                 return Err(KioskError::SyncRefused {
                     code: "bad_response".into(),
@@ -143,15 +155,18 @@ impl Kiosk {
                 })
             }
             // A claim the server does not know was never approved there: the op would be rejected.
-            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => ServerWord {
-                state: ClaimState::Open,
-                reason: Some("the server does not know this claim".to_owned()),
-                decision: ClaimDecision::UnderReview,
-                item_fate: ItemFate::WithBuyer,
-                route: None,
-                return_deadline: None,
-                code_issue: pvz_protocol::token::first_code_issue(),
-            },
+            Err(KioskError::SyncRefused { code, .. }) if code == NOT_FOUND => (
+                ServerWord {
+                    state: ClaimState::Open,
+                    reason: Some("the server does not know this claim".to_owned()),
+                    decision: ClaimDecision::UnderReview,
+                    item_fate: ItemFate::WithBuyer,
+                    route: None,
+                    return_deadline: None,
+                    code_issue: pvz_protocol::token::first_code_issue(),
+                },
+                None,
+            ),
             Err(e) if e.is_transient() => {
                 tracing::info!(%claim_id, error = %e, "claim status unavailable; the signed code stands");
                 return self.view();
@@ -159,15 +174,15 @@ impl Kiosk {
             Err(e) => return Err(e),
         };
         // The manager may have cancelled or accepted the claim while the answer was on its way.
-        self.record_server_word(&claim_id, &word)?;
+        self.record_server_word(&claim_id, &word, item_name.as_deref())?;
         self.view()
     }
 
     /// Records the server's answer about the claim on the counter (what `refresh_claim_status`
     /// fetched): a state other than approved, a route other than through a pickup point, or a newer
-    /// code set the view's `refusal`, and accepting is refused.
+    /// code set the view's `refusal`, and accepting is refused. It names an item the counter did not know.
     pub fn apply_claim_status(&self, status: &ClaimStatus) -> Result<CounterView> {
-        if !self.record_server_word(&status.claim_id, &server_word(status))? {
+        if !self.record_server_word(&status.claim_id, &server_word(status), Some(&status.item_name))? {
             return Err(KioskError::InvalidInput(format!(
                 "the status is of claim {}, which is not on the counter",
                 status.claim_id
@@ -176,14 +191,18 @@ impl Kiosk {
         self.view()
     }
 
-    /// Stores the server's word on `claim_id` if that claim is still on the counter; returns whether.
-    fn record_server_word(&self, claim_id: &ClaimId, word: &ServerWord) -> Result<bool> {
+    /// Stores the server's word on `claim_id` if that claim is still on the counter, and the item's
+    /// name if the counter had none; returns whether.
+    fn record_server_word(&self, claim_id: &ClaimId, word: &ServerWord, item_name: Option<&str>) -> Result<bool> {
         let at = timestamp(self.now());
         self.store.with_tx::<_, KioskError>(|tx| {
             if settings::get_counter_state(tx)?.claim.as_ref() != Some(claim_id) || draft(tx, claim_id).is_err() {
                 return Ok(false);
             }
             claim_returns::set_claim_server_word(tx, claim_id, word, &at)?;
+            if let Some(name) = item_name.filter(|name| !name.trim().is_empty()) {
+                claim_returns::fill_claim_item_name(tx, claim_id, name)?;
+            }
             Ok(true)
         })
     }

@@ -199,6 +199,14 @@ pub fn set_claim_server_word(
     Ok(())
 }
 
+/// Names the claim's item when the counter did not know its name (a compact code carries none and
+/// the order was not in the store): the server's name fills it, a known name stays.
+pub fn fill_claim_item_name(conn: &Connection, claim_id: &ClaimId, name: &str) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE claim_returns SET item_name = ?2 WHERE claim_id = ?1 AND item_name = ''")?
+        .execute(params![claim_id.as_str(), name])?;
+    Ok(())
+}
+
 pub fn set_claim_item_checked(conn: &Connection, claim_id: &ClaimId) -> Result<(), StoreError> {
     conn.prepare_cached("UPDATE claim_returns SET item_checked = 1 WHERE claim_id = ?1 AND accepted_at IS NULL")?
         .execute([claim_id.as_str()])?;

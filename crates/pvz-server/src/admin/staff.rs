@@ -1,7 +1,7 @@
 //! Admin side of staff: adding and retiring employees, setting their PINs (argon2 hashes; PINs
 //! are short, so a slow hash matters here, unlike for device secrets) and issuing their badges.
 //!
-//! Badges: a badge is signed by the server's key (`PVZE2.`, see [`BadgeClaims`]) and names the
+//! Badges: a badge is signed by the server's key (`PVZE3.`, earlier `PVZE2.`, see [`BadgeClaims`]) and names the
 //! employee and the badge's number. Issuing one counts the employee's badges up, and the feed tells
 //! the point's kiosks the new number, after which they refuse every older badge: a lost badge is
 //! revoked by issuing a new one. An employee has no badge until one is issued.

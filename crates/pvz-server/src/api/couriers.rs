@@ -15,7 +15,7 @@ use pvz_protocol::CourierManifest;
 #[utoipa::path(
     get, path = "/v1/couriers/{courier_id}/manifest", security(("device_credential" = [])),
     params(
-        ("courier_id" = String, Path, description = "The employee id the courier's signed badge (PVZE2) names, as the kiosk verified it"),
+        ("courier_id" = String, Path, description = "The employee id the courier's signed badge (PVZE3, earlier PVZE2) names, as the kiosk verified it"),
         ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks"),
     ),
     responses(

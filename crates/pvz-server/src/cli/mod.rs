@@ -99,7 +99,7 @@ pub enum Command {
         #[command(flatten)]
         pin: PinArgs,
     },
-    /// Issue a new badge to an employee and print its code (`PVZE2.…`, the text of the badge's QR),
+    /// Issue a new badge to an employee and print its code (`PVZE3.…`, the text of the badge's QR),
     /// signed by this server. The point's kiosks accept only the newest badge once they pull, so
     /// issuing one also revokes a lost badge.
     Badge {

@@ -40,7 +40,7 @@ pub struct DemoClaim {
     pub compensation: Option<String>,
     /// The refund in kopecks (0 unless a refund).
     pub amount: i64,
-    /// The claim return code (`PVZC1.`) to scan at a counter, for a refund or a replacement.
+    /// The claim return code (`PVZC2.`) to scan at a counter, for a refund or a replacement.
     pub return_code: Option<String>,
     /// The missing part's delivery, for a missing part.
     pub part_order_id: Option<String>,

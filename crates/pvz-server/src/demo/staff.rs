@@ -20,7 +20,7 @@ pub struct DemoStaff {
     pub name: String,
     /// `manager`, `courier` or `driver`.
     pub role: String,
-    /// The current badge's code (`PVZE2.…`, signed by this server), as its QR carries it.
+    /// The current badge's code (`PVZE3.…`, signed by this server), as its QR carries it.
     pub badge: String,
     pub pin: String,
     /// A courier's open manifest lines: the items to scan at a hand-back.

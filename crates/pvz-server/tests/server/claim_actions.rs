@@ -192,7 +192,7 @@ async fn each_party_is_offered_its_actions_as_the_claim_moves_and_a_rejection_is
         (Some("pickup_point"), Some("to_pickup_point")),
         "through a point"
     );
-    assert!(approved["return_code"].as_str().is_some_and(|c| c.starts_with("PVZC1.")), "with a return code");
+    assert!(approved["return_code"].as_str().is_some_and(|c| c.starts_with("PVZC2.")), "with a return code");
     assert_eq!(actions(&approved), ["revoke"], "the operator may still revoke it");
     let seller_view = t.get("/v1/seller/claims", Some(&p.s1)).await;
     assert_eq!(actions(&seller_view.body[0]), ["change_route"], "the seller may change its route");

@@ -23,7 +23,7 @@ impl TestServer {
                 claim_id: claim_id.clone(),
                 order_id: order_id.clone(),
                 item_id: item_id.clone(),
-                item_name: "Товар".into(),
+                item_name: None,
                 barcode: None,
                 compensation: *compensation,
                 amount: *amount,

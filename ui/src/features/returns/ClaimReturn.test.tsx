@@ -31,6 +31,14 @@ beforeEach(() => {
 });
 
 describe("claim return", () => {
+  it("names an item the compact code left unnamed by its barcode until the server answers", async () => {
+    await renderClaim(claimView({ item_name: "", barcode: "4607000000014" }));
+    expect(
+      screen.getByTestId("claim-item"),
+      "an item this point never had should be shown by its barcode, saying the name comes from the server",
+    ).toHaveTextContent("название придёт с сервера · 4607000000014");
+  });
+
   it("opens from a scanned claim code and shows the compensation, amount, expiry and state", async () => {
     routeInvoke(invokeMock, {
       counter_view: () => makeView(),

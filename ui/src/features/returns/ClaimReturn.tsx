@@ -124,7 +124,10 @@ export function ClaimReturn({ claim, notice, counter }: Props) {
           <dl className="facts">
             <div>
               <dt>{t("claim.item")}</dt>
-              <dd data-testid="claim-item">{claim.item_name}</dd>
+              <dd data-testid="claim-item">
+                {claim.item_name ||
+                  t("claim.itemUnnamed", { code: claim.barcode ?? claim.item_id })}
+              </dd>
             </div>
             <div>
               <dt>{t("claim.compensation")}</dt>

@@ -27,6 +27,7 @@ export const claim: Messages["claim"] = {
   signatureOnly: "signature checked (offline)",
   refresh: "Check with the server",
   item: "Item",
+  itemUnnamed: "name comes from the server · {{code}}",
   compensation: "Compensation",
   amount: "Refund amount",
   deadline: "Return deadline",

@@ -27,6 +27,8 @@ export const claim = {
   signatureOnly: "проверено подписью (нет связи)",
   refresh: "Проверить на сервере",
   item: "Товар",
+  /** A compact claim code names no item, and this point never had the order: until the server answers. */
+  itemUnnamed: "название придёт с сервера · {{code}}",
   compensation: "Компенсация",
   amount: "Сумма к возврату",
   deadline: "Срок возврата",

@@ -262,3 +262,56 @@ fn a_cancelled_claim_starts_afresh_and_a_replacement_takes_nothing_from_the_sell
     let label = kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label");
     assert_eq!((label.compensation, label.amount), (Some(CompensationKind::Replacement), Kopecks::ZERO), "no money");
 }
+
+#[test]
+fn a_compact_code_names_no_item_so_the_store_or_the_server_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    let opened = kiosk.scan(&refund_code("cl-1", &clock)).expect("the code opens the claim offline");
+    let claim = opened.view.screen.claim_return().cloned().expect("the claim is shown");
+    assert_eq!(claim.item_name, "", "an order this point never had: no name yet, the window shows its fallback");
+    assert_eq!(
+        (claim.item_id.as_str(), claim.barcode.as_deref(), claim.amount),
+        ("itm-elsewhere-1", Some(JACKET_BARCODE), JACKET_PRICE),
+        "the item, its barcode and the refund come from the code"
+    );
+    let view = kiosk.apply_claim_status(&status("cl-1", ClaimState::Approved, None)).expect("the server's word");
+    let claim = view.screen.claim_return().expect("still on the counter");
+    assert_eq!(claim.item_name, "Куртка зимняя", "the server's answer names the item");
+    kiosk.cancel_claim_return().expect("cancelled");
+
+    let expires = clock.now() + chrono::Duration::days(14);
+    let dress = pvz_protocol::ClaimReturnClaims {
+        order_id: pvz_domain::OrderId::parse("ord-1001").expect("id"),
+        item_id: pvz_domain::ItemId::parse("itm-1001-1").expect("id"),
+        barcode: Some("4601234567893".into()),
+        ..claims("cl-2", CompensationKind::Refund, expires)
+    }
+    .sign(&demo::signing_key());
+    assert!(dress.starts_with("PVZC2."), "the server issues compact codes: {dress:.12}");
+    let claim = kiosk.scan(&dress).expect("opens").view.screen.claim_return().cloned().expect("the claim is shown");
+    assert_eq!(claim.item_name, "Платье летнее", "an order in this point's store names its item offline");
+    let checked = kiosk.scan("4601234567893").expect("the dress's barcode");
+    assert_eq!(checked.notice, Some(ScanNotice::ClaimItemChecked), "checks the item as before");
+}
+
+#[test]
+fn a_claim_code_issued_before_compact_codes_is_still_taken_back_with_its_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = seeded(&dir);
+    let opened = kiosk.scan(EARLIER_CLAIM_CODE).expect("a code already on a buyer's phone opens the claim");
+    let claim = opened.view.screen.claim_return().cloned().expect("the claim is shown");
+    assert_eq!(claim.item_name, "Куртка зимняя", "named by the code itself");
+    assert_eq!((claim.compensation, claim.amount), (CompensationKind::Refund, JACKET_PRICE), "as the code says");
+    kiosk.scan(JACKET_BARCODE).expect("the jacket checks the item");
+    kiosk.set_claim_condition("шов").expect("noted");
+    let label = kiosk.accept_claim_return().expect("accepted").screen.return_label().cloned().expect("label");
+    assert_eq!(label.item_name, "Куртка зимняя", "the label names the item");
+    match ops(&kiosk).last() {
+        Some(OpBody::ClaimReturnAccepted { return_code, claim_id, .. }) => {
+            assert_eq!(claim_id.as_str(), "cl-earlier", "the op names the code's claim");
+            assert_eq!(return_code.as_deref(), Some(EARLIER_CLAIM_CODE), "and carries the code as scanned, as proof");
+        }
+        other => panic!("the last op must be the claim return, got {other:?}"),
+    }
+}

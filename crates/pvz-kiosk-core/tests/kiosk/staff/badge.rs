@@ -5,6 +5,8 @@
 //! and hands the boxes to a driver.
 
 use crate::support::counter::*;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use pvz_domain::{EmployeeId, Kopecks, RefusalReason};
 use pvz_kiosk_core::{BadgeRefusal, ErrorKind, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{demo, BadgeClaims, EmployeeRole, OpBody, PullPage};
@@ -43,14 +45,19 @@ fn a_forged_or_unsigned_badge_is_refused_and_starts_nothing() {
         "a badge signed by a key other than the network's",
     );
 
-    // The courier's genuine signature under claims rewritten to name the driver.
-    let (couriers, drivers) = (badge(COURIER), badge(DRIVER));
-    let (_, signature) = couriers.rsplit_once('.').expect("claims.signature");
-    let (driver_claims, _) = drivers.rsplit_once('.').expect("claims.signature");
     refused(
-        kiosk.scan(&format!("{driver_claims}.{signature}")),
+        kiosk.scan(&tampered(&badge(COURIER))),
         ErrorKind::BadSignature,
         "another employee's id under a genuine badge's signature",
+    );
+    // The same with a badge printed before compact codes: the driver's claims, the courier's signature.
+    let drivers = BadgeClaims { employee_id: EmployeeId::parse(DRIVER).expect("id"), serial: 1 };
+    let drivers_json = serde_json::to_vec(&drivers).expect("JSON");
+    let (_, signature) = EARLIER_COURIER_BADGE.rsplit_once('.').expect("claims.signature");
+    refused(
+        kiosk.scan(&format!("PVZE2.{}.{signature}", URL_SAFE_NO_PAD.encode(drivers_json))),
+        ErrorKind::BadSignature,
+        "another employee's id under a genuine earlier badge's signature",
     );
 
     let old = refused(kiosk.scan(&format!("PVZE1:{COURIER}")), ErrorKind::UnknownBadge, "an old unsigned badge");
@@ -78,6 +85,9 @@ fn a_replaced_badge_is_refused_once_the_feed_brings_the_new_number_and_the_new_o
     let started = kiosk.scan(&badge_no(COURIER, 1)).expect("badge no. 1 is the courier's current badge");
     assert_eq!(started.notice, Some(ScanNotice::HandBackStarted), "the current badge starts a hand-back");
     kiosk.cancel_hand_back().expect("the hand-back is cancelled");
+    let printed = kiosk.scan(EARLIER_COURIER_BADGE).expect("the same badge printed before compact codes works");
+    assert_eq!(printed.notice, Some(ScanNotice::HandBackStarted), "the earlier print starts a hand-back too");
+    kiosk.cancel_hand_back().expect("the hand-back is cancelled");
 
     // The courier lost badge no. 1; the network issued no. 2, which this counter has not pulled yet.
     let ahead = refused(kiosk.scan(&badge_no(COURIER, 2)), ErrorKind::UnknownBadge, "a badge newer than the feed's");
@@ -90,6 +100,7 @@ fn a_replaced_badge_is_refused_once_the_feed_brings_the_new_number_and_the_new_o
 
     new_badge_in_feed(&kiosk, COURIER, COURIER_NAME, EmployeeRole::Courier, 2);
     let lost = refused(kiosk.scan(&badge_no(COURIER, 1)), ErrorKind::UnknownBadge, "the lost badge, revoked");
+    refused(kiosk.scan(EARLIER_COURIER_BADGE), ErrorKind::UnknownBadge, "its earlier print, revoked with it");
     assert!(lost.to_string().contains("replaced"), "the refusal says the badge was replaced by a newer one: {lost}");
     assert_eq!(
         lost.to_view().detail.as_deref(),

@@ -107,7 +107,7 @@ pub fn claims(claim: &str, compensation: CompensationKind, expires_at: DateTime<
         claim_id: ClaimId::parse(claim).expect("claim id"),
         order_id: OrderId::parse("ord-elsewhere-1").expect("order id"),
         item_id: ItemId::parse("itm-elsewhere-1").expect("item id"),
-        item_name: "Куртка зимняя".into(),
+        item_name: None,
         barcode: Some(JACKET_BARCODE.into()),
         compensation,
         amount: if compensation == CompensationKind::Refund { JACKET_PRICE } else { Kopecks::ZERO },
@@ -121,16 +121,28 @@ pub fn refund_code(claim: &str, clock: &Clock) -> String {
     claims(claim, CompensationKind::Refund, clock.now() + chrono::Duration::days(14)).sign(&demo::signing_key())
 }
 
-/// A code whose signature is not over its claims: another code's signature on this one's claims,
-/// as a forged or damaged code would carry.
+/// A claim return code as the server issued it before compact codes (`PVZC1.`, JSON naming the
+/// item), signed with the demo key the kiosk pinned: claim `cl-earlier` for the jacket of
+/// [`claims`], a refund valid until 2100.
+pub const EARLIER_CLAIM_CODE: &str = "PVZC1.eyJjbCI6ImNsLWVhcmxpZXIiLCJvIjoib3JkLWVsc2V3aGVyZS0xIiwiaSI6Iml0bS1lbHNld2hlcmUtMSIsIm4iOiLQmtGD0YDRgtC60LAg0LfQuNC80L3Rj9GPIiwiYiI6IjQ2MDcwMDAwMDAwMTQiLCJrIjoicmVmdW5kIiwiYSI6NDU5MDAwLCJlIjo0MTAyNDQ0ODAwLCJnIjoxfQ.Zp9q-8-94y_Bcc_fxToQH0Uuog-hGu_kOWUk01Z4EjIY9HRUbgFJrcNPs1xTGdcWuNLDESA24ZrNPS1SIXm6Dg";
+
+/// Badge no. 1 of [`COURIER`] as printed before compact codes (`PVZE2.`), signed with the demo key.
+pub const EARLIER_COURIER_BADGE: &str = "PVZE2.eyJlIjoiZW1wLWNvdXJpZXItMSIsIm4iOjF9.tLR1QYInRgKWvWKq7urHTqAQ2bcDc4FAPaLS_nI9K41-Uj38rAxzeYtR08hjNlPfmZPNmxNJ3cfwxvPTNztHAg";
+
+/// A compact signed code with the first character after its prefix changed: its claims (the first
+/// id) no longer what the signature covers, as a forged or damaged code would carry.
+pub fn tampered(code: &str) -> String {
+    const ALPHABET: &[u8] = pvz_domain::scan::COMPACT_CODE_ALPHABET;
+    let mut bytes = code.as_bytes().to_vec();
+    let at = code.find('.').expect("a prefix ending in '.'") + 1;
+    let index = ALPHABET.iter().position(|&c| c == bytes[at]).expect("a character of the compact alphabet");
+    bytes[at] = ALPHABET[(index + 1) % ALPHABET.len()];
+    String::from_utf8(bytes).expect("ASCII")
+}
+
+/// A code whose signature is not over its claims: a genuine code with its claim id changed.
 pub fn forged_code(claim: &str, clock: &Clock) -> String {
-    let genuine = refund_code(claim, clock);
-    let mut richer = claims(claim, CompensationKind::Refund, clock.now() + chrono::Duration::days(14));
-    richer.amount = Kopecks(JACKET_PRICE.0 * 10);
-    let other = richer.sign(&demo::signing_key());
-    let (claims_part, _) = other.rsplit_once('.').expect("claims.signature");
-    let (_, signature) = genuine.rsplit_once('.').expect("claims.signature");
-    format!("{claims_part}.{signature}")
+    tampered(&refund_code(claim, clock))
 }
 
 /// The server's answer about a claim, in `state`.

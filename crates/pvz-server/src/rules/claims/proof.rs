@@ -80,7 +80,7 @@ mod tests {
             claim_id: ClaimId::parse("cl-1").expect("id"),
             order_id: OrderId::parse("o-1").expect("id"),
             item_id: ItemId::parse("i-1").expect("id"),
-            item_name: "Куртка".into(),
+            item_name: None,
             barcode: None,
             compensation: CompensationKind::Refund,
             amount: Kopecks(5_000),
