@@ -75,7 +75,7 @@ fn order(n: usize, code: &str) -> OrderWire {
                     variant: "M, серые".to_owned(),
                     cell: format!("Z-{:03}", n % 500),
                     price: Kopecks(99_000 + (n % 100) as i64 * 100),
-                    prepaid: n % 2 == 0,
+                    prepaid: n.is_multiple_of(2),
                     category: "clothes".to_owned(),
                     barcode: Some(item_barcode(index)),
                     mark: None,
