@@ -7,14 +7,20 @@ mod sync;
 
 use pvz_kiosk_core::sync::SyncHandle;
 use pvz_kiosk_core::Kiosk;
-use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Instant;
 use tauri::Manager;
 
+/// Opens the store when first asked; see [`AppState::kiosk`].
+pub type OpenStore = Box<dyn FnOnce() -> Arc<Kiosk> + Send>;
+
 /// Shared by every command; the core does its own locking.
 pub struct AppState {
-    pub kiosk: Arc<Kiosk>,
+    /// The store, opened on its own thread while the window loads: opening, migrating and
+    /// importing the demo seed would otherwise hold the main loop the webview needs for its first
+    /// frame. A command that comes before the store is open waits for it.
+    pub kiosk: Arc<LazyLock<Arc<Kiosk>, OpenStore>>,
     /// Set once the sync engine runs (after enrollment, at start-up or from the window); never twice.
     pub sync: Arc<OnceLock<SyncHandle>>,
     pub started: Instant,
@@ -37,6 +43,35 @@ fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
     }
 }
 
+/// Opens (creating and migrating as needed) the store in `dir` and imports the demo seed when asked.
+/// A kiosk without its store cannot work: the process ends, as a failed start-up would.
+fn open_store(dir: &Path, started: Instant) -> Arc<Kiosk> {
+    match try_open_store(dir) {
+        Ok(kiosk) => {
+            tracing::info!(
+                store = %dir.display(),
+                store_ready_ms = started.elapsed().as_millis() as u64,
+                "kiosk store open"
+            );
+            Arc::new(kiosk)
+        }
+        Err(error) => {
+            tracing::error!(%error, store = %dir.display(), "the kiosk store cannot be opened");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn try_open_store(dir: &Path) -> Result<Kiosk, Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let kiosk = Kiosk::open(&dir.join("kiosk.sqlite3"))?;
+    if let Some(seed) = std::env::var_os("PVZ_DEMO_SEED") {
+        let imported = kiosk.import_seed_file(Path::new(&seed))?;
+        tracing::info!(imported, seed = ?seed, "demo seed");
+    }
+    Ok(kiosk)
+}
+
 pub fn run() {
     let started = Instant::now();
     tracing_subscriber::fmt()
@@ -44,23 +79,15 @@ pub fn run() {
         .init();
     let result = tauri::Builder::default()
         .setup(move |app| {
-            let setup_started_ms = started.elapsed().as_millis() as u64;
             let dir = data_dir(app)?;
-            std::fs::create_dir_all(&dir)?;
-            let kiosk = Kiosk::open(&dir.join("kiosk.sqlite3"))?;
-            if let Some(seed) = std::env::var_os("PVZ_DEMO_SEED") {
-                let imported = kiosk.import_seed_file(std::path::Path::new(&seed))?;
-                tracing::info!(imported, seed = ?seed, "demo seed");
-            }
-            tracing::info!(
-                store = %dir.display(),
-                setup_started_ms,
-                store_ready_ms = started.elapsed().as_millis() as u64,
-                "kiosk store open"
-            );
-            let kiosk = Arc::new(kiosk);
+            let open: OpenStore = Box::new(move || open_store(&dir, started));
+            let kiosk = Arc::new(LazyLock::new(open));
             let sync = Arc::new(OnceLock::new());
-            tauri::async_runtime::spawn(sync::start(app.handle().clone(), kiosk.clone(), sync.clone()));
+            let (opening, handle, slot) = (kiosk.clone(), app.handle().clone(), sync.clone());
+            std::thread::Builder::new().name("open-store".into()).spawn(move || {
+                let kiosk = Arc::clone(LazyLock::force(&opening));
+                tauri::async_runtime::spawn(sync::start(handle, kiosk, slot));
+            })?;
             app.manage(AppState { kiosk, sync, started });
             Ok(())
         })

@@ -7,28 +7,16 @@
 //! seed) shows the connect form, and a counter whose network set up staff shows the PIN screen
 //! while nobody is on duty (then, with nobody's shift open, the shift to open) — on the connect form
 //! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
-import { useCallback, useEffect, useState } from "react";
+import { lazy, memo, Suspense, useCallback, useEffect, useState } from "react";
 import type { CounterView } from "./bindings";
 import type { Counter } from "./counterState";
-import { EnrollForm } from "./features/enroll/EnrollForm";
 import { OrderCard } from "./features/issue/OrderCard";
 import { Receipt } from "./features/issue/Receipt";
 import { RecentIssues } from "./features/issue/RecentIssues";
-import { ClaimReturn } from "./features/returns/ClaimReturn";
-import { HandBack } from "./features/returns/HandBack";
-import { HandBackAct } from "./features/returns/HandBackAct";
-import { HandoverAct } from "./features/returns/HandoverAct";
-import { ReturnLabel } from "./features/returns/ReturnLabel";
-import { ReturnsDesk } from "./features/returns/ReturnsDesk";
 import * as returns from "./features/returns/api";
-import { Expiry } from "./features/shelves/Expiry";
-import { FindDialog } from "./features/shelves/FindDialog";
-import { FoundItem } from "./features/shelves/FoundItem";
-import { Receiving } from "./features/shelves/Receiving";
 import * as shelves from "./features/shelves/api";
 import { LoginScreen } from "./features/staff/LoginScreen";
 import { ShiftPanel } from "./features/staff/ShiftPanel";
-import { ShiftReport } from "./features/staff/ShiftReport";
 import { ShiftStart } from "./features/staff/ShiftStart";
 import * as staff from "./features/staff/api";
 import { useSessionKeeper } from "./features/staff/useSession";
@@ -41,6 +29,48 @@ import { Header } from "./shell/Header";
 import { Home } from "./shell/Home";
 import { ManualEntry } from "./shell/ManualEntry";
 import { useCounter } from "./useCounter";
+
+// Screens the counter needs rarely, each in its own chunk, loaded the first time it shows: the entry
+// chunk (the shell, the scan field, home, the order card and its receipt) parses and paints first.
+const EnrollForm = lazy(() =>
+  import("./features/enroll/EnrollForm").then((m) => ({ default: m.EnrollForm })),
+);
+const ClaimReturn = lazy(() =>
+  import("./features/returns/ClaimReturn").then((m) => ({ default: m.ClaimReturn })),
+);
+const HandBack = lazy(() =>
+  import("./features/returns/HandBack").then((m) => ({ default: m.HandBack })),
+);
+const HandBackAct = lazy(() =>
+  import("./features/returns/HandBackAct").then((m) => ({ default: m.HandBackAct })),
+);
+const HandoverAct = lazy(() =>
+  import("./features/returns/HandoverAct").then((m) => ({ default: m.HandoverAct })),
+);
+const ReturnLabel = lazy(() =>
+  import("./features/returns/ReturnLabel").then((m) => ({ default: m.ReturnLabel })),
+);
+const ReturnsDesk = lazy(() =>
+  import("./features/returns/ReturnsDesk").then((m) => ({ default: m.ReturnsDesk })),
+);
+const Expiry = lazy(() => import("./features/shelves/Expiry").then((m) => ({ default: m.Expiry })));
+const FindDialog = lazy(() =>
+  import("./features/shelves/FindDialog").then((m) => ({ default: m.FindDialog })),
+);
+const FoundItem = lazy(() =>
+  import("./features/shelves/FoundItem").then((m) => ({ default: m.FoundItem })),
+);
+const Receiving = lazy(() =>
+  import("./features/shelves/Receiving").then((m) => ({ default: m.Receiving })),
+);
+const ShiftReport = lazy(() =>
+  import("./features/staff/ShiftReport").then((m) => ({ default: m.ShiftReport })),
+);
+
+// The shell's parts that do not show the view re-render only when what they show changes, not on
+// every scan's new view.
+const ShellSyncStrip = memo(SyncStrip);
+const ShellManualEntry = memo(ManualEntry);
 
 export function App() {
   const counter = useCounter();
@@ -71,29 +101,38 @@ export function App() {
     if (lastSync !== null) refresh();
   }, [lastSync, refresh]);
 
+  const logOut = useCallback(() => void perform(staff.logOut), [perform]);
+
+  // The shell paints before the first view arrives; the screen fills in when it does.
   return (
     <div className="app">
       <Header
         status={view?.status ?? null}
         sync={sync.status}
         session={session}
-        onLogOut={() => void counter.perform(staff.logOut)}
+        onLogOut={logOut}
       />
-      <SyncStrip sync={sync} />
-      {scanning && <ManualEntry onSubmit={counter.scan} />}
+      <ShellSyncStrip sync={sync} />
+      {scanning && <ShellManualEntry onSubmit={counter.scan} />}
       {error && <ErrorBanner error={error} />}
       <main className="app__main">
-        {view ? (
-          <Screen
-            view={view}
-            counter={counter}
-            needsEnrollment={needsEnrollment}
-            needsLogin={needsLogin}
-            onFind={() => setFinding(true)}
-          />
-        ) : null}
+        <Suspense fallback={null}>
+          {view ? (
+            <Screen
+              view={view}
+              counter={counter}
+              needsEnrollment={needsEnrollment}
+              needsLogin={needsLogin}
+              onFind={() => setFinding(true)}
+            />
+          ) : null}
+        </Suspense>
       </main>
-      {finding && scanning && <FindDialog onFind={find} onCancel={() => setFinding(false)} />}
+      {finding && scanning && (
+        <Suspense fallback={null}>
+          <FindDialog onFind={find} onCancel={() => setFinding(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -7,5 +7,7 @@ declare global {
     __pvzScanTimings?: number[];
     /** Milliseconds of each `scan` command's round trip (IPC + core), newest last. */
     __pvzScanIpcTimings?: number[];
+    /** Per scan, milliseconds from its Enter to the answer, the card committed, the frame, painted. */
+    __pvzScanPhases?: { answer: number; commit: number; frame: number; painted: number }[];
   }
 }

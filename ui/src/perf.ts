@@ -4,8 +4,14 @@
 import { useEffect, useLayoutEffect } from "react";
 import { uiReady } from "./ipc/counter";
 
-/** A scan whose card is about to be committed; a new object per scan, so each is measured once. */
-export type PendingPaint = { startedAt: number };
+/**
+ * A scan whose card is about to be committed; a new object per scan, so each is measured once.
+ * `answeredAt`: when the `scan` command's answer reached the page.
+ */
+export type PendingPaint = { startedAt: number; answeredAt?: number };
+
+/** Where a scan's time went, each from the Enter: the answer, the card in the DOM, the frame, painted. */
+type ScanPhases = { answer: number; commit: number; frame: number; painted: number };
 
 export function recordScanTiming(ms: number): void {
   (window.__pvzScanTimings ??= []).push(ms);
@@ -24,9 +30,18 @@ export function recordScanIpcTiming(ms: number): void {
 export function useScanPaintTiming(pending: PendingPaint | null): void {
   useLayoutEffect(() => {
     if (!pending) return;
+    const since = (at: number) => at - pending.startedAt;
+    const commit = since(performance.now());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => recordScanTiming(performance.now() - pending.startedAt), 0);
+      const framed = since(performance.now());
+      timer = setTimeout(() => {
+        const painted = since(performance.now());
+        const answer = pending.answeredAt === undefined ? NaN : since(pending.answeredAt);
+        const phases: ScanPhases = { answer, commit, frame: framed, painted };
+        (window.__pvzScanPhases ??= []).push(phases);
+        recordScanTiming(painted);
+      }, 0);
     });
     return () => {
       cancelAnimationFrame(frame);

@@ -88,7 +88,8 @@ export function useCounter(): Counter {
             if (outcome.notice.kind === "hand_back_started")
               void run(returns.loadCourierManifest, setView);
           }
-          if (outcome.view.screen.kind === "order") setPendingPaint({ startedAt });
+          if (outcome.view.screen.kind === "order")
+            setPendingPaint({ startedAt, answeredAt: performance.now() });
         },
       );
     },

@@ -80,6 +80,15 @@ impl App {
         App::launch(binary, &[("PVZ_DEMO_SEED", demo_seed().into_os_string())]).await
     }
 
+    /// Starts the kiosk on a copy of a prepared store file (e.g. the window bench's million items):
+    /// the copy is its `kiosk.sqlite3`, so the prepared file stays as it was.
+    pub async fn start_on_store(binary: PathBuf, store: &Path) -> App {
+        let data = tempfile::tempdir().expect("temp data dir");
+        std::fs::copy(store, data.path().join("kiosk.sqlite3"))
+            .unwrap_or_else(|e| panic!("copy the store {} for the app: {e}", store.display()));
+        App::launch_in(binary, data, &[]).await
+    }
+
     /// Starts the kiosk enrolled to a real server with a one-time code, syncing with short
     /// intervals so a test sees the queue drain within seconds.
     pub async fn start_connected(server_url: &str, enrollment_code: &str) -> App {
@@ -102,7 +111,10 @@ impl App {
 
     /// tauri-driver passes its environment on to the app it starts.
     async fn launch(binary: PathBuf, env: &[(&str, std::ffi::OsString)]) -> App {
-        let data = tempfile::tempdir().expect("temp data dir");
+        App::launch_in(binary, tempfile::tempdir().expect("temp data dir"), env).await
+    }
+
+    async fn launch_in(binary: PathBuf, data: tempfile::TempDir, env: &[(&str, std::ffi::OsString)]) -> App {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")

@@ -1,6 +1,8 @@
 //! The demo network: a fixed, publicly known signing key and a small data set that covers every
 //! counter case. For demos and tests only; a real server generates its key and never shares it.
 
+pub mod bulk;
+
 use crate::pull::{Change, DemoSeed, Enrollment, ItemWire, OrderWire, PullPage};
 use crate::token::{PickupClaims, PublicKey};
 use ed25519_dalek::SigningKey;

@@ -63,7 +63,8 @@ describe("returns desk", () => {
     expect(button, "home offers the returns desk").toHaveTextContent("Возвраты и коробки");
     await settle(() => fireEvent.click(button));
     expect(callsOf(invokeMock, "open_returns"), "the button opens the desk").toHaveLength(1);
-    const waiting = screen.getByTestId("returns-waiting");
+    // The desk is a lazily loaded screen: it shows once its chunk is in.
+    const waiting = await screen.findByTestId("returns-waiting");
     expect(waiting, "waiting returns are listed").toHaveTextContent("Платье летнее");
     expect(
       within(waiting).getByTestId("waiting-ret-2"),

@@ -1,7 +1,7 @@
 //! The sync status as the backend last published it: read once at start, then kept current by the
 //! `sync-status` event. A kiosk without a server (the demo) answers with `configured: false`.
 import { listen } from "@tauri-apps/api/event";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { KioskError, SyncStatusView } from "../../bindings";
 import { toKioskError } from "../../ipc/command";
 import * as api from "./api";
@@ -59,5 +59,9 @@ export function useSyncStatus(): SyncState {
     }
   }, []);
 
-  return { status, error, syncNow, acknowledge };
+  // The same object while nothing changed, so the strip need not re-render with each counter view.
+  return useMemo(
+    () => ({ status, error, syncNow, acknowledge }),
+    [status, error, syncNow, acknowledge],
+  );
 }
