@@ -139,7 +139,17 @@ pub enum OpBody {
     /// The order card was opened at the counter.
     IssueOpened { order_id: OrderId },
     /// A decision on one item was recorded (replaces an earlier one).
-    ItemDecided { order_id: OrderId, item_id: ItemId, decision: ItemDecision },
+    ItemDecided {
+        order_id: OrderId,
+        item_id: ItemId,
+        decision: ItemDecision,
+        /// Честный ЗНАК: the whole marking code scanned off the unit handed over (serial and crypto
+        /// tail included, GS-separated, as `pvz_domain::Scan::mark` writes it), so its sale can be
+        /// reported with its code. Only on a hand-over of a unit scanned by its mark; absent in ops of
+        /// kiosks before it existed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mark: Option<String>,
+    },
     /// A photo of the defect was attached to a refused item; the image travels separately.
     DefectPhotoAttached {
         order_id: OrderId,

@@ -26,6 +26,7 @@ pub(crate) mod receivings;
 pub(crate) mod return_boxes;
 pub(crate) mod return_items;
 pub(crate) mod scan_log;
+pub(crate) mod scanned_marks;
 pub(crate) mod server_keys;
 pub(crate) mod settings;
 pub(crate) mod shelf;
@@ -74,6 +75,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261210_0016_enrollment_generation.sql")),
         M::up(include_str!("../../migrations/20261211_0017_claim_return_code.sql")),
         M::up(include_str!("../../migrations/20261212_0018_photo_uploads.sql")),
+        M::up(include_str!("../../migrations/20261213_0019_item_gtin.sql")),
     ])
 }
 
