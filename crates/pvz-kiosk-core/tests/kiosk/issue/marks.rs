@@ -4,10 +4,11 @@
 //! typed it. A unit whose serial is not the one the order expects is refused as a possible swap;
 //! the op handing an item over carries the whole mark scanned off it.
 
+use crate::support::shelf::page;
 use chrono::{TimeZone, Utc};
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, ScanNotice};
-use pvz_protocol::{demo, Change, ItemWire, OpBody, OrderWire, PullPage};
+use pvz_protocol::{demo, Change, ItemWire, OpBody, OrderWire};
 
 const GS: char = '\u{1d}';
 const CRYPTO_44: &str = "Zm9yLXRlc3Rpbmctb25seS1ub3QtYS1yZWFsLXRhaWw=";
@@ -52,15 +53,9 @@ fn kiosk_with_order(dir: &tempfile::TempDir) -> Kiosk {
         arrived_at: None,
         items: vec![item(SHOES, None), item(GUM, None), item(KETTLE, None), item(PERFUME, Some(PERFUME_MARK))],
     };
-    let page = PullPage {
-        cursor: "marks-1".into(),
-        has_more: false,
-        reset: false,
-        remaining: 0,
-        max_wait_seconds: 0,
-        changes: vec![Change::UpsertOrder(order)],
-    };
-    kiosk.apply_pull(&page).expect("the order arrives with the feed");
+    kiosk
+        .apply_pull(&page("marks-1", false, vec![Change::UpsertOrder(order)]))
+        .expect("the order arrives with the feed");
     kiosk
 }
 
