@@ -22,6 +22,7 @@ const KNOWN_ERROR_KINDS = {
   already_issued: true,
   order_cancelled: true,
   item_not_in_order: true,
+  other_unit_of_item: true,
   no_active_order: true,
   defect_needs_description: true,
   fee_policy_missing: true,
@@ -209,6 +210,7 @@ export function errorMessage(error: KioskError, t: TFunction, lang: Lang): strin
     case "order_not_found":
     case "order_cancelled":
     case "item_not_in_order":
+    case "other_unit_of_item":
     case "no_active_order":
     case "defect_needs_description":
     case "fee_policy_missing":

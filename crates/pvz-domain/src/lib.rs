@@ -27,7 +27,7 @@ pub use money::Kopecks;
 pub use order::{ItemState, OrderStatus, TransitionError};
 pub use policy::{FeeDecision, FeePolicy, FeeRule};
 pub use refusal::{Refusal, RefusalError, RefusalReason};
-pub use scan::{classify, Scan};
+pub use scan::{classify, gtin14, Scan};
 pub use settlement::{settle, ItemLine, Settlement};
 pub use shift::{
     shift_report, ClosedShift, OpenShift, RefusalCount, RefusedItem, ShiftError, ShiftEvent, ShiftReport, ShiftState,

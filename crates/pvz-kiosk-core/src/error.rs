@@ -85,6 +85,10 @@ pub enum KioskError {
     OrderCancelled,
     #[error("this item is not part of the open order")]
     ItemNotInOrder,
+    /// Честный ЗНАК: the product is in the order, but the order expects the unit with another mark
+    /// (same GTIN, other serial): possibly a swapped unit, so it is not handed over.
+    #[error("another unit of this product: its marking code is not the one the order expects")]
+    OtherUnitOfItem,
     #[error("open an order first")]
     NoActiveOrder,
     #[error("describe the defect before refusing the item as defective")]
@@ -285,6 +289,7 @@ pub enum ErrorKind {
     AlreadyIssued,
     OrderCancelled,
     ItemNotInOrder,
+    OtherUnitOfItem,
     NoActiveOrder,
     DefectNeedsDescription,
     FeePolicyMissing,
@@ -388,6 +393,7 @@ impl KioskError {
             KioskError::AlreadyIssued { .. } => ErrorKind::AlreadyIssued,
             KioskError::OrderCancelled => ErrorKind::OrderCancelled,
             KioskError::ItemNotInOrder => ErrorKind::ItemNotInOrder,
+            KioskError::OtherUnitOfItem => ErrorKind::OtherUnitOfItem,
             KioskError::NoActiveOrder => ErrorKind::NoActiveOrder,
             KioskError::DefectNeedsDescription => ErrorKind::DefectNeedsDescription,
             KioskError::FeePolicyMissing => ErrorKind::FeePolicyMissing,

@@ -70,7 +70,7 @@ impl Kiosk {
                     } else if let Some(claim_id) = &state.claim {
                         claim_return::check_item(tx, claim_id, &scan)
                     } else if let Some(active) = &state.active_order {
-                        match_item(tx, active, &scan)
+                        match_item(tx, active, &scan, now)
                     } else {
                         crate::shelves::scan_on_shelves(tx, &scan, now)
                     }

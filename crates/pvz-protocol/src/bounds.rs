@@ -86,10 +86,13 @@ impl OpBody {
     pub fn check_bounds(&self) -> Result<(), BoundsError> {
         match self {
             OpBody::IssueOpened { .. } | OpBody::ItemDecisionCleared { .. } => Ok(()),
-            OpBody::ItemDecided { decision, .. } => match decision {
-                ItemDecision::Refuse { description: d, .. } => description(d.as_deref()),
-                ItemDecision::HandOver | ItemDecision::NotArrived => Ok(()),
-            },
+            OpBody::ItemDecided { decision, mark, .. } => {
+                text::SCANNED_CODE.named("mark").check_opt(mark.as_deref())?;
+                match decision {
+                    ItemDecision::Refuse { description: d, .. } => description(d.as_deref()),
+                    ItemDecision::HandOver | ItemDecision::NotArrived => Ok(()),
+                }
+            }
             OpBody::DefectPhotoAttached { photo_id, sha256, media_type, .. } => photo(photo_id, sha256, media_type),
             OpBody::IssueCompleted { handed_over, refused: refusals, not_arrived, .. } => {
                 at_most("handed_over", handed_over, MAX_ORDER_ITEMS)?;

@@ -139,7 +139,17 @@ pub enum OpBody {
     /// The order card was opened at the counter.
     IssueOpened { order_id: OrderId },
     /// A decision on one item was recorded (replaces an earlier one).
-    ItemDecided { order_id: OrderId, item_id: ItemId, decision: ItemDecision },
+    ItemDecided {
+        order_id: OrderId,
+        item_id: ItemId,
+        decision: ItemDecision,
+        /// Честный ЗНАК: the whole marking code scanned off the unit handed over (serial and crypto
+        /// tail included, GS-separated, as `pvz_domain::Scan::mark` writes it), so its sale can be
+        /// reported with its code. Only on a hand-over of a unit scanned by its mark; absent in ops of
+        /// kiosks before it existed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mark: Option<String>,
+    },
     /// A photo of the defect was attached to a refused item; the image travels separately.
     DefectPhotoAttached {
         order_id: OrderId,
@@ -273,6 +283,25 @@ impl OpBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_item_decision_without_a_mark_reads_as_before_and_one_with_a_mark_keeps_it() {
+        let old = serde_json::json!({
+            "type": "item_decided", "order_id": "o1", "item_id": "o1-1", "decision": {"kind": "hand_over"}
+        });
+        let mut decided: OpBody = serde_json::from_value(old.clone()).expect("an op of a kiosk before marks parses");
+        assert!(matches!(&decided, OpBody::ItemDecided { mark: None, .. }), "it carries no mark: {decided:?}");
+        assert_eq!(serde_json::to_value(&decided).expect("serializes"), old, "no mark: the op reads as it did");
+        if let OpBody::ItemDecided { mark, .. } = &mut decided {
+            *mark = Some("0104601234567893211234567890ABC\u{1d}93Ab+/".into());
+        }
+        let wire = serde_json::to_string(&decided).expect("serializes");
+        assert_eq!(
+            serde_json::from_str::<OpBody>(&wire).expect("parses"),
+            decided,
+            "the mark survives the wire, GS too"
+        );
+    }
 
     #[test]
     fn a_return_source_is_stored_under_its_wire_name() {

@@ -204,7 +204,8 @@ mod tests {
                 "20261220_0011_claim_conversation.sql",
                 "20261221_0012_idempotent_enrollment.sql",
                 "20261222_0013_evidence.sql",
-                "20261223_0014_web_sessions.sql"
+                "20261223_0014_web_sessions.sql",
+                "20261224_0015_handed_over_marks.sql"
             ],
             "migrate applies exactly what was missing"
         );

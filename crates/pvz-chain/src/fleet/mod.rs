@@ -204,6 +204,7 @@ impl SimKiosk {
                 order_id: order_id.clone(),
                 item_id: order.item_id.clone(),
                 decision: ItemDecision::HandOver,
+                mark: None,
             },
             OpBody::IssueCompleted {
                 order_id,

@@ -77,6 +77,33 @@ pub enum Scan {
 }
 
 impl Scan {
+    /// The GTIN-14 this code names, when it names one: a marking code's (01), or an EAN-13, EAN-8
+    /// or UPC-A barcode with a valid check digit, zero-padded to 14 digits (see [`gtin14`]).
+    pub fn gtin(&self) -> Option<String> {
+        match self {
+            Scan::Gs1 { gtin, .. } => Some(gtin.clone()),
+            Scan::Ean13 { code } | Scan::Code128 { code } => gtin14(code),
+            _ => None,
+        }
+    }
+
+    /// The whole marking code in its canonical element string: `01` + GTIN, `21` + serial, then GS
+    /// and `91` + key, GS and `92`/`93` + crypto tail, whichever were scanned. Whatever separator the
+    /// scanner sent (GS, character 232, none, parentheses), the same unit gives the same text; `None`
+    /// for any other scan.
+    pub fn mark(&self) -> Option<String> {
+        let Scan::Gs1 { gtin, serial, verification_key, crypto } = self else { return None };
+        let mut mark = format!("01{gtin}21{serial}");
+        if let Some(key) = verification_key {
+            mark.push_str(&format!("{GS}91{key}"));
+        }
+        if let Some(crypto) = crypto {
+            let ai = if crypto.len() == 4 { "93" } else { "92" };
+            mark.push_str(&format!("{GS}{ai}{crypto}"));
+        }
+        Some(mark)
+    }
+
     /// The code an item is looked up by: the EAN-13 digits, GTIN + serial of a marking code, or
     /// the Code 128 text; `None` for scans that are not item codes.
     pub fn item_code(&self) -> Option<String> {
@@ -94,6 +121,14 @@ impl Scan {
             | Scan::Unknown { .. } => None,
         }
     }
+}
+
+/// A barcode's GTIN-14: an EAN-8, UPC-A (12), EAN-13 or GTIN-14 with a valid check digit,
+/// zero-padded on the left to 14 digits, so a marking code's GTIN-14 and the EAN-13 printed on the
+/// same product compare equal. `None` for any other text.
+pub fn gtin14(code: &str) -> Option<String> {
+    let gtin_length = matches!(code.len(), 8 | 12 | 13 | 14);
+    (gtin_length && ean::has_valid_check_digit(code)).then(|| format!("{code:0>14}"))
 }
 
 /// Cleans raw scanner or keyboard input: drops control characters except GS, turns the textual
@@ -403,6 +438,46 @@ mod tests {
             Some("046012345678935Abc123XYZ01"),
             "a marking code is looked up by GTIN + serial"
         );
+    }
+
+    #[test]
+    fn a_marking_code_with_character_232_or_no_separator_typed_under_ru_decodes() {
+        let with_gs = format!("0104601234567893215Abc123XYZ01\u{1d}91EE06\u{1d}92{CRYPTO_44}");
+        let expected = classify(&with_gs);
+        assert!(matches!(expected, Scan::Gs1 { .. }), "the reference code is a marking code: {expected:?}");
+        for scanned in [
+            with_gs.replace('\u{1d}', "\u{e8}"),
+            with_gs.replace('\u{1d}', ""),
+            type_under_ru(&with_gs.replace('\u{1d}', "\u{e8}")),
+            type_under_ru(&format!("]d2{}\r\n", with_gs.replace('\u{1d}', ""))),
+        ] {
+            assert_eq!(classify(&scanned), expected, "{scanned:?} must decode to the same marking code");
+            assert_eq!(classify(&scanned).mark(), Some(with_gs.clone()), "{scanned:?} is recorded with GS kept");
+        }
+    }
+
+    #[test]
+    fn a_marking_code_names_the_gtin_of_the_barcodes_on_the_same_product() {
+        let mark = classify("0104601234567893215Abc123XYZ01");
+        assert_eq!(mark.gtin().as_deref(), Some("04601234567893"), "a mark's GTIN is its (01)");
+        assert_eq!(
+            classify("4601234567893").gtin().as_deref(),
+            Some("04601234567893"),
+            "an EAN-13 is the GTIN-14 with a leading zero"
+        );
+        assert_eq!(gtin14("96385074"), Some("00000096385074".into()), "an EAN-8 pads to 14 digits");
+        assert_eq!(gtin14("036000291452"), Some("00036000291452".into()), "a UPC-A pads to 14 digits");
+        assert_eq!(gtin14("04601234567893"), Some("04601234567893".into()), "a GTIN-14 stays itself");
+        assert_eq!(
+            classify("96385074").gtin(),
+            Some("00000096385074".into()),
+            "an EAN-8, read as Code 128 text, still names its GTIN"
+        );
+        for not_gtin in ["96385075", "036000291453", "4601234567890", "WB-SKU-000123", "123456789", "046012345678931"] {
+            assert_eq!(gtin14(not_gtin), None, "{not_gtin:?} has no GTIN (wrong check digit or length, or not digits)");
+        }
+        assert_eq!(classify("WB-SKU-000123").gtin(), None, "Code 128 text names no GTIN");
+        assert_eq!(classify("4601234567893").mark(), None, "a barcode is not a marking code");
     }
 
     #[test]

@@ -54,10 +54,12 @@ fn resolve(conn: &Db<'_>, input: &str) -> Result<(String, Vec<String>)> {
             item_audit::get_unit(conn, return_id.as_str())?.and_then(|u| u.item_id).into_iter().collect()
         }
         _ => match item_lookup_key(&scan) {
-            Some((code, is_mark)) => {
-                let mut ids: Vec<String> =
-                    orders::find_items_by_code(conn, &code, is_mark)?.into_iter().map(|r| r.item_id).collect();
-                ids.extend(item_audit::find_units_by_code(conn, &code)?.into_iter().filter_map(|u| u.item_id));
+            Some(code) => {
+                let mut ids: Vec<String> = orders::find_items_by_code(conn, code.lookup(), code.exact_mark())?
+                    .into_iter()
+                    .map(|r| r.item_id)
+                    .collect();
+                ids.extend(item_audit::find_units_by_code(conn, &code.code)?.into_iter().filter_map(|u| u.item_id));
                 ids
             }
             None => Vec::new(),

@@ -1,6 +1,7 @@
 //! What the counter reads off codes: signed codes (buyer pickup, claim return, staff badge) checked
 //! with the server key pinned at enrollment or a later network key it vouched for, and item codes
-//! matched against an item's barcode or mark (and the items of any order found by one).
+//! matched against an item's barcode or mark by GTIN-14, so a Честный ЗНАК mark finds the item whose
+//! EAN-13, EAN-8 or UPC-A names the same product (and the items of any order found by one).
 //!
 //! When the network rotates its key, the feed brings the key chain (`Change::SetServerKeys`): each
 //! key endorsed by the one before. The kiosk trusts the keys after its pinned one whose
@@ -11,6 +12,7 @@ pub mod qr;
 
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
+use crate::store::orders::ItemLookup;
 use crate::store::{orders, server_keys, settings, Db, ItemRef};
 use crate::Kiosk;
 use chrono::DateTime;
@@ -87,28 +89,65 @@ pub(crate) fn token_error(e: TokenError, what: &str) -> KioskError {
     }
 }
 
-/// The code to look an item up by, and whether it is a Честный ЗНАК mark (else a barcode).
-pub(crate) fn item_lookup_key(scan: &Scan) -> Option<(String, bool)> {
-    scan.item_code().map(|code| (code, matches!(scan, Scan::Gs1 { .. })))
+/// An item code as the counter looks it up: the code (a barcode's text, or GTIN + serial of a
+/// Честный ЗНАК mark), whether it is a mark, and the GTIN-14 it names, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ItemCode {
+    pub code: String,
+    pub is_mark: bool,
+    /// A mark's (01), or an EAN-13, EAN-8 or UPC-A barcode's GTIN zero-padded to 14 digits.
+    pub gtin: Option<String>,
 }
 
-/// Whether a scanned item code (`code`, a mark when `is_mark`) is the item with this barcode and
-/// mark: the same barcode, the same mark, or a mark whose GTIN is the item's EAN-13 (a GTIN-14 is an
-/// EAN-13 with a leading zero).
-pub(crate) fn code_matches(code: &str, is_mark: bool, barcode: Option<&str>, mark: Option<&str>) -> bool {
-    if !is_mark {
-        return barcode == Some(code);
+impl ItemCode {
+    /// A code as stored beside an item scanned earlier (a hand-back's, say).
+    pub fn stored(code: &str, is_mark: bool) -> ItemCode {
+        let gtin = if is_mark { code.get(..14).map(str::to_owned) } else { pvz_domain::gtin14(code) };
+        ItemCode { code: code.to_owned(), is_mark, gtin }
     }
-    let same_gtin = |barcode: &str| {
-        code.get(..14).is_some_and(|gtin| gtin.trim_start_matches('0') == barcode.trim_start_matches('0'))
-    };
-    mark == Some(code) || barcode.is_some_and(same_gtin)
+
+    /// How the store finds the items of this product: by GTIN when the code names one, else by the
+    /// barcode's exact text.
+    pub fn lookup(&self) -> ItemLookup<'_> {
+        match &self.gtin {
+            Some(gtin) => ItemLookup::Gtin(gtin),
+            None => ItemLookup::Barcode(&self.code),
+        }
+    }
+
+    /// The mark itself (GTIN + serial), to prefer the very unit when it is known.
+    pub fn exact_mark(&self) -> Option<&str> {
+        self.is_mark.then_some(self.code.as_str())
+    }
+
+    /// Whether this code is the item with this barcode and expected mark: the same mark, the same
+    /// GTIN (a mark of the product, or its EAN-13 / EAN-8 / UPC-A however padded), or, for a code
+    /// that names no GTIN, the same barcode text.
+    pub fn matches(&self, barcode: Option<&str>, mark: Option<&str>) -> bool {
+        if self.is_mark && mark == Some(self.code.as_str()) {
+            return true;
+        }
+        match &self.gtin {
+            Some(gtin) => {
+                let item_gtin =
+                    mark.and_then(|m| m.get(..14)).map(str::to_owned).or_else(|| barcode.and_then(pvz_domain::gtin14));
+                item_gtin.as_deref() == Some(gtin.as_str())
+            }
+            None => barcode == Some(self.code.as_str()),
+        }
+    }
+}
+
+/// The code to look an item up by; `None` for scans that are not item codes.
+pub(crate) fn item_lookup_key(scan: &Scan) -> Option<ItemCode> {
+    let code = scan.item_code()?;
+    Some(ItemCode { code, is_mark: matches!(scan, Scan::Gs1 { .. }), gtin: scan.gtin() })
 }
 
 impl Kiosk {
     /// Classifies a scanned item code and finds the items carrying it (any order).
     pub fn find_items_by_code(&self, input: &str) -> Result<Vec<ItemRef>> {
-        let Some((code, is_mark)) = item_lookup_key(&classify(input)) else { return Ok(Vec::new()) };
-        self.store.with_conn(|c| Ok(orders::find_items_by_code(c, &code, is_mark)?))
+        let Some(code) = item_lookup_key(&classify(input)) else { return Ok(Vec::new()) };
+        self.store.with_conn(|c| Ok(orders::find_items_by_code(c, code.lookup(), code.exact_mark())?))
     }
 }

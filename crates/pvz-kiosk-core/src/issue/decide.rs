@@ -9,7 +9,7 @@ use crate::evidence;
 use crate::issue::order::{load_order_by_id, LoadedOrder};
 use crate::kiosk::{parse_item_id, parse_order_id, timestamp};
 use crate::store::photos::{self, PhotoRow};
-use crate::store::{decisions, outbox, Db};
+use crate::store::{decisions, outbox, scanned_marks, Db};
 use crate::view::CounterView;
 use crate::Kiosk;
 use pvz_domain::{FeeDecision, ItemId, OrderId, Refusal, RefusalError, RefusalReason};
@@ -128,8 +128,9 @@ impl Kiosk {
     }
 }
 
-/// Records one item decision and its op (the caller's transaction holds both).
-fn record_decision(
+/// Records one item decision and its op (the caller's transaction holds both). A hand-over carries
+/// the marking code scanned off the item, if one was.
+pub(super) fn record_decision(
     conn: &Db<'_>,
     order_id: &OrderId,
     item_id: ItemId,
@@ -138,7 +139,11 @@ fn record_decision(
     at: &str,
 ) -> Result<()> {
     decisions::set_decision(conn, order_id, &item_id, &decision, fee, at)?;
-    outbox::append_op(conn, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision }, at)?;
+    let mark = match decision {
+        ItemDecision::HandOver => scanned_marks::get_scanned_mark(conn, &item_id)?,
+        ItemDecision::Refuse { .. } | ItemDecision::NotArrived => None,
+    };
+    outbox::append_op(conn, &OpBody::ItemDecided { order_id: order_id.clone(), item_id, decision, mark }, at)?;
     Ok(())
 }
 

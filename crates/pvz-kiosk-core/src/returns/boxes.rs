@@ -3,8 +3,8 @@
 //! `PVZB1:<box>:<n>`), and the closed boxes are handed to a logistics driver identified by badge
 //! (`BoxesHandedOver`, with the act on screen).
 
-use crate::codes::item_lookup_key;
 use crate::codes::qr::qr_svg_data_uri;
+use crate::codes::{item_lookup_key, ItemCode};
 use crate::desk::ensure_no_hand_back;
 use crate::error::{BadgeRefusal, KioskError, Result};
 use crate::kiosk::{parse_return_id, timestamp};
@@ -61,7 +61,7 @@ fn pack(conn: &Db<'_>, unit: &ReturnItemRow, now: DateTime<Utc>) -> Result<ScanN
 /// An item code at the desk: the oldest waiting unit carrying it goes into the open box.
 pub(crate) fn scan_into_box(conn: &Db<'_>, scan: &Scan, now: DateTime<Utc>) -> Result<ScanNotice> {
     open_box(conn)?;
-    let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::NoOpenBox)?;
+    let ItemCode { code, is_mark, .. } = item_lookup_key(scan).ok_or(KioskError::NoOpenBox)?;
     let mut unit = return_items::find_waiting_return_item_by_code(conn, &code, is_mark)?;
     // A marking code on an item whose unit knows only its EAN-13 (a GTIN-14 with a leading zero).
     if let (None, true, Some(gtin)) = (&unit, is_mark, code.get(..14)) {

@@ -10,7 +10,7 @@
 //! server's answer, and until then the window shows the item without one.
 
 use crate::codes::qr::qr_svg_data_uri;
-use crate::codes::{code_matches, item_lookup_key, verify_signed};
+use crate::codes::{item_lookup_key, verify_signed};
 use crate::error::{KioskError, Result};
 use crate::evidence;
 use crate::kiosk::{new_return_id, timestamp};
@@ -91,8 +91,8 @@ pub(crate) fn open_claim(
 /// An item scanned while a claim is on the counter: is it the claim's item?
 pub(crate) fn check_item(conn: &Db<'_>, claim_id: &ClaimId, scan: &Scan) -> Result<ScanNotice> {
     let claim = draft(conn, claim_id)?;
-    let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::ClaimOtherItem)?;
-    if !code_matches(&code, is_mark, claim.barcode.as_deref(), None) {
+    let code = item_lookup_key(scan).ok_or(KioskError::ClaimOtherItem)?;
+    if !code.matches(claim.barcode.as_deref(), None) {
         return Err(KioskError::ClaimOtherItem);
     }
     claim_returns::set_claim_item_checked(conn, claim_id)?;

@@ -4,7 +4,7 @@
 //! shipping; other reasons the policy fee, as refusals at the counter), and completing writes the
 //! `CourierHandBackCompleted` op with the missing and extra items, and a returned unit per item.
 
-use crate::codes::{code_matches, item_lookup_key};
+use crate::codes::{item_lookup_key, ItemCode};
 use crate::error::{KioskError, Result};
 use crate::issue::refusal_fee;
 use crate::kiosk::{new_return_id, parse_return_id, timestamp};
@@ -56,27 +56,26 @@ pub(crate) fn start(
 fn unmatched_line<'a>(
     lines: &'a [ManifestLine],
     items: &[HandBackItemRow],
-    code: &str,
-    is_mark: bool,
+    code: &ItemCode,
 ) -> Option<&'a ManifestLine> {
     lines.iter().find(|line| {
-        code_matches(code, is_mark, line.barcode.as_deref(), line.mark.as_deref())
+        code.matches(line.barcode.as_deref(), line.mark.as_deref())
             && !items.iter().any(|i| i.item_id.as_ref() == Some(&line.item_id))
     })
 }
 
 /// An item scanned into the open hand-back: matched to a manifest line, or an extra.
 pub(crate) fn scan_item(conn: &Db<'_>, hand_back_id: &str, scan: &Scan, now: DateTime<Utc>) -> Result<ScanNotice> {
-    let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::NoActiveHandBack)?;
+    let scanned = item_lookup_key(scan).ok_or(KioskError::NoActiveHandBack)?;
     let lines = hand_back_lines::list_hand_back_lines(conn, hand_back_id)?;
     let items = hand_back_items::list_hand_back_items(conn, hand_back_id)?;
-    let (item_id, order_id, name, category) = match unmatched_line(&lines, &items, &code, is_mark) {
+    let (item_id, order_id, name, category) = match unmatched_line(&lines, &items, &scanned) {
         Some(line) => {
             (Some(line.item_id.clone()), Some(line.order_id.clone()), line.name.clone(), line.category.clone())
         }
         // An extra: named after any cached item with this code, so the act says more than a code.
         None => {
-            let known = orders::find_items_by_code(conn, &code, is_mark)?.into_iter().next();
+            let known = orders::find_items_by_code(conn, scanned.lookup(), scanned.exact_mark())?.into_iter().next();
             let row = match known {
                 Some(found) => {
                     let order_id =
@@ -87,7 +86,7 @@ pub(crate) fn scan_item(conn: &Db<'_>, hand_back_id: &str, scan: &Scan, now: Dat
             };
             match row {
                 Some(item) => (None, None, item.name, item.category),
-                None => (None, None, code.clone(), String::new()),
+                None => (None, None, scanned.code.clone(), String::new()),
             }
         }
     };
@@ -97,8 +96,8 @@ pub(crate) fn scan_item(conn: &Db<'_>, hand_back_id: &str, scan: &Scan, now: Dat
         &HandBackItemRow {
             return_id: return_id.clone(),
             hand_back_id: hand_back_id.to_owned(),
-            code,
-            is_mark,
+            code: scanned.code,
+            is_mark: scanned.is_mark,
             item_id,
             order_id,
             name,
@@ -172,8 +171,8 @@ impl Kiosk {
                 if items[index].item_id.is_some() {
                     continue;
                 }
-                let (code, is_mark) = (items[index].code.clone(), items[index].is_mark);
-                if let Some(line) = unmatched_line(&manifest.lines, &items, &code, is_mark) {
+                let code = ItemCode::stored(&items[index].code, items[index].is_mark);
+                if let Some(line) = unmatched_line(&manifest.lines, &items, &code) {
                     let item = &mut items[index];
                     // A reason chosen before the match fixed the fee for the category the counter
                     // guessed; the op now names the line, and the server checks the line's category.

@@ -5,7 +5,7 @@
 //! checked for room whether or not it is the proposed one, since the shelves may have changed since
 //! the proposal (a move, the feed's cells); a proposal that no longer fits is refused and replaced.
 
-use crate::codes::{code_matches, item_lookup_key};
+use crate::codes::item_lookup_key;
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::shelves::cells::{cell_error, check_room, shelves, Shelves};
@@ -20,13 +20,13 @@ use pvz_domain::{propose_cell, CellLabel, CellProposal, Scan};
 
 /// An item code scanned while the session is on the counter.
 pub(crate) fn receive_scan(conn: &Db<'_>, open: &ReceivingRow, scan: &Scan, now: DateTime<Utc>) -> Result<ScanNotice> {
-    let (code, is_mark) = item_lookup_key(scan).ok_or(KioskError::ItemNotInOrder)?;
+    let scanned = item_lookup_key(scan).ok_or(KioskError::ItemNotInOrder)?;
     let items = receiving_items::list_receiving_items(conn, &open.receiving_id)?;
     let matching: Vec<&ReceivingItemRow> = items
         .iter()
         .filter(|i| {
-            code_matches(&code, is_mark, i.item.barcode.as_deref(), i.item.mark.as_deref())
-                || i.item.item_id.as_str() == code
+            scanned.matches(i.item.barcode.as_deref(), i.item.mark.as_deref())
+                || i.item.item_id.as_str() == scanned.code
         })
         .collect();
     if let Some(pending) = &open.pending {
@@ -55,6 +55,7 @@ pub(crate) fn receive_scan(conn: &Db<'_>, open: &ReceivingRow, scan: &Scan, now:
         Some(ReceivedState::Placed { cell, .. }) => Err(KioskError::AlreadyPlaced { cell: cell.clone() }),
         Some(_) => Err(KioskError::InvalidInput("this item was recorded as damaged in this receiving".into())),
         None => {
+            let code = scanned.code;
             let new = receiving_unexpected::record_unexpected(conn, &open.receiving_id, &code, &timestamp(now))?;
             Ok(ScanNotice::UnexpectedRecorded { code, new })
         }

@@ -26,6 +26,7 @@ pub(crate) mod receivings;
 pub(crate) mod return_boxes;
 pub(crate) mod return_items;
 pub(crate) mod scan_log;
+pub(crate) mod scanned_marks;
 pub(crate) mod server_keys;
 pub(crate) mod settings;
 pub(crate) mod shelf;
@@ -74,6 +75,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/20261210_0016_enrollment_generation.sql")),
         M::up(include_str!("../../migrations/20261211_0017_claim_return_code.sql")),
         M::up(include_str!("../../migrations/20261212_0018_photo_uploads.sql")),
+        M::up(include_str!("../../migrations/20261213_0019_item_gtin.sql")),
     ])
 }
 
@@ -478,6 +480,46 @@ mod tests {
         assert_eq!(word.decision, pvz_domain::ClaimDecision::Revoked, "the decision follows from the state");
         assert_eq!((word.route, word.return_deadline), (None, None), "no route or deadline was said then");
         assert_eq!(word.code_issue, 1, "nor a newer code");
+    }
+
+    #[test]
+    fn items_cached_before_marking_codes_get_the_gtin_of_their_mark_or_barcode() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("kiosk.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            migrations().to_version(&mut conn, 18).expect("the schema before marking codes applies");
+            conn.execute_batch(
+                "INSERT INTO orders (order_id, pickup_point_id, short_code, buyer, server_status)
+                     VALUES ('o1', 'pp', '123456', 'Б.', 'ready');
+                 INSERT INTO order_items (item_id, order_id, position, name, variant, cell, price_kopecks, prepaid,
+                     category, barcode, mark) VALUES
+                     ('ean13', 'o1', 0, 'x', '', '', 1, 0, 'c', '4601234567893', NULL),
+                     ('ean8', 'o1', 1, 'x', '', '', 1, 0, 'c', '96385074', NULL),
+                     ('upca', 'o1', 2, 'x', '', '', 1, 0, 'c', '036000291452', NULL),
+                     ('marked', 'o1', 3, 'x', '', '', 1, 0, 'c', 'WB-SKU-1', '04607001770015PERFUME000001'),
+                     ('sku', 'o1', 4, 'x', '', '', 1, 0, 'c', 'WB-SKU-000123', NULL);",
+            )
+            .expect("items cached with the previous schema");
+        }
+        let store = Store::open(&path).expect("opening upgrades to the latest schema");
+        let gtins: Vec<(String, Option<String>)> = store
+            .with_conn(|c| {
+                let mut stmt = c.prepare("SELECT item_id, gtin FROM order_items ORDER BY position")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>().map_err(StoreError::from)
+            })
+            .expect("read");
+        let expected = [
+            ("ean13", Some("04601234567893")),
+            ("ean8", Some("00000096385074")),
+            ("upca", Some("00036000291452")),
+            ("marked", Some("04607001770015")),
+            ("sku", None),
+        ];
+        let expected: Vec<(String, Option<String>)> =
+            expected.iter().map(|(id, gtin)| ((*id).to_owned(), gtin.map(str::to_owned))).collect();
+        assert_eq!(gtins, expected, "each cached item is found by the GTIN-14 of its mark, else of its barcode");
     }
 
     #[test]

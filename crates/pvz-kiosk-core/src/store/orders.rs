@@ -167,32 +167,72 @@ pub fn list_items(conn: &Connection, order_id: &OrderId) -> Result<Vec<ItemRow>,
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Items carrying this code: a barcode (EAN-13, Code 128) or a Честный ЗНАК mark (GTIN + serial).
-pub fn find_items_by_code(conn: &Connection, code: &str, is_mark: bool) -> Result<Vec<ItemRef>, StoreError> {
-    let sql = if is_mark {
-        "SELECT item_id, order_id FROM order_items WHERE mark = ?1 LIMIT 50"
-    } else {
-        "SELECT item_id, order_id FROM order_items WHERE barcode = ?1 LIMIT 50"
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([code], |r| Ok(ItemRef { item_id: r.get(0)?, order_id: r.get(1)? }))?;
+/// How a scanned item code finds stored items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemLookup<'a> {
+    /// By GTIN-14 (a marking code's, or an EAN-13, EAN-8 or UPC-A barcode's): `order_items.gtin`.
+    Gtin(&'a str),
+    /// By the exact barcode text (Code 128 text that names no GTIN).
+    Barcode(&'a str),
+}
+
+impl ItemLookup<'_> {
+    fn column_and_code(&self) -> (&'static str, &str) {
+        match self {
+            ItemLookup::Gtin(gtin) => ("gtin", gtin),
+            ItemLookup::Barcode(code) => ("barcode", code),
+        }
+    }
+}
+
+/// The key `order_items.gtin` holds for an item: its expected mark's GTIN-14, else its barcode's.
+fn item_gtin(barcode: Option<&str>, mark: Option<&str>) -> Option<String> {
+    let from_mark = mark.and_then(|m| m.get(..14)).filter(|g| g.bytes().all(|b| b.is_ascii_digit()));
+    from_mark.map(str::to_owned).or_else(|| barcode.and_then(pvz_domain::gtin14))
+}
+
+/// Items carrying this code: the mark itself when one is stored (`exact_mark`), else every item of
+/// the product (by GTIN or barcode), at most 50.
+pub fn find_items_by_code(
+    conn: &Connection,
+    lookup: ItemLookup<'_>,
+    exact_mark: Option<&str>,
+) -> Result<Vec<ItemRef>, StoreError> {
+    let to_ref = |r: &Row<'_>| Ok(ItemRef { item_id: r.get(0)?, order_id: r.get(1)? });
+    if let Some(mark) = exact_mark {
+        let mut stmt = conn.prepare_cached("SELECT item_id, order_id FROM order_items WHERE mark = ?1 LIMIT 50")?;
+        let found = stmt.query_map([mark], to_ref)?.collect::<Result<Vec<_>, _>>()?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    let (column, code) = lookup.column_and_code();
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT item_id, order_id FROM order_items WHERE {column} = ?1 LIMIT 50"))?;
+    let rows = stmt.query_map([code], to_ref)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An item of the open order found by a scanned code, with the mark the order expects of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemInOrder {
+    pub item_id: String,
+    /// Честный ЗНАК identity the order expects (GTIN-14 + serial), if it names one.
+    pub mark: Option<String>,
 }
 
 /// Items of one order carrying this code (a popular product's barcode is in many orders).
 pub fn find_items_in_order(
     conn: &Connection,
     order_id: &OrderId,
-    code: &str,
-    is_mark: bool,
-) -> Result<Vec<String>, StoreError> {
-    let sql = if is_mark {
-        "SELECT item_id FROM order_items WHERE mark = ?1 AND order_id = ?2 ORDER BY position"
-    } else {
-        "SELECT item_id FROM order_items WHERE barcode = ?1 AND order_id = ?2 ORDER BY position"
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([code, order_id.as_str()], |r| r.get(0))?;
+    lookup: ItemLookup<'_>,
+) -> Result<Vec<ItemInOrder>, StoreError> {
+    let (column, code) = lookup.column_and_code();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT item_id, mark FROM order_items WHERE {column} = ?1 AND order_id = ?2 ORDER BY position"
+    ))?;
+    let rows =
+        stmt.query_map([code, order_id.as_str()], |r| Ok(ItemInOrder { item_id: r.get(0)?, mark: r.get(1)? }))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -220,8 +260,8 @@ pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreErr
     conn.prepare_cached("DELETE FROM order_items WHERE order_id = ?1")?.execute([order.order_id.as_str()])?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO order_items (item_id, order_id, position, name, variant, cell, price_kopecks, prepaid,
-             category, barcode, mark)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             category, barcode, mark, gtin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?;
     for (position, item) in order.items.iter().enumerate() {
         insert.execute(params![
@@ -236,6 +276,7 @@ pub fn upsert_order(conn: &Connection, order: &OrderWire) -> Result<(), StoreErr
             item.category,
             item.barcode,
             item.mark,
+            item_gtin(item.barcode.as_deref(), item.mark.as_deref()),
         ])?;
     }
     Ok(())

@@ -223,6 +223,7 @@ mod tests {
             order_id: OrderId::parse("o1").expect("id"),
             item_id: ItemId::parse("o1-1").expect("id"),
             decision: ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some(description) },
+            mark: None,
         };
         let refused = store
             .with_tx::<_, KioskError>(|tx| Ok(append_op(tx, &refusal("ш".repeat(2001)), "2026-12-01T10:00:00.000Z")?))

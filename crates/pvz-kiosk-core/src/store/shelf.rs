@@ -93,17 +93,22 @@ pub fn get_item_place(conn: &Connection, item_id: &str) -> Result<Option<PlacedI
     Ok(stmt.query_row([item_id], from_row).optional()?)
 }
 
-/// Cached order items carrying this code or id: a barcode, a Честный ЗНАК mark, or the item id
-/// itself (typed, or printed as Code 128).
-pub fn find_item_ids_by_code(conn: &Connection, code: &str, is_mark: bool) -> Result<Vec<String>, StoreError> {
-    let sql = if is_mark {
-        "SELECT item_id FROM order_items WHERE mark = ?1 LIMIT 50"
-    } else {
-        "SELECT item_id FROM order_items WHERE barcode = ?1 OR item_id = ?1 LIMIT 50"
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([code], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// Cached order items carrying this code or id: the very unit of a Честный ЗНАК mark when one is
+/// stored, else the product's items (by GTIN or barcode, see [`super::orders::find_items_by_code`]),
+/// or the item id itself (typed, or printed as Code 128).
+pub fn find_item_ids_by_code(
+    conn: &Connection,
+    code: &str,
+    lookup: super::orders::ItemLookup<'_>,
+    exact_mark: Option<&str>,
+) -> Result<Vec<String>, StoreError> {
+    let mut ids: Vec<String> =
+        super::orders::find_items_by_code(conn, lookup, exact_mark)?.into_iter().map(|found| found.item_id).collect();
+    if ids.is_empty() {
+        let mut stmt = conn.prepare_cached("SELECT item_id FROM order_items WHERE item_id = ?1")?;
+        ids = stmt.query_map([code], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    }
+    Ok(ids)
 }
 
 /// The newest returned unit made of this item (refused, claimed back, handed back, unredeemed).

@@ -322,6 +322,13 @@ impl Admin {
         ledger::account_balance(&self.conn, account)
     }
 
+    /// Честный ЗНАК: the whole marking code of the unit of this item a counter handed over, as its
+    /// item decision op carried it; `None` if it was not handed over or its mark was not scanned.
+    pub fn handed_over_mark(&self, item: &str) -> Result<Option<String>> {
+        let item = parse_id(ItemId::parse, item)?;
+        orders::get_item_handed_over_mark(&self.conn, &item)
+    }
+
     pub fn op_counts(&self, device: &str) -> Result<OpCounts> {
         let device = parse_id(DeviceId::parse, device)?;
         let (applied, rejected) = ops::count_ops(&self.conn, &device)?;

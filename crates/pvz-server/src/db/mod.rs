@@ -163,6 +163,7 @@ fn every_migration() -> Vec<(&'static str, M<'static>)> {
         migration!("20261221_0012_idempotent_enrollment.sql"),
         migration!("20261222_0013_evidence.sql"),
         migration!("20261223_0014_web_sessions.sql"),
+        migration!("20261224_0015_handed_over_marks.sql"),
     ]
 }
 

@@ -219,6 +219,22 @@ pub fn set_item_refused(conn: &Connection, item: &ItemId, reason: &str) -> Resul
     Ok(())
 }
 
+/// Records the marking code of the unit handed over (`None`: no mark, or not handed over).
+pub fn set_item_handed_over_mark(conn: &Connection, item: &ItemId, mark: Option<&str>) -> Result<()> {
+    conn.prepare_cached("UPDATE order_items SET handed_over_mark = ?2 WHERE id = ?1")?
+        .execute(params![item.as_str(), mark])?;
+    Ok(())
+}
+
+/// The marking code of the unit of this item a counter handed over, if it was scanned.
+pub fn get_item_handed_over_mark(conn: &Connection, item: &ItemId) -> Result<Option<String>> {
+    let mark = conn
+        .prepare_cached("SELECT handed_over_mark FROM order_items WHERE id = ?1")?
+        .query_row([item.as_str()], |r| r.get::<Option<String>>(0))
+        .optional()?;
+    Ok(mark.flatten())
+}
+
 /// The item with its order's context; `None` when the server has no such item.
 pub fn get_item(conn: &Connection, id: &ItemId) -> Result<Option<ItemRow>> {
     let row = conn

@@ -1,5 +1,5 @@
 //! Issue ops (выдача): an opened card and item decisions only need their order and item to exist
-//! at this point; a completed issue needs the order arrived at the point (see
+//! at this point (a hand-over keeps the Честный ЗНАК mark of the unit, when the counter scanned it); a completed issue needs the order arrived at the point (see
 //! `rules::check_issue_completed`), is checked against the server's prices and the point's fee
 //! policies, moves the order to issued, records which items were refused or never arrived (an item
 //! recorded missing at receiving and still not there: the buyer took the rest), fulfils the claim whose
@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::rules::facts::NOT_ARRIVED;
 use crate::rules::{self, IssueClaim, Rejection};
 use pvz_protocol::sync::PushOp;
-use pvz_protocol::OpBody;
+use pvz_protocol::{ItemDecision, OpBody};
 use std::collections::BTreeSet;
 
 pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Result<(), Rejection>> {
@@ -23,9 +23,23 @@ pub(super) fn apply(conn: &Connection, who: &Pusher, op: &PushOp) -> Result<Resu
     let order = orders::get_order_facts(conn, order_id)?;
     match &op.body {
         OpBody::IssueOpened { .. } => Ok(rules::check_item(order.as_ref(), None)),
-        OpBody::ItemDecided { item_id, .. }
-        | OpBody::ItemDecisionCleared { item_id, .. }
-        | OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
+        OpBody::ItemDecided { item_id, decision, mark, .. } => {
+            let checked = rules::check_item(order.as_ref(), Some(item_id));
+            if checked.is_ok() {
+                // The last decision stands: only a hand-over keeps the unit's mark.
+                let mark = mark.as_deref().filter(|_| *decision == ItemDecision::HandOver);
+                orders::set_item_handed_over_mark(conn, item_id, mark)?;
+            }
+            Ok(checked)
+        }
+        OpBody::ItemDecisionCleared { item_id, .. } => {
+            let checked = rules::check_item(order.as_ref(), Some(item_id));
+            if checked.is_ok() {
+                orders::set_item_handed_over_mark(conn, item_id, None)?;
+            }
+            Ok(checked)
+        }
+        OpBody::DefectPhotoAttached { item_id, .. } => Ok(rules::check_item(order.as_ref(), Some(item_id))),
         OpBody::IssueCompleted { order_id, handed_over, refused, collected, refunded, payment_taken, not_arrived } => {
             let claim = IssueClaim {
                 handed_over,

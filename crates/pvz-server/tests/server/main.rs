@@ -28,6 +28,7 @@ mod hand_back;
 mod held_pull;
 mod http;
 mod issue_arrival;
+mod marks;
 mod network_keys;
 mod op_bounds;
 mod operations;

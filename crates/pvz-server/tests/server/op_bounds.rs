@@ -15,6 +15,7 @@ async fn texts_and_lists_past_their_bounds_are_rejected_for_their_op_alone() {
         order_id: order_id("o1"),
         item_id: item_id("o1-1"),
         decision: ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("ш".repeat(2001)) },
+        mark: None,
     };
     let huge_expiry = OpBody::ShelfExpired {
         items: (0..201)
@@ -74,6 +75,7 @@ fn largest_ops() -> Vec<OpBody> {
             order_id: order(0),
             item_id: item(0),
             decision: ItemDecision::Refuse { reason, description: Some(prose(DESCRIPTION.max)) },
+            mark: None,
         },
         OpBody::DefectPhotoAttached {
             order_id: order(0),

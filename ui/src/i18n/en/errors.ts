@@ -14,6 +14,8 @@ export const errors: Messages["errors"] = {
   already_issued_at: "This order was already issued on {{time}}.",
   order_cancelled: "Order cancelled — do not hand it over.",
   item_not_in_order: "This item is not in the open order.",
+  other_unit_of_item:
+    "Another unit of this product: its marking code is not the one in the order. Possibly swapped — do not hand this unit over.",
   no_active_order: "Open an order first: scan the buyer's QR code.",
   defect_needs_description: "Describe the defect — a refusal for defect needs a description.",
   fee_policy_missing: "Fee policy not loaded yet — wait for sync",

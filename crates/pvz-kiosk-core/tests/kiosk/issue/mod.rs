@@ -1,4 +1,6 @@
-//! Выдача: opening an order, deciding its items, confirming the payment, and orders not yet arrived.
+//! Выдача: opening an order, deciding its items, confirming the payment, orders not yet arrived,
+//! and the Честный ЗНАК marks of the units handed over.
 
 mod arrival;
 mod flow;
+mod marks;

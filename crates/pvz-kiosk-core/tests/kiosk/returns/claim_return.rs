@@ -70,6 +70,18 @@ fn an_approved_claim_is_checked_noted_and_accepted_once_with_its_label() {
 }
 
 #[test]
+fn the_marking_code_of_the_claims_item_checks_it_by_its_gtin() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, clock) = seeded(&dir);
+    kiosk.scan(&refund_code("cl-1", &clock)).expect("a signed claim code opens the claim");
+    let dress = "010460123456789321DRESS00000001\u{1d}93Ab+/";
+    refused(kiosk.scan(dress), ErrorKind::ClaimOtherItem, "a dress's mark is not the claim's jacket");
+    let jacket = format!("010{JACKET_BARCODE}21JACKET0000001\u{e8}93Ab+/");
+    let checked = kiosk.scan(&jacket).expect("the jacket's marking code checks the item");
+    assert_eq!(checked.notice, Some(ScanNotice::ClaimItemChecked), "its GTIN-14 is the code's EAN-13 with a leading 0");
+}
+
+#[test]
 fn codes_that_cannot_be_honoured_are_refused_at_the_scan() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (kiosk, clock) = seeded(&dir);

@@ -230,3 +230,20 @@ fn a_proposed_cell_that_filled_up_meanwhile_is_refused_and_proposed_again() {
     assert_eq!(pending.proposed_cell, "A-03", "the emptiest cell left (the bag moved out of it) is proposed");
     assert_eq!(placed(kiosk.scan(&cell_label("A-03")).expect("placed").notice).1, "A-03", "the scarf goes there");
 }
+
+#[test]
+fn a_marking_code_finds_the_expected_item_known_by_its_ean13() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (kiosk, _clock) = shelf_kiosk(&dir);
+    let coat = order(7, "Жанна К.", None, &[("itm-r-7-1", "Пальто", "4601234567893")]);
+    let changes = vec![
+        Change::UpsertOrder(coat.clone()),
+        Change::UpsertShipment(shipment("SHP-M-001", "SHP-M-001-CODE", &[coat])),
+    ];
+    kiosk.apply_pull(&page("marks-1", false, changes)).expect("the coat's shipment arrives with the feed");
+    kiosk.scan("SHP-M-001-CODE").expect("the shipment's code opens receiving");
+
+    let mark = "010460123456789321COAT000000001\u{e8}93Ab+/";
+    let (item, _) = proposed(kiosk.scan(mark).expect("the coat's marking code matches").notice);
+    assert_eq!(item, "itm-r-7-1", "the mark's GTIN-14 is the coat's EAN-13 with a leading zero");
+}

@@ -20,6 +20,8 @@ pub struct Network {
     server: Option<RunningServer>,
     /// The server's request body limit, when a test needs a small one.
     max_body_bytes: Option<usize>,
+    /// The server's PostgreSQL database; `None`: its SQLite file in the data dir.
+    database_url: Option<String>,
 }
 
 impl Network {
@@ -39,7 +41,21 @@ impl Network {
         Network::start_with(None, Some(secret)).await
     }
 
+    /// A network whose server keeps its data in a fresh database of the test process's throwaway
+    /// PostgreSQL, for stories that check what a kiosk sent is kept on both backends.
+    pub async fn start_on_postgres() -> Network {
+        Network::start_on(None, None, Some(pvz_testdb::cluster().create_database())).await
+    }
+
     async fn start_with(max_body_bytes: Option<usize>, secret: Option<[u8; 32]>) -> Network {
+        Network::start_on(max_body_bytes, secret, None).await
+    }
+
+    async fn start_on(
+        max_body_bytes: Option<usize>,
+        secret: Option<[u8; 32]>,
+        database_url: Option<String>,
+    ) -> Network {
         let dir = tempfile::tempdir().expect("temp dir");
         let server_dir = dir.path().join("server");
         if let Some(secret) = secret {
@@ -48,20 +64,20 @@ impl Network {
             let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
             std::fs::write(server_dir.join(pvz_server::keys::KEY_FILE), text).expect("the key file written");
         }
-        let admin = Admin::open(&server_dir).expect("the server's data dir opens");
+        let admin = admin_of(&server_dir, database_url.as_deref());
         admin.add_pickup_point(POINT, "ПВЗ Синхронная, 1", &FeePolicy::default()).expect("pickup point added");
-        let mut config = Config::for_data_dir(&server_dir);
+        let mut config = Config { database_url: database_url.clone(), ..Config::for_data_dir(&server_dir) };
         if let Some(limit) = max_body_bytes {
             config.max_body_bytes = limit;
         }
         let server = pvz_server::spawn(config).await.expect("server starts on port 0");
         let kiosk_path = dir.path().join("kiosk").join("kiosk.sqlite3");
         std::fs::create_dir_all(kiosk_path.parent().expect("parent")).expect("kiosk dir");
-        Network { _dir: dir, server_dir, kiosk_path, server: Some(server), max_body_bytes }
+        Network { _dir: dir, server_dir, kiosk_path, server: Some(server), max_body_bytes, database_url }
     }
 
     pub fn admin(&self) -> Admin {
-        Admin::open(&self.server_dir).expect("admin opens the server's data dir")
+        admin_of(&self.server_dir, self.database_url.as_deref())
     }
 
     pub fn url(&self) -> String {
@@ -125,12 +141,23 @@ impl Network {
     }
 
     pub async fn restart_server(&mut self, addr: std::net::SocketAddr) {
-        let mut config = Config::for_data_dir(&self.server_dir);
+        let mut config = Config { database_url: self.database_url.clone(), ..Config::for_data_dir(&self.server_dir) };
         config.bind = addr;
         if let Some(limit) = self.max_body_bytes {
             config.max_body_bytes = limit;
         }
         self.server = Some(pvz_server::spawn(config).await.expect("server restarts on the same port and data"));
+    }
+}
+
+/// An admin on the server's data dir and its database (PostgreSQL when `database_url` names one).
+fn admin_of(server_dir: &std::path::Path, database_url: Option<&str>) -> Admin {
+    match database_url {
+        Some(url) => {
+            let database = pvz_server::db::Database::parse(url).expect("the test database URL");
+            Admin::open_database(server_dir, &database).expect("admin opens the server's database")
+        }
+        None => Admin::open(server_dir).expect("admin opens the server's data dir"),
     }
 }
 

@@ -52,7 +52,7 @@ pub fn open(path: &Path) -> (Kiosk, Clock) {
     (kiosk, Clock(seconds))
 }
 
-fn order(n: u32, buyer: &str, arrived_at: Option<&str>, items: &[(&str, &str, &str)]) -> OrderWire {
+pub fn order(n: u32, buyer: &str, arrived_at: Option<&str>, items: &[(&str, &str, &str)]) -> OrderWire {
     OrderWire {
         order_id: OrderId::parse(&format!("ord-r-{n}")).expect("order id"),
         pickup_point_id: PickupPointId::parse(demo::PICKUP_POINT).expect("point"),

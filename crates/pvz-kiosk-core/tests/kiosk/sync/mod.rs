@@ -7,6 +7,7 @@ mod enroll;
 mod hand_back;
 mod held_pull;
 mod keys;
+mod marks;
 mod old_queue;
 mod photos;
 mod pull;
