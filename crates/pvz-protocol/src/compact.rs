@@ -18,7 +18,7 @@
 //! The signature covers the prefix, so one kind's claims never pass for another's, nor for an
 //! earlier code's JSON or a key endorsement (those start with `{` and `p`).
 
-use crate::token::{PublicKey, TokenError};
+use crate::key::{PublicKey, TokenError};
 use ed25519_dalek::{Signature, Signer, SigningKey};
 use pvz_domain::ids::IdError;
 use pvz_domain::scan::COMPACT_CODE_ALPHABET;

@@ -9,6 +9,7 @@ pub mod compact;
 pub mod demo;
 pub mod enrollment_code;
 pub mod evidence;
+pub mod key;
 pub mod ops;
 pub mod pull;
 pub mod sync;
