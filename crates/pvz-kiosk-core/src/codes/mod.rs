@@ -128,11 +128,7 @@ impl ItemCode {
             return true;
         }
         match &self.gtin {
-            Some(gtin) => {
-                let item_gtin =
-                    mark.and_then(|m| m.get(..14)).map(str::to_owned).or_else(|| barcode.and_then(pvz_domain::gtin14));
-                item_gtin.as_deref() == Some(gtin.as_str())
-            }
+            Some(gtin) => orders::item_gtin(barcode, mark).as_deref() == Some(gtin.as_str()),
             None => barcode == Some(self.code.as_str()),
         }
     }

@@ -186,7 +186,7 @@ impl ItemLookup<'_> {
 }
 
 /// The key `order_items.gtin` holds for an item: its expected mark's GTIN-14, else its barcode's.
-fn item_gtin(barcode: Option<&str>, mark: Option<&str>) -> Option<String> {
+pub(crate) fn item_gtin(barcode: Option<&str>, mark: Option<&str>) -> Option<String> {
     let from_mark = mark.and_then(|m| m.get(..14)).filter(|g| g.bytes().all(|b| b.is_ascii_digit()));
     from_mark.map(str::to_owned).or_else(|| barcode.and_then(pvz_domain::gtin14))
 }
