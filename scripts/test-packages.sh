@@ -63,6 +63,9 @@ step "start the server as installed"
 config=/etc/pvz-server/server.toml
 bind=$(sed -n 's/^bind *= *"\(.*\)"/\1/p' "$config")
 [ -n "$bind" ] || fail "no bind address in $config"
+if [ ! -d /run/systemd/system ] && curl -fsS "http://$bind/v1/health" >/dev/null 2>&1; then
+  fail "something already answers on http://$bind: stop it, or this test would check that server instead of the installed one"
+fi
 admin() { runuser -u pvz-server -- /usr/bin/pvz-server --config "$config" "$@"; }
 if [ -d /run/systemd/system ]; then
   # The package's postinst enabled and started it.
