@@ -89,6 +89,7 @@ for _ in $(seq 1 300); do
 done
 [ -s "$work/health.json" ] || fail "the installed server did not answer /v1/health on http://$bind within 30 s"
 echo "GET /v1/health: $(cat "$work/health.json")"
+curl -fsS "http://$bind/v1/ready" >/dev/null || fail "the installed server answers /v1/health but its database is not ready (/v1/ready)"
 [ -f /var/lib/pvz-server/server.sqlite3 ] || fail "the server keeps no database in /var/lib/pvz-server (SQLite is the default)"
 
 step "the installed kiosk opens its window against that server"
