@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a Debian/Ubuntu machine to build, run and test PVZ Kiosk:
-# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, zbar, CUPS, poppler, PostgreSQL for the server's tests), Rust components, tauri-driver
-# and the UI's npm packages. Safe to run again: it only installs what is not there.
+# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, zbar, CUPS, poppler, PostgreSQL for the server's tests), Rust components, tauri-driver,
+# cargo-deb and the UI's npm packages (with the Tauri CLI). Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,13 @@ done
 if ! command -v tauri-driver >/dev/null; then
   say "installing tauri-driver"
   cargo install tauri-driver --locked --version 2.1.0
+fi
+
+# Builds the server's Debian package (scripts/package.sh); the kiosk's comes from the Tauri CLI,
+# an npm package of the UI.
+if [ "$(cargo-deb --version 2>/dev/null)" != "3.8.0" ]; then
+  say "installing cargo-deb"
+  cargo install cargo-deb --locked --version 3.8.0
 fi
 
 if ! command -v node >/dev/null || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then

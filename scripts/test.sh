@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs exactly what CI runs: rustfmt, the layout check, clippy -D warnings, TypeScript typecheck + lint, UI and Rust
-# unit tests, integration tests, the API fuzzer (scripts/fuzz-api.sh), the TypeScript bindings drift check and the end-to-end tests in
-# the real built app (tauri-driver + WebKitWebDriver under xvfb-run).
+# unit tests, integration tests, the API fuzzer (scripts/fuzz-api.sh), the TypeScript bindings drift check, the end-to-end tests in
+# the real built app (tauri-driver + WebKitWebDriver under xvfb-run) and the install test of both Debian packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -72,6 +72,9 @@ cargo build -p pvz-kiosk --locked
 step "end-to-end tests in the real window"
 WEBKIT_DISABLE_COMPOSITING_MODE=1 xvfb-run -a -s "-screen 0 1280x800x24" \
   cargo test -p pvz-e2e --locked -- --test-threads=1 | tee -a "$results"
+
+step "the Debian packages: build, install, start against each other, remove (scripts/test-packages.sh)"
+scripts/test-packages.sh
 
 step "all checks passed"
 # cargo: "test result: ok. N passed; M failed"; vitest: "Tests  N passed (N)".
