@@ -26,6 +26,7 @@ import { useScanPaintTiming, useUiReadyAfterFirstPaint } from "./perf";
 import { useWedge } from "./scanner/useWedge";
 import { ErrorBanner } from "./shell/ErrorBanner";
 import { Header } from "./shell/Header";
+import { takeBootScans } from "./shell/boot";
 import { Home } from "./shell/Home";
 import { ManualEntry } from "./shell/ManualEntry";
 import { useCounter } from "./useCounter";
@@ -100,6 +101,16 @@ export function App() {
   useEffect(() => {
     if (lastSync !== null) refresh();
   }, [lastSync, refresh]);
+
+  // Codes entered into the plain-HTML shell before the app ran are scanned, in order, once the
+  // counter's first view shows it can take them (not on the connect form or the PIN screen).
+  const loaded = view !== null;
+  const { scan } = counter;
+  useEffect(() => {
+    if (!loaded) return;
+    const early = takeBootScans();
+    if (scanning) for (const { code, at } of early) scan(code, at);
+  }, [loaded, scanning, scan]);
 
   const logOut = useCallback(() => void perform(staff.logOut), [perform]);
 

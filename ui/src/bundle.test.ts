@@ -58,5 +58,17 @@ describe("the window's bundle", () => {
       eager.some((module) => module.endsWith(screen)),
     );
     expect(rareInEntry, "no rarely used screen is loaded before the first paint").toEqual([]);
+
+    // The page itself loads no script but boot.js: the bundle starts after the shell's first frame.
+    const page = output.output.find((item) => item.fileName === "index.html");
+    const html = page?.type === "asset" ? String(page.source) : "";
+    const entry = output.output.find((item) => item.type === "chunk" && item.isEntry);
+    expect(html, "the built page names its entry chunk for boot.js").toContain(
+      `<meta name="pvz-app-entry" content="/${entry?.fileName}"`,
+    );
+    expect(html, "no module script or preload holds back the page's load").not.toMatch(
+      /<script type="module"|modulepreload/,
+    );
+    expect(html, "boot.js runs on the shell").toContain('<script src="/boot.js"></script>');
   });
 });

@@ -1,4 +1,6 @@
 // Window globals the kiosk UI adds.
+import type { CounterView } from "./bindings";
+
 export {};
 
 declare global {
@@ -9,5 +11,11 @@ declare global {
     __pvzScanIpcTimings?: number[];
     /** Per scan, milliseconds from its Enter to the answer, the card committed, the frame, painted. */
     __pvzScanPhases?: { answer: number; commit: number; frame: number; painted: number }[];
+    /** Set by public/boot.js, which runs on the plain-HTML shell before the bundle. */
+    __pvzBoot?: {
+      submitted: { code: string; at: number }[];
+      firstView: Promise<CounterView> | null;
+      firstFrameSent: boolean;
+    };
   }
 }

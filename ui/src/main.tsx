@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "./i18n";
 import { App } from "./App";
+import { takeOverBootShell } from "./shell/boot";
 // The style sheets in cascade order: shared ones in styles/, each capability's beside its screens.
 import "./styles/base.css";
 import "./styles/layout.css";
@@ -19,6 +20,8 @@ import "./features/shelves/shelves.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
+// Before the first render replaces the plain-HTML shell: what was typed or scanned into it.
+takeOverBootShell();
 
 createRoot(root).render(
   <StrictMode>

@@ -3,6 +3,7 @@
 //! end-to-end tests and for looking at in the devtools.
 import { useEffect, useLayoutEffect } from "react";
 import { uiReady } from "./ipc/counter";
+import { bootHandoff } from "./shell/boot";
 
 /**
  * A scan whose card is about to be committed; a new object per scan, so each is measured once.
@@ -53,6 +54,8 @@ export function useScanPaintTiming(pending: PendingPaint | null): void {
 const uiStagesSent = new Set<string>();
 
 function reportStageAfterPaint(stage: "first_frame" | "data"): void {
+  // The plain-HTML shell's first frame came before the app's (public/boot.js reported it).
+  if (stage === "first_frame" && bootHandoff().firstFrameSent) return;
   if (uiStagesSent.has(stage)) return;
   uiStagesSent.add(stage);
   requestAnimationFrame(() => {

@@ -20,6 +20,7 @@ import { fileToBase64 } from "./ipc/base64";
 import { toKioskError } from "./ipc/command";
 import * as counterApi from "./ipc/counter";
 import { recordScanIpcTiming, type PendingPaint } from "./perf";
+import { takeBootFirstView } from "./shell/boot";
 
 /**
  * Errors that mean the counter needs a person first (a PIN, a shift): the view is read again so the
@@ -60,7 +61,9 @@ export function useCounter(): Counter {
   }, []);
 
   useEffect(() => {
-    queue.current = counterApi.counterView().then(setView, (thrown: unknown) => {
+    // The plain-HTML shell asked for the first view while the bundle loaded.
+    const first = takeBootFirstView() ?? counterApi.counterView();
+    queue.current = first.then(setView, (thrown: unknown) => {
       setError(toKioskError(thrown));
     });
   }, []);

@@ -4,6 +4,7 @@
 pub(crate) mod box_handovers;
 pub(crate) mod cell_placements;
 pub(crate) mod cells;
+mod checkpoint;
 pub(crate) mod claim_photos;
 pub(crate) mod claim_returns;
 pub(crate) mod decisions;
@@ -94,6 +95,8 @@ pub enum StoreError {
 
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Checkpoints the WAL in the counter's pauses (None for a store not in WAL mode).
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl Store {
@@ -106,7 +109,21 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store { conn: Mutex::new(conn) })
+        let journal: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        let checkpointer = if journal.eq_ignore_ascii_case("wal") {
+            // The counter's commits never checkpoint; see `checkpoint`.
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            Some(checkpoint::Checkpointer::start(path)?)
+        } else {
+            None
+        };
+        Ok(Store { conn: Mutex::new(conn), checkpointer })
+    }
+
+    fn committed(&self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.committed();
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -116,7 +133,15 @@ impl Store {
 
     /// Runs `f` on the store as it is now (reads; a write outside a transaction commits at once).
     pub fn with_conn<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
-        f(&Db(&self.lock()))
+        let conn = self.lock();
+        let changes = conn.total_changes();
+        let result = f(&Db(&conn));
+        let wrote = conn.total_changes() != changes;
+        drop(conn);
+        if wrote {
+            self.committed();
+        }
+        result
     }
 
     /// Runs `f` in one IMMEDIATE transaction: committed if `f` returns Ok, rolled back otherwise.
@@ -125,6 +150,8 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = f(&Db(&tx))?;
         tx.commit().map_err(StoreError::from)?;
+        drop(conn);
+        self.committed();
         Ok(value)
     }
 }
