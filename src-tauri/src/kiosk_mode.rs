@@ -52,12 +52,10 @@ pub fn open_window(app: &tauri::App, mode: &KioskMode) -> Result<WebviewWindow, 
     let config = app.config().app.windows.iter().find(|w| w.label == "main").ok_or("no main window in the config")?;
     let kiosk = mode.loaded.config.kiosk_mode;
     let view = serde_json::to_string(&mode.loaded.view())?;
-    let window = WebviewWindowBuilder::from_config(app.handle(), config)?
-        .fullscreen(kiosk)
-        .decorations(!kiosk)
-        .initialization_script(format!("window.__PVZ_CONFIG__ = {view};"))
-        .build()?;
-    Ok(window)
+    let builder = WebviewWindowBuilder::from_config(app.handle(), config)?
+        .initialization_script(format!("window.__PVZ_CONFIG__ = {view};"));
+    let builder = if kiosk { builder.fullscreen(true).decorations(false) } else { builder };
+    Ok(builder.build()?)
 }
 
 /// A close request in kiosk mode waits for a manager's PIN: the window is asked for it instead.

@@ -1,7 +1,7 @@
 //! A close request held by kiosk mode: the window asks for a manager's PIN in place of the screen
 //! (the PIN screen's own form), or closes at once where nobody can log in here to ask.
 import { listen } from "@tauri-apps/api/event";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { KioskError, SessionView } from "../../bindings";
 import { toKioskError } from "../../ipc/command";
 import * as api from "./api";
@@ -15,17 +15,15 @@ export type CloseRequest = {
 };
 
 export function useCloseRequest(session: SessionView | null): CloseRequest {
-  const [asking, setAsking] = useState(false);
-  const loginRequired = useRef(true);
-  loginRequired.current = session?.login_required ?? true;
+  const [requested, setRequested] = useState(false);
+  // Until the first view says otherwise, a PIN is asked for.
+  const loginRequired = session?.login_required ?? true;
 
   useEffect(() => {
     let active = true;
     let unlisten: (() => void) | null = null;
     listen(api.CLOSE_REQUESTED_EVENT, () => {
-      if (!active) return;
-      if (loginRequired.current) setAsking(true);
-      else void api.authorizeClose(null, null).catch(() => setAsking(true));
+      if (active) setRequested(true);
     }).then(
       (stop) => {
         if (active) unlisten = stop;
@@ -39,7 +37,14 @@ export function useCloseRequest(session: SessionView | null): CloseRequest {
     };
   }, []);
 
-  const cancel = useCallback(() => setAsking(false), []);
+  // Nobody can log in here: nothing to ask for, the close goes ahead.
+  useEffect(() => {
+    if (requested && !loginRequired) {
+      api.authorizeClose(null, null).catch(() => setRequested(false));
+    }
+  }, [requested, loginRequired]);
+
+  const cancel = useCallback(() => setRequested(false), []);
   const authorize = useCallback(async (employeeId: string, pin: string) => {
     try {
       await api.authorizeClose(employeeId, pin);
@@ -48,5 +53,5 @@ export function useCloseRequest(session: SessionView | null): CloseRequest {
       return toKioskError(thrown);
     }
   }, []);
-  return { asking, cancel, authorize };
+  return { asking: requested && loginRequired, cancel, authorize };
 }
