@@ -25,6 +25,7 @@ pub struct KioskMode {
 impl KioskMode {
     /// Reads the configuration files and the environment; every problem is logged as one line.
     pub fn load() -> KioskMode {
+        let started = std::time::Instant::now();
         let env = |name: &str| std::env::var(name).ok();
         let paths = ConfigPaths::from_env(&env);
         let loaded = config::load(&paths, &env);
@@ -35,6 +36,7 @@ impl KioskMode {
             system = %paths.system.display(),
             user = ?paths.user,
             kiosk_mode = loaded.config.kiosk_mode,
+            config_read_us = started.elapsed().as_micros() as u64,
             "configuration read"
         );
         KioskMode { loaded, close_allowed: AtomicBool::new(false) }

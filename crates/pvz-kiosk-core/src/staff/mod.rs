@@ -133,7 +133,7 @@ impl Kiosk {
     /// where nobody can log in yet (not enrolled, or its network has set up no staff) has no PIN to
     /// ask for, and may close.
     pub fn authorize_close(&self, employee_id: Option<&str>, pin: Option<&str>) -> Result<()> {
-        if !self.store.with_conn(|c| login_required(c))? {
+        if !self.store.with_conn(login_required)? {
             return Ok(());
         }
         let (Some(employee_id), Some(pin)) = (employee_id, pin) else { return Err(KioskError::LoginRequired) };
