@@ -62,6 +62,8 @@ const COMMANDS: &[&str] = &[
     "item_history",
     "item_claims",
     "export_evidence_bundle",
+    "window_mode",
+    "authorize_close",
 ];
 
 fn main() {

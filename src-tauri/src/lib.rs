@@ -1,8 +1,10 @@
-//! The Tauri shell: opens the local store, imports a demo seed when asked, starts sync with the
-//! central server when enrolled with one (at start-up or from the window's connect form), and
-//! exposes the counter commands. No SQL and no business rules live here.
+//! The Tauri shell: reads the configuration, opens the window (in kiosk mode when configured) and
+//! the local store, imports a demo seed when asked, starts sync with the central server when
+//! enrolled with one (at start-up or from the window's connect form), and exposes the counter
+//! commands. No SQL and no business rules live here.
 
 mod commands;
+mod kiosk_mode;
 mod sync;
 
 use pvz_kiosk_core::sync::SyncHandle;
@@ -35,10 +37,11 @@ impl AppState {
     }
 }
 
-/// `PVZ_DATA_DIR` overrides where the store lives (tests, several kiosks on one machine).
-fn data_dir(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    match std::env::var_os("PVZ_DATA_DIR") {
-        Some(dir) => Ok(PathBuf::from(dir)),
+/// The configuration's `data_dir` (or `PVZ_DATA_DIR`: tests, several kiosks on one machine)
+/// overrides where the store lives.
+fn data_dir(app: &tauri::App, configured: Option<&Path>) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    match configured {
+        Some(dir) => Ok(dir.to_owned()),
         None => Ok(app.path().app_data_dir()?),
     }
 }
@@ -77,20 +80,29 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
+    let mode = kiosk_mode::KioskMode::load();
+    if mode.autostart_declined() {
+        tracing::info!("autostart is off in the configuration; the counter does not start with the session");
+        return;
+    }
     let result = tauri::Builder::default()
         .setup(move |app| {
-            let dir = data_dir(app)?;
+            let config = mode.loaded.config.clone();
+            app.manage(mode);
+            kiosk_mode::open_window(app, &app.state())?;
+            let dir = data_dir(app, config.data_dir.as_deref())?;
             let open: OpenStore = Box::new(move || open_store(&dir, started));
             let kiosk = Arc::new(LazyLock::new(open));
             let sync = Arc::new(OnceLock::new());
             let (opening, handle, slot) = (kiosk.clone(), app.handle().clone(), sync.clone());
             std::thread::Builder::new().name("open-store".into()).spawn(move || {
                 let kiosk = Arc::clone(LazyLock::force(&opening));
-                tauri::async_runtime::spawn(sync::start(handle, kiosk, slot));
+                tauri::async_runtime::spawn(sync::start(handle, kiosk, slot, sync::Enrollment::from_config(&config)));
             })?;
             app.manage(AppState { kiosk, sync, started });
             Ok(())
         })
+        .on_window_event(kiosk_mode::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::counter_view,
             commands::scan,
@@ -152,6 +164,8 @@ pub fn run() {
             commands::audit::item_history,
             commands::audit::item_claims,
             commands::audit::export_evidence_bundle,
+            kiosk_mode::window_mode,
+            kiosk_mode::authorize_close,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -1,9 +1,10 @@
-//! Sync in the window: enroll from `PVZ_SERVER_URL` + `PVZ_ENROLL_CODE` at start-up when the kiosk
-//! has no server yet (or later from the window's connect form; an enrollment left pending by a lost
+//! Sync in the window: enroll with the configuration's `server_url` + `enroll_code` (or
+//! `PVZ_SERVER_URL` + `PVZ_ENROLL_CODE`) at start-up when the kiosk has no server yet (or later from the window's connect form; an enrollment left pending by a lost
 //! answer is finished first), then run the core's sync engine on
 //! tauri's runtime — once per app, whichever path gets there first — and forward every status to the
 //! window as a `sync-status` event. The window never waits for the network to open.
 
+use pvz_kiosk_core::config::KioskConfig;
 use pvz_kiosk_core::sync::{self, EngineConfig, SyncEngine, SyncHandle};
 use pvz_kiosk_core::{Kiosk, KioskError, SyncStatusView};
 use std::sync::{Arc, OnceLock};
@@ -12,8 +13,31 @@ use tauri::{AppHandle, Emitter};
 /// The event the window listens to; its payload is a `SyncStatusView`.
 pub const SYNC_STATUS_EVENT: &str = "sync-status";
 
+/// What the configuration asks to enroll with at start-up.
+pub struct Enrollment {
+    url: String,
+    code: String,
+    device_name: Option<String>,
+}
+
+impl Enrollment {
+    /// Both the server's address and a code, or nothing to enroll with.
+    pub fn from_config(config: &KioskConfig) -> Option<Enrollment> {
+        Some(Enrollment {
+            url: config.server_url.clone()?,
+            code: config.enroll_code.clone()?,
+            device_name: config.device_name.clone(),
+        })
+    }
+}
+
 /// Start-up: enrolls if asked to and possible, then runs the engine if the kiosk has a server.
-pub async fn start(app: AppHandle, kiosk: Arc<Kiosk>, handle_slot: Arc<OnceLock<SyncHandle>>) {
+pub async fn start(
+    app: AppHandle,
+    kiosk: Arc<Kiosk>,
+    handle_slot: Arc<OnceLock<SyncHandle>>,
+    enrollment: Option<Enrollment>,
+) {
     // An enrollment whose answer was lost (or not saved before a power cut) is finished first.
     match sync::resume_enrollment(&kiosk, &EngineConfig::from_env().client).await {
         Ok(Some(enrollment)) => {
@@ -22,8 +46,10 @@ pub async fn start(app: AppHandle, kiosk: Arc<Kiosk>, handle_slot: Arc<OnceLock<
         Ok(None) => {}
         Err(error) => tracing::warn!(%error, "the pending enrollment could not be finished now"),
     }
-    if let Err(error) = enroll_from_env(&kiosk).await {
-        tracing::error!(%error, "enrollment from PVZ_SERVER_URL/PVZ_ENROLL_CODE failed; the kiosk stays offline");
+    if let Some(enrollment) = enrollment {
+        if let Err(error) = enroll_from_config(&kiosk, enrollment).await {
+            tracing::error!(%error, "enrollment from the configuration failed; the kiosk stays offline");
+        }
     }
     match kiosk.sync_status() {
         Ok(status) if status.configured => run_engine(&app, &kiosk, &handle_slot),
@@ -56,16 +82,14 @@ pub fn run_engine(app: &AppHandle, kiosk: &Arc<Kiosk>, handle_slot: &OnceLock<Sy
     }
 }
 
-async fn enroll_from_env(kiosk: &Kiosk) -> Result<(), KioskError> {
-    let (Ok(url), Ok(code)) = (std::env::var("PVZ_SERVER_URL"), std::env::var("PVZ_ENROLL_CODE")) else {
-        return Ok(());
-    };
+async fn enroll_from_config(kiosk: &Kiosk, asked: Enrollment) -> Result<(), KioskError> {
     if kiosk.sync_status()?.configured {
         return Ok(());
     }
-    let name = std::env::var("PVZ_DEVICE_NAME").unwrap_or_else(|_| hostname());
-    let enrollment = sync::enroll_when_reachable(kiosk, &url, &code, &name, &EngineConfig::from_env(), 20).await?;
-    tracing::info!(pickup_point = %enrollment.pickup_point_name, "enrolled from the environment");
+    let name = asked.device_name.unwrap_or_else(hostname);
+    let config = EngineConfig::from_env();
+    let enrollment = sync::enroll_when_reachable(kiosk, &asked.url, &asked.code, &name, &config, 20).await?;
+    tracing::info!(pickup_point = %enrollment.pickup_point_name, "enrolled from the configuration");
     Ok(())
 }
 

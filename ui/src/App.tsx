@@ -6,13 +6,19 @@
 //! focus is. Two things come before any counter work: a kiosk not enrolled yet (no server, no demo
 //! seed) shows the connect form, and a counter whose network set up staff shows the PIN screen
 //! while nobody is on duty (then, with nobody's shift open, the shift to open) — on the connect form
-//! and the PIN screen there is no manual field and no scanner, so what is typed stays typed.
+//! and the PIN screen there is no manual field and no scanner, so what is typed stays typed. In kiosk
+//! mode a close request asks for a manager's PIN in place of the screen; the configuration's
+//! problems stay above the screen while the counter runs.
 import { lazy, memo, Suspense, useCallback, useEffect, useState } from "react";
 import type { CounterView } from "./bindings";
 import type { Counter } from "./counterState";
 import { OrderCard } from "./features/issue/OrderCard";
 import { Receipt } from "./features/issue/Receipt";
 import { RecentIssues } from "./features/issue/RecentIssues";
+import * as kiosk from "./features/kiosk/api";
+import { kioskConfig } from "./features/kiosk/config";
+import { ConfigProblems } from "./features/kiosk/ConfigProblems";
+import { useCloseRequest } from "./features/kiosk/useCloseRequest";
 import * as returns from "./features/returns/api";
 import * as shelves from "./features/shelves/api";
 import { LoginScreen } from "./features/staff/LoginScreen";
@@ -73,6 +79,10 @@ const ShiftReport = lazy(() =>
 const ShellSyncStrip = memo(SyncStrip);
 const ShellManualEntry = memo(ManualEntry);
 
+/** Read once: the configuration does not change while the counter runs. */
+const CONFIG = kioskConfig();
+const requestClose = () => void kiosk.requestClose();
+
 export function App() {
   const counter = useCounter();
   const sync = useSyncStatus();
@@ -82,7 +92,8 @@ export function App() {
   const needsEnrollment = view?.status.enrolled === false;
   const needsLogin =
     !needsEnrollment && session !== null && session.login_required && session.logged_in === null;
-  const scanning = !needsEnrollment && !needsLogin;
+  const closing = useCloseRequest(session);
+  const scanning = !needsEnrollment && !needsLogin && !closing.asking;
   const { perform } = counter;
   const find = useCallback((code: string) => perform(() => shelves.findItem(code)), [perform]);
   // While the find dialog is open, a scan is what to look for.
@@ -122,13 +133,21 @@ export function App() {
         sync={sync.status}
         session={session}
         onLogOut={logOut}
+        onClose={CONFIG.kiosk_mode ? requestClose : undefined}
       />
+      <ConfigProblems problems={CONFIG.problems} />
       <ShellSyncStrip sync={sync} />
       {scanning && <ShellManualEntry onSubmit={counter.scan} />}
       {error && <ErrorBanner error={error} />}
       <main className="app__main">
         <Suspense fallback={null}>
-          {view ? (
+          {view && closing.asking ? (
+            <LoginScreen
+              session={view.session}
+              onLogIn={closing.authorize}
+              closing={{ onCancel: closing.cancel }}
+            />
+          ) : view ? (
             <Screen
               view={view}
               counter={counter}

@@ -17,6 +17,7 @@ import "./features/returns/returns.css";
 import "./styles/print-bar.css";
 import "./features/staff/staff.css";
 import "./features/shelves/shelves.css";
+import "./features/kiosk/kiosk.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -1,7 +1,9 @@
 //! The real built kiosk binary, driven through tauri-driver + WebKitWebDriver. Each `App` has its
 //! own data directory; `restart` ends the WebDriver session (closing the app) and starts a new
 //! one on the same data. Needs an X display (run under `xvfb-run`) and a built `pvz-kiosk`. An
-//! `App` is its window's [`Page`]: every wait, click and read is the page's.
+//! `App` is its window's [`Page`]: every wait, click and read is the page's. Each app reads its
+//! configuration files (kiosk.toml) from its own data directory, never the machine's, so a test
+//! sees only the configuration it wrote.
 
 use crate::page::{Page, WAIT};
 use crate::{free_port, stop_process_group};
@@ -61,6 +63,27 @@ async fn connect(port: u16, binary: &Path) -> Page {
     }
 }
 
+/// The PC's kiosk.toml of an app with data directory `data`.
+fn system_config(data: &tempfile::TempDir) -> PathBuf {
+    data.path().join("etc-pvz-kiosk.toml")
+}
+
+/// The directory of the counter user's kiosk.toml of an app with data directory `data`.
+fn user_config_dir(data: &tempfile::TempDir) -> PathBuf {
+    data.path().join("user-config")
+}
+
+/// Writes the two configuration files (an empty text: no file).
+fn write_config(data: &tempfile::TempDir, system: &str, user: &str) {
+    if !system.is_empty() {
+        std::fs::write(system_config(data), system).expect("write the system kiosk.toml");
+    }
+    if !user.is_empty() {
+        std::fs::create_dir_all(user_config_dir(data)).expect("the user's config dir");
+        std::fs::write(user_config_dir(data).join("kiosk.toml"), user).expect("write the user's kiosk.toml");
+    }
+}
+
 impl Deref for App {
     type Target = Page;
 
@@ -92,6 +115,11 @@ impl App {
     /// Starts the kiosk enrolled to a real server with a one-time code, syncing with short
     /// intervals so a test sees the queue drain within seconds.
     pub async fn start_connected(server_url: &str, enrollment_code: &str) -> App {
+        App::start_connected_configured(server_url, enrollment_code, "").await
+    }
+
+    /// Like `start_connected`, with `system_config` as the PC's kiosk.toml.
+    pub async fn start_connected_configured(server_url: &str, enrollment_code: &str, system_config: &str) -> App {
         let env = [
             ("PVZ_SERVER_URL", server_url.into()),
             ("PVZ_ENROLL_CODE", enrollment_code.into()),
@@ -99,7 +127,16 @@ impl App {
             ("PVZ_SYNC_POLL_MS", "300".into()),
             ("PVZ_SYNC_BACKOFF_MAX_MS", "800".into()),
         ];
-        App::launch(app_binary(), &env).await
+        let data = tempfile::tempdir().expect("temp data dir");
+        write_config(&data, system_config, "");
+        App::launch_in(app_binary(), data, &env).await
+    }
+
+    /// The demo counter with `system` as the PC's kiosk.toml and `user` as the counter user's.
+    pub async fn start_configured(system: &str, user: &str) -> App {
+        let data = tempfile::tempdir().expect("temp data dir");
+        write_config(&data, system, user);
+        App::launch_in(app_binary(), data, &[("PVZ_DEMO_SEED", demo_seed().into_os_string())]).await
     }
 
     /// Starts the kiosk with neither a demo seed nor a server: it shows the connect form. Once it is
@@ -120,6 +157,8 @@ impl App {
         let driver = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("PVZ_DATA_DIR", data.path())
+            .env("PVZ_SYSTEM_CONFIG", system_config(&data))
+            .env("PVZ_CONFIG_DIR", user_config_dir(&data))
             .envs(env.iter().map(|(name, value)| (name, value)))
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
@@ -132,6 +171,31 @@ impl App {
         let app = App { page, driver, port, binary, data };
         app.wait_for(WINDOW_READY).await;
         app
+    }
+
+    /// What the window system says of the window: (fullscreen, decorated), asked through the
+    /// kiosk's own `window_mode` command.
+    pub async fn window_mode(&self) -> (bool, bool) {
+        let script = "const done = arguments[arguments.length - 1]; \
+            window.__TAURI_INTERNALS__.invoke('window_mode').then(done, (e) => done({ error: String(e) }));";
+        let answer = self.client().execute_async(script, vec![]).await.expect("the page asks the window");
+        let flag = |name: &str| {
+            answer.get(name).and_then(serde_json::Value::as_bool).unwrap_or_else(|| panic!("window_mode: {answer}"))
+        };
+        (flag("fullscreen"), flag("decorated"))
+    }
+
+    /// Waits until the app has ended (its WebDriver session answers no more), and fails with a
+    /// screenshot when the window is still there after [`WAIT`].
+    pub async fn wait_closed(&self) {
+        let deadline = Instant::now() + WAIT;
+        while self.client().execute("return 1;", vec![]).await.is_ok() {
+            if Instant::now() > deadline {
+                let shot = self.failure_screenshot().await;
+                panic!("the kiosk should have closed within {WAIT:?} (screen: {shot})");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Closes the window (ending the app process) and opens the app again on the same data.

@@ -10,6 +10,7 @@
 
 mod audit;
 mod codes;
+pub mod config;
 mod desk;
 mod documents;
 mod error;

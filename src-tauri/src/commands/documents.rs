@@ -3,14 +3,16 @@
 //! record nothing, so they do not nudge sync.
 
 use super::{reply, Reply};
+use crate::kiosk_mode::KioskMode;
 use crate::AppState;
 use pvz_kiosk_core::{DocumentFormat, DocumentRef, PrinterView};
 use tauri::State;
 
-/// The printers CUPS offers; empty when there are none (the window says so and offers PDF).
+/// The printers CUPS offers, the configuration's `default_printer` marked default when among them;
+/// empty when there are none (the window says so and offers PDF).
 #[tauri::command(async)]
-pub fn list_printers(state: State<'_, AppState>) -> Reply<Vec<PrinterView>> {
-    reply(state.kiosk.list_printers())
+pub fn list_printers(state: State<'_, AppState>, mode: State<'_, KioskMode>) -> Reply<Vec<PrinterView>> {
+    reply(state.kiosk.list_printers(mode.loaded.config.default_printer.as_deref()))
 }
 
 /// Prints `document` on `printer`; returns the print job's id.

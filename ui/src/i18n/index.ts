@@ -1,7 +1,9 @@
 //! i18next set-up: Russian by default, English one click away; the choice is kept in localStorage
-//! so the counter opens in the manager's language after a restart.
+//! so the counter opens in the manager's language after a restart — unless the configuration
+//! (kiosk.toml's `language`) sets the language this counter opens in.
 import i18n from "i18next";
 import { initReactI18next, useTranslation } from "react-i18next";
+import { kioskConfig } from "../features/kiosk/config";
 import type { Lang } from "../money";
 import { en } from "./en";
 import { ru, type Messages } from "./ru";
@@ -28,7 +30,7 @@ function storedLang(): Lang {
 
 void i18n.use(initReactI18next).init({
   resources: { ru: { translation: ru }, en: { translation: en } },
-  lng: storedLang(),
+  lng: kioskConfig().language ?? storedLang(),
   fallbackLng: DEFAULT_LANG,
   supportedLngs: ["ru", "en"],
   // Resources are bundled, so initialisation is synchronous and the first render is translated.

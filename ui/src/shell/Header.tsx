@@ -1,6 +1,7 @@
 //! The strip across the top: where we are, whether it runs on demo data (or is not connected at
 //! all), what is waiting to sync, who works the counter (with the logout that brings the PIN screen)
-//! and the language switch. Sync details live in the sync strip below it.
+//! and the language switch; in kiosk mode, with no title bar to close the window by, «Закрыть кассу».
+//! Sync details live in the sync strip below it.
 import { useTranslation } from "react-i18next";
 import type { KioskStatus, SessionView, SyncStatusView } from "../bindings";
 import { setLang, useLang } from "../i18n";
@@ -11,11 +12,14 @@ export function Header({
   sync,
   session = null,
   onLogOut,
+  onClose,
 }: {
   status: KioskStatus | null;
   sync: SyncStatusView | null;
   session?: SessionView | null;
   onLogOut?: () => void;
+  /** Kiosk mode: asks to close the window (a manager's PIN then allows it). */
+  onClose?: (() => void) | undefined;
 }) {
   const { t } = useTranslation();
   const lang = useLang();
@@ -84,6 +88,17 @@ export function Header({
         >
           {t("header.switchTo")}
         </button>
+        {onClose && (
+          <button
+            type="button"
+            className="button button--quiet"
+            data-testid="close-counter"
+            title={t("kiosk.closeHint")}
+            onClick={onClose}
+          >
+            {t("kiosk.close")}
+          </button>
+        )}
       </div>
     </header>
   );

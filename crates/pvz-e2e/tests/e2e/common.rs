@@ -32,12 +32,17 @@ impl Counter {
 
     /// Online, nobody logged in yet (the PIN screen shows once the managers are pulled).
     pub async fn start_online() -> Counter {
+        Counter::start_online_configured("").await
+    }
+
+    /// Like `start_online`, with `system_config` as the PC's kiosk.toml.
+    pub async fn start_online_configured(system_config: &str) -> Counter {
         let data = tempfile::tempdir().expect("server data dir");
         let admin = Admin::open(data.path()).expect("the server's data dir opens");
         let demo = admin.seed_demo().expect("the demo network is seeded");
         let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
         let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
-        let app = App::start_connected(&server.url(), &code).await;
+        let app = App::start_connected_configured(&server.url(), &code, system_config).await;
         app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
         Counter { app, admin, demo, server, server_data: data }
     }

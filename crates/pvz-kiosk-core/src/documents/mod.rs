@@ -134,8 +134,48 @@ impl Kiosk {
         Ok(cups::print_pdf(printer, &document.title, &pdf)?)
     }
 
-    /// The printers CUPS offers, the default marked.
-    pub fn list_printers(&self) -> Result<Vec<PrinterView>> {
-        Ok(cups::list_printers()?.into_iter().map(|p| PrinterView { name: p.name, is_default: p.is_default }).collect())
+    /// The printers CUPS offers, the default marked: `preferred` (the configuration's
+    /// `default_printer`) when CUPS offers it, the system's default otherwise.
+    pub fn list_printers(&self, preferred: Option<&str>) -> Result<Vec<PrinterView>> {
+        let printers =
+            cups::list_printers()?.into_iter().map(|p| PrinterView { name: p.name, is_default: p.is_default });
+        Ok(prefer_printer(printers.collect(), preferred))
+    }
+}
+
+/// `printers` with `preferred` as the one default, when it is among them; as they were otherwise (a
+/// configured printer that is unplugged or misspelt does not leave the counter without a default).
+fn prefer_printer(mut printers: Vec<PrinterView>, preferred: Option<&str>) -> Vec<PrinterView> {
+    let Some(preferred) = preferred else { return printers };
+    if printers.iter().any(|p| p.name == preferred) {
+        for printer in &mut printers {
+            printer.is_default = printer.name == preferred;
+        }
+    } else {
+        tracing::warn!(printer = preferred, "the configured default printer is not among the system's printers");
+    }
+    printers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn printers(list: &[(&str, bool)]) -> Vec<PrinterView> {
+        list.iter()
+            .map(|(name, is_default)| PrinterView { name: (*name).to_owned(), is_default: *is_default })
+            .collect()
+    }
+
+    #[test]
+    fn the_configured_printer_is_the_default_when_the_system_offers_it() {
+        let system = printers(&[("Office", true), ("Xprinter", false)]);
+        assert_eq!(
+            prefer_printer(system.clone(), Some("Xprinter")),
+            printers(&[("Office", false), ("Xprinter", true)]),
+            "the configured label printer is picked first, and only it"
+        );
+        assert_eq!(prefer_printer(system.clone(), Some("Zebra")), system, "an absent one leaves the system's default");
+        assert_eq!(prefer_printer(system.clone(), None), system, "none configured: the system's default");
     }
 }

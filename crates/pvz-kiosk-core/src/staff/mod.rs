@@ -118,6 +118,39 @@ impl Kiosk {
     /// refused without counting; wrong PINs count towards a lockout, and during a lockout no PIN is
     /// checked at all.
     pub fn log_in(&self, employee_id: &str, pin: &str) -> Result<CounterView> {
+        let now = self.now();
+        self.check_manager_pin(employee_id, pin, |tx, member| {
+            Session::log_in(member, unix(now)).map_err(|_| KioskError::NotAManager)?;
+            let row =
+                SessionRow { manager_id: member.id.clone(), logged_in_at: timestamp(now), last_activity: unix(now) };
+            Ok(staff_session::start_session(tx, &row)?)
+        })?;
+        self.view()
+    }
+
+    /// Closing the window in kiosk mode: allowed with the PIN of a manager who can log in here,
+    /// checked and counted exactly as a login (a wrong PIN brings the same lockout nearer). A kiosk
+    /// where nobody can log in yet (not enrolled, or its network has set up no staff) has no PIN to
+    /// ask for, and may close.
+    pub fn authorize_close(&self, employee_id: Option<&str>, pin: Option<&str>) -> Result<()> {
+        if !self.store.with_conn(login_required)? {
+            return Ok(());
+        }
+        let (Some(employee_id), Some(pin)) = (employee_id, pin) else { return Err(KioskError::LoginRequired) };
+        self.check_manager_pin(employee_id, pin, |_, member| {
+            tracing::info!(manager = %member.id, "closing the counter allowed by a manager's PIN");
+            Ok(())
+        })
+    }
+
+    /// Checks `pin` as `employee_id`'s, counting the attempt towards a lockout, and runs `then` in
+    /// the same transaction when it is right.
+    fn check_manager_pin(
+        &self,
+        employee_id: &str,
+        pin: &str,
+        then: impl FnOnce(&Db<'_>, &StaffMember) -> Result<()>,
+    ) -> Result<()> {
         let pin = Pin::parse_entry(pin).map_err(|e| KioskError::InvalidInput(e.to_string()))?;
         let employee_id = EmployeeId::parse(employee_id).map_err(|_| KioskError::NotAManager)?;
         let policy = LoginPolicy::default();
@@ -136,18 +169,12 @@ impl Kiosk {
                 staff_session::get_pin_attempts(tx, &employee_id)?.attempt(correct, &policy, unix(now));
             staff_session::set_pin_attempts(tx, &employee_id, &next)?;
             if outcome == AttemptOutcome::LoggedIn {
-                Session::log_in(&member, unix(now)).map_err(|_| KioskError::NotAManager)?;
-                let row = SessionRow {
-                    manager_id: employee_id.clone(),
-                    logged_in_at: timestamp(now),
-                    last_activity: unix(now),
-                };
-                staff_session::start_session(tx, &row)?;
+                then(tx, &member)?;
             }
             Ok::<_, KioskError>(outcome)
         })?;
         match outcome {
-            AttemptOutcome::LoggedIn => self.view(),
+            AttemptOutcome::LoggedIn => Ok(()),
             AttemptOutcome::WrongPin { tries_left } => Err(KioskError::WrongPin { tries_left }),
             AttemptOutcome::LockedNow { until } | AttemptOutcome::StillLocked { until } => {
                 Err(KioskError::PinLocked { until: rfc3339(until) })

@@ -2,7 +2,8 @@
 //! time). Pick the manager (a click, Tab to the name, or the arrow keys), enter the PIN — typed
 //! (digits only, masked) or on the on-screen keypad — and Enter. Choosing a name puts the keyboard
 //! on the PIN, so Enter logs in rather than pressing the name again. A wrong PIN says how many tries are left; a lockout says until when. The scanner's
-//! wedge is off while this screen shows, so a PIN typed fast is never taken for a scan.
+//! wedge is off while this screen shows, so a PIN typed fast is never taken for a scan. The same
+//! form asks for the PIN that closes the counter in kiosk mode (`closing`), with a way back.
 import { useLayoutEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { KioskError, ManagerChoice, SessionView } from "../../bindings";
@@ -17,6 +18,8 @@ const PIN_MAX = 8;
 type Props = {
   session: SessionView;
   onLogIn: (employeeId: string, pin: string) => Promise<KioskError | null>;
+  /** Asking for the PIN that closes the counter (kiosk mode), not for a login. */
+  closing?: { onCancel: () => void } | undefined;
 };
 
 /** Who the screen starts on: the manager the counter locked on, else the only one. */
@@ -27,7 +30,7 @@ function initialManager(session: SessionView): string | null {
 
 const digitsOf = (text: string) => text.replace(/\D/g, "").slice(0, PIN_MAX);
 
-export function LoginScreen({ session, onLogIn }: Props) {
+export function LoginScreen({ session, onLogIn, closing }: Props) {
   const { t } = useTranslation();
   const lang = useLang();
   const pinId = useId();
@@ -128,24 +131,20 @@ export function LoginScreen({ session, onLogIn }: Props) {
   };
 
   return (
-    <section className="login" data-testid="login-screen" aria-labelledby="login-title">
+    <section
+      className="login"
+      data-testid={closing ? "close-screen" : "login-screen"}
+      aria-labelledby="login-title"
+    >
       <h1 id="login-title" className="login__title">
-        {session.lock ? t("login.lockedTitle") : t("login.title")}
+        {closing ? t("kiosk.closeTitle") : session.lock ? t("login.lockedTitle") : t("login.title")}
       </h1>
-      {session.lock && (
-        <p className="login__hint" data-testid="login-idle" role="status">
-          {t("login.idleLocked", { name: session.lock.manager.name })}
+      {closing ? (
+        <p className="login__hint" role="status">
+          {t("kiosk.closePrompt")}
         </p>
-      )}
-      {session.waiting_for_sync && (
-        <p className="login__error" data-testid="login-waiting" role="status">
-          {t("login.waitingForSync")}
-        </p>
-      )}
-      {session.shift && (
-        <p className="login__hint muted" data-testid="login-shift-open">
-          {t("login.shiftOpen", { time: formatDateTime(session.shift.opened_at, lang) })}
-        </p>
+      ) : (
+        <SessionHints session={session} />
       )}
 
       <div className="login__body">
@@ -213,9 +212,19 @@ export function LoginScreen({ session, onLogIn }: Props) {
               data-testid="pin-submit"
               disabled={!canSubmit}
             >
-              {t("login.submit")}
+              {closing ? t("kiosk.closeSubmit") : t("login.submit")}
             </button>
           </div>
+          {closing && (
+            <button
+              type="button"
+              className="button"
+              data-testid="close-cancel"
+              onClick={closing.onCancel}
+            >
+              {t("kiosk.cancel")}
+            </button>
+          )}
           {error && (
             <p
               className="login__error"
@@ -229,6 +238,31 @@ export function LoginScreen({ session, onLogIn }: Props) {
         </form>
       </div>
     </section>
+  );
+}
+
+/** Why the PIN screen shows: locked after idle time, managers still coming, a shift left open. */
+function SessionHints({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
+  const lang = useLang();
+  return (
+    <>
+      {session.lock && (
+        <p className="login__hint" data-testid="login-idle" role="status">
+          {t("login.idleLocked", { name: session.lock.manager.name })}
+        </p>
+      )}
+      {session.waiting_for_sync && (
+        <p className="login__error" data-testid="login-waiting" role="status">
+          {t("login.waitingForSync")}
+        </p>
+      )}
+      {session.shift && (
+        <p className="login__hint muted" data-testid="login-shift-open">
+          {t("login.shiftOpen", { time: formatDateTime(session.shift.opened_at, lang) })}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -15,6 +15,7 @@ import {
   returns,
   returnSource,
 } from "./returns";
+import { kiosk } from "./kiosk";
 import { expiry, find, found, history, receiving } from "./shelves";
 import { login, shift } from "./staff";
 import { sync } from "./sync";
@@ -45,6 +46,7 @@ export const en: Messages = {
   keys,
   login,
   shift,
+  kiosk,
   receiving,
   find,
   found,

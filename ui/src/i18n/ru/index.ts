@@ -14,6 +14,7 @@ import {
   returns,
   returnSource,
 } from "./returns";
+import { kiosk } from "./kiosk";
 import { expiry, find, found, history, receiving } from "./shelves";
 import { login, shift } from "./staff";
 import { sync } from "./sync";
@@ -44,6 +45,7 @@ export const ru = {
   keys,
   login,
   shift,
+  kiosk,
   receiving,
   find,
   found,
