@@ -7,6 +7,7 @@ pub(crate) mod cells;
 pub(crate) mod claim_photos;
 pub(crate) mod claim_returns;
 pub(crate) mod decisions;
+pub(crate) mod diagnostics;
 pub(crate) mod employees;
 pub(crate) mod hand_back_items;
 pub(crate) mod hand_back_lines;
