@@ -62,6 +62,7 @@ const COMMANDS: &[&str] = &[
     "item_history",
     "item_claims",
     "export_evidence_bundle",
+    "save_diagnostics",
 ];
 
 fn main() {

@@ -3,6 +3,8 @@
 //! exposes the counter commands. No SQL and no business rules live here.
 
 mod commands;
+mod instance;
+mod logging;
 mod sync;
 
 use pvz_kiosk_core::sync::SyncHandle;
@@ -24,6 +26,8 @@ pub struct AppState {
     /// Set once the sync engine runs (after enrollment, at start-up or from the window); never twice.
     pub sync: Arc<OnceLock<SyncHandle>>,
     pub started: Instant,
+    /// Where the store, its log files and its documents live.
+    pub data_dir: PathBuf,
 }
 
 impl AppState {
@@ -74,12 +78,16 @@ fn try_open_store(dir: &Path) -> Result<Kiosk, Box<dyn std::error::Error>> {
 
 pub fn run() {
     let started = Instant::now();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    let logs = logging::init();
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     let result = tauri::Builder::default()
+        .plugin(instance::plugin(&identifier))
         .setup(move |app| {
             let dir = data_dir(app)?;
+            logs.open_files(&dir);
+            tracing::info!(version = %app.package_info().version, store = %dir.display(), "kiosk starting");
+            let data_dir = dir.clone();
             let open: OpenStore = Box::new(move || open_store(&dir, started));
             let kiosk = Arc::new(LazyLock::new(open));
             let sync = Arc::new(OnceLock::new());
@@ -88,7 +96,7 @@ pub fn run() {
                 let kiosk = Arc::clone(LazyLock::force(&opening));
                 tauri::async_runtime::spawn(sync::start(handle, kiosk, slot));
             })?;
-            app.manage(AppState { kiosk, sync, started });
+            app.manage(AppState { kiosk, sync, started, data_dir });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -152,8 +160,9 @@ pub fn run() {
             commands::audit::item_history,
             commands::audit::item_claims,
             commands::audit::export_evidence_bundle,
+            commands::support::save_diagnostics,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(error) = result {
         tracing::error!(%error, "the kiosk window failed");
         std::process::exit(1);

@@ -3,6 +3,7 @@
 //! `--test-threads=1`: one WebDriver session at a time.
 
 mod common;
+mod instance;
 mod returns;
 mod seller_web;
 mod shift;
