@@ -12,7 +12,7 @@ use tauri::{AppHandle, Manager, Runtime};
 /// by the identifier alone). A name's elements hold only `[A-Za-z0-9_]` and start with no digit.
 pub fn store_key(identifier: &str, data_dir: Option<&Path>) -> Option<String> {
     let dir = data_dir?;
-    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| std::path::absolute(dir).unwrap_or(dir.to_path_buf()));
+    let dir = std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf());
     Some(format!("{identifier}.store_{:016x}", fnv1a(dir.as_os_str().as_encoded_bytes())))
 }
 

@@ -160,7 +160,8 @@ mod tests {
     #[test]
     fn a_damaged_or_cut_signed_code_is_not_kept_at_all() {
         let cut = &BADGE[..40];
-        let redacted = redact(&format!("bad code {cut} end"));
+        let line = format!("bad code {cut} end");
+        let redacted = redact(&line);
         assert_eq!(redacted, "bad code PVZE2.<signature withheld> end", "a cut code keeps only its prefix");
     }
 }

@@ -98,27 +98,29 @@ impl Launched {
         panic!("{what}: no line with {text:?} within {WAIT:?}; the app said:\n{}", self.seen.join("\n"));
     }
 
-    /// Waits for the app to end by itself; returns how it ended and all it said.
+    /// Waits for the app to end by itself; returns how it ended and all it said (read until its
+    /// output closes, which WebKit's helpers hold open only until they notice the app is gone).
     fn wait_exit(&mut self, what: &str) -> (ExitStatus, String) {
         let deadline = Instant::now() + WAIT;
+        let mut ended = None;
         loop {
-            if let Some(status) = self.child.try_wait().expect("the app's status") {
-                // The output threads end with the process; what is left is read to its end.
-                self.seen.extend(self.lines.iter());
-                return (status, self.seen.join("\n"));
+            if ended.is_none() {
+                ended = self.child.try_wait().expect("the app's status");
             }
             match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
                 Ok(line) => self.seen.push(line),
-                // Both output pipes closed: the process is ending; its status follows.
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    let status = self.child.wait().expect("the app's status");
-                    return (status, self.seen.join("\n"));
-                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) if ended.is_some() => break,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     panic!("{what}: the app did not end within {WAIT:?}; it said:\n{}", self.seen.join("\n"))
                 }
             }
         }
+        let status = match ended {
+            Some(status) => status,
+            None => self.child.wait().expect("the app's status"),
+        };
+        (status, self.seen.join("\n"))
     }
 
     fn is_running(&mut self) -> bool {

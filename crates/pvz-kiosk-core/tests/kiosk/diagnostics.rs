@@ -22,9 +22,10 @@ fn entries(path: &std::path::Path) -> Vec<(String, String)> {
     (0..zip.len())
         .map(|i| {
             let mut entry = zip.by_index(i).expect("an entry");
+            let name = entry.name().expect("the entry's name").into_owned();
             let mut text = String::new();
             entry.read_to_string(&mut text).expect("a text entry");
-            (entry.name().to_owned(), text)
+            (name, text)
         })
         .collect()
 }
