@@ -69,14 +69,15 @@ fn redact_word(word: &str) -> Option<String> {
         return Some(format!("{}.{SIGNATURE_WITHHELD}{stop}", device.unwrap_or("pvzd1")));
     }
     let prefix = SIGNED_PREFIXES.iter().find(|prefix| starts_with_any_case(word, prefix))?;
-    let scan = classify(code);
-    Some(match scan {
-        Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. } => {
-            format!("{}{stop}", scan_text(&scan, &normalize(code)))
+    // A compact code may itself end in '.', so the word is tried whole before without its stop.
+    for code in [word, code] {
+        let scan = classify(code);
+        if let Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. } = scan {
+            return Some(format!("{}{}", scan_text(&scan, &normalize(code)), &word[code.len()..]));
         }
-        // Shaped like a signed code but not one (cut short, damaged): none of it is kept.
-        _ => format!("{}{SIGNATURE_WITHHELD}", &word[..prefix.len()]),
-    })
+    }
+    // Shaped like a signed code but not one (cut short, damaged): none of it is kept.
+    Some(format!("{}{SIGNATURE_WITHHELD}", &word[..prefix.len()]))
 }
 
 /// `text` with every signed code's signature and every device credential's secret withheld, the
