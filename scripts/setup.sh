@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing on a Debian/Ubuntu machine to build, run and test PVZ Kiosk:
-# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, zbar, CUPS, poppler, PostgreSQL for the server's tests), Rust components, tauri-driver,
+# system packages (Tauri/WebKitGTK, WebKitWebDriver, Xvfb, a D-Bus daemon for the single-instance test, zbar, CUPS, poppler, PostgreSQL for the server's tests), Rust components, tauri-driver,
 # cargo-deb and the UI's npm packages (with the Tauri CLI). Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ as_root() {
 packages=(
   build-essential pkg-config curl file python3
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
-  webkit2gtk-driver xvfb xauth zbar-tools
+  webkit2gtk-driver xvfb xauth zbar-tools dbus
   cups cups-client poppler-utils
   postgresql
 )

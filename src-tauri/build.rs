@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "export_evidence_bundle",
     "window_mode",
     "authorize_close",
+    "save_diagnostics",
 ];
 
 fn main() {

@@ -2,13 +2,14 @@
 //! The counter's issue flow and sync live here; what flows back (claim returns, courier hand-backs,
 //! the returns desk) in `returns`, printing and exporting documents in `documents`; staff login and
 //! shifts in `staff`, receiving, cells and storage expiry in `shelves`, item history and evidence
-//! bundles in `audit`.
+//! bundles in `audit`, the diagnostics zip in `support`.
 
 pub mod audit;
 pub mod documents;
 pub mod returns;
 pub mod shelves;
 pub mod staff;
+pub mod support;
 
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;

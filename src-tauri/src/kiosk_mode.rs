@@ -23,15 +23,12 @@ pub struct KioskMode {
 }
 
 impl KioskMode {
-    /// Reads the configuration files and the environment; every problem is logged as one line.
+    /// Reads the configuration files and the environment (see [`KioskMode::log_problems`]).
     pub fn load() -> KioskMode {
         let started = std::time::Instant::now();
         let env = |name: &str| std::env::var(name).ok();
         let paths = ConfigPaths::from_env(&env);
         let loaded = config::load(&paths, &env);
-        for problem in &loaded.problems {
-            tracing::error!(%problem, "configuration problem; the setting keeps its default");
-        }
         tracing::info!(
             system = %paths.system.display(),
             user = ?paths.user,
@@ -40,6 +37,14 @@ impl KioskMode {
             "configuration read"
         );
         KioskMode { loaded, close_allowed: AtomicBool::new(false) }
+    }
+
+    /// Every problem of the configuration as one log line; called once the log files are open, so
+    /// the support person reading them sees it too.
+    pub fn log_problems(&self) {
+        for problem in &self.loaded.problems {
+            tracing::error!(%problem, "configuration problem; the setting keeps its default");
+        }
     }
 
     /// `pvz-kiosk --autostart` with autostart off: the process has nothing to do.

@@ -4,7 +4,9 @@
 //! commands. No SQL and no business rules live here.
 
 mod commands;
+mod instance;
 mod kiosk_mode;
+mod logging;
 mod sync;
 
 use pvz_kiosk_core::sync::SyncHandle;
@@ -26,6 +28,8 @@ pub struct AppState {
     /// Set once the sync engine runs (after enrollment, at start-up or from the window); never twice.
     pub sync: Arc<OnceLock<SyncHandle>>,
     pub started: Instant,
+    /// Where the store, its log files and its documents live.
+    pub data_dir: PathBuf,
 }
 
 impl AppState {
@@ -77,20 +81,27 @@ fn try_open_store(dir: &Path) -> Result<Kiosk, Box<dyn std::error::Error>> {
 
 pub fn run() {
     let started = Instant::now();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    let logs = logging::init();
     let mode = kiosk_mode::KioskMode::load();
     if mode.autostart_declined() {
         tracing::info!("autostart is off in the configuration; the counter does not start with the session");
         return;
     }
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
+    // The store's directory as configured (kiosk.toml or PVZ_DATA_DIR) keys the single instance.
+    let configured_dir = mode.loaded.config.data_dir.clone();
     let result = tauri::Builder::default()
+        .plugin(instance::plugin(&identifier, configured_dir.as_deref()))
         .setup(move |app| {
             let config = mode.loaded.config.clone();
+            let dir = data_dir(app, config.data_dir.as_deref())?;
+            logs.open_files(&dir);
+            mode.log_problems();
             app.manage(mode);
             kiosk_mode::open_window(app, &app.state())?;
-            let dir = data_dir(app, config.data_dir.as_deref())?;
+            tracing::info!(version = %app.package_info().version, store = %dir.display(), "kiosk starting");
+            let data_dir = dir.clone();
             let open: OpenStore = Box::new(move || open_store(&dir, started));
             let kiosk = Arc::new(LazyLock::new(open));
             let sync = Arc::new(OnceLock::new());
@@ -99,7 +110,7 @@ pub fn run() {
                 let kiosk = Arc::clone(LazyLock::force(&opening));
                 tauri::async_runtime::spawn(sync::start(handle, kiosk, slot, sync::Enrollment::from_config(&config)));
             })?;
-            app.manage(AppState { kiosk, sync, started });
+            app.manage(AppState { kiosk, sync, started, data_dir });
             Ok(())
         })
         .on_window_event(kiosk_mode::on_window_event)
@@ -166,8 +177,9 @@ pub fn run() {
             commands::audit::export_evidence_bundle,
             kiosk_mode::window_mode,
             kiosk_mode::authorize_close,
+            commands::support::save_diagnostics,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(error) = result {
         tracing::error!(%error, "the kiosk window failed");
         std::process::exit(1);

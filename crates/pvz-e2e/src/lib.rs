@@ -33,8 +33,8 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(4444)
 }
 
-/// Ends a driver started in its own process group, and everything it started.
-fn stop_process_group(driver: &mut Child) {
+/// Ends a process started in its own process group (a driver, an app), and everything it started.
+pub fn stop_process_group(driver: &mut Child) {
     let group = format!("-{}", driver.id());
     let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
     let _ = driver.kill();

@@ -274,6 +274,14 @@ pub enum KioskError {
     Store(StoreError),
     #[error("cannot save a file: {0}")]
     Io(#[from] std::io::Error),
+    /// Another process (a second window, a CLI tool, a test) has the store open: one at a time,
+    /// or two would write the same outbox.
+    #[error("the kiosk store in {} is already open in another process{}; close that one first", .dir.display(), holder_text(*.holder))]
+    StoreInUse { dir: std::path::PathBuf, holder: Option<u32> },
+}
+
+fn holder_text(holder: Option<u32>) -> String {
+    holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default()
 }
 
 /// What kind of failure it was; the window translates by this.
@@ -469,7 +477,9 @@ impl KioskError {
             KioskError::OutOfBounds(BoundsError::Text(TextError::TooLong { .. })) => ErrorKind::TextTooLong,
             KioskError::OutOfBounds(BoundsError::TooMany { .. }) => ErrorKind::TooManyEntries,
             KioskError::OutOfBounds(BoundsError::Text(_)) => ErrorKind::InvalidInput,
-            KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) => ErrorKind::Internal,
+            KioskError::Internal(_) | KioskError::Store(_) | KioskError::Io(_) | KioskError::StoreInUse { .. } => {
+                ErrorKind::Internal
+            }
         }
     }
 

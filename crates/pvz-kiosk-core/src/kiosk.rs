@@ -4,6 +4,7 @@
 
 use crate::error::{KioskError, Result};
 use crate::store::{settings, Db, Store};
+use crate::store_lock::StoreLock;
 use chrono::{DateTime, SecondsFormat, Utc};
 use pvz_domain::ids::IdError;
 use pvz_domain::{ItemId, OrderId, ReturnId, UnixSeconds};
@@ -21,13 +22,18 @@ pub struct Kiosk {
     /// Exported documents (PDF, PNG, HTML), beside the store file.
     documents_dir: PathBuf,
     clock: Clock,
+    /// Last, so the store is closed before the next process may open it.
+    _lock: StoreLock,
 }
 
 impl Kiosk {
-    /// Opens the store at `path` (created and migrated as needed).
+    /// Opens the store at `path` (created and migrated as needed). Refused with
+    /// [`KioskError::StoreInUse`] while another process has a store in the same directory open.
     pub fn open(path: &Path) -> Result<Kiosk> {
         let dir = path.parent().unwrap_or(Path::new("."));
+        let lock = StoreLock::acquire(dir)?;
         Ok(Kiosk {
+            _lock: lock,
             store: Store::open(path)?,
             evidence_dir: dir.join("evidence"),
             documents_dir: dir.join("documents"),

@@ -4,6 +4,7 @@
 
 mod common;
 mod kiosk_mode;
+mod instance;
 mod returns;
 mod seller_web;
 mod shift;

@@ -2,11 +2,12 @@
 //! small transaction of its own after the scan's own (so a refused scan is still on record): the
 //! normalized text, its classified kind, the manager on duty (none while logged out or locked), and
 //! what it matched or why it was refused. A signed code (pickup QR, claim code, staff badge) is
-//! logged without its signature: what it claimed stays readable, but a copy of the log (or of an
-//! evidence bundle) cannot be printed as a working badge or code.
+//! logged without its signature (`redact`): what it claimed stays readable, but a copy of the log
+//! (or of an evidence bundle) cannot be printed as a working badge or code.
 
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
+use crate::redact;
 use crate::staff::manager_on_duty;
 use crate::store::scan_log::{self, ScanRow};
 use crate::store::settings;
@@ -14,37 +15,16 @@ use crate::store::Db;
 use crate::view::ScanNotice;
 use crate::Kiosk;
 use chrono::{DateTime, Utc};
-use pvz_domain::scan::{normalize, CLAIM_TOKEN_PREFIX, STAFF_BADGE_PREFIX, TOKEN_PREFIX};
+use pvz_domain::scan::normalize;
 use pvz_domain::{classify, Scan};
 use serde_json::Value;
 
 /// Texts longer than this are cut in the log (a damaged code can be long).
 const MAX_TEXT: usize = 200;
 
-/// What stands in the log for a signed code's signature.
-const SIGNATURE_WITHHELD: &str = "<signature withheld>";
-
-/// The text the log keeps: the normalized input, a signed code's signature replaced.
+/// The text the log keeps: the normalized input, a signed code's signature withheld.
 fn logged_text(scan: &Scan, normalized: &str) -> String {
-    let text = match scan {
-        // A compact code's alphabet holds '.': its signature is its last characters.
-        Scan::PickupToken { token } | Scan::ClaimToken { token } | Scan::StaffBadge { token }
-            if !token.starts_with(TOKEN_PREFIX)
-                && !token.starts_with(CLAIM_TOKEN_PREFIX)
-                && !token.starts_with(STAFF_BADGE_PREFIX) =>
-        {
-            let claims = pvz_protocol::compact::without_signature(token).unwrap_or_default();
-            format!("{claims}{SIGNATURE_WITHHELD}")
-        }
-        Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. } => {
-            match normalized.rsplit_once('.') {
-                Some((claims, _signature)) => format!("{claims}.{SIGNATURE_WITHHELD}"),
-                None => normalized.to_owned(),
-            }
-        }
-        _ => normalized.to_owned(),
-    };
-    text.chars().take(MAX_TEXT).collect()
+    redact::scan_text(scan, normalized).chars().take(MAX_TEXT).collect()
 }
 
 /// What a scan was classified as, by the domain's own name for it (`ean13`, `pickup_token`…).
@@ -103,30 +83,5 @@ impl Kiosk {
             tracing::error!(error = %e, "the scan could not be written to the scan log");
         }
         result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_signed_code_is_logged_without_its_signature_and_other_codes_as_scanned() {
-        let badge = "PVZE2.eyJlIjoiZHJpdmVyLW9sZWciLCJuIjoxfQ.c2lnbmF0dXJlLW9mLXRoZS1zZXJ2ZXI";
-        let logged = logged_text(&classify(badge), badge);
-        assert_eq!(
-            logged, "PVZE2.eyJlIjoiZHJpdmVyLW9sZWciLCJuIjoxfQ.<signature withheld>",
-            "a badge keeps whose it is, not the signature that makes it work"
-        );
-        assert!(!logged.contains("c2lnbmF0dXJl"), "no part of the signature is kept: {logged}");
-        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-        let employee = pvz_domain::EmployeeId::parse("driver-oleg").expect("id");
-        let compact = pvz_protocol::BadgeClaims { employee_id: employee, serial: 1 }.sign(&key);
-        let logged = logged_text(&classify(&compact), &compact);
-        let kept = logged.strip_suffix(SIGNATURE_WITHHELD).expect("the signature is withheld");
-        assert!(compact.starts_with(kept), "a compact badge keeps its prefix and claims: {logged}");
-        assert!(compact.len() - kept.len() >= 96, "and none of the signature's 96 characters: {logged}");
-        assert_eq!(logged_text(&classify("4601234567893"), "4601234567893"), "4601234567893", "a barcode as is");
-        assert_eq!(logged_text(&classify("PVZL1:A-07"), "PVZL1:A-07"), "PVZL1:A-07", "a cell label as is");
     }
 }

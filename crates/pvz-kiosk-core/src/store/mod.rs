@@ -8,6 +8,7 @@ mod checkpoint;
 pub(crate) mod claim_photos;
 pub(crate) mod claim_returns;
 pub(crate) mod decisions;
+pub(crate) mod diagnostics;
 pub(crate) mod employees;
 pub(crate) mod hand_back_items;
 pub(crate) mod hand_back_lines;

@@ -3,7 +3,9 @@
 //! against the real central server on a loopback port. `support` holds what the stories share.
 
 mod audit;
+mod diagnostics;
 mod documents;
+mod instance;
 mod issue;
 mod returns;
 mod shelves;

@@ -343,4 +343,31 @@ describe("sync strip", () => {
       "Sync now",
     );
   });
+
+  it("«Диагностика» saves the support zip and says where it went, or why it did not", async () => {
+    const path =
+      "/home/pvz/.local/share/ru.pvzkiosk.counter/documents/diagnostics-20261207-101500.zip";
+    routeInvoke(invokeMock, { sync_status: () => makeSync(), save_diagnostics: () => path });
+    render(<Harness />);
+    const button = await screen.findByTestId("diagnostics-save");
+    expect(button, "the action is named in Russian").toHaveTextContent(/^Диагностика$/);
+    await settle(() => fireEvent.click(button));
+    expect(callsOf(invokeMock, "save_diagnostics"), "one click saves one zip").toHaveLength(1);
+    const saved = screen.getByTestId("diagnostics-saved");
+    expect(saved, "the manager reads where the file was saved").toHaveTextContent(path);
+    expect(saved, "the path is there for tests and copying").toHaveAttribute("data-path", path);
+    fireEvent.click(screen.getByTestId("diagnostics-close"));
+    expect(screen.queryByTestId("diagnostics-panel"), "closing hides the panel").toBeNull();
+
+    routeInvoke(invokeMock, {
+      sync_status: () => makeSync(),
+      save_diagnostics: () => rejectWith("internal"),
+    });
+    await settle(() => fireEvent.click(button));
+    expect(
+      screen.getByTestId("diagnostics-error"),
+      "a failure is said, not hidden",
+    ).toHaveTextContent("Архив не сохранён.");
+    expect(screen.queryByTestId("diagnostics-saved"), "and no path is shown").toBeNull();
+  });
 });

@@ -1,13 +1,15 @@
 //! The sync strip under the header, always visible: connected or not, ops waiting, counter photos
 //! waiting to upload (only while there are some) and any the server refused, the last good sync, a "sync now" button, the ops the server rejected (a list with its reasons, each with a
 //! "Разобрано" button that takes it off the list; "и ещё N" when the backend capped the list) and a
-//! progress bar while a large pull catches up. Test ids let the end-to-end tests read each part.
+//! progress bar while a large pull catches up; «Диагностика» saves the zip for support. Test ids
+//! let the end-to-end tests read each part.
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AttentionItem, SyncStatusView } from "../../bindings";
 import { errorMessage } from "../../errors";
 import { useLang } from "../../i18n";
 import { formatDateTime, formatTime, type Lang } from "../../money";
+import { DiagnosticsButton } from "./Diagnostics";
 import type { SyncState } from "./useSyncStatus";
 
 type Connection = "online" | "offline" | "off";
@@ -154,6 +156,7 @@ export function SyncStrip({ sync }: { sync: SyncState }) {
         >
           {t("sync.syncNow")}
         </button>
+        <DiagnosticsButton />
       </span>
       {showAttention && attention.length > 0 && (
         <AttentionList

@@ -1,9 +1,14 @@
-//! Sync: the status strip's data, "sync now", and acknowledging a rejected op; later changes of the
+//! Sync: the status strip's data, "sync now", acknowledging a rejected op, and «Диагностика»; later changes of the
 //! status arrive as `sync-status` events.
 import type { SyncStatusView } from "../../bindings";
 import { commandCaller } from "../../ipc/command";
 
-export const COMMANDS = ["sync_status", "sync_now", "acknowledge_attention"] as const;
+export const COMMANDS = [
+  "sync_status",
+  "sync_now",
+  "acknowledge_attention",
+  "save_diagnostics",
+] as const;
 const call = commandCaller<(typeof COMMANDS)[number]>();
 
 /** The event the backend emits with a SyncStatusView on every change. */
@@ -19,3 +24,5 @@ export const syncNow = () => call<SyncStatusView>("sync_now");
  */
 export const acknowledgeAttention = (seq: number) =>
   call<SyncStatusView>("acknowledge_attention", { seq });
+/** «Диагностика»: saves the support zip in the documents folder; resolves with its path. */
+export const saveDiagnostics = () => call<string>("save_diagnostics");

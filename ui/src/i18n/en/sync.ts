@@ -24,6 +24,12 @@ export const sync: Messages["sync"] = {
   resolvedTitle: "Mark the operation as dealt with: it leaves the list",
   more: "and {{n}} more",
   catchUp: "Loading data from the server: {{done}} of {{total}}",
+  diagnostics: "Diagnostics",
+  diagnosticsTitle:
+    "Save an archive for support: logs, versions, sync state, a store check. No passwords or codes.",
+  diagnosticsSaving: "Saving…",
+  diagnosticsSaved: "The archive for support is saved at",
+  diagnosticsFailed: "The archive was not saved.",
   kind: {
     issue_opened: "Order opened",
     item_decided: "Item decision",

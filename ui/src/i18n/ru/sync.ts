@@ -23,6 +23,12 @@ export const sync = {
   resolvedTitle: "Отметить, что с операцией разобрались: она уйдёт из списка",
   more: "и ещё {{n}}",
   catchUp: "Загрузка данных с сервера: {{done}} из {{total}}",
+  diagnostics: "Диагностика",
+  diagnosticsTitle:
+    "Сохранить архив для поддержки: журналы, версии, состояние синхронизации, проверка базы. Без паролей и кодов.",
+  diagnosticsSaving: "Сохраняем…",
+  diagnosticsSaved: "Архив для поддержки сохранён:",
+  diagnosticsFailed: "Архив не сохранён.",
   kind: {
     issue_opened: "Открытие заказа",
     item_decided: "Решение по товару",
