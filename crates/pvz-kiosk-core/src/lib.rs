@@ -6,7 +6,8 @@
 //! `store` (one file per table; the only module that sees SQL) and `view` (DTOs only) <- `error` <-
 //! `kiosk` (the kiosk, its clock, ids, timestamps), `evidence`, `desk` (what is on the counter) <-
 //! `codes` <- `issue`, `staff` <- `sync`, `shelves`, `audit` <- `returns` <- `documents` and the two
-//! routers on top: `scan` (every scan routed from one place) and `screen` (the whole `CounterView`).
+//! routers on top: `scan` (every scan routed from one place) and `screen` (the whole `CounterView`);
+//! `updates` (taking a downloaded release between shifts) beside them.
 
 mod audit;
 mod codes;
@@ -23,6 +24,7 @@ mod shelves;
 mod staff;
 pub mod store;
 pub mod sync;
+pub mod updates;
 mod view;
 
 pub use documents::PrinterView;

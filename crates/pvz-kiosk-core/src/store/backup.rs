@@ -36,6 +36,13 @@ pub(super) fn before_migrations(
     Ok(Some(copy))
 }
 
+/// Moves every committed transaction from the WAL into the store file itself, so the file alone
+/// holds all counter actions (the outbox included) before the app is replaced.
+pub(crate) fn checkpoint(conn: &Connection) -> Result<(), super::StoreError> {
+    conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))?;
+    Ok(())
+}
+
 /// Keeps the newest [`BACKUPS_KEPT`] copies (their names sort by schema, then time).
 fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
