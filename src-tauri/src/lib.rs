@@ -1,9 +1,10 @@
 //! The Tauri shell: opens the local store, imports a demo seed when asked, starts sync with the
 //! central server when enrolled with one (at start-up or from the window's connect form), and
-//! exposes the counter commands. No SQL and no business rules live here.
+//! exposes the counter commands; once the first frame is up it checks for updates (`updates`). No SQL and no business rules live here.
 
 mod commands;
 mod sync;
+mod updates;
 
 use pvz_kiosk_core::sync::SyncHandle;
 use pvz_kiosk_core::Kiosk;
@@ -78,6 +79,7 @@ pub fn run() {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let dir = data_dir(app)?;
             let open: OpenStore = Box::new(move || open_store(&dir, started));

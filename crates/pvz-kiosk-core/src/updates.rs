@@ -66,7 +66,30 @@ pub enum UpdateDecision {
     Refused(String),
 }
 
+/// Where and as whom the window's updater checks: the central server's update path with the
+/// updater plugin's placeholders, and the headers every kiosk call carries (the device credential,
+/// the protocol), which the plugin sends with the check and the download.
+pub struct UpdateCheck {
+    pub endpoint: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
 impl Kiosk {
+    /// The update check of an enrolled kiosk; `NotConnected` before enrollment.
+    pub fn update_check(&self) -> Result<UpdateCheck> {
+        let access = crate::sync::client::server_access(self)?;
+        let path = pvz_protocol::updates::PATH_KIOSK_UPDATE
+            .replace("{target}", "{{target}}-{{arch}}")
+            .replace("{current_version}", "{{current_version}}");
+        Ok(UpdateCheck {
+            endpoint: format!("{}{path}", access.server_url.trim_end_matches('/')),
+            headers: vec![
+                ("authorization", format!("Bearer {}", access.credential)),
+                (pvz_protocol::sync::PROTOCOL_HEADER, pvz_protocol::sync::PROTOCOL_VERSION.to_string()),
+            ],
+        })
+    }
+
     /// What on the counter keeps an update from being applied now, if anything.
     pub fn update_blocker(&self) -> Result<Option<UpdateBlocker>> {
         self.store.with_conn(|c| {
