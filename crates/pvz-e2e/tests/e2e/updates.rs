@@ -1,18 +1,58 @@
-//! An update end to end up to the root service: the real built kiosk, enrolled to a real
-//! `pvz-server` whose releases directory offers 0.2.0 signed with the network's update key, checks
+//! An update end to end: the real built kiosk, enrolled to a real `pvz-server` whose releases
+//! directory offers 0.2.0 (a tiny .deb built here) signed with the network's update key, checks
 //! once its first frame is up, downloads the release through Tauri's updater plugin (which
 //! verifies the signature), and, with no shift open, leaves the package and its signature in the
-//! spool, exactly as the updater service will verify them.
+//! spool; the root service's one pass (`pvz-kiosk-updater once`, built beside the tests) then
+//! installs it. The install needs root: without it, the test stops at the spool and says so.
 
 use minisign::KeyPair;
 use pvz_e2e::App;
 use pvz_protocol::sync::PROTOCOL_VERSION;
 use pvz_server::admin::Admin;
 use pvz_server::Config;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const POINT: &str = "pp-msk-0042";
+/// The test package's name: the updater service is told to install this one (`--package`).
+const PACKAGE: &str = "pvz-updater-e2e";
+
+/// A `.deb` of [`PACKAGE`] at `version`, holding one file, built with `dpkg-deb` in `dir`.
+fn build_deb(dir: &Path, version: &str) -> PathBuf {
+    let root = dir.join("root");
+    std::fs::create_dir_all(root.join("DEBIAN")).expect("DEBIAN dir");
+    std::fs::create_dir_all(root.join("usr/share").join(PACKAGE)).expect("payload dir");
+    std::fs::write(root.join("usr/share").join(PACKAGE).join("version"), version).expect("payload");
+    let control = format!(
+        "Package: {PACKAGE}\nVersion: {version}\nArchitecture: all\nMaintainer: PVZ tests <tests@pvz.invalid>\nDescription: e2e update package\n"
+    );
+    std::fs::write(root.join("DEBIAN/control"), control).expect("control");
+    let deb = dir.join(format!("{PACKAGE}_{version}_all.deb"));
+    let built = Command::new("dpkg-deb").args(["--build", "--root-owner-group"]).arg(&root).arg(&deb).output();
+    let built = built.expect("dpkg-deb runs");
+    assert!(built.status.success(), "dpkg-deb builds the package: {}", String::from_utf8_lossy(&built.stderr));
+    deb
+}
+
+fn installed_version() -> Option<String> {
+    let output =
+        Command::new("dpkg-query").args(["--show", "--showformat=${Status} ${Version}", PACKAGE]).output().ok()?;
+    String::from_utf8_lossy(&output.stdout).strip_prefix("install ok installed ").map(str::to_owned)
+}
+
+fn running_as_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Removes the test package whatever the test's outcome.
+struct Purge;
+
+impl Drop for Purge {
+    fn drop(&mut self) {
+        let _ = Command::new("dpkg").args(["--purge", PACKAGE]).output();
+    }
+}
 
 fn base64(text: &str) -> String {
     use base64::Engine;
@@ -36,13 +76,14 @@ fn publish(data_dir: &Path, keys: &KeyPair, version: &str, package: &[u8]) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_window_downloads_an_offered_release_and_spools_it_for_the_updater_service() {
+async fn the_window_takes_an_offered_release_between_shifts_and_the_root_service_installs_it() {
     let dir = tempfile::tempdir().expect("server data dir");
     let admin = Admin::open(dir.path()).expect("the server's data dir opens");
     admin.seed_demo().expect("the demo network is seeded");
     let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
     let keys = KeyPair::generate_unencrypted_keypair().expect("the network's update key");
-    let package = b"the 0.2.0 package".to_vec();
+    let build = tempfile::tempdir().expect("package build dir");
+    let package = std::fs::read(build_deb(build.path(), "0.2.0")).expect("the package's bytes");
     publish(dir.path(), &keys, "0.2.0", &package);
     let server = pvz_server::spawn(Config::for_data_dir(dir.path())).await.expect("the server starts");
 
@@ -71,4 +112,28 @@ async fn the_window_downloads_an_offered_release_and_spools_it_for_the_updater_s
         pvz_kiosk_updater::verify_package(&spooled, &signature, &key).expect("it verifies as the service checks it");
     assert_eq!(signed.version.as_deref(), Some("0.2.0"), "the signature names the version spooled");
     server.shutdown().await;
+
+    if !running_as_root() {
+        eprintln!("SKIPPED the install: the updater service installs packages, which needs root");
+        return;
+    }
+    let _purge = Purge;
+    let _ = Command::new("dpkg").args(["--purge", PACKAGE]).output();
+    let work = local.path().join("work");
+    let service = Command::new(pvz_e2e::sibling_binary("pvz-kiosk-updater"))
+        .arg("once")
+        .args(["--spool".as_ref(), spool.as_os_str()])
+        .args(["--key".as_ref(), key_file.as_os_str()])
+        .args(["--work".as_ref(), work.as_os_str()])
+        .args(["--package", PACKAGE])
+        .output()
+        .expect("the updater service runs");
+    assert!(
+        service.status.success(),
+        "the service installs what the window spooled: {}{}",
+        String::from_utf8_lossy(&service.stdout),
+        String::from_utf8_lossy(&service.stderr)
+    );
+    assert_eq!(installed_version().as_deref(), Some("0.2.0"), "dpkg lists the release the window took as installed");
+    assert_eq!(std::fs::read_dir(&spool).expect("spool").count(), 0, "the service emptied the spool");
 }
