@@ -4,7 +4,10 @@
 //! administrator. The core takes the verified package between shifts and spools it for the root
 //! updater service (see `pvz_kiosk_core::updates`). Without the key file, updates are off.
 
-use pvz_kiosk_core::updates::{DownloadedRelease, UpdateDecision, DEFAULT_SPOOL, DEFAULT_UPDATE_KEY};
+use pvz_kiosk_core::updates::{
+    last_install, DownloadedRelease, InstallOutcome, UpdateDecision, DEFAULT_INSTALL_STATUS, DEFAULT_SPOOL,
+    DEFAULT_UPDATE_KEY,
+};
 use pvz_kiosk_core::{Kiosk, KioskError};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, Once};
@@ -41,6 +44,7 @@ fn start_when_ready(app: &AppHandle, ready: &(bool, Option<Arc<Kiosk>>)) {
     let (true, Some(kiosk)) = ready else { return };
     let (app, kiosk) = (app.clone(), kiosk.clone());
     STARTED.call_once(move || {
+        log_last_install();
         tauri::async_runtime::spawn(async move {
             loop {
                 if let Err(error) = check_and_spool(&app, &kiosk).await {
@@ -50,6 +54,22 @@ fn start_when_ready(app: &AppHandle, ready: &(bool, Option<Arc<Kiosk>>)) {
             }
         });
     });
+}
+
+/// What the updater service last did, for support (`PVZ_UPDATE_STATUS`, else the service's file).
+fn log_last_install() {
+    let file = std::env::var_os("PVZ_UPDATE_STATUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_INSTALL_STATUS));
+    match last_install(&file) {
+        Some(status) if status.outcome == InstallOutcome::Installed => {
+            tracing::info!(file = %status.file, at = status.at, "{}", status.message)
+        }
+        Some(status) => {
+            tracing::warn!(file = %status.file, at = status.at, "the last update was not installed: {}", status.message)
+        }
+        None => {}
+    }
 }
 
 /// `PVZ_UPDATE_KEY`, else the installed key file.
