@@ -36,6 +36,14 @@ out="$CARGO_TARGET_DIR/packages/$profile"
 rm -rf "$out"
 mkdir -p "$out"
 
+step "the kiosk's root update service, which the kiosk package ships"
+cargo_profile=()
+[ "$profile" = release ] && cargo_profile=(--release)
+cargo build -p pvz-kiosk-updater --locked "${cargo_profile[@]}"
+mkdir -p packaging/kiosk/build
+install -m 755 "$CARGO_TARGET_DIR/$profile/pvz-kiosk-updater" packaging/kiosk/build/pvz-kiosk-updater
+[ "$profile" = debug ] && strip --strip-debug packaging/kiosk/build/pvz-kiosk-updater
+
 step "the kiosk package (tauri build; it builds the UI first)"
 bundle_dir="$CARGO_TARGET_DIR/$profile/bundle/deb"
 rm -f "$bundle_dir"/*.deb
@@ -50,8 +58,15 @@ else
 fi
 # Tauri names the file after the product name ("PVZ Kiosk_0.1.0_amd64.deb"); apt and the docs use
 # the package's own name.
+# Tauri's bundler marks no conffiles, so an upgrade would overwrite the operator's
+# /etc/pvz-kiosk/kiosk.toml and a removal delete it: the package is repacked with that file listed.
 for deb in "$bundle_dir"/*.deb; do
-  cp "$deb" "$out/$(dpkg-deb -f "$deb" Package)_$(dpkg-deb -f "$deb" Version)_$(dpkg-deb -f "$deb" Architecture).deb"
+  name="$(dpkg-deb -f "$deb" Package)_$(dpkg-deb -f "$deb" Version)_$(dpkg-deb -f "$deb" Architecture).deb"
+  tree=$(mktemp -d)
+  dpkg-deb -R "$deb" "$tree"
+  echo /etc/pvz-kiosk/kiosk.toml >"$tree/DEBIAN/conffiles"
+  dpkg-deb --build --root-owner-group "$tree" "$out/$name" >/dev/null
+  rm -rf "$tree"
 done
 
 step "the server package (cargo deb, with the seller web page it serves)"

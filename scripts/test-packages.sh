@@ -47,6 +47,13 @@ step "install both packages with apt"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends "$server_deb" "$kiosk_deb"
 [ -x /usr/bin/pvz-kiosk ] || fail "the kiosk package installed no /usr/bin/pvz-kiosk"
 [ -x /usr/bin/pvz-server ] || fail "the server package installed no /usr/bin/pvz-server"
+[ -x /usr/bin/pvz-kiosk-updater ] || fail "the kiosk package installed no root update service /usr/bin/pvz-kiosk-updater"
+getent group pvz-kiosk >/dev/null || fail "installing pvz-kiosk created no pvz-kiosk group (it may write the update spool)"
+[ "$(stat -c '%a %U:%G' /var/spool/pvz-kiosk-updates)" = "2770 root:pvz-kiosk" ] ||
+  fail "the update spool should be 2770 root:pvz-kiosk, it is $(stat -c '%a %U:%G' /var/spool/pvz-kiosk-updates)"
+dpkg-query --control-show pvz-kiosk conffiles | grep -q '^ */etc/pvz-kiosk/kiosk.toml' ||
+  grep -qx /etc/pvz-kiosk/kiosk.toml /var/lib/dpkg/info/pvz-kiosk.conffiles ||
+  fail "/etc/pvz-kiosk/kiosk.toml is not a conffile: an upgrade would overwrite the operator's settings"
 getent passwd pvz-server >/dev/null || fail "installing pvz-server created no pvz-server system user"
 [ "$(stat -c %U /var/lib/pvz-server)" = pvz-server ] || fail "/var/lib/pvz-server is not owned by the service's user"
 [ "$(stat -c '%a %U:%G' /etc/pvz-server/server.toml)" = "640 root:pvz-server" ] ||
@@ -137,6 +144,7 @@ DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq -o Dpkg::Use-Pty=0 pvz-kios
 [ ! -e /usr/bin/pvz-kiosk ] || fail "apt-get remove pvz-kiosk left /usr/bin/pvz-kiosk"
 [ -f "$store" ] || fail "removing the kiosk package removed the user's store $store"
 [ "$(sha256sum <"$store")" = "$store_sum" ] || fail "removing the kiosk package changed the user's store"
+[ -f /etc/pvz-kiosk/kiosk.toml ] || fail "apt-get remove pvz-kiosk deleted the operator's /etc/pvz-kiosk/kiosk.toml (only purge may)"
 
 step "remove, then purge, the server package: its database stays"
 if [ -n "$server_pid" ]; then

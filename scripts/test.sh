@@ -66,8 +66,8 @@ if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
   fi
 fi
 
-step "build the kiosk app"
-cargo build -p pvz-kiosk --locked
+step "build the kiosk app (and the updater service the update test runs)"
+cargo build -p pvz-kiosk -p pvz-kiosk-updater --locked
 
 step "end-to-end tests in the real window"
 WEBKIT_DISABLE_COMPOSITING_MODE=1 xvfb-run -a -s "-screen 0 1280x800x24" \

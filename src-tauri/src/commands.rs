@@ -115,6 +115,7 @@ pub fn ui_ready(app: tauri::AppHandle, state: State<'_, AppState>, stage: String
     tracing::info!(elapsed_ms, stage, "ui ready");
     if stage == "first_frame" {
         println!("PVZ_UI_FIRST_FRAME_MS={elapsed_ms}");
+        crate::updates::first_frame(&app);
         return;
     }
     println!("PVZ_UI_READY_MS={elapsed_ms}");

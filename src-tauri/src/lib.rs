@@ -1,13 +1,15 @@
 //! The Tauri shell: reads the configuration, opens the window (in kiosk mode when configured) and
 //! the local store, imports a demo seed when asked, starts sync with the central server when
 //! enrolled with one (at start-up or from the window's connect form), and exposes the counter
-//! commands. No SQL and no business rules live here.
+//! commands; once the first frame is up it checks for updates (`updates`). No SQL and no business
+//! rules live here.
 
 mod commands;
 mod instance;
 mod kiosk_mode;
 mod logging;
 mod sync;
+mod updates;
 
 use pvz_kiosk_core::sync::SyncHandle;
 use pvz_kiosk_core::Kiosk;
@@ -93,6 +95,7 @@ pub fn run() {
     let configured_dir = mode.loaded.config.data_dir.clone();
     let result = tauri::Builder::default()
         .plugin(instance::plugin(&identifier, configured_dir.as_deref()))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .setup(move |app| {
             let config = mode.loaded.config.clone();
             let dir = data_dir(app, config.data_dir.as_deref())?;

@@ -77,6 +77,7 @@ pub fn run_engine(app: &AppHandle, kiosk: &Arc<Kiosk>, handle_slot: &OnceLock<Sy
     });
     if started {
         tracing::info!("sync engine started");
+        crate::updates::connected(app, kiosk.clone());
     } else {
         handle.sync_now();
     }

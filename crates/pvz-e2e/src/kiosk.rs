@@ -115,18 +115,30 @@ impl App {
     /// Starts the kiosk enrolled to a real server with a one-time code, syncing with short
     /// intervals so a test sees the queue drain within seconds.
     pub async fn start_connected(server_url: &str, enrollment_code: &str) -> App {
-        App::start_connected_configured(server_url, enrollment_code, "").await
+        App::start_connected_with(server_url, enrollment_code, "", &[]).await
     }
 
     /// Like `start_connected`, with `system_config` as the PC's kiosk.toml.
     pub async fn start_connected_configured(server_url: &str, enrollment_code: &str, system_config: &str) -> App {
-        let env = [
+        App::start_connected_with(server_url, enrollment_code, system_config, &[]).await
+    }
+
+    /// Like `start_connected`, with `system_config` as the PC's kiosk.toml and more of the app's
+    /// environment (e.g. the update key and spool).
+    pub async fn start_connected_with(
+        server_url: &str,
+        enrollment_code: &str,
+        system_config: &str,
+        more: &[(&str, std::ffi::OsString)],
+    ) -> App {
+        let mut env = vec![
             ("PVZ_SERVER_URL", server_url.into()),
             ("PVZ_ENROLL_CODE", enrollment_code.into()),
             ("PVZ_DEVICE_NAME", "e2e counter".into()),
             ("PVZ_SYNC_POLL_MS", "300".into()),
             ("PVZ_SYNC_BACKOFF_MAX_MS", "800".into()),
         ];
+        env.extend(more.iter().cloned());
         let data = tempfile::tempdir().expect("temp data dir");
         write_config(&data, system_config, "");
         App::launch_in(app_binary(), data, &env).await

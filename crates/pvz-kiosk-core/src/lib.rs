@@ -9,6 +9,7 @@
 //! `codes` <- `issue`, `staff` <- `sync`, `shelves`, `audit` <- `returns` <- `documents` and the two
 //! routers on top: `scan` (every scan routed from one place) and `screen` (the whole `CounterView`);
 //! `diagnostics` («Диагностика», the zip for support) sits on top too.
+//! `updates` (taking a downloaded release between shifts) beside them.
 
 mod audit;
 mod codes;
@@ -30,6 +31,7 @@ mod staff;
 pub mod store;
 pub mod store_lock;
 pub mod sync;
+pub mod updates;
 mod view;
 
 pub use diagnostics::DiagnosticsRequest;

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod pull;
 pub mod sync;
 pub mod token;
+pub mod updates;
 pub mod web;
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! `PVZ_SERVER_MAX_PULL_WAIT_SECONDS`, `PVZ_SERVER_BLOB_STORE_URL`,
 //! `PVZ_SERVER_PERSONAL_DATA_RETENTION_DAYS`, `PVZ_SERVER_ENROLL_FAILURES_PER_MINUTE`,
 //! `PVZ_SERVER_CREDENTIAL_FAILURES_PER_MINUTE`, `PVZ_SERVER_CLIENT_ADDRESS_HEADER`, `PVZ_WEB_DIR`,
-//! `PVZ_SERVER_SECURE_COOKIES`; logging reads
+//! `PVZ_SERVER_SECURE_COOKIES`, `PVZ_SERVER_RELEASES_DIR`, `PVZ_SERVER_PUBLIC_URL`; logging reads
 //! `RUST_LOG`). Parsed once at start-up.
 
 use crate::error::{Result, ServerError};
@@ -58,6 +58,12 @@ pub struct Config {
     /// Mark the web session cookie `Secure` on every sign-in (TLS ends at a proxy that does not send
     /// `X-Forwarded-Proto: https`, which marks it too).
     pub secure_cookies: bool,
+    /// The kiosk releases offered to kiosks, one subdirectory per version (see
+    /// [`crate::releases`]); unset: `<data_dir>/releases`.
+    pub releases_dir: Option<PathBuf>,
+    /// The server's address as kiosks reach it (`https://pvz.example.net`), for the download URL in
+    /// an update's manifest; unset: the scheme and `Host` of the kiosk's own check.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -78,6 +84,8 @@ impl Default for Config {
             client_address_header: None,
             web_dir: None,
             secure_cookies: false,
+            releases_dir: None,
+            public_url: None,
         }
     }
 }
@@ -157,7 +165,21 @@ impl Config {
         if let Some(secure) = var("PVZ_SERVER_SECURE_COOKIES").filter(|s| !s.is_empty()) {
             self.secure_cookies = secure.parse().map_err(|_| bad("PVZ_SERVER_SECURE_COOKIES", &secure))?;
         }
+        if let Some(dir) = var("PVZ_SERVER_RELEASES_DIR").filter(|d| !d.is_empty()) {
+            self.releases_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(url) = var("PVZ_SERVER_PUBLIC_URL").filter(|u| !u.is_empty()) {
+            self.public_url = Some(url);
+        }
         Ok(())
+    }
+
+    /// The kiosk releases: `releases_dir`, or the data dir's `releases`.
+    pub fn releases(&self) -> crate::releases::Releases {
+        crate::releases::Releases {
+            dir: Some(self.releases_dir.clone().unwrap_or_else(|| self.data_dir.join("releases"))),
+            public_url: self.public_url.clone(),
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -17,6 +17,7 @@ pub mod feed_signal;
 pub mod keys;
 pub mod metrics;
 pub mod push;
+pub mod releases;
 pub mod retention;
 pub mod rules;
 pub mod signing;

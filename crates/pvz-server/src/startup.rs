@@ -33,6 +33,7 @@ pub async fn build_state(config: &Config) -> Result<AppState<DbStorage>> {
         state.blobs = config.blob_store()?;
         state.limits = config.rate_limits()?;
         state.web = config.web_page();
+        state.releases = config.releases();
         Ok::<_, ServerError>((state, database))
     })
     .await??;

@@ -1,6 +1,7 @@
 //! The kiosk's local SQLite store. Nobody outside this module sees a connection or a lock:
 //! callers get `with_conn` for reads and `with_tx` for writes, each write one transaction.
 
+pub mod backup;
 pub(crate) mod box_handovers;
 pub(crate) mod cell_placements;
 pub(crate) mod cells;
@@ -89,6 +90,10 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// The copy taken before a new release's migrations could not be written: the store is left
+    /// as it was, unmigrated.
+    #[error("the store could not be backed up before its update, so it was not migrated: {0}")]
+    Backup(String),
     /// An op past its bounds (a text or a list too long) is not queued: the kiosk tells the manager.
     #[error(transparent)]
     OutOfBounds(#[from] pvz_protocol::bounds::BoundsError),
@@ -101,7 +106,8 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the store file and brings its schema up to date.
+    /// Opens (creating if needed) the store file and brings its schema up to date, backing it up
+    /// first when a new release has migrations to run on it (see [`backup`]).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -109,7 +115,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations().to_latest(&mut conn)?;
+        let migrations = migrations();
+        backup::before_migrations(&conn, path, &migrations)?;
+        migrations.to_latest(&mut conn)?;
         let journal: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
         let checkpointer = if journal.eq_ignore_ascii_case("wal") {
             // The counter's commits never checkpoint; see `checkpoint`.

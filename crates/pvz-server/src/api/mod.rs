@@ -1,7 +1,7 @@
 //! The HTTP API under `/v1` (and the web page's files under `/seller/`): the route table, the layers
 //! every request passes (metrics, body limit, request id, tracing), the liveness and readiness probes, `/metrics`, and the answers for unknown
 //! paths and methods. Handlers sit in one module per capability (enroll, sync, claims, claim
-//! actions, buyer, couriers, messages, evidence, web). Paths come from `pvz_protocol::{sync, claims,
+//! actions, buyer, couriers, messages, evidence, web, kiosk updates). Paths come from `pvz_protocol::{sync, claims,
 //! evidence, web}` so kiosk and server agree.
 
 pub mod buyer;
@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod session;
 mod state;
 pub mod sync;
+pub mod updates;
 pub mod web;
 pub mod web_page;
 
@@ -39,6 +40,7 @@ use pvz_protocol::claims::{
 };
 use pvz_protocol::evidence::{MAX_EVIDENCE_BYTES, PATH_CLAIM_EVIDENCE, PATH_EVIDENCE, PATH_EVIDENCE_UPLOAD};
 use pvz_protocol::sync::{PATH_ENROLL, PATH_HEALTH, PATH_OPENAPI, PATH_PULL, PATH_PUSH};
+use pvz_protocol::updates::{PATH_KIOSK_RELEASE_FILE, PATH_KIOSK_UPDATE};
 use pvz_protocol::web::{
     PATH_CLAIM_CASE, PATH_OPERATOR_ATTENTION, PATH_OPERATOR_FLEET, PATH_SELLER_BALANCE, PATH_SELLER_INBOX,
     PATH_WEB_SESSION,
@@ -64,6 +66,8 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route(PATH_CLAIM_STATUS, get(claims::claim_status::<S>))
         .route(PATH_ITEM_CLAIMS, get(claims::item_claims::<S>))
         .route(PATH_COURIER_MANIFEST, get(couriers::courier_manifest::<S>))
+        .route(PATH_KIOSK_UPDATE, get(updates::check_update::<S>))
+        .route(PATH_KIOSK_RELEASE_FILE, get(updates::release_file::<S>))
         .route_layer(middleware::from_fn(extract::require_protocol));
     // Sellers', the buyer front's and operators' calls: no kiosk protocol, their own credentials.
     let seller = Router::new()

@@ -29,6 +29,8 @@ pub const SYNC_TAG: &str = "super::handlers";
         super::claims::claim_status,
         super::claims::item_claims,
         super::couriers::courier_manifest,
+        super::updates::check_update,
+        super::updates::release_file,
         super::claims::seller_claims,
         super::claims::decide_claim,
         super::buyer::open_claim,

@@ -8,6 +8,7 @@ use crate::blobs::BlobStore;
 use crate::claims::{ClaimCodeIssuer, DEFAULT_CLAIM_CODE_TTL};
 use crate::feed_signal::{HeldPulls, LocalFeedSignal, DEFAULT_RECHECK};
 use crate::metrics::Metrics;
+use crate::releases::Releases;
 use crate::storage::{DbStorage, Storage};
 use ed25519_dalek::SigningKey;
 use pvz_protocol::sync::MAX_PULL_WAIT_SECONDS;
@@ -32,6 +33,8 @@ pub struct AppState<S = DbStorage> {
     pub limits: RateLimits,
     /// The web page's directory and cookie settings (see [`super::web_page`]).
     pub web: WebPage,
+    /// The kiosk releases offered to kiosks (see [`crate::releases`]).
+    pub releases: Releases,
 }
 
 impl<S: Storage> AppState<S> {
@@ -39,7 +42,7 @@ impl<S: Storage> AppState<S> {
     /// held up to [`MAX_PULL_WAIT_SECONDS`], on a [`LocalFeedSignal`], unless `held_pulls` is replaced;
     /// blobs are kept in memory unless `blobs` is replaced (as `startup` does from the config); the rate
     /// limits are the config's defaults unless `limits` is replaced; no web page is served unless `web`
-    /// names its directory.
+    /// names its directory; no release is offered unless `releases` names a directory.
     pub fn new(storage: S, key: Arc<SigningKey>, max_body_bytes: usize) -> Self {
         let signal = Arc::new(LocalFeedSignal::new(storage.clone(), DEFAULT_RECHECK));
         let max_wait = Duration::from_secs(u64::from(MAX_PULL_WAIT_SECONDS));
@@ -52,6 +55,7 @@ impl<S: Storage> AppState<S> {
             metrics: Arc::new(Metrics::new()),
             limits: RateLimits::standard(),
             web: WebPage::default(),
+            releases: Releases::default(),
         }
     }
 }

@@ -43,4 +43,5 @@ mod shifts;
 mod staff;
 mod startup;
 mod throughput;
+mod updates;
 mod web_session;
