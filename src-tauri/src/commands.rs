@@ -10,6 +10,7 @@ pub mod returns;
 pub mod shelves;
 pub mod staff;
 pub mod support;
+pub mod window;
 
 use crate::AppState;
 use base64::engine::general_purpose::STANDARD;

@@ -6,12 +6,9 @@
 //! `pvz-kiosk --autostart` (the session's autostart entry and the user unit) ends at once when the
 //! configuration does not ask for autostart.
 
-use crate::commands::{reply, Reply};
-use crate::AppState;
 use pvz_kiosk_core::config::{self, ConfigPaths, LoadedConfig};
-use serde::Serialize;
 use std::sync::atomic::{AtomicBool, Ordering};
-use tauri::{Emitter, Manager, State, WebviewWindow, WebviewWindowBuilder, Window, WindowEvent};
+use tauri::{Emitter, Manager, WebviewWindow, WebviewWindowBuilder, Window, WindowEvent};
 
 /// The event the window gets on a close request it must confirm with a manager's PIN.
 pub const CLOSE_REQUESTED_EVENT: &str = "close-requested";
@@ -47,6 +44,11 @@ impl KioskMode {
         }
     }
 
+    /// A manager's PIN allowed closing: the next close request goes through.
+    pub fn allow_close(&self) {
+        self.close_allowed.store(true, Ordering::SeqCst);
+    }
+
     /// `pvz-kiosk --autostart` with autostart off: the process has nothing to do.
     pub fn autostart_declined(&self) -> bool {
         std::env::args().any(|arg| arg == "--autostart") && !self.loaded.config.autostart()
@@ -79,38 +81,3 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
     }
 }
 
-/// What the window is now, as the window system has it: for support and the tests.
-#[derive(Serialize)]
-pub struct WindowModeView {
-    pub kiosk_mode: bool,
-    pub fullscreen: bool,
-    pub decorated: bool,
-}
-
-#[tauri::command]
-pub fn window_mode(window: WebviewWindow, mode: State<'_, KioskMode>) -> Reply<WindowModeView> {
-    let unknown = |e: tauri::Error| pvz_kiosk_core::KioskError::Internal(format!("the window's state: {e}")).to_view();
-    Ok(WindowModeView {
-        kiosk_mode: mode.loaded.config.kiosk_mode,
-        fullscreen: window.is_fullscreen().map_err(unknown)?,
-        decorated: window.is_decorated().map_err(unknown)?,
-    })
-}
-
-/// The close dialog's PIN (none where nobody can log in here): when the core allows it, the
-/// window closes and the counter ends.
-#[tauri::command(async)]
-pub fn authorize_close(
-    window: WebviewWindow,
-    state: State<'_, AppState>,
-    mode: State<'_, KioskMode>,
-    employee_id: Option<String>,
-    pin: Option<String>,
-) -> Reply<()> {
-    reply(state.kiosk.authorize_close(employee_id.as_deref(), pin.as_deref()))?;
-    mode.close_allowed.store(true, Ordering::SeqCst);
-    if let Err(error) = window.close() {
-        tracing::error!(%error, "the window does not close");
-    }
-    Ok(())
-}

@@ -178,8 +178,8 @@ pub fn run() {
             commands::audit::item_history,
             commands::audit::item_claims,
             commands::audit::export_evidence_bundle,
-            kiosk_mode::window_mode,
-            kiosk_mode::authorize_close,
+            commands::window::window_mode,
+            commands::window::authorize_close,
             commands::support::save_diagnostics,
         ])
         .run(context);
