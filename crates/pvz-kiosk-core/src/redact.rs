@@ -69,8 +69,10 @@ fn redact_word(word: &str) -> Option<String> {
         return Some(format!("{}.{SIGNATURE_WITHHELD}{stop}", device.unwrap_or("pvzd1")));
     }
     let prefix = SIGNED_PREFIXES.iter().find(|prefix| starts_with_any_case(word, prefix))?;
-    // A compact code may itself end in '.', so the word is tried whole before without its stop.
-    for code in [word, code] {
+    // Without the stop first: read whole, a compact code and its stop can parse as a longer code
+    // whose cut would keep a few of the signature's characters. A compact code that itself ends in
+    // '.' then loses a little more than its signature, never less.
+    for code in [code, word] {
         let scan = classify(code);
         if let Scan::PickupToken { .. } | Scan::ClaimToken { .. } | Scan::StaffBadge { .. } = scan {
             return Some(format!("{}{}", scan_text(&scan, &normalize(code)), &word[code.len()..]));
@@ -93,7 +95,10 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         out.push_str(&rest[..start]);
         let word_len = rest[start..].find(|c: char| !is_code_char(c)).unwrap_or(rest.len() - start);
         let word = &rest[start..start + word_len];
-        match redact_word(word) {
+        // Already redacted (a log file read back into a zip): kept as it is, so redacting twice
+        // changes nothing.
+        let redacted = rest[start + word_len..].starts_with(SIGNATURE_WITHHELD);
+        match redact_word(word).filter(|_| !redacted) {
             Some(kept) => out.push_str(&kept),
             None => out.push_str(word),
         }
@@ -154,6 +159,7 @@ mod tests {
         ] {
             assert!(redacted.contains(kept), "the line keeps `{kept}`: {redacted}");
         }
+        assert_eq!(redact(&redacted), redacted, "redacting a redacted line again changes nothing");
         let plain = "sync pass failed: server unreachable";
         assert!(matches!(redact(plain), Cow::Borrowed(_)), "a line without codes is not copied");
     }

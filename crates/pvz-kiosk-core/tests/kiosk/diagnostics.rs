@@ -89,6 +89,8 @@ async fn the_diagnostics_zip_holds_logs_versions_sync_and_integrity_and_no_secre
     assert_eq!(sync["server_url"], net.url().as_str(), "and with which server: {sync}");
     assert!(
         text("logs/kiosk.log").contains("INFO scanned code=PVZ") && text("logs/kiosk.log.1").contains("WARN pushing"),
-        "the log lines are there, only their secrets withheld"
+        "the log lines are there, only their secrets withheld:\n{}\n{}",
+        text("logs/kiosk.log"),
+        text("logs/kiosk.log.1")
     );
 }
