@@ -80,4 +80,3 @@ pub fn on_window_event(window: &Window, event: &WindowEvent) {
         tracing::warn!(%error, "cannot ask the window for the PIN to close");
     }
 }
-

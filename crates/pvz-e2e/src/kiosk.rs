@@ -215,6 +215,9 @@ impl App {
         if let Some(old) = self.page.take() {
             old.close().await.expect("the session closes");
         }
+        // The old process holds the store's lock until it has exited, and a new one started
+        // before that would be refused the store: wait for the lock, as the kernel releases it.
+        wait_for_store_released(self.data.path()).await;
         self.page = Some(connect(self.port, &self.binary).await);
         self.wait_for(WINDOW_READY).await;
     }
@@ -310,5 +313,22 @@ impl Drop for App {
     /// Ends tauri-driver and everything it started (WebKitWebDriver, the app, WebKit's helpers).
     fn drop(&mut self) {
         stop_process_group(&mut self.driver);
+    }
+}
+
+/// Returns once no process holds the store lock in `dir` (taking it and letting it go at once).
+async fn wait_for_store_released(dir: &Path) {
+    let path = dir.join(pvz_kiosk_core::store_lock::LOCK_FILE);
+    let taken = tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let file = std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+        // Blocks until the holder's process has ended (or dropped its kiosk).
+        file.lock()?;
+        file.unlock()
+    });
+    match tokio::time::timeout(WAIT, taken).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(error))) => panic!("the store lock in {} cannot be taken: {error}", dir.display()),
+        Ok(Err(error)) => panic!("waiting for the store lock failed: {error}"),
+        Err(_) => panic!("the old kiosk still holds its store in {} after {WAIT:?}", dir.display()),
     }
 }
