@@ -55,6 +55,8 @@ async fn enrollment_errors_are_clear_and_store_nothing() {
     let enrolled = net.enrolled_kiosk().await;
     let err = sync::enroll(&enrolled, &net.url(), &other, "Касса 1").await.expect_err("another point");
     assert!(matches!(err, KioskError::EnrolledElsewhere { .. }), "one kiosk, one pickup point: {err:?}");
+    // One process per store: the store is opened again below.
+    drop(enrolled);
 
     let old = sync::enroll(&net.kiosk(), &net.url(), "AAAA-BBBB-CCCC", "x").await.expect_err("an old-format code");
     assert!(
