@@ -19,7 +19,10 @@ use tower::ServiceExt;
     get, path = "/v1/kiosk/update/{target}/{current_version}", security(("device_credential" = [])),
     params(
         ("target" = String, Path, description = "The updater's target and architecture, e.g. `linux-x86_64`"),
-        ("current_version" = String, Path, description = "The version the kiosk runs (semver)"),
+        (
+            "current_version" = String, Path, description = "The version the kiosk runs (semver)",
+            pattern = r"^(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})\.(0|[1-9][0-9]{0,8})(-(0|[1-9][0-9]{0,8}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9][0-9]{0,8}|[0-9]*[A-Za-z-][0-9A-Za-z-]*))*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$"
+        ),
         ("x-pvz-protocol" = u32, Header, description = "Protocol version the kiosk speaks"),
     ),
     responses(
