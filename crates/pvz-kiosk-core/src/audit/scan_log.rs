@@ -1,5 +1,6 @@
-//! Every scan or typed code the counter receives goes into the scan log, refused ones too, in a
-//! small transaction of its own after the scan's own (so a refused scan is still on record): the
+//! Every scan or typed code the counter receives goes into the scan log, refused ones too: a scan
+//! that did something in the transaction that did it (one commit, one sync to disk per scan), a
+//! refused one in a small transaction of its own after (so it is still on record). It logs the
 //! normalized text, its classified kind, the manager on duty (none while logged out or locked), and
 //! what it matched or why it was refused. A signed code (pickup QR, claim code, staff badge) is
 //! logged without its signature (`redact`): what it claimed stays readable, but a copy of the log
@@ -36,7 +37,12 @@ fn field(notice: &Value, name: &str) -> Option<String> {
     notice.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn scan_row(conn: &Db<'_>, input: &str, at: DateTime<Utc>, result: &Result<ScanNotice>) -> Result<ScanRow> {
+fn scan_row(
+    conn: &Db<'_>,
+    input: &str,
+    at: DateTime<Utc>,
+    result: std::result::Result<&ScanNotice, &KioskError>,
+) -> Result<ScanRow> {
     let scan = classify(input);
     let text = logged_text(&scan, &normalize(input));
     // The session row outlives an idle lock (and a manager retired meanwhile): only one on duty counts.
@@ -71,17 +77,26 @@ fn scan_row(conn: &Db<'_>, input: &str, at: DateTime<Utc>, result: &Result<ScanN
     Ok(row)
 }
 
+/// Records a scan that did something, inside the transaction that did it. A failure to log is
+/// itself logged, never the scan's failure: the counter goes on.
+pub(crate) fn log_done_scan(tx: &Db<'_>, input: &str, at: DateTime<Utc>, notice: &ScanNotice) {
+    let logged = scan_row(tx, input, at, Ok(notice)).and_then(|row| Ok(scan_log::insert_scan(tx, &row)?));
+    if let Err(e) = logged {
+        tracing::error!(error = %e, "the scan could not be written to the scan log");
+    }
+}
+
 impl Kiosk {
-    /// Records a scan and hands its result on. A failure to log is itself logged, never the scan's
-    /// failure: the counter goes on.
-    pub(crate) fn log_scan(&self, input: &str, at: DateTime<Utc>, result: Result<ScanNotice>) -> Result<ScanNotice> {
+    /// Records a refused scan in a transaction of its own (the scan's was rolled back) and hands the
+    /// refusal on. A failure to log is itself logged, never the scan's failure: the counter goes on.
+    pub(crate) fn log_refused_scan(&self, input: &str, at: DateTime<Utc>, refusal: KioskError) -> KioskError {
         let logged = self.store.with_tx(|tx| {
-            let row = scan_row(tx, input, at, &result)?;
+            let row = scan_row(tx, input, at, Err(&refusal))?;
             Ok::<_, KioskError>(scan_log::insert_scan(tx, &row)?)
         });
         if let Err(e) = logged {
             tracing::error!(error = %e, "the scan could not be written to the scan log");
         }
-        result
+        refusal
     }
 }
