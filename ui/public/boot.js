@@ -9,6 +9,9 @@
 // Plain script, no imports: it must not wait for the bundle it runs ahead of.
 (function () {
   "use strict";
+  // Marks for the start-up's timeline, to read in the devtools (performance.getEntriesByType("mark")): pvz:boot, then
+  // pvz:load, pvz:first-frame, pvz:app-requested here; the app adds the rest (src/perf.ts).
+  performance.mark("pvz:boot");
   var boot = { submitted: [], firstView: null, firstFrameSent: false };
   window.__pvzBoot = boot;
 
@@ -45,6 +48,7 @@
   var entry = document.querySelector('meta[name="pvz-app-entry"]');
 
   function startApp() {
+    performance.mark("pvz:app-requested");
     var script = document.createElement("script");
     script.type = "module";
     script.src = entry.getAttribute("content");
@@ -52,8 +56,10 @@
   }
 
   function afterFirstFrame() {
+    performance.mark("pvz:load");
     requestAnimationFrame(function () {
       setTimeout(function () {
+        performance.mark("pvz:first-frame");
         if (tauri) {
           boot.firstFrameSent = true;
           tauri.invoke("ui_ready", { stage: "first_frame" }).catch(function () {});

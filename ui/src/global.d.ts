@@ -14,6 +14,7 @@ declare global {
     /** Set by public/boot.js, which runs on the plain-HTML shell before the bundle. */
     __pvzBoot?: {
       submitted: { code: string; at: number }[];
+      /** The `counter_view` asked for before the bundle ran. */
       firstView: Promise<CounterView> | null;
       firstFrameSent: boolean;
     };

@@ -58,8 +58,10 @@ function reportStageAfterPaint(stage: "first_frame" | "data"): void {
   if (stage === "first_frame" && bootHandoff().firstFrameSent) return;
   if (uiStagesSent.has(stage)) return;
   uiStagesSent.add(stage);
+  performance.mark(`pvz:${stage}-committed`);
   requestAnimationFrame(() => {
     setTimeout(() => {
+      performance.mark(`pvz:${stage}-painted`);
       uiReady(stage).catch((thrown: unknown) => console.warn("ui_ready failed", thrown));
     }, 0);
   });
@@ -68,11 +70,16 @@ function reportStageAfterPaint(stage: "first_frame" | "data"): void {
 /**
  * Tells the backend, once per page load, when the first frame is on screen (the scan field and the
  * scanner listener are live) and when the first frame showing the counter's data is (the cold-start
- * metrics). `loaded` turns true when the first `counter_view` has been rendered.
+ * metrics). `loaded` turns true when the first `counter_view` has been rendered. The data's report
+ * is timed from the commit that put it in the DOM (a layout effect), so the frame measured is the
+ * first one painting it, not the one after React's passive effects.
  */
 export function useUiReadyAfterFirstPaint(loaded: boolean): void {
-  useEffect(() => reportStageAfterPaint("first_frame"), []);
   useEffect(() => {
+    performance.mark("pvz:app-committed");
+    reportStageAfterPaint("first_frame");
+  }, []);
+  useLayoutEffect(() => {
     if (loaded) reportStageAfterPaint("data");
   }, [loaded]);
 }

@@ -33,7 +33,9 @@ const NEEDS_STAFF: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
 ]);
 
 export function useCounter(): Counter {
-  const [view, setView] = useState<CounterView | null>(null);
+  // The first view boot.js asked for, when the shell handed one over: on screen from the first render.
+  const [view, setView] = useState<CounterView | null>(takeBootFirstView);
+  const startedWithView = useRef(view !== null);
   const [error, setError] = useState<KioskError | null>(null);
   const [notice, setNotice] = useState<SeenNotice | null>(null);
   const [pendingPaint, setPendingPaint] = useState<PendingPaint | null>(null);
@@ -61,9 +63,8 @@ export function useCounter(): Counter {
   }, []);
 
   useEffect(() => {
-    // The plain-HTML shell asked for the first view while the bundle loaded.
-    const first = takeBootFirstView() ?? counterApi.counterView();
-    queue.current = first.then(setView, (thrown: unknown) => {
+    if (startedWithView.current) return;
+    queue.current = counterApi.counterView().then(setView, (thrown: unknown) => {
       setError(toKioskError(thrown));
     });
   }, []);

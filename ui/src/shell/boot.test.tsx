@@ -7,15 +7,21 @@ import { App } from "../App";
 import { en } from "../i18n/en";
 import { ru } from "../i18n/ru";
 import { callsOf, makeItem, makeOrder, makeView, routeInvoke, settle } from "../test/fixtures";
-import { takeOverBootShell } from "./boot";
+import { bootFirstView, takeOverBootShell } from "./boot";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn(() => Promise.resolve(() => undefined)) }));
 const invokeMock = vi.mocked(invoke);
+/** The window's IPC as boot.js reaches it (it cannot import the bundle's API). */
+const tauriWindow = window as unknown as { __TAURI_INTERNALS__?: { invoke: unknown } };
 
-/** Puts index.html's shell into the document and runs public/boot.js on it, as the window does. */
-function startShell(lang: "ru" | "en" = "ru") {
+/**
+ * Puts index.html's shell into the document and runs public/boot.js on it, as the window does.
+ * `backend`: what boot.js's own `counter_view` gets (without it, boot.js runs as outside Tauri).
+ */
+function startShell(lang: "ru" | "en" = "ru", backend?: () => Promise<unknown>) {
   window.localStorage.setItem("pvz-kiosk.lang", lang);
+  if (backend) tauriWindow.__TAURI_INTERNALS__ = { invoke: vi.fn(backend) };
   const page = new DOMParser().parseFromString(indexHtml, "text/html");
   document.body.innerHTML = page.body.innerHTML;
   // boot.js is a plain script the page runs as is; so does the test.
@@ -34,6 +40,7 @@ function startShell(lang: "ru" | "en" = "ru") {
 beforeEach(() => {
   invokeMock.mockReset();
   delete window.__pvzBoot;
+  delete tauriWindow.__TAURI_INTERNALS__;
   document.body.innerHTML = "";
 });
 
@@ -97,5 +104,41 @@ describe("the app taking over from the shell", () => {
     expect((field as HTMLInputElement).value, "the unfinished text carries over").toBe("77");
     expect(document.activeElement, "and so does the keyboard").toBe(field);
     expect(callsOf(invokeMock, "scan"), "nothing is scanned before Enter").toEqual([]);
+  });
+});
+
+describe("the app's first render", () => {
+  it("shows the counter's data at once when the shell's first view is in, without asking again", async () => {
+    routeInvoke(invokeMock, { counter_view: () => makeView() });
+    startShell("ru", () =>
+      Promise.resolve(
+        makeView({ status: { ...makeView().status, pickup_point: "ПВЗ Речная, 1" } }),
+      ),
+    );
+    const firstView = await bootFirstView();
+    takeOverBootShell(document, firstView);
+    document.body.innerHTML = "";
+    render(<App />);
+    expect(
+      screen.getByTestId("pickup-point").textContent,
+      "the first render shows the point the store named, not the shell's placeholder",
+    ).toBe("ПВЗ Речная, 1");
+    await settle(() => undefined);
+    expect(
+      callsOf(invokeMock, "counter_view"),
+      "the app uses the shell's view, not a second one",
+    ).toEqual([]);
+  });
+
+  it("renders without the shell's view when the store does not answer in time, and asks again", async () => {
+    routeInvoke(invokeMock, { counter_view: () => makeView() });
+    startShell("ru", () => new Promise(() => undefined));
+    const firstView = await bootFirstView(5);
+    expect(firstView, "a view still on its way does not hold back the first render").toBeNull();
+    takeOverBootShell(document, firstView);
+    document.body.innerHTML = "";
+    await settle(() => void render(<App />));
+    expect(callsOf(invokeMock, "counter_view").length, "the app asks for the view itself").toBe(1);
+    expect(screen.getByTestId("pickup-point").textContent, "and shows it").toBe("ПВЗ Лесная, 5");
   });
 });

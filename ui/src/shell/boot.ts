@@ -1,7 +1,9 @@
 //! The hand-over from the plain-HTML shell (index.html, public/boot.js) to the app: what was typed
 //! into the shell's scan field, the codes entered there with Enter, whether it had the keyboard,
 //! and the first view boot.js already asked for. Taken once, before the app's first render
-//! replaces the shell, so nothing typed in the first moments of a start is lost.
+//! replaces the shell, so nothing typed in the first moments of a start is lost. The app renders
+//! once that first view is in (`bootFirstView`), so its first frame already shows the counter's
+//! data: one render and one paint fewer on the way to it than an empty screen filled in after.
 import type { CounterView } from "../bindings";
 
 /** A code entered in the shell; `at` is performance.now() at its Enter. */
@@ -14,8 +16,8 @@ export type BootHandoff = {
   focused: boolean;
   /** Entered with Enter before the app ran, oldest first: scanned once the counter is up. */
   submitted: BootScan[];
-  /** The `counter_view` boot.js sent while the bundle loaded. */
-  firstView: Promise<CounterView> | null;
+  /** The answer to the `counter_view` boot.js sent while the bundle loaded (null: none, or it failed). */
+  firstView: CounterView | null;
   /** boot.js already reported the first frame. */
   firstFrameSent: boolean;
 };
@@ -30,8 +32,39 @@ const NOTHING: BootHandoff = {
 
 let handoff: BootHandoff = NOTHING;
 
-/** Reads the shell while it is still in the document; call once, before the first render. */
-export function takeOverBootShell(doc: Document = document): BootHandoff {
+/**
+ * How long the app's first render waits for that view. The store answers in a few milliseconds,
+ * usually before the bundle has even run; one that takes longer (a migration, a busy disk) should
+ * not hold back the header, the sync strip and a configuration problem's banner.
+ */
+export const FIRST_VIEW_WAIT_MS = 400;
+
+/**
+ * The answer to the `counter_view` boot.js asked for, once it is in; null without a shell, when it
+ * failed or when it is not in within `waitMs` (the app then asks again itself, and shows a failure).
+ */
+export async function bootFirstView(waitMs = FIRST_VIEW_WAIT_MS): Promise<CounterView | null> {
+  const asked = window.__pvzBoot?.firstView;
+  if (!asked) return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+  try {
+    return await Promise.race([asked, late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Reads the shell while it is still in the document; call once, right before the first render.
+ * `firstView`: what `bootFirstView` gave.
+ */
+export function takeOverBootShell(
+  doc: Document = document,
+  firstView: CounterView | null = null,
+): BootHandoff {
   const boot = window.__pvzBoot;
   const input = doc.getElementById("pvz-boot-input");
   const field = input instanceof HTMLInputElement ? input : null;
@@ -39,7 +72,7 @@ export function takeOverBootShell(doc: Document = document): BootHandoff {
     draft: field?.value ?? "",
     focused: field !== null && doc.activeElement === field,
     submitted: boot ? [...boot.submitted] : [],
-    firstView: boot?.firstView ?? null,
+    firstView,
     firstFrameSent: boot?.firstFrameSent ?? false,
   };
   // Later entries (there should be none once the app renders) would be lost: stop collecting.
@@ -53,7 +86,7 @@ export function bootHandoff(): BootHandoff {
 }
 
 /** The first view boot.js asked for, once; null afterwards (and without a shell). */
-export function takeBootFirstView(): Promise<CounterView> | null {
+export function takeBootFirstView(): CounterView | null {
   const view = handoff.firstView;
   handoff = { ...handoff, firstView: null };
   return view;
