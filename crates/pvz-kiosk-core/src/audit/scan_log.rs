@@ -77,26 +77,34 @@ fn scan_row(
     Ok(row)
 }
 
-/// Records a scan that did something, inside the transaction that did it. A failure to log is
-/// itself logged, never the scan's failure: the counter goes on.
-pub(crate) fn log_done_scan(tx: &Db<'_>, input: &str, at: DateTime<Utc>, notice: &ScanNotice) {
-    let logged = scan_row(tx, input, at, Ok(notice)).and_then(|row| Ok(scan_log::insert_scan(tx, &row)?));
+/// Writes the scan's row in `tx`.
+fn insert_row(
+    tx: &Db<'_>,
+    input: &str,
+    at: DateTime<Utc>,
+    result: std::result::Result<&ScanNotice, &KioskError>,
+) -> Result<()> {
+    let row = scan_row(tx, input, at, result)?;
+    Ok(scan_log::insert_scan(tx, &row)?)
+}
+
+/// A failure to log is itself logged, never the scan's failure: the counter goes on.
+fn report(logged: Result<()>) {
     if let Err(e) = logged {
         tracing::error!(error = %e, "the scan could not be written to the scan log");
     }
 }
 
+/// Records a scan that did something, inside the transaction that did it.
+pub(crate) fn log_done_scan(tx: &Db<'_>, input: &str, at: DateTime<Utc>, notice: &ScanNotice) {
+    report(insert_row(tx, input, at, Ok(notice)));
+}
+
 impl Kiosk {
     /// Records a refused scan in a transaction of its own (the scan's was rolled back) and hands the
-    /// refusal on. A failure to log is itself logged, never the scan's failure: the counter goes on.
+    /// refusal on.
     pub(crate) fn log_refused_scan(&self, input: &str, at: DateTime<Utc>, refusal: KioskError) -> KioskError {
-        let logged = self.store.with_tx(|tx| {
-            let row = scan_row(tx, input, at, Err(&refusal))?;
-            Ok::<_, KioskError>(scan_log::insert_scan(tx, &row)?)
-        });
-        if let Err(e) = logged {
-            tracing::error!(error = %e, "the scan could not be written to the scan log");
-        }
+        report(self.store.with_tx(|tx| insert_row(tx, input, at, Err(&refusal))));
         refusal
     }
 }
