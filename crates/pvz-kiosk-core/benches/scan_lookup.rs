@@ -4,10 +4,13 @@
 //!
 //! Run: `cargo bench -p pvz-kiosk-core --bench scan_lookup` (ITEMS=200000 for a quicker run).
 
+mod support;
+
 use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
 use pvz_kiosk_core::Kiosk;
 use pvz_protocol::{Change, ItemWire, OrderWire, PullPage};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::percentiles;
 
 const ITEMS_PER_ORDER: usize = 2;
 const LOOKUPS: usize = 20_000;
@@ -45,12 +48,6 @@ fn order(n: usize) -> OrderWire {
             })
             .collect(),
     }
-}
-
-fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    (at(0.50), at(0.99))
 }
 
 fn main() {

@@ -5,17 +5,14 @@
 //!
 //! Run: `STORE=<kiosk-*.sqlite3> ORDERS=500000 cargo bench -p pvz-kiosk-core --bench scan_view`.
 
+mod support;
+
 use pvz_kiosk_core::Kiosk;
 use pvz_protocol::demo::bulk;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::percentiles;
 
 const SCANS: usize = 400;
-
-fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let at = |p: f64| samples[((samples.len() as f64 - 1.0) * p).round() as usize];
-    (at(0.50), at(0.99))
-}
 
 fn main() {
     let Some(store) = std::env::var_os("STORE") else {
