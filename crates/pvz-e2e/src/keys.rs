@@ -42,6 +42,26 @@ impl Keys<'_> {
         self.sent.push(format!("{text:?}"));
     }
 
+    /// Types `text` where no text field has the keyboard yet, as a person starts describing a
+    /// defect: its first letter brings up the field `opens` (a data-testid), and the rest goes into
+    /// that field once it has the keyboard. One action, as `type_text`. The rest is typed as one
+    /// burst into the field: a text field keeps a burst that no Enter ends.
+    pub async fn type_text_opening(&mut self, text: &str, opens: &str) {
+        let mut chars = text.chars();
+        let first = chars.next().unwrap_or_else(|| panic!("a description to type, not an empty text"));
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: first })
+            .then(KeyAction::Up { value: first });
+        self.page.client().perform_actions(actions).await.unwrap_or_else(|e| panic!("the window takes {first:?}: {e}"));
+        self.page.wait_focused(opens).await;
+        let rest = chars.as_str();
+        if !rest.is_empty() {
+            let field = self.page.client().active_element().await.unwrap_or_else(|e| panic!("{opens} has focus: {e}"));
+            field.send_keys(rest).await.unwrap_or_else(|e| panic!("{opens} takes {rest:?}: {e}"));
+        }
+        self.sent.push(format!("{text:?}"));
+    }
+
     /// Fails unless the flow took at most `budget` key actions, saying which keys it took.
     pub fn assert_at_most(&self, budget: usize, flow: &str) {
         assert!(

@@ -1,7 +1,8 @@
 //! Refusing one item: pick the reason (buttons or keys 1–5), describe a defect, and see which fee
 //! rule applies before confirming (Enter; Shift+Enter is a new line in the description). The exact
 //! fee then comes back from the backend on the item row. A screen may open it with the reason
-//! already chosen (a reason key pressed on the item's row: [`useReasonKeys`]) and may offer F2,
+//! already chosen (a reason key pressed on the item's row: [`useReasonKeys`]; on the courier's
+//! hand-back also a defect, with the description's first letters typed on the row) and may offer F2,
 //! «record this refusal and hand the rest over». The courier's hand-back asks for the same reasons
 //! with this dialog.
 import { useLayoutEffect, useId, useRef, useState } from "react";
@@ -9,6 +10,7 @@ import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
 import { trapTab } from "../focusTrap";
 import { burstContinuedSince } from "../scanner/useWedge";
+import { isPrintableKey } from "../scanner/wedge";
 import { isInteractiveTarget, isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 import { LIMITS } from "../limits";
 
@@ -47,21 +49,79 @@ function reasonOfKey(event: KeyboardEvent): RefusalReason | null {
 }
 
 /**
+ * Letters a person typed to start a defect's description before the dialog's field was on screen.
+ * The screen hands it to the dialog, which [`take`]s them; the keys after that land in the field.
+ */
+export class TypedAhead {
+  private text: string;
+  private open = true;
+
+  constructor(first: string) {
+    this.text = first;
+  }
+
+  /** Adds a key typed while the dialog is on its way; false once the field has taken the text. */
+  add(key: string): boolean {
+    if (this.open) this.text += key;
+    return this.open;
+  }
+
+  /** The letters so far; later ones are the field's own. */
+  take(): string {
+    this.open = false;
+    return this.text;
+  }
+}
+
+/** Keys that come between the letters of a word (Shift for a capital) without ending it. */
+const MODIFIER_KEY = /^(Shift|CapsLock|AltGraph)$/;
+
+/** A letter pressed outside a text field and without a chord: where a description may start. */
+function startsDescription(event: KeyboardEvent): boolean {
+  if (isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return false;
+  return /^\p{L}$/u.test(event.key);
+}
+
+/**
  * Keys 1–5 pick a reason for `pick(reason, target)`, with the element the key was pressed on. The
  * digit may be the first character of a scan: it acts only if no scanner burst follows it.
+ *
+ * With `describes`, a letter starts a defect's description instead: `pick("defect", target, typed)`
+ * with the letters typed so far, so a person who simply starts describing the damage gets the
+ * dialog with the defect chosen and their words in it. `pick` returns false when there is nothing
+ * to describe. A scanner's burst that starts with a letter is told apart the same way as a digit.
  */
 export function useReasonKeys(
-  pick: (reason: RefusalReason, target: EventTarget | null) => void,
+  pick: (reason: RefusalReason, target: EventTarget | null, typed?: TypedAhead) => boolean | void,
   active = true,
+  describes = false,
 ): void {
+  // The description being typed ahead, until the dialog takes it or the person stops typing.
+  const typing = useRef<TypedAhead | null>(null);
   useWindowKeydown((event) => {
+    const ahead = typing.current;
+    if (ahead !== null && !isTypingTarget(event.target)) {
+      if (MODIFIER_KEY.test(event.key)) return;
+      if (isPrintableKey(event.key) && !event.ctrlKey && ahead.add(event.key)) {
+        event.preventDefault();
+        return;
+      }
+    }
+    typing.current = null;
+
     const reason = reasonOfKey(event);
-    if (reason === null) return;
+    const typed =
+      reason === null && describes && startsDescription(event) ? new TypedAhead(event.key) : null;
+    if (reason === null && typed === null) return;
     event.preventDefault();
+    typing.current = typed;
     const { target } = event;
     const pressedAt = performance.now();
     setTimeout(() => {
-      if (!burstContinuedSince(pressedAt)) pick(reason, target);
+      const opened =
+        !burstContinuedSince(pressedAt) && pick(reason ?? "defect", target, typed ?? undefined);
+      // A scan, or nothing to describe: the letters held so far go nowhere, as before.
+      if (opened === false) typed?.take();
     }, HOTKEY_SETTLE_MS);
   }, active);
 }
@@ -76,6 +136,8 @@ type Props = {
   item: Pick<ItemView, "name" | "variant">;
   /** Chosen already (a reason key on the item's row): the description or Enter comes next. */
   initialReason?: RefusalReason | null;
+  /** The description's first letters, typed before the dialog was up (with a defect chosen). */
+  typedAhead?: TypedAhead | undefined;
   /** Offered as F2 where a screen has a «rest» to hand over (the open order). */
   rest?: RefuseAndRest | undefined;
   /** What a defect costs, when the flow words it differently from the counter's refusal. */
@@ -88,6 +150,7 @@ type Props = {
 export function RefuseDialog({
   item,
   initialReason = null,
+  typedAhead,
   rest,
   defectHint,
   onConfirm,
@@ -100,15 +163,19 @@ export function RefuseDialog({
   const descriptionRef = useRef<HTMLTextAreaElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   const [reason, setReason] = useState<RefusalReason | null>(initialReason);
-  const [description, setDescription] = useState("");
+  const [description, setDescription] = useState(() => typedAhead?.take() ?? "");
   const [missingDescription, setMissingDescription] = useState(false);
   const [submitting, setSubmitting] = useState(false);
 
   // The keyboard starts on the next thing to do: the first reason, or with one chosen already the
   // description of a defect, or the confirm button.
   useLayoutEffect(() => {
-    if (initialReason === "defect") descriptionRef.current?.focus();
-    else if (initialReason !== null) confirmRef.current?.focus();
+    const field = descriptionRef.current;
+    if (initialReason === "defect") {
+      // Typing goes on after any letters typed ahead.
+      field?.focus();
+      field?.setSelectionRange(field.value.length, field.value.length);
+    } else if (initialReason !== null) confirmRef.current?.focus();
     else dialogRef.current?.querySelector<HTMLElement>("[data-reason]")?.focus();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the dialog opens
   }, []);

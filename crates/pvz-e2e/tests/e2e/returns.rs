@@ -18,6 +18,14 @@ fn decode_qr(image: &str) -> Vec<String> {
     String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect()
 }
 
+/// How the manager gives a courier's item its reason from the keyboard.
+enum CourierReason<'a> {
+    /// The reason's key (2–5).
+    Key(char),
+    /// A defect, by typing its description.
+    Defect(&'a str),
+}
+
 /// What these tests do at the counter, on top of the shared set-up.
 impl Counter {
     /// The claim return code the demo printed for `claim_id`.
@@ -53,31 +61,29 @@ impl Counter {
         app.wait_text("[data-testid=return-label-qr-text]", "PVZR1:").await.trim().to_owned()
     }
 
-    /// Scans a courier's item and records its reason from the keyboard: the reason's key straight
-    /// after the scan, then Enter (a defect's description before it, and Ctrl+Enter after it,
-    /// since typed text followed at once by Enter is what a scanner sends). Two keys an item, the
-    /// description counted as a third.
-    async fn hand_back_item(&self, barcode: &str, item_id: &str, reason_key: char, description: Option<&str>) {
+    /// Scans a courier's item and records its reason from the keyboard in two key actions: the
+    /// reason's key straight after the scan, then Enter; or for a defect, its description typed
+    /// straight after the scan, then Ctrl+Enter (typed text followed at once by Enter is what a
+    /// scanner sends).
+    async fn hand_back_item(&self, barcode: &str, item_id: &str, reason: CourierReason<'_>) {
         let app = &self.app;
         let line = format!("[data-item={item_id}]");
         app.scan_burst(barcode).await;
         app.wait_attr(&line, "data-state", "scanned").await;
         let mut keys = app.keys();
-        keys.press_char(reason_key).await;
-        match description {
-            Some(text) => {
-                app.wait_focused("defect-description").await;
-                keys.type_text(text).await;
+        match reason {
+            CourierReason::Defect(description) => {
+                keys.type_text_opening(description, "defect-description").await;
                 keys.press_with(Key::Control, Key::Enter).await;
             }
-            None => {
+            CourierReason::Key(reason_key) => {
+                keys.press_char(reason_key).await;
                 app.wait_focused("refuse-confirm").await;
                 keys.press(Key::Enter).await;
             }
         }
         app.wait_for(&format!("{line} [data-testid^=hand-back-fee-]")).await;
-        let budget = if description.is_some() { 3 } else { 2 };
-        keys.assert_at_most(budget, &format!("a courier's item {item_id} after its scan"));
+        keys.assert_at_most(2, &format!("a courier's item {item_id} after its scan"));
     }
 }
 
@@ -239,9 +245,9 @@ async fn a_courier_hand_back_shows_the_missing_item_on_the_act() {
     }
     app.wait_attr("[data-testid=hand-back-missing]", "data-count", "3").await;
 
-    counter.hand_back_item("4607000000113", "itm-1101-1", '1', Some("Порвана штанина")).await;
-    app.wait_text("[data-item=itm-1101-1]", "брак — без оплаты и без обратной доставки").await;
-    counter.hand_back_item("4607000000120", "itm-1101-2", '2', None).await;
+    counter.hand_back_item("4607000000113", "itm-1101-1", CourierReason::Defect("Порвана штанина")).await;
+    app.wait_text("[data-item=itm-1101-1]", "брак «Порвана штанина» · брак — без оплаты и без обратной доставки").await;
+    counter.hand_back_item("4607000000120", "itm-1101-2", CourierReason::Key('2')).await;
     app.wait_attr("[data-testid=hand-back-missing]", "data-count", "1").await;
     app.fill("[data-testid=hand-back-accepted-by]", "Ольга Смирнова").await;
     counter.screenshot("hand-back.png").await;

@@ -1,8 +1,16 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import {
+  act,
+  createEvent,
+  fireEvent,
+  render,
+  screen,
+  waitFor,
+  within,
+} from "@testing-library/react";
 import { invoke } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../../App";
-import type { CounterView, HandBackLineView, HandBackView } from "../../bindings";
+import type { CounterView, HandBackLineView, HandBackScanView, HandBackView } from "../../bindings";
 import {
   callsOf,
   makeHandBack,
@@ -41,6 +49,29 @@ const handBackView = (lines: HandBackLineView[], overrides: Partial<HandBackView
 
 async function renderHandBack(view: CounterView) {
   return renderScreen(invokeMock, view, "hand-back");
+}
+
+/**
+ * Scans the sneakers into a hand-back of sneakers and jacket, whose reason the backend then records
+ * as `recorded`; resolves with the sneakers' reason button once it has the keyboard.
+ */
+async function scanSneakers(recorded: Partial<HandBackScanView>): Promise<HTMLElement> {
+  await renderHandBack(handBackView([sneakers, jacket]));
+  routeInvoke(invokeMock, {
+    scan: () => ({
+      view: handBackView([scanned(sneakers, "ret-1"), jacket]),
+      notice: { kind: "hand_back_item_scanned", return_id: "ret-1" },
+    }),
+    set_hand_back_reason: () => handBackView([scanned(sneakers, "ret-1", recorded), jacket]),
+  });
+  const input = screen.getByTestId("manual-input");
+  fireEvent.change(input, { target: { value: "4601234567811" } });
+  await settle(() => fireEvent.submit(input));
+  const reasonButton = screen.getByTestId("hand-back-reason-ret-1");
+  await waitFor(() =>
+    expect(reasonButton, "the scanned item's reason has the keyboard").toHaveFocus(),
+  );
+  return reasonButton;
 }
 
 /** A courier's signed badge as its QR reads (the backend, mocked here, checks the signature). */
@@ -187,21 +218,8 @@ describe("courier hand-back", () => {
   });
 
   it("takes an item's reason in two keys after its scan: the reason's digit, then Enter", async () => {
-    await renderHandBack(handBackView([sneakers, jacket]));
-    routeInvoke(invokeMock, {
-      scan: () => ({
-        view: handBackView([scanned(sneakers, "ret-1"), jacket]),
-        notice: { kind: "hand_back_item_scanned", return_id: "ret-1" },
-      }),
-      set_hand_back_reason: () =>
-        handBackView([scanned(sneakers, "ret-1", { reason: "did_not_fit" }), jacket]),
-    });
-    const input = screen.getByTestId("manual-input");
-    fireEvent.change(input, { target: { value: "4601234567811" } });
-    await settle(() => fireEvent.submit(input));
-    await waitFor(() => expect(screen.getByTestId("hand-back-reason-ret-1")).toHaveFocus());
-
-    fireEvent.keyDown(screen.getByTestId("hand-back-reason-ret-1"), { key: "2" });
+    const reasonButton = await scanSneakers({ reason: "did_not_fit" });
+    fireEvent.keyDown(reasonButton, { key: "2" });
     const dialog = await screen.findByRole("dialog");
     expect(
       within(dialog).getByTestId("reason-did_not_fit"),
@@ -214,6 +232,64 @@ describe("courier hand-back", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(callsOf(invokeMock, "set_hand_back_reason"), "the reason is recorded once").toEqual([
       { returnId: "ret-1", decision: { kind: "refuse", reason: "did_not_fit", description: null } },
+    ]);
+  });
+
+  it("takes a defect in two actions after its scan: its description typed, then Enter", async () => {
+    const described = "Порвана штанина";
+    const reasonButton = await scanSneakers({
+      reason: "defect",
+      description: described,
+      fee_rule: "defect_free",
+    });
+
+    // A person's first letters, a key every 200 ms (not a scanner's burst), before any dialog.
+    const start = performance.now() - 1_000;
+    for (const [i, key] of ["Shift", "П", "о"].entries()) {
+      const event = createEvent.keyDown(reasonButton, { key });
+      Object.defineProperty(event, "timeStamp", { value: start + i * 200 });
+      fireEvent(reasonButton, event);
+    }
+    const dialog = await screen.findByRole("dialog");
+    expect(
+      within(dialog).getByTestId("reason-defect"),
+      "typing a description chose a defect",
+    ).toHaveAttribute("aria-pressed", "true");
+    const field = within(dialog).getByTestId<HTMLTextAreaElement>("defect-description");
+    expect(field, "the letters typed before the dialog was up are kept").toHaveValue("По");
+    expect(field, "and the rest of the words go on in the description").toHaveFocus();
+    expect(field.selectionStart, "after the letters already typed").toBe(2);
+
+    fireEvent.change(field, { target: { value: described } });
+    await settle(() => fireEvent.keyDown(field, { key: "Enter" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(
+      callsOf(invokeMock, "set_hand_back_reason"),
+      "Enter records the defect with its words",
+    ).toEqual([
+      {
+        returnId: "ret-1",
+        decision: { kind: "refuse", reason: "defect", description: described },
+      },
+    ]);
+  });
+
+  it("takes a scan that starts with a letter for a scan, not for a description", async () => {
+    await renderHandBack(handBackView([scanned(sneakers, "ret-1"), jacket]));
+    routeInvoke(invokeMock, {
+      scan: () => ({
+        view: handBackView([scanned(sneakers, "ret-1"), scanned(jacket, "ret-2")]),
+        notice: { kind: "hand_back_item_scanned", return_id: "ret-2" },
+      }),
+    });
+    const start = performance.now();
+    for (const [i, key] of [..."AB1234567", "Enter"].entries()) {
+      fireEvent.keyDown(window, { key, timeStamp: start + i * 5 });
+    }
+    await act(() => new Promise((resolve) => setTimeout(resolve, 120)));
+    expect(screen.queryByRole("dialog"), "the scan's first letter opened no dialog").toBeNull();
+    expect(callsOf(invokeMock, "scan"), "the burst went to the backend as a scan").toEqual([
+      { input: "AB1234567" },
     ]);
   });
 

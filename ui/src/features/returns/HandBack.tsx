@@ -3,7 +3,8 @@
 //! and which are still missing, extras below them; each scanned item gets a reason (the refusal
 //! dialog, keys 1–5): a defect costs nothing and travels back free, other reasons carry the policy
 //! fee. A reason key pressed right after an item's scan opens the dialog with that reason chosen,
-//! so an item takes two keys (the reason, Enter). The manager who takes the items in writes their
+//! so an item takes two keys (the reason, Enter); starting to type a description instead opens it
+//! with a defect chosen and the words in it, so a defect takes the description and Enter. The manager who takes the items in writes their
 //! name and completes (F9).
 import { useLayoutEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,7 +14,7 @@ import type {
   HandBackView,
   RefusalReason,
 } from "../../bindings";
-import { RefuseDialog, useReasonKeys } from "../../components/RefuseDialog";
+import { RefuseDialog, useReasonKeys, type TypedAhead } from "../../components/RefuseDialog";
 import type { Counter, SeenNotice } from "../../counterState";
 import { useWindowKeydown } from "../../useWindowKeydown";
 import { HandBackReason } from "./HandBackReason";
@@ -52,6 +53,7 @@ type Refusing = {
   line: HandBackLineView;
   scan: HandBackScanView;
   reason: RefusalReason | null;
+  typed?: TypedAhead | undefined;
 };
 
 /**
@@ -106,10 +108,16 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
     }
   }, refusing === null);
 
-  useReasonKeys((reason, target) => {
-    const line = lineForKey(handBack.lines, target, scannedId);
-    if (line?.scanned) setRefusing({ line, scan: line.scanned, reason });
-  }, refusing === null);
+  useReasonKeys(
+    (reason, target, typed) => {
+      const line = lineForKey(handBack.lines, target, scannedId);
+      if (!line?.scanned) return false;
+      setRefusing({ line, scan: line.scanned, reason, typed });
+      return true;
+    },
+    refusing === null,
+    true,
+  );
 
   let hint: string | null = null;
   if (scanned.length === 0) hint = t("handBack.needItems");
@@ -214,6 +222,7 @@ export function HandBack({ handBack, notice, counter, onDuty }: Props) {
         <RefuseDialog
           item={refusing.line}
           initialReason={refusing.reason}
+          typedAhead={refusing.typed}
           defectHint={t("handBack.defectHint")}
           onConfirm={(decision) =>
             counter.perform(() => api.setHandBackReason(refusing.scan.return_id, decision))
