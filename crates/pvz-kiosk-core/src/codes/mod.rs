@@ -13,6 +13,7 @@ pub mod qr;
 use crate::error::{KioskError, Result};
 use crate::kiosk::timestamp;
 use crate::store::orders::ItemLookup;
+use crate::store::return_items::{self, ReturnItemRow};
 use crate::store::{orders, server_keys, settings, Db, ItemRef};
 use crate::Kiosk;
 use chrono::DateTime;
@@ -132,6 +133,21 @@ impl ItemCode {
             None => barcode == Some(self.code.as_str()),
         }
     }
+}
+
+/// The oldest returned unit waiting to be boxed that `code` names: the very unit when the code is a
+/// mark one of them carries; else one of the same product, by GTIN (a mark finds a unit known by its
+/// EAN-13, EAN-8 or UPC-A, and a barcode a unit known by its mark) or, for a code naming no GTIN, by
+/// the same text. A mark never picks a unit that carries another mark: that is another unit.
+pub(crate) fn waiting_unit_by_code(conn: &Db<'_>, code: &ItemCode) -> Result<Option<ReturnItemRow>> {
+    let waiting = return_items::list_waiting_return_items(conn)?;
+    let very_unit = code.exact_mark().and_then(|mark| waiting.iter().position(|u| u.mark.as_deref() == Some(mark)));
+    let found = very_unit.or_else(|| {
+        waiting
+            .iter()
+            .position(|u| !(code.is_mark && u.mark.is_some()) && code.matches(u.barcode.as_deref(), u.mark.as_deref()))
+    });
+    Ok(found.map(|at| waiting.into_iter().nth(at).expect("the unit found is in the list")))
 }
 
 /// The code to look an item up by; `None` for scans that are not item codes.

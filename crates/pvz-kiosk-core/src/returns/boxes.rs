@@ -4,7 +4,7 @@
 //! (`BoxesHandedOver`, with the act on screen).
 
 use crate::codes::qr::qr_svg_data_uri;
-use crate::codes::{item_lookup_key, ItemCode};
+use crate::codes::{item_lookup_key, waiting_unit_by_code};
 use crate::desk::ensure_no_hand_back;
 use crate::error::{BadgeRefusal, KioskError, Result};
 use crate::kiosk::{parse_return_id, timestamp};
@@ -61,14 +61,10 @@ fn pack(conn: &Db<'_>, unit: &ReturnItemRow, now: DateTime<Utc>) -> Result<ScanN
 /// An item code at the desk: the oldest waiting unit carrying it goes into the open box.
 pub(crate) fn scan_into_box(conn: &Db<'_>, scan: &Scan, now: DateTime<Utc>) -> Result<ScanNotice> {
     open_box(conn)?;
-    let ItemCode { code, is_mark, .. } = item_lookup_key(scan).ok_or(KioskError::NoOpenBox)?;
-    let mut unit = return_items::find_waiting_return_item_by_code(conn, &code, is_mark)?;
-    // A marking code on an item whose unit knows only its EAN-13 (a GTIN-14 with a leading zero).
-    if let (None, true, Some(gtin)) = (&unit, is_mark, code.get(..14)) {
-        unit = return_items::find_waiting_return_item_by_code(conn, gtin.trim_start_matches('0'), false)?;
-    }
+    let code = item_lookup_key(scan).ok_or(KioskError::NoOpenBox)?;
+    let unit = waiting_unit_by_code(conn, &code)?;
     let unit = unit.ok_or_else(|| KioskError::NotAmongWaitingReturns {
-        why: format!("no returned item waiting to be boxed carries the code {code}"),
+        why: format!("no returned item waiting to be boxed carries the code {}", code.code),
     })?;
     pack(conn, &unit, now)
 }

@@ -2,7 +2,7 @@
 //! id), and where it is: in which cell, whose, and in what state. The found item stays on screen
 //! until dismissed, so a cell label scanned next moves it.
 
-use crate::codes::item_lookup_key;
+use crate::codes::{item_lookup_key, waiting_unit_by_code};
 use crate::error::{KioskError, Result};
 use crate::issue::order::effective_status;
 use crate::store::shelf_screen::{self, ShelfScreen};
@@ -43,8 +43,7 @@ fn locate(conn: &Db<'_>, scan: &Scan) -> Result<Found> {
         }
         Scan::Ean13 { .. } | Scan::Gs1 { .. } | Scan::Code128 { .. } => {
             let item = item_lookup_key(scan).ok_or(KioskError::ItemNotFound)?;
-            let (code, is_mark) = (&item.code, item.is_mark);
-            let ids = shelf::find_item_ids_by_code(conn, code, item.lookup(), item.exact_mark())?;
+            let ids = shelf::find_item_ids_by_code(conn, &item.code, item.lookup(), item.exact_mark())?;
             let mut best: Option<(u8, &String)> = None;
             for id in &ids {
                 let rank = rank(conn, id)?;
@@ -56,7 +55,7 @@ fn locate(conn: &Db<'_>, scan: &Scan) -> Result<Found> {
                 let others = u32::try_from(ids.len() - 1).unwrap_or(u32::MAX);
                 return Ok(Found::Item { item_id: item_id.clone(), others });
             }
-            let unit = return_items::find_waiting_return_item_by_code(conn, code, is_mark)?;
+            let unit = waiting_unit_by_code(conn, &item)?;
             unit.map(|u| Found::Return(u.return_id)).ok_or(KioskError::ItemNotFound)
         }
         Scan::Unknown { why, .. } => Err(KioskError::UnknownCode { why: why.clone() }),

@@ -113,19 +113,6 @@ pub fn list_box_items(conn: &Connection, box_id: &ReturnBoxId) -> Result<Vec<Ret
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The oldest waiting unit carrying this code (a barcode, or a Честный ЗНАК mark).
-pub fn find_waiting_return_item_by_code(
-    conn: &Connection,
-    code: &str,
-    is_mark: bool,
-) -> Result<Option<ReturnItemRow>, StoreError> {
-    let column = if is_mark { "mark" } else { "barcode" };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM return_items WHERE {column} = ?1 AND box_id IS NULL ORDER BY received_at, rowid LIMIT 1"
-    ))?;
-    Ok(stmt.query_row([code], from_row).optional()?)
-}
-
 pub fn put_return_item_in_box(
     conn: &Connection,
     return_id: &ReturnId,

@@ -2,11 +2,12 @@
 //! picks that item by its GTIN, whichever barcode (EAN-13, EAN-8, UPC-A) the order knows it by, and
 //! however the scanner sent the group separator (GS, character 232, none) or the keyboard layout
 //! typed it. A unit whose serial is not the one the order expects is refused as a possible swap;
-//! the op handing an item over carries the whole mark scanned off it.
+//! the op handing an item over carries the whole mark scanned off it. At the returns desk a mark
+//! boxes the refused unit the same way, by GTIN, unless that unit carries another mark.
 
 use crate::support::shelf::page;
 use chrono::{TimeZone, Utc};
-use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, ShortCode};
+use pvz_domain::{ItemId, Kopecks, OrderId, OrderStatus, PickupPointId, RefusalReason, ShortCode};
 use pvz_kiosk_core::{ErrorKind, ItemDecision, Kiosk, ScanNotice};
 use pvz_protocol::{demo, Change, ItemWire, OpBody, OrderWire};
 
@@ -161,4 +162,35 @@ fn the_op_handing_an_item_over_carries_the_whole_mark_scanned_off_it() {
         Some(&(PERFUME.0.to_owned(), Some(perfume.clone()))),
         "a mark scanned after the item was handed over records the hand-over again, with the mark"
     );
+}
+
+#[test]
+fn at_the_returns_desk_a_mark_boxes_the_refused_unit_known_by_an_ean8_or_a_upca() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kiosk = kiosk_with_order(&dir);
+    kiosk.scan(SHORT_CODE).expect("the order opens");
+    for (id, _) in [SHOES, GUM, KETTLE, PERFUME] {
+        let defect = ItemDecision::Refuse { reason: RefusalReason::Defect, description: Some("вмятина".into()) };
+        kiosk.decide_item(ORDER, id, defect).unwrap_or_else(|e| panic!("{id} refused as a defect: {e}"));
+    }
+    kiosk.confirm_issue(ORDER, Kopecks(0), false).expect("the order closes with everything refused");
+    kiosk.open_returns().expect("the returns desk opens");
+    kiosk.create_box().expect("a box is opened");
+
+    let boxed = |scanned: &str, what: &str| {
+        let outcome = kiosk.scan(scanned).unwrap_or_else(|e| panic!("{what} goes into the box: {e}"));
+        assert!(matches!(outcome.notice, Some(ScanNotice::BoxItemAdded { .. })), "{what} goes into the box");
+    };
+    boxed(&mark("00000096385074", "gum001").replace(GS, "\u{e8}"), "the gum (EAN-8 in the order) by its mark");
+    boxed(&mark("00036000291452", "KTL0001"), "the kettle (UPC-A in the order) by its mark");
+    let other = kiosk.scan(&mark("04607001770015", "PERFUME000002")).expect_err("another unit of the perfume");
+    assert_eq!(
+        other.to_view().kind,
+        ErrorKind::NotAmongWaitingReturns,
+        "the refused perfume carries its own mark; a unit with another serial is not it"
+    );
+    boxed(&mark("04607001770015", "PERFUME000001"), "the perfume by its own mark");
+    boxed(SHOES.1, "the shoes by their EAN-13");
+    let desk = kiosk.view().expect("view").screen.returns_desk().cloned().expect("the desk is on screen");
+    assert!(desk.waiting.is_empty(), "all four refused units are in the box: {:?}", desk.waiting);
 }
