@@ -5,7 +5,13 @@ use pvz_e2e::App;
 use pvz_server::admin::Admin;
 use pvz_server::demo::DemoReport;
 use pvz_server::{Config, RunningServer};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// This checkout's built seller web page (`npm --prefix ui run build:web`).
+pub fn web_page_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist-web")
+}
 
 pub const POINT: &str = "pp-msk-0042";
 /// The demo point's manager and her PIN: a kiosk of a network with managers needs one logged in.
@@ -41,7 +47,12 @@ impl Counter {
         let admin = Admin::open(data.path()).expect("the server's data dir opens");
         let demo = admin.seed_demo().expect("the demo network is seeded");
         let code = admin.issue_enrollment_code(POINT, Duration::from_secs(600)).expect("an enrollment code");
-        let server = pvz_server::spawn(Config::for_data_dir(data.path())).await.expect("the server starts");
+        let mut config = Config::for_data_dir(data.path());
+        // This checkout's built web page, named here: the server's own default is the checkout that
+        // compiled its library, which a target directory shared between checkouts may keep.
+        let web_page = web_page_dir();
+        config.web_dir = web_page.join("index.html").is_file().then_some(web_page);
+        let server = pvz_server::spawn(config).await.expect("the server starts");
         let app = App::start_connected_configured(&server.url(), &code, system_config).await;
         app.wait_attr("[data-testid=sync-online]", "data-state", "online").await;
         Counter { app, admin, demo, server, server_data: data }

@@ -9,7 +9,7 @@
 //! (1280x800) and a phone (390 px) without sideways scrolling; `PVZ_UPDATE_SCREENSHOTS=1` saves them
 //! to docs/screenshots for the README.
 
-use crate::common::{Counter, POINT};
+use crate::common::{web_page_dir, Counter, POINT};
 use pvz_e2e::Browser;
 use pvz_server::credentials::PartyKind;
 use pvz_server::db::orders::{NewItem, NewOrder};
@@ -44,7 +44,7 @@ fn plain_spaces(text: &str) -> String {
 
 /// The built web page the server serves at `/seller/` (the checkout's `ui/dist-web`).
 fn built_web_page() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist-web");
+    let dir = web_page_dir();
     assert!(
         dir.join("index.html").exists(),
         "the seller web page is built into {} (npm --prefix ui run build:web)",
