@@ -60,10 +60,16 @@ export class TypedAhead {
     this.text = first;
   }
 
-  /** Adds a key typed while the dialog is on its way; false once the field has taken the text. */
+  /**
+   * Adds a key typed while the dialog is on its way (a character, or Backspace taking the last one
+   * back); false once the field has taken the text, or for any other key.
+   */
   add(key: string): boolean {
-    if (this.open) this.text += key;
-    return this.open;
+    if (!this.open) return false;
+    if (key === "Backspace") this.text = this.text.slice(0, -1);
+    else if (isPrintableKey(key)) this.text += key;
+    else return false;
+    return true;
   }
 
   /** The letters so far; later ones are the field's own. */
@@ -96,13 +102,14 @@ export function useReasonKeys(
   active = true,
   describes = false,
 ): void {
-  // The description being typed ahead, until the dialog takes it or the person stops typing.
+  // The description being typed ahead, until the dialog takes it or a key that is not typing
+  // (an arrow, Escape, a chord) ends it.
   const typing = useRef<TypedAhead | null>(null);
   useWindowKeydown((event) => {
     const ahead = typing.current;
     if (ahead !== null && !isTypingTarget(event.target)) {
       if (MODIFIER_KEY.test(event.key)) return;
-      if (isPrintableKey(event.key) && !event.ctrlKey && ahead.add(event.key)) {
+      if (!event.ctrlKey && ahead.add(event.key)) {
         event.preventDefault();
         return;
       }

@@ -243,9 +243,10 @@ describe("courier hand-back", () => {
       fee_rule: "defect_free",
     });
 
-    // A person's first letters, a key every 200 ms (not a scanner's burst), before any dialog.
+    // A person's first letters, a key every 200 ms (not a scanner's burst), before any dialog; a
+    // slip taken back with Backspace.
     const start = performance.now() - 1_000;
-    for (const [i, key] of ["Shift", "П", "о"].entries()) {
+    for (const [i, key] of ["Shift", "П", "у", "Backspace", "о"].entries()) {
       const event = createEvent.keyDown(reasonButton, { key });
       Object.defineProperty(event, "timeStamp", { value: start + i * 200 });
       fireEvent(reasonButton, event);
