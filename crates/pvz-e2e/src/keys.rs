@@ -37,8 +37,7 @@ impl Keys<'_> {
 
     /// Types `text` into the focused element: one action, however long the text.
     pub async fn type_text(&mut self, text: &str) {
-        let focused = self.page.client().active_element().await.unwrap_or_else(|e| panic!("something has focus: {e}"));
-        focused.send_keys(text).await.unwrap_or_else(|e| panic!("the focused element takes {text:?}: {e}"));
+        self.type_into_focused(text).await;
         self.sent.push(format!("{text:?}"));
     }
 
@@ -49,15 +48,11 @@ impl Keys<'_> {
     pub async fn type_text_opening(&mut self, text: &str, opens: &str) {
         let mut chars = text.chars();
         let first = chars.next().unwrap_or_else(|| panic!("a description to type, not an empty text"));
-        let actions = KeyActions::new("keyboard".into())
-            .then(KeyAction::Down { value: first })
-            .then(KeyAction::Up { value: first });
-        self.page.client().perform_actions(actions).await.unwrap_or_else(|e| panic!("the window takes {first:?}: {e}"));
+        self.send_chord(&[], first, &format!("{first:?}")).await;
         self.page.wait_focused(opens).await;
         let rest = chars.as_str();
         if !rest.is_empty() {
-            let field = self.page.client().active_element().await.unwrap_or_else(|e| panic!("{opens} has focus: {e}"));
-            field.send_keys(rest).await.unwrap_or_else(|e| panic!("{opens} takes {rest:?}: {e}"));
+            self.type_into_focused(rest).await;
         }
         self.sent.push(format!("{text:?}"));
     }
@@ -73,6 +68,12 @@ impl Keys<'_> {
     }
 
     async fn chord(&mut self, modifiers: &[char], key: char, name: String) {
+        self.send_chord(modifiers, key, &name).await;
+        self.sent.push(name);
+    }
+
+    /// Presses `key` with `modifiers` held, without counting it.
+    async fn send_chord(&self, modifiers: &[char], key: char, name: &str) {
         let mut actions = KeyActions::new("keyboard".into());
         for &modifier in modifiers {
             actions = actions.then(KeyAction::Down { value: modifier });
@@ -82,6 +83,11 @@ impl Keys<'_> {
             actions = actions.then(KeyAction::Up { value: modifier });
         }
         self.page.client().perform_actions(actions).await.unwrap_or_else(|e| panic!("the window takes {name}: {e}"));
-        self.sent.push(name);
+    }
+
+    /// Sends `text` to the focused element, without counting it.
+    async fn type_into_focused(&self, text: &str) {
+        let focused = self.page.client().active_element().await.unwrap_or_else(|e| panic!("something has focus: {e}"));
+        focused.send_keys(text).await.unwrap_or_else(|e| panic!("the focused element takes {text:?}: {e}"));
     }
 }

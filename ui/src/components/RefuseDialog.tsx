@@ -10,7 +10,7 @@ import { useTranslation } from "react-i18next";
 import type { ItemDecision, ItemView, RefusalReason } from "../bindings";
 import { trapTab } from "../focusTrap";
 import { burstContinuedSince } from "../scanner/useWedge";
-import { isPrintableKey } from "../scanner/wedge";
+import { isModifierKey, isPrintableKey } from "../scanner/wedge";
 import { isInteractiveTarget, isTypingTarget, useWindowKeydown } from "../useWindowKeydown";
 import { LIMITS } from "../limits";
 
@@ -41,10 +41,14 @@ function feeHintOf(reason: RefusalReason): FeeHint {
   }
 }
 
+/** A key pressed outside text fields and not in a chord: one a screen may take as its own. */
+function isPlainKey(event: KeyboardEvent): boolean {
+  return !isTypingTarget(event.target) && !event.ctrlKey && !event.metaKey && !event.altKey;
+}
+
 /** The reason a key 1–5 names, outside text fields and chords; null for any other key. */
 function reasonOfKey(event: KeyboardEvent): RefusalReason | null {
-  if (isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return null;
-  if (!/^[1-9]$/.test(event.key)) return null;
+  if (!isPlainKey(event) || !/^[1-9]$/.test(event.key)) return null;
   return REFUSAL_REASONS[Number(event.key) - 1] ?? null;
 }
 
@@ -79,13 +83,9 @@ export class TypedAhead {
   }
 }
 
-/** Keys that come between the letters of a word (Shift for a capital) without ending it. */
-const MODIFIER_KEY = /^(Shift|CapsLock|AltGraph)$/;
-
 /** A letter pressed outside a text field and without a chord: where a description may start. */
 function startsDescription(event: KeyboardEvent): boolean {
-  if (isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return false;
-  return /^\p{L}$/u.test(event.key);
+  return isPlainKey(event) && /^\p{L}$/u.test(event.key);
 }
 
 /**
@@ -107,9 +107,9 @@ export function useReasonKeys(
   const typing = useRef<TypedAhead | null>(null);
   useWindowKeydown((event) => {
     const ahead = typing.current;
-    if (ahead !== null && !isTypingTarget(event.target)) {
-      if (MODIFIER_KEY.test(event.key)) return;
-      if (!event.ctrlKey && ahead.add(event.key)) {
+    if (ahead !== null && isPlainKey(event)) {
+      if (isModifierKey(event.key)) return;
+      if (ahead.add(event.key)) {
         event.preventDefault();
         return;
       }

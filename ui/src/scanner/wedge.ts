@@ -75,6 +75,11 @@ const MODIFIER_KEYS: ReadonlySet<string> = new Set([
 
 const PASS: WedgeVerdict = { kind: "pass" };
 
+/** A modifier pressed on its own (Shift for a capital): part of typing, never a key of its own. */
+export function isModifierKey(key: string): boolean {
+  return MODIFIER_KEYS.has(key);
+}
+
 /** `KeyboardEvent.key` is a single code point exactly for keys that produce a character. */
 export function isPrintableKey(key: string): boolean {
   return key === GROUP_SEPARATOR || ([...key].length === 1 && key >= " ");
@@ -101,7 +106,7 @@ export class WedgeDetector {
   }
 
   key(event: WedgeKey): WedgeVerdict {
-    if (MODIFIER_KEYS.has(event.key)) return PASS;
+    if (isModifierKey(event.key)) return PASS;
 
     if (isPrintableKey(event.key)) return this.character(event);
 

@@ -140,14 +140,14 @@ impl ItemCode {
 /// EAN-13, EAN-8 or UPC-A, and a barcode a unit known by its mark) or, for a code naming no GTIN, by
 /// the same text. A mark never picks a unit that carries another mark: that is another unit.
 pub(crate) fn waiting_unit_by_code(conn: &Db<'_>, code: &ItemCode) -> Result<Option<ReturnItemRow>> {
-    let waiting = return_items::list_waiting_return_items(conn)?;
+    let mut waiting = return_items::list_waiting_return_items(conn)?;
     let very_unit = code.exact_mark().and_then(|mark| waiting.iter().position(|u| u.mark.as_deref() == Some(mark)));
     let found = very_unit.or_else(|| {
         waiting
             .iter()
             .position(|u| !(code.is_mark && u.mark.is_some()) && code.matches(u.barcode.as_deref(), u.mark.as_deref()))
     });
-    Ok(found.map(|at| waiting.into_iter().nth(at).expect("the unit found is in the list")))
+    Ok(found.map(|at| waiting.swap_remove(at)))
 }
 
 /// The code to look an item up by; `None` for scans that are not item codes.

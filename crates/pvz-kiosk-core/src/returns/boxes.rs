@@ -62,8 +62,7 @@ fn pack(conn: &Db<'_>, unit: &ReturnItemRow, now: DateTime<Utc>) -> Result<ScanN
 pub(crate) fn scan_into_box(conn: &Db<'_>, scan: &Scan, now: DateTime<Utc>) -> Result<ScanNotice> {
     open_box(conn)?;
     let code = item_lookup_key(scan).ok_or(KioskError::NoOpenBox)?;
-    let unit = waiting_unit_by_code(conn, &code)?;
-    let unit = unit.ok_or_else(|| KioskError::NotAmongWaitingReturns {
+    let unit = waiting_unit_by_code(conn, &code)?.ok_or_else(|| KioskError::NotAmongWaitingReturns {
         why: format!("no returned item waiting to be boxed carries the code {}", code.code),
     })?;
     pack(conn, &unit, now)
